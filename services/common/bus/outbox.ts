@@ -1,0 +1,48 @@
+/**
+ * The transactional outbox: events are written in the same KV commit as the state change they
+ * describe, under `["outbox", id]`, and the relay publishes them later.
+ *
+ * @module
+ */
+import { encodeEvent, type EventPayload, type RoutingKey } from "../events.ts";
+import type { OutboxRecord } from "./types.ts";
+
+/** The KV prefix of outbox records. */
+export const OUTBOX_PREFIX: Deno.KvKey = ["outbox"];
+
+let lastMs = 0;
+let seq = 0;
+
+/** A message id that sorts by creation time within one process (time, sequence, randomness). */
+export function newMessageId(): string {
+  const now = Date.now();
+  seq = now === lastMs ? seq + 1 : 0;
+  lastMs = now;
+  return `${now.toString(36).padStart(9, "0")}${seq.toString(36).padStart(4, "0")}-${crypto.randomUUID()}`;
+}
+
+/** Options of {@linkcode enqueueEvent}. */
+export interface EnqueueOptions {
+  /** The trace context to carry in the message headers. */
+  traceparent?: string;
+  /** A fixed message id (default: a new one). */
+  id?: string;
+}
+
+/** Adds event `key` with `payload` to the outbox as part of `op`; returns the record. */
+export function enqueueEvent<K extends RoutingKey>(
+  op: Deno.AtomicOperation,
+  key: K,
+  payload: EventPayload<K>,
+  options: EnqueueOptions = {},
+): OutboxRecord {
+  const record: OutboxRecord = {
+    id: options.id ?? newMessageId(),
+    routingKey: key,
+    body: encodeEvent(key, payload),
+    occurredAt: new Date().toISOString(),
+    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+  };
+  op.set([...OUTBOX_PREFIX, record.id], record);
+  return record;
+}

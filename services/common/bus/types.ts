@@ -1,0 +1,67 @@
+/**
+ * The messaging contract every service programs against (see DESIGN.md, "Messaging rules").
+ *
+ * - Publishing: a service never publishes directly. It adds the event to its outbox inside the same
+ *   `Deno.AtomicOperation` as its state change ({@linkcode import("./outbox.ts").enqueueEvent}); the
+ *   outbox relay publishes with publisher confirms and then deletes the record.
+ * - Consuming: a service gives one handler per routing key. The handler receives the decoded payload
+ *   and an atomic operation already holding the inbox check (this message id not seen yet) and the
+ *   inbox mark; it adds its own checks, mutations and outbox events to that operation and returns.
+ *   The consumer commits it, then acks. A handler that throws is retried with growing delay, then
+ *   parked in dead letters; a {@linkcode import("../events.ts").MalformedEventError} is parked at once.
+ *
+ * @module
+ */
+import type { EventPayload, RoutingKey } from "../events.ts";
+
+/** What a handler gets besides the payload. */
+export interface HandlerContext {
+  /** The operation the consumer commits after the handler returns; add mutations and events to it. */
+  op: Deno.AtomicOperation;
+  /** The service's store, for reads (use `op.check` on what you read to guard against races). */
+  kv: Deno.Kv;
+  /** The message id (the inbox key). */
+  messageId: string;
+  /** The routing key. */
+  routingKey: RoutingKey;
+  /** 1 on first delivery, then 2, 3, ... on retries. */
+  attempt: number;
+  /** The W3C traceparent of the message, to pass on to events the handler enqueues. */
+  traceparent?: string;
+}
+
+/** A handler of one routing key. */
+export type EventHandler<K extends RoutingKey> = (
+  event: EventPayload<K>,
+  ctx: HandlerContext,
+) => Promise<void>;
+
+/** Handlers by routing key; the keys are also the queue's bindings. */
+export type EventHandlers = { [K in RoutingKey]?: EventHandler<K> };
+
+/** One message as it travels: what the outbox stores and the relay publishes. */
+export interface OutboxRecord {
+  /** Unique message id (the consumers' inbox key). */
+  id: string;
+  routingKey: RoutingKey;
+  /** The JSON body. */
+  body: string;
+  /** ISO time the fact happened. */
+  occurredAt: string;
+  traceparent?: string;
+}
+
+/** A parked message, as the dead-letters RPCs show it. */
+export interface DeadLetterRecord {
+  id: string;
+  messageId: string;
+  routingKey: string;
+  /** The body as text. */
+  payload: string;
+  reason: string;
+  attempts: number;
+  parkedAt: Date;
+  service: string;
+  /** Original message headers that matter for replay. */
+  traceparent?: string;
+}

@@ -1,0 +1,121 @@
+/**
+ * Errors that cross service boundaries. An {@linkcode RpcError} thrown in a gRPC handler reaches the
+ * caller with a matching gRPC status and a typed {@linkcode ErrorDetail} in trailing metadata, so the
+ * gateway can answer with the right HTTP status, field and message.
+ *
+ * @module
+ */
+import { Metadata, type ServiceError, status as GrpcStatus } from "@grpc/grpc-js";
+import { ErrorDetail, type Shortage } from "./gen/oms/types/v1/types.ts";
+
+/** Machine-readable error codes shared by every service and the gateway. */
+export type ErrorCode =
+  | "invalid_argument"
+  | "unknown_item"
+  | "not_found"
+  | "out_of_stock"
+  | "illegal_transition"
+  | "already_exists"
+  | "permission_denied"
+  | "unavailable"
+  | "internal";
+
+const GRPC_BY_CODE: Record<ErrorCode, GrpcStatus> = {
+  invalid_argument: GrpcStatus.INVALID_ARGUMENT,
+  unknown_item: GrpcStatus.INVALID_ARGUMENT,
+  not_found: GrpcStatus.NOT_FOUND,
+  out_of_stock: GrpcStatus.FAILED_PRECONDITION,
+  illegal_transition: GrpcStatus.FAILED_PRECONDITION,
+  already_exists: GrpcStatus.ALREADY_EXISTS,
+  permission_denied: GrpcStatus.PERMISSION_DENIED,
+  unavailable: GrpcStatus.UNAVAILABLE,
+  internal: GrpcStatus.INTERNAL,
+};
+
+/** The metadata key that carries the encoded {@linkcode ErrorDetail}. */
+export const ERROR_METADATA_KEY = "oms-error-bin";
+
+/** Options for {@linkcode RpcError}. */
+export interface RpcErrorOptions {
+  /** The request field at fault, e.g. `items[0].quantity`. */
+  field?: string;
+  /** Items that could not be reserved (only for `out_of_stock`). */
+  shortages?: Shortage[];
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** A domain error with a code, a human message and optionally the field at fault. */
+export class RpcError extends Error {
+  /** The machine-readable code. */
+  readonly code: ErrorCode;
+  /** The request field at fault, or "" when the error is not about one field. */
+  readonly field: string;
+  /** Short items, for `out_of_stock`. */
+  readonly shortages: Shortage[];
+
+  /** Creates an error; `message` is shown to users, so write it in sentence case with the bad value. */
+  constructor(code: ErrorCode, message: string, options: RpcErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "RpcError";
+    this.code = code;
+    this.field = options.field ?? "";
+    this.shortages = options.shortages ?? [];
+  }
+
+  /** The gRPC status this error travels as. */
+  get grpcStatus(): GrpcStatus {
+    return GRPC_BY_CODE[this.code];
+  }
+
+  /** Encodes this error as a grpc-js service error for a handler's callback. */
+  toServiceError(): Partial<ServiceError> {
+    const metadata = new Metadata();
+    const detail = ErrorDetail.encode({
+      code: this.code,
+      message: this.message,
+      field: this.field,
+      shortages: this.shortages,
+    }).finish();
+    metadata.set(ERROR_METADATA_KEY, Buffer.from(detail));
+    return { code: this.grpcStatus, details: this.message, metadata };
+  }
+
+  /** Rebuilds an error received from a gRPC call, keeping the remote code, field and shortages. */
+  static fromServiceError(err: ServiceError, target: string): RpcError {
+    const raw = err.metadata?.get(ERROR_METADATA_KEY)[0];
+    if (raw instanceof Uint8Array) {
+      try {
+        const d = ErrorDetail.decode(raw);
+        if (isErrorCode(d.code)) {
+          return new RpcError(d.code, d.message, { field: d.field, shortages: d.shortages, cause: err });
+        }
+      } catch {
+        // fall through to the status-based mapping
+      }
+    }
+    if (
+      err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED ||
+      err.code === GrpcStatus.CANCELLED
+    ) {
+      return new RpcError(
+        "unavailable",
+        `The ${target} service is unavailable (${err.details || err.message})`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (err.code === GrpcStatus.NOT_FOUND) return new RpcError("not_found", err.details, { cause: err });
+    if (err.code === GrpcStatus.INVALID_ARGUMENT) {
+      return new RpcError("invalid_argument", err.details, { cause: err });
+    }
+    return new RpcError("internal", `The ${target} service failed: ${err.details || err.message}`, {
+      cause: err,
+    });
+  }
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return code in GRPC_BY_CODE;
+}

@@ -1,0 +1,58 @@
+/**
+ * Calling gRPC methods as promises with a deadline; failures become {@linkcode RpcError}s.
+ *
+ * @module
+ */
+import {
+  type CallOptions,
+  type Client,
+  type ClientUnaryCall,
+  credentials,
+  Metadata,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import { RpcError } from "./errors.ts";
+
+type Callback<Res> = (err: ServiceError | null, res: Res) => void;
+type UnaryMethod<Req, Res> = (
+  req: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  cb: Callback<Res>,
+) => ClientUnaryCall;
+
+type RequestOf<M> = M extends UnaryMethod<infer Req, infer _Res> ? Req : never;
+type ResponseOf<M> = M extends UnaryMethod<infer _Req, infer Res> ? Res : never;
+
+/** Options of one call. */
+export interface CallOpts {
+  /** Deadline in milliseconds from now (default 5000). */
+  timeoutMs?: number;
+  /** Extra metadata (e.g. trace context). */
+  metadata?: Metadata;
+}
+
+/** Calls `client[method](req)` and resolves with the response; rejects with an {@linkcode RpcError}. */
+export function rpc<C extends Client, K extends keyof C & string>(
+  client: C,
+  method: K,
+  req: RequestOf<C[K]>,
+  opts: CallOpts = {},
+): Promise<ResponseOf<C[K]>> {
+  const fn = client[method] as unknown as UnaryMethod<RequestOf<C[K]>, ResponseOf<C[K]>>;
+  const deadline = new Date(Date.now() + (opts.timeoutMs ?? 5000));
+  return new Promise((resolve, reject) => {
+    fn.call(client, req, opts.metadata ?? new Metadata(), { deadline }, (err, res) => {
+      if (err) reject(RpcError.fromServiceError(err, client.getChannel().getTarget()));
+      else resolve(res);
+    });
+  });
+}
+
+/** A generated client constructor, e.g. `StockServiceClient`. */
+export type ClientCtor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => C;
+
+/** Creates an insecure (cluster-internal) client for `address`. */
+export function connect<C>(Ctor: ClientCtor<C>, address: string): C {
+  return new Ctor(address, credentials.createInsecure());
+}

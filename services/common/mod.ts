@@ -1,0 +1,19 @@
+/**
+ * Shared plumbing of the OMS services: config, logging, errors, gRPC server/client helpers, health,
+ * trace context, the event catalog and messaging (outbox, relay, consumer, dead letters).
+ *
+ * @module
+ */
+export * from "./config.ts";
+export * from "./errors.ts";
+export * from "./log.ts";
+export * from "./kv.ts";
+export * from "./trace.ts";
+export * from "./events.ts";
+export * from "./grpc_handler.ts";
+export * from "./grpc_client.ts";
+export * from "./grpc_server.ts";
+export * from "./health.ts";
+export * from "./service_main.ts";
+export * from "./bus/types.ts";
+export * from "./bus/outbox.ts";
