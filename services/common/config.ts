@@ -66,6 +66,8 @@ export interface CommonConfig {
   queuePrefix: string;
   /** Folder for KV files when a store path is not given. */
   dataDir: string;
+  /** Delays before each retry of a failed message; after the last one it is parked. */
+  retryDelaysMs: number[];
 }
 
 /** Reads the settings every service shares. */
@@ -79,7 +81,20 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     exchange: envString("OMS_EXCHANGE", "oms.events", env),
     queuePrefix: envString("OMS_QUEUE_PREFIX", "oms", env),
     dataDir: envString("DATA_DIR", "./data", env),
+    retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
   };
+}
+
+function parseDelays(raw: string): number[] {
+  const parts = raw.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const delays = parts.map(Number);
+  if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 1 || d > 86_400_000)) {
+    throw new ConfigError(
+      "OMS_RETRY_DELAYS_MS",
+      `OMS_RETRY_DELAYS_MS must be a comma-separated list of delays in ms (1 to 86400000), got "${raw}"`,
+    );
+  }
+  return delays;
 }
 
 /** Default gRPC addresses of the services in dev (static discovery). */

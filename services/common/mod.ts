@@ -17,3 +17,7 @@ export * from "./health.ts";
 export * from "./service_main.ts";
 export * from "./bus/types.ts";
 export * from "./bus/outbox.ts";
+export * from "./bus/messaging.ts";
+export * from "./bus/transport.ts";
+export * from "./bus/dead_letters.ts";
+export { INBOX_PREFIX } from "./bus/consumer.ts";

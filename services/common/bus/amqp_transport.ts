@@ -1,0 +1,235 @@
+/**
+ * RabbitMQ transport (npm:amqplib): a durable topic exchange, a durable queue per consuming service,
+ * retry queues whose messages dead-letter back to the service queue when their TTL runs out, publisher
+ * confirms on every publish, and automatic reconnection (amqplib's opt-in recovery) that re-declares
+ * the topology and resubscribes.
+ *
+ * @module
+ */
+import amqp, {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+} from "amqplib";
+import type { Logger } from "../log.ts";
+import type { OnMessage, Transport, WireMessage } from "./transport.ts";
+
+const H_ROUTING_KEY = "x-oms-routing-key";
+const H_ATTEMPT = "x-oms-attempt";
+const H_OCCURRED_AT = "x-oms-occurred-at";
+const CONFIRM_TIMEOUT_MS = 10_000;
+
+interface Subscription {
+  queue: string;
+  bindings: string[];
+  onMessage: OnMessage;
+}
+
+/** Options of {@linkcode AmqpTransport.connect}. */
+export interface AmqpTransportOptions {
+  /** Broker URL. */
+  url: string;
+  /** Topic exchange name. */
+  exchange: string;
+  /** Unacknowledged deliveries per consumer (default 16). */
+  prefetch?: number;
+  /** Failed connection attempts before `connect` gives up at start (default 3). */
+  initialRetries?: number;
+  log: Logger;
+}
+
+/** The RabbitMQ {@linkcode Transport}. */
+export class AmqpTransport implements Transport {
+  readonly description: string;
+  #model!: RecoveringChannelModel;
+  #pub: ConfirmChannel | undefined;
+  #sub: Channel | undefined;
+  #subs: Subscription[] = [];
+  #consumerTags: string[] = [];
+  #declared = new Set<string>();
+  #closing = false;
+
+  private constructor(private readonly opts: AmqpTransportOptions) {
+    this.description = `RabbitMQ at ${redact(opts.url)}`;
+  }
+
+  /** Connects (with retries) and declares the exchange. */
+  static async connect(opts: AmqpTransportOptions): Promise<AmqpTransport> {
+    const t = new AmqpTransport(opts);
+    t.#model = await amqp.connect(opts.url, {
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5000,
+        maxRetries: Infinity,
+        initialMaxRetries: opts.initialRetries ?? 3,
+        setup: (model: ChannelModel) => t.#setup(model),
+      },
+    });
+    t.#model.on("disconnect", (err: Error) => {
+      if (!t.#closing) opts.log.warn("broker connection lost, reconnecting", { err: err?.message });
+    });
+    t.#model.on("error", (err: Error) => opts.log.warn("broker connection error", { err: err.message }));
+    return t;
+  }
+
+  async #setup(model: ChannelModel): Promise<void> {
+    this.#declared.clear();
+    const pub = await model.createConfirmChannel();
+    pub.on("error", (err: Error) => this.opts.log.warn("publish channel error", { err: err.message }));
+    await pub.assertExchange(this.opts.exchange, "topic", { durable: true });
+    this.#pub = pub;
+    if (this.#subs.length > 0) {
+      const sub = await model.createChannel();
+      sub.on("error", (err: Error) => this.opts.log.warn("consume channel error", { err: err.message }));
+      await sub.prefetch(this.opts.prefetch ?? 16);
+      this.#sub = sub;
+      this.#consumerTags = [];
+      for (const s of this.#subs) await this.#subscribe(sub, s);
+    }
+  }
+
+  #channel(): ConfirmChannel {
+    if (!this.#pub) throw new Error(`Not connected to ${this.description}`);
+    return this.#pub;
+  }
+
+  async #confirm(send: (ch: ConfirmChannel, cb: (err: unknown) => void) => void): Promise<void> {
+    const ch = this.#channel();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error("Broker did not confirm the publish in time")),
+        CONFIRM_TIMEOUT_MS,
+      );
+      send(ch, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
+        else resolve();
+      });
+    });
+  }
+
+  publish(message: WireMessage): Promise<void> {
+    return this.#confirm((ch, cb) =>
+      ch.publish(this.opts.exchange, message.routingKey, Buffer.from(message.body), properties(message), cb)
+    );
+  }
+
+  async consume(queue: string, bindings: string[], onMessage: OnMessage): Promise<void> {
+    const s: Subscription = { queue, bindings, onMessage };
+    this.#subs.push(s);
+    if (!this.#sub) {
+      const sub = await this.#model.createChannel();
+      sub.on("error", (err: Error) => this.opts.log.warn("consume channel error", { err: err.message }));
+      await sub.prefetch(this.opts.prefetch ?? 16);
+      this.#sub = sub;
+    }
+    await this.#subscribe(this.#sub, s);
+  }
+
+  async #subscribe(ch: Channel, s: Subscription): Promise<void> {
+    await ch.assertExchange(this.opts.exchange, "topic", { durable: true });
+    await ch.assertQueue(s.queue, { durable: true });
+    for (const key of s.bindings) await ch.bindQueue(s.queue, this.opts.exchange, key);
+    const { consumerTag } = await ch.consume(s.queue, (msg: ConsumeMessage | null) => {
+      if (!msg) return; // consumer cancelled by the broker; recovery resubscribes
+      let settled = false;
+      s.onMessage(toWire(msg), () => {
+        if (settled) return;
+        settled = true;
+        try {
+          ch.ack(msg);
+        } catch {
+          // the channel closed since delivery: the broker redelivers and the inbox drops the duplicate
+        }
+      });
+    });
+    this.#consumerTags.push(consumerTag);
+  }
+
+  async #ensureRetryQueue(queue: string, delayMs: number): Promise<string> {
+    const name = `${queue}.retry.${delayMs}ms`;
+    if (!this.#declared.has(name)) {
+      await this.#channel().assertQueue(name, {
+        durable: true,
+        arguments: {
+          "x-message-ttl": delayMs,
+          "x-dead-letter-exchange": "",
+          "x-dead-letter-routing-key": queue,
+        },
+      });
+      this.#declared.add(name);
+    }
+    return name;
+  }
+
+  async retryLater(queue: string, message: WireMessage, delayMs: number): Promise<void> {
+    const name = await this.#ensureRetryQueue(queue, delayMs);
+    await this.#confirm((ch, cb) => ch.sendToQueue(name, Buffer.from(message.body), properties(message), cb));
+  }
+
+  sendToQueue(queue: string, message: WireMessage): Promise<void> {
+    return this.#confirm((ch, cb) =>
+      ch.sendToQueue(queue, Buffer.from(message.body), properties(message), cb)
+    );
+  }
+
+  async stopConsuming(): Promise<void> {
+    const sub = this.#sub;
+    this.#subs = [];
+    if (!sub) return;
+    for (const tag of this.#consumerTags) {
+      try {
+        await sub.cancel(tag);
+      } catch {
+        // already gone
+      }
+    }
+    this.#consumerTags = [];
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    try {
+      await this.#model.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function properties(m: WireMessage) {
+  return {
+    persistent: true,
+    messageId: m.id,
+    contentType: "application/json",
+    type: m.routingKey,
+    timestamp: Math.floor(Date.now() / 1000),
+    headers: {
+      [H_ROUTING_KEY]: m.routingKey,
+      [H_ATTEMPT]: m.attempt,
+      ...(m.occurredAt ? { [H_OCCURRED_AT]: m.occurredAt } : {}),
+      ...(m.traceparent ? { traceparent: m.traceparent } : {}),
+    },
+  };
+}
+
+function toWire(msg: ConsumeMessage): WireMessage {
+  const h = (msg.properties.headers ?? {}) as Record<string, unknown>;
+  const attempt = Number(h[H_ATTEMPT]);
+  const rk = h[H_ROUTING_KEY];
+  return {
+    id: typeof msg.properties.messageId === "string" ? msg.properties.messageId : "",
+    routingKey: typeof rk === "string" && rk !== "" ? rk : msg.fields.routingKey,
+    body: new Uint8Array(msg.content),
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    ...(typeof h.traceparent === "string" ? { traceparent: h.traceparent } : {}),
+    ...(typeof h[H_OCCURRED_AT] === "string" ? { occurredAt: h[H_OCCURRED_AT] as string } : {}),
+  };
+}
+
+/** Removes the password from an AMQP URL for logs. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}

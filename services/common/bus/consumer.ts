@@ -1,0 +1,155 @@
+/**
+ * The consumer of one service's queue. For each delivery: decode (a malformed message is parked at
+ * once), drop it if the inbox has seen its id, else run the handler into an atomic operation that
+ * already holds the inbox check and mark, commit, then acknowledge. A handler error schedules a retry
+ * with the next delay; when the delays run out the message is parked. The consumer never crashes on
+ * a message.
+ *
+ * @module
+ */
+import { decodeEvent, isRoutingKey, MalformedEventError, type RoutingKey } from "../events.ts";
+import type { Logger } from "../log.ts";
+import { park } from "./dead_letters.ts";
+import type { Transport, WireMessage } from "./transport.ts";
+import type { EventHandler, EventHandlers } from "./types.ts";
+
+/** The KV prefix of processed message ids. */
+export const INBOX_PREFIX: Deno.KvKey = ["inbox"];
+/** How long a processed id is remembered (redeliveries come far sooner). */
+export const INBOX_TTL_MS = 7 * 24 * 3600 * 1000;
+const MAX_CONFLICTS = 20;
+const decoder = new TextDecoder();
+
+/** Options of {@linkcode Consumer}. */
+export interface ConsumerOptions {
+  service: string;
+  queue: string;
+  kv: Deno.Kv;
+  transport: Transport;
+  handlers: EventHandlers;
+  retryDelaysMs: number[];
+  log: Logger;
+  /** Called after each successful commit (to kick the outbox relay). */
+  onCommitted?: () => void;
+}
+
+/** What happened to one delivery. */
+export type Outcome = "processed" | "duplicate" | "retry" | "parked";
+
+/** Consumes one service queue. Deliveries are processed one at a time, in arrival order. */
+export class Consumer {
+  #chain: Promise<void> = Promise.resolve();
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+  /** Counts of outcomes, for tests and logs. */
+  readonly stats: Record<Outcome, number> = { processed: 0, duplicate: 0, retry: 0, parked: 0 };
+
+  /** Creates the consumer; call {@linkcode start}. */
+  constructor(private readonly opts: ConsumerOptions) {}
+
+  /** The routing keys this consumer binds. */
+  get bindings(): string[] {
+    return Object.keys(this.opts.handlers);
+  }
+
+  /** Declares the queue and starts consuming. */
+  async start(): Promise<void> {
+    await this.opts.transport.consume(this.opts.queue, this.bindings, (message, settle) => {
+      this.#inFlight++;
+      this.#chain = this.#chain.then(async () => {
+        try {
+          await this.handle(message);
+          settle();
+        } catch (err) {
+          // not settled: the broker redelivers it later
+          this.opts.log.error("message left unacknowledged", { id: message.id, err });
+        } finally {
+          this.#inFlight--;
+          if (this.#inFlight === 0) { for (const f of this.#idle.splice(0)) f(); }
+        }
+      });
+    });
+  }
+
+  /** Stops taking deliveries and waits for the one in progress. */
+  async stop(): Promise<void> {
+    await this.opts.transport.stopConsuming();
+    if (this.#inFlight > 0) await new Promise<void>((r) => this.#idle.push(r));
+  }
+
+  /** Processes one delivery to a final outcome (the caller then acknowledges it). */
+  async handle(message: WireMessage): Promise<Outcome> {
+    const outcome = await this.#handle(message);
+    this.stats[outcome]++;
+    return outcome;
+  }
+
+  async #handle(message: WireMessage): Promise<Outcome> {
+    const { kv, log, service } = this.opts;
+    const rk = message.routingKey;
+    if (!message.id) return await this.#park(message, "Message has no message id");
+    if (!isRoutingKey(rk)) return await this.#park(message, `Unknown routing key "${rk}"`);
+    const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
+    if (!handler) return await this.#park(message, `${service} has no handler for "${rk}"`);
+    let payload;
+    try {
+      payload = decodeEvent(rk, decoder.decode(message.body));
+    } catch (err) {
+      return await this.#park(message, (err as Error).message);
+    }
+    const inboxKey = [...INBOX_PREFIX, message.id];
+    try {
+      for (let i = 0; i < MAX_CONFLICTS; i++) {
+        if ((await kv.get(inboxKey)).versionstamp !== null) return "duplicate";
+        const op = kv.atomic()
+          .check({ key: inboxKey, versionstamp: null })
+          .set(inboxKey, { at: new Date().toISOString(), routingKey: rk }, { expireIn: INBOX_TTL_MS });
+        await handler(payload, {
+          op,
+          kv,
+          messageId: message.id,
+          routingKey: rk,
+          attempt: message.attempt,
+          ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+        });
+        const res = await op.commit();
+        if (res.ok) {
+          this.opts.onCommitted?.();
+          return "processed";
+        }
+      }
+      throw new Error(`Gave up after ${MAX_CONFLICTS} conflicting commits`);
+    } catch (err) {
+      if (err instanceof MalformedEventError) return await this.#park(message, err.message);
+      const delays = this.opts.retryDelaysMs;
+      const reason = (err as Error).message ?? String(err);
+      if (message.attempt > delays.length) {
+        return await this.#park(message, `Failed ${message.attempt} times; last error: ${reason}`);
+      }
+      const delay = delays[message.attempt - 1]!;
+      log.warn("event handler failed, will retry", {
+        id: message.id,
+        routingKey: rk,
+        attempt: message.attempt,
+        delay,
+        err: reason,
+      });
+      await this.opts.transport.retryLater(
+        this.opts.queue,
+        { ...message, attempt: message.attempt + 1 },
+        delay,
+      );
+      return "retry";
+    }
+  }
+
+  async #park(message: WireMessage, reason: string): Promise<Outcome> {
+    await park(this.opts.kv, this.opts.service, message, reason);
+    this.opts.log.warn("message parked in dead letters", {
+      id: message.id,
+      routingKey: message.routingKey,
+      reason,
+    });
+    return "parked";
+  }
+}

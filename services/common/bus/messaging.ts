@@ -1,0 +1,112 @@
+/**
+ * Wires messaging for one service: picks the transport (RabbitMQ, or the in-process bus when
+ * `AMQP_URL=memory`), starts the outbox relay and, when the service has handlers, the consumer of its
+ * durable queue `<prefix>.<service>`. Also serves the service's dead letters over gRPC.
+ *
+ * @module
+ */
+import type { CommonConfig } from "../config.ts";
+import type { ServedService } from "../grpc_server.ts";
+import type { Logger } from "../log.ts";
+import { AmqpTransport } from "./amqp_transport.ts";
+import { Consumer } from "./consumer.ts";
+import { deadLettersService } from "./dead_letters.ts";
+import { MemoryBroker, MemoryTransport } from "./memory_transport.ts";
+import { OutboxRelay } from "./relay.ts";
+import type { Transport } from "./transport.ts";
+import type { EventHandlers } from "./types.ts";
+
+/** Options of {@linkcode startMessaging}. */
+export interface MessagingOptions {
+  /** The consuming service's name; its queue is `<queuePrefix>.<service>`. */
+  service: string;
+  kv: Deno.Kv;
+  config: CommonConfig;
+  log: Logger;
+  /** Handlers by routing key; none means the service only publishes. */
+  handlers?: EventHandlers;
+  /** Delay before the relay's first pass (tests use it to open a crash window). */
+  relayStartDelayMs?: number;
+}
+
+/** A service's running messaging. */
+export interface Messaging {
+  /** Wakes the outbox relay (call after a commit that enqueued events). */
+  kick(): void;
+  /** The dead-letters gRPC service, for the service's gRPC server. */
+  deadLettersService: ServedService;
+  /** The service queue name. */
+  queue: string;
+  /** The relay (for tests: `flush()`, `published`). */
+  relay: OutboxRelay;
+  /** The consumer, when the service has handlers. */
+  consumer: Consumer | undefined;
+  /** The transport in use. */
+  transport: Transport;
+  /** Stops consuming (waiting for the message in progress), stops the relay, closes the connection. */
+  stop(): Promise<void>;
+}
+
+const memoryBrokers = new Map<string, MemoryBroker>();
+
+/** The process-wide in-memory broker for `exchange` (single-process dev fallback). */
+export function memoryBroker(exchange: string): MemoryBroker {
+  let b = memoryBrokers.get(exchange);
+  if (!b) {
+    b = new MemoryBroker();
+    memoryBrokers.set(exchange, b);
+  }
+  return b;
+}
+
+/** Connects the transport named by `config.amqpUrl`. */
+export async function connectTransport(config: CommonConfig, log: Logger): Promise<Transport> {
+  if (config.amqpUrl === "memory") return new MemoryTransport(memoryBroker(config.exchange));
+  return await AmqpTransport.connect({ url: config.amqpUrl, exchange: config.exchange, log });
+}
+
+/** Starts messaging for one service. */
+export async function startMessaging(opts: MessagingOptions): Promise<Messaging> {
+  const { kv, config, log, service } = opts;
+  const transport = await connectTransport(config, log);
+  const queue = `${config.queuePrefix}.${service}`;
+  const relay = new OutboxRelay({
+    kv,
+    transport,
+    log,
+    ...(opts.relayStartDelayMs ? { startDelayMs: opts.relayStartDelayMs } : {}),
+  });
+  relay.start();
+  const handlers = opts.handlers ?? {};
+  const consumer = Object.keys(handlers).length > 0
+    ? new Consumer({
+      service,
+      queue,
+      kv,
+      transport,
+      handlers,
+      retryDelaysMs: config.retryDelaysMs,
+      log,
+      onCommitted: () => relay.kick(),
+    })
+    : undefined;
+  await consumer?.start();
+  log.info("messaging started", {
+    transport: transport.description,
+    queue,
+    bindings: consumer?.bindings ?? [],
+  });
+  return {
+    kick: () => relay.kick(),
+    deadLettersService: deadLettersService({ kv, service, queue, transport: () => transport, log }),
+    queue,
+    relay,
+    consumer,
+    transport,
+    async stop() {
+      await consumer?.stop();
+      await relay.stop();
+      await transport.close();
+    },
+  };
+}

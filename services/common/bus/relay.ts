@@ -1,0 +1,125 @@
+/**
+ * The outbox relay: publishes outbox records with publisher confirms, then deletes them. It runs on a
+ * short interval and right away when kicked after a commit. A crash between commit and publish loses
+ * nothing: the record is still in the outbox when the process starts again. A crash between publish
+ * and delete publishes twice, which the consumers' inbox makes harmless.
+ *
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import { OUTBOX_PREFIX } from "./outbox.ts";
+import type { Transport } from "./transport.ts";
+import type { OutboxRecord } from "./types.ts";
+
+/** Options of {@linkcode OutboxRelay}. */
+export interface RelayOptions {
+  kv: Deno.Kv;
+  transport: Transport;
+  log: Logger;
+  /** Poll interval when not kicked (default 500 ms). */
+  intervalMs?: number;
+  /** Delay before the first pass (default 0; tests use it to open a crash window). */
+  startDelayMs?: number;
+  /** Records per pass (default 100). */
+  batchSize?: number;
+}
+
+const encoder = new TextEncoder();
+
+/** Publishes the outbox of one store. */
+export class OutboxRelay {
+  #running = false;
+  #wake: (() => void) | undefined;
+  #kicked = false;
+  #loop: Promise<void> | undefined;
+  #published = 0;
+
+  /** Creates a relay; call {@linkcode start}. */
+  constructor(private readonly opts: RelayOptions) {}
+
+  /** Messages published since start. */
+  get published(): number {
+    return this.#published;
+  }
+
+  /** Starts the loop. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Wakes the loop now (call after a commit that enqueued events). */
+  kick(): void {
+    this.#kicked = true;
+    this.#wake?.();
+  }
+
+  /** Stops after the current pass. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.kick();
+    await this.#loop;
+  }
+
+  /** Publishes everything in the outbox now; returns how many were published. */
+  async flush(): Promise<number> {
+    const { kv, transport, batchSize = 100 } = this.opts;
+    let total = 0;
+    while (true) {
+      const entries: Deno.KvEntry<OutboxRecord>[] = [];
+      for await (const e of kv.list<OutboxRecord>({ prefix: OUTBOX_PREFIX }, { limit: batchSize })) {
+        entries.push(e);
+      }
+      if (entries.length === 0) return total;
+      await Promise.all(entries.map((e) =>
+        transport.publish({
+          id: e.value.id,
+          routingKey: e.value.routingKey,
+          body: encoder.encode(e.value.body),
+          attempt: 1,
+          occurredAt: e.value.occurredAt,
+          ...(e.value.traceparent ? { traceparent: e.value.traceparent } : {}),
+        })
+      ));
+      const op = kv.atomic();
+      for (const e of entries) op.delete(e.key);
+      await op.commit();
+      total += entries.length;
+      this.#published += entries.length;
+      if (entries.length < batchSize) return total;
+    }
+  }
+
+  async #run(): Promise<void> {
+    const { intervalMs = 500, startDelayMs = 0, log } = this.opts;
+    if (startDelayMs > 0) await this.#sleep(startDelayMs);
+    let failures = 0;
+    while (this.#running) {
+      try {
+        this.#kicked = false;
+        await this.flush();
+        failures = 0;
+      } catch (err) {
+        failures++;
+        if (failures === 1 || failures % 20 === 0) {
+          log.warn("outbox relay could not publish, will retry", { err: (err as Error).message, failures });
+        }
+      }
+      if (!this.#running) break;
+      await this.#sleep(failures > 0 ? Math.min(intervalMs * 2 ** failures, 5000) : intervalMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#kicked) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The transport port under messaging: RabbitMQ in every real deployment, an in-process bus only for the
+ * single-process dev fallback. Both keep the same contract: at-least-once delivery, a durable queue per
+ * consuming service, retries after a delay.
+ *
+ * @module
+ */
+
+/** One message on the wire. */
+export interface WireMessage {
+  /** Unique message id (the consumers' inbox key). */
+  id: string;
+  /** The routing key it was published with (kept across retries). */
+  routingKey: string;
+  /** The body bytes (JSON). */
+  body: Uint8Array;
+  /** 1 on first delivery, incremented by each retry. */
+  attempt: number;
+  /** W3C trace context. */
+  traceparent?: string;
+  /** ISO time the fact happened, when known. */
+  occurredAt?: string;
+}
+
+/** Called for each delivery; `settle()` acknowledges it (call it exactly once, after the work is safe). */
+export type OnMessage = (message: WireMessage, settle: () => void) => void;
+
+/** The transport port. */
+export interface Transport {
+  /** Publishes to the topic exchange; resolves once the broker has confirmed it. */
+  publish(message: WireMessage): Promise<void>;
+  /** Declares the service queue bound to `bindings` and its retry queues, and starts consuming. */
+  consume(queue: string, bindings: string[], onMessage: OnMessage): Promise<void>;
+  /** Sends `message` back to `queue` after `delayMs` (confirmed before resolving). */
+  retryLater(queue: string, message: WireMessage, delayMs: number): Promise<void>;
+  /** Sends `message` straight to `queue` (replay from dead letters). */
+  sendToQueue(queue: string, message: WireMessage): Promise<void>;
+  /** Stops consuming; deliveries not yet settled go back to the queue. */
+  stopConsuming(): Promise<void>;
+  /** Closes the connection. */
+  close(): Promise<void>;
+  /** A human description, e.g. "RabbitMQ at amqp://127.0.0.1:5672". */
+  readonly description: string;
+}
