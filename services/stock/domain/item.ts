@@ -1,0 +1,68 @@
+/**
+ * A catalog item and its stock counts, and the restock rule.
+ *
+ * @module
+ */
+import { RpcError } from "../../common/errors.ts";
+
+/** A catalog item as stored: price snapshot source and the three stock counts. */
+export interface StockItem {
+  /** Decimal id, e.g. `"1"`. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** One-line description. */
+  description: string;
+  /** Price in minor units of `currency`. */
+  price: number;
+  /** ISO 4217 currency code. */
+  currency: string;
+  /** Units free to reserve. */
+  available: number;
+  /** Units held by reservations of unpaid orders. */
+  reserved: number;
+  /** Units sold to paid orders. */
+  sold: number;
+}
+
+/** The largest count an item can hold (the proto fields are int32). */
+export const MAX_COUNT = 2_147_483_647;
+
+/** The largest quantity one restock can add. */
+export const MAX_RESTOCK = 1_000_000;
+
+/**
+ * Checks a restock quantity: an integer from 1 to {@linkcode MAX_RESTOCK}.
+ * Throws an `invalid_argument` {@linkcode RpcError} naming the value otherwise.
+ */
+export function validateRestockQuantity(quantity: number): void {
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_RESTOCK) {
+    throw new RpcError(
+      "invalid_argument",
+      `Restock quantity must be an integer from 1 to ${MAX_RESTOCK}, got ${quantity}`,
+      { field: "quantity" },
+    );
+  }
+}
+
+/** Returns `item` with `quantity` more units available; throws when the count would overflow. */
+export function restock(item: StockItem, quantity: number): StockItem {
+  validateRestockQuantity(quantity);
+  if (item.available + item.reserved + item.sold + quantity > MAX_COUNT) {
+    throw new RpcError(
+      "invalid_argument",
+      `Restocking ${quantity} units of "${item.id}" would exceed ${MAX_COUNT} units`,
+      { field: "quantity" },
+    );
+  }
+  return { ...item, available: item.available + quantity };
+}
+
+/** Orders item ids numerically when both are decimal, else as strings ("2" before "10"). */
+export function compareItemIds(a: string, b: string): number {
+  const decimal = /^\d+$/;
+  if (decimal.test(a) && decimal.test(b)) {
+    if (a.length !== b.length) return a.length - b.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { RpcError } from "../../common/errors.ts";
+import { compareItemIds, MAX_COUNT, restock, type StockItem } from "./item.ts";
+import { MENU } from "./menu.ts";
+
+const ITEM: StockItem = {
+  id: "1",
+  name: "Margherita",
+  description: "",
+  price: 850,
+  currency: "EUR",
+  available: 1,
+  reserved: 2,
+  sold: 3,
+};
+
+Deno.test("restock adds units to available only", () => {
+  assert.deepEqual(restock(ITEM, 10), { ...ITEM, available: 11 });
+});
+
+Deno.test("restock rejects quantities that are not positive integers", () => {
+  for (const q of [0, -1, 1.5, Number.NaN, 1_000_001]) {
+    assert.throws(() => restock(ITEM, q), (err: unknown) => {
+      assert.ok(err instanceof RpcError);
+      assert.equal(err.code, "invalid_argument");
+      assert.equal(err.field, "quantity");
+      return true;
+    });
+  }
+});
+
+Deno.test("restock refuses to overflow the int32 counts", () => {
+  assert.throws(() => restock({ ...ITEM, available: MAX_COUNT - 5 }, 1), /would exceed/);
+});
+
+Deno.test("compareItemIds sorts decimal ids numerically", () => {
+  assert.deepEqual(["10", "2", "1", "b", "a"].sort(compareItemIds), ["1", "2", "10", "a", "b"]);
+});
+
+Deno.test("the demo menu has at least 8 priced items with decimal ids 1..n", () => {
+  assert.ok(MENU.length >= 8);
+  MENU.forEach((m, i) => {
+    assert.equal(m.id, String(i + 1));
+    assert.ok(m.price > 0 && Number.isInteger(m.price));
+    assert.ok(m.quantity > 0);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Reservations: all-or-nothing holds of stock for one order, then sold (order paid) or released
+ * (order cancelled), each exactly once.
+ *
+ * @module
+ */
+import { RpcError } from "../../common/errors.ts";
+import type { StockItem } from "./item.ts";
+import type { MergedLine } from "./lines.ts";
+
+/** Where a reservation is in its life. */
+export type ReservationState = "reserved" | "sold" | "released";
+
+/** One priced line of a reservation, snapshotted when reserved. */
+export interface ReservedLine {
+  /** The catalog item id. */
+  itemId: string;
+  /** The item name at reservation time. */
+  name: string;
+  /** Units held. */
+  quantity: number;
+  /** Unit price in minor units at reservation time. */
+  unitPrice: number;
+}
+
+/** A reservation as stored. */
+export interface StockReservation {
+  /** The order it belongs to (one reservation per order). */
+  orderId: string;
+  /** Merged, priced lines in request order. */
+  lines: ReservedLine[];
+  /** Sum of `quantity * unitPrice` in minor units. */
+  total: number;
+  /** ISO 4217 currency of every price. */
+  currency: string;
+  /** The current state. */
+  status: ReservationState;
+  /** ISO time it was made. */
+  createdAt: string;
+  /** ISO time of the last change. */
+  updatedAt: string;
+}
+
+/** An item that cannot be reserved in full. */
+export interface Shortage {
+  /** The catalog item id. */
+  itemId: string;
+  /** The item name. */
+  name: string;
+  /** Units asked for (merged). */
+  requested: number;
+  /** Units available. */
+  available: number;
+}
+
+/** The outcome of a change: the new reservation and the items whose counts changed. */
+export interface ReservationChange {
+  /** The reservation after the change. */
+  reservation: StockReservation;
+  /** Every item touched, with new counts. */
+  items: StockItem[];
+}
+
+/**
+ * Plans reserving `lines` (already merged) for `orderId` from `items` (the current catalog entries
+ * of those lines; a missing entry is an unknown item).
+ *
+ * Throws `unknown_item` naming every unknown id, or `out_of_stock` with every shortage; in both cases
+ * nothing is reserved. Otherwise returns the reservation and the items with `available` lowered and
+ * `reserved` raised.
+ */
+export function reserve(
+  orderId: string,
+  lines: readonly MergedLine[],
+  items: ReadonlyMap<string, StockItem>,
+  now: Date,
+): ReservationChange {
+  const unknown = lines.filter((l) => !items.has(l.itemId));
+  if (unknown.length > 0) {
+    const names = unknown.map((l) => `"${l.itemId}"`).join(", ");
+    throw new RpcError("unknown_item", `Unknown item${unknown.length > 1 ? "s" : ""} ${names}`, {
+      field: `items[${unknown[0]!.index}].id`,
+    });
+  }
+  const picked = lines.map((line) => ({ line, item: items.get(line.itemId)! }));
+  const shortages: Shortage[] = picked
+    .filter(({ line, item }) => item.available < line.quantity)
+    .map(({ line, item }) => ({
+      itemId: item.id,
+      name: item.name,
+      requested: line.quantity,
+      available: item.available,
+    }));
+  if (shortages.length > 0) {
+    const list = shortages.map((s) => `${s.name} (requested ${s.requested}, available ${s.available})`)
+      .join(", ");
+    throw new RpcError("out_of_stock", `Not enough stock for: ${list}`, { field: "items", shortages });
+  }
+  const currency = picked[0]!.item.currency;
+  const other = picked.find(({ item }) => item.currency !== currency);
+  if (other) {
+    throw new RpcError(
+      "invalid_argument",
+      `Item "${other.item.id}" is priced in ${other.item.currency}, not ${currency}`,
+      { field: `items[${other.line.index}].id` },
+    );
+  }
+  const reservedLines = picked.map(({ line, item }) => ({
+    itemId: item.id,
+    name: item.name,
+    quantity: line.quantity,
+    unitPrice: item.price,
+  }));
+  const at = now.toISOString();
+  return {
+    reservation: {
+      orderId,
+      lines: reservedLines,
+      total: reservedLines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0),
+      currency,
+      status: "reserved",
+      createdAt: at,
+      updatedAt: at,
+    },
+    items: picked.map(({ line, item }) => ({
+      ...item,
+      available: item.available - line.quantity,
+      reserved: item.reserved + line.quantity,
+    })),
+  };
+}
+
+/**
+ * Plans selling a reservation (its order was paid): `reserved -> sold` on every line.
+ * Returns `undefined` when the reservation is not `reserved` (a duplicate or late event: no-op).
+ */
+export function sell(
+  reservation: StockReservation,
+  items: ReadonlyMap<string, StockItem>,
+  now: Date,
+): ReservationChange | undefined {
+  return settle(reservation, items, now, "sold");
+}
+
+/**
+ * Plans releasing a reservation (its order was cancelled): held units become available again.
+ * Returns `undefined` when the reservation is not `reserved` (a duplicate or late event: no-op).
+ */
+export function release(
+  reservation: StockReservation,
+  items: ReadonlyMap<string, StockItem>,
+  now: Date,
+): ReservationChange | undefined {
+  return settle(reservation, items, now, "released");
+}
+
+function settle(
+  reservation: StockReservation,
+  items: ReadonlyMap<string, StockItem>,
+  now: Date,
+  to: "sold" | "released",
+): ReservationChange | undefined {
+  if (reservation.status !== "reserved") return undefined;
+  const changed = reservation.lines.map((line) => {
+    const item = items.get(line.itemId);
+    if (!item) throw new Error(`Item "${line.itemId}" of order "${reservation.orderId}" is missing`);
+    if (item.reserved < line.quantity) {
+      throw new Error(
+        `Item "${item.id}" holds ${item.reserved} reserved units, fewer than the ${line.quantity} of order "${reservation.orderId}"`,
+      );
+    }
+    return to === "sold"
+      ? { ...item, reserved: item.reserved - line.quantity, sold: item.sold + line.quantity }
+      : { ...item, reserved: item.reserved - line.quantity, available: item.available + line.quantity };
+  });
+  return {
+    reservation: { ...reservation, status: to, updatedAt: now.toISOString() },
+    items: changed,
+  };
+}

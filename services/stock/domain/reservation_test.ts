@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { RpcError } from "../../common/errors.ts";
+import type { StockItem } from "./item.ts";
+import { mergeLines } from "./lines.ts";
+import { release, reserve, sell } from "./reservation.ts";
+
+const NOW = new Date("2025-01-01T12:00:00Z");
+
+function item(id: string, name: string, price: number, available: number): StockItem {
+  return { id, name, description: "", price, currency: "EUR", available, reserved: 0, sold: 0 };
+}
+
+function catalog(...items: StockItem[]): Map<string, StockItem> {
+  return new Map(items.map((i) => [i.id, i]));
+}
+
+Deno.test("reserve prices merged lines and moves units from available to reserved", () => {
+  const items = catalog(item("1", "Margherita", 850, 5), item("2", "Marinara", 700, 2));
+  const lines = mergeLines([{ itemId: "1", quantity: 1 }, { itemId: "2", quantity: 2 }, {
+    itemId: "1",
+    quantity: 2,
+  }]);
+  const { reservation, items: changed } = reserve("o-1", lines, items, NOW);
+  assert.equal(reservation.status, "reserved");
+  assert.equal(reservation.total, 3 * 850 + 2 * 700);
+  assert.equal(reservation.currency, "EUR");
+  assert.deepEqual(reservation.lines, [
+    { itemId: "1", name: "Margherita", quantity: 3, unitPrice: 850 },
+    { itemId: "2", name: "Marinara", quantity: 2, unitPrice: 700 },
+  ]);
+  assert.deepEqual(changed.map((i) => [i.id, i.available, i.reserved]), [["1", 2, 3], ["2", 0, 2]]);
+});
+
+Deno.test("reserve names every unknown item", () => {
+  const items = catalog(item("1", "Margherita", 850, 5));
+  const lines = mergeLines([{ itemId: "1", quantity: 1 }, { itemId: "x", quantity: 1 }, {
+    itemId: "y",
+    quantity: 1,
+  }]);
+  assert.throws(() => reserve("o-1", lines, items, NOW), (err: unknown) => {
+    assert.ok(err instanceof RpcError);
+    assert.equal(err.code, "unknown_item");
+    assert.equal(err.message, 'Unknown items "x", "y"');
+    assert.equal(err.field, "items[1].id");
+    return true;
+  });
+});
+
+Deno.test("reserve is all-or-nothing: one short line reports every shortage", () => {
+  const items = catalog(
+    item("1", "Margherita", 850, 1),
+    item("2", "Marinara", 700, 9),
+    item("3", "Diavola", 1, 0),
+  );
+  const lines = mergeLines([{ itemId: "1", quantity: 3 }, { itemId: "2", quantity: 1 }, {
+    itemId: "3",
+    quantity: 1,
+  }]);
+  assert.throws(() => reserve("o-1", lines, items, NOW), (err: unknown) => {
+    assert.ok(err instanceof RpcError);
+    assert.equal(err.code, "out_of_stock");
+    assert.equal(
+      err.message,
+      "Not enough stock for: Margherita (requested 3, available 1), Diavola (requested 1, available 0)",
+    );
+    assert.equal(err.field, "items");
+    assert.deepEqual(err.shortages, [
+      { itemId: "1", name: "Margherita", requested: 3, available: 1 },
+      { itemId: "3", name: "Diavola", requested: 1, available: 0 },
+    ]);
+    return true;
+  });
+  assert.equal(items.get("2")!.available, 9);
+});
+
+Deno.test("sell moves reserved units to sold once", () => {
+  const items = catalog(item("1", "Margherita", 850, 5));
+  const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
+  const sold = sell(reserved.reservation, catalog(...reserved.items), NOW);
+  assert.ok(sold);
+  assert.equal(sold.reservation.status, "sold");
+  assert.deepEqual(sold.items.map((i) => [i.available, i.reserved, i.sold]), [[3, 0, 2]]);
+  assert.equal(sell(sold.reservation, catalog(...sold.items), NOW), undefined);
+  assert.equal(release(sold.reservation, catalog(...sold.items), NOW), undefined);
+});
+
+Deno.test("release returns reserved units to available once", () => {
+  const items = catalog(item("1", "Margherita", 850, 5));
+  const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
+  const released = release(reserved.reservation, catalog(...reserved.items), NOW);
+  assert.ok(released);
+  assert.equal(released.reservation.status, "released");
+  assert.deepEqual(released.items.map((i) => [i.available, i.reserved, i.sold]), [[5, 0, 0]]);
+  assert.equal(release(released.reservation, catalog(...released.items), NOW), undefined);
+  assert.equal(sell(released.reservation, catalog(...released.items), NOW), undefined);
+});
+
+Deno.test("settling refuses to drive a reserved count below zero", () => {
+  const items = catalog(item("1", "Margherita", 850, 5));
+  const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
+  assert.throws(() => sell(reserved.reservation, items, NOW), /fewer than the 2/);
+});

@@ -1,0 +1,86 @@
+/**
+ * The gRPC implementation of `oms.stock.v1.StockService`.
+ *
+ * @module
+ */
+import type { ServedService } from "../common/grpc_server.ts";
+import { unary } from "../common/grpc_handler.ts";
+import type { Logger } from "../common/log.ts";
+import {
+  type Item,
+  type Reservation,
+  ReservationStatus,
+  type StockServiceServer,
+  StockServiceService,
+} from "../common/gen/oms/stock/v1/stock.ts";
+import type { StockItem } from "./domain/item.ts";
+import type { ReservationState, StockReservation } from "./domain/reservation.ts";
+import { getItem, getReservation, listItems, reserveItems, restock } from "./store.ts";
+
+/** The full proto name of the stock service (for health checks). */
+export const STOCK_SERVICE_NAME = "oms.stock.v1.StockService";
+
+/** Converts a stored item to its proto message. */
+export function itemToProto(item: StockItem): Item {
+  return {
+    id: item.id,
+    name: item.name,
+    description: item.description,
+    price: { amount: item.price, currency: item.currency },
+    available: item.available,
+    reserved: item.reserved,
+    sold: item.sold,
+  };
+}
+
+const STATUS: Record<ReservationState, ReservationStatus> = {
+  reserved: ReservationStatus.RESERVATION_STATUS_RESERVED,
+  sold: ReservationStatus.RESERVATION_STATUS_SOLD,
+  released: ReservationStatus.RESERVATION_STATUS_RELEASED,
+};
+
+/** Converts a stored reservation to its proto message. */
+export function reservationToProto(r: StockReservation): Reservation {
+  return {
+    orderId: r.orderId,
+    lines: r.lines.map((l) => ({
+      itemId: l.itemId,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: { amount: l.unitPrice, currency: r.currency },
+    })),
+    total: { amount: r.total, currency: r.currency },
+    status: STATUS[r.status],
+  };
+}
+
+/** Creates the stock service handlers over `kv`. */
+export function stockHandlers(kv: Deno.Kv, log: Logger): StockServiceServer {
+  return {
+    listItems: unary(log, async () => ({ items: (await listItems(kv)).map(itemToProto) })),
+    getItem: unary(log, async (req) => ({ item: itemToProto(await getItem(kv, req.id)) })),
+    reserveItems: unary(log, async (req) => {
+      const reservation = await reserveItems(kv, req.orderId, req.items);
+      log.info("items reserved", { orderId: req.orderId, status: reservation.status });
+      return { reservation: reservationToProto(reservation) };
+    }),
+    getReservation: unary(
+      log,
+      async (req) => ({ reservation: reservationToProto(await getReservation(kv, req.orderId)) }),
+    ),
+    restock: unary(log, async (req) => {
+      const item = await restock(kv, req.itemId, req.quantity);
+      log.info("item restocked", { itemId: item.id, quantity: req.quantity, available: item.available });
+      return { item: itemToProto(item) };
+    }),
+  };
+}
+
+/** The stock service, ready for `startGrpcServer`. */
+export function stockService(kv: Deno.Kv, log: Logger): ServedService {
+  return {
+    definition: StockServiceService,
+    name: STOCK_SERVICE_NAME,
+    implementation: stockHandlers(kv, log),
+  };
+}
