@@ -18,7 +18,7 @@ interface MemoryQueue {
 /** One in-process broker: every transport created from it shares its queues. */
 export class MemoryBroker {
   /** Queues by name. */
-  readonly queues = new Map<string, MemoryQueue>();
+  readonly queues: Map<string, MemoryQueue> = new Map();
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
   /** Routes `message` to every bound queue. */
