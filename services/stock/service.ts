@@ -1,0 +1,65 @@
+/**
+ * Starting and stopping the stock service: store, catalog seed, messaging, gRPC, health.
+ *
+ * @module
+ */
+import { startMessaging } from "../common/bus/messaging.ts";
+import { startGrpcServer } from "../common/grpc_server.ts";
+import { ServingStatus } from "../common/health.ts";
+import { openStore } from "../common/kv.ts";
+import { createLogger, type Logger } from "../common/log.ts";
+import type { ServiceHandle } from "../common/service_main.ts";
+import type { StockConfig } from "./config.ts";
+import { stockEventHandlers } from "./event_handlers.ts";
+import { stockService } from "./grpc_handlers.ts";
+import { seedCatalog } from "./store.ts";
+
+/** A running stock service. */
+export interface StockHandle extends ServiceHandle {
+  /** The service's store (for tests and tools). */
+  kv: Deno.Kv;
+}
+
+/**
+ * Starts stock: opens its KV store, seeds the demo menu into an empty catalog, starts messaging
+ * (consuming `order.paid` and `order.cancelled`), serves gRPC and reports SERVING.
+ */
+export async function start(
+  config: StockConfig,
+  log: Logger = createLogger("stock"),
+): Promise<StockHandle> {
+  const kv = await openStore(config.kvPath);
+  try {
+    if (await seedCatalog(kv)) log.info("demo menu seeded");
+    const messaging = await startMessaging({
+      service: "stock",
+      kv,
+      config: config.common,
+      log,
+      handlers: stockEventHandlers(log),
+    });
+    try {
+      const grpc = await startGrpcServer(config.host, config.port, [
+        stockService(kv, log),
+        messaging.deadLettersService,
+      ]);
+      grpc.health.setAll(ServingStatus.SERVING);
+      return {
+        port: grpc.port,
+        kv,
+        async stop() {
+          grpc.health.setAll(ServingStatus.NOT_SERVING);
+          await grpc.stop();
+          await messaging.stop();
+          kv.close();
+        },
+      };
+    } catch (err) {
+      await messaging.stop();
+      throw err;
+    }
+  } catch (err) {
+    kv.close();
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { eventually, publishRaw, testBusConfig } from "../common/bus/testing.ts";
+import { encodeEvent } from "../common/events.ts";
+import { connect, rpc } from "../common/grpc_client.ts";
+import { createLogger } from "../common/log.ts";
+import { ReservationStatus, StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
+import { HealthCheckResponse_ServingStatus, HealthClient } from "../common/gen/grpc/health/v1/health.ts";
+import { DeadLettersServiceClient } from "../common/gen/oms/deadletters/v1/deadletters.ts";
+import type { StockConfig } from "./config.ts";
+import { start, type StockHandle } from "./service.ts";
+
+const log = createLogger("stock", "warn");
+
+/** Runs `fn` against a started stock service on an isolated test exchange of the real RabbitMQ. */
+async function withService(
+  fn: (ctx: { client: StockServiceClient; handle: StockHandle; config: StockConfig }) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "stock-svc-" });
+  const bus = testBusConfig(dir);
+  const config: StockConfig = { host: "127.0.0.1", port: 0, kvPath: `${dir}/stock.kv`, common: bus.config };
+  const handle = await start(config, log);
+  const client = connect(StockServiceClient, `127.0.0.1:${handle.port}`);
+  try {
+    await fn({ client, handle, config });
+  } finally {
+    client.close();
+    await handle.stop();
+    await bus.cleanup();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function paid(orderId: string): string {
+  return encodeEvent("order.paid", { orderId, customerId: "c-1", items: [], paidAt: new Date() });
+}
+
+function cancelled(orderId: string): string {
+  return encodeEvent("order.cancelled", { orderId, reason: "customer", cancelledAt: new Date() });
+}
+
+/** Publishes a marker cancellation and waits until it is handled: everything published before it was too. */
+async function drain(client: StockServiceClient, config: StockConfig): Promise<void> {
+  const orderId = `marker-${crypto.randomUUID()}`;
+  await rpc(client, "reserveItems", { orderId, items: [{ itemId: "10", quantity: 1 }] });
+  await publishRaw(config.common, "order.cancelled", cancelled(orderId), { messageId: crypto.randomUUID() });
+  await eventually(async () => {
+    const { reservation } = await rpc(client, "getReservation", { orderId });
+    return reservation?.status === ReservationStatus.RESERVATION_STATUS_RELEASED;
+  }, `marker ${orderId} released`);
+}
+
+Deno.test("stock starts SERVING with the demo menu and parks a malformed event in its dead letters", async () => {
+  await withService(async ({ client, handle, config }) => {
+    const health = connect(HealthClient, `127.0.0.1:${handle.port}`);
+    try {
+      const res = await rpc(health, "check", { service: "oms.stock.v1.StockService" });
+      assert.equal(res.status, HealthCheckResponse_ServingStatus.SERVING);
+    } finally {
+      health.close();
+    }
+    assert.ok((await rpc(client, "listItems", {})).items.length >= 8);
+    await publishRaw(config.common, "order.paid", "{not json", { messageId: "bad-1" });
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    try {
+      const parked = await eventually(async () => {
+        const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
+        return deadLetters.find((d) => d.messageId === "bad-1");
+      }, "the malformed message parked");
+      assert.equal(parked.routingKey, "order.paid");
+      assert.equal(parked.service, "stock");
+    } finally {
+      dlq.close();
+    }
+  });
+});
+
+Deno.test("order.paid sells a reservation once even when delivered twice", async () => {
+  await withService(async ({ client, config }) => {
+    await rpc(client, "reserveItems", { orderId: "o-1", items: [{ itemId: "1", quantity: 2 }] });
+    const id = crypto.randomUUID();
+    // the same message redelivered, and the same fact published again under a new id
+    await publishRaw(config.common, "order.paid", paid("o-1"), { messageId: id });
+    await publishRaw(config.common, "order.paid", paid("o-1"), { messageId: id });
+    await publishRaw(config.common, "order.paid", paid("o-1"), { messageId: crypto.randomUUID() });
+    await drain(client, config);
+    const { reservation } = await rpc(client, "getReservation", { orderId: "o-1" });
+    assert.equal(reservation?.status, ReservationStatus.RESERVATION_STATUS_SOLD);
+    const { item } = await rpc(client, "getItem", { id: "1" });
+    assert.deepEqual([item?.available, item?.reserved, item?.sold], [23, 0, 2]);
+  });
+});
+
+Deno.test("order.cancelled releases a reservation once, and a late order.paid changes nothing", async () => {
+  await withService(async ({ client, config }) => {
+    await rpc(client, "reserveItems", { orderId: "o-1", items: [{ itemId: "2", quantity: 3 }] });
+    await publishRaw(config.common, "order.cancelled", cancelled("o-1"), { messageId: crypto.randomUUID() });
+    await publishRaw(config.common, "order.cancelled", cancelled("o-1"), { messageId: crypto.randomUUID() });
+    await publishRaw(config.common, "order.paid", paid("o-1"), { messageId: crypto.randomUUID() });
+    await drain(client, config);
+    const { reservation } = await rpc(client, "getReservation", { orderId: "o-1" });
+    assert.equal(reservation?.status, ReservationStatus.RESERVATION_STATUS_RELEASED);
+    const { item } = await rpc(client, "getItem", { id: "2" });
+    assert.deepEqual([item?.available, item?.reserved, item?.sold], [25, 0, 0]);
+  });
+});
+
+Deno.test("order.paid for an order without a reservation is acknowledged and changes nothing", async () => {
+  await withService(async ({ client, config }) => {
+    const before = (await rpc(client, "listItems", {})).items;
+    await publishRaw(config.common, "order.paid", paid("ghost"), { messageId: crypto.randomUUID() });
+    await drain(client, config);
+    const after = (await rpc(client, "listItems", {})).items;
+    assert.deepEqual(after.filter((i) => i.id !== "10"), before.filter((i) => i.id !== "10"));
+  });
+});
