@@ -1,0 +1,66 @@
+/**
+ * What the gateway's routes need: the gRPC clients of the services, a logger and limits. Tests pass
+ * clients connected to real (or in-test) gRPC servers; `start()` builds them from config.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import type { CallOpts } from "../../services/common/grpc_client.ts";
+import type { Logger } from "../../services/common/log.ts";
+import { traceMetadata } from "../../services/common/trace.ts";
+import type { KitchenServiceClient } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import type { OrdersServiceClient } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import type { PaymentsServiceClient } from "../../services/common/gen/oms/payments/v1/payments.ts";
+import type { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
+import { toApiError } from "./errors.ts";
+
+/** gRPC clients of the services behind the gateway. */
+export interface Clients {
+  /** Orders service. */
+  orders: OrdersServiceClient;
+  /** Stock service (catalog). */
+  stock: StockServiceClient;
+  /** Payments service. */
+  payments: PaymentsServiceClient;
+  /** Kitchen service (used by the admin pages). */
+  kitchen: KitchenServiceClient;
+}
+
+/** The names the gateway uses for its peers in messages. */
+export type PeerName = "orders" | "stock" | "payments" | "kitchen";
+
+/** Dependencies of {@linkcode createApp}. */
+export interface AppDeps {
+  /** The service clients. */
+  clients: Clients;
+  /** Where request and error logs go. */
+  log: Logger;
+  /** Largest JSON request body in bytes. */
+  maxBodyBytes: number;
+  /** Largest webhook body in bytes (provider events can be larger than API bodies). */
+  webhookMaxBodyBytes: number;
+  /** Deadline of each gRPC call in milliseconds. */
+  rpcTimeoutMs: number;
+}
+
+/** Hono environment of the gateway: the request's trace context travels as a context variable. */
+export type AppEnv = {
+  Variables: {
+    /** The W3C traceparent of this request (incoming if valid, else new). */
+    traceparent: string;
+  };
+};
+
+/** Call options for a gRPC call made while handling `c`: trace metadata and deadline. */
+export function callOpts(c: Context<AppEnv>, deps: AppDeps): CallOpts {
+  return { metadata: traceMetadata(c.get("traceparent")), timeoutMs: deps.rpcTimeoutMs };
+}
+
+/** Awaits a call to `peer`, turning its failure into the client-facing {@linkcode ApiError}. */
+export async function upstream<T>(peer: PeerName, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw toApiError(err, peer);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The JSON the gateway shows for orders, payments and catalog items: camelCase, statuses as
+ * lowercase words (`waiting_payment`), money as `{amount, currency}` in minor units, times as ISO 8601.
+ *
+ * @module
+ */
+import {
+  type Order,
+  OrderStatus,
+  orderStatusToJSON,
+  type TimelineEntry,
+} from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { type Payment, paymentStatusToJSON } from "../../services/common/gen/oms/payments/v1/payments.ts";
+import type { Item } from "../../services/common/gen/oms/stock/v1/stock.ts";
+import type { LineItem, Money } from "../../services/common/gen/oms/types/v1/types.ts";
+
+/** Money in minor units (cents). */
+export interface MoneyJson {
+  /** Minor units. */
+  amount: number;
+  /** ISO 4217 code. */
+  currency: string;
+}
+
+/** One priced line of an order. */
+export interface LineJson {
+  /** Catalog item id. */
+  id: string;
+  /** Item name at order time. */
+  name: string;
+  /** Units ordered. */
+  quantity: number;
+  /** Price of one unit at order time. */
+  unitPrice: MoneyJson;
+}
+
+/** One step of an order's history. */
+export interface TimelineJson {
+  /** Status entered. */
+  status: string;
+  /** When, ISO 8601. */
+  at: string | null;
+  /** What caused it, e.g. `payment.succeeded`. */
+  cause: string;
+  /** Trace id of the request or message that caused it. */
+  traceId: string;
+}
+
+/** An order as the API shows it. */
+export interface OrderJson {
+  /** Order id (UUID). */
+  id: string;
+  /** Owner. */
+  customerId: string;
+  /** Lowercase status, e.g. `waiting_payment`. */
+  status: string;
+  /** Priced lines. */
+  items: LineJson[];
+  /** Sum of the lines. */
+  total: MoneyJson;
+  /** Checkout link; "" until payments has made one. */
+  paymentLink: string;
+  /** History, oldest first. */
+  timeline: TimelineJson[];
+  /** ISO 8601. */
+  createdAt: string | null;
+  /** ISO 8601. */
+  updatedAt: string | null;
+}
+
+/** `ORDER_STATUS_WAITING_PAYMENT` -> `waiting_payment`. */
+export function statusName(status: OrderStatus): string {
+  return orderStatusToJSON(status).replace(/^ORDER_STATUS_/, "").toLowerCase();
+}
+
+/** True when the order still waits for a payment link (payments was down when it was made). */
+export function isPending(order: Order): boolean {
+  return order.status === OrderStatus.ORDER_STATUS_PENDING;
+}
+
+/** Money, zero in no currency when absent. */
+export function moneyJson(m: Money | undefined): MoneyJson {
+  return { amount: m?.amount ?? 0, currency: m?.currency ?? "" };
+}
+
+function iso(d: Date | undefined): string | null {
+  return d ? d.toISOString() : null;
+}
+
+/** One line of an order. */
+export function lineJson(l: LineItem): LineJson {
+  return { id: l.itemId, name: l.name, quantity: l.quantity, unitPrice: moneyJson(l.unitPrice) };
+}
+
+function timelineJson(t: TimelineEntry): TimelineJson {
+  return { status: statusName(t.status), at: iso(t.at), cause: t.cause, traceId: t.traceId };
+}
+
+/** An order as the API shows it. */
+export function orderJson(o: Order): OrderJson {
+  return {
+    id: o.id,
+    customerId: o.customerId,
+    status: statusName(o.status),
+    items: o.items.map(lineJson),
+    total: moneyJson(o.total),
+    paymentLink: o.paymentLink,
+    timeline: o.timeline.map(timelineJson),
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+  };
+}
+
+/** A catalog item as the storefront shows it. */
+export interface ProductJson {
+  /** Item id. */
+  id: string;
+  /** Name. */
+  name: string;
+  /** Description. */
+  description: string;
+  /** Unit price. */
+  price: MoneyJson;
+  /** Units that can still be ordered. */
+  available: number;
+}
+
+/** A catalog item. */
+export function productJson(i: Item): ProductJson {
+  return {
+    id: i.id,
+    name: i.name,
+    description: i.description,
+    price: moneyJson(i.price),
+    available: i.available,
+  };
+}
+
+/** A payment as the API shows it. */
+export interface PaymentJson {
+  /** The order paid for. */
+  orderId: string;
+  /** Its customer. */
+  customerId: string;
+  /** `stripe` or `local`. */
+  provider: string;
+  /** Checkout session id. */
+  sessionId: string;
+  /** Checkout link. */
+  url: string;
+  /** Lowercase status, e.g. `succeeded`. */
+  status: string;
+  /** Amount charged. */
+  amount: MoneyJson;
+  /** ISO 8601. */
+  createdAt: string | null;
+  /** ISO 8601. */
+  expiresAt: string | null;
+}
+
+/** A payment. */
+export function paymentJson(p: Payment): PaymentJson {
+  return {
+    orderId: p.orderId,
+    customerId: p.customerId,
+    provider: p.provider,
+    sessionId: p.sessionId,
+    url: p.url,
+    status: paymentStatusToJSON(p.status).replace(/^PAYMENT_STATUS_/, "").toLowerCase(),
+    amount: moneyJson(p.amount),
+    createdAt: iso(p.createdAt),
+    expiresAt: iso(p.expiresAt),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * `POST /api/webhooks/stripe`: a Stripe delivery, passed on as the exact bytes received (the
+ * signature covers them, so the body is never parsed here) with its `Stripe-Signature` header to
+ * `Payments.HandleProviderEvent`. A bad signature is answered 400 (Stripe does not retry it); a
+ * payments outage 503 (Stripe retries later); a handled or repeated event 200 `{"received": true}`.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { Hono } from "hono";
+import { rpc } from "../../services/common/grpc_client.ts";
+import { readBodyBytes } from "./body.ts";
+import { type AppDeps, type AppEnv, callOpts, upstream } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+
+/** The webhook route, on its own Hono app. */
+export function webhooksRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post("/api/webhooks/stripe", async (c) => {
+    const signature = c.req.header("stripe-signature");
+    if (!signature) {
+      throw new ApiError(400, "invalid_argument", "Stripe-Signature header is missing", {
+        field: "Stripe-Signature",
+      });
+    }
+    const bytes = await readBodyBytes(c.req.raw, deps.webhookMaxBodyBytes);
+    if (bytes.byteLength === 0) throw new ApiError(400, "invalid_argument", "Webhook body is empty");
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    try {
+      const res = await upstream(
+        "payments",
+        rpc(
+          deps.clients.payments,
+          "handleProviderEvent",
+          { provider: "stripe", payload, signature },
+          callOpts(c, deps),
+        ),
+      );
+      return c.json({ received: true, firstDelivery: res.firstDelivery });
+    } catch (err) {
+      // Payments rejects a bad signature or an unreadable event as invalid_argument: a client error.
+      if (err instanceof ApiError && err.status === 422) {
+        throw new ApiError(400, err.code, err.message, { field: err.field, cause: err });
+      }
+      throw err;
+    }
+  });
+  return app;
+}

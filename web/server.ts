@@ -1,0 +1,135 @@
+/**
+ * The gateway: a Hono app that answers the JSON API (and the interim pay pages) by calling the
+ * services over gRPC. {@linkcode createApp} builds the app from its dependencies (tests pass clients of
+ * real gRPC servers); {@linkcode start} builds real clients from config and listens.
+ *
+ * Cross-cutting behaviour lives here: trace context (an incoming valid `traceparent` is used, else a
+ * new one is made; it is sent on every gRPC call and echoed in the response), request logs, JSON 404
+ * and 405 answers, and the one error handler that turns anything thrown into `{"error": {...}}`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { connect } from "../services/common/grpc_client.ts";
+import { createLogger, type Logger } from "../services/common/log.ts";
+import { isTraceparent, newTraceparent, traceIdOf } from "../services/common/trace.ts";
+import { KitchenServiceClient } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import { OrdersServiceClient } from "../services/common/gen/oms/orders/v1/orders.ts";
+import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/payments.ts";
+import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
+import type { WebConfig } from "./config.ts";
+import type { AppDeps, AppEnv, Clients } from "./api/deps.ts";
+import { ApiError, toApiError } from "./api/errors.ts";
+import { localPayRoutes } from "./api/local_pay.ts";
+import { ordersRoutes } from "./api/orders.ts";
+import { productsRoutes } from "./api/products.ts";
+import { webhooksRoutes } from "./api/webhooks.ts";
+
+export type { AppDeps, AppEnv, Clients };
+
+/** Builds the gateway app. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { log } = deps;
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header("traceparent");
+    const traceparent = isTraceparent(incoming) ? incoming : newTraceparent();
+    c.set("traceparent", traceparent);
+    const started = performance.now();
+    await next();
+    c.res.headers.set("traceparent", traceparent);
+    log.info("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      traceId: traceIdOf(traceparent),
+    });
+  });
+
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => {
+      const err = new ApiError(
+        405,
+        "method_not_allowed",
+        `Method ${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(", ")}`,
+      );
+      return c.json(err.toJSON(), 405, { Allow: methods.join(", ") });
+    },
+  }));
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/", productsRoutes(deps));
+  app.route("/", ordersRoutes(deps));
+  app.route("/", webhooksRoutes(deps));
+  app.route("/", localPayRoutes(deps));
+
+  app.notFound((c) => {
+    const err = new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+    return c.json(err.toJSON(), 404);
+  });
+
+  app.onError((thrown, c) => {
+    const err = toApiError(thrown);
+    if (err.status >= 500) {
+      const cause = err.status === 500 ? (err.cause ?? thrown) : err.message;
+      log.error("request failed", {
+        method: c.req.method,
+        path: c.req.path,
+        status: err.status,
+        err: cause,
+        traceId: traceIdOf(c.get("traceparent")),
+      });
+    }
+    return c.json(err.toJSON(), err.status, err.headers);
+  });
+
+  return app;
+}
+
+/** A running gateway. */
+export interface WebHandle {
+  /** The bound port. */
+  port: number;
+  /** Stops listening, waits for in-flight requests, closes the gRPC clients. */
+  stop(): Promise<void>;
+}
+
+/** Connects clients to the configured services (connections are made lazily on first call). */
+export function connectClients(config: WebConfig): Clients {
+  return {
+    orders: connect(OrdersServiceClient, config.ordersAddr),
+    stock: connect(StockServiceClient, config.stockAddr),
+    payments: connect(PaymentsServiceClient, config.paymentsAddr),
+    kitchen: connect(KitchenServiceClient, config.kitchenAddr),
+  };
+}
+
+/** Starts the gateway on `config.host:config.port`. */
+export async function start(config: WebConfig, log: Logger = createLogger("web")): Promise<WebHandle> {
+  const clients = connectClients(config);
+  const app = createApp({
+    clients,
+    log,
+    maxBodyBytes: config.maxBodyBytes,
+    webhookMaxBodyBytes: config.webhookMaxBodyBytes,
+    rpcTimeoutMs: config.rpcTimeoutMs,
+  });
+  const listening = Promise.withResolvers<number>();
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: ({ port }) => listening.resolve(port),
+  }, app.fetch);
+  const port = await listening.promise;
+  return {
+    port,
+    async stop() {
+      await server.shutdown();
+      for (const client of Object.values(clients)) client.close();
+    },
+  };
+}
