@@ -1,0 +1,12 @@
+/**
+ * The orders service: orders and their lifecycle, guarded by a state machine; creates orders against
+ * stock and payments and follows payment and kitchen events.
+ *
+ * @module
+ */
+export { loadConfig, type OrdersConfig } from "./config.ts";
+export { type OrdersHandle, start } from "./service.ts";
+export { type Order, ORDER_STATUSES, type OrderStatus, type TimelineEntry } from "./domain/order.ts";
+export { canTransition, transition, type TransitionResult } from "./domain/transition.ts";
+export { OrdersApi, type OrdersDeps, ordersServer } from "./grpc_handlers.ts";
+export { orderEventHandlers } from "./event_handlers.ts";

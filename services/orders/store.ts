@@ -1,0 +1,268 @@
+/**
+ * Orders' KV layout and atomic operations. Every index and counter changes in the same commit as the
+ * order, guarded by the order's versionstamp, so lists and counts never disagree with the orders.
+ *
+ * | key | value |
+ * | --- | --- |
+ * | `["orders", id]` | {@linkcode Order} |
+ * | `["orders_by_customer", customerId, "<createdAtMs padded>/<id>"]` | order id |
+ * | `["orders_by_status", status, createdAtMs, id]` | order id |
+ * | `["orders_by_time", createdAtMs, id]` | order id |
+ * | `["order_counts", status]` | `Deno.KvU64` count of orders in that status |
+ * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
+ *
+ * Listing is newest first with `kv.list(..., {reverse: true})`; the page's next cursor is the KV cursor.
+ *
+ * @module
+ */
+import { RpcError } from "../common/errors.ts";
+import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
+
+/** Prefix of the orders themselves. */
+export const ORDERS: Deno.KvKey = ["orders"];
+/** Prefix of the per-customer index. */
+export const BY_CUSTOMER: Deno.KvKey = ["orders_by_customer"];
+/** Prefix of the per-status index. */
+export const BY_STATUS: Deno.KvKey = ["orders_by_status"];
+/** Prefix of the all-orders time index. */
+export const BY_TIME: Deno.KvKey = ["orders_by_time"];
+/** Prefix of the per-status counters. */
+export const COUNTS: Deno.KvKey = ["order_counts"];
+/** Prefix of idempotency claims. */
+export const IDEMPOTENCY: Deno.KvKey = ["idempotency"];
+
+/** Adding this to a `KvU64` with `sum` subtracts one (sum wraps around at 2^64). */
+const MINUS_ONE = (1n << 64n) - 1n;
+
+/** An order with the versionstamp it was read at. */
+export interface OrderEntry {
+  order: Order;
+  versionstamp: string;
+}
+
+/** The key of order `id`. */
+export function orderKey(id: string): Deno.KvKey {
+  return [...ORDERS, id];
+}
+
+function customerKey(o: Order): Deno.KvKey {
+  return [...BY_CUSTOMER, o.customerId, `${String(o.createdAt.getTime()).padStart(15, "0")}/${o.id}`];
+}
+
+function statusKey(o: Order, status: OrderStatus = o.status): Deno.KvKey {
+  return [...BY_STATUS, status, o.createdAt.getTime(), o.id];
+}
+
+function timeKey(o: Order): Deno.KvKey {
+  return [...BY_TIME, o.createdAt.getTime(), o.id];
+}
+
+/** Reads order `id` with its versionstamp, or null. */
+export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | null> {
+  const e = await kv.get<Order>(orderKey(id));
+  return e.value === null || e.versionstamp === null
+    ? null
+    : { order: e.value, versionstamp: e.versionstamp };
+}
+
+/** Adds the creation of `order` (order, indexes, counter) to `op`; the commit fails if the id exists. */
+export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOperation {
+  return op
+    .check({ key: orderKey(order.id), versionstamp: null })
+    .set(orderKey(order.id), order)
+    .set(customerKey(order), order.id)
+    .set(statusKey(order), order.id)
+    .set(timeKey(order), order.id)
+    .sum([...COUNTS, order.status], 1n);
+}
+
+/**
+ * Adds replacing `before` (as read) with `after` to `op`: checks the versionstamp, writes the order and,
+ * when the status changed, moves its status index entry and counters.
+ */
+export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: Order): Deno.AtomicOperation {
+  op.check({ key: orderKey(after.id), versionstamp: before.versionstamp }).set(orderKey(after.id), after);
+  const from = before.order.status;
+  if (from !== after.status) {
+    op.delete(statusKey(before.order, from))
+      .set(statusKey(after), after.id)
+      .sum([...COUNTS, from], MINUS_ONE)
+      .sum([...COUNTS, after.status], 1n);
+  }
+  return op;
+}
+
+/** What an update function decides: a new order plus extra mutations, or leave the order as it is. */
+export type UpdateDecision = { order: Order; extra?: (op: Deno.AtomicOperation) => void } | {
+  order?: undefined;
+};
+
+/**
+ * Reads order `id`, lets `decide` compute its next state, and commits it guarded by the versionstamp,
+ * retrying on conflict. Returns the order as committed (or as read, when `decide` left it). Throws
+ * `not_found` when there is no such order.
+ */
+export async function updateOrder(
+  kv: Deno.Kv,
+  id: string,
+  decide: (current: Order) => UpdateDecision | Promise<UpdateDecision>,
+  { attempts = 10 }: { attempts?: number } = {},
+): Promise<Order> {
+  for (let i = 0; i < attempts; i++) {
+    const entry = await getOrder(kv, id);
+    if (!entry) throw new RpcError("not_found", `Order "${id}" not found`);
+    const d = await decide(entry.order);
+    if (!d.order) return entry.order;
+    const op = addUpdate(kv.atomic(), entry, d.order);
+    d.extra?.(op);
+    const res = await op.commit();
+    if (res.ok) return d.order;
+  }
+  throw new RpcError("unavailable", `Order "${id}" is changing too often; try again`);
+}
+
+/** One page of orders. */
+export interface OrderPage {
+  orders: Order[];
+  /** The cursor of the next page, "" when this is the last one. */
+  nextCursor: string;
+}
+
+async function listIndex(
+  kv: Deno.Kv,
+  prefix: Deno.KvKey,
+  pageSize: number,
+  cursor: string,
+  keep: (o: Order) => boolean = () => true,
+): Promise<OrderPage> {
+  const ids: string[] = [];
+  let nextCursor = "";
+  try {
+    const it = kv.list<string>({ prefix }, {
+      reverse: true,
+      limit: pageSize + 1,
+      cursor: cursor || undefined,
+    });
+    let pageCursor = "";
+    for await (const e of it) {
+      if (ids.length === pageSize) {
+        nextCursor = pageCursor;
+        break;
+      }
+      ids.push(e.value);
+      pageCursor = it.cursor;
+    }
+  } catch (err) {
+    if (cursor && err instanceof TypeError) {
+      throw new RpcError("invalid_argument", `Cursor "${cursor}" is not valid for this list`, {
+        field: "cursor",
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  const orders: Order[] = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    const got = await kv.getMany<Order[]>(ids.slice(i, i + 10).map(orderKey));
+    for (const e of got) if (e.value && keep(e.value)) orders.push(e.value);
+  }
+  return { orders, nextCursor };
+}
+
+/** A customer's orders, newest first. */
+export function listCustomerOrders(
+  kv: Deno.Kv,
+  customerId: string,
+  pageSize: number,
+  cursor = "",
+): Promise<OrderPage> {
+  return listIndex(kv, [...BY_CUSTOMER, customerId], pageSize, cursor);
+}
+
+/** Every order (or those in `status`), newest first. */
+export function listOrders(
+  kv: Deno.Kv,
+  status: OrderStatus | undefined,
+  pageSize: number,
+  cursor = "",
+): Promise<OrderPage> {
+  if (!status) return listIndex(kv, BY_TIME, pageSize, cursor);
+  // An order read after the index entry may have moved on; it then belongs to another status's list.
+  return listIndex(kv, [...BY_STATUS, status], pageSize, cursor, (o) => o.status === status);
+}
+
+/** The number of orders in each status (every status, zeros included). */
+export async function countOrders(kv: Deno.Kv): Promise<Record<OrderStatus, number>> {
+  const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+  for await (const e of kv.list<Deno.KvU64>({ prefix: COUNTS })) {
+    const status = e.key[1] as OrderStatus;
+    if (status in counts) counts[status] = Number(e.value.value);
+  }
+  return counts;
+}
+
+/** A claimed idempotency key: which order it stands for and when it was claimed. */
+export interface IdempotencyClaim {
+  orderId: string;
+  claimedAt: number;
+}
+
+/** The key of a customer's idempotency key. */
+export function idempotencyKey(customerId: string, key: string): Deno.KvKey {
+  return [...IDEMPOTENCY, customerId, key];
+}
+
+/** The outcome of {@linkcode claimIdempotency}. */
+export type ClaimResult =
+  | { claimed: true }
+  | { claimed: false; existing: IdempotencyClaim; versionstamp: string };
+
+/** Claims `key` for `orderId` if nobody holds it; otherwise returns the holder. */
+export async function claimIdempotency(
+  kv: Deno.Kv,
+  customerId: string,
+  key: string,
+  orderId: string,
+  now = Date.now(),
+): Promise<ClaimResult> {
+  const k = idempotencyKey(customerId, key);
+  for (;;) {
+    const res = await kv.atomic().check({ key: k, versionstamp: null })
+      .set(k, { orderId, claimedAt: now } satisfies IdempotencyClaim).commit();
+    if (res.ok) return { claimed: true };
+    const e = await kv.get<IdempotencyClaim>(k);
+    if (e.value && e.versionstamp) return { claimed: false, existing: e.value, versionstamp: e.versionstamp };
+    // Released between our commit and our read: try again.
+  }
+}
+
+/** Re-claims a stale claim (its first attempt died) for the same order id; false if it changed meanwhile. */
+export async function renewClaim(
+  kv: Deno.Kv,
+  customerId: string,
+  key: string,
+  claim: IdempotencyClaim,
+  versionstamp: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const k = idempotencyKey(customerId, key);
+  const res = await kv.atomic().check({ key: k, versionstamp })
+    .set(k, { orderId: claim.orderId, claimedAt: now } satisfies IdempotencyClaim).commit();
+  return res.ok;
+}
+
+/** Deletes the claim of `key` if it still stands for `orderId` (after a failed first attempt). */
+export async function releaseClaim(
+  kv: Deno.Kv,
+  customerId: string,
+  key: string,
+  orderId: string,
+): Promise<void> {
+  const k = idempotencyKey(customerId, key);
+  for (let i = 0; i < 5; i++) {
+    const e = await kv.get<IdempotencyClaim>(k);
+    if (!e.value || e.value.orderId !== orderId) return;
+    const res = await kv.atomic().check(e).delete(k).commit();
+    if (res.ok) return;
+  }
+}
