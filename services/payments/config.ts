@@ -1,0 +1,89 @@
+/**
+ * The payments service configuration, read from environment variables and validated at start.
+ *
+ * @module
+ */
+import {
+  type CommonConfig,
+  commonConfig,
+  ConfigError,
+  DEFAULT_PORTS,
+  envInt,
+  envString,
+} from "../common/config.ts";
+import { storePath } from "../common/kv.ts";
+
+/** Stripe settings; present only when `STRIPE_SECRET_KEY` is set. */
+export interface StripeConfig {
+  /** The secret API key (`sk_...`). */
+  secretKey: string;
+  /** The webhook endpoint's signing secret (`whsec_...`). */
+  webhookSecret: string;
+  /** A base URL to send API calls to instead of api.stripe.com (a stand-in in tests), or undefined. */
+  apiUrl?: string;
+}
+
+/** Everything the payments service needs to start. */
+export interface PaymentsConfig {
+  /** Interface the gRPC server binds to (`GRPC_HOST`). */
+  host: string;
+  /** gRPC port (`PAYMENTS_GRPC_PORT`, default 50053; 0 picks a free one). */
+  port: number;
+  /** Deno KV path (`PAYMENTS_KV_PATH`, else `<DATA_DIR>/payments.kv`). */
+  kvPath: string;
+  /** Storefront base URL without a trailing slash (`PUBLIC_URL`), for checkout return and pay-page links. */
+  publicUrl: string;
+  /** Minutes a checkout stays payable (`PAYMENT_EXPIRY_MINUTES`, 30 to 1440 as Stripe requires). */
+  paymentExpiryMinutes: number;
+  /** Stripe settings, or undefined to use the local payment provider. */
+  stripe?: StripeConfig;
+  /** Settings every service shares (broker, exchange, data folder). */
+  common: CommonConfig;
+}
+
+/** Reads and validates the configuration; throws {@linkcode ConfigError} naming the bad variable. */
+export function loadConfig(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): PaymentsConfig {
+  const common = commonConfig(env);
+  const publicUrl = httpUrl(
+    "PUBLIC_URL",
+    envString("PUBLIC_URL", `http://localhost:${DEFAULT_PORTS.web}`, env),
+  )
+    .replace(/\/+$/, "");
+  const secretKey = envString("STRIPE_SECRET_KEY", "", env);
+  let stripe: StripeConfig | undefined;
+  if (secretKey !== "") {
+    const webhookSecret = envString("STRIPE_WEBHOOK_SECRET", "", env);
+    if (webhookSecret === "") {
+      throw new ConfigError(
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set (the webhook endpoint's signing secret, whsec_...)",
+      );
+    }
+    const apiUrl = envString("STRIPE_API_URL", "", env);
+    stripe = { secretKey, webhookSecret, ...(apiUrl ? { apiUrl: httpUrl("STRIPE_API_URL", apiUrl) } : {}) };
+  }
+  return {
+    host: envString("GRPC_HOST", "0.0.0.0", env),
+    port: envInt("PAYMENTS_GRPC_PORT", DEFAULT_PORTS.payments, { min: 0, max: 65535 }, env),
+    kvPath: storePath("payments", common.dataDir, env),
+    publicUrl,
+    paymentExpiryMinutes: envInt("PAYMENT_EXPIRY_MINUTES", 30, { min: 30, max: 1440 }, env),
+    ...(stripe ? { stripe } : {}),
+    common,
+  };
+}
+
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `${name} must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(name, `${name} must be an http(s) URL, got "${value}"`);
+  }
+  return value;
+}

@@ -1,0 +1,155 @@
+/**
+ * Pure payment rules: what a payable order looks like, how a payment's status moves, and the
+ * storefront URLs a checkout returns to. No I/O.
+ *
+ * @module
+ */
+import { RpcError } from "../../common/errors.ts";
+import { PaymentStatus } from "../../common/gen/oms/payments/v1/payments.ts";
+import type { LineItem, Money } from "../../common/gen/oms/types/v1/types.ts";
+import type { ProviderEventType } from "../providers/provider.ts";
+
+/** An order to be paid, validated. */
+export interface PayableOrder {
+  orderId: string;
+  customerId: string;
+  items: LineItem[];
+  total: Money;
+}
+
+/** The order fields of a `CreatePaymentLink` request or an `order.created` event. */
+export interface OrderToPay {
+  orderId: string;
+  customerId: string;
+  items: LineItem[];
+  total: Money | undefined;
+}
+
+/**
+ * Checks that `order` can be charged: an id, at least one line, positive quantities and prices in one
+ * currency, and a total equal to the sum of the lines (the provider charges the lines).
+ * Throws an `invalid_argument` {@linkcode RpcError} naming the field at fault.
+ */
+export function validateOrder(order: OrderToPay): PayableOrder {
+  if (order.orderId.trim() === "") {
+    throw new RpcError("invalid_argument", "Order id is required", { field: "order_id" });
+  }
+  if (order.items.length === 0) {
+    throw new RpcError("invalid_argument", `Order "${order.orderId}" has no items to pay for`, {
+      field: "items",
+    });
+  }
+  const total = order.total;
+  if (!total || !/^[A-Za-z]{3}$/.test(total.currency)) {
+    throw new RpcError(
+      "invalid_argument",
+      `Total currency must be a 3-letter ISO 4217 code, got "${total?.currency ?? ""}"`,
+      { field: "total.currency" },
+    );
+  }
+  let sum = 0;
+  order.items.forEach((item, i) => {
+    if (!Number.isInteger(item.quantity) || item.quantity <= 0) {
+      throw new RpcError(
+        "invalid_argument",
+        `Quantity of "${item.itemId}" must be positive, got ${item.quantity}`,
+        {
+          field: `items[${i}].quantity`,
+        },
+      );
+    }
+    const price = item.unitPrice;
+    if (!price || !Number.isSafeInteger(price.amount) || price.amount <= 0) {
+      throw new RpcError(
+        "invalid_argument",
+        `Unit price of "${item.itemId}" must be a positive amount in minor units, got ${
+          price?.amount ?? "none"
+        }`,
+        { field: `items[${i}].unit_price.amount` },
+      );
+    }
+    if (price.currency.toUpperCase() !== total.currency.toUpperCase()) {
+      throw new RpcError(
+        "invalid_argument",
+        `Unit price of "${item.itemId}" is in "${price.currency}", the total in "${total.currency}"`,
+        { field: `items[${i}].unit_price.currency` },
+      );
+    }
+    sum += price.amount * item.quantity;
+  });
+  if (sum !== total.amount) {
+    throw new RpcError(
+      "invalid_argument",
+      `Total ${total.amount} does not match the sum of the items ${sum}`,
+      { field: "total.amount" },
+    );
+  }
+  return { orderId: order.orderId, customerId: order.customerId, items: order.items, total };
+}
+
+/** The status a provider event of `type` moves an open payment to. */
+export function statusAfter(type: ProviderEventType): PaymentStatus {
+  switch (type) {
+    case "succeeded":
+      return PaymentStatus.PAYMENT_STATUS_SUCCEEDED;
+    case "failed":
+      return PaymentStatus.PAYMENT_STATUS_FAILED;
+    case "expired":
+      return PaymentStatus.PAYMENT_STATUS_EXPIRED;
+  }
+}
+
+/**
+ * The status after a provider event of `type` reaches a payment in `current`, or null when the event
+ * changes nothing (it arrived late: only an open payment moves).
+ */
+export function transition(current: PaymentStatus, type: ProviderEventType): PaymentStatus | null {
+  return current === PaymentStatus.PAYMENT_STATUS_OPEN ? statusAfter(type) : null;
+}
+
+/** True when a payment in `status` can be refunded. */
+export function canRefund(status: PaymentStatus): boolean {
+  return status === PaymentStatus.PAYMENT_STATUS_SUCCEEDED;
+}
+
+/** A payment status in words, for messages ("open", "succeeded", ...). */
+export function statusName(status: PaymentStatus): string {
+  return PaymentStatus[status]?.replace("PAYMENT_STATUS_", "").toLowerCase() ?? String(status);
+}
+
+/** The storefront page of an order, where the customer lands after checkout. */
+export function orderPageUrl(publicUrl: string, orderId: string, customerId: string): string {
+  return `${publicUrl}/orders/${encodeURIComponent(orderId)}?customer=${encodeURIComponent(customerId)}`;
+}
+
+/** Where the customer lands after paying. */
+export function successUrl(publicUrl: string, orderId: string, customerId: string): string {
+  return `${orderPageUrl(publicUrl, orderId, customerId)}&paid=1`;
+}
+
+/** Where the customer lands after leaving the checkout without paying. */
+export function cancelUrl(publicUrl: string, orderId: string, customerId: string): string {
+  return `${orderPageUrl(publicUrl, orderId, customerId)}&cancelled=1`;
+}
+
+/** The provider idempotency key of an order's checkout: one order, one session. */
+export function checkoutIdempotencyKey(orderId: string): string {
+  return `checkout-${orderId}`;
+}
+
+/** The provider idempotency key of an order's refund: one payment, one refund. */
+export function refundIdempotencyKey(orderId: string): string {
+  return `refund-${orderId}`;
+}
+
+/** Extra time on top of the configured expiry, so the provider (whose clock reads a little later) still sees at least the minimum Stripe accepts (30 minutes). */
+export const EXPIRY_LEEWAY_MS = 60_000;
+
+/**
+ * When a checkout first attempted at `now` stops being payable: `minutes` later, plus
+ * {@linkcode EXPIRY_LEEWAY_MS}. Computed once per order and kept, so every retry sends the provider the
+ * same parameters with the same idempotency key.
+ */
+export function checkoutExpiry(now: Date, minutes: number): Date {
+  return new Date(now.getTime() + minutes * 60_000 + EXPIRY_LEEWAY_MS);
+}

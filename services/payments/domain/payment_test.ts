@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { RpcError } from "../../common/errors.ts";
+import { PaymentStatus } from "../../common/gen/oms/payments/v1/payments.ts";
+import {
+  cancelUrl,
+  canRefund,
+  checkoutExpiry,
+  type OrderToPay,
+  statusName,
+  successUrl,
+  transition,
+  validateOrder,
+} from "./payment.ts";
+
+const order = (over: Partial<OrderToPay> = {}): OrderToPay => ({
+  orderId: "o-1",
+  customerId: "c-1",
+  items: [
+    { itemId: "pizza", name: "Pizza", quantity: 2, unitPrice: { amount: 900, currency: "EUR" } },
+    { itemId: "cola", name: "Cola", quantity: 1, unitPrice: { amount: 250, currency: "EUR" } },
+  ],
+  total: { amount: 2050, currency: "EUR" },
+  ...over,
+});
+
+function fieldOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof RpcError);
+    assert.equal(err.code, "invalid_argument");
+    return err.field;
+  }
+  assert.fail("expected an invalid_argument error");
+}
+
+Deno.test("validateOrder accepts an order whose total is the sum of its lines", () => {
+  assert.equal(validateOrder(order()).total.amount, 2050);
+});
+
+Deno.test("validateOrder names the field at fault", () => {
+  assert.equal(fieldOf(() => validateOrder(order({ orderId: " " }))), "order_id");
+  assert.equal(fieldOf(() => validateOrder(order({ items: [] }))), "items");
+  assert.equal(fieldOf(() => validateOrder(order({ total: undefined }))), "total.currency");
+  assert.equal(
+    fieldOf(() => validateOrder(order({ total: { amount: 2000, currency: "EUR" } }))),
+    "total.amount",
+  );
+  const bad = order();
+  bad.items[1] = { ...bad.items[1]!, quantity: 0 };
+  assert.equal(fieldOf(() => validateOrder(bad)), "items[1].quantity");
+  const usd = order();
+  usd.items[0] = { ...usd.items[0]!, unitPrice: { amount: 900, currency: "USD" } };
+  assert.equal(fieldOf(() => validateOrder(usd)), "items[0].unit_price.currency");
+});
+
+Deno.test("only an open payment moves, so a late or repeated provider event changes nothing", () => {
+  assert.equal(
+    transition(PaymentStatus.PAYMENT_STATUS_OPEN, "succeeded"),
+    PaymentStatus.PAYMENT_STATUS_SUCCEEDED,
+  );
+  assert.equal(transition(PaymentStatus.PAYMENT_STATUS_OPEN, "failed"), PaymentStatus.PAYMENT_STATUS_FAILED);
+  assert.equal(
+    transition(PaymentStatus.PAYMENT_STATUS_OPEN, "expired"),
+    PaymentStatus.PAYMENT_STATUS_EXPIRED,
+  );
+  assert.equal(transition(PaymentStatus.PAYMENT_STATUS_SUCCEEDED, "expired"), null);
+  assert.equal(transition(PaymentStatus.PAYMENT_STATUS_EXPIRED, "succeeded"), null);
+  assert.equal(transition(PaymentStatus.PAYMENT_STATUS_REFUNDED, "succeeded"), null);
+});
+
+Deno.test("only a succeeded payment can be refunded", () => {
+  assert.equal(canRefund(PaymentStatus.PAYMENT_STATUS_SUCCEEDED), true);
+  for (
+    const s of [
+      PaymentStatus.PAYMENT_STATUS_OPEN,
+      PaymentStatus.PAYMENT_STATUS_FAILED,
+      PaymentStatus.PAYMENT_STATUS_EXPIRED,
+      PaymentStatus.PAYMENT_STATUS_REFUNDED,
+    ]
+  ) {
+    assert.equal(canRefund(s), false, statusName(s));
+  }
+});
+
+Deno.test("checkout URLs return to the order's storefront page with the customer, escaped", () => {
+  assert.equal(
+    successUrl("https://shop.example", "o 1", "c&1"),
+    "https://shop.example/orders/o%201?customer=c%261&paid=1",
+  );
+  assert.equal(
+    cancelUrl("http://localhost:8080", "o-1", "c-1"),
+    "http://localhost:8080/orders/o-1?customer=c-1&cancelled=1",
+  );
+  assert.equal(checkoutExpiry(new Date(0), 30).getTime(), 31 * 60_000);
+});

@@ -1,0 +1,21 @@
+/**
+ * The payments service: checkout links through a {@linkcode PaymentProvider} port (Stripe Checkout or
+ * the local dev provider), provider events handled once, refunds, and the `payment.*` events.
+ *
+ * @module
+ */
+export { type PaymentsHandle, pickProvider, start, type StartOptions } from "./service.ts";
+export { loadConfig, type PaymentsConfig, type StripeConfig } from "./config.ts";
+export type {
+  Checkout,
+  CheckoutRequest,
+  ExpireResult,
+  PaymentProvider,
+  ProviderEvent,
+  ProviderEventType,
+  RefundRequest,
+} from "./providers/provider.ts";
+export { LOCAL_PROVIDER, LocalPaymentProvider } from "./providers/local.ts";
+export { STRIPE_PROVIDER, StripePaymentProvider } from "./providers/stripe.ts";
+export { Payments, type PaymentsOptions } from "./payments.ts";
+export { type PaymentRecord, PaymentStore } from "./store.ts";

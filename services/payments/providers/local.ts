@@ -1,0 +1,107 @@
+/**
+ * The local payment provider for dev: no money moves. A checkout is a page of the storefront
+ * (`${PUBLIC_URL}/pay/${sessionId}`) whose Pay / Decline / Let it expire buttons call
+ * `CompleteLocalCheckout`; that signs a local provider event with this process's secret and sends it
+ * through the same verification and handling path as a Stripe webhook.
+ *
+ * @module
+ */
+import { RpcError } from "../../common/errors.ts";
+import type {
+  Checkout,
+  CheckoutRequest,
+  ExpireResult,
+  PaymentProvider,
+  ProviderEvent,
+  ProviderEventType,
+  RefundRequest,
+} from "./provider.ts";
+
+/** The name of the local provider, as stored on payments. */
+export const LOCAL_PROVIDER = "local";
+
+const TYPES: readonly ProviderEventType[] = ["succeeded", "failed", "expired"];
+
+function randomId(prefix: string): string {
+  return `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+function hex(bytes: ArrayBuffer): string {
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A signed local provider event, shaped like a webhook delivery. */
+export interface SignedLocalEvent {
+  /** The JSON body. */
+  payload: Uint8Array;
+  /** Hex HMAC-SHA256 of the body with the provider's secret. */
+  signature: string;
+}
+
+/** The local provider. Sessions live only in this process; the store keeps what matters. */
+export class LocalPaymentProvider implements PaymentProvider {
+  /** Always "local". */
+  readonly name = LOCAL_PROVIDER;
+  readonly #publicUrl: string;
+  readonly #key: Promise<CryptoKey>;
+  readonly #sessions = new Map<string, Checkout>();
+  readonly #refunds = new Map<string, string>();
+
+  /** Creates the provider; pay-page URLs start with `publicUrl`. */
+  constructor(publicUrl: string) {
+    this.#publicUrl = publicUrl.replace(/\/+$/, "");
+    this.#key = crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  }
+
+  /** Creates a session with a random id, or returns the one made earlier with the same idempotency key. */
+  createCheckout(request: CheckoutRequest): Promise<Checkout> {
+    let checkout = this.#sessions.get(request.idempotencyKey);
+    if (!checkout) {
+      const sessionId = randomId("local_cs");
+      checkout = { sessionId, url: `${this.#publicUrl}/pay/${sessionId}`, expiresAt: request.expiresAt };
+      this.#sessions.set(request.idempotencyKey, checkout);
+    }
+    return Promise.resolve(checkout);
+  }
+
+  /** Builds and signs the event the pay page's choice stands for, with a fresh event id. */
+  async signEvent(
+    event: { type: ProviderEventType; sessionId: string; orderId: string },
+  ): Promise<SignedLocalEvent> {
+    const body: ProviderEvent = {
+      id: randomId("local_evt"),
+      ...event,
+      ...(event.type === "failed" ? { reason: "Declined on the local pay page" } : {}),
+    };
+    const payload = new TextEncoder().encode(JSON.stringify(body));
+    const signature = hex(await crypto.subtle.sign("HMAC", await this.#key, payload));
+    return { payload, signature };
+  }
+
+  /** Verifies an event made by {@linkcode LocalPaymentProvider.signEvent} in this process. */
+  async parseEvent(payload: Uint8Array, signature: string): Promise<ProviderEvent | null> {
+    const sig = /^[0-9a-f]{64}$/.test(signature)
+      ? Uint8Array.from(signature.match(/../g) ?? [], (h) => parseInt(h, 16))
+      : undefined;
+    if (!sig || !(await crypto.subtle.verify("HMAC", await this.#key, sig, new Uint8Array(payload)))) {
+      throw new RpcError("invalid_argument", "Invalid local provider signature", { field: "signature" });
+    }
+    const event = JSON.parse(new TextDecoder().decode(payload)) as ProviderEvent;
+    return TYPES.includes(event.type) ? event : null;
+  }
+
+  /** Nothing to do: a local session is payable until the store says otherwise. */
+  expire(_sessionId: string): Promise<ExpireResult> {
+    return Promise.resolve({ expired: true });
+  }
+
+  /** Records a refund id, the same one for the same idempotency key. */
+  refund(request: RefundRequest): Promise<{ refundId: string }> {
+    let refundId = this.#refunds.get(request.idempotencyKey);
+    if (!refundId) {
+      refundId = randomId("local_re");
+      this.#refunds.set(request.idempotencyKey, refundId);
+    }
+    return Promise.resolve({ refundId });
+  }
+}

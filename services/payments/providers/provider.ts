@@ -1,0 +1,92 @@
+/**
+ * The `PaymentProvider` port: what payments needs from a payment provider (Stripe Checkout, or the
+ * local provider in dev). Adapters live beside this file; tests swap adapters, never monkey-patch.
+ *
+ * @module
+ */
+import type { LineItem, Money } from "../../common/gen/oms/types/v1/types.ts";
+
+/** What a checkout is created from. */
+export interface CheckoutRequest {
+  /** The order being paid. */
+  orderId: string;
+  /** The customer who placed it. */
+  customerId: string;
+  /** The priced lines; the provider charges their sum. */
+  items: LineItem[];
+  /** The order total (equal to the sum of the lines). */
+  total: Money;
+  /** The same key for every attempt of one order, so no order ever gets two sessions. */
+  idempotencyKey: string;
+  /** Where the customer lands after paying. */
+  successUrl: string;
+  /** Where the customer lands after giving up. */
+  cancelUrl: string;
+  /** When the checkout stops being payable. */
+  expiresAt: Date;
+}
+
+/** A checkout the customer can be sent to. */
+export interface Checkout {
+  /** The provider's session id. */
+  sessionId: string;
+  /** The page where the customer pays. */
+  url: string;
+  /** When the provider will expire the session. */
+  expiresAt: Date;
+}
+
+/** The outcome a provider event reports. */
+export type ProviderEventType = "succeeded" | "failed" | "expired";
+
+/** A verified provider event about one checkout session. */
+export interface ProviderEvent {
+  /** The provider's event id: the same delivery twice carries the same id. */
+  id: string;
+  /** What happened to the session. */
+  type: ProviderEventType;
+  /** The checkout session it is about. */
+  sessionId: string;
+  /** The order id the session was created for (from its metadata), or "" when unknown. */
+  orderId: string;
+  /** The provider's payment reference (Stripe: the payment intent id), when known; used for refunds. */
+  paymentRef?: string;
+  /** Why the payment failed, when the provider says. */
+  reason?: string;
+}
+
+/** What a refund is made from. */
+export interface RefundRequest {
+  /** The order being refunded (for messages and the idempotency key). */
+  orderId: string;
+  /** The checkout session that was paid. */
+  sessionId: string;
+  /** The provider's payment reference from the success event, when known. */
+  paymentRef?: string;
+  /** The same key for every attempt, so one payment is never refunded twice. */
+  idempotencyKey: string;
+}
+
+/** What {@linkcode PaymentProvider.expire} found. */
+export interface ExpireResult {
+  /** True when the session is now expired; false when it was already completed (it may have been paid). */
+  expired: boolean;
+}
+
+/** A payment provider. */
+export interface PaymentProvider {
+  /** The provider's name as stored on payments and named in `HandleProviderEvent` ("stripe", "local"). */
+  readonly name: string;
+  /** Creates (or, with the same idempotency key, returns again) the checkout session of an order. */
+  createCheckout(request: CheckoutRequest): Promise<Checkout>;
+  /**
+   * Verifies and reads one webhook delivery. Returns null for event types payments ignores; throws an
+   * `invalid_argument` {@linkcode import("../../common/errors.ts").RpcError} on field `signature` when
+   * the signature is missing or wrong.
+   */
+  parseEvent(payload: Uint8Array, signature: string): Promise<ProviderEvent | null>;
+  /** Expires an open session so it can no longer be paid. */
+  expire(sessionId: string): Promise<ExpireResult>;
+  /** Refunds the payment of a completed session in full. */
+  refund(request: RefundRequest): Promise<{ refundId: string }>;
+}

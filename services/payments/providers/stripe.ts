@@ -1,0 +1,190 @@
+/**
+ * The Stripe adapter of the {@linkcode PaymentProvider} port, on the official `stripe` SDK:
+ * Checkout Sessions in `payment` mode with inline `price_data` lines, webhooks verified with the
+ * SDK's own `constructEventAsync` (Web Crypto, so it runs on Deno), refunds by payment intent.
+ *
+ * @module
+ */
+import Stripe from "stripe";
+import { RpcError } from "../../common/errors.ts";
+import type { StripeConfig } from "../config.ts";
+import type {
+  Checkout,
+  CheckoutRequest,
+  ExpireResult,
+  PaymentProvider,
+  ProviderEvent,
+  ProviderEventType,
+  RefundRequest,
+} from "./provider.ts";
+
+/** The name of the Stripe provider, as stored on payments. */
+export const STRIPE_PROVIDER = "stripe";
+
+/** The SDK options that point it at `apiUrl` (a stand-in) instead of api.stripe.com. */
+export function stripeHostOptions(apiUrl: string | undefined): Stripe.StripeConfig {
+  if (!apiUrl) return {};
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : protocol === "http" ? 80 : 443,
+    protocol,
+  };
+}
+
+/** Stripe Checkout as a payment provider. */
+export class StripePaymentProvider implements PaymentProvider {
+  /** Always "stripe". */
+  readonly name = STRIPE_PROVIDER;
+  readonly #stripe: Stripe;
+  readonly #webhookSecret: string;
+
+  /** Creates the adapter from the service's Stripe settings. */
+  constructor(config: StripeConfig) {
+    this.#stripe = new Stripe(config.secretKey, {
+      maxNetworkRetries: 2,
+      timeout: 20_000,
+      telemetry: false,
+      ...stripeHostOptions(config.apiUrl),
+    });
+    this.#webhookSecret = config.webhookSecret;
+  }
+
+  /**
+   * Creates the order's Checkout Session: one `price_data` line per order line, `metadata.order_id` and
+   * `client_reference_id` set to the order id, sent with the order's idempotency key so a retry gets
+   * the same session back.
+   */
+  async createCheckout(request: CheckoutRequest): Promise<Checkout> {
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: "payment",
+      line_items: request.items.map((item) => ({
+        quantity: item.quantity,
+        price_data: {
+          currency: (item.unitPrice?.currency ?? request.total.currency).toLowerCase(),
+          unit_amount: item.unitPrice?.amount ?? 0,
+          product_data: { name: item.name || item.itemId, metadata: { item_id: item.itemId } },
+        },
+      })),
+      client_reference_id: request.orderId,
+      metadata: { order_id: request.orderId, customer_id: request.customerId },
+      payment_intent_data: { metadata: { order_id: request.orderId } },
+      success_url: request.successUrl,
+      cancel_url: request.cancelUrl,
+      expires_at: Math.floor(request.expiresAt.getTime() / 1000),
+    };
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await this.#stripe.checkout.sessions.create(params, {
+        idempotencyKey: request.idempotencyKey,
+      });
+    } catch (err) {
+      throw unavailable(`Stripe could not create the checkout of order "${request.orderId}"`, err);
+    }
+    if (!session.url) {
+      throw new RpcError("internal", `Stripe returned checkout session "${session.id}" without a URL`);
+    }
+    return { sessionId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
+  }
+
+  /**
+   * Verifies the `Stripe-Signature` header and maps the event: `checkout.session.completed` (paid) and
+   * `checkout.session.async_payment_succeeded` to succeeded, `checkout.session.async_payment_failed` to
+   * failed, `checkout.session.expired` to expired; anything else is ignored (null).
+   */
+  async parseEvent(payload: Uint8Array, signature: string): Promise<ProviderEvent | null> {
+    let event: Stripe.Event;
+    try {
+      if (signature === "") throw new Error("missing signature");
+      event = await this.#stripe.webhooks.constructEventAsync(payload, signature, this.#webhookSecret);
+    } catch (err) {
+      throw new RpcError("invalid_argument", "Invalid Stripe signature", {
+        field: "stripe-signature",
+        cause: err,
+      });
+    }
+    let type: ProviderEventType;
+    let reason: string | undefined;
+    switch (event.type) {
+      case "checkout.session.completed":
+        if (event.data.object.payment_status === "unpaid") return null; // async payment: wait for its outcome
+        type = "succeeded";
+        break;
+      case "checkout.session.async_payment_succeeded":
+        type = "succeeded";
+        break;
+      case "checkout.session.async_payment_failed":
+        type = "failed";
+        reason = "The asynchronous payment failed at Stripe";
+        break;
+      case "checkout.session.expired":
+        type = "expired";
+        break;
+      default:
+        return null;
+    }
+    const session = event.data.object;
+    const paymentRef = typeof session.payment_intent === "string"
+      ? session.payment_intent
+      : session.payment_intent?.id;
+    return {
+      id: event.id,
+      type,
+      sessionId: session.id,
+      orderId: session.metadata?.order_id ?? session.client_reference_id ?? "",
+      ...(paymentRef ? { paymentRef } : {}),
+      ...(reason ? { reason } : {}),
+    };
+  }
+
+  /** Expires an open session; a session already expired counts, one already completed is reported. */
+  async expire(sessionId: string): Promise<ExpireResult> {
+    try {
+      await this.#stripe.checkout.sessions.expire(sessionId);
+      return { expired: true };
+    } catch (err) {
+      let session: Stripe.Checkout.Session;
+      try {
+        session = await this.#stripe.checkout.sessions.retrieve(sessionId);
+      } catch {
+        throw unavailable(`Stripe could not expire checkout session "${sessionId}"`, err);
+      }
+      if (session.status === "expired") return { expired: true };
+      if (session.status === "complete") return { expired: false };
+      throw unavailable(`Stripe could not expire checkout session "${sessionId}"`, err);
+    }
+  }
+
+  /** Refunds the session's payment intent in full, with the refund's idempotency key. */
+  async refund(request: RefundRequest): Promise<{ refundId: string }> {
+    try {
+      let paymentIntent = request.paymentRef;
+      if (!paymentIntent) {
+        const session = await this.#stripe.checkout.sessions.retrieve(request.sessionId);
+        paymentIntent = typeof session.payment_intent === "string"
+          ? session.payment_intent
+          : session.payment_intent?.id;
+      }
+      if (!paymentIntent) {
+        throw new RpcError(
+          "illegal_transition",
+          `Checkout session "${request.sessionId}" of order "${request.orderId}" has no payment to refund`,
+        );
+      }
+      const refund = await this.#stripe.refunds.create(
+        { payment_intent: paymentIntent, metadata: { order_id: request.orderId } },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      return { refundId: refund.id };
+    } catch (err) {
+      if (err instanceof RpcError) throw err;
+      throw unavailable(`Stripe could not refund order "${request.orderId}"`, err);
+    }
+  }
+}
+
+function unavailable(what: string, err: unknown): RpcError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new RpcError("unavailable", `${what}: ${reason}`, { cause: err });
+}

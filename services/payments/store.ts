@@ -1,0 +1,295 @@
+/**
+ * The payments KV layout and its atomic operations.
+ *
+ * - `["payments", orderId]` -> {@linkcode PaymentRecord}
+ * - `["payments_by_session", sessionId]` -> orderId
+ * - `["provider_events", provider, eventId]` -> {@linkcode HandledEvent} (each provider event is handled once)
+ * - `["checkout_drafts", orderId]` -> {@linkcode CheckoutDraft} (the checkout parameters fixed before the
+ *   provider is first asked, so every retry sends the same parameters with the same idempotency key)
+ *
+ * Every change that announces a fact writes its outbox record in the same commit.
+ *
+ * @module
+ */
+import { enqueueEvent } from "../common/bus/outbox.ts";
+import { RpcError } from "../common/errors.ts";
+import { type Payment, PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
+import { statusName, transition } from "./domain/payment.ts";
+import type { ProviderEvent } from "./providers/provider.ts";
+
+/** A payment as stored: the proto `Payment` plus provider references. */
+export interface PaymentRecord extends Payment {
+  /** The provider's payment reference (Stripe payment intent), once paid. */
+  paymentRef?: string;
+  /** The provider's refund id, once refunded. */
+  refundId?: string;
+  /** The provider event that last moved the status. */
+  providerEventId?: string;
+  /** When the status last changed. */
+  updatedAt: Date;
+}
+
+/** Checkout parameters fixed once per order. */
+export interface CheckoutDraft {
+  /** When the first attempt was made. */
+  createdAt: Date;
+  /** The `expires_at` every attempt sends. */
+  expiresAt: Date;
+}
+
+/** The marker of a handled provider event. */
+export interface HandledEvent {
+  orderId: string;
+  type: string;
+  handledAt: Date;
+}
+
+/** Options carried onto outbox records. */
+export interface EventOptions {
+  /** The W3C traceparent of the request or message that caused the change. */
+  traceparent?: string;
+}
+
+const MAX_CONFLICTS = 10;
+
+/** The key of an order's payment. */
+export function paymentKey(orderId: string): Deno.KvKey {
+  return ["payments", orderId];
+}
+
+/** The key of the session index. */
+export function sessionKey(sessionId: string): Deno.KvKey {
+  return ["payments_by_session", sessionId];
+}
+
+/** The key of a handled provider event. */
+export function providerEventKey(provider: string, eventId: string): Deno.KvKey {
+  return ["provider_events", provider, eventId];
+}
+
+/** The key of an order's checkout draft. */
+export function draftKey(orderId: string): Deno.KvKey {
+  return ["checkout_drafts", orderId];
+}
+
+/** The proto `Payment` of a stored record (without the provider references). */
+export function toPayment(r: PaymentRecord): Payment {
+  return {
+    orderId: r.orderId,
+    customerId: r.customerId,
+    provider: r.provider,
+    sessionId: r.sessionId,
+    url: r.url,
+    status: r.status,
+    amount: r.amount,
+    items: r.items,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+  };
+}
+
+/** What {@linkcode PaymentStore.applyProviderEvent} did. */
+export interface ApplyResult {
+  /** False when this provider event id was handled before. */
+  firstDelivery: boolean;
+  /** The payment the event is about, after the event; null when no payment has that session. */
+  payment: PaymentRecord | null;
+  /** True when the event moved the payment's status. */
+  changed: boolean;
+}
+
+/** The payments store over one Deno KV. */
+export class PaymentStore {
+  /** Wraps `kv`. */
+  constructor(readonly kv: Deno.Kv) {}
+
+  /** The payment of `orderId`, with its versionstamp (null value when there is none). */
+  async get(orderId: string): Promise<Deno.KvEntryMaybe<PaymentRecord>> {
+    return await this.kv.get<PaymentRecord>(paymentKey(orderId));
+  }
+
+  /** The payment whose checkout session is `sessionId`, or null. */
+  async getBySession(sessionId: string): Promise<Deno.KvEntryMaybe<PaymentRecord> | null> {
+    const index = await this.kv.get<string>(sessionKey(sessionId));
+    if (index.value === null) return null;
+    return await this.get(index.value);
+  }
+
+  /**
+   * The checkout draft of `orderId`: the stored one, or `make()` stored now. Two racing callers get the
+   * same draft.
+   */
+  async draft(orderId: string, make: () => CheckoutDraft): Promise<CheckoutDraft> {
+    for (let i = 0; i < MAX_CONFLICTS; i++) {
+      const found = await this.kv.get<CheckoutDraft>(draftKey(orderId));
+      if (found.value) return found.value;
+      const draft = make();
+      const res = await this.kv.atomic().check(found).set(draftKey(orderId), draft, {
+        expireIn: 24 * 3600 * 1000,
+      }).commit();
+      if (res.ok) return draft;
+    }
+    throw new Error(`Could not store the checkout draft of order "${orderId}"`);
+  }
+
+  /**
+   * Adds a new payment to `op`: the check that the order has none yet, the payment, its session index,
+   * the draft's removal and the outbox record of `payment.link_created`.
+   */
+  addCreated(op: Deno.AtomicOperation, payment: PaymentRecord, options: EventOptions = {}): void {
+    op.check({ key: paymentKey(payment.orderId), versionstamp: null })
+      .set(paymentKey(payment.orderId), payment)
+      .set(sessionKey(payment.sessionId), payment.orderId)
+      .delete(draftKey(payment.orderId));
+    enqueueEvent(op, "payment.link_created", {
+      orderId: payment.orderId,
+      provider: payment.provider,
+      sessionId: payment.sessionId,
+      url: payment.url,
+      expiresAt: payment.expiresAt,
+    }, options);
+  }
+
+  /**
+   * Stores a new payment (see {@linkcode addCreated}). When another caller stored the order's payment
+   * first, returns theirs and `created: false`.
+   */
+  async create(
+    payment: PaymentRecord,
+    options: EventOptions = {},
+  ): Promise<{ payment: PaymentRecord; created: boolean }> {
+    const op = this.kv.atomic();
+    this.addCreated(op, payment, options);
+    if ((await op.commit()).ok) return { payment, created: true };
+    const theirs = await this.get(payment.orderId);
+    if (!theirs.value) throw new Error(`Payment of order "${payment.orderId}" vanished after a conflict`);
+    return { payment: theirs.value, created: false };
+  }
+
+  /**
+   * Handles one verified provider event in one commit: the event id marked handled (checked unseen),
+   * the payment moved from open to the event's outcome, and its outbox record (`payment.succeeded`,
+   * `payment.failed` or `payment.expired`). The same event again changes nothing and reports
+   * `firstDelivery: false`; an event reaching a payment that is no longer open is marked handled and
+   * changes nothing.
+   */
+  async applyProviderEvent(
+    provider: string,
+    event: ProviderEvent,
+    options: EventOptions = {},
+  ): Promise<ApplyResult> {
+    const markerKey = providerEventKey(provider, event.id);
+    for (let i = 0; i < MAX_CONFLICTS; i++) {
+      const marker = await this.kv.get<HandledEvent>(markerKey);
+      const entry = await this.#find(event);
+      if (marker.versionstamp !== null) {
+        return { firstDelivery: false, payment: entry?.value ?? null, changed: false };
+      }
+      if (!entry?.value) return { firstDelivery: true, payment: null, changed: false };
+      const current = entry.value;
+      const now = new Date();
+      const op = this.kv.atomic().check(marker).check(entry).set(
+        markerKey,
+        {
+          orderId: current.orderId,
+          type: event.type,
+          handledAt: now,
+        } satisfies HandledEvent,
+      );
+      const next = transition(current.status, event.type);
+      let updated = current;
+      if (next !== null) {
+        updated = {
+          ...current,
+          status: next,
+          providerEventId: event.id,
+          updatedAt: now,
+          ...(event.paymentRef ? { paymentRef: event.paymentRef } : {}),
+        };
+        op.set(paymentKey(current.orderId), updated);
+        const base = { orderId: current.orderId, sessionId: current.sessionId, providerEventId: event.id };
+        if (event.type === "succeeded") {
+          enqueueEvent(op, "payment.succeeded", { ...base, amount: current.amount, paidAt: now }, options);
+        } else if (event.type === "failed") {
+          enqueueEvent(
+            op,
+            "payment.failed",
+            { ...base, reason: event.reason ?? "The payment failed" },
+            options,
+          );
+        } else {
+          enqueueEvent(op, "payment.expired", base, options);
+        }
+      }
+      if ((await op.commit()).ok) return { firstDelivery: true, payment: updated, changed: next !== null };
+    }
+    throw new Error(`Could not record provider event "${event.id}" after ${MAX_CONFLICTS} conflicts`);
+  }
+
+  /**
+   * Adds to `op` the expiry of an open payment (read as `entry`) and its `payment.expired` record,
+   * guarded by `entry`'s versionstamp.
+   */
+  addExpired(
+    op: Deno.AtomicOperation,
+    entry: Deno.KvEntry<PaymentRecord>,
+    cause: string,
+    options: EventOptions = {},
+  ): PaymentRecord {
+    const current = entry.value;
+    if (current.status !== PaymentStatus.PAYMENT_STATUS_OPEN) {
+      throw new RpcError(
+        "illegal_transition",
+        `Payment of order "${current.orderId}" is ${
+          statusName(current.status)
+        }, only an open payment can expire`,
+      );
+    }
+    const updated: PaymentRecord = {
+      ...current,
+      status: PaymentStatus.PAYMENT_STATUS_EXPIRED,
+      providerEventId: cause,
+      updatedAt: new Date(),
+    };
+    op.check(entry).set(paymentKey(current.orderId), updated);
+    enqueueEvent(op, "payment.expired", {
+      orderId: current.orderId,
+      sessionId: current.sessionId,
+      providerEventId: cause,
+    }, options);
+    return updated;
+  }
+
+  /**
+   * Marks the succeeded payment read as `entry` refunded with `refundId` and writes `payment.refunded`;
+   * returns null when the payment changed since it was read.
+   */
+  async markRefunded(
+    entry: Deno.KvEntry<PaymentRecord>,
+    refundId: string,
+    options: EventOptions = {},
+  ): Promise<PaymentRecord | null> {
+    const updated: PaymentRecord = {
+      ...entry.value,
+      status: PaymentStatus.PAYMENT_STATUS_REFUNDED,
+      refundId,
+      updatedAt: new Date(),
+    };
+    const op = this.kv.atomic().check(entry).set(paymentKey(updated.orderId), updated);
+    enqueueEvent(
+      op,
+      "payment.refunded",
+      { orderId: updated.orderId, refundId, amount: updated.amount },
+      options,
+    );
+    return (await op.commit()).ok ? updated : null;
+  }
+
+  async #find(event: ProviderEvent): Promise<Deno.KvEntryMaybe<PaymentRecord> | null> {
+    const bySession = await this.getBySession(event.sessionId);
+    if (bySession?.value) return bySession;
+    if (!event.orderId) return null;
+    const byOrder = await this.get(event.orderId);
+    return byOrder.value?.sessionId === event.sessionId ? byOrder : null;
+  }
+}
