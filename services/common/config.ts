@@ -68,6 +68,8 @@ export interface CommonConfig {
   dataDir: string;
   /** Delays before each retry of a failed message; after the last one it is parked. */
   retryDelaysMs: number[];
+  /** Delay before the outbox relay's first pass (0; a fault-injection knob for crash tests). */
+  relayStartDelayMs?: number;
 }
 
 /** Reads the settings every service shares. */
@@ -82,6 +84,7 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     queuePrefix: envString("OMS_QUEUE_PREFIX", "oms", env),
     dataDir: envString("DATA_DIR", "./data", env),
     retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
+    relayStartDelayMs: envInt("OMS_RELAY_START_DELAY_MS", 0, { max: 3_600_000 }, env),
   };
 }
 

@@ -74,7 +74,7 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
     kv,
     transport,
     log,
-    ...(opts.relayStartDelayMs ? { startDelayMs: opts.relayStartDelayMs } : {}),
+    startDelayMs: opts.relayStartDelayMs ?? config.relayStartDelayMs ?? 0,
   });
   relay.start();
   const handlers = opts.handlers ?? {};

@@ -1,0 +1,173 @@
+/**
+ * Runs the OMS services as separate processes (used by `deno task dev` and by the system tests):
+ * builds each process's environment, spawns it, waits until its health check passes, and stops it
+ * with SIGTERM (or kills it with SIGKILL, for crash tests).
+ *
+ * @module
+ */
+import { credentials } from "@grpc/grpc-js";
+import { HealthClient, HealthCheckResponse_ServingStatus } from "../services/common/gen/grpc/health/v1/health.ts";
+import { rpc } from "../services/common/grpc_client.ts";
+
+/** The processes of the system, in start order (orders needs stock and payments). */
+export const PROCESSES = ["stock", "payments", "kitchen", "orders", "web"] as const;
+/** One of {@linkcode PROCESSES}. */
+export type ProcessName = typeof PROCESSES[number];
+
+const ENTRY: Record<ProcessName, string> = {
+  stock: "services/stock/main.ts",
+  payments: "services/payments/main.ts",
+  kitchen: "services/kitchen/main.ts",
+  orders: "services/orders/main.ts",
+  web: "web/main.ts",
+};
+
+/** Ports of one system. */
+export type Ports = Record<ProcessName, number>;
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** The environment every process of one system shares: ports, addresses, data folder, broker. */
+export function systemEnv(ports: Ports, extra: Record<string, string>): Record<string, string> {
+  return {
+    ORDERS_GRPC_PORT: String(ports.orders),
+    STOCK_GRPC_PORT: String(ports.stock),
+    PAYMENTS_GRPC_PORT: String(ports.payments),
+    KITCHEN_GRPC_PORT: String(ports.kitchen),
+    WEB_PORT: String(ports.web),
+    ORDERS_ADDR: `127.0.0.1:${ports.orders}`,
+    STOCK_ADDR: `127.0.0.1:${ports.stock}`,
+    PAYMENTS_ADDR: `127.0.0.1:${ports.payments}`,
+    KITCHEN_ADDR: `127.0.0.1:${ports.kitchen}`,
+    PUBLIC_URL: `http://localhost:${ports.web}`,
+    ...extra,
+  };
+}
+
+/** One service process. */
+export class ServiceProcess {
+  #child: Deno.ChildProcess | undefined;
+  #pumps: Promise<void>[] = [];
+  /** Every output line, for diagnostics. */
+  readonly lines: string[] = [];
+
+  /** Describes the process; call {@linkcode start}. */
+  constructor(
+    readonly name: ProcessName,
+    private env: Record<string, string>,
+    private readonly onLine?: (name: ProcessName, line: string) => void,
+  ) {}
+
+  /** True while the process runs. */
+  get running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  /** Spawns the process (with `overrides` merged into its environment). */
+  start(overrides: Record<string, string> = {}): void {
+    if (this.#child) throw new Error(`${this.name} is already running`);
+    this.env = { ...this.env, ...overrides };
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", ENTRY[this.name]],
+      env: this.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#child = child;
+    this.#pumps = [this.#pump(child.stdout), this.#pump(child.stderr)];
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>): Promise<void> {
+    let buf = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        this.lines.push(line);
+        if (this.lines.length > 2000) this.lines.shift();
+        this.onLine?.(this.name, line);
+      }
+    }
+    if (buf) this.onLine?.(this.name, buf);
+  }
+
+  /** Sends `signal` and waits for exit (SIGKILL after `timeoutMs`); returns the exit code. */
+  async stop(signal: Deno.Signal = "SIGTERM", timeoutMs = 15_000): Promise<number> {
+    const child = this.#child;
+    if (!child) return 0;
+    try {
+      child.kill(signal);
+    } catch {
+      // already exited
+    }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // gone
+      }
+    }, timeoutMs);
+    const { code } = await child.status;
+    clearTimeout(timer);
+    await Promise.allSettled(this.#pumps);
+    this.#child = undefined;
+    return code;
+  }
+
+  /** The last `n` output lines, for a failing test's message. */
+  tail(n = 30): string {
+    return this.lines.slice(-n).join("\n");
+  }
+}
+
+/** Waits until the gRPC health service at `addr` reports SERVING. */
+export async function waitForGrpcHealth(addr: string, timeoutMs = 30_000): Promise<void> {
+  const client = new HealthClient(addr, credentials.createInsecure());
+  const end = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < end) {
+      try {
+        const res = await rpc(client, "check", { service: "" }, { timeoutMs: 1000 });
+        if (res.status === HealthCheckResponse_ServingStatus.SERVING) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${addr} did not report SERVING within ${timeoutMs} ms`);
+  } finally {
+    client.close();
+  }
+}
+
+/** Waits until `url` answers 200. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** Waits until process `name` of a system on `ports` is healthy. */
+export function waitReady(name: ProcessName, ports: Ports, timeoutMs = 30_000): Promise<void> {
+  return name === "web"
+    ? waitForHttp(`http://127.0.0.1:${ports.web}/healthz`, timeoutMs)
+    : waitForGrpcHealth(`127.0.0.1:${ports[name]}`, timeoutMs);
+}
