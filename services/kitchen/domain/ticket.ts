@@ -1,0 +1,80 @@
+/**
+ * Kitchen tickets and their rules: one ticket per paid order, `queued -> preparing -> ready`, and when
+ * the auto-prep timer should move a ticket along.
+ *
+ * @module
+ */
+import { RpcError } from "../../common/errors.ts";
+import type { LineItem } from "../../common/gen/oms/types/v1/types.ts";
+
+/** Where a ticket is. */
+export type TicketState = "queued" | "preparing" | "ready";
+
+/** What staff (or the auto-prep timer) can do to a ticket. */
+export type TicketAction = "start" | "complete";
+
+/** A ticket as stored. Times are epoch milliseconds. */
+export interface KitchenTicket {
+  /** The paid order (one ticket per order). */
+  orderId: string;
+  /** The order's lines, as paid. */
+  items: LineItem[];
+  /** The current state. */
+  status: TicketState;
+  /** When the order was paid (queue order). */
+  paidAtMs: number;
+  /** When the ticket was opened (auto-prep measures the queued time from here). */
+  queuedAtMs: number;
+  /** When preparation started. */
+  startedAtMs?: number;
+  /** When it became ready. */
+  readyAtMs?: number;
+  /** The trace context of the `order.paid` message that opened it. */
+  traceparent?: string;
+}
+
+/** Opens a queued ticket for a paid order. */
+export function openTicket(
+  input: { orderId: string; items: LineItem[]; paidAtMs: number; traceparent?: string },
+  now: Date,
+): KitchenTicket {
+  return {
+    orderId: input.orderId,
+    items: input.items,
+    status: "queued",
+    paidAtMs: input.paidAtMs,
+    queuedAtMs: now.getTime(),
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+  };
+}
+
+const FROM: Record<TicketAction, TicketState> = { start: "queued", complete: "preparing" };
+
+/**
+ * Applies `action` at `now`: `start` moves `queued -> preparing`, `complete` moves
+ * `preparing -> ready`. Anything else throws an `illegal_transition` {@linkcode RpcError}, e.g.
+ * `Ticket for order o-1 is ready, cannot start`.
+ */
+export function applyAction(ticket: KitchenTicket, action: TicketAction, now: Date): KitchenTicket {
+  if (ticket.status !== FROM[action]) {
+    throw new RpcError(
+      "illegal_transition",
+      `Ticket for order ${ticket.orderId} is ${ticket.status}, cannot ${action}`,
+      { field: "order_id" },
+    );
+  }
+  return action === "start"
+    ? { ...ticket, status: "preparing", startedAtMs: now.getTime() }
+    : { ...ticket, status: "ready", readyAtMs: now.getTime() };
+}
+
+/**
+ * The action the auto-prep timer owes `ticket` at `now`: `start` once it has been queued for
+ * `prepMs`, `complete` once it has been preparing for `prepMs`, else nothing.
+ */
+export function dueAction(ticket: KitchenTicket, now: Date, prepMs: number): TicketAction | undefined {
+  const t = now.getTime();
+  if (ticket.status === "queued" && t - ticket.queuedAtMs >= prepMs) return "start";
+  if (ticket.status === "preparing" && t - (ticket.startedAtMs ?? 0) >= prepMs) return "complete";
+  return undefined;
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { RpcError } from "../../common/errors.ts";
+import { applyAction, dueAction, type KitchenTicket, openTicket } from "./ticket.ts";
+
+const T0 = new Date("2025-01-01T12:00:00Z");
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+function ticket(): KitchenTicket {
+  return openTicket({ orderId: "o-1", items: [], paidAtMs: T0.getTime() - 500 }, T0);
+}
+
+Deno.test("openTicket queues the order with its payment time", () => {
+  const t = ticket();
+  assert.equal(t.status, "queued");
+  assert.equal(t.paidAtMs, T0.getTime() - 500);
+  assert.equal(t.queuedAtMs, T0.getTime());
+});
+
+Deno.test("a ticket goes queued -> preparing -> ready, stamping each time", () => {
+  const started = applyAction(ticket(), "start", at(1000));
+  assert.equal(started.status, "preparing");
+  assert.equal(started.startedAtMs, at(1000).getTime());
+  const ready = applyAction(started, "complete", at(2000));
+  assert.equal(ready.status, "ready");
+  assert.equal(ready.readyAtMs, at(2000).getTime());
+});
+
+Deno.test("illegal transitions are rejected with the ticket's state in the message", () => {
+  const ready = applyAction(applyAction(ticket(), "start", T0), "complete", T0);
+  const cases: [KitchenTicket, "start" | "complete", string][] = [
+    [ticket(), "complete", "Ticket for order o-1 is queued, cannot complete"],
+    [applyAction(ticket(), "start", T0), "start", "Ticket for order o-1 is preparing, cannot start"],
+    [ready, "start", "Ticket for order o-1 is ready, cannot start"],
+    [ready, "complete", "Ticket for order o-1 is ready, cannot complete"],
+  ];
+  for (const [t, action, message] of cases) {
+    assert.throws(() => applyAction(t, action, T0), (err: unknown) => {
+      assert.ok(err instanceof RpcError);
+      assert.equal(err.code, "illegal_transition");
+      assert.equal(err.message, message);
+      return true;
+    });
+  }
+});
+
+Deno.test("dueAction starts after prepMs queued and completes after prepMs preparing", () => {
+  const t = ticket();
+  assert.equal(dueAction(t, at(2999), 3000), undefined);
+  assert.equal(dueAction(t, at(3000), 3000), "start");
+  const started = applyAction(t, "start", at(3000));
+  assert.equal(dueAction(started, at(5999), 3000), undefined);
+  assert.equal(dueAction(started, at(6000), 3000), "complete");
+  assert.equal(dueAction(applyAction(started, "complete", at(6000)), at(99_999), 3000), undefined);
+});
