@@ -1,0 +1,452 @@
+import assert from "node:assert/strict";
+import { RpcError } from "../common/errors.ts";
+import { connect, rpc } from "../common/grpc_client.ts";
+import { startGrpcServer } from "../common/grpc_server.ts";
+import { createLogger } from "../common/log.ts";
+import { newTraceparent, traceIdOf, traceMetadata } from "../common/trace.ts";
+import { OUTBOX_PREFIX } from "../common/bus/outbox.ts";
+import type { OutboxRecord } from "../common/bus/types.ts";
+import {
+  type Order as OrderMessage,
+  OrdersServiceClient,
+  OrdersServiceService,
+  OrderStatus,
+} from "../common/gen/oms/orders/v1/orders.ts";
+import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
+import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
+import type { OrderStatus as Status } from "./domain/order.ts";
+import { transition } from "./domain/transition.ts";
+import { ordersServer } from "./grpc_handlers.ts";
+import { getOrder, updateOrder } from "./store.ts";
+import {
+  deadAddr,
+  type PaymentsMode,
+  type StubPayments,
+  stubPaymentsServer,
+  type StubStock,
+  stubStockServer,
+} from "./stub_peers_test.ts";
+
+const log = createLogger("orders", "error");
+
+interface Fixture {
+  client: OrdersServiceClient;
+  kv: Deno.Kv;
+  stock: StubStock;
+  payments: StubPayments;
+  kicks: { count: number };
+}
+
+/** Runs `fn` against a real orders gRPC server on a temp KV file, with stub stock and payments peers. */
+async function withOrders(
+  fn: (f: Fixture) => Promise<void>,
+  opts: { payments?: PaymentsMode | "down"; paymentsTimeoutMs?: number } = {},
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "orders-grpc-" });
+  const kv = await Deno.openKv(`${dir}/orders.kv`);
+  const stock = await stubStockServer();
+  const payments = await stubPaymentsServer(opts.payments === "down" ? "ok" : opts.payments);
+  const paymentsAddr = opts.payments === "down" ? await deadAddr() : payments.addr;
+  const stockClient = connect(StockServiceClient, stock.addr);
+  const paymentsClient = connect(PaymentsServiceClient, paymentsAddr);
+  const kicks = { count: 0 };
+  const server = await startGrpcServer("127.0.0.1", 0, [{
+    definition: OrdersServiceService,
+    name: "oms.orders.v1.OrdersService",
+    implementation: ordersServer({
+      kv,
+      stock: stockClient,
+      payments: paymentsClient,
+      log,
+      kick: () => kicks.count++,
+      stockTimeoutMs: 3000,
+      paymentsTimeoutMs: opts.paymentsTimeoutMs ?? 1000,
+    }),
+  }]);
+  const client = connect(OrdersServiceClient, `127.0.0.1:${server.port}`);
+  try {
+    await fn({ client, kv, stock, payments, kicks });
+  } finally {
+    client.close();
+    stockClient.close();
+    paymentsClient.close();
+    await server.stop(100);
+    await stock.stop();
+    await payments.stop();
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const ITEMS = [{ itemId: "pizza", quantity: 2 }, { itemId: "cola", quantity: 1 }];
+
+async function create(
+  client: OrdersServiceClient,
+  customerId = "alice",
+  idempotencyKey = "",
+): Promise<OrderMessage> {
+  const res = await rpc(client, "createOrder", { customerId, items: ITEMS, idempotencyKey });
+  return res.order!;
+}
+
+async function rejects(p: Promise<unknown>, code: string, field?: string): Promise<RpcError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof RpcError, String(err));
+    assert.equal(err.code, code, err.message);
+    if (field !== undefined) assert.equal(err.field, field);
+    return err;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+async function outbox(kv: Deno.Kv): Promise<OutboxRecord[]> {
+  const out: OutboxRecord[] = [];
+  for await (const e of kv.list<OutboxRecord>({ prefix: OUTBOX_PREFIX })) out.push(e.value);
+  return out;
+}
+
+/** Walks an order along legal edges to `path`'s last status, as events would. */
+async function moveTo(kv: Deno.Kv, id: string, path: Status[]): Promise<void> {
+  for (const to of path) {
+    await updateOrder(kv, id, (o) => {
+      const r = transition(o, to, { cause: "test", at: new Date(), traceId: "" });
+      return r.order ? { order: r.order } : {};
+    });
+  }
+}
+
+Deno.test("CreateOrder reserves stock, stores the priced order with order.created, then waits for payment", async () => {
+  await withOrders(async ({ client, kv, stock, payments, kicks }) => {
+    const order = await create(client);
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
+    assert.equal(order.paymentLink, `http://127.0.0.1:8080/pay/s-${order.id}`);
+    assert.match(order.id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(order.total, { amount: 2050, currency: "EUR" });
+    assert.deepEqual(order.items.map((i) => [i.itemId, i.name, i.quantity, i.unitPrice?.amount]), [
+      ["pizza", "Pizza", 2, 900],
+      ["cola", "Cola", 1, 250],
+    ]);
+    assert.deepEqual(order.timeline.map((t) => [t.status, t.cause]), [
+      [OrderStatus.ORDER_STATUS_PENDING, "customer"],
+      [OrderStatus.ORDER_STATUS_WAITING_PAYMENT, "payments.create_link"],
+    ]);
+    assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), [order.id]);
+    assert.deepEqual(payments.linkCalls, [order.id]);
+    const events = await outbox(kv);
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.routingKey, "order.created");
+    const body = JSON.parse(events[0]!.body);
+    assert.equal(body.orderId, order.id);
+    assert.equal(body.customerId, "alice");
+    assert.deepEqual(body.total, { amount: 2050, currency: "EUR" });
+    assert.equal(body.items.length, 2);
+    assert.ok(kicks.count >= 1, "the relay was kicked after the commit");
+    assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
+  });
+});
+
+Deno.test("CreateOrder carries the caller's traceparent to stock, the timeline and the outbox", async () => {
+  await withOrders(async ({ client, kv, stock }) => {
+    const tp = newTraceparent();
+    const res = await rpc(client, "createOrder", { customerId: "alice", items: ITEMS, idempotencyKey: "" }, {
+      metadata: traceMetadata(tp),
+    });
+    const order = res.order!;
+    assert.deepEqual(order.timeline.map((t) => t.traceId), [traceIdOf(tp), traceIdOf(tp)]);
+    assert.equal(stock.traceparents[0], tp);
+    assert.equal((await outbox(kv))[0]!.traceparent, tp);
+  });
+});
+
+Deno.test("CreateOrder with payments down still stores the pending order and its order.created", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const order = await create(client);
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_PENDING);
+    assert.equal(order.paymentLink, "");
+    assert.equal((await outbox(kv)).map((e) => e.routingKey).join(), "order.created");
+    assert.equal((await getOrder(kv, order.id))?.order.status, "pending");
+  }, { payments: "down" });
+});
+
+Deno.test("CreateOrder with payments slower than its deadline returns the pending order in time", async () => {
+  await withOrders(async ({ client, payments }) => {
+    const started = Date.now();
+    const order = await create(client);
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_PENDING);
+    assert.ok(Date.now() - started < 1900, "did not wait for the slow payments");
+    assert.deepEqual(payments.linkCalls, [order.id]);
+  }, { payments: "slow", paymentsTimeoutMs: 300 });
+});
+
+Deno.test("CreateOrder with payments failing returns the pending order", async () => {
+  await withOrders(async ({ client }) => {
+    assert.equal((await create(client)).status, OrderStatus.ORDER_STATUS_PENDING);
+  }, { payments: "fail" });
+});
+
+Deno.test("CreateOrder rejects bad input with the field at fault and calls nobody", async () => {
+  await withOrders(async ({ client, stock }) => {
+    await rejects(
+      rpc(client, "createOrder", { customerId: "bad id!", items: ITEMS, idempotencyKey: "" }),
+      "invalid_argument",
+      "customer_id",
+    );
+    await rejects(
+      rpc(client, "createOrder", { customerId: "alice", items: [], idempotencyKey: "" }),
+      "invalid_argument",
+      "items",
+    );
+    await rejects(
+      rpc(client, "createOrder", {
+        customerId: "alice",
+        items: [{ itemId: "pizza", quantity: 1 }, { itemId: "cola", quantity: 1001 }],
+        idempotencyKey: "",
+      }),
+      "invalid_argument",
+      "items[1].quantity",
+    );
+    assert.equal(stock.reserveCalls.length, 0);
+  });
+});
+
+Deno.test("CreateOrder passes stock's out_of_stock (with shortages) and unknown_item through and stores nothing", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const err = await rejects(
+      rpc(client, "createOrder", {
+        customerId: "alice",
+        items: [{ itemId: "pizza", quantity: 101 }],
+        idempotencyKey: "",
+      }),
+      "out_of_stock",
+    );
+    assert.deepEqual(err.shortages, [{ itemId: "pizza", name: "Pizza", requested: 101, available: 100 }]);
+    await rejects(
+      rpc(client, "createOrder", {
+        customerId: "alice",
+        items: [{ itemId: "sushi", quantity: 1 }],
+        idempotencyKey: "",
+      }),
+      "unknown_item",
+      "items[0].item_id",
+    );
+    assert.equal((await outbox(kv)).length, 0);
+    const res = await rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "" });
+    assert.equal(res.orders.length, 0);
+  });
+});
+
+Deno.test("CreateOrder with a repeated idempotency key returns the first order", async () => {
+  await withOrders(async ({ client, stock, payments }) => {
+    const first = await create(client, "alice", "key-1");
+    const again = await create(client, "alice", "key-1");
+    assert.equal(again.id, first.id);
+    assert.equal(stock.reserveCalls.length, 1);
+    assert.equal(payments.linkCalls.length, 1);
+    const other = await create(client, "bob", "key-1");
+    assert.notEqual(other.id, first.id, "keys are per customer");
+  });
+});
+
+Deno.test("two concurrent CreateOrder calls with one idempotency key make one order and one reservation", async () => {
+  await withOrders(async ({ client, stock, kv }) => {
+    stock.delayMs = 300;
+    const [a, b] = await Promise.all([create(client, "alice", "k-conc"), create(client, "alice", "k-conc")]);
+    assert.equal(a.id, b.id);
+    assert.equal(stock.reserveCalls.length, 1);
+    const res = await rpc(client, "listCustomerOrders", { customerId: "alice", pageSize: 0, cursor: "" });
+    assert.equal(res.orders.length, 1);
+    assert.equal((await outbox(kv)).length, 1);
+  });
+});
+
+Deno.test("a retry after a failed first attempt with the same idempotency key runs again", async () => {
+  await withOrders(async ({ client, stock }) => {
+    stock.catalog.get("pizza")!.available = 1;
+    await rejects(create(client, "alice", "k-retry"), "out_of_stock");
+    stock.catalog.get("pizza")!.available = 10;
+    const order = await create(client, "alice", "k-retry");
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
+    assert.equal(stock.reserveCalls.length, 2);
+  });
+});
+
+Deno.test("GetOrder answers not_found to another customer, exactly as for a missing order", async () => {
+  await withOrders(async ({ client }) => {
+    const order = await create(client, "alice");
+    const own = await rpc(client, "getOrder", { orderId: order.id, customerId: "alice", admin: false });
+    assert.equal(own.order?.id, order.id);
+    const admin = await rpc(client, "getOrder", { orderId: order.id, customerId: "", admin: true });
+    assert.equal(admin.order?.id, order.id);
+    const stranger = await rejects(
+      rpc(client, "getOrder", { orderId: order.id, customerId: "mallory", admin: false }),
+      "not_found",
+    );
+    assert.equal(stranger.message, `Order "${order.id}" not found`);
+    const missing = await rejects(
+      rpc(client, "getOrder", { orderId: "no-such-order", customerId: "alice", admin: false }),
+      "not_found",
+    );
+    assert.equal(missing.message, `Order "no-such-order" not found`);
+    await rejects(
+      rpc(client, "getOrder", { orderId: order.id, customerId: "", admin: false }),
+      "invalid_argument",
+      "customer_id",
+    );
+  });
+});
+
+Deno.test("ListOrders pages newest first by cursor and filters by status; counts follow", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await create(client, i % 2 ? "bob" : "alice")).id);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const newestFirst = [...ids].reverse();
+    const p1 = await rpc(client, "listOrders", { status: 0, pageSize: 2, cursor: "" });
+    assert.deepEqual(p1.orders.map((o) => o.id), newestFirst.slice(0, 2));
+    assert.notEqual(p1.nextCursor, "");
+    const p2 = await rpc(client, "listOrders", { status: 0, pageSize: 2, cursor: p1.nextCursor });
+    assert.deepEqual(p2.orders.map((o) => o.id), newestFirst.slice(2, 4));
+    const p3 = await rpc(client, "listOrders", { status: 0, pageSize: 2, cursor: p2.nextCursor });
+    assert.deepEqual(p3.orders.map((o) => o.id), newestFirst.slice(4));
+    assert.equal(p3.nextCursor, "", "the last page has no next cursor");
+
+    await moveTo(kv, ids[1]!, ["paid"]);
+    await moveTo(kv, ids[3]!, ["paid"]);
+    const paid = await rpc(client, "listOrders", {
+      status: OrderStatus.ORDER_STATUS_PAID,
+      pageSize: 1,
+      cursor: "",
+    });
+    assert.deepEqual(paid.orders.map((o) => o.id), [ids[3]]);
+    const paid2 = await rpc(client, "listOrders", {
+      status: OrderStatus.ORDER_STATUS_PAID,
+      pageSize: 1,
+      cursor: paid.nextCursor,
+    });
+    assert.deepEqual(paid2.orders.map((o) => o.id), [ids[1]]);
+    const waiting = await rpc(client, "listOrders", {
+      status: OrderStatus.ORDER_STATUS_WAITING_PAYMENT,
+      pageSize: 100,
+      cursor: "",
+    });
+    assert.deepEqual(waiting.orders.map((o) => o.id), [ids[4], ids[2], ids[0]]);
+
+    const bob = await rpc(client, "listCustomerOrders", { customerId: "bob", pageSize: 0, cursor: "" });
+    assert.deepEqual(bob.orders.map((o) => o.id), [ids[3], ids[1]]);
+    assert.equal(bob.nextCursor, "");
+
+    const counts = await rpc(client, "countOrders", {});
+    const byStatus = Object.fromEntries(counts.counts.map((c) => [c.status, c.count]));
+    assert.equal(counts.counts.length, 8);
+    assert.equal(byStatus[OrderStatus.ORDER_STATUS_WAITING_PAYMENT], 3);
+    assert.equal(byStatus[OrderStatus.ORDER_STATUS_PAID], 2);
+    assert.equal(byStatus[OrderStatus.ORDER_STATUS_PENDING], 0);
+    assert.equal(byStatus[OrderStatus.ORDER_STATUS_CANCELLED], 0);
+  });
+});
+
+Deno.test("listing rejects a page size over 100, an unknown status and a bad cursor", async () => {
+  await withOrders(async ({ client }) => {
+    await rejects(
+      rpc(client, "listOrders", { status: 0, pageSize: 101, cursor: "" }),
+      "invalid_argument",
+      "page_size",
+    );
+    await rejects(
+      rpc(client, "listOrders", { status: 42 as OrderStatus, pageSize: 0, cursor: "" }),
+      "invalid_argument",
+      "status",
+    );
+    await rejects(
+      rpc(client, "listCustomerOrders", { customerId: "alice", pageSize: -1, cursor: "" }),
+      "invalid_argument",
+      "page_size",
+    );
+    await rejects(
+      rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "not a cursor!" }),
+      "invalid_argument",
+      "cursor",
+    );
+  });
+});
+
+Deno.test("CancelOrder cancels an unpaid order once with order.cancelled and refuses a paid one", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const order = await create(client, "alice");
+    await rejects(
+      rpc(client, "cancelOrder", { orderId: order.id, customerId: "mallory", admin: false, reason: "" }),
+      "not_found",
+    );
+    const res = await rpc(client, "cancelOrder", {
+      orderId: order.id,
+      customerId: "alice",
+      admin: false,
+      reason: "",
+    });
+    assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_CANCELLED);
+    assert.equal(res.order?.timeline.at(-1)?.cause, "customer");
+    const again = await rpc(client, "cancelOrder", {
+      orderId: order.id,
+      customerId: "alice",
+      admin: false,
+      reason: "",
+    });
+    assert.equal(again.order?.timeline.length, res.order?.timeline.length, "a repeat changes nothing");
+    const cancels = (await outbox(kv)).filter((e) => e.routingKey === "order.cancelled");
+    assert.equal(cancels.length, 1);
+    assert.equal(JSON.parse(cancels[0]!.body).reason, "Cancelled by customer");
+
+    const paid = await create(client, "alice");
+    await moveTo(kv, paid.id, ["paid"]);
+    const err = await rejects(
+      rpc(client, "cancelOrder", { orderId: paid.id, customerId: "", admin: true, reason: "too late" }),
+      "illegal_transition",
+    );
+    assert.equal(err.message, `Order ${paid.id} is paid; only pending or unpaid orders can be cancelled`);
+  });
+});
+
+Deno.test("AdvanceOrder completes a ready order with order.completed and refuses any other", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const order = await create(client, "alice");
+    await rejects(rpc(client, "advanceOrder", { orderId: order.id }), "illegal_transition");
+    await moveTo(kv, order.id, ["paid", "preparing", "ready"]);
+    const res = await rpc(client, "advanceOrder", { orderId: order.id });
+    assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_COMPLETED);
+    assert.equal(res.order?.timeline.at(-1)?.cause, "admin");
+    assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.completed").length, 1);
+    await rejects(rpc(client, "advanceOrder", { orderId: "nope" }), "not_found");
+  });
+});
+
+Deno.test("RefundOrder refunds a paid order through payments, and refuses an unpaid one without calling payments", async () => {
+  await withOrders(async ({ client, kv, payments }) => {
+    const unpaid = await create(client, "alice");
+    await rejects(rpc(client, "refundOrder", { orderId: unpaid.id, reason: "" }), "illegal_transition");
+    assert.equal(payments.refundCalls.length, 0);
+
+    const order = await create(client, "alice");
+    await moveTo(kv, order.id, ["paid"]);
+    payments.refundError = new RpcError("unavailable", "Provider is down");
+    await rejects(rpc(client, "refundOrder", { orderId: order.id, reason: "" }), "unavailable");
+    assert.equal(
+      (await getOrder(kv, order.id))?.order.status,
+      "paid",
+      "a failed refund leaves the order paid",
+    );
+
+    payments.refundError = undefined;
+    const res = await rpc(client, "refundOrder", { orderId: order.id, reason: "cold pizza" });
+    assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
+    assert.deepEqual(payments.refundCalls, [order.id, order.id]);
+    assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.refunded").length, 1);
+
+    const again = await rpc(client, "refundOrder", { orderId: order.id, reason: "" });
+    assert.equal(again.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
+    assert.equal(payments.refundCalls.length, 2, "refunding a refunded order does not call payments again");
+  });
+});
