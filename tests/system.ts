@@ -1,0 +1,159 @@
+/**
+ * Test harness: the whole system as real processes (four services and web) on free ports, with its own
+ * data folder and an isolated exchange and queue prefix on the real RabbitMQ. Test code only.
+ *
+ * @module
+ */
+import { credentials } from "@grpc/grpc-js";
+import { KitchenServiceClient } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import { OrdersServiceClient } from "../services/common/gen/oms/orders/v1/orders.ts";
+import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
+import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/payments.ts";
+import { DeadLettersServiceClient } from "../services/common/gen/oms/deadletters/v1/deadletters.ts";
+import { type TestBus, testBusConfig } from "../services/common/bus/testing.ts";
+import {
+  freePort,
+  type Ports,
+  PROCESSES,
+  type ProcessName,
+  ServiceProcess,
+  systemEnv,
+  waitReady,
+} from "../scripts/launcher.ts";
+
+/** Options of {@linkcode startSystem}. */
+export interface SystemOptions {
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Extra environment per process. */
+  envFor?: Partial<Record<ProcessName, Record<string, string>>>;
+  /** Processes not to start (e.g. payments, to test it being down). */
+  without?: ProcessName[];
+}
+
+/** A running system. */
+export interface System {
+  /** Base URL of the web gateway. */
+  url: string;
+  ports: Ports;
+  bus: TestBus;
+  procs: Record<ProcessName, ServiceProcess>;
+  orders: OrdersServiceClient;
+  stock: StockServiceClient;
+  payments: PaymentsServiceClient;
+  kitchen: KitchenServiceClient;
+  /** The dead-letters service of a consuming service. */
+  deadLetters(name: "orders" | "stock" | "payments" | "kitchen"): DeadLettersServiceClient;
+  /** Starts (or restarts) one process and waits until it is healthy. */
+  start(name: ProcessName, overrides?: Record<string, string>): Promise<void>;
+  /** Sends a JSON request to the gateway. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  /** Stops everything and deletes the data. */
+  stop(): Promise<void>;
+}
+
+/** A gateway response with its parsed JSON body. */
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+/** Starts the system; stop it in a `finally`. */
+export async function startSystem(opts: SystemOptions = {}): Promise<System> {
+  const dataDir = await Deno.makeTempDir({ prefix: "oms-system-" });
+  const bus = testBusConfig(dataDir, [100, 200]);
+  const ports: Ports = {
+    orders: freePort(),
+    stock: freePort(),
+    payments: freePort(),
+    kitchen: freePort(),
+    web: freePort(),
+  };
+  const env = systemEnv(ports, {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "/root",
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+    DATA_DIR: dataDir,
+    AMQP_URL: bus.config.amqpUrl,
+    OMS_EXCHANGE: bus.config.exchange,
+    OMS_QUEUE_PREFIX: bus.config.queuePrefix,
+    OMS_RETRY_DELAYS_MS: bus.config.retryDelaysMs.join(","),
+    LOG_LEVEL: Deno.env.get("TEST_LOG_LEVEL") ?? "warn",
+    KITCHEN_AUTO_PREP: "false",
+    ADMIN_PASSWORD: "test-admin-password",
+    ...opts.env,
+  });
+  if (!env.DENO_DIR) delete env.DENO_DIR;
+  const procs = Object.fromEntries(
+    PROCESSES.map((name) => [name, new ServiceProcess(name, { ...env, ...opts.envFor?.[name] })]),
+  ) as Record<ProcessName, ServiceProcess>;
+  const addr = (n: Exclude<ProcessName, "web">) => `127.0.0.1:${ports[n]}`;
+  const insecure = credentials.createInsecure();
+  const clients = {
+    orders: new OrdersServiceClient(addr("orders"), insecure),
+    stock: new StockServiceClient(addr("stock"), insecure),
+    payments: new PaymentsServiceClient(addr("payments"), insecure),
+    kitchen: new KitchenServiceClient(addr("kitchen"), insecure),
+  };
+  const dl = new Map<string, DeadLettersServiceClient>();
+  const url = `http://127.0.0.1:${ports.web}`;
+
+  const system: System = {
+    url,
+    ports,
+    bus,
+    procs,
+    ...clients,
+    deadLetters(name) {
+      let c = dl.get(name);
+      if (!c) {
+        c = new DeadLettersServiceClient(addr(name), insecure);
+        dl.set(name, c);
+      }
+      return c;
+    },
+    async start(name, overrides = {}) {
+      procs[name].start(overrides);
+      try {
+        await waitReady(name, ports, 60_000);
+      } catch (err) {
+        throw new Error(`${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`);
+      }
+    },
+    async api(method, path, body, headers = {}) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    async stop() {
+      for (const c of [...Object.values(clients), ...dl.values()]) c.close();
+      for (const name of [...PROCESSES].reverse()) await procs[name].stop("SIGTERM");
+      await bus.cleanup();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+  try {
+    for (const name of PROCESSES) {
+      if (!opts.without?.includes(name)) await system.start(name);
+    }
+  } catch (err) {
+    await system.stop();
+    throw err;
+  }
+  return system;
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+export { eventually } from "../services/common/bus/testing.ts";
