@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { OUTBOX_PREFIX } from "../common/bus/outbox.ts";
+import type { EventHandler, HandlerContext, OutboxRecord } from "../common/bus/types.ts";
+import { type EventPayload, MalformedEventError, type RoutingKey } from "../common/events.ts";
+import { createLogger } from "../common/log.ts";
+import { newTraceparent, traceIdOf } from "../common/trace.ts";
+import { newOrder, type OrderStatus } from "./domain/order.ts";
+import { transition } from "./domain/transition.ts";
+import { EventTooEarlyError, orderEventHandlers } from "./event_handlers.ts";
+import { addCreate, countOrders, getOrder, updateOrder } from "./store.ts";
+
+const log = createLogger("orders", "error");
+const handlers = orderEventHandlers({ log });
+
+async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "orders-events-" });
+  const kv = await Deno.openKv(`${dir}/orders.kv`);
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Creates order "o1" for alice and walks it to `path`'s last status. */
+async function seed(kv: Deno.Kv, path: OrderStatus[] = []): Promise<void> {
+  const o = newOrder({
+    id: "o1",
+    customerId: "alice",
+    items: [{ itemId: "pizza", name: "Pizza", quantity: 2, unitPrice: { amount: 900, currency: "EUR" } }],
+    total: { amount: 1800, currency: "EUR" },
+    at: new Date(1000),
+    cause: "customer",
+    traceId: "",
+  });
+  await addCreate(kv.atomic(), o).commit();
+  for (const to of path) {
+    await updateOrder(
+      kv,
+      "o1",
+      (cur) => ({ order: transition(cur, to, { cause: "seed", at: new Date(), traceId: "" }).order! }),
+    );
+  }
+}
+
+/** Runs the handler of `key` as the consumer would: into an operation it then commits. */
+async function deliver<K extends RoutingKey>(
+  kv: Deno.Kv,
+  key: K,
+  event: EventPayload<K>,
+  traceparent = newTraceparent(),
+): Promise<void> {
+  const op = kv.atomic();
+  const ctx: HandlerContext = {
+    op,
+    kv,
+    messageId: crypto.randomUUID(),
+    routingKey: key,
+    attempt: 1,
+    traceparent,
+  };
+  await (handlers[key] as EventHandler<K>)(event, ctx);
+  const res = await op.commit();
+  assert.equal(res.ok, true, "the handler's operation commits");
+}
+
+async function outbox(kv: Deno.Kv): Promise<OutboxRecord[]> {
+  const out: OutboxRecord[] = [];
+  for await (const e of kv.list<OutboxRecord>({ prefix: OUTBOX_PREFIX })) out.push(e.value);
+  return out;
+}
+
+async function status(kv: Deno.Kv): Promise<OrderStatus | undefined> {
+  return (await getOrder(kv, "o1"))?.order.status;
+}
+
+const succeeded = (): EventPayload<"payment.succeeded"> => ({
+  orderId: "o1",
+  sessionId: "s1",
+  providerEventId: "evt_1",
+  amount: { amount: 1800, currency: "EUR" },
+  paidAt: new Date("2025-01-01T12:00:00Z"),
+});
+
+Deno.test("payment.link_created moves pending -> waiting_payment and stores the link", async () => {
+  await withKv(async (kv) => {
+    await seed(kv);
+    await deliver(kv, "payment.link_created", {
+      orderId: "o1",
+      provider: "local",
+      sessionId: "s1",
+      url: "http://pay/s1",
+      expiresAt: undefined,
+    });
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.equal(o.status, "waiting_payment");
+    assert.equal(o.paymentLink, "http://pay/s1");
+    assert.equal(o.timeline.at(-1)?.cause, "payment.link_created");
+    assert.equal((await outbox(kv)).length, 0, "no event announces a link");
+  });
+});
+
+Deno.test("payment.succeeded pays a waiting order once, announcing order.paid with the trace", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["waiting_payment"]);
+    const tp = newTraceparent();
+    await deliver(kv, "payment.succeeded", succeeded(), tp);
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.equal(o.status, "paid");
+    assert.equal(o.timeline.at(-1)?.traceId, traceIdOf(tp));
+    const events = await outbox(kv);
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.routingKey, "order.paid");
+    assert.equal(events[0]!.traceparent, tp);
+    const body = JSON.parse(events[0]!.body);
+    assert.deepEqual([body.orderId, body.customerId, body.items.length, body.paidAt], [
+      "o1",
+      "alice",
+      1,
+      "2025-01-01T12:00:00.000Z",
+    ]);
+
+    const before = await getOrder(kv, "o1");
+    await deliver(kv, "payment.succeeded", succeeded());
+    assert.equal(
+      (await getOrder(kv, "o1"))?.versionstamp,
+      before?.versionstamp,
+      "a duplicate changes nothing",
+    );
+    assert.equal((await outbox(kv)).length, 1, "and announces nothing");
+  });
+});
+
+Deno.test("payment.succeeded also pays a pending order whose link event has not arrived", async () => {
+  await withKv(async (kv) => {
+    await seed(kv);
+    await deliver(kv, "payment.succeeded", succeeded());
+    assert.equal(await status(kv), "paid");
+    // The late link event is then ignored.
+    await deliver(kv, "payment.link_created", {
+      orderId: "o1",
+      provider: "local",
+      sessionId: "s1",
+      url: "http://pay/s1",
+      expiresAt: undefined,
+    });
+    assert.equal(await status(kv), "paid");
+  });
+});
+
+for (const key of ["payment.failed", "payment.expired"] as const) {
+  Deno.test(`${key} cancels an unpaid order once, announcing order.cancelled`, async () => {
+    await withKv(async (kv) => {
+      await seed(kv, ["waiting_payment"]);
+      const ev = { orderId: "o1", sessionId: "s1", providerEventId: "evt_2", reason: "card declined" };
+      await deliver(kv, key, ev);
+      assert.equal(await status(kv), "cancelled");
+      await deliver(kv, key, ev);
+      const events = await outbox(kv);
+      assert.deepEqual(events.map((e) => e.routingKey), ["order.cancelled"]);
+      assert.match(
+        JSON.parse(events[0]!.body).reason,
+        key === "payment.failed" ? /Payment failed/ : /expired/,
+      );
+      const counts = await countOrders(kv);
+      assert.deepEqual([counts.waiting_payment, counts.cancelled], [0, 1]);
+    });
+  });
+}
+
+Deno.test("kitchen events move paid -> preparing -> ready, each once", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["paid"]);
+    await deliver(kv, "kitchen.ticket_started", { orderId: "o1", startedAt: new Date() });
+    assert.equal(await status(kv), "preparing");
+    await deliver(kv, "kitchen.ticket_started", { orderId: "o1", startedAt: new Date() });
+    await deliver(kv, "kitchen.ticket_ready", { orderId: "o1", readyAt: new Date() });
+    assert.equal(await status(kv), "ready");
+    await deliver(kv, "kitchen.ticket_ready", { orderId: "o1", readyAt: new Date() });
+    await deliver(kv, "kitchen.ticket_started", { orderId: "o1", startedAt: new Date() });
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.equal(o.status, "ready");
+    assert.deepEqual(o.timeline.map((t) => t.status), ["pending", "paid", "preparing", "ready"]);
+  });
+});
+
+Deno.test("kitchen.ticket_ready before ticket_started is retried, not parked", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["paid"]);
+    await assert.rejects(
+      deliver(kv, "kitchen.ticket_ready", { orderId: "o1", readyAt: new Date() }),
+      (err: unknown) => err instanceof EventTooEarlyError && !(err instanceof MalformedEventError),
+    );
+    assert.equal(await status(kv), "paid");
+  });
+});
+
+Deno.test("an event about an unknown order is parked as malformed", async () => {
+  await withKv(async (kv) => {
+    await assert.rejects(
+      deliver(kv, "payment.succeeded", { ...succeeded(), orderId: "ghost" }),
+      new MalformedEventError(`Unknown order "ghost"`),
+    );
+  });
+});
+
+Deno.test("an event that cannot apply to the order's status is parked, changing nothing", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["cancelled"]);
+    await assert.rejects(
+      deliver(kv, "payment.succeeded", succeeded()),
+      (err: unknown) => err instanceof MalformedEventError && /Order o1 is cancelled/.test(err.message),
+    );
+    assert.equal(await status(kv), "cancelled");
+    assert.equal((await outbox(kv)).length, 0);
+  });
+});
