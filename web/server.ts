@@ -52,12 +52,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) => {
+      const allow = [...methods].sort().join(", ");
       const err = new ApiError(
         405,
         "method_not_allowed",
-        `Method ${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(", ")}`,
+        `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allow}`,
       );
-      return c.json(err.toJSON(), 405, { Allow: methods.join(", ") });
+      return c.json(err.toJSON(), 405, { Allow: allow });
     },
   }));
 

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { RpcError } from "../../services/common/errors.ts";
+import type { ServiceError } from "@grpc/grpc-js";
+import { ERROR_METADATA_KEY, RpcError } from "../../services/common/errors.ts";
 import type { Shortage } from "../../services/common/gen/oms/types/v1/types.ts";
 
 /** The codes the gateway itself answers with (besides the services' {@linkcode RpcError} codes). */
@@ -126,15 +127,23 @@ export function fromRpcError(err: RpcError, service: string): ApiError {
     case "permission_denied":
       return new ApiError(403, err.code, err.message, opts);
     case "unavailable":
+      // A peer that answered "unavailable" itself says what is down (e.g. a service behind it); a
+      // peer that did not answer at all is named here.
       return new ApiError(
         503,
         "unavailable",
-        `The ${service} service is unavailable; please try again shortly`,
+        answeredByPeer(err) ? err.message : `The ${service} service is unavailable; please try again shortly`,
         { cause: err, headers: { "Retry-After": RETRY_AFTER_SECONDS } },
       );
     case "internal":
       return internalError(err);
   }
+}
+
+/** True when `err` was sent by the peer as a structured error (not a failed connection or deadline). */
+function answeredByPeer(err: RpcError): boolean {
+  const cause = err.cause as Partial<ServiceError> | undefined;
+  return (cause?.metadata?.get(ERROR_METADATA_KEY).length ?? 0) > 0;
 }
 
 /** The one answer for anything unexpected: 500 without details (the cause is logged, not shown). */

@@ -1,0 +1,157 @@
+/**
+ * Test support (test code only): the real stock, payments and orders services started on free ports
+ * against an isolated exchange of the real RabbitMQ, and the gateway app wired to them with real gRPC
+ * clients. Requests go through `app.request()` (the whole Hono stack, no HTTP mocking).
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { testBusConfig } from "../services/common/bus/testing.ts";
+import { createLogger } from "../services/common/log.ts";
+import { rpc } from "../services/common/grpc_client.ts";
+import { start as startOrders } from "../services/orders/service.ts";
+import { start as startPayments } from "../services/payments/service.ts";
+import { start as startStock } from "../services/stock/service.ts";
+import type { AppDeps, AppEnv } from "./api/deps.ts";
+import { createApp } from "./server.ts";
+import { connectClients } from "./server.ts";
+import type { WebConfig } from "./config.ts";
+
+/** The webhook signing secret of the Stripe-backed payments in tests. */
+export const TEST_WEBHOOK_SECRET = "whsec_test_secret_for_web_tests";
+
+/** How payments runs in a test system. */
+export type PaymentsMode = "local" | "stripe" | "down";
+
+/** A running system and the gateway in front of it. */
+export interface TestSystem {
+  /** The gateway app. */
+  app: Hono<AppEnv>;
+  /** Its dependencies (real clients). */
+  deps: AppDeps;
+  /** The gateway config pointing at the services. */
+  config: WebConfig;
+  /** `app.request()` shorthand. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** Units available per item id, straight from stock. */
+  stockLevels(): Promise<Record<string, number>>;
+  /** Stops everything and removes the data. */
+  stop(): Promise<void>;
+}
+
+/** A local port nothing listens on. */
+export function deadAddr(): string {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return `127.0.0.1:${port}`;
+}
+
+/** Starts stock, payments (unless "down") and orders, and builds the gateway over them. */
+export async function startSystem(
+  { payments = "local", maxBodyBytes = 16384 }: { payments?: PaymentsMode; maxBodyBytes?: number } = {},
+): Promise<TestSystem> {
+  const dir = await Deno.makeTempDir({ prefix: "web-test-" });
+  const bus = testBusConfig(dir);
+  const common = bus.config;
+  const quiet = createLogger("test", "error");
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const stock = await startStock({ host: "127.0.0.1", port: 0, kvPath: `${dir}/stock.kv`, common }, quiet);
+    stops.unshift(() => stock.stop());
+    let paymentsAddr = deadAddr();
+    if (payments !== "down") {
+      const p = await startPayments({
+        host: "127.0.0.1",
+        port: 0,
+        kvPath: `${dir}/payments.kv`,
+        publicUrl: "http://127.0.0.1:8080",
+        paymentExpiryMinutes: 30,
+        ...(payments === "stripe"
+          ? {
+            stripe: {
+              secretKey: "sk_test_web",
+              webhookSecret: TEST_WEBHOOK_SECRET,
+              apiUrl: `http://${deadAddr()}`,
+            },
+          }
+          : {}),
+        common,
+      }, { log: quiet });
+      stops.unshift(() => p.stop());
+      paymentsAddr = `127.0.0.1:${p.port}`;
+    }
+    const stockAddr = `127.0.0.1:${stock.port}`;
+    const orders = await startOrders({
+      host: "127.0.0.1",
+      port: 0,
+      kvPath: `${dir}/orders.kv`,
+      stockAddr,
+      paymentsAddr,
+      stockTimeoutMs: 3000,
+      paymentsTimeoutMs: 1000,
+      common,
+    }, quiet);
+    stops.unshift(() => orders.stop());
+    const config: WebConfig = {
+      host: "127.0.0.1",
+      port: 0,
+      ordersAddr: `127.0.0.1:${orders.port}`,
+      stockAddr,
+      paymentsAddr,
+      kitchenAddr: deadAddr(),
+      maxBodyBytes,
+      webhookMaxBodyBytes: 262144,
+      rpcTimeoutMs: 3000,
+    };
+    const clients = connectClients(config);
+    stops.unshift(() => {
+      for (const c of Object.values(clients)) c.close();
+      return Promise.resolve();
+    });
+    const deps: AppDeps = {
+      clients,
+      log: quiet,
+      maxBodyBytes,
+      webhookMaxBodyBytes: config.webhookMaxBodyBytes,
+      rpcTimeoutMs: config.rpcTimeoutMs,
+    };
+    const app = createApp(deps);
+    return {
+      app,
+      deps,
+      config,
+      request: async (path, init) => await app.request(path, init),
+      async stockLevels() {
+        const { items } = await rpc(clients.stock, "listItems", {});
+        return Object.fromEntries(items.map((i) => [i.id, i.available]));
+      },
+      async stop() {
+        for (const s of stops) await s().catch(() => {});
+        await bus.cleanup().catch(() => {});
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      },
+    };
+  } catch (err) {
+    for (const s of stops) await s().catch(() => {});
+    await bus.cleanup().catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw err;
+  }
+}
+
+/** A JSON POST. */
+export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
+
+/** The parsed `{"error": ...}` of a response. */
+export async function errorOf(res: Response): Promise<{ code: string; message: string; field?: string }> {
+  const json = await res.json() as { error?: { code: string; message: string; field?: string } };
+  if (!json.error) throw new Error(`Expected an error body, got ${JSON.stringify(json)}`);
+  return json.error;
+}
