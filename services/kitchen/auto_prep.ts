@@ -11,7 +11,9 @@ import { listTickets, transitionTicket } from "./store.ts";
 
 /** Options of {@linkcode startAutoPrep}. */
 export interface AutoPrepOptions {
+  /** Kitchen's store. */
   kv: Deno.Kv;
+  /** Where moves and failures are logged. */
   log: Logger;
   /** Time a ticket stays queued, and then preparing. */
   prepMs: number;

@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { EventObserver, eventually, publishRaw, testBusConfig } from "../common/bus/testing.ts";
+import { RpcError } from "../common/errors.ts";
+import { encodeEvent } from "../common/events.ts";
+import { connect, rpc } from "../common/grpc_client.ts";
+import { createLogger } from "../common/log.ts";
+import { traceIdOf, traceMetadata } from "../common/trace.ts";
+import { KitchenServiceClient, TicketStatus } from "../common/gen/oms/kitchen/v1/kitchen.ts";
+import type { KitchenConfig } from "./config.ts";
+import { start } from "./service.ts";
+
+const log = createLogger("kitchen", "warn");
+const TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+/** Runs `fn` against a started kitchen on an isolated test exchange, observing `kitchen.*` events. */
+async function withKitchen(
+  overrides: Partial<KitchenConfig>,
+  fn: (
+    ctx: { client: KitchenServiceClient; config: KitchenConfig; observer: EventObserver },
+  ) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "kitchen-svc-" });
+  const bus = testBusConfig(dir);
+  const config: KitchenConfig = {
+    host: "127.0.0.1",
+    port: 0,
+    kvPath: `${dir}/kitchen.kv`,
+    autoPrep: false,
+    prepMs: 3000,
+    common: bus.config,
+    ...overrides,
+  };
+  const observer = await EventObserver.start(bus.config, "kitchen.#");
+  const handle = await start(config, log);
+  const client = connect(KitchenServiceClient, `127.0.0.1:${handle.port}`);
+  try {
+    await fn({ client, config, observer });
+  } finally {
+    client.close();
+    await handle.stop();
+    await observer.close();
+    await bus.cleanup();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function publishPaid(config: KitchenConfig, orderId: string, paidAt: Date, messageId?: string) {
+  const body = encodeEvent("order.paid", {
+    orderId,
+    customerId: "c-1",
+    items: [{ itemId: "1", name: "Margherita", quantity: 2, unitPrice: { amount: 850, currency: "EUR" } }],
+    paidAt,
+  });
+  await publishRaw(config.common, "order.paid", body, {
+    messageId: messageId ?? crypto.randomUUID(),
+    headers: { traceparent: TRACE },
+  });
+}
+
+async function waitForTicket(client: KitchenServiceClient, orderId: string) {
+  return await eventually(
+    async () => (await rpc(client, "getTicket", { orderId })).ticket,
+    `ticket ${orderId}`,
+  );
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<RpcError> {
+  let caught: unknown;
+  await p.catch((err) => caught = err);
+  assert.ok(caught instanceof RpcError, `expected an RpcError, got ${caught}`);
+  assert.equal(caught.code, code, caught.message);
+  return caught;
+}
+
+Deno.test("order.paid opens one ticket even when it arrives twice", async () => {
+  await withKitchen({}, async ({ client, config }) => {
+    const paidAt = new Date("2025-01-01T12:00:00Z");
+    const id = crypto.randomUUID();
+    await publishPaid(config, "o-1", paidAt, id);
+    await publishPaid(config, "o-1", paidAt, id); // redelivery of the same message
+    await publishPaid(config, "o-1", new Date(), crypto.randomUUID()); // the fact published again
+    await publishPaid(config, "marker", new Date());
+    await waitForTicket(client, "marker");
+    const { tickets } = await rpc(client, "listTickets", { status: TicketStatus.TICKET_STATUS_UNSPECIFIED });
+    assert.deepEqual(tickets.map((t) => t.orderId), ["o-1", "marker"]);
+    const t = tickets[0]!;
+    assert.equal(t.status, TicketStatus.TICKET_STATUS_QUEUED);
+    assert.deepEqual(t.paidAt, paidAt);
+    assert.equal(t.items[0]?.quantity, 2);
+  });
+});
+
+Deno.test("ListTickets returns the queue oldest payment first, filtered by status", async () => {
+  await withKitchen({}, async ({ client, config }) => {
+    const base = Date.parse("2025-01-01T12:00:00Z");
+    await publishPaid(config, "third", new Date(base + 3000));
+    await publishPaid(config, "first", new Date(base + 1000));
+    await publishPaid(config, "second", new Date(base + 2000));
+    await waitForTicket(client, "second");
+    const all = await rpc(client, "listTickets", { status: TicketStatus.TICKET_STATUS_UNSPECIFIED });
+    assert.deepEqual(all.tickets.map((t) => t.orderId), ["first", "second", "third"]);
+    await rpc(client, "startTicket", { orderId: "second" });
+    const queued = await rpc(client, "listTickets", { status: TicketStatus.TICKET_STATUS_QUEUED });
+    assert.deepEqual(queued.tickets.map((t) => t.orderId), ["first", "third"]);
+    const preparing = await rpc(client, "listTickets", { status: TicketStatus.TICKET_STATUS_PREPARING });
+    assert.deepEqual(preparing.tickets.map((t) => t.orderId), ["second"]);
+  });
+});
+
+Deno.test("StartTicket and CompleteTicket emit kitchen.ticket_started and kitchen.ticket_ready", async () => {
+  await withKitchen({}, async ({ client, config, observer }) => {
+    await publishPaid(config, "o-1", new Date());
+    await waitForTicket(client, "o-1");
+    const started = await rpc(client, "startTicket", { orderId: "o-1" }, { metadata: traceMetadata(TRACE) });
+    assert.equal(started.ticket?.status, TicketStatus.TICKET_STATUS_PREPARING);
+    assert.ok(started.ticket?.startedAt instanceof Date);
+    const ready = await rpc(client, "completeTicket", { orderId: "o-1" });
+    assert.equal(ready.ticket?.status, TicketStatus.TICKET_STATUS_READY);
+    await observer.waitFor(
+      (events) => events.some((e) => e.routingKey === "kitchen.ticket_ready"),
+      "kitchen.ticket_ready",
+    );
+    assert.deepEqual(observer.events.map((e) => e.routingKey), [
+      "kitchen.ticket_started",
+      "kitchen.ticket_ready",
+    ]);
+    const [s, r] = observer.events;
+    assert.deepEqual(s!.body, { orderId: "o-1", startedAt: started.ticket?.startedAt?.toISOString() });
+    assert.deepEqual(r!.body, { orderId: "o-1", readyAt: ready.ticket?.readyAt?.toISOString() });
+    assert.equal(s!.traceparent, TRACE);
+    // without trace metadata the event continues the trace of the order.paid message
+    assert.equal(traceIdOf(r!.traceparent), traceIdOf(TRACE));
+  });
+});
+
+Deno.test("illegal ticket transitions are rejected and unknown tickets are not found", async () => {
+  await withKitchen({}, async ({ client, config, observer }) => {
+    await publishPaid(config, "o-1", new Date());
+    await waitForTicket(client, "o-1");
+    let err = await rejectsWith(rpc(client, "completeTicket", { orderId: "o-1" }), "illegal_transition");
+    assert.equal(err.message, "Ticket for order o-1 is queued, cannot complete");
+    await rpc(client, "startTicket", { orderId: "o-1" });
+    await rpc(client, "completeTicket", { orderId: "o-1" });
+    err = await rejectsWith(rpc(client, "startTicket", { orderId: "o-1" }), "illegal_transition");
+    assert.equal(err.message, "Ticket for order o-1 is ready, cannot start");
+    err = await rejectsWith(rpc(client, "startTicket", { orderId: "nope" }), "not_found");
+    assert.equal(err.message, "No kitchen ticket for order nope");
+    await rejectsWith(rpc(client, "getTicket", { orderId: "nope" }), "not_found");
+    await rejectsWith(rpc(client, "getTicket", { orderId: "" }), "invalid_argument");
+    await observer.waitFor((events) => events.length >= 2, "two events");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(observer.events.length, 2);
+  });
+});
+
+Deno.test("auto-prep moves a paid order's ticket to ready and announces both steps", async () => {
+  await withKitchen({ autoPrep: true, prepMs: 50 }, async ({ client, config, observer }) => {
+    await publishPaid(config, "o-1", new Date());
+    await observer.waitFor(
+      (events) => events.some((e) => e.routingKey === "kitchen.ticket_ready"),
+      "kitchen.ticket_ready",
+    );
+    assert.deepEqual(observer.events.map((e) => e.routingKey), [
+      "kitchen.ticket_started",
+      "kitchen.ticket_ready",
+    ]);
+    const { ticket } = await rpc(client, "getTicket", { orderId: "o-1" });
+    assert.equal(ticket?.status, TicketStatus.TICKET_STATUS_READY);
+  });
+});
