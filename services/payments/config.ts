@@ -25,7 +25,7 @@ export interface StripeConfig {
 
 /** Everything the payments service needs to start. */
 export interface PaymentsConfig {
-  /** Interface the gRPC server binds to (`GRPC_HOST`). */
+  /** Interface the gRPC server binds to (`GRPC_HOST`, default 127.0.0.1). */
   host: string;
   /** gRPC port (`PAYMENTS_GRPC_PORT`, default 50053; 0 picks a free one). */
   port: number;
@@ -65,7 +65,7 @@ export function loadConfig(
     stripe = { secretKey, webhookSecret, ...(apiUrl ? { apiUrl: httpUrl("STRIPE_API_URL", apiUrl) } : {}) };
   }
   return {
-    host: envString("GRPC_HOST", "0.0.0.0", env),
+    host: envString("GRPC_HOST", "127.0.0.1", env),
     port: envInt("PAYMENTS_GRPC_PORT", DEFAULT_PORTS.payments, { min: 0, max: 65535 }, env),
     kvPath: storePath("payments", common.dataDir, env),
     publicUrl,

@@ -1,0 +1,411 @@
+import assert from "node:assert/strict";
+import { RpcError } from "../common/errors.ts";
+import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
+import { newTraceparent } from "../common/trace.ts";
+import { paymentsEventHandlers } from "./event_handlers.ts";
+import { LocalPaymentProvider } from "./providers/local.ts";
+import type { PaymentProvider } from "./providers/provider.ts";
+import { StripePaymentProvider } from "./providers/stripe.ts";
+import { anOrder, inMemoryPayments, outbox } from "./testing/fixtures.ts";
+import { StripeStandIn } from "./testing/stripe_stand_in.ts";
+import { MalformedEventError } from "../common/events.ts";
+
+const SECRET = "whsec_payments_test";
+
+async function withStripe(
+  fn: (t: Awaited<ReturnType<typeof inMemoryPayments>> & { standIn: StripeStandIn }) => Promise<void>,
+  wrap: (p: PaymentProvider) => PaymentProvider = (p) => p,
+  latencyMs = 0,
+) {
+  const standIn = StripeStandIn.start({ createLatencyMs: latencyMs });
+  const provider = new StripePaymentProvider({
+    secretKey: "sk_test_1",
+    webhookSecret: SECRET,
+    apiUrl: standIn.url,
+  });
+  const t = await inMemoryPayments(wrap(provider));
+  try {
+    await fn({ ...t, standIn });
+  } finally {
+    t.kv.close();
+    await standIn.stop();
+  }
+}
+
+async function webhook(standIn: StripeStandIn, type: string, sessionId: string, id?: string) {
+  return await standIn.signed(standIn.event(type, sessionId, id), SECRET);
+}
+
+Deno.test("CreatePaymentLink stores an open payment with its Stripe session and announces payment.link_created", async () => {
+  await withStripe(async ({ payments, kv, standIn, kicks }) => {
+    const order = anOrder();
+    const traceparent = newTraceparent();
+    const payment = await payments.createPaymentLink(order, { traceparent });
+    assert.equal(payment.status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    assert.equal(payment.provider, "stripe");
+    assert.equal(payment.url, `https://checkout.stripe.com/c/pay/${payment.sessionId}`);
+    assert.deepEqual(payment.amount, { amount: 2050, currency: "EUR" });
+    const sent = standIn.sessionCreations[0]!.params;
+    assert.equal((sent.metadata as Record<string, string>).order_id, order.orderId);
+    assert.equal(sent.success_url, `http://shop.test/orders/${order.orderId}?customer=c-1&paid=1`);
+    assert.equal(sent.cancel_url, `http://shop.test/orders/${order.orderId}?customer=c-1&cancelled=1`);
+    const events = await outbox(kv);
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.routingKey, "payment.link_created");
+    assert.deepEqual(events[0]!.body, {
+      orderId: order.orderId,
+      provider: "stripe",
+      sessionId: payment.sessionId,
+      url: payment.url,
+      expiresAt: payment.expiresAt!.toISOString(),
+    });
+    assert.equal(events[0]!.traceparent, traceparent);
+    assert.equal(kicks(), 1);
+    assert.equal((await payments.getCheckoutSession(payment.sessionId)).orderId, order.orderId);
+    assert.equal((await kv.get(["checkout_drafts", order.orderId])).value, null, "draft removed on commit");
+  });
+});
+
+Deno.test("CreatePaymentLink is idempotent per order: repeated and concurrent calls make one session", async () => {
+  await withStripe(
+    async ({ payments, kv, standIn }) => {
+      const order = anOrder();
+      const all = await Promise.all(Array.from({ length: 5 }, () => payments.createPaymentLink(order)));
+      const again = await payments.createPaymentLink(order);
+      assert.equal(new Set([...all, again].map((p) => p.sessionId)).size, 1);
+      assert.equal(standIn.sessions.size, 1, "one session at Stripe");
+      assert.equal((await outbox(kv, "payment.link_created")).length, 1);
+    },
+    (p) => p,
+    50,
+  );
+});
+
+Deno.test("a lost provider response is retried with the same key and parameters and gets the same session", async () => {
+  let failNext = true;
+  const lossy = (inner: PaymentProvider): PaymentProvider => ({
+    name: inner.name,
+    parseEvent: (b, s) => inner.parseEvent(b, s),
+    expire: (s) => inner.expire(s),
+    refund: (r) => inner.refund(r),
+    async createCheckout(req) {
+      const checkout = await inner.createCheckout(req);
+      if (failNext) {
+        failNext = false;
+        throw new RpcError("unavailable", "connection reset after Stripe created the session");
+      }
+      return checkout;
+    },
+  });
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    await assert.rejects(payments.createPaymentLink(order), /connection reset/);
+    assert.equal((await kv.get(["payments", order.orderId])).value, null);
+    const payment = await payments.createPaymentLink(order);
+    assert.equal(standIn.sessions.size, 1);
+    assert.equal(standIn.sessionCreations.length, 2);
+    assert.equal(standIn.sessionCreations[1]!.idempotencyKey, `checkout-${order.orderId}`);
+    assert.deepEqual(standIn.sessionCreations[1]!.params, standIn.sessionCreations[0]!.params);
+    assert.equal(payment.sessionId, [...standIn.sessions.keys()][0]);
+  }, lossy);
+});
+
+Deno.test("CreatePaymentLink refuses an order whose total is not the sum of its lines, before asking Stripe", async () => {
+  await withStripe(async ({ payments, standIn }) => {
+    const order = { ...anOrder(), total: { amount: 1, currency: "EUR" } };
+    await assert.rejects(
+      payments.createPaymentLink(order),
+      (err) => err instanceof RpcError && err.code === "invalid_argument" && err.field === "total.amount",
+    );
+    assert.equal(standIn.requests.length, 0);
+  });
+});
+
+Deno.test("a signed checkout.session.completed makes payment.succeeded once, even when delivered twice", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    const { sessionId } = await payments.createPaymentLink(order);
+    const pi = standIn.pay(sessionId).payment_intent;
+    const { payload, signature } = await webhook(
+      standIn,
+      "checkout.session.completed",
+      sessionId,
+      "evt_paid",
+    );
+    const first = await payments.handleProviderEvent("stripe", payload, signature);
+    const second = await payments.handleProviderEvent("stripe", payload, signature);
+    assert.equal(first.firstDelivery, true);
+    assert.equal(second.firstDelivery, false);
+    const stored = await payments.getPayment(order.orderId);
+    assert.equal(stored.status, PaymentStatus.PAYMENT_STATUS_SUCCEEDED);
+    assert.equal(stored.paymentRef, pi);
+    const succeeded = await outbox(kv, "payment.succeeded");
+    assert.equal(succeeded.length, 1);
+    assert.equal(succeeded[0]!.body.orderId, order.orderId);
+    assert.equal(succeeded[0]!.body.sessionId, sessionId);
+    assert.equal(succeeded[0]!.body.providerEventId, "evt_paid");
+    assert.deepEqual(succeeded[0]!.body.amount, { amount: 2050, currency: "EUR" });
+  });
+});
+
+Deno.test("concurrent deliveries of the same webhook make one payment.succeeded", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const { sessionId } = await payments.createPaymentLink(anOrder());
+    standIn.pay(sessionId);
+    const { payload, signature } = await webhook(standIn, "checkout.session.completed", sessionId);
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => payments.handleProviderEvent("stripe", payload, signature)),
+    );
+    assert.equal(results.filter((r) => r.firstDelivery).length, 1);
+    assert.equal((await outbox(kv, "payment.succeeded")).length, 1);
+  });
+});
+
+Deno.test("a webhook with a bad or missing signature is invalid_argument and changes nothing", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    const { sessionId } = await payments.createPaymentLink(order);
+    standIn.pay(sessionId);
+    const forged = await standIn.signed(
+      standIn.event("checkout.session.completed", sessionId),
+      "whsec_wrong",
+    );
+    for (const signature of [forged.signature, ""]) {
+      await assert.rejects(
+        payments.handleProviderEvent("stripe", forged.payload, signature),
+        (err) =>
+          err instanceof RpcError && err.code === "invalid_argument" && err.field === "stripe-signature",
+      );
+    }
+    assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    assert.deepEqual((await outbox(kv)).map((e) => e.routingKey), ["payment.link_created"]);
+    assert.equal((await Array.fromAsync(kv.list({ prefix: ["provider_events"] }))).length, 0);
+  });
+});
+
+Deno.test("expired and async-failed sessions make payment.expired and payment.failed", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const a = anOrder();
+    const b = anOrder();
+    const pa = await payments.createPaymentLink(a);
+    const pb = await payments.createPaymentLink(b);
+    const expired = await webhook(standIn, "checkout.session.expired", pa.sessionId);
+    const failed = await webhook(standIn, "checkout.session.async_payment_failed", pb.sessionId);
+    await payments.handleProviderEvent("stripe", expired.payload, expired.signature);
+    await payments.handleProviderEvent("stripe", failed.payload, failed.signature);
+    assert.equal((await payments.getPayment(a.orderId)).status, PaymentStatus.PAYMENT_STATUS_EXPIRED);
+    assert.equal((await payments.getPayment(b.orderId)).status, PaymentStatus.PAYMENT_STATUS_FAILED);
+    const [e] = await outbox(kv, "payment.expired");
+    const [f] = await outbox(kv, "payment.failed");
+    assert.equal(e?.body.orderId, a.orderId);
+    assert.equal(f?.body.orderId, b.orderId);
+    assert.equal(f?.body.reason, "The asynchronous payment failed at Stripe");
+  });
+});
+
+Deno.test("a late event on a payment that is no longer open changes nothing", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    const { sessionId } = await payments.createPaymentLink(order);
+    standIn.pay(sessionId);
+    const paid = await webhook(standIn, "checkout.session.completed", sessionId);
+    const late = await webhook(standIn, "checkout.session.expired", sessionId);
+    await payments.handleProviderEvent("stripe", paid.payload, paid.signature);
+    const res = await payments.handleProviderEvent("stripe", late.payload, late.signature);
+    assert.deepEqual([res.firstDelivery, res.changed], [true, false]);
+    assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_SUCCEEDED);
+    assert.equal((await outbox(kv, "payment.expired")).length, 0);
+  });
+});
+
+Deno.test("ignored Stripe event types and unknown sessions are acknowledged and change nothing", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const { sessionId } = await payments.createPaymentLink(anOrder());
+    const other = await webhook(standIn, "customer.created", sessionId);
+    assert.deepEqual(await payments.handleProviderEvent("stripe", other.payload, other.signature), {
+      firstDelivery: true,
+      payment: null,
+      changed: false,
+    });
+    standIn.sessions.set("cs_test_foreign", {
+      ...standIn.sessions.get(sessionId)!,
+      id: "cs_test_foreign",
+      metadata: {},
+    });
+    const foreign = await webhook(standIn, "checkout.session.expired", "cs_test_foreign");
+    assert.equal(
+      (await payments.handleProviderEvent("stripe", foreign.payload, foreign.signature)).payment,
+      null,
+    );
+    assert.deepEqual((await outbox(kv)).map((e) => e.routingKey), ["payment.link_created"]);
+  });
+});
+
+Deno.test("a webhook for a provider this service does not use is invalid_argument", async () => {
+  const { payments, kv } = await inMemoryPayments(new LocalPaymentProvider("http://shop.test"));
+  try {
+    await assert.rejects(
+      payments.handleProviderEvent("stripe", new Uint8Array(), "t=1,v1=x"),
+      (err) => err instanceof RpcError && err.code === "invalid_argument" && err.field === "provider",
+    );
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("Refund refunds a succeeded payment once through Stripe and announces payment.refunded", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    const open = await payments.createPaymentLink(order);
+    await assert.rejects(
+      payments.refund(order.orderId, "changed mind"),
+      (err) => err instanceof RpcError && err.code === "illegal_transition" && /is open/.test(err.message),
+    );
+    const pi = standIn.pay(open.sessionId).payment_intent;
+    const paid = await webhook(standIn, "checkout.session.completed", open.sessionId);
+    await payments.handleProviderEvent("stripe", paid.payload, paid.signature);
+    const refunded = await payments.refund(order.orderId, "changed mind");
+    assert.equal(refunded.status, PaymentStatus.PAYMENT_STATUS_REFUNDED);
+    assert.equal(
+      (await payments.refund(order.orderId, "again")).refundId,
+      refunded.refundId,
+      "a retry is harmless",
+    );
+    assert.equal(standIn.refunds.size, 1);
+    const refund = standIn.refunds.get(refunded.refundId!);
+    assert.equal(refund?.payment_intent, pi);
+    const events = await outbox(kv, "payment.refunded");
+    assert.equal(events.length, 1);
+    assert.deepEqual(events[0]!.body, {
+      orderId: order.orderId,
+      refundId: refunded.refundId,
+      amount: { amount: 2050, currency: "EUR" },
+    });
+    await assert.rejects(
+      payments.refund("o-none", ""),
+      (err) => err instanceof RpcError && err.code === "not_found",
+    );
+  });
+});
+
+Deno.test("local checkout pay, decline and expire go through the webhook path, once per payment", async () => {
+  const { payments, kv } = await inMemoryPayments(new LocalPaymentProvider("http://shop.test"));
+  try {
+    const [a, b, c] = [anOrder(), anOrder(), anOrder()];
+    const pa = await payments.createPaymentLink(a);
+    const pb = await payments.createPaymentLink(b);
+    const pc = await payments.createPaymentLink(c);
+    assert.equal(pa.url, `http://shop.test/pay/${pa.sessionId}`);
+    assert.equal((await payments.getCheckoutSession(pa.sessionId)).orderId, a.orderId);
+    assert.equal(
+      (await payments.completeLocalCheckout(pa.sessionId, "succeeded")).status,
+      PaymentStatus.PAYMENT_STATUS_SUCCEEDED,
+    );
+    assert.equal(
+      (await payments.completeLocalCheckout(pb.sessionId, "failed")).status,
+      PaymentStatus.PAYMENT_STATUS_FAILED,
+    );
+    assert.equal(
+      (await payments.completeLocalCheckout(pc.sessionId, "expired")).status,
+      PaymentStatus.PAYMENT_STATUS_EXPIRED,
+    );
+    // pressing Pay again on a paid session changes nothing
+    assert.equal(
+      (await payments.completeLocalCheckout(pa.sessionId, "expired")).status,
+      PaymentStatus.PAYMENT_STATUS_SUCCEEDED,
+    );
+    assert.deepEqual(
+      (await outbox(kv)).map((e) => e.routingKey).filter((k) => k !== "payment.link_created"),
+      ["payment.succeeded", "payment.failed", "payment.expired"],
+    );
+    const markers = await Array.fromAsync(kv.list({ prefix: ["provider_events", "local"] }));
+    assert.equal(markers.length, 4, "each local event recorded like a webhook");
+    await assert.rejects(
+      payments.getCheckoutSession("local_cs_nope"),
+      (err) => err instanceof RpcError && err.code === "not_found",
+    );
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("CompleteLocalCheckout is refused when Stripe is the provider", async () => {
+  await withStripe(async ({ payments }) => {
+    const { sessionId } = await payments.createPaymentLink(anOrder());
+    await assert.rejects(
+      payments.completeLocalCheckout(sessionId, "succeeded"),
+      (err) => err instanceof RpcError && err.code === "permission_denied",
+    );
+  });
+});
+
+Deno.test("order.created handler adds the payment to the consumer's commit and a redelivery adds nothing", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const handlers = paymentsEventHandlers(payments);
+    const order = anOrder();
+    const event = { ...order, createdAt: new Date() };
+    for (let i = 0; i < 2; i++) {
+      const op = kv.atomic();
+      await handlers["order.created"]!(event, {
+        op,
+        kv,
+        messageId: `m${i}`,
+        routingKey: "order.created",
+        attempt: 1,
+      });
+      assert.equal((await op.commit()).ok, true);
+    }
+    assert.equal(standIn.sessions.size, 1);
+    assert.equal((await outbox(kv, "payment.link_created")).length, 1);
+    const bad = { ...event, orderId: "o-bad", total: { amount: 5, currency: "EUR" } };
+    await assert.rejects(
+      handlers["order.created"]!(bad, {
+        op: kv.atomic(),
+        kv,
+        messageId: "m9",
+        routingKey: "order.created",
+        attempt: 1,
+      }),
+      MalformedEventError,
+    );
+  });
+});
+
+Deno.test("order.cancelled expires an open checkout at Stripe and marks the payment expired", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const handlers = paymentsEventHandlers(payments);
+    const order = anOrder();
+    const { sessionId } = await payments.createPaymentLink(order);
+    const cancel = async (id: string) => {
+      const op = kv.atomic();
+      await handlers["order.cancelled"]!(
+        { orderId: order.orderId, reason: "customer", cancelledAt: new Date() },
+        { op, kv, messageId: id, routingKey: "order.cancelled", attempt: 1 },
+      );
+      assert.equal((await op.commit()).ok, true);
+    };
+    await cancel("m1");
+    assert.equal(standIn.sessions.get(sessionId)?.status, "expired");
+    assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_EXPIRED);
+    await cancel("m2");
+    assert.equal((await outbox(kv, "payment.expired")).length, 1);
+    // Stripe's own checkout.session.expired webhook then changes nothing
+    const late = await webhook(standIn, "checkout.session.expired", sessionId);
+    assert.equal((await payments.handleProviderEvent("stripe", late.payload, late.signature)).changed, false);
+  });
+});
+
+Deno.test("order.cancelled leaves a payment open when its checkout already completed at Stripe", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    const { sessionId } = await payments.createPaymentLink(order);
+    standIn.pay(sessionId);
+    const op = kv.atomic();
+    await paymentsEventHandlers(payments)["order.cancelled"]!(
+      { orderId: order.orderId, reason: "customer", cancelledAt: new Date() },
+      { op, kv, messageId: "m1", routingKey: "order.cancelled", attempt: 1 },
+    );
+    await op.commit();
+    assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
+  });
+});
