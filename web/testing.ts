@@ -49,7 +49,12 @@ export function deadAddr(): string {
 
 /** Starts stock, payments (unless "down") and orders, and builds the gateway over them. */
 export async function startSystem(
-  { payments = "local", maxBodyBytes = 16384 }: { payments?: PaymentsMode; maxBodyBytes?: number } = {},
+  { payments = "local", maxBodyBytes = 16384, stripeApiUrl }: {
+    payments?: PaymentsMode;
+    maxBodyBytes?: number;
+    /** The Stripe stand-in's URL when payments is "stripe". */
+    stripeApiUrl?: string;
+  } = {},
 ): Promise<TestSystem> {
   const dir = await Deno.makeTempDir({ prefix: "web-test-" });
   const bus = testBusConfig(dir);
@@ -72,7 +77,7 @@ export async function startSystem(
             stripe: {
               secretKey: "sk_test_web",
               webhookSecret: TEST_WEBHOOK_SECRET,
-              apiUrl: `http://${deadAddr()}`,
+              apiUrl: stripeApiUrl ?? `http://${deadAddr()}`,
             },
           }
           : {}),
