@@ -16,8 +16,8 @@ import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { OrderStatus as Status } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
-import { ordersServer } from "./grpc_handlers.ts";
-import { getOrder, updateOrder } from "./store.ts";
+import { OrdersApi, ordersServer } from "./grpc_handlers.ts";
+import { claimIdempotency, getOrder, idempotencyKey, updateOrder } from "./store.ts";
 import {
   deadAddr,
   type PaymentsMode,
@@ -449,4 +449,43 @@ Deno.test("RefundOrder refunds a paid order through payments, and refuses an unp
     assert.equal(again.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
     assert.equal(payments.refundCalls.length, 2, "refunding a refunded order does not call payments again");
   });
+});
+
+Deno.test("a claim left by a crashed first attempt is taken over under the same order id; a live one times out", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "orders-claim-" });
+  const kv = await Deno.openKv(`${dir}/orders.kv`);
+  const stock = await stubStockServer();
+  const payments = await stubPaymentsServer();
+  const stockClient = connect(StockServiceClient, stock.addr);
+  const paymentsClient = connect(PaymentsServiceClient, payments.addr);
+  try {
+    const api = new OrdersApi({
+      kv,
+      stock: stockClient,
+      payments: paymentsClient,
+      log,
+      kick: () => {},
+      stockTimeoutMs: 3000,
+      paymentsTimeoutMs: 1000,
+      idempotencyWaitMs: 200,
+      claimStaleMs: 1000,
+    });
+    const req = { customerId: "alice", items: ITEMS, idempotencyKey: "k-crash" };
+    // A first attempt claimed the key (and maybe reserved) and then died.
+    await claimIdempotency(kv, "alice", "k-crash", "order-of-first-attempt", Date.now());
+    await rejects(api.createOrder(req, newTraceparent()), "unavailable");
+    assert.equal(stock.reserveCalls.length, 0, "a live claim is waited for, not duplicated");
+    await kv.set(idempotencyKey("alice", "k-crash"), { orderId: "order-of-first-attempt", claimedAt: 0 });
+    const order = await api.createOrder(req, newTraceparent());
+    assert.equal(order.id, "order-of-first-attempt");
+    assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), ["order-of-first-attempt"]);
+    assert.equal((await api.createOrder(req, newTraceparent())).id, order.id);
+  } finally {
+    stockClient.close();
+    paymentsClient.close();
+    await stock.stop();
+    await payments.stop();
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
