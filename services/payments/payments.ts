@@ -199,6 +199,26 @@ export class Payments {
   }
 
   /**
+   * Expires, through the local provider's event path, every open local payment whose checkout expired
+   * before `now` (Stripe expires its own sessions and says so by webhook). Returns how many expired.
+   */
+  async expireOverdueLocal(now: Date = this.#now()): Promise<number> {
+    if (!(this.#o.provider instanceof LocalPaymentProvider)) return 0;
+    let expired = 0;
+    for await (const entry of this.#o.store.kv.list<PaymentRecord>({ prefix: ["payments"] })) {
+      const p = entry.value;
+      if (
+        p.status !== PaymentStatus.PAYMENT_STATUS_OPEN || p.provider !== this.#o.provider.name ||
+        !p.expiresAt ||
+        p.expiresAt > now
+      ) continue;
+      const after = await this.completeLocalCheckout(p.sessionId, "expired");
+      if (after.status === PaymentStatus.PAYMENT_STATUS_EXPIRED) expired++;
+    }
+    return expired;
+  }
+
+  /**
    * Refunds the order's succeeded payment through the provider (with the order's refund idempotency key)
    * and commits `refunded` with `payment.refunded`. A payment already refunded is returned as is (a
    * retried call is harmless); any other status is `illegal_transition`.

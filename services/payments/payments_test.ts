@@ -409,3 +409,23 @@ Deno.test("order.cancelled leaves a payment open when its checkout already compl
     assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
   });
 });
+
+Deno.test("an overdue local checkout expires through the local event path; Stripe ones are left to Stripe", async () => {
+  const { payments, kv } = await inMemoryPayments(new LocalPaymentProvider("http://shop.test"));
+  try {
+    const due = await payments.createPaymentLink(anOrder());
+    const paid = await payments.createPaymentLink(anOrder());
+    await payments.completeLocalCheckout(paid.sessionId, "succeeded");
+    assert.equal(await payments.expireOverdueLocal(new Date(due.expiresAt!.getTime() - 1000)), 0);
+    assert.equal(await payments.expireOverdueLocal(new Date(due.expiresAt!.getTime() + 1000)), 1);
+    assert.equal((await payments.getPayment(due.orderId)).status, PaymentStatus.PAYMENT_STATUS_EXPIRED);
+    assert.equal((await payments.getPayment(paid.orderId)).status, PaymentStatus.PAYMENT_STATUS_SUCCEEDED);
+    assert.equal((await outbox(kv, "payment.expired")).length, 1);
+  } finally {
+    kv.close();
+  }
+  await withStripe(async ({ payments }) => {
+    const p = await payments.createPaymentLink(anOrder());
+    assert.equal(await payments.expireOverdueLocal(new Date(p.expiresAt!.getTime() + 1000)), 0);
+  });
+});

@@ -25,6 +25,8 @@ export interface StartOptions {
   log?: Logger;
   /** A provider to use instead of the one the config picks. */
   provider?: PaymentProvider;
+  /** How often overdue local checkouts are expired (default 60 s; only with the local provider). */
+  localExpiryIntervalMs?: number;
 }
 
 /** A running payments service. */
@@ -77,12 +79,20 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
     ]);
     server.health.setAll(ServingStatus.SERVING);
     const running = messaging;
+    const sweeper = provider instanceof LocalPaymentProvider
+      ? setInterval(() => {
+        payments.expireOverdueLocal().catch((err) =>
+          log.error("expiring overdue local checkouts failed", { err })
+        );
+      }, options.localExpiryIntervalMs ?? 60_000)
+      : undefined;
     return {
       port: server.port,
       payments,
       kv,
       messaging: running,
       async stop() {
+        clearInterval(sweeper);
         await server.stop();
         await running.stop();
         kv.close();
