@@ -26,12 +26,15 @@ import type { ApplyResult, EventOptions, PaymentRecord, PaymentStore } from "./s
 
 /** What {@linkcode Payments} is built from. */
 export interface PaymentsOptions {
+  /** Where payments are kept. */
   store: PaymentStore;
+  /** The payment provider adapter. */
   provider: PaymentProvider;
   /** Storefront base URL for checkout return links. */
   publicUrl: string;
   /** Minutes a checkout stays payable. */
   expiryMinutes: number;
+  /** The service logger. */
   log: Logger;
   /** Called after a commit made outside an event handler that wrote outbox records (kicks the relay). */
   afterCommit?: () => void;

@@ -39,8 +39,11 @@ export interface CheckoutDraft {
 
 /** The marker of a handled provider event. */
 export interface HandledEvent {
+  /** The order the event was about. */
   orderId: string;
+  /** The event's outcome type. */
   type: string;
+  /** When it was handled. */
   handledAt: Date;
 }
 

@@ -11,17 +11,25 @@ import type { ProviderEventType } from "../providers/provider.ts";
 
 /** An order to be paid, validated. */
 export interface PayableOrder {
+  /** The order id. */
   orderId: string;
+  /** The customer who placed it. */
   customerId: string;
+  /** At least one priced line. */
   items: LineItem[];
+  /** The sum of the lines. */
   total: Money;
 }
 
 /** The order fields of a `CreatePaymentLink` request or an `order.created` event. */
 export interface OrderToPay {
+  /** The order id. */
   orderId: string;
+  /** The customer who placed it. */
   customerId: string;
+  /** The priced lines. */
   items: LineItem[];
+  /** The total, when given. */
   total: Money | undefined;
 }
 

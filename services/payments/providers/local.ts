@@ -18,7 +18,7 @@ import type {
 } from "./provider.ts";
 
 /** The name of the local provider, as stored on payments. */
-export const LOCAL_PROVIDER = "local";
+export const LOCAL_PROVIDER = "local" as const;
 
 const TYPES: readonly ProviderEventType[] = ["succeeded", "failed", "expired"];
 
@@ -41,7 +41,7 @@ export interface SignedLocalEvent {
 /** The local provider. Sessions live only in this process; the store keeps what matters. */
 export class LocalPaymentProvider implements PaymentProvider {
   /** Always "local". */
-  readonly name = LOCAL_PROVIDER;
+  readonly name: string = LOCAL_PROVIDER;
   readonly #publicUrl: string;
   readonly #key: Promise<CryptoKey>;
   readonly #sessions = new Map<string, Checkout>();

@@ -36,7 +36,7 @@ export function stripeHostOptions(apiUrl: string | undefined): Stripe.StripeConf
 /** Stripe Checkout as a payment provider. */
 export class StripePaymentProvider implements PaymentProvider {
   /** Always "stripe". */
-  readonly name = STRIPE_PROVIDER;
+  readonly name: string = STRIPE_PROVIDER;
   readonly #stripe: Stripe;
   readonly #webhookSecret: string;
 

@@ -47,8 +47,11 @@ export async function inMemoryPayments(
 
 /** One outbox record with its body parsed. */
 export interface OutboxEvent {
+  /** The routing key. */
   routingKey: string;
+  /** The parsed JSON body. */
   body: Record<string, unknown>;
+  /** The trace context carried, if any. */
   traceparent?: string;
 }
 

@@ -16,15 +16,22 @@ export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 
 /** One request the stand-in received. */
 export interface RecordedRequest {
+  /** The HTTP method. */
   method: string;
+  /** The URL path. */
   path: string;
+  /** The `Idempotency-Key` header. */
   idempotencyKey: string | null;
+  /** The `Authorization` header. */
   authorization: string | null;
   /** The parsed form body. */
   params: Record<string, FormValue>;
 }
 
-/** A Checkout Session as the stand-in keeps it (the fields payments reads and tests assert). */
+/**
+ * A Checkout Session as the stand-in keeps it: the fields payments reads and tests assert, named and
+ * typed as in Stripe's API reference (`line_items_params` is the stand-in's record of the lines sent).
+ */
 export interface StandInSession {
   id: string;
   object: "checkout.session";
