@@ -76,14 +76,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((thrown, c) => {
     const err = toApiError(thrown);
     if (err.status >= 500) {
-      const cause = err.status === 500 ? (err.cause ?? thrown) : err.message;
-      log.error("request failed", {
+      const fields = {
         method: c.req.method,
         path: c.req.path,
         status: err.status,
-        err: cause,
         traceId: traceIdOf(c.get("traceparent")),
-      });
+      };
+      // 500: the cause (with its stack) goes to the log only; 503: the peer's own words.
+      if (err.status === 500) log.error("request failed", { ...fields, err: err.cause ?? thrown });
+      else {log.warn("request failed", {
+          ...fields,
+          err: err.cause instanceof Error ? err.cause.message : err.message,
+        });}
     }
     return c.json(err.toJSON(), err.status, err.headers);
   });

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "./config.ts";
+
+Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16 KiB body limit", () => {
+  assert.deepEqual(loadConfig({}), {
+    host: "127.0.0.1",
+    port: 8080,
+    ordersAddr: "127.0.0.1:50051",
+    stockAddr: "127.0.0.1:50052",
+    paymentsAddr: "127.0.0.1:50053",
+    kitchenAddr: "127.0.0.1:50054",
+    maxBodyBytes: 16384,
+    webhookMaxBodyBytes: 262144,
+    rpcTimeoutMs: 5000,
+  });
+});
+
+Deno.test("loadConfig reads every variable", () => {
+  const c = loadConfig({
+    WEB_HOST: "0.0.0.0",
+    WEB_PORT: "9000",
+    ORDERS_ADDR: "orders:50051",
+    STOCK_ADDR: "stock.internal:6000",
+    PAYMENTS_ADDR: "[::1]:7000",
+    KITCHEN_ADDR: "dns:///kitchen:50054",
+    MAX_BODY_BYTES: "1024",
+    WEBHOOK_MAX_BODY_BYTES: "65536",
+    RPC_TIMEOUT_MS: "250",
+  });
+  assert.equal(c.host, "0.0.0.0");
+  assert.equal(c.port, 9000);
+  assert.equal(c.ordersAddr, "orders:50051");
+  assert.equal(c.stockAddr, "stock.internal:6000");
+  assert.equal(c.paymentsAddr, "[::1]:7000");
+  assert.equal(c.kitchenAddr, "dns:///kitchen:50054");
+  assert.equal(c.maxBodyBytes, 1024);
+  assert.equal(c.webhookMaxBodyBytes, 65536);
+  assert.equal(c.rpcTimeoutMs, 250);
+});
+
+Deno.test("loadConfig rejects bad values with a ConfigError naming the variable and the value", () => {
+  const cases: [Record<string, string>, string, RegExp][] = [
+    [{ WEB_PORT: "http" }, "WEB_PORT", /WEB_PORT must be an integer from 0 to 65535, got "http"/],
+    [{ WEB_PORT: "70000" }, "WEB_PORT", /got "70000"/],
+    [{ MAX_BODY_BYTES: "-1" }, "MAX_BODY_BYTES", /MAX_BODY_BYTES must be an integer/],
+    [{ MAX_BODY_BYTES: "1.5" }, "MAX_BODY_BYTES", /got "1.5"/],
+    [{ ORDERS_ADDR: "orders" }, "ORDERS_ADDR", /ORDERS_ADDR must be host:port, got "orders"/],
+    [{ STOCK_ADDR: "stock:99999" }, "STOCK_ADDR", /port must be from 1 to 65535/],
+    [{ WEB_HOST: "bad host" }, "WEB_HOST", /WEB_HOST must be a host name or IP address/],
+  ];
+  for (const [env, variable, message] of cases) {
+    assert.throws(() => loadConfig(env), (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected ConfigError for ${JSON.stringify(env)}`);
+      assert.equal(err.variable, variable);
+      assert.match(err.message, message);
+      return true;
+    });
+  }
+});
