@@ -13,6 +13,7 @@ import {
   canRefund,
   checkoutExpiry,
   checkoutIdempotencyKey,
+  draftUsable,
   type OrderToPay,
   type PayableOrder,
   refundIdempotencyKey,
@@ -264,16 +265,23 @@ export class Payments {
 
   async #checkout(order: PayableOrder): Promise<PaymentRecord> {
     const { publicUrl, expiryMinutes, provider, store } = this.#o;
-    const draft = await store.draft(order.orderId, () => {
+    const draft = await store.draft(order.orderId, (previous) => {
       const createdAt = this.#now();
-      return { createdAt, expiresAt: checkoutExpiry(createdAt, expiryMinutes) };
-    });
+      const generation = (previous?.generation ?? 0) + 1;
+      if (previous) {
+        this.#o.log.warn("checkout draft went stale, starting a new generation", {
+          orderId: order.orderId,
+          generation,
+        });
+      }
+      return { createdAt, expiresAt: checkoutExpiry(createdAt, expiryMinutes), generation };
+    }, (d) => draftUsable(d, this.#now()));
     const checkout = await provider.createCheckout({
       orderId: order.orderId,
       customerId: order.customerId,
       items: order.items,
       total: order.total,
-      idempotencyKey: checkoutIdempotencyKey(order.orderId),
+      idempotencyKey: checkoutIdempotencyKey(order.orderId, draft.generation),
       successUrl: successUrl(publicUrl, order.orderId, order.customerId),
       cancelUrl: cancelUrl(publicUrl, order.orderId, order.customerId),
       expiresAt: draft.expiresAt,

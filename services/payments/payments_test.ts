@@ -429,3 +429,36 @@ Deno.test("an overdue local checkout expires through the local event path; Strip
     assert.equal(await payments.expireOverdueLocal(new Date(p.expiresAt!.getTime() + 1000)), 0);
   });
 });
+
+Deno.test("a checkout draft too old for Stripe to accept is replaced by a new generation with its own key", async () => {
+  let now = new Date();
+  const standIn = StripeStandIn.start();
+  const provider = new StripePaymentProvider({
+    secretKey: "sk_test_1",
+    webhookSecret: SECRET,
+    apiUrl: standIn.url,
+  });
+  let down = true;
+  const flaky: PaymentProvider = {
+    name: provider.name,
+    parseEvent: (b, s) => provider.parseEvent(b, s),
+    expire: (s) => provider.expire(s),
+    refund: (r) => provider.refund(r),
+    createCheckout: (req) =>
+      down ? Promise.reject(new RpcError("unavailable", "Stripe is down")) : provider.createCheckout(req),
+  };
+  const { payments, kv } = await inMemoryPayments(flaky, () => now);
+  try {
+    const order = anOrder();
+    await assert.rejects(payments.createPaymentLink(order), /Stripe is down/);
+    now = new Date(now.getTime() + 10 * 60_000); // a dead letter replayed ten minutes later
+    down = false;
+    const payment = await payments.createPaymentLink(order);
+    assert.equal(standIn.sessionCreations.length, 1);
+    assert.equal(standIn.sessionCreations[0]!.idempotencyKey, `checkout-${order.orderId}-g2`);
+    assert.equal(payment.expiresAt!.getTime(), Math.floor((now.getTime() + 31 * 60_000) / 1000) * 1000);
+  } finally {
+    kv.close();
+    await standIn.stop();
+  }
+});

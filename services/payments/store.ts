@@ -35,6 +35,8 @@ export interface CheckoutDraft {
   createdAt: Date;
   /** The `expires_at` every attempt sends. */
   expiresAt: Date;
+  /** 1 for the first draft; a stale draft is replaced by the next generation, with its own idempotency key. */
+  generation: number;
 }
 
 /** The marker of a handled provider event. */
@@ -119,14 +121,18 @@ export class PaymentStore {
   }
 
   /**
-   * The checkout draft of `orderId`: the stored one, or `make()` stored now. Two racing callers get the
-   * same draft.
+   * The checkout draft of `orderId`: the stored one while `usable(draft)` holds, else `make(previous)`
+   * stored now. Two racing callers get the same draft.
    */
-  async draft(orderId: string, make: () => CheckoutDraft): Promise<CheckoutDraft> {
+  async draft(
+    orderId: string,
+    make: (previous: CheckoutDraft | null) => CheckoutDraft,
+    usable: (draft: CheckoutDraft) => boolean = () => true,
+  ): Promise<CheckoutDraft> {
     for (let i = 0; i < MAX_CONFLICTS; i++) {
       const found = await this.kv.get<CheckoutDraft>(draftKey(orderId));
-      if (found.value) return found.value;
-      const draft = make();
+      if (found.value && usable(found.value)) return found.value;
+      const draft = make(found.value);
       const res = await this.kv.atomic().check(found).set(draftKey(orderId), draft, {
         expireIn: 24 * 3600 * 1000,
       }).commit();

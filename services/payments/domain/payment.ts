@@ -140,9 +140,24 @@ export function cancelUrl(publicUrl: string, orderId: string, customerId: string
   return `${orderPageUrl(publicUrl, orderId, customerId)}&cancelled=1`;
 }
 
-/** The provider idempotency key of an order's checkout: one order, one session. */
-export function checkoutIdempotencyKey(orderId: string): string {
-  return `checkout-${orderId}`;
+/**
+ * The provider idempotency key of an order's checkout: one order, one session. Generation 1 is
+ * `checkout-<orderId>`; a later generation (see {@linkcode draftUsable}) gets its own suffix.
+ */
+export function checkoutIdempotencyKey(orderId: string, generation = 1): string {
+  return generation <= 1 ? `checkout-${orderId}` : `checkout-${orderId}-g${generation}`;
+}
+
+/** The shortest time ahead Stripe accepts for a checkout's `expires_at` (30 minutes). */
+export const MIN_PROVIDER_EXPIRY_MS = 30 * 60_000;
+
+/**
+ * True while a draft's `expiresAt` is still far enough ahead of `now` for the provider to accept it.
+ * A draft goes stale only when every attempt failed for longer than {@linkcode EXPIRY_LEEWAY_MS}
+ * (e.g. Stripe down, then a dead letter replayed later); it is then replaced by a new generation.
+ */
+export function draftUsable(draft: { expiresAt: Date }, now: Date): boolean {
+  return draft.expiresAt.getTime() - now.getTime() >= MIN_PROVIDER_EXPIRY_MS + 5_000;
 }
 
 /** The provider idempotency key of an order's refund: one payment, one refund. */

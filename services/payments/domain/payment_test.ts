@@ -5,6 +5,8 @@ import {
   cancelUrl,
   canRefund,
   checkoutExpiry,
+  checkoutIdempotencyKey,
+  draftUsable,
   type OrderToPay,
   statusName,
   successUrl,
@@ -93,4 +95,13 @@ Deno.test("checkout URLs return to the order's storefront page with the customer
     "http://localhost:8080/orders/o-1?customer=c-1&cancelled=1",
   );
   assert.equal(checkoutExpiry(new Date(0), 30).getTime(), 31 * 60_000);
+});
+
+Deno.test("a checkout draft stays usable while Stripe would still accept its expiry, then gets a new key", () => {
+  const createdAt = new Date(0);
+  const draft = { expiresAt: checkoutExpiry(createdAt, 30) };
+  assert.equal(draftUsable(draft, new Date(30_000)), true);
+  assert.equal(draftUsable(draft, new Date(2 * 60_000)), false);
+  assert.equal(checkoutIdempotencyKey("o-1"), "checkout-o-1");
+  assert.equal(checkoutIdempotencyKey("o-1", 2), "checkout-o-1-g2");
 });

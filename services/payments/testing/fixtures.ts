@@ -27,9 +27,10 @@ export function anOrder(orderId = `o-${crypto.randomUUID().slice(0, 8)}`): Order
   };
 }
 
-/** Payments over an in-memory KV with `provider`; counts relay kicks. */
+/** Payments over an in-memory KV with `provider` (and optionally a clock); counts relay kicks. */
 export async function inMemoryPayments(
   provider: PaymentProvider,
+  now?: () => Date,
 ): Promise<{ payments: Payments; store: PaymentStore; kv: Deno.Kv; kicks: () => number }> {
   const kv = await Deno.openKv(":memory:");
   const store = new PaymentStore(kv);
@@ -41,6 +42,7 @@ export async function inMemoryPayments(
     expiryMinutes: 30,
     log: testLog,
     afterCommit: () => kicks++,
+    ...(now ? { now } : {}),
   });
   return { payments, store, kv, kicks: () => kicks };
 }
