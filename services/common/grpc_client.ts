@@ -43,7 +43,7 @@ export function rpc<C extends Client, K extends keyof C & string>(
   const deadline = new Date(Date.now() + (opts.timeoutMs ?? 5000));
   return new Promise((resolve, reject) => {
     fn.call(client, req, opts.metadata ?? new Metadata(), { deadline }, (err, res) => {
-      if (err) reject(RpcError.fromServiceError(err, client.getChannel().getTarget()));
+      if (err) reject(RpcError.fromServiceError(err, peerName(client)));
       else resolve(res);
     });
   });
@@ -55,4 +55,10 @@ export type ClientCtor<C> = new (address: string, creds: ReturnType<typeof crede
 /** Creates an insecure (cluster-internal) client for `address`. */
 export function connect<C>(Ctor: ClientCtor<C>, address: string): C {
   return new Ctor(address, credentials.createInsecure());
+}
+
+/** The short name of the service behind `client` ("stock" for `oms.stock.v1.StockService`). */
+export function peerName(client: Client): string {
+  const full = (client.constructor as { serviceName?: string }).serviceName ?? "";
+  return full.match(/^oms\.([a-z]+)\./)?.[1] ?? (full || client.getChannel().getTarget());
 }

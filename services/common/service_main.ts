@@ -32,8 +32,7 @@ export async function runService<C>(
     }
     throw err;
   }
-  const handle = await start(config);
-  log.info(`${name} listening`, { port: handle.port });
+  let handle: ServiceHandle | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -43,10 +42,19 @@ export async function runService<C>(
       log.error(`${name} did not stop in 10 s, exiting`);
       Deno.exit(1);
     }, 10_000);
+    // a signal during start-up waits for start to finish, then stops what started
+    while (!handle) await new Promise((r) => setTimeout(r, 20));
     await handle.stop();
     clearTimeout(timer);
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
+  try {
+    handle = await start(config);
+  } catch (err) {
+    log.error(`${name} failed to start`, { err });
+    Deno.exit(1);
+  }
+  log.info(`${name} listening`, { port: handle.port });
 }

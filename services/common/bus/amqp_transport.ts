@@ -14,6 +14,7 @@ import amqp, {
   type RecoveringChannelModel,
 } from "amqplib";
 import type { Logger } from "../log.ts";
+import type { QueueBinding } from "../topology.ts";
 import type { OnMessage, Transport, WireMessage } from "./transport.ts";
 
 const H_ROUTING_KEY = "x-oms-routing-key";
@@ -47,6 +48,7 @@ export class AmqpTransport implements Transport {
   #pub: ConfirmChannel | undefined;
   #sub: Channel | undefined;
   #subs: Subscription[] = [];
+  #topology: QueueBinding[] = [];
   #consumerTags: string[] = [];
   #declared = new Set<string>();
   #closing = false;
@@ -80,6 +82,7 @@ export class AmqpTransport implements Transport {
     pub.on("error", (err: Error) => this.opts.log.warn("publish channel error", { err: err.message }));
     await pub.assertExchange(this.opts.exchange, "topic", { durable: true });
     this.#pub = pub;
+    await this.#declare(pub);
     if (this.#subs.length > 0) {
       const sub = await model.createChannel();
       sub.on("error", (err: Error) => this.opts.log.warn("consume channel error", { err: err.message }));
@@ -87,6 +90,18 @@ export class AmqpTransport implements Transport {
       this.#sub = sub;
       this.#consumerTags = [];
       for (const s of this.#subs) await this.#subscribe(sub, s);
+    }
+  }
+
+  async declareTopology(queues: QueueBinding[]): Promise<void> {
+    this.#topology = queues;
+    await this.#declare(this.#channel());
+  }
+
+  async #declare(ch: Channel): Promise<void> {
+    for (const q of this.#topology) {
+      await ch.assertQueue(q.queue, { durable: true });
+      for (const key of q.bindings) await ch.bindQueue(q.queue, this.opts.exchange, key);
     }
   }
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { QueueBinding } from "../topology.ts";
 import type { OnMessage, Transport, WireMessage } from "./transport.ts";
 
 interface MemoryQueue {
@@ -89,6 +90,14 @@ export class MemoryTransport implements Transport {
 
   /** Creates a transport on `broker`. */
   constructor(private readonly broker: MemoryBroker) {}
+
+  declareTopology(queues: QueueBinding[]): Promise<void> {
+    for (const q of queues) {
+      const queue = this.broker.queue(q.queue);
+      if (queue.bindings.length === 0) queue.bindings = q.bindings.map(topicPattern);
+    }
+    return Promise.resolve();
+  }
 
   publish(message: WireMessage): Promise<void> {
     this.broker.route(message);

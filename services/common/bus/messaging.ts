@@ -13,6 +13,7 @@ import { Consumer } from "./consumer.ts";
 import { deadLettersService } from "./dead_letters.ts";
 import { MemoryBroker, MemoryTransport } from "./memory_transport.ts";
 import { OutboxRelay } from "./relay.ts";
+import { queuesOf, TOPOLOGY } from "../topology.ts";
 import type { Transport } from "./transport.ts";
 import type { EventHandlers } from "./types.ts";
 
@@ -70,6 +71,9 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
   const { kv, config, log, service } = opts;
   const transport = await connectTransport(config, log);
   const queue = `${config.queuePrefix}.${service}`;
+  const handlers = opts.handlers ?? {};
+  checkTopology(service, Object.keys(handlers));
+  await transport.declareTopology(queuesOf(config.queuePrefix));
   const relay = new OutboxRelay({
     kv,
     transport,
@@ -77,7 +81,6 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
     startDelayMs: opts.relayStartDelayMs ?? config.relayStartDelayMs ?? 0,
   });
   relay.start();
-  const handlers = opts.handlers ?? {};
   const consumer = Object.keys(handlers).length > 0
     ? new Consumer({
       service,
@@ -109,4 +112,19 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
       await transport.close();
     },
   };
+}
+
+/** Throws when a service's handlers and its bindings in {@linkcode TOPOLOGY} disagree. */
+export function checkTopology(service: string, handled: string[]): void {
+  if (handled.length === 0) return; // a publisher-only instance
+  const bound: readonly string[] = (TOPOLOGY as Record<string, readonly string[]>)[service] ?? [];
+  const missing = bound.filter((k) => !handled.includes(k));
+  const extra = handled.filter((k) => !bound.includes(k));
+  if (missing.length || extra.length) {
+    throw new Error(
+      `Handlers of ${service} do not match services/common/topology.ts: ` +
+        `${missing.length ? `bound but not handled: ${missing.join(", ")}; ` : ""}` +
+        `${extra.length ? `handled but not bound: ${extra.join(", ")}` : ""}`,
+    );
+  }
 }

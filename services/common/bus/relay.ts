@@ -93,7 +93,14 @@ export class OutboxRelay {
 
   async #run(): Promise<void> {
     const { intervalMs = 500, startDelayMs = 0, log } = this.opts;
-    if (startDelayMs > 0) await this.#sleep(startDelayMs);
+    if (startDelayMs > 0) {
+      // kicks do not cut this short (it opens a crash window on purpose); stop() does
+      const end = Date.now() + startDelayMs;
+      while (this.#running && Date.now() < end) {
+        this.#kicked = false;
+        await this.#sleep(Math.min(end - Date.now(), intervalMs));
+      }
+    }
     let failures = 0;
     while (this.#running) {
       try {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { QueueBinding } from "../topology.ts";
+
 /** One message on the wire. */
 export interface WireMessage {
   /** Unique message id (the consumers' inbox key). */
@@ -27,6 +29,8 @@ export type OnMessage = (message: WireMessage, settle: () => void) => void;
 
 /** The transport port. */
 export interface Transport {
+  /** Declares every service queue and its bindings (idempotent), so no event is published into the void. */
+  declareTopology(queues: QueueBinding[]): Promise<void>;
   /** Publishes to the topic exchange; resolves once the broker has confirmed it. */
   publish(message: WireMessage): Promise<void>;
   /** Declares the service queue bound to `bindings` and its retry queues, and starts consuming. */

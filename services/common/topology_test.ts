@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { queuesOf, TOPOLOGY } from "./topology.ts";
+import { checkTopology } from "./bus/messaging.ts";
+import { EVENTS } from "./events.ts";
+
+Deno.test("every routing key in the topology is in the event catalog, and every consumed event has a queue", () => {
+  for (const keys of Object.values(TOPOLOGY)) for (const k of keys) assert.ok(k in EVENTS, k);
+  assert.deepEqual(queuesOf("oms").map((q) => q.queue), [
+    "oms.orders",
+    "oms.stock",
+    "oms.payments",
+    "oms.kitchen",
+  ]);
+});
+
+Deno.test("a service whose handlers drift from its bindings refuses to start", () => {
+  assert.throws(
+    () => checkTopology("kitchen", ["order.paid", "order.cancelled"]),
+    /handled but not bound: order.cancelled/,
+  );
+  assert.throws(() => checkTopology("stock", ["order.paid"]), /bound but not handled: order.cancelled/);
+  checkTopology("kitchen", ["order.paid"]);
+  checkTopology("orders", []); // publisher-only
+});
