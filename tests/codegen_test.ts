@@ -32,7 +32,10 @@ Deno.test("buf lint passes on every proto package", async () => {
 Deno.test("generated stubs are up to date with proto/", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "oms-gen-" });
   try {
-    const template = (await Deno.readTextFile(`${root}buf.gen.yaml`)).replace(/out: services\/common\/gen/, `out: ${tmp}`);
+    const template = (await Deno.readTextFile(`${root}buf.gen.yaml`)).replace(
+      /out: services\/common\/gen/,
+      `out: ${tmp}`,
+    );
     await Deno.writeTextFile(`${tmp}/buf.gen.yaml`, template);
     const gen = await run(["run", "-A", BUF, "generate", "--template", `${tmp}/buf.gen.yaml`]);
     assert.equal(gen.code, 0, gen.out);

@@ -262,7 +262,9 @@ Deno.test("the same order.paid delivered twice makes one ticket and sells stock 
     await observer.waitFor((e) => e.length === 3, "the redeliveries went out");
     await new Promise((r) => setTimeout(r, 500));
     assert.equal((await item(sys, "8")).sold, before.sold + 2, "still sold once");
-    const tickets = (await rpc(sys.kitchen, "listTickets", { status: 0 })).tickets.filter((t) => t.orderId === o.id);
+    const tickets = (await rpc(sys.kitchen, "listTickets", { status: 0 })).tickets.filter((t) =>
+      t.orderId === o.id
+    );
     assert.equal(tickets.length, 1);
   } finally {
     await observer.close();
