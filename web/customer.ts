@@ -1,0 +1,68 @@
+/**
+ * The storefront's customer id: a random id kept in a signed (HMAC-SHA256), HttpOnly cookie, made on
+ * the first visit. The id is the same kind of value the API takes in its paths (`c-` and 22 base64url
+ * characters), so the JSON API stays as it is; the pages only ever use the id of the cookie.
+ *
+ * The signing secret is `WEB_COOKIE_SECRET` (at least 32 characters). Without it a random secret is
+ * made per process start: fine in dev, but every restart then gives browsers new customer ids (their
+ * earlier orders no longer show under "My orders").
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { generateSignedCookie, getSignedCookie } from "hono/cookie";
+import { ConfigError } from "../services/common/config.ts";
+
+/** Name of the cookie. */
+export const CUSTOMER_COOKIE = "oms_customer";
+
+const CUSTOMER_ID = /^c-[A-Za-z0-9_-]{22}$/;
+
+/** A new random customer id. */
+export function newCustomerId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return `c-${b64}`;
+}
+
+/** The cookie secret from `env`, or a random one (`random: true`) when unset. */
+export function cookieSecret(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): { secret: string; random: boolean } {
+  const value = env.WEB_COOKIE_SECRET;
+  if (value === undefined || value === "") {
+    return { secret: newCustomerId() + newCustomerId(), random: true };
+  }
+  if (value.length < 32) {
+    throw new ConfigError(
+      "WEB_COOKIE_SECRET",
+      `WEB_COOKIE_SECRET must be at least 32 characters, got ${value.length}`,
+    );
+  }
+  return { secret: value, random: false };
+}
+
+/** The customer id of a valid signed cookie, or null. */
+export async function readCustomerId(c: Context, secret: string): Promise<string | null> {
+  const value = await getSignedCookie(c, secret, CUSTOMER_COOKIE);
+  return typeof value === "string" && CUSTOMER_ID.test(value) ? value : null;
+}
+
+/** The `Set-Cookie` value that gives the browser `customerId` for a year. */
+export function customerCookie(customerId: string, secret: string, secure: boolean): Promise<string> {
+  return generateSignedCookie(CUSTOMER_COOKIE, customerId, secret, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
+    maxAge: 365 * 24 * 3600,
+  });
+}
+
+/** Request state of storefront pages (set by `routes/_middleware.ts`). */
+export interface ShopState extends Record<string, unknown> {
+  /** This browser's customer id. */
+  customerId: string;
+  /** Document title of the page, if it sets one. */
+  title?: string;
+}

@@ -1,0 +1,279 @@
+/**
+ * Our small Fresh-shaped runtime on Hono and Preact. {@linkcode mountPages} adds to the gateway app:
+ *
+ * - every route of `web/routes/` (from the generated manifest `web/routes.gen.ts`), with its
+ *   middlewares, layouts and `_app`, rendered on the server;
+ * - `/_islands/<file>.js`: the client bundle (islands runtime and one chunk per island), content-hashed
+ *   and immutable;
+ * - `/_static/<file>`: `web/static/`, also under content-hashed names (see {@linkcode asset});
+ * - the site's 404 page for any other GET outside `/api/` (the JSON API keeps its JSON 404).
+ *
+ * Every page response carries the security headers of `security.ts`. A handler that throws gets the
+ * site's 404 page (for a not-found error) or the `_500` page with a message safe to show.
+ *
+ * @module
+ */
+import type { Context, Hono } from "hono";
+import type { AppDeps, AppEnv } from "../api/deps.ts";
+import { toApiError } from "../api/errors.ts";
+import { isTraceparent, newTraceparent, traceIdOf } from "../../services/common/trace.ts";
+import { manifest as appManifest } from "../routes.gen.ts";
+import { buildClient, type ClientBundle } from "./bundle.ts";
+import { discoverRoutes, type RouteEntry } from "./discover.ts";
+import { registerIslands } from "./islands.ts";
+import { renderPage } from "./render.ts";
+import { withSecurityHeaders } from "./security.ts";
+import { loadStatic, setAssets, type StaticFile } from "./static.ts";
+import type { ErrorPageData, Handler, Manifest, Method, RouteContext, RouteModule, State } from "./types.ts";
+
+export { asset } from "./static.ts";
+export type * from "./types.ts";
+
+/** `Cache-Control` of content-hashed files. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/** Options of {@linkcode mountPages} (the defaults are the app's own files). */
+export interface PagesOptions {
+  /** Route and island modules. */
+  manifest?: Manifest;
+  /** The browser entry to bundle when there are islands; null to build none. */
+  client?: { entry: URL; sources: URL[] } | null;
+  /** Folder of static files. */
+  staticDir?: URL;
+  /** Where client builds are cached (see `bundle.ts`). */
+  buildDir?: string;
+}
+
+/** What {@linkcode mountPages} mounted. */
+export interface MountedPages {
+  /** Route patterns in matching order. */
+  routes: string[];
+  /** The client bundle, or null when there are no islands. */
+  client: ClientBundle | null;
+  /** URL of the client entry script, or null. */
+  clientEntry: string | null;
+  /** Static files. */
+  staticFiles: StaticFile[];
+}
+
+const WEB = new URL("../", import.meta.url);
+const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+function normalize(pattern: string): string {
+  return pattern.replace(/:[A-Za-z_][A-Za-z0-9_]*(\{[^}]*\})?/g, ":");
+}
+
+function methodsOf(mod: RouteModule): Method[] {
+  const h = mod.handler;
+  if (typeof h === "function") return METHODS;
+  const own = h ? METHODS.filter((m) => typeof (h as Record<string, unknown>)[m] === "function") : [];
+  if (mod.default && !own.includes("GET")) own.unshift("GET");
+  return own;
+}
+
+function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/") || path === "/healthz";
+}
+
+/** Mounts the pages, the client bundle and the static files on `app` (see the module doc). */
+export async function mountPages(
+  app: Hono<AppEnv>,
+  deps: AppDeps,
+  options: PagesOptions = {},
+): Promise<MountedPages> {
+  const manifest = options.manifest ?? appManifest;
+  const table = discoverRoutes(Object.keys(manifest.routes));
+  const mod = (file: string): RouteModule => manifest.routes[file] ?? {};
+  registerIslands(manifest.islands);
+
+  const clientOpt = options.client === undefined
+    ? { entry: new URL("client.gen.ts", WEB), sources: [WEB] }
+    : options.client;
+  const client = clientOpt && Object.keys(manifest.islands).length > 0
+    ? await buildClient({
+      root: new URL("../", WEB),
+      entry: clientOpt.entry,
+      sources: clientOpt.sources,
+      cacheDir: options.buildDir,
+    })
+    : null;
+  const clientEntry = client ? `/_islands/${client.entry}` : null;
+
+  const staticFiles = await loadStatic(options.staticDir ?? new URL("static/", WEB));
+  setAssets(staticFiles);
+
+  const appComponent = table.app ? mod(table.app).default : undefined;
+  const rootLayouts = table.rootLayout ? [mod(table.rootLayout).default].filter((x) => x !== undefined) : [];
+
+  function htmlResponse(html: string, init: ResponseInit = {}): Response {
+    const headers = new Headers(init.headers);
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+    return new Response(html, { ...init, headers });
+  }
+
+  function notFoundPage(c: Context<AppEnv>, state: State): Response {
+    const page = table.notFound ? mod(table.notFound).default : undefined;
+    if (!page) return new Response("Not found", { status: 404 });
+    const { html } = renderPage({
+      app: appComponent,
+      layouts: rootLayouts,
+      page,
+      props: { data: undefined, params: {}, url: new URL(c.req.url), state },
+      clientEntry,
+    });
+    return htmlResponse(html, { status: 404 });
+  }
+
+  function errorPage(c: Context<AppEnv>, state: State, thrown: unknown): Response {
+    const err = toApiError(thrown);
+    if (err.status === 404) return notFoundPage(c, state);
+    if (err.status >= 500) {
+      deps.log.error("page failed", {
+        method: c.req.method,
+        path: c.req.path,
+        status: err.status,
+        err: err.status === 500 ? (err.cause ?? thrown) : err.message,
+        traceId: traceIdOf(c.get("traceparent")),
+      });
+    }
+    const data: ErrorPageData = {
+      status: err.status,
+      message: err.status === 500 ? "Something went wrong on our side. Please try again." : err.message,
+    };
+    const page = table.error ? mod(table.error).default : undefined;
+    const headers = new Headers(err.headers);
+    if (!page) return new Response(data.message, { status: err.status, headers });
+    try {
+      const { html } = renderPage({
+        app: appComponent,
+        layouts: rootLayouts,
+        page,
+        props: { data, params: {}, url: new URL(c.req.url), state },
+        clientEntry,
+      });
+      return htmlResponse(html, { status: err.status, headers });
+    } catch (again) {
+      deps.log.error("error page failed", { path: c.req.path, err: again });
+      return new Response(data.message, { status: err.status, headers });
+    }
+  }
+
+  async function dispatch(route: RouteEntry, c: Context<AppEnv>): Promise<Response> {
+    if (!isTraceparent(c.get("traceparent"))) c.set("traceparent", newTraceparent());
+    const page = mod(route.file);
+    const state: State = {};
+    const url = new URL(c.req.url);
+    const params = c.req.param() as Record<string, string>;
+    const method = (c.req.method === "HEAD" ? "GET" : c.req.method) as Method;
+
+    const final: Handler = (ctx) => {
+      const h = page.handler;
+      if (typeof h === "function") return (h as Handler)(ctx);
+      const fn = (h as Record<string, Handler | undefined> | undefined)?.[method];
+      if (fn) return fn(ctx);
+      if (method === "GET" && page.default) return ctx.render(undefined);
+      return new Response("Method not allowed", { status: 405 });
+    };
+    const chain: Handler[] = [
+      ...route.middlewares.flatMap((f) => {
+        const h = mod(f).handler as Handler | Handler[] | undefined;
+        return h === undefined ? [] : Array.isArray(h) ? h : [h];
+      }),
+      final,
+    ];
+
+    const run = async (i: number): Promise<Response> => {
+      const ctx: RouteContext = {
+        req: c.req.raw,
+        url,
+        params,
+        state,
+        deps,
+        hono: c,
+        render(data?: unknown, init?: ResponseInit) {
+          if (!page.default) throw new Error(`Route "${route.file}" has no page to render`);
+          const { html } = renderPage({
+            app: appComponent,
+            layouts: route.layouts.map((f) => mod(f).default).filter((x) => x !== undefined),
+            page: page.default,
+            props: { data, params, url, state },
+            clientEntry,
+          });
+          return Promise.resolve(htmlResponse(html, init));
+        },
+        renderNotFound: () => Promise.resolve(notFoundPage(c, state)),
+        next: () => {
+          if (i + 1 >= chain.length) throw new Error("next() called by the last handler");
+          return run(i + 1);
+        },
+      };
+      return await chain[i]!(ctx);
+    };
+
+    let res: Response;
+    try {
+      res = await run(0);
+    } catch (err) {
+      res = errorPage(c, state, err);
+    }
+    return withSecurityHeaders(res);
+  }
+
+  // Pages registered before this call (e.g. interim routes of the API) would shadow ours: say so.
+  const taken = new Map(
+    app.routes.filter((r) => r.method !== "ALL").map((r) => [`${r.method} ${normalize(r.path)}`, r.path]),
+  );
+  for (const route of table.routes) {
+    const methods = methodsOf(mod(route.file));
+    for (const m of methods) {
+      const clash = taken.get(`${m} ${normalize(route.pattern)}`);
+      if (clash) {
+        deps.log.warn("page shadowed by an earlier route", { route: `${m} ${clash}`, page: route.file });
+      }
+    }
+    if (methods.length > 0) app.on(methods, route.pattern, (c) => dispatch(route, c));
+  }
+
+  const files = client?.files ?? new Map<string, Uint8Array>();
+  app.get("/_islands/:file", (c) => {
+    const bytes = files.get(c.req.param("file"));
+    if (!bytes) return new Response("Not found", { status: 404 });
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": IMMUTABLE,
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  });
+
+  const byHashed = new Map(staticFiles.map((f) => [f.hashedPath, f]));
+  const byPath = new Map(staticFiles.map((f) => [f.path, f]));
+  app.get("/_static/*", (c) => {
+    const path = decodeURIComponent(c.req.path.slice("/_static/".length));
+    const hashed = byHashed.get(path);
+    const file = hashed ?? byPath.get(path);
+    if (!file) return new Response("Not found", { status: 404 });
+    const headers = {
+      "Content-Type": file.type,
+      "Cache-Control": hashed ? IMMUTABLE : "no-cache",
+      ETag: file.etag,
+      "X-Content-Type-Options": "nosniff",
+    };
+    if (c.req.header("if-none-match") === file.etag) return new Response(null, { status: 304, headers });
+    return new Response(file.bytes as Uint8Array<ArrayBuffer>, { headers });
+  });
+
+  // Any other GET that found nothing gets the site's 404 page; the API keeps its JSON answers.
+  app.use("*", async (c, next) => {
+    await next();
+    const method = c.req.method;
+    if (c.res.status !== 404 || (method !== "GET" && method !== "HEAD") || isApiPath(c.req.path)) return;
+    if (c.req.path.startsWith("/_islands/") || c.req.path.startsWith("/_static/")) return;
+    if (c.res.headers.get("content-type")?.startsWith("text/html")) return;
+    c.res = withSecurityHeaders(notFoundPage(c, {}));
+  });
+
+  return { routes: table.routes.map((r) => r.pattern), client, clientEntry, staticFiles };
+}

@@ -1,0 +1,46 @@
+/**
+ * Money for people: amounts arrive in minor units (cents) with an ISO 4217 code and are shown with the
+ * currency's own number of decimals (`1250 EUR` -> `€12.50`, `500 JPY` -> `¥500`). Used on the server
+ * and in islands, so it has no dependencies.
+ *
+ * @module
+ */
+
+/** Money in minor units, as the JSON API shows it. */
+export interface Money {
+  /** Minor units. */
+  amount: number;
+  /** ISO 4217 code, e.g. `EUR`. */
+  currency: string;
+}
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+function formatFor(currency: string): Intl.NumberFormat | null {
+  let f = formats.get(currency);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat("en", { style: "currency", currency });
+    } catch {
+      return null;
+    }
+    formats.set(currency, f);
+  }
+  return f;
+}
+
+/** Formats `m`, e.g. `€12.50`; an unknown currency code is shown as `12.50 XYZ`. */
+export function formatMoney(m: Money): string {
+  const f = formatFor(m.currency);
+  if (!f) return `${(m.amount / 100).toFixed(2)} ${m.currency}`.trim();
+  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+  return f.format(m.amount / 10 ** digits);
+}
+
+/** Sum of `unit × quantity` over `lines` (in the first line's currency; "" when empty). */
+export function totalOf(lines: { unitPrice: Money; quantity: number }[]): Money {
+  return {
+    amount: lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
+    currency: lines[0]?.unitPrice.currency ?? "",
+  };
+}

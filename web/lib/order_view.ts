@@ -1,0 +1,119 @@
+/**
+ * How an order's state reads to a customer: status labels, the message for each state (cancelled
+ * orders say why: declined payment, expired payment, the customer, the shop), and which actions are
+ * open. Shared by pages and islands; no dependencies.
+ *
+ * @module
+ */
+
+/** The parts of an order (API JSON) these helpers read. */
+export interface OrderLike {
+  /** Lowercase status, e.g. `waiting_payment`. */
+  status: string;
+  /** History, oldest first. */
+  timeline: { status: string; cause: string; at: string | null }[];
+  /** Checkout link, "" until made. */
+  paymentLink: string;
+}
+
+const LABELS: Record<string, string> = {
+  pending: "Pending",
+  waiting_payment: "Waiting for payment",
+  paid: "Paid",
+  preparing: "Preparing",
+  ready: "Ready",
+  completed: "Completed",
+  cancelled: "Cancelled",
+  refunded: "Refunded",
+};
+
+/** A status for people, e.g. `waiting_payment` -> `Waiting for payment`. */
+export function statusLabel(status: string): string {
+  return LABELS[status] ?? status.replace(/_/g, " ");
+}
+
+/** Statuses after which an order never changes again. */
+export const TERMINAL_STATUSES: readonly string[] = ["completed", "cancelled", "refunded"];
+
+/** True when the order will not change any more. */
+export function isTerminal(status: string): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** True while the customer may still cancel (before payment). */
+export function canCancel(order: OrderLike): boolean {
+  return order.status === "pending" || order.status === "waiting_payment";
+}
+
+/** The payment link to offer, or null when there is nothing to pay. */
+export function payNowLink(order: OrderLike): string | null {
+  return order.status === "waiting_payment" && order.paymentLink ? order.paymentLink : null;
+}
+
+/** Why a cancelled order was cancelled: `declined`, `expired`, `customer`, `shop` or `other`. */
+export function cancelReason(order: OrderLike): "declined" | "expired" | "customer" | "shop" | "other" {
+  const entry = [...order.timeline].reverse().find((t) => t.status === "cancelled");
+  switch (entry?.cause) {
+    case "payment.failed":
+      return "declined";
+    case "payment.expired":
+      return "expired";
+    case "customer":
+      return "customer";
+    case "admin":
+      return "shop";
+    default:
+      return "other";
+  }
+}
+
+/** The sentence that explains the order's state. */
+export function statusMessage(order: OrderLike): string {
+  switch (order.status) {
+    case "pending":
+      return "Order received. We are getting your payment link ready.";
+    case "waiting_payment":
+      return "Waiting for your payment.";
+    case "paid":
+      return "Payment received. Your order is going to the kitchen.";
+    case "preparing":
+      return "The kitchen is preparing your order.";
+    case "ready":
+      return "Your order is ready to collect.";
+    case "completed":
+      return "Handed over. Enjoy your meal!";
+    case "refunded":
+      return "This order was refunded.";
+    case "cancelled":
+      switch (cancelReason(order)) {
+        case "declined":
+          return "Your payment was declined, so the order was cancelled. Nothing was charged.";
+        case "expired":
+          return "The payment window expired before payment, so the order was cancelled. Nothing was charged.";
+        case "customer":
+          return "You cancelled this order. Nothing was charged.";
+        case "shop":
+          return "The shop cancelled this order.";
+        default:
+          return "This order was cancelled.";
+      }
+    default:
+      return statusLabel(order.status);
+  }
+}
+
+/** A time for people (UTC, so server and browser render the same text), e.g. `14:03:21`. */
+export function timeOf(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : d.toISOString().slice(11, 19) + " UTC";
+}
+
+/** A date and time for people, e.g. `2025-01-02 14:03 UTC`. */
+export function dateTimeOf(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? ""
+    : `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}

@@ -1,0 +1,30 @@
+/**
+ * Every page: gives the browser its customer id (a signed HttpOnly cookie, made on the first visit)
+ * and puts it in `ctx.state.customerId`.
+ *
+ * @module
+ */
+import { cookieSecret, customerCookie, newCustomerId, readCustomerId, type ShopState } from "../customer.ts";
+import type { Middleware } from "../framework/types.ts";
+
+const { secret, random } = cookieSecret();
+let warned = false;
+
+/** Reads or makes the customer id. */
+export const handler: Middleware<ShopState> = async (ctx) => {
+  if (random && !warned) {
+    warned = true;
+    ctx.deps.log.warn(
+      "WEB_COOKIE_SECRET is not set: customer cookies are signed with a random per-process secret, " +
+        "so browsers get new customer ids after a restart",
+    );
+  }
+  const known = await readCustomerId(ctx.hono, secret);
+  const customerId = known ?? newCustomerId();
+  ctx.state.customerId = customerId;
+  const res = await ctx.next();
+  if (known) return res;
+  const headers = new Headers(res.headers);
+  headers.append("Set-Cookie", await customerCookie(customerId, secret, ctx.url.protocol === "https:"));
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+};
