@@ -129,7 +129,7 @@ export async function mountPages(
     const err = toApiError(thrown);
     if (err.status === 404) return notFoundPage(c, state);
     if (err.status >= 500) {
-      deps.log.error("page failed", {
+      deps.log[err.status === 500 ? "error" : "warn"]("page failed", {
         method: c.req.method,
         path: c.req.path,
         status: err.status,

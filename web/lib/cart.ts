@@ -183,7 +183,7 @@ export function cartStore(): CartStore {
     }
     shared = new CartStore(storage);
     globalThis.addEventListener?.("storage", (e: Event) => {
-      if ((e as StorageEvent).key === STORAGE_KEY) shared?.reload();
+      if ((e as Event & { key?: string | null }).key === STORAGE_KEY) shared?.reload();
     });
   }
   return shared;

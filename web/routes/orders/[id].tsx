@@ -56,7 +56,7 @@ export default function OrderPage({ data, state }: PageProps<OrderPageData, Shop
       <h1 id="order-title">Your order</h1>
       <p class="muted">
         Order <code data-testid="order-id">{order.id}</code>
-        {order.createdAt && <>· placed {dateTimeOf(order.createdAt)}</>}
+        {order.createdAt && ` · placed ${dateTimeOf(order.createdAt)}`}
       </p>
       {data.returned === "paid" && order.status === "waiting_payment" && (
         <p class="alert info">Thanks! We are confirming your payment.</p>

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { buildClient, buildKey } from "./bundle.ts";
+
+const WEB = new URL("../", import.meta.url);
+const ROOT = new URL("../", WEB);
+
+Deno.test("the client bundle is content-hashed: a hashed entry, one hashed chunk per island, all small", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "bundle-test-" });
+  try {
+    const opts = { root: ROOT, entry: new URL("client.gen.ts", WEB), sources: [WEB], cacheDir };
+    const built = await buildClient(opts);
+    assert.match(built.entry, /^client-[0-9a-f]{12}\.js$/);
+    const names = [...built.files.keys()];
+    for (const island of ["AddToCart", "Cart", "OrderLive", "PayActions"]) {
+      assert.ok(
+        names.some((n) => new RegExp(`^${island}-[A-Z0-9]{8}\\.js$`).test(n)),
+        `${island} chunk in ${names}`,
+      );
+    }
+    for (const n of names) assert.match(n, /^(client-[0-9a-f]{12}|[A-Za-z]+-[A-Z0-9]{8})\.js$/);
+    const entry = new TextDecoder().decode(built.files.get(built.entry));
+    // The entry imports chunks by their hashed names and ships no server code.
+    assert.match(entry, /import\(".\/AddToCart-[A-Z0-9]{8}\.js"\)/);
+    const all = [...built.files.values()].map((b) => new TextDecoder().decode(b)).join("\n");
+    assert.doesNotMatch(all, /grpc|renderToString|amqplib/);
+    const total = [...built.files.values()].reduce((n, b) => n + b.byteLength, 0);
+    assert.ok(total < 40_000, `all client JS is ${total} bytes`);
+
+    // A second build of the same sources is the cached one.
+    const again = await buildClient(opts);
+    assert.equal(again.dir, built.dir);
+    assert.equal(again.entry, built.entry);
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+});
+
+Deno.test("the build key changes when a source changes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bundle-key-" });
+  try {
+    const src = new URL(`file://${dir}/`);
+    await Deno.writeTextFile(new URL("a.ts", src), "export const a = 1;\n");
+    const opts = { root: ROOT, entry: new URL("a.ts", src), sources: [src] };
+    const first = await buildKey(opts);
+    assert.equal(await buildKey(opts), first);
+    await Deno.writeTextFile(new URL("a.ts", src), "export const a = 2;\n");
+    assert.notEqual(await buildKey(opts), first);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
