@@ -16,9 +16,12 @@ export interface AddToCartProps {
 /** Adds one unit of the item to the cart. */
 export default function AddToCart({ item }: AddToCartProps) {
   const { cart, ready, update } = useCart();
-  const inCart = cart.lines.find((l) => l.id === item.id)?.quantity ?? 0;
+  const line = cart.lines.find((l) => l.id === item.id);
+  const inCart = line?.quantity ?? 0;
+  // After a failed checkout the cart knows a fresher (lower) stock level than this page.
+  const available = Math.min(item.available, line?.available ?? item.available);
   const soldOut = item.available <= 0;
-  const maxed = inCart >= item.available;
+  const maxed = inCart >= available;
   const noteId = `add-note-${item.id}`;
   return (
     <div class="add-to-cart">
@@ -27,7 +30,7 @@ export default function AddToCart({ item }: AddToCartProps) {
         class="button primary"
         disabled={!ready || soldOut || maxed}
         aria-describedby={`product-name-${item.id} ${noteId}`}
-        onClick={() => update((c) => addItem(c, item))}
+        onClick={() => update((c) => addItem(c, { ...item, available }))}
       >
         Add to cart
       </button>

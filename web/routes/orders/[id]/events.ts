@@ -3,7 +3,7 @@
  * second and sends `event: order` with the order's JSON whenever it changed (the first one at once);
  * a comment every 15 s keeps proxies from closing the stream. The stream ends when the order reaches
  * a final status, when it is not this customer's (`event: gone`), after ten minutes (the browser
- * reconnects), or when the browser goes away.
+ * reconnects), or when the browser goes away (the server cancels the body stream).
  *
  * @module
  */
@@ -45,7 +45,6 @@ export const handler: Handlers<unknown, ShopState> = {
       closed = true;
       wake?.();
     };
-    ctx.req.signal.addEventListener("abort", close, { once: true });
 
     const body = new ReadableStream<Uint8Array>({
       async start(controller) {
