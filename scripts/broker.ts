@@ -28,7 +28,13 @@ export async function brokerReachable(url: string, timeoutMs = 1000): Promise<bo
 
 /** The path of an installed `rabbitmq-server`, or undefined. */
 export function findRabbitmqServer(): string | undefined {
-  for (const p of ["/usr/sbin/rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/local/sbin/rabbitmq-server"]) {
+  for (
+    const p of [
+      "/usr/sbin/rabbitmq-server",
+      "/usr/lib/rabbitmq/bin/rabbitmq-server",
+      "/usr/local/sbin/rabbitmq-server",
+    ]
+  ) {
     try {
       if (Deno.statSync(p).isFile) return p;
     } catch {
@@ -45,7 +51,8 @@ export async function startInstalledBroker(
   env: Record<string, string> = {},
   waitMs = 90_000,
 ): Promise<boolean> {
-  const child = new Deno.Command(binary, { args: ["-detached"], env, stdout: "null", stderr: "null" }).spawn();
+  const child = new Deno.Command(binary, { args: ["-detached"], env, stdout: "null", stderr: "null" })
+    .spawn();
   await child.status;
   const end = Date.now() + waitMs;
   while (Date.now() < end) {

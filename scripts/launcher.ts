@@ -6,7 +6,10 @@
  * @module
  */
 import { credentials } from "@grpc/grpc-js";
-import { HealthClient, HealthCheckResponse_ServingStatus } from "../services/common/gen/grpc/health/v1/health.ts";
+import {
+  HealthCheckResponse_ServingStatus,
+  HealthClient,
+} from "../services/common/gen/grpc/health/v1/health.ts";
 import { rpc } from "../services/common/grpc_client.ts";
 
 /** The processes of the system, in start order (orders needs stock and payments). */
@@ -86,8 +89,9 @@ export class ServiceProcess {
 
   async #pump(stream: ReadableStream<Uint8Array>): Promise<void> {
     let buf = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      buf += decoder.decode(bytes, { stream: true });
       let i;
       while ((i = buf.indexOf("\n")) >= 0) {
         const line = buf.slice(0, i);
