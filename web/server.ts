@@ -25,6 +25,7 @@ import { localPayRoutes } from "./api/local_pay.ts";
 import { ordersRoutes } from "./api/orders.ts";
 import { productsRoutes } from "./api/products.ts";
 import { webhooksRoutes } from "./api/webhooks.ts";
+import { mountPages } from "./framework/mod.ts";
 
 export type { AppDeps, AppEnv, Clients };
 
@@ -116,13 +117,15 @@ export function connectClients(config: WebConfig): Clients {
 /** Starts the gateway on `config.host:config.port`. */
 export async function start(config: WebConfig, log: Logger = createLogger("web")): Promise<WebHandle> {
   const clients = connectClients(config);
-  const app = createApp({
+  const deps: AppDeps = {
     clients,
     log,
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
-  });
+  };
+  const app = createApp(deps);
+  await mountPages(app, deps);
   const listening = Promise.withResolvers<number>();
   const server = Deno.serve({
     hostname: config.host,
