@@ -20,12 +20,31 @@ const ports = {
   kitchen: Number(env.KITCHEN_GRPC_PORT || 50054),
   web: Number(env.WEB_PORT || 8080),
 };
-const adminPassword = env.ADMIN_PASSWORD || crypto.randomUUID().slice(0, 12);
+const secrets = await devSecrets(`${dataDir}/dev-secrets.json`);
+const adminPassword = env.ADMIN_PASSWORD || secrets.adminPassword;
 const shared = systemEnv(ports, {
   DATA_DIR: dataDir,
   KITCHEN_AUTO_PREP: env.KITCHEN_AUTO_PREP ?? "true",
   ADMIN_PASSWORD: adminPassword,
+  WEB_COOKIE_SECRET: env.WEB_COOKIE_SECRET || secrets.cookieSecret,
 });
+
+/**
+ * Dev-only secrets, made once and kept in the data folder (never in the repo) so the admin password
+ * and customers' cookies survive a restart.
+ */
+async function devSecrets(path: string): Promise<{ adminPassword: string; cookieSecret: string }> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    const random = (n: number) =>
+      Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
+    const made = { adminPassword: random(6), cookieSecret: random(32) };
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(path, JSON.stringify(made), { mode: 0o600 });
+    return made;
+  }
+}
 
 const say = (msg: string) => console.log(`dev: ${msg}`);
 
