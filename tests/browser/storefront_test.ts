@@ -235,6 +235,38 @@ browserTest(
 );
 
 browserTest(
+  "after losing the race for the last unit, the menu no longer offers that item to the loser",
+  async () => {
+    const { sys, browser, url } = await fixture.get();
+    const left = await availableOf(sys, "5");
+    await orderThroughApi(sys, "race2-setup", "5", left - 1);
+    const first = await openTab(browser, url);
+    const second = await openTab(browser, url);
+    second.allow(/status of 409/);
+    try {
+      for (const tab of [first, second]) {
+        await openMenu(tab);
+        await addToCart(tab, "5");
+      }
+      await checkOut(first);
+      await second.page.getByRole("button", { name: "Check out" }).click();
+      await second.page.getByTestId("checkout-error").waitFor();
+      await second.screenshot("04-race-loser-menu-after");
+      // The shop told this browser that nothing is left (409 with available 0): offering the item
+      // again only leads to the same failure.
+      assert.equal(
+        await addButton(second.page, "5").isDisabled(),
+        true,
+        "Add to cart of the item the checkout just reported sold out",
+      );
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  },
+);
+
+browserTest(
   "a declined payment and an expired one end in clear messages on the order page and release the stock",
   async () => {
     const { sys, browser, url } = await fixture.get();
