@@ -1,0 +1,117 @@
+/**
+ * One load run: a preflight look at the target, `concurrency` shoppers until the time or order
+ * bound is reached, the final check of every order, and the report.
+ *
+ * @module
+ */
+import { ApiClient, asProducts, failureMessage } from "./client.ts";
+import { finalCheck } from "./check.ts";
+import { OrderLedger } from "./ledger.ts";
+import type { LoadOptions } from "./options.ts";
+import { Progress, type ProgressSink } from "./progress.ts";
+import { buildReport, type Report } from "./report.ts";
+import { customerIdOf, Shopper, type ShopperContext } from "./shopper.ts";
+import { RunStats } from "./stats.ts";
+
+/** Settings of a run that are not flags (for tests and the entry point). */
+export interface RunDeps {
+  /** Where progress goes (none when absent). */
+  progress?: ProgressSink;
+  /** Aborting it stops shoppers from starting new visits (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Uniform in [0, 1) (default Math.random). */
+  random?: () => number;
+  /** Share of visits that also load the storefront page (default 0.25). */
+  storefrontRate?: number;
+}
+
+/**
+ * Checks that the target answers the catalog; a message saying what is wrong, or undefined when it
+ * does.
+ */
+export async function preflight(
+  opts: Pick<LoadOptions, "url" | "requestTimeoutS">,
+): Promise<string | undefined> {
+  const client = new ApiClient(opts.url, opts.requestTimeoutS * 1000);
+  const res = await client.request("GET", "/api/products");
+  if (res.failure) {
+    const why = failureMessage(res.failure);
+    return res.failure.type === "http"
+      ? `The OMS gateway at ${opts.url} answered GET /api/products with ${res.status} (${why}); is every service up?`
+      : `Cannot reach the OMS gateway at ${opts.url} (${why}). Is it running? Start it with \`deno task dev\`.`;
+  }
+  if (!asProducts(res.body)) {
+    return `${opts.url} does not look like the OMS gateway: GET /api/products did not answer {products: [...]}`;
+  }
+  return undefined;
+}
+
+/** Runs the load and the final check; resolves with the report (exit code inside). */
+export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Report> {
+  const client = new ApiClient(opts.url, opts.requestTimeoutS * 1000);
+  const stats = new RunStats();
+  const ledger = new OrderLedger();
+  const random = deps.random ?? Math.random;
+  const runId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(36).padStart(2, "0"))
+    .join("");
+  const startedAt = new Date();
+  const started = performance.now();
+  const deadline = started + opts.durationS * 1000;
+  let claimed = 0;
+  const bounded = () => opts.maxOrders !== undefined && claimed >= opts.maxOrders;
+
+  const ctx: ShopperContext = {
+    client,
+    stats,
+    ledger,
+    rates: { cancel: opts.cancelRate, decline: opts.declineRate, expire: opts.expireRate },
+    storefrontRate: deps.storefrontRate ?? 0.25,
+    waitMs: opts.waitS * 1000,
+    pollMs: 100,
+    soldOutPauseMs: 250,
+    runId,
+    shouldContinue: () => !deps.signal?.aborted && performance.now() < deadline && !bounded(),
+    claimOrder: () => {
+      if (bounded()) return false;
+      claimed++;
+      return true;
+    },
+    releaseOrder: () => {
+      claimed--;
+    },
+    random,
+    elapsedMs: () => performance.now() - started,
+  };
+
+  const progress = deps.progress
+    ? new Progress(deps.progress, () => ({
+      elapsedMs: performance.now() - started,
+      orders: stats.ordersPlaced,
+      errors: stats.errorCount,
+      outOfStock: stats.outOfStock,
+    }))
+    : undefined;
+  progress?.start();
+  const shoppers = Array.from({ length: opts.concurrency }, (_, i) => new Shopper(ctx, i + 1));
+  try {
+    await Promise.all(shoppers.map((s) => s.run()));
+  } finally {
+    progress?.stop();
+  }
+  const elapsedMs = performance.now() - started;
+
+  deps.progress?.write(`load: final check of ${ledger.size} orders ...\n`);
+  const check = await finalCheck(client, ledger, {
+    customers: shoppers.map((s) => customerIdOf(runId, s.index)),
+    settleMs: opts.waitS * 1000,
+    pollMs: 200,
+    concurrency: opts.concurrency,
+  });
+  return buildReport(stats, check, {
+    target: opts.url,
+    startedAt,
+    // Orders can only be placed by visits started before the deadline: the window is at most --duration.
+    durationMs: Math.min(elapsedMs, opts.durationS * 1000),
+    concurrency: opts.concurrency,
+  });
+}
