@@ -10,6 +10,9 @@ import { boot } from "./framework/client.ts";
 
 boot({
   AddToCart: () => import("./islands/AddToCart.tsx"),
+  AdminBusy: () => import("./islands/AdminBusy.tsx"),
+  AdminKitchen: () => import("./islands/AdminKitchen.tsx"),
+  AdminOrders: () => import("./islands/AdminOrders.tsx"),
   Cart: () => import("./islands/Cart.tsx"),
   OrderLive: () => import("./islands/OrderLive.tsx"),
   PayActions: () => import("./islands/PayActions.tsx"),

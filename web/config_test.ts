@@ -12,6 +12,7 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     maxBodyBytes: 16384,
     webhookMaxBodyBytes: 262144,
     rpcTimeoutMs: 5000,
+    adminPassword: null,
   });
 });
 
@@ -56,4 +57,14 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
       return true;
     });
   }
+});
+
+Deno.test("loadConfig reads ADMIN_PASSWORD and refuses one shorter than 8 characters", () => {
+  assert.equal(loadConfig({ ADMIN_PASSWORD: "correct horse" }).adminPassword, "correct horse");
+  assert.equal(loadConfig({ ADMIN_PASSWORD: "" }).adminPassword, null);
+  assert.throws(() => loadConfig({ ADMIN_PASSWORD: "short" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /ADMIN_PASSWORD must be at least 8 characters, got 5/);
+    return true;
+  });
 });

@@ -5,15 +5,30 @@ import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
-import * as $4 from "./routes/index.tsx";
-import * as $5 from "./routes/orders/[id].tsx";
-import * as $6 from "./routes/orders/[id]/events.ts";
-import * as $7 from "./routes/orders/index.tsx";
-import * as $8 from "./routes/pay/[sessionId].tsx";
+import * as $4 from "./routes/admin/_layout.tsx";
+import * as $5 from "./routes/admin/_middleware.ts";
+import * as $6 from "./routes/admin/api/kitchen.ts";
+import * as $7 from "./routes/admin/api/orders.ts";
+import * as $8 from "./routes/admin/dead-letters.tsx";
+import * as $9 from "./routes/admin/index.tsx";
+import * as $10 from "./routes/admin/kitchen.tsx";
+import * as $11 from "./routes/admin/login.tsx";
+import * as $12 from "./routes/admin/logout.ts";
+import * as $13 from "./routes/admin/orders/[id].tsx";
+import * as $14 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $15 from "./routes/admin/stock.tsx";
+import * as $16 from "./routes/index.tsx";
+import * as $17 from "./routes/orders/[id].tsx";
+import * as $18 from "./routes/orders/[id]/events.ts";
+import * as $19 from "./routes/orders/index.tsx";
+import * as $20 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
-import * as $island1 from "./islands/Cart.tsx";
-import * as $island2 from "./islands/OrderLive.tsx";
-import * as $island3 from "./islands/PayActions.tsx";
+import * as $island1 from "./islands/AdminBusy.tsx";
+import * as $island2 from "./islands/AdminKitchen.tsx";
+import * as $island3 from "./islands/AdminOrders.tsx";
+import * as $island4 from "./islands/Cart.tsx";
+import * as $island5 from "./islands/OrderLive.tsx";
+import * as $island6 from "./islands/PayActions.tsx";
 import type { Manifest } from "./framework/types.ts";
 
 /** Every route and island module of the web app. */
@@ -23,16 +38,31 @@ export const manifest: Manifest = {
     "_500.tsx": $1,
     "_app.tsx": $2,
     "_middleware.ts": $3,
-    "index.tsx": $4,
-    "orders/[id].tsx": $5,
-    "orders/[id]/events.ts": $6,
-    "orders/index.tsx": $7,
-    "pay/[sessionId].tsx": $8,
+    "admin/_layout.tsx": $4,
+    "admin/_middleware.ts": $5,
+    "admin/api/kitchen.ts": $6,
+    "admin/api/orders.ts": $7,
+    "admin/dead-letters.tsx": $8,
+    "admin/index.tsx": $9,
+    "admin/kitchen.tsx": $10,
+    "admin/login.tsx": $11,
+    "admin/logout.ts": $12,
+    "admin/orders/[id].tsx": $13,
+    "admin/orders/[id]/confirm.tsx": $14,
+    "admin/stock.tsx": $15,
+    "index.tsx": $16,
+    "orders/[id].tsx": $17,
+    "orders/[id]/events.ts": $18,
+    "orders/index.tsx": $19,
+    "pay/[sessionId].tsx": $20,
   },
   islands: {
     AddToCart: $island0,
-    Cart: $island1,
-    OrderLive: $island2,
-    PayActions: $island3,
+    AdminBusy: $island1,
+    AdminKitchen: $island2,
+    AdminOrders: $island3,
+    Cart: $island4,
+    OrderLive: $island5,
+    PayActions: $island6,
   },
 };

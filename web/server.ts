@@ -26,6 +26,7 @@ import { ordersRoutes } from "./api/orders.ts";
 import { productsRoutes } from "./api/products.ts";
 import { webhooksRoutes } from "./api/webhooks.ts";
 import { mountPages } from "./framework/mod.ts";
+import { createAdmin } from "./admin/runtime.ts";
 
 export type { AppDeps, AppEnv, Clients };
 
@@ -123,7 +124,9 @@ export async function start(config: WebConfig, log: Logger = createLogger("web")
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
+    admin: createAdmin({ password: config.adminPassword ?? null }),
   };
+  if (!config.adminPassword) log.warn("ADMIN_PASSWORD is not set: the admin pages are disabled");
   const app = createApp(deps);
   await mountPages(app, deps);
   const listening = Promise.withResolvers<number>();

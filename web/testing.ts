@@ -12,6 +12,9 @@ import { rpc } from "../services/common/grpc_client.ts";
 import { start as startOrders } from "../services/orders/service.ts";
 import { start as startPayments } from "../services/payments/service.ts";
 import { start as startStock } from "../services/stock/service.ts";
+import { start as startKitchen } from "../services/kitchen/service.ts";
+import type { CommonConfig } from "../services/common/config.ts";
+import { type AdminOptions, createAdmin } from "./admin/runtime.ts";
 import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
 import { connectClients } from "./server.ts";
@@ -19,6 +22,9 @@ import type { WebConfig } from "./config.ts";
 
 /** The webhook signing secret of the Stripe-backed payments in tests. */
 export const TEST_WEBHOOK_SECRET = "whsec_test_secret_for_web_tests";
+
+/** The admin password of test systems (unless a test passes its own). */
+export const TEST_ADMIN_PASSWORD = "test-admin-password";
 
 /** How payments runs in a test system. */
 export type PaymentsMode = "local" | "stripe" | "down";
@@ -33,6 +39,8 @@ export interface TestSystem {
   config: WebConfig;
   /** `app.request()` shorthand. */
   request(path: string, init?: RequestInit): Promise<Response>;
+  /** The bus settings of the services (exchange, queue prefix), e.g. for `publishRaw`. */
+  bus: CommonConfig;
   /** Units available per item id, straight from stock. */
   stockLevels(): Promise<Record<string, number>>;
   /** Stops everything and removes the data. */
@@ -49,9 +57,19 @@ export function deadAddr(): string {
 
 /** Starts stock, payments (unless "down") and orders, and builds the gateway over them. */
 export async function startSystem(
-  { payments = "local", maxBodyBytes = 16384, stripeApiUrl }: {
+  {
+    payments = "local",
+    maxBodyBytes = 16384,
+    stripeApiUrl,
+    kitchen = false,
+    admin = { password: TEST_ADMIN_PASSWORD },
+  }: {
     payments?: PaymentsMode;
     maxBodyBytes?: number;
+    /** Also start kitchen (auto-prep off); otherwise its address is one nothing listens on. */
+    kitchen?: boolean;
+    /** The admin's options (password, session and login-slowdown settings). */
+    admin?: AdminOptions;
     /** The Stripe stand-in's URL when payments is "stripe". */
     stripeApiUrl?: string;
   } = {},
@@ -98,13 +116,26 @@ export async function startSystem(
       common,
     }, quiet);
     stops.unshift(() => orders.stop());
+    let kitchenAddr = deadAddr();
+    if (kitchen) {
+      const k = await startKitchen({
+        host: "127.0.0.1",
+        port: 0,
+        kvPath: `${dir}/kitchen.kv`,
+        autoPrep: false,
+        prepMs: 3000,
+        common,
+      }, quiet);
+      stops.unshift(() => k.stop());
+      kitchenAddr = `127.0.0.1:${k.port}`;
+    }
     const config: WebConfig = {
       host: "127.0.0.1",
       port: 0,
       ordersAddr: `127.0.0.1:${orders.port}`,
       stockAddr,
       paymentsAddr,
-      kitchenAddr: deadAddr(),
+      kitchenAddr,
       maxBodyBytes,
       webhookMaxBodyBytes: 262144,
       rpcTimeoutMs: 3000,
@@ -120,12 +151,14 @@ export async function startSystem(
       maxBodyBytes,
       webhookMaxBodyBytes: config.webhookMaxBodyBytes,
       rpcTimeoutMs: config.rpcTimeoutMs,
+      admin: createAdmin(admin),
     };
     const app = createApp(deps);
     return {
       app,
       deps,
       config,
+      bus: common,
       request: async (path, init) => await app.request(path, init),
       async stockLevels() {
         const { items } = await rpc(clients.stock, "listItems", {});

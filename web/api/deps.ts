@@ -12,6 +12,7 @@ import type { KitchenServiceClient } from "../../services/common/gen/oms/kitchen
 import type { OrdersServiceClient } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import type { PaymentsServiceClient } from "../../services/common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
+import type { AdminRuntime } from "../admin/runtime.ts";
 import { toApiError } from "./errors.ts";
 
 /** gRPC clients of the services behind the gateway. */
@@ -41,6 +42,8 @@ export interface AppDeps {
   webhookMaxBodyBytes: number;
   /** Deadline of each gRPC call in milliseconds. */
   rpcTimeoutMs: number;
+  /** The admin (password, sessions, login slowdown); absent or without password: admin disabled. */
+  admin?: AdminRuntime;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */

@@ -1,0 +1,286 @@
+/**
+ * The admin pages' reads and writes over gRPC: order counts and pages (filtered by status, searched by
+ * exact order id or customer id), the chart's orders, kitchen tickets, stock items and dead letters.
+ * Every call carries the request's trace context and deadline; failures become the gateway's
+ * {@linkcode ApiError}s naming the service.
+ *
+ * @module
+ */
+import { rpc } from "../../services/common/grpc_client.ts";
+import {
+  type Order,
+  OrderStatus,
+  orderStatusFromJSON,
+} from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { type Ticket, ticketStatusToJSON } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import type { Item } from "../../services/common/gen/oms/stock/v1/stock.ts";
+import type { DeadLetter } from "../../services/common/gen/oms/deadletters/v1/deadletters.ts";
+import type { CallOpts } from "../../services/common/grpc_client.ts";
+import { type AppDeps, upstream } from "../api/deps.ts";
+import { ApiError, toApiError } from "../api/errors.ts";
+import { moneyJson, statusName } from "../api/order_json.ts";
+import { type Bucket, bucketOrders, type ChartRange, rangeStart } from "./chart.ts";
+import { CONSUMERS, deadLetterClients } from "./clients.ts";
+import {
+  isOrderStatus,
+  ORDER_STATUSES,
+  type OrderRow,
+  type OrdersQuery,
+  type OrdersView,
+  type TicketView,
+} from "./view.ts";
+import type { PeerName } from "../api/deps.ts";
+
+/** Rows per page of the orders table. */
+export const PAGE_SIZE = 20;
+/** Most ListOrders pages read for the chart (of 100 orders each). */
+export const CHART_MAX_PAGES = 10;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `waiting_payment` -> `OrderStatus.ORDER_STATUS_WAITING_PAYMENT`. */
+export function statusEnum(name: string): OrderStatus {
+  return orderStatusFromJSON(`ORDER_STATUS_${name.toUpperCase()}`);
+}
+
+/** A table row of an order. */
+export function orderRow(o: Order): OrderRow {
+  return {
+    id: o.id,
+    customerId: o.customerId,
+    status: statusName(o.status),
+    total: moneyJson(o.total),
+    units: o.items.reduce((n, l) => n + l.quantity, 0),
+    createdAt: o.createdAt ? o.createdAt.toISOString() : null,
+  };
+}
+
+/** Reads the filters from a URL's query (unknown status or an over-long search are dropped). */
+export function ordersQuery(url: URL): OrdersQuery {
+  const status = url.searchParams.get("status") ?? "";
+  const q = (url.searchParams.get("q") ?? "").trim();
+  const cursor = url.searchParams.get("cursor") ?? "";
+  return {
+    status: isOrderStatus(status) ? status : "",
+    q: q.length <= 64 ? q : q.slice(0, 64),
+    cursor: cursor.length <= 512 ? cursor : "",
+  };
+}
+
+/** Orders per status. */
+export async function loadCounts(deps: AppDeps, opts: CallOpts): Promise<Record<string, number>> {
+  const res = await upstream("orders", rpc(deps.clients.orders, "countOrders", {}, opts));
+  const counts: Record<string, number> = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0]));
+  for (const c of res.counts) counts[statusName(c.status)] = Number(c.count);
+  return counts;
+}
+
+/** One page of the orders table for `query`, plus the counts. */
+export async function loadOrdersView(deps: AppDeps, query: OrdersQuery, opts: CallOpts): Promise<OrdersView> {
+  const { orders } = deps.clients;
+  const countsP = loadCounts(deps, opts);
+  let rows: OrderRow[] = [];
+  let nextCursor = "";
+  let notice = "";
+  const keep = (o: Order) => query.status === "" || statusName(o.status) === query.status;
+  if (query.q === "") {
+    const res = await upstream(
+      "orders",
+      rpc(orders, "listOrders", {
+        status: query.status ? statusEnum(query.status) : OrderStatus.ORDER_STATUS_UNSPECIFIED,
+        pageSize: PAGE_SIZE,
+        cursor: query.cursor,
+      }, opts),
+    );
+    rows = res.orders.map(orderRow);
+    nextCursor = res.nextCursor;
+  } else if (!CUSTOMER_ID.test(query.q)) {
+    notice = `"${query.q}" is not an order id or a customer id (letters, digits, "_" and "-" only).`;
+  } else {
+    let found = false;
+    if (UUID.test(query.q)) {
+      const order = await findOrder(deps, query.q.toLowerCase(), opts);
+      if (order) {
+        found = true;
+        rows = keep(order) ? [orderRow(order)] : [];
+      }
+    }
+    if (!found) {
+      const res = await upstream(
+        "orders",
+        rpc(
+          orders,
+          "listCustomerOrders",
+          { customerId: query.q, pageSize: PAGE_SIZE, cursor: query.cursor },
+          opts,
+        ),
+      );
+      rows = res.orders.filter(keep).map(orderRow);
+      nextCursor = res.nextCursor;
+      if (res.orders.length === 0 && !query.cursor) notice = `No order or customer with id "${query.q}".`;
+    }
+  }
+  return { counts: await countsP, rows, nextCursor, notice };
+}
+
+/** The order `orderId` (any customer's), or null when there is none. */
+export async function findOrder(deps: AppDeps, orderId: string, opts: CallOpts): Promise<Order | null> {
+  try {
+    const res = await rpc(deps.clients.orders, "getOrder", { orderId, customerId: "", admin: true }, opts);
+    return res.order ?? null;
+  } catch (err) {
+    const e = toApiError(err, "orders");
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** The chart's buckets, and whether the orders read stopped before the start of the range. */
+export async function loadChart(
+  deps: AppDeps,
+  range: ChartRange,
+  now: Date,
+  opts: CallOpts,
+): Promise<{ buckets: Bucket[]; partial: boolean; read: number }> {
+  const from = rangeStart(range, now).getTime();
+  const times: Date[] = [];
+  let cursor = "";
+  let partial = false;
+  for (let page = 0; page < CHART_MAX_PAGES; page++) {
+    const res = await upstream(
+      "orders",
+      rpc(deps.clients.orders, "listOrders", {
+        status: OrderStatus.ORDER_STATUS_UNSPECIFIED,
+        pageSize: 100,
+        cursor,
+      }, opts),
+    );
+    let older = false;
+    for (const o of res.orders) {
+      if (!o.createdAt) continue;
+      if (o.createdAt.getTime() < from) older = true;
+      else times.push(o.createdAt);
+    }
+    cursor = res.nextCursor;
+    if (older || !cursor) break;
+    if (page === CHART_MAX_PAGES - 1) partial = true;
+  }
+  return { buckets: bucketOrders(times, range, now), partial, read: times.length };
+}
+
+/** A ticket for the board. */
+export function ticketView(t: Ticket): TicketView {
+  return {
+    orderId: t.orderId,
+    status: ticketStatusToJSON(t.status).replace(/^TICKET_STATUS_/, "").toLowerCase(),
+    lines: t.items.map((l) => `${l.quantity} × ${l.name || l.itemId}`),
+    paidAt: t.paidAt?.toISOString() ?? null,
+    startedAt: t.startedAt?.toISOString() ?? null,
+    readyAt: t.readyAt?.toISOString() ?? null,
+  };
+}
+
+/** Most ready tickets shown (the newest); older ones have been handed over long ago. */
+export const MAX_READY = 12;
+
+/** Tickets by column: queued and preparing oldest payment first, ready newest first (bounded). */
+export async function loadTickets(deps: AppDeps, opts: CallOpts): Promise<TicketView[]> {
+  const res = await upstream("kitchen", rpc(deps.clients.kitchen, "listTickets", { status: 0 }, opts));
+  const all = res.tickets.map(ticketView);
+  const ready = all.filter((t) => t.status === "ready")
+    .sort((a, b) => (b.readyAt ?? "").localeCompare(a.readyAt ?? ""))
+    .slice(0, MAX_READY);
+  return [...all.filter((t) => t.status !== "ready"), ...ready];
+}
+
+/** A stock row. */
+export interface StockRow {
+  /** Item id. */
+  id: string;
+  /** Name. */
+  name: string;
+  /** Units that can be ordered. */
+  available: number;
+  /** Units held by unpaid orders. */
+  reserved: number;
+  /** Units sold. */
+  sold: number;
+}
+
+/** Stock levels of every item. */
+export async function loadStock(deps: AppDeps, opts: CallOpts): Promise<StockRow[]> {
+  const res = await upstream("stock", rpc(deps.clients.stock, "listItems", {}, opts));
+  return res.items.map((i: Item) => ({
+    id: i.id,
+    name: i.name,
+    available: i.available,
+    reserved: i.reserved,
+    sold: i.sold,
+  }));
+}
+
+/** A parked message as the page shows it. */
+export interface DeadLetterView {
+  /** Dead-letter id. */
+  id: string;
+  /** The message id. */
+  messageId: string;
+  /** Routing key. */
+  routingKey: string;
+  /** The body as text (whole; the page previews it). */
+  payload: string;
+  /** Why it was parked. */
+  reason: string;
+  /** Delivery attempts. */
+  attempts: number;
+  /** ISO 8601. */
+  parkedAt: string | null;
+}
+
+/** The dead letters of one service, or why they could not be read. */
+export interface DeadLetterGroup {
+  /** The consuming service. */
+  service: PeerName;
+  /** Its parked messages (oldest id first), empty when `error` is set. */
+  letters: DeadLetterView[];
+  /** A message when the service could not be asked. */
+  error: string;
+}
+
+/** Most dead letters listed per service. */
+export const DEAD_LETTER_LIMIT = 100;
+
+/** Dead letters of every consuming service; a service that does not answer gets an error instead. */
+export async function loadDeadLetters(deps: AppDeps, opts: CallOpts): Promise<DeadLetterGroup[]> {
+  const clients = deadLetterClients(deps.clients);
+  return await Promise.all(CONSUMERS.map(async (service): Promise<DeadLetterGroup> => {
+    try {
+      const res = await upstream(
+        service,
+        rpc(clients[service], "listDeadLetters", { limit: DEAD_LETTER_LIMIT }, opts),
+      );
+      return {
+        service,
+        letters: res.deadLetters.map((d: DeadLetter) => ({
+          id: d.id,
+          messageId: d.messageId,
+          routingKey: d.routingKey,
+          payload: d.payload,
+          reason: d.reason,
+          attempts: d.attempts,
+          parkedAt: d.parkedAt?.toISOString() ?? null,
+        })),
+        error: "",
+      };
+    } catch (err) {
+      const e = err instanceof ApiError ? err : toApiError(err, service);
+      deps.log.warn("dead letters unavailable", { service, err: e.message });
+      return {
+        service,
+        letters: [],
+        error: e.status >= 500 ? `The ${service} service did not answer.` : e.message,
+      };
+    }
+  }));
+}

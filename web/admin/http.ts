@@ -1,0 +1,106 @@
+/**
+ * HTTP helpers of the admin: the session cookie, redirects, the `next` target after login (admin
+ * paths only, so it cannot be turned into an open redirect), the same-origin check of POSTs and the
+ * bounded reading of form bodies.
+ *
+ * @module
+ */
+import { ApiError } from "../api/errors.ts";
+import { SESSION_COOKIE } from "./sessions.ts";
+
+/** The `Set-Cookie` value carrying session `id` (HttpOnly, SameSite=Strict, Path=/admin). */
+export function sessionCookie(id: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; Max-Age=${maxAgeSeconds}; Path=/admin; HttpOnly; SameSite=Strict` +
+    (secure ? "; Secure" : "");
+}
+
+/** The `Set-Cookie` value that removes the session cookie. */
+export function clearSessionCookie(secure: boolean): string {
+  return `${SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; SameSite=Strict` + (secure ? "; Secure" : "");
+}
+
+/** The session cookie's value in `req`, if any. */
+export function sessionIdOf(req: Request): string | null {
+  const header = req.headers.get("cookie") ?? "";
+  for (const part of header.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === SESSION_COOKIE) return rest.join("=");
+  }
+  return null;
+}
+
+/** A 303 redirect to `location`, with extra headers. */
+export function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { Location: location, ...headers } });
+}
+
+/** `next` if it is an admin path (not the login page itself), else `/admin`. */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || next.length > 1000) return "/admin";
+  if (!/^\/admin(\/[^\\]*)?(\?[^\\]*)?$/.test(next) || next.startsWith("//")) return "/admin";
+  if (next.startsWith("/admin/login") || next.startsWith("/admin/logout")) return "/admin";
+  return next;
+}
+
+/**
+ * True when a POST plausibly comes from our own pages: `Sec-Fetch-Site` (sent by browsers) is not
+ * cross-site, and `Origin`, when sent, names this host. Requests from non-browser clients send
+ * neither and are judged by the CSRF token alone.
+ */
+export function sameOrigin(req: Request, url: URL): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return false;
+  const origin = req.headers.get("origin");
+  if (origin && origin !== "null") {
+    const host = req.headers.get("host") ?? url.host;
+    try {
+      if (new URL(origin).host !== host) return false;
+    } catch {
+      return false;
+    }
+  } else if (origin === "null") {
+    return false;
+  }
+  return true;
+}
+
+/** Largest admin form body in bytes. */
+export const MAX_FORM_BYTES = 16 * 1024;
+
+/** Reads an `application/x-www-form-urlencoded` body (at most {@linkcode MAX_FORM_BYTES}). */
+export async function readForm(req: Request): Promise<URLSearchParams> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    await req.body?.cancel();
+    throw new ApiError(415, "unsupported_media_type", "Admin forms must be sent as URL-encoded form data");
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_FORM_BYTES) {
+    await req.body?.cancel();
+    throw new ApiError(413, "payload_too_large", `Form is larger than ${MAX_FORM_BYTES} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body) {
+      size += chunk.length;
+      if (size > MAX_FORM_BYTES) {
+        throw new ApiError(413, "payload_too_large", `Form is larger than ${MAX_FORM_BYTES} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new URLSearchParams(new TextDecoder().decode(bytes));
+}
+
+/** The client's address for login slowdown (the socket's address, "local" when unknown). */
+export function clientKey(env: unknown): string {
+  const addr = (env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
+  return addr?.hostname ?? "local";
+}

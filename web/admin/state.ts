@@ -1,0 +1,27 @@
+/**
+ * Request state of admin pages, set by `routes/admin/_middleware.ts`.
+ *
+ * @module
+ */
+import type { Flash, Session } from "./sessions.ts";
+
+/** What admin handlers and pages find in `ctx.state`. */
+export interface AdminState extends Record<string, unknown> {
+  /** The storefront's customer id (set by the root middleware; unused by the admin). */
+  customerId: string;
+  /** Document title. */
+  title?: string;
+  /** False when `ADMIN_PASSWORD` is unset. */
+  adminEnabled: boolean;
+  /** The logged-in session (null on the login page before logging in). */
+  session: Session | null;
+  /** The session's CSRF token, for forms ("" without a session). */
+  csrf: string;
+  /** The message left by the previous request, shown once. */
+  flash: Flash | null;
+  /** The POSTed form, read and CSRF-checked by the middleware. */
+  form: URLSearchParams | null;
+}
+
+/** Name of the CSRF form field. */
+export const CSRF_FIELD = "_csrf";

@@ -1,0 +1,133 @@
+/**
+ * What the admin pages and islands show, as plain JSON shapes, and the rules both sides share: order
+ * statuses in display order, which order actions are legal in which status, ticket columns, the low
+ * stock threshold and payload previews. No dependencies: islands import it too.
+ *
+ * @module
+ */
+import type { MoneyJson } from "../api/order_json.ts";
+
+/** Order statuses in the order the dashboard shows them. */
+export const ORDER_STATUSES = [
+  "pending",
+  "waiting_payment",
+  "paid",
+  "preparing",
+  "ready",
+  "completed",
+  "cancelled",
+  "refunded",
+] as const;
+
+/** An order status. */
+export type OrderStatusName = typeof ORDER_STATUSES[number];
+
+/** True for a known status name. */
+export function isOrderStatus(s: string): s is OrderStatusName {
+  return (ORDER_STATUSES as readonly string[]).includes(s);
+}
+
+/** One row of the orders table. */
+export interface OrderRow {
+  /** Order id. */
+  id: string;
+  /** Customer id. */
+  customerId: string;
+  /** Status name. */
+  status: string;
+  /** Total. */
+  total: MoneyJson;
+  /** Units in the order. */
+  units: number;
+  /** ISO 8601. */
+  createdAt: string | null;
+}
+
+/** The dashboard's live part: counts and one page of the table. */
+export interface OrdersView {
+  /** Orders per status. */
+  counts: Record<string, number>;
+  /** The rows of this page, newest first. */
+  rows: OrderRow[];
+  /** Cursor of the next page, "" when there is none. */
+  nextCursor: string;
+  /** A message about the search (e.g. "No order or customer with id ..."), or "". */
+  notice: string;
+}
+
+/** The dashboard's filters. */
+export interface OrdersQuery {
+  /** Status filter, "" for all. */
+  status: string;
+  /** Order id or customer id, "" for none. */
+  q: string;
+  /** Page cursor, "" for the first page. */
+  cursor: string;
+}
+
+/** The admin actions on an order. */
+export type OrderAction = "cancel" | "refund" | "complete";
+
+/** Statuses in which each action is legal. */
+export const ACTION_STATUSES: Readonly<Record<OrderAction, readonly string[]>> = {
+  cancel: ["pending", "waiting_payment"],
+  refund: ["paid"],
+  complete: ["ready"],
+};
+
+/** Button label of each action (also the accessible name browser tests use). */
+export const ACTION_LABELS: Readonly<Record<OrderAction, string>> = {
+  cancel: "Cancel order",
+  refund: "Refund",
+  complete: "Mark completed",
+};
+
+/** True for a known action name. */
+export function isOrderAction(s: string): s is OrderAction {
+  return s === "cancel" || s === "refund" || s === "complete";
+}
+
+/** The actions legal for an order in `status`. */
+export function legalActions(status: string): OrderAction[] {
+  return (Object.keys(ACTION_STATUSES) as OrderAction[]).filter((a) => ACTION_STATUSES[a].includes(status));
+}
+
+/** A kitchen ticket on the board. */
+export interface TicketView {
+  /** The order. */
+  orderId: string;
+  /** `queued`, `preparing` or `ready`. */
+  status: string;
+  /** Lines as "2 × Margherita". */
+  lines: string[];
+  /** ISO 8601 times. */
+  paidAt: string | null;
+  /** ISO 8601. */
+  startedAt: string | null;
+  /** ISO 8601. */
+  readyAt: string | null;
+}
+
+/** Board columns in order. */
+export const TICKET_COLUMNS = ["queued", "preparing", "ready"] as const;
+
+/** Units available at or below which an item counts as low. */
+export const LOW_STOCK = 5;
+
+/** Longest payload preview in characters. */
+export const PREVIEW_CHARS = 400;
+
+/** The first {@linkcode PREVIEW_CHARS} characters of a payload, with whether it was cut. */
+export function payloadPreview(payload: string): { text: string; truncated: boolean } {
+  const chars = [...payload];
+  if (chars.length <= PREVIEW_CHARS) return { text: payload, truncated: false };
+  return { text: chars.slice(0, PREVIEW_CHARS).join(""), truncated: true };
+}
+
+/** `2025-01-02T03:04:05Z` -> `2025-01-02 03:04:05 UTC` (the same on server and browser). */
+export function adminTime(iso: string | null): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}

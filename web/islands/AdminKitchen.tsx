@@ -1,0 +1,148 @@
+/**
+ * The kitchen board: tickets in three columns (queued, preparing, ready), with "Start" on queued and
+ * "Complete" on preparing tickets (plain POST forms carrying the CSRF token, so they work before the
+ * script loads too) and "Mark completed" on ready ones (the order's confirmation page). The board
+ * polls `/admin/api/kitchen` every few seconds while the tab is visible; cards are keyed by order id,
+ * so a refresh does not move the keyboard focus.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import { useEffect, useState } from "preact/hooks";
+import { adminTime, TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
+
+/** Props of {@linkcode AdminKitchen}. */
+export interface AdminKitchenProps {
+  /** Tickets as the server rendered them. */
+  initial: TicketView[];
+  /** The session's CSRF token for the forms. */
+  csrf: string;
+  /** True when the server could not read the tickets. */
+  offline: boolean;
+}
+
+/** How often the board polls, in milliseconds. */
+export const POLL_MS = 2000;
+
+const TITLES: Record<string, string> = { queued: "Queued", preparing: "Preparing", ready: "Ready" };
+
+type Feed = "live" | "offline" | "expired";
+
+/** The board. */
+export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenProps) {
+  const [tickets, setTickets] = useState(initial);
+  const [feed, setFeed] = useState<Feed>(offline ? "offline" : "live");
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      if (stopped) return;
+      if (document.visibilityState === "visible") {
+        try {
+          const res = await fetch("/admin/api/kitchen", { headers: { accept: "application/json" } });
+          if (res.status === 401) {
+            setFeed("expired");
+            return;
+          }
+          if (res.ok) {
+            const body = await res.json() as { tickets: TicketView[] };
+            setTickets((prev) => JSON.stringify(prev) === JSON.stringify(body.tickets) ? prev : body.tickets);
+            setFeed("live");
+          } else setFeed("offline");
+        } catch {
+          setFeed("offline");
+        }
+      }
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    };
+    timer = setTimeout(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+
+  return (
+    <div class="kitchen">
+      <p class="feed-note muted" role="status" data-testid="kitchen-feed" data-feed={feed}>
+        {feed === "live"
+          ? "Updates live."
+          : feed === "offline"
+          ? "Cannot reach the kitchen service; retrying…"
+          : "Your session has ended."}
+        {feed === "expired" && <a href="/admin/login?next=%2Fadmin%2Fkitchen">Log in again</a>}
+      </p>
+      <div class="board">
+        {TICKET_COLUMNS.map((col) => {
+          const list = tickets.filter((t) => t.status === col);
+          return (
+            <section
+              class={`column column-${col}`}
+              aria-labelledby={`col-${col}`}
+              key={col}
+              data-testid={`column-${col}`}
+            >
+              <h2 id={`col-${col}`}>
+                {TITLES[col]} <span class="column-count">{list.length}</span>
+              </h2>
+              {list.length === 0 && <p class="muted empty">No tickets.</p>}
+              <ul class="tickets">
+                {list.map((t) => (
+                  <li
+                    key={t.orderId}
+                    class="ticket"
+                    data-testid="ticket"
+                    data-order-id={t.orderId}
+                    data-status={t.status}
+                  >
+                    <p class="ticket-head">
+                      <a href={`/admin/orders/${encodeURIComponent(t.orderId)}`}>
+                        Order <code>{t.orderId.slice(0, 8)}</code>
+                      </a>
+                    </p>
+                    <ul class="ticket-lines">
+                      {t.lines.map((l, i) => <li key={i}>{l}</li>)}
+                    </ul>
+                    <p class="ticket-time muted">
+                      {t.status === "queued"
+                        ? `Paid ${adminTime(t.paidAt).slice(11, 16)}`
+                        : t.status === "preparing"
+                        ? `Started ${adminTime(t.startedAt).slice(11, 16)}`
+                        : `Ready ${adminTime(t.readyAt).slice(11, 16)}`}
+                    </p>
+                    {t.status === "ready"
+                      ? (
+                        <form method="get" action={`/admin/orders/${encodeURIComponent(t.orderId)}/confirm`}>
+                          <input type="hidden" name="action" value="complete" />
+                          <button type="submit" class="button">Mark completed</button>
+                        </form>
+                      )
+                      : (
+                        <form
+                          method="post"
+                          action="/admin/kitchen"
+                          data-busy={t.status === "queued" ? "Starting…" : "Completing…"}
+                        >
+                          <input type="hidden" name="_csrf" value={csrf} />
+                          <input type="hidden" name="orderId" value={t.orderId} />
+                          <input
+                            type="hidden"
+                            name="action"
+                            value={t.status === "queued" ? "start" : "complete"}
+                          />
+                          <button type="submit" class="button primary">
+                            {t.status === "queued" ? "Start" : "Complete"}
+                          </button>
+                        </form>
+                      )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * The dashboard's live part: counts per status (each a link that filters the table), the filter and
+ * search form, and one page of the orders table, newest first. It polls `/admin/api/orders` with the
+ * same filters every few seconds while the tab is visible, and says when it cannot reach the server or
+ * the session has ended. Rows are keyed by order id, so updates do not move the keyboard focus.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import { useEffect, useState } from "preact/hooks";
+import { StatusPill } from "../components/admin/StatusPill.tsx";
+import { adminTime, ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
+import { formatMoney } from "../lib/money.ts";
+import { statusLabel } from "../lib/order_view.ts";
+
+/** Props of {@linkcode AdminOrders}. */
+export interface AdminOrdersProps {
+  /** What the server rendered. */
+  initial: OrdersView;
+  /** The filters of this page. */
+  query: OrdersQuery;
+}
+
+/** How often the island polls, in milliseconds. */
+export const POLL_MS = 3000;
+
+type Feed = "live" | "offline" | "expired";
+
+function href(q: Partial<OrdersQuery>): string {
+  const p = new URLSearchParams();
+  if (q.status) p.set("status", q.status);
+  if (q.q) p.set("q", q.q);
+  if (q.cursor) p.set("cursor", q.cursor);
+  const s = p.toString();
+  return s ? `/admin?${s}` : "/admin";
+}
+
+/** Counts, filters and the orders table, kept up to date. */
+export default function AdminOrders({ initial, query }: AdminOrdersProps) {
+  const [view, setView] = useState(initial);
+  const [feed, setFeed] = useState<Feed>("live");
+  const [checkedAt, setCheckedAt] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const url = `/admin/api/orders${href(query).slice("/admin".length)}`;
+    const poll = async () => {
+      if (stopped) return;
+      if (document.visibilityState === "visible") {
+        try {
+          const res = await fetch(url, {
+            headers: { accept: "application/json" },
+            credentials: "same-origin",
+          });
+          if (res.status === 401) {
+            setFeed("expired");
+            return;
+          }
+          if (res.ok) {
+            const next = await res.json() as OrdersView;
+            setView((prev) => JSON.stringify(prev) === JSON.stringify(next) ? prev : next);
+            setFeed("live");
+            setCheckedAt(new Date().toISOString());
+          } else {
+            setFeed("offline");
+          }
+        } catch {
+          setFeed("offline");
+        }
+      }
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    };
+    timer = setTimeout(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [query.status, query.q, query.cursor]);
+
+  const total = Object.values(view.counts).reduce((a, b) => a + b, 0);
+  return (
+    <div class="admin-orders">
+      <section aria-labelledby="counts-title">
+        <h2 id="counts-title" class="sr-only">Orders per status</h2>
+        <ul class="counts">
+          <li>
+            <a
+              class="count"
+              href={href({ q: query.q })}
+              aria-current={query.status === "" ? "true" : undefined}
+            >
+              <span class="count-n" data-testid="count-all">{total}</span>
+              <span class="count-label">All</span>
+            </a>
+          </li>
+          {ORDER_STATUSES.map((s) => (
+            <li key={s}>
+              <a
+                class={`count count-${s}`}
+                href={href({ status: s, q: query.q })}
+                aria-current={query.status === s ? "true" : undefined}
+              >
+                <span class="count-n" data-testid={`count-${s}`}>{view.counts[s] ?? 0}</span>
+                <span class="count-label">{statusLabel(s)}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="orders-title" class="admin-panel">
+        <div class="panel-head">
+          <h2 id="orders-title">Orders</h2>
+          <p class="feed-note muted" data-testid="orders-feed" data-feed={feed} role="status">
+            {feed === "live"
+              ? `Updates live${checkedAt ? ` · checked ${adminTime(checkedAt).slice(11, 19)}` : ""}`
+              : feed === "offline"
+              ? "Cannot reach the server; retrying…"
+              : "Your session has ended."}
+            {feed === "expired" && <a href="/admin/login?next=%2Fadmin">Log in again</a>}
+          </p>
+        </div>
+        <form method="get" action="/admin" class="filters" role="search" data-busy="Searching…">
+          <div class="field">
+            <label for="f-status">Status</label>
+            <select id="f-status" name="status">
+              <option value="" selected={query.status === ""}>All statuses</option>
+              {ORDER_STATUSES.map((s) => (
+                <option key={s} value={s} selected={query.status === s}>{statusLabel(s)}</option>
+              ))}
+            </select>
+          </div>
+          <div class="field grow">
+            <label for="f-q">Order id or customer id</label>
+            <input
+              id="f-q"
+              name="q"
+              type="search"
+              value={query.q}
+              maxLength={64}
+              autocomplete="off"
+              spellcheck={false}
+            />
+          </div>
+          <div class="field buttons">
+            <button type="submit" class="button primary">Search</button>
+            {(query.q || query.status) && <a class="button" href="/admin">Clear</a>}
+          </div>
+        </form>
+        {view.notice && <p class="alert info" role="status" data-testid="orders-notice">{view.notice}</p>}
+        <div class="table-scroll" role="region" aria-labelledby="orders-title" tabIndex={0}>
+          <table class="admin-table" data-testid="orders-table">
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">Units</th>
+                <th scope="col" class="num">Total</th>
+                <th scope="col">Placed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.rows.length === 0 && (
+                <tr>
+                  <td colSpan={6} class="muted empty">No orders match.</td>
+                </tr>
+              )}
+              {view.rows.map((r) => (
+                <tr key={r.id} data-testid="order-row" data-order-id={r.id} data-status={r.status}>
+                  <td>
+                    <a href={`/admin/orders/${encodeURIComponent(r.id)}`}>
+                      <code>{r.id.slice(0, 8)}</code>
+                      <span class="sr-only">{r.id.slice(8)}</span>
+                    </a>
+                  </td>
+                  <td>
+                    <a href={href({ q: r.customerId })} class="customer">
+                      <code>{r.customerId}</code>
+                    </a>
+                  </td>
+                  <td>
+                    <StatusPill status={r.status} />
+                  </td>
+                  <td class="num">{r.units}</td>
+                  <td class="num">{formatMoney(r.total)}</td>
+                  <td>
+                    <time dateTime={r.createdAt ?? undefined}>{adminTime(r.createdAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+          {query.cursor && <a class="button" href={href({ status: query.status, q: query.q })}>First page</a>}
+          {view.nextCursor && (
+            <a class="button" href={href({ ...query, cursor: view.nextCursor })} rel="next">Next page</a>
+          )}
+        </nav>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Guards every admin page:
+ *
+ * - admin disabled (no `ADMIN_PASSWORD`): everything goes to the login page, which says so;
+ * - a POST must look same-origin (`Sec-Fetch-Site`/`Origin`), else 403;
+ * - no live session: pages redirect (303) to `/admin/login?next=<path>`, the JSON feeds answer 401;
+ * - with a session, every POST must carry the session's CSRF token in `_csrf` (compared in constant
+ *   time), else 403 and nothing runs; the checked form is handed on in `ctx.state.form`;
+ * - a GET page takes the session's one-shot flash message.
+ *
+ * @module
+ */
+import { ApiError } from "../../api/errors.ts";
+import { readForm, sameOrigin, seeOther, sessionIdOf } from "../../admin/http.ts";
+import { tokensEqual } from "../../admin/password.ts";
+import { type AdminState, CSRF_FIELD } from "../../admin/state.ts";
+import type { Middleware } from "../../framework/types.ts";
+
+function json(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+  });
+}
+
+/** The admin guard. */
+export const handler: Middleware<AdminState> = async (ctx) => {
+  const admin = ctx.deps.admin;
+  const path = ctx.url.pathname;
+  const method = ctx.req.method;
+  const isLogin = path === "/admin/login";
+  const isFeed = path.startsWith("/admin/api/");
+  ctx.state.title = "Admin";
+  ctx.state.adminEnabled = Boolean(admin?.password);
+  ctx.state.session = null;
+  ctx.state.csrf = "";
+  ctx.state.flash = null;
+  ctx.state.form = null;
+
+  if (!admin || !admin.password) {
+    if (isLogin && method === "GET") return await ctx.next();
+    if (isFeed) return json(503, "admin_disabled", "The admin is disabled: ADMIN_PASSWORD is not set");
+    await ctx.req.body?.cancel();
+    return seeOther("/admin/login");
+  }
+  if (method === "POST" && !sameOrigin(ctx.req, ctx.url)) {
+    await ctx.req.body?.cancel();
+    throw new ApiError(403, "cross_site", "This form was sent from another site, so it was refused.");
+  }
+  const session = admin.sessions.get(sessionIdOf(ctx.req));
+  if (!session) {
+    if (isLogin) return await ctx.next();
+    await ctx.req.body?.cancel();
+    if (isFeed) return json(401, "unauthenticated", "Your session has ended. Log in again.");
+    const next = method === "GET" ? path + ctx.url.search : path;
+    return seeOther(`/admin/login?next=${encodeURIComponent(next)}`);
+  }
+  ctx.state.session = session;
+  ctx.state.csrf = session.csrf;
+  if (method === "POST" && !isLogin) {
+    const form = await readForm(ctx.req);
+    if (!tokensEqual(form.get(CSRF_FIELD) ?? "", session.csrf)) {
+      throw new ApiError(
+        403,
+        "invalid_csrf_token",
+        "This form's security token is missing or out of date, so nothing was changed. Reload the page and try again.",
+      );
+    }
+    ctx.state.form = form;
+  }
+  if (method === "GET" && !isFeed) ctx.state.flash = admin.sessions.takeFlash(session);
+  const res = await ctx.next();
+  const headers = new Headers(res.headers);
+  headers.set("X-Robots-Tag", "noindex");
+  headers.set("Cache-Control", "no-store");
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+};

@@ -1,0 +1,24 @@
+/**
+ * `GET /admin/api/orders?status=&q=&cursor=`: the dashboard island's feed (counts and one page of
+ * the table) as JSON. Needs a session (401 without, from the middleware).
+ *
+ * @module
+ */
+import { callOpts } from "../../../api/deps.ts";
+import { toApiError } from "../../../api/errors.ts";
+import { loadOrdersView, ordersQuery } from "../../../admin/data.ts";
+import type { AdminState } from "../../../admin/state.ts";
+import type { Handlers } from "../../../framework/types.ts";
+
+/** The feed. */
+export const handler: Handlers<unknown, AdminState> = {
+  async GET(ctx) {
+    try {
+      const view = await loadOrdersView(ctx.deps, ordersQuery(ctx.url), callOpts(ctx.hono, ctx.deps));
+      return Response.json(view, { headers: { "Cache-Control": "no-store" } });
+    } catch (err) {
+      const e = toApiError(err, "orders");
+      return Response.json(e.toJSON(), { status: e.status, headers: { "Cache-Control": "no-store" } });
+    }
+  },
+};

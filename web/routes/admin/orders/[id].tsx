@@ -1,0 +1,168 @@
+/**
+ * `/admin/orders/{id}`: one order for staff: status, customer, items and totals, the full timeline
+ * (status, time, cause, trace id), and the actions legal in its current status. Each action button
+ * leads to a confirmation page (`./confirm`), whose "Confirm" form POSTs here; the result comes back
+ * as a flash message after a redirect, or as an error on this page (nothing changed).
+ *
+ * @module
+ */
+import { callOpts } from "../../../api/deps.ts";
+import { type OrderJson, orderJson } from "../../../api/order_json.ts";
+import { findOrder } from "../../../admin/data.ts";
+import { runOrderAction } from "../../../admin/order_actions.ts";
+import { seeOther } from "../../../admin/http.ts";
+import type { AdminState } from "../../../admin/state.ts";
+import { ACTION_LABELS, adminTime, isOrderAction, legalActions } from "../../../admin/view.ts";
+import { OrderItems } from "../../../components/OrderItems.tsx";
+import { StatusPill } from "../../../components/admin/StatusPill.tsx";
+import type { Handlers, PageProps } from "../../../framework/types.ts";
+import { statusLabel } from "../../../lib/order_view.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the page shows. */
+export interface AdminOrderData {
+  /** The order. */
+  order: OrderJson;
+  /** An error from an action just tried, or "". */
+  error: string;
+}
+
+/** The order, and its actions. */
+export const handler: Handlers<AdminOrderData, AdminState> = {
+  async GET(ctx) {
+    const id = (ctx.params.id ?? "").toLowerCase();
+    if (!UUID.test(id)) return await ctx.renderNotFound();
+    const order = await findOrder(ctx.deps, id, callOpts(ctx.hono, ctx.deps));
+    if (!order) return await ctx.renderNotFound();
+    ctx.state.title = "Admin · Order";
+    return await ctx.render({ order: orderJson(order), error: "" });
+  },
+  async POST(ctx) {
+    const id = (ctx.params.id ?? "").toLowerCase();
+    if (!UUID.test(id)) return await ctx.renderNotFound();
+    const opts = callOpts(ctx.hono, ctx.deps);
+    const order = await findOrder(ctx.deps, id, opts);
+    if (!order) return await ctx.renderNotFound();
+    ctx.state.title = "Admin · Order";
+    const action = ctx.state.form?.get("action") ?? "";
+    if (!isOrderAction(action)) {
+      return await ctx.render({
+        order: orderJson(order),
+        error: `Unknown action "${action}". Nothing was changed.`,
+      }, {
+        status: 422,
+      });
+    }
+    const result = await runOrderAction(ctx.deps, order, action, opts);
+    if (result.ok) {
+      ctx.deps.log.info("admin order action", { action, orderId: id });
+      ctx.deps.admin!.sessions.flash(ctx.state.session!, { kind: "success", text: result.message });
+      return seeOther(`/admin/orders/${id}`);
+    }
+    const fresh = (await findOrder(ctx.deps, id, opts).catch(() => null)) ?? order;
+    return await ctx.render({ order: orderJson(fresh), error: result.message }, { status: result.status });
+  },
+};
+
+/** The order page. */
+export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminState>) {
+  const { order } = data;
+  const actions = legalActions(order.status);
+  return (
+    <article
+      class="admin-order"
+      aria-labelledby="order-title"
+      data-testid="admin-order"
+      data-status={order.status}
+    >
+      <p class="crumbs">
+        <a href="/admin">← Orders</a>
+      </p>
+      <h1 id="order-title">
+        Order <code data-testid="order-id">{order.id}</code>
+      </h1>
+      {data.error && <p class="alert error" role="alert" data-testid="action-error">{data.error}</p>}
+      <dl class="facts">
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <StatusPill status={order.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>Customer</dt>
+          <dd>
+            <a href={`/admin?q=${encodeURIComponent(order.customerId)}`}>
+              <code data-testid="order-customer">{order.customerId}</code>
+            </a>
+          </dd>
+        </div>
+        <div>
+          <dt>Placed</dt>
+          <dd>{adminTime(order.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Last change</dt>
+          <dd>{adminTime(order.updatedAt)}</dd>
+        </div>
+      </dl>
+      <section aria-labelledby="actions-title" class="admin-panel">
+        <h2 id="actions-title">Actions</h2>
+        {actions.length === 0
+          ? (
+            <p class="muted">
+              No actions: a {statusLabel(order.status).toLowerCase()} order cannot be changed here.
+            </p>
+          )
+          : (
+            <div class="actions">
+              {actions.map((a) => (
+                <form method="get" action={`/admin/orders/${order.id}/confirm`}>
+                  <input type="hidden" name="action" value={a} />
+                  <button type="submit" class={`button ${a === "complete" ? "primary" : "danger"}`}>
+                    {ACTION_LABELS[a]}
+                  </button>
+                </form>
+              ))}
+            </div>
+          )}
+      </section>
+      <div class="order-columns">
+        <section aria-labelledby="items-title" class="admin-panel">
+          <h2 id="items-title">Items</h2>
+          <OrderItems items={order.items} total={order.total} caption="Items and total" />
+        </section>
+        <section aria-labelledby="timeline-title" class="admin-panel">
+          <h2 id="timeline-title">Timeline</h2>
+          <div class="table-scroll" role="region" aria-labelledby="timeline-title" tabIndex={0}>
+            <table class="admin-table" data-testid="admin-timeline">
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col">Time</th>
+                  <th scope="col">Cause</th>
+                  <th scope="col">Trace id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {order.timeline.map((t) => (
+                  <tr data-status={t.status}>
+                    <td>
+                      <StatusPill status={t.status} />
+                    </td>
+                    <td>
+                      <time dateTime={t.at ?? undefined}>{adminTime(t.at)}</time>
+                    </td>
+                    <td>{t.cause || "—"}</td>
+                    <td>{t.traceId ? <code class="trace">{t.traceId}</code> : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </article>
+  );
+}
