@@ -21,6 +21,7 @@ import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts
 import type { WebConfig } from "./config.ts";
 import type { AppDeps, AppEnv, Clients } from "./api/deps.ts";
 import { ApiError, toApiError } from "./api/errors.ts";
+import { healthRoutes } from "./api/health.ts";
 import { localPayRoutes } from "./api/local_pay.ts";
 import { ordersRoutes } from "./api/orders.ts";
 import { productsRoutes } from "./api/products.ts";
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/", healthRoutes(deps)); // GET /readyz: the four services answer SERVING
   app.route("/", productsRoutes(deps));
   app.route("/", ordersRoutes(deps));
   app.route("/", webhooksRoutes(deps));
@@ -96,6 +98,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   return app;
 }
+
+/** How long `stop()` waits for open requests before giving up on them (within runService's 10 s). */
+const DRAIN_MS = 5000;
 
 /** A running gateway. */
 export interface WebHandle {
@@ -139,7 +144,14 @@ export async function start(config: WebConfig, log: Logger = createLogger("web")
   return {
     port,
     async stop() {
-      await server.shutdown();
+      // In-flight requests finish; long-lived ones (live order streams) get DRAIN_MS, then the process
+      // exits under them and browsers reconnect.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        server.shutdown(),
+        new Promise((resolve) => timer = setTimeout(resolve, DRAIN_MS)),
+      ]);
+      clearTimeout(timer);
       for (const client of Object.values(clients)) client.close();
     },
   };

@@ -1,0 +1,77 @@
+/**
+ * Container health probe: `deno run -A scripts/healthcheck.ts <port | url>`.
+ *
+ * - A port (e.g. `50052`): calls `grpc.health.v1.Health/Check` on `127.0.0.1:<port>` for the whole
+ *   server (service `""`) and succeeds only when it answers SERVING. A service answers NOT_SERVING while
+ *   it starts and while it drains on SIGTERM, so an orchestrator sends it no traffic then.
+ * - A URL (e.g. `http://127.0.0.1:8080/readyz`): a GET that succeeds on a 2xx answer.
+ *
+ * Exits 0 when healthy, 1 when not (with one line saying why), 2 on a bad argument. The image runs it
+ * from compose's healthchecks; it needs nothing that is not already cached in the image.
+ *
+ * @module
+ */
+import { credentials } from "@grpc/grpc-js";
+import {
+  HealthCheckResponse_ServingStatus as ServingStatus,
+  HealthClient,
+} from "../services/common/gen/grpc/health/v1/health.ts";
+import { rpc } from "../services/common/grpc_client.ts";
+
+/** What one probe found. */
+export interface ProbeResult {
+  /** True when the target is healthy. */
+  ok: boolean;
+  /** A short human-readable reason, e.g. `127.0.0.1:50052 is SERVING`. */
+  detail: string;
+}
+
+/** Probes `target` (a port number for gRPC health, or an http(s) URL) within `timeoutMs`. */
+export async function probe(target: string, timeoutMs = 3000): Promise<ProbeResult> {
+  if (/^https?:\/\//.test(target)) return await probeHttp(target, timeoutMs);
+  const port = Number(target);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new TypeError(`Health check target must be a port (1 to 65535) or an http(s) URL, got "${target}"`);
+  }
+  return await probeGrpc(`127.0.0.1:${port}`, timeoutMs);
+}
+
+async function probeGrpc(addr: string, timeoutMs: number): Promise<ProbeResult> {
+  const client = new HealthClient(addr, credentials.createInsecure());
+  try {
+    const res = await rpc(client, "check", { service: "" }, { timeoutMs });
+    const name = ServingStatus[res.status] ?? String(res.status);
+    return { ok: res.status === ServingStatus.SERVING, detail: `${addr} is ${name}` };
+  } catch (err) {
+    return { ok: false, detail: `${addr} did not answer the health check: ${(err as Error).message}` };
+  } finally {
+    client.close();
+  }
+}
+
+async function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await res.text()).slice(0, 300);
+    return { ok: res.ok, detail: `${url} answered ${res.status}${res.ok ? "" : `: ${body}`}` };
+  } catch (err) {
+    return { ok: false, detail: `${url} did not answer: ${(err as Error).message}` };
+  }
+}
+
+if (import.meta.main) {
+  const [target, timeout] = Deno.args;
+  if (!target) {
+    console.error("usage: deno run -A scripts/healthcheck.ts <grpc port | http(s) url> [timeout ms]");
+    Deno.exit(2);
+  }
+  let result: ProbeResult;
+  try {
+    result = await probe(target, timeout ? Number(timeout) : undefined);
+  } catch (err) {
+    console.error((err as Error).message);
+    Deno.exit(2);
+  }
+  (result.ok ? console.log : console.error)(result.detail);
+  Deno.exit(result.ok ? 0 : 1);
+}
