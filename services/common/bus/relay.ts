@@ -55,11 +55,29 @@ export class OutboxRelay {
     this.#wake?.();
   }
 
-  /** Stops after the current pass. */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the current pass, then publishes what is still in the outbox once more (what the last
+   * in-flight work committed), for at most `finalFlushMs`. Whatever is not published stays in the
+   * outbox for the next start; a record published but not yet deleted is published again then, which
+   * the consumers' inbox makes harmless.
+   */
+  async stop(finalFlushMs = 2000): Promise<void> {
+    const wasRunning = this.#running;
     this.#running = false;
     this.kick();
     await this.#loop;
+    if (!wasRunning) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flushed = await Promise.race([
+      this.flush().catch((err: Error) => err),
+      new Promise<"timeout">((resolve) => timer = setTimeout(() => resolve("timeout"), finalFlushMs)),
+    ]);
+    clearTimeout(timer);
+    if (flushed === "timeout" || flushed instanceof Error) {
+      this.opts.log.warn("final outbox flush incomplete; the rest is published after restart", {
+        err: flushed === "timeout" ? `no confirm within ${finalFlushMs} ms` : flushed.message,
+      });
+    }
   }
 
   /** Publishes everything in the outbox now; returns how many were published. */
