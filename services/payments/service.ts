@@ -79,9 +79,10 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
     ]);
     server.health.setAll(ServingStatus.SERVING);
     const running = messaging;
+    let sweeping: Promise<unknown> = Promise.resolve();
     const sweeper = provider instanceof LocalPaymentProvider
       ? setInterval(() => {
-        payments.expireOverdueLocal().catch((err) =>
+        sweeping = payments.expireOverdueLocal().catch((err) =>
           log.error("expiring overdue local checkouts failed", { err })
         );
       }, options.localExpiryIntervalMs ?? 60_000)
@@ -92,7 +93,9 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
       kv,
       messaging: running,
       async stop() {
+        server.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
         clearInterval(sweeper);
+        await sweeping; // a sweep in progress finishes before the store closes
         await server.stop();
         await running.stop();
         kv.close();
