@@ -1,0 +1,163 @@
+/**
+ * A fake OMS gateway for the load generator's unit tests (test code only): the API routes the
+ * shoppers use, in memory, with all-or-nothing stock, idempotent checkout, and knobs to inject
+ * failures, lose orders or stop payments from settling.
+ *
+ * @module
+ */
+
+/** One order of the fake. */
+export interface FakeOrder {
+  /** Order id (UUID). */
+  id: string;
+  /** Owner. */
+  customerId: string;
+  /** Lowercase status. */
+  status: string;
+  /** Local pay link. */
+  paymentLink: string;
+  /** Reserved lines. */
+  items: { id: string; quantity: number }[];
+}
+
+/** The fake and its knobs. */
+export interface FakeGateway {
+  /** Base URL. */
+  url: string;
+  /** Units available per item id. */
+  stock: Map<string, number>;
+  /** Orders by id. */
+  orders: Map<string, FakeOrder>;
+  /** Idempotency-Key of every checkout request, in order. */
+  checkoutKeys: string[];
+  /** Status codes to answer the next checkouts with, after creating the order (an answer lost). */
+  failCheckouts: number[];
+  /** Checkouts to answer 409 out_of_stock without looking at the stock (a race lost to another shopper). */
+  outOfStockNext: number;
+  /** When true, payments are accepted but orders never move (stuck). */
+  paymentsStall: boolean;
+  /** Ms between a payment call and the order's change. */
+  settleMs: number;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const error = (status: number, code: string, message: string) => json({ error: { code, message } }, status);
+
+/** Starts the fake on a free port with `stock` (id -> units). */
+export function startFakeGateway(stock: Record<string, number>): FakeGateway {
+  const orders = new Map<string, FakeOrder>();
+  const byKey = new Map<string, string>();
+  const sessions = new Map<string, string>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const fake: FakeGateway = {
+    url: "",
+    stock: new Map(Object.entries(stock)),
+    orders,
+    checkoutKeys: [],
+    failCheckouts: [],
+    outOfStockNext: 0,
+    paymentsStall: false,
+    settleMs: 5,
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      await server.shutdown();
+    },
+  };
+  const later = (fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, fake.settleMs);
+    timers.add(t);
+  };
+  const release = (o: FakeOrder) => {
+    for (const l of o.items) fake.stock.set(l.id, (fake.stock.get(l.id) ?? 0) + l.quantity);
+  };
+
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    const p = url.pathname.split("/").filter((s) => s);
+    if (req.method === "GET" && url.pathname === "/") return new Response("<h1>Menu</h1>");
+    if (req.method === "GET" && url.pathname === "/api/products") {
+      return json({
+        products: [...fake.stock].map(([id, available]) => ({ id, name: `Dish ${id}`, available })),
+      });
+    }
+    if (p[0] === "api" && p[1] === "customers" && p[3] === "orders") {
+      const customerId = p[2]!;
+      if (req.method === "POST" && p.length === 4) {
+        const key = req.headers.get("idempotency-key") ?? "";
+        fake.checkoutKeys.push(key);
+        const known = byKey.get(key);
+        let order = known ? orders.get(known) : undefined;
+        if (!order) {
+          const { items } = await req.json() as { items: { id: string; quantity: number }[] };
+          if (fake.outOfStockNext > 0) {
+            fake.outOfStockNext--;
+            return error(409, "out_of_stock", "Not enough left");
+          }
+          const short = items.filter((l) => (fake.stock.get(l.id) ?? 0) < l.quantity);
+          if (short.length > 0) return error(409, "out_of_stock", `Not enough of ${short[0]!.id}`);
+          for (const l of items) fake.stock.set(l.id, fake.stock.get(l.id)! - l.quantity);
+          const id = crypto.randomUUID();
+          const session = `sess_${id.slice(0, 8)}`;
+          order = {
+            id,
+            customerId,
+            status: "waiting_payment",
+            paymentLink: `${url.origin}/pay/${session}`,
+            items,
+          };
+          orders.set(id, order);
+          sessions.set(session, id);
+          if (key) byKey.set(key, id);
+        }
+        const fail = fake.failCheckouts.shift();
+        if (fail) return error(fail, "unavailable", "The orders service is unavailable");
+        return json(order, 201);
+      }
+      if (req.method === "GET" && p.length === 4) {
+        return json({
+          orders: [...orders.values()].filter((o) => o.customerId === customerId),
+          nextCursor: "",
+        });
+      }
+      const order = orders.get(p[4] ?? "");
+      if (!order || order.customerId !== customerId) {
+        return error(404, "not_found", `Order "${p[4]}" not found`);
+      }
+      if (req.method === "GET" && p.length === 5) return json(order);
+      if (req.method === "POST" && p[5] === "cancel") {
+        if (order.status !== "waiting_payment" && order.status !== "pending") {
+          return error(409, "illegal_transition", "only pending or unpaid orders can be cancelled");
+        }
+        order.status = "cancelled";
+        release(order);
+        return json(order);
+      }
+    }
+    if (req.method === "POST" && p[0] === "api" && p[1] === "payments" && p[2] === "local") {
+      const order = orders.get(sessions.get(p[3] ?? "") ?? "");
+      if (!order) return error(404, "not_found", "Unknown session");
+      const { outcome } = await req.json() as { outcome: string };
+      if (!fake.paymentsStall) {
+        later(() => {
+          if (order.status !== "waiting_payment") return;
+          if (outcome === "pay") {
+            order.status = "paid";
+          } else {
+            order.status = "cancelled";
+            release(order);
+          }
+        });
+      }
+      return json({ orderId: order.id, status: outcome === "pay" ? "succeeded" : "failed" });
+    }
+    return error(404, "not_found", "No such route");
+  });
+  fake.url = `http://127.0.0.1:${server.addr.port}`;
+  return fake;
+}
