@@ -12,6 +12,7 @@ import {
   type ServiceError,
 } from "@grpc/grpc-js";
 import { RpcError } from "./errors.ts";
+import { endRpcSpan, startClientCall } from "./tracing/grpc.ts";
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;
 type UnaryMethod<Req, Res> = (
@@ -41,8 +42,11 @@ export function rpc<C extends Client, K extends keyof C & string>(
 ): Promise<ResponseOf<C[K]>> {
   const fn = client[method] as unknown as UnaryMethod<RequestOf<C[K]>, ResponseOf<C[K]>>;
   const deadline = new Date(Date.now() + (opts.timeoutMs ?? 5000));
+  // a CLIENT span (child of the active span) whose context travels in the metadata as traceparent
+  const { span, metadata } = startClientCall(client, method, opts.metadata ?? new Metadata());
   return new Promise((resolve, reject) => {
-    fn.call(client, req, opts.metadata ?? new Metadata(), { deadline }, (err, res) => {
+    fn.call(client, req, metadata, { deadline }, (err, res) => {
+      endRpcSpan(span, "client", err ? err.code : 0, err?.details);
       if (err) reject(RpcError.fromServiceError(err, peerName(client)));
       else resolve(res);
     });

@@ -1,9 +1,11 @@
 /**
  * Structured logging: one JSON object per line on stderr, with the service name and, when known,
- * the trace and span ids so a log line can be found from a trace and back.
+ * the trace and span ids of the active span (`trace_id`, `span_id`) so a log line can be found from a
+ * trace and back. While tracing is off there is no active span and the ids are left out.
  *
  * @module
  */
+import { context, isSpanContextValid, trace } from "@opentelemetry/api";
 
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -30,6 +32,11 @@ export function createLogger(service: string, level: LogLevel = envLevel()): Log
   const write = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (ORDER[lvl] < ORDER[level]) return;
     const line: LogFields = { time: new Date().toISOString(), level: lvl, service, msg };
+    const span = trace.getSpanContext(context.active());
+    if (span && isSpanContextValid(span)) {
+      line.trace_id = span.traceId;
+      line.span_id = span.spanId;
+    }
     if (fields) {
       for (const [k, v] of Object.entries(fields)) {
         line[k] = v instanceof Error ? (v.stack ?? v.message) : v;

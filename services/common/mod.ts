@@ -1,6 +1,6 @@
 /**
  * Shared plumbing of the OMS services: config, logging, errors, gRPC server/client helpers, health,
- * trace context, the event catalog and messaging (outbox, relay, consumer, dead letters).
+ * trace context and tracing (OpenTelemetry), the event catalog and messaging (outbox, relay, consumer, dead letters).
  *
  * @module
  */
@@ -9,6 +9,10 @@ export * from "./errors.ts";
 export * from "./log.ts";
 export * from "./kv.ts";
 export * from "./trace.ts";
+export * from "./tracing/setup.ts";
+export * from "./tracing/spans.ts";
+export * from "./tracing/jaeger.ts";
+export { type TracingConfig, tracingConfig } from "./tracing/config.ts";
 export * from "./events.ts";
 export * from "./grpc_handler.ts";
 export * from "./grpc_client.ts";

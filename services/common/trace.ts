@@ -1,48 +1,153 @@
 /**
- * W3C trace context (`traceparent`) helpers: made at the edge, carried in gRPC metadata and message
- * headers, recorded on timeline entries.
+ * W3C trace context (`traceparent`): made at the edge, carried in gRPC metadata and message headers,
+ * recorded on timeline entries. A thin layer over the OpenTelemetry API and its W3C propagator, so there
+ * is one way of reading and writing trace context whether tracing is on or off:
+ *
+ * - tracing off (no OTLP endpoint): nothing is registered, there is never an active span, and these
+ *   helpers pass the given `traceparent` strings along as before;
+ * - tracing on: the active span (gRPC server, message consumer, HTTP server span) is the more precise
+ *   parent, and is used wherever the given `traceparent` belongs to the same trace
+ *   ({@linkcode effectiveTraceparent}).
  *
  * @module
  */
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type SpanContext,
+  SpanKind,
+  trace,
+  TraceFlags,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { Metadata } from "@grpc/grpc-js";
+import { tracer } from "./tracing/spans.ts";
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+const propagator = new W3CTraceContextPropagator();
+
+/** The header (and metadata key) carrying the trace context. */
+export const TRACEPARENT_HEADER = "traceparent";
+
+const recordGetter = {
+  keys: (carrier: Record<string, string>) => Object.keys(carrier),
+  get: (carrier: Record<string, string>, key: string) => carrier[key],
+};
+const recordSetter = {
+  set: (carrier: Record<string, string>, key: string, value: string) => {
+    carrier[key] = value;
+  },
+};
 
 function hex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
     .join("");
 }
 
-/** A new sampled traceparent with a random trace id. */
-export function newTraceparent(): string {
-  return `00-${hex(16)}-${hex(8)}-01`;
+/** The context of `traceparent` (a remote parent) on top of `base`; `base` itself when it is not valid. */
+export function contextFromTraceparent(
+  traceparent: string | undefined,
+  base: Context = ROOT_CONTEXT,
+): Context {
+  if (typeof traceparent !== "string") return base;
+  return propagator.extract(base, { [TRACEPARENT_HEADER]: traceparent }, recordGetter);
 }
 
-/** True when `value` is a well-formed version-00 traceparent. */
+/** The span context `traceparent` names, or undefined when it is missing or malformed. */
+export function spanContextOf(traceparent: string | undefined): SpanContext | undefined {
+  const sc = trace.getSpanContext(contextFromTraceparent(traceparent));
+  return sc && isSpanContextValid(sc) ? sc : undefined;
+}
+
+/** The `traceparent` of the span in `ctx`, or undefined when `ctx` holds no valid span. */
+export function traceparentOfContext(ctx: Context): string | undefined {
+  const sc = trace.getSpanContext(ctx);
+  if (!sc || !isSpanContextValid(sc)) return undefined;
+  const carrier: Record<string, string> = {};
+  propagator.inject(ctx, carrier, recordSetter);
+  return carrier[TRACEPARENT_HEADER];
+}
+
+/** The `traceparent` of `spanContext`. */
+export function formatTraceparent(spanContext: SpanContext): string | undefined {
+  return traceparentOfContext(trace.setSpanContext(ROOT_CONTEXT, spanContext));
+}
+
+/** The `traceparent` of the active span, or undefined when none is active (always, while tracing is off). */
+export function currentTraceparent(): string | undefined {
+  return traceparentOfContext(context.active());
+}
+
+/**
+ * The trace context to record for work done now: the active span's when there is one and `explicit` is
+ * absent or names the same trace (the active span is the more precise parent), else `explicit` (a caller
+ * that deliberately continues another trace, e.g. a kitchen event continuing its order's trace).
+ */
+export function effectiveTraceparent(explicit?: string): string | undefined {
+  const given = isTraceparent(explicit) ? explicit : undefined;
+  const current = currentTraceparent();
+  if (!current) return given;
+  if (!given || traceIdOf(given) === traceIdOf(current)) return current;
+  return given;
+}
+
+/** A new sampled traceparent with a random trace id. */
+export function newTraceparent(): string {
+  return formatTraceparent({ traceId: hex(16), spanId: hex(8), traceFlags: TraceFlags.SAMPLED })!;
+}
+
+/** True when `value` is a well-formed traceparent with non-zero ids (as the W3C propagator reads it). */
 export function isTraceparent(value: unknown): value is string {
-  return typeof value === "string" && TRACEPARENT.test(value);
+  return typeof value === "string" && spanContextOf(value) !== undefined;
 }
 
 /** The trace id of `traceparent`, or "" when it is missing or malformed. */
 export function traceIdOf(traceparent: string | undefined): string {
-  return traceparent?.match(TRACEPARENT)?.[1] ?? "";
+  return spanContextOf(traceparent)?.traceId ?? "";
 }
 
-/** A child traceparent: same trace, new span id. */
-export function childOf(traceparent: string | undefined): string {
-  const id = traceIdOf(traceparent);
-  return id ? `00-${id}-${hex(8)}-01` : newTraceparent();
+/** The span id of `traceparent`, or "" when it is missing or malformed. */
+export function spanIdOf(traceparent: string | undefined): string {
+  return spanContextOf(traceparent)?.spanId ?? "";
+}
+
+/**
+ * A traceparent that continues the trace of `traceparent` from here (same trace, a new span):
+ *
+ * - when the active span already belongs to that trace, its traceparent;
+ * - with tracing on, a short span `name` recorded as a child of `traceparent` and linked to the active
+ *   span (the request that caused the continuation, e.g. a staff action on an order's kitchen ticket),
+ *   so everything that follows hangs off a span that exists in the trace;
+ * - with tracing off, a new random span id in the same trace.
+ *
+ * A missing or malformed `traceparent` gives the active span's traceparent, or a new one.
+ */
+export function childOf(traceparent: string | undefined, name = "continue trace"): string {
+  const parent = spanContextOf(traceparent);
+  const current = trace.getSpanContext(context.active());
+  const active = current && isSpanContextValid(current) ? current : undefined;
+  if (!parent) return (active && formatTraceparent(active)) ?? newTraceparent();
+  if (active?.traceId === parent.traceId) return formatTraceparent(active)!;
+  const span = tracer().startSpan(name, {
+    kind: SpanKind.INTERNAL,
+    ...(active ? { links: [{ context: active }] } : {}),
+  }, trace.setSpanContext(ROOT_CONTEXT, parent));
+  span.end();
+  const made = span.spanContext();
+  if (isSpanContextValid(made) && made.spanId !== parent.spanId) return formatTraceparent(made)!;
+  return formatTraceparent({ ...parent, spanId: hex(8), isRemote: false })!;
 }
 
 /** gRPC metadata carrying `traceparent`. */
 export function traceMetadata(traceparent: string | undefined): Metadata {
   const md = new Metadata();
-  if (traceparent) md.set("traceparent", traceparent);
+  if (traceparent) md.set(TRACEPARENT_HEADER, traceparent);
   return md;
 }
 
-/** The traceparent of an incoming gRPC call, if any. */
+/** The traceparent of an incoming gRPC call, if any (and well-formed). */
 export function traceparentOf(metadata: Metadata): string | undefined {
-  const v = metadata.get("traceparent")[0];
+  const v = metadata.get(TRACEPARENT_HEADER)[0];
   return isTraceparent(v) ? v : undefined;
 }

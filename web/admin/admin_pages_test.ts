@@ -6,7 +6,11 @@ import type { OrderJson } from "../api/order_json.ts";
 import { CONTENT_SECURITY_POLICY } from "../framework/security.ts";
 import { postJson, TEST_ADMIN_PASSWORD } from "../testing.ts";
 import { adminClient, startAdminSystem } from "./admin_testing.ts";
-import type { PagesSystem } from "../pages_testing.ts";
+import { type PagesSystem, startPagesSystem } from "../pages_testing.ts";
+
+function startPagesSystemWithoutKitchen(): Promise<PagesSystem> {
+  return startPagesSystem({ kitchen: false });
+}
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -171,6 +175,468 @@ Deno.test(
       });
       assert.equal(post.status, 303);
       assert.equal(post.headers.getSetCookie().some((c) => c.startsWith("oms_admin=")), false);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+async function loggedIn(sys: PagesSystem) {
+  const admin = adminClient(sys);
+  const res = await admin.login();
+  assert.equal(res.status, 303);
+  await res.body?.cancel();
+  return admin;
+}
+
+async function pay(sys: PagesSystem, order: OrderJson): Promise<void> {
+  const sessionId = decodeURIComponent(new URL(order.paymentLink).pathname.slice("/pay/".length));
+  const res = await sys.request(`/api/payments/local/${sessionId}`, postJson({ outcome: "pay" }));
+  assert.equal(res.status, 200, await res.clone().text());
+  await res.body?.cancel();
+  await eventually(async () => (await orderStatus(sys, order.id)) === "3", "order paid");
+}
+
+Deno.test(
+  "an admin POST without or with a wrong CSRF token is refused with 403 and changes nothing",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    try {
+      const admin = await loggedIn(sys);
+      const token = await admin.csrf();
+      const before = await sys.stockLevels();
+      const order = await placeOrder(sys, "csrf-customer");
+      const bads: Record<string, string>[] = [
+        {},
+        { _csrf: "forged" },
+        { _csrf: token.slice(0, -1) + (token.endsWith("A") ? "B" : "A") },
+      ];
+      for (const bad of bads) {
+        const restock = await admin.post("/admin/stock", { ...bad, itemId: "1", quantity: "7" });
+        assert.equal(restock.status, 403);
+        const html = await restock.text();
+        assert.match(html, /security token is missing or out of date/);
+        assert.equal(restock.headers.get("content-security-policy"), CONTENT_SECURITY_POLICY);
+        const cancel = await admin.post(`/admin/orders/${order.id}`, { ...bad, action: "cancel" });
+        assert.equal(cancel.status, 403);
+        await cancel.body?.cancel();
+        const logout = await admin.post("/admin/logout", bad);
+        assert.equal(logout.status, 403);
+        await logout.body?.cancel();
+      }
+      // A cross-site POST is refused even with the right token.
+      const cross = await admin.fetch("/admin/stock", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: "https://evil.example",
+          "sec-fetch-site": "cross-site",
+        },
+        body: new URLSearchParams({ _csrf: token, itemId: "1", quantity: "7" }).toString(),
+      });
+      assert.equal(cross.status, 403);
+      await cross.body?.cancel();
+      assert.deepEqual(await sys.stockLevels(), { ...before, "1": before["1"]! - 2 });
+      assert.equal(await orderStatus(sys, order.id), "2", "still waiting for payment");
+      assert.equal((await admin.fetch("/admin")).status, 200, "still logged in");
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "staff cancel an unpaid order after a confirmation step: it is cancelled, its stock comes back, the page says so",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    try {
+      const admin = await loggedIn(sys);
+      const before = await sys.stockLevels();
+      const order = await placeOrder(sys, "cancel-me", [{ id: "2", quantity: 3 }]);
+      assert.equal((await sys.stockLevels())["2"], before["2"]! - 3);
+
+      const detail = await (await admin.fetch(`/admin/orders/${order.id}`)).text();
+      assert.match(detail, /<button type="submit" class="button danger">Cancel order<\/button>/);
+      assert.doesNotMatch(detail, />Refund<|>Mark completed</);
+      assert.match(detail, /data-testid="order-customer">cancel-me</);
+
+      const confirm = await admin.fetch(`/admin/orders/${order.id}/confirm?action=cancel`);
+      assert.equal(confirm.status, 200);
+      const confirmHtml = await confirm.text();
+      assert.match(confirmHtml, /<h1 id="confirm-title">Cancel order\?<\/h1>/);
+      assert.match(confirmHtml, />Confirm<\/button>/);
+      const token = /name="_csrf" value="([^"]+)"/.exec(confirmHtml)![1]!;
+
+      const res = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "cancel" });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get("location"), `/admin/orders/${order.id}`);
+      const after = await admin.fetch(`/admin/orders/${order.id}`);
+      const html = await after.text();
+      assert.match(html, /data-testid="flash" data-kind="success">Order cancelled\./);
+      assert.match(html, /data-testid="admin-order" data-status="cancelled"/);
+      assert.match(html, /<td>admin<\/td><td><code class="trace">[0-9a-f]{32}<\/code><\/td>/);
+      assert.doesNotMatch(html, />Cancel order<\/button>/);
+      // The flash shows once.
+      assert.doesNotMatch(
+        await (await admin.fetch(`/admin/orders/${order.id}`)).text(),
+        /data-testid="flash"/,
+      );
+      await eventually(async () => (await sys.stockLevels())["2"] === before["2"], "stock released");
+
+      // Cancelling again is not legal any more: a clear message, nothing changes.
+      const again = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "cancel" });
+      assert.equal(again.status, 409);
+      assert.match(
+        await again.text(),
+        /Cancel order is not possible: the order is cancelled.*Nothing was changed\./,
+      );
+      const confirmAgain = await admin.fetch(`/admin/orders/${order.id}/confirm?action=cancel`);
+      assert.equal(confirmAgain.status, 409);
+      assert.doesNotMatch(await confirmAgain.text(), />Confirm<\/button>/);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "refund is legal only once paid, mark completed only when ready; the kitchen board moves the ticket between",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    try {
+      const admin = await loggedIn(sys);
+      const token = await admin.csrf();
+      const order = await placeOrder(sys, "kitchen-customer", [{ id: "1", quantity: 1 }]);
+
+      const early = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "refund" });
+      assert.equal(early.status, 409);
+      assert.match(await early.text(), /Refund is not possible: the order is waiting for payment/);
+      const earlyDone = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "complete" });
+      assert.equal(earlyDone.status, 409);
+      assert.match(await earlyDone.text(), /Mark completed is not possible/);
+
+      await pay(sys, order);
+      const paidPage = await (await admin.fetch(`/admin/orders/${order.id}`)).text();
+      assert.match(paidPage, />Refund<\/button>/);
+      assert.doesNotMatch(paidPage, />Cancel order<\/button>|>Mark completed<\/button>/);
+
+      // The ticket appears queued on the board, with a Start button; Start then Complete.
+      const board = await eventually(async () => {
+        const html = await (await admin.fetch("/admin/kitchen")).text();
+        return html.includes(`data-order-id="${order.id}" data-status="queued"`) ? html : null;
+      }, "queued ticket on the board");
+      assert.match(board, />Start<\/button>/);
+      const start = await admin.post("/admin/kitchen", { _csrf: token, orderId: order.id, action: "start" });
+      assert.equal(start.status, 303);
+      const preparing = await (await admin.fetch("/admin/kitchen")).text();
+      assert.match(preparing, new RegExp(`data-order-id="${order.id}" data-status="preparing"`));
+      assert.match(preparing, /data-kind="success">Started order/);
+      const startAgain = await admin.post("/admin/kitchen", {
+        _csrf: token,
+        orderId: order.id,
+        action: "start",
+      });
+      assert.equal(startAgain.status, 409);
+      assert.match(await startAgain.text(), /Could not start order/);
+      const feed = await admin.fetch("/admin/api/kitchen");
+      assert.equal(feed.status, 200);
+      const tickets = (await feed.json()).tickets as { orderId: string; status: string }[];
+      assert.equal(tickets.find((t) => t.orderId === order.id)?.status, "preparing");
+
+      assert.equal(
+        (await admin.post("/admin/kitchen", { _csrf: token, orderId: order.id, action: "complete" })).status,
+        303,
+      );
+      await eventually(async () => (await orderStatus(sys, order.id)) === "5", "order ready");
+      const refundReady = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "refund" });
+      assert.equal(refundReady.status, 409);
+      await refundReady.body?.cancel();
+
+      const done = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "complete" });
+      assert.equal(done.status, 303);
+      assert.match(await (await admin.fetch(`/admin/orders/${order.id}`)).text(), /Order marked completed/);
+      assert.equal(await orderStatus(sys, order.id), "6");
+
+      // A second, paid order is refunded.
+      const other = await placeOrder(sys, "refund-customer", [{ id: "1", quantity: 1 }]);
+      await pay(sys, other);
+      const refund = await admin.post(`/admin/orders/${other.id}`, { _csrf: token, action: "refund" });
+      assert.equal(refund.status, 303, await refund.clone().text());
+      assert.match(await (await admin.fetch(`/admin/orders/${other.id}`)).text(), /Order refunded/);
+      assert.equal(await orderStatus(sys, other.id), "8");
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "restock adds units; a bad quantity is shown next to its item with 422 and changes nothing",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    try {
+      const admin = await loggedIn(sys);
+      const token = await admin.csrf();
+      const before = await sys.stockLevels();
+      for (const quantity of ["", "0", "-3", "2.5", "abc", "10001", "1e3"]) {
+        const res = await admin.post("/admin/stock", { _csrf: token, itemId: "1", quantity });
+        assert.equal(res.status, 422, `quantity ${JSON.stringify(quantity)}`);
+        const html = await res.text();
+        assert.match(html, /Could not restock:/);
+        assert.match(html, /aria-invalid="true" aria-describedby="restock-err-1"/);
+      }
+      const unknown = await admin.post("/admin/stock", { _csrf: token, itemId: "<nope>", quantity: "5" });
+      assert.equal(unknown.status, 422);
+      assert.match(await unknown.text(), /Unknown item &quot;&lt;nope>&quot;|Unknown item "&lt;nope>"/);
+      assert.deepEqual(await sys.stockLevels(), before);
+
+      const ok = await admin.post("/admin/stock", { _csrf: token, itemId: "1", quantity: "15" });
+      assert.equal(ok.status, 303);
+      assert.equal((await sys.stockLevels())["1"], before["1"]! + 15);
+      const html = await (await admin.fetch("/admin/stock")).text();
+      assert.match(html, new RegExp(`Added 15 units of Margherita; ${before["1"]! + 15} available now\\.`));
+      assert.match(html, new RegExp(`data-testid="stock-row" data-item-id="1" data-low="false"`));
+      assert.match(html, /<button type="submit" class="button">Restock<\/button>/);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test("an item with 5 or fewer units available is highlighted as low", opts, async () => {
+  const sys = await startAdminSystem();
+  try {
+    const admin = await loggedIn(sys);
+    const levels = await sys.stockLevels();
+    await placeOrder(sys, "low-stock", [{ id: "2", quantity: levels["2"]! - 5 }]);
+    const html = await (await admin.fetch("/admin/stock")).text();
+    const row = /<tr class="low" data-testid="stock-row" data-item-id="2" data-low="true">.*?<\/tr>/.exec(
+      html,
+    )?.[0];
+    assert.ok(row, "item 2 is low");
+    assert.match(row, /<span class="low-badge">Low<\/span>/);
+    assert.match(row, /data-testid="available">5</);
+  } finally {
+    await sys.stop();
+  }
+});
+
+function rowIds(html: string): string[] {
+  return [...html.matchAll(/data-testid="order-row" data-order-id="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+function count(html: string, status: string): number {
+  return Number(new RegExp(`data-testid="count-${status}">(\\d+)<`).exec(html)?.[1] ?? NaN);
+}
+
+Deno.test(
+  "the dashboard counts per status, filters by status, finds by order or customer id, pages newest first and feeds the island",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    try {
+      const admin = await loggedIn(sys);
+      const a1 = await placeOrder(sys, "cust-a", [{ id: "1", quantity: 1 }]);
+      const a2 = await placeOrder(sys, "cust-a", [{ id: "1", quantity: 1 }]);
+      const b1 = await placeOrder(sys, "cust-b", [{ id: "1", quantity: 1 }]);
+      const cancelled = await sys.request(`/api/customers/cust-a/orders/${a1.id}/cancel`, { method: "POST" });
+      assert.equal(cancelled.status, 200);
+      await cancelled.body?.cancel();
+
+      const res = await admin.fetch("/admin");
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-security-policy"), CONTENT_SECURITY_POLICY);
+      const html = await res.text();
+      assert.equal(count(html, "waiting_payment"), 2);
+      assert.equal(count(html, "cancelled"), 1);
+      assert.equal(count(html, "paid"), 0);
+      assert.equal(count(html, "all"), 3);
+      assert.deepEqual(rowIds(html), [b1.id, a2.id, a1.id], "newest first");
+      assert.match(html, /data-testid="orders-chart" data-total="3"/);
+      assert.match(html, /<svg viewBox="0 0 600 180" role="img"/);
+      assert.doesNotMatch(html, /style="/);
+      const scripts = executableScripts(html);
+      assert.equal(scripts.length, 1, "one external module script boots the islands");
+      assert.match(html, /data-island="AdminOrders"/);
+
+      assert.deepEqual(rowIds(await (await admin.fetch("/admin?status=cancelled")).text()), [a1.id]);
+      assert.deepEqual(rowIds(await (await admin.fetch("/admin?q=cust-a")).text()), [a2.id, a1.id]);
+      assert.deepEqual(rowIds(await (await admin.fetch("/admin?q=cust-a&status=waiting_payment")).text()), [
+        a2.id,
+      ]);
+      assert.deepEqual(rowIds(await (await admin.fetch(`/admin?q=${b1.id.toUpperCase()}`)).text()), [b1.id]);
+      const none = await (await admin.fetch("/admin?q=nobody-here")).text();
+      assert.deepEqual(rowIds(none), []);
+      assert.match(
+        none,
+        /No order or customer with id &quot;nobody-here&quot;\.|No order or customer with id "nobody-here"\./,
+      );
+
+      // Paging: two per page would need a smaller page; the cursor link is there only when there is more.
+      assert.doesNotMatch(html, />Next page</);
+
+      const feed = await admin.fetch("/admin/api/orders?status=waiting_payment");
+      assert.equal(feed.status, 200);
+      const view = await feed.json() as { counts: Record<string, number>; rows: { id: string }[] };
+      assert.deepEqual(view.rows.map((r) => r.id), [b1.id, a2.id]);
+      assert.equal(view.counts.cancelled, 1);
+      // A new order shows up in the feed (the island polls it).
+      const c1 = await placeOrder(sys, "cust-c", [{ id: "1", quantity: 1 }]);
+      const again = await (await admin.fetch("/admin/api/orders")).json() as typeof view;
+      assert.equal(again.rows[0]?.id, c1.id);
+      assert.equal(again.counts.waiting_payment, 3);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test("the dashboard pages through more than one page with the cursor", opts, async () => {
+  const sys = await startAdminSystem();
+  try {
+    const admin = await loggedIn(sys);
+    const ids: string[] = [];
+    for (let i = 0; i < 21; i++) ids.unshift((await placeOrder(sys, "pager", [{ id: "1", quantity: 1 }])).id);
+    const first = await (await admin.fetch("/admin")).text();
+    assert.deepEqual(rowIds(first), ids.slice(0, 20));
+    const next = /href="(\/admin\?cursor=[^"]+)" rel="next">Next page</.exec(first)?.[1];
+    assert.ok(next, "a next-page link");
+    const second = await (await admin.fetch(next.replace(/&amp;/g, "&"))).text();
+    assert.deepEqual(rowIds(second), ids.slice(20));
+    assert.match(second, />First page</);
+    assert.doesNotMatch(second, />Next page</);
+  } finally {
+    await sys.stop();
+  }
+});
+
+Deno.test("search text, payloads and reasons are HTML-escaped on admin pages", opts, async () => {
+  const sys = await startAdminSystem();
+  try {
+    const admin = await loggedIn(sys);
+    const evil = `<script>alert("x")</script>`;
+    const res = await admin.fetch(`/admin?q=${encodeURIComponent(evil)}`);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.ok(!html.includes(evil), "search text is escaped");
+    assert.match(html, /&lt;script>alert\(&quot;x&quot;\)&lt;\/script>/);
+    assert.equal(executableScripts(html).length, 1);
+
+    await publishRaw(sys.bus, "payment.succeeded", `${evil}<img src=x onerror=alert(1)>`, {
+      messageId: "evil-1",
+    });
+    const page = await eventually(async () => {
+      const h = await (await admin.fetch("/admin/dead-letters")).text();
+      return h.includes('data-id="evil-1"') ? h : null;
+    }, "the malformed message parked by orders");
+    assert.ok(!page.includes("<img src=x"), "payload is escaped");
+    assert.match(page, /&lt;script>alert\(&quot;x&quot;\)&lt;\/script>&lt;img src=x onerror=alert\(1\)>/);
+    assert.equal(executableScripts(page).length, 1);
+  } finally {
+    await sys.stop();
+  }
+});
+
+Deno.test(
+  "dead letters of each consuming service are listed with reason, attempts and a preview, and can be replayed or discarded",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    try {
+      const admin = await loggedIn(sys);
+      const token = await admin.csrf();
+      const long = JSON.stringify({ note: "x".repeat(1000) });
+      await publishRaw(sys.bus, "payment.succeeded", "{not json", { messageId: "bad-orders-1" });
+      await publishRaw(sys.bus, "kitchen.ticket_ready", long.slice(0, 900), { messageId: "bad-orders-2" });
+      const html = await eventually(async () => {
+        const h = await (await admin.fetch("/admin/dead-letters")).text();
+        return h.includes('data-id="bad-orders-1"') && h.includes('data-id="bad-orders-2"') ? h : null;
+      }, "both messages parked");
+      for (const service of ["orders", "stock", "payments", "kitchen"]) {
+        assert.match(html, new RegExp(`data-testid="dead-letter-group" data-service="${service}"`));
+      }
+      const card =
+        /<li class="letter" data-testid="dead-letter" data-id="bad-orders-1" data-service="orders">.*?<\/li>/
+          .exec(html)?.[0] ?? "";
+      assert.match(card, /<code>payment\.succeeded<\/code>/);
+      assert.match(card, /data-testid="attempts">\d+</);
+      assert.match(card, /data-testid="reason">[^<]+</);
+      assert.match(card, /\{not json/);
+      assert.match(card, />Replay<\/button>/);
+      assert.match(card, />Discard<\/button>/);
+      assert.match(html, /Preview cut at 400 characters\./);
+
+      const missing = await admin.post("/admin/dead-letters", {
+        _csrf: token,
+        service: "orders",
+        id: "no-such-letter",
+        action: "discard",
+      });
+      assert.equal(missing.status, 404);
+      assert.match(await missing.text(), /Could not discard message no-such-letter/);
+      const badService = await admin.post("/admin/dead-letters", {
+        _csrf: token,
+        service: "billing",
+        id: "bad-orders-1",
+        action: "discard",
+      });
+      assert.equal(badService.status, 422);
+      await badService.body?.cancel();
+
+      const discard = await admin.post("/admin/dead-letters", {
+        _csrf: token,
+        service: "orders",
+        id: "bad-orders-2",
+        action: "discard",
+      });
+      assert.equal(discard.status, 303);
+      const afterDiscard = await (await admin.fetch("/admin/dead-letters")).text();
+      assert.match(afterDiscard, /Discarded message bad-orders-2 of orders\./);
+      assert.ok(!afterDiscard.includes('data-id="bad-orders-2"'));
+
+      // Replayed, the still-malformed message goes back to orders' queue and is parked again.
+      const replay = await admin.post("/admin/dead-letters", {
+        _csrf: token,
+        service: "orders",
+        id: "bad-orders-1",
+        action: "replay",
+      });
+      assert.equal(replay.status, 303);
+      assert.match(
+        await (await admin.fetch("/admin/dead-letters")).text(),
+        /Replayed message bad-orders-1 to orders\./,
+      );
+      await eventually(async () => {
+        const h = await (await admin.fetch("/admin/dead-letters")).text();
+        return h.includes('data-id="bad-orders-1"');
+      }, "parked again after replay");
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "a service that is down shows an error in its own dead-letters section; the others still list",
+  opts,
+  async () => {
+    const sys = await startPagesSystemWithoutKitchen();
+    try {
+      const admin = await loggedIn(sys);
+      const res = await admin.fetch("/admin/dead-letters");
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      const kitchen = /data-service="kitchen">.*?<\/section>/.exec(html)?.[0] ?? "";
+      assert.match(kitchen, /The kitchen service did not answer\./);
+      const orders = /data-service="orders">.*?<\/section>/.exec(html)?.[0] ?? "";
+      assert.match(orders, /Nothing parked\./);
+      const board = await admin.fetch("/admin/kitchen");
+      assert.equal(board.status, 503);
+      assert.match(await board.text(), /kitchen service is unavailable/);
     } finally {
       await sys.stop();
     }

@@ -5,10 +5,18 @@
  * with the next delay; when the delays run out the message is parked. The consumer never crashes on
  * a message.
  *
+ * Tracing: each delivery is processed in a CONSUMER span `process <routing key>` (OpenTelemetry
+ * messaging conventions) whose parent is the producer span named by the message's `traceparent` header.
+ * The span is active while the handler runs, so what the handler calls and enqueues continues the trace,
+ * and the handler's `ctx.traceparent` is the consumer span's (the message's own while tracing is off).
+ *
  * @module
  */
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { decodeEvent, isRoutingKey, MalformedEventError, type RoutingKey } from "../events.ts";
 import type { Logger } from "../log.ts";
+import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
+import { withSpan } from "../tracing/spans.ts";
 import { park } from "./dead_letters.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers } from "./types.ts";
@@ -31,6 +39,10 @@ export interface ConsumerOptions {
   log: Logger;
   /** Called after each successful commit (to kick the outbox relay). */
   onCommitted?: () => void;
+  /** The exchange the queue is bound to (`messaging.destination.name` on spans; default "oms.events"). */
+  exchange?: string;
+  /** `messaging.system` on spans (default "rabbitmq"). */
+  messagingSystem?: string;
 }
 
 /** What happened to one delivery. */
@@ -79,7 +91,25 @@ export class Consumer {
 
   /** Processes one delivery to a final outcome (the caller then acknowledges it). */
   async handle(message: WireMessage): Promise<Outcome> {
-    const outcome = await this.#handle(message);
+    const { queue, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
+    const outcome = await withSpan(`process ${message.routingKey}`, {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        "messaging.system": messagingSystem,
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": exchange,
+        "messaging.destination.subscription.name": queue,
+        "messaging.rabbitmq.destination.routing_key": message.routingKey,
+        "messaging.message.id": message.id,
+        "messaging.message.body.size": message.body.byteLength,
+        "oms.messaging.attempt": message.attempt,
+      },
+    }, async (span) => {
+      const outcome = await this.#handle(message);
+      span.setAttribute("oms.messaging.outcome", outcome);
+      return outcome;
+    }, contextFromTraceparent(message.traceparent));
     this.stats[outcome]++;
     return outcome;
   }
@@ -104,13 +134,15 @@ export class Consumer {
         const op = kv.atomic()
           .check({ key: inboxKey, versionstamp: null })
           .set(inboxKey, { at: new Date().toISOString(), routingKey: rk }, { expireIn: INBOX_TTL_MS });
+        // the consumer span when tracing is on, so what the handler enqueues hangs off it
+        const traceparent = currentTraceparent() ?? message.traceparent;
         await handler(payload, {
           op,
           kv,
           messageId: message.id,
           routingKey: rk,
           attempt: message.attempt,
-          ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+          ...(traceparent ? { traceparent } : {}),
         });
         const res = await op.commit();
         if (res.ok) {
@@ -127,6 +159,7 @@ export class Consumer {
         return await this.#park(message, `Failed ${message.attempt} times; last error: ${reason}`);
       }
       const delay = delays[message.attempt - 1]!;
+      trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: `Will retry: ${reason}` });
       log.warn("event handler failed, will retry", {
         id: message.id,
         routingKey: rk,
@@ -144,6 +177,7 @@ export class Consumer {
   }
 
   async #park(message: WireMessage, reason: string): Promise<Outcome> {
+    trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: `Parked: ${reason}` });
     await park(this.opts.kv, this.opts.service, message, reason);
     this.opts.log.warn("message parked in dead letters", {
       id: message.id,

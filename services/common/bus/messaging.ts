@@ -74,10 +74,14 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
   const handlers = opts.handlers ?? {};
   checkTopology(service, Object.keys(handlers));
   await transport.declareTopology(queuesOf(config.queuePrefix));
+  // span attributes (messaging conventions): the broker kind and the exchange
+  const messagingSystem = config.amqpUrl === "memory" ? "memory" : "rabbitmq";
   const relay = new OutboxRelay({
     kv,
     transport,
     log,
+    exchange: config.exchange,
+    messagingSystem,
     startDelayMs: opts.relayStartDelayMs ?? config.relayStartDelayMs ?? 0,
   });
   relay.start();
@@ -90,6 +94,8 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
       handlers,
       retryDelaysMs: config.retryDelaysMs,
       log,
+      exchange: config.exchange,
+      messagingSystem,
       onCommitted: () => relay.kick(),
     })
     : undefined;

@@ -2,9 +2,14 @@
  * The transactional outbox: events are written in the same KV commit as the state change they
  * describe, under `["outbox", id]`, and the relay publishes them later.
  *
+ * The record captures the trace context at enqueue time: the active span (gRPC handler, message
+ * consumer) when tracing is on, so the relay's publish span and the consumers continue the same trace
+ * after the asynchronous hop; else the given `traceparent` (see {@linkcode effectiveTraceparent}).
+ *
  * @module
  */
 import { encodeEvent, type EventPayload, type RoutingKey } from "../events.ts";
+import { effectiveTraceparent } from "../trace.ts";
 import type { OutboxRecord } from "./types.ts";
 
 /** The KV prefix of outbox records. */
@@ -23,7 +28,10 @@ export function newMessageId(): string {
 
 /** Options of {@linkcode enqueueEvent}. */
 export interface EnqueueOptions {
-  /** The trace context to carry in the message headers. */
+  /**
+   * The trace context to carry in the message headers. The active span replaces it when it belongs to
+   * the same trace (or none is given); a traceparent of another trace is kept (deliberate continuation).
+   */
   traceparent?: string;
   /** A fixed message id (default: a new one). */
   id?: string;
@@ -36,12 +44,13 @@ export function enqueueEvent<K extends RoutingKey>(
   payload: EventPayload<K>,
   options: EnqueueOptions = {},
 ): OutboxRecord {
+  const traceparent = effectiveTraceparent(options.traceparent);
   const record: OutboxRecord = {
     id: options.id ?? newMessageId(),
     routingKey: key,
     body: encodeEvent(key, payload),
     occurredAt: new Date().toISOString(),
-    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+    ...(traceparent ? { traceparent } : {}),
   };
   op.set([...OUTBOX_PREFIX, record.id], record);
   return record;

@@ -4,9 +4,18 @@
  * nothing: the record is still in the outbox when the process starts again. A crash between publish
  * and delete publishes twice, which the consumers' inbox makes harmless.
  *
+ * Tracing: a pass that finds records runs in an `outbox relay` span (a root of its own, linked to each
+ * record's trace, since one batch mixes many orders); each record is published in a PRODUCER span
+ * `publish <routing key>` (OpenTelemetry messaging conventions) whose parent is the context the record
+ * captured when it was enqueued, and whose own context travels in the message's `traceparent` header,
+ * so the consumer continues the same trace across the asynchronous hop.
+ *
  * @module
  */
+import { ROOT_CONTEXT, type Span, SpanKind, trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
+import { contextFromTraceparent, spanContextOf, traceparentOfContext } from "../trace.ts";
+import { recordError, tracer, withSpan } from "../tracing/spans.ts";
 import { OUTBOX_PREFIX } from "./outbox.ts";
 import type { Transport } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
@@ -16,6 +25,10 @@ export interface RelayOptions {
   kv: Deno.Kv;
   transport: Transport;
   log: Logger;
+  /** The exchange published to (`messaging.destination.name` on publish spans; default "oms.events"). */
+  exchange?: string;
+  /** `messaging.system` on publish spans (default "rabbitmq"). */
+  messagingSystem?: string;
   /** Poll interval when not kicked (default 500 ms). */
   intervalMs?: number;
   /** Delay before the first pass (default 0; tests use it to open a crash window). */
@@ -82,7 +95,7 @@ export class OutboxRelay {
 
   /** Publishes everything in the outbox now; returns how many were published. */
   async flush(): Promise<number> {
-    const { kv, transport, batchSize = 100 } = this.opts;
+    const { kv, batchSize = 100 } = this.opts;
     let total = 0;
     while (true) {
       const entries: Deno.KvEntry<OutboxRecord>[] = [];
@@ -90,22 +103,63 @@ export class OutboxRelay {
         entries.push(e);
       }
       if (entries.length === 0) return total;
-      await Promise.all(entries.map((e) =>
-        transport.publish({
-          id: e.value.id,
-          routingKey: e.value.routingKey,
-          body: encoder.encode(e.value.body),
-          attempt: 1,
-          occurredAt: e.value.occurredAt,
-          ...(e.value.traceparent ? { traceparent: e.value.traceparent } : {}),
-        })
-      ));
-      const op = kv.atomic();
-      for (const e of entries) op.delete(e.key);
-      await op.commit();
+      const links = entries.flatMap((e) => {
+        const sc = spanContextOf(e.value.traceparent);
+        return sc ? [{ context: sc }] : [];
+      });
+      await withSpan("outbox relay", {
+        kind: SpanKind.INTERNAL,
+        root: true,
+        links,
+        attributes: { "messaging.batch.message_count": entries.length },
+      }, async (pass) => {
+        await Promise.all(entries.map((e) => this.#publish(e.value, pass)));
+        const op = kv.atomic();
+        for (const e of entries) op.delete(e.key);
+        await op.commit();
+      }, ROOT_CONTEXT);
       total += entries.length;
       this.#published += entries.length;
       if (entries.length < batchSize) return total;
+    }
+  }
+
+  /** Publishes one record in its PRODUCER span (a child of the record's context, linked to the pass). */
+  async #publish(record: OutboxRecord, pass: Span): Promise<void> {
+    const { transport, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
+    const body = encoder.encode(record.body);
+    const parent = record.traceparent
+      ? contextFromTraceparent(record.traceparent)
+      : trace.setSpan(ROOT_CONTEXT, pass);
+    const span = tracer().startSpan(`publish ${record.routingKey}`, {
+      kind: SpanKind.PRODUCER,
+      links: [{ context: pass.spanContext() }],
+      attributes: {
+        "messaging.system": messagingSystem,
+        "messaging.operation.type": "send",
+        "messaging.operation.name": "publish",
+        "messaging.destination.name": exchange,
+        "messaging.rabbitmq.destination.routing_key": record.routingKey,
+        "messaging.message.id": record.id,
+        "messaging.message.body.size": body.byteLength,
+      },
+    }, parent);
+    // the producer span's context goes in the headers; with tracing off the record's own traceparent
+    const traceparent = traceparentOfContext(trace.setSpan(parent, span)) ?? record.traceparent;
+    try {
+      await transport.publish({
+        id: record.id,
+        routingKey: record.routingKey,
+        body,
+        attempt: 1,
+        occurredAt: record.occurredAt,
+        ...(traceparent ? { traceparent } : {}),
+      });
+    } catch (err) {
+      recordError(span, err);
+      throw err;
+    } finally {
+      span.end();
     }
   }
 

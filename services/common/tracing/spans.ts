@@ -1,0 +1,62 @@
+/**
+ * Small helpers over the OpenTelemetry API for OMS spans. With tracing off (no SDK registered) the API
+ * is a no-op: spans cost nothing and record nothing.
+ *
+ * @module
+ */
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  type SpanOptions,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from "@opentelemetry/api";
+
+/** The instrumentation scope of every OMS span. */
+export const TRACER_NAME = "oms";
+
+/** The tracer of OMS spans (from the global provider; a no-op one while tracing is off). */
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/** Marks `span` failed with `err` (exception event and ERROR status). */
+export function recordError(span: Span, err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  span.recordException(e);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+}
+
+/**
+ * Runs `fn` inside a new span `name` (active for everything `fn` awaits), ends it when `fn` settles and
+ * marks it failed when `fn` throws. `parent` defaults to the active context.
+ */
+export function withSpan<T>(
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span) => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
+  return tracer().startActiveSpan(name, options, parent, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      recordError(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Attributes without the undefined values (OpenTelemetry drops them anyway, with a warning). */
+export function definedAttributes(
+  attributes: Record<string, string | number | boolean | undefined>,
+): Attributes {
+  const out: Attributes = {};
+  for (const [k, v] of Object.entries(attributes)) if (v !== undefined) out[k] = v;
+  return out;
+}
