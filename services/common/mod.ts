@@ -1,6 +1,7 @@
 /**
  * Shared plumbing of the OMS services: config, logging, errors, gRPC server/client helpers, health,
- * trace context and tracing (OpenTelemetry), the event catalog and messaging (outbox, relay, consumer, dead letters).
+ * trace context and tracing (OpenTelemetry), the event catalog and messaging (outbox, relay, consumer,
+ * dead letters).
  *
  * @module
  */

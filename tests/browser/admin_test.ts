@@ -1,0 +1,309 @@
+/**
+ * The admin pages in Chromium against the whole system (auto-prep off, so staff move the kitchen
+ * tickets): the login guard and CSRF refusal, an order followed from the dashboard through the
+ * kitchen board to "completed" while its customer watches, and an unpaid order cancelled by staff.
+ *
+ * The tests use their own customers and menu items, so they share one system and one browser.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import type { System } from "../system.ts";
+import {
+  availableOf,
+  browserTest,
+  openTab,
+  sharedFixture,
+  type Tab,
+  waitForAttribute,
+  waitForText,
+  waitUntil,
+} from "./browser.ts";
+
+const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
+
+/** The password the harness gives the web process. */
+const ADMIN_PASSWORD = "test-admin-password";
+
+/** Logs in on the login page the tab shows (or opens it) and waits for the page after it. */
+async function logIn(tab: Tab, next = "/admin"): Promise<void> {
+  if (!new URL(tab.page.url(), tab.baseURL).pathname.startsWith("/admin/login")) {
+    await tab.goto(`/admin/login?next=${encodeURIComponent(next)}`);
+  }
+  await tab.page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await Promise.all([
+    tab.page.waitForURL((u) => !u.pathname.startsWith("/admin/login")),
+    tab.page.getByRole("button", { name: "Log in" }).click(),
+  ]);
+}
+
+/** Places an order as customer `customer` through the JSON API; returns it (waiting for payment). */
+async function placeOrder(
+  sys: System,
+  customer: string,
+  items: { id: string; quantity: number }[],
+): Promise<{ id: string; paymentLink: string }> {
+  const res = await sys.api("POST", `/api/customers/${customer}/orders`, { items });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+}
+
+function orderStatus(page: Page) {
+  return page.getByTestId("order-status");
+}
+
+/** Opens the menu as a customer, adds `quantity` of item `id` and checks out; returns on the pay page. */
+async function buyToPayPage(tab: Tab, id: string, quantity = 1): Promise<void> {
+  assert.equal(await tab.goto("/"), 200);
+  const add = tab.page.locator(`[data-testid="product"][data-item-id="${id}"]`).getByRole("button", {
+    name: "Add to cart",
+  });
+  for (let i = 1; i <= quantity; i++) {
+    await add.click();
+    await waitUntil(
+      `item ${id} x${i} in the cart`,
+      () => tab.page.locator(`.cart-line[data-item-id="${id}"] input`).inputValue({ timeout: 1000 }),
+      (v) => v === String(i),
+    );
+  }
+  await tab.page.getByRole("button", { name: "Check out" }).click();
+  await tab.page.waitForURL(/\/pay\/[^/]+$/);
+  await tab.page.getByRole("button", { name: "Pay", exact: true }).waitFor();
+}
+
+/** The order id on the customer's order page. */
+async function orderIdOn(tab: Tab): Promise<string> {
+  await tab.page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+  return await tab.page.getByTestId("order-id").innerText();
+}
+
+/** A number shown in an element. */
+async function numberIn(page: Page, selector: string): Promise<number> {
+  return Number(await page.locator(selector).innerText({ timeout: 1000 }));
+}
+
+/** Available units of item `id` on the admin stock page (reloaded). */
+async function stockPageAvailable(tab: Tab, id: string): Promise<number> {
+  assert.equal(await tab.goto("/admin/stock"), 200);
+  return await numberIn(
+    tab.page,
+    `[data-testid="stock-row"][data-item-id="${id}"] [data-testid="available"]`,
+  );
+}
+
+browserTest(
+  "admin pages without a session redirect to the login page, and a wrong password is refused",
+  async () => {
+    const { browser, url } = await fixture.get();
+    const tab = await openTab(browser, url);
+    tab.allow(/status of 401/);
+    try {
+      for (const path of ["/admin", "/admin/kitchen", "/admin/stock", "/admin/dead-letters"]) {
+        await tab.goto(path);
+        const at = new URL(tab.page.url());
+        assert.equal(at.pathname, "/admin/login", `${path} without a session`);
+        assert.equal(at.searchParams.get("next"), path);
+        assert.equal(await tab.page.getByRole("heading", { level: 1 }).innerText(), "Staff login");
+      }
+      const api = await tab.page.request.get("/admin/api/orders");
+      assert.equal(api.status(), 401, "the dashboard feed without a session");
+
+      await tab.goto("/admin/login?next=%2Fadmin%2Fstock");
+      await tab.screenshot("06-login");
+      await tab.page.getByLabel("Password").fill("not-the-password");
+      await tab.page.getByRole("button", { name: "Log in" }).click();
+      await waitForText(tab.page.getByTestId("login-error"), /Wrong password/);
+      assert.equal(new URL(tab.page.url()).pathname, "/admin/login");
+      await tab.screenshot("06-login-wrong-password");
+
+      await logIn(tab);
+      assert.equal(new URL(tab.page.url()).pathname, "/admin/stock", "login goes on to the page asked for");
+      const cookie = (await tab.context.cookies()).find((c) => c.path === "/admin");
+      assert.ok(cookie, "a session cookie on /admin");
+      assert.equal(cookie.httpOnly, true);
+      assert.equal(cookie.sameSite, "Strict");
+    } finally {
+      await tab.close();
+    }
+  },
+);
+
+browserTest(
+  "a state-changing admin POST with a missing or forged CSRF token is refused with 403 and changes nothing",
+  async () => {
+    const { sys, browser, url } = await fixture.get();
+    const tab = await openTab(browser, url);
+    // Chromium logs the refused document (403) as a console error; the refusal is the point.
+    tab.allow(/status of 403/);
+    try {
+      const order = await placeOrder(sys, "csrf-victim", [{ id: "10", quantity: 3 }]);
+      const before = await availableOf(sys, "10");
+      await logIn(tab);
+
+      // A real form in the page whose token was tampered with: the Confirm of "Cancel order".
+      await tab.goto(`/admin/orders/${order.id}/confirm?action=cancel`);
+      const confirm = tab.page.getByRole("button", { name: "Confirm" });
+      const confirmForm = tab.page.locator("form", { has: confirm });
+      await confirmForm.locator('input[name="_csrf"]').evaluate((el) => {
+        el.setAttribute("value", "forged-token");
+      });
+      const [refused] = await Promise.all([
+        tab.page.waitForResponse((r) => r.request().method() === "POST"),
+        confirm.click(),
+      ]);
+      assert.equal(refused.status(), 403);
+      await waitForText(tab.page.locator("main"), /security token/);
+      await tab.screenshot("06-csrf-refused");
+
+      // Forged requests with the session cookie: no token, a wrong one.
+      for (const form of [{ note: "no token" } as Record<string, string>, { _csrf: "forged-token" }]) {
+        const posts = [
+          tab.page.request.post(`/admin/orders/${order.id}`, { form: { ...form, action: "cancel" } }),
+          tab.page.request.post("/admin/stock", { form: { ...form, itemId: "10", quantity: "500" } }),
+          tab.page.request.post("/admin/logout", { form, maxRedirects: 0 }),
+        ];
+        for (const res of await Promise.all(posts)) {
+          assert.equal(res.status(), 403, `${res.url()} with ${JSON.stringify(form)}`);
+          assert.match(await res.text(), /security token/);
+        }
+      }
+
+      // Nothing changed: the order waits for payment, stock is as it was, the session lives.
+      const now = await sys.api("GET", `/api/customers/csrf-victim/orders/${order.id}`);
+      assert.equal(now.body.status, "waiting_payment");
+      assert.equal(await availableOf(sys, "10"), before);
+      assert.equal(await tab.goto(`/admin/orders/${order.id}`), 200);
+      assert.equal(new URL(tab.page.url()).pathname, `/admin/orders/${order.id}`, "still logged in");
+      assert.equal(await tab.page.getByTestId("admin-order").getAttribute("data-status"), "waiting_payment");
+    } finally {
+      await tab.close();
+    }
+  },
+);
+
+browserTest(
+  "admin sees a new order appear live on the dashboard, moves its ticket Start -> Complete, marks it completed, and the customer's page follows live",
+  async () => {
+    const { browser, url } = await fixture.get();
+    const admin = await openTab(browser, url);
+    const customer = await openTab(browser, url);
+    try {
+      await logIn(admin);
+      assert.equal(new URL(admin.page.url()).pathname, "/admin");
+      const paidBefore = await numberIn(admin.page, '[data-testid="count-paid"]');
+      const adminLoads = admin.documents.length;
+      await admin.markDocument("dashboard");
+      await admin.screenshot("02-dashboard-before");
+
+      await buyToPayPage(customer, "3");
+      await customer.page.getByRole("button", { name: "Pay", exact: true }).click();
+      const orderId = await orderIdOn(customer);
+      await waitForAttribute(orderStatus(customer.page), "data-status", "paid");
+      const customerLoads = customer.documents.length;
+      await customer.markDocument(orderId);
+
+      // The dashboard polls: the row and the count arrive without a reload.
+      const row = admin.page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+      await waitForAttribute(row, "data-status", "paid");
+      await waitUntil(
+        "paid count up by one",
+        () => numberIn(admin.page, '[data-testid="count-paid"]'),
+        (n) => n === paidBefore + 1,
+      );
+      await admin.assertSameDocument("dashboard", adminLoads);
+      assert.match(await row.innerText(), new RegExp(orderId.slice(0, 8)));
+      await admin.screenshot("02-dashboard-order-arrived");
+
+      await admin.goto("/admin/kitchen");
+      const ticket = admin.page.locator(`[data-testid="ticket"][data-order-id="${orderId}"]`);
+      await waitForAttribute(ticket, "data-status", "queued");
+      assert.match(await ticket.innerText(), /Diavola/);
+      await admin.screenshot("02-kitchen-queued");
+      await ticket.getByRole("button", { name: "Start" }).click();
+      await waitForAttribute(ticket, "data-status", "preparing");
+      await waitForText(admin.page.getByTestId("flash"), new RegExp(`Started order ${orderId.slice(0, 8)}`));
+      await waitForAttribute(orderStatus(customer.page), "data-status", "preparing");
+      await admin.screenshot("02-kitchen-preparing");
+
+      await ticket.getByRole("button", { name: "Complete" }).click();
+      await waitForAttribute(ticket, "data-status", "ready");
+      await waitForAttribute(orderStatus(customer.page), "data-status", "ready");
+      await customer.screenshot("02-customer-ready");
+
+      await ticket.getByRole("button", { name: "Mark completed" }).click();
+      await admin.page.waitForURL(/\/confirm\?/);
+      await admin.screenshot("02-confirm-complete");
+      await admin.page.getByRole("button", { name: "Confirm" }).click();
+      await admin.page.waitForURL(new RegExp(`/admin/orders/${orderId}$`));
+      assert.equal(await admin.page.getByTestId("admin-order").getAttribute("data-status"), "completed");
+      assert.equal(await admin.page.getByTestId("flash").getAttribute("data-kind"), "success");
+      assert.deepEqual(
+        await admin.page.locator('[data-testid="admin-timeline"] tbody tr').evaluateAll((rows) =>
+          rows.map((r) => r.getAttribute("data-status"))
+        ),
+        ["pending", "waiting_payment", "paid", "preparing", "ready", "completed"],
+      );
+      await admin.screenshot("02-admin-order-completed");
+
+      await waitForAttribute(orderStatus(customer.page), "data-status", "completed");
+      assert.match(await customer.page.getByTestId("order-message").innerText(), /Handed over/);
+      await customer.assertSameDocument(orderId, customerLoads);
+      await customer.screenshot("02-customer-completed");
+    } finally {
+      await admin.close();
+      await customer.close();
+    }
+  },
+);
+
+browserTest(
+  "admin cancels an unpaid order: the customer's page shows it cancelled by the shop and the stock page shows the units back",
+  async () => {
+    const { sys, browser, url } = await fixture.get();
+    const admin = await openTab(browser, url);
+    const customer = await openTab(browser, url);
+    try {
+      const start = await availableOf(sys, "9");
+      await buyToPayPage(customer, "9", 2);
+      // The customer leaves the checkout unpaid and looks at the order from "My orders".
+      await customer.page.getByRole("link", { name: "My orders" }).click();
+      await customer.page.waitForURL(/\/orders$/);
+      await customer.page.getByTestId("order-list").getByRole("link").first().click();
+      const orderId = await orderIdOn(customer);
+      await waitForAttribute(orderStatus(customer.page), "data-status", "waiting_payment");
+      const customerLoads = customer.documents.length;
+      await customer.markDocument(orderId);
+
+      await logIn(admin, "/admin/stock");
+      assert.equal(await stockPageAvailable(admin, "9"), start - 2, "two units reserved");
+      const reservedRow = admin.page.locator('[data-testid="stock-row"][data-item-id="9"]');
+      assert.equal(Number(await reservedRow.getByTestId("reserved").innerText()), 2);
+      await admin.screenshot("03-stock-reserved");
+
+      await admin.goto(`/admin/orders/${orderId}`);
+      await admin.page.getByRole("button", { name: "Cancel order" }).click();
+      await admin.page.waitForURL(/\/confirm\?/);
+      await admin.page.getByRole("button", { name: "Confirm" }).click();
+      await admin.page.waitForURL(new RegExp(`/admin/orders/${orderId}$`));
+      assert.equal(await admin.page.getByTestId("admin-order").getAttribute("data-status"), "cancelled");
+      assert.equal(await admin.page.getByTestId("flash").getAttribute("data-kind"), "success");
+      await admin.screenshot("03-admin-cancelled");
+
+      await waitForAttribute(orderStatus(customer.page), "data-status", "cancelled");
+      assert.match(await customer.page.getByTestId("order-message").innerText(), /shop cancelled/i);
+      assert.equal(await customer.page.getByRole("link", { name: "Pay now" }).count(), 0);
+      await customer.assertSameDocument(orderId, customerLoads);
+      await customer.screenshot("03-customer-cancelled");
+
+      await waitUntil(
+        "units back on the stock page",
+        () => stockPageAvailable(admin, "9"),
+        (n) => n === start,
+      );
+      assert.equal(Number(await reservedRow.getByTestId("reserved").innerText()), 0);
+      await admin.screenshot("03-stock-restored");
+    } finally {
+      await admin.close();
+      await customer.close();
+    }
+  },
+);
