@@ -70,6 +70,8 @@ export interface CommonConfig {
   retryDelaysMs: number[];
   /** Delay before the outbox relay's first pass (0; a fault-injection knob for crash tests). */
   relayStartDelayMs?: number;
+  /** Consul discovery (registration on start), or undefined for static addresses. */
+  discovery?: DiscoveryConfig;
 }
 
 /** Reads the settings every service shares. */
@@ -85,7 +87,13 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     dataDir: envString("DATA_DIR", "./data", env),
     retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
     relayStartDelayMs: envInt("OMS_RELAY_START_DELAY_MS", 0, { max: 3_600_000 }, env),
+    ...withDiscovery(env),
   };
+}
+
+function withDiscovery(env: Record<string, string | undefined>): { discovery?: DiscoveryConfig } {
+  const discovery = discoveryConfig(env);
+  return discovery ? { discovery } : {};
 }
 
 function parseDelays(raw: string): number[] {
@@ -112,10 +120,111 @@ export const DEFAULT_PORTS = {
 /** A service name. */
 export type ServiceName = "orders" | "stock" | "payments" | "kitchen";
 
-/** The address of `service` from `<SERVICE>_ADDR`, defaulting to its dev port on 127.0.0.1. */
+/**
+ * The gRPC target of `service`: `<SERVICE>_ADDR` when set; else, with `CONSUL_HTTP_ADDR` set, a
+ * `consul://<agent>/<service>` target resolved through Consul's health API; else its dev port on
+ * 127.0.0.1 (static discovery).
+ */
 export function serviceAddr(
   service: ServiceName,
   env: Record<string, string | undefined> = readEnv(),
 ): string {
-  return envString(`${service.toUpperCase()}_ADDR`, `127.0.0.1:${DEFAULT_PORTS[service]}`, env);
+  const discovery = discoveryConfig(env);
+  const fallback = discovery ? consulTarget(service, discovery) : `127.0.0.1:${DEFAULT_PORTS[service]}`;
+  return envString(`${service.toUpperCase()}_ADDR`, fallback, env);
+}
+
+/** Consul discovery settings; present only when `CONSUL_HTTP_ADDR` is set. */
+export interface DiscoveryConfig {
+  /** Base URL of the Consul agent's HTTP API (`CONSUL_HTTP_ADDR`, e.g. `http://127.0.0.1:8500`). */
+  consulUrl: string;
+  /** Address other processes (and Consul's checks) reach this one at (`SERVICE_ADVERTISE_ADDR`). */
+  advertiseAddr?: string;
+  /** Version put in the registration's meta (`SERVICE_VERSION`, default the package version). */
+  version: string;
+  /** How often Consul runs the gRPC health check (`CONSUL_CHECK_INTERVAL`, default `3s`). */
+  checkInterval: string;
+  /** Deadline of one gRPC health check (`CONSUL_CHECK_TIMEOUT`, default `2s`). */
+  checkTimeout: string;
+  /** Consul removes an instance critical this long (`CONSUL_DEREGISTER_CRITICAL_AFTER`, default `1m`). */
+  deregisterCriticalAfter: string;
+  /** How often a service checks that Consul still knows it (`CONSUL_SYNC_INTERVAL_MS`, default 10000). */
+  syncIntervalMs: number;
+  /** Longest blocking query of a client's resolver (`CONSUL_WATCH_WAIT`, default `30s`). */
+  watchWait: string;
+}
+
+/** The default {@linkcode DiscoveryConfig.version}. */
+export const DEFAULT_SERVICE_VERSION = "0.1.0";
+
+const DURATION = /^\d+(ms|s|m|h)$/;
+
+function envDuration(name: string, fallback: string, env: Record<string, string | undefined>): string {
+  const v = envString(name, fallback, env);
+  if (!DURATION.test(v) || /^0+[a-z]+$/.test(v)) {
+    throw new ConfigError(name, `${name} must be a duration such as 500ms, 3s or 1m, got "${v}"`);
+  }
+  return v;
+}
+
+/**
+ * Reads the Consul discovery settings, or undefined when `CONSUL_HTTP_ADDR` is unset (static
+ * addresses). `CONSUL_HTTP_ADDR` takes `host:port` (http, or https with `CONSUL_HTTP_SSL=true`) or a
+ * full `http(s)://host:port` URL, as Consul's own tools do.
+ */
+export function discoveryConfig(
+  env: Record<string, string | undefined> = readEnv(),
+): DiscoveryConfig | undefined {
+  const raw = envString("CONSUL_HTTP_ADDR", "", env);
+  if (raw === "") return undefined;
+  const scheme = envBool("CONSUL_HTTP_SSL", false, env) ? "https" : "http";
+  let url: URL;
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `${scheme}://${raw}`);
+  } catch {
+    throw new ConfigError(
+      "CONSUL_HTTP_ADDR",
+      `CONSUL_HTTP_ADDR must be host:port or an http(s) URL, got "${raw}"`,
+    );
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+    throw new ConfigError(
+      "CONSUL_HTTP_ADDR",
+      `CONSUL_HTTP_ADDR must be host:port or an http(s) URL, got "${raw}"`,
+    );
+  }
+  const advertiseAddr = envString("SERVICE_ADVERTISE_ADDR", "", env);
+  if (advertiseAddr !== "" && !/^[A-Za-z0-9._:-]+$/.test(advertiseAddr)) {
+    throw new ConfigError(
+      "SERVICE_ADVERTISE_ADDR",
+      `SERVICE_ADVERTISE_ADDR must be a host name or IP address, got "${advertiseAddr}"`,
+    );
+  }
+  return {
+    consulUrl: `${url.protocol}//${url.host}`,
+    ...(advertiseAddr ? { advertiseAddr } : {}),
+    version: envString("SERVICE_VERSION", DEFAULT_SERVICE_VERSION, env),
+    checkInterval: envDuration("CONSUL_CHECK_INTERVAL", "3s", env),
+    checkTimeout: envDuration("CONSUL_CHECK_TIMEOUT", "2s", env),
+    deregisterCriticalAfter: envDuration("CONSUL_DEREGISTER_CRITICAL_AFTER", "1m", env),
+    syncIntervalMs: envInt("CONSUL_SYNC_INTERVAL_MS", 10_000, { min: 100, max: 3_600_000 }, env),
+    watchWait: envDuration("CONSUL_WATCH_WAIT", "30s", env),
+  };
+}
+
+/**
+ * The gRPC target that resolves `service` through the Consul agent of `discovery`:
+ * `consul://<agent host:port>/<service>`, with `?https` and `?wait=` only when they differ from the
+ * defaults. See `discovery/consul_resolver.ts`.
+ */
+export function consulTarget(
+  service: string,
+  discovery: Pick<DiscoveryConfig, "consulUrl" | "watchWait">,
+): string {
+  const url = new URL(discovery.consulUrl);
+  const query = new URLSearchParams();
+  if (url.protocol === "https:") query.set("https", "1");
+  if (discovery.watchWait !== "30s") query.set("wait", discovery.watchWait);
+  const q = query.size > 0 ? `?${query}` : "";
+  return `consul://${url.host}/${service}${q}`;
 }

@@ -11,6 +11,7 @@ import {
   Metadata,
   type ServiceError,
 } from "@grpc/grpc-js";
+import { CONSUL_SCHEME, registerConsulResolver } from "./discovery/consul_resolver.ts";
 import { RpcError } from "./errors.ts";
 import { endRpcSpan, startClientCall } from "./tracing/grpc.ts";
 
@@ -56,8 +57,13 @@ export function rpc<C extends Client, K extends keyof C & string>(
 /** A generated client constructor, e.g. `StockServiceClient`. */
 export type ClientCtor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => C;
 
-/** Creates an insecure (cluster-internal) client for `address`. */
+/**
+ * Creates an insecure (cluster-internal) client for `address`: `host:port` (static), or
+ * `consul://<agent host:port>/<service>` to resolve the service's healthy instances through Consul and
+ * spread calls round-robin over them, one connection per instance (see `discovery/consul_resolver.ts`).
+ */
 export function connect<C>(Ctor: ClientCtor<C>, address: string): C {
+  if (address.startsWith(`${CONSUL_SCHEME}:`)) registerConsulResolver();
   return new Ctor(address, credentials.createInsecure());
 }
 

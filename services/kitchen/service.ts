@@ -5,6 +5,7 @@
  * @module
  */
 import { startMessaging } from "../common/bus/messaging.ts";
+import { registerService } from "../common/discovery/registration.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
 import { ServingStatus } from "../common/health.ts";
 import { openStore } from "../common/kv.ts";
@@ -49,10 +50,17 @@ export async function start(
         : undefined;
       if (autoPrep) log.info("auto-prep on", { prepMs: config.prepMs });
       grpc.health.setAll(ServingStatus.SERVING);
+      const registration = registerService(config.common.discovery, {
+        name: "kitchen",
+        host: config.host,
+        port: grpc.port,
+        log,
+      });
       return {
         port: grpc.port,
         kv,
         async stop() {
+          await registration.stop(); // first, so clients move their traffic before we drain
           grpc.health.setAll(ServingStatus.NOT_SERVING);
           await autoPrep?.stop();
           await grpc.stop();

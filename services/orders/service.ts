@@ -5,6 +5,7 @@
  * @module
  */
 import { startMessaging } from "../common/bus/messaging.ts";
+import { registerService } from "../common/discovery/registration.ts";
 import { connect } from "../common/grpc_client.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
 import { ServingStatus } from "../common/health.ts";
@@ -63,11 +64,18 @@ export async function start(
         messaging.deadLettersService,
       ]);
       grpc.health.setAll(ServingStatus.SERVING);
+      const registration = registerService(config.common.discovery, {
+        name: "orders",
+        host: config.host,
+        port: grpc.port,
+        log,
+      });
       return {
         port: grpc.port,
         kv,
         kick: () => messaging.kick(),
         async stop() {
+          await registration.stop(); // first, so clients move their traffic before we drain
           grpc.health.setAll(ServingStatus.NOT_SERVING);
           await grpc.stop();
           stock.close();

@@ -4,6 +4,7 @@
  * @module
  */
 import { startMessaging } from "../common/bus/messaging.ts";
+import { registerService } from "../common/discovery/registration.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
 import { ServingStatus } from "../common/health.ts";
 import { openStore } from "../common/kv.ts";
@@ -44,10 +45,17 @@ export async function start(
         messaging.deadLettersService,
       ]);
       grpc.health.setAll(ServingStatus.SERVING);
+      const registration = registerService(config.common.discovery, {
+        name: "stock",
+        host: config.host,
+        port: grpc.port,
+        log,
+      });
       return {
         port: grpc.port,
         kv,
         async stop() {
+          await registration.stop(); // first, so clients move their traffic before we drain
           grpc.health.setAll(ServingStatus.NOT_SERVING);
           await grpc.stop();
           await messaging.stop();
