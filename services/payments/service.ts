@@ -5,6 +5,7 @@
  * @module
  */
 import { type Messaging, startMessaging } from "../common/bus/messaging.ts";
+import { registerService } from "../common/discovery/registration.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
 import { ServingStatus } from "../common/health.ts";
 import { openStore } from "../common/kv.ts";
@@ -78,6 +79,12 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
       messaging.deadLettersService,
     ]);
     server.health.setAll(ServingStatus.SERVING);
+    const registration = registerService(config.common.discovery, {
+      name: "payments",
+      host: config.host,
+      port: server.port,
+      log,
+    });
     const running = messaging;
     let sweeping: Promise<unknown> = Promise.resolve();
     const sweeper = provider instanceof LocalPaymentProvider
@@ -94,6 +101,7 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
       messaging: running,
       async stop() {
         server.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
+        await registration.stop(); // first, so clients move their traffic before we drain
         clearInterval(sweeper);
         await sweeping; // a sweep in progress finishes before the store closes
         await server.stop();
