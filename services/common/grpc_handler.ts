@@ -26,7 +26,9 @@ export function unary<Req, Res>(
   fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const span = startServerSpan(call.getPath(), call.metadata);
+    // (tolerates the bare `{ request }` objects some tests call handlers with)
+    const path = typeof call.getPath === "function" ? call.getPath() : "unknown/unknown";
+    const span = startServerSpan(path, call.metadata);
     const ctx = trace.setSpan(context.active(), span);
     context.with(ctx, () => fn(call.request, call)).then(
       (res) => {
@@ -38,7 +40,7 @@ export function unary<Req, Res>(
         if (err instanceof RpcError) {
           failure = err.toServiceError();
         } else {
-          context.with(ctx, () => log.error("rpc failed", { path: call.getPath(), err }));
+          context.with(ctx, () => log.error("rpc failed", { path, err }));
           recordError(span, err);
           failure = { code: GrpcStatus.INTERNAL, details: "Internal error" };
         }

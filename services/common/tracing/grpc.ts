@@ -32,12 +32,12 @@ function attributes(path: string) {
 }
 
 /** Starts the SERVER span of a call to `path`, a child of the `traceparent` in its `metadata`. */
-export function startServerSpan(path: string, metadata: Metadata): Span {
+export function startServerSpan(path: string, metadata: Metadata | undefined): Span {
   const { name, attributes: attrs } = attributes(path);
   return tracer().startSpan(
     name,
     { kind: SpanKind.SERVER, attributes: attrs },
-    contextFromTraceparent(traceparentOf(metadata)),
+    contextFromTraceparent(metadata ? traceparentOf(metadata) : undefined),
   );
 }
 
