@@ -94,6 +94,7 @@ const TERMINAL = ["completed", "cancelled", "refunded"];
 
 /** A shopper; {@linkcode Shopper.run} loops over visits until the run says stop. */
 export class Shopper {
+  /** The customer id this shopper orders as. */
   readonly customerId: string;
   #visit = 0;
 
