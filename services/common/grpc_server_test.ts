@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import {
+  credentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import { HealthClient } from "./gen/grpc/health/v1/health.ts";
+import { type GetItemResponse, StockServiceClient, StockServiceService } from "./gen/oms/stock/v1/stock.ts";
+import { rpc } from "./grpc_client.ts";
+import { startGrpcServer } from "./grpc_server.ts";
+import { ServingStatus } from "./health.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test(
+  "a draining server reports NOT_SERVING and refuses new calls while an in-flight call still finishes",
+  opts,
+  async () => {
+    const entered = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
+    const slow: UntypedServiceImplementation = {
+      getItem: async (_call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<GetItemResponse>) => {
+        entered.resolve();
+        await release.promise;
+        cb(null, { item: undefined });
+      },
+    };
+    const server = await startGrpcServer("127.0.0.1", 0, [
+      { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: slow },
+    ]);
+    const addr = `127.0.0.1:${server.port}`;
+    const health = new HealthClient(addr, credentials.createInsecure());
+    const stock = new StockServiceClient(addr, credentials.createInsecure());
+    try {
+      assert.equal(
+        (await rpc(health, "check", { service: "" })).status,
+        ServingStatus.NOT_SERVING,
+        "starting",
+      );
+      server.health.setAll(ServingStatus.SERVING);
+
+      const seen: ServingStatus[] = [];
+      const watch = health.watch({ service: "oms.stock.v1.StockService" });
+      const watchEnded = new Promise<void>((resolve) => {
+        watch.on("data", (m: { status: ServingStatus }) => seen.push(m.status));
+        watch.on("end", () => resolve());
+        watch.on("error", () => resolve());
+      });
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(seen, [ServingStatus.SERVING]);
+
+      let inFlightDone = false;
+      const inFlight = rpc(stock, "getItem", { id: "1" }, { timeoutMs: 10_000 }).then((r) => {
+        inFlightDone = true;
+        return r;
+      });
+      await entered.promise;
+
+      let stopped = false;
+      const stopping = server.stop(5000).then(() => stopped = true);
+      await watchEnded;
+      assert.deepEqual(
+        seen,
+        [ServingStatus.SERVING, ServingStatus.NOT_SERVING],
+        "watchers saw the drain start",
+      );
+      assert.equal(inFlightDone, false, "the in-flight call is still running while NOT_SERVING");
+      assert.equal(stopped, false, "stop waits for the in-flight call");
+
+      const fresh = new StockServiceClient(addr, credentials.createInsecure());
+      await assert.rejects(
+        rpc(fresh, "getItem", { id: "1" }, { timeoutMs: 1000 }),
+        "no new calls while draining",
+      );
+      fresh.close();
+
+      release.resolve();
+      assert.deepEqual(await inFlight, { item: undefined }, "the in-flight call finished normally");
+      await stopping;
+      assert.equal(stopped, true);
+    } finally {
+      release.resolve();
+      health.close();
+      stock.close();
+      await server.stop(100);
+    }
+  },
+);
+
+Deno.test("stop() forces the shutdown after its grace period when a call never finishes", opts, async () => {
+  const never: UntypedServiceImplementation = {
+    getItem: (_call: ServerUnaryCall<unknown, unknown>, _cb: sendUnaryData<GetItemResponse>) => {},
+  };
+  const server = await startGrpcServer("127.0.0.1", 0, [
+    { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: never },
+  ]);
+  const stock = new StockServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  try {
+    const stuck = rpc(stock, "getItem", { id: "1" }, { timeoutMs: 10_000 }).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    await server.stop(300);
+    const ms = performance.now() - started;
+    assert.ok(ms >= 250 && ms < 2000, `stop returned after the grace period (${Math.round(ms)} ms)`);
+    assert.ok(await stuck instanceof Error, "the stuck call was cut off");
+  } finally {
+    stock.close();
+  }
+});
