@@ -1,6 +1,9 @@
 /**
  * Process entry of the gateway: loads config (a clear message and exit 2 when invalid), serves, and
- * stops cleanly on SIGINT/SIGTERM.
+ * stops cleanly on SIGINT/SIGTERM. `runService` also sets up tracing when `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * is set (`service.name` "web" unless `OTEL_SERVICE_NAME` says otherwise) and flushes the spans after the
+ * server stopped. Never set `OTEL_DENO` for this process: Deno's built-in OpenTelemetry would take the
+ * global API and the SDK would receive nothing.
  *
  * @module
  */

@@ -1,11 +1,18 @@
 /**
  * The process entry shared by every service: load config (a clear message and exit 2 when invalid),
- * start, and stop cleanly on SIGINT/SIGTERM.
+ * set up tracing, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
+ * buffered are flushed).
+ *
+ * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`); `service.name` is
+ * `OTEL_SERVICE_NAME` or the service's own name. Deno's built-in OpenTelemetry (`OTEL_DENO`) must stay
+ * off (it would take the global API and the SDK would receive nothing): nothing here sets it, and
+ * setup refuses to run when it is on.
  *
  * @module
  */
 import { ConfigError } from "./config.ts";
 import type { Logger } from "./log.ts";
+import { setupTracing, type Tracing } from "./tracing/setup.ts";
 
 /** What `start(config)` returns in every service. */
 export interface ServiceHandle {
@@ -23,8 +30,10 @@ export async function runService<C>(
   start: (config: C) => Promise<ServiceHandle>,
 ): Promise<void> {
   let config: C;
+  let tracing: Tracing;
   try {
     config = loadConfig();
+    tracing = setupTracing(name);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${name}: invalid configuration: ${err.message}`);
@@ -45,6 +54,7 @@ export async function runService<C>(
     // a signal during start-up waits for start to finish, then stops what started
     while (!handle) await new Promise((r) => setTimeout(r, 20));
     await handle.stop();
+    await flush(tracing, log);
     clearTimeout(timer);
     Deno.exit(0);
   };
@@ -54,7 +64,31 @@ export async function runService<C>(
     handle = await start(config);
   } catch (err) {
     log.error(`${name} failed to start`, { err });
+    await flush(tracing, log);
     Deno.exit(1);
   }
-  log.info(`${name} listening`, { port: handle.port });
+  log.info(`${name} listening`, {
+    port: handle.port,
+    ...(tracing.enabled ? { tracing: tracing.tracesUrl, serviceName: tracing.serviceName } : {}),
+  });
+}
+
+/** How long exiting waits for the last spans to reach the collector. */
+const FLUSH_TIMEOUT_MS = 3000;
+
+/** Shuts tracing down (exporting what is buffered); a slow or unreachable collector is logged, never fatal. */
+async function flush(tracing: Tracing, log: Logger): Promise<void> {
+  let timer: number | undefined;
+  try {
+    await Promise.race([
+      tracing.shutdown(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${FLUSH_TIMEOUT_MS} ms`)), FLUSH_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    log.warn("could not flush traces", { err: (err as Error).message });
+  } finally {
+    clearTimeout(timer);
+  }
 }
