@@ -21,9 +21,15 @@ export interface OrdersConfig {
   port: number;
   /** KV store path (`ORDERS_KV_PATH`, default `<DATA_DIR>/orders.kv`). */
   kvPath: string;
-  /** Address of the stock service (`STOCK_ADDR`, default 127.0.0.1:50052). */
+  /**
+   * gRPC target of the stock service (`STOCK_ADDR`; default `consul://<agent>/stock` with
+   * `CONSUL_HTTP_ADDR` set, else 127.0.0.1:50052).
+   */
   stockAddr: string;
-  /** Address of the payments service (`PAYMENTS_ADDR`, default 127.0.0.1:50053). */
+  /**
+   * gRPC target of the payments service (`PAYMENTS_ADDR`; default `consul://<agent>/payments` with
+   * `CONSUL_HTTP_ADDR` set, else 127.0.0.1:50053).
+   */
   paymentsAddr: string;
   /** Deadline of Stock.ReserveItems (`STOCK_TIMEOUT_MS`, default 5000). */
   stockTimeoutMs: number;
