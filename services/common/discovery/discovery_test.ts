@@ -12,6 +12,8 @@ import { StockServiceClient } from "../gen/oms/stock/v1/stock.ts";
 import { connect, rpc } from "../grpc_client.ts";
 import { createLogger, type LogFields, type Logger } from "../log.ts";
 import { start as startStock, type StockHandle } from "../../stock/service.ts";
+import { loadConfig as loadOrdersConfig } from "../../orders/config.ts";
+import { start as startOrders } from "../../orders/service.ts";
 import { loadConfig as loadWebConfig } from "../../../web/config.ts";
 import { start as startWeb } from "../../../web/server.ts";
 import { setResolverLogger } from "./consul_resolver.ts";
@@ -341,5 +343,59 @@ Deno.test("with no healthy stock instance calls fail unavailable 'No healthy sto
     client.close();
     await web.stop();
     await consul.stop();
+  }
+});
+
+Deno.test("the gateway and orders find their peers through Consul alone: products, then an order reserved in stock", async () => {
+  setResolverLogger(createLogger("discovery", "error"));
+  const consul = await ConsulStandIn.start();
+  const bus = testBusConfig();
+  const env = {
+    CONSUL_HTTP_ADDR: consul.url,
+    CONSUL_WATCH_WAIT: WAIT,
+    CONSUL_CHECK_INTERVAL: "200ms",
+    ORDERS_GRPC_PORT: "0",
+    ORDERS_KV_PATH: ":memory:",
+    WEB_PORT: "0",
+  };
+  const s = await stock(consul.url, bus, recordingLogger("stock"));
+  const ordersConfig = loadOrdersConfig(env);
+  assert.equal(ordersConfig.stockAddr, `consul://127.0.0.1:${consul.port}/stock?wait=${WAIT}`);
+  const orders = await startOrders(
+    { ...ordersConfig, common: { ...bus.config, discovery: ordersConfig.common.discovery! } },
+    createLogger("orders", "error"),
+  );
+  const web = await startWeb(loadWebConfig(env), createLogger("web", "error"));
+  try {
+    await eventually(
+      () => consul.passing("stock").length === 1 && consul.passing("orders").length === 1,
+      "stock and orders passing",
+    );
+    const products = await (await fetch(`http://127.0.0.1:${web.port}/api/products`)).json();
+    const item = products.products.find((p: { available: number }) => p.available > 0);
+    assert.ok(item, JSON.stringify(products));
+
+    const res = await fetch(`http://127.0.0.1:${web.port}/api/customers/alice/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ items: [{ id: item.id, quantity: 1 }] }),
+    });
+    const order = await res.json();
+    // payments has no instance: the order is still accepted (pending), its stock reserved
+    assert.ok(res.status === 201 || res.status === 202, `${res.status} ${JSON.stringify(order)}`);
+    const after = await (await fetch(`http://127.0.0.1:${web.port}/api/products`)).json();
+    assert.equal(after.products.find((p: { id: string }) => p.id === item.id).available, item.available - 1);
+    for (const name of ["orders", "stock", "payments"]) {
+      assert.ok(
+        consul.requests.some((r) => r.startsWith(`GET /v1/health/service/${name}?`)),
+        `${name} resolved through Consul`,
+      );
+    }
+  } finally {
+    await web.stop();
+    await orders.stop();
+    await s.stop();
+    await consul.stop();
+    await bus.cleanup();
   }
 });
