@@ -3,8 +3,9 @@
  * services over gRPC. {@linkcode createApp} builds the app from its dependencies (tests pass clients of
  * real gRPC servers); {@linkcode start} builds real clients from config and listens.
  *
- * Cross-cutting behaviour lives here: trace context (an incoming valid `traceparent` is used, else a
- * new one is made; it is sent on every gRPC call and echoed in the response), request logs, JSON 404
+ * Cross-cutting behaviour lives here: trace context (an HTTP server span continuing a valid incoming
+ * `traceparent`, else starting the trace; its traceparent is sent on every gRPC call and echoed in the
+ * response; see `trace_middleware.ts`), request logs, JSON 404
  * and 405 answers, and the one error handler that turns anything thrown into `{"error": {...}}`.
  *
  * @module
@@ -13,7 +14,7 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { connect } from "../services/common/grpc_client.ts";
 import { createLogger, type Logger } from "../services/common/log.ts";
-import { isTraceparent, newTraceparent, traceIdOf } from "../services/common/trace.ts";
+import { traceIdOf } from "../services/common/trace.ts";
 import { KitchenServiceClient } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import { OrdersServiceClient } from "../services/common/gen/oms/orders/v1/orders.ts";
 import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/payments.ts";
@@ -28,6 +29,7 @@ import { productsRoutes } from "./api/products.ts";
 import { webhooksRoutes } from "./api/webhooks.ts";
 import { mountPages } from "./framework/mod.ts";
 import { createAdmin } from "./admin/runtime.ts";
+import { traceMiddleware } from "./trace_middleware.ts";
 
 export type { AppDeps, AppEnv, Clients };
 
@@ -36,21 +38,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { log } = deps;
 
-  app.use(async (c, next) => {
-    const incoming = c.req.header("traceparent");
-    const traceparent = isTraceparent(incoming) ? incoming : newTraceparent();
-    c.set("traceparent", traceparent);
-    const started = performance.now();
-    await next();
-    c.res.headers.set("traceparent", traceparent);
-    log.info("request", {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-      traceId: traceIdOf(traceparent),
-    });
-  });
+  // trace context: the HTTP server span (continuing a valid incoming traceparent), the request log line
+  app.use(traceMiddleware(log));
 
   app.use(methodNotAllowed({
     app,

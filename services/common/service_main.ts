@@ -78,7 +78,7 @@ const FLUSH_TIMEOUT_MS = 3000;
 
 /** Shuts tracing down (exporting what is buffered); a slow or unreachable collector is logged, never fatal. */
 async function flush(tracing: Tracing, log: Logger): Promise<void> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
       tracing.shutdown(),
