@@ -7,11 +7,13 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { publishRaw } from "../../services/common/bus/testing.ts";
 import type { System } from "../system.ts";
 import {
   availableOf,
   browserTest,
   openTab,
+  PHONE,
   sharedFixture,
   type Tab,
   waitForAttribute,
@@ -304,6 +306,105 @@ browserTest(
     } finally {
       await admin.close();
       await customer.close();
+    }
+  },
+);
+
+browserTest(
+  "staff restock a sold-out item and the storefront menu offers it again",
+  async () => {
+    const { sys, browser, url } = await fixture.get();
+    const admin = await openTab(browser, url);
+    const customer = await openTab(browser, url);
+    try {
+      await placeOrder(sys, "buys-all-tiramisu", [{ id: "8", quantity: await availableOf(sys, "8") }]);
+      await logIn(admin, "/admin/stock");
+      const row = admin.page.locator('[data-testid="stock-row"][data-item-id="8"]');
+      assert.equal(await row.getAttribute("data-low"), "true", "a sold-out item is highlighted");
+      assert.match(await row.innerText(), /Sold out/);
+      assert.equal(await row.getByTestId("available").innerText(), "0");
+
+      await row.getByLabel(/Units of .* to add/).fill("5");
+      await row.getByRole("button", { name: "Restock" }).click();
+      await waitForText(admin.page.getByTestId("flash"), /Added 5 units of Tiramisu; 5 available now/);
+      const after = admin.page.locator('[data-testid="stock-row"][data-item-id="8"]');
+      assert.equal(await after.getByTestId("available").innerText(), "5");
+      await admin.screenshot("admin-restocked");
+
+      assert.equal(await customer.goto("/"), 200);
+      const item = customer.page.locator('[data-testid="product"][data-item-id="8"]');
+      assert.equal(await item.getByTestId("stock-state").innerText(), "5 left");
+      await waitUntil(
+        "Add to cart enabled",
+        () => item.getByRole("button", { name: "Add to cart" }).isEnabled(),
+        Boolean,
+      );
+    } finally {
+      await admin.close();
+      await customer.close();
+    }
+  },
+);
+
+browserTest(
+  "a parked message shows its reason and escaped payload on the dead-letters page; Discard removes it and Replay sends it back",
+  async () => {
+    const { sys, browser, url } = await fixture.get();
+    const admin = await openTab(browser, url);
+    try {
+      const evil = '<script>alert("x")</script>{not json';
+      await publishRaw(sys.bus.config, "payment.succeeded", evil, { messageId: "browser-dl-discard" });
+      await publishRaw(sys.bus.config, "payment.succeeded", "{also not json", {
+        messageId: "browser-dl-replay",
+      });
+      await logIn(admin, "/admin/dead-letters");
+      const letter = (messageId: string) =>
+        admin.page.locator('[data-testid="dead-letter"][data-service="orders"]', { hasText: messageId });
+      await waitUntil("both messages parked", async () => {
+        await admin.goto("/admin/dead-letters");
+        return await letter("browser-dl-discard").count() + await letter("browser-dl-replay").count();
+      }, (n) => n === 2);
+      const parked = letter("browser-dl-discard");
+      assert.match(await parked.getByTestId("reason").innerText(), /JSON/);
+      assert.equal(await parked.getByTestId("payload").innerText(), evil, "the payload is shown as text");
+      assert.equal(await parked.locator("script").count(), 0, "the payload is escaped");
+      await admin.screenshot("admin-dead-letters");
+
+      await parked.getByRole("button", { name: "Discard" }).click();
+      await waitForText(admin.page.getByTestId("flash"), /Discarded message .* of orders/);
+      assert.equal(await letter("browser-dl-discard").count(), 0);
+
+      const id = await letter("browser-dl-replay").getAttribute("data-id");
+      await letter("browser-dl-replay").getByRole("button", { name: "Replay" }).click();
+      await waitForText(admin.page.getByTestId("flash"), new RegExp(`Replayed message ${id} to orders`));
+      // Still malformed, so orders parks it again: proof that it went back to the queue.
+      await waitUntil("the replayed message parked again", async () => {
+        await admin.goto("/admin/dead-letters");
+        return await letter("browser-dl-replay").getAttribute("data-id", { timeout: 1000 });
+      }, (again) => again !== null);
+      await admin.screenshot("admin-dead-letters-after");
+    } finally {
+      await admin.close();
+    }
+  },
+);
+
+browserTest(
+  "the admin pages fit a 375 px phone without sideways scrolling",
+  async () => {
+    const { browser, url } = await fixture.get();
+    const tab = await openTab(browser, url, { viewport: PHONE });
+    try {
+      await tab.goto("/admin/login");
+      await tab.assertNoHorizontalScroll();
+      await logIn(tab);
+      for (const path of ["/admin", "/admin/kitchen", "/admin/stock", "/admin/dead-letters"]) {
+        assert.equal(await tab.goto(path), 200, path);
+        await tab.assertNoHorizontalScroll();
+        await tab.screenshot(`admin-phone-${path.slice(1).replace(/\//g, "-")}`);
+      }
+    } finally {
+      await tab.close();
     }
   },
 );
