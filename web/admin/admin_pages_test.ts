@@ -276,7 +276,10 @@ Deno.test(
       const html = await after.text();
       assert.match(html, /data-testid="flash" data-kind="success">Order cancelled\./);
       assert.match(html, /data-testid="admin-order" data-status="cancelled"/);
-      assert.match(html, /<td>admin<\/td><td><code class="trace">[0-9a-f]{32}<\/code><\/td>/);
+      assert.match(
+        html,
+        /<td data-label="Cause">admin<\/td><td data-label="Trace id" class="wide"><code class="trace">[0-9a-f]{32}<\/code><\/td>/,
+      );
       assert.doesNotMatch(html, />Cancel order<\/button>/);
       // The flash shows once.
       assert.doesNotMatch(
@@ -457,7 +460,7 @@ Deno.test(
       assert.equal(count(html, "all"), 3);
       assert.deepEqual(rowIds(html), [b1.id, a2.id, a1.id], "newest first");
       assert.match(html, /data-testid="orders-chart" data-total="3"/);
-      assert.match(html, /<svg viewBox="0 0 600 180" role="img"/);
+      assert.match(html, /<svg viewBox="0 0 420 170" role="img"/);
       assert.doesNotMatch(html, /style="/);
       const scripts = executableScripts(html);
       assert.equal(scripts.length, 1, "one external module script boots the islands");

@@ -111,7 +111,7 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
 
       <section aria-labelledby="orders-title" class="admin-panel">
         <div class="panel-head">
-          <h2 id="orders-title">Orders</h2>
+          <h2 id="orders-title">Latest orders</h2>
           <p class="feed-note muted" data-testid="orders-feed" data-feed={feed} role="status">
             {feed === "live"
               ? `Updates live${checkedAt ? ` · checked ${adminTime(checkedAt).slice(11, 19)}` : ""}`
@@ -150,7 +150,7 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
         </form>
         {view.notice && <p class="alert info" role="status" data-testid="orders-notice">{view.notice}</p>}
         <div class="table-scroll" role="region" aria-labelledby="orders-title" tabIndex={0}>
-          <table class="admin-table" data-testid="orders-table">
+          <table class="admin-table cards orders-table" data-testid="orders-table">
             <thead>
               <tr>
                 <th scope="col">Order</th>
@@ -169,23 +169,23 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
               )}
               {view.rows.map((r) => (
                 <tr key={r.id} data-testid="order-row" data-order-id={r.id} data-status={r.status}>
-                  <td>
+                  <td data-label="Order">
                     <a href={`/admin/orders/${encodeURIComponent(r.id)}`}>
                       <code>{r.id.slice(0, 8)}</code>
                       <span class="sr-only">{r.id.slice(8)}</span>
                     </a>
                   </td>
-                  <td>
+                  <td data-label="Customer">
                     <a href={href({ q: r.customerId })} class="customer">
                       <code>{r.customerId}</code>
                     </a>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <StatusPill status={r.status} />
                   </td>
-                  <td class="num">{r.units}</td>
-                  <td class="num">{formatMoney(r.total)}</td>
-                  <td>
+                  <td class="num" data-label="Units">{r.units}</td>
+                  <td class="num" data-label="Total">{formatMoney(r.total)}</td>
+                  <td data-label="Placed">
                     <time dateTime={r.createdAt ?? undefined}>{adminTime(r.createdAt)}</time>
                   </td>
                 </tr>

@@ -17,8 +17,8 @@ export interface OrdersChartProps {
   partial: boolean;
 }
 
-const W = 600;
-const H = 180;
+const W = 420;
+const H = 170;
 const LEFT = 32;
 const BOTTOM = 22;
 const TOP = 10;

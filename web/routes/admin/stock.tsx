@@ -113,7 +113,7 @@ export default function Stock({ data, state }: PageProps<StockData, AdminState>)
           : `${low} ${low === 1 ? "item is" : "items are"} low (${LOW_STOCK} or fewer available).`}
       </p>
       <div class="table-scroll" role="region" aria-label="Stock levels" tabIndex={0}>
-        <table class="admin-table stock-table">
+        <table class="admin-table cards stock-table">
           <thead>
             <tr>
               <th scope="col">Item</th>
@@ -135,14 +135,14 @@ export default function Stock({ data, state }: PageProps<StockData, AdminState>)
                   data-item-id={i.id}
                   data-low={isLow ? "true" : "false"}
                 >
-                  <th scope="row">
+                  <th scope="row" class="wide">
                     {i.name} <span class="muted">#{i.id}</span>
                     {isLow && <span class="low-badge">{i.available === 0 ? "Sold out" : "Low"}</span>}
                   </th>
-                  <td class="num" data-testid="available">{i.available}</td>
-                  <td class="num" data-testid="reserved">{i.reserved}</td>
-                  <td class="num" data-testid="sold">{i.sold}</td>
-                  <td>
+                  <td class="num" data-label="Available" data-testid="available">{i.available}</td>
+                  <td class="num" data-label="Reserved" data-testid="reserved">{i.reserved}</td>
+                  <td class="num" data-label="Sold" data-testid="sold">{i.sold}</td>
+                  <td class="wide">
                     <form method="post" action="/admin/stock" class="restock" data-busy="Restocking…">
                       <Csrf token={state.csrf} />
                       <input type="hidden" name="itemId" value={i.id} />

@@ -136,7 +136,7 @@ export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminStat
         <section aria-labelledby="timeline-title" class="admin-panel">
           <h2 id="timeline-title">Timeline</h2>
           <div class="table-scroll" role="region" aria-labelledby="timeline-title" tabIndex={0}>
-            <table class="admin-table" data-testid="admin-timeline">
+            <table class="admin-table cards" data-testid="admin-timeline">
               <thead>
                 <tr>
                   <th scope="col">Status</th>
@@ -148,14 +148,16 @@ export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminStat
               <tbody>
                 {order.timeline.map((t) => (
                   <tr data-status={t.status}>
-                    <td>
+                    <td data-label="Status">
                       <StatusPill status={t.status} />
                     </td>
-                    <td>
+                    <td data-label="Time">
                       <time dateTime={t.at ?? undefined}>{adminTime(t.at)}</time>
                     </td>
-                    <td>{t.cause || "—"}</td>
-                    <td>{t.traceId ? <code class="trace">{t.traceId}</code> : "—"}</td>
+                    <td data-label="Cause">{t.cause || "—"}</td>
+                    <td data-label="Trace id" class="wide">
+                      {t.traceId ? <code class="trace">{t.traceId}</code> : "—"}
+                    </td>
                   </tr>
                 ))}
               </tbody>
