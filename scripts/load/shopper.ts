@@ -199,6 +199,7 @@ export class Shopper {
           "follow: no payment link",
           `order ${order.id} had no payment link after ${this.ctx.waitMs} ms`,
         );
+        order.expectation = "cancel";
         await this.#cancel(order);
         return;
       }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ApiClient } from "./client.ts";
+import { ApiClient, asOrder, type RequestOptions } from "./client.ts";
 import { OrderLedger } from "./ledger.ts";
 import { parseOptions } from "./options.ts";
 import { runLoad } from "./run.ts";
@@ -137,6 +137,42 @@ Deno.test("409 out of stock and an empty menu are expected outcomes, not errors,
     await new Shopper(ctx, 1).visit();
     assert.equal(ctx.stats.soldOut, 1);
     assert.equal(ctx.stats.errorCount, 0);
+  });
+});
+
+Deno.test("a 202 pending order is followed until its payment link appears, then paid", async () => {
+  await withFake({ "1": 10 }, async (fake) => {
+    fake.linkDelayMs = 50;
+    const ctx = context(fake);
+    let firstLook = "";
+    const client = ctx.client;
+    ctx.client = Object.assign(Object.create(client), {
+      request: async (method: string, path: string, opts?: RequestOptions) => {
+        const res = await client.request(method, path, opts);
+        if (method === "POST" && path.endsWith("/orders")) {
+          firstLook = `${res.status} ${asOrder(res.body)?.status}`;
+        }
+        return res;
+      },
+    });
+    await new Shopper(ctx, 1).visit();
+    assert.equal(firstLook, "202 pending");
+    assert.equal(ctx.stats.ordersPlaced, 1);
+    assert.equal(ctx.ledger.all()[0]?.status, "paid");
+    assert.equal(ctx.stats.errorCount, 0);
+  });
+});
+
+Deno.test("an order that never gets a payment link within --wait is cancelled and the error reported", async () => {
+  await withFake({ "1": 10 }, async (fake) => {
+    fake.linkDelayMs = 60_000;
+    const ctx = context(fake, { waitMs: 100 });
+    await new Shopper(ctx, 1).visit();
+    assert.deepEqual([...ctx.stats.errors.keys()], ["follow: no payment link"]);
+    const [order] = ctx.ledger.all();
+    assert.equal(order?.status, "cancelled");
+    assert.equal(order?.expectation, "cancel");
+    assert.equal(fake.stock.get("1"), 10);
   });
 });
 

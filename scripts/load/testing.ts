@@ -34,6 +34,8 @@ export interface FakeGateway {
   failCheckouts: number[];
   /** Checkouts to answer 409 out_of_stock without looking at the stock (a race lost to another shopper). */
   outOfStockNext: number;
+  /** Ms after which a new order gets its payment link (answered 202 pending meanwhile); 0: at once. */
+  linkDelayMs: number;
   /** When true, payments are accepted but orders never move (stuck). */
   paymentsStall: boolean;
   /** Ms between a payment call and the order's change. */
@@ -59,6 +61,7 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
     checkoutKeys: [],
     failCheckouts: [],
     outOfStockNext: 0,
+    linkDelayMs: 0,
     paymentsStall: false,
     settleMs: 5,
     async close() {
@@ -104,20 +107,27 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
           for (const l of items) fake.stock.set(l.id, fake.stock.get(l.id)! - l.quantity);
           const id = crypto.randomUUID();
           const session = `sess_${id.slice(0, 8)}`;
-          order = {
-            id,
-            customerId,
-            status: "waiting_payment",
-            paymentLink: `${url.origin}/pay/${session}`,
-            items,
-          };
+          const link = `${url.origin}/pay/${session}`;
+          const made: FakeOrder = { id, customerId, status: "waiting_payment", paymentLink: link, items };
+          if (fake.linkDelayMs > 0) {
+            // payments is "down": 202 pending, the link comes later
+            Object.assign(made, { status: "pending", paymentLink: "" });
+            const t = setTimeout(() => {
+              timers.delete(t);
+              if (made.status === "pending") {
+                Object.assign(made, { status: "waiting_payment", paymentLink: link });
+              }
+            }, fake.linkDelayMs);
+            timers.add(t);
+          }
+          order = made;
           orders.set(id, order);
           sessions.set(session, id);
           if (key) byKey.set(key, id);
         }
         const fail = fake.failCheckouts.shift();
         if (fail) return error(fail, "unavailable", "The orders service is unavailable");
-        return json(order, 201);
+        return json(order, order.status === "pending" ? 202 : 201);
       }
       if (req.method === "GET" && p.length === 4) {
         return json({
