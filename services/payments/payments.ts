@@ -23,6 +23,7 @@ import {
 } from "./domain/payment.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider, ProviderEventType } from "./providers/provider.ts";
+import { providerCall } from "./providers/traced.ts";
 import type { ApplyResult, EventOptions, PaymentRecord, PaymentStore } from "./store.ts";
 
 /** What {@linkcode Payments} is built from. */
@@ -106,7 +107,14 @@ export class Payments {
   ): Promise<void> {
     const entry = await this.#o.store.get(orderId);
     if (!entry.value || entry.value.status !== PaymentStatus.PAYMENT_STATUS_OPEN) return;
-    const { expired } = await this.#o.provider.expire(entry.value.sessionId);
+    const { provider } = this.#o;
+    const sessionId = entry.value.sessionId;
+    const { expired } = await providerCall(
+      provider.name,
+      "expire",
+      { orderId, sessionId },
+      () => provider.expire(sessionId),
+    );
     if (!expired) {
       this.#o.log.warn("order cancelled but its checkout already completed", {
         orderId,
@@ -243,12 +251,19 @@ export class Payments {
           }, only a succeeded payment can be refunded`,
         );
       }
-      const { refundId } = await this.#o.provider.refund({
-        orderId,
-        sessionId: payment.sessionId,
-        ...(payment.paymentRef ? { paymentRef: payment.paymentRef } : {}),
-        idempotencyKey: refundIdempotencyKey(orderId),
-      });
+      const { provider } = this.#o;
+      const { refundId } = await providerCall(
+        provider.name,
+        "refund",
+        { orderId, sessionId: payment.sessionId },
+        () =>
+          provider.refund({
+            orderId,
+            sessionId: payment.sessionId,
+            ...(payment.paymentRef ? { paymentRef: payment.paymentRef } : {}),
+            idempotencyKey: refundIdempotencyKey(orderId),
+          }),
+      );
       const updated = await this.#o.store.markRefunded(
         entry as Deno.KvEntry<PaymentRecord>,
         refundId,
@@ -276,16 +291,22 @@ export class Payments {
       }
       return { createdAt, expiresAt: checkoutExpiry(createdAt, expiryMinutes), generation };
     }, (d) => draftUsable(d, this.#now()));
-    const checkout = await provider.createCheckout({
-      orderId: order.orderId,
-      customerId: order.customerId,
-      items: order.items,
-      total: order.total,
-      idempotencyKey: checkoutIdempotencyKey(order.orderId, draft.generation),
-      successUrl: successUrl(publicUrl, order.orderId, order.customerId),
-      cancelUrl: cancelUrl(publicUrl, order.orderId, order.customerId),
-      expiresAt: draft.expiresAt,
-    });
+    const checkout = await providerCall(
+      provider.name,
+      "createCheckout",
+      { orderId: order.orderId },
+      () =>
+        provider.createCheckout({
+          orderId: order.orderId,
+          customerId: order.customerId,
+          items: order.items,
+          total: order.total,
+          idempotencyKey: checkoutIdempotencyKey(order.orderId, draft.generation),
+          successUrl: successUrl(publicUrl, order.orderId, order.customerId),
+          cancelUrl: cancelUrl(publicUrl, order.orderId, order.customerId),
+          expiresAt: draft.expiresAt,
+        }),
+    );
     return {
       orderId: order.orderId,
       customerId: order.customerId,

@@ -12,6 +12,7 @@
  * @module
  */
 import { enqueueEvent } from "../common/bus/outbox.ts";
+import { childOf, effectiveTraceparent } from "../common/trace.ts";
 import { RpcError } from "../common/errors.ts";
 import { type Payment, PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
 import { statusName, transition } from "./domain/payment.ts";
@@ -27,6 +28,12 @@ export interface PaymentRecord extends Payment {
   providerEventId?: string;
   /** When the status last changed. */
   updatedAt: Date;
+  /**
+   * The trace context of the order when the payment was created (the active span, or the caller's
+   * traceparent). Provider events continue this trace, so an order stays one trace even though the
+   * webhook or pay page request that confirms the payment is a request of its own.
+   */
+  traceparent?: string;
 }
 
 /** Checkout parameters fixed once per order. */
@@ -146,8 +153,9 @@ export class PaymentStore {
    * the draft's removal and the outbox record of `payment.link_created`.
    */
   addCreated(op: Deno.AtomicOperation, payment: PaymentRecord, options: EventOptions = {}): void {
+    const traceparent = effectiveTraceparent(options.traceparent);
     op.check({ key: paymentKey(payment.orderId), versionstamp: null })
-      .set(paymentKey(payment.orderId), payment)
+      .set(paymentKey(payment.orderId), traceparent ? { ...payment, traceparent } : payment)
       .set(sessionKey(payment.sessionId), payment.orderId)
       .delete(draftKey(payment.orderId));
     enqueueEvent(op, "payment.link_created", {
@@ -188,6 +196,7 @@ export class PaymentStore {
     options: EventOptions = {},
   ): Promise<ApplyResult> {
     const markerKey = providerEventKey(provider, event.id);
+    let continued: EventOptions | undefined;
     for (let i = 0; i < MAX_CONFLICTS; i++) {
       const marker = await this.kv.get<HandledEvent>(markerKey);
       const entry = await this.#find(event);
@@ -208,6 +217,10 @@ export class PaymentStore {
       const next = transition(current.status, event.type);
       let updated = current;
       if (next !== null) {
+        // the event continues the order's trace (linked to this request's span), else the caller's
+        continued ??= current.traceparent
+          ? { traceparent: childOf(current.traceparent, `payment provider event ${event.type}`) }
+          : options;
         updated = {
           ...current,
           status: next,
@@ -218,16 +231,16 @@ export class PaymentStore {
         op.set(paymentKey(current.orderId), updated);
         const base = { orderId: current.orderId, sessionId: current.sessionId, providerEventId: event.id };
         if (event.type === "succeeded") {
-          enqueueEvent(op, "payment.succeeded", { ...base, amount: current.amount, paidAt: now }, options);
+          enqueueEvent(op, "payment.succeeded", { ...base, amount: current.amount, paidAt: now }, continued);
         } else if (event.type === "failed") {
           enqueueEvent(
             op,
             "payment.failed",
             { ...base, reason: event.reason ?? "The payment failed" },
-            options,
+            continued,
           );
         } else {
-          enqueueEvent(op, "payment.expired", base, options);
+          enqueueEvent(op, "payment.expired", base, continued);
         }
       }
       if ((await op.commit()).ok) return { firstDelivery: true, payment: updated, changed: next !== null };

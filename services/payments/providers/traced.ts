@@ -1,0 +1,38 @@
+/**
+ * CLIENT spans around payment provider calls (`<provider> <operation>`, e.g. `stripe createCheckout`),
+ * so a trace shows the time spent at Stripe (or the local provider) and its failures.
+ *
+ * @module
+ */
+import { SpanKind } from "@opentelemetry/api";
+import { definedAttributes, withSpan } from "../../common/tracing/spans.ts";
+
+/** The provider operations that are traced. */
+export type ProviderOperation = "createCheckout" | "expire" | "refund";
+
+/** What a provider call span records besides the provider and operation. */
+export interface ProviderCallAttributes {
+  /** The order concerned. */
+  orderId?: string;
+  /** The checkout session concerned. */
+  sessionId?: string;
+}
+
+/** Runs `call` (a call of `operation` on provider `provider`) inside a CLIENT span. */
+export function providerCall<T>(
+  provider: string,
+  operation: ProviderOperation,
+  attributes: ProviderCallAttributes,
+  call: () => Promise<T>,
+): Promise<T> {
+  return withSpan(`${provider} ${operation}`, {
+    kind: SpanKind.CLIENT,
+    attributes: definedAttributes({
+      "peer.service": provider,
+      "oms.payment.provider": provider,
+      "oms.payment.operation": operation,
+      "oms.order.id": attributes.orderId,
+      "oms.payment.session_id": attributes.sessionId,
+    }),
+  }, () => call());
+}
