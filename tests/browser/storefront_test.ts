@@ -22,7 +22,9 @@ import {
   waitUntil,
 } from "./browser.ts";
 
-const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "true", KITCHEN_PREP_MS: "500" } });
+// Auto-prep moves each ticket queued -> preparing -> ready after KITCHEN_PREP_MS per step; 1 s a step
+// leaves the order page time to open before "ready", so the test sees the change happen live.
+const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "true", KITCHEN_PREP_MS: "1000" } });
 
 /** Budget for the JavaScript a catalog page loads, uncompressed. */
 const SCRIPT_BUDGET_BYTES = 60 * 1024;
@@ -156,6 +158,7 @@ browserTest(
       // "My orders" lists it.
       await tab.goto("/orders");
       assert.match(await page.getByTestId("order-list").innerText(), new RegExp(`1 × ${marg}, 1 × ${mari}`));
+      assert.equal(await page.locator("script").count(), 0, "My orders ships no script");
       await tab.assertNoHorizontalScroll();
     } finally {
       await tab.close();
