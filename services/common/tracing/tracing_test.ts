@@ -18,7 +18,15 @@ import { createLogger } from "../log.ts";
 import { enqueueEvent } from "../bus/outbox.ts";
 import { startMessaging } from "../bus/messaging.ts";
 import { eventually, testBusConfig } from "../bus/testing.ts";
-import { currentTraceparent, newTraceparent, spanIdOf, traceIdOf, traceMetadata } from "../trace.ts";
+import {
+  childOf,
+  currentTraceparent,
+  effectiveTraceparent,
+  newTraceparent,
+  spanIdOf,
+  traceIdOf,
+  traceMetadata,
+} from "../trace.ts";
 import { setupTracing } from "./setup.ts";
 import { withSpan } from "./spans.ts";
 import { describeSpans, OtlpSpanKind, type ReceivedSpan, startOtlpReceiver } from "./testing.ts";
@@ -249,6 +257,36 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
     producerKv.close();
     consumerKv.close();
     await bus.cleanup();
+    await tracing.shutdown();
+    await receiver.stop();
+  }
+});
+
+Deno.test("with tracing on, childOf records a continuation in the given trace linked to the active span, and effectiveTraceparent prefers the active span only within its own trace", async () => {
+  const receiver = await startOtlpReceiver();
+  const tracing = setupTracing("unit", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  try {
+    const order = newTraceparent();
+    let action = "";
+    let continued = "";
+    let sameTrace = "";
+    await withSpan("staff action", {}, () => {
+      action = currentTraceparent()!;
+      continued = childOf(order, "continue order");
+      assert.equal(effectiveTraceparent(order), order, "another trace, given on purpose, is kept");
+      assert.equal(effectiveTraceparent(undefined), action);
+      sameTrace = effectiveTraceparent(childOf(action))!;
+      return Promise.resolve();
+    });
+    assert.equal(traceIdOf(continued), traceIdOf(order));
+    assert.equal(sameTrace, action, "within the active trace, the active span is the parent");
+    await tracing.shutdown();
+    const span = receiver.spans.find((s) => s.name === "continue order")!;
+    assert.equal(span.traceId, traceIdOf(order));
+    assert.equal(span.parentSpanId, spanIdOf(order));
+    assert.equal(span.spanId, spanIdOf(continued));
+    assert.deepEqual(span.links, [{ traceId: traceIdOf(action), spanId: spanIdOf(action) }]);
+  } finally {
     await tracing.shutdown();
     await receiver.stop();
   }

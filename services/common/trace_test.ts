@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
+import {
+  childOf,
+  contextFromTraceparent,
+  currentTraceparent,
+  effectiveTraceparent,
+  isTraceparent,
+  newTraceparent,
+  spanIdOf,
+  traceIdOf,
+  traceMetadata,
+  traceparentOf,
+  traceparentOfContext,
+} from "./trace.ts";
+
+const TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+Deno.test("newTraceparent makes distinct, sampled, well-formed version-00 traceparents", () => {
+  const a = newTraceparent();
+  const b = newTraceparent();
+  assert.match(a, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  assert.notEqual(traceIdOf(a), traceIdOf(b));
+  assert.ok(isTraceparent(a));
+});
+
+Deno.test("isTraceparent, traceIdOf and spanIdOf read what the W3C propagator accepts", () => {
+  assert.ok(isTraceparent(TP));
+  assert.equal(traceIdOf(TP), "0af7651916cd43dd8448eb211c80319c");
+  assert.equal(spanIdOf(TP), "b7ad6b7169203331");
+  for (
+    const bad of [undefined, "", "garbage", TP.toUpperCase(), `00-${"0".repeat(32)}-b7ad6b7169203331-01`]
+  ) {
+    assert.equal(isTraceparent(bad), false, String(bad));
+    assert.equal(traceIdOf(bad), "");
+  }
+  assert.equal(isTraceparent(42), false);
+});
+
+Deno.test("a traceparent survives context and back unchanged", () => {
+  const ctx = contextFromTraceparent(TP);
+  assert.equal(trace.getSpanContext(ctx)?.traceFlags, TraceFlags.SAMPLED);
+  assert.equal(traceparentOfContext(ctx), TP);
+  assert.equal(traceparentOfContext(ROOT_CONTEXT), undefined);
+  assert.equal(contextFromTraceparent("garbage"), ROOT_CONTEXT);
+});
+
+Deno.test("with tracing off there is no active span: explicit traceparents pass through unchanged", () => {
+  assert.equal(currentTraceparent(), undefined);
+  assert.equal(effectiveTraceparent(TP), TP);
+  assert.equal(effectiveTraceparent(undefined), undefined);
+  assert.equal(effectiveTraceparent("garbage"), undefined);
+});
+
+Deno.test("childOf keeps the trace with a new span id; without a valid parent it starts a new trace", () => {
+  const child = childOf(TP);
+  assert.equal(traceIdOf(child), traceIdOf(TP));
+  assert.notEqual(spanIdOf(child), spanIdOf(TP));
+  assert.ok(isTraceparent(childOf(undefined)));
+  assert.ok(isTraceparent(childOf("garbage")));
+});
+
+Deno.test("traceMetadata and traceparentOf carry a traceparent through gRPC metadata; malformed ones are dropped", () => {
+  assert.equal(traceparentOf(traceMetadata(TP)), TP);
+  assert.equal(traceparentOf(traceMetadata(undefined)), undefined);
+  assert.equal(traceparentOf(traceMetadata("garbage")), undefined);
+});
