@@ -54,7 +54,8 @@ export interface TabOptions {
 /**
  * One browser context with one page, watched for problems: console errors, uncaught page errors and
  * Content-Security-Policy violations (from the `securitypolicyviolation` DOM event as well as the
- * console). Close it with {@linkcode Tab.close}, which also asserts that nothing unexpected happened.
+ * console). Tabs opened through {@linkcode Fixture.test} are checked with {@linkcode Tab.assertClean}
+ * and closed by the fixture.
  */
 export class Tab {
   /** Everything that went wrong in the page, one line each. */
@@ -124,13 +125,9 @@ export class Tab {
     await screenshot(this.page, name);
   }
 
-  /** Asserts the tab stayed clean, then closes its context. */
+  /** Closes the context (and its page). */
   async close(): Promise<void> {
-    try {
-      this.assertClean();
-    } finally {
-      await this.context.close();
-    }
+    await this.context.close();
   }
 }
 
@@ -242,11 +239,25 @@ export interface Running {
   url: string;
 }
 
+/** What a test registered with {@linkcode Fixture.test} receives. */
+export interface TestContext extends Running {
+  /** Opens a watched tab (a fresh context: a new customer or staff member) on the storefront. */
+  open(opts?: TabOptions): Promise<Tab>;
+}
+
 /** One browser and one system shared by the tests of a file, started on first use. */
 export interface Fixture {
   /** The running system and the browser (started by the first caller). */
   get(): Promise<Running>;
+  /**
+   * Registers a browser test. The tabs it opens are closed afterwards; if it passed, each must be
+   * clean (no console errors, page errors or CSP violations); if it failed, every open tab is
+   * screenshotted as `failed-<n>-<tab>.png` and the tabs' problems are added to the error.
+   */
+  test(name: string, fn: (t: TestContext) => Promise<void>): void;
 }
+
+let failures = 0;
 
 /**
  * Makes the file's shared browser and system (with `opts`), started lazily by the first test that
@@ -261,7 +272,34 @@ export function sharedFixture(opts: SystemOptions = {}): Fixture {
     await res.browser.close().catch(() => {});
     await res.sys.stop();
   });
-  return {
+  const fixture: Fixture = {
+    test(name, fn) {
+      browserTest(name, async () => {
+        const running = await fixture.get();
+        const tabs: Tab[] = [];
+        const open = async (opts?: TabOptions) => {
+          const tab = await openTab(running.browser, running.url, opts);
+          tabs.push(tab);
+          return tab;
+        };
+        try {
+          await fn({ ...running, open });
+        } catch (err) {
+          const n = ++failures;
+          for (const [i, tab] of tabs.entries()) {
+            await screenshot(tab.page, `failed-${n}-${i}`).catch(() => {});
+          }
+          const problems = tabs.flatMap((t) => t.unexpectedProblems());
+          if (err instanceof Error && problems.length > 0) {
+            err.message += `\nproblems in the browser:\n${problems.join("\n")}`;
+          }
+          throw err;
+        } finally {
+          await Promise.all(tabs.map((t) => t.close().catch(() => {})));
+        }
+        for (const tab of tabs) tab.assertClean();
+      });
+    },
     get() {
       started ??= (async () => {
         const [sys, browser] = await Promise.allSettled([startSystem(opts), launchBrowser()]);
@@ -275,6 +313,7 @@ export function sharedFixture(opts: SystemOptions = {}): Fixture {
       return started;
     },
   };
+  return fixture;
 }
 
 /**

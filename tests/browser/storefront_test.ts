@@ -12,8 +12,6 @@ import { rpc } from "../../services/common/grpc_client.ts";
 import type { System } from "../system.ts";
 import {
   availableOf,
-  browserTest,
-  openTab,
   PHONE,
   sharedFixture,
   type Tab,
@@ -90,189 +88,166 @@ async function statusesUntil(page: Page, final: string): Promise<string[]> {
   return seen;
 }
 
-browserTest(
+fixture.test(
   "a new customer on a 375 px phone adds two items, checks out, pays and watches the order page reach ready live, without a reload",
-  async () => {
-    const { sys, browser, url } = await fixture.get();
-    const tab = await openTab(browser, url, { viewport: PHONE });
-    try {
-      const page = tab.page;
-      await openMenu(tab);
-      await tab.assertNoHorizontalScroll();
-      await tab.screenshot("01-catalog-phone");
+  async ({ sys, open }) => {
+    const tab = await open({ viewport: PHONE });
+    const page = tab.page;
+    await openMenu(tab);
+    await tab.assertNoHorizontalScroll();
+    await tab.screenshot("01-catalog-phone");
 
-      const marg = await product(page, "1").locator(".product-name").innerText();
-      const mari = await product(page, "2").locator(".product-name").innerText();
-      await addToCart(tab, "1");
-      await addToCart(tab, "2");
-      const lines = await page.locator(".cart-line .cart-name").allInnerTexts();
-      assert.deepEqual(lines, [marg, mari]);
-      // Margherita €8.50 + Marinara €7.00
-      assert.equal(await page.getByTestId("cart-total").innerText(), "€15.50");
-      await tab.assertNoHorizontalScroll();
-      await tab.screenshot("01-cart-two-items");
+    const marg = await product(page, "1").locator(".product-name").innerText();
+    const mari = await product(page, "2").locator(".product-name").innerText();
+    await addToCart(tab, "1");
+    await addToCart(tab, "2");
+    const lines = await page.locator(".cart-line .cart-name").allInnerTexts();
+    assert.deepEqual(lines, [marg, mari]);
+    // Margherita €8.50 + Marinara €7.00
+    assert.equal(await page.getByTestId("cart-total").innerText(), "€15.50");
+    await tab.assertNoHorizontalScroll();
+    await tab.screenshot("01-cart-two-items");
 
-      await checkOut(tab);
-      assert.match(await page.locator("table.items").innerText(), new RegExp(`${marg}[\\s\\S]*${mari}`));
-      assert.match(await page.getByTestId("order-total").innerText(), /€15\.50/);
-      await tab.screenshot("01-pay-page");
+    await checkOut(tab);
+    assert.match(await page.locator("table.items").innerText(), new RegExp(`${marg}[\\s\\S]*${mari}`));
+    assert.match(await page.getByTestId("order-total").innerText(), /€15\.50/);
+    await tab.screenshot("01-pay-page");
 
-      const orderId = await choose(tab, "Pay");
-      const loads = tab.documents.length;
-      await tab.markDocument(orderId);
-      const first = await page.getByTestId("order-status").getAttribute("data-status");
-      assert.notEqual(
-        first,
-        "ready",
-        "the order page must open before the kitchen is done, to prove live updates",
-      );
-      await tab.screenshot("01-order-paid");
+    const orderId = await choose(tab, "Pay");
+    const loads = tab.documents.length;
+    await tab.markDocument(orderId);
+    const first = await page.getByTestId("order-status").getAttribute("data-status");
+    assert.notEqual(
+      first,
+      "ready",
+      "the order page must open before the kitchen is done, to prove live updates",
+    );
+    await tab.screenshot("01-order-paid");
 
-      const seen = await statusesUntil(page, "ready");
-      await tab.assertSameDocument(orderId, loads);
-      assert.ok(seen.length >= 2, `the status changed in place: ${seen.join(" -> ")}`);
-      assert.match(await page.getByTestId("order-message").innerText(), /ready to collect/i);
-      await waitUntil(
-        "timeline up to ready",
-        async () =>
-          await page.locator('[data-testid="order-timeline"] li').evaluateAll(
-            (els) => els.map((e) => e.getAttribute("data-status")),
-          ),
-        (t) => ["paid", "preparing", "ready"].every((s) => t.includes(s)),
-      );
-      assert.equal(
-        await page.getByTestId("order-feed").getAttribute("data-feed"),
-        "live",
-        "updates came by SSE",
-      );
-      assert.equal(
-        await page.getByRole("button", { name: "Cancel order" }).count(),
-        0,
-        "no cancel after payment",
-      );
-      await tab.assertNoHorizontalScroll();
-      await tab.screenshot("01-order-ready-phone");
-      const stored = (await rpc(sys.orders, "getOrder", { orderId, customerId: "", admin: true })).order!;
-      assert.equal(stored.items.length, 2, "one order with both items");
+    const seen = await statusesUntil(page, "ready");
+    await tab.assertSameDocument(orderId, loads);
+    assert.ok(seen.length >= 2, `the status changed in place: ${seen.join(" -> ")}`);
+    assert.match(await page.getByTestId("order-message").innerText(), /ready to collect/i);
+    await waitUntil(
+      "timeline up to ready",
+      async () =>
+        await page.locator('[data-testid="order-timeline"] li').evaluateAll(
+          (els) => els.map((e) => e.getAttribute("data-status")),
+        ),
+      (t) => ["paid", "preparing", "ready"].every((s) => t.includes(s)),
+    );
+    assert.equal(
+      await page.getByTestId("order-feed").getAttribute("data-feed"),
+      "live",
+      "updates came by SSE",
+    );
+    assert.equal(
+      await page.getByRole("button", { name: "Cancel order" }).count(),
+      0,
+      "no cancel after payment",
+    );
+    await tab.assertNoHorizontalScroll();
+    await tab.screenshot("01-order-ready-phone");
+    const stored = (await rpc(sys.orders, "getOrder", { orderId, customerId: "", admin: true })).order!;
+    assert.equal(stored.items.length, 2, "one order with both items");
 
-      // "My orders" lists it.
-      await tab.goto("/orders");
-      assert.match(await page.getByTestId("order-list").innerText(), new RegExp(`1 × ${marg}, 1 × ${mari}`));
-      assert.equal(await page.locator("script").count(), 0, "My orders ships no script");
-      await tab.assertNoHorizontalScroll();
-    } finally {
-      await tab.close();
-    }
+    // "My orders" lists it.
+    await tab.goto("/orders");
+    assert.match(await page.getByTestId("order-list").innerText(), new RegExp(`1 × ${marg}, 1 × ${mari}`));
+    assert.equal(await page.locator("script").count(), 0, "My orders ships no script");
+    await tab.assertNoHorizontalScroll();
   },
 );
 
-browserTest(
+fixture.test(
   "a sold-out item shows Sold out and its Add to cart is disabled",
-  async () => {
-    const { sys, browser, url } = await fixture.get();
+  async ({ sys, open }) => {
     const all = await availableOf(sys, "8");
     await orderThroughApi(sys, "sold-out-buyer", "8", all);
     assert.equal(await availableOf(sys, "8"), 0);
-    const tab = await openTab(browser, url);
-    try {
-      await openMenu(tab);
-      await waitUntil(
-        "Add to cart enabled after hydration",
-        () => addButton(tab.page, "1").isEnabled(),
-        Boolean,
-      );
-      const item = product(tab.page, "8");
-      assert.equal(await item.getByTestId("stock-state").innerText(), "Sold out");
-      assert.match((await item.getAttribute("class")) ?? "", /\bsold-out\b/);
-      assert.equal(await addButton(tab.page, "8").isDisabled(), true, "Add to cart of a sold-out item");
-      await addButton(tab.page, "8").click({ force: true }).catch(() => {});
-      assert.equal(await tab.page.locator('.cart-line[data-item-id="8"]').count(), 0, "nothing was added");
-      await tab.screenshot("04-sold-out");
-    } finally {
-      await tab.close();
-    }
+    const tab = await open();
+    await openMenu(tab);
+    await waitUntil(
+      "Add to cart enabled after hydration",
+      () => addButton(tab.page, "1").isEnabled(),
+      Boolean,
+    );
+    const item = product(tab.page, "8");
+    assert.equal(await item.getByTestId("stock-state").innerText(), "Sold out");
+    assert.match((await item.getAttribute("class")) ?? "", /\bsold-out\b/);
+    assert.equal(await addButton(tab.page, "8").isDisabled(), true, "Add to cart of a sold-out item");
+    await addButton(tab.page, "8").click({ force: true }).catch(() => {});
+    assert.equal(await tab.page.locator('.cart-line[data-item-id="8"]').count(), 0, "nothing was added");
+    await tab.screenshot("04-sold-out");
   },
 );
 
-browserTest(
+fixture.test(
   "two customers race for the last unit: the first checks out, the second gets a message naming the item and stays on the menu",
-  async () => {
-    const { sys, browser, url } = await fixture.get();
+  async ({ sys, open }) => {
     const left = await availableOf(sys, "4");
     await orderThroughApi(sys, "race-setup", "4", left - 1);
     assert.equal(await availableOf(sys, "4"), 1);
-    const first = await openTab(browser, url);
-    const second = await openTab(browser, url);
+    const first = await open();
+    const second = await open();
     // Chromium logs every 4xx fetch as a console error; the 409 is this test's point.
     second.allow(/status of 409/);
-    try {
-      for (const tab of [first, second]) {
-        await openMenu(tab);
-        assert.equal(await product(tab.page, "4").getByTestId("stock-state").innerText(), "1 left");
-        await addToCart(tab, "4");
-      }
-      const name = await product(second.page, "4").locator(".product-name").innerText();
-
-      await checkOut(first);
-      await first.screenshot("04-race-winner-pays");
-
-      await second.page.getByRole("button", { name: "Check out" }).click();
-      const error = second.page.getByTestId("checkout-error");
-      const text = await waitForText(error, new RegExp(name));
-      assert.match(text, /sold out/i);
-      assert.match(text, new RegExp(`${name}: you asked for 1, none left`));
-      assert.equal(new URL(second.page.url()).pathname, "/", "the loser stays on the menu");
-      assert.equal(
-        await second.page.getByRole("button", { name: "Check out" }).isEnabled() ||
-          await second.page.getByTestId("cart-empty").count() === 1,
-        true,
-        "the cart is usable again",
-      );
-      await second.screenshot("04-race-loser-message");
-      assert.equal(await availableOf(sys, "4"), 0, "the last unit was sold once");
-    } finally {
-      await first.close();
-      await second.close();
+    for (const tab of [first, second]) {
+      await openMenu(tab);
+      assert.equal(await product(tab.page, "4").getByTestId("stock-state").innerText(), "1 left");
+      await addToCart(tab, "4");
     }
+    const name = await product(second.page, "4").locator(".product-name").innerText();
+
+    await checkOut(first);
+    await first.screenshot("04-race-winner-pays");
+
+    await second.page.getByRole("button", { name: "Check out" }).click();
+    const error = second.page.getByTestId("checkout-error");
+    const text = await waitForText(error, new RegExp(name));
+    assert.match(text, /sold out/i);
+    assert.match(text, new RegExp(`${name}: you asked for 1, none left`));
+    assert.equal(new URL(second.page.url()).pathname, "/", "the loser stays on the menu");
+    assert.equal(
+      await second.page.getByRole("button", { name: "Check out" }).isEnabled() ||
+        await second.page.getByTestId("cart-empty").count() === 1,
+      true,
+      "the cart is usable again",
+    );
+    await second.screenshot("04-race-loser-message");
+    assert.equal(await availableOf(sys, "4"), 0, "the last unit was sold once");
   },
 );
 
-browserTest(
+fixture.test(
   "after losing the race for the last unit, the menu no longer offers that item to the loser",
-  async () => {
-    const { sys, browser, url } = await fixture.get();
+  async ({ sys, open }) => {
     const left = await availableOf(sys, "5");
     await orderThroughApi(sys, "race2-setup", "5", left - 1);
-    const first = await openTab(browser, url);
-    const second = await openTab(browser, url);
+    const first = await open();
+    const second = await open();
     second.allow(/status of 409/);
-    try {
-      for (const tab of [first, second]) {
-        await openMenu(tab);
-        await addToCart(tab, "5");
-      }
-      await checkOut(first);
-      await second.page.getByRole("button", { name: "Check out" }).click();
-      await second.page.getByTestId("checkout-error").waitFor();
-      await second.screenshot("04-race-loser-menu-after");
-      // The shop told this browser that nothing is left (409 with available 0): offering the item
-      // again only leads to the same failure.
-      assert.equal(
-        await addButton(second.page, "5").isDisabled(),
-        true,
-        "Add to cart of the item the checkout just reported sold out",
-      );
-    } finally {
-      await first.close();
-      await second.close();
+    for (const tab of [first, second]) {
+      await openMenu(tab);
+      await addToCart(tab, "5");
     }
+    await checkOut(first);
+    await second.page.getByRole("button", { name: "Check out" }).click();
+    await second.page.getByTestId("checkout-error").waitFor();
+    await second.screenshot("04-race-loser-menu-after");
+    // The shop told this browser that nothing is left (409 with available 0): offering the item
+    // again only leads to the same failure.
+    assert.equal(
+      await addButton(second.page, "5").isDisabled(),
+      true,
+      "Add to cart of the item the checkout just reported sold out",
+    );
   },
 );
 
-browserTest(
+fixture.test(
   "a declined payment and an expired one end in clear messages on the order page and release the stock",
-  async () => {
-    const { sys, browser, url } = await fixture.get();
+  async ({ sys, open }) => {
     const cases = [
       {
         item: "6",
@@ -289,76 +264,67 @@ browserTest(
     ] as const;
     for (const c of cases) {
       const before = await availableOf(sys, c.item);
-      const tab = await openTab(browser, url);
-      try {
-        await openMenu(tab);
-        await addToCart(tab, c.item, 2);
-        await checkOut(tab);
-        assert.equal(await availableOf(sys, c.item), before - 2, "two units reserved at checkout");
-        await choose(tab, c.button);
-        await waitForAttribute(tab.page.getByTestId("order-status"), "data-status", "cancelled");
-        assert.match(await tab.page.getByTestId("order-message").innerText(), c.message);
-        assert.equal(await tab.page.getByRole("link", { name: "Pay now" }).count(), 0);
-        assert.equal(await tab.page.getByRole("button", { name: "Cancel order" }).count(), 0);
-        await tab.screenshot(c.shot);
-        await waitUntil(`item ${c.item} released`, () => availableOf(sys, c.item), (n) => n === before);
-      } finally {
-        await tab.close();
-      }
+      const tab = await open();
+      await openMenu(tab);
+      await addToCart(tab, c.item, 2);
+      await checkOut(tab);
+      assert.equal(await availableOf(sys, c.item), before - 2, "two units reserved at checkout");
+      await choose(tab, c.button);
+      await waitForAttribute(tab.page.getByTestId("order-status"), "data-status", "cancelled");
+      assert.match(await tab.page.getByTestId("order-message").innerText(), c.message);
+      assert.equal(await tab.page.getByRole("link", { name: "Pay now" }).count(), 0);
+      assert.equal(await tab.page.getByRole("button", { name: "Cancel order" }).count(), 0);
+      await tab.screenshot(c.shot);
+      await waitUntil(`item ${c.item} released`, () => availableOf(sys, c.item), (n) => n === before);
     }
   },
 );
 
-browserTest(
+fixture.test(
   "pages without islands ship no script; the catalog's island scripts stay under 60 KB",
-  async () => {
-    const { browser, url } = await fixture.get();
-    const tab = await openTab(browser, url);
+  async ({ url, open }) => {
+    const tab = await open();
     tab.allow(/status of 404/);
-    try {
-      const scripts: { url: string; bytes: number }[] = [];
-      const pending: Promise<void>[] = [];
-      tab.page.on("response", (res) => {
-        if (res.request().resourceType() !== "script") return;
-        pending.push(res.body().then((b) => void scripts.push({ url: res.url(), bytes: b.byteLength })));
-      });
-      await openMenu(tab);
-      await waitUntil(
-        "Add to cart enabled after hydration",
-        () => addButton(tab.page, "1").isEnabled(),
-        Boolean,
-      );
-      await Promise.all(pending);
-      const total = scripts.reduce((n, s) => n + s.bytes, 0);
-      console.log(
-        `catalog page scripts: ${scripts.length} file(s), ${total} bytes uncompressed (${
-          (total / 1024).toFixed(1)
-        } KB)\n` + scripts.map((s) => `  ${new URL(s.url).pathname} ${s.bytes} B`).join("\n"),
-      );
-      assert.ok(scripts.length >= 1, "the catalog boots its islands from a script");
-      assert.ok(
-        scripts.every((s) => new URL(s.url).origin === new URL(url).origin),
-        "scripts come from the shop",
-      );
-      assert.ok(
-        total < SCRIPT_BUDGET_BYTES,
-        `island scripts weigh ${total} bytes, budget ${SCRIPT_BUDGET_BYTES}`,
-      );
+    const scripts: { url: string; bytes: number }[] = [];
+    const pending: Promise<void>[] = [];
+    tab.page.on("response", (res) => {
+      if (res.request().resourceType() !== "script") return;
+      pending.push(res.body().then((b) => void scripts.push({ url: res.url(), bytes: b.byteLength })));
+    });
+    await openMenu(tab);
+    await waitUntil(
+      "Add to cart enabled after hydration",
+      () => addButton(tab.page, "1").isEnabled(),
+      Boolean,
+    );
+    await Promise.all(pending);
+    const total = scripts.reduce((n, s) => n + s.bytes, 0);
+    console.log(
+      `catalog page scripts: ${scripts.length} file(s), ${total} bytes uncompressed (${
+        (total / 1024).toFixed(1)
+      } KB)\n` + scripts.map((s) => `  ${new URL(s.url).pathname} ${s.bytes} B`).join("\n"),
+    );
+    assert.ok(scripts.length >= 1, "the catalog boots its islands from a script");
+    assert.ok(
+      scripts.every((s) => new URL(s.url).origin === new URL(url).origin),
+      "scripts come from the shop",
+    );
+    assert.ok(
+      total < SCRIPT_BUDGET_BYTES,
+      `island scripts weigh ${total} bytes, budget ${SCRIPT_BUDGET_BYTES}`,
+    );
 
-      const pages = [
-        { path: "/orders", status: 200, heading: "My orders" },
-        { path: "/no-such-page", status: 404, heading: "Page not found" },
-      ];
-      for (const p of pages) {
-        scripts.length = 0;
-        assert.equal(await tab.goto(p.path), p.status, p.path);
-        assert.equal(await tab.page.getByRole("heading", { level: 1 }).innerText(), p.heading);
-        assert.equal(await tab.page.locator("script").count(), 0, `${p.path} has no script element`);
-        assert.equal(scripts.length, 0, `${p.path} loads no script`);
-        await tab.screenshot(`07-${p.path.slice(1).replace(/\//g, "-")}`);
-      }
-    } finally {
-      await tab.close();
+    const pages = [
+      { path: "/orders", status: 200, heading: "My orders" },
+      { path: "/no-such-page", status: 404, heading: "Page not found" },
+    ];
+    for (const p of pages) {
+      scripts.length = 0;
+      assert.equal(await tab.goto(p.path), p.status, p.path);
+      assert.equal(await tab.page.getByRole("heading", { level: 1 }).innerText(), p.heading);
+      assert.equal(await tab.page.locator("script").count(), 0, `${p.path} has no script element`);
+      assert.equal(scripts.length, 0, `${p.path} loads no script`);
+      await tab.screenshot(`07-${p.path.slice(1).replace(/\//g, "-")}`);
     }
   },
 );
