@@ -160,6 +160,43 @@ fixture.test(
 );
 
 fixture.test(
+  "the cart survives a reload, Remove takes a line out, and a double-clicked Check out places one order",
+  async ({ sys, open }) => {
+    const tab = await open();
+    const page = tab.page;
+    const before = await availableOf(sys, "10");
+    await openMenu(tab);
+    await addToCart(tab, "10", 2);
+    await addToCart(tab, "9");
+    // Espresso 2 × €2.50 + Lemonade €3.50
+    assert.equal(await page.getByTestId("cart-total").innerText(), "€8.50");
+
+    await page.reload();
+    await waitUntil(
+      "the stored cart after a reload",
+      () => page.locator(".cart-line").evaluateAll((els) => els.map((e) => e.getAttribute("data-item-id"))),
+      (ids) => ids.join() === "10,9",
+    );
+    assert.equal(await page.locator('.cart-line[data-item-id="10"] input').inputValue(), "2");
+    assert.equal(await page.getByTestId("cart-total").innerText(), "€8.50");
+
+    await page.getByRole("button", { name: /^Remove Lemonade/ }).click();
+    await waitForText(page.getByTestId("cart-total"), /^€5\.00$/);
+    await tab.screenshot("cart-after-reload-and-remove");
+
+    await page.getByRole("button", { name: "Check out" }).dblclick();
+    await page.waitForURL(/\/pay\/[^/]+$/);
+    await tab.goto("/orders");
+    assert.equal(
+      await page.locator('[data-testid="order-list"] li').count(),
+      1,
+      "one order from a double click",
+    );
+    assert.equal(await availableOf(sys, "10"), before - 2, "reserved once");
+  },
+);
+
+fixture.test(
   "a sold-out item shows Sold out and its Add to cart is disabled",
   async ({ sys, open }) => {
     const all = await availableOf(sys, "8");
