@@ -33,7 +33,7 @@ export async function runService<C>(
   let tracing: Tracing;
   try {
     config = loadConfig();
-    tracing = setupTracing(name);
+    tracing = setupTracing(name, Deno.env.toObject(), log);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${name}: invalid configuration: ${err.message}`);

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { context, propagation, trace } from "@opentelemetry/api";
+import { context, diag, type DiagLogger, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -22,6 +22,7 @@ import {
   resourceFromAttributes,
 } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { Logger } from "../log.ts";
 import { tracingConfig } from "./config.ts";
 
 /** The tracing of one process. */
@@ -34,20 +35,45 @@ export interface Tracing {
   readonly tracesUrl?: string;
   /** Exports every ended span now. */
   forceFlush(): Promise<void>;
-  /** Flushes, stops exporting and releases the global API (idempotent). */
+  /** Flushes, stops exporting and releases the global API (idempotent; an export failure is only logged). */
   shutdown(): Promise<void>;
 }
 
 let active: Tracing | undefined;
 
+/** How often the same kind of SDK problem (e.g. an unreachable collector) is logged at most. */
+const DIAG_EVERY_MS = 60_000;
+
+/** Routes the SDK's own warnings and errors (failed exports) to `log`, each message at most once a minute. */
+function diagTo(log: Logger): DiagLogger {
+  const last = new Map<string, number>();
+  const write = (msg: string, args: unknown[]) => {
+    const now = Date.now();
+    if (now - (last.get(msg) ?? -Infinity) < DIAG_EVERY_MS) return;
+    last.set(msg, now);
+    const detail = args.map((a) => a instanceof Error ? a.message : String(a)).join(" ");
+    log.warn(`tracing: ${msg}`, detail ? { detail } : {});
+  };
+  const none = () => {};
+  return {
+    error: (m, ...a) => write(m, a),
+    warn: (m, ...a) => write(m, a),
+    info: none,
+    debug: none,
+    verbose: none,
+  };
+}
+
 /**
  * Sets up tracing for service `name` from `env` (see {@linkcode tracingConfig}). Without an endpoint it
- * returns a disabled handle and registers nothing, so the OpenTelemetry API stays a no-op. Throws when
- * tracing is already set up in this process or the global API is taken (by `OTEL_DENO`).
+ * returns a disabled handle and registers nothing, so the OpenTelemetry API stays a no-op. With `log`,
+ * the SDK's warnings (such as failed exports) are logged, throttled. Throws when tracing is already set
+ * up in this process or the global API is taken (by `OTEL_DENO`).
  */
 export function setupTracing(
   name: string,
   env: Record<string, string | undefined> = Deno.env.toObject(),
+  log?: Logger,
 ): Tracing {
   const config = tracingConfig(name, env);
   if (!config.tracesUrl) {
@@ -75,6 +101,7 @@ export function setupTracing(
       }),
     ],
   });
+  if (log) diag.setLogger(diagTo(log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const registered = [
     trace.setGlobalTracerProvider(provider),
@@ -99,10 +126,16 @@ export function setupTracing(
       stopped ??= (async () => {
         try {
           await provider.shutdown();
+        } catch (err) {
+          // an unreachable collector must not fail the shutdown of the service
+          log?.warn("tracing: could not export the last spans", {
+            err: (err as Error).message ?? String(err),
+          });
         } finally {
           trace.disable();
           context.disable();
           propagation.disable();
+          diag.disable();
           if (active === handle) active = undefined;
         }
       })(),

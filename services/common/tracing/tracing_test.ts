@@ -291,3 +291,18 @@ Deno.test("with tracing on, childOf records a continuation in the given trace li
     await receiver.stop();
   }
 });
+
+Deno.test("an unreachable collector is a logged warning, never a failure, and shutdown still completes", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const warnings: string[] = [];
+  const log = { ...quiet, warn: (msg: string) => void warnings.push(msg) };
+  const tracing = setupTracing("unit", {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_EXPORTER_OTLP_TIMEOUT: "500",
+  }, log);
+  await withSpan("lost", {}, () => Promise.resolve());
+  await tracing.shutdown();
+  assert.ok(warnings.some((w) => w.startsWith("tracing:")), `warnings: ${warnings.join("; ")}`);
+});
