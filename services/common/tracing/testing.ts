@@ -19,10 +19,13 @@ export const OtlpSpanKind = {
 export interface ReceivedSpan {
   /** `service.name` of the process that sent it. */
   service: string;
+  /** 32 hex digits. */
   traceId: string;
+  /** 16 hex digits. */
   spanId: string;
   /** "" for a root span. */
   parentSpanId: string;
+  /** The span name. */
   name: string;
   /** See {@linkcode OtlpSpanKind}. */
   kind: number;
@@ -32,7 +35,9 @@ export interface ReceivedSpan {
   links: { traceId: string; spanId: string }[];
   /** Status code: 0 unset, 1 ok, 2 error. */
   status: number;
+  /** Start time, ms since the epoch. */
   startMs: number;
+  /** End time, ms since the epoch. */
   endMs: number;
 }
 
@@ -72,7 +77,8 @@ interface JsonSpan {
   startTimeUnixNano?: string | number;
   endTimeUnixNano?: string | number;
 }
-interface JsonRequest {
+/** The part of an OTLP/HTTP JSON `ExportTraceServiceRequest` the receiver reads. */
+export interface JsonRequest {
   resourceSpans?: {
     resource?: { attributes?: JsonKeyValue[] };
     scopeSpans?: { spans?: JsonSpan[] }[];
