@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { addItem, type CartItem } from "../lib/cart.ts";
+import { addItem, availableOf, type CartItem } from "../lib/cart.ts";
 import { useCart } from "../lib/use_cart.ts";
 
 /** Props of {@linkcode AddToCart}. */
@@ -19,8 +19,8 @@ export default function AddToCart({ item }: AddToCartProps) {
   const line = cart.lines.find((l) => l.id === item.id);
   const inCart = line?.quantity ?? 0;
   // After a failed checkout the cart knows a fresher (lower) stock level than this page.
-  const available = Math.min(item.available, line?.available ?? item.available);
-  const soldOut = item.available <= 0;
+  const available = availableOf(cart, item);
+  const soldOut = available <= 0;
   const maxed = inCart >= available;
   const noteId = `add-note-${item.id}`;
   return (
@@ -35,7 +35,13 @@ export default function AddToCart({ item }: AddToCartProps) {
         Add to cart
       </button>
       <span class="add-note" id={noteId} aria-live="polite">
-        {soldOut ? "" : maxed ? `All ${inCart} in your cart` : inCart > 0 ? `${inCart} in cart` : ""}
+        {soldOut
+          ? (item.available > 0 ? "Sold out just now" : "")
+          : maxed
+          ? `All ${inCart} in your cart`
+          : inCart > 0
+          ? `${inCart} in cart`
+          : ""}
       </span>
     </div>
   );

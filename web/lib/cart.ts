@@ -31,6 +31,8 @@ export interface CartState {
   lines: CartLine[];
   /** Idempotency key of the checkout attempt in progress, or null. */
   checkoutKey: string | null;
+  /** Stock levels learned from a failed checkout (fresher than the page), by item id. */
+  seen?: Record<string, number>;
 }
 
 /** An item as the catalog offers it. */
@@ -64,7 +66,7 @@ export function addItem(cart: CartState, item: CartItem, quantity = 1): CartStat
   };
   if (line.quantity < 1) return cart;
   const lines = existing ? cart.lines.map((l) => l.id === item.id ? line : l) : [...cart.lines, line];
-  return { lines, checkoutKey: null };
+  return { ...cart, lines, checkoutKey: null };
 }
 
 /** Sets a line's quantity (clamped to 1..available; 0 or less removes it). */
@@ -73,24 +75,30 @@ export function setQuantity(cart: CartState, id: string, quantity: number): Cart
   const lines = cart.lines.map((l) =>
     l.id === id ? { ...l, quantity: Math.min(Math.floor(quantity), l.available) } : l
   );
-  return { lines, checkoutKey: null };
+  return { ...cart, lines, checkoutKey: null };
 }
 
 /** Removes a line. */
 export function removeItem(cart: CartState, id: string): CartState {
-  return { lines: cart.lines.filter((l) => l.id !== id), checkoutKey: null };
+  return { ...cart, lines: cart.lines.filter((l) => l.id !== id), checkoutKey: null };
 }
 
 /** Records what the shop says is left after a 409, so the cart shows it and caps quantities. */
 export function applyShortages(cart: CartState, short: { id: string; available: number }[]): CartState {
   const left = new Map(short.map((s) => [s.id, s.available]));
   const lines = cart.lines.map((l) => left.has(l.id) ? { ...l, available: left.get(l.id)! } : l);
-  return { lines, checkoutKey: null };
+  return { ...cart, lines, checkoutKey: null, seen: { ...cart.seen, ...Object.fromEntries(left) } };
 }
 
 /** The cart with a checkout key (the existing one, else a new one from `makeKey`). */
 export function withCheckoutKey(cart: CartState, makeKey: () => string): CartState {
   return cart.checkoutKey ? cart : { ...cart, checkoutKey: makeKey() };
+}
+
+/** What is left of `item` as far as this browser knows: the page's figure or a fresher, lower one. */
+export function availableOf(cart: CartState, item: { id: string; available: number }): number {
+  const line = cart.lines.find((l) => l.id === item.id);
+  return Math.min(item.available, line?.available ?? item.available, cart.seen?.[item.id] ?? item.available);
 }
 
 /** Units in the cart. */
@@ -112,7 +120,11 @@ export function parseCart(text: string | null): CartState {
       typeof l?.id === "string" && typeof l.name === "string" && isMoney(l.unitPrice) &&
       Number.isInteger(l.quantity) && l.quantity > 0 && Number.isInteger(l.available)
     );
-    return { lines, checkoutKey: typeof raw.checkoutKey === "string" ? raw.checkoutKey : null };
+    const seen = Object.fromEntries(
+      Object.entries(typeof raw.seen === "object" && raw.seen !== null ? raw.seen : {})
+        .filter(([, n]) => Number.isInteger(n) && (n as number) >= 0),
+    ) as Record<string, number>;
+    return { lines, checkoutKey: typeof raw.checkoutKey === "string" ? raw.checkoutKey : null, seen };
   } catch {
     return EMPTY_CART;
   }

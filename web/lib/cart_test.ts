@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   addItem,
   applyShortages,
+  availableOf,
   type CartItem,
   CartStore,
   EMPTY_CART,
@@ -80,4 +81,13 @@ Deno.test("a malformed stored cart becomes the empty cart; bad lines are dropped
   const cart = parseCart(text);
   assert.deepEqual(cart.lines.map((l) => l.id), ["1"]);
   assert.equal(cart.checkoutKey, null);
+});
+
+Deno.test("an item a failed checkout found sold out stays unavailable after its line is removed", () => {
+  const item = { id: "9", name: "Quattro Formaggi", price: { amount: 1000, currency: "EUR" }, available: 1 };
+  const inCart = addItem(EMPTY_CART, item);
+  const afterRace = setQuantity(applyShortages(inCart, [{ id: "9", available: 0 }]), "9", 0);
+  assert.equal(afterRace.lines.length, 0);
+  assert.equal(availableOf(afterRace, item), 0);
+  assert.equal(availableOf(parseCart(JSON.stringify(afterRace)), item), 0, "kept across a reload");
 });
