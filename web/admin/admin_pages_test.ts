@@ -257,7 +257,15 @@ Deno.test(
       const order = await placeOrder(sys, "cancel-me", [{ id: "2", quantity: 3 }]);
       assert.equal((await sys.stockLevels())["2"], before["2"]! - 3);
 
-      const detail = await (await admin.fetch(`/admin/orders/${order.id}`)).text();
+      Deno.env.set("JAEGER_UI_URL", "http://jaeger.test:16686");
+      const detail = await (await admin.fetch(`/admin/orders/${order.id}`)).text().finally(() =>
+        Deno.env.delete("JAEGER_UI_URL")
+      );
+      const traceId = order.timeline[0]!.traceId;
+      assert.ok(
+        detail.includes(`href="http://jaeger.test:16686/trace/${traceId}"`),
+        "timeline links to Jaeger",
+      );
       assert.match(detail, /<button type="submit" class="button danger">Cancel order<\/button>/);
       assert.doesNotMatch(detail, />Refund<|>Mark completed</);
       assert.match(detail, /data-testid="order-customer">cancel-me</);

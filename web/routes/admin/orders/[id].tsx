@@ -17,8 +17,19 @@ import { OrderItems } from "../../../components/OrderItems.tsx";
 import { StatusPill } from "../../../components/admin/StatusPill.tsx";
 import type { Handlers, PageProps } from "../../../framework/types.ts";
 import { statusLabel } from "../../../lib/order_view.ts";
+import { jaegerTraceUrl } from "../../../../services/common/tracing/jaeger.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A trace id, linked to Jaeger's trace view when `JAEGER_UI_URL` is set. */
+function TraceId({ traceId }: { traceId: string }) {
+  if (!traceId) return <>—</>;
+  const href = jaegerTraceUrl(traceId);
+  const code = <code class="trace">{traceId}</code>;
+  return href
+    ? <a href={href} target="_blank" rel="noopener noreferrer" title="Open in Jaeger">{code}</a>
+    : code;
+}
 
 /** What the page shows. */
 export interface AdminOrderData {
@@ -156,7 +167,7 @@ export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminStat
                     </td>
                     <td data-label="Cause">{t.cause || "—"}</td>
                     <td data-label="Trace id" class="wide">
-                      {t.traceId ? <code class="trace">{t.traceId}</code> : "—"}
+                      <TraceId traceId={t.traceId} />
                     </td>
                   </tr>
                 ))}
