@@ -12,6 +12,7 @@
  */
 import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import { closeClient } from "../services/common/exiting.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import { createLogger, type Logger } from "../services/common/log.ts";
 import { traceIdOf } from "../services/common/trace.ts";
@@ -141,7 +142,7 @@ export async function start(config: WebConfig, log: Logger = createLogger("web")
         new Promise((resolve) => timer = setTimeout(resolve, DRAIN_MS)),
       ]);
       clearTimeout(timer);
-      for (const client of Object.values(clients)) client.close();
+      for (const client of Object.values(clients)) closeClient(client);
     },
   };
 }

@@ -4,11 +4,15 @@
  * @module
  */
 import {
+  type sendUnaryData,
   Server,
   ServerCredentials,
+  type ServerUnaryCall,
   type ServiceDefinition,
+  status as GrpcStatus,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { isExiting } from "./exiting.ts";
 import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
 
@@ -28,8 +32,71 @@ export interface GrpcServerHandle {
   port: number;
   /** The health state; call `setAll(ServingStatus.SERVING)` when ready. */
   health: HealthState;
-  /** Stops taking calls, waits up to `graceMs` for in-flight ones, then forces. */
+  /**
+   * Reports NOT_SERVING, stops taking calls, waits up to `graceMs` for in-flight ones, then forces. In
+   * an exiting process (see `exiting.ts`) it sends no GOAWAY: it answers new calls UNAVAILABLE and
+   * waits for the in-flight ones; the process exit then closes the listener and the connections.
+   */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** Counts unary calls in flight and, once draining, turns new ones away with UNAVAILABLE. */
+class InFlight {
+  #count = 0;
+  #idle: (() => void)[] = [];
+  /** True once the server drains. */
+  draining = false;
+
+  /** Wraps the unary handlers of `implementation` (streaming ones are left as they are). */
+  wrap(
+    definition: ServiceDefinition,
+    implementation: UntypedServiceImplementation,
+  ): UntypedServiceImplementation {
+    const wrapped: UntypedServiceImplementation = { ...implementation };
+    for (const [method, def] of Object.entries(definition)) {
+      const handler = implementation[method];
+      if (typeof handler !== "function" || def.requestStream || def.responseStream) continue;
+      const unary = handler as (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => void;
+      wrapped[method] = (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+        if (this.draining) {
+          cb({
+            code: GrpcStatus.UNAVAILABLE,
+            details: `${def.path} is unavailable: the server is shutting down`,
+          });
+          return;
+        }
+        this.#count++;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          if (--this.#count === 0) { for (const f of this.#idle.splice(0)) f(); }
+        };
+        call.on("cancelled", finish);
+        try {
+          unary(call, (...args: Parameters<sendUnaryData<unknown>>) => {
+            finish();
+            cb(...args);
+          });
+        } catch (err) {
+          finish();
+          throw err;
+        }
+      };
+    }
+    return wrapped;
+  }
+
+  /** Resolves when no call is in flight, or after `ms`. */
+  async idle(ms: number): Promise<void> {
+    if (this.#count === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.#idle.push(resolve)),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+    ]);
+    clearTimeout(timer);
+  }
 }
 
 /** Binds `services` (and `grpc.health.v1.Health`) on `host:port`. */
@@ -40,8 +107,9 @@ export async function startGrpcServer(
 ): Promise<GrpcServerHandle> {
   const server = new Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
   const health = new HealthState(services.map((s) => s.name));
+  const inFlight = new InFlight();
   server.addService(HealthService, health.server() as unknown as UntypedServiceImplementation);
-  for (const s of services) server.addService(s.definition, s.implementation);
+  for (const s of services) server.addService(s.definition, inFlight.wrap(s.definition, s.implementation));
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${host}:${port}`,
@@ -55,6 +123,14 @@ export async function startGrpcServer(
     async stop(graceMs = 5000) {
       health.setAll(ServingStatus.NOT_SERVING);
       health.close();
+      if (isExiting()) {
+        // No GOAWAY from an exiting process (deno#36788, see exiting.ts): grpc-js's tryShutdown and
+        // even unbind() close sessions with one. New calls get UNAVAILABLE at once, the ones in flight
+        // finish, and the process exit closes listener and connections.
+        inFlight.draining = true;
+        await inFlight.idle(graceMs);
+        return;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();

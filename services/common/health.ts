@@ -30,8 +30,13 @@ export class HealthState {
 
   /** Sets every registered service to `status`. */
   setAll(status: ServingStatus): void {
-    for (const s of this.#status.keys()) this.#status.set(s, status);
-    for (const w of this.#watchers) w.call.write({ status: this.get(w.service) });
+    const changed = new Set<string>();
+    for (const [s, was] of this.#status) {
+      if (was !== status) changed.add(s);
+      this.#status.set(s, status);
+    }
+    // Watch streams get a message only when their service's status changes (grpc.health.v1)
+    for (const w of this.#watchers) if (changed.has(w.service)) w.call.write({ status });
   }
 
   /** The status of `service`, or SERVICE_UNKNOWN. */

@@ -11,6 +11,7 @@
  * @module
  */
 import { ConfigError } from "./config.ts";
+import { markExiting } from "./exiting.ts";
 import type { Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
 
@@ -46,6 +47,7 @@ export async function runService<C>(
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    markExiting(); // no GOAWAY to peers on the way out (deno#36788, see exiting.ts)
     log.info(`${name} stopping`, { signal });
     const timer = setTimeout(() => {
       log.error(`${name} did not stop in 10 s, exiting`);

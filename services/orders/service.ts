@@ -6,6 +6,7 @@
  */
 import { startMessaging } from "../common/bus/messaging.ts";
 import { registerService } from "../common/discovery/registration.ts";
+import { closeClient } from "../common/exiting.ts";
 import { connect } from "../common/grpc_client.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
 import { ServingStatus } from "../common/health.ts";
@@ -78,8 +79,8 @@ export async function start(
           await registration.stop(); // first, so clients move their traffic before we drain
           grpc.health.setAll(ServingStatus.NOT_SERVING);
           await grpc.stop();
-          stock.close();
-          payments.close();
+          closeClient(stock);
+          closeClient(payments);
           await messaging.stop();
           kv.close();
         },
