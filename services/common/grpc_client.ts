@@ -6,6 +6,7 @@
 import {
   type CallOptions,
   type Client,
+  type ClientOptions,
   type ClientUnaryCall,
   credentials,
   Metadata,
@@ -55,7 +56,18 @@ export function rpc<C extends Client, K extends keyof C & string>(
 }
 
 /** A generated client constructor, e.g. `StockServiceClient`. */
-export type ClientCtor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => C;
+export type ClientCtor<C> = new (
+  address: string,
+  creds: ReturnType<typeof credentials.createInsecure>,
+  options?: Partial<ClientOptions>,
+) => C;
+
+/**
+ * Options of every client {@linkcode connect} makes. A channel never goes idle: grpc-js would close an
+ * idle channel's connection (after 30 min by default) with a GOAWAY, and Deno 2.9.6 can abort the
+ * receiving server on a GOAWAY after a long idle session (denoland/deno#36788, see `exiting.ts`).
+ */
+export const CLIENT_OPTIONS: Partial<ClientOptions> = { "grpc.client_idle_timeout_ms": 2 ** 31 - 1 };
 
 /**
  * Creates an insecure (cluster-internal) client for `address`: `host:port` (static), or
@@ -64,7 +76,7 @@ export type ClientCtor<C> = new (address: string, creds: ReturnType<typeof crede
  */
 export function connect<C>(Ctor: ClientCtor<C>, address: string): C {
   if (address.startsWith(`${CONSUL_SCHEME}:`)) registerConsulResolver();
-  return new Ctor(address, credentials.createInsecure());
+  return new Ctor(address, credentials.createInsecure(), CLIENT_OPTIONS);
 }
 
 /** The short name of the service behind `client` ("stock" for `oms.stock.v1.StockService`). */
