@@ -138,8 +138,9 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       return { status: res.status, headers: res.headers, body: parsed };
     },
     async stop() {
-      for (const c of [...Object.values(clients), ...dl.values()]) c.close();
+      // processes first: a client closing its HTTP/2 connection sends GOAWAY, which Deno 2.9.6 can abort on
       for (const name of [...PROCESSES].reverse()) await procs[name].stop("SIGTERM");
+      for (const c of [...Object.values(clients), ...dl.values()]) c.close();
       await bus.cleanup();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
