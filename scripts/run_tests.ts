@@ -1,6 +1,8 @@
 /**
  * `deno task test`: makes sure a real RabbitMQ is reachable (starting an installed one if needed; a
- * clear error if there is none), then runs every suite and writes JUnit results to
+ * clear error if there is none), installs the Debian packages the suites drive (chromium for the
+ * browser tests, docker-compose to validate compose.yaml) when they are missing and this is a Debian
+ * machine where we are root, then runs every suite and writes JUnit results to
  * `.test-results/junit.xml`. Extra arguments go to `deno test` (e.g. a path or `--filter`).
  *
  * @module
@@ -24,6 +26,39 @@ if (!(await brokerReachable(url))) {
     Deno.exit(1);
   }
   console.error("test: RabbitMQ started");
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const needed = [["/usr/bin/chromium", "chromium"], ["/usr/bin/docker-compose", "docker-compose"]]
+  .filter(([bin]) => !exists(bin!)).map(([, pkg]) => pkg!);
+if (needed.length > 0) {
+  if (exists("/usr/bin/apt-get") && Deno.uid() === 0) {
+    console.error(`test: installing ${needed.join(", ")} from Debian's packages ...`);
+    const quiet = { stdout: "null", stderr: "inherit" } as const;
+    await new Deno.Command("apt-get", { args: ["update", "-qq"], ...quiet }).output();
+    const r = await new Deno.Command("apt-get", {
+      args: ["install", "-y", "-qq", ...needed],
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      ...quiet,
+    }).output();
+    if (!r.success) {
+      console.error(`test: could not install ${needed.join(", ")}; the tests that need them will fail`);
+    }
+  } else {
+    console.error(
+      `test: ${needed.join(", ")} missing (apt-get install ${
+        needed.join(" ")
+      }); the tests that need them will fail`,
+    );
+  }
 }
 
 await Deno.mkdir(".test-results", { recursive: true });
