@@ -18,7 +18,7 @@ export const TOPOLOGY: Readonly<Record<"orders" | "stock" | "payments" | "kitche
       "kitchen.ticket_started",
       "kitchen.ticket_ready",
     ],
-    stock: ["order.paid", "order.cancelled"],
+    stock: ["order.created", "order.paid", "order.cancelled"],
     payments: ["order.created", "order.cancelled"],
     kitchen: ["order.paid"],
   };

@@ -11,3 +11,19 @@ Deno.test("stock config reads its variables and names a bad port", () => {
   assert.deepEqual([c.host, c.port, c.kvPath], ["0.0.0.0", 0, ":memory:"]);
   assert.throws(() => loadConfig({ STOCK_GRPC_PORT: "70000" }), /STOCK_GRPC_PORT/);
 });
+
+Deno.test("stock config: unconfirmed reservations are released after 2 minutes by default, swept every 10 s", () => {
+  const c = loadConfig({});
+  assert.deepEqual([c.reservationTtlMs, c.sweepIntervalMs], [120_000, 10_000]);
+  const set = loadConfig({ STOCK_RESERVATION_TTL_MS: "1500", STOCK_SWEEP_INTERVAL_MS: "50" });
+  assert.deepEqual([set.reservationTtlMs, set.sweepIntervalMs], [1500, 50]);
+});
+
+Deno.test("stock config names a reservation TTL or sweep interval it cannot use", () => {
+  assert.throws(
+    () => loadConfig({ STOCK_RESERVATION_TTL_MS: "500" }),
+    /STOCK_RESERVATION_TTL_MS must be an integer from 1000 to 86400000, got "500"/,
+  );
+  assert.throws(() => loadConfig({ STOCK_RESERVATION_TTL_MS: "2m" }), /STOCK_RESERVATION_TTL_MS/);
+  assert.throws(() => loadConfig({ STOCK_SWEEP_INTERVAL_MS: "0" }), /STOCK_SWEEP_INTERVAL_MS/);
+});

@@ -10,10 +10,11 @@ import { ServingStatus } from "../common/health.ts";
 import { openStore } from "../common/kv.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
-import type { StockConfig } from "./config.ts";
+import { DEFAULT_RESERVATION_TTL_MS, DEFAULT_SWEEP_INTERVAL_MS, type StockConfig } from "./config.ts";
 import { stockEventHandlers } from "./event_handlers.ts";
 import { stockService } from "./grpc_handlers.ts";
 import { seedCatalog } from "./store.ts";
+import { startSweeper } from "./sweeper.ts";
 
 /** A running stock service. */
 export interface StockHandle extends ServiceHandle {
@@ -23,7 +24,8 @@ export interface StockHandle extends ServiceHandle {
 
 /**
  * Starts stock: opens its KV store, seeds the demo menu into an empty catalog, starts messaging
- * (consuming `order.paid` and `order.cancelled`), serves gRPC and reports SERVING.
+ * (consuming `order.created`, `order.paid` and `order.cancelled`) and the sweeper of unconfirmed
+ * reservations, serves gRPC and reports SERVING.
  */
 export async function start(
   config: StockConfig,
@@ -38,6 +40,12 @@ export async function start(
       config: config.common,
       log,
       handlers: stockEventHandlers(log),
+    });
+    const sweeper = startSweeper({
+      kv,
+      log,
+      ttlMs: config.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
+      intervalMs: config.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     });
     try {
       const grpc = await startGrpcServer(config.host, config.port, [
@@ -58,11 +66,13 @@ export async function start(
           await registration.stop(); // first, so clients move their traffic before we drain
           grpc.health.setAll(ServingStatus.NOT_SERVING);
           await grpc.stop();
+          await sweeper.stop();
           await messaging.stop();
           kv.close();
         },
       };
     } catch (err) {
+      await sweeper.stop();
       await messaging.stop();
       throw err;
     }

@@ -14,10 +14,17 @@ const log = createLogger("stock", "warn");
 /** Runs `fn` against a started stock service on an isolated test exchange of the real RabbitMQ. */
 async function withService(
   fn: (ctx: { client: StockServiceClient; handle: StockHandle; config: StockConfig }) => Promise<void>,
+  overrides: Partial<StockConfig> = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "stock-svc-" });
   const bus = testBusConfig(dir);
-  const config: StockConfig = { host: "127.0.0.1", port: 0, kvPath: `${dir}/stock.kv`, common: bus.config };
+  const config: StockConfig = {
+    host: "127.0.0.1",
+    port: 0,
+    kvPath: `${dir}/stock.kv`,
+    common: bus.config,
+    ...overrides,
+  };
   const handle = await start(config, log);
   const client = connect(StockServiceClient, `127.0.0.1:${handle.port}`);
   try {
@@ -32,6 +39,16 @@ async function withService(
 
 function paid(orderId: string): string {
   return encodeEvent("order.paid", { orderId, customerId: "c-1", items: [], paidAt: new Date() });
+}
+
+function created(orderId: string): string {
+  return encodeEvent("order.created", {
+    orderId,
+    customerId: "c-1",
+    items: [],
+    total: { amount: 0, currency: "EUR" },
+    createdAt: new Date(),
+  });
 }
 
 function cancelled(orderId: string): string {
@@ -112,4 +129,46 @@ Deno.test("order.paid for an order without a reservation is acknowledged and cha
     const after = (await rpc(client, "listItems", {})).items;
     assert.deepEqual(after.filter((i) => i.id !== "10"), before.filter((i) => i.id !== "10"));
   });
+});
+
+Deno.test("a reservation no order.created confirms is released after the TTL; a confirmed one is kept, duplicates are harmless", async () => {
+  const ttlMs = 600;
+  await withService(async ({ client, handle, config }) => {
+    const before = (await rpc(client, "getItem", { id: "4" })).item!;
+    await rpc(client, "reserveItems", { orderId: "leaked", items: [{ itemId: "4", quantity: 2 }] });
+    await rpc(client, "reserveItems", { orderId: "real", items: [{ itemId: "4", quantity: 3 }] });
+    const id = crypto.randomUUID();
+    await publishRaw(config.common, "order.created", created("real"), { messageId: id });
+    await publishRaw(config.common, "order.created", created("real"), { messageId: id }); // redelivered
+    await publishRaw(config.common, "order.created", created("real"), { messageId: crypto.randomUUID() }); // re-sent
+    await publishRaw(config.common, "order.created", created("ghost"), { messageId: crypto.randomUUID() });
+    await drain(client, config);
+
+    const status = async (orderId: string) =>
+      (await rpc(client, "getReservation", { orderId })).reservation?.status;
+    await eventually(
+      async () => (await status("leaked")) === ReservationStatus.RESERVATION_STATUS_RELEASED,
+      "the unconfirmed reservation released",
+    );
+    // the confirmed reservation outlives several TTLs
+    await new Promise((r) => setTimeout(r, 2 * ttlMs));
+    assert.equal(await status("real"), ReservationStatus.RESERVATION_STATUS_RESERVED);
+    // a late order.created does not bring the swept reservation back
+    await publishRaw(config.common, "order.created", created("leaked"), { messageId: crypto.randomUUID() });
+    await drain(client, config);
+    assert.equal(await status("leaked"), ReservationStatus.RESERVATION_STATUS_RELEASED);
+    const { item } = await rpc(client, "getItem", { id: "4" });
+    assert.deepEqual(
+      [item?.available, item?.reserved, item?.sold],
+      [before.available - 3, 3, 0],
+      "only the confirmed order's units stay held",
+    );
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    try {
+      const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
+      assert.deepEqual(deadLetters, [], "an order.created without a reservation is acknowledged, not parked");
+    } finally {
+      dlq.close();
+    }
+  }, { reservationTtlMs: ttlMs, sweepIntervalMs: 50 });
 });

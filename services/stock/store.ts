@@ -4,6 +4,9 @@
  * Layout:
  * - `["items", id]` -> {@linkcode StockItem}
  * - `["reservations", orderId]` -> {@linkcode StockReservation}
+ * - `["unconfirmed_reservations", createdAtMs, orderId]` -> orderId, while a `reserved` reservation has
+ *   not been confirmed by its `order.created` (written with the reservation, deleted in the same commit
+ *   as its confirmation, sale or release), so the sweeper reads only the due entries, oldest first
  * - `["catalog", "seeded"]` -> ISO time the demo menu was seeded
  *
  * Every change that reads an item checks its versionstamp in the same `kv.atomic()`, and retries on
@@ -17,6 +20,8 @@ import { compareItemIds, restock as restockItem, type StockItem } from "./domain
 import { mergeLines, type RequestedLine, sameLines, validateReservationRequest } from "./domain/lines.ts";
 import { MENU, MENU_CURRENCY } from "./domain/menu.ts";
 import {
+  confirm,
+  expireUnconfirmed,
   release,
   type ReservationChange,
   reserve,
@@ -32,6 +37,14 @@ export function itemKey(id: string): Deno.KvKey {
 /** KV key of the reservation of order `orderId`. */
 export function reservationKey(orderId: string): Deno.KvKey {
   return ["reservations", orderId];
+}
+
+/** Prefix of the index of reservations not yet confirmed by their `order.created`. */
+export const UNCONFIRMED: Deno.KvKey = ["unconfirmed_reservations"];
+
+/** KV key of `reservation`'s entry in the unconfirmed index. */
+export function unconfirmedKey(reservation: Pick<StockReservation, "orderId" | "createdAt">): Deno.KvKey {
+  return [...UNCONFIRMED, Date.parse(reservation.createdAt), reservation.orderId];
 }
 
 const SEEDED_KEY: Deno.KvKey = ["catalog", "seeded"];
@@ -138,6 +151,7 @@ export async function reserveItems(
     const op = kv.atomic().check(existing);
     for (const e of entries) op.check(e);
     applyChange(op, change);
+    op.set(unconfirmedKey(change.reservation), orderId);
     if ((await op.commit()).ok) return change.reservation;
     await backoff(attempt);
   }
@@ -158,25 +172,111 @@ export async function restock(kv: Deno.Kv, id: string, quantity: number): Promis
 export type SettleOutcome = "settled" | "no_reservation" | "not_reserved";
 
 /**
- * Adds selling (`"sold"`) or releasing (`"released"`) the reservation of `orderId` to the event
- * handler's operation, with checks on everything read. A reservation not in `reserved` state (a
- * duplicate or late event) or no reservation at all adds nothing; the outcome says which.
+ * How to settle a reservation: sell it (order paid), release it (order cancelled), or release it
+ * because no order confirmed it within `ttlMs` (the sweeper).
+ */
+export type Settlement = "sold" | "released" | { expiredAfterMs: number };
+
+/**
+ * Adds selling (`"sold"`), releasing (`"released"`) or expiring (`{expiredAfterMs}`) the reservation
+ * of `orderId` to `ctx.op` (an event handler's operation, or the sweeper's), with checks on everything
+ * read, and removes its unconfirmed-index entry. A reservation the plan does not apply to (not in
+ * `reserved` state: a duplicate or late event; or, when expiring, confirmed or not yet due) or no
+ * reservation at all adds nothing; the outcome says which.
  */
 export async function settleReservation(
   ctx: Pick<HandlerContext, "kv" | "op">,
   orderId: string,
-  to: "sold" | "released",
+  to: Settlement,
   now: Date = new Date(),
 ): Promise<SettleOutcome> {
   const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
   if (existing.value === null) return "no_reservation";
   const { entries, items } = await readItems(ctx.kv, existing.value.lines.map((l) => l.itemId));
-  const change = to === "sold" ? sell(existing.value, items, now) : release(existing.value, items, now);
+  const change = to === "sold"
+    ? sell(existing.value, items, now)
+    : to === "released"
+    ? release(existing.value, items, now)
+    : expireUnconfirmed(existing.value, items, now, to.expiredAfterMs);
   if (!change) return "not_reserved";
   ctx.op.check(existing);
   for (const e of entries) ctx.op.check(e);
   applyChange(ctx.op, change);
+  ctx.op.delete(unconfirmedKey(existing.value));
   return "settled";
+}
+
+/** What {@linkcode confirmReservation} did. */
+export type ConfirmOutcome = "confirmed" | "no_reservation" | "already_confirmed" | "settled" | "expired";
+
+/**
+ * Adds confirming the reservation of `orderId` (its `order.created` arrived) to the handler's
+ * operation: `confirmedAt` set and the unconfirmed-index entry removed, guarded by the reservation's
+ * versionstamp (so it cannot interleave with the sweeper). Anything but an unconfirmed `reserved`
+ * reservation adds nothing; `expired` means the sweeper released it first, and it stays released.
+ */
+export async function confirmReservation(
+  ctx: Pick<HandlerContext, "kv" | "op">,
+  orderId: string,
+  now: Date = new Date(),
+): Promise<ConfirmOutcome> {
+  const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
+  if (existing.value === null) return "no_reservation";
+  const result = confirm(existing.value, now);
+  if (!result.reservation) return result.ignored;
+  ctx.op.check(existing)
+    .set(reservationKey(orderId), result.reservation)
+    .delete(unconfirmedKey(existing.value));
+  return "confirmed";
+}
+
+/** Options of {@linkcode sweepUnconfirmed}. */
+export interface SweepOptions {
+  /** A reservation unconfirmed this long after it was made is released. */
+  ttlMs: number;
+  /** The time to sweep at (default now). */
+  now?: Date;
+  /** At most this many index entries per call (default 100; the next call takes the rest). */
+  limit?: number;
+  /** Called with the order id of each reservation released. */
+  onReleased?: (orderId: string) => void;
+}
+
+/**
+ * Releases every reservation still unconfirmed `ttlMs` after it was made, reading only the due part of
+ * the unconfirmed index (oldest first). Each release is its own commit through
+ * {@linkcode settleReservation} (the path of `order.cancelled`: items and reservation checked, retried
+ * on conflict, counts never negative); one confirmed meanwhile is left alone. An index entry whose
+ * reservation is gone or settled is deleted. Returns how many reservations were released.
+ */
+export async function sweepUnconfirmed(kv: Deno.Kv, options: SweepOptions): Promise<number> {
+  const now = options.now ?? new Date();
+  const cutoff = now.getTime() - options.ttlMs;
+  let released = 0;
+  const due = kv.list<string>(
+    { prefix: UNCONFIRMED, end: [...UNCONFIRMED, cutoff + 1] },
+    { limit: options.limit ?? 100 },
+  );
+  for await (const entry of due) {
+    const orderId = entry.value;
+    for (let attempt = 1;; attempt++) {
+      const op = kv.atomic();
+      const outcome = await settleReservation({ kv, op }, orderId, { expiredAfterMs: options.ttlMs }, now);
+      if (outcome !== "settled") {
+        // confirmed, settled or gone since the entry was written: the entry is stale
+        await kv.atomic().check(entry).delete(entry.key).commit();
+        break;
+      }
+      if ((await op.commit()).ok) {
+        released++;
+        options.onReleased?.(orderId);
+        break;
+      }
+      if (attempt >= 20) throw new Error(`Could not release the reservation of order "${orderId}"`);
+      await backoff(attempt);
+    }
+  }
+  return released;
 }
 
 function applyChange(op: Deno.AtomicOperation, change: ReservationChange): void {

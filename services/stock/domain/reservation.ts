@@ -2,6 +2,12 @@
  * Reservations: all-or-nothing holds of stock for one order, then sold (order paid) or released
  * (order cancelled), each exactly once.
  *
+ * A reservation is made before its order exists (orders reserves, then stores the order). It becomes
+ * *confirmed* when stock sees the order's `order.created`; one still unconfirmed after the reservation
+ * TTL belongs to an order that was never stored (orders crashed, or its reserve call timed out after
+ * stock committed) and is released by the sweeper ({@linkcode expireUnconfirmed}). A reservation the
+ * sweeper released stays released: a late `order.created` does not resurrect it ({@linkcode confirm}).
+ *
  * @module
  */
 import { RpcError } from "../../common/errors.ts";
@@ -10,6 +16,9 @@ import type { MergedLine } from "./lines.ts";
 
 /** Where a reservation is in its life. */
 export type ReservationState = "reserved" | "sold" | "released";
+
+/** Why a reservation was released: its order was cancelled, or no order confirmed it in time. */
+export type ReleaseCause = "cancelled" | "expired";
 
 /** One priced line of a reservation, snapshotted when reserved. */
 export interface ReservedLine {
@@ -39,6 +48,10 @@ export interface StockReservation {
   createdAt: string;
   /** ISO time of the last change. */
   updatedAt: string;
+  /** ISO time stock saw the order's `order.created`; absent while unconfirmed. */
+  confirmedAt?: string;
+  /** Why it was released, once `released`. */
+  releasedBecause?: ReleaseCause;
 }
 
 /** An item that cannot be reserved in full. */
@@ -151,7 +164,57 @@ export function release(
   items: ReadonlyMap<string, StockItem>,
   now: Date,
 ): ReservationChange | undefined {
-  return settle(reservation, items, now, "released");
+  return settle(reservation, items, now, "released", "cancelled");
+}
+
+/**
+ * True when `reservation` is still `reserved`, no `order.created` confirmed it, and it was made at
+ * least `ttlMs` before `now`: its order was never stored.
+ */
+export function isExpiredUnconfirmed(reservation: StockReservation, now: Date, ttlMs: number): boolean {
+  return reservation.status === "reserved" && reservation.confirmedAt === undefined &&
+    now.getTime() - Date.parse(reservation.createdAt) >= ttlMs;
+}
+
+/**
+ * Plans releasing a reservation no order confirmed within `ttlMs` (the same release as a cancelled
+ * order's, remembered as `expired`). Returns `undefined` unless {@linkcode isExpiredUnconfirmed}.
+ */
+export function expireUnconfirmed(
+  reservation: StockReservation,
+  items: ReadonlyMap<string, StockItem>,
+  now: Date,
+  ttlMs: number,
+): ReservationChange | undefined {
+  if (!isExpiredUnconfirmed(reservation, now, ttlMs)) return undefined;
+  return settle(reservation, items, now, "released", "expired");
+}
+
+/** What {@linkcode confirm} decided. */
+export type ConfirmResult =
+  | { reservation: StockReservation; ignored?: undefined }
+  | {
+    reservation?: undefined;
+    /**
+     * Why nothing changes: `already_confirmed` (a repeated event), `settled` (already sold, or released
+     * because the order was cancelled), or `expired` (the sweeper released it before the event came).
+     */
+    ignored: "already_confirmed" | "settled" | "expired";
+  };
+
+/**
+ * Plans confirming a reservation when its order's `order.created` arrives: a `reserved`, unconfirmed
+ * reservation gets `confirmedAt` and is never swept. Anything else changes nothing; in particular a
+ * reservation the sweeper released stays released (its units may already be held by other orders).
+ */
+export function confirm(reservation: StockReservation, now: Date): ConfirmResult {
+  if (reservation.status === "released") {
+    return { ignored: reservation.releasedBecause === "expired" ? "expired" : "settled" };
+  }
+  if (reservation.status === "sold") return { ignored: "settled" };
+  if (reservation.confirmedAt !== undefined) return { ignored: "already_confirmed" };
+  const at = now.toISOString();
+  return { reservation: { ...reservation, confirmedAt: at, updatedAt: at } };
 }
 
 function settle(
@@ -159,6 +222,7 @@ function settle(
   items: ReadonlyMap<string, StockItem>,
   now: Date,
   to: "sold" | "released",
+  because?: ReleaseCause,
 ): ReservationChange | undefined {
   if (reservation.status !== "reserved") return undefined;
   const changed = reservation.lines.map((line) => {
@@ -174,7 +238,12 @@ function settle(
       : { ...item, reserved: item.reserved - line.quantity, available: item.available + line.quantity };
   });
   return {
-    reservation: { ...reservation, status: to, updatedAt: now.toISOString() },
+    reservation: {
+      ...reservation,
+      status: to,
+      updatedAt: now.toISOString(),
+      ...(because ? { releasedBecause: because } : {}),
+    },
     items: changed,
   };
 }

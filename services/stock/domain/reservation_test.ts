@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { RpcError } from "../../common/errors.ts";
 import type { StockItem } from "./item.ts";
 import { mergeLines } from "./lines.ts";
-import { release, reserve, sell } from "./reservation.ts";
+import { confirm, expireUnconfirmed, isExpiredUnconfirmed, release, reserve, sell } from "./reservation.ts";
 
 const NOW = new Date("2025-01-01T12:00:00Z");
+const TTL = 120_000;
+const LATER = new Date(NOW.getTime() + 10 * TTL);
 
 function item(id: string, name: string, price: number, available: number): StockItem {
   return { id, name, description: "", price, currency: "EUR", available, reserved: 0, sold: 0 };
@@ -99,4 +101,52 @@ Deno.test("settling refuses to drive a reserved count below zero", () => {
   const items = catalog(item("1", "Margherita", 850, 5));
   const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
   assert.throws(() => sell(reserved.reservation, items, NOW), /fewer than the 2/);
+});
+
+Deno.test("confirm marks an unconfirmed reservation once; a repeat changes nothing", () => {
+  const { reservation } = reserve(
+    "o-1",
+    [{ itemId: "1", quantity: 1, index: 0 }],
+    catalog(item("1", "M", 850, 5)),
+    NOW,
+  );
+  assert.equal(reservation.confirmedAt, undefined);
+  const confirmed = confirm(reservation, LATER);
+  assert.equal(confirmed.reservation?.confirmedAt, LATER.toISOString());
+  assert.equal(confirmed.reservation?.status, "reserved");
+  assert.deepEqual(confirm(confirmed.reservation!, LATER), { ignored: "already_confirmed" });
+});
+
+Deno.test("confirm never resurrects a reservation the sweeper released, nor touches a settled one", () => {
+  const items = catalog(item("1", "M", 850, 5));
+  const reserved = reserve("o-1", [{ itemId: "1", quantity: 1, index: 0 }], items, NOW);
+  const expired = expireUnconfirmed(reserved.reservation, catalog(...reserved.items), LATER, TTL)!;
+  assert.equal(expired.reservation.releasedBecause, "expired");
+  assert.deepEqual(confirm(expired.reservation, LATER), { ignored: "expired" });
+  const cancelled = release(reserved.reservation, catalog(...reserved.items), LATER)!;
+  assert.equal(cancelled.reservation.releasedBecause, "cancelled");
+  assert.deepEqual(confirm(cancelled.reservation, LATER), { ignored: "settled" });
+  const sold = sell(reserved.reservation, catalog(...reserved.items), LATER)!;
+  assert.deepEqual(confirm(sold.reservation, LATER), { ignored: "settled" });
+});
+
+Deno.test("expireUnconfirmed releases only a reserved, unconfirmed reservation at least TTL old", () => {
+  const items = catalog(item("1", "M", 850, 5));
+  const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
+  const held = catalog(...reserved.items);
+  const justBefore = new Date(NOW.getTime() + TTL - 1);
+  assert.equal(isExpiredUnconfirmed(reserved.reservation, justBefore, TTL), false);
+  assert.equal(expireUnconfirmed(reserved.reservation, held, justBefore, TTL), undefined);
+  const atTtl = new Date(NOW.getTime() + TTL);
+  const expired = expireUnconfirmed(reserved.reservation, held, atTtl, TTL);
+  assert.ok(expired);
+  assert.equal(expired.reservation.status, "released");
+  assert.deepEqual(expired.items.map((i) => [i.available, i.reserved, i.sold]), [[5, 0, 0]]);
+  const confirmed = confirm(reserved.reservation, NOW).reservation!;
+  assert.equal(expireUnconfirmed(confirmed, held, LATER, TTL), undefined, "a confirmed one is kept");
+  assert.equal(
+    expireUnconfirmed(expired.reservation, catalog(...expired.items), LATER, TTL),
+    undefined,
+    "released once",
+  );
 });
