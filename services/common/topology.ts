@@ -15,6 +15,7 @@ export const TOPOLOGY: Readonly<Record<"orders" | "stock" | "payments" | "kitche
       "payment.succeeded",
       "payment.failed",
       "payment.expired",
+      "payment.refunded",
       "kitchen.ticket_started",
       "kitchen.ticket_ready",
     ],

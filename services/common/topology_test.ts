@@ -25,3 +25,8 @@ Deno.test("a service whose handlers drift from its bindings refuses to start", (
   checkTopology("kitchen", ["order.paid"]);
   checkTopology("orders", []); // publisher-only
 });
+
+Deno.test("stock hears order.created (to confirm reservations) and orders hears payment.refunded (to record refunds)", () => {
+  assert.ok(TOPOLOGY.stock.includes("order.created"));
+  assert.ok(TOPOLOGY.orders.includes("payment.refunded"));
+});

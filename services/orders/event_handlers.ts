@@ -6,6 +6,13 @@
  * parked at once ({@linkcode MalformedEventError}); a `kitchen.ticket_ready` that overtook
  * `kitchen.ticket_started` is retried later.
  *
+ * Paid after cancel: a payment can succeed for an order already cancelled (the customer paid in a
+ * checkout that was still open, e.g. at Stripe, while the order was cancelled or expired). Payments
+ * refunds such a payment itself, because it also hears `order.cancelled`, and then announces
+ * `payment.refunded`. Orders only records both facts as timeline notes on the cancelled order
+ * ({@linkcode PAID_AFTER_CANCEL}, {@linkcode REFUNDED_AFTER_CANCEL}); the status stays cancelled and
+ * nothing is parked.
+ *
  * @module
  */
 import { MalformedEventError } from "../common/events.ts";
@@ -14,6 +21,7 @@ import type { Logger } from "../common/log.ts";
 import { traceIdOf } from "../common/trace.ts";
 import type { EventHandlers, HandlerContext } from "../common/bus/types.ts";
 import type { Order, OrderStatus } from "./domain/order.ts";
+import { note, PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./domain/note.ts";
 import { transition, type TransitionChanges } from "./domain/transition.ts";
 import { addUpdate, getOrder } from "./store.ts";
 import { enqueueEvent } from "../common/bus/outbox.ts";
@@ -41,6 +49,8 @@ interface Move {
   announce?: (op: Deno.AtomicOperation, order: Order) => void;
   /** Called before the transition with the current order; may throw to retry or park. */
   guard?: (order: Order) => void;
+  /** The cause of a timeline note to record instead of the transition, when the order is cancelled. */
+  noteWhenCancelled?: string;
 }
 
 /** The handlers by routing key. */
@@ -51,13 +61,18 @@ export function orderEventHandlers(deps: EventDeps): EventHandlers {
     const entry = await getOrder(ctx.kv, orderId);
     if (!entry) throw new MalformedEventError(`Unknown order "${orderId}"`);
     move.guard?.(entry.order);
+    const by = { cause: ctx.routingKey, at: now(), traceId: traceIdOf(ctx.traceparent) };
+    if (move.noteWhenCancelled && entry.order.status === "cancelled") {
+      const noted = note(entry.order, { ...by, cause: move.noteWhenCancelled });
+      if (noted.order) {
+        addUpdate(ctx.op, entry, noted.order);
+        deps.log.warn("order noted", { orderId, cause: move.noteWhenCancelled, routingKey: ctx.routingKey });
+      }
+      return;
+    }
     let result;
     try {
-      result = transition(entry.order, move.to, {
-        cause: ctx.routingKey,
-        at: now(),
-        traceId: traceIdOf(ctx.traceparent),
-      }, move.changes);
+      result = transition(entry.order, move.to, by, move.changes);
     } catch (err) {
       if (err instanceof RpcError) {
         throw new MalformedEventError(`${ctx.routingKey} cannot apply: ${err.message}`);
@@ -90,6 +105,7 @@ export function orderEventHandlers(deps: EventDeps): EventHandlers {
     "payment.succeeded": (e, ctx) =>
       apply(e.orderId, ctx, {
         to: "paid",
+        noteWhenCancelled: PAID_AFTER_CANCEL,
         announce: (op, o) =>
           enqueueEvent(op, "order.paid", {
             orderId: o.id,
@@ -117,6 +133,17 @@ export function orderEventHandlers(deps: EventDeps): EventHandlers {
             reason: "Payment expired",
             cancelledAt: o.updatedAt,
           }, { traceparent: ctx.traceparent }),
+      }),
+    // A refund of a cancelled order's late payment is noted; one of a paid order (the admin refund
+    // path, which also records it itself) moves it to refunded if that has not happened yet.
+    "payment.refunded": (e, ctx) =>
+      apply(e.orderId, ctx, {
+        to: "refunded",
+        noteWhenCancelled: REFUNDED_AFTER_CANCEL,
+        announce: (op, o) =>
+          enqueueEvent(op, "order.refunded", { orderId: o.id, refundedAt: o.updatedAt }, {
+            traceparent: ctx.traceparent,
+          }),
       }),
     "kitchen.ticket_started": (e, ctx) => apply(e.orderId, ctx, { to: "preparing" }),
     "kitchen.ticket_ready": (e, ctx) =>

@@ -4,6 +4,7 @@ import type { EventHandler, HandlerContext, OutboxRecord } from "../common/bus/t
 import { type EventPayload, MalformedEventError, type RoutingKey } from "../common/events.ts";
 import { createLogger } from "../common/log.ts";
 import { newTraceparent, traceIdOf } from "../common/trace.ts";
+import { PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./domain/note.ts";
 import { newOrder, type OrderStatus } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
 import { EventTooEarlyError, orderEventHandlers } from "./event_handlers.ts";
@@ -209,10 +210,60 @@ Deno.test("an event that cannot apply to the order's status is parked, changing 
   await withKv(async (kv) => {
     await seed(kv, ["cancelled"]);
     await assert.rejects(
-      deliver(kv, "payment.succeeded", succeeded()),
+      deliver(kv, "kitchen.ticket_started", { orderId: "o1", startedAt: new Date() }),
       (err: unknown) => err instanceof MalformedEventError && /Order o1 is cancelled/.test(err.message),
     );
     assert.equal(await status(kv), "cancelled");
     assert.equal((await outbox(kv)).length, 0);
+  });
+});
+
+const refunded = (): EventPayload<"payment.refunded"> => ({
+  orderId: "o1",
+  refundId: "re_1",
+  amount: { amount: 1800, currency: "EUR" },
+});
+
+Deno.test("payment.succeeded for a cancelled order is noted once, not parked: the order stays cancelled, nothing announced", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["cancelled"]);
+    const tp = newTraceparent();
+    await deliver(kv, "payment.succeeded", succeeded(), tp);
+    await deliver(kv, "payment.succeeded", succeeded()); // the same fact under another message id
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.equal(o.status, "cancelled");
+    const notes = o.timeline.filter((t) => t.cause === PAID_AFTER_CANCEL);
+    assert.equal(notes.length, 1);
+    assert.deepEqual([notes[0]!.status, notes[0]!.traceId], ["cancelled", traceIdOf(tp)]);
+    assert.equal((await outbox(kv)).length, 0, "no order.paid: the kitchen never hears of it");
+    assert.equal((await countOrders(kv)).cancelled, 1);
+    assert.equal((await countOrders(kv)).paid, 0);
+  });
+});
+
+Deno.test("payment.refunded for a cancelled order is noted once; the status stays cancelled", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["cancelled"]);
+    await deliver(kv, "payment.succeeded", succeeded());
+    await deliver(kv, "payment.refunded", refunded());
+    await deliver(kv, "payment.refunded", refunded());
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.equal(o.status, "cancelled");
+    assert.deepEqual(o.timeline.map((t) => t.cause).slice(-3), [
+      "seed",
+      PAID_AFTER_CANCEL,
+      REFUNDED_AFTER_CANCEL,
+    ]);
+    assert.equal((await outbox(kv)).length, 0);
+  });
+});
+
+Deno.test("payment.refunded for a paid order moves it to refunded once, announcing order.refunded", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["waiting_payment", "paid"]);
+    await deliver(kv, "payment.refunded", refunded());
+    await deliver(kv, "payment.refunded", refunded());
+    assert.equal(await status(kv), "refunded");
+    assert.deepEqual((await outbox(kv)).map((r) => r.routingKey), ["order.refunded"]);
   });
 });

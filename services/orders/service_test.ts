@@ -8,6 +8,7 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from "../common/gen/g
 import { DeadLettersServiceClient } from "../common/gen/oms/deadletters/v1/deadletters.ts";
 import { OrdersServiceClient, OrderStatus } from "../common/gen/oms/orders/v1/orders.ts";
 import { loadConfig, type OrdersConfig } from "./config.ts";
+import { PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./domain/note.ts";
 import { type OrdersHandle, start } from "./service.ts";
 import { type StubPayments, stubPaymentsServer, type StubStock, stubStockServer } from "./stub_peers_test.ts";
 
@@ -232,5 +233,46 @@ Deno.test("an event about an unknown order is parked in orders' dead letters and
       async () => (await statusOf(client, order!.id)) === OrderStatus.ORDER_STATUS_CANCELLED,
       "order cancelled",
     );
+  });
+});
+
+Deno.test("payment.succeeded and payment.refunded for a cancelled order are noted on its timeline, not parked", async () => {
+  await withService(async ({ client, handle, config, observer }) => {
+    const { order } = await rpc(client, "createOrder", {
+      customerId: "dave",
+      items: [{ itemId: "pizza", quantity: 1 }],
+      idempotencyKey: "",
+    });
+    const id = order!.id;
+    await rpc(client, "cancelOrder", { orderId: id, customerId: "dave", admin: false, reason: "" });
+    const succeeded = encodeEvent("payment.succeeded", {
+      orderId: id,
+      sessionId: "s",
+      providerEventId: "evt_late",
+      amount: order!.total,
+      paidAt: new Date(),
+    });
+    await publishRaw(config.common, "payment.succeeded", succeeded, { messageId: crypto.randomUUID() });
+    await publishRaw(config.common, "payment.succeeded", succeeded, { messageId: crypto.randomUUID() });
+    await publishRaw(
+      config.common,
+      "payment.refunded",
+      encodeEvent("payment.refunded", { orderId: id, refundId: "re_1", amount: order!.total }),
+      { messageId: crypto.randomUUID() },
+    );
+    const causes = await eventually(async () => {
+      const o = (await rpc(client, "getOrder", { orderId: id, customerId: "", admin: true })).order!;
+      const c = o.timeline.map((t) => t.cause);
+      return c.includes(REFUNDED_AFTER_CANCEL) && c.includes(PAID_AFTER_CANCEL) ? c : undefined;
+    }, "both notes");
+    assert.deepEqual(causes.filter((c) => c === PAID_AFTER_CANCEL).length, 1);
+    assert.equal(await statusOf(client, id), OrderStatus.ORDER_STATUS_CANCELLED);
+    assert.equal(observer.of("order.paid", id).length, 0, "the kitchen never hears of it");
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    try {
+      assert.deepEqual((await rpc(dlq, "listDeadLetters", { limit: 10 })).deadLetters, []);
+    } finally {
+      dlq.close();
+    }
   });
 });

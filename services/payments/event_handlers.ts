@@ -1,6 +1,7 @@
 /**
  * The payments event handlers: `order.created` makes sure the order has its checkout link (the same
- * idempotent path as `CreatePaymentLink`), `order.cancelled` expires an open checkout.
+ * idempotent path as `CreatePaymentLink`), `order.cancelled` expires an open checkout, or refunds a
+ * payment that succeeded anyway, and remembers the order is cancelled.
  *
  * @module
  */
@@ -23,7 +24,7 @@ export function paymentsEventHandlers(payments: Payments): EventHandlers {
       }
     },
     "order.cancelled": async (event, ctx) => {
-      await payments.cancelIn(event.orderId, ctx);
+      await payments.cancelIn(event.orderId, ctx, event.cancelledAt);
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   checkoutExpiry,
   checkoutIdempotencyKey,
   draftUsable,
+  mustRefund,
   type OrderToPay,
   type PayableOrder,
   refundIdempotencyKey,
@@ -24,7 +25,13 @@ import {
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider, ProviderEventType } from "./providers/provider.ts";
 import { providerCall } from "./providers/traced.ts";
-import type { ApplyResult, EventOptions, PaymentRecord, PaymentStore } from "./store.ts";
+import {
+  type ApplyResult,
+  cancelledError,
+  type EventOptions,
+  type PaymentRecord,
+  type PaymentStore,
+} from "./store.ts";
 
 /** What {@linkcode Payments} is built from. */
 export interface PaymentsOptions {
@@ -72,6 +79,7 @@ export class Payments {
   async createPaymentLink(order: OrderToPay, options: EventOptions = {}): Promise<PaymentRecord> {
     const existing = await this.#o.store.get(order.orderId);
     if (existing.value) return existing.value;
+    if ((await this.#o.store.getCancelled(order.orderId)).value) throw cancelledError(order.orderId);
     const payment = await this.#checkout(validateOrder(order));
     const { payment: stored, created } = await this.#o.store.create(payment, options);
     if (created) {
@@ -84,7 +92,8 @@ export class Payments {
   /**
    * The `order.created` handler's part: when the order has no payment yet, asks the provider (before the
    * commit, with the idempotency key, so a retry never makes a second session) and adds the payment to
-   * the consumer's operation. An invalid order is a malformed event.
+   * the consumer's operation. An invalid order is a malformed event. An order already cancelled (its
+   * `order.created` was delivered late) gets no checkout.
    */
   async ensurePaymentLinkIn(
     order: OrderToPay,
@@ -92,42 +101,68 @@ export class Payments {
   ): Promise<void> {
     const existing = await this.#o.store.get(order.orderId);
     if (existing.value) return;
+    if ((await this.#o.store.getCancelled(order.orderId)).value) {
+      this.#o.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
+      return;
+    }
     const payment = await this.#checkout(validateOrder(order));
     this.#o.store.addCreated(ctx.op, payment, ctx.traceparent ? { traceparent: ctx.traceparent } : {});
   }
 
   /**
-   * The `order.cancelled` handler's part: when the order's payment is open, expires the session at the
-   * provider and adds the expiry (and `payment.expired`) to the consumer's operation. When the provider
-   * reports the session already completed, the payment is left open: its success event is on the way.
+   * The `order.cancelled` handler's part. It records that the order is cancelled (so no checkout is made
+   * for it any more, and a success that arrives later is refunded on arrival), then settles the payment:
+   *
+   * - open: expires the session at the provider and adds the expiry (and `payment.expired`). When the
+   *   provider reports the session already completed, the payment stays open: its success event is on
+   *   the way and, finding the order cancelled, is refunded ({@linkcode handleProviderEvent}).
+   * - succeeded (the customer paid before the cancellation reached payments): refunds it through the
+   *   provider with the order's refund idempotency key and adds `refunded` and `payment.refunded`.
+   *
+   * Everything goes into the consumer's operation, guarded by the payment as read, so a provider event
+   * committing meanwhile makes the commit fail and this run again on the new state; a provider error is
+   * retried by the consumer and the idempotency key keeps it one refund.
    */
   async cancelIn(
     orderId: string,
     ctx: Pick<HandlerContext, "op" | "traceparent" | "messageId">,
+    cancelledAt: Date = this.#now(),
   ): Promise<void> {
-    const entry = await this.#o.store.get(orderId);
-    if (!entry.value || entry.value.status !== PaymentStatus.PAYMENT_STATUS_OPEN) return;
-    const { provider } = this.#o;
-    const sessionId = entry.value.sessionId;
-    const { expired } = await providerCall(
-      provider.name,
-      "expire",
-      { orderId, sessionId },
-      () => provider.expire(sessionId),
-    );
-    if (!expired) {
-      this.#o.log.warn("order cancelled but its checkout already completed", {
-        orderId,
-        sessionId: entry.value.sessionId,
-      });
+    const { store, provider, log } = this.#o;
+    const entry = await store.get(orderId);
+    const marker = await store.getCancelled(orderId);
+    store.addCancelled(ctx.op, orderId, entry, marker, { cancelledAt, messageId: ctx.messageId });
+    const options = ctx.traceparent ? { traceparent: ctx.traceparent } : {};
+    const payment = entry.value;
+    if (!payment) return;
+    if (payment.status === PaymentStatus.PAYMENT_STATUS_OPEN) {
+      const sessionId = payment.sessionId;
+      const { expired } = await providerCall(
+        provider.name,
+        "expire",
+        { orderId, sessionId },
+        () => provider.expire(sessionId),
+      );
+      if (!expired) {
+        log.warn("order cancelled but its checkout already completed; its payment will be refunded", {
+          orderId,
+          sessionId,
+        });
+        return;
+      }
+      store.addExpired(
+        ctx.op,
+        entry as Deno.KvEntry<PaymentRecord>,
+        `order_cancelled:${ctx.messageId}`,
+        options,
+      );
       return;
     }
-    this.#o.store.addExpired(
-      ctx.op,
-      entry as Deno.KvEntry<PaymentRecord>,
-      `order_cancelled:${ctx.messageId}`,
-      ctx.traceparent ? { traceparent: ctx.traceparent } : {},
-    );
+    if (mustRefund(payment.status, true)) {
+      const refundId = await this.#refundAtProvider(payment);
+      store.addRefunded(ctx.op, entry as Deno.KvEntry<PaymentRecord>, refundId, options);
+      log.warn("payment succeeded for a cancelled order: refunded", { orderId, refundId });
+    }
   }
 
   /** The payment of `orderId`; `not_found` when there is none. */
@@ -167,7 +202,18 @@ export class Payments {
     }
     const event = await this.#o.provider.parseEvent(payload, signature);
     if (!event) return { firstDelivery: true, payment: null, changed: false };
-    const result = await this.#o.store.applyProviderEvent(provider, event, options);
+    const result = await this.#o.store.applyProviderEvent(provider, event, {
+      ...options,
+      refundCancelled: async (payment) => {
+        const refundId = await this.#refundAtProvider(payment);
+        this.#o.log.warn("payment succeeded for a cancelled order: refunded", {
+          orderId: payment.orderId,
+          refundId,
+          eventId: event.id,
+        });
+        return refundId;
+      },
+    });
     if (result.changed) this.#o.afterCommit?.();
     if (!result.payment) {
       this.#o.log.warn("provider event about an unknown checkout session", {
@@ -190,7 +236,10 @@ export class Payments {
 
   /**
    * The local pay page's choice for `sessionId`: a signed local provider event that takes the same path
-   * as a webhook ({@linkcode handleProviderEvent}). Only with the local provider.
+   * as a webhook ({@linkcode handleProviderEvent}). Only with the local provider. Paying for an order
+   * payments knows is cancelled is refused (`illegal_transition`): no money moves for it. (In the short
+   * window before `order.cancelled` reaches payments the payment goes through and is refunded when it
+   * does, as with Stripe, where a completed checkout cannot be refused.)
    */
   async completeLocalCheckout(
     sessionId: string,
@@ -205,6 +254,9 @@ export class Payments {
       );
     }
     const payment = await this.getCheckoutSession(sessionId);
+    if (outcome === "succeeded" && (await this.#o.store.getCancelled(payment.orderId)).value) {
+      throw cancelledError(payment.orderId);
+    }
     const signed = await provider.signEvent({ type: outcome, sessionId, orderId: payment.orderId });
     const result = await this.handleProviderEvent(provider.name, signed.payload, signed.signature, options);
     return result.payment ?? payment;
@@ -251,19 +303,7 @@ export class Payments {
           }, only a succeeded payment can be refunded`,
         );
       }
-      const { provider } = this.#o;
-      const { refundId } = await providerCall(
-        provider.name,
-        "refund",
-        { orderId, sessionId: payment.sessionId },
-        () =>
-          provider.refund({
-            orderId,
-            sessionId: payment.sessionId,
-            ...(payment.paymentRef ? { paymentRef: payment.paymentRef } : {}),
-            idempotencyKey: refundIdempotencyKey(orderId),
-          }),
-      );
+      const refundId = await this.#refundAtProvider(payment);
       const updated = await this.#o.store.markRefunded(
         entry as Deno.KvEntry<PaymentRecord>,
         refundId,
@@ -276,6 +316,25 @@ export class Payments {
       }
     }
     throw new Error(`Could not record the refund of order "${orderId}"`);
+  }
+
+  /** Refunds `payment` in full at the provider; the order's refund idempotency key makes it one refund. */
+  async #refundAtProvider(payment: PaymentRecord): Promise<string> {
+    const { provider } = this.#o;
+    const { orderId, sessionId } = payment;
+    const { refundId } = await providerCall(
+      provider.name,
+      "refund",
+      { orderId, sessionId },
+      () =>
+        provider.refund({
+          orderId,
+          sessionId,
+          ...(payment.paymentRef ? { paymentRef: payment.paymentRef } : {}),
+          idempotencyKey: refundIdempotencyKey(orderId),
+        }),
+    );
+    return refundId;
   }
 
   async #checkout(order: PayableOrder): Promise<PaymentRecord> {

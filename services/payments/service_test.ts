@@ -9,6 +9,7 @@ import {
   PaymentStatus,
 } from "../common/gen/oms/payments/v1/payments.ts";
 import { connect, rpc } from "../common/grpc_client.ts";
+import { DeadLettersServiceClient } from "../common/gen/oms/deadletters/v1/deadletters.ts";
 import type { Logger } from "../common/log.ts";
 import { traceIdOf, traceMetadata } from "../common/trace.ts";
 import type { PaymentsConfig } from "./config.ts";
@@ -207,5 +208,42 @@ Deno.test("order.cancelled over RabbitMQ expires the open Stripe checkout", asyn
     assert.equal(standIn.sessions.get(payment!.sessionId)?.status, "expired");
     const after = await rpc(client, "getPayment", { orderId: order.orderId });
     assert.equal(after.payment?.status, PaymentStatus.PAYMENT_STATUS_EXPIRED);
+  });
+});
+
+Deno.test("over RabbitMQ: a Stripe checkout completed for an order already cancelled is refunded once, nothing parked", async () => {
+  await withPayments(false, async ({ client, config, observer, standIn, handle }) => {
+    const order = anOrder();
+    const { payment } = await rpc(client, "createPaymentLink", order);
+    const sessionId = payment!.sessionId;
+    standIn.pay(sessionId); // paid at Stripe while the order was being cancelled
+    const body = encodeEvent("order.cancelled", {
+      orderId: order.orderId,
+      reason: "customer",
+      cancelledAt: new Date(),
+    });
+    await publishRaw(config.common, "order.cancelled", body, { messageId: crypto.randomUUID() });
+    await eventually(
+      async () => (await handle.kv.get(["cancelled_orders", order.orderId])).value,
+      "order.cancelled handled",
+    );
+    const good = await standIn.signed(standIn.event("checkout.session.completed", sessionId), SECRET);
+    const req = { provider: "stripe", payload: Buffer.from(good.payload), signature: good.signature };
+    await rpc(client, "handleProviderEvent", req);
+    await rpc(client, "handleProviderEvent", req);
+    await observer.waitFor((e) => e.some((x) => x.routingKey === "payment.refunded"), "payment.refunded");
+    await publishRaw(config.common, "order.cancelled", body, { messageId: crypto.randomUUID() });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(observer.of("payment.succeeded", order.orderId).length, 1);
+    assert.equal(observer.of("payment.refunded", order.orderId).length, 1);
+    assert.equal(standIn.refunds.size, 1);
+    const after = await rpc(client, "getPayment", { orderId: order.orderId });
+    assert.equal(after.payment?.status, PaymentStatus.PAYMENT_STATUS_REFUNDED);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    try {
+      assert.deepEqual((await rpc(dlq, "listDeadLetters", { limit: 10 })).deadLetters, []);
+    } finally {
+      dlq.close();
+    }
   });
 });

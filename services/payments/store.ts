@@ -6,6 +6,15 @@
  * - `["provider_events", provider, eventId]` -> {@linkcode HandledEvent} (each provider event is handled once)
  * - `["checkout_drafts", orderId]` -> {@linkcode CheckoutDraft} (the checkout parameters fixed before the
  *   provider is first asked, so every retry sends the same parameters with the same idempotency key)
+ * - `["cancelled_orders", orderId]` -> {@linkcode CancelledOrder} (payments heard `order.cancelled`: the
+ *   order will never be served, so no checkout is made for it any more and a payment that succeeds for
+ *   it anyway is refunded)
+ *
+ * Paid after cancel, exactly one refund: the `order.cancelled` handler writes the cancelled marker with a
+ * check on the payment as it read it, and a provider success event moves the payment with a check on
+ * the marker as it read it. So either the handler sees the payment succeeded (and refunds it), or the
+ * success event sees the marker (and refunds before it commits), never neither; the provider's refund
+ * idempotency key (one per order) makes a repeated attempt the same refund.
  *
  * Every change that announces a fact writes its outbox record in the same commit.
  *
@@ -15,7 +24,7 @@ import { enqueueEvent } from "../common/bus/outbox.ts";
 import { childOf, effectiveTraceparent } from "../common/trace.ts";
 import { RpcError } from "../common/errors.ts";
 import { type Payment, PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
-import { statusName, transition } from "./domain/payment.ts";
+import { mustRefund, statusName, transition } from "./domain/payment.ts";
 import type { ProviderEvent } from "./providers/provider.ts";
 
 /** A payment as stored: the proto `Payment` plus provider references. */
@@ -56,10 +65,28 @@ export interface HandledEvent {
   handledAt: Date;
 }
 
+/** The marker of an order payments heard was cancelled. */
+export interface CancelledOrder {
+  /** When the order was cancelled (from the event). */
+  cancelledAt: Date;
+  /** The `order.cancelled` message that said so. */
+  messageId: string;
+}
+
 /** Options carried onto outbox records. */
 export interface EventOptions {
   /** The W3C traceparent of the request or message that caused the change. */
   traceparent?: string;
+}
+
+/** Options of {@linkcode PaymentStore.applyProviderEvent}. */
+export interface ApplyOptions extends EventOptions {
+  /**
+   * Refunds a payment that just succeeded for an order already cancelled, through the provider (with
+   * the order's refund idempotency key), and returns the refund id. Called before the commit; when it
+   * throws, nothing is recorded and the provider's retry of the event tries again.
+   */
+  refundCancelled?: (payment: PaymentRecord) => Promise<string>;
 }
 
 const MAX_CONFLICTS = 10;
@@ -77,6 +104,11 @@ export function sessionKey(sessionId: string): Deno.KvKey {
 /** The key of a handled provider event. */
 export function providerEventKey(provider: string, eventId: string): Deno.KvKey {
   return ["provider_events", provider, eventId];
+}
+
+/** The key of the marker of a cancelled order. */
+export function cancelledOrderKey(orderId: string): Deno.KvKey {
+  return ["cancelled_orders", orderId];
 }
 
 /** The key of an order's checkout draft. */
@@ -120,6 +152,27 @@ export class PaymentStore {
     return await this.kv.get<PaymentRecord>(paymentKey(orderId));
   }
 
+  /** The cancelled marker of `orderId`, with its versionstamp (null value when not cancelled). */
+  async getCancelled(orderId: string): Promise<Deno.KvEntryMaybe<CancelledOrder>> {
+    return await this.kv.get<CancelledOrder>(cancelledOrderKey(orderId));
+  }
+
+  /**
+   * Adds to `op` that `orderId` is cancelled: the marker (kept as first written) and checks on the
+   * payment and the marker as read, so a provider event that moves the payment meanwhile makes this
+   * commit fail and the handler run again on what it then finds.
+   */
+  addCancelled(
+    op: Deno.AtomicOperation,
+    orderId: string,
+    payment: Deno.KvEntryMaybe<PaymentRecord>,
+    marker: Deno.KvEntryMaybe<CancelledOrder>,
+    value: CancelledOrder,
+  ): void {
+    op.check(payment).check(marker);
+    if (marker.value === null) op.set(cancelledOrderKey(orderId), value);
+  }
+
   /** The payment whose checkout session is `sessionId`, or null. */
   async getBySession(sessionId: string): Promise<Deno.KvEntryMaybe<PaymentRecord> | null> {
     const index = await this.kv.get<string>(sessionKey(sessionId));
@@ -149,12 +202,13 @@ export class PaymentStore {
   }
 
   /**
-   * Adds a new payment to `op`: the check that the order has none yet, the payment, its session index,
-   * the draft's removal and the outbox record of `payment.link_created`.
+   * Adds a new payment to `op`: the checks that the order has none yet and is not known cancelled, the
+   * payment, its session index, the draft's removal and the outbox record of `payment.link_created`.
    */
   addCreated(op: Deno.AtomicOperation, payment: PaymentRecord, options: EventOptions = {}): void {
     const traceparent = effectiveTraceparent(options.traceparent);
     op.check({ key: paymentKey(payment.orderId), versionstamp: null })
+      .check({ key: cancelledOrderKey(payment.orderId), versionstamp: null })
       .set(paymentKey(payment.orderId), traceparent ? { ...payment, traceparent } : payment)
       .set(sessionKey(payment.sessionId), payment.orderId)
       .delete(draftKey(payment.orderId));
@@ -179,6 +233,9 @@ export class PaymentStore {
     this.addCreated(op, payment, options);
     if ((await op.commit()).ok) return { payment, created: true };
     const theirs = await this.get(payment.orderId);
+    if (!theirs.value && (await this.getCancelled(payment.orderId)).value) {
+      throw cancelledError(payment.orderId);
+    }
     if (!theirs.value) throw new Error(`Payment of order "${payment.orderId}" vanished after a conflict`);
     return { payment: theirs.value, created: false };
   }
@@ -189,12 +246,17 @@ export class PaymentStore {
    * `payment.failed` or `payment.expired`). The same event again changes nothing and reports
    * `firstDelivery: false`; an event reaching a payment that is no longer open is marked handled and
    * changes nothing.
+   *
+   * A success for an order payments knows is cancelled is refunded at once (`options.refundCancelled`,
+   * before the commit): the payment ends `refunded`, and `payment.succeeded` and `payment.refunded` are
+   * written together. The commit checks the cancelled marker as read (see the module doc).
    */
   async applyProviderEvent(
     provider: string,
     event: ProviderEvent,
-    options: EventOptions = {},
+    options: ApplyOptions = {},
   ): Promise<ApplyResult> {
+    const { refundCancelled, ...eventOptions } = options;
     const markerKey = providerEventKey(provider, event.id);
     let continued: EventOptions | undefined;
     for (let i = 0; i < MAX_CONFLICTS; i++) {
@@ -205,8 +267,9 @@ export class PaymentStore {
       }
       if (!entry?.value) return { firstDelivery: true, payment: null, changed: false };
       const current = entry.value;
+      const cancelled = await this.getCancelled(current.orderId);
       const now = new Date();
-      const op = this.kv.atomic().check(marker).check(entry).set(
+      const op = this.kv.atomic().check(marker).check(entry).check(cancelled).set(
         markerKey,
         {
           orderId: current.orderId,
@@ -220,7 +283,7 @@ export class PaymentStore {
         // the event continues the order's trace (linked to this request's span), else the caller's
         continued ??= current.traceparent
           ? { traceparent: childOf(current.traceparent, `payment provider event ${event.type}`) }
-          : options;
+          : eventOptions;
         updated = {
           ...current,
           status: next,
@@ -228,10 +291,22 @@ export class PaymentStore {
           updatedAt: now,
           ...(event.paymentRef ? { paymentRef: event.paymentRef } : {}),
         };
+        const refund = refundCancelled !== undefined && mustRefund(next, cancelled.value !== null);
+        if (refund) {
+          const refundId = await refundCancelled(updated);
+          updated = { ...updated, status: PaymentStatus.PAYMENT_STATUS_REFUNDED, refundId };
+        }
         op.set(paymentKey(current.orderId), updated);
         const base = { orderId: current.orderId, sessionId: current.sessionId, providerEventId: event.id };
         if (event.type === "succeeded") {
           enqueueEvent(op, "payment.succeeded", { ...base, amount: current.amount, paidAt: now }, continued);
+          if (refund && updated.refundId) {
+            enqueueEvent(op, "payment.refunded", {
+              orderId: current.orderId,
+              refundId: updated.refundId,
+              amount: current.amount,
+            }, continued);
+          }
         } else if (event.type === "failed") {
           enqueueEvent(
             op,
@@ -291,20 +366,35 @@ export class PaymentStore {
     refundId: string,
     options: EventOptions = {},
   ): Promise<PaymentRecord | null> {
+    const op = this.kv.atomic();
+    const updated = this.addRefunded(op, entry, refundId, options);
+    return (await op.commit()).ok ? updated : null;
+  }
+
+  /**
+   * Adds to `op` marking the succeeded payment read as `entry` refunded with `refundId` and its
+   * `payment.refunded` record, guarded by `entry`'s versionstamp; returns the payment as it will be.
+   */
+  addRefunded(
+    op: Deno.AtomicOperation,
+    entry: Deno.KvEntry<PaymentRecord>,
+    refundId: string,
+    options: EventOptions = {},
+  ): PaymentRecord {
     const updated: PaymentRecord = {
       ...entry.value,
       status: PaymentStatus.PAYMENT_STATUS_REFUNDED,
       refundId,
       updatedAt: new Date(),
     };
-    const op = this.kv.atomic().check(entry).set(paymentKey(updated.orderId), updated);
+    op.check(entry).set(paymentKey(updated.orderId), updated);
     enqueueEvent(
       op,
       "payment.refunded",
       { orderId: updated.orderId, refundId, amount: updated.amount },
       options,
     );
-    return (await op.commit()).ok ? updated : null;
+    return updated;
   }
 
   async #find(event: ProviderEvent): Promise<Deno.KvEntryMaybe<PaymentRecord> | null> {
@@ -314,4 +404,13 @@ export class PaymentStore {
     const byOrder = await this.get(event.orderId);
     return byOrder.value?.sessionId === event.sessionId ? byOrder : null;
   }
+}
+
+/** The error of paying, or making a checkout for, an order payments knows is cancelled. */
+export function cancelledError(orderId: string): RpcError {
+  return new RpcError(
+    "illegal_transition",
+    `Order "${orderId}" was cancelled; it can no longer be paid`,
+    { field: "order_id" },
+  );
 }

@@ -120,6 +120,14 @@ export function canRefund(status: PaymentStatus): boolean {
   return status === PaymentStatus.PAYMENT_STATUS_SUCCEEDED;
 }
 
+/**
+ * True when a payment in `status` must be refunded because its order was cancelled: the customer paid
+ * (e.g. in a checkout still open at the provider) for an order that will never be served.
+ */
+export function mustRefund(status: PaymentStatus, orderCancelled: boolean): boolean {
+  return orderCancelled && canRefund(status);
+}
+
 /** A payment status in words, for messages ("open", "succeeded", ...). */
 export function statusName(status: PaymentStatus): string {
   return PaymentStatus[status]?.replace("PAYMENT_STATUS_", "").toLowerCase() ?? String(status);

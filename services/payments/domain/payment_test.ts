@@ -7,6 +7,7 @@ import {
   checkoutExpiry,
   checkoutIdempotencyKey,
   draftUsable,
+  mustRefund,
   type OrderToPay,
   statusName,
   successUrl,
@@ -104,4 +105,17 @@ Deno.test("a checkout draft stays usable while Stripe would still accept its exp
   assert.equal(draftUsable(draft, new Date(2 * 60_000)), false);
   assert.equal(checkoutIdempotencyKey("o-1"), "checkout-o-1");
   assert.equal(checkoutIdempotencyKey("o-1", 2), "checkout-o-1-g2");
+});
+
+Deno.test("mustRefund: only a succeeded payment of a cancelled order is refunded", () => {
+  assert.equal(mustRefund(PaymentStatus.PAYMENT_STATUS_SUCCEEDED, true), true);
+  assert.equal(mustRefund(PaymentStatus.PAYMENT_STATUS_SUCCEEDED, false), false);
+  for (
+    const s of [
+      PaymentStatus.PAYMENT_STATUS_OPEN,
+      PaymentStatus.PAYMENT_STATUS_FAILED,
+      PaymentStatus.PAYMENT_STATUS_EXPIRED,
+      PaymentStatus.PAYMENT_STATUS_REFUNDED,
+    ]
+  ) assert.equal(mustRefund(s, true), false, statusName(s));
 });
