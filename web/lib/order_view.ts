@@ -52,7 +52,8 @@ export function payNowLink(order: OrderLike): string | null {
 
 /** Why a cancelled order was cancelled: `declined`, `expired`, `customer`, `shop` or `other`. */
 export function cancelReason(order: OrderLike): "declined" | "expired" | "customer" | "shop" | "other" {
-  const entry = [...order.timeline].reverse().find((t) => t.status === "cancelled");
+  // the first cancelled entry is the transition; later ones are notes (e.g. a refund after cancel)
+  const entry = order.timeline.find((t) => t.status === "cancelled");
   switch (entry?.cause) {
     case "payment.failed":
       return "declined";
@@ -85,6 +86,12 @@ export function statusMessage(order: OrderLike): string {
     case "refunded":
       return "This order was refunded.";
     case "cancelled":
+      if (order.timeline.some((t) => t.cause.startsWith("payment.refunded after cancel"))) {
+        return "This order was cancelled. Your payment arrived afterwards and has been refunded.";
+      }
+      if (order.timeline.some((t) => t.cause.startsWith("payment.succeeded after cancel"))) {
+        return "This order was cancelled. Your payment arrived afterwards and is being refunded.";
+      }
       switch (cancelReason(order)) {
         case "declined":
           return "Your payment was declined, so the order was cancelled. Nothing was charged.";

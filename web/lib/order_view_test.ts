@@ -42,3 +42,20 @@ Deno.test("money is shown from minor units with the currency's decimals", () => 
     currency: "EUR",
   });
 });
+
+Deno.test("a cancelled order that was paid afterwards says its payment is refunded, and keeps the original reason", () => {
+  const at = "2026-01-01T00:00:00.000Z";
+  const order = {
+    status: "cancelled",
+    paymentLink: "",
+    timeline: [
+      { status: "pending", cause: "customer", at },
+      { status: "cancelled", cause: "customer", at },
+      { status: "cancelled", cause: "payment.succeeded after cancel: refunding", at },
+    ],
+  };
+  assert.equal(cancelReason(order), "customer");
+  assert.match(statusMessage(order), /is being refunded/);
+  order.timeline.push({ status: "cancelled", cause: "payment.refunded after cancel", at });
+  assert.match(statusMessage(order), /has been refunded/);
+});
