@@ -20,6 +20,7 @@ export * from "./grpc_client.ts";
 export * from "./grpc_server.ts";
 export * from "./health.ts";
 export * from "./service_main.ts";
+export * from "./service_runtime.ts";
 export * from "./bus/types.ts";
 export * from "./bus/outbox.ts";
 export * from "./bus/messaging.ts";

@@ -1,16 +1,14 @@
 /**
- * Starting and stopping the payments service: its store, its payment provider, messaging (outbox
- * relay and the consumer of `order.created` / `order.cancelled`) and the gRPC server.
+ * Starting and stopping the payments service (the shared lifecycle is `common/service_runtime.ts`): its
+ * payment provider, the consumer of `order.created` / `order.cancelled`, the gRPC server and, with the
+ * local provider, the expiry of overdue checkouts.
  *
  * @module
  */
-import { type Messaging, startMessaging } from "../common/bus/messaging.ts";
-import { registerService } from "../common/discovery/registration.ts";
-import { startGrpcServer } from "../common/grpc_server.ts";
-import { ServingStatus } from "../common/health.ts";
-import { openStore } from "../common/kv.ts";
+import type { Messaging } from "../common/bus/messaging.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
+import { type BackgroundWorker, startServiceRuntime } from "../common/service_runtime.ts";
 import type { PaymentsConfig } from "./config.ts";
 import { paymentsEventHandlers } from "./event_handlers.ts";
 import { paymentsService } from "./grpc_handlers.ts";
@@ -55,63 +53,44 @@ export function pickProvider(config: PaymentsConfig, log: Logger): PaymentProvid
 /** Starts the payments service; health turns SERVING once everything is up. */
 export async function start(config: PaymentsConfig, options: StartOptions = {}): Promise<PaymentsHandle> {
   const log = options.log ?? createLogger("payments");
-  const kv = await openStore(config.kvPath);
-  let messaging: Messaging | undefined;
-  try {
-    const provider = options.provider ?? pickProvider(config, log);
-    const payments = new Payments({
-      store: new PaymentStore(kv),
-      provider,
-      publicUrl: config.publicUrl,
-      expiryMinutes: config.paymentExpiryMinutes,
-      log,
-      afterCommit: () => messaging?.kick(),
-    });
-    messaging = await startMessaging({
-      service: "payments",
-      kv,
-      config: config.common,
-      log,
-      handlers: paymentsEventHandlers(payments),
-    });
-    const server = await startGrpcServer(config.host, config.port, [
-      paymentsService(payments, log),
-      messaging.deadLettersService,
-    ]);
-    server.health.setAll(ServingStatus.SERVING);
-    const registration = registerService(config.common.discovery, {
-      name: "payments",
-      host: config.host,
-      port: server.port,
-      log,
-    });
-    const running = messaging;
-    let sweeping: Promise<unknown> = Promise.resolve();
-    const sweeper = provider instanceof LocalPaymentProvider
-      ? setInterval(() => {
-        sweeping = payments.expireOverdueLocal().catch((err) =>
-          log.error("expiring overdue local checkouts failed", { err })
-        );
-      }, options.localExpiryIntervalMs ?? 60_000)
-      : undefined;
-    return {
-      port: server.port,
-      payments,
-      kv,
-      messaging: running,
-      async stop() {
-        server.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
-        await registration.stop(); // first, so clients move their traffic before we drain
-        clearInterval(sweeper);
-        await sweeping; // a sweep in progress finishes before the store closes
-        await server.stop();
-        await running.stop();
-        kv.close();
-      },
-    };
-  } catch (err) {
-    await messaging?.stop().catch(() => {});
-    kv.close();
-    throw err;
-  }
+  const { port, kv, messaging, prepared, stop } = await startServiceRuntime({
+    name: "payments",
+    config,
+    log,
+    prepare: ({ kv, kick }) => {
+      const provider = options.provider ?? pickProvider(config, log);
+      const payments = new Payments({
+        store: new PaymentStore(kv),
+        provider,
+        publicUrl: config.publicUrl,
+        expiryMinutes: config.paymentExpiryMinutes,
+        log,
+        afterCommit: kick,
+      });
+      return { provider, payments };
+    },
+    handlers: ({ payments }) => paymentsEventHandlers(payments),
+    services: ({ prepared: { payments } }) => [paymentsService(payments, log)],
+    workers: ({ prepared: { provider, payments } }) =>
+      provider instanceof LocalPaymentProvider
+        ? [startLocalExpiry(payments, log, options.localExpiryIntervalMs ?? 60_000)]
+        : [],
+  });
+  return { port, payments: prepared.payments, kv, messaging, stop };
+}
+
+/** Expires overdue local checkouts every `intervalMs`. */
+function startLocalExpiry(payments: Payments, log: Logger, intervalMs: number): BackgroundWorker {
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweeper = setInterval(() => {
+    sweeping = payments.expireOverdueLocal().catch((err) =>
+      log.error("expiring overdue local checkouts failed", { err })
+    );
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(sweeper);
+      await sweeping; // a sweep in progress finishes before the store closes
+    },
+  };
 }

@@ -1,0 +1,161 @@
+/**
+ * The start-up and shutdown every service shares, so each `services/<name>/service.ts` says only what is
+ * particular to it.
+ *
+ * Start: open the KV store, run the service's `prepare` step, start messaging, bind gRPC (the service's
+ * own servers plus its dead letters), start the background workers, report SERVING, register in Consul.
+ * When a step fails, what already started is stopped again (release, messaging, KV) and the error is
+ * thrown.
+ *
+ * Stop: deregister (first, so clients move their traffic before we drain), report NOT_SERVING, stop the
+ * workers (each waits for the pass it is in), drain gRPC, release what the handlers used (gRPC clients),
+ * stop messaging, close KV. In an exiting process the gRPC server and the clients (closed with
+ * `closeClient`) send no GOAWAY (see `exiting.ts`).
+ *
+ * @module
+ */
+import { type Messaging, startMessaging } from "./bus/messaging.ts";
+import type { EventHandlers } from "./bus/types.ts";
+import type { CommonConfig } from "./config.ts";
+import { registerService } from "./discovery/registration.ts";
+import { type ServedService, startGrpcServer } from "./grpc_server.ts";
+import { ServingStatus } from "./health.ts";
+import { openStore } from "./kv.ts";
+import type { Logger } from "./log.ts";
+import type { ServiceHandle } from "./service_main.ts";
+
+/** The part of a service's config the runtime reads (every service config has it). */
+export interface RuntimeConfig {
+  /** The interface gRPC binds (`GRPC_HOST`). */
+  host: string;
+  /** The gRPC port (0: any free one). */
+  port: number;
+  /** The KV store (file path, `:memory:` or KV Connect URL). */
+  kvPath: string;
+  /** Messaging and discovery. */
+  common: CommonConfig;
+}
+
+/** Background work of a service (a timer, a sweeper). */
+export interface BackgroundWorker {
+  /** Stops it and waits for the pass in progress. */
+  stop(): void | Promise<void>;
+}
+
+/** What `prepare` gets. */
+export interface StoreContext {
+  /** The service's store. */
+  kv: Deno.Kv;
+  /** Wakes the outbox relay (does nothing until messaging has started). */
+  kick(): void;
+}
+
+/** What the hooks after messaging get. */
+export interface RuntimeContext<P> extends StoreContext {
+  /** The running messaging. */
+  messaging: Messaging;
+  /** What `prepare` returned. */
+  prepared: P;
+}
+
+/** What differs between services. */
+export interface ServiceRuntimeOptions<P> {
+  /** The service name: its queue, its Consul registration. */
+  name: string;
+  config: RuntimeConfig;
+  log: Logger;
+  /** Runs once the store is open, before messaging (seed data, build use cases, connect clients). */
+  prepare?(ctx: StoreContext): P | Promise<P>;
+  /** The event handlers (none: the service only publishes). */
+  handlers?(prepared: P): EventHandlers;
+  /** The gRPC services to serve (the dead-letters service is added). */
+  services(ctx: RuntimeContext<P>): ServedService[];
+  /** Background workers, started once gRPC is bound and stopped before it drains. */
+  workers?(ctx: RuntimeContext<P>): BackgroundWorker[];
+  /**
+   * Releases what `prepare` made, once gRPC has drained (or when start fails after `prepare`), before
+   * messaging stops. Close gRPC clients with `closeClient` (no GOAWAY from an exiting process).
+   */
+  release?(prepared: P): void | Promise<void>;
+}
+
+/** A running service. */
+export interface ServiceRuntime<P> extends ServiceHandle {
+  /** The bound gRPC port. */
+  port: number;
+  /** The service's store. */
+  kv: Deno.Kv;
+  /** The running messaging. */
+  messaging: Messaging;
+  /** What `prepare` returned. */
+  prepared: P;
+}
+
+/** Starts a service as {@linkcode ServiceRuntimeOptions} describe it; see the module doc for the order. */
+export async function startServiceRuntime<P = undefined>(
+  opts: ServiceRuntimeOptions<P>,
+): Promise<ServiceRuntime<P>> {
+  const { name, config, log } = opts;
+  const kv = await openStore(config.kvPath);
+  let messaging: Messaging | undefined;
+  const kick = () => messaging?.kick();
+  let prepared: { value: P } | undefined; // set once `prepare` has run, so a failed start releases it
+  try {
+    prepared = { value: await opts.prepare?.({ kv, kick }) as P };
+    const running = messaging = await startMessaging({
+      service: name,
+      kv,
+      config: config.common,
+      log,
+      handlers: opts.handlers?.(prepared.value),
+    });
+    const ctx: RuntimeContext<P> = { kv, kick, messaging: running, prepared: prepared.value };
+    const grpc = await startGrpcServer(config.host, config.port, [
+      ...opts.services(ctx),
+      running.deadLettersService,
+    ]);
+    let workers: BackgroundWorker[];
+    try {
+      workers = opts.workers?.(ctx) ?? [];
+    } catch (err) {
+      await grpc.stop();
+      throw err;
+    }
+    grpc.health.setAll(ServingStatus.SERVING);
+    const registration = registerService(config.common.discovery, {
+      name,
+      host: config.host,
+      port: grpc.port,
+      log,
+    });
+    return {
+      port: grpc.port,
+      kv,
+      messaging: running,
+      prepared: ctx.prepared,
+      async stop() {
+        await registration.stop(); // first, so clients move their traffic before we drain
+        grpc.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
+        for (const worker of workers) await worker.stop(); // a pass in progress finishes before the store closes
+        await grpc.stop();
+        await opts.release?.(ctx.prepared); // after the calls that used them have finished
+        await running.stop();
+        kv.close();
+      },
+    };
+  } catch (err) {
+    // a partial start: stop what started (KV last), then throw the error that stopped the start
+    const quietly = async (what: string, step: () => unknown) => {
+      try {
+        await step();
+      } catch (cleanupErr) {
+        log.warn(`${name}: ${what} failed while cleaning up after a failed start`, { err: cleanupErr });
+      }
+    };
+    const [made, release, started] = [prepared, opts.release, messaging];
+    if (made && release) await quietly("releasing", () => release(made.value));
+    if (started) await quietly("stopping messaging", () => started.stop());
+    kv.close();
+    throw err;
+  }
+}
