@@ -25,19 +25,22 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 }
 
 Deno.test("buf lint passes on every proto package", async () => {
-  const r = await run(["run", "-A", BUF, "lint"]);
+  const r = await run(["run", "-A", BUF, "lint"], `${root}proto`);
   assert.equal(r.code, 0, r.out);
 });
 
 Deno.test("generated stubs are up to date with proto/", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "oms-gen-" });
   try {
-    const template = (await Deno.readTextFile(`${root}buf.gen.yaml`)).replace(
-      /out: services\/common\/gen/,
+    const template = (await Deno.readTextFile(`${root}proto/buf.gen.yaml`)).replace(
+      /out: \.\.\/services\/common\/gen/,
       `out: ${tmp}`,
     );
     await Deno.writeTextFile(`${tmp}/buf.gen.yaml`, template);
-    const gen = await run(["run", "-A", BUF, "generate", "--template", `${tmp}/buf.gen.yaml`]);
+    const gen = await run(
+      ["run", "-A", BUF, "generate", "--template", `${tmp}/buf.gen.yaml`],
+      `${root}proto`,
+    );
     assert.equal(gen.code, 0, gen.out);
     await Deno.remove(`${tmp}/buf.gen.yaml`);
     const fmt = await run(["fmt", "--config", `${root}deno.json`, tmp]);
