@@ -9,6 +9,10 @@
  */
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import { PROCESSES, type ProcessName, ServiceProcess, systemEnv, waitReady } from "./launcher.ts";
+import { versionWarning } from "./deno_version.ts";
+
+const versionNote = versionWarning();
+if (versionNote) console.error(versionNote);
 
 const env = Deno.env.toObject();
 const url = env.AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";

@@ -8,6 +8,10 @@
  * @module
  */
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
+import { versionWarning } from "./deno_version.ts";
+
+const versionNote = versionWarning();
+if (versionNote) console.error(versionNote);
 
 const url = Deno.env.get("AMQP_URL") || "amqp://guest:guest@127.0.0.1:5672";
 
