@@ -53,7 +53,7 @@ Deno.test(
       assert.match(html, /<p class="price">€8\.50<\/p>/);
 
       const carts = islandProps(html, "Cart") as { customerId: string }[];
-      assert.deepEqual(carts, [{ customerId: b.customerId() }]);
+      assert.deepEqual(carts, [{ customerId: b.customerId(), currency: "EUR" }]);
       const adds = islandProps(html, "AddToCart") as { item: { id: string; available: number } }[];
       assert.equal(adds.length, Object.keys(levels).length);
       assert.deepEqual(adds.map((a) => [a.item.id, a.item.available]), Object.entries(levels));

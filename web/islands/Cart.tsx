@@ -30,6 +30,8 @@ import { useCart } from "../lib/use_cart.ts";
 export interface CartProps {
   /** This browser's customer id (from the signed cookie). */
   customerId: string;
+  /** The menu's currency, for the total of an empty cart ("" when unknown). */
+  currency?: string;
 }
 
 interface Problem {
@@ -49,12 +51,12 @@ function capToStock(cart: CartState, short: ShortItemJson[]): CartState {
 }
 
 /** The cart panel. */
-export default function Cart({ customerId }: CartProps) {
+export default function Cart({ customerId, currency = "" }: CartProps) {
   const { cart, ready, update } = useCart();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const inFlight = useRef(false);
-  const total = totalOf(cart.lines);
+  const total = totalOf(cart.lines, currency);
   const count = itemCount(cart);
 
   async function checkout() {

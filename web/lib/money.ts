@@ -37,10 +37,10 @@ export function formatMoney(m: Money): string {
   return f.format(m.amount / 10 ** digits);
 }
 
-/** Sum of `unit × quantity` over `lines` (in the first line's currency; "" when empty). */
-export function totalOf(lines: { unitPrice: Money; quantity: number }[]): Money {
+/** Sum of `unit × quantity` over `lines`, in the first line's currency (`emptyCurrency` when there are none). */
+export function totalOf(lines: { unitPrice: Money; quantity: number }[], emptyCurrency = ""): Money {
   return {
     amount: lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
-    currency: lines[0]?.unitPrice.currency ?? "",
+    currency: lines[0]?.unitPrice.currency ?? emptyCurrency,
   };
 }

@@ -41,6 +41,7 @@ Deno.test("money is shown from minor units with the currency's decimals", () => 
     amount: 2550,
     currency: "EUR",
   });
+  assert.equal(formatMoney(totalOf([], "EUR")), "€0.00", "an empty cart shows the menu's currency");
 });
 
 Deno.test("a cancelled order that was paid afterwards says its payment is refunded, and keeps the original reason", () => {

@@ -58,7 +58,7 @@ export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
           ))}
         </ul>
       </section>
-      <Cart customerId={state.customerId} />
+      <Cart customerId={state.customerId} currency={data.products[0]?.price.currency ?? ""} />
     </div>
   );
 }
