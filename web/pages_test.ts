@@ -78,7 +78,10 @@ Deno.test(
       // The same browser keeps its id; a forged cookie gets a new one.
       const again = await b.get("/");
       assert.equal(again.headers.get("set-cookie"), null);
-      assert.deepEqual(islandProps(await again.text(), "Cart"), [{ customerId: b.customerId() }]);
+      assert.deepEqual(islandProps(await again.text(), "Cart"), [{
+        customerId: b.customerId(),
+        currency: "EUR",
+      }]);
       const forged = await sys.pagesApp.request("/", {
         headers: { cookie: "oms_customer=c-AAAAAAAAAAAAAAAAAAAAAA.bad" },
       });
