@@ -18,6 +18,7 @@ import { loadConfig as loadWebConfig } from "../../../web/config.ts";
 import { start as startWeb } from "../../../web/server.ts";
 import { setResolverLogger } from "./consul_resolver.ts";
 import { ConsulStandIn } from "./testing/consul_stand_in.ts";
+import { freePort, ServiceProcess, waitForGrpcHealth } from "../../../scripts/launcher.ts";
 
 const WAIT = "2s";
 
@@ -79,6 +80,37 @@ async function spread(client: StockServiceClient, n: number): Promise<Map<number
   return counts;
 }
 
+/**
+ * A stock instance as its own process, registered through the same environment variables compose
+ * sets. Stopping it with SIGTERM takes the exiting path (no HTTP/2 GOAWAY to the callers, see
+ * services/common/exiting.ts), as a real instance going away does.
+ */
+async function stockProcess(
+  consulUrl: string,
+  bus: ReturnType<typeof testBusConfig>,
+): Promise<{ port: number; stop(): Promise<number> }> {
+  const port = freePort();
+  const proc = new ServiceProcess("stock", {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "/root",
+    STOCK_GRPC_PORT: String(port),
+    GRPC_HOST: "127.0.0.1",
+    STOCK_KV_PATH: ":memory:",
+    AMQP_URL: bus.config.amqpUrl,
+    OMS_EXCHANGE: bus.config.exchange,
+    OMS_QUEUE_PREFIX: bus.config.queuePrefix,
+    CONSUL_HTTP_ADDR: consulUrl,
+    SERVICE_VERSION: "9.9.9-test",
+    CONSUL_CHECK_INTERVAL: "200ms",
+    CONSUL_CHECK_TIMEOUT: "1s",
+    CONSUL_SYNC_INTERVAL_MS: "300",
+    LOG_LEVEL: "error",
+  });
+  proc.start();
+  await waitForGrpcHealth(`127.0.0.1:${port}`, 30_000);
+  return { port, stop: () => proc.stop("SIGTERM") };
+}
+
 function idOf(consul: ConsulStandIn, port: number): string {
   const s = consul.services().find((x) => x.Port === port);
   assert.ok(s, `no registration for port ${port}`);
@@ -89,7 +121,7 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
   setResolverLogger(createLogger("discovery", "error"));
   const consul = await ConsulStandIn.start();
   const bus = testBusConfig();
-  const a = await stock(consul.url, bus, recordingLogger("stock-a"));
+  const a = await stockProcess(consul.url, bus);
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
   const client = connect(
     StockServiceClient,
@@ -135,7 +167,7 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
     })();
     const idA = idOf(consul, a.port);
     const stoppedAt = Date.now();
-    await a.stop();
+    assert.equal(await a.stop(), 0, "A exits cleanly on SIGTERM");
     assert.ok(!consul.services().some((s) => s.ID === idA), "A deregistered on stop");
     await eventually(async () => (await spread(client, 6)).get(a.port) === undefined, "calls leaving A");
     const moved = Date.now() - stoppedAt;
@@ -145,9 +177,9 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
     assert.equal(failures, 0, "no call failed while A stopped");
     assert.deepEqual([...(await spread(client, 10)).keys()], [b.port]);
   } finally {
-    client.close();
-    await a.stop().catch(() => {});
+    await a.stop().catch(() => 0);
     await b.stop();
+    client.close();
     await consul.stop();
     await bus.cleanup();
   }
