@@ -42,7 +42,7 @@ export async function runService<C>(
     }
     throw err;
   }
-  let handle: ServiceHandle | undefined;
+  const started = Promise.withResolvers<ServiceHandle>();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -54,16 +54,17 @@ export async function runService<C>(
       Deno.exit(1);
     }, 10_000);
     // a signal during start-up waits for start to finish, then stops what started
-    while (!handle) await new Promise((r) => setTimeout(r, 20));
-    await handle.stop();
+    await (await started.promise).stop();
     await flush(tracing, log);
     clearTimeout(timer);
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
+  let handle: ServiceHandle;
   try {
     handle = await start(config);
+    started.resolve(handle);
   } catch (err) {
     log.error(`${name} failed to start`, { err });
     await flush(tracing, log);

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { eventually } from "../../services/common/bus/testing.ts";
 import { errorOf, postJson, startSystem, type TestSystem } from "../testing.ts";
 import type { OrderJson, PaymentJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ORDERS = "/api/customers/alice/orders";
-
-async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function newOrder(sys: TestSystem): Promise<{ order: OrderJson; sessionId: string }> {
   const res = await sys.request(ORDERS, postJson({ items: [{ id: "2", quantity: 2 }] }));

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { eventually } from "../../services/common/bus/testing.ts";
 import { StripeStandIn } from "../../services/payments/testing/stripe_stand_in.ts";
 import { errorOf, postJson, startSystem, TEST_WEBHOOK_SECRET } from "../testing.ts";
 import type { OrderJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function deliver(payload: Uint8Array | string, signature?: string): RequestInit {
   return {
