@@ -592,3 +592,9 @@ Deno.test("payments in compose refuses the local provider unless PAYMENTS_ALLOW_
   const shop = await composeConfig();
   assert.equal(paymentsConfig(envOf(shop.services.payments)).stripe?.secretKey, "sk_test_compose");
 });
+
+Deno.test("the image runs its processes as the non-root deno user", async () => {
+  const dockerfile = await Deno.readTextFile(new URL("Dockerfile", ROOT));
+  const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+  assert.equal(users.at(-1), "deno", "the last USER of the Dockerfile is deno");
+});
