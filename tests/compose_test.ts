@@ -98,7 +98,10 @@ function randomHex(bytes: number): string {
 let emptyEnvFile: string | undefined;
 /** docker-compose in a clean environment holding only `vars`, with an empty `.env` (not the developer's). */
 async function dockerCompose(vars: Record<string, string>, ...args: string[]) {
-  emptyEnvFile ??= await Deno.makeTempFile({ prefix: "compose-test-", suffix: ".env" });
+  if (!emptyEnvFile) {
+    const file = emptyEnvFile = await Deno.makeTempFile({ prefix: "compose-test-", suffix: ".env" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(file));
+  }
   try {
     return await run("docker-compose", ["--env-file", emptyEnvFile, "-f", "compose.yaml", ...args], {
       env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: Deno.env.get("HOME") ?? "/root", ...vars },
