@@ -1,5 +1,6 @@
 /**
- * The process entry shared by every service: load config (a clear message and exit 2 when invalid),
+ * The process entry shared by every service: load config (a clear message and exit 2 when invalid, or
+ * when another process already holds the service's KV file),
  * set up tracing, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
  * buffered are flushed).
  *
@@ -11,6 +12,7 @@
  * @module
  */
 import { ConfigError } from "./config.ts";
+import { StoreInUseError } from "./kv.ts";
 import { markExiting } from "./exiting.ts";
 import type { Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
@@ -66,6 +68,12 @@ export async function runService<C>(
     handle = await start(config);
     started.resolve(handle);
   } catch (err) {
+    if (err instanceof StoreInUseError) {
+      // a deployment mistake (a second replica on one KV file), said plainly and once
+      console.error(`${name}: refusing to start: ${err.message}`);
+      await flush(tracing, log);
+      Deno.exit(2);
+    }
     log.error(`${name} failed to start`, { err });
     await flush(tracing, log);
     Deno.exit(1);
