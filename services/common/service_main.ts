@@ -53,8 +53,13 @@ export async function runService<C>(
       log.error(`${name} did not stop in 10 s, exiting`);
       Deno.exit(1);
     }, 10_000);
-    // a signal during start-up waits for start to finish, then stops what started
-    await (await started.promise).stop();
+    // a signal during start-up waits for start to finish (one still waiting for the broker gives up at
+    // once: `markExiting` aborts the wait), then stops what started
+    try {
+      await (await started.promise).stop();
+    } catch (err) {
+      log.info(`${name} stopped before it finished starting`, { err: (err as Error)?.message });
+    }
     await flush(tracing, log);
     clearTimeout(timer);
     Deno.exit(0);
@@ -66,6 +71,10 @@ export async function runService<C>(
     handle = await start(config);
     started.resolve(handle);
   } catch (err) {
+    if (stopping) {
+      started.reject(err); // the shutdown in progress exits
+      return;
+    }
     log.error(`${name} failed to start`, { err });
     await flush(tracing, log);
     Deno.exit(1);
