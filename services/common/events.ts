@@ -81,8 +81,11 @@ export class MalformedEventError extends Error {
  * RFC 3339 times, well-formed money and items); the reason names the field at fault.
  */
 export function decodeEvent<K extends RoutingKey>(key: K, body: string): EventPayload<K> {
-  // a UTF-16 length above the limit is surely above it in UTF-8 bytes too; below, count the bytes
-  if (body.length > MAX_EVENT_BODY_BYTES || encoder.encode(body).byteLength > MAX_EVENT_BODY_BYTES) {
+  // a UTF-16 length above the limit is surely above it in UTF-8 bytes too (each unit is 1 to 3 bytes);
+  // only a body between limit/3 and the limit needs counting
+  const tooBig = body.length > MAX_EVENT_BODY_BYTES ||
+    (body.length * 3 > MAX_EVENT_BODY_BYTES && encoder.encode(body).byteLength > MAX_EVENT_BODY_BYTES);
+  if (tooBig) {
     throw new MalformedEventError(`Body of ${key} is larger than ${MAX_EVENT_BODY_BYTES} bytes`);
   }
   let parsed: unknown;
