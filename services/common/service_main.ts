@@ -55,8 +55,13 @@ export async function runService<C>(
       log.error(`${name} did not stop in 10 s, exiting`);
       Deno.exit(1);
     }, 10_000);
-    // a signal during start-up waits for start to finish, then stops what started
-    await (await started.promise).stop();
+    // a signal during start-up waits for start to finish (one still waiting for the broker gives up at
+    // once: `markExiting` aborts the wait), then stops what started
+    try {
+      await (await started.promise).stop();
+    } catch (err) {
+      log.info(`${name} stopped before it finished starting`, { err: (err as Error)?.message });
+    }
     await flush(tracing, log);
     clearTimeout(timer);
     Deno.exit(0);
@@ -68,6 +73,10 @@ export async function runService<C>(
     handle = await start(config);
     started.resolve(handle);
   } catch (err) {
+    if (stopping) {
+      started.reject(err); // the shutdown in progress exits
+      return;
+    }
     if (err instanceof StoreInUseError) {
       // a deployment mistake (a second replica on one KV file), said plainly and once
       console.error(`${name}: refusing to start: ${err.message}`);

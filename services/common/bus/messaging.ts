@@ -28,6 +28,8 @@ export interface MessagingOptions {
   handlers?: EventHandlers;
   /** Delay before the relay's first pass (tests use it to open a crash window). */
   relayStartDelayMs?: number;
+  /** Aborting it stops waiting for the broker (start-up waits for it as long as it takes). */
+  signal?: AbortSignal;
 }
 
 /** A service's running messaging. */
@@ -60,19 +62,52 @@ export function memoryBroker(exchange: string): MemoryBroker {
   return b;
 }
 
-/** Connects the transport named by `config.amqpUrl`. */
-export async function connectTransport(config: CommonConfig, log: Logger): Promise<Transport> {
+/** The durable queue of `service`: `<queuePrefix>.<service>`. */
+export function serviceQueue(config: CommonConfig, service: string): string {
+  return `${config.queuePrefix}.${service}`;
+}
+
+/**
+ * Connects the transport named by `config.amqpUrl`, waiting for a broker that is not up yet (logged,
+ * bounded backoff) until `signal` aborts.
+ */
+export async function connectTransport(
+  config: CommonConfig,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<Transport> {
   if (config.amqpUrl === "memory") return new MemoryTransport(memoryBroker(config.exchange));
-  return await AmqpTransport.connect({ url: config.amqpUrl, exchange: config.exchange, log });
+  return await AmqpTransport.connect({
+    url: config.amqpUrl,
+    exchange: config.exchange,
+    log,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** Starts messaging for one service. */
 export async function startMessaging(opts: MessagingOptions): Promise<Messaging> {
-  const { kv, config, log, service } = opts;
-  const transport = await connectTransport(config, log);
-  const queue = `${config.queuePrefix}.${service}`;
+  const { config, log, service } = opts;
   const handlers = opts.handlers ?? {};
   checkTopology(service, Object.keys(handlers));
+  const transport = await connectTransport(config, log, opts.signal);
+  const queue = serviceQueue(config, service);
+  try {
+    return await startOn(transport, queue, handlers, opts);
+  } catch (err) {
+    await transport.close();
+    throw err;
+  }
+}
+
+/** Declares the topology, starts the relay and the consumer on a connected `transport`. */
+async function startOn(
+  transport: Transport,
+  queue: string,
+  handlers: EventHandlers,
+  opts: MessagingOptions,
+): Promise<Messaging> {
+  const { kv, config, log, service } = opts;
   await transport.declareTopology(queuesOf(config.queuePrefix));
   // span attributes (messaging conventions): the broker kind and the exchange
   const messagingSystem = config.amqpUrl === "memory" ? "memory" : "rabbitmq";
@@ -99,7 +134,12 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
       onCommitted: () => relay.kick(),
     })
     : undefined;
-  await consumer?.start();
+  try {
+    await consumer?.start();
+  } catch (err) {
+    await relay.stop();
+    throw err;
+  }
   log.info("messaging started", {
     transport: transport.description,
     queue,

@@ -13,7 +13,7 @@ const SERVICES = ["orders", "stock", "payments", "kitchen"];
 /** A unique config for one test run, plus cleanup of everything it declared. */
 export interface TestBus {
   config: CommonConfig;
-  /** Deletes the run's queues (service, retry) and exchange. */
+  /** Deletes the run's queues (service, dead-letter, retry) and exchange. */
   cleanup(): Promise<void>;
 }
 
@@ -41,6 +41,7 @@ export function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 100]): 
           for (
             const q of [
               `${config.queuePrefix}.${svc}`,
+              `${config.queuePrefix}.${svc}.dead`,
               ...retryDelaysMs.map((d) => `${config.queuePrefix}.${svc}.retry.${d}ms`),
             ]
           ) {
