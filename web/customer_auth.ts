@@ -70,7 +70,7 @@ export async function provenCustomer(c: Context, auth: CustomerAuth): Promise<st
     if (!customerId) {
       throw unauthenticated(
         "invalid_token",
-        "The Authorization header must be \"Bearer <token>\" with a token from POST /api/customers",
+        'The Authorization header must be "Bearer <token>" with a token from POST /api/customers',
       );
     }
     return customerId;
@@ -89,7 +89,7 @@ export async function authorizeCustomer(c: Context, auth: CustomerAuth, customer
     if (auth.open) return;
     throw unauthenticated(
       "unauthenticated",
-      "Proof of the customer is required: send \"Authorization: Bearer <token>\" (POST /api/customers " +
+      'Proof of the customer is required: send "Authorization: Bearer <token>" (POST /api/customers ' +
         "issues one) or use the storefront's cookie",
     );
   }

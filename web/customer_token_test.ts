@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sign } from "hono/jwt";
-import { issueToken, tokenKey, TOKEN_TTL_SECONDS, verifyToken } from "./customer_token.ts";
+import { issueToken, TOKEN_TTL_SECONDS, tokenKey, verifyToken } from "./customer_token.ts";
 
 const SECRET = "s".repeat(40);
 

@@ -25,7 +25,7 @@ export interface CustomerTokenJson {
 }
 
 /** The route above, on its own Hono app. */
-export function customersRoutes(deps: AppDeps): Hono<AppEnv> {
+export function customersRoutes(deps: Pick<AppDeps, "customerAuth">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post("/api/customers", async (c) => {
     const auth = deps.customerAuth ?? defaultCustomerAuth();
