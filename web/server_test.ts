@@ -226,3 +226,30 @@ Deno.test("web/main.ts exits 2 with a clear message on bad config, and 0 on SIGT
   await reader.cancel();
   assert.equal(status.code, 0);
 });
+
+Deno.test(
+  "start() with WEB_OPEN_CUSTOMER_API on warns that the customer API answers without proof",
+  opts,
+  async () => {
+    const warnings: string[] = [];
+    const quiet = createLogger("test", "error");
+    const log: Logger = { ...quiet, warn: (msg) => void warnings.push(msg) };
+    const handle = await start(downConfig(), log, { ...TEST_CUSTOMER_AUTH, open: true });
+    try {
+      assert.ok(
+        warnings.some((w) => /^WEB_OPEN_CUSTOMER_API is on: .*without proof/.test(w)),
+        JSON.stringify(warnings),
+      );
+    } finally {
+      await handle.stop();
+    }
+    const closed: string[] = [];
+    const h2 = await start(
+      downConfig(),
+      { ...quiet, warn: (msg) => void closed.push(msg) },
+      TEST_CUSTOMER_AUTH,
+    );
+    await h2.stop();
+    assert.ok(!closed.some((w) => w.includes("WEB_OPEN_CUSTOMER_API")), "no warning when proof is required");
+  },
+);
