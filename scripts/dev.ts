@@ -10,6 +10,7 @@
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import { PROCESSES, type ProcessName, ServiceProcess, systemEnv, waitReady } from "./launcher.ts";
 import { versionWarning } from "./deno_version.ts";
+import { customerApiNotice, devOpenCustomerApi } from "./dev_customer_api.ts";
 
 const versionNote = versionWarning();
 if (versionNote) console.error(versionNote);
@@ -33,6 +34,8 @@ const shared = systemEnv(ports, {
   KITCHEN_AUTO_PREP: env.KITCHEN_AUTO_PREP ?? "true",
   ADMIN_PASSWORD: adminPassword,
   WEB_COOKIE_SECRET: env.WEB_COOKIE_SECRET || secrets.cookieSecret,
+  // dev only: the seed's curl examples work with a customer id and no proof (said at start)
+  WEB_OPEN_CUSTOMER_API: devOpenCustomerApi(env),
 });
 
 /**
@@ -106,6 +109,7 @@ function banner() {
 `);
 }
 
+say(customerApiNotice(shared.WEB_OPEN_CUSTOMER_API ?? ""));
 const bus = await chooseBus();
 if (bus === "memory") {
   for (const [k, v] of Object.entries({ ...shared, AMQP_URL: "memory" })) Deno.env.set(k, v);

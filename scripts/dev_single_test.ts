@@ -34,9 +34,11 @@ Deno.test({
     const stop = await runAllInOneProcess();
     try {
       const base = `http://127.0.0.1:${ports.web}`;
-      const res = await fetch(`${base}/api/customers/solo/orders`, {
+      const issued = await (await fetch(`${base}/api/customers`, { method: "POST" })).json();
+      const auth = { authorization: `Bearer ${issued.token}` };
+      const res = await fetch(`${base}/api/customers/${issued.customerId}/orders`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ ID: 1, Quantity: 1 }),
       });
       const order = await res.json();
@@ -51,7 +53,9 @@ Deno.test({
       assert.equal(paid.status, 200);
       await eventually(
         async () => {
-          const r = await fetch(`${base}/api/customers/solo/orders/${order.id}`);
+          const r = await fetch(`${base}/api/customers/${issued.customerId}/orders/${order.id}`, {
+            headers: auth,
+          });
           return (await r.json()).status === "ready";
         },
         "order ready through the in-memory bus",

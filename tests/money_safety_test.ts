@@ -44,7 +44,7 @@ Deno.test("a reservation no order confirms is released after the TTL; a placed o
     await rpc(sys.stock, "reserveItems", { orderId: leaked, items: [{ itemId: "5", quantity: 2 }] });
     const created = await sys.api("POST", "/api/customers/safe-1/orders", {
       items: [{ id: "5", quantity: 1 }],
-    });
+    }, await sys.proof("safe-1"));
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const order = created.body;
 
@@ -70,9 +70,14 @@ Deno.test("a reservation no order confirms is released after the TTL; a placed o
     // the local pay page refuses to take money for a cancelled order
     const other = await sys.api("POST", "/api/customers/safe-2/orders", {
       items: [{ id: "5", quantity: 1 }],
-    });
+    }, await sys.proof("safe-2"));
     assert.equal(other.status, 201, JSON.stringify(other.body));
-    const cancel = await sys.api("POST", `/api/customers/safe-2/orders/${other.body.id}/cancel`);
+    const cancel = await sys.api(
+      "POST",
+      `/api/customers/safe-2/orders/${other.body.id}/cancel`,
+      undefined,
+      await sys.proof(`safe-2`),
+    );
     assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
     await eventually(
       async () =>
@@ -116,13 +121,23 @@ Deno.test("a Stripe checkout completed for an order already cancelled is refunde
     },
   });
   try {
-    const created = await sys.api("POST", "/api/customers/late-payer/orders", [{ ID: "3", Quantity: 1 }]);
+    const created = await sys.api(
+      "POST",
+      "/api/customers/late-payer/orders",
+      [{ ID: "3", Quantity: 1 }],
+      await sys.proof("late-payer"),
+    );
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const order = created.body;
     const [sessionId] = [...standIn.sessions.keys()];
     assert.ok(sessionId);
     standIn.pay(sessionId); // the customer pays at Stripe ...
-    const cancel = await sys.api("POST", `/api/customers/late-payer/orders/${order.id}/cancel`); // ... as the order is cancelled
+    const cancel = await sys.api(
+      "POST",
+      `/api/customers/late-payer/orders/${order.id}/cancel`,
+      undefined,
+      await sys.proof(`late-payer`),
+    ); // ... as the order is cancelled
     assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
 
     const { payload, signature } = await standIn.signed(

@@ -12,7 +12,12 @@ async function item(sys: System, id: string) {
 }
 
 async function order(sys: System, customer: string, id: string) {
-  const res = await sys.api("GET", `/api/customers/${customer}/orders/${id}`);
+  const res = await sys.api(
+    "GET",
+    `/api/customers/${customer}/orders/${id}`,
+    undefined,
+    await sys.proof(customer),
+  );
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body;
 }
@@ -27,7 +32,12 @@ Deno.test("the seed's curl places an order with a payment link; paying it walks 
   const sys = await startSystem();
   try {
     const before = await item(sys, "1");
-    const created = await sys.api("POST", "/api/customers/2/orders", { ID: 1, Quantity: 2 });
+    const created = await sys.api(
+      "POST",
+      "/api/customers/2/orders",
+      { ID: 1, Quantity: 2 },
+      await sys.proof("2"),
+    );
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const o = created.body;
     assert.equal(o.status, "waiting_payment");
@@ -76,13 +86,13 @@ Deno.test("an order for more than is in stock gets 409 naming the item; nothing 
     const before = await item(sys, "2");
     const res = await sys.api("POST", "/api/customers/c-409/orders", {
       items: [{ id: "1", quantity: 1 }, { id: "2", quantity: before.available + 1 }],
-    });
+    }, await sys.proof("c-409"));
     assert.equal(res.status, 409, JSON.stringify(res.body));
     assert.equal(res.body.error.code, "out_of_stock");
     assert.match(res.body.error.message, new RegExp(before.name));
     assert.deepEqual(await item(sys, "2"), before);
     assert.equal((await item(sys, "1")).reserved, 0, "the line that fitted was not reserved either");
-    const list = await sys.api("GET", "/api/customers/c-409/orders");
+    const list = await sys.api("GET", "/api/customers/c-409/orders", undefined, await sys.proof("c-409"));
     assert.equal(list.status, 200);
     assert.equal(list.body.orders.length, 0);
   } finally {
@@ -98,14 +108,20 @@ Deno.test("50 concurrent orders for an item with 20 in stock: exactly 20 succeed
     if (start.available > 20) {
       const res = await sys.api("POST", "/api/customers/setup/orders", {
         items: [{ id: "3", quantity: start.available - 20 }],
-      });
+      }, await sys.proof("setup"));
       assert.equal(res.status, 201, JSON.stringify(res.body));
     }
     assert.equal((await item(sys, "3")).available, 20);
     const results = await Promise.all(
       Array.from(
         { length: 50 },
-        (_, i) => sys.api("POST", `/api/customers/rush-${i}/orders`, { ID: "3", Quantity: 1 }),
+        async (_, i) =>
+          await sys.api(
+            "POST",
+            `/api/customers/rush-${i}/orders`,
+            { ID: "3", Quantity: 1 },
+            await sys.proof(`rush-${i}`),
+          ),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -123,15 +139,24 @@ Deno.test("a payment that expires and an order the customer cancels both release
   const sys = await startSystem();
   try {
     const before = await item(sys, "4");
-    const a = (await sys.api("POST", "/api/customers/exp/orders", { ID: 4, Quantity: 3 })).body;
-    const b = (await sys.api("POST", "/api/customers/can/orders", { ID: 4, Quantity: 2 })).body;
+    const a =
+      (await sys.api("POST", "/api/customers/exp/orders", { ID: 4, Quantity: 3 }, await sys.proof("exp")))
+        .body;
+    const b =
+      (await sys.api("POST", "/api/customers/can/orders", { ID: 4, Quantity: 2 }, await sys.proof("can")))
+        .body;
     assert.equal((await item(sys, "4")).available, before.available - 5);
 
     const expired = await sys.api("POST", `/api/payments/local/${sessionOf(a.paymentLink)}`, {
       outcome: "expire",
     });
     assert.ok(expired.status < 400, JSON.stringify(expired.body));
-    const cancelled = await sys.api("POST", `/api/customers/can/orders/${b.id}/cancel`);
+    const cancelled = await sys.api(
+      "POST",
+      `/api/customers/can/orders/${b.id}/cancel`,
+      undefined,
+      await sys.proof(`can`),
+    );
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     assert.equal(cancelled.body.status, "cancelled");
 
@@ -151,7 +176,12 @@ Deno.test("a payment that expires and an order the customer cancels both release
 Deno.test("with payments down the order is accepted as pending; once payments starts the link appears, made once", async () => {
   const sys = await startSystem({ without: ["payments"] });
   try {
-    const res = await sys.api("POST", "/api/customers/slow/orders", { ID: 5, Quantity: 1 });
+    const res = await sys.api(
+      "POST",
+      "/api/customers/slow/orders",
+      { ID: 5, Quantity: 1 },
+      await sys.proof("slow"),
+    );
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.equal(res.body.status, "pending");
     assert.ok(!res.body.paymentLink);
@@ -180,7 +210,8 @@ Deno.test("a malformed message is parked and orders goes on; a parked event is r
     assert.match(parked.reason, /JSON/);
 
     // orders still works after the poison message
-    const o = (await sys.api("POST", "/api/customers/dl/orders", { ID: 6, Quantity: 1 })).body;
+    const o =
+      (await sys.api("POST", "/api/customers/dl/orders", { ID: 6, Quantity: 1 }, await sys.proof("dl"))).body;
     await sys.api("POST", `/api/payments/local/${sessionOf(o.paymentLink)}`, { outcome: "pay" });
     await eventually(
       async () => (await order(sys, "dl", o.id)).status === "paid",
@@ -227,7 +258,12 @@ Deno.test("orders killed with SIGKILL after its commit and before publishing: or
   const sys = await startSystem({ envFor: { orders: { OMS_RELAY_START_DELAY_MS: "600000" } } });
   const observer = await EventObserver.start(sys.bus.config, "order.*");
   try {
-    const res = await sys.api("POST", "/api/customers/crash/orders", { ID: 7, Quantity: 1 });
+    const res = await sys.api(
+      "POST",
+      "/api/customers/crash/orders",
+      { ID: 7, Quantity: 1 },
+      await sys.proof("crash"),
+    );
     assert.equal(res.status, 201, JSON.stringify(res.body));
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(observer.of("order.created", res.body.id).length, 0, "not published before the crash");
@@ -250,7 +286,9 @@ Deno.test("the same order.paid delivered twice makes one ticket and sells stock 
   const observer = await EventObserver.start(sys.bus.config, "order.paid");
   try {
     const before = await item(sys, "8");
-    const o = (await sys.api("POST", "/api/customers/twice/orders", { ID: 8, Quantity: 2 })).body;
+    const o =
+      (await sys.api("POST", "/api/customers/twice/orders", { ID: 8, Quantity: 2 }, await sys.proof("twice")))
+        .body;
     await sys.api("POST", `/api/payments/local/${sessionOf(o.paymentLink)}`, { outcome: "pay" });
     await observer.waitFor((e) => e.length === 1, "order.paid");
     const ev = observer.events[0]!;

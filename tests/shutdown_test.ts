@@ -104,6 +104,7 @@ async function pay(sys: System, stats: Stats, o: Placed, link: string, deadline:
 /** One shopper: places an order (paying two of every three) until `running()` turns false. */
 async function shopper(sys: System, stats: Stats, n: number, running: () => boolean): Promise<void> {
   const customer = `shutdown-${n}`;
+  const proof = await sys.proof(customer);
   for (let i = 0; running(); i++) {
     const itemId = ITEMS[i % ITEMS.length]!;
     const quantity = 1 + (i % 3);
@@ -115,7 +116,7 @@ async function shopper(sys: System, stats: Stats, n: number, running: () => bool
       "POST",
       `/api/customers/${customer}/orders`,
       { items: [{ id: itemId, quantity }] },
-      { "Idempotency-Key": key },
+      { "Idempotency-Key": key, ...proof },
       deadline,
     );
     if (res.status === 409) {
@@ -165,7 +166,12 @@ async function customerOrderIds(sys: System, customer: string): Promise<string[]
   let cursor = "";
   do {
     const q = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : "?limit=100";
-    const res = await sys.api("GET", `/api/customers/${customer}/orders${q}`);
+    const res = await sys.api(
+      "GET",
+      `/api/customers/${customer}/orders${q}`,
+      undefined,
+      await sys.proof(customer),
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     ids.push(...res.body.orders.map((o: { id: string }) => o.id));
     cursor = res.body.nextCursor ?? "";
@@ -212,7 +218,12 @@ Deno.test("SIGTERM to each process in turn while orders flow: each drains and ex
     const settleBy = Date.now() + 60_000;
     for (const o of stats.placed.filter((o) => o.toPay && !o.paid)) {
       const link = await eventually(async () => {
-        const res = await sys.api("GET", `/api/customers/${o.customer}/orders/${o.id}`);
+        const res = await sys.api(
+          "GET",
+          `/api/customers/${o.customer}/orders/${o.id}`,
+          undefined,
+          await sys.proof(o.customer),
+        );
         return res.status === 200 && res.body.paymentLink ? String(res.body.paymentLink) : undefined;
       }, `payment link of pending order ${o.id}`);
       await pay(sys, stats, o, link, settleBy);
@@ -244,7 +255,12 @@ Deno.test("SIGTERM to each process in turn while orders flow: each drains and ex
     // each order ends where it should: paid ones paid (kitchen auto-prep is off), the rest waiting
     await eventually(async () => {
       for (const o of placed) {
-        const res = await sys.api("GET", `/api/customers/${o.customer}/orders/${o.id}`);
+        const res = await sys.api(
+          "GET",
+          `/api/customers/${o.customer}/orders/${o.id}`,
+          undefined,
+          await sys.proof(o.customer),
+        );
         const ok = res.status === 200 &&
           (o.paid ? PAID_STATES.includes(res.body.status) : res.body.status === "waiting_payment");
         if (!ok) return false;

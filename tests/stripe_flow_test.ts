@@ -24,7 +24,12 @@ Deno.test("Stripe checkout end to end: link, signed webhook delivered twice, pai
   const observer = await EventObserver.start(sys.bus.config);
   try {
     const before = (await rpc(sys.stock, "getItem", { id: "2" })).item!;
-    const created = await sys.api("POST", "/api/customers/stripe-1/orders", [{ ID: "2", Quantity: 3 }]);
+    const created = await sys.api(
+      "POST",
+      "/api/customers/stripe-1/orders",
+      [{ ID: "2", Quantity: 3 }],
+      await sys.proof("stripe-1"),
+    );
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const order = created.body;
     assert.equal(
@@ -55,7 +60,13 @@ Deno.test("Stripe checkout end to end: link, signed webhook delivered twice, pai
     assert.equal(first.body.firstDelivery, true);
     assert.equal(second.body.firstDelivery, false);
 
-    const get = async () => (await sys.api("GET", `/api/customers/stripe-1/orders/${order.id}`)).body;
+    const get = async () =>
+      (await sys.api(
+        "GET",
+        `/api/customers/stripe-1/orders/${order.id}`,
+        undefined,
+        await sys.proof(`stripe-1`),
+      )).body;
     await eventually(async () => (await get()).status === "paid", "order paid");
     await eventually(
       async () => (await rpc(sys.kitchen, "getTicket", { orderId: order.id }).catch(() => undefined))?.ticket,

@@ -11,6 +11,7 @@ import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts
 import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/payments.ts";
 import { DeadLettersServiceClient } from "../services/common/gen/oms/deadletters/v1/deadletters.ts";
 import { type TestBus, testBusConfig } from "../services/common/bus/testing.ts";
+import { issueToken } from "../web/customer_token.ts";
 import {
   freePort,
   type Ports,
@@ -51,6 +52,8 @@ export interface System {
   deadLetters(name: "orders" | "stock" | "payments" | "kitchen"): DeadLettersServiceClient;
   /** Starts (or restarts) one process and waits until it is healthy. */
   start(name: ProcessName, overrides?: Record<string, string>): Promise<void>;
+  /** The `Authorization` header proving `customerId` to this system's web (a customer bearer token). */
+  proof(customerId: string): Promise<Record<string, string>>;
   /** Sends a JSON request to the gateway. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** Stops everything and deletes the data. */
@@ -88,6 +91,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     LOG_LEVEL: Deno.env.get("TEST_LOG_LEVEL") ?? "warn",
     KITCHEN_AUTO_PREP: "false",
     ADMIN_PASSWORD: "test-admin-password",
+    // customers prove who they are (WEB_OPEN_CUSTOMER_API stays off); proof() signs with this secret
+    WEB_COOKIE_SECRET: `test-${crypto.randomUUID()}`,
     ...opts.env,
   });
   if (!env.DENO_DIR) delete env.DENO_DIR;
@@ -128,6 +133,9 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       } catch (err) {
         throw new Error(`${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`);
       }
+    },
+    async proof(customerId) {
+      return { authorization: `Bearer ${await issueToken(customerId, env.WEB_COOKIE_SECRET ?? "")}` };
     },
     async api(method, path, body, headers = {}) {
       const res = await fetch(`${url}${path}`, {

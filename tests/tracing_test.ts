@@ -28,7 +28,12 @@ const HOPS: [service: string, routingKey: string][] = [
 ];
 
 async function orderOf(sys: System, customer: string, id: string) {
-  const res = await sys.api("GET", `/api/customers/${customer}/orders/${id}`);
+  const res = await sys.api(
+    "GET",
+    `/api/customers/${customer}/orders/${id}`,
+    undefined,
+    await sys.proof(customer),
+  );
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body;
 }
@@ -48,7 +53,7 @@ Deno.test("one order is one trace across web, orders, stock, payments and kitche
   try {
     const created = await sys.api("POST", "/api/customers/trace-1/orders", {
       items: [{ id: "1", quantity: 1 }],
-    });
+    }, await sys.proof("trace-1"));
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const order = created.body;
     const traceId = traceIdOf(created.headers.get("traceparent") ?? "");

@@ -1,7 +1,9 @@
 /**
  * The storefront's customer id: a random id kept in a signed (HMAC-SHA256), HttpOnly cookie, made on
  * the first visit. The id is the same kind of value the API takes in its paths (`c-` and 22 base64url
- * characters), so the JSON API stays as it is; the pages only ever use the id of the cookie.
+ * characters); the cookie is also proof of that customer to the JSON API (see `customer_auth.ts`), so
+ * the storefront's islands call `/api/customers/{id}/...` with it. The pages only ever use the id of
+ * the cookie, never one from a URL.
  *
  * The signing secret is `WEB_COOKIE_SECRET` (at least 32 characters). Without it a random secret is
  * made per process start: fine in dev, but every restart then gives browsers new customer ids (their

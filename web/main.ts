@@ -10,9 +10,15 @@
 import { runService } from "../services/common/service_main.ts";
 import { createLogger } from "../services/common/log.ts";
 import { loadConfig } from "./config.ts";
+import { customerAuthFromEnv } from "./customer_auth.ts";
 import { start } from "./server.ts";
 
 if (import.meta.main) {
   const log = createLogger("web");
-  await runService("web", log, () => loadConfig(), (config) => start(config, log));
+  await runService(
+    "web",
+    log,
+    () => ({ config: loadConfig(), customerAuth: customerAuthFromEnv() }),
+    ({ config, customerAuth }) => start(config, log, customerAuth),
+  );
 }

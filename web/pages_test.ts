@@ -4,7 +4,7 @@ import { CONTENT_SECURITY_POLICY } from "./framework/security.ts";
 import { decodeProps } from "./framework/serialize.ts";
 import { IMMUTABLE } from "./framework/mod.ts";
 import { pagesApp, startPagesSystem } from "./pages_testing.ts";
-import { deadAddr, postJson } from "./testing.ts";
+import { deadAddr, postJson, proofFor } from "./testing.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
 
@@ -106,7 +106,7 @@ Deno.test(
       for (const [id, quantity] of [["2", few], ["3", all]] as const) {
         const res = await sys.request(
           "/api/customers/someone/orders",
-          postJson({ items: [{ id, quantity }] }),
+          postJson({ items: [{ id, quantity }] }, await proofFor("someone")),
         );
         assert.equal(res.status, 201);
       }
@@ -137,13 +137,13 @@ Deno.test("My orders lists this browser's orders only and ships no script at all
     assert.match(emptyHtml, /You have no orders yet/);
     assert.doesNotMatch(emptyHtml, /<script/i);
 
-    const mine = await (await sys.request(
+    const mine = await (await b.get(
       `/api/customers/${b.customerId()}/orders`,
       postJson({ items: [{ id: "1", quantity: 2 }] }),
     )).json() as OrderJson;
     const theirs = await (await sys.request(
       `/api/customers/other/orders`,
-      postJson({ items: [{ id: "1", quantity: 1 }] }),
+      postJson({ items: [{ id: "1", quantity: 1 }] }, await proofFor("other")),
     )).json() as OrderJson;
     const html = await (await b.get("/orders")).text();
     assert.ok(html.includes(`href="/orders/${mine.id}"`));
@@ -165,7 +165,7 @@ Deno.test(
     try {
       const b = sys.browser();
       await (await b.get("/")).body?.cancel();
-      const order = await (await sys.request(
+      const order = await (await b.get(
         `/api/customers/${b.customerId()}/orders`,
         postJson({ items: [{ id: "1", quantity: 2 }, { id: "9", quantity: 1 }] }),
       )).json() as OrderJson;
@@ -182,7 +182,14 @@ Deno.test(
       assert.equal(live?.order.id, order.id);
       assert.equal(live?.customerId, b.customerId());
 
+      // the checkout's return URL carries the order id only; a customer in the query is no proof
+      const back = await b.get(`/orders/${order.id}?paid=1`);
+      assert.equal(back.status, 200);
+      await back.body?.cancel();
       const stranger = sys.browser();
+      const guessed = await stranger.get(`/orders/${order.id}?customer=${b.customerId()}&paid=1`);
+      assert.equal(guessed.status, 404);
+      await guessed.body?.cancel();
       const notYours = await stranger.get(`/orders/${order.id}`);
       assert.equal(notYours.status, 404);
       assertPageHeaders(notYours);
@@ -234,14 +241,14 @@ Deno.test(
       const b = sys.browser();
       await (await b.get("/")).body?.cancel();
       const api = `/api/customers/${b.customerId()}/orders`;
-      const order = await (await sys.request(api, postJson({ items: [{ id: "1", quantity: 1 }] })))
+      const order = await (await b.get(api, postJson({ items: [{ id: "1", quantity: 1 }] })))
         .json() as OrderJson;
       const res = await b.get(`/orders/${order.id}/events`);
       assert.equal(res.status, 200);
       assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
       assert.equal(res.headers.get("cache-control"), "no-store");
       setTimeout(
-        () => sys.request(`${api}/${order.id}/cancel`, { method: "POST" }).then((r) => r.body?.cancel()),
+        () => b.get(`${api}/${order.id}/cancel`, { method: "POST" }).then((r) => r.body?.cancel()),
         300,
       );
       const { events } = await readEvents(
@@ -274,7 +281,7 @@ Deno.test(
     try {
       const b = sys.browser();
       await (await b.get("/")).body?.cancel();
-      const order = await (await sys.request(
+      const order = await (await b.get(
         `/api/customers/${b.customerId()}/orders`,
         postJson({ items: [{ id: "4", quantity: 1 }] }),
       )).json() as OrderJson;

@@ -22,6 +22,8 @@ import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/pa
 import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
 import type { WebConfig } from "./config.ts";
 import type { AppDeps, AppEnv, Clients } from "./api/deps.ts";
+import { refuseCrossSite } from "./api/cross_site.ts";
+import { customersRoutes } from "./api/customers.ts";
 import { ApiError, toApiError } from "./api/errors.ts";
 import { healthRoutes } from "./api/health.ts";
 import { localPayRoutes } from "./api/local_pay.ts";
@@ -31,6 +33,7 @@ import { webhooksRoutes } from "./api/webhooks.ts";
 import { mountPages } from "./framework/mod.ts";
 import { createAdmin } from "./admin/runtime.ts";
 import { traceMiddleware } from "./trace_middleware.ts";
+import { type CustomerAuth, customerAuthFromEnv } from "./customer_auth.ts";
 
 export type { AppDeps, AppEnv, Clients };
 
@@ -55,9 +58,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   }));
 
+  // no cross-site request changes anything through the API (see api/cross_site.ts)
+  app.use("/api/*", refuseCrossSite());
+
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/", healthRoutes(deps)); // GET /readyz: the four services answer SERVING
   app.route("/", productsRoutes(deps));
+  app.route("/", customersRoutes(deps)); // POST /api/customers: bearer tokens
   app.route("/", ordersRoutes(deps));
   app.route("/", webhooksRoutes(deps));
   app.route("/", localPayRoutes(deps));
@@ -111,7 +118,11 @@ export function connectClients(config: WebConfig): Clients {
 }
 
 /** Starts the gateway on `config.host:config.port`. */
-export async function start(config: WebConfig, log: Logger = createLogger("web")): Promise<WebHandle> {
+export async function start(
+  config: WebConfig,
+  log: Logger = createLogger("web"),
+  customerAuth: CustomerAuth = customerAuthFromEnv(),
+): Promise<WebHandle> {
   const clients = connectClients(config);
   const deps: AppDeps = {
     clients,
@@ -120,7 +131,14 @@ export async function start(config: WebConfig, log: Logger = createLogger("web")
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
     admin: createAdmin({ password: config.adminPassword ?? null }),
+    customerAuth,
   };
+  if (customerAuth.open) {
+    log.warn(
+      "WEB_OPEN_CUSTOMER_API is on: the customer API answers without proof for the customer id in the path " +
+        "(for dev's curl examples only; never in a deployment)",
+    );
+  }
   if (!config.adminPassword) log.warn("ADMIN_PASSWORD is not set: the admin pages are disabled");
   const app = createApp(deps);
   await mountPages(app, deps);

@@ -3,10 +3,11 @@ import { createLogger, type LogFields, type Logger } from "../services/common/lo
 import { isTraceparent } from "../services/common/trace.ts";
 import { loadConfig, type WebConfig } from "./config.ts";
 import { connectClients, createApp, start } from "./server.ts";
-import { deadAddr, errorOf, postJson, startSystem } from "./testing.ts";
+import { deadAddr, errorOf, postJson, proofFor, startSystem, TEST_CUSTOMER_AUTH } from "./testing.ts";
 import type { AppDeps } from "./api/deps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
+const ALICE = await proofFor("alice");
 
 /** A config whose services are all down (nothing listens on their ports). */
 function downConfig(): WebConfig {
@@ -37,6 +38,7 @@ function appWith(config: WebConfig, log: Logger = createLogger("test", "error"))
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
+    customerAuth: TEST_CUSTOMER_AUTH,
   };
   return {
     app: createApp(deps),
@@ -94,7 +96,7 @@ Deno.test("a service that is down is 503 naming it, with Retry-After", opts, asy
 
     const order = await app.request(
       "/api/customers/alice/orders",
-      postJson({ items: [{ id: "1", quantity: 1 }] }),
+      postJson({ items: [{ id: "1", quantity: 1 }] }, ALICE),
     );
     assert.equal(order.status, 503);
     assert.match((await errorOf(order)).message, /^The orders service is unavailable/);
@@ -153,7 +155,7 @@ Deno.test(
   "start() serves on a real listener, enforces the body limit on streamed bodies, and stops",
   opts,
   async () => {
-    const handle = await start(downConfig(), createLogger("test", "error"));
+    const handle = await start(downConfig(), createLogger("test", "error"), TEST_CUSTOMER_AUTH);
     try {
       const base = `http://127.0.0.1:${handle.port}`;
       const health = await fetch(`${base}/healthz`);
@@ -168,7 +170,7 @@ Deno.test(
       });
       const res = await fetch(`${base}/api/customers/alice/orders`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...ALICE },
         body: stream,
       });
       assert.equal(res.status, 413);
@@ -176,7 +178,7 @@ Deno.test(
 
       const declared = await fetch(`${base}/api/customers/alice/orders`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...ALICE },
         body: big,
       });
       assert.equal(declared.status, 413);
@@ -224,3 +226,30 @@ Deno.test("web/main.ts exits 2 with a clear message on bad config, and 0 on SIGT
   await reader.cancel();
   assert.equal(status.code, 0);
 });
+
+Deno.test(
+  "start() with WEB_OPEN_CUSTOMER_API on warns that the customer API answers without proof",
+  opts,
+  async () => {
+    const warnings: string[] = [];
+    const quiet = createLogger("test", "error");
+    const log: Logger = { ...quiet, warn: (msg) => void warnings.push(msg) };
+    const handle = await start(downConfig(), log, { ...TEST_CUSTOMER_AUTH, open: true });
+    try {
+      assert.ok(
+        warnings.some((w) => /^WEB_OPEN_CUSTOMER_API is on: .*without proof/.test(w)),
+        JSON.stringify(warnings),
+      );
+    } finally {
+      await handle.stop();
+    }
+    const closed: string[] = [];
+    const h2 = await start(
+      downConfig(),
+      { ...quiet, warn: (msg) => void closed.push(msg) },
+      TEST_CUSTOMER_AUTH,
+    );
+    await h2.stop();
+    assert.ok(!closed.some((w) => w.includes("WEB_OPEN_CUSTOMER_API")), "no warning when proof is required");
+  },
+);

@@ -19,12 +19,36 @@ import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
 import { connectClients } from "./server.ts";
 import type { WebConfig } from "./config.ts";
+import type { CustomerAuth } from "./customer_auth.ts";
+import { issueToken } from "./customer_token.ts";
 
 /** The webhook signing secret of the Stripe-backed payments in tests. */
 export const TEST_WEBHOOK_SECRET = "whsec_test_secret_for_web_tests";
 
 /** The admin password of test systems (unless a test passes its own). */
 export const TEST_ADMIN_PASSWORD = "test-admin-password";
+
+/** How customers prove who they are in test systems: a fixed secret, proof required. */
+export const TEST_CUSTOMER_AUTH: CustomerAuth = {
+  secret: "test-cookie-secret-0123456789abcdefghij",
+  randomSecret: false,
+  open: false,
+};
+
+/** The `Authorization` header proving `customerId` to a gateway using `auth`. */
+export async function proofFor(
+  customerId: string,
+  auth: CustomerAuth = TEST_CUSTOMER_AUTH,
+): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await issueToken(customerId, auth.secret)}` };
+}
+
+/** `init` with `headers` added (e.g. a proof from {@linkcode proofFor}). */
+export function withHeaders(init: RequestInit, headers: Record<string, string>): RequestInit {
+  const merged = new Headers(init.headers);
+  for (const [k, v] of Object.entries(headers)) merged.set(k, v);
+  return { ...init, headers: merged };
+}
 
 /** How payments runs in a test system. */
 export type PaymentsMode = "local" | "stripe" | "down";
@@ -63,6 +87,7 @@ export async function startSystem(
     stripeApiUrl,
     kitchen = false,
     admin = { password: TEST_ADMIN_PASSWORD },
+    customerAuth = TEST_CUSTOMER_AUTH,
   }: {
     payments?: PaymentsMode;
     maxBodyBytes?: number;
@@ -72,6 +97,8 @@ export async function startSystem(
     admin?: AdminOptions;
     /** The Stripe stand-in's URL when payments is "stripe". */
     stripeApiUrl?: string;
+    /** How customers prove who they are (default {@linkcode TEST_CUSTOMER_AUTH}). */
+    customerAuth?: CustomerAuth;
   } = {},
 ): Promise<TestSystem> {
   const dir = await Deno.makeTempDir({ prefix: "web-test-" });
@@ -152,6 +179,7 @@ export async function startSystem(
       webhookMaxBodyBytes: config.webhookMaxBodyBytes,
       rpcTimeoutMs: config.rpcTimeoutMs,
       admin: createAdmin(admin),
+      customerAuth,
     };
     const app = createApp(deps);
     return {

@@ -58,6 +58,8 @@ export interface CheckResult {
 export interface CheckOptions {
   /** Customer ids the run used (one per shopper). */
   customers: string[];
+  /** The headers proving a customer (its bearer token). */
+  proof(customerId: string): Record<string, string>;
   /** How long orders still on their way may take to settle, in ms (one deadline for the whole check). */
   settleMs: number;
   /** Delay between two looks at an unsettled order, in ms. */
@@ -84,18 +86,21 @@ export async function finalCheck(
   const problems: CheckProblem[] = [];
   const byState: Record<string, number> = {};
   await pool(orders, opts.concurrency, async (order) => {
-    const problem = await settle(client, order, deadline, opts.pollMs);
+    const problem = await settle(client, order, deadline, opts.pollMs, opts.proof(order.customerId));
     const state = order.status || "unknown";
     byState[state] = (byState[state] ?? 0) + 1;
     if (problem) problems.push(problem);
   });
   const untracked: UntrackedOrder[] = [];
   await pool(opts.customers, opts.concurrency, async (customerId) => {
-    for (const o of await listOrders(client, customerId)) {
+    const headers = opts.proof(customerId);
+    for (const o of await listOrders(client, customerId, headers)) {
       if (ledger.get(o.id)) continue;
       let cancelled = false;
       if (o.status === "pending" || o.status === "waiting_payment") {
-        const res = await client.request("POST", `/api/customers/${customerId}/orders/${o.id}/cancel`);
+        const res = await client.request("POST", `/api/customers/${customerId}/orders/${o.id}/cancel`, {
+          headers,
+        });
         cancelled = !res.failure;
       }
       untracked.push({ id: o.id, customerId, status: o.status, cancelled });
@@ -116,6 +121,7 @@ async function settle(
   order: TrackedOrder,
   deadline: number,
   pollMs: number,
+  headers: Record<string, string>,
 ): Promise<CheckProblem | undefined> {
   const want = expectedStates(order.expectation);
   const path = `/api/customers/${order.customerId}/orders/${order.id}`;
@@ -130,7 +136,7 @@ async function settle(
   let lastError = "";
   let seen = false;
   while (true) {
-    const res = await client.request("GET", path);
+    const res = await client.request("GET", path, { headers });
     if (!res.failure) {
       const o = asOrder(res.body);
       if (o) {
@@ -159,12 +165,16 @@ async function settle(
   return problem("stuck", order.status, `still ${order.status} at the end of the check`);
 }
 
-async function listOrders(client: ApiClient, customerId: string): Promise<{ id: string; status: string }[]> {
+async function listOrders(
+  client: ApiClient,
+  customerId: string,
+  headers: Record<string, string>,
+): Promise<{ id: string; status: string }[]> {
   const out: { id: string; status: string }[] = [];
   let cursor = "";
   for (let page = 0; page < 1000; page++) {
     const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-    const res = await client.request("GET", `/api/customers/${customerId}/orders?limit=100${q}`);
+    const res = await client.request("GET", `/api/customers/${customerId}/orders?limit=100${q}`, { headers });
     if (res.failure || !isRecord(res.body) || !Array.isArray(res.body.orders)) return out;
     for (const raw of res.body.orders) {
       const o = asOrder(raw);

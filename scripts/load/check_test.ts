@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { finalCheck, pool } from "./check.ts";
 import { ApiClient } from "./client.ts";
 import { type Expectation, expectedStates, OrderLedger } from "./ledger.ts";
-import { startFakeGateway } from "./testing.ts";
+import { type FakeGateway, startFakeGateway } from "./testing.ts";
 
-async function placed(url: string, customer: string): Promise<string> {
-  const res = await fetch(`${url}/api/customers/${customer}/orders`, {
+async function placed(fake: FakeGateway, customer: string): Promise<string> {
+  const res = await fetch(`${fake.url}/api/customers/${customer}/orders`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...proofOf(fake, customer) },
     body: JSON.stringify({ items: [{ id: "1", quantity: 1 }] }),
   });
   return (await res.json()).id;
@@ -21,7 +21,21 @@ async function pay(url: string, link: string, outcome: string) {
   })).body?.cancel();
 }
 
-const opts = { customers: ["c1"], settleMs: 300, pollMs: 20, concurrency: 4 };
+/** The bearer header of `customer`, issued by the fake on first use. */
+function proofOf(fake: FakeGateway, customer: string): Record<string, string> {
+  const known = [...fake.tokens].find(([, id]) => id === customer)?.[0];
+  return { authorization: `Bearer ${known ?? fake.issue(customer)}` };
+}
+
+function checkOptions(fake: FakeGateway) {
+  return {
+    customers: ["c1"],
+    proof: (id: string) => proofOf(fake, id),
+    settleMs: 300,
+    pollMs: 20,
+    concurrency: 4,
+  };
+}
 
 Deno.test("expected states: paid orders may have moved on in the kitchen; cancelled, declined and expired end cancelled", () => {
   assert.deepEqual(expectedStates("pay"), ["paid", "preparing", "ready", "completed"]);
@@ -35,13 +49,13 @@ Deno.test("the final check passes when every order is where it should be and cou
   const fake = startFakeGateway({ "1": 10 });
   try {
     const ledger = new OrderLedger();
-    const a = await placed(fake.url, "c1");
-    const b = await placed(fake.url, "c1");
+    const a = await placed(fake, "c1");
+    const b = await placed(fake, "c1");
     ledger.add({ id: a, customerId: "c1", expectation: "pay", status: "" });
     ledger.add({ id: b, customerId: "c1", expectation: "decline", status: "" });
     await pay(fake.url, fake.orders.get(a)!.paymentLink, "pay");
     await pay(fake.url, fake.orders.get(b)!.paymentLink, "decline");
-    const check = await finalCheck(new ApiClient(fake.url, 2000), ledger, opts);
+    const check = await finalCheck(new ApiClient(fake.url, 2000), ledger, checkOptions(fake));
     assert.deepEqual(check, {
       checked: 2,
       byState: { cancelled: 1, paid: 1 },
@@ -59,16 +73,16 @@ Deno.test("the final check reports lost, stuck and unexpectedly ended orders", a
   try {
     fake.paymentsStall = true;
     const ledger = new OrderLedger();
-    const lost = await placed(fake.url, "c1");
-    const stuck = await placed(fake.url, "c1");
-    const wrong = await placed(fake.url, "c1");
+    const lost = await placed(fake, "c1");
+    const stuck = await placed(fake, "c1");
+    const wrong = await placed(fake, "c1");
     ledger.add({ id: lost, customerId: "c1", expectation: "pay", status: "" });
     ledger.add({ id: stuck, customerId: "c1", expectation: "pay", status: "" });
     ledger.add({ id: wrong, customerId: "c1", expectation: "pay", status: "" });
     fake.orders.delete(lost);
     fake.orders.get(wrong)!.status = "cancelled";
     const started = performance.now();
-    const check = await finalCheck(new ApiClient(fake.url, 2000), ledger, opts);
+    const check = await finalCheck(new ApiClient(fake.url, 2000), ledger, checkOptions(fake));
     assert.ok(performance.now() - started < 2000, "bounded by settleMs");
     assert.equal(check.ok, false);
     assert.deepEqual(check.byState, { cancelled: 1, lost: 1, waiting_payment: 1 });
@@ -89,8 +103,8 @@ Deno.test("the final check reports lost, stuck and unexpectedly ended orders", a
 Deno.test("an order the shopper never heard of is listed as untracked and cancelled when still open", async () => {
   const fake = startFakeGateway({ "1": 10 });
   try {
-    const orphan = await placed(fake.url, "c1");
-    const check = await finalCheck(new ApiClient(fake.url, 2000), new OrderLedger(), opts);
+    const orphan = await placed(fake, "c1");
+    const check = await finalCheck(new ApiClient(fake.url, 2000), new OrderLedger(), checkOptions(fake));
     assert.equal(check.ok, true);
     assert.deepEqual(check.untracked, [{
       id: orphan,

@@ -10,7 +10,8 @@ import { OrderLedger } from "./ledger.ts";
 import type { LoadOptions } from "./options.ts";
 import { Progress, type ProgressSink } from "./progress.ts";
 import { buildReport, type Report } from "./report.ts";
-import { customerIdOf, Shopper, type ShopperContext } from "./shopper.ts";
+import { CustomerTokens } from "./customers.ts";
+import { Shopper, type ShopperContext } from "./shopper.ts";
 import { RunStats } from "./stats.ts";
 
 /** Settings of a run that are not flags (for tests and the entry point). */
@@ -51,6 +52,7 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
   const client = new ApiClient(opts.url, opts.requestTimeoutS * 1000);
   const stats = new RunStats();
   const ledger = new OrderLedger();
+  const customers = new CustomerTokens();
   const random = deps.random ?? Math.random;
   const runId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(36).padStart(2, "0"))
     .join("");
@@ -64,6 +66,7 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     client,
     stats,
     ledger,
+    customers,
     rates: { cancel: opts.cancelRate, decline: opts.declineRate, expire: opts.expireRate },
     storefrontRate: deps.storefrontRate ?? 0.25,
     waitMs: opts.waitS * 1000,
@@ -102,7 +105,8 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
 
   deps.progress?.write(`load: final check of ${ledger.size} orders ...\n`);
   const check = await finalCheck(client, ledger, {
-    customers: shoppers.map((s) => customerIdOf(runId, s.index)),
+    customers: customers.ids(),
+    proof: (customerId) => customers.proof(customerId),
     settleMs: opts.waitS * 1000,
     pollMs: 200,
     concurrency: opts.concurrency,

@@ -2,7 +2,8 @@
  * One simulated shopper. Each visit: browse the catalog (sometimes the storefront page too), put 1-3
  * available dishes in the cart, check out with an Idempotency-Key, then pay, let the payment be
  * declined or expire, or cancel, and follow the order until it reaches the state that should follow.
- * Out of stock is an expected answer once stock runs low, not an error.
+ * Out of stock is an expected answer once stock runs low, not an error. Before its first checkout a
+ * shopper signs up (`POST /api/customers`) and proves itself with that token on every customer route.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   failureMessage,
   sessionIdOf,
 } from "./client.ts";
+import { type CustomerTokens, signUp } from "./customers.ts";
 import {
   type Expectation,
   expectedStates,
@@ -32,6 +34,8 @@ export interface ShopperContext {
   stats: RunStats;
   /** Every order created. */
   ledger: OrderLedger;
+  /** The customers shoppers signed up as, with their tokens. */
+  customers: CustomerTokens;
   /** Shares of orders cancelled, declined and left to expire (the rest are paid). */
   rates: { cancel: number; decline: number; expire: number };
   /** Share of visits that also load the storefront page `/`. */
@@ -42,7 +46,7 @@ export interface ShopperContext {
   pollMs: number;
   /** Pause after finding nothing to buy, in ms. */
   soldOutPauseMs: number;
-  /** A short random id naming the run (in customer ids and idempotency keys). */
+  /** A short random id naming the run (in idempotency keys). */
   runId: string;
   /** False once no new visit should start (time is up, or Ctrl-C). */
   shouldContinue(): boolean;
@@ -54,11 +58,6 @@ export interface ShopperContext {
   random(): number;
   /** Milliseconds since the run started. */
   elapsedMs(): number;
-}
-
-/** The customer id shopper `index` of run `runId` uses. */
-export function customerIdOf(runId: string, index: number): string {
-  return `load-${runId}-${index}`;
 }
 
 /** Picks what a shopper does with the order from a uniform `r` in [0, 1). */
@@ -94,14 +93,12 @@ const TERMINAL = ["completed", "cancelled", "refunded"];
 
 /** A shopper; {@linkcode Shopper.run} loops over visits until the run says stop. */
 export class Shopper {
-  /** The customer id this shopper orders as. */
-  readonly customerId: string;
+  /** The customer id this shopper orders as ("" until it signed up). */
+  customerId = "";
   #visit = 0;
 
   /** Shopper number `index` of the run. */
-  constructor(private readonly ctx: ShopperContext, readonly index: number) {
-    this.customerId = customerIdOf(ctx.runId, index);
-  }
+  constructor(private readonly ctx: ShopperContext, readonly index: number) {}
 
   /** Visits until time is up or `--max-orders` is reached. */
   async run(): Promise<void> {
@@ -128,6 +125,7 @@ export class Shopper {
       ctx.stats.shortage(ctx.elapsedMs());
       return await this.#pause(ctx.soldOutPauseMs);
     }
+    if (!this.customerId && !(await this.#signUp())) return await this.#pause(200);
     if (!ctx.claimOrder()) return false;
     const order = await this.#checkout(cart);
     if (!order) {
@@ -147,6 +145,23 @@ export class Shopper {
     return true;
   }
 
+  /** Becomes a customer with a token; false (the error counted) when the gateway would not say. */
+  async #signUp(): Promise<boolean> {
+    const res = await signUp(this.ctx.client);
+    if ("failure" in res) {
+      this.ctx.stats.error(failureKind("signup", res.failure), failureMessage(res.failure));
+      return false;
+    }
+    this.ctx.customers.set(res.customerId, res.token);
+    this.customerId = res.customerId;
+    return true;
+  }
+
+  /** The headers proving this shopper's customer. */
+  #proof(): Record<string, string> {
+    return this.ctx.customers.proof(this.customerId);
+  }
+
   async #pause(ms: number): Promise<true> {
     if (this.ctx.shouldContinue()) await sleep(ms);
     return true;
@@ -162,7 +177,7 @@ export class Shopper {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const res = await ctx.client.request("POST", path, {
         json: { items: cart },
-        headers: { "idempotency-key": key },
+        headers: { "idempotency-key": key, ...this.#proof() },
       });
       const f = res.failure;
       if (!f) {
@@ -235,7 +250,7 @@ export class Shopper {
   async #cancel(order: TrackedOrder, expectation: Expectation = "cancel"): Promise<void> {
     const path = `/api/customers/${this.customerId}/orders/${order.id}/cancel`;
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const res = await this.ctx.client.request("POST", path);
+      const res = await this.ctx.client.request("POST", path, { headers: this.#proof() });
       const f = res.failure;
       if (!f) {
         this.ctx.stats.steps.cancel.record(res.ms);
@@ -264,7 +279,7 @@ export class Shopper {
     const deadline = performance.now() + ctx.waitMs;
     let last: { status: string; paymentLink: string } | undefined;
     while (true) {
-      const res = await ctx.client.request("GET", path);
+      const res = await ctx.client.request("GET", path, { headers: this.#proof() });
       if (res.failure) {
         ctx.stats.error(failureKind("follow", res.failure), failureMessage(res.failure));
       } else {

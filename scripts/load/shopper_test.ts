@@ -3,6 +3,7 @@ import { ApiClient, asOrder, type RequestOptions } from "./client.ts";
 import { OrderLedger } from "./ledger.ts";
 import { parseOptions } from "./options.ts";
 import { runLoad } from "./run.ts";
+import { CustomerTokens } from "./customers.ts";
 import { chooseIntent, pickCart, Shopper, type ShopperContext } from "./shopper.ts";
 import { RunStats } from "./stats.ts";
 import { type FakeGateway, startFakeGateway } from "./testing.ts";
@@ -18,6 +19,7 @@ function context(fake: FakeGateway, over: Partial<ShopperContext> = {}): Shopper
     client: new ApiClient(fake.url, 2000),
     stats: new RunStats(),
     ledger: new OrderLedger(),
+    customers: new CustomerTokens(),
     rates: { cancel: 0, decline: 0, expire: 0 },
     storefrontRate: 1,
     waitMs: 1000,
@@ -79,7 +81,9 @@ Deno.test("a visit browses, checks out with an Idempotency-Key, pays and follows
     assert.equal(ctx.stats.ordersPlaced, 1);
     assert.equal(ctx.stats.intents.pay, 1);
     const [tracked] = ctx.ledger.all();
-    assert.equal(tracked?.customerId, "load-t1-1");
+    // the shopper signed up and proved itself with its token (the fake answers 401 without)
+    assert.equal(tracked?.customerId, "c-1");
+    assert.equal(fake.tokens.size, 1);
     assert.equal(tracked?.status, "paid");
     assert.equal(fake.orders.get(tracked!.id)?.status, "paid");
     assert.deepEqual(fake.checkoutKeys, ["load-t1-1-1"]);

@@ -1,6 +1,7 @@
 /**
  * A fake OMS gateway for the load generator's unit tests (test code only): the API routes the
- * shoppers use, in memory, with all-or-nothing stock, idempotent checkout, and knobs to inject
+ * shoppers use, in memory, with all-or-nothing stock, idempotent checkout, customers proven by bearer
+ * tokens (`POST /api/customers`; 401 without, 403 for another customer's), and knobs to inject
  * failures, lose orders or stop payments from settling.
  *
  * @module
@@ -28,6 +29,10 @@ export interface FakeGateway {
   stock: Map<string, number>;
   /** Orders by id. */
   orders: Map<string, FakeOrder>;
+  /** Customer id of every token issued. */
+  tokens: Map<string, string>;
+  /** Issues a token for `customerId` (as `POST /api/customers` does for a new customer). */
+  issue(customerId: string): string;
   /** Idempotency-Key of every checkout request, in order. */
   checkoutKeys: string[];
   /** Status codes to answer the next checkouts with, after creating the order (an answer lost). */
@@ -58,6 +63,12 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
     url: "",
     stock: new Map(Object.entries(stock)),
     orders,
+    tokens: new Map(),
+    issue(customerId) {
+      const token = `tok-${crypto.randomUUID()}`;
+      fake.tokens.set(token, customerId);
+      return token;
+    },
     checkoutKeys: [],
     failCheckouts: [],
     outOfStockNext: 0,
@@ -89,12 +100,19 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
         products: [...fake.stock].map(([id, available]) => ({ id, name: `Dish ${id}`, available })),
       });
     }
+    if (req.method === "POST" && url.pathname === "/api/customers") {
+      const customerId = `c-${fake.tokens.size + 1}`;
+      return json({ customerId, token: fake.issue(customerId) }, 201);
+    }
     if (p[0] === "api" && p[1] === "customers" && p[3] === "orders") {
       const customerId = p[2]!;
+      const proven = fake.tokens.get((req.headers.get("authorization") ?? "").replace(/^Bearer /, ""));
+      if (proven === undefined) return error(401, "unauthenticated", "Proof of the customer is required");
+      if (proven !== customerId) return error(403, "forbidden", "Your proof is for another customer");
       if (req.method === "POST" && p.length === 4) {
         const key = req.headers.get("idempotency-key") ?? "";
         fake.checkoutKeys.push(key);
-        const known = byKey.get(key);
+        const known = byKey.get(`${customerId}:${key}`); // keys are per customer, as in orders
         let order = known ? orders.get(known) : undefined;
         if (!order) {
           const { items } = await req.json() as { items: { id: string; quantity: number }[] };
@@ -123,7 +141,7 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
           order = made;
           orders.set(id, order);
           sessions.set(session, id);
-          if (key) byKey.set(key, id);
+          if (key) byKey.set(`${customerId}:${key}`, id);
         }
         const fail = fake.failCheckouts.shift();
         if (fail) return error(fail, "unavailable", "The orders service is unavailable");

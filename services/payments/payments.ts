@@ -361,8 +361,8 @@ export class Payments {
           items: order.items,
           total: order.total,
           idempotencyKey: checkoutIdempotencyKey(order.orderId, draft.generation),
-          successUrl: successUrl(publicUrl, order.orderId, order.customerId),
-          cancelUrl: cancelUrl(publicUrl, order.orderId, order.customerId),
+          successUrl: successUrl(publicUrl, order.orderId),
+          cancelUrl: cancelUrl(publicUrl, order.orderId),
           expiresAt: draft.expiresAt,
         }),
     );

@@ -42,7 +42,12 @@ async function placeOrder(
   customer: string,
   items: { id: string; quantity: number }[],
 ): Promise<{ id: string; paymentLink: string }> {
-  const res = await sys.api("POST", `/api/customers/${customer}/orders`, { items });
+  const res = await sys.api(
+    "POST",
+    `/api/customers/${customer}/orders`,
+    { items },
+    await sys.proof(customer),
+  );
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
 }
@@ -161,7 +166,12 @@ fixture.test(
     }
 
     // Nothing changed: the order waits for payment, stock is as it was, the session lives.
-    const now = await sys.api("GET", `/api/customers/csrf-victim/orders/${order.id}`);
+    const now = await sys.api(
+      "GET",
+      `/api/customers/csrf-victim/orders/${order.id}`,
+      undefined,
+      await sys.proof("csrf-victim"),
+    );
     assert.equal(now.body.status, "waiting_payment");
     assert.equal(await availableOf(sys, "10"), before);
     assert.equal(await tab.goto(`/admin/orders/${order.id}`), 200);

@@ -57,7 +57,12 @@ async function addToCart(tab: Tab, id: string, times = 1): Promise<void> {
 
 /** Orders `quantity` of item `id` through the JSON API as some other customer. */
 async function orderThroughApi(sys: System, customer: string, id: string, quantity: number): Promise<void> {
-  const res = await sys.api("POST", `/api/customers/${customer}/orders`, { items: [{ id, quantity }] });
+  const res = await sys.api(
+    "POST",
+    `/api/customers/${customer}/orders`,
+    { items: [{ id, quantity }] },
+    await sys.proof(customer),
+  );
   assert.equal(res.status, 201, JSON.stringify(res.body));
 }
 

@@ -4,7 +4,7 @@ import { eventually } from "../../services/common/bus/testing.ts";
 import { rpc } from "../../services/common/grpc_client.ts";
 import type { OrderJson } from "../api/order_json.ts";
 import { CONTENT_SECURITY_POLICY } from "../framework/security.ts";
-import { postJson, TEST_ADMIN_PASSWORD } from "../testing.ts";
+import { postJson, proofFor, TEST_ADMIN_PASSWORD } from "../testing.ts";
 import { adminClient, startAdminSystem } from "./admin_testing.ts";
 import { type PagesSystem, startPagesSystem } from "../pages_testing.ts";
 
@@ -28,7 +28,10 @@ function executableScripts(html: string): string[] {
 }
 
 async function placeOrder(sys: PagesSystem, customerId: string, items = [{ id: "1", quantity: 2 }]) {
-  const res = await sys.request(`/api/customers/${customerId}/orders`, postJson({ items }));
+  const res = await sys.request(
+    `/api/customers/${customerId}/orders`,
+    postJson({ items }, await proofFor(customerId)),
+  );
   assert.equal(res.status, 201, await res.clone().text());
   return await res.json() as OrderJson;
 }
@@ -454,7 +457,10 @@ Deno.test(
       const a1 = await placeOrder(sys, "cust-a", [{ id: "1", quantity: 1 }]);
       const a2 = await placeOrder(sys, "cust-a", [{ id: "1", quantity: 1 }]);
       const b1 = await placeOrder(sys, "cust-b", [{ id: "1", quantity: 1 }]);
-      const cancelled = await sys.request(`/api/customers/cust-a/orders/${a1.id}/cancel`, { method: "POST" });
+      const cancelled = await sys.request(`/api/customers/cust-a/orders/${a1.id}/cancel`, {
+        method: "POST",
+        headers: await proofFor("cust-a"),
+      });
       assert.equal(cancelled.status, 200);
       await cancelled.body?.cancel();
 

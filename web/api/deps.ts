@@ -13,6 +13,7 @@ import type { OrdersServiceClient } from "../../services/common/gen/oms/orders/v
 import type { PaymentsServiceClient } from "../../services/common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import type { AdminRuntime } from "../admin/runtime.ts";
+import type { CustomerAuth } from "../customer_auth.ts";
 import { toApiError } from "./errors.ts";
 
 /** gRPC clients of the services behind the gateway. */
@@ -44,6 +45,8 @@ export interface AppDeps {
   rpcTimeoutMs: number;
   /** The admin (password, sessions, login slowdown); absent or without password: admin disabled. */
   admin?: AdminRuntime;
+  /** How customers prove who they are; absent: this process's, from its environment. */
+  customerAuth?: CustomerAuth;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */

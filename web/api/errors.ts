@@ -22,7 +22,7 @@ export type GatewayCode =
   | "internal";
 
 /** HTTP status codes the gateway answers errors with. */
-export type ErrorStatus = 400 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
 
 /** One item that could not be reserved in full, as shown to the client. */
 export interface ShortItemJson {

@@ -36,9 +36,9 @@ export function parseOutcome(value: unknown, field = "outcome"): LocalOutcome {
   return outcome;
 }
 
-/** Where the pay page sends the customer after acting. */
-export function orderPagePath(orderId: string, customerId: string): string {
-  return `/orders/${encodeURIComponent(orderId)}?customer=${encodeURIComponent(customerId)}`;
+/** Where the pay page sends the customer after acting (the order page knows its customer from the cookie). */
+export function orderPagePath(orderId: string): string {
+  return `/orders/${encodeURIComponent(orderId)}`;
 }
 
 function present(payment: Payment | undefined): Payment {

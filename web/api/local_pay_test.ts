@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { eventually } from "../../services/common/bus/testing.ts";
-import { errorOf, postJson, startSystem, type TestSystem } from "../testing.ts";
+import { errorOf, postJson, proofFor, startSystem, type TestSystem } from "../testing.ts";
 import type { OrderJson, PaymentJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ORDERS = "/api/customers/alice/orders";
+const ALICE = await proofFor("alice");
 
 async function newOrder(sys: TestSystem): Promise<{ order: OrderJson; sessionId: string }> {
-  const res = await sys.request(ORDERS, postJson({ items: [{ id: "2", quantity: 2 }] }));
+  const res = await sys.request(ORDERS, postJson({ items: [{ id: "2", quantity: 2 }] }, ALICE));
   assert.equal(res.status, 201);
   const order = await res.json() as OrderJson;
   const sessionId = new URL(order.paymentLink).pathname.split("/").at(-1) ?? "";
@@ -16,7 +17,7 @@ async function newOrder(sys: TestSystem): Promise<{ order: OrderJson; sessionId:
 
 async function statusBecomes(sys: TestSystem, orderId: string, status: string): Promise<OrderJson> {
   return await eventually(async () => {
-    const o = await (await sys.request(`${ORDERS}/${orderId}`)).json() as OrderJson;
+    const o = await (await sys.request(`${ORDERS}/${orderId}`, { headers: ALICE })).json() as OrderJson;
     return o.status === status ? o : undefined;
   }, `order ${orderId} to be ${status}`);
 }
@@ -46,6 +47,9 @@ Deno.test(
       assert.equal(payment.orderId, order.id);
       assert.equal(payment.status, "failed");
       assert.equal(payment.provider, "local");
+      // whoever holds a session id is not proven to be its customer: the answer does not name them
+      assert.ok(!("customerId" in payment), JSON.stringify(payment));
+      assert.ok(!JSON.stringify(payment).includes("alice"), JSON.stringify(payment));
       await statusBecomes(sys, order.id, "cancelled");
     } finally {
       await sys.stop();

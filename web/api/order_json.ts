@@ -136,12 +136,13 @@ export function productJson(i: Item): ProductJson {
   };
 }
 
-/** A payment as the API shows it. */
+/**
+ * A payment as the API shows it. It has no customer id: the pay endpoint answers whoever holds the
+ * checkout session id, which is not proof of a customer.
+ */
 export interface PaymentJson {
   /** The order paid for. */
   orderId: string;
-  /** Its customer. */
-  customerId: string;
   /** `stripe` or `local`. */
   provider: string;
   /** Checkout session id. */
@@ -162,7 +163,6 @@ export interface PaymentJson {
 export function paymentJson(p: Payment): PaymentJson {
   return {
     orderId: p.orderId,
-    customerId: p.customerId,
     provider: p.provider,
     sessionId: p.sessionId,
     url: p.url,

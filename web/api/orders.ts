@@ -7,10 +7,14 @@
  * - `GET /api/customers/:customerId/orders/:orderId` shows one (404 when it is not theirs);
  * - `POST /api/customers/:customerId/orders/:orderId/cancel` cancels an unpaid order.
  *
+ * Every route needs proof that the caller is the path's customer (a bearer token or the storefront's
+ * cookie): 401 without, 403 for another customer's proof (see `customer_auth.ts`).
+ *
  * @module
  */
 import { Hono } from "hono";
 import { rpc } from "../../services/common/grpc_client.ts";
+import { authorizeCustomer, defaultCustomerAuth } from "../customer_auth.ts";
 import type { Order } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import { readJsonBody } from "./body.ts";
 import { type AppDeps, type AppEnv, callOpts, upstream } from "./deps.ts";
@@ -33,9 +37,11 @@ function present(order: Order | undefined): Order {
 export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { orders } = deps.clients;
+  const auth = () => deps.customerAuth ?? defaultCustomerAuth();
 
   app.post("/api/customers/:customerId/orders", async (c) => {
     const customerId = ids.customerId(c.req.param("customerId"));
+    await authorizeCustomer(c, auth(), customerId);
     const idempotencyKey = ids.idempotencyKey(c.req.header("idempotency-key"));
     const body = await readJsonBody(c.req.raw, deps.maxBodyBytes);
     const parsed = parseOrderBody(body);
@@ -51,6 +57,7 @@ export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/api/customers/:customerId/orders", async (c) => {
     const customerId = ids.customerId(c.req.param("customerId"));
+    await authorizeCustomer(c, auth(), customerId);
     const cursor = ids.cursor(c.req.query("cursor"));
     const pageSize = ids.pageSize(c.req.query("limit"));
     const res = await upstream(
@@ -62,6 +69,7 @@ export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/api/customers/:customerId/orders/:orderId", async (c) => {
     const customerId = ids.customerId(c.req.param("customerId"));
+    await authorizeCustomer(c, auth(), customerId);
     const orderId = ids.orderId(c.req.param("orderId"));
     const res = await upstream(
       "orders",
@@ -74,6 +82,7 @@ export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/api/customers/:customerId/orders/:orderId/cancel", async (c) => {
     const customerId = ids.customerId(c.req.param("customerId"));
+    await authorizeCustomer(c, auth(), customerId);
     const orderId = ids.orderId(c.req.param("orderId"));
     const res = await upstream(
       "orders",

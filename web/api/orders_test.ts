@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { errorOf, postJson, startSystem, type TestSystem } from "../testing.ts";
+import { errorOf, postJson, proofFor, startSystem, type TestSystem, withHeaders } from "../testing.ts";
 import type { OrderJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ORDERS = "/api/customers/alice/orders";
+/** Proof of alice and of bob (bearer tokens). */
+const ALICE = await proofFor("alice");
+const BOB = await proofFor("bob");
+/** A GET as alice. */
+const asAlice: RequestInit = { headers: ALICE };
 
 interface Rejection {
   name: string;
@@ -234,7 +239,7 @@ const REJECTIONS: Rejection[] = [
 
 async function nothingChanged(sys: TestSystem, before: Record<string, number>): Promise<void> {
   assert.deepEqual(await sys.stockLevels(), before, "stock levels changed");
-  const res = await sys.request(ORDERS);
+  const res = await sys.request(ORDERS, asAlice);
   assert.equal(res.status, 200);
   assert.deepEqual((await res.json()).orders, [], "an order was created");
 }
@@ -248,7 +253,7 @@ Deno.test(
       const before = await sys.stockLevels();
       for (const r of REJECTIONS) {
         await t.step(`${r.name} -> ${r.status} ${r.code}`, async () => {
-          const res = await sys.request(r.path ?? ORDERS, r.init);
+          const res = await sys.request(r.path ?? ORDERS, withHeaders(r.init, ALICE));
           assert.equal(res.status, r.status);
           assert.match(res.headers.get("content-type") ?? "", /application\/json/);
           const err = await errorOf(res);
@@ -274,7 +279,7 @@ Deno.test(
       const before = await sys.stockLevels();
       const res = await sys.request(
         ORDERS,
-        postJson({ items: [{ id: "2", quantity: 1 }, { id: "1", quantity: 999 }] }),
+        postJson({ items: [{ id: "2", quantity: 1 }, { id: "1", quantity: 999 }] }, ALICE),
       );
       assert.equal(res.status, 409);
       const body = await res.json();
@@ -303,7 +308,7 @@ Deno.test(
       const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
       const res = await sys.request(
         ORDERS,
-        postJson({ items: [{ id: "1", quantity: 2 }, { id: "3", quantity: 1 }] }, { traceparent }),
+        postJson({ items: [{ id: "1", quantity: 2 }, { id: "3", quantity: 1 }] }, { traceparent, ...ALICE }),
       );
       assert.equal(res.status, 201);
       assert.equal(res.headers.get("traceparent"), traceparent);
@@ -319,7 +324,7 @@ Deno.test(
       assert.ok(order.timeline.every((e) => e.traceId === "0af7651916cd43dd8448eb211c80319c"));
       assert.ok(!Number.isNaN(Date.parse(order.createdAt ?? "")));
 
-      const again = await sys.request(res.headers.get("location") ?? "");
+      const again = await sys.request(res.headers.get("location") ?? "", asAlice);
       assert.equal(again.status, 200);
       assert.deepEqual(await again.json(), order);
       const after = await sys.stockLevels();
@@ -337,13 +342,16 @@ Deno.test(
   async () => {
     const sys = await startSystem();
     try {
-      const a = await sys.request(ORDERS, postJson([{ ID: 1, Quantity: 1 }, { ID: "2", Quantity: 2 }]));
+      const a = await sys.request(
+        ORDERS,
+        postJson([{ ID: 1, Quantity: 1 }, { ID: "2", Quantity: 2 }], ALICE),
+      );
       assert.equal(a.status, 201);
       assert.deepEqual((await a.json() as OrderJson).items.map((l) => [l.id, l.quantity]), [["1", 1], [
         "2",
         2,
       ]]);
-      const b = await sys.request(ORDERS, postJson({ ID: 4, Quantity: 3 }));
+      const b = await sys.request(ORDERS, postJson({ ID: 4, Quantity: 3 }, ALICE));
       assert.equal(b.status, 201);
       assert.deepEqual((await b.json() as OrderJson).items.map((l) => [l.id, l.quantity]), [["4", 3]]);
     } finally {
@@ -359,7 +367,7 @@ Deno.test(
     const sys = await startSystem();
     try {
       const before = await sys.stockLevels();
-      const headers = { "idempotency-key": "retry-me-123" };
+      const headers = { "idempotency-key": "retry-me-123", ...ALICE };
       const first = await sys.request(ORDERS, postJson(line("5", 2), headers));
       const second = await sys.request(ORDERS, postJson(line("5", 2), headers));
       assert.equal(first.status, 201);
@@ -368,10 +376,13 @@ Deno.test(
       assert.equal(b.id, a.id);
       assert.equal(b.paymentLink, a.paymentLink);
       assert.equal((await sys.stockLevels())["5"], (before["5"] ?? 0) - 2);
-      const list = await (await sys.request(ORDERS)).json();
+      const list = await (await sys.request(ORDERS, asAlice)).json();
       assert.equal(list.orders.length, 1);
       // Another customer's identical key is a different order.
-      const other = await sys.request("/api/customers/bob/orders", postJson(line("5", 2), headers));
+      const other = await sys.request(
+        "/api/customers/bob/orders",
+        postJson(line("5", 2), { ...headers, ...BOB }),
+      );
       assert.notEqual((await other.json() as OrderJson).id, a.id);
     } finally {
       await sys.stop();
@@ -384,27 +395,27 @@ Deno.test("customers see only their own orders, newest first, paged by cursor", 
   try {
     const ids: string[] = [];
     for (const id of ["1", "2", "3"]) {
-      const res = await sys.request(ORDERS, postJson(line(id, 1)));
+      const res = await sys.request(ORDERS, postJson(line(id, 1), ALICE));
       ids.push((await res.json() as OrderJson).id);
     }
-    const bob = await sys.request("/api/customers/bob/orders", postJson(line("1", 1)));
+    const bob = await sys.request("/api/customers/bob/orders", postJson(line("1", 1), BOB));
     const bobOrder = await bob.json() as OrderJson;
 
-    const page1 = await (await sys.request(`${ORDERS}?limit=2`)).json();
+    const page1 = await (await sys.request(`${ORDERS}?limit=2`, asAlice)).json();
     assert.deepEqual(page1.orders.map((o: OrderJson) => o.id), [ids[2], ids[1]]);
     assert.ok(page1.nextCursor);
     const page2 =
-      await (await sys.request(`${ORDERS}?limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`))
+      await (await sys.request(`${ORDERS}?limit=2&cursor=${encodeURIComponent(page1.nextCursor)}`, asAlice))
         .json();
     assert.deepEqual(page2.orders.map((o: OrderJson) => o.id), [ids[0]]);
     assert.equal(page2.nextCursor, "");
 
-    const notMine = await sys.request(`${ORDERS}/${bobOrder.id}`);
+    const notMine = await sys.request(`${ORDERS}/${bobOrder.id}`, asAlice);
     assert.equal(notMine.status, 404);
     assert.equal((await errorOf(notMine)).code, "not_found");
-    const missing = await sys.request(`${ORDERS}/${crypto.randomUUID()}`);
+    const missing = await sys.request(`${ORDERS}/${crypto.randomUUID()}`, asAlice);
     assert.equal(missing.status, 404);
-    const badLimit = await sys.request(`${ORDERS}?limit=0`);
+    const badLimit = await sys.request(`${ORDERS}?limit=0`, asAlice);
     assert.equal(badLimit.status, 400);
     assert.equal((await errorOf(badLimit)).field, "limit");
   } finally {
@@ -415,15 +426,18 @@ Deno.test("customers see only their own orders, newest first, paged by cursor", 
 Deno.test("cancel releases an unpaid order; cancelling another customer's order is 404", opts, async () => {
   const sys = await startSystem();
   try {
-    const created = await (await sys.request(ORDERS, postJson(line("6", 1)))).json() as OrderJson;
-    const foreign = await sys.request(`/api/customers/bob/orders/${created.id}/cancel`, { method: "POST" });
+    const created = await (await sys.request(ORDERS, postJson(line("6", 1), ALICE))).json() as OrderJson;
+    const foreign = await sys.request(`/api/customers/bob/orders/${created.id}/cancel`, {
+      method: "POST",
+      headers: BOB,
+    });
     assert.equal(foreign.status, 404);
-    const res = await sys.request(`${ORDERS}/${created.id}/cancel`, { method: "POST" });
+    const res = await sys.request(`${ORDERS}/${created.id}/cancel`, { method: "POST", headers: ALICE });
     assert.equal(res.status, 200);
     const cancelled = await res.json() as OrderJson;
     assert.equal(cancelled.status, "cancelled");
     assert.equal(cancelled.timeline.at(-1)?.status, "cancelled");
-    const wrongMethod = await sys.request(`${ORDERS}/${created.id}/cancel`);
+    const wrongMethod = await sys.request(`${ORDERS}/${created.id}/cancel`, asAlice);
     assert.equal(wrongMethod.status, 405);
   } finally {
     await sys.stop();
@@ -433,7 +447,7 @@ Deno.test("cancel releases an unpaid order; cancelling another customer's order 
 Deno.test("with payments down the order is accepted as pending: 202 without a link", opts, async () => {
   const sys = await startSystem({ payments: "down" });
   try {
-    const res = await sys.request(ORDERS, postJson(line("1", 1)));
+    const res = await sys.request(ORDERS, postJson(line("1", 1), ALICE));
     assert.equal(res.status, 202);
     const order = await res.json() as OrderJson;
     assert.equal(order.status, "pending");

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { eventually } from "../../services/common/bus/testing.ts";
 import { StripeStandIn } from "../../services/payments/testing/stripe_stand_in.ts";
-import { errorOf, postJson, startSystem, TEST_WEBHOOK_SECRET } from "../testing.ts";
+import { errorOf, postJson, proofFor, startSystem, TEST_WEBHOOK_SECRET } from "../testing.ts";
 import type { OrderJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
+const CAROL = await proofFor("carol");
 
 function deliver(payload: Uint8Array | string, signature?: string): RequestInit {
   return {
@@ -23,12 +24,17 @@ Deno.test(
     try {
       const created = await sys.request(
         "/api/customers/carol/orders",
-        postJson({ items: [{ id: "1", quantity: 1 }] }),
+        postJson({ items: [{ id: "1", quantity: 1 }] }, CAROL),
       );
       assert.equal(created.status, 201);
       const order = await created.json() as OrderJson;
       const [sessionId] = [...standIn.sessions.keys()];
       assert.ok(sessionId);
+      // the URLs Stripe keeps (they leave the site) name the order only, never the customer
+      const session = standIn.sessions.get(sessionId)!;
+      assert.equal(session.success_url, `http://127.0.0.1:8080/orders/${order.id}?paid=1`);
+      assert.equal(session.cancel_url, `http://127.0.0.1:8080/orders/${order.id}?cancelled=1`);
+      assert.ok(!order.paymentLink.includes("carol"));
       standIn.pay(sessionId);
       const { payload, signature } = await standIn.signed(
         standIn.event("checkout.session.completed", sessionId, "evt_web_1"),
@@ -51,7 +57,7 @@ Deno.test(
       assert.deepEqual(await again.json(), { received: true, firstDelivery: false });
 
       const paid = await eventually(async () => {
-        const res = await sys.request(`/api/customers/carol/orders/${order.id}`);
+        const res = await sys.request(`/api/customers/carol/orders/${order.id}`, { headers: CAROL });
         const o = await res.json() as OrderJson;
         return o.status === "paid" ? o : undefined;
       }, "the order to be paid");

@@ -4,15 +4,16 @@
  *
  * @module
  */
-import { cookieSecret, customerCookie, newCustomerId, readCustomerId, type ShopState } from "../customer.ts";
+import { customerCookie, newCustomerId, readCustomerId, type ShopState } from "../customer.ts";
+import { defaultCustomerAuth } from "../customer_auth.ts";
 import type { Middleware } from "../framework/types.ts";
 
-const { secret, random } = cookieSecret();
 let warned = false;
 
 /** Reads or makes the customer id. */
 export const handler: Middleware<ShopState> = async (ctx) => {
-  if (random && !warned) {
+  const { secret, randomSecret } = ctx.deps.customerAuth ?? defaultCustomerAuth();
+  if (randomSecret && !warned) {
     warned = true;
     ctx.deps.log.warn(
       "WEB_COOKIE_SECRET is not set: customer cookies are signed with a random per-process secret, " +

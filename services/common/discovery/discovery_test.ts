@@ -407,9 +407,11 @@ Deno.test("the gateway and orders find their peers through Consul alone: product
     const item = products.products.find((p: { available: number }) => p.available > 0);
     assert.ok(item, JSON.stringify(products));
 
-    const res = await fetch(`http://127.0.0.1:${web.port}/api/customers/alice/orders`, {
+    const issued = await (await fetch(`http://127.0.0.1:${web.port}/api/customers`, { method: "POST" }))
+      .json();
+    const res = await fetch(`http://127.0.0.1:${web.port}/api/customers/${issued.customerId}/orders`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${issued.token}` },
       body: JSON.stringify({ items: [{ id: item.id, quantity: 1 }] }),
     });
     const order = await res.json();

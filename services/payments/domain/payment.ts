@@ -133,19 +133,23 @@ export function statusName(status: PaymentStatus): string {
   return PaymentStatus[status]?.replace("PAYMENT_STATUS_", "").toLowerCase() ?? String(status);
 }
 
-/** The storefront page of an order, where the customer lands after checkout. */
-export function orderPageUrl(publicUrl: string, orderId: string, customerId: string): string {
-  return `${publicUrl}/orders/${encodeURIComponent(orderId)}?customer=${encodeURIComponent(customerId)}`;
+/**
+ * The storefront page of an order, where the customer lands after checkout. It carries the order id
+ * only: these URLs leave the site (the provider keeps them), and the page knows its customer from the
+ * storefront's cookie, never from the URL.
+ */
+export function orderPageUrl(publicUrl: string, orderId: string): string {
+  return `${publicUrl}/orders/${encodeURIComponent(orderId)}`;
 }
 
 /** Where the customer lands after paying. */
-export function successUrl(publicUrl: string, orderId: string, customerId: string): string {
-  return `${orderPageUrl(publicUrl, orderId, customerId)}&paid=1`;
+export function successUrl(publicUrl: string, orderId: string): string {
+  return `${orderPageUrl(publicUrl, orderId)}?paid=1`;
 }
 
 /** Where the customer lands after leaving the checkout without paying. */
-export function cancelUrl(publicUrl: string, orderId: string, customerId: string): string {
-  return `${orderPageUrl(publicUrl, orderId, customerId)}&cancelled=1`;
+export function cancelUrl(publicUrl: string, orderId: string): string {
+  return `${orderPageUrl(publicUrl, orderId)}?cancelled=1`;
 }
 
 /**

@@ -9,8 +9,8 @@ const request: CheckoutRequest = {
   items: [{ itemId: "pizza", name: "Pizza", quantity: 1, unitPrice: { amount: 900, currency: "EUR" } }],
   total: { amount: 900, currency: "EUR" },
   idempotencyKey: "checkout-o-1",
-  successUrl: "http://shop.test/orders/o-1?customer=c-1&paid=1",
-  cancelUrl: "http://shop.test/orders/o-1?customer=c-1&cancelled=1",
+  successUrl: "http://shop.test/orders/o-1?paid=1",
+  cancelUrl: "http://shop.test/orders/o-1?cancelled=1",
   expiresAt: new Date("2030-01-01T00:30:00Z"),
 };
 

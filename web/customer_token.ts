@@ -1,0 +1,65 @@
+/**
+ * Customer bearer tokens: how API clients prove which customer they are (the browser proves it with
+ * the signed cookie of `customer.ts`). A token is a JWT (HS256, via `hono/jwt`) with the customer id
+ * in `sub`, audience `oms-customer`, issued-at and an expiry a year later (the cookie's lifetime).
+ *
+ * The signing key is derived from the cookie secret (HMAC-SHA256 of a fixed label), so tokens survive
+ * restarts whenever `WEB_COOKIE_SECRET` is set, and a cookie signature is never a valid token.
+ *
+ * @module
+ */
+import { sign, verify } from "hono/jwt";
+
+/** The `aud` claim of customer tokens. */
+export const TOKEN_AUDIENCE = "oms-customer";
+
+/** How long a token is valid, in seconds (a year, like the cookie). */
+export const TOKEN_TTL_SECONDS = 365 * 24 * 3600;
+
+const LABEL = "oms customer token v1";
+const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const keys = new Map<string, Promise<string>>();
+
+/** The token signing key derived from `secret` (memoized per secret). */
+export function tokenKey(secret: string): Promise<string> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = (async () => {
+      const enc = new TextEncoder();
+      const hmac = await crypto.subtle.importKey(
+        "raw",
+        enc.encode(secret),
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"],
+      );
+      const bytes = new Uint8Array(await crypto.subtle.sign("HMAC", hmac, enc.encode(LABEL)));
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    })();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** A token proving `customerId`, signed with a key derived from `secret`. */
+export async function issueToken(customerId: string, secret: string, now = new Date()): Promise<string> {
+  if (!CUSTOMER_ID.test(customerId)) {
+    throw new Error(`Customer id ${JSON.stringify(customerId)} must be 1 to 64 of A-Z a-z 0-9 _ -`);
+  }
+  const iat = Math.floor(now.getTime() / 1000);
+  return await sign(
+    { sub: customerId, aud: TOKEN_AUDIENCE, iat, exp: iat + TOKEN_TTL_SECONDS },
+    await tokenKey(secret),
+    "HS256",
+  );
+}
+
+/** The customer id a valid, unexpired token proves, or null for anything else. */
+export async function verifyToken(token: string, secret: string): Promise<string | null> {
+  try {
+    const payload = await verify(token, await tokenKey(secret), { alg: "HS256", aud: TOKEN_AUDIENCE });
+    return typeof payload.sub === "string" && CUSTOMER_ID.test(payload.sub) ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { sign } from "hono/jwt";
+import { issueToken, TOKEN_TTL_SECONDS, tokenKey, verifyToken } from "./customer_token.ts";
+
+const SECRET = "s".repeat(40);
+
+Deno.test("a token proves the customer it was issued for", async () => {
+  const token = await issueToken("c-abc", SECRET);
+  assert.equal(await verifyToken(token, SECRET), "c-abc");
+});
+
+Deno.test("a token signed with another secret, tampered with or malformed proves nobody", async () => {
+  const token = await issueToken("c-abc", SECRET);
+  assert.equal(await verifyToken(token, "t".repeat(40)), null);
+  const [h, , s] = token.split(".");
+  const forged = btoa(JSON.stringify({ sub: "c-other", aud: "oms-customer", iat: 1 })).replace(/=+$/, "");
+  assert.equal(await verifyToken(`${h}.${forged}.${s}`, SECRET), null);
+  assert.equal(await verifyToken("not-a-token", SECRET), null);
+  assert.equal(await verifyToken("", SECRET), null);
+});
+
+Deno.test("the cookie secret itself does not sign tokens: the key is derived", async () => {
+  const raw = await sign({ sub: "c-abc", aud: "oms-customer", iat: 1 }, SECRET, "HS256");
+  assert.equal(await verifyToken(raw, SECRET), null);
+  assert.notEqual(await tokenKey(SECRET), SECRET);
+});
+
+Deno.test("an expired token, one for another audience or with alg none proves nobody", async () => {
+  const old = await issueToken("c-abc", SECRET, new Date(Date.now() - (TOKEN_TTL_SECONDS + 60) * 1000));
+  assert.equal(await verifyToken(old, SECRET), null);
+  const key = await tokenKey(SECRET);
+  const otherAud = await sign({ sub: "c-abc", aud: "oms-staff", iat: 1 }, key, "HS256");
+  assert.equal(await verifyToken(otherAud, SECRET), null);
+  const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "");
+  const none = `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "c-abc", aud: "oms-customer" })}.`;
+  assert.equal(await verifyToken(none, SECRET), null);
+});
+
+Deno.test("a token with a sub that is not a customer id proves nobody; issuing one is refused", async () => {
+  const key = await tokenKey(SECRET);
+  const bad = await sign({ sub: "a b", aud: "oms-customer", iat: 1 }, key, "HS256");
+  assert.equal(await verifyToken(bad, SECRET), null);
+  await assert.rejects(() => issueToken("a b", SECRET), /must be 1 to 64/);
+});
