@@ -89,9 +89,12 @@ Deno.test("16 oversized and 16 malformed messages among 50 real orders: all 50 c
     const placed: { id: string; customerId: string }[] = [];
     let bad = 0;
     for (let i = 0; i < ORDERS; i++) {
-      const created = await sys.api("POST", `/api/customers/poison-${i}/orders`, {
-        items: [{ id: itemId, quantity: 1 }],
-      });
+      const created = await sys.api(
+        "POST",
+        `/api/customers/poison-${i}/orders`,
+        { items: [{ id: itemId, quantity: 1 }] },
+        await sys.proof(`poison-${i}`),
+      );
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const session = String(created.body.paymentLink).match(/\/pay\/([^/?#]+)/)?.[1];
       assert.ok(session, `order ${created.body.id} has a local payment link`);
