@@ -18,6 +18,7 @@ import type { Logger } from "../log.ts";
 import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
 import { withSpan } from "../tracing/spans.ts";
 import { park } from "./dead_letters.ts";
+import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers } from "./types.ts";
 
@@ -43,6 +44,8 @@ export interface ConsumerOptions {
   exchange?: string;
   /** `messaging.system` on spans (default "rabbitmq"). */
   messagingSystem?: string;
+  /** Prefix of the services' broker users (default "oms-"); facts are accepted only from their owner. */
+  brokerUserPrefix?: string;
 }
 
 /** What happened to one delivery. */
@@ -58,6 +61,11 @@ export class Consumer {
 
   /** Creates the consumer; call {@linkcode start}. */
   constructor(private readonly opts: ConsumerOptions) {}
+
+  /** This service's broker user (its retries and replays carry the original publisher). */
+  get #ownUser(): string {
+    return brokerUser(this.opts.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX, this.opts.service);
+  }
 
   /** The routing keys this consumer binds. */
   get bindings(): string[] {
@@ -117,6 +125,12 @@ export class Consumer {
   async #handle(message: WireMessage): Promise<Outcome> {
     const { kv, log, service } = this.opts;
     const rk = message.routingKey;
+    const refused = ownerRefusal(
+      message,
+      this.opts.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX,
+      this.#ownUser,
+    );
+    if (refused) return await this.#park(message, refused);
     if (!message.id) return await this.#park(message, "Message has no message id");
     if (!isRoutingKey(rk)) return await this.#park(message, `Unknown routing key "${rk}"`);
     const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
@@ -169,7 +183,7 @@ export class Consumer {
       });
       await this.opts.transport.retryLater(
         this.opts.queue,
-        { ...message, attempt: message.attempt + 1 },
+        { ...message, attempt: message.attempt + 1, originalUserId: publisherOf(message, this.#ownUser) },
         delay,
       );
       return "retry";
@@ -178,7 +192,10 @@ export class Consumer {
 
   async #park(message: WireMessage, reason: string): Promise<Outcome> {
     trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: `Parked: ${reason}` });
-    await park(this.opts.kv, this.opts.service, message, reason);
+    // the record keeps who stated the message, so a replay is checked against its owner again
+    const { originalUserId: _o, ...rest } = message;
+    const userId = publisherOf(message, this.#ownUser);
+    await park(this.opts.kv, this.opts.service, { ...rest, ...(userId ? { userId } : {}) }, reason);
     this.opts.log.warn("message parked in dead letters", {
       id: message.id,
       routingKey: message.routingKey,

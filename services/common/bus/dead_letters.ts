@@ -41,6 +41,7 @@ export async function park(
     parkedAt: new Date(),
     service,
     ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+    ...(message.userId ? { userId: message.userId } : {}),
   };
   await kv.set([...DEAD_LETTER_PREFIX, record.id], record);
   return record;
@@ -87,6 +88,8 @@ export function deadLettersService(opts: {
         body: new TextEncoder().encode(d.payload),
         attempt: 1,
         ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+        // replayed by this service's user, on behalf of the original publisher (checked again)
+        ...(d.userId ? { originalUserId: d.userId } : {}),
       });
       await kv.atomic().check(entry).delete(entry.key).commit();
       log.info("dead letter replayed", { id: d.id, routingKey: d.routingKey });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CommonConfig } from "../config.ts";
+import type { CommonConfig, ServiceName } from "../config.ts";
 import type { ServedService } from "../grpc_server.ts";
 import type { Logger } from "../log.ts";
 import { AmqpTransport } from "./amqp_transport.ts";
@@ -16,6 +16,7 @@ import { OutboxRelay } from "./relay.ts";
 import { queuesOf, TOPOLOGY } from "../topology.ts";
 import type { Transport } from "./transport.ts";
 import type { EventHandlers } from "./types.ts";
+import { brokerUser, checkConnectionUser, DEFAULT_BROKER_USER_PREFIX } from "./owner.ts";
 
 /** Options of {@linkcode startMessaging}. */
 export interface MessagingOptions {
@@ -60,16 +61,29 @@ export function memoryBroker(exchange: string): MemoryBroker {
   return b;
 }
 
-/** Connects the transport named by `config.amqpUrl`. */
-export async function connectTransport(config: CommonConfig, log: Logger): Promise<Transport> {
-  if (config.amqpUrl === "memory") return new MemoryTransport(memoryBroker(config.exchange));
-  return await AmqpTransport.connect({ url: config.amqpUrl, exchange: config.exchange, log });
+/**
+ * Connects the transport named by `config.amqpUrl` (or `config.amqpUrls[service]`). With a `service`,
+ * the connection must be that service's own broker user (a clear error otherwise), and the in-memory
+ * bus stamps that user on what it sends, as RabbitMQ does.
+ */
+export async function connectTransport(
+  config: CommonConfig,
+  log: Logger,
+  service?: ServiceName,
+): Promise<Transport> {
+  const prefix = config.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX;
+  const url = (service && config.amqpUrls?.[service]) || config.amqpUrl;
+  if (url === "memory") {
+    return new MemoryTransport(memoryBroker(config.exchange), service && brokerUser(prefix, service));
+  }
+  if (service) checkConnectionUser(url, prefix, service);
+  return await AmqpTransport.connect({ url, exchange: config.exchange, log });
 }
 
 /** Starts messaging for one service. */
 export async function startMessaging(opts: MessagingOptions): Promise<Messaging> {
   const { kv, config, log, service } = opts;
-  const transport = await connectTransport(config, log);
+  const transport = await connectTransport(config, log, service as ServiceName);
   const queue = `${config.queuePrefix}.${service}`;
   const handlers = opts.handlers ?? {};
   checkTopology(service, Object.keys(handlers));
@@ -97,6 +111,7 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
       exchange: config.exchange,
       messagingSystem,
       onCommitted: () => relay.kick(),
+      ...(config.brokerUserPrefix !== undefined ? { brokerUserPrefix: config.brokerUserPrefix } : {}),
     })
     : undefined;
   await consumer?.start();

@@ -64,4 +64,6 @@ export interface DeadLetterRecord {
   service: string;
   /** Original message headers that matter for replay. */
   traceparent?: string;
+  /** The broker user that published the message (its replay is checked against the owner again). */
+  userId?: string;
 }
