@@ -12,6 +12,7 @@ import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/pa
 import { DeadLettersServiceClient } from "../services/common/gen/oms/deadletters/v1/deadletters.ts";
 import { type TestBus, testBusConfig } from "../services/common/bus/testing.ts";
 import {
+  brokerEnv,
   freePort,
   type Ports,
   PROCESSES,
@@ -63,7 +64,7 @@ export interface ApiResponse {
 /** Starts the system; stop it in a `finally`. */
 export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const dataDir = await Deno.makeTempDir({ prefix: "oms-system-" });
-  const bus = testBusConfig(dataDir, [100, 200]);
+  const bus = await testBusConfig(dataDir, [100, 200]);
   const ports: Ports = {
     orders: freePort(),
     stock: freePort(),
@@ -76,7 +77,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     HOME: Deno.env.get("HOME") ?? "/root",
     DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
     DATA_DIR: dataDir,
-    AMQP_URL: bus.config.amqpUrl,
+    OMS_BROKER_USER_PREFIX: bus.config.brokerUserPrefix ?? "",
     OMS_EXCHANGE: bus.config.exchange,
     OMS_QUEUE_PREFIX: bus.config.queuePrefix,
     OMS_RETRY_DELAYS_MS: bus.config.retryDelaysMs.join(","),
@@ -87,7 +88,9 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   });
   if (!env.DENO_DIR) delete env.DENO_DIR;
   const procs = Object.fromEntries(
-    PROCESSES.map((name) => [name, new ServiceProcess(name, { ...env, ...opts.envFor?.[name] })]),
+    PROCESSES.map((
+      name,
+    ) => [name, new ServiceProcess(name, { ...env, ...brokerEnv(name, bus.urls), ...opts.envFor?.[name] })]),
   ) as Record<ProcessName, ServiceProcess>;
   const addr = (n: Exclude<ProcessName, "web">) => `127.0.0.1:${ports[n]}`;
   const insecure = credentials.createInsecure();

@@ -39,7 +39,7 @@ interface Ctx {
 /** Runs `fn` against a started payments service (Stripe stand-in unless `local`) on an isolated exchange. */
 async function withPayments(local: boolean, fn: (ctx: Ctx) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "payments-svc-" });
-  const bus = testBusConfig(dir);
+  const bus = await testBusConfig(dir);
   const standIn = StripeStandIn.start();
   const config: PaymentsConfig = {
     host: "127.0.0.1",
