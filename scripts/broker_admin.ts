@@ -160,13 +160,19 @@ export class CtlBrokerAdmin implements BrokerAdmin {
     this.description = `rabbitmqctl${node ? ` -n ${node}` : ""}`;
   }
 
-  async #run(...args: string[]): Promise<string> {
-    const out = await new Deno.Command(this.binary, {
+  async #run(args: string[], input?: string): Promise<string> {
+    const child = new Deno.Command(this.binary, {
       args: [...(this.node ? ["-n", this.node] : []), "-q", ...args],
-      stdin: "null",
+      stdin: input === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
-    }).output();
+    }).spawn();
+    if (input !== undefined) {
+      const w = child.stdin.getWriter();
+      await w.write(new TextEncoder().encode(input));
+      await w.close();
+    }
+    const out = await child.output();
     const text = new TextDecoder().decode(out.stdout);
     if (!out.success) {
       throw new Error(
@@ -177,17 +183,13 @@ export class CtlBrokerAdmin implements BrokerAdmin {
   }
 
   async putUsers(specs: BrokerUserSpec[]): Promise<void> {
-    // one call for everything: each rabbitmqctl call costs about a second
-    const file = await Deno.makeTempFile({ prefix: "oms-broker-users-", suffix: ".json" });
-    try {
-      await Deno.writeTextFile(file, JSON.stringify(await definitionsOf(specs, this.vhost)), { mode: 0o600 });
-      await this.#run("import_definitions", file);
-    } finally {
-      await Deno.remove(file).catch(() => {});
-    }
+    // one call for everything (each rabbitmqctl call costs about a second); the definitions go through
+    // stdin, since the broker node (another OS user) reads a file argument itself
+    const definitions = JSON.stringify(await definitionsOf(specs, this.vhost));
+    await this.#run(["import_definitions", "--format", "json"], definitions);
     // the import finishes asynchronously: wait until every topic permission is there
     for (let i = 0; i < 50; i++) {
-      const listed = await this.#run("list_topic_permissions", "-p", this.vhost, "--no-table-headers");
+      const listed = await this.#run(["list_topic_permissions", "-p", this.vhost, "--no-table-headers"]);
       const lines = listed.split("\n");
       if (specs.every((s) => lines.some((l) => l.startsWith(`${s.name}\t${s.topic.exchange}\t`)))) return;
       await new Promise((r) => setTimeout(r, 200));
@@ -197,7 +199,7 @@ export class CtlBrokerAdmin implements BrokerAdmin {
 
   async deleteUsers(names: string[]): Promise<void> {
     await Promise.all(names.map((n) =>
-      this.#run("delete_user", n).catch((err: Error) => {
+      this.#run(["delete_user", n]).catch((err: Error) => {
         if (!/no_such_user|does not exist/i.test(err.message)) throw err;
       })
     ));
