@@ -46,6 +46,11 @@ export function managementUrlOf(adminUrl: string): string {
   return `http://${u.hostname || "127.0.0.1"}:15672`;
 }
 
+/** True when the management API of the broker of `adminUrl` answers its administrator. */
+export async function managementReachable(adminUrl: string): Promise<boolean> {
+  return await new HttpBrokerAdmin(managementUrlOf(adminUrl), adminCredentials(adminUrl)).probe() === "ok";
+}
+
 /** The path of an installed `rabbitmqctl`, or undefined. */
 export function findRabbitmqctl(): string | undefined {
   for (
