@@ -215,6 +215,7 @@ Deno.test("an event about an unknown order is parked in orders' dead letters and
       }, "the event parked");
       assert.equal(parked.service, "orders");
       assert.match(parked.reason, /Unknown order "ghost"/);
+      assert.equal(parked.attempts, 1, "parked at once, not retried");
     } finally {
       dlq.close();
     }
