@@ -10,7 +10,8 @@
  * the exchange (`amq.default` for the default exchange, which retries and replays use and which
  * retry queues dead-letter through), consuming needs `read` on the queue. Every service declares the
  * whole topology (so nothing is published into the void), hence `configure`/`write` on every queue under
- * the queue prefix; it reads only its own queues. Topic permissions: `write` is matched against the
+ * the queue prefix; and since every service queue is declared with dead-letter arguments (declaring a
+ * queue with a dead-letter exchange needs `read` on it), `read` covers those queues too. Topic permissions: `write` is matched against the
  * routing key of a publish, `read` against binding keys, so `read` stays open (consumers bind other
  * services' keys). A user without topic permissions on an exchange may publish any key there, so every
  * exchange a service uses needs its entry (tests use a unique exchange per run).
@@ -63,7 +64,6 @@ export function escapeRegex(s: string): string {
 export function brokerUserSpec(service: BrokerService, password: string, names: BrokerNames): BrokerUserSpec {
   const ex = escapeRegex(names.exchange);
   const queues = `${escapeRegex(names.queuePrefix)}\\..+`;
-  const own = `${escapeRegex(`${names.queuePrefix}.${service}`)}(\\..+)?`;
   return {
     service,
     name: brokerUser(names.prefix, service),
@@ -71,7 +71,7 @@ export function brokerUserSpec(service: BrokerService, password: string, names: 
     permissions: {
       configure: `^(${ex}|${queues})$`,
       write: `^(${ex}|amq\\.default|${queues})$`,
-      read: `^(${ex}|${own})$`,
+      read: `^(${ex}|${queues})$`,
     },
     topic: { exchange: names.exchange, write: PUBLISHES[service], read: ".*" },
   };

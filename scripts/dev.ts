@@ -33,6 +33,8 @@ const secrets = await devSecrets(`${dataDir}/dev-secrets.json`, {
 });
 const adminPassword = env.ADMIN_PASSWORD || secrets.adminPassword;
 const shared = systemEnv(ports, {
+  // development unless the user said otherwise (then payments wants Stripe or PAYMENTS_ALLOW_LOCAL_PROVIDER)
+  OMS_ENV: env.OMS_ENV || "development",
   DATA_DIR: dataDir,
   KITCHEN_AUTO_PREP: env.KITCHEN_AUTO_PREP ?? "true",
   ADMIN_PASSWORD: adminPassword,

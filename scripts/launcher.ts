@@ -36,9 +36,13 @@ export function freePort(): number {
   return port;
 }
 
-/** The environment every process of one system shares: ports, addresses, data folder, broker. */
+/**
+ * The environment every process of one system shares: ports, addresses, data folder, broker, and
+ * `OMS_ENV=development` (the local payment provider runs; `extra` may override it).
+ */
 export function systemEnv(ports: Ports, extra: Record<string, string>): Record<string, string> {
   return {
+    OMS_ENV: "development",
     ORDERS_GRPC_PORT: String(ports.orders),
     STOCK_GRPC_PORT: String(ports.stock),
     PAYMENTS_GRPC_PORT: String(ports.payments),

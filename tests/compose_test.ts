@@ -7,9 +7,16 @@
  *
  * The resolved file (`docker-compose config`) is YAML; it is turned into JSON with the Python YAML
  * module docker-compose itself depends on (no YAML parser is among the project's imports).
+ *
+ * compose.yaml is a deployment, and the rules of one are checked here too: only web is published on
+ * every interface; RabbitMQ, Consul, Jaeger and the services' gRPC stay on an internal network; every
+ * secret comes from a required variable (and compose refuses to start without it); RabbitMQ has no
+ * guest and a user per service with its topic permissions (deploy/rabbitmq/, which
+ * compose_broker_test.ts tries on a real broker); OMS_ENV is production, where the local payment
+ * provider refuses to run unless explicitly allowed.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_PORTS } from "../services/common/config.ts";
+import { ConfigError, DEFAULT_PORTS } from "../services/common/config.ts";
 import { loadConfig as kitchenConfig } from "../services/kitchen/config.ts";
 import { loadConfig as ordersConfig } from "../services/orders/config.ts";
 import { loadConfig as paymentsConfig } from "../services/payments/config.ts";
@@ -35,8 +42,11 @@ const LOAD_CONFIG: Record<Process, (env: Record<string, string>) => { port: numb
   kitchen: kitchenConfig,
   web: webConfig,
 };
-/** Variables compose may set that no module reads: the Deno runtime reads them itself. */
-const RUNTIME_VARS = new Set(["DENO_KV_ACCESS_TOKEN", "NO_COLOR", "DENO_DIR"]);
+/**
+ * Variables compose may set that no module reads: the Deno runtime reads them itself, and OMS_ENV is
+ * stated for every process so that whatever code learns to read it sees production.
+ */
+const RUNTIME_VARS = new Set(["DENO_KV_ACCESS_TOKEN", "NO_COLOR", "DENO_DIR", "OMS_ENV"]);
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -60,11 +70,41 @@ async function run(cmd: string, args: string[], opts: { stdin?: string; env?: Re
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-async function dockerCompose(...args: string[]) {
+/** The secrets compose requires (`${VAR:?...}`): a deployment's `.env`. */
+const SECRETS: Record<string, string> = Object.fromEntries(
+  [
+    "OMS_SERVICE_TOKEN",
+    "ADMIN_PASSWORD",
+    "WEB_COOKIE_SECRET",
+    "RABBITMQ_ADMIN_PASSWORD",
+    "ORDERS_AMQP_PASSWORD",
+    "STOCK_AMQP_PASSWORD",
+    "PAYMENTS_AMQP_PASSWORD",
+    "KITCHEN_AMQP_PASSWORD",
+  ].map((name) => [name, randomHex(24)]),
+);
+/** A deployment with Stripe configured (the local payment provider refuses production). */
+const DEPLOYMENT: Record<string, string> = {
+  ...SECRETS,
+  STRIPE_SECRET_KEY: "sk_test_compose",
+  STRIPE_WEBHOOK_SECRET: "whsec_compose",
+};
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+let emptyEnvFile: string | undefined;
+/** docker-compose in a clean environment holding only `vars`, with an empty `.env` (not the developer's). */
+async function dockerCompose(vars: Record<string, string>, ...args: string[]) {
+  if (!emptyEnvFile) {
+    const file = emptyEnvFile = await Deno.makeTempFile({ prefix: "compose-test-", suffix: ".env" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(file));
+  }
   try {
-    // a clean environment, so the file's own defaults apply (not the developer's ADMIN_PASSWORD, ...)
-    return await run("docker-compose", ["-f", "compose.yaml", ...args], {
-      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: Deno.env.get("HOME") ?? "/root" },
+    return await run("docker-compose", ["--env-file", emptyEnvFile, "-f", "compose.yaml", ...args], {
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: Deno.env.get("HOME") ?? "/root", ...vars },
     });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
@@ -77,20 +117,33 @@ async function dockerCompose(...args: string[]) {
   }
 }
 
-let resolved: Promise<Json> | undefined;
-/** compose.yaml as docker-compose resolves it (anchors merged, variables interpolated), as JSON. */
-function composeConfig(): Promise<Json> {
-  resolved ??= (async () => {
-    const out = await dockerCompose("config");
-    assert.equal(out.code, 0, `docker-compose config failed:\n${out.stderr}`);
-    const json = await run("python3", [
-      "-c",
-      "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)",
-    ], { stdin: out.stdout });
-    assert.equal(json.code, 0, `Could not read docker-compose's YAML with python3-yaml:\n${json.stderr}`);
-    return JSON.parse(json.stdout);
-  })();
-  return resolved;
+/** YAML text as JSON, through the Python YAML module docker-compose itself depends on. */
+async function yamlToJson(yaml: string): Promise<Json> {
+  const json = await run("python3", [
+    "-c",
+    "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)",
+  ], { stdin: yaml });
+  assert.equal(json.code, 0, `Could not read YAML with python3-yaml:\n${json.stderr}`);
+  return JSON.parse(json.stdout);
+}
+
+const resolved = new Map<string, Promise<Json>>();
+/**
+ * compose.yaml as docker-compose resolves it (anchors merged, variables interpolated) with the
+ * variables `vars` (default: a deployment's secrets and Stripe keys), as JSON.
+ */
+function composeConfig(vars: Record<string, string> = DEPLOYMENT): Promise<Json> {
+  const key = JSON.stringify(vars);
+  let config = resolved.get(key);
+  if (!config) {
+    config = (async () => {
+      const out = await dockerCompose(vars, "config");
+      assert.equal(out.code, 0, `docker-compose config failed:\n${out.stderr}`);
+      return yamlToJson(out.stdout);
+    })();
+    resolved.set(key, config);
+  }
+  return config;
 }
 
 /** One place a variable is read, and whether the code gives it a default there. */
@@ -159,12 +212,31 @@ async function processEnv(process: Process): Promise<Map<string, EnvRead[]>> {
   return vars;
 }
 
+/** A published port of a service: host address ("" for every interface), host port, container port. */
+interface Published {
+  hostIp: string;
+  published: number;
+  target: number;
+}
+
+/** The published ports of `service`, in either form docker-compose writes them (`ip:host:container/proto` or long). */
+function portsOf(service: Json): Published[] {
+  return (service.ports ?? []).map((p: Json): Published => {
+    if (typeof p === "object") {
+      return { hostIp: p.host_ip ?? "", published: Number(p.published), target: Number(p.target) };
+    }
+    const parts = String(p).replace(/\/\w+$/, "").split(":");
+    const [target, published, hostIp] = parts.reverse();
+    return { hostIp: hostIp ?? "", published: Number(published ?? target), target: Number(target) };
+  });
+}
+
 function envOf(service: Json): Record<string, string> {
   return Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v ?? "")]));
 }
 
 Deno.test("docker-compose validates compose.yaml (compose spec, healthcheck conditions)", async () => {
-  const out = await dockerCompose("config", "-q");
+  const out = await dockerCompose(DEPLOYMENT, "config", "-q");
   assert.equal(out.code, 0, `docker-compose config -q rejected compose.yaml:\n${out.stderr}`);
 });
 
@@ -226,8 +298,12 @@ Deno.test("each process accepts its compose environment, and ports agree with DE
     else assert.equal(target, String(config.port), `${p}'s healthcheck probes its gRPC port`);
     assert.deepEqual(svc.command, ["deno", "task", `start:${p}`]);
   }
-  const webPorts = compose.services.web.ports.map((x: Json) => `${x.published}:${x.target}`);
-  assert.deepEqual(webPorts, ["8080:8080"], "web is published on 8080 as the seed documents");
+  const webPorts = portsOf(compose.services.web).map((x) => `${x.hostIp}:${x.published}:${x.target}`);
+  assert.deepEqual(
+    webPorts,
+    [":8080:8080"],
+    "web is published on 8080 (every interface) as the seed documents",
+  );
 });
 
 Deno.test("every container has a healthcheck, services wait for healthy dependencies, and each KV store has its own named volume", async () => {
@@ -261,12 +337,267 @@ Deno.test("every container has a healthcheck, services wait for healthy dependen
       `orders waits for ${p}`,
     );
   }
-  const published = (name: string) =>
-    (compose.services[name].ports ?? []).map((x: Json) => Number(x.published)).sort((a: number, b: number) =>
-      a - b
-    );
-  assert.deepEqual(published("rabbitmq"), [5672, 15672]);
-  assert.deepEqual(published("consul"), [8500]);
-  assert.deepEqual(published("jaeger"), [16686]);
   assert.equal(compose.services.jaeger.environment.COLLECTOR_OTLP_ENABLED, "true");
+});
+
+// --- compose as a deployment ---------------------------------------------------------------------
+
+const RABBITMQ_DIR = new URL("deploy/rabbitmq/", ROOT);
+/** The broker user of each service, as CONTRACTS names them (`<OMS_BROKER_USER_PREFIX><service>`). */
+const BROKER_USER = (s: string) => `oms-${s}`;
+/** The routing keys each service's broker user may publish on the exchange (stock: none). */
+const PUBLISHES: Record<typeof SERVICES[number], RegExp | undefined> = {
+  orders: /^order\./,
+  stock: undefined,
+  payments: /^payment\./,
+  kitchen: /^kitchen\./,
+};
+
+Deno.test("compose refuses to start without each required secret, naming it", async () => {
+  await Promise.all(
+    Object.keys(SECRETS).map(async (name) => {
+      const { [name]: _, ...rest } = DEPLOYMENT;
+      const out = await dockerCompose(rest, "config", "-q");
+      assert.notEqual(out.code, 0, `docker-compose config accepted a deployment without ${name}`);
+      assert.match(out.stderr, new RegExp(`set ${name}\\b`), `the refusal names ${name}`);
+    }),
+  );
+  const empty = await dockerCompose({ ...DEPLOYMENT, OMS_SERVICE_TOKEN: "" }, "config", "-q");
+  assert.notEqual(empty.code, 0, "an empty OMS_SERVICE_TOKEN is refused like a missing one");
+});
+
+Deno.test("no secret is written in compose.yaml: every password, secret, token and key comes from a variable", async () => {
+  const text = await Deno.readTextFile(new URL("compose.yaml", ROOT));
+  const raw = await yamlToJson(text); // anchors merged, variables NOT interpolated, comments gone
+  assert.doesNotMatch(JSON.stringify(raw), /guest/i, "compose.yaml uses no guest user");
+  const secret = /PASSWORD|SECRET|TOKEN|_KEY$/;
+  for (const [name, svc] of Object.entries<Json>(raw.services)) {
+    for (const [key, value] of Object.entries(envOf(svc))) {
+      if (secret.test(key)) {
+        assert.match(
+          value,
+          new RegExp(`^\\$\\{${key}:[?-]`),
+          `${name}'s ${key} comes from the variable ${key}`,
+        );
+      }
+      if (key === "AMQP_URL") {
+        assert.match(
+          value,
+          /^amqp:\/\/[a-z-]+:\$\{[A-Z]+_AMQP_PASSWORD:\?[^}]*\}@rabbitmq:5672$/,
+          `${name}'s AMQP_URL takes its password from a required variable`,
+        );
+      }
+    }
+  }
+  for (const name of Object.keys(SECRETS)) {
+    assert.ok(text.includes(`\${${name}:?`), `${name} is required (\${${name}:?...}), never defaulted`);
+  }
+});
+
+Deno.test("only web is published on every interface; anything else published binds 127.0.0.1; Consul and the services publish nothing", async () => {
+  const compose = await composeConfig();
+  for (const [name, svc] of Object.entries<Json>(compose.services)) {
+    for (const port of portsOf(svc)) {
+      if (name === "web") continue;
+      assert.equal(port.hostIp, "127.0.0.1", `${name} publishes ${port.published} on 127.0.0.1 only`);
+    }
+  }
+  assert.deepEqual(portsOf(compose.services.consul), [], "Consul (no ACLs) is not published");
+  for (const p of SERVICES) {
+    assert.deepEqual(portsOf(compose.services[p]), [], `${p}'s gRPC is not published`);
+  }
+  assert.ok(
+    !portsOf(compose.services.rabbitmq).some((p) => p.target === 5672),
+    "RabbitMQ's AMQP port is not published",
+  );
+});
+
+Deno.test("RabbitMQ, Consul, Jaeger and the services' gRPC are on an internal network; only web is on the public one", async () => {
+  const compose = await composeConfig();
+  const networksOf = (name: string) => Object.keys(compose.services[name].networks ?? {}).sort();
+  assert.equal(compose.networks.backend?.internal, true, "the backend network is internal");
+  for (const name of [...PROCESSES, "rabbitmq", "consul", "jaeger"]) {
+    assert.ok(networksOf(name).includes("backend"), `${name} is on the backend network`);
+  }
+  assert.deepEqual(networksOf("consul"), ["backend"]);
+  for (const p of ["orders", "stock", "kitchen"]) {
+    assert.deepEqual(networksOf(p), ["backend"], `${p} is internal only`);
+  }
+  assert.deepEqual(networksOf("payments"), ["backend", "egress"], "payments also reaches out to Stripe");
+  assert.deepEqual(networksOf("web"), ["backend", "public"]);
+  for (const [name, svc] of Object.entries<Json>(compose.services)) {
+    const nets = Object.keys(svc.networks ?? {});
+    if (name !== "web") assert.ok(!nets.includes("public"), `${name} is not on web's public network`);
+    if (portsOf(svc).length > 0) {
+      assert.ok(
+        nets.some((n) => !compose.networks[n]?.internal),
+        `${name} publishes a port, so it needs a network that is not internal (ports on internal networks are not published)`,
+      );
+    }
+    if (svc.ports === undefined && name !== "payments" && name !== "web") {
+      assert.ok(nets.every((n) => compose.networks[n]?.internal), `${name} is on internal networks only`);
+    }
+  }
+  for (const p of SERVICES) {
+    assert.equal(
+      compose.services[p].environment.GRPC_HOST,
+      "0.0.0.0",
+      `${p} listens on its container's networks`,
+    );
+  }
+});
+
+Deno.test("every service and web carry the service credential from OMS_SERVICE_TOKEN and run with OMS_ENV=production", async () => {
+  const compose = await composeConfig();
+  for (const p of PROCESSES) {
+    const env = envOf(compose.services[p]);
+    assert.equal(
+      env.OMS_SERVICE_TOKEN,
+      SECRETS.OMS_SERVICE_TOKEN,
+      `${p} has OMS_SERVICE_TOKEN from the variable`,
+    );
+    assert.equal(env.OMS_ENV, "production", `${p} runs with OMS_ENV=production`);
+  }
+  const web = envOf(compose.services.web);
+  assert.equal(web.ADMIN_PASSWORD, SECRETS.ADMIN_PASSWORD);
+  assert.equal(web.WEB_COOKIE_SECRET, SECRETS.WEB_COOKIE_SECRET);
+  assert.equal(web.WEB_OPEN_CUSTOMER_API, "false", "customers must prove who they are");
+  assert.equal(web.WEB_TRUSTED_PROXIES ?? "", "", "no proxy is trusted unless the deployment names it");
+});
+
+Deno.test("each service connects to RabbitMQ as its own user with the password the broker is given; no guest anywhere", async () => {
+  const compose = await composeConfig();
+  assert.doesNotMatch(JSON.stringify(compose), /guest/i, "the resolved compose file mentions no guest");
+  const broker = envOf(compose.services.rabbitmq);
+  for (const p of SERVICES) {
+    const env = envOf(compose.services[p]);
+    const url = new URL(env.AMQP_URL!.replace(/^amqp:/, "http:"));
+    const prefix = env.OMS_BROKER_USER_PREFIX ?? "oms-";
+    assert.equal(decodeURIComponent(url.username), `${prefix}${p}`, `${p} logs in as ${prefix}${p}`);
+    assert.equal(
+      decodeURIComponent(url.username),
+      BROKER_USER(p),
+      `${p}'s user is the one definitions.json makes`,
+    );
+    const variable = `${p.toUpperCase()}_AMQP_PASSWORD`;
+    assert.equal(decodeURIComponent(url.password), SECRETS[variable], `${p}'s password is ${variable}`);
+    assert.equal(broker[variable], SECRETS[variable], `the broker is given ${variable} too`);
+    assert.equal(url.hostname, "rabbitmq");
+  }
+  assert.equal(broker.RABBITMQ_ADMIN_PASSWORD, SECRETS.RABBITMQ_ADMIN_PASSWORD);
+});
+
+Deno.test("RabbitMQ loads deploy/rabbitmq/definitions.json, rendered from the environment, and guest may not log in remotely", async () => {
+  const compose = await composeConfig();
+  const rabbit = compose.services.rabbitmq;
+  const mounts = (rabbit.volumes ?? []).map((v: Json) =>
+    typeof v === "string" ? v.split(":") : [v.source, v.target, v.read_only ? "ro" : "rw"]
+  );
+  const mountOf = (target: string) => mounts.find((m: string[]) => m[1] === target);
+  const dir = mountOf("/etc/oms/rabbitmq");
+  assert.ok(dir, "deploy/rabbitmq is mounted at /etc/oms/rabbitmq");
+  assert.equal(dir[0], new URL("deploy/rabbitmq", ROOT).pathname, "from the repository's deploy/rabbitmq");
+  const conf = mountOf("/etc/rabbitmq/conf.d/20-oms.conf");
+  assert.ok(conf, "deploy/rabbitmq/rabbitmq.conf is mounted into conf.d, after the image's 10-defaults.conf");
+  assert.equal(conf[0], new URL("deploy/rabbitmq/rabbitmq.conf", ROOT).pathname);
+  assert.deepEqual(
+    rabbit.entrypoint,
+    ["sh", "/etc/oms/rabbitmq/entrypoint.sh", "docker-entrypoint.sh"],
+    "the entrypoint renders the definitions, then runs the image's own",
+  );
+
+  const settings = (await Deno.readTextFile(new URL("rabbitmq.conf", RABBITMQ_DIR))).split("\n")
+    .filter((l) => l.trim() && !l.startsWith("#"))
+    .map((l) => l.split("=").map((x) => x.trim()));
+  const setting = (key: string) => settings.find(([k]) => k === key)?.[1];
+  assert.equal(
+    setting("loopback_users.guest"),
+    "true",
+    "guest, if an old volume has it, logs in from localhost only",
+  );
+  assert.equal(setting("default_pass"), undefined, "no default password in rabbitmq.conf");
+  const script = await Deno.readTextFile(new URL("entrypoint.sh", RABBITMQ_DIR));
+  const defaultOf = (name: string) => script.match(new RegExp(`\\$\\{${name}:-([^}]+)\\}`))?.[1];
+  assert.equal(
+    setting("load_definitions"),
+    defaultOf("RABBITMQ_DEFINITIONS_FILE"),
+    "it loads what the entrypoint writes",
+  );
+  assert.equal(defaultOf("OMS_DEFINITIONS_TEMPLATE"), "/etc/oms/rabbitmq/definitions.json");
+  for (
+    const name of Object.keys(SECRETS).filter((n) =>
+      n.endsWith("_AMQP_PASSWORD") || n.startsWith("RABBITMQ_")
+    )
+  ) {
+    assert.ok(script.includes(name), `the entrypoint fills ${name}`);
+  }
+});
+
+Deno.test("definitions.json: oms-admin and one user per service, passwords only as placeholders, each service publishing only its own routing keys", async () => {
+  const defs = JSON.parse(await Deno.readTextFile(new URL("definitions.json", RABBITMQ_DIR)));
+  const users = new Map<string, Json>(defs.users.map((u: Json) => [u.name, u]));
+  assert.deepEqual([...users.keys()].sort(), ["oms-admin", ...SERVICES.map(BROKER_USER)].sort());
+  assert.deepEqual(users.get("oms-admin").tags, ["administrator"]);
+  assert.equal(users.get("oms-admin").password, "${RABBITMQ_ADMIN_PASSWORD}");
+  for (const p of SERVICES) {
+    const user = users.get(BROKER_USER(p));
+    assert.equal(
+      user.password,
+      `\${${p.toUpperCase()}_AMQP_PASSWORD}`,
+      `${user.name}'s password comes from the environment`,
+    );
+    assert.deepEqual(user.tags, [], `${user.name} has no management tags`);
+    assert.equal(user.password_hash, undefined);
+  }
+  assert.deepEqual(defs.vhosts, [{ name: "/" }]);
+
+  const matches = (pattern: string, value: string) => new RegExp(pattern).test(value);
+  const keys = ["order.created", "order.paid", "payment.succeeded", "payment.failed", "kitchen.ticket_ready"];
+  for (const p of SERVICES) {
+    const user = BROKER_USER(p);
+    const perm = defs.permissions.find((x: Json) => x.user === user && x.vhost === "/");
+    assert.ok(perm, `${user} has permissions on /`);
+    for (const q of [`oms.${p}`, "oms.events", "oms.kitchen", `oms.${p}.retry.1000ms`]) {
+      assert.ok(
+        matches(perm.configure, q) && matches(perm.read, q) && matches(perm.write, q),
+        `${user} may use ${q}`,
+      );
+    }
+    assert.ok(matches(perm.write, "amq.default"), `${user} may send retries through the default exchange`);
+    assert.ok(
+      !matches(perm.configure, "amq.rabbitmq.trace") && !matches(perm.configure, "other"),
+      `${user} is held to oms.*`,
+    );
+
+    const topics = defs.topic_permissions.filter((x: Json) => x.user === user);
+    assert.equal(topics.length, 1, `${user} has topic permissions (none would allow every routing key)`);
+    assert.equal(topics[0].exchange, "oms.events");
+    assert.equal(topics[0].vhost, "/");
+    for (const key of keys) {
+      const own = PUBLISHES[p]?.test(key) ?? false;
+      assert.equal(matches(topics[0].write, key), own, `${user} ${own ? "may" : "may not"} publish ${key}`);
+    }
+    assert.ok(!matches(topics[0].write, "order.created.extra"), `${user} publishes one-word facts only`);
+  }
+  assert.ok(!defs.topic_permissions.some((x: Json) => x.user === "oms-admin"), "oms-admin is not a service");
+  assert.doesNotMatch(JSON.stringify(defs), /guest/);
+});
+
+Deno.test("payments in compose refuses the local provider unless PAYMENTS_ALLOW_LOCAL_PROVIDER=true, and takes Stripe's keys", async () => {
+  const secretsOnly = await composeConfig(SECRETS);
+  assert.equal(envOf(secretsOnly.services.payments).PAYMENTS_ALLOW_LOCAL_PROVIDER, "false");
+  assert.throws(
+    () => paymentsConfig(envOf(secretsOnly.services.payments)),
+    (err) => err instanceof ConfigError && err.variable === "PAYMENTS_ALLOW_LOCAL_PROVIDER",
+  );
+  const trial = await composeConfig({ ...SECRETS, PAYMENTS_ALLOW_LOCAL_PROVIDER: "true" });
+  assert.equal(paymentsConfig(envOf(trial.services.payments)).localProvider, "allowed");
+  const shop = await composeConfig();
+  assert.equal(paymentsConfig(envOf(shop.services.payments)).stripe?.secretKey, "sk_test_compose");
+});
+
+Deno.test("the image runs its processes as the non-root deno user", async () => {
+  const dockerfile = await Deno.readTextFile(new URL("Dockerfile", ROOT));
+  const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+  assert.equal(users.at(-1), "deno", "the last USER of the Dockerfile is deno");
 });

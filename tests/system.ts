@@ -30,6 +30,11 @@ export interface SystemOptions {
   envFor?: Partial<Record<ProcessName, Record<string, string>>>;
   /** Processes not to start (e.g. payments, to test it being down). */
   without?: ProcessName[];
+  /**
+   * `host:port` put in place of the broker's in every process's `AMQP_URL` (e.g. a `tcp_proxy.ts` to
+   * cut, for a broker outage of this system only); the harness itself still uses the broker directly.
+   */
+  brokerAddr?: string;
 }
 
 /** A running system. */
@@ -90,7 +95,13 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const procs = Object.fromEntries(
     PROCESSES.map((
       name,
-    ) => [name, new ServiceProcess(name, { ...env, ...brokerEnv(name, bus.urls), ...opts.envFor?.[name] })]),
+    ) => [
+      name,
+      new ServiceProcess(
+        name,
+        viaBroker({ ...env, ...brokerEnv(name, bus.urls), ...opts.envFor?.[name] }, opts),
+      ),
+    ]),
   ) as Record<ProcessName, ServiceProcess>;
   const addr = (n: Exclude<ProcessName, "web">) => `127.0.0.1:${ports[n]}`;
   const insecure = credentials.createInsecure();
@@ -157,6 +168,14 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     throw err;
   }
   return system;
+}
+
+/** `env` with its `AMQP_URL`'s host and port replaced by `opts.brokerAddr`, when given. */
+function viaBroker(env: Record<string, string>, opts: SystemOptions): Record<string, string> {
+  if (!opts.brokerAddr || !env.AMQP_URL) return env;
+  const url = new URL(env.AMQP_URL);
+  url.host = opts.brokerAddr;
+  return { ...env, AMQP_URL: url.href };
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */

@@ -16,10 +16,17 @@
  */
 
 let exiting = false;
+const exitController = new AbortController();
 
 /** Marks the process as exiting; call right before the final `stop()` of a process entry. */
 export function markExiting(): void {
   exiting = true;
+  exitController.abort(new Error("The process is stopping"));
+}
+
+/** Aborted once {@linkcode markExiting} is called (a start-up still waiting for the broker gives up). */
+export function exitSignal(): AbortSignal {
+  return exitController.signal;
 }
 
 /** True once {@linkcode markExiting} was called. */

@@ -1,5 +1,6 @@
 /**
- * The process entry shared by every service: load config (a clear message and exit 2 when invalid),
+ * The process entry shared by every service: load config (a clear message and exit 2 when invalid, or
+ * when another process already holds the service's KV file),
  * set up tracing, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
  * buffered are flushed).
  *
@@ -11,6 +12,7 @@
  * @module
  */
 import { ConfigError } from "./config.ts";
+import { StoreInUseError } from "./kv.ts";
 import { markExiting } from "./exiting.ts";
 import type { Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
@@ -53,8 +55,13 @@ export async function runService<C>(
       log.error(`${name} did not stop in 10 s, exiting`);
       Deno.exit(1);
     }, 10_000);
-    // a signal during start-up waits for start to finish, then stops what started
-    await (await started.promise).stop();
+    // a signal during start-up waits for start to finish (one still waiting for the broker gives up at
+    // once: `markExiting` aborts the wait), then stops what started
+    try {
+      await (await started.promise).stop();
+    } catch (err) {
+      log.info(`${name} stopped before it finished starting`, { err: (err as Error)?.message });
+    }
     await flush(tracing, log);
     clearTimeout(timer);
     Deno.exit(0);
@@ -66,6 +73,16 @@ export async function runService<C>(
     handle = await start(config);
     started.resolve(handle);
   } catch (err) {
+    if (stopping) {
+      started.reject(err); // the shutdown in progress exits
+      return;
+    }
+    if (err instanceof StoreInUseError) {
+      // a deployment mistake (a second replica on one KV file), said plainly and once
+      console.error(`${name}: refusing to start: ${err.message}`);
+      await flush(tracing, log);
+      Deno.exit(2);
+    }
     log.error(`${name} failed to start`, { err });
     await flush(tracing, log);
     Deno.exit(1);

@@ -2,10 +2,14 @@
  * The start-up and shutdown every service shares, so each `services/<name>/service.ts` says only what is
  * particular to it.
  *
- * Start: open the KV store, run the service's `prepare` step, start messaging, bind gRPC (the service's
- * own servers plus its dead letters), start the background workers, report SERVING, register in Consul.
- * When a step fails, what already started is stopped again (release, messaging, KV) and the error is
- * thrown.
+ * Start: open the KV store, run the service's `prepare` step, bind gRPC (the service's own servers plus
+ * its dead letters) reporting NOT_SERVING, start messaging (waiting for the broker as long as it takes,
+ * with a logged backoff; a stop request — the process exiting, or `signal` — ends the wait), start the
+ * background workers, report SERVING, register in Consul. When a step fails, what already started is
+ * stopped again (gRPC, release, messaging, KV) and the error is thrown.
+ *
+ * While running, health follows the broker connection: NOT_SERVING while it is lost, SERVING again once
+ * it is restored (the consumer and relay resume by themselves; callers that check health hold off).
  *
  * Stop: deregister (first, so clients move their traffic before we drain), report NOT_SERVING, stop the
  * workers (each waits for the pass it is in), drain gRPC, release what the handlers used (gRPC clients),
@@ -14,11 +18,13 @@
  *
  * @module
  */
-import { type Messaging, startMessaging } from "./bus/messaging.ts";
+import { deadLettersService } from "./bus/dead_letters.ts";
+import { type Messaging, serviceQueue, startMessaging } from "./bus/messaging.ts";
 import type { EventHandlers } from "./bus/types.ts";
 import type { CommonConfig } from "./config.ts";
 import { registerService } from "./discovery/registration.ts";
-import { type ServedService, startGrpcServer } from "./grpc_server.ts";
+import { exitSignal } from "./exiting.ts";
+import { type GrpcServerHandle, type ServedService, startGrpcServer } from "./grpc_server.ts";
 import { ServingStatus } from "./health.ts";
 import { openStore } from "./kv.ts";
 import type { Logger } from "./log.ts";
@@ -50,6 +56,12 @@ export interface StoreContext {
   kick(): void;
 }
 
+/** What `services` gets (gRPC binds before messaging starts, so it has no messaging yet). */
+export interface ServicesContext<P> extends StoreContext {
+  /** What `prepare` returned. */
+  prepared: P;
+}
+
 /** What the hooks after messaging get. */
 export interface RuntimeContext<P> extends StoreContext {
   /** The running messaging. */
@@ -68,8 +80,8 @@ export interface ServiceRuntimeOptions<P> {
   prepare?(ctx: StoreContext): P | Promise<P>;
   /** The event handlers (none: the service only publishes). */
   handlers?(prepared: P): EventHandlers;
-  /** The gRPC services to serve (the dead-letters service is added). */
-  services(ctx: RuntimeContext<P>): ServedService[];
+  /** The gRPC services to serve (the dead-letters service is added); bound before messaging starts. */
+  services(ctx: ServicesContext<P>): ServedService[];
   /** Background workers, started once gRPC is bound and stopped before it drains. */
   workers?(ctx: RuntimeContext<P>): BackgroundWorker[];
   /**
@@ -77,6 +89,8 @@ export interface ServiceRuntimeOptions<P> {
    * messaging stops. Close gRPC clients with `closeClient` (no GOAWAY from an exiting process).
    */
   release?(prepared: P): void | Promise<void>;
+  /** Aborting it ends a start-up still waiting for the broker (the start then throws). */
+  signal?: AbortSignal;
 }
 
 /** A running service. */
@@ -100,44 +114,54 @@ export async function startServiceRuntime<P = undefined>(
   let messaging: Messaging | undefined;
   const kick = () => messaging?.kick();
   let prepared: { value: P } | undefined; // set once `prepare` has run, so a failed start releases it
+  let grpc: GrpcServerHandle | undefined;
   try {
     prepared = { value: await opts.prepare?.({ kv, kick }) as P };
+    const handlers = opts.handlers?.(prepared.value);
+    const queue = serviceQueue(config.common, name);
+    // gRPC first, NOT_SERVING: health answers while the broker is awaited
+    const server = grpc = await startGrpcServer(config.host, config.port, [
+      ...opts.services({ kv, kick, prepared: prepared.value }),
+      deadLettersService({ kv, service: name, queue, transport: () => messaging?.transport, log }),
+    ]);
+    const signals = [exitSignal(), ...(opts.signal ? [opts.signal] : [])];
     const running = messaging = await startMessaging({
       service: name,
       kv,
       config: config.common,
       log,
-      handlers: opts.handlers?.(prepared.value),
+      handlers,
+      signal: AbortSignal.any(signals),
     });
     const ctx: RuntimeContext<P> = { kv, kick, messaging: running, prepared: prepared.value };
-    const grpc = await startGrpcServer(config.host, config.port, [
-      ...opts.services(ctx),
-      running.deadLettersService,
-    ]);
-    let workers: BackgroundWorker[];
-    try {
-      workers = opts.workers?.(ctx) ?? [];
-    } catch (err) {
-      await grpc.stop();
-      throw err;
-    }
-    grpc.health.setAll(ServingStatus.SERVING);
+    const workers = opts.workers?.(ctx) ?? [];
+    // health follows the broker connection from now on, until stop begins
+    let stopping = false;
+    const follow = (connected: boolean) => {
+      if (stopping) return;
+      server.health.setAll(connected ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+      if (!connected) log.warn(`${name} reports NOT_SERVING until the broker is back`);
+    };
+    const unfollow = running.transport.onConnectionChange(follow);
+    follow(running.transport.connected);
     const registration = registerService(config.common.discovery, {
       name,
       host: config.host,
-      port: grpc.port,
+      port: server.port,
       log,
     });
     return {
-      port: grpc.port,
+      port: server.port,
       kv,
       messaging: running,
       prepared: ctx.prepared,
       async stop() {
+        stopping = true;
+        unfollow();
         await registration.stop(); // first, so clients move their traffic before we drain
-        grpc.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
+        server.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
         for (const worker of workers) await worker.stop(); // a pass in progress finishes before the store closes
-        await grpc.stop();
+        await server.stop();
         await opts.release?.(ctx.prepared); // after the calls that used them have finished
         await running.stop();
         kv.close();
@@ -152,7 +176,8 @@ export async function startServiceRuntime<P = undefined>(
         log.warn(`${name}: ${what} failed while cleaning up after a failed start`, { err: cleanupErr });
       }
     };
-    const [made, release, started] = [prepared, opts.release, messaging];
+    const [made, release, started, server] = [prepared, opts.release, messaging, grpc];
+    if (server) await quietly("stopping gRPC", () => server.stop());
     if (made && release) await quietly("releasing", () => release(made.value));
     if (started) await quietly("stopping messaging", () => started.stop());
     kv.close();

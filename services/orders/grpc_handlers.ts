@@ -34,6 +34,7 @@ import {
   validatePageSize,
   type ValidCreateOrder,
 } from "./domain/validate.ts";
+import { lookupOrders } from "./lookup.ts";
 import {
   addCreate,
   claimIdempotency,
@@ -399,5 +400,6 @@ export function ordersServer(deps: OrdersDeps): OrdersServiceServer {
       log,
       async (req, call) => ({ order: orderToProto(await api.refundOrder(req, traceOf(call))) }),
     ),
+    lookupOrders: unary(log, (req) => lookupOrders(deps.kv, req.orderIds)),
   };
 }

@@ -12,6 +12,7 @@ import {
   envString,
 } from "../common/config.ts";
 import { storePath } from "../common/kv.ts";
+import { type LocalProviderGrant, localProviderGrant } from "./provider_policy.ts";
 
 /** Stripe settings; present only when `STRIPE_SECRET_KEY` is set. */
 export interface StripeConfig {
@@ -37,11 +38,19 @@ export interface PaymentsConfig {
   paymentExpiryMinutes: number;
   /** Stripe settings, or undefined to use the local payment provider. */
   stripe?: StripeConfig;
+  /**
+   * Without Stripe: why the local provider may run (`OMS_ENV=development`, or
+   * `PAYMENTS_ALLOW_LOCAL_PROVIDER=true` outside development); undefined when set directly (tests).
+   */
+  localProvider?: LocalProviderGrant;
   /** Settings every service shares (broker, exchange, data folder). */
   common: CommonConfig;
 }
 
-/** Reads and validates the configuration; throws {@linkcode ConfigError} naming the bad variable. */
+/**
+ * Reads and validates the configuration; throws {@linkcode ConfigError} naming the bad variable, also
+ * when no Stripe key is set and the local provider may not run (see `provider_policy.ts`).
+ */
 export function loadConfig(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): PaymentsConfig {
@@ -70,7 +79,7 @@ export function loadConfig(
     kvPath: storePath("payments", common.dataDir, env),
     publicUrl,
     paymentExpiryMinutes: envInt("PAYMENT_EXPIRY_MINUTES", 30, { min: 30, max: 1440 }, env),
-    ...(stripe ? { stripe } : {}),
+    ...(stripe ? { stripe } : { localProvider: localProviderGrant(env) }),
     common,
   };
 }

@@ -2,13 +2,42 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../common/config.ts";
 import { loadConfig } from "./config.ts";
 
-Deno.test("loadConfig uses the local provider and dev defaults when nothing is set", () => {
-  const config = loadConfig({});
+const DEV = { OMS_ENV: "development" };
+
+Deno.test("loadConfig uses the local provider and dev defaults in development", () => {
+  const config = loadConfig({ OMS_ENV: "development" });
   assert.equal(config.port, 50053);
   assert.equal(config.publicUrl, "http://localhost:8080");
   assert.equal(config.paymentExpiryMinutes, 30);
   assert.equal(config.kvPath, "./data/payments.kv");
   assert.equal(config.stripe, undefined);
+  assert.equal(config.localProvider, "development");
+});
+
+Deno.test("loadConfig refuses the local provider when nothing is set (production), naming what to set", () => {
+  assert.throws(
+    () => loadConfig({}),
+    (err) =>
+      err instanceof ConfigError && err.variable === "PAYMENTS_ALLOW_LOCAL_PROVIDER" &&
+      err.message.includes("STRIPE_SECRET_KEY") && err.message.includes("OMS_ENV"),
+  );
+  assert.throws(() => loadConfig({ OMS_ENV: "production" }), ConfigError);
+});
+
+Deno.test("loadConfig runs the local provider in production only with PAYMENTS_ALLOW_LOCAL_PROVIDER=true", () => {
+  const config = loadConfig({ OMS_ENV: "production", PAYMENTS_ALLOW_LOCAL_PROVIDER: "true" });
+  assert.equal(config.stripe, undefined);
+  assert.equal(config.localProvider, "allowed");
+});
+
+Deno.test("loadConfig needs no allowance for Stripe in production", () => {
+  const config = loadConfig({
+    OMS_ENV: "production",
+    STRIPE_SECRET_KEY: "sk_live_1",
+    STRIPE_WEBHOOK_SECRET: "whsec_1",
+  });
+  assert.equal(config.stripe?.secretKey, "sk_live_1");
+  assert.equal(config.localProvider, undefined);
 });
 
 Deno.test("loadConfig reads Stripe settings and strips the trailing slash of PUBLIC_URL", () => {
@@ -39,9 +68,12 @@ Deno.test("loadConfig refuses a Stripe key without a webhook secret, naming the 
 
 Deno.test("loadConfig refuses an expiry Stripe would reject and a PUBLIC_URL that is not a URL", () => {
   assert.throws(
-    () => loadConfig({ PAYMENT_EXPIRY_MINUTES: "10" }),
+    () => loadConfig({ ...DEV, PAYMENT_EXPIRY_MINUTES: "10" }),
     /PAYMENT_EXPIRY_MINUTES must be an integer from 30 to 1440/,
   );
-  assert.throws(() => loadConfig({ PAYMENT_EXPIRY_MINUTES: "1441" }), ConfigError);
-  assert.throws(() => loadConfig({ PUBLIC_URL: "shop" }), /PUBLIC_URL must be an http\(s\) URL, got "shop"/);
+  assert.throws(() => loadConfig({ ...DEV, PAYMENT_EXPIRY_MINUTES: "1441" }), ConfigError);
+  assert.throws(
+    () => loadConfig({ ...DEV, PUBLIC_URL: "shop" }),
+    /PUBLIC_URL must be an http\(s\) URL, got "shop"/,
+  );
 });

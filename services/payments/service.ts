@@ -44,9 +44,16 @@ export function pickProvider(config: PaymentsConfig, log: Logger): PaymentProvid
     log.info("payments: using Stripe Checkout", { apiUrl: config.stripe.apiUrl ?? "https://api.stripe.com" });
     return new StripePaymentProvider(config.stripe);
   }
-  log.info("payments: no STRIPE_SECRET_KEY, using the local payment provider", {
-    payPage: `${config.publicUrl}/pay/{sessionId}`,
-  });
+  const payPage = `${config.publicUrl}/pay/{sessionId}`;
+  if (config.localProvider === "allowed") {
+    log.warn(
+      "payments: no STRIPE_SECRET_KEY, running the local payment provider outside development because " +
+        "PAYMENTS_ALLOW_LOCAL_PROVIDER=true: it takes no money and anyone can mark a checkout paid",
+      { payPage },
+    );
+  } else {
+    log.info("payments: no STRIPE_SECRET_KEY, using the local payment provider", { payPage });
+  }
   return new LocalPaymentProvider(config.publicUrl);
 }
 

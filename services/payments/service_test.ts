@@ -13,7 +13,8 @@ import { DeadLettersServiceClient } from "../common/gen/oms/deadletters/v1/deadl
 import type { Logger } from "../common/log.ts";
 import { traceIdOf, traceMetadata } from "../common/trace.ts";
 import type { PaymentsConfig } from "./config.ts";
-import { type PaymentsHandle, start } from "./service.ts";
+import { type PaymentsHandle, pickProvider, start } from "./service.ts";
+import { LocalPaymentProvider } from "./providers/local.ts";
 import { anOrder } from "./testing/fixtures.ts";
 import { StripeStandIn } from "./testing/stripe_stand_in.ts";
 
@@ -79,6 +80,33 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<RpcError>
   assert.equal(caught.code, code, caught.message);
   return caught;
 }
+
+Deno.test("pickProvider warns when the local provider runs outside development by PAYMENTS_ALLOW_LOCAL_PROVIDER", () => {
+  const base = {
+    host: "127.0.0.1",
+    port: 0,
+    kvPath: ":memory:",
+    publicUrl: "http://shop.test",
+    paymentExpiryMinutes: 30,
+  };
+  // no broker is touched here: a config shape is all pickProvider reads
+  const common = {
+    amqpUrl: "memory",
+    exchange: "x",
+    queuePrefix: "q",
+    dataDir: ":memory:",
+    retryDelaysMs: [10],
+  };
+  const warned = (localProvider: "development" | "allowed") => {
+    const lines: string[] = [];
+    const log = { debug() {}, info() {}, warn: (m: string) => void lines.push(m), error() {} };
+    const provider = pickProvider({ ...base, common, localProvider }, log);
+    assert.ok(provider instanceof LocalPaymentProvider);
+    return lines;
+  };
+  assert.deepEqual(warned("development"), []);
+  assert.match(warned("allowed").join("\n"), /PAYMENTS_ALLOW_LOCAL_PROVIDER=true: it takes no money/);
+});
 
 Deno.test("order.created over RabbitMQ creates the Stripe checkout once, even when delivered again", async () => {
   await withPayments(false, async ({ client, config, observer, handle, standIn, log }) => {

@@ -1,20 +1,19 @@
 /**
- * Stock's event handlers: a created order confirms its reservation (so the sweeper leaves it alone), a
- * paid order sells it, a cancelled order releases it. Each happens once; a duplicate or late event
- * changes nothing.
+ * Stock's event handlers: a created order confirms its reservation (so the sweeper does not ask about
+ * it), a paid order sells it, a cancelled order releases it. Each happens once; a duplicate or late
+ * event changes nothing.
  *
- * An `order.created` that finds its reservation already released by the sweeper (no order confirmed it
- * within `STOCK_RESERVATION_TTL_MS`) does not resurrect it: the units may already be held by other
- * orders. Stock logs an error and acknowledges; the order goes on without stock held for it (when it is
- * paid, `order.paid` finds nothing to sell and logs again). The TTL (default 2 minutes) is chosen so
- * that this needs an outage: orders publishes `order.created` right after the commit that stores the
- * order, which is itself right after the reservation, so a healthy system confirms within milliseconds;
- * only a broker outage longer than the TTL delays it that much. See `sweeper.ts`.
+ * A late `order.created` or `order.paid` is harmless: the sweeper releases a reservation only when
+ * orders says its order is cancelled or does not exist (see `sweeper.ts`). The one case left is an
+ * `order.created` that finds its reservation released because orders, asked at least one TTL after
+ * the reservation, did not have the order (orders stored it later than that). That reservation is not
+ * resurrected (its units may already be held by other orders): stock logs an error and acknowledges.
  *
  * @module
  */
 import type { EventHandlers } from "../common/bus/types.ts";
 import type { Logger } from "../common/log.ts";
+import { isOrphanRelease } from "./domain/reservation.ts";
 import { type ConfirmOutcome, confirmReservation, getReservation, settleReservation } from "./store.ts";
 
 /** The handlers stock consumes, by routing key. */
@@ -23,9 +22,9 @@ export function stockEventHandlers(log: Logger): EventHandlers {
     "order.created": async (event, ctx) => {
       const outcome = await confirmReservation(ctx, event.orderId);
       const fields = { orderId: event.orderId, messageId: ctx.messageId, outcome };
-      if (outcome === "expired") {
+      if (outcome === "orphaned") {
         log.error(
-          "order created after its reservation expired and was released: its stock is not held",
+          "order created after orders said it did not exist and its reservation was released: its stock is not held",
           fields,
         );
       } else if (outcome === "no_reservation") {
@@ -37,8 +36,8 @@ export function stockEventHandlers(log: Logger): EventHandlers {
     "order.paid": async (event, ctx) => {
       const outcome = await settleReservation(ctx, event.orderId, "sold");
       const fields = { orderId: event.orderId, messageId: ctx.messageId };
-      if (outcome === "not_reserved" && await expiredBeforePaid(ctx.kv, event.orderId)) {
-        log.error("order paid after its reservation expired and was released: nothing sold", fields);
+      if (outcome === "not_reserved" && await releasedAsOrphan(ctx.kv, event.orderId)) {
+        log.error("order paid after its reservation was released as orphaned: nothing sold", fields);
         return;
       }
       log.info(outcomeMessage(outcome, "sold"), fields);
@@ -50,12 +49,12 @@ export function stockEventHandlers(log: Logger): EventHandlers {
   };
 }
 
-async function expiredBeforePaid(kv: Deno.Kv, orderId: string): Promise<boolean> {
+async function releasedAsOrphan(kv: Deno.Kv, orderId: string): Promise<boolean> {
   const r = await getReservation(kv, orderId).catch(() => undefined);
-  return r?.releasedBecause === "expired";
+  return r !== undefined && isOrphanRelease(r);
 }
 
-function confirmMessage(outcome: Exclude<ConfirmOutcome, "expired" | "no_reservation">): string {
+function confirmMessage(outcome: Exclude<ConfirmOutcome, "orphaned" | "no_reservation">): string {
   switch (outcome) {
     case "confirmed":
       return "reservation confirmed by its order";

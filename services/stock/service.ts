@@ -1,15 +1,27 @@
 /**
  * Starting and stopping the stock service (the shared lifecycle is `common/service_runtime.ts`): seeds
- * the catalog, consumes order events, serves gRPC and runs the sweeper of unconfirmed reservations.
+ * the catalog, consumes order events, serves gRPC and runs the sweeper of unconfirmed reservations,
+ * which asks orders (a client that connects lazily: stock starts, and keeps every reservation, while
+ * orders is down).
  *
  * @module
  */
+import { closeClient } from "../common/exiting.ts";
+import { connect } from "../common/grpc_client.ts";
+import { OrdersServiceClient } from "../common/gen/oms/orders/v1/orders.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
 import { startServiceRuntime } from "../common/service_runtime.ts";
-import { DEFAULT_RESERVATION_TTL_MS, DEFAULT_SWEEP_INTERVAL_MS, type StockConfig } from "./config.ts";
+import {
+  DEFAULT_ORDERS_TIMEOUT_MS,
+  DEFAULT_RESERVATION_TTL_MS,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  type StockConfig,
+} from "./config.ts";
+import { DEFAULT_PORTS } from "../common/config.ts";
 import { stockEventHandlers } from "./event_handlers.ts";
 import { stockService } from "./grpc_handlers.ts";
+import { grpcOrderDirectory } from "./order_directory.ts";
 import { seedCatalog } from "./store.ts";
 import { startSweeper } from "./sweeper.ts";
 
@@ -22,7 +34,7 @@ export interface StockHandle extends ServiceHandle {
 /**
  * Starts stock: opens its KV store, seeds the demo menu into an empty catalog, starts messaging
  * (consuming `order.created`, `order.paid` and `order.cancelled`), serves gRPC, starts the sweeper of
- * unconfirmed reservations and reports SERVING.
+ * unconfirmed reservations (asking orders at `config.ordersAddr`) and reports SERVING.
  */
 export async function start(
   config: StockConfig,
@@ -34,15 +46,23 @@ export async function start(
     log,
     prepare: async ({ kv }) => {
       if (await seedCatalog(kv)) log.info("demo menu seeded");
+      return {
+        orders: connect(
+          OrdersServiceClient,
+          config.ordersAddr ?? `127.0.0.1:${DEFAULT_PORTS.orders}`,
+        ),
+      };
     },
     handlers: () => stockEventHandlers(log),
     services: ({ kv }) => [stockService(kv, log)],
-    workers: ({ kv }) => [startSweeper({
+    workers: ({ kv, prepared: { orders } }) => [startSweeper({
       kv,
       log,
+      orders: grpcOrderDirectory(orders, config.ordersTimeoutMs ?? DEFAULT_ORDERS_TIMEOUT_MS),
       ttlMs: config.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
       intervalMs: config.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     })],
+    release: ({ orders }) => closeClient(orders),
   });
   return { port, kv, stop };
 }

@@ -6,6 +6,10 @@ import { createLogger } from "../common/log.ts";
 import { ReservationStatus, StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import { HealthCheckResponse_ServingStatus, HealthClient } from "../common/gen/grpc/health/v1/health.ts";
 import { DeadLettersServiceClient } from "../common/gen/oms/deadletters/v1/deadletters.ts";
+import { OrdersServiceService } from "../common/gen/oms/orders/v1/orders.ts";
+import { startGrpcServer } from "../common/grpc_server.ts";
+import { unary } from "../common/grpc_handler.ts";
+import { lookupOrders } from "../orders/lookup.ts";
 import type { StockConfig } from "./config.ts";
 import { start, type StockHandle } from "./service.ts";
 
@@ -131,44 +135,104 @@ Deno.test("order.paid for an order without a reservation is acknowledged and cha
   });
 });
 
-Deno.test("a reservation no order.created confirms is released after the TTL; a confirmed one is kept, duplicates are harmless", async () => {
-  const ttlMs = 600;
-  await withService(async ({ client, handle, config }) => {
-    const before = (await rpc(client, "getItem", { id: "4" })).item!;
-    await rpc(client, "reserveItems", { orderId: "leaked", items: [{ itemId: "4", quantity: 2 }] });
-    await rpc(client, "reserveItems", { orderId: "real", items: [{ itemId: "4", quantity: 3 }] });
-    const id = crypto.randomUUID();
-    await publishRaw(config.common, "order.created", created("real"), { messageId: id });
-    await publishRaw(config.common, "order.created", created("real"), { messageId: id }); // redelivered
-    await publishRaw(config.common, "order.created", created("real"), { messageId: crypto.randomUUID() }); // re-sent
-    await publishRaw(config.common, "order.created", created("ghost"), { messageId: crypto.randomUUID() });
-    await drain(client, config);
+/**
+ * An orders gRPC server that answers only `LookupOrders`, with orders' own lookup over an empty store
+ * (no order exists). Stop it in a `finally`.
+ */
+async function startOrdersLookup(): Promise<{ addr: string; asked: string[]; stop(): Promise<void> }> {
+  const kv = await Deno.openKv(":memory:");
+  const asked: string[] = [];
+  const server = await startGrpcServer("127.0.0.1", 0, [{
+    definition: OrdersServiceService,
+    name: "oms.orders.v1.OrdersService",
+    implementation: {
+      lookupOrders: unary(log, (req: { orderIds: string[] }) => {
+        asked.push(...req.orderIds);
+        return lookupOrders(kv, req.orderIds);
+      }),
+    },
+  }]);
+  return {
+    addr: `127.0.0.1:${server.port}`,
+    asked,
+    async stop() {
+      await server.stop(100);
+      kv.close();
+    },
+  };
+}
 
-    const status = async (orderId: string) =>
-      (await rpc(client, "getReservation", { orderId })).reservation?.status;
-    await eventually(
-      async () => (await status("leaked")) === ReservationStatus.RESERVATION_STATUS_RELEASED,
-      "the unconfirmed reservation released",
-    );
-    // the confirmed reservation outlives several TTLs
-    await new Promise((r) => setTimeout(r, 2 * ttlMs));
-    assert.equal(await status("real"), ReservationStatus.RESERVATION_STATUS_RESERVED);
-    // a late order.created does not bring the swept reservation back
-    await publishRaw(config.common, "order.created", created("leaked"), { messageId: crypto.randomUUID() });
-    await drain(client, config);
-    assert.equal(await status("leaked"), ReservationStatus.RESERVATION_STATUS_RELEASED);
-    const { item } = await rpc(client, "getItem", { id: "4" });
-    assert.deepEqual(
-      [item?.available, item?.reserved, item?.sold],
-      [before.available - 3, 3, 0],
-      "only the confirmed order's units stay held",
-    );
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
-    try {
-      const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
-      assert.deepEqual(deadLetters, [], "an order.created without a reservation is acknowledged, not parked");
-    } finally {
-      dlq.close();
-    }
-  }, { reservationTtlMs: ttlMs, sweepIntervalMs: 50 });
+Deno.test("a reservation no order.created confirms and orders does not know is released after the TTL; a confirmed one is kept, duplicates are harmless", async () => {
+  const ttlMs = 600;
+  const orders = await startOrdersLookup();
+  try {
+    await withService(async ({ client, handle, config }) => {
+      const before = (await rpc(client, "getItem", { id: "4" })).item!;
+      await rpc(client, "reserveItems", { orderId: "leaked", items: [{ itemId: "4", quantity: 2 }] });
+      await rpc(client, "reserveItems", { orderId: "real", items: [{ itemId: "4", quantity: 3 }] });
+      const id = crypto.randomUUID();
+      await publishRaw(config.common, "order.created", created("real"), { messageId: id });
+      await publishRaw(config.common, "order.created", created("real"), { messageId: id }); // redelivered
+      await publishRaw(config.common, "order.created", created("real"), { messageId: crypto.randomUUID() }); // re-sent
+      await publishRaw(config.common, "order.created", created("ghost"), { messageId: crypto.randomUUID() });
+      await drain(client, config);
+
+      const status = async (orderId: string) =>
+        (await rpc(client, "getReservation", { orderId })).reservation?.status;
+      await eventually(
+        async () => (await status("leaked")) === ReservationStatus.RESERVATION_STATUS_RELEASED,
+        "the unconfirmed reservation released",
+      );
+      // the confirmed reservation outlives several TTLs
+      await new Promise((r) => setTimeout(r, 2 * ttlMs));
+      assert.equal(await status("real"), ReservationStatus.RESERVATION_STATUS_RESERVED);
+      // a late order.created does not bring the swept reservation back
+      await publishRaw(config.common, "order.created", created("leaked"), { messageId: crypto.randomUUID() });
+      await drain(client, config);
+      assert.equal(await status("leaked"), ReservationStatus.RESERVATION_STATUS_RELEASED);
+      const { item } = await rpc(client, "getItem", { id: "4" });
+      assert.deepEqual(
+        [item?.available, item?.reserved, item?.sold],
+        [before.available - 3, 3, 0],
+        "only the confirmed order's units stay held",
+      );
+      const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+      try {
+        const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
+        assert.deepEqual(
+          deadLetters,
+          [],
+          "an order.created without a reservation is acknowledged, not parked",
+        );
+      } finally {
+        dlq.close();
+      }
+      assert.deepEqual([...new Set(orders.asked)], ["leaked"], "orders asked only about the unconfirmed one");
+    }, { reservationTtlMs: ttlMs, sweepIntervalMs: 50, ordersAddr: orders.addr });
+  } finally {
+    await orders.stop();
+  }
 });
+
+Deno.test("stock starts while orders is down and releases no reservation it cannot ask about", async () => {
+  const ttlMs = 300;
+  const down = `127.0.0.1:${await closedPort()}`;
+  await withService(async ({ client }) => {
+    await rpc(client, "reserveItems", {
+      orderId: "paid-while-orders-down",
+      items: [{ itemId: "4", quantity: 1 }],
+    });
+    // many sweeps, each failing to reach orders
+    await new Promise((r) => setTimeout(r, 4 * ttlMs));
+    const { reservation } = await rpc(client, "getReservation", { orderId: "paid-while-orders-down" });
+    assert.equal(reservation?.status, ReservationStatus.RESERVATION_STATUS_RESERVED);
+  }, { reservationTtlMs: ttlMs, sweepIntervalMs: 50, ordersAddr: down, ordersTimeoutMs: 500 });
+});
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return await Promise.resolve(port);
+}

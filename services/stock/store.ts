@@ -4,9 +4,9 @@
  * Layout:
  * - `["items", id]` -> {@linkcode StockItem}
  * - `["reservations", orderId]` -> {@linkcode StockReservation}
- * - `["unconfirmed_reservations", createdAtMs, orderId]` -> orderId, while a `reserved` reservation has
- *   not been confirmed by its `order.created` (written with the reservation, deleted in the same commit
- *   as its confirmation, sale or release), so the sweeper reads only the due entries, oldest first
+ * - `["unconfirmed_reservations", createdAtMs, orderId]` -> orderId, while stock has not learnt that the
+ *   order of a `reserved` reservation exists (written with the reservation, deleted in the same commit
+ *   as its confirmation, sale or release), so the sweeper reads only the overdue entries, oldest first
  * - `["catalog", "seeded"]` -> ISO time the demo menu was seeded
  *
  * Every change that reads an item checks its versionstamp in the same `kv.atomic()`, and retries on
@@ -19,10 +19,12 @@ import { RpcError } from "../common/errors.ts";
 import { compareItemIds, restock as restockItem, type StockItem } from "./domain/item.ts";
 import { mergeLines, type RequestedLine, sameLines, validateReservationRequest } from "./domain/lines.ts";
 import { MENU, MENU_CURRENCY } from "./domain/menu.ts";
+import type { SweepDecision } from "./domain/order_fate.ts";
 import {
   confirm,
-  expireUnconfirmed,
+  isOrphanRelease,
   release,
+  releaseUnclaimed,
   type ReservationChange,
   reserve,
   sell,
@@ -127,6 +129,8 @@ function backoff(attempt: number): Promise<void> {
  *
  * Idempotent per order: when the order already has a reservation for the same merged lines, that
  * reservation is returned and stock is untouched; for different lines, `already_exists` is thrown.
+ * A reservation released because orders said the order did not exist is reserved afresh: orders asks
+ * again only for an order it has not stored (a retried create), which needs its units held.
  */
 export async function reserveItems(
   kv: Deno.Kv,
@@ -138,7 +142,7 @@ export async function reserveItems(
   const lines = mergeLines(requested);
   for (let attempt = 1;; attempt++) {
     const existing = await kv.get<StockReservation>(reservationKey(orderId));
-    if (existing.value !== null) {
+    if (existing.value !== null && !isOrphanRelease(existing.value)) {
       if (sameLines(existing.value.lines, lines)) return existing.value;
       throw new RpcError(
         "already_exists",
@@ -171,18 +175,14 @@ export async function restock(kv: Deno.Kv, id: string, quantity: number): Promis
 /** What {@linkcode settleReservation} did. */
 export type SettleOutcome = "settled" | "no_reservation" | "not_reserved";
 
-/**
- * How to settle a reservation: sell it (order paid), release it (order cancelled), or release it
- * because no order confirmed it within `ttlMs` (the sweeper).
- */
-export type Settlement = "sold" | "released" | { expiredAfterMs: number };
+/** How to settle a reservation: sell it (order paid) or release it (order cancelled). */
+export type Settlement = "sold" | "released";
 
 /**
- * Adds selling (`"sold"`), releasing (`"released"`) or expiring (`{expiredAfterMs}`) the reservation
- * of `orderId` to `ctx.op` (an event handler's operation, or the sweeper's), with checks on everything
- * read, and removes its unconfirmed-index entry. A reservation the plan does not apply to (not in
- * `reserved` state: a duplicate or late event; or, when expiring, confirmed or not yet due) or no
- * reservation at all adds nothing; the outcome says which.
+ * Adds selling (`"sold"`) or releasing (`"released"`) the reservation of `orderId` to `ctx.op` (an
+ * event handler's operation), with checks on everything read, and removes its unconfirmed-index entry.
+ * A reservation not in `reserved` state (a duplicate or late event) or no reservation at all adds
+ * nothing; the outcome says which.
  */
 export async function settleReservation(
   ctx: Pick<HandlerContext, "kv" | "op">,
@@ -193,11 +193,7 @@ export async function settleReservation(
   const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
   if (existing.value === null) return "no_reservation";
   const { entries, items } = await readItems(ctx.kv, existing.value.lines.map((l) => l.itemId));
-  const change = to === "sold"
-    ? sell(existing.value, items, now)
-    : to === "released"
-    ? release(existing.value, items, now)
-    : expireUnconfirmed(existing.value, items, now, to.expiredAfterMs);
+  const change = to === "sold" ? sell(existing.value, items, now) : release(existing.value, items, now);
   if (!change) return "not_reserved";
   ctx.op.check(existing);
   for (const e of entries) ctx.op.check(e);
@@ -207,7 +203,7 @@ export async function settleReservation(
 }
 
 /** What {@linkcode confirmReservation} did. */
-export type ConfirmOutcome = "confirmed" | "no_reservation" | "already_confirmed" | "settled" | "expired";
+export type ConfirmOutcome = "confirmed" | "no_reservation" | "already_confirmed" | "settled" | "orphaned";
 
 /**
  * Adds confirming the reservation of `orderId` (its `order.created` arrived) to the handler's
@@ -230,53 +226,73 @@ export async function confirmReservation(
   return "confirmed";
 }
 
-/** Options of {@linkcode sweepUnconfirmed}. */
-export interface SweepOptions {
-  /** A reservation unconfirmed this long after it was made is released. */
-  ttlMs: number;
-  /** The time to sweep at (default now). */
-  now?: Date;
-  /** At most this many index entries per call (default 100; the next call takes the rest). */
-  limit?: number;
-  /** Called with the order id of each reservation released. */
-  onReleased?: (orderId: string) => void;
+/**
+ * The overdue part of the unconfirmed index: entries of reservations made at or before `cutoffMs`,
+ * oldest first, at most `limit`.
+ */
+export async function listOverdueUnconfirmed(
+  kv: Deno.Kv,
+  cutoffMs: number,
+  limit: number,
+): Promise<Deno.KvEntry<string>[]> {
+  return await Array.fromAsync(
+    kv.list<string>({ prefix: UNCONFIRMED, end: [...UNCONFIRMED, cutoffMs + 1] }, { limit }),
+  );
 }
 
+/** What {@linkcode resolveOverdue} did. */
+export type ResolveOutcome = "released" | "confirmed" | "kept" | "stale";
+
+/** How many times a conflicting commit of {@linkcode resolveOverdue} is retried. */
+const RESOLVE_ATTEMPTS = 20;
+
 /**
- * Releases every reservation still unconfirmed `ttlMs` after it was made, reading only the due part of
- * the unconfirmed index (oldest first). Each release is its own commit through
- * {@linkcode settleReservation} (the path of `order.cancelled`: items and reservation checked, retried
- * on conflict, counts never negative); one confirmed meanwhile is left alone. An index entry whose
- * reservation is gone or settled is deleted. Returns how many reservations were released.
+ * Applies the sweeper's `decision` about the reservation behind the unconfirmed-index `entry`, in one
+ * commit that re-checks the reservation (and, when releasing, its items) as read, retried on conflict:
+ *
+ * - the reservation is no longer an overdue unconfirmed `reserved` one (confirmed by its
+ *   `order.created`, sold, released, gone): the stale entry is deleted, nothing else (`stale`);
+ * - `confirm`: marked confirmed by orders and removed from the index (`confirmed`);
+ * - `keep`: nothing changes, it is asked about again next sweep (`kept`);
+ * - `release`: released as a cancelled order's would be, remembering why (`released`).
  */
-export async function sweepUnconfirmed(kv: Deno.Kv, options: SweepOptions): Promise<number> {
-  const now = options.now ?? new Date();
-  const cutoff = now.getTime() - options.ttlMs;
-  let released = 0;
-  const due = kv.list<string>(
-    { prefix: UNCONFIRMED, end: [...UNCONFIRMED, cutoff + 1] },
-    { limit: options.limit ?? 100 },
-  );
-  for await (const entry of due) {
-    const orderId = entry.value;
-    for (let attempt = 1;; attempt++) {
-      const op = kv.atomic();
-      const outcome = await settleReservation({ kv, op }, orderId, { expiredAfterMs: options.ttlMs }, now);
-      if (outcome !== "settled") {
-        // confirmed, settled or gone since the entry was written: the entry is stale
-        await kv.atomic().check(entry).delete(entry.key).commit();
-        break;
-      }
-      if ((await op.commit()).ok) {
-        released++;
-        options.onReleased?.(orderId);
-        break;
-      }
-      if (attempt >= 20) throw new Error(`Could not release the reservation of order "${orderId}"`);
-      await backoff(attempt);
+export async function resolveOverdue(
+  kv: Deno.Kv,
+  entry: Deno.KvEntry<string>,
+  decision: SweepDecision,
+  ttlMs: number,
+  now: Date = new Date(),
+): Promise<ResolveOutcome> {
+  const orderId = entry.value;
+  for (let attempt = 1;; attempt++) {
+    const existing = await kv.get<StockReservation>(reservationKey(orderId));
+    const r = existing.value;
+    const overdue = r !== null && r.status === "reserved" && r.confirmedAt === undefined &&
+      unconfirmedKey(r).every((part, i) => part === entry.key[i]);
+    if (!overdue) {
+      await kv.atomic().check(entry).delete(entry.key).commit();
+      return "stale";
     }
+    if (decision.action === "keep") return "kept";
+    const op = kv.atomic().check(existing);
+    if (decision.action === "confirm") {
+      const result = confirm(r, now, "orders");
+      if (!result.reservation) return "stale"; // unreachable: `overdue` above means unconfirmed
+      op.set(reservationKey(orderId), result.reservation).delete(entry.key);
+    } else {
+      const { entries, items } = await readItems(kv, r.lines.map((l) => l.itemId));
+      const change = releaseUnclaimed(r, items, now, ttlMs, decision.because);
+      if (!change) return "kept"; // younger than the TTL: orders may not have stored it yet
+      for (const e of entries) op.check(e);
+      applyChange(op, change);
+      op.delete(entry.key);
+    }
+    if ((await op.commit()).ok) return decision.action === "confirm" ? "confirmed" : "released";
+    if (attempt >= RESOLVE_ATTEMPTS) {
+      throw new Error(`Could not ${decision.action} the reservation of order "${orderId}": commit conflicts`);
+    }
+    await backoff(attempt);
   }
-  return released;
 }
 
 function applyChange(op: Deno.AtomicOperation, change: ReservationChange): void {

@@ -4,11 +4,12 @@ import type { StockReservation } from "./domain/reservation.ts";
 import {
   confirmReservation,
   listItems,
+  listOverdueUnconfirmed,
   reservationKey,
   reserveItems,
+  resolveOverdue,
   seedCatalog,
   settleReservation,
-  sweepUnconfirmed,
   UNCONFIRMED,
 } from "./store.ts";
 
@@ -80,36 +81,86 @@ Deno.test("a reservation is indexed as unconfirmed until order.created confirms 
   assert.equal(await confirmReservation({ kv, op }, "ghost", at(6)), "no_reservation");
 });
 
-Deno.test("sweepUnconfirmed releases only reservations unconfirmed for the TTL, through the release path", async () => {
+Deno.test("listOverdueUnconfirmed reads only reservations unconfirmed for the TTL, oldest first", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "leaked", [{ itemId: "1", quantity: 2 }], () => T0);
-  await reserveItems(kv, "confirmed", [{ itemId: "1", quantity: 3 }], () => T0);
+  await reserveItems(kv, "older", [{ itemId: "1", quantity: 1 }], () => T0);
+  await reserveItems(kv, "confirmed", [{ itemId: "1", quantity: 1 }], () => T0);
   await reserveItems(kv, "young", [{ itemId: "1", quantity: 1 }], () => at(60_000));
+  await reserveItems(kv, "old", [{ itemId: "1", quantity: 1 }], () => at(1));
   const op = kv.atomic();
   await confirmReservation({ kv, op }, "confirmed", at(10));
   await op.commit();
+  assert.deepEqual(await listOverdueUnconfirmed(kv, at(-1).getTime(), 10), []);
+  const due = await listOverdueUnconfirmed(kv, at(1).getTime(), 10);
+  assert.deepEqual(due.map((e) => e.value), ["older", "old"]);
+  assert.deepEqual((await listOverdueUnconfirmed(kv, at(TTL).getTime(), 1)).map((e) => e.value), ["older"]);
+});
 
-  assert.equal(await sweepUnconfirmed(kv, { ttlMs: TTL, now: at(TTL - 1) }), 0, "nothing is due yet");
-  const released: string[] = [];
+Deno.test("resolveOverdue releases (saying why), confirms or keeps as decided, guarded by the reservation", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  for (const id of ["gone", "cancelled", "alive", "unknown"]) {
+    await reserveItems(kv, id, [{ itemId: "1", quantity: 2 }], () => T0);
+  }
+  const entry = async (id: string) =>
+    (await listOverdueUnconfirmed(kv, T0.getTime(), 10)).find((e) => e.value === id)!;
+  const now = at(TTL);
   assert.equal(
-    await sweepUnconfirmed(kv, { ttlMs: TTL, now: at(TTL), onReleased: (id) => released.push(id) }),
-    1,
+    await resolveOverdue(kv, await entry("gone"), { action: "release", because: "no_order" }, TTL, now),
+    "released",
   );
-  assert.deepEqual(released, ["leaked"]);
-  const leaked = await reservation(kv, "leaked");
-  assert.deepEqual([leaked.status, leaked.releasedBecause], ["released", "expired"]);
-  assert.equal((await reservation(kv, "confirmed")).status, "reserved");
-  assert.equal((await reservation(kv, "young")).status, "reserved");
+  assert.equal(
+    await resolveOverdue(kv, await entry("cancelled"), { action: "release", because: "cancelled" }, TTL, now),
+    "released",
+  );
+  assert.equal(await resolveOverdue(kv, await entry("alive"), { action: "confirm" }, TTL, now), "confirmed");
+  assert.equal(await resolveOverdue(kv, await entry("unknown"), { action: "keep" }, TTL, now), "kept");
+
+  assert.deepEqual(
+    [(await reservation(kv, "gone")).status, (await reservation(kv, "gone")).releasedBecause],
+    ["released", "no_order"],
+  );
+  assert.equal((await reservation(kv, "cancelled")).releasedBecause, "cancelled");
+  const alive = await reservation(kv, "alive");
+  assert.deepEqual([alive.status, alive.confirmedBy, alive.confirmedAt], [
+    "reserved",
+    "orders",
+    now.toISOString(),
+  ]);
+  assert.equal((await reservation(kv, "unknown")).status, "reserved");
+  assert.deepEqual(
+    await indexEntries(kv),
+    [[...UNCONFIRMED, T0.getTime(), "unknown"]],
+    "only the kept one is asked again",
+  );
   const item = (await listItems(kv))[0]!;
   assert.deepEqual([item.available, item.reserved, item.sold], [25 - 4, 4, 0]);
-  assert.deepEqual(await indexEntries(kv), [[...UNCONFIRMED, at(60_000).getTime(), "young"]]);
-  assert.equal(await sweepUnconfirmed(kv, { ttlMs: TTL, now: at(TTL) }), 0, "released once");
+});
 
-  // a late order.created for the swept reservation does not resurrect it
-  const late = kv.atomic();
-  assert.equal(await confirmReservation({ kv, op: late }, "leaked", at(TTL + 5)), "expired");
-  assert.equal((await reservation(kv, "leaked")).status, "released");
+Deno.test("resolveOverdue never releases a reservation younger than the TTL, even when told its order does not exist", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  await reserveItems(kv, "young", [{ itemId: "1", quantity: 1 }], () => T0);
+  const [e] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
+  assert.equal(
+    await resolveOverdue(kv, e!, { action: "release", because: "no_order" }, TTL, at(TTL - 1)),
+    "kept",
+  );
+  assert.equal((await reservation(kv, "young")).status, "reserved");
+});
+
+Deno.test("a reservation released because its order did not exist is reserved afresh when orders retries the create", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  await reserveItems(kv, "o-1", [{ itemId: "8", quantity: 3 }], () => T0);
+  const [e] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
+  await resolveOverdue(kv, e!, { action: "release", because: "no_order" }, TTL, at(TTL));
+  const again = await reserveItems(kv, "o-1", [{ itemId: "8", quantity: 3 }], () => at(TTL + 1));
+  assert.deepEqual([again.status, again.createdAt], ["reserved", at(TTL + 1).toISOString()]);
+  const item8 = (await listItems(kv)).find((i) => i.id === "8")!;
+  assert.deepEqual([item8.available, item8.reserved], [10 - 3, 3]);
+  assert.deepEqual(await indexEntries(kv), [[...UNCONFIRMED, at(TTL + 1).getTime(), "o-1"]]);
 });
 
 Deno.test("paid and cancelled reservations leave the unconfirmed index, so the sweeper never sees them", async () => {
@@ -123,26 +174,68 @@ Deno.test("paid and cancelled reservations leave the unconfirmed index, so the s
     assert.ok((await op.commit()).ok);
   }
   assert.deepEqual(await indexEntries(kv), []);
-  assert.equal(await sweepUnconfirmed(kv, { ttlMs: TTL, now: at(10 * TTL) }), 0);
   assert.equal((await reservation(kv, "paid")).status, "sold");
   assert.equal((await reservation(kv, "cancelled")).releasedBecause, "cancelled");
+});
+
+/** `kv` whose next atomic commit first runs `before` (another writer landing in between). */
+function interleaved(kv: Deno.Kv, before: () => Promise<void>): Deno.Kv {
+  let pending: (() => Promise<void>) | undefined = before;
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = async () => {
+            const hook = pending;
+            pending = undefined;
+            await hook?.();
+            return await commit();
+          };
+          return op;
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test("an order.created landing between the sweeper's read and its release commit wins: the release fails its check", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  await reserveItems(kv, "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
+  const [entry] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
+  const racing = interleaved(kv, async () => {
+    const op = kv.atomic();
+    assert.equal(await confirmReservation({ kv, op }, "o-1", at(TTL)), "confirmed");
+    assert.ok((await op.commit()).ok);
+  });
+  assert.equal(
+    await resolveOverdue(racing, entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
+    "stale",
+  );
+  const r = await reservation(kv, "o-1");
+  assert.deepEqual([r.status, r.confirmedBy], ["reserved", "order.created"]);
+  const item = (await listItems(kv)).find((i) => i.id === "3")!;
+  assert.equal(item.reserved, 2, "units still held");
 });
 
 Deno.test("a confirmation racing the sweeper wins or loses atomically, never both", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   await reserveItems(kv, "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
-  // the sweeper's plan is made, then order.created commits first
-  const sweepOp = kv.atomic();
-  assert.equal(
-    await settleReservation({ kv, op: sweepOp }, "o-1", { expiredAfterMs: TTL }, at(TTL)),
-    "settled",
-  );
+  // the sweeper read the overdue entry and asked orders ("no such order"), then order.created commits
+  const [entry] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
   const confirmOp = kv.atomic();
   assert.equal(await confirmReservation({ kv, op: confirmOp }, "o-1", at(TTL)), "confirmed");
   assert.ok((await confirmOp.commit()).ok);
-  assert.equal((await sweepOp.commit()).ok, false, "the sweeper's stale plan fails its check");
-  assert.equal(await sweepUnconfirmed(kv, { ttlMs: TTL, now: at(TTL) }), 0);
+  assert.equal(
+    await resolveOverdue(kv, entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
+    "stale",
+    "the sweeper re-reads the reservation and leaves a confirmed one alone",
+  );
   const r = await reservation(kv, "o-1");
   assert.deepEqual([r.status, r.confirmedAt], ["reserved", at(TTL).toISOString()]);
 });

@@ -236,6 +236,10 @@ export interface DeadLetterView {
   attempts: number;
   /** ISO 8601. */
   parkedAt: string | null;
+  /** Size of the original body in bytes (0 when unknown: parked by an older version). */
+  sizeBytes: number;
+  /** True when `payload` is only the start of the body (it then cannot be replayed). */
+  truncated: boolean;
 }
 
 /** The dead letters of one service, or why they could not be read. */
@@ -246,6 +250,8 @@ export interface DeadLetterGroup {
   letters: DeadLetterView[];
   /** A message when the service could not be asked. */
   error: string;
+  /** True when the service has more parked messages than listed. */
+  more: boolean;
 }
 
 /** Most dead letters listed per service. */
@@ -270,8 +276,11 @@ export async function loadDeadLetters(deps: AppDeps, opts: CallOpts): Promise<De
           reason: d.reason,
           attempts: d.attempts,
           parkedAt: d.parkedAt?.toISOString() ?? null,
+          sizeBytes: d.sizeBytes,
+          truncated: d.truncated,
         })),
         error: "",
+        more: res.more,
       };
     } catch (err) {
       const e = err instanceof ApiError ? err : toApiError(err, service);
@@ -279,6 +288,7 @@ export async function loadDeadLetters(deps: AppDeps, opts: CallOpts): Promise<De
       return {
         service,
         letters: [],
+        more: false,
         error: e.status >= 500 ? `The ${service} service did not answer.` : e.message,
       };
     }

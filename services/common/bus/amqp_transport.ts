@@ -4,6 +4,17 @@
  * confirms on every publish, and automatic reconnection (amqplib's opt-in recovery) that re-declares
  * the topology and resubscribes.
  *
+ * Each service queue dead-letters what its consumer rejects to `<queue>.dead` (arguments
+ * `x-dead-letter-exchange: ""`, `x-dead-letter-routing-key: <queue>.dead`): the last resort when a
+ * message cannot even be parked in the service's store. RabbitMQ cannot change the arguments of an
+ * existing queue (PRECONDITION_FAILED); a queue declared by an older OMS without them is reported with
+ * what to do ({@linkcode QueueArgumentsError}) and the service does not start.
+ *
+ * The connection is waited for: `connect` retries with a logged backoff (0.2 s doubling to 5 s, for as
+ * long as it takes) until the broker answers or the signal aborts; a lost connection is logged, retried
+ * the same way and logged again when restored. {@linkcode AmqpTransport.connected} and
+ * {@linkcode AmqpTransport.onConnectionChange} tell the service (its health follows them).
+ *
  * @module
  */
 import amqp, {
@@ -15,7 +26,13 @@ import amqp, {
 } from "amqplib";
 import type { Logger } from "../log.ts";
 import type { QueueBinding } from "../topology.ts";
-import type { OnMessage, Transport, WireMessage } from "./transport.ts";
+import {
+  deadQueueOf,
+  type OnMessage,
+  type Settlement,
+  type Transport,
+  type WireMessage,
+} from "./transport.ts";
 import { ORIGINAL_USER_HEADER, userOfUrl } from "./owner.ts";
 import { publishRefusal } from "./publish_refusal.ts";
 
@@ -30,6 +47,11 @@ interface Subscription {
   onMessage: OnMessage;
 }
 
+/** The first reconnect delay; each next one doubles, up to {@linkcode MAX_RECONNECT_DELAY_MS}. */
+export const FIRST_RECONNECT_DELAY_MS = 200;
+/** The longest delay between two connection attempts. */
+export const MAX_RECONNECT_DELAY_MS = 5000;
+
 /** Options of {@linkcode AmqpTransport.connect}. */
 export interface AmqpTransportOptions {
   /** Broker URL. */
@@ -38,12 +60,36 @@ export interface AmqpTransportOptions {
   exchange: string;
   /** Unacknowledged deliveries per consumer (default 16). */
   prefetch?: number;
-  /** Failed connection attempts before `connect` gives up at start (default 3). */
+  /** Failed connection attempts before `connect` gives up at start (default: never gives up). */
   initialRetries?: number;
+  /** Aborting it stops waiting for the broker: `connect` then rejects. */
+  signal?: AbortSignal;
   log: Logger;
 }
 
 type Send = "publish" | "resend";
+/**
+ * A service queue exists with other arguments than this OMS declares (an older OMS declared it without
+ * its dead-letter queue). RabbitMQ cannot change them in place; the message says what to do.
+ */
+export class QueueArgumentsError extends Error {
+  /** Creates the error for `queue`. */
+  constructor(readonly queue: string, cause: unknown) {
+    super(
+      `Queue "${queue}" exists with other arguments than this version declares ` +
+        `(x-dead-letter-exchange "" and x-dead-letter-routing-key "${queue}.dead"), so RabbitMQ refuses ` +
+        `it (PRECONDITION_FAILED). Stop the services, let the queue drain (or move its messages), delete ` +
+        `it (rabbitmqctl delete_queue ${queue}) and start again; see README "Dead letters".`,
+      { cause },
+    );
+    this.name = "QueueArgumentsError";
+  }
+}
+
+/** The arguments of every service queue: what its consumer rejects goes to `<queue>.dead`. */
+export function serviceQueueArguments(queue: string): Record<string, string> {
+  return { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": deadQueueOf(queue) };
+}
 
 /** The RabbitMQ {@linkcode Transport}. */
 export class AmqpTransport implements Transport {
@@ -59,29 +105,101 @@ export class AmqpTransport implements Transport {
   /** The connection's broker user: every message carries it as `user_id`. */
   readonly #user: string;
   #lastPubError: string | undefined;
+  #connected = false;
+  #connectedOnce = false;
+  #listeners = new Set<(connected: boolean) => void>();
 
   private constructor(private readonly opts: AmqpTransportOptions) {
     this.description = `RabbitMQ at ${redact(opts.url)}`;
     this.#user = userOfUrl(opts.url);
   }
 
-  /** Connects (with retries) and declares the exchange. */
+  /**
+   * Connects and declares the exchange, waiting for the broker as long as it takes (each attempt logged
+   * with the next delay) unless `opts.initialRetries` runs out or `opts.signal` aborts.
+   */
   static async connect(opts: AmqpTransportOptions): Promise<AmqpTransport> {
+    opts.signal?.throwIfAborted();
     const t = new AmqpTransport(opts);
+    const { log } = opts;
     t.#model = await amqp.connect(opts.url, {
       recovery: {
-        initialDelay: 200,
-        maxDelay: 5000,
+        initialDelay: FIRST_RECONNECT_DELAY_MS,
+        maxDelay: MAX_RECONNECT_DELAY_MS,
+        factor: 2,
+        jitter: 0,
         maxRetries: Infinity,
-        initialMaxRetries: opts.initialRetries ?? 3,
+        initialMaxRetries: opts.initialRetries ?? Infinity,
+        waitForConnect: false,
         setup: (model: ChannelModel) => t.#setup(model),
       },
     });
-    t.#model.on("disconnect", (err: Error) => {
-      if (!t.#closing) opts.log.warn("broker connection lost, reconnecting", { err: err?.message });
+    const fatal = Promise.withResolvers<never>();
+    t.#model.on("connect", () => {
+      const restored = t.#connectedOnce;
+      t.#connectedOnce = true;
+      if (restored) log.info("broker connection restored", { broker: t.description });
+      else log.info("broker connected", { broker: t.description });
+      t.#setConnected(true);
     });
-    t.#model.on("error", (err: Error) => opts.log.warn("broker connection error", { err: err.message }));
+    t.#model.on("disconnect", (err: Error) => {
+      t.#setConnected(false);
+      if (!t.#closing) log.warn("broker connection lost, reconnecting", { err: err?.message });
+    });
+    t.#model.on("connect-failed", (err: Error) => {
+      if (err instanceof QueueArgumentsError) {
+        log.error("broker topology does not match this version", { err: err.message });
+        if (!t.#connectedOnce) fatal.reject(err);
+      }
+    });
+    t.#model.on("reconnect-scheduled", (info: { attempt: number; delay: number; error: Error }) => {
+      if (t.#closing) return;
+      log.warn(t.#connectedOnce ? "broker still unreachable, retrying" : "waiting for the broker", {
+        broker: t.description,
+        attempt: info.attempt,
+        nextDelayMs: info.delay,
+        err: info.error?.message,
+      });
+    });
+    t.#model.on("reconnect-failed", (err: Error) => fatal.reject(err));
+    t.#model.on("error", (err: Error) => log.warn("broker connection error", { err: err.message }));
+    const aborted = Promise.withResolvers<never>();
+    const onAbort = () =>
+      aborted.reject(opts.signal?.reason ?? new Error("Stopped while waiting for the broker"));
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    fatal.promise.catch(() => {});
+    aborted.promise.catch(() => {});
+    try {
+      await Promise.race([t.#model.waitForConnect(), fatal.promise, aborted.promise]);
+    } catch (err) {
+      await t.close();
+      throw err;
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
     return t;
+  }
+
+  /** True while connected to the broker. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #setConnected(connected: boolean): void {
+    if (this.#connected === connected) return;
+    this.#connected = connected;
+    for (const l of this.#listeners) {
+      try {
+        l(connected);
+      } catch (err) {
+        this.opts.log.warn("connection listener failed", { err });
+      }
+    }
   }
 
   async #setup(model: ChannelModel): Promise<void> {
@@ -106,8 +224,21 @@ export class AmqpTransport implements Transport {
 
   async #declare(ch: Channel): Promise<void> {
     for (const q of this.#topology) {
-      await ch.assertQueue(q.queue, { durable: true });
+      await this.#assertServiceQueue(ch, q.queue);
       for (const key of q.bindings) await ch.bindQueue(q.queue, this.opts.exchange, key);
+    }
+  }
+
+  /** Declares `<queue>.dead` and then `queue` dead-lettering to it (PRECONDITION_FAILED explained). */
+  async #assertServiceQueue(ch: Channel, queue: string): Promise<void> {
+    await ch.assertQueue(deadQueueOf(queue), { durable: true });
+    try {
+      await ch.assertQueue(queue, { durable: true, arguments: serviceQueueArguments(queue) });
+    } catch (err) {
+      if (/PRECONDITION_FAILED/.test(String((err as Error)?.message))) {
+        throw new QueueArgumentsError(queue, err);
+      }
+      throw err;
     }
   }
 
@@ -133,9 +264,10 @@ export class AmqpTransport implements Transport {
     return pub;
   }
 
-  /** The open publish channel, reopened after the broker closed it (not while closing). */
+  /** The open publish channel, reopened after the broker closed it (only while connected, not closing). */
   async #pubChannel(): Promise<ConfirmChannel> {
-    return this.#pub ?? (this.#closing ? this.#channel() : await this.#openPub(this.#model));
+    return this.#pub ??
+      (this.#closing || !this.#connected ? this.#channel() : await this.#openPub(this.#model));
   }
 
   async #confirm(send: (ch: ConfirmChannel, cb: (err: unknown) => void) => void): Promise<void> {
@@ -203,16 +335,18 @@ export class AmqpTransport implements Transport {
 
   async #subscribe(ch: Channel, s: Subscription): Promise<void> {
     await ch.assertExchange(this.opts.exchange, "topic", { durable: true });
-    await ch.assertQueue(s.queue, { durable: true });
+    await this.#assertServiceQueue(ch, s.queue);
     for (const key of s.bindings) await ch.bindQueue(s.queue, this.opts.exchange, key);
     const { consumerTag } = await ch.consume(s.queue, (msg: ConsumeMessage | null) => {
       if (!msg) return; // consumer cancelled by the broker; recovery resubscribes
       let settled = false;
-      s.onMessage(toWire(msg), () => {
+      s.onMessage(toWire(msg), (how: Settlement = "ack") => {
         if (settled) return;
         settled = true;
         try {
-          ch.ack(msg);
+          // reject: to the queue's dead-letter queue (requeue false), never back to the head of the queue
+          if (how === "reject") ch.nack(msg, false, false);
+          else ch.ack(msg);
         } catch {
           // the channel closed since delivery: the broker redelivers and the inbox drops the duplicate
         }

@@ -3,7 +3,12 @@
  * once), drop it if the inbox has seen its id, else run the handler into an atomic operation that
  * already holds the inbox check and mark, commit, then acknowledge. A handler error schedules a retry
  * with the next delay; when the delays run out the message is parked. The consumer never crashes on
- * a message.
+ * a message, and never leaves one unsettled because of a failure of its own: every delivery ends
+ * acknowledged (processed, duplicate, parked, or sent to retry) or, when even parking fails (the store
+ * is down), rejected to the broker's dead-letter queue `<queue>.dead`. A stalled prefetch window is
+ * therefore impossible: a body over {@linkcode MAX_EVENT_BODY_BYTES} is parked without parsing, one that
+ * breaks its schema is parked at once, and the parked record is bounded so that parking cannot fail on
+ * size.
  *
  * Tracing: each delivery is processed in a CONSUMER span `process <routing key>` (OpenTelemetry
  * messaging conventions) whose parent is the producer span named by the message's `traceparent` header.
@@ -13,13 +18,19 @@
  * @module
  */
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { decodeEvent, isRoutingKey, MalformedEventError, type RoutingKey } from "../events.ts";
+import {
+  decodeEvent,
+  isRoutingKey,
+  MalformedEventError,
+  MAX_EVENT_BODY_BYTES,
+  type RoutingKey,
+} from "../events.ts";
 import type { Logger } from "../log.ts";
 import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
 import { withSpan } from "../tracing/spans.ts";
 import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
-import type { Transport, WireMessage } from "./transport.ts";
+import { deadQueueOf, type Transport, type WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers } from "./types.ts";
 
 /** The KV prefix of processed message ids. */
@@ -48,8 +59,11 @@ export interface ConsumerOptions {
   brokerUserPrefix?: string;
 }
 
-/** What happened to one delivery. */
-export type Outcome = "processed" | "duplicate" | "retry" | "parked";
+/**
+ * What happened to one delivery: all but `"rejected"` end in an acknowledgement; `"rejected"` (parking
+ * failed) dead-letters it to the broker's `<queue>.dead`.
+ */
+export type Outcome = "processed" | "duplicate" | "retry" | "parked" | "rejected";
 
 /** Consumes one service queue. Deliveries are processed one at a time, in arrival order. */
 export class Consumer {
@@ -57,7 +71,7 @@ export class Consumer {
   #inFlight = 0;
   #idle: (() => void)[] = [];
   /** Counts of outcomes, for tests and logs. */
-  readonly stats: Record<Outcome, number> = { processed: 0, duplicate: 0, retry: 0, parked: 0 };
+  readonly stats: Record<Outcome, number> = { processed: 0, duplicate: 0, retry: 0, parked: 0, rejected: 0 };
 
   /** Creates the consumer; call {@linkcode start}. */
   constructor(private readonly opts: ConsumerOptions) {}
@@ -77,13 +91,20 @@ export class Consumer {
     await this.opts.transport.consume(this.opts.queue, this.bindings, (message, settle) => {
       this.#inFlight++;
       this.#chain = this.#chain.then(async () => {
+        let outcome: Outcome = "rejected";
         try {
-          await this.handle(message);
-          settle();
+          outcome = await this.handle(message);
         } catch (err) {
-          // not settled: the broker redelivers it later
-          this.opts.log.error("message left unacknowledged", { id: message.id, err });
+          // handle() settles every failure it knows of; this is a bug, and the message must not stall
+          this.stats.rejected++;
+          this.opts.log.error("message rejected to the broker's dead-letter queue", {
+            id: message.id,
+            routingKey: message.routingKey,
+            deadQueue: deadQueueOf(this.opts.queue),
+            err,
+          });
         } finally {
+          settle(outcome === "rejected" ? "reject" : "ack");
           this.#inFlight--;
           if (this.#inFlight === 0) { for (const f of this.#idle.splice(0)) f(); }
         }
@@ -97,7 +118,7 @@ export class Consumer {
     if (this.#inFlight > 0) await new Promise<void>((r) => this.#idle.push(r));
   }
 
-  /** Processes one delivery to a final outcome (the caller then acknowledges it). */
+  /** Processes one delivery to a final outcome (the caller then acknowledges or rejects it). */
   async handle(message: WireMessage): Promise<Outcome> {
     const { queue, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
     const outcome = await withSpan(`process ${message.routingKey}`, {
@@ -135,6 +156,13 @@ export class Consumer {
     if (!isRoutingKey(rk)) return await this.#park(message, `Unknown routing key "${rk}"`);
     const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
     if (!handler) return await this.#park(message, `${service} has no handler for "${rk}"`);
+    const size = message.body.byteLength;
+    if (size > MAX_EVENT_BODY_BYTES) {
+      return await this.#park(
+        message,
+        `Body of ${rk} is ${size} bytes, over the limit of ${MAX_EVENT_BODY_BYTES}`,
+      );
+    }
     let payload;
     try {
       payload = decodeEvent(rk, decoder.decode(message.body));
@@ -181,25 +209,48 @@ export class Consumer {
         delay,
         err: reason,
       });
-      await this.opts.transport.retryLater(
-        this.opts.queue,
-        { ...message, attempt: message.attempt + 1, originalUserId: publisherOf(message, this.#ownUser) },
-        delay,
-      );
+      try {
+        await this.opts.transport.retryLater(
+          this.opts.queue,
+          { ...message, attempt: message.attempt + 1, originalUserId: publisherOf(message, this.#ownUser) },
+          delay,
+        );
+      } catch (retryErr) {
+        const why = (retryErr as Error)?.message ?? String(retryErr);
+        return await this.#park(
+          message,
+          `Could not schedule retry ${message.attempt} (${why}); last error: ${reason}`,
+        );
+      }
       return "retry";
     }
   }
 
+  /** Parks `message`; when parking fails, the outcome is `"rejected"` (to the broker's dead-letter queue). */
   async #park(message: WireMessage, reason: string): Promise<Outcome> {
-    trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: `Parked: ${reason}` });
+    trace.getActiveSpan()?.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: `Parked: ${reason.slice(0, 500)}`,
+    });
     // the record keeps who stated the message, so a replay is checked against its owner again
     const { originalUserId: _o, ...rest } = message;
     const userId = publisherOf(message, this.#ownUser);
-    await park(this.opts.kv, this.opts.service, { ...rest, ...(userId ? { userId } : {}) }, reason);
+    try {
+      await park(this.opts.kv, this.opts.service, { ...rest, ...(userId ? { userId } : {}) }, reason);
+    } catch (err) {
+      this.opts.log.error("could not park message; rejecting it to the broker's dead-letter queue", {
+        id: message.id,
+        routingKey: message.routingKey,
+        deadQueue: deadQueueOf(this.opts.queue),
+        reason: reason.slice(0, 500),
+        err: (err as Error)?.message ?? String(err),
+      });
+      return "rejected";
+    }
     this.opts.log.warn("message parked in dead letters", {
       id: message.id,
       routingKey: message.routingKey,
-      reason,
+      reason: reason.slice(0, 500),
     });
     return "parked";
   }

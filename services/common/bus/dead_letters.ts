@@ -16,44 +16,49 @@ import {
   type DeadLettersServiceServer,
   DeadLettersServiceService,
 } from "../gen/oms/deadletters/v1/deadletters.ts";
+import { parkedRecord } from "./parked_record.ts";
 import type { DeadLetterRecord } from "./types.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 
 /** The KV prefix of parked messages. */
 export const DEAD_LETTER_PREFIX: Deno.KvKey = ["dead_letters"];
 
-const decoder = new TextDecoder("utf-8", { fatal: false });
-
-/** Parks `message` with `reason`; the id is the message id (or a new one), so parking twice keeps one. */
+/**
+ * Parks `message` with `reason`; the id is the message id (or a new one), so parking twice keeps one.
+ * The record is bounded ({@linkcode parkedRecord}: a huge body keeps its start, size and hash), so the
+ * write never fails on size; it can still fail when the store itself fails, and then this throws.
+ */
 export async function park(
   kv: Deno.Kv,
   service: string,
   message: WireMessage,
   reason: string,
 ): Promise<DeadLetterRecord> {
-  const record: DeadLetterRecord = {
-    id: message.id || `nomsgid-${crypto.randomUUID()}`,
-    messageId: message.id,
-    routingKey: message.routingKey,
-    payload: decoder.decode(message.body).slice(0, 64 * 1024),
-    reason,
-    attempts: message.attempt,
-    parkedAt: new Date(),
-    service,
-    ...(message.traceparent ? { traceparent: message.traceparent } : {}),
-    ...(message.userId ? { userId: message.userId } : {}),
-  };
+  const record = await parkedRecord(service, message, reason);
   await kv.set([...DEAD_LETTER_PREFIX, record.id], record);
   return record;
 }
 
 /** Lists parked messages, oldest id first. */
 export async function listDeadLetters(kv: Deno.Kv, limit = 100): Promise<DeadLetterRecord[]> {
-  const out: DeadLetterRecord[] = [];
-  for await (const e of kv.list<DeadLetterRecord>({ prefix: DEAD_LETTER_PREFIX }, { limit })) {
-    out.push(e.value);
+  return (await listDeadLetterPage(kv, limit)).items;
+}
+
+/** Up to `limit` parked messages (oldest id first) and whether more are parked beyond them. */
+export async function listDeadLetterPage(
+  kv: Deno.Kv,
+  limit = 100,
+): Promise<{ items: DeadLetterRecord[]; more: boolean }> {
+  const items: DeadLetterRecord[] = [];
+  let more = false;
+  for await (const e of kv.list<DeadLetterRecord>({ prefix: DEAD_LETTER_PREFIX }, { limit: limit + 1 })) {
+    if (items.length === limit) {
+      more = true;
+      break;
+    }
+    items.push(e.value);
   }
-  return out;
+  return { items, more };
 }
 
 /** The DeadLettersService implementation for one consuming service. */
@@ -74,14 +79,31 @@ export function deadLettersService(opts: {
   const implementation: DeadLettersServiceServer = {
     listDeadLetters: unary(log, async (req) => {
       const limit = req.limit > 0 ? Math.min(req.limit, 500) : 100;
-      const items = await listDeadLetters(kv, limit);
-      return { deadLetters: items.map((d) => ({ ...d, parkedAt: d.parkedAt })) };
+      const { items, more } = await listDeadLetterPage(kv, limit);
+      return {
+        deadLetters: items.map((d) => ({
+          ...d,
+          sizeBytes: d.sizeBytes ?? 0,
+          sha256: d.sha256 ?? "",
+          truncated: d.truncated ?? false,
+        })),
+        more,
+      };
     }),
     replayDeadLetter: unary(log, async (req) => {
       const entry = await get(req.id);
       const t = opts.transport();
       if (!t) throw new RpcError("unavailable", "The message bus is not connected");
       const d = entry.value!;
+      if (d.truncated) {
+        throw new RpcError(
+          "illegal_transition",
+          `Dead letter "${d.id}" keeps only the start of its ${
+            d.sizeBytes ?? "?"
+          }-byte body; it cannot be replayed`,
+          { field: "id" },
+        );
+      }
       await t.sendToQueue(opts.queue, {
         id: d.messageId || d.id,
         routingKey: d.routingKey,

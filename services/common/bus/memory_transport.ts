@@ -7,9 +7,10 @@
  * @module
  */
 import type { QueueBinding } from "../topology.ts";
-import type { OnMessage, Transport, WireMessage } from "./transport.ts";
+import { deadQueueOf, type OnMessage, type Transport, type WireMessage } from "./transport.ts";
 
 interface MemoryQueue {
+  name: string;
   bindings: RegExp[];
   messages: WireMessage[];
   consumer?: OnMessage;
@@ -41,7 +42,13 @@ export class MemoryBroker {
       const m = q.messages.shift()!;
       q.inFlight.add(m);
       const consumer = q.consumer;
-      queueMicrotask(() => consumer(m, () => q.inFlight.delete(m)));
+      queueMicrotask(() =>
+        consumer(m, (how = "ack") => {
+          // settling twice, or after consuming stopped (the message went back to the queue), does nothing
+          if (!q.inFlight.delete(m)) return;
+          if (how === "reject") this.enqueue(this.queue(deadQueueOf(q.name)), m);
+        })
+      );
     }
   }
 
@@ -64,7 +71,7 @@ export class MemoryBroker {
   queue(name: string): MemoryQueue {
     let q = this.queues.get(name);
     if (!q) {
-      q = { bindings: [], messages: [], inFlight: new Set() };
+      q = { name, bindings: [], messages: [], inFlight: new Set() };
       this.queues.set(name, q);
     }
     return q;
@@ -86,6 +93,8 @@ export function topicPattern(binding: string): RegExp {
 /** The in-process {@linkcode Transport}. */
 export class MemoryTransport implements Transport {
   readonly description = "in-memory bus (single process, not durable)";
+  /** Always true: there is no connection to lose. */
+  readonly connected = true;
   #consuming: string[] = [];
 
   /**
@@ -151,5 +160,9 @@ export class MemoryTransport implements Transport {
 
   close(): Promise<void> {
     return this.stopConsuming();
+  }
+
+  onConnectionChange(_listener: (connected: boolean) => void): () => void {
+    return () => {};
   }
 }

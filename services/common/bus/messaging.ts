@@ -29,6 +29,8 @@ export interface MessagingOptions {
   handlers?: EventHandlers;
   /** Delay before the relay's first pass (tests use it to open a crash window). */
   relayStartDelayMs?: number;
+  /** Aborting it stops waiting for the broker (start-up waits for it as long as it takes). */
+  signal?: AbortSignal;
 }
 
 /** A service's running messaging. */
@@ -61,14 +63,21 @@ export function memoryBroker(exchange: string): MemoryBroker {
   return b;
 }
 
+/** The durable queue of `service`: `<queuePrefix>.<service>`. */
+export function serviceQueue(config: CommonConfig, service: string): string {
+  return `${config.queuePrefix}.${service}`;
+}
+
 /**
- * Connects the transport named by `config.amqpUrl` (or `config.amqpUrls[service]`). With a `service`,
- * the connection must be that service's own broker user (a clear error otherwise), and the in-memory
- * bus stamps that user on what it sends, as RabbitMQ does.
+ * Connects the transport named by `config.amqpUrl` (or `config.amqpUrls[service]`), waiting for a broker
+ * that is not up yet (logged, bounded backoff) until `signal` aborts. With a `service`, the connection
+ * must be that service's own broker user (a clear error otherwise), and the in-memory bus stamps that
+ * user on what it sends, as RabbitMQ does.
  */
 export async function connectTransport(
   config: CommonConfig,
   log: Logger,
+  signal?: AbortSignal,
   service?: ServiceName,
 ): Promise<Transport> {
   const prefix = config.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX;
@@ -77,16 +86,37 @@ export async function connectTransport(
     return new MemoryTransport(memoryBroker(config.exchange), service && brokerUser(prefix, service));
   }
   if (service) checkConnectionUser(url, prefix, service);
-  return await AmqpTransport.connect({ url, exchange: config.exchange, log });
+  return await AmqpTransport.connect({
+    url,
+    exchange: config.exchange,
+    log,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** Starts messaging for one service. */
 export async function startMessaging(opts: MessagingOptions): Promise<Messaging> {
-  const { kv, config, log, service } = opts;
-  const transport = await connectTransport(config, log, service as ServiceName);
-  const queue = `${config.queuePrefix}.${service}`;
+  const { config, log, service } = opts;
   const handlers = opts.handlers ?? {};
   checkTopology(service, Object.keys(handlers));
+  const transport = await connectTransport(config, log, opts.signal, service as ServiceName);
+  const queue = serviceQueue(config, service);
+  try {
+    return await startOn(transport, queue, handlers, opts);
+  } catch (err) {
+    await transport.close();
+    throw err;
+  }
+}
+
+/** Declares the topology, starts the relay and the consumer on a connected `transport`. */
+async function startOn(
+  transport: Transport,
+  queue: string,
+  handlers: EventHandlers,
+  opts: MessagingOptions,
+): Promise<Messaging> {
+  const { kv, config, log, service } = opts;
   await transport.declareTopology(queuesOf(config.queuePrefix));
   // span attributes (messaging conventions): the broker kind and the exchange
   const messagingSystem = config.amqpUrl === "memory" ? "memory" : "rabbitmq";
@@ -114,7 +144,12 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
       ...(config.brokerUserPrefix !== undefined ? { brokerUserPrefix: config.brokerUserPrefix } : {}),
     })
     : undefined;
-  await consumer?.start();
+  try {
+    await consumer?.start();
+  } catch (err) {
+    await relay.stop();
+    throw err;
+  }
   log.info("messaging started", {
     transport: transport.description,
     queue,

@@ -20,7 +20,7 @@ export interface TestBus {
   config: CommonConfig;
   /** Each service's AMQP URL, connecting as its own broker user of this run. */
   urls: Record<ServiceName, string>;
-  /** Deletes the run's queues (service, retry), exchange and broker users. */
+  /** Deletes the run's queues (service, dead-letter, retry), exchange and broker users. */
   cleanup(): Promise<void>;
 }
 
@@ -76,6 +76,7 @@ export async function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 1
           for (
             const q of [
               `${config.queuePrefix}.${svc}`,
+              `${config.queuePrefix}.${svc}.dead`,
               ...retryDelaysMs.map((d) => `${config.queuePrefix}.${svc}.retry.${d}ms`),
             ]
           ) {

@@ -28,8 +28,23 @@ export interface WireMessage {
   originalUserId?: string;
 }
 
-/** Called for each delivery; `settle()` acknowledges it (call it exactly once, after the work is safe). */
-export type OnMessage = (message: WireMessage, settle: () => void) => void;
+/**
+ * How a delivery ends: `"ack"` removes it from the queue (processed, parked or sent to retry);
+ * `"reject"` dead-letters it to the broker-side queue `<queue>.dead` (the consumer could not even park
+ * it), never back to the head of its own queue.
+ */
+export type Settlement = "ack" | "reject";
+
+/**
+ * Called for each delivery; `settle()` ends it (call it exactly once, after the work is safe; no
+ * argument means `"ack"`).
+ */
+export type OnMessage = (message: WireMessage, settle: (how?: Settlement) => void) => void;
+
+/** The name of the broker-side dead-letter queue of service queue `queue`. */
+export function deadQueueOf(queue: string): string {
+  return `${queue}.dead`;
+}
 
 /** The transport port. */
 export interface Transport {
@@ -49,4 +64,8 @@ export interface Transport {
   close(): Promise<void>;
   /** A human description, e.g. "RabbitMQ at amqp://127.0.0.1:5672". */
   readonly description: string;
+  /** True while the transport is connected to its broker (always, in process). */
+  readonly connected: boolean;
+  /** Calls `listener` each time the connection is lost or restored; returns a function that unsubscribes. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
 }

@@ -56,8 +56,9 @@ export interface DeadLetterRecord {
   id: string;
   messageId: string;
   routingKey: string;
-  /** The body as text. */
+  /** The body as text, bounded: a long body keeps its start and a `…[truncated: ...]` marker. */
   payload: string;
+  /** Why it was parked (bounded). */
   reason: string;
   attempts: number;
   parkedAt: Date;
@@ -66,4 +67,10 @@ export interface DeadLetterRecord {
   traceparent?: string;
   /** The broker user that published the message (its replay is checked against the owner again). */
   userId?: string;
+  /** Size of the original body in bytes (absent in records parked before sizes were kept). */
+  sizeBytes?: number;
+  /** Lowercase hex SHA-256 of the original body (absent in older records). */
+  sha256?: string;
+  /** True when `payload` holds only the start of the body (then it cannot be replayed). */
+  truncated?: boolean;
 }

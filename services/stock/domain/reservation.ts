@@ -3,10 +3,12 @@
  * (order cancelled), each exactly once.
  *
  * A reservation is made before its order exists (orders reserves, then stores the order). It becomes
- * *confirmed* when stock sees the order's `order.created`; one still unconfirmed after the reservation
- * TTL belongs to an order that was never stored (orders crashed, or its reserve call timed out after
- * stock committed) and is released by the sweeper ({@linkcode expireUnconfirmed}). A reservation the
- * sweeper released stays released: a late `order.created` does not resurrect it ({@linkcode confirm}).
+ * *confirmed* when stock sees the order's `order.created`, or when orders, asked by the sweeper, says
+ * the order exists. A reservation lives as long as its order can still pay: it is released only when
+ * the order is known to be gone — cancelled (or expired, which orders records as cancelled), or
+ * confirmed by orders never to have existed ({@linkcode releaseUnclaimed}) — never because a message
+ * is late. A reservation released because its order did not exist stays released: a late
+ * `order.created` does not resurrect it ({@linkcode confirm}).
  *
  * @module
  */
@@ -17,8 +19,15 @@ import type { MergedLine } from "./lines.ts";
 /** Where a reservation is in its life. */
 export type ReservationState = "reserved" | "sold" | "released";
 
-/** Why a reservation was released: its order was cancelled, or no order confirmed it in time. */
-export type ReleaseCause = "cancelled" | "expired";
+/**
+ * Why a reservation was released: its order was cancelled (`order.cancelled`, or orders said so when
+ * the sweeper asked); orders confirmed that the order does not exist (`no_order`); or, in records
+ * written before stock asked orders, no `order.created` confirmed it within the TTL (`expired`).
+ */
+export type ReleaseCause = "cancelled" | "no_order" | "expired";
+
+/** Who confirmed a reservation: its `order.created`, or orders answering the sweeper. */
+export type ConfirmedBy = "order.created" | "orders";
 
 /** One priced line of a reservation, snapshotted when reserved. */
 export interface ReservedLine {
@@ -48,8 +57,10 @@ export interface StockReservation {
   createdAt: string;
   /** ISO time of the last change. */
   updatedAt: string;
-  /** ISO time stock saw the order's `order.created`; absent while unconfirmed. */
+  /** ISO time stock learnt that its order exists; absent while unconfirmed. */
   confirmedAt?: string;
+  /** How stock learnt it (absent in records written before orders was asked: `order.created`). */
+  confirmedBy?: ConfirmedBy;
   /** Why it was released, once `released`. */
   releasedBecause?: ReleaseCause;
 }
@@ -168,26 +179,29 @@ export function release(
 }
 
 /**
- * True when `reservation` is still `reserved`, no `order.created` confirmed it, and it was made at
- * least `ttlMs` before `now`: its order was never stored.
+ * True when `reservation` is still `reserved`, unconfirmed, and was made at least `ttlMs` before `now`:
+ * the sweeper may ask orders about it. Orders stores an order right after its reservation, so only
+ * a reservation this old can be answered "no such order" without racing the order's creation.
  */
-export function isExpiredUnconfirmed(reservation: StockReservation, now: Date, ttlMs: number): boolean {
+export function isOverdueUnconfirmed(reservation: StockReservation, now: Date, ttlMs: number): boolean {
   return reservation.status === "reserved" && reservation.confirmedAt === undefined &&
     now.getTime() - Date.parse(reservation.createdAt) >= ttlMs;
 }
 
 /**
- * Plans releasing a reservation no order confirmed within `ttlMs` (the same release as a cancelled
- * order's, remembered as `expired`). Returns `undefined` unless {@linkcode isExpiredUnconfirmed}.
+ * Plans releasing an overdue unconfirmed reservation whose order orders says is gone: `no_order` (it
+ * never existed) or `cancelled`. The same release as a cancelled order's. Returns `undefined` unless
+ * {@linkcode isOverdueUnconfirmed} (confirmed, settled, or too young: kept).
  */
-export function expireUnconfirmed(
+export function releaseUnclaimed(
   reservation: StockReservation,
   items: ReadonlyMap<string, StockItem>,
   now: Date,
   ttlMs: number,
+  because: "no_order" | "cancelled",
 ): ReservationChange | undefined {
-  if (!isExpiredUnconfirmed(reservation, now, ttlMs)) return undefined;
-  return settle(reservation, items, now, "released", "expired");
+  if (!isOverdueUnconfirmed(reservation, now, ttlMs)) return undefined;
+  return settle(reservation, items, now, "released", because);
 }
 
 /** What {@linkcode confirm} decided. */
@@ -197,24 +211,36 @@ export type ConfirmResult =
     reservation?: undefined;
     /**
      * Why nothing changes: `already_confirmed` (a repeated event), `settled` (already sold, or released
-     * because the order was cancelled), or `expired` (the sweeper released it before the event came).
+     * because the order was cancelled), or `orphaned` (released because orders said, after the TTL, that
+     * the order did not exist; or, in older records, because no `order.created` came in time).
      */
-    ignored: "already_confirmed" | "settled" | "expired";
+    ignored: "already_confirmed" | "settled" | "orphaned";
   };
 
+/** True when `reservation` was released because its order did not exist (see {@linkcode ReleaseCause}). */
+export function isOrphanRelease(reservation: StockReservation): boolean {
+  return reservation.status === "released" &&
+    (reservation.releasedBecause === "no_order" || reservation.releasedBecause === "expired");
+}
+
 /**
- * Plans confirming a reservation when its order's `order.created` arrives: a `reserved`, unconfirmed
- * reservation gets `confirmedAt` and is never swept. Anything else changes nothing; in particular a
- * reservation the sweeper released stays released (its units may already be held by other orders).
+ * Plans confirming a reservation when stock learns that its order exists (`by` its `order.created`, or
+ * by orders answering the sweeper): a `reserved`, unconfirmed reservation gets `confirmedAt` and is
+ * never swept again. Anything else changes nothing; in particular a reservation released because its
+ * order did not exist stays released (its units may already be held by other orders).
  */
-export function confirm(reservation: StockReservation, now: Date): ConfirmResult {
+export function confirm(
+  reservation: StockReservation,
+  now: Date,
+  by: ConfirmedBy = "order.created",
+): ConfirmResult {
   if (reservation.status === "released") {
-    return { ignored: reservation.releasedBecause === "expired" ? "expired" : "settled" };
+    return { ignored: isOrphanRelease(reservation) ? "orphaned" : "settled" };
   }
   if (reservation.status === "sold") return { ignored: "settled" };
   if (reservation.confirmedAt !== undefined) return { ignored: "already_confirmed" };
   const at = now.toISOString();
-  return { reservation: { ...reservation, confirmedAt: at, updatedAt: at } };
+  return { reservation: { ...reservation, confirmedAt: at, confirmedBy: by, updatedAt: at } };
 }
 
 function settle(

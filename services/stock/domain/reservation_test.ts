@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { RpcError } from "../../common/errors.ts";
 import type { StockItem } from "./item.ts";
 import { mergeLines } from "./lines.ts";
-import { confirm, expireUnconfirmed, isExpiredUnconfirmed, release, reserve, sell } from "./reservation.ts";
+import {
+  confirm,
+  isOrphanRelease,
+  isOverdueUnconfirmed,
+  release,
+  releaseUnclaimed,
+  reserve,
+  sell,
+} from "./reservation.ts";
 
 const NOW = new Date("2025-01-01T12:00:00Z");
 const TTL = 120_000;
@@ -117,12 +125,15 @@ Deno.test("confirm marks an unconfirmed reservation once; a repeat changes nothi
   assert.deepEqual(confirm(confirmed.reservation!, LATER), { ignored: "already_confirmed" });
 });
 
-Deno.test("confirm never resurrects a reservation the sweeper released, nor touches a settled one", () => {
+Deno.test("confirm never resurrects a reservation released because its order did not exist, nor touches a settled one", () => {
   const items = catalog(item("1", "M", 850, 5));
   const reserved = reserve("o-1", [{ itemId: "1", quantity: 1, index: 0 }], items, NOW);
-  const expired = expireUnconfirmed(reserved.reservation, catalog(...reserved.items), LATER, TTL)!;
-  assert.equal(expired.reservation.releasedBecause, "expired");
-  assert.deepEqual(confirm(expired.reservation, LATER), { ignored: "expired" });
+  const orphan = releaseUnclaimed(reserved.reservation, catalog(...reserved.items), LATER, TTL, "no_order")!;
+  assert.equal(orphan.reservation.releasedBecause, "no_order");
+  assert.ok(isOrphanRelease(orphan.reservation));
+  assert.deepEqual(confirm(orphan.reservation, LATER), { ignored: "orphaned" });
+  const legacy = { ...orphan.reservation, releasedBecause: "expired" as const };
+  assert.deepEqual(confirm(legacy, LATER), { ignored: "orphaned" }, "records of the old TTL sweeper too");
   const cancelled = release(reserved.reservation, catalog(...reserved.items), LATER)!;
   assert.equal(cancelled.reservation.releasedBecause, "cancelled");
   assert.deepEqual(confirm(cancelled.reservation, LATER), { ignored: "settled" });
@@ -130,22 +141,31 @@ Deno.test("confirm never resurrects a reservation the sweeper released, nor touc
   assert.deepEqual(confirm(sold.reservation, LATER), { ignored: "settled" });
 });
 
-Deno.test("expireUnconfirmed releases only a reserved, unconfirmed reservation at least TTL old", () => {
+Deno.test("releaseUnclaimed releases only a reserved, unconfirmed reservation at least TTL old, saying why", () => {
   const items = catalog(item("1", "M", 850, 5));
   const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
   const held = catalog(...reserved.items);
   const justBefore = new Date(NOW.getTime() + TTL - 1);
-  assert.equal(isExpiredUnconfirmed(reserved.reservation, justBefore, TTL), false);
-  assert.equal(expireUnconfirmed(reserved.reservation, held, justBefore, TTL), undefined);
+  assert.equal(isOverdueUnconfirmed(reserved.reservation, justBefore, TTL), false);
+  assert.equal(releaseUnclaimed(reserved.reservation, held, justBefore, TTL, "no_order"), undefined);
   const atTtl = new Date(NOW.getTime() + TTL);
-  const expired = expireUnconfirmed(reserved.reservation, held, atTtl, TTL);
-  assert.ok(expired);
-  assert.equal(expired.reservation.status, "released");
-  assert.deepEqual(expired.items.map((i) => [i.available, i.reserved, i.sold]), [[5, 0, 0]]);
-  const confirmed = confirm(reserved.reservation, NOW).reservation!;
-  assert.equal(expireUnconfirmed(confirmed, held, LATER, TTL), undefined, "a confirmed one is kept");
+  const released = releaseUnclaimed(reserved.reservation, held, atTtl, TTL, "cancelled");
+  assert.ok(released);
+  assert.deepEqual([released.reservation.status, released.reservation.releasedBecause], [
+    "released",
+    "cancelled",
+  ]);
+  assert.equal(isOrphanRelease(released.reservation), false);
+  assert.deepEqual(released.items.map((i) => [i.available, i.reserved, i.sold]), [[5, 0, 0]]);
+  const confirmed = confirm(reserved.reservation, NOW, "orders").reservation!;
+  assert.equal(confirmed.confirmedBy, "orders");
   assert.equal(
-    expireUnconfirmed(expired.reservation, catalog(...expired.items), LATER, TTL),
+    releaseUnclaimed(confirmed, held, LATER, TTL, "no_order"),
+    undefined,
+    "a confirmed one is kept",
+  );
+  assert.equal(
+    releaseUnclaimed(released.reservation, catalog(...released.items), LATER, TTL, "no_order"),
     undefined,
     "released once",
   );

@@ -86,6 +86,7 @@ export const handler: Handlers<DeadLettersData, AdminState> = {
 /** The dead-letters page. */
 export default function DeadLetters({ data, state }: PageProps<DeadLettersData, AdminState>) {
   const total = data.groups.reduce((n, g) => n + g.letters.length, 0);
+  const more = data.groups.some((g) => g.more);
   return (
     <div class="dead-letters">
       <h1>Dead letters</h1>
@@ -95,7 +96,9 @@ export default function DeadLetters({ data, state }: PageProps<DeadLettersData, 
       </p>
       {data.error && <p class="alert error" role="alert" data-testid="action-error">{data.error}</p>}
       <p data-testid="dead-letter-total">
-        {total === 0 ? "No parked messages." : `${total} parked ${total === 1 ? "message" : "messages"}.`}
+        {total === 0
+          ? "No parked messages."
+          : `${more ? "More than " : ""}${total} parked ${total === 1 ? "message" : "messages"}.`}
       </p>
       {data.groups.map((g) => (
         <section
@@ -105,10 +108,16 @@ export default function DeadLetters({ data, state }: PageProps<DeadLettersData, 
           data-service={g.service}
         >
           <h2 id={`dl-${g.service}`}>
-            {TITLES[g.service]} <span class="column-count">{g.letters.length}</span>
+            {TITLES[g.service]} <span class="column-count">{g.letters.length}{g.more ? "+" : ""}</span>
           </h2>
           {g.error && <p class="alert error" role="alert">{g.error}</p>}
           {!g.error && g.letters.length === 0 && <p class="muted">Nothing parked.</p>}
+          {g.more && (
+            <p class="muted" data-testid="dead-letter-more">
+              More messages are parked than listed here (the oldest {g.letters.length}{" "}
+              are shown); discard or replay some to see the rest.
+            </p>
+          )}
           <ul class="letters">
             {g.letters.map((d) => {
               const preview = payloadPreview(d.payload);
@@ -141,6 +150,11 @@ export default function DeadLetters({ data, state }: PageProps<DeadLettersData, 
                   </p>
                   <pre class="payload" data-testid="payload" tabIndex={0}><code>{preview.text}</code></pre>
                   {preview.truncated && <p class="muted small">Preview cut at 400 characters.</p>}
+                  {d.truncated && (
+                    <p class="muted small" data-testid="payload-truncated">
+                      The body was {d.sizeBytes} bytes; only its start was kept, so it cannot be replayed.
+                    </p>
+                  )}
                   <div class="actions">
                     <form method="post" action="/admin/dead-letters" data-busy="Replaying…">
                       <Csrf token={state.csrf} />

@@ -28,7 +28,10 @@ export interface DeadLetter {
   id: string;
   messageId: string;
   routingKey: string;
-  /** The message body as text (bodies are JSON; non-UTF-8 bytes are replaced). */
+  /**
+   * The message body as text (bodies are JSON; non-UTF-8 bytes are replaced). A body too large to
+   * keep whole is cut at a UTF-8 character boundary and ends with a "[truncated: ...]" marker.
+   */
   payload: string;
   reason: string;
   attempts: number;
@@ -37,6 +40,12 @@ export interface DeadLetter {
     | undefined;
   /** The consuming service that parked it. */
   service: string;
+  /** The size of the original body in bytes (0 in records parked before sizes were kept). */
+  sizeBytes: number;
+  /** Lowercase hex SHA-256 of the original body ("" in records parked before hashes were kept). */
+  sha256: string;
+  /** True when payload holds only the start of the body (such a message cannot be replayed). */
+  truncated: boolean;
 }
 
 export interface ListDeadLettersRequest {
@@ -45,6 +54,8 @@ export interface ListDeadLettersRequest {
 
 export interface ListDeadLettersResponse {
   deadLetters: DeadLetter[];
+  /** True when more messages are parked than the limit let through. */
+  more: boolean;
 }
 
 export interface ReplayDeadLetterRequest {
@@ -71,6 +82,9 @@ function createBaseDeadLetter(): DeadLetter {
     attempts: 0,
     parkedAt: undefined,
     service: "",
+    sizeBytes: 0,
+    sha256: "",
+    truncated: false,
   };
 }
 
@@ -99,6 +113,15 @@ export const DeadLetter: MessageFns<DeadLetter> = {
     }
     if (message.service !== "") {
       writer.uint32(66).string(message.service);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(72).int64(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(82).string(message.sha256);
+    }
+    if (message.truncated !== false) {
+      writer.uint32(88).bool(message.truncated);
     }
     return writer;
   },
@@ -180,6 +203,30 @@ export const DeadLetter: MessageFns<DeadLetter> = {
             message.service = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.truncated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -214,6 +261,13 @@ export const DeadLetter: MessageFns<DeadLetter> = {
         ? fromJsonTimestamp(object.parked_at)
         : undefined,
       service: isSet(object.service) ? globalThis.String(object.service) : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
     };
   },
 
@@ -242,6 +296,15 @@ export const DeadLetter: MessageFns<DeadLetter> = {
     }
     if (message.service !== "") {
       obj.service = message.service;
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
     }
     return obj;
   },
@@ -306,13 +369,16 @@ export const ListDeadLettersRequest: MessageFns<ListDeadLettersRequest> = {
 };
 
 function createBaseListDeadLettersResponse(): ListDeadLettersResponse {
-  return { deadLetters: [] };
+  return { deadLetters: [], more: false };
 }
 
 export const ListDeadLettersResponse: MessageFns<ListDeadLettersResponse> = {
   encode(message: ListDeadLettersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.deadLetters) {
       DeadLetter.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.more !== false) {
+      writer.uint32(16).bool(message.more);
     }
     return writer;
   },
@@ -338,6 +404,14 @@ export const ListDeadLettersResponse: MessageFns<ListDeadLettersResponse> = {
             message.deadLetters.push(DeadLetter.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.more = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -357,6 +431,7 @@ export const ListDeadLettersResponse: MessageFns<ListDeadLettersResponse> = {
         : globalThis.Array.isArray(object?.dead_letters)
         ? object.dead_letters.map((e: any) => DeadLetter.fromJSON(e))
         : [],
+      more: isSet(object.more) ? globalThis.Boolean(object.more) : false,
     };
   },
 
@@ -364,6 +439,9 @@ export const ListDeadLettersResponse: MessageFns<ListDeadLettersResponse> = {
     const obj: any = {};
     if (message.deadLetters?.length) {
       obj.deadLetters = message.deadLetters.map((e) => DeadLetter.toJSON(e));
+    }
+    if (message.more !== false) {
+      obj.more = message.more;
     }
     return obj;
   },
@@ -702,6 +780,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

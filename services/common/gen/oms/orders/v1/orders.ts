@@ -210,6 +210,24 @@ export interface RefundOrderResponse {
   order: Order | undefined;
 }
 
+export interface LookupOrdersRequest {
+  /** 1 to 100 order ids. */
+  orderIds: string[];
+}
+
+export interface OrderLookup {
+  orderId: string;
+  /** False when orders has no order with this id. */
+  exists: boolean;
+  /** ORDER_STATUS_UNSPECIFIED when it does not exist. */
+  status: OrderStatus;
+}
+
+export interface LookupOrdersResponse {
+  /** One per requested id, in request order. */
+  orders: OrderLookup[];
+}
+
 function createBaseTimelineEntry(): TimelineEntry {
   return { status: 0, at: undefined, cause: "", traceId: "" };
 }
@@ -1808,6 +1826,226 @@ export const RefundOrderResponse: MessageFns<RefundOrderResponse> = {
   },
 };
 
+function createBaseLookupOrdersRequest(): LookupOrdersRequest {
+  return { orderIds: [] };
+}
+
+export const LookupOrdersRequest: MessageFns<LookupOrdersRequest> = {
+  encode(message: LookupOrdersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.orderIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LookupOrdersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLookupOrdersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LookupOrdersRequest {
+    return {
+      orderIds: globalThis.Array.isArray(object?.orderIds)
+        ? object.orderIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.order_ids)
+        ? object.order_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: LookupOrdersRequest): unknown {
+    const obj: any = {};
+    if (message.orderIds?.length) {
+      obj.orderIds = message.orderIds;
+    }
+    return obj;
+  },
+};
+
+function createBaseOrderLookup(): OrderLookup {
+  return { orderId: "", exists: false, status: 0 };
+}
+
+export const OrderLookup: MessageFns<OrderLookup> = {
+  encode(message: OrderLookup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.exists !== false) {
+      writer.uint32(16).bool(message.exists);
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderLookup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderLookup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.exists = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderLookup {
+    return {
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      exists: isSet(object.exists) ? globalThis.Boolean(object.exists) : false,
+      status: isSet(object.status) ? orderStatusFromJSON(object.status) : 0,
+    };
+  },
+
+  toJSON(message: OrderLookup): unknown {
+    const obj: any = {};
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.exists !== false) {
+      obj.exists = message.exists;
+    }
+    if (message.status !== 0) {
+      obj.status = orderStatusToJSON(message.status);
+    }
+    return obj;
+  },
+};
+
+function createBaseLookupOrdersResponse(): LookupOrdersResponse {
+  return { orders: [] };
+}
+
+export const LookupOrdersResponse: MessageFns<LookupOrdersResponse> = {
+  encode(message: LookupOrdersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.orders) {
+      OrderLookup.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LookupOrdersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLookupOrdersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orders.push(OrderLookup.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LookupOrdersResponse {
+    return {
+      orders: globalThis.Array.isArray(object?.orders)
+        ? object.orders.map((e: any) => OrderLookup.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: LookupOrdersResponse): unknown {
+    const obj: any = {};
+    if (message.orders?.length) {
+      obj.orders = message.orders.map((e) => OrderLookup.toJSON(e));
+    }
+    return obj;
+  },
+};
+
 /** Orders and their lifecycle. Transitions are guarded by the state machine in orders' domain code. */
 export type OrdersServiceService = typeof OrdersServiceService;
 export const OrdersServiceService = {
@@ -1905,6 +2143,21 @@ export const OrdersServiceService = {
       Buffer.from(RefundOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RefundOrderResponse => RefundOrderResponse.decode(value),
   },
+  /**
+   * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
+   * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
+   */
+  lookupOrders: {
+    path: "/oms.orders.v1.OrdersService/LookupOrders" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LookupOrdersRequest): Buffer =>
+      Buffer.from(LookupOrdersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LookupOrdersRequest => LookupOrdersRequest.decode(value),
+    responseSerialize: (value: LookupOrdersResponse): Buffer =>
+      Buffer.from(LookupOrdersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LookupOrdersResponse => LookupOrdersResponse.decode(value),
+  },
 } as const;
 
 export interface OrdersServiceServer extends UntypedServiceImplementation {
@@ -1922,6 +2175,11 @@ export interface OrdersServiceServer extends UntypedServiceImplementation {
   advanceOrder: handleUnaryCall<AdvanceOrderRequest, AdvanceOrderResponse>;
   /** Admin: refunds a paid order through the payment provider. */
   refundOrder: handleUnaryCall<RefundOrderRequest, RefundOrderResponse>;
+  /**
+   * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
+   * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
+   */
+  lookupOrders: handleUnaryCall<LookupOrdersRequest, LookupOrdersResponse>;
 }
 
 export interface OrdersServiceClient extends Client {
@@ -2050,6 +2308,25 @@ export interface OrdersServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RefundOrderResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
+   * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
+   */
+  lookupOrders(
+    request: LookupOrdersRequest,
+    callback: (error: ServiceError | null, response: LookupOrdersResponse) => void,
+  ): ClientUnaryCall;
+  lookupOrders(
+    request: LookupOrdersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LookupOrdersResponse) => void,
+  ): ClientUnaryCall;
+  lookupOrders(
+    request: LookupOrdersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LookupOrdersResponse) => void,
   ): ClientUnaryCall;
 }
 
