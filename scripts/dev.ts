@@ -8,7 +8,9 @@
  * @module
  */
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
-import { PROCESSES, type ProcessName, ServiceProcess, systemEnv, waitReady } from "./launcher.ts";
+import { brokerEnv, PROCESSES, type ProcessName, ServiceProcess, systemEnv, waitReady } from "./launcher.ts";
+import { brokerPasswordMakers, devBrokerNames, devBrokerUsers } from "./dev_broker.ts";
+import { devSecrets, randomHex } from "./dev_secrets.ts";
 import { versionWarning } from "./deno_version.ts";
 import { customerApiNotice, devOpenCustomerApi } from "./dev_customer_api.ts";
 
@@ -25,7 +27,11 @@ const ports = {
   kitchen: Number(env.KITCHEN_GRPC_PORT || 50054),
   web: Number(env.WEB_PORT || 8080),
 };
-const secrets = await devSecrets(`${dataDir}/dev-secrets.json`);
+const secrets = await devSecrets(`${dataDir}/dev-secrets.json`, {
+  adminPassword: () => randomHex(6),
+  cookieSecret: () => randomHex(32),
+  ...brokerPasswordMakers(),
+});
 const adminPassword = env.ADMIN_PASSWORD || secrets.adminPassword;
 const shared = systemEnv(ports, {
   // development unless the user said otherwise (then payments wants Stripe or PAYMENTS_ALLOW_LOCAL_PROVIDER)
@@ -38,24 +44,9 @@ const shared = systemEnv(ports, {
   WEB_OPEN_CUSTOMER_API: devOpenCustomerApi(env),
 });
 
-/**
- * Dev-only secrets, made once and kept in the data folder (never in the repo) so the admin password
- * and customers' cookies survive a restart.
- */
-async function devSecrets(path: string): Promise<{ adminPassword: string; cookieSecret: string }> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    const random = (n: number) =>
-      Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
-    const made = { adminPassword: random(6), cookieSecret: random(32) };
-    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.writeTextFile(path, JSON.stringify(made), { mode: 0o600 });
-    return made;
-  }
-}
-
 const say = (msg: string) => console.log(`dev: ${msg}`);
+/** The Erlang node of the private broker dev starts, when it does (for rabbitmqctl). */
+let privateNode: string | undefined;
 
 async function chooseBus(): Promise<"rabbitmq" | "memory"> {
   if (await brokerReachable(url)) {
@@ -76,6 +67,7 @@ async function chooseBus(): Promise<"rabbitmq" | "memory"> {
       RABBITMQ_NODENAME: "oms-dev@localhost",
     });
     if (ok) {
+      privateNode = "oms-dev@localhost";
       say("private RabbitMQ started; each service runs as its own process");
       return "rabbitmq";
     }
@@ -124,8 +116,16 @@ if (bus === "memory") {
   Deno.addSignalListener("SIGINT", shutdown);
   Deno.addSignalListener("SIGTERM", shutdown);
 } else {
+  let urls;
+  try {
+    urls = await devBrokerUsers(url, devBrokerNames(env), secrets, say, privateNode);
+  } catch (err) {
+    say((err as Error).message);
+    Deno.exit(1);
+  }
+  const { AMQP_URL: _admin, ...userEnv } = env; // each service gets its own user's URL, web none
   const procs = PROCESSES.map((name) =>
-    new ServiceProcess(name, { ...env, ...shared, AMQP_URL: url }, printLine)
+    new ServiceProcess(name, { ...userEnv, ...shared, ...brokerEnv(name, urls) }, printLine)
   );
   let stopping = false;
   const stopAll = async () => {

@@ -57,6 +57,18 @@ export function systemEnv(ports: Ports, extra: Record<string, string>): Record<s
   };
 }
 
+/**
+ * The broker environment of process `name`: a service connects as its own broker user (`urls[name]`,
+ * see scripts/broker_users.ts); web does not use the broker and gets none.
+ */
+export function brokerEnv(
+  name: ProcessName,
+  urls: Partial<Record<ProcessName, string>>,
+): Record<string, string> {
+  const url = name === "web" ? undefined : urls[name];
+  return url ? { AMQP_URL: url } : {};
+}
+
 /** One service process. */
 export class ServiceProcess {
   #child: Deno.ChildProcess | undefined;

@@ -8,6 +8,7 @@
  * @module
  */
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
+import { managementReachable } from "./broker_admin.ts";
 import { versionWarning } from "./deno_version.ts";
 import { isRuntimeAbort } from "./runtime_abort.ts";
 
@@ -31,6 +32,29 @@ if (!(await brokerReachable(url))) {
     Deno.exit(1);
   }
   console.error("test: RabbitMQ started");
+}
+
+// Every test system creates its own broker users (scripts/broker_users.ts): through the management API
+// in milliseconds, through rabbitmqctl in seconds. Enable the plugin once when we can (idempotent).
+if (!(await managementReachable(url))) {
+  const plugins = "/usr/sbin/rabbitmq-plugins";
+  if (exists(plugins) && Deno.uid() === 0) {
+    console.error("test: enabling RabbitMQ's management plugin (broker users for each test system) ...");
+    const r = await new Deno.Command(plugins, {
+      args: ["enable", "rabbitmq_management"],
+      stdout: "null",
+      stderr: "inherit",
+    }).output();
+    const end = Date.now() + 30_000;
+    while (r.success && Date.now() < end && !(await managementReachable(url))) {
+      await new Promise((res) => setTimeout(res, 300));
+    }
+  }
+  if (!(await managementReachable(url))) {
+    console.error(
+      "test: RabbitMQ's management API is not reachable; broker users are made with rabbitmqctl (slower)",
+    );
+  }
 }
 
 function exists(path: string): boolean {

@@ -26,7 +26,7 @@ async function health(port: number): Promise<HealthCheckResponse_ServingStatus |
 
 Deno.test("kitchen started with the broker down waits NOT_SERVING, stops on SIGTERM with exit 0, and serves once the broker is up", async () => {
   const proxy = BrokerProxy.create();
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const dataDir = await Deno.makeTempDir({ prefix: "oms-broker-wait-" });
   const ports = {
     orders: freePort(),

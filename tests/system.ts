@@ -13,6 +13,7 @@ import { DeadLettersServiceClient } from "../services/common/gen/oms/deadletters
 import { type TestBus, testBusConfig } from "../services/common/bus/testing.ts";
 import { issueToken } from "../web/customer_token.ts";
 import {
+  brokerEnv,
   freePort,
   type Ports,
   PROCESSES,
@@ -71,7 +72,7 @@ export interface ApiResponse {
 /** Starts the system; stop it in a `finally`. */
 export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const dataDir = await Deno.makeTempDir({ prefix: "oms-system-" });
-  const bus = testBusConfig(dataDir, [100, 200]);
+  const bus = await testBusConfig(dataDir, [100, 200]);
   const ports: Ports = {
     orders: freePort(),
     stock: freePort(),
@@ -84,7 +85,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     HOME: Deno.env.get("HOME") ?? "/root",
     DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
     DATA_DIR: dataDir,
-    AMQP_URL: bus.config.amqpUrl,
+    OMS_BROKER_USER_PREFIX: bus.config.brokerUserPrefix ?? "",
     OMS_EXCHANGE: bus.config.exchange,
     OMS_QUEUE_PREFIX: bus.config.queuePrefix,
     OMS_RETRY_DELAYS_MS: bus.config.retryDelaysMs.join(","),
@@ -99,7 +100,13 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const procs = Object.fromEntries(
     PROCESSES.map((
       name,
-    ) => [name, new ServiceProcess(name, viaBroker({ ...env, ...opts.envFor?.[name] }, opts))]),
+    ) => [
+      name,
+      new ServiceProcess(
+        name,
+        viaBroker({ ...env, ...brokerEnv(name, bus.urls), ...opts.envFor?.[name] }, opts),
+      ),
+    ]),
   ) as Record<ProcessName, ServiceProcess>;
   const addr = (n: Exclude<ProcessName, "web">) => `127.0.0.1:${ports[n]}`;
   const insecure = credentials.createInsecure();

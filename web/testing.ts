@@ -102,7 +102,7 @@ export async function startSystem(
   } = {},
 ): Promise<TestSystem> {
   const dir = await Deno.makeTempDir({ prefix: "web-test-" });
-  const bus = testBusConfig(dir);
+  const bus = await testBusConfig(dir);
   const common = bus.config;
   const quiet = createLogger("test", "error");
   const stops: (() => Promise<void>)[] = [];

@@ -72,6 +72,10 @@ export interface CommonConfig {
   relayStartDelayMs?: number;
   /** Consul discovery (registration on start), or undefined for static addresses. */
   discovery?: DiscoveryConfig;
+  /** Prefix of the services' broker users, `<prefix><service>` (`OMS_BROKER_USER_PREFIX`, default `oms-`). */
+  brokerUserPrefix?: string;
+  /** Per-service AMQP URLs (`<SERVICE>_AMQP_URL`), for several services in one process; else `amqpUrl`. */
+  amqpUrls?: Partial<Record<ServiceName, string>>;
 }
 
 /** Reads the settings every service shares. */
@@ -88,6 +92,29 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
     relayStartDelayMs: envInt("OMS_RELAY_START_DELAY_MS", 0, { max: 3_600_000 }, env),
     ...withDiscovery(env),
+    ...brokerUsers(env),
+  };
+}
+
+function brokerUsers(
+  env: Record<string, string | undefined>,
+): Pick<CommonConfig, "brokerUserPrefix" | "amqpUrls"> {
+  const amqpUrls: Partial<Record<ServiceName, string>> = {};
+  for (const service of ["orders", "stock", "payments", "kitchen"] as const) {
+    const name = `${service.toUpperCase()}_AMQP_URL`;
+    const url = envString(name, "", env);
+    if (url === "") continue;
+    if (!/^amqps?:\/\//.test(url)) {
+      throw new ConfigError(
+        name,
+        `${name} must start with amqp:// or amqps://, got "${url.replace(/:[^:@/]*@/, ":***@")}"`,
+      );
+    }
+    amqpUrls[service] = url;
+  }
+  return {
+    brokerUserPrefix: envString("OMS_BROKER_USER_PREFIX", "oms-", env),
+    ...(Object.keys(amqpUrls).length > 0 ? { amqpUrls } : {}),
   };
 }
 

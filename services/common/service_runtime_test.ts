@@ -163,9 +163,12 @@ function freePort(): number {
 }
 
 /** A RabbitMQ config reached through `proxy`, with a free gRPC port. */
-function proxiedConfig(proxy: BrokerProxy): { config: RuntimeConfig; cleanup: () => Promise<void> } {
-  const bus = testBusConfig();
-  const common = { ...bus.config, amqpUrl: proxy.url(bus.config.amqpUrl) };
+async function proxiedConfig(
+  proxy: BrokerProxy,
+): Promise<{ config: RuntimeConfig; cleanup: () => Promise<void> }> {
+  const bus = await testBusConfig();
+  const amqpUrls = Object.fromEntries(Object.entries(bus.urls).map(([s, u]) => [s, proxy.url(u)]));
+  const common = { ...bus.config, amqpUrl: proxy.url(bus.config.amqpUrl), amqpUrls };
   return {
     config: { host: "127.0.0.1", port: freePort(), kvPath: ":memory:", common },
     cleanup: bus.cleanup,
@@ -174,7 +177,7 @@ function proxiedConfig(proxy: BrokerProxy): { config: RuntimeConfig; cleanup: ()
 
 Deno.test("a service started while the broker is down answers NOT_SERVING, retries with a logged doubling delay, then serves; health follows a lost and restored connection", async () => {
   const proxy = BrokerProxy.create();
-  const { config, cleanup } = proxiedConfig(proxy);
+  const { config, cleanup } = await proxiedConfig(proxy);
   const logger = recordingLogger();
   const waits = () => logger.lines.filter((l) => l.msg === "waiting for the broker");
   const starting = startServiceRuntime({ ...recording(config, []), log: logger });
@@ -221,7 +224,7 @@ Deno.test("a service started while the broker is down answers NOT_SERVING, retri
 
 Deno.test("stopping a start that waits for the broker ends the wait, closes KV and releases the gRPC port", async () => {
   const proxy = BrokerProxy.create(); // never up
-  const { config, cleanup } = proxiedConfig(proxy);
+  const { config, cleanup } = await proxiedConfig(proxy);
   const logger = recordingLogger();
   const abort = new AbortController();
   let kv: Deno.Kv | undefined;

@@ -20,7 +20,7 @@ async function withKitchen(
   ) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "kitchen-svc-" });
-  const bus = testBusConfig(dir);
+  const bus = await testBusConfig(dir);
   const config: KitchenConfig = {
     host: "127.0.0.1",
     port: 0,

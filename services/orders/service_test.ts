@@ -26,7 +26,7 @@ interface Ctx {
 /** Runs `fn` against a started orders service on an isolated exchange of the real RabbitMQ. */
 async function withService(fn: (ctx: Ctx) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "orders-svc-" });
-  const bus = testBusConfig(dir);
+  const bus = await testBusConfig(dir);
   const stock = await stubStockServer();
   const payments = await stubPaymentsServer();
   const config: OrdersConfig = {
@@ -215,6 +215,7 @@ Deno.test("an event about an unknown order is parked in orders' dead letters and
       }, "the event parked");
       assert.equal(parked.service, "orders");
       assert.match(parked.reason, /Unknown order "ghost"/);
+      assert.equal(parked.attempts, 1, "parked at once, not retried");
     } finally {
       dlq.close();
     }

@@ -40,7 +40,7 @@ interface Ctx {
 /** Runs `fn` against a started payments service (Stripe stand-in unless `local`) on an isolated exchange. */
 async function withPayments(local: boolean, fn: (ctx: Ctx) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "payments-svc-" });
-  const bus = testBusConfig(dir);
+  const bus = await testBusConfig(dir);
   const standIn = StripeStandIn.start();
   const config: PaymentsConfig = {
     host: "127.0.0.1",
@@ -89,7 +89,14 @@ Deno.test("pickProvider warns when the local provider runs outside development b
     publicUrl: "http://shop.test",
     paymentExpiryMinutes: 30,
   };
-  const common = testBusConfig().config;
+  // no broker is touched here: a config shape is all pickProvider reads
+  const common = {
+    amqpUrl: "memory",
+    exchange: "x",
+    queuePrefix: "q",
+    dataDir: ":memory:",
+    retryDelaysMs: [10],
+  };
   const warned = (localProvider: "development" | "allowed") => {
     const lines: string[] = [];
     const log = { debug() {}, info() {}, warn: (m: string) => void lines.push(m), error() {} };

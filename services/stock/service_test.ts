@@ -21,7 +21,7 @@ async function withService(
   overrides: Partial<StockConfig> = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "stock-svc-" });
-  const bus = testBusConfig(dir);
+  const bus = await testBusConfig(dir);
   const config: StockConfig = {
     host: "127.0.0.1",
     port: 0,

@@ -33,6 +33,8 @@ import {
   type Transport,
   type WireMessage,
 } from "./transport.ts";
+import { ORIGINAL_USER_HEADER, userOfUrl } from "./owner.ts";
+import { publishRefusal } from "./publish_refusal.ts";
 
 const H_ROUTING_KEY = "x-oms-routing-key";
 const H_ATTEMPT = "x-oms-attempt";
@@ -65,6 +67,7 @@ export interface AmqpTransportOptions {
   log: Logger;
 }
 
+type Send = "publish" | "resend";
 /**
  * A service queue exists with other arguments than this OMS declares (an older OMS declared it without
  * its dead-letter queue). RabbitMQ cannot change them in place; the message says what to do.
@@ -99,12 +102,16 @@ export class AmqpTransport implements Transport {
   #consumerTags: string[] = [];
   #declared = new Set<string>();
   #closing = false;
+  /** The connection's broker user: every message carries it as `user_id`. */
+  readonly #user: string;
+  #lastPubError: string | undefined;
   #connected = false;
   #connectedOnce = false;
   #listeners = new Set<(connected: boolean) => void>();
 
   private constructor(private readonly opts: AmqpTransportOptions) {
     this.description = `RabbitMQ at ${redact(opts.url)}`;
+    this.#user = userOfUrl(opts.url);
   }
 
   /**
@@ -197,10 +204,8 @@ export class AmqpTransport implements Transport {
 
   async #setup(model: ChannelModel): Promise<void> {
     this.#declared.clear();
-    const pub = await model.createConfirmChannel();
-    pub.on("error", (err: Error) => this.opts.log.warn("publish channel error", { err: err.message }));
+    const pub = await this.#openPub(model);
     await pub.assertExchange(this.opts.exchange, "topic", { durable: true });
-    this.#pub = pub;
     await this.#declare(pub);
     if (this.#subs.length > 0) {
       const sub = await model.createChannel();
@@ -242,8 +247,32 @@ export class AmqpTransport implements Transport {
     return this.#pub;
   }
 
+  /**
+   * Opens the publish channel. The broker closes a channel whose publish it refuses (ACCESS_REFUSED);
+   * the connection lives on, so the next publish opens a new channel here.
+   */
+  async #openPub(model: Pick<ChannelModel, "createConfirmChannel">): Promise<ConfirmChannel> {
+    const pub = await model.createConfirmChannel();
+    pub.on("error", (err: Error) => {
+      this.#lastPubError = err.message;
+      this.opts.log.warn("publish channel error", { err: err.message });
+    });
+    pub.on("close", () => {
+      if (this.#pub === pub) this.#pub = undefined;
+    });
+    this.#pub = pub;
+    return pub;
+  }
+
+  /** The open publish channel, reopened after the broker closed it (only while connected, not closing). */
+  async #pubChannel(): Promise<ConfirmChannel> {
+    return this.#pub ??
+      (this.#closing || !this.#connected ? this.#channel() : await this.#openPub(this.#model));
+  }
+
   async #confirm(send: (ch: ConfirmChannel, cb: (err: unknown) => void) => void): Promise<void> {
-    const ch = this.#channel();
+    const ch = await this.#pubChannel();
+    this.#lastPubError = undefined;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error("Broker did not confirm the publish in time")),
@@ -257,10 +286,39 @@ export class AmqpTransport implements Transport {
     });
   }
 
-  publish(message: WireMessage): Promise<void> {
-    return this.#confirm((ch, cb) =>
-      ch.publish(this.opts.exchange, message.routingKey, Buffer.from(message.body), properties(message), cb)
-    );
+  async publish(message: WireMessage): Promise<void> {
+    try {
+      await this.#confirm((ch, cb) =>
+        ch.publish(
+          this.opts.exchange,
+          message.routingKey,
+          Buffer.from(message.body),
+          this.#properties(message, "publish"),
+          cb,
+        )
+      );
+    } catch (err) {
+      const refusal = publishRefusal(this.#lastPubError, this.#user, message.routingKey, this.opts.exchange);
+      if (!refusal) throw err;
+      this.opts.log.error("broker refused the publish", {
+        routingKey: message.routingKey,
+        user: this.#user,
+        exchange: this.opts.exchange,
+        err: refusal.message,
+      });
+      throw refusal;
+    }
+  }
+
+  /** The message's AMQP properties; `resend` (retry, replay) keeps the original publisher in a header. */
+  #properties(m: WireMessage, send: Send) {
+    const p = properties(m);
+    const original = send === "resend" ? m.originalUserId : undefined;
+    return {
+      ...p,
+      userId: this.#user,
+      headers: { ...p.headers, ...(original ? { [ORIGINAL_USER_HEADER]: original } : {}) },
+    };
   }
 
   async consume(queue: string, bindings: string[], onMessage: OnMessage): Promise<void> {
@@ -300,7 +358,7 @@ export class AmqpTransport implements Transport {
   async #ensureRetryQueue(queue: string, delayMs: number): Promise<string> {
     const name = `${queue}.retry.${delayMs}ms`;
     if (!this.#declared.has(name)) {
-      await this.#channel().assertQueue(name, {
+      await (await this.#pubChannel()).assertQueue(name, {
         durable: true,
         arguments: {
           "x-message-ttl": delayMs,
@@ -315,12 +373,14 @@ export class AmqpTransport implements Transport {
 
   async retryLater(queue: string, message: WireMessage, delayMs: number): Promise<void> {
     const name = await this.#ensureRetryQueue(queue, delayMs);
-    await this.#confirm((ch, cb) => ch.sendToQueue(name, Buffer.from(message.body), properties(message), cb));
+    await this.#confirm((ch, cb) =>
+      ch.sendToQueue(name, Buffer.from(message.body), this.#properties(message, "resend"), cb)
+    );
   }
 
   sendToQueue(queue: string, message: WireMessage): Promise<void> {
     return this.#confirm((ch, cb) =>
-      ch.sendToQueue(queue, Buffer.from(message.body), properties(message), cb)
+      ch.sendToQueue(queue, Buffer.from(message.body), this.#properties(message, "resend"), cb)
     );
   }
 
@@ -375,6 +435,10 @@ function toWire(msg: ConsumeMessage): WireMessage {
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
     ...(typeof h.traceparent === "string" ? { traceparent: h.traceparent } : {}),
     ...(typeof h[H_OCCURRED_AT] === "string" ? { occurredAt: h[H_OCCURRED_AT] as string } : {}),
+    ...(typeof msg.properties.userId === "string" ? { userId: msg.properties.userId } : {}),
+    ...(typeof h[ORIGINAL_USER_HEADER] === "string"
+      ? { originalUserId: h[ORIGINAL_USER_HEADER] as string }
+      : {}),
   };
 }
 

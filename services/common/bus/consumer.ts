@@ -29,6 +29,7 @@ import type { Logger } from "../log.ts";
 import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
 import { withSpan } from "../tracing/spans.ts";
 import { park } from "./dead_letters.ts";
+import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
 import { deadQueueOf, type Transport, type WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers } from "./types.ts";
 
@@ -54,6 +55,8 @@ export interface ConsumerOptions {
   exchange?: string;
   /** `messaging.system` on spans (default "rabbitmq"). */
   messagingSystem?: string;
+  /** Prefix of the services' broker users (default "oms-"); facts are accepted only from their owner. */
+  brokerUserPrefix?: string;
 }
 
 /**
@@ -72,6 +75,11 @@ export class Consumer {
 
   /** Creates the consumer; call {@linkcode start}. */
   constructor(private readonly opts: ConsumerOptions) {}
+
+  /** This service's broker user (its retries and replays carry the original publisher). */
+  get #ownUser(): string {
+    return brokerUser(this.opts.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX, this.opts.service);
+  }
 
   /** The routing keys this consumer binds. */
   get bindings(): string[] {
@@ -138,6 +146,12 @@ export class Consumer {
   async #handle(message: WireMessage): Promise<Outcome> {
     const { kv, log, service } = this.opts;
     const rk = message.routingKey;
+    const refused = ownerRefusal(
+      message,
+      this.opts.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX,
+      this.#ownUser,
+    );
+    if (refused) return await this.#park(message, refused);
     if (!message.id) return await this.#park(message, "Message has no message id");
     if (!isRoutingKey(rk)) return await this.#park(message, `Unknown routing key "${rk}"`);
     const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
@@ -198,7 +212,7 @@ export class Consumer {
       try {
         await this.opts.transport.retryLater(
           this.opts.queue,
-          { ...message, attempt: message.attempt + 1 },
+          { ...message, attempt: message.attempt + 1, originalUserId: publisherOf(message, this.#ownUser) },
           delay,
         );
       } catch (retryErr) {
@@ -218,8 +232,11 @@ export class Consumer {
       code: SpanStatusCode.ERROR,
       message: `Parked: ${reason.slice(0, 500)}`,
     });
+    // the record keeps who stated the message, so a replay is checked against its owner again
+    const { originalUserId: _o, ...rest } = message;
+    const userId = publisherOf(message, this.#ownUser);
     try {
-      await park(this.opts.kv, this.opts.service, message, reason);
+      await park(this.opts.kv, this.opts.service, { ...rest, ...(userId ? { userId } : {}) }, reason);
     } catch (err) {
       this.opts.log.error("could not park message; rejecting it to the broker's dead-letter queue", {
         id: message.id,

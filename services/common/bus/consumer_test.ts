@@ -29,7 +29,7 @@ async function queueState(
 }
 
 async function kitchen(handlers: EventHandlers, kv: Deno.Kv, retryDelaysMs = [20, 40]) {
-  const bus = testBusConfig(":memory:", retryDelaysMs);
+  const bus = await testBusConfig(":memory:", retryDelaysMs);
   const m = await startMessaging({ service: "kitchen", kv, config: bus.config, log: quiet, handlers });
   return { bus, m };
 }
@@ -123,7 +123,7 @@ Deno.test("when parking fails (the store is closed) every delivery is rejected t
 });
 
 Deno.test("a service queue declared without the dead-letter arguments is refused with what to do", async () => {
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const queue = `${bus.config.queuePrefix}.kitchen`;
   const conn = await amqp.connect(bus.config.amqpUrl);
   const kv = await Deno.openKv(":memory:");

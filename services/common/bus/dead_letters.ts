@@ -110,6 +110,8 @@ export function deadLettersService(opts: {
         body: new TextEncoder().encode(d.payload),
         attempt: 1,
         ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+        // replayed by this service's user, on behalf of the original publisher (checked again)
+        ...(d.userId ? { originalUserId: d.userId } : {}),
       });
       await kv.atomic().check(entry).delete(entry.key).commit();
       log.info("dead letter replayed", { id: d.id, routingKey: d.routingKey });

@@ -97,8 +97,21 @@ export class MemoryTransport implements Transport {
   readonly connected = true;
   #consuming: string[] = [];
 
-  /** Creates a transport on `broker`. */
-  constructor(private readonly broker: MemoryBroker) {}
+  /**
+   * Creates a transport on `broker`. `userId` is the publishing service's broker user, stamped on what it
+   * sends as RabbitMQ stamps a validated `user_id`, so consumers' owner checks run here too.
+   */
+  constructor(private readonly broker: MemoryBroker, private readonly userId?: string) {}
+
+  /** `message` as this transport's user sends it; a resend (retry, replay) keeps the original user. */
+  #stamp(message: WireMessage, resend: boolean): WireMessage {
+    const { userId: _u, originalUserId, ...rest } = message;
+    return {
+      ...rest,
+      ...(this.userId ? { userId: this.userId } : {}),
+      ...(resend && originalUserId ? { originalUserId } : {}),
+    };
+  }
 
   declareTopology(queues: QueueBinding[]): Promise<void> {
     for (const q of queues) {
@@ -109,7 +122,7 @@ export class MemoryTransport implements Transport {
   }
 
   publish(message: WireMessage): Promise<void> {
-    this.broker.route(message);
+    this.broker.route(this.#stamp(message, false));
     return Promise.resolve();
   }
 
@@ -123,12 +136,13 @@ export class MemoryTransport implements Transport {
   }
 
   retryLater(queue: string, message: WireMessage, delayMs: number): Promise<void> {
-    this.broker.later(delayMs, () => this.broker.enqueue(this.broker.queue(queue), message));
+    const stamped = this.#stamp(message, true);
+    this.broker.later(delayMs, () => this.broker.enqueue(this.broker.queue(queue), stamped));
     return Promise.resolve();
   }
 
   sendToQueue(queue: string, message: WireMessage): Promise<void> {
-    this.broker.enqueue(this.broker.queue(queue), message);
+    this.broker.enqueue(this.broker.queue(queue), this.#stamp(message, true));
     return Promise.resolve();
   }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CommonConfig } from "../config.ts";
+import type { CommonConfig, ServiceName } from "../config.ts";
 import type { ServedService } from "../grpc_server.ts";
 import type { Logger } from "../log.ts";
 import { AmqpTransport } from "./amqp_transport.ts";
@@ -16,6 +16,7 @@ import { OutboxRelay } from "./relay.ts";
 import { queuesOf, TOPOLOGY } from "../topology.ts";
 import type { Transport } from "./transport.ts";
 import type { EventHandlers } from "./types.ts";
+import { brokerUser, checkConnectionUser, DEFAULT_BROKER_USER_PREFIX } from "./owner.ts";
 
 /** Options of {@linkcode startMessaging}. */
 export interface MessagingOptions {
@@ -68,17 +69,25 @@ export function serviceQueue(config: CommonConfig, service: string): string {
 }
 
 /**
- * Connects the transport named by `config.amqpUrl`, waiting for a broker that is not up yet (logged,
- * bounded backoff) until `signal` aborts.
+ * Connects the transport named by `config.amqpUrl` (or `config.amqpUrls[service]`), waiting for a broker
+ * that is not up yet (logged, bounded backoff) until `signal` aborts. With a `service`, the connection
+ * must be that service's own broker user (a clear error otherwise), and the in-memory bus stamps that
+ * user on what it sends, as RabbitMQ does.
  */
 export async function connectTransport(
   config: CommonConfig,
   log: Logger,
   signal?: AbortSignal,
+  service?: ServiceName,
 ): Promise<Transport> {
-  if (config.amqpUrl === "memory") return new MemoryTransport(memoryBroker(config.exchange));
+  const prefix = config.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX;
+  const url = (service && config.amqpUrls?.[service]) || config.amqpUrl;
+  if (url === "memory") {
+    return new MemoryTransport(memoryBroker(config.exchange), service && brokerUser(prefix, service));
+  }
+  if (service) checkConnectionUser(url, prefix, service);
   return await AmqpTransport.connect({
-    url: config.amqpUrl,
+    url,
     exchange: config.exchange,
     log,
     ...(signal ? { signal } : {}),
@@ -90,7 +99,7 @@ export async function startMessaging(opts: MessagingOptions): Promise<Messaging>
   const { config, log, service } = opts;
   const handlers = opts.handlers ?? {};
   checkTopology(service, Object.keys(handlers));
-  const transport = await connectTransport(config, log, opts.signal);
+  const transport = await connectTransport(config, log, opts.signal, service as ServiceName);
   const queue = serviceQueue(config, service);
   try {
     return await startOn(transport, queue, handlers, opts);
@@ -132,6 +141,7 @@ async function startOn(
       exchange: config.exchange,
       messagingSystem,
       onCommitted: () => relay.kick(),
+      ...(config.brokerUserPrefix !== undefined ? { brokerUserPrefix: config.brokerUserPrefix } : {}),
     })
     : undefined;
   try {

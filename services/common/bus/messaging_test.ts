@@ -9,7 +9,7 @@ import type { EventHandlers } from "./types.ts";
 const log = createLogger("test", "error");
 
 async function setup(handlers: EventHandlers) {
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
   const consumerKv = await Deno.openKv(":memory:");
   const producer = await startMessaging({ service: "orders", kv: producerKv, config: bus.config, log });
@@ -147,7 +147,7 @@ Deno.test("a failing handler is retried with delays, then parked; replay from de
 });
 
 Deno.test("events committed while the relay was down are published when it starts", async () => {
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const dir = await Deno.makeTempDir();
   const observer = await EventObserver.start(bus.config);
   try {

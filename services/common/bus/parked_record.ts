@@ -98,6 +98,8 @@ export async function parkedRecord(
     sha256,
     truncated,
     ...(traceparent ? { traceparent } : {}),
+    // who stated it (owner.ts): a replay is checked against the routing key's owner again
+    ...(message.userId ? { userId: truncateUtf8(message.userId, MAX_NAME_BYTES).text } : {}),
   };
 }
 

@@ -1,20 +1,45 @@
 /**
- * Test helpers for messaging against the real RabbitMQ: an isolated exchange and queue prefix per run,
- * cleaned up afterwards; an observer that records every event on the exchange; raw publishing for
- * poison-message tests. Test code only.
+ * Test helpers for messaging against the real RabbitMQ: an isolated exchange, queue prefix and set of
+ * broker users per run (each service its own user with its own topic permissions), cleaned up
+ * afterwards; an observer that records every event on the exchange; raw publishing for poison-message
+ * and forged-event tests. Test code only.
  *
  * @module
  */
 import amqp from "amqplib";
-import type { CommonConfig } from "../config.ts";
+import type { CommonConfig, ServiceName } from "../config.ts";
+import { type BrokerAdmin, connectBrokerAdmin } from "../../../scripts/broker_admin.ts";
+import { removeBrokerUsers, setUpBrokerUsers } from "../../../scripts/broker_users.ts";
+import { ownerOf } from "./owner.ts";
 
 const SERVICES = ["orders", "stock", "payments", "kitchen"];
 
 /** A unique config for one test run, plus cleanup of everything it declared. */
 export interface TestBus {
+  /** `amqpUrl` is the administrator's (observers, cleanup); `amqpUrls` holds each service's own user. */
   config: CommonConfig;
-  /** Deletes the run's queues (service, dead-letter, retry) and exchange. */
+  /** Each service's AMQP URL, connecting as its own broker user of this run. */
+  urls: Record<ServiceName, string>;
+  /** Deletes the run's queues (service, dead-letter, retry), exchange and broker users. */
   cleanup(): Promise<void>;
+}
+
+let admin: Promise<BrokerAdmin> | undefined;
+
+/** The broker admin tests create users with (management API, else rabbitmqctl), made once. */
+export function testBrokerAdmin(): Promise<BrokerAdmin> {
+  admin ??= connectBrokerAdmin(testAmqpUrl());
+  return admin;
+}
+
+/** The bus environment of `service` as its own process: its own broker user, the run's names. */
+export function serviceBusEnv(bus: TestBus, service: ServiceName): Record<string, string> {
+  return {
+    AMQP_URL: bus.urls[service],
+    OMS_EXCHANGE: bus.config.exchange,
+    OMS_QUEUE_PREFIX: bus.config.queuePrefix,
+    OMS_BROKER_USER_PREFIX: bus.config.brokerUserPrefix ?? "",
+  };
 }
 
 /** The broker URL tests use (`AMQP_URL`, default the local guest account). */
@@ -22,19 +47,29 @@ export function testAmqpUrl(): string {
   return Deno.env.get("AMQP_URL") || "amqp://guest:guest@127.0.0.1:5672";
 }
 
-/** Creates an isolated bus config for one test (exchange `test.<id>`, queues `test-<id>.*`). */
-export function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 100]): TestBus {
+/**
+ * Creates an isolated bus config for one test: exchange `test.<id>`, queues `test-<id>.*`, broker users
+ * `test-<id>-<service>` with the permissions of production (scripts/broker_users.ts).
+ */
+export async function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 100]): Promise<TestBus> {
   const id = crypto.randomUUID().slice(0, 8);
+  const names = { prefix: `test-${id}-`, exchange: `test.${id}`, queuePrefix: `test-${id}` };
+  const brokerAdmin = await testBrokerAdmin();
+  const { urls } = await setUpBrokerUsers(brokerAdmin, testAmqpUrl(), names);
   const config: CommonConfig = {
     amqpUrl: testAmqpUrl(),
-    exchange: `test.${id}`,
-    queuePrefix: `test-${id}`,
+    exchange: names.exchange,
+    queuePrefix: names.queuePrefix,
     dataDir,
     retryDelaysMs,
+    brokerUserPrefix: names.prefix,
+    amqpUrls: urls,
   };
   return {
     config,
+    urls,
     async cleanup() {
+      await removeBrokerUsers(brokerAdmin, names.prefix);
       const conn = await amqp.connect(config.amqpUrl);
       try {
         for (const svc of SERVICES) {
@@ -134,25 +169,51 @@ export class EventObserver {
   }
 }
 
-/** Publishes raw bytes to the test exchange (for malformed-message tests). */
+/** Options of {@linkcode publishRaw}. */
+export interface PublishRawOptions {
+  messageId?: string;
+  headers?: Record<string, unknown>;
+  /**
+   * Who publishes: a service's broker user of this run, or "admin" (the test broker URL, guest). The
+   * default is the routing key's owner (so the message is a genuine fact), else "admin".
+   */
+  as?: ServiceName | "admin";
+  /** The `user_id` property; default the connection's user, `false` for none. */
+  userId?: string | false;
+}
+
+/**
+ * Publishes raw bytes to the test exchange (malformed-message and forged-event tests). Rejects when the
+ * broker refuses the publish (topic permissions, a `user_id` that is not the connection's user).
+ */
 export async function publishRaw(
   config: CommonConfig,
   routingKey: string,
   body: string,
-  options: { messageId?: string; headers?: Record<string, unknown> } = {},
+  options: PublishRawOptions = {},
 ): Promise<void> {
-  const conn = await amqp.connect(config.amqpUrl);
+  const owner = ownerOf(routingKey);
+  const as = options.as ?? (owner && config.amqpUrls?.[owner] ? owner : "admin");
+  const url = as === "admin" ? config.amqpUrl : config.amqpUrls?.[as];
+  if (!url) throw new Error(`publishRaw: no broker user for "${as}" in this test bus`);
+  const user = decodeURIComponent(new URL(url.replace(/^amqps?:/, "http:")).username || "guest");
+  const userId = options.userId === undefined ? user : options.userId;
+  const conn = await amqp.connect(url);
+  conn.on("error", () => {}); // a refused publish closes the channel; the publish below rejects
   try {
     const ch = await conn.createConfirmChannel();
+    ch.on("error", () => {});
     await ch.assertExchange(config.exchange, "topic", { durable: true });
-    ch.publish(config.exchange, routingKey, Buffer.from(body), {
-      persistent: true,
-      ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
-      headers: options.headers ?? {},
+    await new Promise<void>((resolve, reject) => {
+      ch.publish(config.exchange, routingKey, Buffer.from(body), {
+        persistent: true,
+        ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
+        ...(userId ? { userId } : {}),
+        headers: options.headers ?? {},
+      }, (err: unknown) => err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve());
     });
-    await ch.waitForConfirms();
   } finally {
-    await conn.close();
+    await conn.close().catch(() => {});
   }
 }
 

@@ -22,6 +22,10 @@ export interface WireMessage {
   traceparent?: string;
   /** ISO time the fact happened, when known. */
   occurredAt?: string;
+  /** The broker user that published it (AMQP `user_id`, validated by RabbitMQ); set by the transport. */
+  userId?: string;
+  /** On a consumer's retry or replay: the user that first published it (see `owner.ts`). */
+  originalUserId?: string;
 }
 
 /**

@@ -65,6 +65,8 @@ export interface DeadLetterRecord {
   service: string;
   /** Original message headers that matter for replay. */
   traceparent?: string;
+  /** The broker user that published the message (its replay is checked against the owner again). */
+  userId?: string;
   /** Size of the original body in bytes (absent in records parked before sizes were kept). */
   sizeBytes?: number;
   /** Lowercase hex SHA-256 of the original body (absent in older records). */

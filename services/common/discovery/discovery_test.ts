@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { ServiceError } from "@grpc/grpc-js";
-import { eventually, testBusConfig } from "../bus/testing.ts";
+import { eventually, serviceBusEnv, type TestBus, testBusConfig } from "../bus/testing.ts";
 import { consulTarget, type DiscoveryConfig } from "../config.ts";
 import { RpcError } from "../errors.ts";
 import { StockServiceClient } from "../gen/oms/stock/v1/stock.ts";
@@ -49,7 +49,7 @@ function recordingLogger(
 
 async function stock(
   consulUrl: string,
-  bus: ReturnType<typeof testBusConfig>,
+  bus: TestBus,
   log: Logger,
 ): Promise<StockHandle> {
   return await startStock({
@@ -87,7 +87,7 @@ async function spread(client: StockServiceClient, n: number): Promise<Map<number
  */
 async function stockProcess(
   consulUrl: string,
-  bus: ReturnType<typeof testBusConfig>,
+  bus: TestBus,
 ): Promise<{ port: number; stop(): Promise<number> }> {
   const port = freePort();
   const proc = new ServiceProcess("stock", {
@@ -96,9 +96,7 @@ async function stockProcess(
     STOCK_GRPC_PORT: String(port),
     GRPC_HOST: "127.0.0.1",
     STOCK_KV_PATH: ":memory:",
-    AMQP_URL: bus.config.amqpUrl,
-    OMS_EXCHANGE: bus.config.exchange,
-    OMS_QUEUE_PREFIX: bus.config.queuePrefix,
+    ...serviceBusEnv(bus, "stock"),
     CONSUL_HTTP_ADDR: consulUrl,
     SERVICE_VERSION: "9.9.9-test",
     CONSUL_CHECK_INTERVAL: "200ms",
@@ -120,7 +118,7 @@ function idOf(consul: ConsulStandIn, port: number): string {
 Deno.test("two stock instances register with a gRPC check and share calls round-robin; a stopped one deregisters and calls move to the other", async () => {
   setResolverLogger(createLogger("discovery", "error"));
   const consul = await ConsulStandIn.start();
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const a = await stockProcess(consul.url, bus);
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
   const client = connect(
@@ -188,7 +186,7 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
 Deno.test("an instance whose check turns critical gets no calls until it passes again", async () => {
   setResolverLogger(createLogger("discovery", "error"));
   const consul = await ConsulStandIn.start();
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const a = await stock(consul.url, bus, recordingLogger("stock-a"));
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
   const client = connect(
@@ -225,7 +223,7 @@ Deno.test("an instance whose check turns critical gets no calls until it passes 
 Deno.test("after the Consul agent restarts with empty state, each instance notices and registers again; calls never stop", async () => {
   setResolverLogger(createLogger("discovery", "error"));
   const consul = await ConsulStandIn.start();
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const logA = recordingLogger("stock-a");
   const a = await stock(consul.url, bus, logA);
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
@@ -270,7 +268,7 @@ Deno.test("with Consul unreachable at start a service still starts, says so, ret
   setResolverLogger(createLogger("discovery", "error"));
   const consul = await ConsulStandIn.start();
   await consul.stop(); // nothing listens on its port now
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const log = recordingLogger("stock");
   const a = await stock(consul.url, bus, log);
   try {
@@ -317,7 +315,7 @@ Deno.test("a client with Consul unreachable fails fast with a clear error, then 
   setResolverLogger(resolverLog);
   const consul = await ConsulStandIn.start();
   await consul.stop();
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
@@ -381,7 +379,7 @@ Deno.test("with no healthy stock instance calls fail unavailable 'No healthy sto
 Deno.test("the gateway and orders find their peers through Consul alone: products, then an order reserved in stock", async () => {
   setResolverLogger(createLogger("discovery", "error"));
   const consul = await ConsulStandIn.start();
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const env = {
     CONSUL_HTTP_ADDR: consul.url,
     CONSUL_WATCH_WAIT: WAIT,

@@ -71,7 +71,7 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
   assert.equal(tracing.enabled, true);
   const lines: string[] = [];
   const origError = console.error;
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
   const consumerKv = await Deno.openKv(":memory:");
   const inner = await healthServer(() => Promise.resolve());
@@ -207,7 +207,7 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
   const receiver = await startOtlpReceiver();
   const tracing = setupTracing("off", { OTEL_SERVICE_NAME: "off", OTEL_BSP_SCHEDULE_DELAY: "10" });
   assert.equal(tracing.enabled, false);
-  const bus = testBusConfig();
+  const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
   const consumerKv = await Deno.openKv(":memory:");
   const seen: (string | undefined)[] = [];
