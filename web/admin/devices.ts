@@ -30,7 +30,7 @@ export class DeviceCookies {
   readonly #key: Promise<CryptoKey>;
 
   /** Uses `secret` as the key, or a random one. */
-  constructor(secret?: Uint8Array<ArrayBuffer>) {
+  constructor(secret?: Uint8Array) {
     const raw = new Uint8Array(secret ?? crypto.getRandomValues(new Uint8Array(32)));
     this.#key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
