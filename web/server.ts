@@ -25,7 +25,7 @@ import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/pa
 import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
 import type { WebConfig } from "./config.ts";
 import type { AppDeps, AppEnv, Clients } from "./api/deps.ts";
-import { bodyDeadline } from "./api/body_deadline.ts";
+import { bodyDeadline, isConnectionClosed } from "./api/body_deadline.ts";
 import { ApiError, toApiError } from "./api/errors.ts";
 import { healthRoutes } from "./api/health.ts";
 import { localPayRoutes } from "./api/local_pay.ts";
@@ -159,6 +159,12 @@ export async function start(config: WebConfig, log: Logger = createLogger("web")
     hostname: config.host,
     port: config.port,
     onListen: ({ port }) => listening.resolve(port),
+    // Errors Hono did not answer: a response body that failed while being sent. The 408 of a body
+    // that timed out fails on purpose, to drop the connection (api/body_deadline.ts).
+    onError(err) {
+      if (!isConnectionClosed(err)) log.error("response failed", { err });
+      return new Response(null, { status: 500 });
+    },
   }, app.fetch);
   const port = await listening.promise;
   return {
