@@ -10,11 +10,16 @@
  * | `MAX_BODY_BYTES` | `16384` | largest JSON request body |
  * | `WEBHOOK_MAX_BODY_BYTES` | `262144` | largest provider webhook body |
  * | `RPC_TIMEOUT_MS` | `5000` | deadline of each gRPC call |
- * | `ADMIN_PASSWORD` | unset | password of the admin pages; unset disables the admin (`deno task dev` makes one) |
+ * | `ADMIN_PASSWORD` | unset | password of the admin pages; unset disables the admin (`deno task dev` makes one). Outside development it must be at least 12 characters and not a placeholder (`change-me...`), else web refuses to start; in development that is only a warning |
+ * | `OMS_ENV` | `production` | `development` relaxes the admin password rule to a warning |
+ * | `PUBLIC_URL` | unset | the site's public URL; `https://...` makes cookies `Secure` and adds HSTS on every answer |
+ * | `WEB_TRUSTED_PROXIES` | none | comma-separated IPs/CIDRs of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed |
+ * | `WEB_BODY_TIMEOUT_MS` | `10000` | a request body not received in full within this time is answered 408 and the connection closed |
  *
  * @module
  */
 import { ConfigError, DEFAULT_PORTS, envInt, envString, serviceAddr } from "../services/common/config.ts";
+import { ipMatcher } from "./ip_matcher.ts";
 
 export { ConfigError };
 
@@ -40,6 +45,23 @@ export interface WebConfig {
   rpcTimeoutMs: number;
   /** The admin password, or null when unset (the admin pages then say it is disabled). */
   adminPassword?: string | null;
+  /** IPs/CIDRs of trusted reverse proxies (default none). */
+  trustedProxies?: string[];
+  /** The site's public URL, or null when unset. */
+  publicUrl?: string | null;
+  /** Deadline for receiving a whole request body, in ms (default 10000). */
+  bodyTimeoutMs?: number;
+  /** Things start should log as warnings (e.g. a weak admin password in development). */
+  warnings?: string[];
+}
+
+/** Shortest admin password accepted outside development. */
+export const MIN_ADMIN_PASSWORD = 12;
+
+/** True for the example passwords of compose.yaml and the README, which must never guard a real shop. */
+export function isPlaceholderPassword(value: string): boolean {
+  const v = value.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return v.startsWith("changeme") || v === "pickalongone" || v === "password" || v === "admin";
 }
 
 const ADDR = /^[A-Za-z0-9._-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$|^(dns|unix|ipv4|ipv6|consul):.+$/;
@@ -60,20 +82,59 @@ function addr(
   return value;
 }
 
-function adminPassword(env: Record<string, string | undefined>): string | null {
+function adminPassword(env: Record<string, string | undefined>, warnings: string[]): string | null {
   const value = env.ADMIN_PASSWORD;
   if (value === undefined || value === "") return null;
-  if (value.length < 8) {
-    throw new ConfigError(
-      "ADMIN_PASSWORD",
-      `ADMIN_PASSWORD must be at least 8 characters, got ${value.length}`,
-    );
-  }
   if (value.length > 256) {
     throw new ConfigError(
       "ADMIN_PASSWORD",
       `ADMIN_PASSWORD must be at most 256 characters, got ${value.length}`,
     );
+  }
+  const problem = isPlaceholderPassword(value)
+    ? "is a placeholder from the examples"
+    : value.length < MIN_ADMIN_PASSWORD
+    ? `is ${value.length} characters; use at least ${MIN_ADMIN_PASSWORD}`
+    : null;
+  if (problem === null) return value;
+  if (env.OMS_ENV !== "development") {
+    throw new ConfigError(
+      "ADMIN_PASSWORD",
+      `ADMIN_PASSWORD ${problem} (refused outside development: OMS_ENV is ${
+        env.OMS_ENV ? `"${env.OMS_ENV}"` : "unset, which means production"
+      }). Set a long random password, e.g. \`openssl rand -base64 24\``,
+    );
+  }
+  warnings.push(`ADMIN_PASSWORD ${problem}; accepted only because OMS_ENV=development`);
+  return value;
+}
+
+function trustedProxies(env: Record<string, string | undefined>): string[] {
+  const rules = (env.WEB_TRUSTED_PROXIES ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  try {
+    ipMatcher(rules);
+  } catch (err) {
+    throw new ConfigError(
+      "WEB_TRUSTED_PROXIES",
+      `WEB_TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas: ${
+        (err as Error).message
+      }`,
+    );
+  }
+  return rules;
+}
+
+function publicUrl(env: Record<string, string | undefined>): string | null {
+  const value = env.PUBLIC_URL;
+  if (value === undefined || value === "") return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ConfigError("PUBLIC_URL", `PUBLIC_URL must be an http:// or https:// URL, got "${value}"`);
   }
   return value;
 }
@@ -84,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (!/^[A-Za-z0-9._:-]+$/.test(host)) {
     throw new ConfigError("WEB_HOST", `WEB_HOST must be a host name or IP address, got "${host}"`);
   }
+  const warnings: string[] = [];
   return {
     host,
     port: envInt("WEB_PORT", DEFAULT_PORTS.web, { min: 0, max: 65535 }, env),
@@ -94,6 +156,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     maxBodyBytes: envInt("MAX_BODY_BYTES", 16384, { min: 64, max: 16 * 1024 * 1024 }, env),
     webhookMaxBodyBytes: envInt("WEBHOOK_MAX_BODY_BYTES", 262144, { min: 1024, max: 16 * 1024 * 1024 }, env),
     rpcTimeoutMs: envInt("RPC_TIMEOUT_MS", 5000, { min: 100, max: 120_000 }, env),
-    adminPassword: adminPassword(env),
+    adminPassword: adminPassword(env, warnings),
+    trustedProxies: trustedProxies(env),
+    publicUrl: publicUrl(env),
+    bodyTimeoutMs: envInt("WEB_BODY_TIMEOUT_MS", 10_000, { min: 100, max: 600_000 }, env),
+    warnings,
   };
 }

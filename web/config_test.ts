@@ -13,6 +13,10 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     webhookMaxBodyBytes: 262144,
     rpcTimeoutMs: 5000,
     adminPassword: null,
+    trustedProxies: [],
+    publicUrl: null,
+    bodyTimeoutMs: 10000,
+    warnings: [],
   });
 });
 
@@ -27,6 +31,9 @@ Deno.test("loadConfig reads every variable", () => {
     MAX_BODY_BYTES: "1024",
     WEBHOOK_MAX_BODY_BYTES: "65536",
     RPC_TIMEOUT_MS: "250",
+    WEB_TRUSTED_PROXIES: "10.0.0.1, 172.16.0.0/12,fd00::/8",
+    PUBLIC_URL: "https://shop.example",
+    WEB_BODY_TIMEOUT_MS: "2500",
   });
   assert.equal(c.host, "0.0.0.0");
   assert.equal(c.port, 9000);
@@ -37,6 +44,9 @@ Deno.test("loadConfig reads every variable", () => {
   assert.equal(c.maxBodyBytes, 1024);
   assert.equal(c.webhookMaxBodyBytes, 65536);
   assert.equal(c.rpcTimeoutMs, 250);
+  assert.deepEqual(c.trustedProxies, ["10.0.0.1", "172.16.0.0/12", "fd00::/8"]);
+  assert.equal(c.publicUrl, "https://shop.example");
+  assert.equal(c.bodyTimeoutMs, 2500);
 });
 
 Deno.test("loadConfig rejects bad values with a ConfigError naming the variable and the value", () => {
@@ -48,6 +58,11 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
     [{ ORDERS_ADDR: "orders" }, "ORDERS_ADDR", /ORDERS_ADDR must be host:port, got "orders"/],
     [{ STOCK_ADDR: "stock:99999" }, "STOCK_ADDR", /port must be from 1 to 65535/],
     [{ WEB_HOST: "bad host" }, "WEB_HOST", /WEB_HOST must be a host name or IP address/],
+    [{ WEB_TRUSTED_PROXIES: "10.0.0.1,proxy.local" }, "WEB_TRUSTED_PROXIES", /"proxy.local" is not an IP/],
+    [{ WEB_TRUSTED_PROXIES: "10.0.0.0/40" }, "WEB_TRUSTED_PROXIES", /"10.0.0.0\/40"/],
+    [{ PUBLIC_URL: "shop.example" }, "PUBLIC_URL", /PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/],
+    [{ PUBLIC_URL: "ftp://shop.example" }, "PUBLIC_URL", /got "ftp:\/\/shop.example"/],
+    [{ WEB_BODY_TIMEOUT_MS: "0" }, "WEB_BODY_TIMEOUT_MS", /WEB_BODY_TIMEOUT_MS must be an integer/],
   ];
   for (const [env, variable, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => {
@@ -59,12 +74,37 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
   }
 });
 
-Deno.test("loadConfig reads ADMIN_PASSWORD and refuses one shorter than 8 characters", () => {
-  assert.equal(loadConfig({ ADMIN_PASSWORD: "correct horse" }).adminPassword, "correct horse");
-  assert.equal(loadConfig({ ADMIN_PASSWORD: "" }).adminPassword, null);
-  assert.throws(() => loadConfig({ ADMIN_PASSWORD: "short" }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /ADMIN_PASSWORD must be at least 8 characters, got 5/);
-    return true;
-  });
+Deno.test("outside development a short or placeholder ADMIN_PASSWORD stops start-up, naming the variable", () => {
+  assert.equal(
+    loadConfig({ ADMIN_PASSWORD: "correct horse battery" }).adminPassword,
+    "correct horse battery",
+  );
+  assert.equal(loadConfig({ ADMIN_PASSWORD: "" }).adminPassword, null, "unset: the admin is disabled");
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ ADMIN_PASSWORD: "short-pass1" }, /ADMIN_PASSWORD is 11 characters; use at least 12.*OMS_ENV is unset/],
+    [{ ADMIN_PASSWORD: "change-me-admin-password" }, /ADMIN_PASSWORD is a placeholder/],
+    [{ ADMIN_PASSWORD: "pick-a-long-one" }, /placeholder/],
+    [{ ADMIN_PASSWORD: "short", OMS_ENV: "production" }, /OMS_ENV is "production"/],
+    [{ ADMIN_PASSWORD: "short", OMS_ENV: "staging" }, /OMS_ENV is "staging"/],
+    [{ ADMIN_PASSWORD: "x".repeat(257), OMS_ENV: "development" }, /at most 256 characters, got 257/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.variable, "ADMIN_PASSWORD");
+      assert.match(e.message, message);
+      return true;
+    }, JSON.stringify(env));
+  }
+});
+
+Deno.test("in development a short or placeholder ADMIN_PASSWORD is accepted with a warning", () => {
+  const c = loadConfig({ ADMIN_PASSWORD: "change-me-admin-password", OMS_ENV: "development" });
+  assert.equal(c.adminPassword, "change-me-admin-password");
+  assert.match(c.warnings?.[0] ?? "", /ADMIN_PASSWORD is a placeholder.*OMS_ENV=development/);
+  assert.match(
+    loadConfig({ ADMIN_PASSWORD: "short", OMS_ENV: "development" }).warnings?.[0] ?? "",
+    /is 5 char/,
+  );
+  assert.deepEqual(loadConfig({ ADMIN_PASSWORD: "a long enough one", OMS_ENV: "development" }).warnings, []);
 });

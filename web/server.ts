@@ -5,8 +5,11 @@
  *
  * Cross-cutting behaviour lives here: trace context (an HTTP server span continuing a valid incoming
  * `traceparent`, else starting the trace; its traceparent is sent on every gRPC call and echoed in the
- * response; see `trace_middleware.ts`), request logs, JSON 404
- * and 405 answers, and the one error handler that turns anything thrown into `{"error": {...}}`.
+ * response; see `trace_middleware.ts`), request logs, the client's address and scheme (trusted
+ * proxies only: `client_info.ts`), security headers, HSTS and `no-store` on the API
+ * (`security_headers.ts`), `Secure` cookies over HTTPS (`secure_cookies.ts`), the request body
+ * deadline (`api/body_deadline.ts`), JSON 404 and 405 answers, and the one error handler that turns
+ * anything thrown into `{"error": {...}}`.
  *
  * @module
  */
@@ -24,6 +27,7 @@ import type { WebConfig } from "./config.ts";
 import type { AppDeps, AppEnv, Clients } from "./api/deps.ts";
 import { refuseCrossSite } from "./api/cross_site.ts";
 import { customersRoutes } from "./api/customers.ts";
+import { bodyDeadline, isConnectionClosed } from "./api/body_deadline.ts";
 import { ApiError, toApiError } from "./api/errors.ts";
 import { healthRoutes } from "./api/health.ts";
 import { localPayRoutes } from "./api/local_pay.ts";
@@ -32,18 +36,39 @@ import { productsRoutes } from "./api/products.ts";
 import { webhooksRoutes } from "./api/webhooks.ts";
 import { mountPages } from "./framework/mod.ts";
 import { createAdmin } from "./admin/runtime.ts";
+import { clientInfo } from "./client_info.ts";
+import { ipMatcher } from "./ip_matcher.ts";
+import { secureCookies } from "./secure_cookies.ts";
+import { securityHeaders } from "./security_headers.ts";
 import { traceMiddleware } from "./trace_middleware.ts";
 import { type CustomerAuth, customerAuthFromEnv } from "./customer_auth.ts";
 
 export type { AppDeps, AppEnv, Clients };
 
+/** How the gateway meets the outside world (from {@linkcode WebConfig}; all optional in tests). */
+export interface AppOptions {
+  /** IPs/CIDRs whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (default none). */
+  trustedProxies?: readonly string[];
+  /** The public URL; `https:` means every client is on HTTPS (Secure cookies, HSTS). */
+  publicUrl?: string | null;
+  /** Deadline for a whole request body in ms (default 10000). */
+  bodyTimeoutMs?: number;
+}
+
 /** Builds the gateway app. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { log } = deps;
 
   // trace context: the HTTP server span (continuing a valid incoming traceparent), the request log line
   app.use(traceMiddleware(log));
+  // who is asking (trusted proxies only) and over what; then headers and cookies that depend on it
+  app.use(
+    clientInfo({ trustedProxies: ipMatcher(options.trustedProxies ?? []), publicUrl: options.publicUrl }),
+  );
+  app.use(securityHeaders());
+  app.use(secureCookies());
+  app.use(bodyDeadline(options.bodyTimeoutMs ?? 10_000));
 
   app.use(methodNotAllowed({
     app,
@@ -140,13 +165,24 @@ export async function start(
     );
   }
   if (!config.adminPassword) log.warn("ADMIN_PASSWORD is not set: the admin pages are disabled");
-  const app = createApp(deps);
+  for (const warning of config.warnings ?? []) log.warn(warning);
+  const app = createApp(deps, {
+    trustedProxies: config.trustedProxies,
+    publicUrl: config.publicUrl,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+  });
   await mountPages(app, deps);
   const listening = Promise.withResolvers<number>();
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
     onListen: ({ port }) => listening.resolve(port),
+    // Errors Hono did not answer: a response body that failed while being sent. The 408 of a body
+    // that timed out fails on purpose, to drop the connection (api/body_deadline.ts).
+    onError(err) {
+      if (!isConnectionClosed(err)) log.error("response failed", { err });
+      return new Response(null, { status: 500 });
+    },
   }, app.fetch);
   const port = await listening.promise;
   return {

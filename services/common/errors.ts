@@ -96,7 +96,7 @@ export class RpcError extends Error {
     }
     if (
       err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED ||
-      err.code === GrpcStatus.CANCELLED
+      err.code === GrpcStatus.CANCELLED || brokenOff(err)
     ) {
       return new RpcError(
         "unavailable",
@@ -118,4 +118,13 @@ export class RpcError extends Error {
 
 function isErrorCode(code: string): code is ErrorCode {
   return code in GRPC_BY_CODE;
+}
+
+/**
+ * True when the call broke off without the peer answering: its HTTP/2 stream was reset before a gRPC
+ * status came (grpc-js reports INTERNAL "Received RST_STREAM with code N", e.g. when the peer stops or
+ * crashes mid-call). Like a dropped connection, the outcome is unknown, so it is "unavailable".
+ */
+function brokenOff(err: ServiceError): boolean {
+  return err.code === GrpcStatus.INTERNAL && /^Received RST_STREAM\b/.test(err.details ?? "");
 }

@@ -19,19 +19,26 @@ export function clearSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; SameSite=Strict` + (secure ? "; Secure" : "");
 }
 
-/** The session cookie's value in `req`, if any. */
-export function sessionIdOf(req: Request): string | null {
+/** The value of cookie `name` in `req`, if any. */
+export function cookieOf(req: Request, name: string): string | null {
   const header = req.headers.get("cookie") ?? "";
   for (const part of header.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return rest.join("=");
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
   }
   return null;
 }
 
+/** The session cookie's value in `req`, if any. */
+export function sessionIdOf(req: Request): string | null {
+  return cookieOf(req, SESSION_COOKIE);
+}
+
 /** A 303 redirect to `location`, with extra headers. */
-export function seeOther(location: string, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status: 303, headers: { Location: location, ...headers } });
+export function seeOther(location: string, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set("Location", location);
+  return new Response(null, { status: 303, headers: h });
 }
 
 /** `next` if it is an admin path (not the login page itself), else `/admin`. */
@@ -97,10 +104,4 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
     at += c.length;
   }
   return new URLSearchParams(new TextDecoder().decode(bytes));
-}
-
-/** The client's address for login slowdown (the socket's address, "local" when unknown). */
-export function clientKey(env: unknown): string {
-  const addr = (env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
-  return addr?.hostname ?? "local";
 }

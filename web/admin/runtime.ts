@@ -1,10 +1,12 @@
 /**
  * The admin's server-side parts in one object, made once per gateway: the configured password, the
- * session table and the login limiter. `web/server.ts` builds it from `ADMIN_PASSWORD`; tests build
- * it with short delays. With no password the admin is disabled and its pages say so.
+ * session table, the login limiter and the device cookies that let known browsers past it.
+ * `web/server.ts` builds it from `ADMIN_PASSWORD`; tests build it with their own limits and clock.
+ * With no password the admin is disabled and its pages say so.
  *
  * @module
  */
+import { DeviceCookies } from "./devices.ts";
 import { type LimiterOptions, LoginLimiter } from "./login_limiter.ts";
 import { type SessionOptions, SessionStore } from "./sessions.ts";
 
@@ -14,8 +16,10 @@ export interface AdminRuntime {
   password: string | null;
   /** Logged-in sessions. */
   sessions: SessionStore;
-  /** Slows failed logins. */
+  /** Bounds failed logins (answers at once, never queues). */
   limiter: LoginLimiter;
+  /** Signs and checks the cookies of browsers that logged in before. */
+  devices: DeviceCookies;
 }
 
 /** Options of {@linkcode createAdmin}. */
@@ -24,8 +28,10 @@ export interface AdminOptions {
   password: string | null;
   /** Session lifetimes. */
   sessions?: SessionOptions;
-  /** Login slowdown. */
+  /** Login limits. */
   limiter?: LimiterOptions;
+  /** Key of the device cookies (default: random per process). */
+  deviceSecret?: Uint8Array;
 }
 
 /** Builds the admin runtime. */
@@ -34,5 +40,6 @@ export function createAdmin(options: AdminOptions): AdminRuntime {
     password: options.password ? options.password : null,
     sessions: new SessionStore(options.sessions),
     limiter: new LoginLimiter(options.limiter),
+    devices: new DeviceCookies(options.deviceSecret),
   };
 }

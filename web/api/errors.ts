@@ -4,6 +4,11 @@
  * {@linkcode ApiError} is thrown by the gateway's own checks; {@linkcode RpcError}s from the services
  * are mapped here too, so a route handler only has to throw.
  *
+ * A service that is down, or fails in the middle of a call (connection dropped, stream reset,
+ * deadline passed), is answered 503 with `retryable: true` and `Retry-After`: the outcome of the call
+ * is unknown, and retrying is safe because order creation is idempotent per `Idempotency-Key` (and
+ * every other call either reads or is idempotent by itself).
+ *
  * @module
  */
 import type { ServiceError } from "@grpc/grpc-js";
@@ -18,11 +23,13 @@ export type GatewayCode =
   | "unsupported_media_type"
   | "not_found"
   | "method_not_allowed"
+  | "request_timeout"
+  | "too_many_requests"
   | "unavailable"
   | "internal";
 
 /** HTTP status codes the gateway answers errors with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** One item that could not be reserved in full, as shown to the client. */
 export interface ShortItemJson {
@@ -46,6 +53,8 @@ export interface ErrorJson {
   field?: string;
   /** The short items, only for `out_of_stock`. */
   items?: ShortItemJson[];
+  /** True when the same request may simply be sent again (after `Retry-After`). */
+  retryable?: boolean;
 }
 
 /** Options of {@linkcode ApiError}. */
@@ -58,6 +67,8 @@ export interface ApiErrorOptions {
   headers?: Record<string, string>;
   /** The underlying error. */
   cause?: unknown;
+  /** The same request may be sent again. */
+  retryable?: boolean;
 }
 
 /** An error the gateway answers with `status` and a JSON body. */
@@ -72,6 +83,8 @@ export class ApiError extends Error {
   readonly items: ShortItemJson[] | undefined;
   /** Extra response headers. */
   readonly headers: Record<string, string>;
+  /** True when the request may be sent again. */
+  readonly retryable: boolean;
 
   /** Creates the error; `message` is shown to clients. */
   constructor(status: ErrorStatus, code: string, message: string, options: ApiErrorOptions = {}) {
@@ -82,6 +95,7 @@ export class ApiError extends Error {
     this.field = options.field ?? "";
     this.items = options.items;
     this.headers = options.headers ?? {};
+    this.retryable = options.retryable ?? false;
   }
 
   /** The JSON body of the response. */
@@ -89,6 +103,7 @@ export class ApiError extends Error {
     const error: ErrorJson = { code: this.code, message: this.message };
     if (this.field) error.field = this.field;
     if (this.items) error.items = this.items;
+    if (this.retryable) error.retryable = true;
     return { error };
   }
 }
@@ -128,16 +143,26 @@ export function fromRpcError(err: RpcError, service: string): ApiError {
       return new ApiError(403, err.code, err.message, opts);
     case "unavailable":
       // A peer that answered "unavailable" itself says what is down (e.g. a service behind it); a
-      // peer that did not answer at all is named here.
-      return new ApiError(
-        503,
-        "unavailable",
-        answeredByPeer(err) ? err.message : `The ${service} service is unavailable; please try again shortly`,
-        { cause: err, headers: { "Retry-After": RETRY_AFTER_SECONDS } },
+      // peer that did not answer at all, or broke off mid-call, is named here.
+      return unavailable(
+        answeredByPeer(err)
+          ? err.message
+          : `The ${service} service is unavailable or failed during the call. Retrying is safe: ` +
+            "send the same request again (with the same Idempotency-Key) shortly",
+        err,
       );
     case "internal":
       return internalError(err);
   }
+}
+
+/** 503 `unavailable`, retryable, with `Retry-After`. */
+export function unavailable(message: string, cause?: unknown): ApiError {
+  return new ApiError(503, "unavailable", message, {
+    cause,
+    retryable: true,
+    headers: { "Retry-After": RETRY_AFTER_SECONDS },
+  });
 }
 
 /** True when `err` was sent by the peer as a structured error (not a failed connection or deadline). */

@@ -35,8 +35,10 @@ Deno.test("unavailable names the peer when it did not answer, and keeps the peer
   const transport = new RpcError("unavailable", "The 127.0.0.1:1 service is unavailable (No connection)");
   const e = fromRpcError(transport, "stock");
   assert.equal(e.status, 503);
-  assert.equal(e.message, "The stock service is unavailable; please try again shortly");
+  assert.match(e.message, /^The stock service is unavailable or failed during the call\. Retrying is safe/);
+  assert.match(e.message, /Idempotency-Key/);
   assert.equal(e.headers["Retry-After"], "5");
+  assert.deepEqual(e.toJSON(), { error: { code: "unavailable", message: e.message, retryable: true } });
 
   const sent = new RpcError("unavailable", "Order is still being created; try again shortly")
     .toServiceError();
@@ -62,4 +64,31 @@ Deno.test("internal errors and anything unexpected become 500 Internal error wit
   }
   const own = new ApiError(415, "unsupported_media_type", "No");
   assert.equal(toApiError(own), own);
+});
+
+Deno.test("a call whose stream was reset before any status (peer died mid-call) is a retryable 503", () => {
+  const reset = RpcError.fromServiceError(
+    {
+      name: "Error",
+      message: "",
+      code: GrpcStatus.INTERNAL,
+      details: "Received RST_STREAM with code 2 triggered by internal client error",
+      metadata: new Metadata(),
+    },
+    "127.0.0.1:1",
+  );
+  assert.equal(reset.code, "unavailable");
+  const e = toApiError(reset, "orders");
+  assert.equal(e.status, 503);
+  assert.equal(e.toJSON().error.retryable, true);
+  const otherInternal = RpcError.fromServiceError(
+    { name: "Error", message: "", code: GrpcStatus.INTERNAL, details: "boom", metadata: new Metadata() },
+    "127.0.0.1:1",
+  );
+  assert.equal(toApiError(otherInternal).status, 500, "a real internal error stays 500");
+});
+
+Deno.test("only 503 answers say retryable; others leave it out", () => {
+  assert.equal("retryable" in toApiError(new RpcError("not_found", "No order")).toJSON().error, false);
+  assert.equal(toApiError(new TypeError("x")).toJSON().error.retryable, undefined);
 });

@@ -101,3 +101,28 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "GET /readyz follows a running service that turns NOT_SERVING (broker down) and back: 503 naming it, then 200",
+  opts,
+  async () => {
+    const f = await fixture();
+    try {
+      for (const s of Object.values(f.servers)) s.health.setAll(ServingStatus.SERVING);
+      assert.equal((await f.app.request("/readyz")).status, 200);
+
+      f.servers.stock.health.setAll(ServingStatus.NOT_SERVING); // its broker connection dropped
+      const down = await f.app.request("/readyz");
+      assert.equal(down.status, 503);
+      assert.equal(down.headers.get("cache-control"), "no-store");
+      const body = await down.json();
+      assert.deepEqual(body.notReady, ["stock"]);
+      assert.deepEqual(body.services.stock, { status: "NOT_SERVING", detail: "answered NOT_SERVING" });
+
+      f.servers.stock.health.setAll(ServingStatus.SERVING); // reconnected
+      assert.equal((await f.app.request("/readyz")).status, 200);
+    } finally {
+      await f.stop();
+    }
+  },
+);

@@ -5,6 +5,10 @@
  *   `Payments.CompleteLocalCheckout` and answers the payment as JSON;
  * - the pay page itself is a storefront route (web/routes/pay/[sessionId].tsx).
  *
+ * Both answer only for sessions of the local provider (`local_cs_` and 32 hex digits, as
+ * `services/payments/providers/local.ts` makes them): any other well-formed id — a Stripe Checkout
+ * session's, say — is 404, so the local page never shows for a checkout it cannot complete.
+ *
  * @module
  */
 import { Hono } from "hono";
@@ -36,6 +40,18 @@ export function parseOutcome(value: unknown, field = "outcome"): LocalOutcome {
   return outcome;
 }
 
+/** The ids the local payment provider gives its checkout sessions. */
+export const LOCAL_SESSION_ID = /^local_cs_[0-9a-f]{32}$/;
+
+/** A local provider's session id from a path: 400 when malformed, 404 when not a local session's. */
+export function localSessionId(value: string): string {
+  const id = ids.sessionId(value);
+  if (!LOCAL_SESSION_ID.test(id)) {
+    throw new ApiError(404, "not_found", `No local checkout session ${JSON.stringify(id)}`);
+  }
+  return id;
+}
+
 /** Where the pay page sends the customer after acting (the order page knows its customer from the cookie). */
 export function orderPagePath(orderId: string): string {
   return `/orders/${encodeURIComponent(orderId)}`;
@@ -52,7 +68,7 @@ export function localPayRoutes(deps: AppDeps): Hono<AppEnv> {
   const { payments } = deps.clients;
 
   app.post("/api/payments/local/:sessionId", async (c) => {
-    const sessionId = ids.sessionId(c.req.param("sessionId"));
+    const sessionId = localSessionId(c.req.param("sessionId"));
     const body = await readJsonBody(c.req.raw, deps.maxBodyBytes);
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw new ApiError(422, "invalid_argument", "Body must be an object with an outcome", {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { eventually } from "../../services/common/bus/testing.ts";
-import { errorOf, postJson, proofFor, startSystem, type TestSystem } from "../testing.ts";
+import { createLogger } from "../../services/common/log.ts";
+import { loadConfig } from "../config.ts";
+import { mountPages } from "../framework/mod.ts";
+import { connectClients, createApp } from "../server.ts";
+import { deadAddr, errorOf, postJson, proofFor, startSystem, type TestSystem } from "../testing.ts";
+import { LOCAL_SESSION_ID, localSessionId } from "./local_pay.ts";
 import type { OrderJson, PaymentJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -53,6 +58,61 @@ Deno.test(
       await statusBecomes(sys, order.id, "cancelled");
     } finally {
       await sys.stop();
+    }
+  },
+);
+
+Deno.test("localSessionId takes only the local provider's ids: malformed 400, any other id 404", () => {
+  const local = `local_cs_${"0123456789abcdef".repeat(2)}`;
+  assert.match(local, LOCAL_SESSION_ID);
+  assert.equal(localSessionId(local), local);
+  for (const [id, status] of [["cs_test_a1b2c3", 404], ["local_cs_1", 404], ["bad id!", 400]] as const) {
+    assert.throws(() => localSessionId(id), (e: unknown) => (e as { status?: number }).status === status, id);
+  }
+});
+
+Deno.test(
+  "a Stripe session id gets 404 from the pay page and the local pay API, without asking payments",
+  opts,
+  async () => {
+    // Payments is down: had the gateway asked it, the answer would be 503, not 404.
+    const config = loadConfig({
+      ORDERS_ADDR: deadAddr(),
+      STOCK_ADDR: deadAddr(),
+      PAYMENTS_ADDR: deadAddr(),
+      KITCHEN_ADDR: deadAddr(),
+      RPC_TIMEOUT_MS: "1000",
+    });
+    const clients = connectClients(config);
+    const deps = {
+      clients,
+      log: createLogger("test", "error"),
+      maxBodyBytes: config.maxBodyBytes,
+      webhookMaxBodyBytes: config.webhookMaxBodyBytes,
+      rpcTimeoutMs: config.rpcTimeoutMs,
+    };
+    const app = createApp(deps);
+    await mountPages(app, deps);
+    try {
+      const stripeId = "cs_test_a1B2c3D4e5F6g7H8i9J0";
+      const page = await app.request(`/pay/${stripeId}`);
+      assert.equal(page.status, 404);
+      assert.match(await page.text(), /Page not found/);
+      const form = await app.request(`/pay/${stripeId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "outcome=pay",
+      });
+      assert.equal(form.status, 404);
+      await form.body?.cancel();
+      const api = await app.request(`/api/payments/local/${stripeId}`, postJson({ outcome: "pay" }));
+      assert.equal(api.status, 404);
+      assert.equal((await errorOf(api)).code, "not_found");
+      const local = await app.request(`/pay/local_cs_${"ab".repeat(16)}`);
+      assert.equal(local.status, 503, "a local id is looked up (and payments is down)");
+      await local.body?.cancel();
+    } finally {
+      Object.values(clients).forEach((c) => c.close());
     }
   },
 );

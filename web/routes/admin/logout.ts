@@ -6,6 +6,7 @@
  */
 import { clearSessionCookie, seeOther } from "../../admin/http.ts";
 import type { AdminState } from "../../admin/state.ts";
+import { clientOf } from "../../client_info.ts";
 import type { Handlers } from "../../framework/types.ts";
 
 /** Logs out. */
@@ -13,7 +14,7 @@ export const handler: Handlers<unknown, AdminState> = {
   POST(ctx) {
     if (ctx.state.session) ctx.deps.admin?.sessions.destroy(ctx.state.session.id);
     return seeOther("/admin/login?out=1", {
-      "Set-Cookie": clearSessionCookie(ctx.url.protocol === "https:"),
+      "Set-Cookie": clearSessionCookie(clientOf(ctx.hono).secure),
     });
   },
 };

@@ -1,7 +1,8 @@
 /**
  * `/pay/{sessionId}`: the local payment provider's checkout page (dev). Shows what is being paid for
  * (`Payments.GetCheckoutSession`) and, while the checkout is open, three choices: Pay, Decline, Let it
- * expire (the PayActions island). `POST /pay/{sessionId}` with a form field `outcome` completes the
+ * expire (the PayActions island); only for the local provider's sessions (any other id is 404, see
+ * `api/local_pay.ts`). `POST /pay/{sessionId}` with a form field `outcome` completes the
  * checkout without JavaScript and redirects (303) to the order page.
  *
  * @module
@@ -10,9 +11,8 @@ import { rpc } from "../../../services/common/grpc_client.ts";
 import { readBodyBytes } from "../../api/body.ts";
 import { callOpts, upstream } from "../../api/deps.ts";
 import { toApiError } from "../../api/errors.ts";
-import * as ids from "../../api/ids.ts";
 import { type LineJson, lineJson, type PaymentJson, paymentJson } from "../../api/order_json.ts";
-import { parseOutcome } from "../../api/local_pay.ts";
+import { localSessionId, parseOutcome } from "../../api/local_pay.ts";
 import { OrderItems } from "../../components/OrderItems.tsx";
 import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps, RouteContext } from "../../framework/types.ts";
@@ -43,7 +43,7 @@ async function load(ctx: RouteContext<PayPageData, ShopState>, sessionId: string
 /** Shows the checkout; completes it from a form post. */
 export const handler: Handlers<PayPageData, ShopState> = {
   async GET(ctx) {
-    const sessionId = ids.sessionId(ctx.params.sessionId ?? "");
+    const sessionId = localSessionId(ctx.params.sessionId ?? "");
     const p = await load(ctx, sessionId);
     ctx.state.title = "Checkout";
     return await ctx.render({
@@ -54,7 +54,7 @@ export const handler: Handlers<PayPageData, ShopState> = {
     });
   },
   async POST(ctx) {
-    const sessionId = ids.sessionId(ctx.params.sessionId ?? "");
+    const sessionId = localSessionId(ctx.params.sessionId ?? "");
     const bytes = await readBodyBytes(ctx.req, ctx.deps.maxBodyBytes);
     const form = new URLSearchParams(new TextDecoder().decode(bytes));
     try {
