@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { SERVICE_TOKEN_VAR, serviceTokenProblem } from "./auth/service_token.ts";
 
 /** Thrown when an environment variable holds a value the service cannot use. */
 export class ConfigError extends Error {
@@ -52,6 +53,17 @@ export function envBool(
   throw new ConfigError(name, `${name} must be true or false, got "${env[name]}"`);
 }
 
+/**
+ * Reads the deployment's service credential (`OMS_SERVICE_TOKEN`); throws a {@linkcode ConfigError}
+ * when it is unset or unusable (the message never shows the value).
+ */
+export function envServiceToken(env: Record<string, string | undefined> = readEnv()): string {
+  const value = env[SERVICE_TOKEN_VAR];
+  const problem = serviceTokenProblem(value);
+  if (problem) throw new ConfigError(SERVICE_TOKEN_VAR, problem);
+  return value!;
+}
+
 function readEnv(): Record<string, string | undefined> {
   return Deno.env.toObject();
 }
@@ -72,6 +84,8 @@ export interface CommonConfig {
   relayStartDelayMs?: number;
   /** Consul discovery (registration on start), or undefined for static addresses. */
   discovery?: DiscoveryConfig;
+  /** The deployment's service credential (`OMS_SERVICE_TOKEN`, required, >= 32 characters). */
+  serviceToken: string;
 }
 
 /** Reads the settings every service shares. */
@@ -88,6 +102,7 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
     relayStartDelayMs: envInt("OMS_RELAY_START_DELAY_MS", 0, { max: 3_600_000 }, env),
     ...withDiscovery(env),
+    serviceToken: envServiceToken(env),
   };
 }
 

@@ -113,7 +113,7 @@ export async function startServiceRuntime<P = undefined>(
     const grpc = await startGrpcServer(config.host, config.port, [
       ...opts.services(ctx),
       running.deadLettersService,
-    ]);
+    ], { serviceToken: config.common.serviceToken });
     let workers: BackgroundWorker[];
     try {
       workers = opts.workers?.(ctx) ?? [];

@@ -7,6 +7,7 @@
  */
 import amqp from "amqplib";
 import type { CommonConfig } from "../config.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 const SERVICES = ["orders", "stock", "payments", "kitchen"];
 
@@ -31,6 +32,7 @@ export function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 100]): 
     queuePrefix: `test-${id}`,
     dataDir,
     retryDelaysMs,
+    serviceToken: TEST_SERVICE_TOKEN,
   };
   return {
     config,

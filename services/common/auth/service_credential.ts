@@ -1,0 +1,54 @@
+/**
+ * The service credential on the wire: the client side adds `authorization: Bearer <token>` to every
+ * call of a channel (an interceptor given at construction, so no call site can forget it); the server
+ * side checks it in constant time against a buffer computed once.
+ *
+ * @module
+ */
+import { timingSafeEqual } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { InterceptingCall, type Interceptor, type Metadata } from "@grpc/grpc-js";
+import { serviceTokenProblem } from "./service_token.ts";
+
+/** The metadata key that carries the credential. */
+export const AUTHORIZATION_KEY = "authorization";
+
+/** The metadata value for `token`. */
+export function bearer(token: string): string {
+  return `Bearer ${token}`;
+}
+
+/** A client interceptor that sets `authorization: Bearer <token>` on every call. */
+export function serviceTokenInterceptor(token: string): Interceptor {
+  const value = bearer(token);
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set(AUTHORIZATION_KEY, value);
+        next(metadata, listener);
+      },
+    });
+}
+
+/** Checks a call's credential against the deployment's token. */
+export class ServiceTokenCheck {
+  readonly #expected: Buffer;
+
+  /** Precomputes the expected `Bearer <token>` bytes; throws when `token` is not a usable token. */
+  constructor(token: string) {
+    const problem = serviceTokenProblem(token);
+    if (problem) throw new Error(problem);
+    this.#expected = Buffer.from(bearer(token));
+  }
+
+  /** True when `metadata` carries exactly one `authorization` value equal to the expected one. */
+  accepts(metadata: Metadata): boolean {
+    const values = metadata.get(AUTHORIZATION_KEY);
+    if (values.length !== 1) return false;
+    const value = values[0];
+    if (typeof value !== "string") return false;
+    const got = Buffer.from(value);
+    // the length is not secret (every deployment's token has its own); the bytes are compared in constant time
+    return got.length === this.#expected.length && timingSafeEqual(got, this.#expected);
+  }
+}

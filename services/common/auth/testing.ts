@@ -1,0 +1,9 @@
+/**
+ * Test support (test code only): a service token for unit tests that start servers and clients in
+ * process. System tests generate one per system instead.
+ *
+ * @module
+ */
+
+/** A fixed, valid service token for unit tests. */
+export const TEST_SERVICE_TOKEN = "test-service-token-0123456789abcdef-unit";
