@@ -10,6 +10,8 @@
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import { PROCESSES, type ProcessName, ServiceProcess, systemEnv, waitReady } from "./launcher.ts";
 import { versionWarning } from "./deno_version.ts";
+import { devSecret } from "./dev_secrets.ts";
+import { generateServiceToken, SERVICE_TOKEN_VAR } from "../services/common/auth/service_token.ts";
 
 const versionNote = versionWarning();
 if (versionNote) console.error(versionNote);
@@ -26,11 +28,15 @@ const ports = {
 };
 const secrets = await devSecrets(`${dataDir}/dev-secrets.json`);
 const adminPassword = env.ADMIN_PASSWORD || secrets.adminPassword;
+// the gRPC service credential: the user's, else one made once and kept in <DATA_DIR>/secrets.json
+const serviceToken = env[SERVICE_TOKEN_VAR] ||
+  await devSecret(dataDir, SERVICE_TOKEN_VAR, generateServiceToken);
 const shared = systemEnv(ports, {
   DATA_DIR: dataDir,
   KITCHEN_AUTO_PREP: env.KITCHEN_AUTO_PREP ?? "true",
   ADMIN_PASSWORD: adminPassword,
   WEB_COOKIE_SECRET: env.WEB_COOKIE_SECRET || secrets.cookieSecret,
+  [SERVICE_TOKEN_VAR]: serviceToken,
 });
 
 /**

@@ -11,10 +11,18 @@
  * | `WEBHOOK_MAX_BODY_BYTES` | `262144` | largest provider webhook body |
  * | `RPC_TIMEOUT_MS` | `5000` | deadline of each gRPC call |
  * | `ADMIN_PASSWORD` | unset | password of the admin pages; unset disables the admin (`deno task dev` makes one) |
+ * | `OMS_SERVICE_TOKEN` | required | the deployment's service credential (>= 32 characters), sent on every gRPC call and keying the staff claims |
  *
  * @module
  */
-import { ConfigError, DEFAULT_PORTS, envInt, envString, serviceAddr } from "../services/common/config.ts";
+import {
+  ConfigError,
+  DEFAULT_PORTS,
+  envInt,
+  envServiceToken,
+  envString,
+  serviceAddr,
+} from "../services/common/config.ts";
 
 export { ConfigError };
 
@@ -40,6 +48,8 @@ export interface WebConfig {
   rpcTimeoutMs: number;
   /** The admin password, or null when unset (the admin pages then say it is disabled). */
   adminPassword?: string | null;
+  /** The deployment's service credential (`OMS_SERVICE_TOKEN`). */
+  serviceToken: string;
 }
 
 const ADDR = /^[A-Za-z0-9._-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$|^(dns|unix|ipv4|ipv6|consul):.+$/;
@@ -95,5 +105,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     webhookMaxBodyBytes: envInt("WEBHOOK_MAX_BODY_BYTES", 262144, { min: 1024, max: 16 * 1024 * 1024 }, env),
     rpcTimeoutMs: envInt("RPC_TIMEOUT_MS", 5000, { min: 100, max: 120_000 }, env),
     adminPassword: adminPassword(env),
+    serviceToken: envServiceToken(env),
   };
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "./config.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 
 Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16 KiB body limit", () => {
-  assert.deepEqual(loadConfig({}), {
+  assert.deepEqual(loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN }), {
     host: "127.0.0.1",
     port: 8080,
     ordersAddr: "127.0.0.1:50051",
@@ -13,11 +14,13 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     webhookMaxBodyBytes: 262144,
     rpcTimeoutMs: 5000,
     adminPassword: null,
+    serviceToken: TEST_SERVICE_TOKEN,
   });
 });
 
 Deno.test("loadConfig reads every variable", () => {
   const c = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     WEB_HOST: "0.0.0.0",
     WEB_PORT: "9000",
     ORDERS_ADDR: "orders:50051",
@@ -48,6 +51,8 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
     [{ ORDERS_ADDR: "orders" }, "ORDERS_ADDR", /ORDERS_ADDR must be host:port, got "orders"/],
     [{ STOCK_ADDR: "stock:99999" }, "STOCK_ADDR", /port must be from 1 to 65535/],
     [{ WEB_HOST: "bad host" }, "WEB_HOST", /WEB_HOST must be a host name or IP address/],
+    [{}, "OMS_SERVICE_TOKEN", /OMS_SERVICE_TOKEN is not set/],
+    [{ OMS_SERVICE_TOKEN: "too-short" }, "OMS_SERVICE_TOKEN", /must have 32 to 512 characters, got 9/],
   ];
   for (const [env, variable, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => {
@@ -60,11 +65,17 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
 });
 
 Deno.test("loadConfig reads ADMIN_PASSWORD and refuses one shorter than 8 characters", () => {
-  assert.equal(loadConfig({ ADMIN_PASSWORD: "correct horse" }).adminPassword, "correct horse");
-  assert.equal(loadConfig({ ADMIN_PASSWORD: "" }).adminPassword, null);
-  assert.throws(() => loadConfig({ ADMIN_PASSWORD: "short" }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /ADMIN_PASSWORD must be at least 8 characters, got 5/);
-    return true;
-  });
+  assert.equal(
+    loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ADMIN_PASSWORD: "correct horse" }).adminPassword,
+    "correct horse",
+  );
+  assert.equal(loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ADMIN_PASSWORD: "" }).adminPassword, null);
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ADMIN_PASSWORD: "short" }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /ADMIN_PASSWORD must be at least 8 characters, got 5/);
+      return true;
+    },
+  );
 });

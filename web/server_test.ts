@@ -5,6 +5,8 @@ import { loadConfig, type WebConfig } from "./config.ts";
 import { connectClients, createApp, start } from "./server.ts";
 import { deadAddr, errorOf, postJson, startSystem } from "./testing.ts";
 import type { AppDeps } from "./api/deps.ts";
+import { StaffClaims } from "../services/common/auth/staff_claim.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -17,6 +19,7 @@ function downConfig(): WebConfig {
     PAYMENTS_ADDR: deadAddr(),
     KITCHEN_ADDR: deadAddr(),
     RPC_TIMEOUT_MS: "1000",
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
   });
 }
 
@@ -37,6 +40,7 @@ function appWith(config: WebConfig, log: Logger = createLogger("test", "error"))
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
+    staffClaims: new StaffClaims(config.serviceToken),
   };
   return {
     app: createApp(deps),

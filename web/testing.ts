@@ -14,6 +14,7 @@ import { start as startPayments } from "../services/payments/service.ts";
 import { start as startStock } from "../services/stock/service.ts";
 import { start as startKitchen } from "../services/kitchen/service.ts";
 import type { CommonConfig } from "../services/common/config.ts";
+import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { type AdminOptions, createAdmin } from "./admin/runtime.ts";
 import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
@@ -139,6 +140,7 @@ export async function startSystem(
       maxBodyBytes,
       webhookMaxBodyBytes: 262144,
       rpcTimeoutMs: 3000,
+      serviceToken: common.serviceToken,
     };
     const clients = connectClients(config);
     stops.unshift(() => {
@@ -152,6 +154,7 @@ export async function startSystem(
       webhookMaxBodyBytes: config.webhookMaxBodyBytes,
       rpcTimeoutMs: config.rpcTimeoutMs,
       admin: createAdmin(admin),
+      staffClaims: new StaffClaims(config.serviceToken),
     };
     const app = createApp(deps);
     return {

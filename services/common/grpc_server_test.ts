@@ -10,6 +10,7 @@ import { type GetItemResponse, StockServiceClient, StockServiceService } from ".
 import { rpc } from "./grpc_client.ts";
 import { startGrpcServer } from "./grpc_server.ts";
 import { ServingStatus } from "./health.ts";
+import { TEST_SERVICE_TOKEN } from "./auth/testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -28,7 +29,7 @@ Deno.test(
     };
     const server = await startGrpcServer("127.0.0.1", 0, [
       { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: slow },
-    ]);
+    ], { serviceToken: TEST_SERVICE_TOKEN });
     const addr = `127.0.0.1:${server.port}`;
     const health = new HealthClient(addr, credentials.createInsecure());
     const stock = new StockServiceClient(addr, credentials.createInsecure());
@@ -94,7 +95,7 @@ Deno.test("stop() forces the shutdown after its grace period when a call never f
   };
   const server = await startGrpcServer("127.0.0.1", 0, [
     { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: never },
-  ]);
+  ], { serviceToken: TEST_SERVICE_TOKEN });
   const stock = new StockServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
   try {
     const stuck = rpc(stock, "getItem", { id: "1" }, { timeoutMs: 10_000 }).catch((e: Error) => e);

@@ -5,6 +5,7 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from "./gen/grpc/heal
 import { connect, rpc } from "./grpc_client.ts";
 import { createLogger } from "./log.ts";
 import { type RuntimeConfig, type ServiceRuntimeOptions, startServiceRuntime } from "./service_runtime.ts";
+import { TEST_SERVICE_TOKEN } from "./auth/testing.ts";
 
 const log = createLogger("runtime-test", "error");
 
@@ -15,7 +16,12 @@ function testConfig(port = 0): RuntimeConfig {
     host: "127.0.0.1",
     port,
     kvPath: ":memory:",
-    common: commonConfig({ AMQP_URL: "memory", OMS_EXCHANGE: `runtime.${id}`, OMS_QUEUE_PREFIX: `rt-${id}` }),
+    common: commonConfig({
+      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      AMQP_URL: "memory",
+      OMS_EXCHANGE: `runtime.${id}`,
+      OMS_QUEUE_PREFIX: `rt-${id}`,
+    }),
   };
 }
 
@@ -27,7 +33,7 @@ function consuming(config: RuntimeConfig, service: string): boolean {
 
 /** The overall health status served on `port`. */
 async function healthOf(port: number): Promise<HealthCheckResponse_ServingStatus> {
-  const client = connect(HealthClient, `127.0.0.1:${port}`);
+  const client = connect(HealthClient, `127.0.0.1:${port}`, TEST_SERVICE_TOKEN);
   try {
     return (await rpc(client, "check", { service: "" })).status;
   } finally {

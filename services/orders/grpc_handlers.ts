@@ -406,7 +406,10 @@ export function ordersServer(deps: OrdersServerDeps): OrdersServiceServer {
   const requireStaff = (call: ServerUnaryCall<unknown, unknown>, what: string): StaffClaim => {
     const claim = staffClaims.fromMetadata(call.metadata);
     if (!claim) {
-      throw new RpcError("permission_denied", `${what} is for staff only: the call carries no valid staff claim`);
+      throw new RpcError(
+        "permission_denied",
+        `${what} is for staff only: the call carries no valid staff claim`,
+      );
     }
     return claim;
   };
@@ -434,7 +437,11 @@ export function ordersServer(deps: OrdersServerDeps): OrdersServiceServer {
     }),
     cancelOrder: unary(log, async (req, call) => {
       const staff = staffOf(call, req.admin);
-      const order = await api.cancelOrder({ ...req, admin: staff !== null }, traceOf(call), staff ?? undefined);
+      const order = await api.cancelOrder(
+        { ...req, admin: staff !== null },
+        traceOf(call),
+        staff ?? undefined,
+      );
       return { order: orderToProto(order) };
     }),
     advanceOrder: unary(log, async (req, call) => {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../common/config.ts";
 import { loadConfig } from "./config.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 Deno.test("loadConfig uses the local provider and dev defaults when nothing is set", () => {
-  const config = loadConfig({});
+  const config = loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN });
   assert.equal(config.port, 50053);
   assert.equal(config.publicUrl, "http://localhost:8080");
   assert.equal(config.paymentExpiryMinutes, 30);
@@ -13,6 +14,7 @@ Deno.test("loadConfig uses the local provider and dev defaults when nothing is s
 
 Deno.test("loadConfig reads Stripe settings and strips the trailing slash of PUBLIC_URL", () => {
   const config = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     STRIPE_SECRET_KEY: "sk_test_1",
     STRIPE_WEBHOOK_SECRET: "whsec_1",
     STRIPE_API_URL: "http://127.0.0.1:12111",
@@ -32,16 +34,22 @@ Deno.test("loadConfig reads Stripe settings and strips the trailing slash of PUB
 
 Deno.test("loadConfig refuses a Stripe key without a webhook secret, naming the variable", () => {
   assert.throws(
-    () => loadConfig({ STRIPE_SECRET_KEY: "sk_test_1" }),
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, STRIPE_SECRET_KEY: "sk_test_1" }),
     (err) => err instanceof ConfigError && err.variable === "STRIPE_WEBHOOK_SECRET",
   );
 });
 
 Deno.test("loadConfig refuses an expiry Stripe would reject and a PUBLIC_URL that is not a URL", () => {
   assert.throws(
-    () => loadConfig({ PAYMENT_EXPIRY_MINUTES: "10" }),
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, PAYMENT_EXPIRY_MINUTES: "10" }),
     /PAYMENT_EXPIRY_MINUTES must be an integer from 30 to 1440/,
   );
-  assert.throws(() => loadConfig({ PAYMENT_EXPIRY_MINUTES: "1441" }), ConfigError);
-  assert.throws(() => loadConfig({ PUBLIC_URL: "shop" }), /PUBLIC_URL must be an http\(s\) URL, got "shop"/);
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, PAYMENT_EXPIRY_MINUTES: "1441" }),
+    ConfigError,
+  );
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, PUBLIC_URL: "shop" }),
+    /PUBLIC_URL must be an http\(s\) URL, got "shop"/,
+  );
 });

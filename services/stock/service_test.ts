@@ -8,6 +8,7 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from "../common/gen/g
 import { DeadLettersServiceClient } from "../common/gen/oms/deadletters/v1/deadletters.ts";
 import type { StockConfig } from "./config.ts";
 import { start, type StockHandle } from "./service.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 const log = createLogger("stock", "warn");
 
@@ -26,7 +27,7 @@ async function withService(
     ...overrides,
   };
   const handle = await start(config, log);
-  const client = connect(StockServiceClient, `127.0.0.1:${handle.port}`);
+  const client = connect(StockServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
   try {
     await fn({ client, handle, config });
   } finally {
@@ -68,7 +69,7 @@ async function drain(client: StockServiceClient, config: StockConfig): Promise<v
 
 Deno.test("stock starts SERVING with the demo menu and parks a malformed event in its dead letters", async () => {
   await withService(async ({ client, handle, config }) => {
-    const health = connect(HealthClient, `127.0.0.1:${handle.port}`);
+    const health = connect(HealthClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const res = await rpc(health, "check", { service: "oms.stock.v1.StockService" });
       assert.equal(res.status, HealthCheckResponse_ServingStatus.SERVING);
@@ -77,7 +78,7 @@ Deno.test("stock starts SERVING with the demo menu and parks a malformed event i
     }
     assert.ok((await rpc(client, "listItems", {})).items.length >= 8);
     await publishRaw(config.common, "order.paid", "{not json", { messageId: "bad-1" });
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const parked = await eventually(async () => {
         const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
@@ -163,7 +164,7 @@ Deno.test("a reservation no order.created confirms is released after the TTL; a 
       [before.available - 3, 3, 0],
       "only the confirmed order's units stay held",
     );
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
       assert.deepEqual(deadLetters, [], "an order.created without a reservation is acknowledged, not parked");

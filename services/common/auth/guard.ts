@@ -19,7 +19,8 @@ import type { ServiceTokenCheck } from "./service_credential.ts";
 export function unauthenticated(path: string): Partial<ServiceError> {
   return {
     code: GrpcStatus.UNAUTHENTICATED,
-    details: `${path} needs the deployment's service credential (OMS_SERVICE_TOKEN) as "authorization: Bearer <token>"`,
+    details:
+      `${path} needs the deployment's service credential (OMS_SERVICE_TOKEN) as "authorization: Bearer <token>"`,
   };
 }
 

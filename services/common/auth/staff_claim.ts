@@ -67,8 +67,12 @@ export class StaffClaims {
 
   /** A claim for `who`, valid for `ttlMs` from `now`. */
   sign(who: StaffIdentity, { now = Date.now(), ttlMs = STAFF_CLAIM_TTL_MS } = {}): string {
-    if (!SUB.test(who.sub)) throw new Error(`Staff name must be 1 to 128 printable characters, got "${who.sub}"`);
-    if (!isRole(who.role)) throw new Error(`Staff role must be one of ${STAFF_ROLES.join(", ")}, got "${who.role}"`);
+    if (!SUB.test(who.sub)) {
+      throw new Error(`Staff name must be 1 to 128 printable characters, got "${who.sub}"`);
+    }
+    if (!isRole(who.role)) {
+      throw new Error(`Staff role must be one of ${STAFF_ROLES.join(", ")}, got "${who.role}"`);
+    }
     const claim: StaffClaim = { sub: who.sub, role: who.role, exp: Math.floor((now + ttlMs) / 1000) };
     const payload = Buffer.from(JSON.stringify(claim)).toString("base64url");
     return `${payload}.${this.#mac(payload).toString("base64url")}`;

@@ -19,6 +19,7 @@ import { start as startWeb } from "../../../web/server.ts";
 import { setResolverLogger } from "./consul_resolver.ts";
 import { ConsulStandIn } from "./testing/consul_stand_in.ts";
 import { freePort, ServiceProcess, waitForGrpcHealth } from "../../../scripts/launcher.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 const WAIT = "2s";
 
@@ -126,6 +127,7 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   try {
     await eventually(() => consul.passing("stock").length === 2, "both instances passing their gRPC checks");
@@ -194,6 +196,7 @@ Deno.test("an instance whose check turns critical gets no calls until it passes 
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   try {
     await eventually(() => consul.passing("stock").length === 2, "both instances passing");
@@ -232,6 +235,7 @@ Deno.test("after the Consul agent restarts with empty state, each instance notic
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   try {
     await eventually(() => consul.passing("stock").length === 2, "both instances passing");
@@ -275,7 +279,7 @@ Deno.test("with Consul unreachable at start a service still starts, says so, ret
   const a = await stock(consul.url, bus, log);
   try {
     // it serves directly
-    const direct = connect(StockServiceClient, `127.0.0.1:${a.port}`);
+    const direct = connect(StockServiceClient, `127.0.0.1:${a.port}`, TEST_SERVICE_TOKEN);
     await rpc(direct, "listItems", {});
     direct.close();
 
@@ -321,6 +325,7 @@ Deno.test("a client with Consul unreachable fails fast with a clear error, then 
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   let a: StockHandle | undefined;
   try {
@@ -355,6 +360,7 @@ Deno.test("with no healthy stock instance calls fail unavailable 'No healthy sto
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   const web = await startWeb(
     loadWebConfig({ WEB_PORT: "0", CONSUL_HTTP_ADDR: consul.url, CONSUL_WATCH_WAIT: WAIT }),
