@@ -27,7 +27,8 @@ import {
   stubStockServer,
 } from "./stub_peers_test.ts";
 import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
-import { StaffClaims } from "../common/auth/staff_claim.ts";
+import { Metadata } from "@grpc/grpc-js";
+import { STAFF_METADATA_KEY, StaffClaims } from "../common/auth/staff_claim.ts";
 
 const log = createLogger("orders", "error");
 
@@ -501,3 +502,73 @@ Deno.test("a claim left by a crashed first attempt is taken over under the same 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("admin: true without a valid staff claim (none, forged, expired) does nothing; staff-only calls are refused", async () => {
+  await withOrders(async ({ client, staff, claims, kv, payments }) => {
+    const order = await create(client, "alice");
+    const forger = new StaffClaims(`${TEST_SERVICE_TOKEN}-another-deployment`);
+    const callers: [string, Metadata | undefined][] = [
+      ["no claim", undefined],
+      ["a claim signed under another token", claimMetadata(forger.sign(TEST_STAFF))],
+      ["an expired claim", claimMetadata(claims.sign(TEST_STAFF, { now: Date.now() - 120_000 }))],
+      ["a claim that is not one", claimMetadata("admin")],
+    ];
+    for (const [who, metadata] of callers) {
+      const opts = metadata ? { metadata } : {};
+      // treated as the request of the customer it names: "mallory" does not own alice's order
+      await rejects(
+        rpc(client, "getOrder", { orderId: order.id, customerId: "mallory", admin: true }, opts),
+        "not_found",
+      );
+      await rejects(
+        rpc(
+          client,
+          "cancelOrder",
+          { orderId: order.id, customerId: "mallory", admin: true, reason: "" },
+          opts,
+        ),
+        "not_found",
+      );
+      await rejects(
+        rpc(client, "getOrder", { orderId: order.id, customerId: "", admin: true }, opts),
+        "invalid_argument",
+        "customer_id",
+      );
+      for (
+        const call of [
+          rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "" }, opts),
+          rpc(client, "countOrders", {}, opts),
+          rpc(client, "advanceOrder", { orderId: order.id }, opts),
+          rpc(client, "refundOrder", { orderId: order.id, reason: "" }, opts),
+        ]
+      ) {
+        const err = await rejects(call, "permission_denied");
+        assert.match(err.message, /is for staff only/, who);
+      }
+    }
+    assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment", "nothing changed");
+    assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.cancelled").length, 0);
+    assert.equal(payments.refundCalls.length, 0);
+
+    // with the claim web signs, the same requests are staff requests
+    const cancelled = await rpc(staff, "cancelOrder", {
+      orderId: order.id,
+      customerId: "",
+      admin: true,
+      reason: "",
+    });
+    assert.equal(cancelled.order?.status, OrderStatus.ORDER_STATUS_CANCELLED);
+    assert.equal(cancelled.order?.timeline.at(-1)?.cause, "admin");
+    const signed = claimMetadata(claims.sign(TEST_STAFF));
+    const listed = await rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "" }, {
+      metadata: signed,
+    });
+    assert.deepEqual(listed.orders.map((o) => o.id), [order.id]);
+  });
+});
+
+function claimMetadata(value: string): Metadata {
+  const md = new Metadata();
+  md.set(STAFF_METADATA_KEY, value);
+  return md;
+}
