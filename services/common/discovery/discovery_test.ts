@@ -102,6 +102,7 @@ async function stockProcess(
     OMS_QUEUE_PREFIX: bus.config.queuePrefix,
     CONSUL_HTTP_ADDR: consulUrl,
     SERVICE_VERSION: "9.9.9-test",
+    OMS_SERVICE_TOKEN: bus.config.serviceToken,
     CONSUL_CHECK_INTERVAL: "200ms",
     CONSUL_CHECK_TIMEOUT: "1s",
     CONSUL_SYNC_INTERVAL_MS: "300",
@@ -363,7 +364,12 @@ Deno.test("with no healthy stock instance calls fail unavailable 'No healthy sto
     TEST_SERVICE_TOKEN,
   );
   const web = await startWeb(
-    loadWebConfig({ WEB_PORT: "0", CONSUL_HTTP_ADDR: consul.url, CONSUL_WATCH_WAIT: WAIT }),
+    loadWebConfig({
+      WEB_PORT: "0",
+      CONSUL_HTTP_ADDR: consul.url,
+      CONSUL_WATCH_WAIT: WAIT,
+      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    }),
     createLogger("web", "error"),
   );
   try {
@@ -395,6 +401,7 @@ Deno.test("the gateway and orders find their peers through Consul alone: product
     ORDERS_GRPC_PORT: "0",
     ORDERS_KV_PATH: ":memory:",
     WEB_PORT: "0",
+    OMS_SERVICE_TOKEN: bus.config.serviceToken,
   };
   const s = await stock(consul.url, bus, recordingLogger("stock"));
   const ordersConfig = loadOrdersConfig(env);
