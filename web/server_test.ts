@@ -203,9 +203,21 @@ Deno.test("web/main.ts exits 2 with a clear message on bad config, and 0 on SIGT
   assert.equal(bad.code, 2);
   assert.match(new TextDecoder().decode(bad.stderr), /invalid configuration: WEB_PORT must be an integer/);
 
+  const tokenless = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main],
+    env: { WEB_PORT: "0" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(tokenless.code, 2, "no start without the service token");
+  assert.match(
+    new TextDecoder().decode(tokenless.stderr),
+    /invalid configuration: OMS_SERVICE_TOKEN is not set/,
+  );
+
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", main],
-    env: { WEB_PORT: "0", LOG_LEVEL: "info" },
+    env: { WEB_PORT: "0", LOG_LEVEL: "info", OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN },
     stdout: "null",
     stderr: "piped",
   }).spawn();
