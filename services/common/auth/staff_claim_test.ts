@@ -45,3 +45,25 @@ Deno.test("fromMetadata reads one claim, and none when absent or repeated", () =
   md.add(STAFF_METADATA_KEY, claims.sign({ sub: "bob", role: "owner" }, { now: NOW }));
   assert.equal(claims.fromMetadata(md, NOW), null, "two claims are refused");
 });
+
+Deno.test("attach reuses a claim while more than half its life is left, then signs a new one", () => {
+  const fresh = new StaffClaims(TEST_SERVICE_TOKEN);
+  const who = { sub: "ada", role: "owner" } as const;
+  const at = (now: number) => fresh.attach(new Metadata(), who, now).get(STAFF_METADATA_KEY)[0];
+  const first = at(NOW);
+  assert.equal(at(NOW + STAFF_CLAIM_TTL_MS / 2 - 1000), first, "reused");
+  const second = at(NOW + STAFF_CLAIM_TTL_MS / 2 + 1000);
+  assert.notEqual(second, first, "renewed past half its life");
+  assert.ok(fresh.verify(String(second), NOW + STAFF_CLAIM_TTL_MS), "the renewed claim outlives the first");
+  const kitchen =
+    fresh.attach(new Metadata(), { sub: "ada", role: "kitchen" }, NOW).get(STAFF_METADATA_KEY)[0];
+  assert.equal(fresh.verify(String(kitchen), NOW)?.role, "kitchen", "each identity has its own claim");
+});
+
+Deno.test("a remembered verified claim still expires", () => {
+  const fresh = new StaffClaims(TEST_SERVICE_TOKEN);
+  const value = fresh.sign({ sub: "ada", role: "owner" }, { now: NOW });
+  assert.ok(fresh.verify(value, NOW));
+  assert.ok(fresh.verify(value, NOW + 1000), "from memory");
+  assert.equal(fresh.verify(value, NOW + STAFF_CLAIM_TTL_MS), null);
+});
