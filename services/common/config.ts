@@ -58,7 +58,7 @@ export function envBool(
  * when it is unset or unusable (the message never shows the value).
  */
 export function envServiceToken(env: Record<string, string | undefined> = readEnv()): string {
-  const value = env[SERVICE_TOKEN_VAR];
+  const value = env.OMS_SERVICE_TOKEN; // spelled out so tools that scan for variable reads find it
   const problem = serviceTokenProblem(value);
   if (problem) throw new ConfigError(SERVICE_TOKEN_VAR, problem);
   return value!;
