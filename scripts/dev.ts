@@ -13,6 +13,7 @@ import { brokerPasswordMakers, devBrokerNames, devBrokerUsers } from "./dev_brok
 import { devSecrets, randomHex } from "./dev_secrets.ts";
 import { versionWarning } from "./deno_version.ts";
 import { customerApiNotice, devOpenCustomerApi } from "./dev_customer_api.ts";
+import { generateServiceToken, SERVICE_TOKEN_VAR } from "../services/common/auth/service_token.ts";
 
 const versionNote = versionWarning();
 if (versionNote) console.error(versionNote);
@@ -30,9 +31,12 @@ const ports = {
 const secrets = await devSecrets(`${dataDir}/dev-secrets.json`, {
   adminPassword: () => randomHex(6),
   cookieSecret: () => randomHex(32),
+  serviceToken: generateServiceToken,
   ...brokerPasswordMakers(),
 });
 const adminPassword = env.ADMIN_PASSWORD || secrets.adminPassword;
+// the gRPC service credential: the user's, else one made once and kept in <DATA_DIR>/dev-secrets.json
+const serviceToken = env[SERVICE_TOKEN_VAR] || secrets.serviceToken;
 const shared = systemEnv(ports, {
   // development unless the user said otherwise (then payments wants Stripe or PAYMENTS_ALLOW_LOCAL_PROVIDER)
   OMS_ENV: env.OMS_ENV || "development",
@@ -42,6 +46,7 @@ const shared = systemEnv(ports, {
   WEB_COOKIE_SECRET: env.WEB_COOKIE_SECRET || secrets.cookieSecret,
   // dev only: the seed's curl examples work with a customer id and no proof (said at start)
   WEB_OPEN_CUSTOMER_API: devOpenCustomerApi(env),
+  [SERVICE_TOKEN_VAR]: serviceToken,
 });
 
 const say = (msg: string) => console.log(`dev: ${msg}`);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startGrpcServer } from "../services/common/grpc_server.ts";
 import { ServingStatus } from "../services/common/health.ts";
 import { probe } from "./healthcheck.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 
 async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -15,7 +16,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 Deno.test("the gRPC probe is healthy only while the server reports SERVING, and the CLI exits 0/1 accordingly", async () => {
-  const server = await startGrpcServer("127.0.0.1", 0, []);
+  const server = await startGrpcServer("127.0.0.1", 0, [], { serviceToken: TEST_SERVICE_TOKEN });
   const port = String(server.port);
   try {
     const starting = await probe(port);

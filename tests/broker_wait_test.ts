@@ -3,6 +3,7 @@
  * logging each attempt; SIGTERM during the wait stops it cleanly (exit 0); started again with the broker
  * reachable (through a proxy that comes up later) it reports SERVING.
  */
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 import assert from "node:assert/strict";
 import { BrokerProxy } from "../services/common/bus/broker_proxy.ts";
 import { eventually, testBusConfig } from "../services/common/bus/testing.ts";
@@ -14,7 +15,7 @@ import { connect, rpc } from "../services/common/grpc_client.ts";
 import { freePort, ServiceProcess, systemEnv } from "../scripts/launcher.ts";
 
 async function health(port: number): Promise<HealthCheckResponse_ServingStatus | undefined> {
-  const client = connect(HealthClient, `127.0.0.1:${port}`);
+  const client = connect(HealthClient, `127.0.0.1:${port}`, TEST_SERVICE_TOKEN);
   try {
     return (await rpc(client, "check", { service: "" }, { timeoutMs: 1000 })).status;
   } catch {
@@ -40,7 +41,9 @@ Deno.test("kitchen started with the broker down waits NOT_SERVING, stops on SIGT
     HOME: Deno.env.get("HOME") ?? "/root",
     ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
     DATA_DIR: dataDir,
-    AMQP_URL: proxy.url(bus.config.amqpUrl),
+    AMQP_URL: proxy.url(bus.urls.kitchen!),
+    OMS_BROKER_USER_PREFIX: bus.config.brokerUserPrefix!,
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     OMS_EXCHANGE: bus.config.exchange,
     OMS_QUEUE_PREFIX: bus.config.queuePrefix,
     OMS_ENV: "development",

@@ -2,9 +2,13 @@
  * Test harness: the whole system as real processes (four services and web) on free ports, with its own
  * data folder and an isolated exchange and queue prefix on the real RabbitMQ. Test code only.
  *
+ * Each system has its own service token (`OMS_SERVICE_TOKEN`, generated). The harness's gRPC clients
+ * carry it and act as staff (every call has a valid staff claim of {@linkcode TEST_STAFF}), so tests can
+ * read any order and run admin actions directly; a test that needs a customer's or a stranger's view
+ * makes its own client.
+ *
  * @module
  */
-import { credentials } from "@grpc/grpc-js";
 import { KitchenServiceClient } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import { OrdersServiceClient } from "../services/common/gen/oms/orders/v1/orders.ts";
 import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
@@ -12,6 +16,9 @@ import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/pa
 import { DeadLettersServiceClient } from "../services/common/gen/oms/deadletters/v1/deadletters.ts";
 import { type TestBus, testBusConfig } from "../services/common/bus/testing.ts";
 import { issueToken } from "../web/customer_token.ts";
+import { generateServiceToken } from "../services/common/auth/service_token.ts";
+import { TEST_STAFF } from "../services/common/auth/testing.ts";
+import { connect } from "../services/common/grpc_client.ts";
 import {
   brokerEnv,
   freePort,
@@ -42,6 +49,8 @@ export interface SystemOptions {
 export interface System {
   /** Base URL of the web gateway. */
   url: string;
+  /** This system's service token (every process has it in `OMS_SERVICE_TOKEN`). */
+  serviceToken: string;
   ports: Ports;
   bus: TestBus;
   procs: Record<ProcessName, ServiceProcess>;
@@ -73,6 +82,7 @@ export interface ApiResponse {
 export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   const dataDir = await Deno.makeTempDir({ prefix: "oms-system-" });
   const bus = await testBusConfig(dataDir, [100, 200]);
+  const serviceToken = generateServiceToken();
   const ports: Ports = {
     orders: freePort(),
     stock: freePort(),
@@ -94,6 +104,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     ADMIN_PASSWORD: "test-admin-password",
     // customers prove who they are (WEB_OPEN_CUSTOMER_API stays off); proof() signs with this secret
     WEB_COOKIE_SECRET: `test-${crypto.randomUUID()}`,
+    OMS_SERVICE_TOKEN: serviceToken,
     ...opts.env,
   });
   if (!env.DENO_DIR) delete env.DENO_DIR;
@@ -109,18 +120,19 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     ]),
   ) as Record<ProcessName, ServiceProcess>;
   const addr = (n: Exclude<ProcessName, "web">) => `127.0.0.1:${ports[n]}`;
-  const insecure = credentials.createInsecure();
+  const auth = { staff: TEST_STAFF };
   const clients = {
-    orders: new OrdersServiceClient(addr("orders"), insecure),
-    stock: new StockServiceClient(addr("stock"), insecure),
-    payments: new PaymentsServiceClient(addr("payments"), insecure),
-    kitchen: new KitchenServiceClient(addr("kitchen"), insecure),
+    orders: connect(OrdersServiceClient, addr("orders"), serviceToken, auth),
+    stock: connect(StockServiceClient, addr("stock"), serviceToken, auth),
+    payments: connect(PaymentsServiceClient, addr("payments"), serviceToken, auth),
+    kitchen: connect(KitchenServiceClient, addr("kitchen"), serviceToken, auth),
   };
   const dl = new Map<string, DeadLettersServiceClient>();
   const url = `http://127.0.0.1:${ports.web}`;
 
   const system: System = {
     url,
+    serviceToken,
     ports,
     bus,
     procs,
@@ -128,7 +140,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     deadLetters(name) {
       let c = dl.get(name);
       if (!c) {
-        c = new DeadLettersServiceClient(addr(name), insecure);
+        c = connect(DeadLettersServiceClient, addr(name), serviceToken, auth);
         dl.set(name, c);
       }
       return c;

@@ -15,10 +15,18 @@
  * | `PUBLIC_URL` | unset | the site's public URL; `https://...` makes cookies `Secure` and adds HSTS on every answer |
  * | `WEB_TRUSTED_PROXIES` | none | comma-separated IPs/CIDRs of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed |
  * | `WEB_BODY_TIMEOUT_MS` | `10000` | a request body not received in full within this time is answered 408 and the connection closed |
+ * | `OMS_SERVICE_TOKEN` | required | the deployment's service credential (>= 32 characters), sent on every gRPC call and keying the staff claims |
  *
  * @module
  */
-import { ConfigError, DEFAULT_PORTS, envInt, envString, serviceAddr } from "../services/common/config.ts";
+import {
+  ConfigError,
+  DEFAULT_PORTS,
+  envInt,
+  envServiceToken,
+  envString,
+  serviceAddr,
+} from "../services/common/config.ts";
 import { ipMatcher } from "./ip_matcher.ts";
 
 export { ConfigError };
@@ -53,6 +61,8 @@ export interface WebConfig {
   bodyTimeoutMs?: number;
   /** Things start should log as warnings (e.g. a weak admin password in development). */
   warnings?: string[];
+  /** The deployment's service credential (`OMS_SERVICE_TOKEN`). */
+  serviceToken: string;
 }
 
 /** Shortest admin password accepted outside development. */
@@ -161,5 +171,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     publicUrl: publicUrl(env),
     bodyTimeoutMs: envInt("WEB_BODY_TIMEOUT_MS", 10_000, { min: 100, max: 600_000 }, env),
     warnings,
+    serviceToken: envServiceToken(env),
   };
 }

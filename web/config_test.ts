@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "./config.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
+
+const T = { OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN };
 
 Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16 KiB body limit", () => {
-  assert.deepEqual(loadConfig({}), {
+  assert.deepEqual(loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN }), {
     host: "127.0.0.1",
     port: 8080,
     ordersAddr: "127.0.0.1:50051",
@@ -17,11 +20,13 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     publicUrl: null,
     bodyTimeoutMs: 10000,
     warnings: [],
+    serviceToken: TEST_SERVICE_TOKEN,
   });
 });
 
 Deno.test("loadConfig reads every variable", () => {
   const c = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     WEB_HOST: "0.0.0.0",
     WEB_PORT: "9000",
     ORDERS_ADDR: "orders:50051",
@@ -63,6 +68,8 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
     [{ PUBLIC_URL: "shop.example" }, "PUBLIC_URL", /PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/],
     [{ PUBLIC_URL: "ftp://shop.example" }, "PUBLIC_URL", /got "ftp:\/\/shop.example"/],
     [{ WEB_BODY_TIMEOUT_MS: "0" }, "WEB_BODY_TIMEOUT_MS", /WEB_BODY_TIMEOUT_MS must be an integer/],
+    [{ OMS_SERVICE_TOKEN: "" }, "OMS_SERVICE_TOKEN", /OMS_SERVICE_TOKEN is not set/],
+    [{ OMS_SERVICE_TOKEN: "too-short" }, "OMS_SERVICE_TOKEN", /must have 32 to 512 characters, got 9/],
   ];
   for (const [env, variable, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => {
@@ -76,10 +83,10 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
 
 Deno.test("outside development a short or placeholder ADMIN_PASSWORD stops start-up, naming the variable", () => {
   assert.equal(
-    loadConfig({ ADMIN_PASSWORD: "correct horse battery" }).adminPassword,
+    loadConfig({ ...T, ADMIN_PASSWORD: "correct horse battery" }).adminPassword,
     "correct horse battery",
   );
-  assert.equal(loadConfig({ ADMIN_PASSWORD: "" }).adminPassword, null, "unset: the admin is disabled");
+  assert.equal(loadConfig({ ...T, ADMIN_PASSWORD: "" }).adminPassword, null, "unset: the admin is disabled");
   const cases: [Record<string, string>, RegExp][] = [
     [{ ADMIN_PASSWORD: "short-pass1" }, /ADMIN_PASSWORD is 11 characters; use at least 12.*OMS_ENV is unset/],
     [{ ADMIN_PASSWORD: "change-me-admin-password" }, /ADMIN_PASSWORD is a placeholder/],
@@ -99,12 +106,15 @@ Deno.test("outside development a short or placeholder ADMIN_PASSWORD stops start
 });
 
 Deno.test("in development a short or placeholder ADMIN_PASSWORD is accepted with a warning", () => {
-  const c = loadConfig({ ADMIN_PASSWORD: "change-me-admin-password", OMS_ENV: "development" });
+  const c = loadConfig({ ...T, ADMIN_PASSWORD: "change-me-admin-password", OMS_ENV: "development" });
   assert.equal(c.adminPassword, "change-me-admin-password");
   assert.match(c.warnings?.[0] ?? "", /ADMIN_PASSWORD is a placeholder.*OMS_ENV=development/);
   assert.match(
-    loadConfig({ ADMIN_PASSWORD: "short", OMS_ENV: "development" }).warnings?.[0] ?? "",
+    loadConfig({ ...T, ADMIN_PASSWORD: "short", OMS_ENV: "development" }).warnings?.[0] ?? "",
     /is 5 char/,
   );
-  assert.deepEqual(loadConfig({ ADMIN_PASSWORD: "a long enough one", OMS_ENV: "development" }).warnings, []);
+  assert.deepEqual(
+    loadConfig({ ...T, ADMIN_PASSWORD: "a long enough one", OMS_ENV: "development" }).warnings,
+    [],
+  );
 });

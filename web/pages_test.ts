@@ -7,6 +7,7 @@ import { pagesApp, startPagesSystem } from "./pages_testing.ts";
 import { deadAddr, postJson, proofFor } from "./testing.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -383,7 +384,7 @@ Deno.test("static files: hashed names are immutable, plain names revalidate with
 
 Deno.test("when stock is down the menu answers 503 with the site's error page", opts, async () => {
   const sys = await startPagesSystem();
-  const stock = connect(StockServiceClient, deadAddr());
+  const stock = connect(StockServiceClient, deadAddr(), TEST_SERVICE_TOKEN);
   try {
     const { app } = await pagesApp({
       ...sys.deps,

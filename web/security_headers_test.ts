@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
+import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { Hono } from "hono";
 import { createLogger } from "../services/common/log.ts";
 import { clientInfo } from "./client_info.ts";
@@ -12,6 +14,7 @@ const opts = { sanitizeOps: false, sanitizeResources: false };
 
 function gateway(options: AppOptions = {}) {
   const config = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     ORDERS_ADDR: deadAddr(),
     STOCK_ADDR: deadAddr(),
     PAYMENTS_ADDR: deadAddr(),
@@ -25,6 +28,7 @@ function gateway(options: AppOptions = {}) {
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
+    staffClaims: new StaffClaims(config.serviceToken),
   }, options);
   return { app, close: () => Object.values(clients).forEach((c) => c.close()) };
 }

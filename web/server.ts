@@ -15,6 +15,7 @@
  */
 import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { closeClient } from "../services/common/exiting.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import { createLogger, type Logger } from "../services/common/log.ts";
@@ -135,10 +136,10 @@ export interface WebHandle {
 /** Connects clients to the configured services (connections are made lazily on first call). */
 export function connectClients(config: WebConfig): Clients {
   return {
-    orders: connect(OrdersServiceClient, config.ordersAddr),
-    stock: connect(StockServiceClient, config.stockAddr),
-    payments: connect(PaymentsServiceClient, config.paymentsAddr),
-    kitchen: connect(KitchenServiceClient, config.kitchenAddr),
+    orders: connect(OrdersServiceClient, config.ordersAddr, config.serviceToken),
+    stock: connect(StockServiceClient, config.stockAddr, config.serviceToken),
+    payments: connect(PaymentsServiceClient, config.paymentsAddr, config.serviceToken),
+    kitchen: connect(KitchenServiceClient, config.kitchenAddr, config.serviceToken),
   };
 }
 
@@ -157,6 +158,7 @@ export async function start(
     rpcTimeoutMs: config.rpcTimeoutMs,
     admin: createAdmin({ password: config.adminPassword ?? null }),
     customerAuth,
+    staffClaims: new StaffClaims(config.serviceToken),
   };
   if (customerAuth.open) {
     log.warn(

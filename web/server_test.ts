@@ -5,6 +5,8 @@ import { loadConfig, type WebConfig } from "./config.ts";
 import { connectClients, createApp, start } from "./server.ts";
 import { deadAddr, errorOf, postJson, proofFor, startSystem, TEST_CUSTOMER_AUTH } from "./testing.ts";
 import type { AppDeps } from "./api/deps.ts";
+import { StaffClaims } from "../services/common/auth/staff_claim.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const ALICE = await proofFor("alice");
@@ -18,6 +20,7 @@ function downConfig(): WebConfig {
     PAYMENTS_ADDR: deadAddr(),
     KITCHEN_ADDR: deadAddr(),
     RPC_TIMEOUT_MS: "1000",
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
   });
 }
 
@@ -39,6 +42,7 @@ function appWith(config: WebConfig, log: Logger = createLogger("test", "error"))
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
     customerAuth: TEST_CUSTOMER_AUTH,
+    staffClaims: new StaffClaims(config.serviceToken),
   };
   return {
     app: createApp(deps),
@@ -201,9 +205,21 @@ Deno.test("web/main.ts exits 2 with a clear message on bad config, and 0 on SIGT
   assert.equal(bad.code, 2);
   assert.match(new TextDecoder().decode(bad.stderr), /invalid configuration: WEB_PORT must be an integer/);
 
+  const tokenless = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main],
+    env: { WEB_PORT: "0" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(tokenless.code, 2, "no start without the service token");
+  assert.match(
+    new TextDecoder().decode(tokenless.stderr),
+    /invalid configuration: OMS_SERVICE_TOKEN is not set/,
+  );
+
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", main],
-    env: { WEB_PORT: "0", LOG_LEVEL: "info" },
+    env: { WEB_PORT: "0", LOG_LEVEL: "info", OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN },
     stdout: "null",
     stderr: "piped",
   }).spawn();

@@ -14,6 +14,7 @@ import { start as startPayments } from "../services/payments/service.ts";
 import { start as startStock } from "../services/stock/service.ts";
 import { start as startKitchen } from "../services/kitchen/service.ts";
 import type { CommonConfig } from "../services/common/config.ts";
+import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { type AdminOptions, createAdmin } from "./admin/runtime.ts";
 import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
@@ -166,6 +167,7 @@ export async function startSystem(
       maxBodyBytes,
       webhookMaxBodyBytes: 262144,
       rpcTimeoutMs: 3000,
+      serviceToken: common.serviceToken,
     };
     const clients = connectClients(config);
     stops.unshift(() => {
@@ -180,6 +182,7 @@ export async function startSystem(
       rpcTimeoutMs: config.rpcTimeoutMs,
       admin: createAdmin(admin),
       customerAuth,
+      staffClaims: new StaffClaims(config.serviceToken),
     };
     const app = createApp(deps);
     return {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { SERVICE_TOKEN_VAR, serviceTokenProblem } from "./auth/service_token.ts";
 
 /** Thrown when an environment variable holds a value the service cannot use. */
 export class ConfigError extends Error {
@@ -52,6 +53,17 @@ export function envBool(
   throw new ConfigError(name, `${name} must be true or false, got "${env[name]}"`);
 }
 
+/**
+ * Reads the deployment's service credential (`OMS_SERVICE_TOKEN`); throws a {@linkcode ConfigError}
+ * when it is unset or unusable (the message never shows the value).
+ */
+export function envServiceToken(env: Record<string, string | undefined> = readEnv()): string {
+  const value = env.OMS_SERVICE_TOKEN; // spelled out so tools that scan for variable reads find it
+  const problem = serviceTokenProblem(value);
+  if (problem) throw new ConfigError(SERVICE_TOKEN_VAR, problem);
+  return value!;
+}
+
 function readEnv(): Record<string, string | undefined> {
   return Deno.env.toObject();
 }
@@ -76,6 +88,8 @@ export interface CommonConfig {
   brokerUserPrefix?: string;
   /** Per-service AMQP URLs (`<SERVICE>_AMQP_URL`), for several services in one process; else `amqpUrl`. */
   amqpUrls?: Partial<Record<ServiceName, string>>;
+  /** The deployment's service credential (`OMS_SERVICE_TOKEN`, required, >= 32 characters). */
+  serviceToken: string;
 }
 
 /** Reads the settings every service shares. */
@@ -92,6 +106,7 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
     relayStartDelayMs: envInt("OMS_RELAY_START_DELAY_MS", 0, { max: 3_600_000 }, env),
     ...withDiscovery(env),
+    serviceToken: envServiceToken(env),
     ...brokerUsers(env),
   };
 }

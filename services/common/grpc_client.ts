@@ -9,9 +9,12 @@ import {
   type ClientOptions,
   type ClientUnaryCall,
   credentials,
+  type Interceptor,
   Metadata,
   type ServiceError,
 } from "@grpc/grpc-js";
+import { serviceTokenInterceptor } from "./auth/service_credential.ts";
+import { StaffClaims, type StaffIdentity, staffInterceptor } from "./auth/staff_claim.ts";
 import { CONSUL_SCHEME, registerConsulResolver } from "./discovery/consul_resolver.ts";
 import { RpcError } from "./errors.ts";
 import { endRpcSpan, startClientCall } from "./tracing/grpc.ts";
@@ -69,14 +72,50 @@ export type ClientCtor<C> = new (
  */
 export const CLIENT_OPTIONS: Partial<ClientOptions> = { "grpc.client_idle_timeout_ms": 2 ** 31 - 1 };
 
+/** Options of {@linkcode connect}. */
+export interface ConnectOptions {
+  /**
+   * Makes every call of the client a staff call of this identity (a fresh signed claim per call): for
+   * tools and test harnesses. Web signs a claim per staff request instead.
+   */
+  staff?: StaffIdentity;
+}
+
+const interceptorsOf = new WeakMap<Client, Interceptor[]>();
+
 /**
- * Creates an insecure (cluster-internal) client for `address`: `host:port` (static), or
- * `consul://<agent host:port>/<service>` to resolve the service's healthy instances through Consul and
- * spread calls round-robin over them, one connection per instance (see `discovery/consul_resolver.ts`).
+ * Creates a client for `address`: `host:port` (static), or `consul://<agent host:port>/<service>` to
+ * resolve the service's healthy instances through Consul and spread calls round-robin over them, one
+ * connection per instance (see `discovery/consul_resolver.ts`). The channel is insecure
+ * (cluster-internal); every call carries `authorization: Bearer <serviceToken>`, set by an interceptor
+ * of the client, so no call site can forget it.
  */
-export function connect<C>(Ctor: ClientCtor<C>, address: string): C {
+export function connect<C>(
+  Ctor: ClientCtor<C>,
+  address: string,
+  serviceToken: string,
+  opts: ConnectOptions = {},
+): C {
   if (address.startsWith(`${CONSUL_SCHEME}:`)) registerConsulResolver();
-  return new Ctor(address, credentials.createInsecure(), CLIENT_OPTIONS);
+  const interceptors = [serviceTokenInterceptor(serviceToken)];
+  if (opts.staff) interceptors.push(staffInterceptor(new StaffClaims(serviceToken), opts.staff));
+  const client = new Ctor(address, credentials.createInsecure(), { ...CLIENT_OPTIONS, interceptors });
+  interceptorsOf.set(client as Client, interceptors);
+  return client;
+}
+
+/**
+ * A client of another service served on the same port as `client` (e.g. dead letters), riding on its
+ * channel (no new connection; closing `client` closes it too) with the same credential.
+ */
+export function connectOnChannelOf<C>(Ctor: ClientCtor<C>, client: Client): C {
+  const interceptors = interceptorsOf.get(client);
+  if (!interceptors) throw new Error("connectOnChannelOf needs a client made by connect()");
+  const channel = client.getChannel();
+  return new Ctor(channel.getTarget(), credentials.createInsecure(), {
+    channelOverride: channel,
+    interceptors,
+  });
 }
 
 /** The short name of the service behind `client` ("stock" for `oms.stock.v1.StockService`). */

@@ -1,6 +1,10 @@
 /**
  * Starting a gRPC server with the health service, and stopping it gracefully.
  *
+ * Every served service (all but `grpc.health.v1.Health`, which Consul's checks and healthchecks call
+ * without credentials) refuses calls without the deployment's service credential with
+ * UNAUTHENTICATED, before any handler runs (see `auth/guard.ts`).
+ *
  * @module
  */
 import {
@@ -12,6 +16,8 @@ import {
   status as GrpcStatus,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { guardService } from "./auth/guard.ts";
+import { ServiceTokenCheck } from "./auth/service_credential.ts";
 import { isExiting } from "./exiting.ts";
 import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
@@ -99,17 +105,31 @@ class InFlight {
   }
 }
 
-/** Binds `services` (and `grpc.health.v1.Health`) on `host:port`. */
+/** How a server authenticates its callers. */
+export interface GrpcServerAuth {
+  /** The deployment's service token (`OMS_SERVICE_TOKEN`); calls must carry `Bearer <token>`. */
+  serviceToken: string;
+}
+
+/**
+ * Binds `services` (and `grpc.health.v1.Health`) on `host:port`; the services answer only calls that
+ * carry `auth.serviceToken`.
+ */
 export async function startGrpcServer(
   host: string,
   port: number,
   services: ServedService[],
+  auth: GrpcServerAuth,
 ): Promise<GrpcServerHandle> {
+  const check = new ServiceTokenCheck(auth.serviceToken);
   const server = new Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
   const health = new HealthState(services.map((s) => s.name));
   const inFlight = new InFlight();
   server.addService(HealthService, health.server() as unknown as UntypedServiceImplementation);
-  for (const s of services) server.addService(s.definition, inFlight.wrap(s.definition, s.implementation));
+  for (const s of services) {
+    const counted = inFlight.wrap(s.definition, s.implementation);
+    server.addService(s.definition, guardService(s.definition, counted, check));
+  }
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${host}:${port}`,

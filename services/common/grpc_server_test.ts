@@ -1,15 +1,19 @@
 import assert from "node:assert/strict";
 import {
   credentials,
+  Metadata,
   type sendUnaryData,
   type ServerUnaryCall,
+  type ServiceError,
+  status as GrpcStatus,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { HealthClient } from "./gen/grpc/health/v1/health.ts";
 import { type GetItemResponse, StockServiceClient, StockServiceService } from "./gen/oms/stock/v1/stock.ts";
-import { rpc } from "./grpc_client.ts";
+import { connect, rpc } from "./grpc_client.ts";
 import { startGrpcServer } from "./grpc_server.ts";
 import { ServingStatus } from "./health.ts";
+import { TEST_SERVICE_TOKEN } from "./auth/testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -28,10 +32,10 @@ Deno.test(
     };
     const server = await startGrpcServer("127.0.0.1", 0, [
       { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: slow },
-    ]);
+    ], { serviceToken: TEST_SERVICE_TOKEN });
     const addr = `127.0.0.1:${server.port}`;
     const health = new HealthClient(addr, credentials.createInsecure());
-    const stock = new StockServiceClient(addr, credentials.createInsecure());
+    const stock = connect(StockServiceClient, addr, TEST_SERVICE_TOKEN);
     try {
       assert.equal(
         (await rpc(health, "check", { service: "" })).status,
@@ -68,7 +72,7 @@ Deno.test(
       assert.equal(inFlightDone, false, "the in-flight call is still running while NOT_SERVING");
       assert.equal(stopped, false, "stop waits for the in-flight call");
 
-      const fresh = new StockServiceClient(addr, credentials.createInsecure());
+      const fresh = connect(StockServiceClient, addr, TEST_SERVICE_TOKEN);
       await assert.rejects(
         rpc(fresh, "getItem", { id: "1" }, { timeoutMs: 1000 }),
         "no new calls while draining",
@@ -94,8 +98,8 @@ Deno.test("stop() forces the shutdown after its grace period when a call never f
   };
   const server = await startGrpcServer("127.0.0.1", 0, [
     { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: never },
-  ]);
-  const stock = new StockServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  ], { serviceToken: TEST_SERVICE_TOKEN });
+  const stock = connect(StockServiceClient, `127.0.0.1:${server.port}`, TEST_SERVICE_TOKEN);
   try {
     const stuck = rpc(stock, "getItem", { id: "1" }, { timeoutMs: 10_000 }).catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 100));
@@ -108,3 +112,64 @@ Deno.test("stop() forces the shutdown after its grace period when a call never f
     stock.close();
   }
 });
+
+/** The gRPC status code a call failed with (through `rpc`'s RpcError and its cause). */
+async function statusOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+    return GrpcStatus.OK;
+  } catch (err) {
+    const cause = (err as { cause?: Partial<ServiceError> }).cause;
+    assert.ok(cause && typeof cause.code === "number", `a gRPC failure, got ${err}`);
+    return cause.code;
+  }
+}
+
+Deno.test(
+  "a service answers only calls with the service token (UNAUTHENTICATED before its handler runs); health needs none",
+  opts,
+  async () => {
+    let handled = 0;
+    const impl: UntypedServiceImplementation = {
+      getItem: (_call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<GetItemResponse>) => {
+        handled++;
+        cb(null, { item: undefined });
+      },
+    };
+    const server = await startGrpcServer("127.0.0.1", 0, [
+      { definition: StockServiceService, name: "oms.stock.v1.StockService", implementation: impl },
+    ], { serviceToken: TEST_SERVICE_TOKEN });
+    server.health.setAll(ServingStatus.SERVING);
+    const addr = `127.0.0.1:${server.port}`;
+    const bare = new StockServiceClient(addr, credentials.createInsecure());
+    const wrong = connect(StockServiceClient, addr, `${TEST_SERVICE_TOKEN}-not-this-one`);
+    const right = connect(StockServiceClient, addr, TEST_SERVICE_TOKEN);
+    const health = new HealthClient(addr, credentials.createInsecure());
+    try {
+      assert.equal(await statusOf(rpc(bare, "getItem", { id: "1" })), GrpcStatus.UNAUTHENTICATED, "no token");
+      assert.equal(
+        await statusOf(rpc(wrong, "getItem", { id: "1" })),
+        GrpcStatus.UNAUTHENTICATED,
+        "wrong token",
+      );
+      const forged = new Metadata();
+      forged.set("authorization", "Bearer ");
+      assert.equal(
+        await statusOf(rpc(bare, "getItem", { id: "1" }, { metadata: forged })),
+        GrpcStatus.UNAUTHENTICATED,
+        "empty bearer",
+      );
+      assert.equal(handled, 0, "the handler never ran for a refused call");
+      assert.deepEqual(await rpc(right, "getItem", { id: "1" }), { item: undefined });
+      assert.equal(handled, 1);
+      assert.equal(
+        (await rpc(health, "check", { service: "" })).status,
+        ServingStatus.SERVING,
+        "health, no token",
+      );
+    } finally {
+      for (const c of [bare, wrong, right, health]) c.close();
+      await server.stop(100);
+    }
+  },
+);

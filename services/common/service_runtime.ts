@@ -123,7 +123,7 @@ export async function startServiceRuntime<P = undefined>(
     const server = grpc = await startGrpcServer(config.host, config.port, [
       ...opts.services({ kv, kick, prepared: prepared.value }),
       deadLettersService({ kv, service: name, queue, transport: () => messaging?.transport, log }),
-    ]);
+    ], { serviceToken: config.common.serviceToken });
     const signals = [exitSignal(), ...(opts.signal ? [opts.signal] : [])];
     const running = messaging = await startMessaging({
       service: name,

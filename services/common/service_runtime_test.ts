@@ -7,6 +7,7 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from "./gen/grpc/heal
 import { connect, rpc } from "./grpc_client.ts";
 import { createLogger, type LogFields, type Logger } from "./log.ts";
 import { type RuntimeConfig, type ServiceRuntimeOptions, startServiceRuntime } from "./service_runtime.ts";
+import { TEST_SERVICE_TOKEN } from "./auth/testing.ts";
 
 const log = createLogger("runtime-test", "error");
 
@@ -17,7 +18,12 @@ function testConfig(port = 0): RuntimeConfig {
     host: "127.0.0.1",
     port,
     kvPath: ":memory:",
-    common: commonConfig({ AMQP_URL: "memory", OMS_EXCHANGE: `runtime.${id}`, OMS_QUEUE_PREFIX: `rt-${id}` }),
+    common: commonConfig({
+      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      AMQP_URL: "memory",
+      OMS_EXCHANGE: `runtime.${id}`,
+      OMS_QUEUE_PREFIX: `rt-${id}`,
+    }),
   };
 }
 
@@ -29,7 +35,7 @@ function consuming(config: RuntimeConfig, service: string): boolean {
 
 /** The overall health status served on `port`. */
 async function healthOf(port: number): Promise<HealthCheckResponse_ServingStatus> {
-  const client = connect(HealthClient, `127.0.0.1:${port}`);
+  const client = connect(HealthClient, `127.0.0.1:${port}`, TEST_SERVICE_TOKEN);
   try {
     return (await rpc(client, "check", { service: "" })).status;
   } finally {

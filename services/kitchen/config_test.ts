@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../common/config.ts";
 import { loadConfig } from "./config.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 Deno.test("kitchen config defaults: port 50054, auto-prep off, 3 s prep, KV under DATA_DIR", () => {
-  const c = loadConfig({ DATA_DIR: "/tmp/oms" });
+  const c = loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, DATA_DIR: "/tmp/oms" });
   assert.equal(c.port, 50054);
   assert.equal(c.host, "127.0.0.1");
   assert.equal(c.autoPrep, false);
@@ -13,16 +14,23 @@ Deno.test("kitchen config defaults: port 50054, auto-prep off, 3 s prep, KV unde
 
 Deno.test("kitchen config reads its variables and names a bad one", () => {
   const c = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     KITCHEN_GRPC_PORT: "6000",
     KITCHEN_AUTO_PREP: "true",
     KITCHEN_PREP_MS: "500",
     KITCHEN_KV_PATH: ":memory:",
   });
   assert.deepEqual([c.port, c.autoPrep, c.prepMs, c.kvPath], [6000, true, 500, ":memory:"]);
-  assert.throws(() => loadConfig({ KITCHEN_AUTO_PREP: "maybe" }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.equal(err.variable, "KITCHEN_AUTO_PREP");
-    return true;
-  });
-  assert.throws(() => loadConfig({ KITCHEN_PREP_MS: "-1" }), /KITCHEN_PREP_MS/);
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, KITCHEN_AUTO_PREP: "maybe" }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.variable, "KITCHEN_AUTO_PREP");
+      return true;
+    },
+  );
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, KITCHEN_PREP_MS: "-1" }),
+    /KITCHEN_PREP_MS/,
+  );
 });

@@ -2,9 +2,16 @@
  * The `oms.orders.v1.OrdersService` implementation: validation, access checks, the calls to stock and
  * payments, and the atomic commits (order + indexes + counters + outbox) through the store.
  *
+ * Staff: a call is a staff call only when its metadata carries a valid, unexpired staff claim signed by
+ * web (`x-oms-staff`, see `common/auth/staff_claim.ts`). `admin: true` on GetOrder or CancelOrder without
+ * one does nothing: the request is the customer's (`customerId`), so another customer's order is
+ * `not_found`. ListOrders, CountOrders, AdvanceOrder and RefundOrder are staff-only: without a claim
+ * they answer PERMISSION_DENIED.
+ *
  * @module
  */
 import type { ServerUnaryCall } from "@grpc/grpc-js";
+import type { StaffClaim, StaffClaims } from "../common/auth/staff_claim.ts";
 import { RpcError } from "../common/errors.ts";
 import { rpc } from "../common/grpc_client.ts";
 import { unary } from "../common/grpc_handler.ts";
@@ -96,6 +103,11 @@ function validateReason(reason: string): string {
     );
   }
   return reason.trim();
+}
+
+/** Who a staff action was done by, for the log (undefined when not known, e.g. direct API use). */
+function staffFields(by: StaffClaim | undefined): Record<string, string> {
+  return by ? { staff: by.sub, role: by.role } : {};
 }
 
 /** The orders service logic, callable without gRPC (the gRPC server wraps it). */
@@ -258,6 +270,7 @@ export class OrdersApi {
   async cancelOrder(
     req: { orderId: string; customerId: string; admin: boolean; reason: string },
     traceparent: string,
+    by?: StaffClaim,
   ): Promise<Order> {
     validateOrderId(req.orderId);
     if (!req.admin) validateCustomerId(req.customerId);
@@ -278,12 +291,13 @@ export class OrdersApi {
       if (err instanceof RpcError && err.code === "not_found") throw notFound(req.orderId);
       throw err;
     });
+    if (req.admin) this.#d.log.info("order cancelled by staff", { orderId: req.orderId, ...staffFields(by) });
     this.#d.kick();
     return order;
   }
 
   /** Admin: hands a ready order over (ready -> completed), announcing `order.completed`. */
-  async advanceOrder(req: { orderId: string }, traceparent: string): Promise<Order> {
+  async advanceOrder(req: { orderId: string }, traceparent: string, by?: StaffClaim): Promise<Order> {
     validateOrderId(req.orderId);
     const order = await updateOrder(this.#d.kv, req.orderId, (current) => {
       const r = transition(current, "completed", this.#by("admin", traceparent));
@@ -297,12 +311,17 @@ export class OrdersApi {
           }),
       };
     });
+    this.#d.log.info("order completed by staff", { orderId: req.orderId, ...staffFields(by) });
     this.#d.kick();
     return order;
   }
 
   /** Admin: refunds a paid order through payments, then records paid -> refunded with `order.refunded`. */
-  async refundOrder(req: { orderId: string; reason: string }, traceparent: string): Promise<Order> {
+  async refundOrder(
+    req: { orderId: string; reason: string },
+    traceparent: string,
+    by?: StaffClaim,
+  ): Promise<Order> {
     validateOrderId(req.orderId);
     const reason = validateReason(req.reason) || "Refunded by admin";
     const entry = await getOrder(this.#d.kv, req.orderId);
@@ -327,6 +346,7 @@ export class OrdersApi {
             }),
         };
       });
+      this.#d.log.info("order refunded by staff", { orderId: req.orderId, ...staffFields(by) });
       this.#d.kick();
       return order;
     } catch (err) {
@@ -370,36 +390,69 @@ export class OrdersApi {
   }
 }
 
+/** What the gRPC server needs beyond {@linkcode OrdersDeps}. */
+export interface OrdersServerDeps extends OrdersDeps {
+  /** Verifies the staff claims web signs (keyed from the service token). */
+  staffClaims: StaffClaims;
+}
+
 /** The gRPC implementation of `oms.orders.v1.OrdersService` over `deps`. */
-export function ordersServer(deps: OrdersDeps): OrdersServiceServer {
+export function ordersServer(deps: OrdersServerDeps): OrdersServiceServer {
   const api = new OrdersApi(deps);
-  const { log } = deps;
+  const { log, staffClaims } = deps;
+  /** The call's staff claim; verified only when the request asks for staff access. */
+  const staffOf = (call: ServerUnaryCall<unknown, unknown>, asked: boolean) =>
+    asked ? staffClaims.fromMetadata(call.metadata) : null;
+  /** The call's staff claim, or PERMISSION_DENIED. */
+  const requireStaff = (call: ServerUnaryCall<unknown, unknown>, what: string): StaffClaim => {
+    const claim = staffClaims.fromMetadata(call.metadata);
+    if (!claim) {
+      throw new RpcError(
+        "permission_denied",
+        `${what} is for staff only: the call carries no valid staff claim`,
+      );
+    }
+    return claim;
+  };
   return {
     createOrder: unary(
       log,
       async (req, call) => ({ order: orderToProto(await api.createOrder(req, traceOf(call))) }),
     ),
-    getOrder: unary(log, async (req) => ({ order: orderToProto(await api.getOrder(req)) })),
+    getOrder: unary(log, async (req, call) => {
+      const admin = staffOf(call, req.admin) !== null;
+      return { order: orderToProto(await api.getOrder({ ...req, admin })) };
+    }),
     listCustomerOrders: unary(log, async (req) => {
       const page = await api.listCustomerOrders(req);
       return { orders: page.orders.map(orderToProto), nextCursor: page.nextCursor };
     }),
-    listOrders: unary(log, async (req) => {
+    listOrders: unary(log, async (req, call) => {
+      requireStaff(call, "Listing every order");
       const page = await api.listOrders(req);
       return { orders: page.orders.map(orderToProto), nextCursor: page.nextCursor };
     }),
-    countOrders: unary(log, () => api.countOrders()),
-    cancelOrder: unary(
-      log,
-      async (req, call) => ({ order: orderToProto(await api.cancelOrder(req, traceOf(call))) }),
-    ),
-    advanceOrder: unary(log, async (req, call) => ({
-      order: orderToProto(await api.advanceOrder(req, traceOf(call))),
-    })),
-    refundOrder: unary(
-      log,
-      async (req, call) => ({ order: orderToProto(await api.refundOrder(req, traceOf(call))) }),
-    ),
+    countOrders: unary(log, async (_req, call) => {
+      requireStaff(call, "Counting orders");
+      return await api.countOrders();
+    }),
+    cancelOrder: unary(log, async (req, call) => {
+      const staff = staffOf(call, req.admin);
+      const order = await api.cancelOrder(
+        { ...req, admin: staff !== null },
+        traceOf(call),
+        staff ?? undefined,
+      );
+      return { order: orderToProto(order) };
+    }),
+    advanceOrder: unary(log, async (req, call) => {
+      const staff = requireStaff(call, "Completing an order");
+      return { order: orderToProto(await api.advanceOrder(req, traceOf(call), staff)) };
+    }),
+    refundOrder: unary(log, async (req, call) => {
+      const staff = requireStaff(call, "Refunding an order");
+      return { order: orderToProto(await api.refundOrder(req, traceOf(call), staff)) };
+    }),
     lookupOrders: unary(log, (req) => lookupOrders(deps.kv, req.orderIds)),
   };
 }

@@ -26,11 +26,19 @@ import {
   type StubStock,
   stubStockServer,
 } from "./stub_peers_test.ts";
+import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
+import { Metadata } from "@grpc/grpc-js";
+import { STAFF_METADATA_KEY, StaffClaims } from "../common/auth/staff_claim.ts";
 
 const log = createLogger("orders", "error");
 
 interface Fixture {
+  /** A client with the service credential only (a customer's request as web makes it). */
   client: OrdersServiceClient;
+  /** A client whose every call carries a valid staff claim (as web's admin makes them). */
+  staff: OrdersServiceClient;
+  /** The claims key of the server (to forge or expire claims in tests). */
+  claims: StaffClaims;
   kv: Deno.Kv;
   stock: StubStock;
   payments: StubPayments;
@@ -47,9 +55,10 @@ async function withOrders(
   const stock = await stubStockServer();
   const payments = await stubPaymentsServer(opts.payments === "down" ? "ok" : opts.payments);
   const paymentsAddr = opts.payments === "down" ? await deadAddr() : payments.addr;
-  const stockClient = connect(StockServiceClient, stock.addr);
-  const paymentsClient = connect(PaymentsServiceClient, paymentsAddr);
+  const stockClient = connect(StockServiceClient, stock.addr, TEST_SERVICE_TOKEN);
+  const paymentsClient = connect(PaymentsServiceClient, paymentsAddr, TEST_SERVICE_TOKEN);
   const kicks = { count: 0 };
+  const claims = new StaffClaims(TEST_SERVICE_TOKEN);
   const server = await startGrpcServer("127.0.0.1", 0, [{
     definition: OrdersServiceService,
     name: "oms.orders.v1.OrdersService",
@@ -61,13 +70,17 @@ async function withOrders(
       kick: () => kicks.count++,
       stockTimeoutMs: 3000,
       paymentsTimeoutMs: opts.paymentsTimeoutMs ?? 1000,
+      staffClaims: claims,
     }),
-  }]);
-  const client = connect(OrdersServiceClient, `127.0.0.1:${server.port}`);
+  }], { serviceToken: TEST_SERVICE_TOKEN });
+  const addr = `127.0.0.1:${server.port}`;
+  const client = connect(OrdersServiceClient, addr, TEST_SERVICE_TOKEN);
+  const staff = connect(OrdersServiceClient, addr, TEST_SERVICE_TOKEN, { staff: TEST_STAFF });
   try {
-    await fn({ client, kv, stock, payments, kicks });
+    await fn({ client, staff, claims, kv, stock, payments, kicks });
   } finally {
     client.close();
+    staff.close();
     stockClient.close();
     paymentsClient.close();
     await server.stop(100);
@@ -212,7 +225,7 @@ Deno.test("CreateOrder rejects bad input with the field at fault and calls nobod
 });
 
 Deno.test("CreateOrder passes stock's out_of_stock (with shortages) and unknown_item through and stores nothing", async () => {
-  await withOrders(async ({ client, kv }) => {
+  await withOrders(async ({ client, staff, kv }) => {
     const err = await rejects(
       rpc(client, "createOrder", {
         customerId: "alice",
@@ -232,7 +245,7 @@ Deno.test("CreateOrder passes stock's out_of_stock (with shortages) and unknown_
       "items[0].item_id",
     );
     assert.equal((await outbox(kv)).length, 0);
-    const res = await rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "" });
+    const res = await rpc(staff, "listOrders", { status: 0, pageSize: 0, cursor: "" });
     assert.equal(res.orders.length, 0);
   });
 });
@@ -273,11 +286,11 @@ Deno.test("a retry after a failed first attempt with the same idempotency key ru
 });
 
 Deno.test("GetOrder answers not_found to another customer, exactly as for a missing order", async () => {
-  await withOrders(async ({ client }) => {
+  await withOrders(async ({ client, staff }) => {
     const order = await create(client, "alice");
     const own = await rpc(client, "getOrder", { orderId: order.id, customerId: "alice", admin: false });
     assert.equal(own.order?.id, order.id);
-    const admin = await rpc(client, "getOrder", { orderId: order.id, customerId: "", admin: true });
+    const admin = await rpc(staff, "getOrder", { orderId: order.id, customerId: "", admin: true });
     assert.equal(admin.order?.id, order.id);
     const stranger = await rejects(
       rpc(client, "getOrder", { orderId: order.id, customerId: "mallory", admin: false }),
@@ -298,37 +311,37 @@ Deno.test("GetOrder answers not_found to another customer, exactly as for a miss
 });
 
 Deno.test("ListOrders pages newest first by cursor and filters by status; counts follow", async () => {
-  await withOrders(async ({ client, kv }) => {
+  await withOrders(async ({ client, staff, kv }) => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       ids.push((await create(client, i % 2 ? "bob" : "alice")).id);
       await new Promise((r) => setTimeout(r, 2));
     }
     const newestFirst = [...ids].reverse();
-    const p1 = await rpc(client, "listOrders", { status: 0, pageSize: 2, cursor: "" });
+    const p1 = await rpc(staff, "listOrders", { status: 0, pageSize: 2, cursor: "" });
     assert.deepEqual(p1.orders.map((o) => o.id), newestFirst.slice(0, 2));
     assert.notEqual(p1.nextCursor, "");
-    const p2 = await rpc(client, "listOrders", { status: 0, pageSize: 2, cursor: p1.nextCursor });
+    const p2 = await rpc(staff, "listOrders", { status: 0, pageSize: 2, cursor: p1.nextCursor });
     assert.deepEqual(p2.orders.map((o) => o.id), newestFirst.slice(2, 4));
-    const p3 = await rpc(client, "listOrders", { status: 0, pageSize: 2, cursor: p2.nextCursor });
+    const p3 = await rpc(staff, "listOrders", { status: 0, pageSize: 2, cursor: p2.nextCursor });
     assert.deepEqual(p3.orders.map((o) => o.id), newestFirst.slice(4));
     assert.equal(p3.nextCursor, "", "the last page has no next cursor");
 
     await moveTo(kv, ids[1]!, ["paid"]);
     await moveTo(kv, ids[3]!, ["paid"]);
-    const paid = await rpc(client, "listOrders", {
+    const paid = await rpc(staff, "listOrders", {
       status: OrderStatus.ORDER_STATUS_PAID,
       pageSize: 1,
       cursor: "",
     });
     assert.deepEqual(paid.orders.map((o) => o.id), [ids[3]]);
-    const paid2 = await rpc(client, "listOrders", {
+    const paid2 = await rpc(staff, "listOrders", {
       status: OrderStatus.ORDER_STATUS_PAID,
       pageSize: 1,
       cursor: paid.nextCursor,
     });
     assert.deepEqual(paid2.orders.map((o) => o.id), [ids[1]]);
-    const waiting = await rpc(client, "listOrders", {
+    const waiting = await rpc(staff, "listOrders", {
       status: OrderStatus.ORDER_STATUS_WAITING_PAYMENT,
       pageSize: 100,
       cursor: "",
@@ -339,7 +352,7 @@ Deno.test("ListOrders pages newest first by cursor and filters by status; counts
     assert.deepEqual(bob.orders.map((o) => o.id), [ids[3], ids[1]]);
     assert.equal(bob.nextCursor, "");
 
-    const counts = await rpc(client, "countOrders", {});
+    const counts = await rpc(staff, "countOrders", {});
     const byStatus = Object.fromEntries(counts.counts.map((c) => [c.status, c.count]));
     assert.equal(counts.counts.length, 8);
     assert.equal(byStatus[OrderStatus.ORDER_STATUS_WAITING_PAYMENT], 3);
@@ -350,14 +363,14 @@ Deno.test("ListOrders pages newest first by cursor and filters by status; counts
 });
 
 Deno.test("listing rejects a page size over 100, an unknown status and a bad cursor", async () => {
-  await withOrders(async ({ client }) => {
+  await withOrders(async ({ client, staff }) => {
     await rejects(
-      rpc(client, "listOrders", { status: 0, pageSize: 101, cursor: "" }),
+      rpc(staff, "listOrders", { status: 0, pageSize: 101, cursor: "" }),
       "invalid_argument",
       "page_size",
     );
     await rejects(
-      rpc(client, "listOrders", { status: 42 as OrderStatus, pageSize: 0, cursor: "" }),
+      rpc(staff, "listOrders", { status: 42 as OrderStatus, pageSize: 0, cursor: "" }),
       "invalid_argument",
       "status",
     );
@@ -367,7 +380,7 @@ Deno.test("listing rejects a page size over 100, an unknown status and a bad cur
       "page_size",
     );
     await rejects(
-      rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "not a cursor!" }),
+      rpc(staff, "listOrders", { status: 0, pageSize: 0, cursor: "not a cursor!" }),
       "invalid_argument",
       "cursor",
     );
@@ -375,7 +388,7 @@ Deno.test("listing rejects a page size over 100, an unknown status and a bad cur
 });
 
 Deno.test("CancelOrder cancels an unpaid order once with order.cancelled and refuses a paid one", async () => {
-  await withOrders(async ({ client, kv }) => {
+  await withOrders(async ({ client, staff, kv }) => {
     const order = await create(client, "alice");
     await rejects(
       rpc(client, "cancelOrder", { orderId: order.id, customerId: "mallory", admin: false, reason: "" }),
@@ -403,7 +416,7 @@ Deno.test("CancelOrder cancels an unpaid order once with order.cancelled and ref
     const paid = await create(client, "alice");
     await moveTo(kv, paid.id, ["paid"]);
     const err = await rejects(
-      rpc(client, "cancelOrder", { orderId: paid.id, customerId: "", admin: true, reason: "too late" }),
+      rpc(staff, "cancelOrder", { orderId: paid.id, customerId: "", admin: true, reason: "too late" }),
       "illegal_transition",
     );
     assert.equal(err.message, `Order ${paid.id} is paid; only pending or unpaid orders can be cancelled`);
@@ -411,28 +424,28 @@ Deno.test("CancelOrder cancels an unpaid order once with order.cancelled and ref
 });
 
 Deno.test("AdvanceOrder completes a ready order with order.completed and refuses any other", async () => {
-  await withOrders(async ({ client, kv }) => {
+  await withOrders(async ({ client, staff, kv }) => {
     const order = await create(client, "alice");
-    await rejects(rpc(client, "advanceOrder", { orderId: order.id }), "illegal_transition");
+    await rejects(rpc(staff, "advanceOrder", { orderId: order.id }), "illegal_transition");
     await moveTo(kv, order.id, ["paid", "preparing", "ready"]);
-    const res = await rpc(client, "advanceOrder", { orderId: order.id });
+    const res = await rpc(staff, "advanceOrder", { orderId: order.id });
     assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_COMPLETED);
     assert.equal(res.order?.timeline.at(-1)?.cause, "admin");
     assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.completed").length, 1);
-    await rejects(rpc(client, "advanceOrder", { orderId: "nope" }), "not_found");
+    await rejects(rpc(staff, "advanceOrder", { orderId: "nope" }), "not_found");
   });
 });
 
 Deno.test("RefundOrder refunds a paid order through payments, and refuses an unpaid one without calling payments", async () => {
-  await withOrders(async ({ client, kv, payments }) => {
+  await withOrders(async ({ client, staff, kv, payments }) => {
     const unpaid = await create(client, "alice");
-    await rejects(rpc(client, "refundOrder", { orderId: unpaid.id, reason: "" }), "illegal_transition");
+    await rejects(rpc(staff, "refundOrder", { orderId: unpaid.id, reason: "" }), "illegal_transition");
     assert.equal(payments.refundCalls.length, 0);
 
     const order = await create(client, "alice");
     await moveTo(kv, order.id, ["paid"]);
     payments.refundError = new RpcError("unavailable", "Provider is down");
-    await rejects(rpc(client, "refundOrder", { orderId: order.id, reason: "" }), "unavailable");
+    await rejects(rpc(staff, "refundOrder", { orderId: order.id, reason: "" }), "unavailable");
     assert.equal(
       (await getOrder(kv, order.id))?.order.status,
       "paid",
@@ -440,12 +453,12 @@ Deno.test("RefundOrder refunds a paid order through payments, and refuses an unp
     );
 
     payments.refundError = undefined;
-    const res = await rpc(client, "refundOrder", { orderId: order.id, reason: "cold pizza" });
+    const res = await rpc(staff, "refundOrder", { orderId: order.id, reason: "cold pizza" });
     assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
     assert.deepEqual(payments.refundCalls, [order.id, order.id]);
     assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.refunded").length, 1);
 
-    const again = await rpc(client, "refundOrder", { orderId: order.id, reason: "" });
+    const again = await rpc(staff, "refundOrder", { orderId: order.id, reason: "" });
     assert.equal(again.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
     assert.equal(payments.refundCalls.length, 2, "refunding a refunded order does not call payments again");
   });
@@ -456,8 +469,8 @@ Deno.test("a claim left by a crashed first attempt is taken over under the same 
   const kv = await Deno.openKv(`${dir}/orders.kv`);
   const stock = await stubStockServer();
   const payments = await stubPaymentsServer();
-  const stockClient = connect(StockServiceClient, stock.addr);
-  const paymentsClient = connect(PaymentsServiceClient, payments.addr);
+  const stockClient = connect(StockServiceClient, stock.addr, TEST_SERVICE_TOKEN);
+  const paymentsClient = connect(PaymentsServiceClient, payments.addr, TEST_SERVICE_TOKEN);
   try {
     const api = new OrdersApi({
       kv,
@@ -489,3 +502,73 @@ Deno.test("a claim left by a crashed first attempt is taken over under the same 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("admin: true without a valid staff claim (none, forged, expired) does nothing; staff-only calls are refused", async () => {
+  await withOrders(async ({ client, staff, claims, kv, payments }) => {
+    const order = await create(client, "alice");
+    const forger = new StaffClaims(`${TEST_SERVICE_TOKEN}-another-deployment`);
+    const callers: [string, Metadata | undefined][] = [
+      ["no claim", undefined],
+      ["a claim signed under another token", claimMetadata(forger.sign(TEST_STAFF))],
+      ["an expired claim", claimMetadata(claims.sign(TEST_STAFF, { now: Date.now() - 120_000 }))],
+      ["a claim that is not one", claimMetadata("admin")],
+    ];
+    for (const [who, metadata] of callers) {
+      const opts = metadata ? { metadata } : {};
+      // treated as the request of the customer it names: "mallory" does not own alice's order
+      await rejects(
+        rpc(client, "getOrder", { orderId: order.id, customerId: "mallory", admin: true }, opts),
+        "not_found",
+      );
+      await rejects(
+        rpc(
+          client,
+          "cancelOrder",
+          { orderId: order.id, customerId: "mallory", admin: true, reason: "" },
+          opts,
+        ),
+        "not_found",
+      );
+      await rejects(
+        rpc(client, "getOrder", { orderId: order.id, customerId: "", admin: true }, opts),
+        "invalid_argument",
+        "customer_id",
+      );
+      for (
+        const call of [
+          rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "" }, opts),
+          rpc(client, "countOrders", {}, opts),
+          rpc(client, "advanceOrder", { orderId: order.id }, opts),
+          rpc(client, "refundOrder", { orderId: order.id, reason: "" }, opts),
+        ]
+      ) {
+        const err = await rejects(call, "permission_denied");
+        assert.match(err.message, /is for staff only/, who);
+      }
+    }
+    assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment", "nothing changed");
+    assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.cancelled").length, 0);
+    assert.equal(payments.refundCalls.length, 0);
+
+    // with the claim web signs, the same requests are staff requests
+    const cancelled = await rpc(staff, "cancelOrder", {
+      orderId: order.id,
+      customerId: "",
+      admin: true,
+      reason: "",
+    });
+    assert.equal(cancelled.order?.status, OrderStatus.ORDER_STATUS_CANCELLED);
+    assert.equal(cancelled.order?.timeline.at(-1)?.cause, "admin");
+    const signed = claimMetadata(claims.sign(TEST_STAFF));
+    const listed = await rpc(client, "listOrders", { status: 0, pageSize: 0, cursor: "" }, {
+      metadata: signed,
+    });
+    assert.deepEqual(listed.orders.map((o) => o.id), [order.id]);
+  });
+});
+
+function claimMetadata(value: string): Metadata {
+  const md = new Metadata();
+  md.set(STAFF_METADATA_KEY, value);
+  return md;
+}

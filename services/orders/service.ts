@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { closeClient } from "../common/exiting.ts";
 import { connect } from "../common/grpc_client.ts";
 import { createLogger, type Logger } from "../common/log.ts";
@@ -37,8 +38,8 @@ export async function start(
     config,
     log,
     prepare: () => ({
-      stock: connect(StockServiceClient, config.stockAddr),
-      payments: connect(PaymentsServiceClient, config.paymentsAddr),
+      stock: connect(StockServiceClient, config.stockAddr, config.common.serviceToken),
+      payments: connect(PaymentsServiceClient, config.paymentsAddr, config.common.serviceToken),
     }),
     handlers: () => orderEventHandlers({ log }),
     services: ({ kv, kick, prepared: { stock, payments } }) => [{
@@ -52,6 +53,7 @@ export async function start(
         kick,
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
+        staffClaims: new StaffClaims(config.common.serviceToken),
       }),
     }],
     release: ({ stock, payments }) => {

@@ -11,6 +11,7 @@ import { loadConfig, type OrdersConfig } from "./config.ts";
 import { PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./domain/note.ts";
 import { type OrdersHandle, start } from "./service.ts";
 import { type StubPayments, stubPaymentsServer, type StubStock, stubStockServer } from "./stub_peers_test.ts";
+import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
 
 const log = createLogger("orders", "error");
 
@@ -41,7 +42,10 @@ async function withService(fn: (ctx: Ctx) => Promise<void>): Promise<void> {
   };
   const observer = await EventObserver.start(bus.config);
   const handle = await start(config, log);
-  const client = connect(OrdersServiceClient, `127.0.0.1:${handle.port}`);
+  // acts as staff (every call carries a valid staff claim), like web's admin
+  const client = connect(OrdersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN, {
+    staff: TEST_STAFF,
+  });
   try {
     await fn({ client, handle, config, observer, stock, payments });
   } finally {
@@ -60,7 +64,7 @@ async function statusOf(client: OrdersServiceClient, orderId: string): Promise<O
 }
 
 Deno.test("loadConfig reads orders' variables with their defaults", () => {
-  const c = loadConfig({ DATA_DIR: "/tmp/d" });
+  const c = loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, DATA_DIR: "/tmp/d" });
   assert.deepEqual([c.host, c.port, c.kvPath, c.stockAddr, c.paymentsAddr, c.paymentsTimeoutMs], [
     "127.0.0.1",
     50051,
@@ -69,14 +73,22 @@ Deno.test("loadConfig reads orders' variables with their defaults", () => {
     "127.0.0.1:50053",
     3000,
   ]);
-  const d = loadConfig({ ORDERS_GRPC_PORT: "0", ORDERS_KV_PATH: ":memory:", PAYMENTS_TIMEOUT_MS: "50" });
+  const d = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ORDERS_GRPC_PORT: "0",
+    ORDERS_KV_PATH: ":memory:",
+    PAYMENTS_TIMEOUT_MS: "50",
+  });
   assert.deepEqual([d.port, d.kvPath, d.paymentsTimeoutMs], [0, ":memory:", 50]);
-  assert.throws(() => loadConfig({ PAYMENTS_TIMEOUT_MS: "soon" }), /PAYMENTS_TIMEOUT_MS/);
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, PAYMENTS_TIMEOUT_MS: "soon" }),
+    /PAYMENTS_TIMEOUT_MS/,
+  );
 });
 
 Deno.test("an order travels through RabbitMQ: order.created out, payment and kitchen events in, once each", async () => {
   await withService(async ({ client, handle, config, observer }) => {
-    const health = connect(HealthClient, `127.0.0.1:${handle.port}`);
+    const health = connect(HealthClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const res = await rpc(health, "check", { service: "oms.orders.v1.OrdersService" });
       assert.equal(res.status, HealthCheckResponse_ServingStatus.SERVING);
@@ -207,7 +219,7 @@ Deno.test("an event about an unknown order is parked in orders' dead letters and
       }),
       { messageId: "ghost-1" },
     );
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const parked = await eventually(async () => {
         const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
@@ -269,7 +281,7 @@ Deno.test("payment.succeeded and payment.refunded for a cancelled order are note
     assert.deepEqual(causes.filter((c) => c === PAID_AFTER_CANCEL).length, 1);
     assert.equal(await statusOf(client, id), OrderStatus.ORDER_STATUS_CANCELLED);
     assert.equal(observer.of("order.paid", id).length, 0, "the kitchen never hears of it");
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       assert.deepEqual((await rpc(dlq, "listDeadLetters", { limit: 10 })).deadLetters, []);
     } finally {

@@ -20,6 +20,7 @@ import {
 } from "../common/gen/oms/stock/v1/stock.ts";
 import { PaymentsServiceService, PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
 import type { LineItem } from "../common/gen/oms/types/v1/types.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 const log = createLogger("stub-peer", "error");
 
@@ -123,7 +124,7 @@ export async function stubStockServer(
         return { reservation };
       }),
     },
-  }]);
+  }], { serviceToken: TEST_SERVICE_TOKEN });
   server.health.setAll(ServingStatus.SERVING);
   return Object.assign(stub, { addr: `127.0.0.1:${server.port}`, stop: () => server.stop(100) });
 }
@@ -181,7 +182,7 @@ export async function stubPaymentsServer(mode: PaymentsMode = "ok"): Promise<Stu
         return Promise.resolve({ payment: payment(req.orderId, PaymentStatus.PAYMENT_STATUS_REFUNDED) });
       }),
     },
-  }]);
+  }], { serviceToken: TEST_SERVICE_TOKEN });
   server.health.setAll(ServingStatus.SERVING);
   return Object.assign(stub, { addr: `127.0.0.1:${server.port}`, stop: () => server.stop(100) });
 }

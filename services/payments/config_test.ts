@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../common/config.ts";
 import { loadConfig } from "./config.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
-const DEV = { OMS_ENV: "development" };
+const DEV = { OMS_ENV: "development", OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN };
 
 Deno.test("loadConfig uses the local provider and dev defaults in development", () => {
-  const config = loadConfig({ OMS_ENV: "development" });
+  const config = loadConfig(DEV);
   assert.equal(config.port, 50053);
   assert.equal(config.publicUrl, "http://localhost:8080");
   assert.equal(config.paymentExpiryMinutes, 30);
@@ -16,16 +17,23 @@ Deno.test("loadConfig uses the local provider and dev defaults in development", 
 
 Deno.test("loadConfig refuses the local provider when nothing is set (production), naming what to set", () => {
   assert.throws(
-    () => loadConfig({}),
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN }),
     (err) =>
       err instanceof ConfigError && err.variable === "PAYMENTS_ALLOW_LOCAL_PROVIDER" &&
       err.message.includes("STRIPE_SECRET_KEY") && err.message.includes("OMS_ENV"),
   );
-  assert.throws(() => loadConfig({ OMS_ENV: "production" }), ConfigError);
+  assert.throws(
+    () => loadConfig({ OMS_ENV: "production", OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN }),
+    ConfigError,
+  );
 });
 
 Deno.test("loadConfig runs the local provider in production only with PAYMENTS_ALLOW_LOCAL_PROVIDER=true", () => {
-  const config = loadConfig({ OMS_ENV: "production", PAYMENTS_ALLOW_LOCAL_PROVIDER: "true" });
+  const config = loadConfig({
+    OMS_ENV: "production",
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    PAYMENTS_ALLOW_LOCAL_PROVIDER: "true",
+  });
   assert.equal(config.stripe, undefined);
   assert.equal(config.localProvider, "allowed");
 });
@@ -33,6 +41,7 @@ Deno.test("loadConfig runs the local provider in production only with PAYMENTS_A
 Deno.test("loadConfig needs no allowance for Stripe in production", () => {
   const config = loadConfig({
     OMS_ENV: "production",
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     STRIPE_SECRET_KEY: "sk_live_1",
     STRIPE_WEBHOOK_SECRET: "whsec_1",
   });
@@ -42,6 +51,7 @@ Deno.test("loadConfig needs no allowance for Stripe in production", () => {
 
 Deno.test("loadConfig reads Stripe settings and strips the trailing slash of PUBLIC_URL", () => {
   const config = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     STRIPE_SECRET_KEY: "sk_test_1",
     STRIPE_WEBHOOK_SECRET: "whsec_1",
     STRIPE_API_URL: "http://127.0.0.1:12111",
@@ -61,7 +71,7 @@ Deno.test("loadConfig reads Stripe settings and strips the trailing slash of PUB
 
 Deno.test("loadConfig refuses a Stripe key without a webhook secret, naming the variable", () => {
   assert.throws(
-    () => loadConfig({ STRIPE_SECRET_KEY: "sk_test_1" }),
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, STRIPE_SECRET_KEY: "sk_test_1" }),
     (err) => err instanceof ConfigError && err.variable === "STRIPE_WEBHOOK_SECRET",
   );
 });

@@ -17,6 +17,7 @@ import { type PaymentsHandle, pickProvider, start } from "./service.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import { anOrder } from "./testing/fixtures.ts";
 import { StripeStandIn } from "./testing/stripe_stand_in.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 const TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 const SECRET = "whsec_service_test";
@@ -54,7 +55,7 @@ async function withPayments(local: boolean, fn: (ctx: Ctx) => Promise<void>): Pr
   const log = recordingLog();
   const observer = await EventObserver.start(bus.config, "payment.#");
   const handle = await start(config, { log });
-  const client = connect(PaymentsServiceClient, `127.0.0.1:${handle.port}`);
+  const client = connect(PaymentsServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
   try {
     await fn({ client, config, observer, handle, standIn, log });
   } finally {
@@ -96,6 +97,7 @@ Deno.test("pickProvider warns when the local provider runs outside development b
     queuePrefix: "q",
     dataDir: ":memory:",
     retryDelaysMs: [10],
+    serviceToken: TEST_SERVICE_TOKEN,
   };
   const warned = (localProvider: "development" | "allowed") => {
     const lines: string[] = [];
@@ -267,7 +269,7 @@ Deno.test("over RabbitMQ: a Stripe checkout completed for an order already cance
     assert.equal(standIn.refunds.size, 1);
     const after = await rpc(client, "getPayment", { orderId: order.orderId });
     assert.equal(after.payment?.status, PaymentStatus.PAYMENT_STATUS_REFUNDED);
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       assert.deepEqual((await rpc(dlq, "listDeadLetters", { limit: 10 })).deadLetters, []);
     } finally {

@@ -7,6 +7,7 @@ import { ReservationStatus, StockServiceClient } from "../common/gen/oms/stock/v
 import type { StockItem } from "./domain/item.ts";
 import { stockService } from "./grpc_handlers.ts";
 import { itemKey, seedCatalog } from "./store.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 const log = createLogger("stock", "warn");
 
@@ -15,8 +16,10 @@ async function withStock(fn: (client: StockServiceClient, kv: Deno.Kv) => Promis
   const dir = await Deno.makeTempDir({ prefix: "stock-test-" });
   const kv = await Deno.openKv(`${dir}/stock.kv`);
   await seedCatalog(kv);
-  const server = await startGrpcServer("127.0.0.1", 0, [stockService(kv, log)]);
-  const client = connect(StockServiceClient, `127.0.0.1:${server.port}`);
+  const server = await startGrpcServer("127.0.0.1", 0, [stockService(kv, log)], {
+    serviceToken: TEST_SERVICE_TOKEN,
+  });
+  const client = connect(StockServiceClient, `127.0.0.1:${server.port}`, TEST_SERVICE_TOKEN);
   try {
     await fn(client, kv);
   } finally {

@@ -50,6 +50,7 @@ export async function start(
         orders: connect(
           OrdersServiceClient,
           config.ordersAddr ?? `127.0.0.1:${DEFAULT_PORTS.orders}`,
+          config.common.serviceToken,
         ),
       };
     },

@@ -12,6 +12,7 @@ import { unary } from "../common/grpc_handler.ts";
 import { lookupOrders } from "../orders/lookup.ts";
 import type { StockConfig } from "./config.ts";
 import { start, type StockHandle } from "./service.ts";
+import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
 const log = createLogger("stock", "warn");
 
@@ -30,7 +31,7 @@ async function withService(
     ...overrides,
   };
   const handle = await start(config, log);
-  const client = connect(StockServiceClient, `127.0.0.1:${handle.port}`);
+  const client = connect(StockServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
   try {
     await fn({ client, handle, config });
   } finally {
@@ -72,7 +73,7 @@ async function drain(client: StockServiceClient, config: StockConfig): Promise<v
 
 Deno.test("stock starts SERVING with the demo menu and parks a malformed event in its dead letters", async () => {
   await withService(async ({ client, handle, config }) => {
-    const health = connect(HealthClient, `127.0.0.1:${handle.port}`);
+    const health = connect(HealthClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const res = await rpc(health, "check", { service: "oms.stock.v1.StockService" });
       assert.equal(res.status, HealthCheckResponse_ServingStatus.SERVING);
@@ -81,7 +82,7 @@ Deno.test("stock starts SERVING with the demo menu and parks a malformed event i
     }
     assert.ok((await rpc(client, "listItems", {})).items.length >= 8);
     await publishRaw(config.common, "order.paid", "{not json", { messageId: "bad-1" });
-    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+    const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
       const parked = await eventually(async () => {
         const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
@@ -151,7 +152,7 @@ async function startOrdersLookup(): Promise<{ addr: string; asked: string[]; sto
         return lookupOrders(kv, req.orderIds);
       }),
     },
-  }]);
+  }], { serviceToken: TEST_SERVICE_TOKEN });
   return {
     addr: `127.0.0.1:${server.port}`,
     asked,
@@ -196,7 +197,7 @@ Deno.test("a reservation no order.created confirms and orders does not know is r
         [before.available - 3, 3, 0],
         "only the confirmed order's units stay held",
       );
-      const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`);
+      const dlq = connect(DeadLettersServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
       try {
         const { deadLetters } = await rpc(dlq, "listDeadLetters", { limit: 10 });
         assert.deepEqual(

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { publishRaw } from "../../services/common/bus/testing.ts";
 import { eventually } from "../../services/common/bus/testing.ts";
+import { Metadata } from "@grpc/grpc-js";
 import { rpc } from "../../services/common/grpc_client.ts";
+import { TEST_STAFF } from "../../services/common/auth/testing.ts";
 import type { OrderJson } from "../api/order_json.ts";
 import { CONTENT_SECURITY_POLICY } from "../framework/security.ts";
 import { postJson, proofFor, TEST_ADMIN_PASSWORD } from "../testing.ts";
@@ -37,7 +39,10 @@ async function placeOrder(sys: PagesSystem, customerId: string, items = [{ id: "
 }
 
 async function orderStatus(sys: PagesSystem, id: string): Promise<string> {
-  const res = await rpc(sys.deps.clients.orders, "getOrder", { orderId: id, customerId: "", admin: true });
+  const metadata = sys.deps.staffClaims.attach(new Metadata(), TEST_STAFF);
+  const res = await rpc(sys.deps.clients.orders, "getOrder", { orderId: id, customerId: "", admin: true }, {
+    metadata,
+  });
   return res.order!.status.toString();
 }
 

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { credentials } from "@grpc/grpc-js";
 import { DeadLettersServiceClient } from "../../services/common/gen/oms/deadletters/v1/deadletters.ts";
+import { connectOnChannelOf } from "../../services/common/grpc_client.ts";
 import type { Clients, PeerName } from "../api/deps.ts";
 
 /** The consuming services, in the order the dead-letters page shows them. */
@@ -21,12 +21,8 @@ const made = new WeakMap<Clients, DeadLetterClients>();
 export function deadLetterClients(clients: Clients): DeadLetterClients {
   let out = made.get(clients);
   if (!out) {
-    const of = (peer: PeerName) => {
-      const channel = clients[peer].getChannel();
-      return new DeadLettersServiceClient(channel.getTarget(), credentials.createInsecure(), {
-        channelOverride: channel,
-      });
-    };
+    // same channel and same service credential as the main client
+    const of = (peer: PeerName) => connectOnChannelOf(DeadLettersServiceClient, clients[peer]);
     out = { orders: of("orders"), stock: of("stock"), payments: of("payments"), kitchen: of("kitchen") };
     made.set(clients, out);
   }

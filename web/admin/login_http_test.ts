@@ -5,6 +5,8 @@
  * owner's browser gets in at once while the attack goes on; cookies are `Secure` and HSTS is sent
  * when the client is on HTTPS.
  */
+import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
+import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 import assert from "node:assert/strict";
 import { createLogger } from "../../services/common/log.ts";
 import { loadConfig } from "../config.ts";
@@ -22,6 +24,7 @@ const PROXY = "10.0.0.1";
 /** The gateway with pages and the admin; no service is needed for logging in. */
 async function gateway(limiter: LimiterOptions, options: AppOptions = {}) {
   const config = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     ORDERS_ADDR: deadAddr(),
     STOCK_ADDR: deadAddr(),
     PAYMENTS_ADDR: deadAddr(),
@@ -34,6 +37,7 @@ async function gateway(limiter: LimiterOptions, options: AppOptions = {}) {
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
+    staffClaims: new StaffClaims(config.serviceToken),
     admin: createAdmin({ password: PASSWORD, limiter }),
   };
   const app = createApp(deps, options);

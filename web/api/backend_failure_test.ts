@@ -3,6 +3,8 @@
  * never 500: a real gRPC server process killed with SIGKILL while the call is in flight, and an HTTP/2
  * server that tears the call down without a gRPC status.
  */
+import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
+import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import { createLogger } from "../../services/common/log.ts";
@@ -14,6 +16,7 @@ const opts = { sanitizeOps: false, sanitizeResources: false };
 
 function appWithStockAt(stockAddr: string) {
   const config = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     ORDERS_ADDR: deadAddr(),
     STOCK_ADDR: stockAddr,
     PAYMENTS_ADDR: deadAddr(),
@@ -27,6 +30,7 @@ function appWithStockAt(stockAddr: string) {
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
+    staffClaims: new StaffClaims(config.serviceToken),
   });
   return { app, close: () => Object.values(clients).forEach((c) => c.close()) };
 }

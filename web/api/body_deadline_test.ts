@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
 import { Hono } from "hono";
 import { createLogger } from "../../services/common/log.ts";
 import { loadConfig } from "../config.ts";
@@ -72,6 +73,7 @@ Deno.test(
   opts,
   async () => {
     const config = loadConfig({
+      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
       WEB_PORT: "0",
       ORDERS_ADDR: deadAddr(),
       STOCK_ADDR: deadAddr(),

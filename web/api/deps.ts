@@ -2,9 +2,14 @@
  * What the gateway's routes need: the gRPC clients of the services, a logger and limits. Tests pass
  * clients connected to real (or in-test) gRPC servers; `start()` builds them from config.
  *
+ * Every client carries the service credential (see `connect`). Staff identity travels per request: the
+ * admin guard puts the logged-in staff member in the context variable `staff`, and {@linkcode callOpts}
+ * then adds a claim signed for them (`x-oms-staff`) to each call made for that request.
+ *
  * @module
  */
 import type { Context } from "hono";
+import type { StaffClaims, StaffIdentity } from "../../services/common/auth/staff_claim.ts";
 import type { CallOpts } from "../../services/common/grpc_client.ts";
 import type { Logger } from "../../services/common/log.ts";
 import { traceMetadata } from "../../services/common/trace.ts";
@@ -28,6 +33,9 @@ export interface Clients {
   kitchen: KitchenServiceClient;
 }
 
+/** The staff identity of the admin's one account (the password login) in the claims web signs. */
+export const ADMIN_STAFF: StaffIdentity = { sub: "admin", role: "owner" };
+
 /** The names the gateway uses for its peers in messages. */
 export type PeerName = "orders" | "stock" | "payments" | "kitchen";
 
@@ -47,6 +55,8 @@ export interface AppDeps {
   admin?: AdminRuntime;
   /** How customers prove who they are; absent: this process's, from its environment. */
   customerAuth?: CustomerAuth;
+  /** Signs the staff claims of staff requests (keyed from the service token). */
+  staffClaims: StaffClaims;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */
@@ -54,12 +64,20 @@ export type AppEnv = {
   Variables: {
     /** The W3C traceparent of this request (incoming if valid, else new). */
     traceparent: string;
+    /** The logged-in staff member, set by the admin guard (unset: a customer's or anonymous request). */
+    staff?: StaffIdentity;
   };
 };
 
-/** Call options for a gRPC call made while handling `c`: trace metadata and deadline. */
+/**
+ * Call options for a gRPC call made while handling `c`: trace metadata and deadline, and for a staff
+ * request a freshly signed staff claim.
+ */
 export function callOpts(c: Context<AppEnv>, deps: AppDeps): CallOpts {
-  return { metadata: traceMetadata(c.get("traceparent")), timeoutMs: deps.rpcTimeoutMs };
+  const metadata = traceMetadata(c.get("traceparent"));
+  const staff = c.get("staff");
+  if (staff) deps.staffClaims.attach(metadata, staff);
+  return { metadata, timeoutMs: deps.rpcTimeoutMs };
 }
 
 /** Awaits a call to `peer`, turning its failure into the client-facing {@linkcode ApiError}. */

@@ -10,25 +10,30 @@ import { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock
 import { createApp } from "../server.ts";
 import type { AppDeps } from "./deps.ts";
 import { READY_PEERS } from "./health.ts";
+import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
+import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 /** Four health-only gRPC servers standing in for the services, and the gateway app over them. */
 async function fixture() {
   const servers = {} as Record<(typeof READY_PEERS)[number], GrpcServerHandle>;
-  for (const peer of READY_PEERS) servers[peer] = await startGrpcServer("127.0.0.1", 0, []);
+  for (const peer of READY_PEERS) {
+    servers[peer] = await startGrpcServer("127.0.0.1", 0, [], { serviceToken: TEST_SERVICE_TOKEN });
+  }
   const addr = (p: keyof typeof servers) => `127.0.0.1:${servers[p].port}`;
   const deps: AppDeps = {
     clients: {
-      orders: connect(OrdersServiceClient, addr("orders")),
-      stock: connect(StockServiceClient, addr("stock")),
-      payments: connect(PaymentsServiceClient, addr("payments")),
-      kitchen: connect(KitchenServiceClient, addr("kitchen")),
+      orders: connect(OrdersServiceClient, addr("orders"), TEST_SERVICE_TOKEN),
+      stock: connect(StockServiceClient, addr("stock"), TEST_SERVICE_TOKEN),
+      payments: connect(PaymentsServiceClient, addr("payments"), TEST_SERVICE_TOKEN),
+      kitchen: connect(KitchenServiceClient, addr("kitchen"), TEST_SERVICE_TOKEN),
     },
     log: createLogger("test", "error"),
     maxBodyBytes: 16384,
     webhookMaxBodyBytes: 262144,
     rpcTimeoutMs: 5000,
+    staffClaims: new StaffClaims(TEST_SERVICE_TOKEN),
   };
   const app = createApp(deps);
   return {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
+import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 import { eventually } from "../../services/common/bus/testing.ts";
 import { createLogger } from "../../services/common/log.ts";
 import { loadConfig } from "../config.ts";
@@ -77,6 +79,7 @@ Deno.test(
   async () => {
     // Payments is down: had the gateway asked it, the answer would be 503, not 404.
     const config = loadConfig({
+      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
       ORDERS_ADDR: deadAddr(),
       STOCK_ADDR: deadAddr(),
       PAYMENTS_ADDR: deadAddr(),
@@ -90,6 +93,7 @@ Deno.test(
       maxBodyBytes: config.maxBodyBytes,
       webhookMaxBodyBytes: config.webhookMaxBodyBytes,
       rpcTimeoutMs: config.rpcTimeoutMs,
+      staffClaims: new StaffClaims(config.serviceToken),
     };
     const app = createApp(deps);
     await mountPages(app, deps);

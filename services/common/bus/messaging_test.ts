@@ -5,6 +5,7 @@ import { startMessaging } from "./messaging.ts";
 import { EventObserver, eventually, publishRaw, testBusConfig } from "./testing.ts";
 import { listDeadLetters } from "./dead_letters.ts";
 import type { EventHandlers } from "./types.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 const log = createLogger("test", "error");
 
@@ -177,6 +178,7 @@ Deno.test("the in-memory bus keeps the contract: delivery, inbox dedupe, retries
     queuePrefix: "mem",
     dataDir: ":memory:",
     retryDelaysMs: [10],
+    serviceToken: TEST_SERVICE_TOKEN,
   };
   const kvA = await Deno.openKv(":memory:");
   const kvB = await Deno.openKv(":memory:");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 import type { CommonConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { listDeadLetters } from "./dead_letters.ts";
@@ -23,6 +24,7 @@ Deno.test("on the in-memory bus each service's user is stamped too: payments' fa
     queuePrefix: "mem-owner",
     dataDir: ":memory:",
     retryDelaysMs: [10],
+    serviceToken: TEST_SERVICE_TOKEN,
   };
   const kvs = await Promise.all([0, 1, 2].map(() => Deno.openKv(":memory:")));
   const [ordersKv, paymentsKv, kitchenKv] = kvs as [Deno.Kv, Deno.Kv, Deno.Kv];
@@ -94,6 +96,7 @@ Deno.test("a service whose AMQP URL names another user does not start, and says 
             queuePrefix: "q",
             dataDir: ":memory:",
             retryDelaysMs: [10],
+            serviceToken: TEST_SERVICE_TOKEN,
           },
           log,
         }),

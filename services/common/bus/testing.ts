@@ -11,6 +11,7 @@ import type { CommonConfig, ServiceName } from "../config.ts";
 import { type BrokerAdmin, connectBrokerAdmin } from "../../../scripts/broker_admin.ts";
 import { removeBrokerUsers, setUpBrokerUsers } from "../../../scripts/broker_users.ts";
 import { ownerOf } from "./owner.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 const SERVICES = ["orders", "stock", "payments", "kitchen"];
 
@@ -64,6 +65,7 @@ export async function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 1
     retryDelaysMs,
     brokerUserPrefix: names.prefix,
     amqpUrls: urls,
+    serviceToken: TEST_SERVICE_TOKEN,
   };
   return {
     config,

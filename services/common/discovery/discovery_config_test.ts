@@ -5,16 +5,21 @@ import { loadConfig as loadOrdersConfig } from "../../orders/config.ts";
 import { endpointsOf, parseConsulTarget } from "./consul_resolver.ts";
 import { advertisedAddress } from "./registration.ts";
 import { backoffMs } from "./backoff.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 Deno.test("without CONSUL_HTTP_ADDR peers keep their static addresses and nothing registers", () => {
   assert.equal(discoveryConfig({}), undefined);
-  assert.equal(commonConfig({}).discovery, undefined);
+  assert.equal(commonConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN }).discovery, undefined);
   assert.equal(serviceAddr("stock", {}), "127.0.0.1:50052");
   assert.equal(serviceAddr("stock", { STOCK_ADDR: "stock:9000" }), "stock:9000");
 });
 
 Deno.test("with CONSUL_HTTP_ADDR peers resolve through Consul unless an _ADDR pins them", () => {
-  const env = { CONSUL_HTTP_ADDR: "consul:8500", PAYMENTS_ADDR: "10.0.0.7:50053" };
+  const env = {
+    CONSUL_HTTP_ADDR: "consul:8500",
+    PAYMENTS_ADDR: "10.0.0.7:50053",
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+  };
   const orders = loadOrdersConfig(env);
   assert.equal(orders.stockAddr, "consul://consul:8500/stock");
   assert.equal(orders.paymentsAddr, "10.0.0.7:50053");

@@ -19,6 +19,7 @@ import { start as startWeb } from "../../../web/server.ts";
 import { setResolverLogger } from "./consul_resolver.ts";
 import { ConsulStandIn } from "./testing/consul_stand_in.ts";
 import { freePort, ServiceProcess, waitForGrpcHealth } from "../../../scripts/launcher.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 const WAIT = "2s";
 
@@ -99,6 +100,7 @@ async function stockProcess(
     ...serviceBusEnv(bus, "stock"),
     CONSUL_HTTP_ADDR: consulUrl,
     SERVICE_VERSION: "9.9.9-test",
+    OMS_SERVICE_TOKEN: bus.config.serviceToken,
     CONSUL_CHECK_INTERVAL: "200ms",
     CONSUL_CHECK_TIMEOUT: "1s",
     CONSUL_SYNC_INTERVAL_MS: "300",
@@ -124,6 +126,7 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   try {
     await eventually(() => consul.passing("stock").length === 2, "both instances passing their gRPC checks");
@@ -192,6 +195,7 @@ Deno.test("an instance whose check turns critical gets no calls until it passes 
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   try {
     await eventually(() => consul.passing("stock").length === 2, "both instances passing");
@@ -230,6 +234,7 @@ Deno.test("after the Consul agent restarts with empty state, each instance notic
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   try {
     await eventually(() => consul.passing("stock").length === 2, "both instances passing");
@@ -273,7 +278,7 @@ Deno.test("with Consul unreachable at start a service still starts, says so, ret
   const a = await stock(consul.url, bus, log);
   try {
     // it serves directly
-    const direct = connect(StockServiceClient, `127.0.0.1:${a.port}`);
+    const direct = connect(StockServiceClient, `127.0.0.1:${a.port}`, TEST_SERVICE_TOKEN);
     await rpc(direct, "listItems", {});
     direct.close();
 
@@ -319,6 +324,7 @@ Deno.test("a client with Consul unreachable fails fast with a clear error, then 
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   let a: StockHandle | undefined;
   try {
@@ -353,9 +359,15 @@ Deno.test("with no healthy stock instance calls fail unavailable 'No healthy sto
   const client = connect(
     StockServiceClient,
     consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    TEST_SERVICE_TOKEN,
   );
   const web = await startWeb(
-    loadWebConfig({ WEB_PORT: "0", CONSUL_HTTP_ADDR: consul.url, CONSUL_WATCH_WAIT: WAIT }),
+    loadWebConfig({
+      WEB_PORT: "0",
+      CONSUL_HTTP_ADDR: consul.url,
+      CONSUL_WATCH_WAIT: WAIT,
+      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    }),
     createLogger("web", "error"),
   );
   try {
@@ -387,6 +399,7 @@ Deno.test("the gateway and orders find their peers through Consul alone: product
     ORDERS_GRPC_PORT: "0",
     ORDERS_KV_PATH: ":memory:",
     WEB_PORT: "0",
+    OMS_SERVICE_TOKEN: bus.config.serviceToken,
   };
   const s = await stock(consul.url, bus, recordingLogger("stock"));
   const ordersConfig = loadOrdersConfig(env);

@@ -15,6 +15,7 @@ import { readForm, sameOrigin, seeOther, sessionIdOf } from "../../admin/http.ts
 import { tokensEqual } from "../../admin/password.ts";
 import { type AdminState, CSRF_FIELD } from "../../admin/state.ts";
 import type { Middleware } from "../../framework/types.ts";
+import { ADMIN_STAFF } from "../../api/deps.ts";
 
 function json(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -57,6 +58,8 @@ export const handler: Middleware<AdminState> = async (ctx) => {
   }
   ctx.state.session = session;
   ctx.state.csrf = session.csrf;
+  // the services see staff only through the claim `callOpts` signs for this identity (one admin account)
+  ctx.hono.set("staff", ADMIN_STAFF);
   if (method === "POST" && !isLogin) {
     const form = await readForm(ctx.req);
     if (!tokensEqual(form.get(CSRF_FIELD) ?? "", session.csrf)) {
