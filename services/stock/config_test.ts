@@ -48,13 +48,20 @@ Deno.test("stock config names a reservation TTL or sweep interval it cannot use"
 });
 
 Deno.test("stock config: the sweeper asks orders at ORDERS_ADDR (Consul when discovery is on), with a deadline", () => {
-  const c = loadConfig({});
+  const c = loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN });
   assert.deepEqual([c.ordersAddr, c.ordersTimeoutMs], ["127.0.0.1:50051", 3000]);
-  const set = loadConfig({ ORDERS_ADDR: "orders:50051", ORDERS_TIMEOUT_MS: "800" });
+  const set = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ORDERS_ADDR: "orders:50051",
+    ORDERS_TIMEOUT_MS: "800",
+  });
   assert.deepEqual([set.ordersAddr, set.ordersTimeoutMs], ["orders:50051", 800]);
   assert.equal(
-    loadConfig({ CONSUL_HTTP_ADDR: "127.0.0.1:8500" }).ordersAddr,
+    loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, CONSUL_HTTP_ADDR: "127.0.0.1:8500" }).ordersAddr,
     "consul://127.0.0.1:8500/orders",
   );
-  assert.throws(() => loadConfig({ ORDERS_TIMEOUT_MS: "0" }), /ORDERS_TIMEOUT_MS/);
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, ORDERS_TIMEOUT_MS: "0" }),
+    /ORDERS_TIMEOUT_MS/,
+  );
 });
