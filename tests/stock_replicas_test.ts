@@ -3,6 +3,7 @@
  * with a clear message and a non-zero exit, before it takes any work; the first keeps serving.
  * (Replicas share a store through a KV Connect URL; see README, "Scaling".)
  */
+import { generateServiceToken } from "../services/common/auth/service_token.ts";
 import assert from "node:assert/strict";
 import { rpc } from "../services/common/grpc_client.ts";
 import { ReservationStatus } from "../services/common/gen/oms/stock/v1/stock.ts";
@@ -27,7 +28,10 @@ Deno.test("a second stock process on the same KV file exits with a clear message
         ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
         STOCK_KV_PATH: kvPath,
         STOCK_GRPC_PORT: String(port),
-        AMQP_URL: sys.bus.config.amqpUrl,
+        AMQP_URL: sys.bus.urls.stock!,
+        OMS_BROKER_USER_PREFIX: sys.bus.config.brokerUserPrefix!,
+        OMS_SERVICE_TOKEN: generateServiceToken(),
+        OMS_ENV: "development",
         OMS_EXCHANGE: sys.bus.config.exchange,
         OMS_QUEUE_PREFIX: sys.bus.config.queuePrefix,
       },
