@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  findBrokerPid,
-  listeningInode,
-  parseStatCpuS,
-  parseStatusPeakRssKb,
-  procUsage,
-} from "./procfs.ts";
+import { findBrokerPid, listeningInode, parseStatCpuS, parseStatusPeakRssKb, procUsage } from "./procfs.ts";
 
 Deno.test("parseStatCpuS adds utime and stime (fields 14 and 15), even when the name has spaces and parentheses", () => {
   const stat = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 5 0 1000 0 0";
@@ -15,7 +9,10 @@ Deno.test("parseStatCpuS adds utime and stime (fields 14 and 15), even when the 
 });
 
 Deno.test("parseStatusPeakRssKb reads VmHWM in KiB and 0 when it is absent", () => {
-  assert.equal(parseStatusPeakRssKb("Name:\tdeno\nVmPeak:\t  900 kB\nVmHWM:\t  123456 kB\nVmRSS:\t 1 kB\n"), 123456);
+  assert.equal(
+    parseStatusPeakRssKb("Name:\tdeno\nVmPeak:\t  900 kB\nVmHWM:\t  123456 kB\nVmRSS:\t 1 kB\n"),
+    123456,
+  );
   assert.equal(parseStatusPeakRssKb("Name:\tkthreadd\n"), 0);
 });
 
