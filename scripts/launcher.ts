@@ -88,6 +88,11 @@ export class ServiceProcess {
     return this.#child !== undefined;
   }
 
+  /** The operating system's process id while it runs (for /proc readings, e.g. `deno task bench`). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Spawns the process (with `overrides` merged into its environment). */
   start(overrides: Record<string, string> = {}): void {
     if (this.#child) throw new Error(`${this.name} is already running`);

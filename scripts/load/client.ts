@@ -139,16 +139,32 @@ export interface OrderView {
   status: string;
   /** Checkout link ("" while pending). */
   paymentLink: string;
+  /** When orders recorded the order paid (epoch ms, from its timeline; the server's clock), if it did. */
+  paidAtMs?: number;
 }
 
 /** Reads an order from a response body; undefined when it does not look like one. */
 export function asOrder(body: unknown): OrderView | undefined {
   if (!isRecord(body) || typeof body.id !== "string" || typeof body.status !== "string") return undefined;
+  const paidAtMs = paidAtOf(body.timeline);
   return {
     id: body.id,
     status: body.status,
     paymentLink: typeof body.paymentLink === "string" ? body.paymentLink : "",
+    ...(paidAtMs === undefined ? {} : { paidAtMs }),
   };
+}
+
+/** The time (epoch ms) of the `paid` entry of an order's `timeline`, if it has a valid one. */
+export function paidAtOf(timeline: unknown): number | undefined {
+  if (!Array.isArray(timeline)) return undefined;
+  for (const e of timeline) {
+    if (isRecord(e) && e.status === "paid" && typeof e.at === "string") {
+      const ms = Date.parse(e.at);
+      return Number.isNaN(ms) ? undefined : ms;
+    }
+  }
+  return undefined;
 }
 
 /** A catalog item as the load generator sees it. */

@@ -6,6 +6,7 @@ import {
   errorOf,
   failureKind,
   failureMessage,
+  paidAtOf,
   sessionIdOf,
 } from "./client.ts";
 
@@ -122,4 +123,16 @@ Deno.test("the session id of a local payment link is its last path segment", () 
   assert.equal(sessionIdOf("http://localhost:8080/pay/cs%3Aa/?x=1"), "cs:a");
   assert.equal(sessionIdOf("/pay/s1"), "s1");
   assert.equal(sessionIdOf(""), "");
+});
+
+Deno.test("asOrder reads the paid time from the order's timeline, and none when there is no valid paid entry", () => {
+  const at = "2026-01-02T03:04:05.678Z";
+  const timeline = [{ status: "pending", at: "2026-01-02T03:04:00.000Z" }, { status: "paid", at }];
+  assert.equal(asOrder({ id: "o", status: "paid", timeline })?.paidAtMs, Date.parse(at));
+  assert.equal(
+    asOrder({ id: "o", status: "waiting_payment", timeline: timeline.slice(0, 1) })?.paidAtMs,
+    undefined,
+  );
+  assert.equal(paidAtOf([{ status: "paid", at: "not a date" }]), undefined);
+  assert.equal(paidAtOf("nope"), undefined);
 });

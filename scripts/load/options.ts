@@ -31,6 +31,8 @@ export interface LoadOptions {
   json: boolean;
   /** Allow a target that is not this machine. */
   allowRemote: boolean;
+  /** How shoppers follow an order: `poll` (GET the order every 100 ms; the only mode so far). */
+  follow: "poll";
   /** Show usage and exit. */
   help: boolean;
 }
@@ -61,6 +63,8 @@ Options:
   --wait SECONDS         how long an order may take to reach its expected state (default 15)
   --request-timeout S    time limit of one HTTP request (default 10)
   --allow-remote         allow a target that is not this machine
+  --follow MODE          how shoppers follow an order: poll (default; GET every 100 ms). stream (the live
+                         order stream) is not available yet
   --json                 print the report as JSON on stdout (progress still goes to stderr)
   -h, --help             show this text
 
@@ -89,6 +93,7 @@ export function parseOptions(args: string[]): LoadOptions {
         "request-timeout": { type: "string" },
         "allow-remote": { type: "boolean" },
         json: { type: "boolean" },
+        follow: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -110,6 +115,7 @@ export function parseOptions(args: string[]): LoadOptions {
     requestTimeoutS: number("--request-timeout", values["request-timeout"], 10, { min: 0.1, max: 600 }),
     json: values.json ?? false,
     allowRemote,
+    follow: followMode(values.follow),
     help: values.help ?? false,
   };
   const sum = opts.cancelRate + opts.declineRate + opts.expireRate;
@@ -120,6 +126,14 @@ export function parseOptions(args: string[]): LoadOptions {
     );
   }
   return opts;
+}
+
+function followMode(raw: string | undefined): "poll" {
+  if (raw === undefined || raw === "poll") return "poll";
+  if (raw === "stream") {
+    throw new OptionsError("--follow stream is not available yet (no live order stream); use --follow poll");
+  }
+  throw new OptionsError(`--follow must be poll or stream, got ${JSON.stringify(raw)}`);
 }
 
 function number(

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ProcUsage } from "../bench/procfs.ts";
 import type { CheckResult } from "./check.ts";
 import { type LatencySummary, round1, type RunStats, type Step, STEPS } from "./stats.ts";
 
@@ -54,7 +55,11 @@ export interface Report {
     /** Catalog visits that found nothing available. */
     soldOut: number;
   };
-  /** Latency of each step in ms; `timeToPaid` runs from the pay call to the order seen paid. */
+  /**
+   * Latency of each step in ms. `payToPaid` runs from the pay call to the `paid` entry of the order's
+   * timeline (the server's clock, same machine: not limited by polling); `timeToPaid` from the pay call
+   * to the shopper seeing the order paid (includes the follow's polling delay).
+   */
   latencyMs: Record<Step, LatencySummary>;
   /** Errors (expected outcomes excluded). */
   errors: {
@@ -65,6 +70,11 @@ export interface Report {
   };
   /** The final check of every order. */
   check: CheckResult;
+  /**
+   * What the load generator's own process used, from the OS (`/proc/self`): CPU seconds and peak RSS,
+   * read when the run ended; null where `/proc` cannot tell.
+   */
+  usage: ProcUsage | null;
   /** 0 when the check passed, else 1. */
   exitCode: number;
 }
@@ -73,7 +83,7 @@ export interface Report {
 export function buildReport(
   stats: RunStats,
   check: CheckResult,
-  run: { target: string; startedAt: Date; durationMs: number; concurrency: number },
+  run: { target: string; startedAt: Date; durationMs: number; concurrency: number; usage?: ProcUsage },
 ): Report {
   const durationS = Math.max(run.durationMs, 1) / 1000;
   const byKind = [...stats.errors.entries()]
@@ -105,6 +115,7 @@ export function buildReport(
     >,
     errors: { total: stats.errorCount, byKind },
     check,
+    usage: run.usage ?? null,
     exitCode: check.ok ? 0 : 1,
   };
 }
@@ -115,6 +126,7 @@ const STEP_LABELS: Record<Step, string> = {
   checkout: "checkout",
   pay: "pay",
   cancel: "cancel",
+  payToPaid: "pay -> paid",
   timeToPaid: "time-to-paid",
   timeToCancelled: "time-to-cancelled",
 };

@@ -54,6 +54,7 @@ Deno.test("the report gives orders/s over the run, per-step percentiles, errors 
     "checkout",
     "pay",
     "cancel",
+    "payToPaid",
     "timeToPaid",
     "timeToCancelled",
   ]);
@@ -65,6 +66,11 @@ Deno.test("the report gives orders/s over the run, per-step percentiles, errors 
     ],
   });
   assert.equal(r.exitCode, 0);
+  assert.equal(r.usage, null, "no usage given: null, not made up");
+  assert.deepEqual(
+    buildReport(sampleStats(), okCheck, { ...run, usage: { cpuS: 1.5, peakRssKb: 9000 } }).usage,
+    { cpuS: 1.5, peakRssKb: 9000 },
+  );
   assert.equal(r.startedAt, "2026-01-02T03:04:05.000Z");
   // JSON round trip: --json prints exactly this
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r);

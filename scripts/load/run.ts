@@ -13,6 +13,7 @@ import { buildReport, type Report } from "./report.ts";
 import { CustomerTokens } from "./customers.ts";
 import { Shopper, type ShopperContext } from "./shopper.ts";
 import { RunStats } from "./stats.ts";
+import { tryProcUsage } from "../bench/procfs.ts";
 
 /** Settings of a run that are not flags (for tests and the entry point). */
 export interface RunDeps {
@@ -117,5 +118,6 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     // Orders can only be placed by visits started before the deadline: the window is at most --duration.
     durationMs: Math.min(elapsedMs, opts.durationS * 1000),
     concurrency: opts.concurrency,
+    usage: tryProcUsage("self"),
   });
 }

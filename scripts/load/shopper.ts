@@ -14,6 +14,7 @@ import {
   asProducts,
   failureKind,
   failureMessage,
+  type OrderView,
   sessionIdOf,
 } from "./client.ts";
 import { type CustomerTokens, signUp } from "./customers.ts";
@@ -226,6 +227,7 @@ export class Shopper {
     const sessionId = sessionIdOf(link);
     const outcome = intent === "pay" ? "pay" : intent === "decline" ? "decline" : "expire";
     const started = performance.now();
+    const startedWall = Date.now();
     const paid = await this.#call("pay", "POST", `/api/payments/local/${encodeURIComponent(sessionId)}`, {
       outcome,
     });
@@ -241,6 +243,9 @@ export class Shopper {
       this.ctx.stats.steps[intent === "pay" ? "timeToPaid" : "timeToCancelled"].record(
         performance.now() - started,
       );
+      if (intent === "pay" && seen.paidAtMs !== undefined) {
+        this.ctx.stats.steps.payToPaid.record(Math.max(0, seen.paidAtMs - startedWall));
+      }
     } else {
       this.#unsettled(order, want, seen?.status);
     }
@@ -272,12 +277,12 @@ export class Shopper {
   /** Looks at the order until `done` holds or `--wait` runs out; the last view, if any. */
   async #follow(
     order: TrackedOrder,
-    done: (o: { status: string; paymentLink: string }) => boolean,
-  ): Promise<{ status: string; paymentLink: string } | undefined> {
+    done: (o: OrderView) => boolean,
+  ): Promise<OrderView | undefined> {
     const { ctx } = this;
     const path = `/api/customers/${this.customerId}/orders/${order.id}`;
     const deadline = performance.now() + ctx.waitMs;
-    let last: { status: string; paymentLink: string } | undefined;
+    let last: OrderView | undefined;
     while (true) {
       const res = await ctx.client.request("GET", path, { headers: this.#proof() });
       if (res.failure) {

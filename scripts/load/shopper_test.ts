@@ -87,7 +87,7 @@ Deno.test("a visit browses, checks out with an Idempotency-Key, pays and follows
     assert.equal(tracked?.status, "paid");
     assert.equal(fake.orders.get(tracked!.id)?.status, "paid");
     assert.deepEqual(fake.checkoutKeys, ["load-t1-1-1"]);
-    for (const step of ["browse", "storefront", "checkout", "pay", "timeToPaid"] as const) {
+    for (const step of ["browse", "storefront", "checkout", "pay", "payToPaid", "timeToPaid"] as const) {
       assert.equal(ctx.stats.steps[step].count, 1, step);
     }
     assert.equal(ctx.stats.errorCount, 0);

@@ -12,6 +12,7 @@ export const STEPS = [
   "checkout",
   "pay",
   "cancel",
+  "payToPaid",
   "timeToPaid",
   "timeToCancelled",
 ] as const;

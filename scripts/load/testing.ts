@@ -19,6 +19,8 @@ export interface FakeOrder {
   paymentLink: string;
   /** Reserved lines. */
   items: { id: string; quantity: number }[];
+  /** Status changes after creation, as the gateway's order JSON shows them. */
+  timeline?: { status: string; at: string }[];
 }
 
 /** The fake and its knobs. */
@@ -176,6 +178,7 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
           if (order.status !== "waiting_payment") return;
           if (outcome === "pay") {
             order.status = "paid";
+            order.timeline = [...order.timeline ?? [], { status: "paid", at: new Date().toISOString() }];
           } else {
             order.status = "cancelled";
             release(order);

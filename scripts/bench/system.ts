@@ -1,0 +1,148 @@
+/**
+ * The system under benchmark: every service and web as its own process (scripts/launcher.ts), as
+ * `deno task dev` runs them — each service its own broker user (scripts/broker_users.ts), the local
+ * payment provider, the kitchen preparing by itself — but on free ports, with a private data folder and
+ * a unique exchange, queue prefix and user prefix, all removed at the end. Every item is restocked
+ * through `Stock.Restock` with the service token before the load.
+ *
+ * @module
+ */
+import amqp from "amqplib";
+import { connectBrokerAdmin } from "../broker_admin.ts";
+import { removeBrokerUsers, setUpBrokerUsers } from "../broker_users.ts";
+import {
+  brokerEnv,
+  freePort,
+  type Ports,
+  PROCESSES,
+  type ProcessName,
+  ServiceProcess,
+  systemEnv,
+  waitReady,
+} from "../launcher.ts";
+import { generateServiceToken } from "../../services/common/auth/service_token.ts";
+import { connect, rpc } from "../../services/common/grpc_client.ts";
+import { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
+
+const RETRY_DELAYS_MS = [1000, 5000, 25000];
+const BROKER_SERVICES = ["orders", "stock", "payments", "kitchen"] as const;
+
+/** A running system of processes. */
+export interface BenchSystem {
+  /** The gateway's base URL. */
+  url: string;
+  /** The private data folder (each service's KV file is `<dataDir>/<service>.kv`). */
+  dataDir: string;
+  /** The processes, by name. */
+  procs: Record<ProcessName, ServiceProcess>;
+  /** Ports of the processes. */
+  ports: Ports;
+  /** Restocks every item by `quantity`; resolves with how many items. */
+  restockAll(quantity: number): Promise<number>;
+  /** Stops one process (SIGTERM). */
+  stopProcess(name: ProcessName): Promise<void>;
+  /** Stops every process, removes the broker users, queues, exchange and the data folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts the system against the broker administered through `adminUrl`; `say` gets progress lines. */
+export async function startBenchSystem(
+  adminUrl: string,
+  say: (line: string) => void,
+  baseEnv: Record<string, string> = Deno.env.toObject(),
+): Promise<BenchSystem> {
+  const id = crypto.randomUUID().slice(0, 8);
+  const names = { prefix: `bench-${id}-`, exchange: `bench.${id}`, queuePrefix: `bench-${id}` };
+  const dataDir = await Deno.makeTempDir({ prefix: "oms-bench-" });
+  const admin = await connectBrokerAdmin(adminUrl);
+  const { urls } = await setUpBrokerUsers(admin, adminUrl, names);
+  say(`bench: broker users ${names.prefix}* set up through ${admin.description}; data in ${dataDir}`);
+  const serviceToken = generateServiceToken();
+  const ports: Ports = {
+    orders: freePort(),
+    stock: freePort(),
+    payments: freePort(),
+    kitchen: freePort(),
+    web: freePort(),
+  };
+  const { AMQP_URL: _admin, ...userEnv } = baseEnv; // each service gets its own user's URL, web none
+  const env = systemEnv(ports, {
+    ...userEnv,
+    OMS_ENV: "development",
+    DATA_DIR: dataDir,
+    OMS_BROKER_USER_PREFIX: names.prefix,
+    OMS_EXCHANGE: names.exchange,
+    OMS_QUEUE_PREFIX: names.queuePrefix,
+    OMS_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(","),
+    KITCHEN_AUTO_PREP: baseEnv.KITCHEN_AUTO_PREP ?? "true",
+    ADMIN_PASSWORD: `bench-${crypto.randomUUID()}`,
+    WEB_COOKIE_SECRET: `bench-${crypto.randomUUID()}`,
+    OMS_SERVICE_TOKEN: serviceToken,
+  });
+  delete env.WEB_OPEN_CUSTOMER_API;
+  const procs = Object.fromEntries(
+    PROCESSES.map((name) => [name, new ServiceProcess(name, { ...env, ...brokerEnv(name, urls) })]),
+  ) as Record<ProcessName, ServiceProcess>;
+  const stock = connect(StockServiceClient, `127.0.0.1:${ports.stock}`, serviceToken);
+
+  const system: BenchSystem = {
+    url: `http://127.0.0.1:${ports.web}`,
+    dataDir,
+    procs,
+    ports,
+    async restockAll(quantity) {
+      const { items } = await rpc(stock, "listItems", {});
+      for (const item of items) await rpc(stock, "restock", { itemId: item.id, quantity });
+      return items.length;
+    },
+    async stopProcess(name) {
+      await procs[name].stop("SIGTERM");
+    },
+    async stop() {
+      // processes first, the client never closed: a GOAWAY can abort Deno 2.9.6 (services/common/exiting.ts)
+      for (const name of [...PROCESSES].reverse()) await procs[name].stop("SIGTERM");
+      await removeBrokerUsers(admin, names.prefix).catch(() => {});
+      await deleteTopology(adminUrl, names.exchange, names.queuePrefix).catch(() => {});
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+  try {
+    for (const name of PROCESSES) {
+      procs[name].start();
+      try {
+        await waitReady(name, ports, 60_000);
+      } catch (err) {
+        throw new Error(`${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`);
+      }
+      say(`bench: ${name} is up (pid ${procs[name].pid})`);
+    }
+  } catch (err) {
+    await system.stop();
+    throw err;
+  }
+  return system;
+}
+
+/** Deletes the run's queues (service, dead-letter, retry) and exchange. */
+async function deleteTopology(adminUrl: string, exchange: string, queuePrefix: string): Promise<void> {
+  const conn = await amqp.connect(adminUrl);
+  try {
+    for (const svc of BROKER_SERVICES) {
+      const queues = [
+        `${queuePrefix}.${svc}`,
+        `${queuePrefix}.${svc}.dead`,
+        ...RETRY_DELAYS_MS.map((d) => `${queuePrefix}.${svc}.retry.${d}ms`),
+      ];
+      for (const q of queues) {
+        const ch = await conn.createChannel();
+        await ch.deleteQueue(q).catch(() => {});
+        await ch.close().catch(() => {});
+      }
+    }
+    const ch = await conn.createChannel();
+    await ch.deleteExchange(exchange).catch(() => {});
+    await ch.close().catch(() => {});
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
