@@ -50,8 +50,18 @@ export function parseStatCpuS(stat: string, ticksPerS: number): number {
 
 /** Peak RSS in KiB from the text of `/proc/<pid>/status` (its `VmHWM:` line; 0 when absent). */
 export function parseStatusPeakRssKb(status: string): number {
-  const m = status.match(/^VmHWM:\s+(\d+)\s+kB/m);
+  return parseStatusKb(status, "VmHWM");
+}
+
+/** A `<field>: <n> kB` line of `/proc/<pid>/status` in KiB (0 when absent), e.g. `VmRSS`. */
+export function parseStatusKb(status: string, field: string): number {
+  const m = status.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m"));
   return m ? Number(m[1]) : 0;
+}
+
+/** The current RSS of process `pid` in KiB (`VmRSS`). */
+export function currentRssKb(pid: number): number {
+  return parseStatusKb(Deno.readTextFileSync(`/proc/${pid}/status`), "VmRSS");
 }
 
 /** CPU seconds and peak RSS of process `pid` (`"self"` for this one); throws when it is gone. */

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { findBrokerPid, listeningInode, parseStatCpuS, parseStatusPeakRssKb, procUsage } from "./procfs.ts";
+import {
+  findBrokerPid,
+  listeningInode,
+  parseStatCpuS,
+  parseStatusKb,
+  parseStatusPeakRssKb,
+  procUsage,
+} from "./procfs.ts";
 
 Deno.test("parseStatCpuS adds utime and stime (fields 14 and 15), even when the name has spaces and parentheses", () => {
   const stat = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 5 0 1000 0 0";
@@ -38,4 +45,10 @@ Deno.test("procUsage of this process shows CPU spent and a peak RSS", () => {
 Deno.test("findBrokerPid answers a beam.smp pid or nothing, never another process", () => {
   const pid = findBrokerPid(5672);
   if (pid !== undefined) assert.equal(Deno.readTextFileSync(`/proc/${pid}/comm`).trim(), "beam.smp");
+});
+
+Deno.test("parseStatusKb reads any kB field of /proc/<pid>/status", () => {
+  const status = "VmHWM:\t  200 kB\nVmRSS:\t  150 kB\n";
+  assert.equal(parseStatusKb(status, "VmRSS"), 150);
+  assert.equal(parseStatusKb(status, "VmSwap"), 0);
 });

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { paidToTicket, paidToTicketFromStore } from "./kitchen_latency.ts";
+import { addPaidTicket } from "../../services/kitchen/store.ts";
+
+Deno.test("paid -> ticket is the time kitchen opened the ticket minus the time the order was paid", () => {
+  const s = paidToTicket([
+    { paidAtMs: 1000, queuedAtMs: 1010 },
+    { paidAtMs: 1000, queuedAtMs: 1030 },
+    { paidAtMs: 2000, queuedAtMs: 1999 }, // clocks a hair apart: 0, not negative
+  ]);
+  assert.deepEqual([s.count, s.min, s.p50, s.max], [3, 0, 10, 30]);
+});
+
+Deno.test("paid -> ticket reads every ticket of a kitchen store file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/kitchen.kv`;
+    const kv = await Deno.openKv(path);
+    for (const [orderId, gap] of [["o-1", 5], ["o-2", 15]] as const) {
+      const op = kv.atomic();
+      await addPaidTicket(
+        { kv, op },
+        { orderId, customerId: "c", items: [], paidAt: new Date(0) },
+        1000,
+        new Date(1000 + gap),
+      );
+      assert.equal((await op.commit()).ok, true);
+    }
+    kv.close();
+    const s = await paidToTicketFromStore(path);
+    assert.deepEqual([s.count, s.min, s.max], [2, 5, 15]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

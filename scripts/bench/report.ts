@@ -1,0 +1,199 @@
+/**
+ * The benchmark's report: what one run measured ({@linkcode BenchReport}, saved as JSON), the math that
+ * turns OS readings into CPU-ms per order and the ratio to the floor ({@linkcode buildBenchReport}), the
+ * one table people read ({@linkcode formatBenchTable}) and the result file's name.
+ *
+ * @module
+ */
+import { table } from "../load/report.ts";
+import type { LatencySummary } from "../load/stats.ts";
+import type { Floor } from "./floor/floor.ts";
+import { PRIMITIVE_LABELS, PRIMITIVES, REFERENCE_LIFECYCLE } from "./lifecycle.ts";
+
+/** The processes whose cost is reported; `load` is the load generator (not part of OMS). */
+export const BENCH_PROCESSES = ["orders", "stock", "payments", "kitchen", "web", "rabbitmq", "load"] as const;
+/** One of {@linkcode BENCH_PROCESSES}. */
+export type BenchProcess = typeof BENCH_PROCESSES[number];
+
+/** The processes counted as OMS (the load generator is not). */
+export const OMS_PROCESSES: readonly BenchProcess[] = BENCH_PROCESSES.filter((p) => p !== "load");
+
+/** What the OS said one process used during the load. */
+export interface ProcessReading {
+  /** CPU seconds spent during the load window (user + system). */
+  cpuS: number;
+  /** Peak RSS in KiB (VmHWM; for the broker, shared with other users of it, its current RSS). */
+  rssKb: number;
+}
+
+/** One row of the process table. */
+export interface ProcessRow extends ProcessReading {
+  /** Which process. */
+  name: BenchProcess;
+  /** CPU ms per order placed. */
+  cpuMsPerOrder: number;
+  /** RSS in MiB. */
+  rssMiB: number;
+}
+
+/** One step's latency percentiles in ms. */
+export interface StepRow {
+  /** Name as printed, e.g. `pay -> paid`. */
+  step: string;
+  /** Samples. */
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Everything one `deno task bench` run measured. */
+export interface BenchReport {
+  /** ISO 8601 start of the run. */
+  date: string;
+  /** The commit measured (`git rev-parse --short HEAD`, `+dirty` with uncommitted changes). */
+  commit: string;
+  /** The machine. */
+  machine: { cores: number; os: string; hostname: string };
+  /** How the run was configured. */
+  options: { durationS: number; concurrency: number; floorLanes: number; quick: boolean };
+  /** The primitive floor measured in this run. */
+  floor: Floor;
+  /** The load. */
+  load: {
+    ordersPlaced: number;
+    ordersPerS: number;
+    paid: number;
+    durationS: number;
+    errors: number;
+    checkOk: boolean;
+  };
+  /** Per process, during the load window. */
+  processes: ProcessRow[];
+  /** OMS (every process but the load generator) together. */
+  total: { cpuS: number; cpuMsPerOrder: number; ratioToFloor: number; rssMiB: number };
+  /** Latency percentiles of every step. */
+  steps: StepRow[];
+  /** What to keep in mind reading the figures. */
+  notes: string[];
+}
+
+/** What {@linkcode buildBenchReport} needs. */
+export interface BenchInputs {
+  date: Date;
+  commit: string;
+  machine: BenchReport["machine"];
+  options: BenchReport["options"];
+  floor: Floor;
+  load: BenchReport["load"];
+  readings: Record<BenchProcess, ProcessReading>;
+  /** Step name -> latency summary, in print order. */
+  steps: [string, LatencySummary][];
+  notes: string[];
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Divides CPU by orders, sums OMS, and sets the ratio to the reference lifecycle's floor. */
+export function buildBenchReport(i: BenchInputs): BenchReport {
+  const orders = i.load.ordersPlaced;
+  if (!(orders > 0)) throw new Error(`The load placed no orders (${orders}): nothing to divide by`);
+  const processes = BENCH_PROCESSES.map((name): ProcessRow => {
+    const r = i.readings[name];
+    return {
+      name,
+      cpuS: round(r.cpuS, 2),
+      rssKb: r.rssKb,
+      cpuMsPerOrder: round((r.cpuS * 1000) / orders, 2),
+      rssMiB: round(r.rssKb / 1024, 1),
+    };
+  });
+  const oms = OMS_PROCESSES.map((n) => i.readings[n]);
+  const cpuS = oms.reduce((s, r) => s + r.cpuS, 0);
+  const cpuMsPerOrder = (cpuS * 1000) / orders;
+  const rssKb = OMS_PROCESSES.filter((n) => n !== "rabbitmq").reduce((s, n) => s + i.readings[n].rssKb, 0);
+  return {
+    date: i.date.toISOString(),
+    commit: i.commit,
+    machine: i.machine,
+    options: i.options,
+    floor: i.floor,
+    load: i.load,
+    processes,
+    total: {
+      cpuS: round(cpuS, 2),
+      cpuMsPerOrder: round(cpuMsPerOrder, 2),
+      ratioToFloor: round(cpuMsPerOrder / i.floor.lifecycleCpuMs, 2),
+      rssMiB: round(rssKb / 1024, 1),
+    },
+    steps: i.steps.map(([step, s]) => ({ step, count: s.count, p50: s.p50, p95: s.p95, p99: s.p99 })),
+    notes: i.notes,
+  };
+}
+
+/** The result file's name: `<date>_<commit>.json` with the date safe for file systems. */
+export function resultFileName(r: Pick<BenchReport, "date" | "commit">): string {
+  const date = r.date.replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+  return `${date}_${r.commit.replace(/[^A-Za-z0-9_+-]/g, "_")}.json`;
+}
+
+const f = (n: number, digits: number) => n.toFixed(digits);
+
+/** The one table of a run, as Markdown-friendly text. */
+export function formatBenchTable(r: BenchReport): string {
+  const o = r.options;
+  const out: string[] = [];
+  out.push(
+    `OMS bench ${r.date} commit ${r.commit}, ${r.machine.cores} cores; ${o.concurrency} shoppers for ${o.durationS} s`,
+  );
+  out.push(
+    `orders/s ${f(r.load.ordersPerS, 1)} (${r.load.ordersPlaced} placed, ${r.load.paid} paid, ` +
+      `${r.load.errors} errors, final check ${r.load.checkOk ? "OK" : "FAILED"})`,
+  );
+  out.push("");
+  const floorRows = PRIMITIVES.map((p) => [
+    `${PRIMITIVE_LABELS[p]} x${REFERENCE_LIFECYCLE[p]}`,
+    f(r.floor.primitives[p].cpuMs, 3),
+  ]);
+  out.push(
+    ...table([
+      ["primitive floor (per lifecycle count)", "CPU-ms/op"],
+      ...floorRows,
+      ["reference lifecycle (4 HTTP + 5 gRPC + 8 KV + 10 AMQP)", f(r.floor.lifecycleCpuMs, 2)],
+    ]),
+  );
+  out.push("");
+  const procRows = r.processes.map((p) => [
+    p.name === "load" ? "load generator (not OMS)" : p.name,
+    f(p.cpuS, 2),
+    f(p.cpuMsPerOrder, 2),
+    f(p.rssMiB, 1),
+  ]);
+  out.push(
+    ...table([
+      ["process", "CPU s", "CPU-ms/order", "RSS MiB"],
+      ...procRows,
+      ["OMS total", f(r.total.cpuS, 2), f(r.total.cpuMsPerOrder, 2), f(r.total.rssMiB, 1)],
+    ]),
+  );
+  out.push(
+    `OMS CPU per order ${f(r.total.cpuMsPerOrder, 2)} ms = ${f(r.total.ratioToFloor, 2)}x the reference ` +
+      `lifecycle's floor (${f(r.floor.lifecycleCpuMs, 2)} ms, same run)`,
+  );
+  out.push("");
+  out.push(
+    ...table([
+      ["step (ms)", "count", "p50", "p95", "p99"],
+      ...r.steps.map((s) =>
+        s.count === 0
+          ? [s.step, "0", "-", "-", "-"]
+          : [s.step, String(s.count), f(s.p50, 1), f(s.p95, 1), f(s.p99, 1)]
+      ),
+    ]),
+  );
+  if (r.notes.length) {
+    out.push("");
+    for (const n of r.notes) out.push(`note: ${n}`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import type { Floor } from "./floor/floor.ts";
+import { type BenchInputs, buildBenchReport, formatBenchTable, resultFileName } from "./report.ts";
+
+const cost = (cpuMs: number) => ({ cpuMs, otherCpuMs: 0, wallMs: 1, ops: 100, lanes: 16 });
+const floor: Floor = {
+  primitives: { http: cost(0.07), grpc: cost(0.29), kv: cost(0.24), amqp: cost(0.09) },
+  lifecycleCpuMs: 4.55,
+};
+const summary = (p50: number) => ({
+  count: 10,
+  min: 1,
+  mean: p50,
+  p50,
+  p95: p50 * 2,
+  p99: p50 * 3,
+  max: 100,
+});
+
+function inputs(ordersPlaced = 1000): BenchInputs {
+  return {
+    date: new Date("2026-01-02T03:04:05.678Z"),
+    commit: "abc1234",
+    machine: { cores: 2, os: "linux x86_64", hostname: "box" },
+    options: { durationS: 30, concurrency: 64, floorLanes: 16, quick: false },
+    floor,
+    load: { ordersPlaced, ordersPerS: 33.3, paid: 850, durationS: 30, errors: 0, checkOk: true },
+    readings: {
+      orders: { cpuS: 10, rssKb: 200 * 1024 },
+      stock: { cpuS: 5, rssKb: 100 * 1024 },
+      payments: { cpuS: 4, rssKb: 100 * 1024 },
+      kitchen: { cpuS: 2, rssKb: 100 * 1024 },
+      web: { cpuS: 6, rssKb: 100 * 1024 },
+      rabbitmq: { cpuS: 3, rssKb: 150 * 1024 },
+      load: { cpuS: 7, rssKb: 50 * 1024 },
+    },
+    steps: [["checkout", summary(10)], ["paid -> kitchen ticket", { ...summary(0), count: 0 }]],
+    notes: ["shared machine"],
+  };
+}
+
+Deno.test("CPU-ms per order divides each process's CPU by the orders placed; the OMS total leaves the load generator out", () => {
+  const r = buildBenchReport(inputs());
+  const orders = r.processes.find((p) => p.name === "orders")!;
+  assert.equal(orders.cpuMsPerOrder, 10); // 10 s / 1000 orders
+  assert.equal(r.processes.find((p) => p.name === "load")!.cpuMsPerOrder, 7);
+  assert.equal(r.total.cpuS, 30); // 10+5+4+2+6+3, not the load generator's 7
+  assert.equal(r.total.cpuMsPerOrder, 30);
+  assert.equal(r.total.ratioToFloor, 6.59); // 30 / 4.55
+  // RSS: the five OMS processes (the shared broker and the load generator not counted)
+  assert.equal(r.total.rssMiB, 600);
+  assert.deepEqual(r.processes.map((p) => p.name), [
+    "orders",
+    "stock",
+    "payments",
+    "kitchen",
+    "web",
+    "rabbitmq",
+    "load",
+  ]);
+  assert.deepEqual(r.steps[0], { step: "checkout", count: 10, p50: 10, p95: 20, p99: 30 });
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r, "JSON round trip");
+});
+
+Deno.test("a run that placed no orders has no per-order figures and says so", () => {
+  assert.throws(() => buildBenchReport(inputs(0)), /placed no orders/);
+});
+
+Deno.test("the result file is named by date and commit, safe for file systems", () => {
+  assert.equal(
+    resultFileName({ date: "2026-01-02T03:04:05.678Z", commit: "abc1234+dirty" }),
+    "2026-01-02T03-04-05Z_abc1234+dirty.json",
+  );
+});
+
+Deno.test("the table shows orders/s, the floor, every process, the total with its ratio, and each step", () => {
+  const text = formatBenchTable(buildBenchReport(inputs()));
+  assert.match(text, /orders\/s 33\.3 \(1000 placed, 850 paid, 0 errors, final check OK\)/);
+  assert.match(text, /reference lifecycle \(4 HTTP \+ 5 gRPC \+ 8 KV \+ 10 AMQP\)\s+4\.55/);
+  assert.match(text, /^orders\s+10\.00\s+10\.00\s+200\.0$/m);
+  assert.match(text, /^load generator \(not OMS\)\s+7\.00\s+7\.00\s+50\.0$/m);
+  assert.match(text, /^OMS total\s+30\.00\s+30\.00\s+600\.0$/m);
+  assert.match(
+    text,
+    /OMS CPU per order 30\.00 ms = 6\.59x the reference lifecycle's floor \(4\.55 ms, same run\)/,
+  );
+  assert.match(text, /^checkout\s+10\s+10\.0\s+20\.0\s+30\.0$/m);
+  assert.match(text, /^paid -> kitchen ticket\s+0\s+-\s+-\s+-$/m);
+  assert.match(text, /note: shared machine/);
+});

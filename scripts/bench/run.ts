@@ -1,0 +1,162 @@
+/**
+ * One bench run: the floor (its own process), then the system (its own processes) under the load
+ * generator (its own process), with every process's CPU and RSS read from the OS around the load, and
+ * paid -> kitchen ticket read from the kitchen's store afterwards.
+ *
+ * The load window runs from just before the load generator starts to just after it exits (its final
+ * check included): every process's CPU in that window is divided by the orders the load placed.
+ *
+ * @module
+ */
+import type { Report as LoadReport } from "../load/report.ts";
+import type { Floor } from "./floor/floor.ts";
+import { paidToTicketFromStore } from "./kitchen_latency.ts";
+import type { BenchOptions } from "./options.ts";
+import { currentRssKb, findBrokerPid, procUsage } from "./procfs.ts";
+import { type BenchInputs, type BenchProcess, type ProcessReading } from "./report.ts";
+import { startBenchSystem } from "./system.ts";
+import { amqpHostPort } from "../broker.ts";
+import { STEPS } from "../load/stats.ts";
+
+const FLOOR_MAIN = new URL("./floor/main.ts", import.meta.url).pathname;
+const LOAD_MAIN = new URL("../load.ts", import.meta.url).pathname;
+
+const STEP_NAMES: Record<(typeof STEPS)[number], string> = {
+  browse: "browse (GET /api/products)",
+  storefront: "storefront (GET /)",
+  checkout: "checkout (POST order)",
+  pay: "pay (local provider)",
+  cancel: "cancel",
+  payToPaid: "pay -> paid (timeline)",
+  timeToPaid: "pay -> seen paid (polled)",
+  timeToCancelled: "cancel/decline -> seen cancelled",
+};
+
+/** Progress lines go here (stderr). */
+export type Say = (line: string) => void;
+
+/** Runs `deno run -A <args>`, stderr passed through; resolves with stdout and the exit code. */
+async function runDeno(args: string[]): Promise<{ code: number; stdout: string; pid: number }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const out = await child.output();
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), pid: child.pid };
+}
+
+/** Measures the floor in its own process. */
+export async function runFloor(amqpUrl: string, brokerPid: number, opts: BenchOptions): Promise<Floor> {
+  const n = opts.floorOps;
+  const plan = { ops: { http: n, grpc: n, kv: n, amqp: n }, lanes: opts.floorLanes };
+  const res = await runDeno([FLOOR_MAIN, amqpUrl, String(brokerPid), JSON.stringify(plan)]);
+  if (res.code !== 0) throw new Error(`The floor process failed with exit code ${res.code}`);
+  return JSON.parse(res.stdout) as Floor;
+}
+
+/** Runs the floor and the system under load; resolves with the inputs of the report. */
+export async function runBench(
+  opts: BenchOptions,
+  say: Say,
+  env: Record<string, string> = Deno.env.toObject(),
+): Promise<Omit<BenchInputs, "commit" | "machine" | "date">> {
+  const amqpUrl = env.AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
+  const brokerPid = findBrokerPid(amqpHostPort(amqpUrl).port);
+  if (brokerPid === undefined) {
+    throw new Error(
+      `No RabbitMQ (beam.smp) serving ${amqpHostPort(amqpUrl).port} on this machine: the bench reads the ` +
+        "broker's CPU from /proc, so it needs a local broker (start rabbitmq-server, or `deno task dev` once)",
+    );
+  }
+  say(
+    `bench: measuring the primitive floor (${opts.floorOps} operations each, ${opts.floorLanes} in flight) ...`,
+  );
+  const floor = await runFloor(amqpUrl, brokerPid, opts);
+
+  say("bench: starting the system (each service and web its own process) ...");
+  const sys = await startBenchSystem(amqpUrl, say, env);
+  try {
+    const items = await sys.restockAll(opts.restock);
+    say(`bench: restocked ${items} items by ${opts.restock} units each through Stock.Restock`);
+    const pids = {
+      orders: sys.procs.orders.pid!,
+      stock: sys.procs.stock.pid!,
+      payments: sys.procs.payments.pid!,
+      kitchen: sys.procs.kitchen.pid!,
+      web: sys.procs.web.pid!,
+      rabbitmq: brokerPid,
+    };
+    const names = Object.keys(pids) as (keyof typeof pids)[];
+    const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]).cpuS]));
+    say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
+    const load = await runDeno([
+      LOAD_MAIN,
+      "--url",
+      sys.url,
+      "--duration",
+      String(opts.durationS),
+      "--concurrency",
+      String(opts.concurrency),
+      "--json",
+    ]);
+    const after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n])]));
+    const brokerRssKb = currentRssKb(brokerPid);
+    let report: LoadReport;
+    try {
+      report = JSON.parse(load.stdout) as LoadReport;
+    } catch {
+      throw new Error(
+        `The load generator exited ${load.code} without a JSON report:\n${load.stdout.slice(0, 2000)}`,
+      );
+    }
+    const readings = {} as Record<BenchProcess, ProcessReading>;
+    for (const n of names) {
+      readings[n] = {
+        cpuS: after[n]!.cpuS - before[n]!,
+        rssKb: n === "rabbitmq" ? brokerRssKb : after[n]!.peakRssKb,
+      };
+    }
+    readings.load = { cpuS: report.usage?.cpuS ?? 0, rssKb: report.usage?.peakRssKb ?? 0 };
+
+    say("bench: reading paid -> kitchen ticket from the kitchen's store ...");
+    await sys.stopProcess("kitchen");
+    const ticket = await paidToTicketFromStore(`${sys.dataDir}/kitchen.kv`);
+
+    const steps: BenchInputs["steps"] = [
+      ...STEPS.map((s) => [STEP_NAMES[s], report.latencyMs[s]] as BenchInputs["steps"][number]),
+      ["paid -> kitchen ticket (kitchen store)", ticket],
+    ];
+    const notes = [
+      "CPU and RSS from /proc (utime+stime, VmHWM) over the load window; rabbitmq: the broker's beam.smp, " +
+      "shared with anything else using it (RSS: current, not peak; not in the OMS RSS total)",
+      "load generator: its whole process (start-up included), not part of the OMS total",
+      `floor: each primitive ${opts.floorLanes} in flight, client and server in one process (AMQP: + broker)`,
+    ];
+    if (load.code !== 0) notes.push(`the load generator exited ${load.code}: its final check found problems`);
+    return {
+      options: {
+        durationS: opts.durationS,
+        concurrency: opts.concurrency,
+        floorLanes: opts.floorLanes,
+        quick: opts.quick,
+      },
+      floor,
+      load: {
+        ordersPlaced: report.orders.placed,
+        ordersPerS: report.orders.perSecond,
+        paid: report.orders.paid,
+        durationS: report.durationS,
+        errors: report.errors.total,
+        checkOk: report.check.ok,
+      },
+      readings,
+      steps,
+      notes,
+    };
+  } finally {
+    say("bench: stopping the system ...");
+    await sys.stop();
+  }
+}

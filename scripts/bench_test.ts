@@ -1,0 +1,64 @@
+/**
+ * `deno task bench --quick` end to end: the real floor and the real system (its own processes on
+ * RabbitMQ) under the real load generator for a few seconds. Asserts the report's shape and that every
+ * figure is present and positive; no timing targets.
+ */
+import assert from "node:assert/strict";
+import type { BenchReport } from "./bench/report.ts";
+
+const ENTRY = new URL("./bench.ts", import.meta.url).pathname;
+
+Deno.test("deno task bench --quick prints one table and saves a JSON report with every figure present and positive", async () => {
+  const out = await Deno.makeTempDir({ prefix: "oms-bench-test-" });
+  try {
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", ENTRY, "--quick", "--out", out],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(res.stdout);
+    const stderr = new TextDecoder().decode(res.stderr);
+    assert.equal(res.code, 0, `exit code\n${stderr}\n${stdout}`);
+    assert.match(stderr, /bench: measuring the primitive floor/, "progress on stderr");
+    assert.match(stdout, /OMS CPU per order [\d.]+ ms = [\d.]+x the reference lifecycle's floor/);
+
+    const files = [...Deno.readDirSync(out)].map((e) => e.name);
+    assert.equal(files.length, 1, files.join(", "));
+    assert.match(files[0]!, /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ_[0-9a-f]+(\+dirty)?\.json$/);
+    const r: BenchReport = JSON.parse(await Deno.readTextFile(`${out}/${files[0]}`));
+
+    assert.equal(r.machine.cores, navigator.hardwareConcurrency);
+    assert.match(r.commit, /^[0-9a-f]{4,}(\+dirty)?$/);
+    assert.equal(r.options.quick, true);
+    for (const p of ["http", "grpc", "kv", "amqp"] as const) {
+      assert.ok(r.floor.primitives[p].cpuMs > 0, `floor ${p}: ${r.floor.primitives[p].cpuMs}`);
+    }
+    assert.ok(r.floor.primitives.amqp.otherCpuMs >= 0, "the broker's share is read");
+    assert.ok(r.floor.lifecycleCpuMs > 0);
+    assert.ok(r.load.ordersPlaced > 0 && r.load.ordersPerS > 0 && r.load.paid > 0, JSON.stringify(r.load));
+    assert.equal(r.load.checkOk, true);
+    assert.deepEqual(r.processes.map((p) => p.name), [
+      "orders",
+      "stock",
+      "payments",
+      "kitchen",
+      "web",
+      "rabbitmq",
+      "load",
+    ]);
+    for (const p of r.processes) {
+      assert.ok(p.cpuS > 0 && p.cpuMsPerOrder > 0, `${p.name} CPU ${p.cpuS}`);
+      assert.ok(p.rssKb > 0 && p.rssMiB > 0, `${p.name} RSS ${p.rssKb}`);
+    }
+    assert.ok(r.total.cpuMsPerOrder > 0 && r.total.ratioToFloor > 0 && r.total.rssMiB > 0);
+    const step = (name: string) => r.steps.find((s) => s.step.startsWith(name));
+    for (const name of ["browse", "checkout", "pay (", "pay -> paid", "paid -> kitchen ticket"]) {
+      const s = step(name);
+      assert.ok(s, `step ${name} in ${r.steps.map((x) => x.step).join(", ")}`);
+      assert.ok(s.count > 0 && s.p50 >= 0 && s.p99 >= s.p95 && s.p95 >= s.p50, JSON.stringify(s));
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
