@@ -7,18 +7,9 @@
  */
 import { Metadata, type ServiceError, status as GrpcStatus } from "@grpc/grpc-js";
 import { ErrorDetail, type Shortage } from "./gen/oms/types/v1/types.ts";
+import { DomainError, type ErrorCode } from "./domain_error.ts";
 
-/** Machine-readable error codes shared by every service and the gateway. */
-export type ErrorCode =
-  | "invalid_argument"
-  | "unknown_item"
-  | "not_found"
-  | "out_of_stock"
-  | "illegal_transition"
-  | "already_exists"
-  | "permission_denied"
-  | "unavailable"
-  | "internal";
+export { DomainError, type ErrorCode } from "./domain_error.ts";
 
 const GRPC_BY_CODE: Record<ErrorCode, GrpcStatus> = {
   invalid_argument: GrpcStatus.INVALID_ARGUMENT,
@@ -45,22 +36,15 @@ export interface RpcErrorOptions {
   cause?: unknown;
 }
 
-/** A domain error with a code, a human message and optionally the field at fault. */
-export class RpcError extends Error {
-  /** The machine-readable code. */
-  readonly code: ErrorCode;
-  /** The request field at fault, or "" when the error is not about one field. */
-  readonly field: string;
-  /** Short items, for `out_of_stock`. */
-  readonly shortages: Shortage[];
-
+/**
+ * A {@linkcode DomainError} as it travels over gRPC: the adapters throw it (or {@linkcode toRpcError}
+ * turns a domain error into one), and the client rebuilds it from the status and detail.
+ */
+export class RpcError extends DomainError {
   /** Creates an error; `message` is shown to users, so write it in sentence case with the bad value. */
   constructor(code: ErrorCode, message: string, options: RpcErrorOptions = {}) {
-    super(message, { cause: options.cause });
+    super(code, message, options);
     this.name = "RpcError";
-    this.code = code;
-    this.field = options.field ?? "";
-    this.shortages = options.shortages ?? [];
   }
 
   /** The gRPC status this error travels as. */
@@ -114,6 +98,16 @@ export class RpcError extends Error {
       cause: err,
     });
   }
+}
+
+/** `err` as an {@linkcode RpcError} when it is a domain error (the same code, message, field). */
+export function toRpcError(err: DomainError): RpcError {
+  if (err instanceof RpcError) return err;
+  return new RpcError(err.code, err.message, {
+    field: err.field,
+    shortages: err.shortages,
+    cause: err.cause,
+  });
 }
 
 function isErrorCode(code: string): code is ErrorCode {

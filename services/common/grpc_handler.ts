@@ -1,6 +1,6 @@
 /**
  * Adapts async functions to grpc-js unary handlers: the returned value is the response, a thrown
- * {@linkcode RpcError} becomes its gRPC status and detail, anything else is logged as INTERNAL.
+ * {@linkcode DomainError} (an `RpcError` included) becomes its gRPC status and detail, anything else is logged as INTERNAL.
  *
  * Each call runs inside a SERVER span (see `tracing/grpc.ts`) continuing the caller's `traceparent` from
  * the metadata; the span is active for everything the handler awaits, so its gRPC calls, outbox events
@@ -15,7 +15,7 @@ import {
   status as GrpcStatus,
 } from "@grpc/grpc-js";
 import { context, trace } from "@opentelemetry/api";
-import { RpcError } from "./errors.ts";
+import { DomainError, toRpcError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { endRpcSpan, startServerSpan } from "./tracing/grpc.ts";
 import { recordError } from "./tracing/spans.ts";
@@ -37,8 +37,8 @@ export function unary<Req, Res>(
       },
       (err: unknown) => {
         let failure: Partial<ServiceError>;
-        if (err instanceof RpcError) {
-          failure = err.toServiceError();
+        if (err instanceof DomainError) {
+          failure = toRpcError(err).toServiceError();
         } else {
           context.with(ctx, () => log.error("rpc failed", { path, err }));
           recordError(span, err);

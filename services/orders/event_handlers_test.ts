@@ -8,10 +8,26 @@ import { PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./domain/note.ts";
 import { newOrder, type OrderStatus } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
 import { EventTooEarlyError, orderEventHandlers } from "./event_handlers.ts";
-import { addCreate, countOrders, getOrder, updateOrder } from "./store.ts";
+import { addCreate, countOrders, getOrder } from "./store.ts";
+import { changeOrder, OrdersApp } from "./app.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
+import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
+import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 
 const log = createLogger("orders", "error");
-const handlers = orderEventHandlers({ log });
+
+/** The use cases over `kv`; the event use cases never call stock or payments. */
+function appOver(kv: Deno.Kv): OrdersApp {
+  return new OrdersApp({
+    kv,
+    uow: unitOfWork({ kv, kick: () => {}, log }),
+    stock: {} as StockServiceClient,
+    payments: {} as PaymentsServiceClient,
+    log,
+    stockTimeoutMs: 1000,
+    paymentsTimeoutMs: 1000,
+  });
+}
 
 async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "orders-events-" });
@@ -36,11 +52,13 @@ async function seed(kv: Deno.Kv, path: OrderStatus[] = []): Promise<void> {
     traceId: "",
   });
   await addCreate(kv.atomic(), o).commit();
+  const uow = unitOfWork({ kv, kick: () => {}, log });
   for (const to of path) {
-    await updateOrder(
-      kv,
-      "o1",
-      (cur) => ({ order: transition(cur, to, { cause: "seed", at: new Date(), traceId: "" }).order! }),
+    await uow.run((tx) =>
+      changeOrder(tx, "o1", (cur) => ({
+        order: transition(cur, to, { cause: "seed", at: new Date(), traceId: "" }).order!,
+        events: [],
+      }))
     );
   }
 }
@@ -61,6 +79,7 @@ async function deliver<K extends RoutingKey>(
     attempt: 1,
     traceparent,
   };
+  const handlers = orderEventHandlers(appOver(kv));
   await (handlers[key] as EventHandler<K>)(event, ctx);
   const res = await op.commit();
   assert.equal(res.ok, true, "the handler's operation commits");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../common/errors.ts";
+import { DomainError, RpcError } from "../common/errors.ts";
 import { connect, rpc } from "../common/grpc_client.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
 import { createLogger } from "../common/log.ts";
@@ -16,8 +16,11 @@ import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { OrderStatus as Status } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
-import { OrdersApi, ordersServer } from "./grpc_handlers.ts";
-import { claimIdempotency, getOrder, idempotencyKey, updateOrder } from "./store.ts";
+import { ordersServer } from "./grpc_handlers.ts";
+import { changeOrder, OrdersApp } from "./app.ts";
+import { claimIdempotency } from "./claims.ts";
+import { getOrder, idempotencyKey } from "./store.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
 import {
   deadAddr,
   type PaymentsMode,
@@ -63,14 +66,17 @@ async function withOrders(
     definition: OrdersServiceService,
     name: "oms.orders.v1.OrdersService",
     implementation: ordersServer({
-      kv,
-      stock: stockClient,
-      payments: paymentsClient,
-      log,
-      kick: () => kicks.count++,
-      stockTimeoutMs: 3000,
-      paymentsTimeoutMs: opts.paymentsTimeoutMs ?? 1000,
+      app: new OrdersApp({
+        kv,
+        uow: unitOfWork({ kv, kick: () => kicks.count++, log }),
+        stock: stockClient,
+        payments: paymentsClient,
+        log,
+        stockTimeoutMs: 3000,
+        paymentsTimeoutMs: opts.paymentsTimeoutMs ?? 1000,
+      }),
       staffClaims: claims,
+      log,
     }),
   }], { serviceToken: TEST_SERVICE_TOKEN });
   const addr = `127.0.0.1:${server.port}`;
@@ -102,11 +108,12 @@ async function create(
   return res.order!;
 }
 
-async function rejects(p: Promise<unknown>, code: string, field?: string): Promise<RpcError> {
+/** Asserts `p` fails with `code` (and `field`): over gRPC an RpcError, from the use cases a DomainError. */
+async function rejects(p: Promise<unknown>, code: string, field?: string): Promise<DomainError> {
   try {
     await p;
   } catch (err) {
-    assert.ok(err instanceof RpcError, String(err));
+    assert.ok(err instanceof DomainError, String(err));
     assert.equal(err.code, code, err.message);
     if (field !== undefined) assert.equal(err.field, field);
     return err;
@@ -122,11 +129,14 @@ async function outbox(kv: Deno.Kv): Promise<OutboxRecord[]> {
 
 /** Walks an order along legal edges to `path`'s last status, as events would. */
 async function moveTo(kv: Deno.Kv, id: string, path: Status[]): Promise<void> {
+  const uow = unitOfWork({ kv, kick: () => {}, log });
   for (const to of path) {
-    await updateOrder(kv, id, (o) => {
-      const r = transition(o, to, { cause: "test", at: new Date(), traceId: "" });
-      return r.order ? { order: r.order } : {};
-    });
+    await uow.run((tx) =>
+      changeOrder(tx, id, (o) => {
+        const r = transition(o, to, { cause: "test", at: new Date(), traceId: "" });
+        return r.order ? { order: r.order, events: [] } : { ignored: r.ignored };
+      })
+    );
   }
 }
 
@@ -472,12 +482,13 @@ Deno.test("a claim left by a crashed first attempt is taken over under the same 
   const stockClient = connect(StockServiceClient, stock.addr, TEST_SERVICE_TOKEN);
   const paymentsClient = connect(PaymentsServiceClient, payments.addr, TEST_SERVICE_TOKEN);
   try {
-    const api = new OrdersApi({
+    const uow = unitOfWork({ kv, kick: () => {}, log });
+    const api = new OrdersApp({
       kv,
+      uow,
       stock: stockClient,
       payments: paymentsClient,
       log,
-      kick: () => {},
       stockTimeoutMs: 3000,
       paymentsTimeoutMs: 1000,
       idempotencyWaitMs: 200,
@@ -485,7 +496,7 @@ Deno.test("a claim left by a crashed first attempt is taken over under the same 
     });
     const req = { customerId: "alice", items: ITEMS, idempotencyKey: "k-crash" };
     // A first attempt claimed the key (and maybe reserved) and then died.
-    await claimIdempotency(kv, "alice", "k-crash", "order-of-first-attempt", Date.now());
+    await claimIdempotency(uow, "alice", "k-crash", "order-of-first-attempt", Date.now());
     await rejects(api.createOrder(req, newTraceparent()), "unavailable");
     assert.equal(stock.reserveCalls.length, 0, "a live claim is waited for, not duplicated");
     await kv.set(idempotencyKey("alice", "k-crash"), { orderId: "order-of-first-attempt", claimedAt: 0 });

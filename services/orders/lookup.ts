@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import type { LookupOrdersResponse, OrderLookup } from "../common/gen/oms/orders/v1/orders.ts";
 import { OrderStatus as OrderStatusEnum } from "../common/gen/oms/orders/v1/orders.ts";
 import { type Order, statusToProto } from "./domain/order.ts";
@@ -26,7 +26,7 @@ const GET_MANY_LIMIT = 10;
  */
 export async function lookupOrders(kv: Deno.Kv, orderIds: readonly string[]): Promise<LookupOrdersResponse> {
   if (orderIds.length === 0 || orderIds.length > MAX_LOOKUP) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `Ask about 1 to ${MAX_LOOKUP} orders at once, got ${orderIds.length}`,
       { field: "order_ids" },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import { OrderStatus } from "../common/gen/oms/orders/v1/orders.ts";
 import { newOrder } from "./domain/order.ts";
 import { lookupOrders, MAX_LOOKUP } from "./lookup.ts";
@@ -40,7 +40,7 @@ Deno.test("lookupOrders refuses an empty or oversized batch, naming order_ids", 
     await assert.rejects(
       lookupOrders(kv, Array.from({ length: n }, (_, i) => `o-${i}`)),
       (err: unknown) =>
-        err instanceof RpcError && err.code === "invalid_argument" && err.field === "order_ids",
+        err instanceof DomainError && err.code === "invalid_argument" && err.field === "order_ids",
     );
   }
 });

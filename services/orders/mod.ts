@@ -8,5 +8,7 @@ export { loadConfig, type OrdersConfig } from "./config.ts";
 export { type OrdersHandle, start } from "./service.ts";
 export { type Order, ORDER_STATUSES, type OrderStatus, type TimelineEntry } from "./domain/order.ts";
 export { canTransition, transition, type TransitionResult } from "./domain/transition.ts";
-export { OrdersApi, type OrdersDeps, ordersServer } from "./grpc_handlers.ts";
+export { OrdersApp, type OrdersDeps } from "./app.ts";
+export { allowedActions, ORDER_ACTIONS, type OrderAction } from "./domain/actions.ts";
+export { ordersServer } from "./grpc_handlers.ts";
 export { orderEventHandlers } from "./event_handlers.ts";

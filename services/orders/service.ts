@@ -1,6 +1,7 @@
 /**
  * Starting and stopping the orders service (the shared lifecycle is `common/service_runtime.ts`):
- * clients of stock and payments, consumes payment and kitchen events, serves gRPC.
+ * wires the store, the unit of work, the clients of stock and payments and the use cases
+ * ({@linkcode OrdersApp}) to the gRPC and event adapters.
  *
  * @module
  */
@@ -10,9 +11,11 @@ import { connect } from "../common/grpc_client.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
 import { startServiceRuntime } from "../common/service_runtime.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
 import { OrdersServiceService } from "../common/gen/oms/orders/v1/orders.ts";
 import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
+import { OrdersApp } from "./app.ts";
 import type { OrdersConfig } from "./config.ts";
 import { orderEventHandlers } from "./event_handlers.ts";
 import { ordersServer } from "./grpc_handlers.ts";
@@ -37,24 +40,25 @@ export async function start(
     name: "orders",
     config,
     log,
-    prepare: () => ({
-      stock: connect(StockServiceClient, config.stockAddr, config.common.serviceToken),
-      payments: connect(PaymentsServiceClient, config.paymentsAddr, config.common.serviceToken),
-    }),
-    handlers: () => orderEventHandlers({ log }),
-    services: ({ kv, kick, prepared: { stock, payments } }) => [{
-      definition: OrdersServiceService,
-      name: "oms.orders.v1.OrdersService",
-      implementation: ordersServer({
+    prepare: ({ kv, kick }) => {
+      const stock = connect(StockServiceClient, config.stockAddr, config.common.serviceToken);
+      const payments = connect(PaymentsServiceClient, config.paymentsAddr, config.common.serviceToken);
+      const app = new OrdersApp({
         kv,
+        uow: unitOfWork({ kv, kick, log }),
         stock,
         payments,
         log,
-        kick,
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
-        staffClaims: new StaffClaims(config.common.serviceToken),
-      }),
+      });
+      return { stock, payments, app };
+    },
+    handlers: ({ app }) => orderEventHandlers(app),
+    services: ({ prepared: { app } }) => [{
+      definition: OrdersServiceService,
+      name: "oms.orders.v1.OrdersService",
+      implementation: ordersServer({ app, staffClaims: new StaffClaims(config.common.serviceToken), log }),
     }],
     release: ({ stock, payments }) => {
       closeClient(stock);

@@ -1,5 +1,6 @@
 /**
- * Orders' KV layout and atomic operations. Every index and counter changes in the same commit as the
+ * Orders' KV layout: keys, reads, and the mutations a use case adds to its transaction's operation (it
+ * never commits: the unit of work does). Every index and counter changes in the same operation as the
  * order, guarded by the order's versionstamp, so lists and counts never disagree with the orders.
  *
  * | key | value |
@@ -15,7 +16,7 @@
  *
  * @module
  */
-import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
 
 /** Prefix of the orders themselves. */
@@ -92,35 +93,6 @@ export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: O
   return op;
 }
 
-/** What an update function decides: a new order plus extra mutations, or leave the order as it is. */
-export type UpdateDecision = { order: Order; extra?: (op: Deno.AtomicOperation) => void } | {
-  order?: undefined;
-};
-
-/**
- * Reads order `id`, lets `decide` compute its next state, and commits it guarded by the versionstamp,
- * retrying on conflict. Returns the order as committed (or as read, when `decide` left it). Throws
- * `not_found` when there is no such order.
- */
-export async function updateOrder(
-  kv: Deno.Kv,
-  id: string,
-  decide: (current: Order) => UpdateDecision | Promise<UpdateDecision>,
-  { attempts = 10 }: { attempts?: number } = {},
-): Promise<Order> {
-  for (let i = 0; i < attempts; i++) {
-    const entry = await getOrder(kv, id);
-    if (!entry) throw new RpcError("not_found", `Order "${id}" not found`);
-    const d = await decide(entry.order);
-    if (!d.order) return entry.order;
-    const op = addUpdate(kv.atomic(), entry, d.order);
-    d.extra?.(op);
-    const res = await op.commit();
-    if (res.ok) return d.order;
-  }
-  throw new RpcError("unavailable", `Order "${id}" is changing too often; try again`);
-}
-
 /** One page of orders. */
 export interface OrderPage {
   orders: Order[];
@@ -154,7 +126,7 @@ async function listIndex(
     }
   } catch (err) {
     if (cursor && err instanceof TypeError) {
-      throw new RpcError("invalid_argument", `Cursor "${cursor}" is not valid for this list`, {
+      throw new DomainError("invalid_argument", `Cursor "${cursor}" is not valid for this list`, {
         field: "cursor",
         cause: err,
       });
@@ -212,57 +184,42 @@ export function idempotencyKey(customerId: string, key: string): Deno.KvKey {
   return [...IDEMPOTENCY, customerId, key];
 }
 
-/** The outcome of {@linkcode claimIdempotency}. */
-export type ClaimResult =
-  | { claimed: true }
-  | { claimed: false; existing: IdempotencyClaim; versionstamp: string };
-
-/** Claims `key` for `orderId` if nobody holds it; otherwise returns the holder. */
-export async function claimIdempotency(
-  kv: Deno.Kv,
-  customerId: string,
-  key: string,
-  orderId: string,
-  now = Date.now(),
-): Promise<ClaimResult> {
-  const k = idempotencyKey(customerId, key);
-  for (;;) {
-    const res = await kv.atomic().check({ key: k, versionstamp: null })
-      .set(k, { orderId, claimedAt: now } satisfies IdempotencyClaim).commit();
-    if (res.ok) return { claimed: true };
-    const e = await kv.get<IdempotencyClaim>(k);
-    if (e.value && e.versionstamp) return { claimed: false, existing: e.value, versionstamp: e.versionstamp };
-    // Released between our commit and our read: try again.
-  }
+/** A claim as read, with its versionstamp. */
+export interface ClaimEntry {
+  claim: IdempotencyClaim;
+  versionstamp: string;
 }
 
-/** Re-claims a stale claim (its first attempt died) for the same order id; false if it changed meanwhile. */
-export async function renewClaim(
-  kv: Deno.Kv,
+/** Reads the claim of a customer's idempotency key, or null. */
+export async function getClaim(kv: Deno.Kv, customerId: string, key: string): Promise<ClaimEntry | null> {
+  const e = await kv.get<IdempotencyClaim>(idempotencyKey(customerId, key));
+  return e.value === null || e.versionstamp === null
+    ? null
+    : { claim: e.value, versionstamp: e.versionstamp };
+}
+
+/**
+ * Adds writing `claim` for the key to `op`, guarded: the key must still be as read (`seen`: the entry
+ * read, or null when it was free).
+ */
+export function addClaim(
+  op: Deno.AtomicOperation,
   customerId: string,
   key: string,
   claim: IdempotencyClaim,
-  versionstamp: string,
-  now = Date.now(),
-): Promise<boolean> {
+  seen: ClaimEntry | null,
+): Deno.AtomicOperation {
   const k = idempotencyKey(customerId, key);
-  const res = await kv.atomic().check({ key: k, versionstamp })
-    .set(k, { orderId: claim.orderId, claimedAt: now } satisfies IdempotencyClaim).commit();
-  return res.ok;
+  return op.check({ key: k, versionstamp: seen?.versionstamp ?? null }).set(k, claim);
 }
 
-/** Deletes the claim of `key` if it still stands for `orderId` (after a failed first attempt). */
-export async function releaseClaim(
-  kv: Deno.Kv,
+/** Adds deleting the claim read as `seen` to `op`, guarded by its versionstamp. */
+export function addReleaseClaim(
+  op: Deno.AtomicOperation,
   customerId: string,
   key: string,
-  orderId: string,
-): Promise<void> {
+  seen: ClaimEntry,
+): Deno.AtomicOperation {
   const k = idempotencyKey(customerId, key);
-  for (let i = 0; i < 5; i++) {
-    const e = await kv.get<IdempotencyClaim>(k);
-    if (!e.value || e.value.orderId !== orderId) return;
-    const res = await kv.atomic().check(e).delete(k).commit();
-    if (res.ok) return;
-  }
+  return op.check({ key: k, versionstamp: seen.versionstamp }).delete(k);
 }

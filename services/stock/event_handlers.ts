@@ -12,15 +12,17 @@
  * @module
  */
 import type { EventHandlers } from "../common/bus/types.ts";
+import { consumerTx } from "../common/unit_of_work.ts";
 import type { Logger } from "../common/log.ts";
 import { isOrphanRelease } from "./domain/reservation.ts";
-import { type ConfirmOutcome, confirmReservation, getReservation, settleReservation } from "./store.ts";
+import { type ConfirmOutcome, confirmReservation, settleReservation } from "./app.ts";
+import { getReservation } from "./store.ts";
 
 /** The handlers stock consumes, by routing key. */
 export function stockEventHandlers(log: Logger): EventHandlers {
   return {
     "order.created": async (event, ctx) => {
-      const outcome = await confirmReservation(ctx, event.orderId);
+      const outcome = await confirmReservation(consumerTx(ctx), event.orderId);
       const fields = { orderId: event.orderId, messageId: ctx.messageId, outcome };
       if (outcome === "orphaned") {
         log.error(
@@ -34,7 +36,7 @@ export function stockEventHandlers(log: Logger): EventHandlers {
       }
     },
     "order.paid": async (event, ctx) => {
-      const outcome = await settleReservation(ctx, event.orderId, "sold");
+      const outcome = await settleReservation(consumerTx(ctx), event.orderId, "sold");
       const fields = { orderId: event.orderId, messageId: ctx.messageId };
       if (outcome === "not_reserved" && await releasedAsOrphan(ctx.kv, event.orderId)) {
         log.error("order paid after its reservation was released as orphaned: nothing sold", fields);
@@ -43,7 +45,7 @@ export function stockEventHandlers(log: Logger): EventHandlers {
       log.info(outcomeMessage(outcome, "sold"), fields);
     },
     "order.cancelled": async (event, ctx) => {
-      const outcome = await settleReservation(ctx, event.orderId, "released");
+      const outcome = await settleReservation(consumerTx(ctx), event.orderId, "released");
       log.info(outcomeMessage(outcome, "released"), { orderId: event.orderId, messageId: ctx.messageId });
     },
   };

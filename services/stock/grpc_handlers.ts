@@ -15,7 +15,9 @@ import {
 } from "../common/gen/oms/stock/v1/stock.ts";
 import type { StockItem } from "./domain/item.ts";
 import type { ReservationState, StockReservation } from "./domain/reservation.ts";
-import { getItem, getReservation, listItems, reserveItems, restock } from "./store.ts";
+import type { UnitOfWork } from "../common/unit_of_work.ts";
+import { reserveItems, restock } from "./app.ts";
+import { getItem, getReservation, listItems } from "./store.ts";
 
 /** The full proto name of the stock service (for health checks). */
 export const STOCK_SERVICE_NAME = "oms.stock.v1.StockService";
@@ -55,12 +57,12 @@ export function reservationToProto(r: StockReservation): Reservation {
 }
 
 /** Creates the stock service handlers over `kv`. */
-export function stockHandlers(kv: Deno.Kv, log: Logger): StockServiceServer {
+export function stockHandlers(kv: Deno.Kv, uow: UnitOfWork, log: Logger): StockServiceServer {
   return {
     listItems: unary(log, async () => ({ items: (await listItems(kv)).map(itemToProto) })),
     getItem: unary(log, async (req) => ({ item: itemToProto(await getItem(kv, req.id)) })),
     reserveItems: unary(log, async (req) => {
-      const reservation = await reserveItems(kv, req.orderId, req.items);
+      const reservation = await reserveItems(uow, req.orderId, req.items);
       log.info("items reserved", { orderId: req.orderId, status: reservation.status });
       return { reservation: reservationToProto(reservation) };
     }),
@@ -69,7 +71,7 @@ export function stockHandlers(kv: Deno.Kv, log: Logger): StockServiceServer {
       async (req) => ({ reservation: reservationToProto(await getReservation(kv, req.orderId)) }),
     ),
     restock: unary(log, async (req) => {
-      const item = await restock(kv, req.itemId, req.quantity);
+      const item = await restock(uow, req.itemId, req.quantity);
       log.info("item restocked", { itemId: item.id, quantity: req.quantity, available: item.available });
       return { item: itemToProto(item) };
     }),
@@ -77,10 +79,10 @@ export function stockHandlers(kv: Deno.Kv, log: Logger): StockServiceServer {
 }
 
 /** The stock service, ready for `startGrpcServer`. */
-export function stockService(kv: Deno.Kv, log: Logger): ServedService {
+export function stockService(kv: Deno.Kv, uow: UnitOfWork, log: Logger): ServedService {
   return {
     definition: StockServiceService,
     name: STOCK_SERVICE_NAME,
-    implementation: stockHandlers(kv, log),
+    implementation: stockHandlers(kv, uow, log),
   };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { unitOfWork } from "../common/unit_of_work.ts";
 import { RpcError } from "../common/errors.ts";
 import { connect, rpc } from "../common/grpc_client.ts";
 import { startGrpcServer } from "../common/grpc_server.ts";
@@ -16,7 +17,9 @@ async function withStock(fn: (client: StockServiceClient, kv: Deno.Kv) => Promis
   const dir = await Deno.makeTempDir({ prefix: "stock-test-" });
   const kv = await Deno.openKv(`${dir}/stock.kv`);
   await seedCatalog(kv);
-  const server = await startGrpcServer("127.0.0.1", 0, [stockService(kv, log)], {
+  const server = await startGrpcServer("127.0.0.1", 0, [
+    stockService(kv, unitOfWork({ kv, kick: () => {}, log, maxAttempts: 100 }), log),
+  ], {
     serviceToken: TEST_SERVICE_TOKEN,
   });
   const client = connect(StockServiceClient, `127.0.0.1:${server.port}`, TEST_SERVICE_TOKEN);

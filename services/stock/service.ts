@@ -24,6 +24,13 @@ import { stockService } from "./grpc_handlers.ts";
 import { grpcOrderDirectory } from "./order_directory.ts";
 import { seedCatalog } from "./store.ts";
 import { startSweeper } from "./sweeper.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
+
+/**
+ * Attempts per use case before giving up on conflicts: every buyer of an item writes the same item
+ * key, so a popular item sees many conflicting commits at once (each attempt waits a jittered while).
+ */
+const STOCK_MAX_ATTEMPTS = 100;
 
 /** A running stock service. */
 export interface StockHandle extends ServiceHandle {
@@ -44,9 +51,10 @@ export async function start(
     name: "stock",
     config,
     log,
-    prepare: async ({ kv }) => {
+    prepare: async ({ kv, kick }) => {
       if (await seedCatalog(kv)) log.info("demo menu seeded");
       return {
+        uow: unitOfWork({ kv, kick, log, maxAttempts: STOCK_MAX_ATTEMPTS }),
         orders: connect(
           OrdersServiceClient,
           config.ordersAddr ?? `127.0.0.1:${DEFAULT_PORTS.orders}`,
@@ -55,9 +63,10 @@ export async function start(
       };
     },
     handlers: () => stockEventHandlers(log),
-    services: ({ kv }) => [stockService(kv, log)],
-    workers: ({ kv, prepared: { orders } }) => [startSweeper({
+    services: ({ kv, prepared: { uow } }) => [stockService(kv, uow, log)],
+    workers: ({ kv, prepared: { orders, uow } }) => [startSweeper({
       kv,
+      uow,
       log,
       orders: grpcOrderDirectory(orders, config.ordersTimeoutMs ?? DEFAULT_ORDERS_TIMEOUT_MS),
       ttlMs: config.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,

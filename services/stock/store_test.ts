@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import { MENU } from "./domain/menu.ts";
 import type { StockReservation } from "./domain/reservation.ts";
-import {
-  confirmReservation,
-  listItems,
-  listOverdueUnconfirmed,
-  reservationKey,
-  reserveItems,
-  resolveOverdue,
-  seedCatalog,
-  settleReservation,
-  UNCONFIRMED,
-} from "./store.ts";
+import { listItems, listOverdueUnconfirmed, reservationKey, seedCatalog, UNCONFIRMED } from "./store.ts";
+import { confirmReservation, reserveItems, resolveOverdue, settleReservation } from "./app.ts";
+import { createLogger } from "../common/log.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
+
+const uowLog = createLogger("stock", "error");
+
+/** A unit of work over `kv` (stock's commits announce nothing, so the relay is not woken). */
+const uowOf = (kv: Deno.Kv) => unitOfWork({ kv, kick: () => {}, log: uowLog, maxAttempts: 100 });
 
 Deno.test("seedCatalog seeds the demo menu once, only into an empty catalog", async () => {
   using kv = await Deno.openKv(":memory:");
@@ -34,7 +32,7 @@ Deno.test("settleReservation adds nothing for an unknown order or a settled rese
   await seedCatalog(kv);
   let op = kv.atomic();
   assert.equal(await settleReservation({ kv, op }, "nope", "sold"), "no_reservation");
-  await reserveItems(kv, "o-1", [{ itemId: "1", quantity: 2 }]);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "1", quantity: 2 }]);
   op = kv.atomic();
   assert.equal(await settleReservation({ kv, op }, "o-1", "sold"), "settled");
   assert.ok((await op.commit()).ok);
@@ -47,10 +45,10 @@ Deno.test("settleReservation adds nothing for an unknown order or a settled rese
 Deno.test("settleReservation guards its reads: a concurrent change makes the commit fail", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "o-1", [{ itemId: "1", quantity: 2 }]);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "1", quantity: 2 }]);
   const op = kv.atomic();
   assert.equal(await settleReservation({ kv, op }, "o-1", "sold"), "settled");
-  await reserveItems(kv, "o-2", [{ itemId: "1", quantity: 1 }]);
+  await reserveItems(uowOf(kv), "o-2", [{ itemId: "1", quantity: 1 }]);
   assert.equal((await op.commit()).ok, false);
 });
 
@@ -69,7 +67,7 @@ async function reservation(kv: Deno.Kv, orderId: string): Promise<StockReservati
 Deno.test("a reservation is indexed as unconfirmed until order.created confirms it, once", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "o-1", [{ itemId: "1", quantity: 2 }], () => T0);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "1", quantity: 2 }], () => T0);
   assert.deepEqual(await indexEntries(kv), [[...UNCONFIRMED, T0.getTime(), "o-1"]]);
   let op = kv.atomic();
   assert.equal(await confirmReservation({ kv, op }, "o-1", at(5)), "confirmed");
@@ -84,10 +82,10 @@ Deno.test("a reservation is indexed as unconfirmed until order.created confirms 
 Deno.test("listOverdueUnconfirmed reads only reservations unconfirmed for the TTL, oldest first", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "older", [{ itemId: "1", quantity: 1 }], () => T0);
-  await reserveItems(kv, "confirmed", [{ itemId: "1", quantity: 1 }], () => T0);
-  await reserveItems(kv, "young", [{ itemId: "1", quantity: 1 }], () => at(60_000));
-  await reserveItems(kv, "old", [{ itemId: "1", quantity: 1 }], () => at(1));
+  await reserveItems(uowOf(kv), "older", [{ itemId: "1", quantity: 1 }], () => T0);
+  await reserveItems(uowOf(kv), "confirmed", [{ itemId: "1", quantity: 1 }], () => T0);
+  await reserveItems(uowOf(kv), "young", [{ itemId: "1", quantity: 1 }], () => at(60_000));
+  await reserveItems(uowOf(kv), "old", [{ itemId: "1", quantity: 1 }], () => at(1));
   const op = kv.atomic();
   await confirmReservation({ kv, op }, "confirmed", at(10));
   await op.commit();
@@ -101,21 +99,36 @@ Deno.test("resolveOverdue releases (saying why), confirms or keeps as decided, g
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   for (const id of ["gone", "cancelled", "alive", "unknown"]) {
-    await reserveItems(kv, id, [{ itemId: "1", quantity: 2 }], () => T0);
+    await reserveItems(uowOf(kv), id, [{ itemId: "1", quantity: 2 }], () => T0);
   }
   const entry = async (id: string) =>
     (await listOverdueUnconfirmed(kv, T0.getTime(), 10)).find((e) => e.value === id)!;
   const now = at(TTL);
   assert.equal(
-    await resolveOverdue(kv, await entry("gone"), { action: "release", because: "no_order" }, TTL, now),
+    await resolveOverdue(
+      uowOf(kv),
+      await entry("gone"),
+      { action: "release", because: "no_order" },
+      TTL,
+      now,
+    ),
     "released",
   );
   assert.equal(
-    await resolveOverdue(kv, await entry("cancelled"), { action: "release", because: "cancelled" }, TTL, now),
+    await resolveOverdue(
+      uowOf(kv),
+      await entry("cancelled"),
+      { action: "release", because: "cancelled" },
+      TTL,
+      now,
+    ),
     "released",
   );
-  assert.equal(await resolveOverdue(kv, await entry("alive"), { action: "confirm" }, TTL, now), "confirmed");
-  assert.equal(await resolveOverdue(kv, await entry("unknown"), { action: "keep" }, TTL, now), "kept");
+  assert.equal(
+    await resolveOverdue(uowOf(kv), await entry("alive"), { action: "confirm" }, TTL, now),
+    "confirmed",
+  );
+  assert.equal(await resolveOverdue(uowOf(kv), await entry("unknown"), { action: "keep" }, TTL, now), "kept");
 
   assert.deepEqual(
     [(await reservation(kv, "gone")).status, (await reservation(kv, "gone")).releasedBecause],
@@ -141,10 +154,10 @@ Deno.test("resolveOverdue releases (saying why), confirms or keeps as decided, g
 Deno.test("resolveOverdue never releases a reservation younger than the TTL, even when told its order does not exist", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "young", [{ itemId: "1", quantity: 1 }], () => T0);
+  await reserveItems(uowOf(kv), "young", [{ itemId: "1", quantity: 1 }], () => T0);
   const [e] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
   assert.equal(
-    await resolveOverdue(kv, e!, { action: "release", because: "no_order" }, TTL, at(TTL - 1)),
+    await resolveOverdue(uowOf(kv), e!, { action: "release", because: "no_order" }, TTL, at(TTL - 1)),
     "kept",
   );
   assert.equal((await reservation(kv, "young")).status, "reserved");
@@ -153,10 +166,10 @@ Deno.test("resolveOverdue never releases a reservation younger than the TTL, eve
 Deno.test("a reservation released because its order did not exist is reserved afresh when orders retries the create", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "o-1", [{ itemId: "8", quantity: 3 }], () => T0);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "8", quantity: 3 }], () => T0);
   const [e] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
-  await resolveOverdue(kv, e!, { action: "release", because: "no_order" }, TTL, at(TTL));
-  const again = await reserveItems(kv, "o-1", [{ itemId: "8", quantity: 3 }], () => at(TTL + 1));
+  await resolveOverdue(uowOf(kv), e!, { action: "release", because: "no_order" }, TTL, at(TTL));
+  const again = await reserveItems(uowOf(kv), "o-1", [{ itemId: "8", quantity: 3 }], () => at(TTL + 1));
   assert.deepEqual([again.status, again.createdAt], ["reserved", at(TTL + 1).toISOString()]);
   const item8 = (await listItems(kv)).find((i) => i.id === "8")!;
   assert.deepEqual([item8.available, item8.reserved], [10 - 3, 3]);
@@ -166,8 +179,8 @@ Deno.test("a reservation released because its order did not exist is reserved af
 Deno.test("paid and cancelled reservations leave the unconfirmed index, so the sweeper never sees them", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "paid", [{ itemId: "2", quantity: 1 }], () => T0);
-  await reserveItems(kv, "cancelled", [{ itemId: "2", quantity: 1 }], () => T0);
+  await reserveItems(uowOf(kv), "paid", [{ itemId: "2", quantity: 1 }], () => T0);
+  await reserveItems(uowOf(kv), "cancelled", [{ itemId: "2", quantity: 1 }], () => T0);
   for (const [id, to] of [["paid", "sold"], ["cancelled", "released"]] as const) {
     const op = kv.atomic();
     assert.equal(await settleReservation({ kv, op }, id, to, at(1)), "settled");
@@ -205,7 +218,7 @@ function interleaved(kv: Deno.Kv, before: () => Promise<void>): Deno.Kv {
 Deno.test("an order.created landing between the sweeper's read and its release commit wins: the release fails its check", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
   const [entry] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
   const racing = interleaved(kv, async () => {
     const op = kv.atomic();
@@ -213,7 +226,7 @@ Deno.test("an order.created landing between the sweeper's read and its release c
     assert.ok((await op.commit()).ok);
   });
   assert.equal(
-    await resolveOverdue(racing, entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
+    await resolveOverdue(uowOf(racing), entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
     "stale",
   );
   const r = await reservation(kv, "o-1");
@@ -225,14 +238,14 @@ Deno.test("an order.created landing between the sweeper's read and its release c
 Deno.test("a confirmation racing the sweeper wins or loses atomically, never both", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
   // the sweeper read the overdue entry and asked orders ("no such order"), then order.created commits
   const [entry] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
   const confirmOp = kv.atomic();
   assert.equal(await confirmReservation({ kv, op: confirmOp }, "o-1", at(TTL)), "confirmed");
   assert.ok((await confirmOp.commit()).ok);
   assert.equal(
-    await resolveOverdue(kv, entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
+    await resolveOverdue(uowOf(kv), entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
     "stale",
     "the sweeper re-reads the reservation and leaves a confirmed one alone",
   );

@@ -29,12 +29,16 @@
 import type { Logger } from "../common/log.ts";
 import { decideReservation } from "./domain/order_fate.ts";
 import { LOOKUP_BATCH, type OrderDirectory } from "./order_directory.ts";
-import { listOverdueUnconfirmed, resolveOverdue } from "./store.ts";
+import { type UnitOfWork, unitOfWork } from "../common/unit_of_work.ts";
+import { resolveOverdue } from "./app.ts";
+import { listOverdueUnconfirmed } from "./store.ts";
 
 /** Options of {@linkcode startSweeper} and {@linkcode sweepOverdue}. */
 export interface SweeperOptions {
   kv: Deno.Kv;
   log: Logger;
+  /** Commits the resolutions (default: a unit of work over `kv`; stock's commits announce nothing). */
+  uow?: UnitOfWork;
   /** Orders, asked whether the orders of overdue reservations exist. */
   orders: OrderDirectory;
   /** Reservations unconfirmed this long after they were made are asked about. */
@@ -77,6 +81,7 @@ export async function sweepOverdue(
   const now = options.now ?? (() => new Date());
   const batchSize = Math.min(options.batchSize ?? LOOKUP_BATCH, LOOKUP_BATCH);
   const total: SweepResult = { released: 0, confirmed: 0, kept: 0 };
+  const uow = options.uow ?? unitOfWork({ kv, kick: () => {}, log });
   for (;;) {
     const at = now();
     const due = await listOverdueUnconfirmed(kv, at.getTime() - ttlMs, batchSize);
@@ -96,7 +101,7 @@ export async function sweepOverdue(
     for (const entry of due) {
       const answer = answers.get(entry.value);
       const decision = decideReservation(answer);
-      const outcome = await resolveOverdue(kv, entry, decision, ttlMs, at);
+      const outcome = await resolveOverdue(uow, entry, decision, ttlMs, at);
       if (outcome === "released" && decision.action === "release") {
         total.released++;
         log.warn("reservation released: its order is gone", {

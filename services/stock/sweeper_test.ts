@@ -3,7 +3,9 @@ import { createLogger } from "../common/log.ts";
 import type { OrderAnswer } from "./domain/order_fate.ts";
 import type { StockReservation } from "./domain/reservation.ts";
 import type { OrderDirectory } from "./order_directory.ts";
-import { listItems, reservationKey, reserveItems, seedCatalog, UNCONFIRMED } from "./store.ts";
+import { listItems, reservationKey, seedCatalog, UNCONFIRMED } from "./store.ts";
+import { reserveItems } from "./app.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
 import { startSweeper, sweepOverdue } from "./sweeper.ts";
 
 const log = createLogger("stock", "error");
@@ -37,7 +39,12 @@ Deno.test("the sweeper keeps every order that can still pay or has paid, and rel
   await seedCatalog(kv);
   const states = ["pending", "waiting_payment", "paid", "cancelled"] as const;
   for (const id of [...states, "never-stored"]) {
-    await reserveItems(kv, id, [{ itemId: "1", quantity: 1 }], () => T0);
+    await reserveItems(
+      unitOfWork({ kv: kv, kick: () => {}, log }),
+      id,
+      [{ itemId: "1", quantity: 1 }],
+      () => T0,
+    );
   }
   const orders = fakeOrders({
     ...Object.fromEntries(states.map((s) => [s, { exists: true, state: s } as const])),
@@ -60,8 +67,14 @@ Deno.test("the sweeper keeps every order that can still pay or has paid, and rel
 Deno.test("the sweeper releases nothing while orders cannot be asked, then decides once it answers", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  await reserveItems(kv, "paid-in-outage", [{ itemId: "2", quantity: 2 }], () => T0);
-  await reserveItems(kv, "never-stored", [{ itemId: "2", quantity: 1 }], () => T0);
+  await reserveItems(unitOfWork({ kv: kv, kick: () => {}, log }), "paid-in-outage", [{
+    itemId: "2",
+    quantity: 2,
+  }], () => T0);
+  await reserveItems(unitOfWork({ kv: kv, kick: () => {}, log }), "never-stored", [{
+    itemId: "2",
+    quantity: 1,
+  }], () => T0);
   const now = () => new Date(T0.getTime() + 10 * TTL);
   const down = await sweepOverdue({ kv, log, orders: unreachable, ttlMs: TTL, now });
   assert.deepEqual(down, { released: 0, confirmed: 0, kept: 2 });
@@ -88,9 +101,17 @@ Deno.test("the sweeper asks only about reservations older than the TTL, in batch
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   for (let n = 0; n < 5; n++) {
-    await reserveItems(kv, `old-${n}`, [{ itemId: "9", quantity: 1 }], () => new Date(T0.getTime() + n));
+    await reserveItems(unitOfWork({ kv: kv, kick: () => {}, log }), `old-${n}`, [{
+      itemId: "9",
+      quantity: 1,
+    }], () => new Date(T0.getTime() + n));
   }
-  await reserveItems(kv, "young", [{ itemId: "9", quantity: 1 }], () => new Date(T0.getTime() + TTL));
+  await reserveItems(
+    unitOfWork({ kv: kv, kick: () => {}, log }),
+    "young",
+    [{ itemId: "9", quantity: 1 }],
+    () => new Date(T0.getTime() + TTL),
+  );
   const answers = fakeOrders(
     Object.fromEntries(Array.from({ length: 5 }, (_, n) => [`old-${n}`, { exists: false } as const])),
   );
@@ -111,7 +132,12 @@ Deno.test("the sweeper waits one TTL after starting before its first sweep", asy
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   let clock = T0.getTime();
-  await reserveItems(kv, "old", [{ itemId: "1", quantity: 1 }], () => new Date(clock - 10 * TTL));
+  await reserveItems(
+    unitOfWork({ kv: kv, kick: () => {}, log }),
+    "old",
+    [{ itemId: "1", quantity: 1 }],
+    () => new Date(clock - 10 * TTL),
+  );
   const orders = fakeOrders({ old: { exists: false } });
   const sweeper = startSweeper({ kv, log, orders, ttlMs: TTL, intervalMs: 10, now: () => new Date(clock) });
   try {

@@ -9,11 +9,11 @@
  * ```
  *
  * A request for a status the order has already reached or passed (a repeated or late event) is
- * ignored, not an error; any other edge is an {@linkcode RpcError} `illegal_transition`.
+ * ignored, not an error; any other edge is an {@linkcode DomainError} `illegal_transition`.
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import type { Order, OrderStatus } from "./order.ts";
 
 /** The statuses each status may move to. */
@@ -112,5 +112,5 @@ export function transition(
   if (isReachable(to, from)) {
     return { ignored: `Order ${order.id} is ${describeStatus(from)}, past ${describeStatus(to)}` };
   }
-  throw new RpcError("illegal_transition", `Order ${order.id} is ${describeStatus(from)}; ${WHY[to]}`);
+  throw new DomainError("illegal_transition", `Order ${order.id} is ${describeStatus(from)}; ${WHY[to]}`);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import { newOrder, type Order, ORDER_STATUSES, type OrderStatus } from "./order.ts";
 import { transition } from "./transition.ts";
 
@@ -57,7 +57,7 @@ for (const from of ORDER_STATUSES) {
         assert.match(r.ignored!, /Order o-1 is/);
       } else {
         assert.throws(() => transition(order, to, by), (err: unknown) => {
-          assert.ok(err instanceof RpcError);
+          assert.ok(err instanceof DomainError);
           assert.equal(err.code, "illegal_transition");
           assert.match(err.message, /^Order o-1 is /);
           return true;
@@ -70,7 +70,10 @@ for (const from of ORDER_STATUSES) {
 Deno.test("cancelling a paid order names the status and the rule", () => {
   assert.throws(
     () => transition(orderIn("paid"), "cancelled", { cause: "customer", at: T1, traceId: "" }),
-    new RpcError("illegal_transition", "Order o-1 is paid; only pending or unpaid orders can be cancelled"),
+    new DomainError(
+      "illegal_transition",
+      "Order o-1 is paid; only pending or unpaid orders can be cancelled",
+    ),
   );
 });
 

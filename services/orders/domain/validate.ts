@@ -1,10 +1,10 @@
 /**
- * Request validation for the orders API: each failure is an `invalid_argument` {@linkcode RpcError}
+ * Request validation for the orders API: each failure is an `invalid_argument` {@linkcode DomainError}
  * naming the proto field at fault (e.g. `items[0].quantity`) and the offending value.
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import type { ItemQuantity } from "../../common/gen/oms/types/v1/types.ts";
 
 /** Most lines one order may have. */
@@ -21,8 +21,8 @@ export const MAX_IDEMPOTENCY_KEY = 200;
 const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_ITEM_ID = 128;
 
-function invalid(field: string, message: string): RpcError {
-  return new RpcError("invalid_argument", message, { field });
+function invalid(field: string, message: string): DomainError {
+  return new DomainError("invalid_argument", message, { field });
 }
 
 /** Checks a customer id (1 to 64 letters, digits, `_` or `-`); returns it. */

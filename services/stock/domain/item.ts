@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 
 /** A catalog item as stored: price snapshot source and the three stock counts. */
 export interface StockItem {
@@ -33,11 +33,11 @@ export const MAX_RESTOCK = 1_000_000;
 
 /**
  * Checks a restock quantity: an integer from 1 to {@linkcode MAX_RESTOCK}.
- * Throws an `invalid_argument` {@linkcode RpcError} naming the value otherwise.
+ * Throws an `invalid_argument` {@linkcode DomainError} naming the value otherwise.
  */
 export function validateRestockQuantity(quantity: number): void {
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_RESTOCK) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `Restock quantity must be an integer from 1 to ${MAX_RESTOCK}, got ${quantity}`,
       { field: "quantity" },
@@ -49,7 +49,7 @@ export function validateRestockQuantity(quantity: number): void {
 export function restock(item: StockItem, quantity: number): StockItem {
   validateRestockQuantity(quantity);
   if (item.available + item.reserved + item.sold + quantity > MAX_COUNT) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `Restocking ${quantity} units of "${item.id}" would exceed ${MAX_COUNT} units`,
       { field: "quantity" },

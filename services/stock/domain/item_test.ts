@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import { compareItemIds, MAX_COUNT, restock, type StockItem } from "./item.ts";
 import { MENU } from "./menu.ts";
 
@@ -21,7 +21,7 @@ Deno.test("restock adds units to available only", () => {
 Deno.test("restock rejects quantities that are not positive integers", () => {
   for (const q of [0, -1, 1.5, Number.NaN, 1_000_001]) {
     assert.throws(() => restock(ITEM, q), (err: unknown) => {
-      assert.ok(err instanceof RpcError);
+      assert.ok(err instanceof DomainError);
       assert.equal(err.code, "invalid_argument");
       assert.equal(err.field, "quantity");
       return true;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 
 /** One requested line: an item id and a quantity. */
 export interface RequestedLine {
@@ -32,19 +32,19 @@ export const MAX_LINES = 50;
 /**
  * Validates a reservation request: a non-empty order id, 1 to {@linkcode MAX_LINES} lines, each with a
  * non-empty item id and an integer quantity from 1 to {@linkcode MAX_LINE_QUANTITY}.
- * Throws an `invalid_argument` {@linkcode RpcError} whose `field` names the offending value.
+ * Throws an `invalid_argument` {@linkcode DomainError} whose `field` names the offending value.
  */
 export function validateReservationRequest(orderId: string, lines: readonly RequestedLine[]): void {
   if (orderId.trim() === "") {
-    throw new RpcError("invalid_argument", "Order id must not be empty", { field: "order_id" });
+    throw new DomainError("invalid_argument", "Order id must not be empty", { field: "order_id" });
   }
   if (lines.length === 0) {
-    throw new RpcError("invalid_argument", `Order "${orderId}" must have at least one item`, {
+    throw new DomainError("invalid_argument", `Order "${orderId}" must have at least one item`, {
       field: "items",
     });
   }
   if (lines.length > MAX_LINES) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `An order can have at most ${MAX_LINES} lines, got ${lines.length}`,
       { field: "items" },
@@ -52,13 +52,13 @@ export function validateReservationRequest(orderId: string, lines: readonly Requ
   }
   lines.forEach((line, i) => {
     if (line.itemId.trim() === "") {
-      throw new RpcError("invalid_argument", `Item id of line ${i + 1} must not be empty`, {
+      throw new DomainError("invalid_argument", `Item id of line ${i + 1} must not be empty`, {
         field: `items[${i}].id`,
       });
     }
     const q = line.quantity;
     if (!Number.isInteger(q) || q < 1 || q > MAX_LINE_QUANTITY) {
-      throw new RpcError(
+      throw new DomainError(
         "invalid_argument",
         `Quantity of item "${line.itemId}" must be an integer from 1 to ${MAX_LINE_QUANTITY}, got ${q}`,
         { field: `items[${i}].quantity` },

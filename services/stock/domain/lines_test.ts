@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import { mergeLines, sameLines, validateReservationRequest } from "./lines.ts";
 
 function rejects(fn: () => void, code: string, field: string, message?: RegExp): void {
   assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof RpcError);
+    assert.ok(err instanceof DomainError);
     assert.equal(err.code, code);
     assert.equal(err.field, field);
     if (message) assert.match(err.message, message);

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import type { StockItem } from "./item.ts";
 import type { MergedLine } from "./lines.ts";
 
@@ -102,7 +102,7 @@ export function reserve(
   const unknown = lines.filter((l) => !items.has(l.itemId));
   if (unknown.length > 0) {
     const names = unknown.map((l) => `"${l.itemId}"`).join(", ");
-    throw new RpcError("unknown_item", `Unknown item${unknown.length > 1 ? "s" : ""} ${names}`, {
+    throw new DomainError("unknown_item", `Unknown item${unknown.length > 1 ? "s" : ""} ${names}`, {
       field: `items[${unknown[0]!.index}].id`,
     });
   }
@@ -118,12 +118,12 @@ export function reserve(
   if (shortages.length > 0) {
     const list = shortages.map((s) => `${s.name} (requested ${s.requested}, available ${s.available})`)
       .join(", ");
-    throw new RpcError("out_of_stock", `Not enough stock for: ${list}`, { field: "items", shortages });
+    throw new DomainError("out_of_stock", `Not enough stock for: ${list}`, { field: "items", shortages });
   }
   const currency = picked[0]!.item.currency;
   const other = picked.find(({ item }) => item.currency !== currency);
   if (other) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `Item "${other.item.id}" is priced in ${other.item.currency}, not ${currency}`,
       { field: `items[${other.line.index}].id` },

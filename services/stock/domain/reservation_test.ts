@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import type { StockItem } from "./item.ts";
 import { mergeLines } from "./lines.ts";
 import {
@@ -48,7 +48,7 @@ Deno.test("reserve names every unknown item", () => {
     quantity: 1,
   }]);
   assert.throws(() => reserve("o-1", lines, items, NOW), (err: unknown) => {
-    assert.ok(err instanceof RpcError);
+    assert.ok(err instanceof DomainError);
     assert.equal(err.code, "unknown_item");
     assert.equal(err.message, 'Unknown items "x", "y"');
     assert.equal(err.field, "items[1].id");
@@ -67,7 +67,7 @@ Deno.test("reserve is all-or-nothing: one short line reports every shortage", ()
     quantity: 1,
   }]);
   assert.throws(() => reserve("o-1", lines, items, NOW), (err: unknown) => {
-    assert.ok(err instanceof RpcError);
+    assert.ok(err instanceof DomainError);
     assert.equal(err.code, "out_of_stock");
     assert.equal(
       err.message,

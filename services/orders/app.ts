@@ -1,0 +1,465 @@
+/**
+ * Orders' use cases: one method per command, query and followed event. The only code that sequences
+ * store reads, the remote calls to stock and payments, and events. State changes run in a unit-of-work
+ * transaction ({@linkcode Tx}): the commands through {@linkcode UnitOfWork.run}, the event use cases in
+ * the consumer's operation (the adapter passes `consumerTx(ctx)`), so each commits its order, indexes,
+ * counters and outbox records in one atomic operation and re-runs on a conflict.
+ *
+ * Access: the caller says whether it acts as staff (`admin`); the gRPC adapter decides that from the
+ * signed staff claim. A customer sees only their own orders; another customer's order is `not_found`.
+ *
+ * @module
+ */
+import type { StaffClaim } from "../common/auth/staff_claim.ts";
+import { DomainError } from "../common/domain_error.ts";
+import { emitAll } from "../common/domain_event.ts";
+import type { EventPayload, RoutingKey } from "../common/events.ts";
+import { rpc } from "../common/grpc_client.ts";
+import type { Logger } from "../common/log.ts";
+import { traceIdOf, traceMetadata } from "../common/trace.ts";
+import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
+import type { LookupOrdersResponse } from "../common/gen/oms/orders/v1/orders.ts";
+import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
+import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
+import { claimIdempotency, releaseClaim, renewClaim } from "./claims.ts";
+import * as lifecycle from "./domain/lifecycle.ts";
+import type { Decision } from "./domain/lifecycle.ts";
+import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
+import type { TransitionCause } from "./domain/transition.ts";
+import {
+  validateCreateOrder,
+  validateCustomerId,
+  validateOrderId,
+  validatePageSize,
+  type ValidCreateOrder,
+} from "./domain/validate.ts";
+import { lookupOrders } from "./lookup.ts";
+import {
+  addCreate,
+  addUpdate,
+  countOrders,
+  getOrder,
+  listCustomerOrders,
+  listOrders,
+  type OrderPage,
+} from "./store.ts";
+
+/** What the use cases need. */
+export interface OrdersDeps {
+  /** Orders' store (reads of the queries). */
+  kv: Deno.Kv;
+  /** Commits state + events (over the same store). */
+  uow: UnitOfWork;
+  /** Client of the stock service. */
+  stock: StockServiceClient;
+  /** Client of the payments service. */
+  payments: PaymentsServiceClient;
+  log: Logger;
+  /** Deadline of Stock.ReserveItems (ms). */
+  stockTimeoutMs: number;
+  /** Deadline of Payments.CreatePaymentLink and Payments.Refund (ms). */
+  paymentsTimeoutMs: number;
+  /** How long a retried CreateOrder waits for the first attempt with the same key (default 5000 ms). */
+  idempotencyWaitMs?: number;
+  /** After how long an unfinished claim is taken over by a retry (default 30000 ms). */
+  claimStaleMs?: number;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** What a followed event carries besides its payload. */
+export interface EventMeta {
+  routingKey: RoutingKey;
+  messageId: string;
+  /** The message's trace context (passed on to the events it causes). */
+  traceparent?: string;
+}
+
+/** Thrown when an event arrived before the one it depends on; the consumer retries it later. */
+export class EventTooEarlyError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "EventTooEarlyError";
+  }
+}
+
+const MAX_REASON = 500;
+
+function notFound(orderId: string): DomainError {
+  return new DomainError("not_found", `Order "${orderId}" not found`);
+}
+
+/** Throws `not_found` unless `order` may be seen by the caller (its customer, or staff). */
+function assertAccess(order: Order, customerId: string, admin: boolean): void {
+  if (!admin && order.customerId !== customerId) throw notFound(order.id);
+}
+
+function validateReason(reason: string): string {
+  if (reason.length > MAX_REASON) {
+    throw new DomainError(
+      "invalid_argument",
+      `Reason must be at most ${MAX_REASON} characters, got ${reason.length}`,
+      {
+        field: "reason",
+      },
+    );
+  }
+  return reason.trim();
+}
+
+/** Who a staff action was done by, for the log (empty when not known, e.g. direct API use). */
+function staffFields(by: StaffClaim | undefined): Record<string, string> {
+  return by ? { staff: by.sub, role: by.role } : {};
+}
+
+/**
+ * Reads order `id` in `tx`, lets `command` decide, and adds the new order (guarded by the version read)
+ * and its events to `tx`. Returns the order as read and the decision. Throws `not_found`.
+ */
+export async function changeOrder(
+  tx: Tx,
+  id: string,
+  command: (order: Order) => Decision,
+  traceparent?: string,
+): Promise<{ before: Order; decision: Decision }> {
+  const entry = await getOrder(tx.kv, id);
+  if (!entry) throw notFound(id);
+  const decision = command(entry.order);
+  if (decision.order) {
+    addUpdate(tx.op, entry, decision.order);
+    emitAll(tx, decision.events, traceparent);
+  }
+  return { before: entry.order, decision };
+}
+
+/** Orders' use cases over {@linkcode OrdersDeps}. */
+export class OrdersApp {
+  #d: OrdersDeps;
+  #now: () => Date;
+
+  /** Creates the use cases over `deps`. */
+  constructor(deps: OrdersDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  #by(cause: string, traceparent: string | undefined): TransitionCause {
+    return { cause, at: this.#now(), traceId: traceIdOf(traceparent) };
+  }
+
+  /** Runs `command` on order `id` as one unit of work; the order as committed (or as read). */
+  async #change(
+    useCase: string,
+    id: string,
+    command: (order: Order) => Decision,
+    traceparent: string,
+  ): Promise<Order> {
+    return await this.#d.uow.run(async (tx) => {
+      const { before, decision } = await changeOrder(tx, id, command, traceparent);
+      return decision.order ?? before;
+    }, useCase);
+  }
+
+  /**
+   * Reserves stock, stores the pending order with its `order.created` event in one commit, then asks
+   * payments for a link (pending -> waiting_payment). Payments being slow or down leaves the order
+   * pending; payments then creates the link from `order.created`.
+   */
+  async createOrder(
+    req: { customerId: string; items: { itemId: string; quantity: number }[]; idempotencyKey: string },
+    traceparent: string,
+  ): Promise<Order> {
+    const valid = validateCreateOrder(req);
+    let orderId: string = crypto.randomUUID();
+    if (valid.idempotencyKey) {
+      const got = await this.#acquireKey(valid, orderId);
+      if ("order" in got) return got.order;
+      orderId = got.orderId;
+    }
+    let order: Order;
+    try {
+      order = await this.#reserveAndStore(valid, orderId, traceparent);
+    } catch (err) {
+      if (valid.idempotencyKey) {
+        await releaseClaim(this.#d.uow, valid.customerId, valid.idempotencyKey, orderId);
+      }
+      throw err;
+    }
+    return await this.#requestPaymentLink(order, traceparent);
+  }
+
+  /** Claims the idempotency key, or returns the order of an earlier request with the same key. */
+  async #acquireKey(
+    valid: ValidCreateOrder,
+    orderId: string,
+  ): Promise<{ orderId: string } | { order: Order }> {
+    const { kv, uow } = this.#d;
+    const waitMs = this.#d.idempotencyWaitMs ?? 5000;
+    const staleMs = this.#d.claimStaleMs ?? 30_000;
+    const deadline = Date.now() + waitMs;
+    // waits (bounded by `waitMs`) for a first attempt that is still running
+    for (;;) {
+      const claim = await claimIdempotency(uow, valid.customerId, valid.idempotencyKey, orderId);
+      if (claim.claimed) return { orderId };
+      const existing = await getOrder(kv, claim.existing.orderId);
+      if (existing) return { order: existing.order };
+      if (Date.now() - claim.existing.claimedAt > staleMs) {
+        // The first attempt died before storing its order: finish it under the same order id, so stock
+        // (idempotent per order id) does not reserve twice.
+        const renewed = await renewClaim(
+          uow,
+          valid.customerId,
+          valid.idempotencyKey,
+          claim.existing,
+          claim.versionstamp,
+        );
+        if (renewed) return { orderId: claim.existing.orderId };
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new DomainError(
+          "unavailable",
+          `The order for idempotency key "${valid.idempotencyKey}" is still being created; try again shortly`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async #reserveAndStore(valid: ValidCreateOrder, orderId: string, traceparent: string): Promise<Order> {
+    const { stock, log } = this.#d;
+    const res = await rpc(stock, "reserveItems", { orderId, items: valid.items }, {
+      timeoutMs: this.#d.stockTimeoutMs,
+      metadata: traceMetadata(traceparent),
+    });
+    const reservation = res.reservation;
+    if (!reservation || !reservation.total) {
+      throw new DomainError("internal", `Stock returned no reservation for order "${orderId}"`);
+    }
+    const placed = lifecycle.placeOrder({
+      id: orderId,
+      customerId: valid.customerId,
+      items: reservation.lines,
+      total: reservation.total,
+      at: this.#now(),
+      cause: "customer",
+      traceId: traceIdOf(traceparent),
+    });
+    const order = await this.#d.uow.run(async (tx) => {
+      // stored already only when a stale-claim takeover raced the original attempt, which then stored it
+      const stored = await getOrder(tx.kv, orderId);
+      if (stored) return stored.order;
+      addCreate(tx.op, placed.order);
+      emitAll(tx, placed.events, traceparent);
+      return placed.order;
+    }, "createOrder");
+    log.info("order created", { orderId, customerId: order.customerId, traceId: traceIdOf(traceparent) });
+    return order;
+  }
+
+  async #requestPaymentLink(order: Order, traceparent: string): Promise<Order> {
+    const { kv, payments, log } = this.#d;
+    try {
+      const res = await rpc(payments, "createPaymentLink", {
+        orderId: order.id,
+        customerId: order.customerId,
+        items: order.items,
+        total: order.total,
+      }, { timeoutMs: this.#d.paymentsTimeoutMs, metadata: traceMetadata(traceparent) });
+      const url = res.payment?.url ?? "";
+      if (!url) throw new Error("Payments returned no link");
+      const by = this.#by("payments.create_link", traceparent);
+      return await this.#change(
+        "createOrder",
+        order.id,
+        (o) => lifecycle.attachPaymentLink(o, url, by),
+        traceparent,
+      );
+    } catch (err) {
+      log.warn("payment link not created now; payments will create it from order.created", {
+        orderId: order.id,
+        err: err instanceof Error ? err.message : String(err),
+        traceId: traceIdOf(traceparent),
+      });
+      return (await getOrder(kv, order.id))?.order ?? order;
+    }
+  }
+
+  /** The order, if the customer owns it (or for staff); `not_found` otherwise. */
+  async getOrder(req: { orderId: string; customerId: string; admin: boolean }): Promise<Order> {
+    validateOrderId(req.orderId);
+    if (!req.admin) validateCustomerId(req.customerId);
+    const entry = await getOrder(this.#d.kv, req.orderId);
+    if (!entry) throw notFound(req.orderId);
+    assertAccess(entry.order, req.customerId, req.admin);
+    return entry.order;
+  }
+
+  /** Cancels an unpaid order for its customer or staff, announcing `order.cancelled`. */
+  async cancelOrder(
+    req: { orderId: string; customerId: string; admin: boolean; reason: string },
+    traceparent: string,
+    by?: StaffClaim,
+  ): Promise<Order> {
+    validateOrderId(req.orderId);
+    if (!req.admin) validateCustomerId(req.customerId);
+    const reason = validateReason(req.reason) || (req.admin ? "Cancelled by admin" : "Cancelled by customer");
+    const cause = this.#by(req.admin ? "admin" : "customer", traceparent);
+    const order = await this.#change("cancelOrder", req.orderId, (current) => {
+      assertAccess(current, req.customerId, req.admin);
+      return lifecycle.cancel(current, cause, reason);
+    }, traceparent);
+    if (req.admin) this.#d.log.info("order cancelled by staff", { orderId: req.orderId, ...staffFields(by) });
+    return order;
+  }
+
+  /** Staff: hands a ready order over (ready -> completed), announcing `order.completed`. */
+  async advanceOrder(req: { orderId: string }, traceparent: string, by?: StaffClaim): Promise<Order> {
+    validateOrderId(req.orderId);
+    const cause = this.#by("admin", traceparent);
+    const order = await this.#change(
+      "advanceOrder",
+      req.orderId,
+      (o) => lifecycle.complete(o, cause),
+      traceparent,
+    );
+    this.#d.log.info("order completed by staff", { orderId: req.orderId, ...staffFields(by) });
+    return order;
+  }
+
+  /** Staff: refunds a paid order through payments, then records paid -> refunded with `order.refunded`. */
+  async refundOrder(
+    req: { orderId: string; reason: string },
+    traceparent: string,
+    by?: StaffClaim,
+  ): Promise<Order> {
+    validateOrderId(req.orderId);
+    const reason = validateReason(req.reason) || "Refunded by admin";
+    const entry = await getOrder(this.#d.kv, req.orderId);
+    if (!entry) throw notFound(req.orderId);
+    // Check the rule before touching money: throws illegal_transition unless paid (or already refunded).
+    if (!lifecycle.refund(entry.order, this.#by("admin", traceparent)).order) return entry.order;
+    await rpc(this.#d.payments, "refund", { orderId: req.orderId, reason }, {
+      timeoutMs: this.#d.paymentsTimeoutMs,
+      metadata: traceMetadata(traceparent),
+    });
+    try {
+      const cause = this.#by("admin", traceparent);
+      const order = await this.#change(
+        "refundOrder",
+        req.orderId,
+        (o) => lifecycle.refund(o, cause),
+        traceparent,
+      );
+      this.#d.log.info("order refunded by staff", { orderId: req.orderId, ...staffFields(by) });
+      return order;
+    } catch (err) {
+      this.#d.log.error("payment refunded but the order could not be marked refunded", {
+        orderId: req.orderId,
+        err,
+        traceId: traceIdOf(traceparent),
+      });
+      throw err;
+    }
+  }
+
+  /** A customer's orders, newest first. */
+  async listCustomerOrders(
+    req: { customerId: string; pageSize: number; cursor: string },
+  ): Promise<OrderPage> {
+    validateCustomerId(req.customerId);
+    return await listCustomerOrders(this.#d.kv, req.customerId, validatePageSize(req.pageSize), req.cursor);
+  }
+
+  /** Staff: every order, or those in `status`, newest first. */
+  async listOrders(
+    req: { status: OrderStatus | undefined; pageSize: number; cursor: string },
+  ): Promise<OrderPage> {
+    return await listOrders(this.#d.kv, req.status, validatePageSize(req.pageSize), req.cursor);
+  }
+
+  /** How many orders are in each status (every status, zeros included, in {@linkcode ORDER_STATUSES} order). */
+  async countOrders(): Promise<{ status: OrderStatus; count: number }[]> {
+    const counts = await countOrders(this.#d.kv);
+    return ORDER_STATUSES.map((status) => ({ status, count: counts[status] }));
+  }
+
+  /** Whether each of a batch of orders exists, and its status (stock's reservation sweeper asks). */
+  lookupOrders(orderIds: readonly string[]): Promise<LookupOrdersResponse> {
+    return lookupOrders(this.#d.kv, orderIds);
+  }
+
+  // ---- followed events: each runs in the consumer's transaction ----
+
+  /** Applies `command` for event `meta` to order `orderId` in `tx`, logging what happened. */
+  async #follow(
+    tx: Tx,
+    orderId: string,
+    meta: EventMeta,
+    command: (o: Order, by: TransitionCause) => Decision,
+  ) {
+    const by = this.#by(meta.routingKey, meta.traceparent);
+    const { before, decision } = await changeOrder(tx, orderId, (o) => command(o, by), meta.traceparent);
+    const { log } = this.#d;
+    const base = { orderId, routingKey: meta.routingKey };
+    if (!decision.order) {
+      log.info("event ignored", { ...base, messageId: meta.messageId, reason: decision.ignored });
+    } else if (decision.order.status === before.status) {
+      log.warn("order noted", { ...base, cause: decision.order.timeline.at(-1)?.cause });
+    } else {
+      log.info("order moved", {
+        ...base,
+        from: before.status,
+        to: decision.order.status,
+        traceId: traceIdOf(meta.traceparent),
+      });
+    }
+  }
+
+  /** `payment.link_created`: pending -> waiting_payment with the link. */
+  paymentLinkCreated(tx: Tx, e: EventPayload<"payment.link_created">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.attachPaymentLink(o, e.url, by));
+  }
+
+  /** `payment.succeeded`: -> paid with `order.paid` (a note on a cancelled order). */
+  paymentSucceeded(tx: Tx, e: EventPayload<"payment.succeeded">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.recordPayment(o, by, e.paidAt));
+  }
+
+  /** `payment.failed`: -> cancelled with `order.cancelled`. */
+  paymentFailed(tx: Tx, e: EventPayload<"payment.failed">, meta: EventMeta): Promise<void> {
+    const reason = e.reason ? `Payment failed: ${e.reason}` : "Payment failed";
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.cancel(o, by, reason));
+  }
+
+  /** `payment.expired`: -> cancelled with `order.cancelled`. */
+  paymentExpired(tx: Tx, e: EventPayload<"payment.expired">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.cancel(o, by, "Payment expired"));
+  }
+
+  /**
+   * `payment.refunded`: a refund of a cancelled order's late payment is noted; one of a paid order (the
+   * staff refund path, which also records it itself) moves it to refunded if that has not happened yet.
+   */
+  paymentRefunded(tx: Tx, e: EventPayload<"payment.refunded">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.recordRefund(o, by));
+  }
+
+  /** `kitchen.ticket_started`: paid -> preparing. */
+  ticketStarted(tx: Tx, e: EventPayload<"kitchen.ticket_started">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.startPreparing(o, by));
+  }
+
+  /** `kitchen.ticket_ready`: preparing -> ready; one that overtook `ticket_started` waits for it. */
+  ticketReady(tx: Tx, e: EventPayload<"kitchen.ticket_ready">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => {
+      if (o.status === "paid") {
+        throw new EventTooEarlyError(
+          `Order ${o.id} is paid; kitchen.ticket_ready waits for kitchen.ticket_started`,
+        );
+      }
+      return lifecycle.markReady(o, by);
+    });
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Idempotency keys of CreateOrder, as use-case steps over the unit of work: claim a key for an order id,
+ * renew a stale claim, release a claim after a failed attempt. A concurrent change re-runs the step on
+ * fresh reads (the unit of work), so none of them loops by itself.
+ *
+ * @module
+ */
+import type { UnitOfWork } from "../common/unit_of_work.ts";
+import { addClaim, addReleaseClaim, getClaim, type IdempotencyClaim } from "./store.ts";
+
+/** The outcome of {@linkcode claimIdempotency}. */
+export type ClaimResult =
+  | { claimed: true }
+  | { claimed: false; existing: IdempotencyClaim; versionstamp: string };
+
+/** Claims `key` for `orderId` if nobody holds it; otherwise returns the holder. */
+export function claimIdempotency(
+  uow: UnitOfWork,
+  customerId: string,
+  key: string,
+  orderId: string,
+  now = Date.now(),
+): Promise<ClaimResult> {
+  return uow.run(async (tx): Promise<ClaimResult> => {
+    const seen = await getClaim(tx.kv, customerId, key);
+    if (seen) return { claimed: false, existing: seen.claim, versionstamp: seen.versionstamp };
+    addClaim(tx.op, customerId, key, { orderId, claimedAt: now }, null);
+    return { claimed: true };
+  }, "claimIdempotency");
+}
+
+/** Re-claims a stale claim (its first attempt died) for the same order id; false if it changed meanwhile. */
+export function renewClaim(
+  uow: UnitOfWork,
+  customerId: string,
+  key: string,
+  claim: IdempotencyClaim,
+  versionstamp: string,
+  now = Date.now(),
+): Promise<boolean> {
+  return uow.run(async (tx) => {
+    const seen = await getClaim(tx.kv, customerId, key);
+    if (!seen || seen.versionstamp !== versionstamp) return false;
+    addClaim(tx.op, customerId, key, { orderId: claim.orderId, claimedAt: now }, seen);
+    return true;
+  }, "renewClaim");
+}
+
+/** Deletes the claim of `key` if it still stands for `orderId` (after a failed first attempt). */
+export function releaseClaim(
+  uow: UnitOfWork,
+  customerId: string,
+  key: string,
+  orderId: string,
+): Promise<void> {
+  return uow.run(async (tx) => {
+    const seen = await getClaim(tx.kv, customerId, key);
+    if (seen && seen.claim.orderId === orderId) addReleaseClaim(tx.op, customerId, key, seen);
+  }, "releaseClaim");
+}

@@ -1,0 +1,179 @@
+/**
+ * Stock's use cases: reserve, restock, confirm, sell or release a reservation, and resolve an overdue
+ * one. The only code that sequences store reads and domain rules; every change runs in a unit-of-work
+ * transaction that checks everything it read (commands through `uow.run`, which re-runs them on a
+ * conflict; event use cases in the consumer's operation), so concurrent reservations can never drive a
+ * count below zero.
+ *
+ * @module
+ */
+import { DomainError } from "../common/domain_error.ts";
+import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
+import { restock as restockItem, type StockItem } from "./domain/item.ts";
+import { mergeLines, type RequestedLine, sameLines, validateReservationRequest } from "./domain/lines.ts";
+import type { SweepDecision } from "./domain/order_fate.ts";
+import {
+  confirm,
+  isOrphanRelease,
+  release,
+  releaseUnclaimed,
+  reserve,
+  sell,
+  type StockReservation,
+} from "./domain/reservation.ts";
+import { addChange, itemKey, readItems, reservationKey, unconfirmedKey } from "./store.ts";
+
+/** The part of a {@linkcode Tx} the event use cases use (a consumer's `ctx` is one). */
+export type TxLike = Pick<Tx, "kv" | "op">;
+
+/**
+ * Reserves `lines` for `orderId`, all or nothing, in one atomic commit that checks every item read
+ * (re-run on conflict by the unit of work until it commits or the rules reject it).
+ *
+ * Idempotent per order: when the order already has a reservation for the same merged lines, that
+ * reservation is returned and stock is untouched; for different lines, `already_exists` is thrown.
+ * A reservation released because orders said the order did not exist is reserved afresh: orders asks
+ * again only for an order it has not stored (a retried create), which needs its units held.
+ */
+export function reserveItems(
+  uow: UnitOfWork,
+  orderId: string,
+  requested: readonly RequestedLine[],
+  now: () => Date = () => new Date(),
+): Promise<StockReservation> {
+  validateReservationRequest(orderId, requested);
+  const lines = mergeLines(requested);
+  return uow.run(async ({ kv, op }) => {
+    const existing = await kv.get<StockReservation>(reservationKey(orderId));
+    if (existing.value !== null && !isOrphanRelease(existing.value)) {
+      if (sameLines(existing.value.lines, lines)) return existing.value;
+      throw new DomainError(
+        "already_exists",
+        `Order "${orderId}" already has a reservation for different items`,
+        { field: "order_id" },
+      );
+    }
+    const { entries, items } = await readItems(kv, lines.map((l) => l.itemId));
+    const change = reserve(orderId, lines, items, now());
+    op.check(existing);
+    for (const e of entries) op.check(e);
+    addChange(op, change);
+    op.set(unconfirmedKey(change.reservation), orderId);
+    return change.reservation;
+  }, "reserveItems");
+}
+
+/** Adds `quantity` available units to item `id`; returns the item. */
+export function restock(uow: UnitOfWork, id: string, quantity: number): Promise<StockItem> {
+  return uow.run(async ({ kv, op }) => {
+    const e = await kv.get<StockItem>(itemKey(id));
+    if (e.value === null) throw new DomainError("not_found", `Item "${id}" not found`, { field: "item_id" });
+    const item = restockItem(e.value, quantity);
+    op.check(e).set(itemKey(id), item);
+    return item;
+  }, "restock");
+}
+
+/** What {@linkcode settleReservation} did. */
+export type SettleOutcome = "settled" | "no_reservation" | "not_reserved";
+
+/** How to settle a reservation: sell it (order paid) or release it (order cancelled). */
+export type Settlement = "sold" | "released";
+
+/**
+ * Adds selling (`"sold"`) or releasing (`"released"`) the reservation of `orderId` to `ctx.op` (an
+ * event handler's operation), with checks on everything read, and removes its unconfirmed-index entry.
+ * A reservation not in `reserved` state (a duplicate or late event) or no reservation at all adds
+ * nothing; the outcome says which.
+ */
+export async function settleReservation(
+  ctx: TxLike,
+  orderId: string,
+  to: Settlement,
+  now: Date = new Date(),
+): Promise<SettleOutcome> {
+  const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
+  if (existing.value === null) return "no_reservation";
+  const { entries, items } = await readItems(ctx.kv, existing.value.lines.map((l) => l.itemId));
+  const change = to === "sold" ? sell(existing.value, items, now) : release(existing.value, items, now);
+  if (!change) return "not_reserved";
+  ctx.op.check(existing);
+  for (const e of entries) ctx.op.check(e);
+  addChange(ctx.op, change);
+  ctx.op.delete(unconfirmedKey(existing.value));
+  return "settled";
+}
+
+/** What {@linkcode confirmReservation} did. */
+export type ConfirmOutcome = "confirmed" | "no_reservation" | "already_confirmed" | "settled" | "orphaned";
+
+/**
+ * Adds confirming the reservation of `orderId` (its `order.created` arrived) to the handler's
+ * operation: `confirmedAt` set and the unconfirmed-index entry removed, guarded by the reservation's
+ * versionstamp (so it cannot interleave with the sweeper). Anything but an unconfirmed `reserved`
+ * reservation adds nothing; `expired` means the sweeper released it first, and it stays released.
+ */
+export async function confirmReservation(
+  ctx: TxLike,
+  orderId: string,
+  now: Date = new Date(),
+): Promise<ConfirmOutcome> {
+  const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
+  if (existing.value === null) return "no_reservation";
+  const result = confirm(existing.value, now);
+  if (!result.reservation) return result.ignored;
+  ctx.op.check(existing)
+    .set(reservationKey(orderId), result.reservation)
+    .delete(unconfirmedKey(existing.value));
+  return "confirmed";
+}
+
+/** What {@linkcode resolveOverdue} did. */
+export type ResolveOutcome = "released" | "confirmed" | "kept" | "stale";
+
+/**
+ * Applies the sweeper's `decision` about the reservation behind the unconfirmed-index `entry`, in one
+ * commit that re-checks the reservation (and, when releasing, its items) as read, re-run on conflict:
+ *
+ * - the reservation is no longer an overdue unconfirmed `reserved` one (confirmed by its
+ *   `order.created`, sold, released, gone): the stale entry is deleted, nothing else (`stale`);
+ * - `confirm`: marked confirmed by orders and removed from the index (`confirmed`);
+ * - `keep`: nothing changes, it is asked about again next sweep (`kept`);
+ * - `release`: released as a cancelled order's would be, remembering why (`released`).
+ */
+export function resolveOverdue(
+  uow: UnitOfWork,
+  entry: Deno.KvEntry<string>,
+  decision: SweepDecision,
+  ttlMs: number,
+  now: Date = new Date(),
+): Promise<ResolveOutcome> {
+  const orderId = entry.value;
+  return uow.run(async ({ kv, op }): Promise<ResolveOutcome> => {
+    const existing = await kv.get<StockReservation>(reservationKey(orderId));
+    const r = existing.value;
+    const overdue = r !== null && r.status === "reserved" && r.confirmedAt === undefined &&
+      unconfirmedKey(r).every((part, i) => part === entry.key[i]);
+    if (!overdue) {
+      // the entry as read, if still there (a confirmation, sale or release deletes it with its change)
+      const current = await kv.get(entry.key);
+      if (current.versionstamp === entry.versionstamp) op.check(entry).delete(entry.key);
+      return "stale";
+    }
+    if (decision.action === "keep") return "kept";
+    op.check(existing);
+    if (decision.action === "confirm") {
+      const result = confirm(r, now, "orders");
+      if (!result.reservation) return "stale"; // unreachable: `overdue` above means unconfirmed
+      op.set(reservationKey(orderId), result.reservation).delete(entry.key);
+    } else {
+      const { entries, items } = await readItems(kv, r.lines.map((l) => l.itemId));
+      const change = releaseUnclaimed(r, items, now, ttlMs, decision.because);
+      if (!change) return "kept"; // younger than the TTL: orders may not have stored it yet
+      for (const e of entries) op.check(e);
+      addChange(op, change);
+      op.delete(entry.key);
+    }
+    return decision.action === "confirm" ? "confirmed" : "released";
+  }, "resolveOverdue");
+}
