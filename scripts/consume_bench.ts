@@ -2,7 +2,8 @@
  * Consume benchmark of the bus: N `order.paid` messages wait in the kitchen queue (real RabbitMQ); the
  * kitchen consumer starts, and each handler reads its ticket, checks it, stores it and enqueues one
  * `kitchen.ticket_started` event, which the outbox relay publishes. Measured from the consumer's start
- * until every message is processed and the outbox is empty: KV commits per message, outbox scans, and
+ * until every message is processed and the outbox is empty: KV commits per message (all, and the
+ * consumer's own), outbox scans, and
  * this process's CPU-ms per message (`process.cpuUsage`, so the broker's share is not included).
  *
  * Usage: `deno run -A scripts/consume_bench.ts [messages=2000]`
@@ -85,6 +86,7 @@ try {
   console.log(JSON.stringify({
     messages: n,
     commitsPerMessage: +(commits / n).toFixed(3),
+    consumerCommitsPerMessage: +(m.consumer!.commits / n).toFixed(3),
     outboxScans: scans,
     cpuMsPerMessage: +(cpuMs / n).toFixed(3),
     messagesPerSecond: Math.round(n / (ms / 1000)),
