@@ -185,7 +185,15 @@ export class Consumer {
   /** Runs each delivery's handler into the current batch, committing it where the next one cannot join. */
   async #applyAll(deliveries: Delivery[]): Promise<void> {
     let batch = new Batch<Prepared>();
+    const ids = new Set<string>();
     for (const d of deliveries) {
+      if (ids.has(d.message.id)) {
+        // the same id again (a redelivery): once its first copy committed, the inbox drops it unrun
+        await this.#commit(batch);
+        batch = new Batch();
+        ids.clear();
+      }
+      ids.add(d.message.id);
       let step = await this.#prepare(d);
       if (typeof step === "string") {
         this.#finish(d, step);
@@ -195,6 +203,8 @@ export class Consumer {
       if (refusal) {
         await this.#commit(batch);
         batch = new Batch();
+        ids.clear();
+        ids.add(d.message.id);
         // it read before the earlier members' writes landed: run it again on the committed state
         if (refusal === "overlap") step = await this.#prepare(d);
         if (typeof step === "string") {
