@@ -6,7 +6,7 @@
  * consumer's own), outbox scans, and
  * this process's CPU-ms per message (`process.cpuUsage`, so the broker's share is not included).
  *
- * Usage: `deno run -A scripts/consume_bench.ts [messages=2000]`
+ * Usage: `deno run -A scripts/consume_bench.ts [messages=2000] [kv path, default a temp file]`
  *
  * @module
  */
@@ -39,7 +39,9 @@ Deno.Kv.prototype.list = function <T>(
 };
 
 const bus = await testBusConfig();
-const kv = await Deno.openKv(":memory:");
+// a KV file, as the services use (":memory:" as a second argument to compare)
+const dir = await Deno.makeTempDir();
+const kv = await Deno.openKv(Deno.args[1] ?? `${dir}/kitchen.kv`);
 try {
   const admin = await connectTransport(bus.config, log);
   await admin.declareTopology(queuesOf(bus.config.queuePrefix));
@@ -94,4 +96,5 @@ try {
 } finally {
   kv.close();
   await bus.cleanup();
+  await Deno.remove(dir, { recursive: true });
 }
