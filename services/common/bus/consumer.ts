@@ -1,25 +1,36 @@
 /**
  * The consumer of one service's queue. For each delivery: decode (a malformed message is parked at
- * once), drop it if the inbox has seen its id, else run the handler into an atomic operation that
- * already holds the inbox check and mark, commit, then acknowledge. A handler error schedules a retry
- * with the next delay; when the delays run out the message is parked. The consumer never crashes on
- * a message, and never leaves one unsettled because of a failure of its own: every delivery ends
- * acknowledged (processed, duplicate, parked, or sent to retry) or, when even parking fails (the store
- * is down), rejected to the broker's dead-letter queue `<queue>.dead`. A stalled prefetch window is
- * therefore impossible: a body over {@linkcode MAX_EVENT_BODY_BYTES} is parked without parsing, one that
- * breaks its schema is parked at once, and the parked record is bounded so that parking cannot fail on
- * size.
+ * once), drop it if the inbox has seen its id, else run the handler into an operation that already
+ * holds the inbox check and mark. A handler error schedules a retry with the next delay; when the
+ * delays run out the message is parked. The consumer never crashes on a message, and never leaves one
+ * unsettled because of a failure of its own: every delivery ends acknowledged (processed, duplicate,
+ * parked, or sent to retry) or, when even parking fails (the store is down), rejected to the broker's
+ * dead-letter queue `<queue>.dead`. A stalled prefetch window is therefore impossible: a body over
+ * {@linkcode MAX_EVENT_BODY_BYTES} is parked without parsing, one that breaks its schema is parked at
+ * once, and the parked record is bounded so that parking cannot fail on size.
+ *
+ * Batching: deliveries that arrive together (those already delivered when the consumer next runs, up
+ * to `maxBatch`; a lone delivery is never held back) are applied in one atomic commit — every handler's
+ * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that reads or
+ * writes a key an earlier member of the batch wrote (two events about one order) starts a new batch,
+ * after the earlier one committed, so it reads that state. A batch beyond Deno KV's counted limits is
+ * cut before committing; one whose commit throws (a size limit) is split in halves down to single
+ * deliveries, and a single one's error takes that delivery's usual retry-or-park path. A batch whose
+ * checks fail (a concurrent writer) is redone one delivery at a time. Outcomes stay per delivery: one
+ * poison message in a batch is parked, the rest are applied.
  *
  * Tracing: each delivery is processed in a CONSUMER span `process <routing key>` (OpenTelemetry
  * messaging conventions) whose parent is the producer span named by the message's `traceparent` header.
  * The span is active while the handler runs, so what the handler calls and enqueues continues the trace,
  * and the handler's `ctx.traceparent` is the consumer span's (the message's own while tracing is off).
+ * It ends when the delivery's outcome is known (after its batch's commit).
  *
  * @module
  */
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   decodeEvent,
+  type EventPayload,
   isRoutingKey,
   MalformedEventError,
   MAX_EVENT_BODY_BYTES,
@@ -27,16 +38,21 @@ import {
 } from "../events.ts";
 import type { Logger } from "../log.ts";
 import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
-import { withSpan } from "../tracing/spans.ts";
+import { recordError, tracer } from "../tracing/spans.ts";
+import { Batch } from "./batch.ts";
 import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
-import { deadQueueOf, type Transport, type WireMessage } from "./transport.ts";
-import type { EventHandler, EventHandlers } from "./types.ts";
+import { RecordingOp } from "./recording_op.ts";
+import { trackedKv } from "./tracked_kv.ts";
+import { deadQueueOf, type Settlement, type Transport, type WireMessage } from "./transport.ts";
+import type { EventHandler, EventHandlers, OutboxRecord } from "./types.ts";
 
 /** The KV prefix of processed message ids. */
 export const INBOX_PREFIX: Deno.KvKey = ["inbox"];
 /** How long a processed id is remembered (redeliveries come far sooner). */
 export const INBOX_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Deliveries applied in one commit at most (the transport's prefetch bounds it too). */
+export const DEFAULT_MAX_BATCH = 16;
 const MAX_CONFLICTS = 20;
 const decoder = new TextDecoder();
 
@@ -49,8 +65,10 @@ export interface ConsumerOptions {
   handlers: EventHandlers;
   retryDelaysMs: number[];
   log: Logger;
-  /** Called after each successful commit (to kick the outbox relay). */
-  onCommitted?: () => void;
+  /** Called after each successful commit with the outbox records it added (to hand them to the relay). */
+  onCommitted?: (records: OutboxRecord[]) => void;
+  /** Deliveries per commit at most (default {@linkcode DEFAULT_MAX_BATCH}; 1 turns batching off). */
+  maxBatch?: number;
   /** The exchange the queue is bound to (`messaging.destination.name` on spans; default "oms.events"). */
   exchange?: string;
   /** `messaging.system` on spans (default "rabbitmq"). */
@@ -65,16 +83,41 @@ export interface ConsumerOptions {
  */
 export type Outcome = "processed" | "duplicate" | "retry" | "parked" | "rejected";
 
-/** Consumes one service queue. Deliveries are processed one at a time, in arrival order. */
+/** One delivery on its way to an outcome. */
+interface Delivery {
+  message: WireMessage;
+  settle: (how?: Settlement) => void;
+  span: Span;
+  /** The context with `span` active (handlers run in it). */
+  ctx: Context;
+  /** Set once decoded and validated. */
+  event?: { handler: EventHandler<RoutingKey>; payload: EventPayload<RoutingKey> };
+  outcome?: Outcome;
+}
+
+/** A delivery whose handler ran into `op`, waiting for its batch's commit. */
+interface Prepared {
+  delivery: Delivery;
+  op: RecordingOp;
+}
+
+/** Consumes one service queue, in arrival order, applying deliveries that arrive together in one commit. */
 export class Consumer {
-  #chain: Promise<void> = Promise.resolve();
+  #pending: { message: WireMessage; settle: (how?: Settlement) => void }[] = [];
+  #pumping = false;
   #inFlight = 0;
   #idle: (() => void)[] = [];
+  #commits = 0;
   /** Counts of outcomes, for tests and logs. */
   readonly stats: Record<Outcome, number> = { processed: 0, duplicate: 0, retry: 0, parked: 0, rejected: 0 };
 
   /** Creates the consumer; call {@linkcode start}. */
   constructor(private readonly opts: ConsumerOptions) {}
+
+  /** Successful KV commits of processed deliveries (one per batch when nothing conflicts). */
+  get commits(): number {
+    return this.#commits;
+  }
 
   /** This service's broker user (its retries and replays carry the original publisher). */
   get #ownUser(): string {
@@ -90,38 +133,144 @@ export class Consumer {
   async start(): Promise<void> {
     await this.opts.transport.consume(this.opts.queue, this.bindings, (message, settle) => {
       this.#inFlight++;
-      this.#chain = this.#chain.then(async () => {
-        let outcome: Outcome = "rejected";
-        try {
-          outcome = await this.handle(message);
-        } catch (err) {
-          // handle() settles every failure it knows of; this is a bug, and the message must not stall
-          this.stats.rejected++;
-          this.opts.log.error("message rejected to the broker's dead-letter queue", {
-            id: message.id,
-            routingKey: message.routingKey,
-            deadQueue: deadQueueOf(this.opts.queue),
-            err,
-          });
-        } finally {
-          settle(outcome === "rejected" ? "reject" : "ack");
-          this.#inFlight--;
-          if (this.#inFlight === 0) { for (const f of this.#idle.splice(0)) f(); }
-        }
-      });
+      this.#pending.push({ message, settle });
+      if (this.#pumping) return;
+      this.#pumping = true;
+      // deliveries handed over in the same turn (one socket read) join this batch; none waits longer
+      queueMicrotask(() => void this.#pump());
     });
   }
 
-  /** Stops taking deliveries and waits for the one in progress. */
+  /** Stops taking deliveries and waits for those in progress. */
   async stop(): Promise<void> {
     await this.opts.transport.stopConsuming();
     if (this.#inFlight > 0) await new Promise<void>((r) => this.#idle.push(r));
   }
 
-  /** Processes one delivery to a final outcome (the caller then acknowledges or rejects it). */
+  /** Processes one delivery alone to a final outcome (the caller then acknowledges or rejects it). */
   async handle(message: WireMessage): Promise<Outcome> {
+    const d = this.#begin(message, () => {});
+    this.#inFlight++;
+    await this.#process([d]);
+    return d.outcome ?? "rejected";
+  }
+
+  async #pump(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const taken = this.#pending.splice(0, Math.max(1, this.opts.maxBatch ?? DEFAULT_MAX_BATCH));
+      await this.#process(taken.map((t) => this.#begin(t.message, t.settle)));
+    }
+    this.#pumping = false;
+  }
+
+  /** Brings `deliveries` to their outcomes; a bug on the way rejects what is left, never stalls it. */
+  async #process(deliveries: Delivery[]): Promise<void> {
+    try {
+      await this.#applyAll(deliveries);
+    } catch (err) {
+      for (const d of deliveries) {
+        if (d.outcome) continue;
+        this.opts.log.error("message rejected to the broker's dead-letter queue", {
+          id: d.message.id,
+          routingKey: d.message.routingKey,
+          deadQueue: deadQueueOf(this.opts.queue),
+          err,
+        });
+        recordError(d.span, err);
+        this.#finish(d, "rejected");
+      }
+    }
+  }
+
+  /** Runs each delivery's handler into the current batch, committing it where the next one cannot join. */
+  async #applyAll(deliveries: Delivery[]): Promise<void> {
+    let batch = new Batch<Prepared>();
+    const ids = new Set<string>();
+    for (const d of deliveries) {
+      if (ids.has(d.message.id)) {
+        // the same id again (a redelivery): once its first copy committed, the inbox drops it unrun
+        await this.#commit(batch);
+        batch = new Batch();
+        ids.clear();
+      }
+      ids.add(d.message.id);
+      let step = await this.#prepare(d);
+      if (typeof step === "string") {
+        this.#finish(d, step);
+        continue;
+      }
+      const refusal = batch.refusal({ delivery: d, op: step });
+      if (refusal) {
+        await this.#commit(batch);
+        batch = new Batch();
+        ids.clear();
+        ids.add(d.message.id);
+        // it read before the earlier members' writes landed: run it again on the committed state
+        if (refusal === "overlap") step = await this.#prepare(d);
+        if (typeof step === "string") {
+          this.#finish(d, step);
+          continue;
+        }
+      }
+      batch.add({ delivery: d, op: step });
+    }
+    await this.#commit(batch);
+  }
+
+  /** Commits `batch`; splits it on a thrown commit, redoes it one by one on failed checks. */
+  async #commit(batch: Batch<Prepared>): Promise<void> {
+    if (batch.size === 0) return;
+    let res: Deno.KvCommitResult | Deno.KvCommitError;
+    try {
+      res = await batch.operation(this.opts.kv).commit();
+    } catch (err) {
+      if (batch.size > 1) {
+        for (const half of batch.halves()) await this.#commit(half);
+        return;
+      }
+      const d = batch.items[0]!.delivery;
+      this.#finish(d, await this.#failed(d, err));
+      return;
+    }
+    if (res.ok) {
+      this.#committed(batch.records);
+      for (const { delivery } of batch.items) this.#finish(delivery, "processed");
+      return;
+    }
+    for (const { delivery } of batch.items) this.#finish(delivery, await this.#applyAlone(delivery));
+  }
+
+  /** One delivery in a commit of its own, re-running its handler on each version conflict (bounded). */
+  async #applyAlone(d: Delivery): Promise<Outcome> {
+    for (let i = 0; i < MAX_CONFLICTS; i++) {
+      const step = await this.#prepare(d);
+      if (typeof step === "string") return step;
+      const op = this.opts.kv.atomic();
+      step.applyTo(op);
+      let res: Deno.KvCommitResult | Deno.KvCommitError;
+      try {
+        res = await op.commit();
+      } catch (err) {
+        return await this.#failed(d, err);
+      }
+      if (res.ok) {
+        this.#committed(step.records);
+        return "processed";
+      }
+    }
+    return await this.#failed(d, new Error(`Gave up after ${MAX_CONFLICTS} conflicting commits`));
+  }
+
+  #committed(records: OutboxRecord[]): void {
+    this.#commits++;
+    this.opts.onCommitted?.(records);
+  }
+
+  /** Opens the delivery's CONSUMER span (a child of the producer span in the message's traceparent). */
+  #begin(message: WireMessage, settle: (how?: Settlement) => void): Delivery {
     const { queue, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
-    const outcome = await withSpan(`process ${message.routingKey}`, {
+    const parent = contextFromTraceparent(message.traceparent);
+    const span = tracer().startSpan(`process ${message.routingKey}`, {
       kind: SpanKind.CONSUMER,
       attributes: {
         "messaging.system": messagingSystem,
@@ -134,104 +283,122 @@ export class Consumer {
         "messaging.message.body.size": message.body.byteLength,
         "oms.messaging.attempt": message.attempt,
       },
-    }, async (span) => {
-      const outcome = await this.#handle(message);
-      span.setAttribute("oms.messaging.outcome", outcome);
-      return outcome;
-    }, contextFromTraceparent(message.traceparent));
-    this.stats[outcome]++;
-    return outcome;
+    }, parent);
+    return { message, settle, span, ctx: trace.setSpan(parent, span) };
   }
 
-  async #handle(message: WireMessage): Promise<Outcome> {
-    const { kv, log, service } = this.opts;
-    const rk = message.routingKey;
-    const refused = ownerRefusal(
-      message,
-      this.opts.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX,
-      this.#ownUser,
-    );
-    if (refused) return await this.#park(message, refused);
-    if (!message.id) return await this.#park(message, "Message has no message id");
-    if (!isRoutingKey(rk)) return await this.#park(message, `Unknown routing key "${rk}"`);
-    const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
-    if (!handler) return await this.#park(message, `${service} has no handler for "${rk}"`);
-    const size = message.body.byteLength;
-    if (size > MAX_EVENT_BODY_BYTES) {
-      return await this.#park(
-        message,
-        `Body of ${rk} is ${size} bytes, over the limit of ${MAX_EVENT_BODY_BYTES}`,
-      );
-    }
-    let payload;
-    try {
-      payload = decodeEvent(rk, decoder.decode(message.body));
-    } catch (err) {
-      return await this.#park(message, (err as Error).message);
-    }
-    const inboxKey = [...INBOX_PREFIX, message.id];
-    try {
-      for (let i = 0; i < MAX_CONFLICTS; i++) {
+  /** Records `outcome`, ends the span and settles the delivery (once). */
+  #finish(d: Delivery, outcome: Outcome): void {
+    if (d.outcome) return;
+    d.outcome = outcome;
+    this.stats[outcome]++;
+    d.span.setAttribute("oms.messaging.outcome", outcome);
+    d.span.end();
+    d.settle(outcome === "rejected" ? "reject" : "ack");
+    this.#inFlight--;
+    if (this.#inFlight <= 0) { for (const f of this.#idle.splice(0)) f(); }
+  }
+
+  /**
+   * Validates `d` (once) and runs its handler into a fresh {@linkcode RecordingOp} holding the inbox
+   * check and mark; returns the op, or the delivery's final outcome (parked, duplicate, retry, ...).
+   */
+  #prepare(d: Delivery): Promise<RecordingOp | Outcome> {
+    return context.with(d.ctx, async () => {
+      const invalid = d.event ? undefined : this.#validate(d);
+      if (invalid !== undefined) return await this.#park(d, invalid);
+      const { handler, payload } = d.event!;
+      const { message } = d;
+      const inboxKey = [...INBOX_PREFIX, message.id];
+      try {
+        const op = new RecordingOp();
+        const kv = trackedKv(this.opts.kv, op.touched);
         if ((await kv.get(inboxKey)).versionstamp !== null) return "duplicate";
-        const op = kv.atomic()
-          .check({ key: inboxKey, versionstamp: null })
-          .set(inboxKey, { at: new Date().toISOString(), routingKey: rk }, { expireIn: INBOX_TTL_MS });
+        op.check({ key: inboxKey, versionstamp: null })
+          .set(inboxKey, { at: new Date().toISOString(), routingKey: message.routingKey }, {
+            expireIn: INBOX_TTL_MS,
+          });
         // the consumer span when tracing is on, so what the handler enqueues hangs off it
         const traceparent = currentTraceparent() ?? message.traceparent;
         await handler(payload, {
           op,
           kv,
           messageId: message.id,
-          routingKey: rk,
+          routingKey: message.routingKey as RoutingKey,
           attempt: message.attempt,
           ...(traceparent ? { traceparent } : {}),
         });
-        const res = await op.commit();
-        if (res.ok) {
-          this.opts.onCommitted?.();
-          return "processed";
-        }
+        return op;
+      } catch (err) {
+        return await this.#failed(d, err);
       }
-      throw new Error(`Gave up after ${MAX_CONFLICTS} conflicting commits`);
-    } catch (err) {
-      if (err instanceof MalformedEventError) return await this.#park(message, err.message);
-      const delays = this.opts.retryDelaysMs;
-      const reason = (err as Error).message ?? String(err);
-      if (message.attempt > delays.length) {
-        return await this.#park(message, `Failed ${message.attempt} times; last error: ${reason}`);
-      }
-      const delay = delays[message.attempt - 1]!;
-      trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: `Will retry: ${reason}` });
-      log.warn("event handler failed, will retry", {
-        id: message.id,
-        routingKey: rk,
-        attempt: message.attempt,
-        delay,
-        err: reason,
-      });
-      try {
-        await this.opts.transport.retryLater(
-          this.opts.queue,
-          { ...message, attempt: message.attempt + 1, originalUserId: publisherOf(message, this.#ownUser) },
-          delay,
-        );
-      } catch (retryErr) {
-        const why = (retryErr as Error)?.message ?? String(retryErr);
-        return await this.#park(
-          message,
-          `Could not schedule retry ${message.attempt} (${why}); last error: ${reason}`,
-        );
-      }
-      return "retry";
-    }
+    });
   }
 
-  /** Parks `message`; when parking fails, the outcome is `"rejected"` (to the broker's dead-letter queue). */
-  async #park(message: WireMessage, reason: string): Promise<Outcome> {
-    trace.getActiveSpan()?.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: `Parked: ${reason.slice(0, 500)}`,
+  /** Sets `d.event`, or returns why the message can never be processed. */
+  #validate(d: Delivery): string | undefined {
+    const { message } = d;
+    const rk = message.routingKey;
+    const refused = ownerRefusal(
+      message,
+      this.opts.brokerUserPrefix ?? DEFAULT_BROKER_USER_PREFIX,
+      this.#ownUser,
+    );
+    if (refused) return refused;
+    if (!message.id) return "Message has no message id";
+    if (!isRoutingKey(rk)) return `Unknown routing key "${rk}"`;
+    const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
+    if (!handler) return `${this.opts.service} has no handler for "${rk}"`;
+    const size = message.body.byteLength;
+    if (size > MAX_EVENT_BODY_BYTES) {
+      return `Body of ${rk} is ${size} bytes, over the limit of ${MAX_EVENT_BODY_BYTES}`;
+    }
+    try {
+      d.event = { handler, payload: decodeEvent(rk, decoder.decode(message.body)) };
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return undefined;
+  }
+
+  /** The outcome of a handler or commit error: parked when it can never succeed, else retried or parked. */
+  async #failed(d: Delivery, err: unknown): Promise<Outcome> {
+    const { message } = d;
+    if (err instanceof MalformedEventError) return await this.#park(d, err.message);
+    const delays = this.opts.retryDelaysMs;
+    const reason = (err as Error)?.message ?? String(err);
+    if (message.attempt > delays.length) {
+      return await this.#park(d, `Failed ${message.attempt} times; last error: ${reason}`);
+    }
+    const delay = delays[message.attempt - 1]!;
+    d.span.setStatus({ code: SpanStatusCode.ERROR, message: `Will retry: ${reason}` });
+    this.opts.log.warn("event handler failed, will retry", {
+      id: message.id,
+      routingKey: message.routingKey,
+      attempt: message.attempt,
+      delay,
+      err: reason,
     });
+    try {
+      await this.opts.transport.retryLater(
+        this.opts.queue,
+        { ...message, attempt: message.attempt + 1, originalUserId: publisherOf(message, this.#ownUser) },
+        delay,
+      );
+    } catch (retryErr) {
+      const why = (retryErr as Error)?.message ?? String(retryErr);
+      return await this.#park(
+        d,
+        `Could not schedule retry ${message.attempt} (${why}); last error: ${reason}`,
+      );
+    }
+    return "retry";
+  }
+
+  /** Parks the message; when parking fails, the outcome is `"rejected"` (to the broker's dead-letter queue). */
+  async #park(d: Delivery, reason: string): Promise<Outcome> {
+    const { message } = d;
+    d.span.setStatus({ code: SpanStatusCode.ERROR, message: `Parked: ${reason.slice(0, 500)}` });
     // the record keeps who stated the message, so a replay is checked against its owner again
     const { originalUserId: _o, ...rest } = message;
     const userId = publisherOf(message, this.#ownUser);

@@ -15,7 +15,7 @@ import { MemoryBroker, MemoryTransport } from "./memory_transport.ts";
 import { OutboxRelay } from "./relay.ts";
 import { queuesOf, TOPOLOGY } from "../topology.ts";
 import type { Transport } from "./transport.ts";
-import type { EventHandlers } from "./types.ts";
+import type { EventHandlers, OutboxRecord } from "./types.ts";
 import { brokerUser, checkConnectionUser, DEFAULT_BROKER_USER_PREFIX } from "./owner.ts";
 
 /** Options of {@linkcode startMessaging}. */
@@ -35,8 +35,11 @@ export interface MessagingOptions {
 
 /** A service's running messaging. */
 export interface Messaging {
-  /** Wakes the outbox relay (call after a commit that enqueued events). */
-  kick(): void;
+  /**
+   * Wakes the outbox relay (call after a commit that enqueued events). Pass the records the commit
+   * wrote to the outbox to have exactly those published without a scan; no argument asks for a scan.
+   */
+  kick(records?: readonly OutboxRecord[]): void;
   /** The dead-letters gRPC service, for the service's gRPC server. */
   deadLettersService: ServedService;
   /** The service queue name. */
@@ -140,7 +143,7 @@ async function startOn(
       log,
       exchange: config.exchange,
       messagingSystem,
-      onCommitted: () => relay.kick(),
+      onCommitted: (records) => relay.kick(records),
       ...(config.brokerUserPrefix !== undefined ? { brokerUserPrefix: config.brokerUserPrefix } : {}),
     })
     : undefined;
@@ -156,7 +159,7 @@ async function startOn(
     bindings: consumer?.bindings ?? [],
   });
   return {
-    kick: () => relay.kick(),
+    kick: (records) => relay.kick(records),
     deadLettersService: deadLettersService({ kv, service, queue, transport: () => transport, log }),
     queue,
     relay,

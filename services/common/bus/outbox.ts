@@ -15,6 +15,19 @@ import type { OutboxRecord } from "./types.ts";
 /** The KV prefix of outbox records. */
 export const OUTBOX_PREFIX: Deno.KvKey = ["outbox"];
 
+/** The KV key of the outbox record with message id `id`. */
+export function outboxKey(id: string): Deno.KvKey {
+  return [...OUTBOX_PREFIX, id];
+}
+
+/** True when `value` has the shape of an {@linkcode OutboxRecord}. */
+export function isOutboxRecord(value: unknown): value is OutboxRecord {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.id === "string" && typeof r.routingKey === "string" && typeof r.body === "string" &&
+    typeof r.occurredAt === "string";
+}
+
 let lastMs = 0;
 let seq = 0;
 
@@ -52,6 +65,6 @@ export function enqueueEvent<K extends RoutingKey>(
     occurredAt: new Date().toISOString(),
     ...(traceparent ? { traceparent } : {}),
   };
-  op.set([...OUTBOX_PREFIX, record.id], record);
+  op.set(outboxKey(record.id), record);
   return record;
 }

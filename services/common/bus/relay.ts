@@ -1,8 +1,11 @@
 /**
- * The outbox relay: publishes outbox records with publisher confirms, then deletes them. It runs on a
- * short interval and right away when kicked after a commit. A crash between commit and publish loses
- * nothing: the record is still in the outbox when the process starts again. A crash between publish
- * and delete publishes twice, which the consumers' inbox makes harmless.
+ * The outbox relay: publishes outbox records with publisher confirms, then deletes them. A committer
+ * hands it the records it just committed (`kick(records)`), and the relay publishes exactly those, with
+ * no scan of the outbox; `kick()` without records asks for a scan. A periodic scan (every `intervalMs`,
+ * and at start) is the safety net: it publishes what a crashed process committed but never published,
+ * and what a failed publish left behind. A crash between commit and publish loses nothing: the record
+ * is still in the outbox when the process starts again. A crash between publish and delete publishes
+ * twice, which the consumers' inbox makes harmless.
  *
  * Tracing: a pass that finds records runs in an `outbox relay` span (a root of its own, linked to each
  * record's trace, since one batch mixes many orders); each record is published in a PRODUCER span
@@ -16,7 +19,7 @@ import { ROOT_CONTEXT, type Span, SpanKind, trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
 import { contextFromTraceparent, spanContextOf, traceparentOfContext } from "../trace.ts";
 import { recordError, tracer, withSpan } from "../tracing/spans.ts";
-import { OUTBOX_PREFIX } from "./outbox.ts";
+import { OUTBOX_PREFIX, outboxKey } from "./outbox.ts";
 import type { Transport } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
 
@@ -29,7 +32,7 @@ export interface RelayOptions {
   exchange?: string;
   /** `messaging.system` on publish spans (default "rabbitmq"). */
   messagingSystem?: string;
-  /** Poll interval when not kicked (default 500 ms). */
+  /** Interval of the safety-net scan of the outbox (default 2000 ms; `kick()` scans at once). */
   intervalMs?: number;
   /** Delay before the first pass (default 0; tests use it to open a crash window). */
   startDelayMs?: number;
@@ -38,14 +41,24 @@ export interface RelayOptions {
 }
 
 const encoder = new TextEncoder();
+/** Ids remembered as published, so a record a scan already published is not published again when handed. */
+const RECENT_IDS = 4096;
+/** Handed records held at most while the relay cannot publish; beyond, the scan takes over. */
+const MAX_HANDED = 10_000;
+/** First delay after a failed pass; it doubles per failure, up to 5 s. */
+const RETRY_BASE_MS = 500;
 
 /** Publishes the outbox of one store. */
 export class OutboxRelay {
   #running = false;
   #wake: (() => void) | undefined;
   #kicked = false;
+  #scanWanted = true; // the first pass scans: records a previous process left
+  #handed: OutboxRecord[] = [];
+  #recent = new Set<string>();
   #loop: Promise<void> | undefined;
   #published = 0;
+  #scans = 0;
 
   /** Creates a relay; call {@linkcode start}. */
   constructor(private readonly opts: RelayOptions) {}
@@ -62,8 +75,22 @@ export class OutboxRelay {
     this.#loop = this.#run();
   }
 
-  /** Wakes the loop now (call after a commit that enqueued events). */
-  kick(): void {
+  /** Outbox scans since start (the periodic safety net, `kick()`, `flush()`). */
+  get scans(): number {
+    return this.#scans;
+  }
+
+  /**
+   * Wakes the loop now (call after a commit that enqueued events). With `records` (what the commit
+   * wrote to the outbox) the relay publishes those without scanning; without, it scans the outbox.
+   */
+  kick(records?: readonly OutboxRecord[]): void {
+    if (records === undefined) this.#scanWanted = true;
+    else if (records.length === 0) return;
+    else if (this.#handed.length + records.length > MAX_HANDED) {
+      this.#handed = [];
+      this.#scanWanted = true;
+    } else this.#handed.push(...records);
     this.#kicked = true;
     this.#wake?.();
   }
@@ -98,30 +125,61 @@ export class OutboxRelay {
     const { kv, batchSize = 100 } = this.opts;
     let total = 0;
     while (true) {
-      const entries: Deno.KvEntry<OutboxRecord>[] = [];
+      this.#scans++;
+      const records: OutboxRecord[] = [];
       for await (const e of kv.list<OutboxRecord>({ prefix: OUTBOX_PREFIX }, { limit: batchSize })) {
-        entries.push(e);
+        records.push(e.value);
       }
-      if (entries.length === 0) return total;
-      const links = entries.flatMap((e) => {
-        const sc = spanContextOf(e.value.traceparent);
-        return sc ? [{ context: sc }] : [];
-      });
-      await withSpan("outbox relay", {
-        kind: SpanKind.INTERNAL,
-        root: true,
-        links,
-        attributes: { "messaging.batch.message_count": entries.length },
-      }, async (pass) => {
-        await Promise.all(entries.map((e) => this.#publish(e.value, pass)));
-        const op = kv.atomic();
-        for (const e of entries) op.delete(e.key);
-        await op.commit();
-      }, ROOT_CONTEXT);
-      total += entries.length;
-      this.#published += entries.length;
-      if (entries.length < batchSize) return total;
+      if (records.length === 0) return total;
+      total += await this.#pass(records);
+      if (records.length < batchSize) return total;
     }
+  }
+
+  /** Publishes the records handed over by committers (no scan); returns how many were published. */
+  async #publishHanded(): Promise<number> {
+    const { batchSize = 100 } = this.opts;
+    let total = 0;
+    while (this.#handed.length > 0) {
+      const records = this.#handed.splice(0, batchSize).filter((r) => !this.#recent.has(r.id));
+      if (records.length > 0) total += await this.#pass(records);
+    }
+    return total;
+  }
+
+  /**
+   * One relay pass over `records`: publishes each in its PRODUCER span, then deletes those the broker
+   * confirmed in one commit. Throws the first publish error after that (the rest stay in the outbox).
+   */
+  async #pass(records: OutboxRecord[]): Promise<number> {
+    const links = records.flatMap((r) => {
+      const sc = spanContextOf(r.traceparent);
+      return sc ? [{ context: sc }] : [];
+    });
+    return await withSpan("outbox relay", {
+      kind: SpanKind.INTERNAL,
+      root: true,
+      links,
+      attributes: { "messaging.batch.message_count": records.length },
+    }, async (pass) => {
+      const results = await Promise.allSettled(records.map((r) => this.#publish(r, pass)));
+      const confirmed = records.filter((_, i) => results[i]!.status === "fulfilled");
+      if (confirmed.length > 0) {
+        const op = this.opts.kv.atomic();
+        for (const r of confirmed) op.delete(outboxKey(r.id));
+        await op.commit();
+        for (const r of confirmed) this.#remember(r.id);
+        this.#published += confirmed.length;
+      }
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+      return confirmed.length;
+    }, ROOT_CONTEXT);
+  }
+
+  #remember(id: string): void {
+    this.#recent.add(id);
+    if (this.#recent.size > RECENT_IDS) this.#recent.delete(this.#recent.values().next().value!);
   }
 
   /** Publishes one record in its PRODUCER span (a child of the record's context, linked to the pass). */
@@ -164,7 +222,7 @@ export class OutboxRelay {
   }
 
   async #run(): Promise<void> {
-    const { intervalMs = 500, startDelayMs = 0, log } = this.opts;
+    const { intervalMs = 2000, startDelayMs = 0, log } = this.opts;
     if (startDelayMs > 0) {
       // kicks do not cut this short (it opens a crash window on purpose); stop() does
       const end = Date.now() + startDelayMs;
@@ -174,19 +232,28 @@ export class OutboxRelay {
       }
     }
     let failures = 0;
+    let nextScan = 0;
     while (this.#running) {
       try {
         this.#kicked = false;
-        await this.flush();
+        await this.#publishHanded();
+        if (this.#scanWanted || Date.now() >= nextScan) {
+          this.#scanWanted = false;
+          nextScan = Date.now() + intervalMs;
+          await this.flush();
+        }
         failures = 0;
       } catch (err) {
         failures++;
+        this.#scanWanted = true; // what failed stays in the outbox; the next pass scans for it
         if (failures === 1 || failures % 20 === 0) {
           log.warn("outbox relay could not publish, will retry", { err: (err as Error).message, failures });
         }
       }
       if (!this.#running) break;
-      await this.#sleep(failures > 0 ? Math.min(intervalMs * 2 ** failures, 5000) : intervalMs);
+      await this.#sleep(
+        failures > 0 ? Math.min(RETRY_BASE_MS * 2 ** failures, 5000) : Math.max(0, nextScan - Date.now()),
+      );
     }
   }
 

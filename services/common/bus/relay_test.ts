@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
-import { OUTBOX_PREFIX } from "./outbox.ts";
+import { enqueueEvent, OUTBOX_PREFIX } from "./outbox.ts";
 import { OutboxRelay } from "./relay.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
@@ -10,6 +10,8 @@ const log = createLogger("test", "error");
 function record(id: string): OutboxRecord {
   return { id, routingKey: "order.paid", body: "{}", occurredAt: new Date().toISOString() };
 }
+
+const cancelled = (orderId: string) => ({ orderId, reason: "test", cancelledAt: new Date() });
 
 async function outboxIds(kv: Deno.Kv): Promise<string[]> {
   const ids: string[] = [];
@@ -63,6 +65,66 @@ Deno.test("stop() gives up on the final flush after its bound and leaves the rec
     assert.ok(ms >= 150 && ms < 1500, `stop took ${Math.round(ms)} ms`);
     assert.deepEqual(await outboxIds(kv), ["c"], "unconfirmed records stay in the outbox");
   } finally {
+    kv.close();
+  }
+});
+
+Deno.test("records handed over by kick(records) are published and deleted without a scan of the outbox", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { transport, published } = fakeTransport();
+  const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000 });
+  try {
+    relay.start();
+    for (let i = 0; i < 50 && relay.scans === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const scans = relay.scans;
+    assert.equal(scans, 1, "the start-up scan (an empty outbox)");
+    const op = kv.atomic();
+    const records = ["h1", "h2"].map((id) => enqueueEvent(op, "order.cancelled", cancelled(id), { id }));
+    await op.commit();
+    relay.kick(records);
+    for (let i = 0; i < 100 && relay.published < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(published.map((m) => m.id), ["h1", "h2"]);
+    assert.deepEqual(await outboxIds(kv), [], "deleted after the confirms");
+    assert.equal(relay.scans, scans, "no scan");
+
+    relay.kick([]); // a commit without events wakes nothing
+    relay.kick(records); // handed again (e.g. a scan published them first): not published twice
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(published.length, 2);
+    assert.equal(relay.scans, scans);
+  } finally {
+    await relay.stop();
+    kv.close();
+  }
+});
+
+Deno.test("the periodic scan publishes records nobody handed over (a crashed process's), and kick() scans at once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { transport, published } = fakeTransport();
+  const relay = new OutboxRelay({ kv, transport, log, intervalMs: 100 });
+  try {
+    relay.start();
+    for (let i = 0; i < 50 && relay.scans === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20)); // the start-up scan has found the outbox empty
+    assert.equal(relay.scans, 1);
+    await kv.set([...OUTBOX_PREFIX, "orphan"], record("orphan")); // committed, never handed over
+    for (let i = 0; i < 200 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(published.map((m) => m.id), ["orphan"]);
+    assert.ok(relay.scans >= 2, "found by a later, periodic scan");
+    assert.deepEqual(await outboxIds(kv), []);
+  } finally {
+    await relay.stop();
+  }
+  const slow = new OutboxRelay({ kv, transport, log, intervalMs: 60_000 });
+  try {
+    slow.start();
+    for (let i = 0; i < 50 && slow.scans === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await kv.set([...OUTBOX_PREFIX, "kicked"], record("kicked"));
+    slow.kick();
+    for (let i = 0; i < 100 && published.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(published.map((m) => m.id), ["orphan", "kicked"]);
+  } finally {
+    await slow.stop();
     kv.close();
   }
 });

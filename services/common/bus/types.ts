@@ -7,7 +7,9 @@
  * - Consuming: a service gives one handler per routing key. The handler receives the decoded payload
  *   and an atomic operation already holding the inbox check (this message id not seen yet) and the
  *   inbox mark; it adds its own checks, mutations and outbox events to that operation and returns.
- *   The consumer commits it, then acks. A handler that throws is retried with growing delay, then
+ *   The consumer commits it, then acks; deliveries that arrive together share one commit (see
+ *   `consumer.ts`), so a handler never commits `ctx.op` itself and reads through `ctx.kv`, which
+ *   notes what it read so that deliveries touching the same keys are not applied in one commit. A handler that throws is retried with growing delay, then
  *   parked in dead letters; a {@linkcode import("../events.ts").MalformedEventError} is parked at once.
  *
  * @module
