@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { OutboxRecord } from "./bus/types.ts";
 import { deadLettersService } from "./bus/dead_letters.ts";
 import { type Messaging, serviceQueue, startMessaging } from "./bus/messaging.ts";
 import type { EventHandlers } from "./bus/types.ts";
@@ -53,7 +54,7 @@ export interface StoreContext {
   /** The service's store. */
   kv: Deno.Kv;
   /** Wakes the outbox relay (does nothing until messaging has started). */
-  kick(): void;
+  kick(records?: readonly OutboxRecord[]): void;
 }
 
 /** What `services` gets (gRPC binds before messaging starts, so it has no messaging yet). */
@@ -112,7 +113,7 @@ export async function startServiceRuntime<P = undefined>(
   const { name, config, log } = opts;
   const kv = await openStore(config.kvPath);
   let messaging: Messaging | undefined;
-  const kick = () => messaging?.kick();
+  const kick = (records?: readonly OutboxRecord[]) => messaging?.kick(records);
   let prepared: { value: P } | undefined; // set once `prepare` has run, so a failed start releases it
   let grpc: GrpcServerHandle | undefined;
   try {

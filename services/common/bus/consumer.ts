@@ -234,6 +234,7 @@ export class Consumer {
     }
     if (res.ok) {
       this.#committed(batch.records);
+      for (const { op } of batch.items) this.#afterCommit(op);
       for (const { delivery } of batch.items) this.#finish(delivery, "processed");
       return;
     }
@@ -255,10 +256,22 @@ export class Consumer {
       }
       if (res.ok) {
         this.#committed(step.records);
+        this.#afterCommit(step);
         return "processed";
       }
     }
     return await this.#failed(d, new Error(`Gave up after ${MAX_CONFLICTS} conflicting commits`));
+  }
+
+  /** Runs the after-commit callbacks of a committed handler; one that throws is logged, never fatal. */
+  #afterCommit(op: RecordingOp): void {
+    for (const fn of op.afterCommit) {
+      try {
+        fn();
+      } catch (err) {
+        this.opts.log.error("an afterCommit callback failed", { err });
+      }
+    }
   }
 
   #committed(records: OutboxRecord[]): void {
@@ -327,6 +340,7 @@ export class Consumer {
           routingKey: message.routingKey as RoutingKey,
           attempt: message.attempt,
           ...(traceparent ? { traceparent } : {}),
+          afterCommit: (fn) => void op.afterCommit.push(fn),
         });
         return op;
       } catch (err) {

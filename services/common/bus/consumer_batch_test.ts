@@ -319,3 +319,23 @@ Deno.test("real RabbitMQ: a consumer started on the same store again after a cra
     await bus.cleanup();
   }
 });
+
+Deno.test("afterCommit callbacks run once each, after the batch commits, and never for a handler that failed", async () => {
+  const ran: string[] = [];
+  const { kv, burst } = await kitchenConsumer({
+    "order.paid": (ev, ctx) => {
+      if (ev.orderId === "bad") throw new MalformedEventError("bad order");
+      ctx.op.set(["seen", ev.orderId], true);
+      ctx.afterCommit?.(() => ran.push(ev.orderId));
+      return Promise.resolve();
+    },
+  });
+  try {
+    const settled = await burst.deliver([paid("m1", "a"), paid("m2", "bad"), paid("m3", "b")]);
+    assert.deepEqual(settled, ["ack", "ack", "ack"]);
+    assert.deepEqual(ran.sort(), ["a", "b"]);
+    assert.equal((await kv.get(["seen", "a"])).value, true, "the callback ran after the change committed");
+  } finally {
+    kv.close();
+  }
+});

@@ -33,6 +33,8 @@ export class RecordingOp implements Deno.AtomicOperation {
   readonly touched: TouchedKeys = new TouchedKeys();
   /** Outbox records set through this operation, in order. */
   readonly records: OutboxRecord[] = [];
+  /** Callbacks the handler asked to run once this operation's changes have committed. */
+  readonly afterCommit: (() => void)[] = [];
   #steps: ((op: Deno.AtomicOperation) => void)[] = [];
   #checks = 0;
   #mutations = 0;

@@ -30,6 +30,8 @@ export interface HandlerContext {
   attempt: number;
   /** The W3C traceparent of the message, to pass on to events the handler enqueues. */
   traceparent?: string;
+  /** Runs `fn` once the handler's changes have committed (never when they did not), e.g. to notify watchers. */
+  afterCommit?: (fn: () => void) => void;
 }
 
 /** A handler of one routing key. */
