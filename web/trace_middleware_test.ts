@@ -32,7 +32,7 @@ Deno.test("with tracing off the middleware keeps a valid incoming traceparent, e
 
 Deno.test("with tracing on each request is a SERVER span continuing the caller's traceparent, with route and status", async () => {
   const receiver = await startOtlpReceiver();
-  const tracing = setupTracing("web", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  const tracing = await setupTracing("web", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   try {
     const a = app();
     const res = await a.request("/api/customers/c1/orders", { headers: { traceparent: INCOMING } });
