@@ -40,3 +40,13 @@ for (const [entry, expected] of Object.entries(ENTRIES)) {
     }
   });
 }
+
+for (const entry of ["scripts/dev.ts", "scripts/healthcheck.ts"]) {
+  Deno.test(`${entry} loads no npm package at start (no gRPC library just to ask for health)`, async () => {
+    const graph = startupGraph(await moduleInfo(entry, ROOT));
+    assert.deepEqual([...graph.staticPackages], []);
+    if (entry === "scripts/dev.ts") {
+      assert.ok(graph.allPackages.has("@grpc/grpc-js"), "the in-memory fallback still loads the services");
+    }
+  });
+}
