@@ -26,6 +26,10 @@ const ENTRIES: Record<string, { onDemand: string[]; atStart: string[] }> = {
   "services/payments/main.ts": { onDemand: [...ON_DEMAND, "stripe"], atStart: ["@grpc/grpc-js", "amqplib"] },
   "services/kitchen/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
   "web/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "hono"] },
+  "scripts/start_all.ts": {
+    onDemand: [...ON_DEMAND, "stripe"],
+    atStart: ["@grpc/grpc-js", "amqplib", "hono"],
+  },
 };
 
 for (const [entry, expected] of Object.entries(ENTRIES)) {
