@@ -7,16 +7,12 @@
  * - A URL (e.g. `http://127.0.0.1:8080/readyz`): a GET that succeeds on a 2xx answer.
  *
  * Exits 0 when healthy, 1 when not (with one line saying why), 2 on a bad argument. The image runs it
- * from compose's healthchecks; it needs nothing that is not already cached in the image.
+ * from compose's healthchecks; it needs nothing that is not already cached in the image, and loads no gRPC
+ * library (`grpc_health.ts` speaks the one call it needs over `fetch`), so each probe is cheap.
  *
  * @module
  */
-import { credentials } from "@grpc/grpc-js";
-import {
-  HealthCheckResponse_ServingStatus as ServingStatus,
-  HealthClient,
-} from "../services/common/gen/grpc/health/v1/health.ts";
-import { rpc } from "../services/common/grpc_client.ts";
+import { checkGrpcHealth } from "./grpc_health.ts";
 
 /** What one probe found. */
 export interface ProbeResult {
@@ -37,15 +33,11 @@ export async function probe(target: string, timeoutMs = 3000): Promise<ProbeResu
 }
 
 async function probeGrpc(addr: string, timeoutMs: number): Promise<ProbeResult> {
-  const client = new HealthClient(addr, credentials.createInsecure());
   try {
-    const res = await rpc(client, "check", { service: "" }, { timeoutMs });
-    const name = ServingStatus[res.status] ?? String(res.status);
-    return { ok: res.status === ServingStatus.SERVING, detail: `${addr} is ${name}` };
+    const status = await checkGrpcHealth(addr, { timeoutMs });
+    return { ok: status === "SERVING", detail: `${addr} is ${status}` };
   } catch (err) {
     return { ok: false, detail: `${addr} did not answer the health check: ${(err as Error).message}` };
-  } finally {
-    client.close();
   }
 }
 

@@ -3,14 +3,12 @@
  * builds each process's environment, spawns it, waits until its health check passes, and stops it
  * with SIGTERM (or kills it with SIGKILL, for crash tests).
  *
+ * It stays small: no gRPC library, no generated code (the health check is `grpc_health.ts` on `fetch`), so
+ * `deno task dev`'s own process costs little beside the services it runs.
+ *
  * @module
  */
-import { credentials } from "@grpc/grpc-js";
-import {
-  HealthCheckResponse_ServingStatus,
-  HealthClient,
-} from "../services/common/gen/grpc/health/v1/health.ts";
-import { rpc } from "../services/common/grpc_client.ts";
+import { checkGrpcHealth, h2cClient } from "./grpc_health.ts";
 
 /** The processes of the system, in start order (orders needs stock and payments). */
 export const PROCESSES = ["stock", "payments", "kitchen", "orders", "web"] as const;
@@ -156,13 +154,12 @@ export class ServiceProcess {
 
 /** Waits until the gRPC health service at `addr` reports SERVING. */
 export async function waitForGrpcHealth(addr: string, timeoutMs = 30_000): Promise<void> {
-  const client = new HealthClient(addr, credentials.createInsecure());
+  const client = h2cClient();
   const end = Date.now() + timeoutMs;
   try {
     while (Date.now() < end) {
       try {
-        const res = await rpc(client, "check", { service: "" }, { timeoutMs: 1000 });
-        if (res.status === HealthCheckResponse_ServingStatus.SERVING) return;
+        if (await checkGrpcHealth(addr, { client, timeoutMs: 1000 }) === "SERVING") return;
       } catch {
         // not up yet
       }

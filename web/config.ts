@@ -15,6 +15,7 @@
  * | `PUBLIC_URL` | unset | the site's public URL; `https://...` makes cookies `Secure` and adds HSTS on every answer |
  * | `WEB_TRUSTED_PROXIES` | none | comma-separated IPs/CIDRs of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed |
  * | `WEB_BODY_TIMEOUT_MS` | `10000` | a request body not received in full within this time is answered 408 and the connection closed |
+ * | `WEB_SLOW_REQUEST_MS` | `500` | a request slower than this is logged at warn (others at debug, so `LOG_LEVEL=debug` shows them) |
  * | `OMS_SERVICE_TOKEN` | required | the deployment's service credential (>= 32 characters), sent on every gRPC call and keying the staff claims |
  *
  * @module
@@ -59,6 +60,8 @@ export interface WebConfig {
   publicUrl?: string | null;
   /** Deadline for receiving a whole request body, in ms (default 10000). */
   bodyTimeoutMs?: number;
+  /** Requests slower than this (ms) are logged at warn, the others at debug (default 500). */
+  slowRequestMs?: number;
   /** Things start should log as warnings (e.g. a weak admin password in development). */
   warnings?: string[];
   /** The deployment's service credential (`OMS_SERVICE_TOKEN`). */
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     trustedProxies: trustedProxies(env),
     publicUrl: publicUrl(env),
     bodyTimeoutMs: envInt("WEB_BODY_TIMEOUT_MS", 10_000, { min: 100, max: 600_000 }, env),
+    slowRequestMs: envInt("WEB_SLOW_REQUEST_MS", 500, { min: 0, max: 600_000 }, env),
     warnings,
     serviceToken: envServiceToken(env),
   };

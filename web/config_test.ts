@@ -19,6 +19,7 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     trustedProxies: [],
     publicUrl: null,
     bodyTimeoutMs: 10000,
+    slowRequestMs: 500,
     warnings: [],
     serviceToken: TEST_SERVICE_TOKEN,
   });
@@ -39,6 +40,7 @@ Deno.test("loadConfig reads every variable", () => {
     WEB_TRUSTED_PROXIES: "10.0.0.1, 172.16.0.0/12,fd00::/8",
     PUBLIC_URL: "https://shop.example",
     WEB_BODY_TIMEOUT_MS: "2500",
+    WEB_SLOW_REQUEST_MS: "250",
   });
   assert.equal(c.host, "0.0.0.0");
   assert.equal(c.port, 9000);
@@ -52,6 +54,7 @@ Deno.test("loadConfig reads every variable", () => {
   assert.deepEqual(c.trustedProxies, ["10.0.0.1", "172.16.0.0/12", "fd00::/8"]);
   assert.equal(c.publicUrl, "https://shop.example");
   assert.equal(c.bodyTimeoutMs, 2500);
+  assert.equal(c.slowRequestMs, 250);
 });
 
 Deno.test("loadConfig rejects bad values with a ConfigError naming the variable and the value", () => {

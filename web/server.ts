@@ -54,6 +54,8 @@ export interface AppOptions {
   publicUrl?: string | null;
   /** Deadline for a whole request body in ms (default 10000). */
   bodyTimeoutMs?: number;
+  /** Requests slower than this (ms) are logged at warn, the others at debug (default 500). */
+  slowRequestMs?: number;
 }
 
 /** Builds the gateway app. */
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   const { log } = deps;
 
   // trace context: the HTTP server span (continuing a valid incoming traceparent), the request log line
-  app.use(traceMiddleware(log));
+  app.use(traceMiddleware(log, { slowMs: options.slowRequestMs }));
   // who is asking (trusted proxies only) and over what; then headers and cookies that depend on it
   app.use(
     clientInfo({ trustedProxies: ipMatcher(options.trustedProxies ?? []), publicUrl: options.publicUrl }),
@@ -172,6 +174,7 @@ export async function start(
     trustedProxies: config.trustedProxies,
     publicUrl: config.publicUrl,
     bodyTimeoutMs: config.bodyTimeoutMs,
+    slowRequestMs: config.slowRequestMs,
   });
   await mountPages(app, deps);
   const listening = Promise.withResolvers<number>();

@@ -8,6 +8,9 @@
  * With tracing off nothing is recorded and the behaviour is as before: an incoming valid traceparent is
  * used, else a new one is made.
  *
+ * The `request` log line is at debug level on the hot path: it is written at info/warn only for a slow
+ * request or a failed one (see `request_log.ts`), so a busy shop's log holds what needs attention.
+ *
  * @module
  */
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -23,9 +26,23 @@ import {
 } from "../services/common/trace.ts";
 import { recordError, tracer } from "../services/common/tracing/spans.ts";
 import type { AppEnv } from "./api/deps.ts";
+import { requestLogLevel, SLOW_REQUEST_MS } from "./request_log.ts";
 
-/** The middleware; `log` gets one `request` line per request (with the trace and span ids). */
-export function traceMiddleware(log: Logger): MiddlewareHandler<AppEnv> {
+/** Options of {@linkcode traceMiddleware}. */
+export interface TraceMiddlewareOptions {
+  /** A request taking longer than this (ms) is logged at warn level (default {@linkcode SLOW_REQUEST_MS}). */
+  slowMs?: number;
+}
+
+/**
+ * The middleware; `log` gets one `request` line per request (with the trace and span ids), at the level
+ * `requestLogLevel` picks: debug unless the request was slow or failed.
+ */
+export function traceMiddleware(
+  log: Logger,
+  options: TraceMiddlewareOptions = {},
+): MiddlewareHandler<AppEnv> {
+  const slowMs = options.slowMs ?? SLOW_REQUEST_MS;
   return async (c, next) => {
     const header = c.req.header("traceparent");
     const incoming = isTraceparent(header) ? header : undefined;
@@ -63,11 +80,14 @@ export function traceMiddleware(log: Logger): MiddlewareHandler<AppEnv> {
         span.end();
       }
       c.res.headers.set("traceparent", traceparent);
-      log.info("request", {
+      const ms = Math.round(performance.now() - started);
+      const status = c.res.status;
+      log[requestLogLevel(status, ms, slowMs)]("request", {
         method,
         path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
+        status,
+        ms,
+        ...(ms > slowMs ? { slow: true } : {}),
         traceId: traceIdOf(traceparent),
       });
     });

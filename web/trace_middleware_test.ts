@@ -32,7 +32,7 @@ Deno.test("with tracing off the middleware keeps a valid incoming traceparent, e
 
 Deno.test("with tracing on each request is a SERVER span continuing the caller's traceparent, with route and status", async () => {
   const receiver = await startOtlpReceiver();
-  const tracing = setupTracing("web", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  const tracing = await setupTracing("web", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   try {
     const a = app();
     const res = await a.request("/api/customers/c1/orders", { headers: { traceparent: INCOMING } });
@@ -65,4 +65,38 @@ Deno.test("with tracing on each request is a SERVER span continuing the caller's
     await tracing.shutdown();
     await receiver.stop();
   }
+});
+
+Deno.test("the request line is at debug for a request that went well, at warn for a slow or failed one", async () => {
+  const lines: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
+  const at = (level: string) => (msg: string, fields: Record<string, unknown> = {}) =>
+    void lines.push({ level, msg, fields });
+  const log = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  const appWith = (slowMs: number) => {
+    const a = new Hono<AppEnv>();
+    a.use(traceMiddleware(log, { slowMs }));
+    a.get("/fine", async (c) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return c.text("ok");
+    });
+    a.get("/boom", () => {
+      throw new Error("boom");
+    });
+    a.onError((_e, c) => c.json({ error: "internal" }, 500));
+    return a;
+  };
+  const patient = appWith(60_000); // nothing here is slow
+  const strict = appWith(0); // everything taking a millisecond or more is slow
+  await (await patient.request("/fine")).body?.cancel();
+  await (await patient.request("/boom")).body?.cancel();
+  await (await strict.request("/fine")).body?.cancel();
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.msg, l.fields.path, l.fields.status, l.fields.slow]),
+    [
+      ["debug", "request", "/fine", 200, undefined],
+      ["warn", "request", "/boom", 500, undefined],
+      ["warn", "request", "/fine", 200, true],
+    ],
+  );
+  assert.ok((lines[2]?.fields.ms as number) >= 5, "the slow line says how long the request took");
 });

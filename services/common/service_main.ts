@@ -4,7 +4,7 @@
  * set up tracing, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
  * buffered are flushed).
  *
- * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`); `service.name` is
+ * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`; only then is the SDK loaded); `service.name` is
  * `OTEL_SERVICE_NAME` or the service's own name. Deno's built-in OpenTelemetry (`OTEL_DENO`) must stay
  * off (it would take the global API and the SDK would receive nothing): nothing here sets it, and
  * setup refuses to run when it is on.
@@ -36,7 +36,7 @@ export async function runService<C>(
   let tracing: Tracing;
   try {
     config = loadConfig();
-    tracing = setupTracing(name, Deno.env.toObject(), log);
+    tracing = await setupTracing(name, Deno.env.toObject(), log);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${name}: invalid configuration: ${err.message}`);

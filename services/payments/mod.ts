@@ -16,6 +16,7 @@ export type {
   RefundRequest,
 } from "./providers/provider.ts";
 export { LOCAL_PROVIDER, LocalPaymentProvider } from "./providers/local.ts";
-export { STRIPE_PROVIDER, StripePaymentProvider } from "./providers/stripe.ts";
+// the Stripe adapter is not re-exported: importing it loads the Stripe SDK; import ./providers/stripe.ts
+// where it is really wanted (start() loads it by itself when STRIPE_SECRET_KEY is set)
 export { Payments, type PaymentsOptions } from "./payments.ts";
 export { type PaymentRecord, PaymentStore } from "./store.ts";

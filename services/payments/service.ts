@@ -15,7 +15,6 @@ import { paymentsService } from "./grpc_handlers.ts";
 import { Payments } from "./payments.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider } from "./providers/provider.ts";
-import { StripePaymentProvider } from "./providers/stripe.ts";
 import { PaymentStore } from "./store.ts";
 
 /** Options of {@linkcode start} beyond the config (tests). */
@@ -38,10 +37,14 @@ export interface PaymentsHandle extends ServiceHandle {
   messaging: Messaging;
 }
 
-/** The provider `config` asks for: Stripe when a secret key is set, else the local provider. */
-export function pickProvider(config: PaymentsConfig, log: Logger): PaymentProvider {
+/**
+ * The provider `config` asks for: Stripe when a secret key is set, else the local provider. The Stripe
+ * adapter (and with it the Stripe SDK) is imported only then, so a process without a key never loads it.
+ */
+export async function pickProvider(config: PaymentsConfig, log: Logger): Promise<PaymentProvider> {
   if (config.stripe) {
     log.info("payments: using Stripe Checkout", { apiUrl: config.stripe.apiUrl ?? "https://api.stripe.com" });
+    const { StripePaymentProvider } = await import("./providers/stripe.ts");
     return new StripePaymentProvider(config.stripe);
   }
   const payPage = `${config.publicUrl}/pay/{sessionId}`;
@@ -64,8 +67,8 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
     name: "payments",
     config,
     log,
-    prepare: ({ kv, kick }) => {
-      const provider = options.provider ?? pickProvider(config, log);
+    prepare: async ({ kv, kick }) => {
+      const provider = options.provider ?? await pickProvider(config, log);
       const payments = new Payments({
         store: new PaymentStore(kv),
         provider,

@@ -82,7 +82,7 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<RpcError>
   return caught;
 }
 
-Deno.test("pickProvider warns when the local provider runs outside development by PAYMENTS_ALLOW_LOCAL_PROVIDER", () => {
+Deno.test("pickProvider warns when the local provider runs outside development by PAYMENTS_ALLOW_LOCAL_PROVIDER", async () => {
   const base = {
     host: "127.0.0.1",
     port: 0,
@@ -99,15 +99,15 @@ Deno.test("pickProvider warns when the local provider runs outside development b
     retryDelaysMs: [10],
     serviceToken: TEST_SERVICE_TOKEN,
   };
-  const warned = (localProvider: "development" | "allowed") => {
+  const warned = async (localProvider: "development" | "allowed") => {
     const lines: string[] = [];
     const log = { debug() {}, info() {}, warn: (m: string) => void lines.push(m), error() {} };
-    const provider = pickProvider({ ...base, common, localProvider }, log);
+    const provider = await pickProvider({ ...base, common, localProvider }, log);
     assert.ok(provider instanceof LocalPaymentProvider);
     return lines;
   };
-  assert.deepEqual(warned("development"), []);
-  assert.match(warned("allowed").join("\n"), /PAYMENTS_ALLOW_LOCAL_PROVIDER=true: it takes no money/);
+  assert.deepEqual(await warned("development"), []);
+  assert.match((await warned("allowed")).join("\n"), /PAYMENTS_ALLOW_LOCAL_PROVIDER=true: it takes no money/);
 });
 
 Deno.test("order.created over RabbitMQ creates the Stripe checkout once, even when delivered again", async () => {

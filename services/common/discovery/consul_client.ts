@@ -1,12 +1,23 @@
 /**
  * Creating an npm:consul client for a Consul agent URL.
  *
+ * npm:consul is imported dynamically, on the first client made: a process with static addresses (no
+ * `CONSUL_HTTP_ADDR`, no `consul://` target) never loads it.
+ *
  * @module
  */
-import Consul from "consul";
+import type Consul from "consul";
 
 /** The npm:consul client type. */
 export type ConsulClient = InstanceType<typeof Consul>;
+
+let loading: Promise<typeof Consul> | undefined;
+
+/** npm:consul's client class, imported once, when first needed. */
+function consulClass(): Promise<typeof Consul> {
+  loading ??= import("consul").then((m) => m.default);
+  return loading;
+}
 
 /** Options of {@linkcode createConsulClient}. */
 export interface ConsulClientOptions {
@@ -16,8 +27,12 @@ export interface ConsulClientOptions {
   timeoutMs?: number;
 }
 
-/** A client of the agent at `consulUrl` (`http(s)://host:port`). */
-export function createConsulClient(consulUrl: string, options: ConsulClientOptions = {}): ConsulClient {
+/** A client of the agent at `consulUrl` (`http(s)://host:port`); loads npm:consul the first time. */
+export async function createConsulClient(
+  consulUrl: string,
+  options: ConsulClientOptions = {},
+): Promise<ConsulClient> {
+  const Consul = await consulClass();
   const url = new URL(consulUrl);
   const secure = url.protocol === "https:";
   const token = options.token ?? envToken();

@@ -104,6 +104,8 @@ export class ConsulResolver implements experimental.Resolver {
   #watch?: Watch;
   #restart?: ReturnType<typeof setTimeout>;
   #active = false;
+  /** Bumped by `destroy`, so a client still loading for an earlier activation is dropped. */
+  #generation = 0;
   #answered = false;
   #outage = false;
   #log: Logger;
@@ -137,12 +139,13 @@ export class ConsulResolver implements experimental.Resolver {
       queueMicrotask(() => this.#active && this.#fail(GrpcStatus.INVALID_ARGUMENT, message));
       return;
     }
-    this.#startWatch(this.#parts);
+    this.#begin(this.#parts);
   }
 
   /** Stops watching and releases the HTTP connection to Consul. */
   destroy(): void {
     this.#active = false;
+    this.#generation += 1;
     clearTimeout(this.#restart);
     this.#watch?.removeAllListeners();
     this.#watch?.end();
@@ -151,8 +154,18 @@ export class ConsulResolver implements experimental.Resolver {
     this.#consul = undefined;
   }
 
-  #startWatch(parts: ConsulTargetParts): void {
-    const consul = this.#consul ??= createConsulClient(parts.consulUrl);
+  /** Starts the watch in the background; a failure to start is reported to grpc-js, never thrown. */
+  #begin(parts: ConsulTargetParts): void {
+    this.#startWatch(parts).catch((err) => {
+      if (this.#active) {
+        this.#fail(GrpcStatus.UNAVAILABLE, `Cannot watch Consul at ${parts.consulUrl}: ${err}`);
+      }
+    });
+  }
+
+  async #startWatch(parts: ConsulTargetParts): Promise<void> {
+    const consul = this.#consul ?? await this.#newClient(parts);
+    if (!consul) return;
     // wrap the method to learn of every successful answer (Watch emits "change" only on new indexes)
     const health = consul.health;
     const method = (opts: Record<string, unknown>) =>
@@ -198,8 +211,31 @@ export class ConsulResolver implements experimental.Resolver {
       // Watch gives up on HTTP 400 and malformed answers; keep trying, slowly, while a channel needs us
       if (!this.#active || this.#watch !== watch) return;
       this.#watch = undefined;
-      this.#restart = setTimeout(() => this.#active && !this.#watch && this.#startWatch(parts), 5000);
+      this.#restart = setTimeout(() => this.#active && !this.#watch && this.#begin(parts), 5000);
     });
+  }
+
+  /** A client for the agent (npm:consul is loaded on first use); undefined when destroyed meanwhile. */
+  async #newClient(parts: ConsulTargetParts): Promise<ConsulClient | undefined> {
+    const generation = this.#generation;
+    let consul: ConsulClient;
+    try {
+      consul = await createConsulClient(parts.consulUrl);
+    } catch (err) {
+      if (this.#active && generation === this.#generation) {
+        this.#fail(
+          GrpcStatus.UNAVAILABLE,
+          `Cannot reach Consul at ${parts.consulUrl}: ${describeConsulError(err)}`,
+        );
+      }
+      return undefined;
+    }
+    if (!this.#active || generation !== this.#generation) {
+      consul.destroy();
+      return undefined;
+    }
+    this.#consul = consul;
+    return consul;
   }
 
   #reachable(parts: ConsulTargetParts): void {

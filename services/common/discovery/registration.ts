@@ -70,7 +70,7 @@ class ConsulRegistration implements Registration {
   readonly address: string;
   #registered = false;
   #attempted = false;
-  #consul: ConsulClient;
+  #consul: Promise<ConsulClient>;
   #discovery: DiscoveryConfig;
   #options: RegistrationOptions;
   #abort = new AbortController();
@@ -83,6 +83,7 @@ class ConsulRegistration implements Registration {
     const host = Deno.hostname().replace(/[^A-Za-z0-9.-]/g, "-");
     this.id = `${options.name}-${host}-${options.port}-${crypto.randomUUID().slice(0, 8)}`;
     this.#consul = createConsulClient(discovery.consulUrl, { timeoutMs: 5000 });
+    this.#consul.catch(() => {}); // a failure surfaces (and is retried) where the client is awaited
     this.#loop = this.#run();
   }
 
@@ -93,7 +94,8 @@ class ConsulRegistration implements Registration {
   async #register(): Promise<void> {
     const { name, port } = this.#options;
     this.#attempted = true;
-    await this.#consul.agent.service.register({
+    const consul = await this.#consul;
+    await consul.agent.service.register({
       id: this.id,
       name,
       address: this.address,
@@ -111,7 +113,7 @@ class ConsulRegistration implements Registration {
   }
 
   async #known(): Promise<boolean> {
-    const services = await this.#consul.agent.service.list();
+    const services = await (await this.#consul).agent.service.list();
     return Object.hasOwn(services, this.id);
   }
 
@@ -182,7 +184,7 @@ class ConsulRegistration implements Registration {
       await Promise.race([this.#loop.catch(() => {}), deadline]);
       if (!this.#registered && !this.#attempted) return;
       const result = await Promise.race([
-        this.#consul.agent.service.deregister(this.id).then(() => "ok" as const),
+        this.#consul.then((consul) => consul.agent.service.deregister(this.id)).then(() => "ok" as const),
         deadline,
       ]);
       if (result === "timeout") {
@@ -203,7 +205,7 @@ class ConsulRegistration implements Registration {
     } finally {
       clearTimeout(timer);
       this.#registered = false;
-      this.#consul.destroy();
+      this.#consul.then((consul) => consul.destroy(), () => {});
     }
   }
 }

@@ -64,7 +64,7 @@ function byName(spans: ReceivedSpan[], name: string, kind?: number): ReceivedSpa
 
 Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume spans form one tree, and logs carry the ids", async () => {
   const receiver = await startOtlpReceiver();
-  const tracing = setupTracing("unit", {
+  const tracing = await setupTracing("unit", {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_BSP_SCHEDULE_DELAY: "50",
   });
@@ -185,8 +185,8 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
 Deno.test("shutdown flushes spans still buffered, and a second setup after it works", async () => {
   const receiver = await startOtlpReceiver();
   try {
-    const tracing = setupTracing("flush", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
-    assert.throws(
+    const tracing = await setupTracing("flush", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    await assert.rejects(
       () => setupTracing("again", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }),
       /already set up/,
     );
@@ -194,7 +194,7 @@ Deno.test("shutdown flushes spans still buffered, and a second setup after it wo
     assert.equal(receiver.spans.length, 0, "the default 5 s batch delay has not passed");
     await tracing.shutdown();
     assert.deepEqual(receiver.spans.map((s) => [s.service, s.name]), [["flush", "buffered"]]);
-    const again = setupTracing("flush2", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    const again = await setupTracing("flush2", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
     await withSpan("later", {}, () => Promise.resolve());
     await again.shutdown();
     assert.equal(receiver.spans.at(-1)?.service, "flush2");
@@ -205,7 +205,7 @@ Deno.test("shutdown flushes spans still buffered, and a second setup after it wo
 
 Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and traceparent still propagates over gRPC and messages", async () => {
   const receiver = await startOtlpReceiver();
-  const tracing = setupTracing("off", { OTEL_SERVICE_NAME: "off", OTEL_BSP_SCHEDULE_DELAY: "10" });
+  const tracing = await setupTracing("off", { OTEL_SERVICE_NAME: "off", OTEL_BSP_SCHEDULE_DELAY: "10" });
   assert.equal(tracing.enabled, false);
   const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
@@ -264,7 +264,7 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
 
 Deno.test("with tracing on, childOf records a continuation in the given trace linked to the active span, and effectiveTraceparent prefers the active span only within its own trace", async () => {
   const receiver = await startOtlpReceiver();
-  const tracing = setupTracing("unit", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  const tracing = await setupTracing("unit", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   try {
     const order = newTraceparent();
     let action = "";
@@ -298,7 +298,7 @@ Deno.test("an unreachable collector is a logged warning, never a failure, and sh
   l.close();
   const warnings: string[] = [];
   const log = { ...quiet, warn: (msg: string) => void warnings.push(msg) };
-  const tracing = setupTracing("unit", {
+  const tracing = await setupTracing("unit", {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
     OTEL_EXPORTER_OTLP_TIMEOUT: "500",
   }, log);

@@ -1,0 +1,56 @@
+/**
+ * A process loads only what it uses: the Stripe SDK only with a Stripe key, the OpenTelemetry SDK and
+ * exporter only with an OTLP endpoint, the Consul client only with a Consul address. Proven on the module
+ * graph Deno itself reports (`deno info --json`): the heavy packages are reachable from each process entry
+ * through a dynamic `import()` (so they still load when configured) and never through a static import (so
+ * they are not loaded when the setting is absent).
+ */
+import assert from "node:assert/strict";
+import { moduleInfo, startupGraph } from "../scripts/module_graph.ts";
+
+/** The repository root (where `deno.json` is), whatever the test runner's directory. */
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** Packages that must load only on demand, in every process. */
+const ON_DEMAND = [
+  "consul",
+  "@opentelemetry/sdk-trace-base",
+  "@opentelemetry/exporter-trace-otlp-http",
+  "@opentelemetry/resources",
+  "@opentelemetry/context-async-hooks",
+];
+
+const ENTRIES: Record<string, { onDemand: string[]; atStart: string[] }> = {
+  "services/orders/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
+  "services/stock/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
+  "services/payments/main.ts": { onDemand: [...ON_DEMAND, "stripe"], atStart: ["@grpc/grpc-js", "amqplib"] },
+  "services/kitchen/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
+  "web/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "hono"] },
+  "scripts/start_all.ts": {
+    onDemand: [...ON_DEMAND, "stripe"],
+    atStart: ["@grpc/grpc-js", "amqplib", "hono"],
+  },
+};
+
+for (const [entry, expected] of Object.entries(ENTRIES)) {
+  Deno.test(`${entry} loads ${expected.onDemand.join(", ")} only on demand`, async () => {
+    const graph = startupGraph(await moduleInfo(entry, ROOT));
+    for (const pkg of expected.atStart) {
+      assert.ok(graph.staticPackages.has(pkg), `${pkg} should load at start (the walk sees the graph)`);
+    }
+    for (const pkg of expected.onDemand) {
+      assert.ok(graph.allPackages.has(pkg), `${pkg} should stay reachable through a dynamic import`);
+      assert.ok(!graph.staticPackages.has(pkg), `${pkg} is imported statically from ${entry}`);
+    }
+  });
+}
+
+for (const entry of ["scripts/dev.ts", "scripts/healthcheck.ts"]) {
+  Deno.test(`${entry} loads no npm package at start (no gRPC library just to ask for health)`, async () => {
+    const graph = startupGraph(await moduleInfo(entry, ROOT));
+    assert.deepEqual([...graph.staticPackages], []);
+    if (entry === "scripts/dev.ts") {
+      assert.ok(graph.allPackages.has("@grpc/grpc-js"), "the in-memory fallback still loads the services");
+    }
+  });
+}
