@@ -3,7 +3,7 @@ import { OrderAction, OrderStatus } from "../../services/common/gen/oms/orders/v
 import { deadAddr } from "../testing.ts";
 import { connectClients } from "./clients.ts";
 import { createGateway } from "./mod.ts";
-import { rejectsWith, startGatewaySystem, TEST_OPTS } from "./testing.ts";
+import { orderIn, paidOrder, rejectsWith, startGatewaySystem, TEST_OPTS } from "./testing.ts";
 
 const { ORDER_ACTION_CANCEL: CANCEL, ORDER_ACTION_PAY: PAY } = OrderAction;
 
@@ -132,3 +132,16 @@ Deno.test(
     }
   },
 );
+
+Deno.test("orders facade: staff refund a paid order; it then allows nothing", TEST_OPTS, async () => {
+  const sys = await startGatewaySystem();
+  try {
+    const order = await paidOrder(sys.customer);
+    const paid = await orderIn(sys.staff, order.id, OrderStatus.ORDER_STATUS_PAID);
+    assert.deepEqual(paid.allowedActions, [OrderAction.ORDER_ACTION_REFUND]);
+    const refunded = await sys.staff.orders.refund(order.id, "Out of dough");
+    assert.deepEqual([refunded.status, refunded.allowedActions], [OrderStatus.ORDER_STATUS_REFUNDED, []]);
+  } finally {
+    await sys.stop();
+  }
+});

@@ -6,6 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { Order, OrderStatus } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { LocalOutcome } from "../../services/common/gen/oms/payments/v1/payments.ts";
 import { newTraceparent } from "../../services/common/trace.ts";
 import { ADMIN_STAFF } from "../api/deps.ts";
 import { ApiError } from "../api/api_error.ts";
@@ -43,6 +45,23 @@ export async function rejectsWith(p: Promise<unknown>, status: number, code: str
   assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
   assert.deepEqual([err.status, err.code], [status, code], err.message);
   return err;
+}
+
+/** The order `orderId` once it has reached `status` (asked until it has). */
+export async function orderIn(gw: Gateway, orderId: string, status: OrderStatus): Promise<Order> {
+  for (;;) {
+    const order = await gw.orders.find(orderId);
+    if (order?.status === status) return order;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A new order of alice's, paid through the local checkout. */
+export async function paidOrder(gw: Gateway): Promise<Order> {
+  const order = await gw.orders.create("alice", [{ itemId: "1", quantity: 1 }], "");
+  const sessionId = order.paymentLink.split("/").at(-1) ?? "";
+  await gw.payments.completeLocalCheckout(sessionId, LocalOutcome.LOCAL_OUTCOME_PAY);
+  return order;
 }
 
 /** Test options: the services' timers and connections outlive a single test's sanitizers. */
