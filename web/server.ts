@@ -17,15 +17,11 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { closeClient } from "../services/common/exiting.ts";
-import { connect } from "../services/common/grpc_client.ts";
 import { createLogger, type Logger } from "../services/common/log.ts";
 import { traceIdOf } from "../services/common/trace.ts";
-import { KitchenServiceClient } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
-import { OrdersServiceClient } from "../services/common/gen/oms/orders/v1/orders.ts";
-import { PaymentsServiceClient } from "../services/common/gen/oms/payments/v1/payments.ts";
-import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
 import type { WebConfig } from "./config.ts";
-import type { AppDeps, AppEnv, Clients } from "./api/deps.ts";
+import type { AppDeps, AppEnv } from "./api/deps.ts";
+import { type Clients, connectClients } from "./gateway/clients.ts";
 import { refuseCrossSite } from "./api/cross_site.ts";
 import { customersRoutes } from "./api/customers.ts";
 import { bodyDeadline, isConnectionClosed } from "./api/body_deadline.ts";
@@ -135,15 +131,7 @@ export interface WebHandle {
   stop(): Promise<void>;
 }
 
-/** Connects clients to the configured services (connections are made lazily on first call). */
-export function connectClients(config: WebConfig): Clients {
-  return {
-    orders: connect(OrdersServiceClient, config.ordersAddr, config.serviceToken),
-    stock: connect(StockServiceClient, config.stockAddr, config.serviceToken),
-    payments: connect(PaymentsServiceClient, config.paymentsAddr, config.serviceToken),
-    kitchen: connect(KitchenServiceClient, config.kitchenAddr, config.serviceToken),
-  };
-}
+export { connectClients };
 
 /** Starts the gateway on `config.host:config.port`. */
 export async function start(

@@ -8,7 +8,6 @@
 import type { Hono } from "hono";
 import { testBusConfig } from "../services/common/bus/testing.ts";
 import { createLogger } from "../services/common/log.ts";
-import { rpc } from "../services/common/grpc_client.ts";
 import { start as startOrders } from "../services/orders/service.ts";
 import { start as startPayments } from "../services/payments/service.ts";
 import { start as startStock } from "../services/stock/service.ts";
@@ -19,6 +18,7 @@ import { type AdminOptions, createAdmin } from "./admin/runtime.ts";
 import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
 import { connectClients } from "./server.ts";
+import { createGateway } from "./gateway/mod.ts";
 import type { WebConfig } from "./config.ts";
 import type { CustomerAuth } from "./customer_auth.ts";
 import { issueToken } from "./customer_token.ts";
@@ -192,7 +192,7 @@ export async function startSystem(
       bus: common,
       request: async (path, init) => await app.request(path, init),
       async stockLevels() {
-        const { items } = await rpc(clients.stock, "listItems", {});
+        const items = await createGateway(clients, () => ({})).stock.list();
         return Object.fromEntries(items.map((i) => [i.id, i.available]));
       },
       async stop() {

@@ -1,26 +1,20 @@
 /**
- * The admin pages' reads and writes over gRPC: order counts and pages (filtered by status, searched by
- * exact order id or customer id), the chart's orders, kitchen tickets, stock items and dead letters.
- * Every call carries the request's trace context and deadline; failures become the gateway's
- * {@linkcode ApiError}s naming the service.
+ * What the admin pages read, through the service facades (`web/gateway/`): order counts and pages
+ * (filtered by status, searched by exact order id or customer id), the chart's orders, kitchen tickets,
+ * stock items and dead letters. Failures are the facades' {@linkcode ApiError}s naming the service.
  *
  * @module
  */
-import { rpc } from "../../services/common/grpc_client.ts";
-import {
-  type Order,
-  OrderStatus,
-  orderStatusFromJSON,
-} from "../../services/common/gen/oms/orders/v1/orders.ts";
+import type { Order } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import { type Ticket, ticketStatusToJSON } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import type { Item } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import type { DeadLetter } from "../../services/common/gen/oms/deadletters/v1/deadletters.ts";
-import type { CallOpts } from "../../services/common/grpc_client.ts";
-import { type AppDeps, upstream } from "../api/deps.ts";
-import { ApiError, toApiError } from "../api/errors.ts";
+import type { Logger } from "../../services/common/log.ts";
+import { toApiError } from "../api/errors.ts";
 import { moneyJson, statusName } from "../api/order_json.ts";
+import { CONSUMERS } from "../gateway/dead_letters.ts";
+import type { Gateway } from "../gateway/mod.ts";
 import { type Bucket, bucketOrders, type ChartRange, rangeStart } from "./chart.ts";
-import { CONSUMERS, deadLetterClients } from "./clients.ts";
 import {
   isOrderStatus,
   ORDER_STATUSES,
@@ -29,7 +23,7 @@ import {
   type OrdersView,
   type TicketView,
 } from "./view.ts";
-import type { PeerName } from "../api/deps.ts";
+import type { PeerName } from "../gateway/clients.ts";
 
 /** Rows per page of the orders table. */
 export const PAGE_SIZE = 20;
@@ -38,11 +32,6 @@ export const CHART_MAX_PAGES = 10;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** `waiting_payment` -> `OrderStatus.ORDER_STATUS_WAITING_PAYMENT`. */
-export function statusEnum(name: string): OrderStatus {
-  return orderStatusFromJSON(`ORDER_STATUS_${name.toUpperCase()}`);
-}
 
 /** A table row of an order. */
 export function orderRow(o: Order): OrderRow {
@@ -69,30 +58,20 @@ export function ordersQuery(url: URL): OrdersQuery {
 }
 
 /** Orders per status. */
-export async function loadCounts(deps: AppDeps, opts: CallOpts): Promise<Record<string, number>> {
-  const res = await upstream("orders", rpc(deps.clients.orders, "countOrders", {}, opts));
-  const counts: Record<string, number> = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0]));
-  for (const c of res.counts) counts[statusName(c.status)] = Number(c.count);
-  return counts;
+export async function loadCounts(gw: Gateway): Promise<Record<string, number>> {
+  const zero: Record<string, number> = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0]));
+  return { ...zero, ...await gw.orders.counts() };
 }
 
 /** One page of the orders table for `query`, plus the counts. */
-export async function loadOrdersView(deps: AppDeps, query: OrdersQuery, opts: CallOpts): Promise<OrdersView> {
-  const { orders } = deps.clients;
-  const countsP = loadCounts(deps, opts);
+export async function loadOrdersView(gw: Gateway, query: OrdersQuery): Promise<OrdersView> {
+  const countsP = loadCounts(gw);
   let rows: OrderRow[] = [];
   let nextCursor = "";
   let notice = "";
   const keep = (o: Order) => query.status === "" || statusName(o.status) === query.status;
   if (query.q === "") {
-    const res = await upstream(
-      "orders",
-      rpc(orders, "listOrders", {
-        status: query.status ? statusEnum(query.status) : OrderStatus.ORDER_STATUS_UNSPECIFIED,
-        pageSize: PAGE_SIZE,
-        cursor: query.cursor,
-      }, opts),
-    );
+    const res = await gw.orders.list(query.status, { pageSize: PAGE_SIZE, cursor: query.cursor });
     rows = res.orders.map(orderRow);
     nextCursor = res.nextCursor;
   } else if (!CUSTOMER_ID.test(query.q)) {
@@ -100,22 +79,14 @@ export async function loadOrdersView(deps: AppDeps, query: OrdersQuery, opts: Ca
   } else {
     let found = false;
     if (UUID.test(query.q)) {
-      const order = await findOrder(deps, query.q.toLowerCase(), opts);
+      const order = await gw.orders.find(query.q.toLowerCase());
       if (order) {
         found = true;
         rows = keep(order) ? [orderRow(order)] : [];
       }
     }
     if (!found) {
-      const res = await upstream(
-        "orders",
-        rpc(
-          orders,
-          "listCustomerOrders",
-          { customerId: query.q, pageSize: PAGE_SIZE, cursor: query.cursor },
-          opts,
-        ),
-      );
+      const res = await gw.orders.listOfCustomer(query.q, { pageSize: PAGE_SIZE, cursor: query.cursor });
       rows = res.orders.filter(keep).map(orderRow);
       nextCursor = res.nextCursor;
       if (res.orders.length === 0 && !query.cursor) notice = `No order or customer with id "${query.q}".`;
@@ -124,38 +95,18 @@ export async function loadOrdersView(deps: AppDeps, query: OrdersQuery, opts: Ca
   return { counts: await countsP, rows, nextCursor, notice };
 }
 
-/** The order `orderId` (any customer's), or null when there is none. */
-export async function findOrder(deps: AppDeps, orderId: string, opts: CallOpts): Promise<Order | null> {
-  try {
-    const res = await rpc(deps.clients.orders, "getOrder", { orderId, customerId: "", admin: true }, opts);
-    return res.order ?? null;
-  } catch (err) {
-    const e = toApiError(err, "orders");
-    if (e.status === 404) return null;
-    throw e;
-  }
-}
-
 /** The chart's buckets, and whether the orders read stopped before the start of the range. */
 export async function loadChart(
-  deps: AppDeps,
+  gw: Gateway,
   range: ChartRange,
   now: Date,
-  opts: CallOpts,
 ): Promise<{ buckets: Bucket[]; partial: boolean; read: number }> {
   const from = rangeStart(range, now).getTime();
   const times: Date[] = [];
   let cursor = "";
   let partial = false;
   for (let page = 0; page < CHART_MAX_PAGES; page++) {
-    const res = await upstream(
-      "orders",
-      rpc(deps.clients.orders, "listOrders", {
-        status: OrderStatus.ORDER_STATUS_UNSPECIFIED,
-        pageSize: 100,
-        cursor,
-      }, opts),
-    );
+    const res = await gw.orders.list("", { pageSize: 100, cursor });
     let older = false;
     for (const o of res.orders) {
       if (!o.createdAt) continue;
@@ -185,9 +136,8 @@ export function ticketView(t: Ticket): TicketView {
 export const MAX_READY = 12;
 
 /** Tickets by column: queued and preparing oldest payment first, ready newest first (bounded). */
-export async function loadTickets(deps: AppDeps, opts: CallOpts): Promise<TicketView[]> {
-  const res = await upstream("kitchen", rpc(deps.clients.kitchen, "listTickets", { status: 0 }, opts));
-  const all = res.tickets.map(ticketView);
+export async function loadTickets(gw: Gateway): Promise<TicketView[]> {
+  const all = (await gw.kitchen.tickets()).map(ticketView);
   const ready = all.filter((t) => t.status === "ready")
     .sort((a, b) => (b.readyAt ?? "").localeCompare(a.readyAt ?? ""))
     .slice(0, MAX_READY);
@@ -209,9 +159,8 @@ export interface StockRow {
 }
 
 /** Stock levels of every item. */
-export async function loadStock(deps: AppDeps, opts: CallOpts): Promise<StockRow[]> {
-  const res = await upstream("stock", rpc(deps.clients.stock, "listItems", {}, opts));
-  return res.items.map((i: Item) => ({
+export async function loadStock(gw: Gateway): Promise<StockRow[]> {
+  return (await gw.stock.list()).map((i: Item) => ({
     id: i.id,
     name: i.name,
     available: i.available,
@@ -258,17 +207,13 @@ export interface DeadLetterGroup {
 export const DEAD_LETTER_LIMIT = 100;
 
 /** Dead letters of every consuming service; a service that does not answer gets an error instead. */
-export async function loadDeadLetters(deps: AppDeps, opts: CallOpts): Promise<DeadLetterGroup[]> {
-  const clients = deadLetterClients(deps.clients);
+export async function loadDeadLetters(gw: Gateway, log: Logger): Promise<DeadLetterGroup[]> {
   return await Promise.all(CONSUMERS.map(async (service): Promise<DeadLetterGroup> => {
     try {
-      const res = await upstream(
-        service,
-        rpc(clients[service], "listDeadLetters", { limit: DEAD_LETTER_LIMIT }, opts),
-      );
+      const res = await gw.deadLetters.list(service, DEAD_LETTER_LIMIT);
       return {
         service,
-        letters: res.deadLetters.map((d: DeadLetter) => ({
+        letters: res.letters.map((d: DeadLetter) => ({
           id: d.id,
           messageId: d.messageId,
           routingKey: d.routingKey,
@@ -283,8 +228,8 @@ export async function loadDeadLetters(deps: AppDeps, opts: CallOpts): Promise<De
         more: res.more,
       };
     } catch (err) {
-      const e = err instanceof ApiError ? err : toApiError(err, service);
-      deps.log.warn("dead letters unavailable", { service, err: e.message });
+      const e = toApiError(err, service);
+      log.warn("dead letters unavailable", { service, err: e.message });
       return {
         service,
         letters: [],

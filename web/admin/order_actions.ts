@@ -1,20 +1,19 @@
 /**
- * The admin's order actions: cancel (pending or waiting for payment; stock is released by the
- * `order.cancelled` event), refund (paid; through the payment provider) and mark completed (ready).
- * Each is checked against the order's current status first, so an action that is not legal changes
- * nothing and says why; the orders service checks again under its own lock (a race gives the same
- * clear answer).
+ * The admin's order actions: cancel (stock is released by the `order.cancelled` event), refund
+ * (through the payment provider) and mark completed. Each is checked first against the actions the
+ * order allows now (its `allowedActions`, decided by orders' state machine), so an action that is not
+ * open changes nothing and says why; the orders service checks again under its own lock (a race gives
+ * the same clear answer).
  *
  * @module
  */
-import { rpc } from "../../services/common/grpc_client.ts";
-import type { CallOpts } from "../../services/common/grpc_client.ts";
 import type { Order } from "../../services/common/gen/oms/orders/v1/orders.ts";
-import type { AppDeps } from "../api/deps.ts";
+import type { Logger } from "../../services/common/log.ts";
 import { toApiError } from "../api/errors.ts";
-import { statusName } from "../api/order_json.ts";
+import { actionNames, statusName } from "../api/order_json.ts";
+import type { OrdersGateway } from "../gateway/orders.ts";
 import { statusLabel } from "../lib/order_view.ts";
-import { ACTION_LABELS, ACTION_STATUSES, type OrderAction } from "./view.ts";
+import { ACTION_LABELS, legalActions, type OrderAction } from "./view.ts";
 
 /** What an action did. */
 export type ActionResult =
@@ -33,32 +32,45 @@ const DONE: Record<OrderAction, string> = {
   complete: "Order marked completed (handed over).",
 };
 
-/** Why `action` is not legal in `status`, or null when it is. */
-export function whyIllegal(action: OrderAction, status: string): string | null {
-  if (ACTION_STATUSES[action].includes(status)) return null;
-  const allowed = ACTION_STATUSES[action].map((s) => statusLabel(s).toLowerCase()).join(" or ");
-  return `${ACTION_LABELS[action]} is not possible: the order is ${statusLabel(status).toLowerCase()}, ` +
-    `and only ${allowed} orders allow it. Nothing was changed.`;
+/** The parts of an order (API JSON) {@linkcode whyIllegal} reads. */
+export interface ActionableOrder {
+  /** Lowercase status. */
+  status: string;
+  /** The actions orders allows now. */
+  allowedActions: readonly string[];
 }
 
-/** Runs `action` on `order` (as read just before). */
+/** Why `action` is not open on `order` now, or null when it is. */
+export function whyIllegal(action: OrderAction, order: ActionableOrder): string | null {
+  const open = legalActions(order);
+  if (open.includes(action)) return null;
+  const instead = open.length === 0
+    ? "no staff action is open on it"
+    : `what it allows now: ${open.map((a) => ACTION_LABELS[a]).join(", ")}`;
+  return `${ACTION_LABELS[action]} is not possible: the order is ${
+    statusLabel(order.status).toLowerCase()
+  } ` +
+    `(${instead}). Nothing was changed.`;
+}
+
+/** Runs `action` on `order` (as read just before) through the orders facade. */
 export async function runOrderAction(
-  deps: AppDeps,
+  orders: OrdersGateway,
+  log: Logger,
   order: Order,
   action: OrderAction,
-  opts: CallOpts,
 ): Promise<ActionResult> {
-  const why = whyIllegal(action, statusName(order.status));
+  const why = whyIllegal(action, {
+    status: statusName(order.status),
+    allowedActions: actionNames(order.allowedActions),
+  });
   if (why) return { ok: false, status: 409, message: why };
-  const { orders } = deps.clients;
   try {
-    const res = action === "cancel"
-      ? await rpc(orders, "cancelOrder", { orderId: order.id, customerId: "", admin: true, reason: "" }, opts)
+    const next = action === "cancel"
+      ? await orders.cancelAsStaff(order.id)
       : action === "refund"
-      ? await rpc(orders, "refundOrder", { orderId: order.id, reason: "" }, opts)
-      : await rpc(orders, "advanceOrder", { orderId: order.id }, opts);
-    const next = res.order;
-    if (!next) return { ok: false, status: 500, message: "The orders service gave no order back." };
+      ? await orders.refund(order.id)
+      : await orders.complete(order.id);
     const now = statusName(next.status);
     if (now !== TARGET[action]) {
       return {
@@ -69,14 +81,14 @@ export async function runOrderAction(
     }
     return { ok: true, order: next, message: DONE[action] };
   } catch (err) {
-    const e = toApiError(err, action === "refund" ? "payments" : "orders");
+    const e = toApiError(err);
     if (e.status === 409) return { ok: false, status: 409, message: `${e.message}. Nothing was changed.` };
     if (e.status === 404) return { ok: false, status: 404, message: e.message };
     if (e.status === 503) {
       return { ok: false, status: 503, message: `${e.message}. Please try again in a moment.` };
     }
     if (e.status === 500) {
-      deps.log.error("admin order action failed", { action, orderId: order.id, err: e.cause ?? err });
+      log.error("admin order action failed", { action, orderId: order.id, err: e.cause ?? err });
       return { ok: false, status: 500, message: "Something went wrong on our side. Please try again." };
     }
     return { ok: false, status: 422, message: e.message };

@@ -1,7 +1,8 @@
 /**
- * What the admin pages and islands show, as plain JSON shapes, and the rules both sides share: order
- * statuses in display order, which order actions are legal in which status, ticket columns, the low
- * stock threshold and payload previews. No dependencies: islands import it too.
+ * What the admin pages and islands show, as plain JSON shapes, and what both sides share: order
+ * statuses in display order, the staff's order actions (which are open is the order's data, not a rule
+ * here), ticket columns, the low stock threshold and payload previews. No dependencies: islands import
+ * it too.
  *
  * @module
  */
@@ -68,12 +69,8 @@ export interface OrdersQuery {
 /** The admin actions on an order. */
 export type OrderAction = "cancel" | "refund" | "complete";
 
-/** Statuses in which each action is legal. */
-export const ACTION_STATUSES: Readonly<Record<OrderAction, readonly string[]>> = {
-  cancel: ["pending", "waiting_payment"],
-  refund: ["paid"],
-  complete: ["ready"],
-};
+/** The staff's actions, in the order their buttons show. */
+export const STAFF_ACTIONS: readonly OrderAction[] = ["cancel", "refund", "complete"];
 
 /** Button label of each action (also the accessible name browser tests use). */
 export const ACTION_LABELS: Readonly<Record<OrderAction, string>> = {
@@ -87,9 +84,9 @@ export function isOrderAction(s: string): s is OrderAction {
   return s === "cancel" || s === "refund" || s === "complete";
 }
 
-/** The actions legal for an order in `status`. */
-export function legalActions(status: string): OrderAction[] {
-  return (Object.keys(ACTION_STATUSES) as OrderAction[]).filter((a) => ACTION_STATUSES[a].includes(status));
+/** The staff actions open on `order` now: those of its `allowedActions` (as orders says) staff take. */
+export function legalActions(order: { allowedActions: readonly string[] }): OrderAction[] {
+  return STAFF_ACTIONS.filter((a) => order.allowedActions.includes(a));
 }
 
 /** A kitchen ticket on the board. */

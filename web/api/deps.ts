@@ -1,10 +1,11 @@
 /**
  * What the gateway's routes need: the gRPC clients of the services, a logger and limits. Tests pass
- * clients connected to real (or in-test) gRPC servers; `start()` builds them from config.
+ * clients connected to real (or in-test) gRPC servers; `start()` builds them from config. Routes do not
+ * use the clients themselves: they call the service facades (`web/gateway/`, `gatewayFor(c, deps)`).
  *
  * Every client carries the service credential (see `connect`). Staff identity travels per request: the
- * admin guard puts the logged-in staff member in the context variable `staff`, and {@linkcode callOpts}
- * then adds a claim signed for them (`x-oms-staff`) to each call made for that request.
+ * admin guard puts the logged-in staff member in the context variable `staff`, and the facades then add
+ * a claim signed for them (`x-oms-staff`) to each call made for that request.
  *
  * @module
  */
@@ -12,32 +13,15 @@ import type { Context } from "hono";
 import type { StaffClaims, StaffIdentity } from "../../services/common/auth/staff_claim.ts";
 import type { CallOpts } from "../../services/common/grpc_client.ts";
 import type { Logger } from "../../services/common/log.ts";
-import { traceMetadata } from "../../services/common/trace.ts";
-import type { KitchenServiceClient } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
-import type { OrdersServiceClient } from "../../services/common/gen/oms/orders/v1/orders.ts";
-import type { PaymentsServiceClient } from "../../services/common/gen/oms/payments/v1/payments.ts";
-import type { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import type { AdminRuntime } from "../admin/runtime.ts";
 import type { CustomerAuth } from "../customer_auth.ts";
-import { toApiError } from "./errors.ts";
+import { callOptions } from "../gateway/call_options.ts";
+import type { Clients, PeerName } from "../gateway/clients.ts";
 
-/** gRPC clients of the services behind the gateway. */
-export interface Clients {
-  /** Orders service. */
-  orders: OrdersServiceClient;
-  /** Stock service (catalog). */
-  stock: StockServiceClient;
-  /** Payments service. */
-  payments: PaymentsServiceClient;
-  /** Kitchen service (used by the admin pages). */
-  kitchen: KitchenServiceClient;
-}
+export type { Clients, PeerName };
 
 /** The staff identity of the admin's one account (the password login) in the claims web signs. */
 export const ADMIN_STAFF: StaffIdentity = { sub: "admin", role: "owner" };
-
-/** The names the gateway uses for its peers in messages. */
-export type PeerName = "orders" | "stock" | "payments" | "kitchen";
 
 /** Dependencies of {@linkcode createApp}. */
 export interface AppDeps {
@@ -70,21 +54,9 @@ export type AppEnv = {
 };
 
 /**
- * Call options for a gRPC call made while handling `c`: trace metadata and deadline, and for a staff
- * request a freshly signed staff claim.
+ * Call options for a gRPC call made while handling `c` (the gateway's `callOptions` for this request):
+ * for code outside `web/gateway/` that still calls a service itself (the live streams).
  */
 export function callOpts(c: Context<AppEnv>, deps: AppDeps): CallOpts {
-  const metadata = traceMetadata(c.get("traceparent"));
-  const staff = c.get("staff");
-  if (staff) deps.staffClaims.attach(metadata, staff);
-  return { metadata, timeoutMs: deps.rpcTimeoutMs };
-}
-
-/** Awaits a call to `peer`, turning its failure into the client-facing {@linkcode ApiError}. */
-export async function upstream<T>(peer: PeerName, call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (err) {
-    throw toApiError(err, peer);
-  }
+  return callOptions({ traceparent: c.get("traceparent"), staff: c.get("staff") }, deps);
 }

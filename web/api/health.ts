@@ -5,18 +5,15 @@
  * answer SERVING; else 503 naming those that are not ready and why. `/healthz` (in `server.ts`) only
  * says the process is alive and never calls a service.
  *
- * The probes are raw calls, not `rpc()`: an orchestrator polls this every few seconds and those polls
- * should not fill the traces.
+ * The probes are the gateway's (`web/gateway/health.ts`).
  *
  * @module
  */
 import { Hono } from "hono";
-import { credentials, Metadata } from "@grpc/grpc-js";
-import {
-  HealthCheckResponse_ServingStatus as ServingStatus,
-  HealthClient,
-} from "../../services/common/gen/grpc/health/v1/health.ts";
+import { healthProbe, type PeerHealth } from "../gateway/health.ts";
 import type { AppDeps, AppEnv, PeerName } from "./deps.ts";
+
+export type { PeerHealth };
 
 /** The services `/readyz` waits for. */
 export const READY_PEERS: readonly PeerName[] = ["orders", "stock", "payments", "kitchen"];
@@ -25,14 +22,6 @@ export const READY_PEERS: readonly PeerName[] = ["orders", "stock", "payments", 
 export interface HealthRoutesOptions {
   /** Deadline of each health check in milliseconds (default: the smaller of 2000 and `rpcTimeoutMs`). */
   timeoutMs?: number;
-}
-
-/** What one peer answered: `SERVING`, `NOT_SERVING`, ..., or `UNREACHABLE` with the reason. */
-export interface PeerHealth {
-  /** The serving status, or `UNREACHABLE` when the check failed. */
-  status: string;
-  /** Why it is not ready, when it is not. */
-  detail?: string;
 }
 
 /** The body of a `/readyz` answer. */
@@ -48,23 +37,11 @@ export interface Readiness {
 /** The `/readyz` route, on its own Hono app. */
 export function healthRoutes(deps: AppDeps, options: HealthRoutesOptions = {}): Hono<AppEnv> {
   const timeoutMs = options.timeoutMs ?? Math.min(2000, deps.rpcTimeoutMs);
-  const probes = new Map<PeerName, HealthClient>();
-  // A health client on the same channel as the peer's client: no extra connection, same resolver.
-  const probeOf = (peer: PeerName): HealthClient => {
-    let probe = probes.get(peer);
-    if (!probe) {
-      const channel = deps.clients[peer].getChannel();
-      probe = new HealthClient(channel.getTarget(), credentials.createInsecure(), {
-        channelOverride: channel,
-      });
-      probes.set(peer, probe);
-    }
-    return probe;
-  };
+  const probe = healthProbe(deps.clients);
 
   const app = new Hono<AppEnv>();
   app.get("/readyz", async (c) => {
-    const answers = await Promise.all(READY_PEERS.map((peer) => check(probeOf(peer), timeoutMs)));
+    const answers = await Promise.all(READY_PEERS.map((peer) => probe(peer, timeoutMs)));
     const services = Object.fromEntries(READY_PEERS.map((p, i) => [p, answers[i]!])) as Record<
       PeerName,
       PeerHealth
@@ -74,24 +51,4 @@ export function healthRoutes(deps: AppDeps, options: HealthRoutesOptions = {}): 
     return c.json(body, notReady.length === 0 ? 200 : 503, { "Cache-Control": "no-store" });
   });
   return app;
-}
-
-function check(client: HealthClient, timeoutMs: number): Promise<PeerHealth> {
-  return new Promise((resolve) => {
-    client.check(
-      { service: "" },
-      new Metadata(),
-      { deadline: new Date(Date.now() + timeoutMs) },
-      (err, res) => {
-        if (err) {
-          resolve({ status: "UNREACHABLE", detail: err.details || err.message });
-          return;
-        }
-        const status = ServingStatus[res.status] ?? String(res.status);
-        resolve(
-          res.status === ServingStatus.SERVING ? { status } : { status, detail: `answered ${status}` },
-        );
-      },
-    );
-  });
 }

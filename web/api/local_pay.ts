@@ -12,11 +12,11 @@
  * @module
  */
 import { Hono } from "hono";
-import { rpc } from "../../services/common/grpc_client.ts";
-import { LocalOutcome, type Payment } from "../../services/common/gen/oms/payments/v1/payments.ts";
+import { LocalOutcome } from "../../services/common/gen/oms/payments/v1/payments.ts";
+import { gatewayFor } from "../gateway/mod.ts";
 import { readJsonBody } from "./body.ts";
-import { type AppDeps, type AppEnv, callOpts, upstream } from "./deps.ts";
-import { ApiError, internalError } from "./errors.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { ApiError } from "./errors.ts";
 import * as ids from "./ids.ts";
 import { paymentJson } from "./order_json.ts";
 
@@ -57,15 +57,9 @@ export function orderPagePath(orderId: string): string {
   return `/orders/${encodeURIComponent(orderId)}`;
 }
 
-function present(payment: Payment | undefined): Payment {
-  if (!payment) throw internalError(new Error("payments answered without a payment"));
-  return payment;
-}
-
 /** The routes above, on their own Hono app. */
 export function localPayRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { payments } = deps.clients;
 
   app.post("/api/payments/local/:sessionId", async (c) => {
     const sessionId = localSessionId(c.req.param("sessionId"));
@@ -76,11 +70,8 @@ export function localPayRoutes(deps: AppDeps): Hono<AppEnv> {
       });
     }
     const outcome = parseOutcome((body as Record<string, unknown>).outcome);
-    const res = await upstream(
-      "payments",
-      rpc(payments, "completeLocalCheckout", { sessionId, outcome }, callOpts(c, deps)),
-    );
-    return c.json(paymentJson(present(res.payment)));
+    const payment = await gatewayFor(c, deps).payments.completeLocalCheckout(sessionId, outcome);
+    return c.json(paymentJson(payment));
   });
 
   return app;

@@ -6,6 +6,7 @@
  */
 import {
   type Order,
+  OrderAction,
   OrderStatus,
   orderStatusToJSON,
   type TimelineEntry,
@@ -46,6 +47,12 @@ export interface TimelineJson {
   traceId: string;
 }
 
+/**
+ * Something that may be done to an order now (orders' state machine decides; see `allowedActions` of
+ * {@linkcode OrderJson}): the customer may `pay` and `cancel`, staff `cancel`, `refund` and `complete`.
+ */
+export type OrderActionName = "cancel" | "pay" | "complete" | "refund";
+
 /** An order as the API shows it. */
 export interface OrderJson {
   /** Order id (UUID). */
@@ -66,6 +73,20 @@ export interface OrderJson {
   createdAt: string | null;
   /** ISO 8601. */
   updatedAt: string | null;
+  /** The actions allowed in the order's current state, as orders says (cancel, pay, complete, refund). */
+  allowedActions: OrderActionName[];
+}
+
+const ACTION_NAMES: Partial<Record<OrderAction, OrderActionName>> = {
+  [OrderAction.ORDER_ACTION_CANCEL]: "cancel",
+  [OrderAction.ORDER_ACTION_PAY]: "pay",
+  [OrderAction.ORDER_ACTION_COMPLETE]: "complete",
+  [OrderAction.ORDER_ACTION_REFUND]: "refund",
+};
+
+/** The names of `actions` (unknown values, e.g. from a newer orders, are left out). */
+export function actionNames(actions: OrderAction[]): OrderActionName[] {
+  return actions.flatMap((a) => ACTION_NAMES[a] ?? []);
 }
 
 /** `ORDER_STATUS_WAITING_PAYMENT` -> `waiting_payment`. */
@@ -108,6 +129,7 @@ export function orderJson(o: Order): OrderJson {
     timeline: o.timeline.map(timelineJson),
     createdAt: iso(o.createdAt),
     updatedAt: iso(o.updatedAt),
+    allowedActions: actionNames(o.allowedActions),
   };
 }
 

@@ -6,11 +6,10 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { Hono } from "hono";
-import { rpc } from "../../services/common/grpc_client.ts";
+import { gatewayFor } from "../gateway/mod.ts";
 import { readBodyBytes } from "./body.ts";
-import { type AppDeps, type AppEnv, callOpts, upstream } from "./deps.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 
 /** The webhook route, on its own Hono app. */
@@ -25,17 +24,8 @@ export function webhooksRoutes(deps: AppDeps): Hono<AppEnv> {
     }
     const bytes = await readBodyBytes(c.req.raw, deps.webhookMaxBodyBytes);
     if (bytes.byteLength === 0) throw new ApiError(400, "invalid_argument", "Webhook body is empty");
-    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
-      const res = await upstream(
-        "payments",
-        rpc(
-          deps.clients.payments,
-          "handleProviderEvent",
-          { provider: "stripe", payload, signature },
-          callOpts(c, deps),
-        ),
-      );
+      const res = await gatewayFor(c, deps).payments.handleProviderEvent("stripe", bytes, signature);
       return c.json({ received: true, firstDelivery: res.firstDelivery });
     } catch (err) {
       // Payments rejects a bad signature or an unreadable event as invalid_argument: a client error.

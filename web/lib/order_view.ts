@@ -1,7 +1,8 @@
 /**
  * How an order's state reads to a customer: status labels, the message for each state (cancelled
- * orders say why: declined payment, expired payment, the customer, the shop), and which actions are
- * open. Shared by pages and islands; no dependencies.
+ * orders say why: declined payment, expired payment, the customer, the shop), and which of the actions
+ * the order allows (`allowedActions`, decided by orders) the customer is offered. Shared by pages and
+ * islands; no dependencies.
  *
  * @module
  */
@@ -14,6 +15,8 @@ export interface OrderLike {
   timeline: { status: string; cause: string; at: string | null }[];
   /** Checkout link, "" until made. */
   paymentLink: string;
+  /** The actions orders allows now (`cancel`, `pay`, `complete`, `refund`). */
+  allowedActions: readonly string[];
 }
 
 const LABELS: Record<string, string> = {
@@ -40,14 +43,14 @@ export function isTerminal(status: string): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-/** True while the customer may still cancel (before payment). */
+/** True when the order allows cancelling now. */
 export function canCancel(order: OrderLike): boolean {
-  return order.status === "pending" || order.status === "waiting_payment";
+  return order.allowedActions.includes("cancel");
 }
 
-/** The payment link to offer, or null when there is nothing to pay. */
+/** The payment link to offer, or null when the order does not allow paying now (or has no link). */
 export function payNowLink(order: OrderLike): string | null {
-  return order.status === "waiting_payment" && order.paymentLink ? order.paymentLink : null;
+  return order.allowedActions.includes("pay") && order.paymentLink ? order.paymentLink : null;
 }
 
 /** Why a cancelled order was cancelled: `declined`, `expired`, `customer`, `shop` or `other`. */

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { formatMoney, totalOf } from "./money.ts";
 import { canCancel, cancelReason, isTerminal, payNowLink, statusLabel, statusMessage } from "./order_view.ts";
 
-const order = (status: string, cause = "", paymentLink = "") => ({
+const order = (status: string, cause = "", paymentLink = "", allowedActions: string[] = []) => ({
   status,
   paymentLink,
+  allowedActions,
   timeline: [{ status: "pending", cause: "customer", at: null }, { status, cause, at: null }],
 });
 
@@ -17,12 +18,18 @@ Deno.test("cancelled orders say why: declined, expired, by the customer, by the 
   assert.match(statusMessage(order("cancelled", "???")), /was cancelled/);
 });
 
-Deno.test("cancel and pay now are offered only before payment; final statuses are final", () => {
-  assert.ok(canCancel(order("pending")));
-  assert.ok(canCancel(order("waiting_payment")));
-  assert.ok(!canCancel(order("paid")));
-  assert.equal(payNowLink(order("waiting_payment", "x", "http://p/pay/1")), "http://p/pay/1");
-  assert.equal(payNowLink(order("paid", "x", "http://p/pay/1")), null);
+Deno.test("cancel and pay now are offered exactly when the order allows them; final statuses are final", () => {
+  assert.ok(canCancel(order("pending", "", "", ["cancel"])));
+  assert.ok(canCancel(order("waiting_payment", "", "", ["cancel", "pay"])));
+  assert.ok(!canCancel(order("waiting_payment", "", "", ["pay"])), "the status alone does not decide");
+  assert.ok(!canCancel(order("paid", "", "", ["refund"])));
+  assert.equal(
+    payNowLink(order("waiting_payment", "x", "http://p/pay/1", ["cancel", "pay"])),
+    "http://p/pay/1",
+  );
+  assert.equal(payNowLink(order("waiting_payment", "x", "http://p/pay/1", ["cancel"])), null);
+  assert.equal(payNowLink(order("waiting_payment", "x", "", ["pay"])), null, "no link, nothing to offer");
+  assert.equal(payNowLink(order("paid", "x", "http://p/pay/1", ["refund"])), null);
   assert.deepEqual(["ready", "completed", "cancelled", "refunded"].map(isTerminal), [
     false,
     true,
@@ -49,6 +56,7 @@ Deno.test("a cancelled order that was paid afterwards says its payment is refund
   const order = {
     status: "cancelled",
     paymentLink: "",
+    allowedActions: [],
     timeline: [
       { status: "pending", cause: "customer", at },
       { status: "cancelled", cause: "customer", at },

@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { rpc } from "../../services/common/grpc_client.ts";
-import { callOpts, upstream } from "../api/deps.ts";
 import { type ProductJson, productJson } from "../api/order_json.ts";
 import { StockState } from "../components/StockState.tsx";
 import type { ShopState } from "../customer.ts";
 import type { Handlers, PageProps } from "../framework/types.ts";
+import { gatewayFor } from "../gateway/mod.ts";
 import AddToCart from "../islands/AddToCart.tsx";
 import Cart from "../islands/Cart.tsx";
 import { formatMoney } from "../lib/money.ts";
@@ -23,12 +22,9 @@ export interface MenuData {
 /** Loads the catalog from stock. */
 export const handler: Handlers<MenuData, ShopState> = {
   async GET(ctx) {
-    const res = await upstream(
-      "stock",
-      rpc(ctx.deps.clients.stock, "listItems", {}, callOpts(ctx.hono, ctx.deps)),
-    );
+    const items = await gatewayFor(ctx.hono, ctx.deps).stock.list();
     ctx.state.title = "Menu";
-    return await ctx.render({ products: res.items.map(productJson) });
+    return await ctx.render({ products: items.map(productJson) });
   },
 };
 

@@ -1,37 +1,30 @@
 /**
- * The actions people may take on an order now, derived from the state machine's edges
- * ({@linkcode EDGES}), so no client re-encodes the rules: the `Order` message carries
- * {@linkcode allowedActions} and web shows buttons from it.
+ * The actions allowed on an order now, read off the state machine's edges (`transition.ts`), so the
+ * rule lives once: an action is allowed exactly when the transition it asks for is legal. Paying also
+ * needs the checkout link to exist. Who may take an action (customer or staff) is checked elsewhere.
  *
  * @module
  */
-import type { Order } from "./order.ts";
+import type { Order, OrderStatus } from "./order.ts";
 import { canTransition } from "./transition.ts";
 
-/** Every action, in the order buttons show them. */
-export const ORDER_ACTIONS = ["pay", "cancel", "refund", "complete"] as const;
+/** Every action, in the fixed order {@linkcode allowedActions} lists them. */
+export const ORDER_ACTIONS = ["cancel", "pay", "complete", "refund"] as const;
 
-/** An action on an order: `pay` (open the payment link), `cancel`, `refund`, `complete` (hand over). */
+/** Something that may be done to an order. */
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
-/** Actions only staff may take (the customer may pay and cancel). */
-export const STAFF_ONLY_ACTIONS: readonly OrderAction[] = ["refund", "complete"];
+/** The status each action moves the order to. */
+export const ACTION_TARGET: Readonly<Record<OrderAction, OrderStatus>> = {
+  cancel: "cancelled",
+  pay: "paid",
+  complete: "completed",
+  refund: "refunded",
+};
 
-/** True when `action` is allowed on `order` as it is now. */
-export function isAllowed(order: Order, action: OrderAction): boolean {
-  switch (action) {
-    case "pay":
-      return order.paymentLink !== "" && canTransition(order.status, "paid");
-    case "cancel":
-      return canTransition(order.status, "cancelled");
-    case "refund":
-      return canTransition(order.status, "refunded");
-    case "complete":
-      return canTransition(order.status, "completed");
-  }
-}
-
-/** The actions allowed on `order` now, in {@linkcode ORDER_ACTIONS} order. */
-export function allowedActions(order: Order): OrderAction[] {
-  return ORDER_ACTIONS.filter((action) => isAllowed(order, action));
+/** The actions allowed on `order` in its current state, in {@linkcode ORDER_ACTIONS} order. */
+export function allowedActions(order: Pick<Order, "status" | "paymentLink">): OrderAction[] {
+  return ORDER_ACTIONS.filter((a) =>
+    canTransition(order.status, ACTION_TARGET[a]) && (a !== "pay" || order.paymentLink !== "")
+  );
 }

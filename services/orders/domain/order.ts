@@ -7,8 +7,10 @@
 import type { LineItem, Money } from "../../common/gen/oms/types/v1/types.ts";
 import {
   type Order as OrderMessage,
+  OrderAction as OrderActionEnum,
   OrderStatus as OrderStatusEnum,
 } from "../../common/gen/oms/orders/v1/orders.ts";
+import { allowedActions, type OrderAction } from "./actions.ts";
 
 /** Every status an order can have, in happy-path order followed by the two side exits. */
 export const ORDER_STATUSES = [
@@ -74,7 +76,14 @@ export function statusFromProto(value: OrderStatusEnum): OrderStatus | undefined
   return ORDER_STATUSES.find((s) => TO_ENUM[s] === value);
 }
 
-/** The order as its `oms.orders.v1.Order` message. */
+const ACTION_TO_ENUM: Record<OrderAction, OrderActionEnum> = {
+  cancel: OrderActionEnum.ORDER_ACTION_CANCEL,
+  pay: OrderActionEnum.ORDER_ACTION_PAY,
+  complete: OrderActionEnum.ORDER_ACTION_COMPLETE,
+  refund: OrderActionEnum.ORDER_ACTION_REFUND,
+};
+
+/** The order as its `oms.orders.v1.Order` message, with the actions its state allows now. */
 export function orderToProto(order: Order): OrderMessage {
   return {
     id: order.id,
@@ -91,6 +100,7 @@ export function orderToProto(order: Order): OrderMessage {
     })),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
+    allowedActions: allowedActions(order).map((a) => ACTION_TO_ENUM[a]),
   };
 }
 

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { rpc } from "../../../services/common/grpc_client.ts";
-import { callOpts, type PeerName } from "../../api/deps.ts";
+import type { PeerName } from "../../api/deps.ts";
 import { toApiError } from "../../api/errors.ts";
-import { CONSUMERS, deadLetterClients } from "../../admin/clients.ts";
+import { isConsumer } from "../../gateway/dead_letters.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import { type DeadLetterGroup, loadDeadLetters } from "../../admin/data.ts";
 import { seeOther } from "../../admin/http.ts";
 import type { AdminState } from "../../admin/state.ts";
@@ -37,20 +37,20 @@ export const handler: Handlers<DeadLettersData, AdminState> = {
   async GET(ctx) {
     ctx.state.title = "Admin · Dead letters";
     return await ctx.render({
-      groups: await loadDeadLetters(ctx.deps, callOpts(ctx.hono, ctx.deps)),
+      groups: await loadDeadLetters(gatewayFor(ctx.hono, ctx.deps), ctx.deps.log),
       error: "",
     });
   },
   async POST(ctx) {
     ctx.state.title = "Admin · Dead letters";
-    const opts = callOpts(ctx.hono, ctx.deps);
+    const gw = gatewayFor(ctx.hono, ctx.deps);
     const form = ctx.state.form!;
     const service = form.get("service") ?? "";
     const id = form.get("id") ?? "";
     const action = form.get("action") ?? "";
     let error = "";
     let status = 200;
-    if (!(CONSUMERS as readonly string[]).includes(service)) {
+    if (!isConsumer(service)) {
       error = `Unknown service "${service.slice(0, 32)}". Nothing was changed.`;
       status = 422;
     } else if (action !== "replay" && action !== "discard") {
@@ -60,11 +60,10 @@ export const handler: Handlers<DeadLettersData, AdminState> = {
       error = "Choose a message. Nothing was changed.";
       status = 422;
     } else {
-      const peer = service as PeerName;
-      const client = deadLetterClients(ctx.deps.clients)[peer];
+      const peer: PeerName = service;
       try {
-        if (action === "replay") await rpc(client, "replayDeadLetter", { id }, opts);
-        else await rpc(client, "discardDeadLetter", { id }, opts);
+        if (action === "replay") await gw.deadLetters.replay(peer, id);
+        else await gw.deadLetters.discard(peer, id);
         ctx.deps.log.info("admin dead letter", { service, id, action });
         ctx.deps.admin!.sessions.flash(ctx.state.session!, {
           kind: "success",
@@ -79,7 +78,7 @@ export const handler: Handlers<DeadLettersData, AdminState> = {
         status = e.status;
       }
     }
-    return await ctx.render({ groups: await loadDeadLetters(ctx.deps, opts), error }, { status });
+    return await ctx.render({ groups: await loadDeadLetters(gw, ctx.deps.log), error }, { status });
   },
 };
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { callOpts } from "../../api/deps.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import type { Bucket, ChartRange } from "../../admin/chart.ts";
 import { isChartRange } from "../../admin/chart.ts";
 import { loadChart, loadOrdersView, ordersQuery } from "../../admin/data.ts";
@@ -29,13 +29,13 @@ export interface DashboardData {
 /** Loads counts, the table page and the chart. */
 export const handler: Handlers<DashboardData, AdminState> = {
   async GET(ctx) {
-    const opts = callOpts(ctx.hono, ctx.deps);
+    const gw = gatewayFor(ctx.hono, ctx.deps);
     const query = ordersQuery(ctx.url);
     const asked = ctx.url.searchParams.get("chart") ?? "";
     const range: ChartRange = isChartRange(asked) ? asked : "24h";
     const [view, chart] = await Promise.all([
-      loadOrdersView(ctx.deps, query, opts),
-      loadChart(ctx.deps, range, new Date(), opts),
+      loadOrdersView(gw, query),
+      loadChart(gw, range, new Date()),
     ]);
     ctx.state.title = "Admin · Orders";
     return await ctx.render({

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { rpc } from "../../../services/common/grpc_client.ts";
-import { callOpts } from "../../api/deps.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import { toApiError } from "../../api/errors.ts";
 import { loadTickets } from "../../admin/data.ts";
 import { seeOther } from "../../admin/http.ts";
@@ -32,7 +31,7 @@ export const handler: Handlers<KitchenData, AdminState> = {
     ctx.state.title = "Admin · Kitchen";
     try {
       return await ctx.render({
-        tickets: await loadTickets(ctx.deps, callOpts(ctx.hono, ctx.deps)),
+        tickets: await loadTickets(gatewayFor(ctx.hono, ctx.deps)),
         error: "",
         offline: false,
       });
@@ -46,7 +45,7 @@ export const handler: Handlers<KitchenData, AdminState> = {
     const form = ctx.state.form!;
     const orderId = (form.get("orderId") ?? "").trim();
     const action = form.get("action") ?? "";
-    const opts = callOpts(ctx.hono, ctx.deps);
+    const gw = gatewayFor(ctx.hono, ctx.deps);
     let error = "";
     let status = 200;
     if (!orderId || orderId.length > 64) {
@@ -57,9 +56,8 @@ export const handler: Handlers<KitchenData, AdminState> = {
       status = 422;
     } else {
       try {
-        await rpc(ctx.deps.clients.kitchen, action === "start" ? "startTicket" : "completeTicket", {
-          orderId,
-        }, opts);
+        if (action === "start") await gw.kitchen.start(orderId);
+        else await gw.kitchen.complete(orderId);
         ctx.deps.admin!.sessions.flash(ctx.state.session!, {
           kind: "success",
           text: action === "start"
@@ -75,7 +73,7 @@ export const handler: Handlers<KitchenData, AdminState> = {
         status = e.status;
       }
     }
-    const tickets = await loadTickets(ctx.deps, opts).catch(() => null);
+    const tickets = await loadTickets(gw).catch(() => null);
     return await ctx.render({ tickets: tickets ?? [], error, offline: tickets === null }, { status });
   },
 };

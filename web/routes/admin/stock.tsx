@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { rpc } from "../../../services/common/grpc_client.ts";
-import { callOpts } from "../../api/deps.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import { toApiError } from "../../api/errors.ts";
 import { loadStock, type StockRow } from "../../admin/data.ts";
 import { seeOther } from "../../admin/http.ts";
@@ -44,18 +43,18 @@ export const handler: Handlers<StockData, AdminState> = {
   async GET(ctx) {
     ctx.state.title = "Admin · Stock";
     return await ctx.render({
-      items: await loadStock(ctx.deps, callOpts(ctx.hono, ctx.deps)),
+      items: await loadStock(gatewayFor(ctx.hono, ctx.deps)),
       failed: null,
       error: "",
     });
   },
   async POST(ctx) {
     ctx.state.title = "Admin · Stock";
-    const opts = callOpts(ctx.hono, ctx.deps);
+    const gw = gatewayFor(ctx.hono, ctx.deps);
     const form = ctx.state.form!;
     const itemId = (form.get("itemId") ?? "").trim();
     const value = form.get("quantity") ?? "";
-    const items = await loadStock(ctx.deps, opts);
+    const items = await loadStock(gw);
     const item = items.find((i) => i.id === itemId);
     if (!item) {
       return await ctx.render({
@@ -77,12 +76,12 @@ export const handler: Handlers<StockData, AdminState> = {
       });
     }
     try {
-      const res = await rpc(ctx.deps.clients.stock, "restock", { itemId, quantity }, opts);
+      const after = await gw.stock.restock(itemId, quantity);
       ctx.deps.log.info("admin restock", { itemId, quantity });
       ctx.deps.admin!.sessions.flash(ctx.state.session!, {
         kind: "success",
         text: `Added ${quantity} ${quantity === 1 ? "unit" : "units"} of ${item.name}; ${
-          res.item?.available ?? item.available + quantity
+          after?.available ?? item.available + quantity
         } available now.`,
       });
       return seeOther("/admin/stock");

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { rpc } from "../../../services/common/grpc_client.ts";
-import { callOpts, upstream } from "../../api/deps.ts";
+import { ApiError } from "../../api/errors.ts";
 import { type OrderJson, orderJson } from "../../api/order_json.ts";
 import { OrderItems } from "../../components/OrderItems.tsx";
 import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import OrderLive from "../../islands/OrderLive.tsx";
 import { dateTimeOf } from "../../lib/order_view.ts";
 
@@ -29,20 +29,16 @@ export const handler: Handlers<OrderPageData, ShopState> = {
   async GET(ctx) {
     const orderId = ctx.params.id ?? "";
     if (!UUID.test(orderId)) return await ctx.renderNotFound();
-    const res = await upstream(
-      "orders",
-      rpc(
-        ctx.deps.clients.orders,
-        "getOrder",
-        { orderId: orderId.toLowerCase(), customerId: ctx.state.customerId, admin: false },
-        callOpts(ctx.hono, ctx.deps),
-      ),
-    );
-    if (!res.order || res.order.customerId !== ctx.state.customerId) return await ctx.renderNotFound();
+    const order = await gatewayFor(ctx.hono, ctx.deps).orders.get(ctx.state.customerId, orderId.toLowerCase())
+      .catch((err) => {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      });
+    if (!order) return await ctx.renderNotFound();
     const q = ctx.url.searchParams;
     ctx.state.title = "Your order";
     return await ctx.render({
-      order: orderJson(res.order),
+      order: orderJson(order),
       returned: q.get("paid") === "1" ? "paid" : q.get("cancelled") === "1" ? "left" : null,
     });
   },

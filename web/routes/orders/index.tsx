@@ -3,12 +3,11 @@
  *
  * @module
  */
-import { rpc } from "../../../services/common/grpc_client.ts";
-import { callOpts, upstream } from "../../api/deps.ts";
 import * as ids from "../../api/ids.ts";
 import { type OrderJson, orderJson } from "../../api/order_json.ts";
 import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import { formatMoney } from "../../lib/money.ts";
 import { dateTimeOf, statusLabel } from "../../lib/order_view.ts";
 
@@ -24,15 +23,10 @@ export interface MyOrdersData {
 export const handler: Handlers<MyOrdersData, ShopState> = {
   async GET(ctx) {
     const cursor = ids.cursor(ctx.url.searchParams.get("cursor") ?? undefined);
-    const res = await upstream(
-      "orders",
-      rpc(
-        ctx.deps.clients.orders,
-        "listCustomerOrders",
-        { customerId: ctx.state.customerId, cursor, pageSize: 20 },
-        callOpts(ctx.hono, ctx.deps),
-      ),
-    );
+    const res = await gatewayFor(ctx.hono, ctx.deps).orders.listOfCustomer(ctx.state.customerId, {
+      cursor,
+      pageSize: 20,
+    });
     ctx.state.title = "My orders";
     return await ctx.render({ orders: res.orders.map(orderJson), nextCursor: res.nextCursor });
   },

@@ -7,15 +7,14 @@
  *
  * @module
  */
-import { rpc } from "../../../services/common/grpc_client.ts";
 import { readBodyBytes } from "../../api/body.ts";
-import { callOpts, upstream } from "../../api/deps.ts";
 import { toApiError } from "../../api/errors.ts";
 import { type LineJson, lineJson, type PaymentJson, paymentJson } from "../../api/order_json.ts";
 import { localSessionId, parseOutcome } from "../../api/local_pay.ts";
 import { OrderItems } from "../../components/OrderItems.tsx";
 import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps, RouteContext } from "../../framework/types.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 import PayActions from "../../islands/PayActions.tsx";
 import { dateTimeOf } from "../../lib/order_view.ts";
 
@@ -31,13 +30,8 @@ export interface PayPageData {
   error: string | null;
 }
 
-async function load(ctx: RouteContext<PayPageData, ShopState>, sessionId: string) {
-  const res = await upstream(
-    "payments",
-    rpc(ctx.deps.clients.payments, "getCheckoutSession", { sessionId }, callOpts(ctx.hono, ctx.deps)),
-  );
-  if (!res.payment) throw toApiError(new Error("payments answered without a payment"));
-  return res.payment;
+function load(ctx: RouteContext<PayPageData, ShopState>, sessionId: string) {
+  return gatewayFor(ctx.hono, ctx.deps).payments.checkoutSession(sessionId);
 }
 
 /** Shows the checkout; completes it from a form post. */
@@ -59,16 +53,8 @@ export const handler: Handlers<PayPageData, ShopState> = {
     const form = new URLSearchParams(new TextDecoder().decode(bytes));
     try {
       const outcome = parseOutcome(form.get("outcome") ?? undefined);
-      const res = await upstream(
-        "payments",
-        rpc(
-          ctx.deps.clients.payments,
-          "completeLocalCheckout",
-          { sessionId, outcome },
-          callOpts(ctx.hono, ctx.deps),
-        ),
-      );
-      const orderId = res.payment?.orderId ?? "";
+      const payment = await gatewayFor(ctx.hono, ctx.deps).payments.completeLocalCheckout(sessionId, outcome);
+      const orderId = payment.orderId;
       return new Response(null, {
         status: 303,
         headers: { Location: `/orders/${encodeURIComponent(orderId)}` },

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { callOpts } from "../../../api/deps.ts";
+import { gatewayFor } from "../../../gateway/mod.ts";
 import { toApiError } from "../../../api/errors.ts";
 import { loadTickets } from "../../../admin/data.ts";
 import type { AdminState } from "../../../admin/state.ts";
@@ -13,7 +13,7 @@ import type { Handlers } from "../../../framework/types.ts";
 export const handler: Handlers<unknown, AdminState> = {
   async GET(ctx) {
     try {
-      const tickets = await loadTickets(ctx.deps, callOpts(ctx.hono, ctx.deps));
+      const tickets = await loadTickets(gatewayFor(ctx.hono, ctx.deps));
       return Response.json({ tickets }, { headers: { "Cache-Control": "no-store" } });
     } catch (err) {
       const e = toApiError(err, "kitchen");

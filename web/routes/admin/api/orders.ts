@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { callOpts } from "../../../api/deps.ts";
+import { gatewayFor } from "../../../gateway/mod.ts";
 import { toApiError } from "../../../api/errors.ts";
 import { loadOrdersView, ordersQuery } from "../../../admin/data.ts";
 import type { AdminState } from "../../../admin/state.ts";
@@ -14,7 +14,7 @@ import type { Handlers } from "../../../framework/types.ts";
 export const handler: Handlers<unknown, AdminState> = {
   async GET(ctx) {
     try {
-      const view = await loadOrdersView(ctx.deps, ordersQuery(ctx.url), callOpts(ctx.hono, ctx.deps));
+      const view = await loadOrdersView(gatewayFor(ctx.hono, ctx.deps), ordersQuery(ctx.url));
       return Response.json(view, { headers: { "Cache-Control": "no-store" } });
     } catch (err) {
       const e = toApiError(err, "orders");

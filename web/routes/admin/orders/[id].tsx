@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { callOpts } from "../../../api/deps.ts";
 import { type OrderJson, orderJson } from "../../../api/order_json.ts";
-import { findOrder } from "../../../admin/data.ts";
+import { gatewayFor } from "../../../gateway/mod.ts";
 import { runOrderAction } from "../../../admin/order_actions.ts";
 import { seeOther } from "../../../admin/http.ts";
 import type { AdminState } from "../../../admin/state.ts";
@@ -44,7 +43,7 @@ export const handler: Handlers<AdminOrderData, AdminState> = {
   async GET(ctx) {
     const id = (ctx.params.id ?? "").toLowerCase();
     if (!UUID.test(id)) return await ctx.renderNotFound();
-    const order = await findOrder(ctx.deps, id, callOpts(ctx.hono, ctx.deps));
+    const order = await gatewayFor(ctx.hono, ctx.deps).orders.find(id);
     if (!order) return await ctx.renderNotFound();
     ctx.state.title = "Admin · Order";
     return await ctx.render({ order: orderJson(order), error: "" });
@@ -52,8 +51,8 @@ export const handler: Handlers<AdminOrderData, AdminState> = {
   async POST(ctx) {
     const id = (ctx.params.id ?? "").toLowerCase();
     if (!UUID.test(id)) return await ctx.renderNotFound();
-    const opts = callOpts(ctx.hono, ctx.deps);
-    const order = await findOrder(ctx.deps, id, opts);
+    const { orders } = gatewayFor(ctx.hono, ctx.deps);
+    const order = await orders.find(id);
     if (!order) return await ctx.renderNotFound();
     ctx.state.title = "Admin · Order";
     const action = ctx.state.form?.get("action") ?? "";
@@ -65,13 +64,13 @@ export const handler: Handlers<AdminOrderData, AdminState> = {
         status: 422,
       });
     }
-    const result = await runOrderAction(ctx.deps, order, action, opts);
+    const result = await runOrderAction(orders, ctx.deps.log, order, action);
     if (result.ok) {
       ctx.deps.log.info("admin order action", { action, orderId: id });
       ctx.deps.admin!.sessions.flash(ctx.state.session!, { kind: "success", text: result.message });
       return seeOther(`/admin/orders/${id}`);
     }
-    const fresh = (await findOrder(ctx.deps, id, opts).catch(() => null)) ?? order;
+    const fresh = (await orders.find(id).catch(() => null)) ?? order;
     return await ctx.render({ order: orderJson(fresh), error: result.message }, { status: result.status });
   },
 };
@@ -79,7 +78,7 @@ export const handler: Handlers<AdminOrderData, AdminState> = {
 /** The order page. */
 export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminState>) {
   const { order } = data;
-  const actions = legalActions(order.status);
+  const actions = legalActions(order);
   return (
     <article
       class="admin-order"

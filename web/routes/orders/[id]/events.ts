@@ -7,12 +7,11 @@
  *
  * @module
  */
-import { rpc } from "../../../../services/common/grpc_client.ts";
-import { callOpts } from "../../../api/deps.ts";
 import { toApiError } from "../../../api/errors.ts";
 import { orderJson } from "../../../api/order_json.ts";
 import type { ShopState } from "../../../customer.ts";
 import type { Handlers } from "../../../framework/types.ts";
+import { gatewayFor } from "../../../gateway/mod.ts";
 import { isTerminal } from "../../../lib/order_view.ts";
 
 /** How often the order is read, in milliseconds. */
@@ -28,8 +27,7 @@ export const handler: Handlers<unknown, ShopState> = {
     const orderId = (ctx.params.id ?? "").toLowerCase();
     if (!UUID.test(orderId)) return ctx.renderNotFound();
     const { customerId } = ctx.state;
-    const { deps } = ctx;
-    const opts = callOpts(ctx.hono, deps);
+    const { orders } = gatewayFor(ctx.hono, ctx.deps);
     const encoder = new TextEncoder();
     let closed = false;
     let wake: (() => void) | null = null;
@@ -57,17 +55,7 @@ export const handler: Handlers<unknown, ShopState> = {
         send("retry: 3000\n\n");
         while (!closed) {
           try {
-            const res = await rpc(
-              deps.clients.orders,
-              "getOrder",
-              { orderId, customerId, admin: false },
-              opts,
-            );
-            if (!res.order || res.order.customerId !== customerId) {
-              send("event: gone\ndata: {}\n\n");
-              break;
-            }
-            const json = orderJson(res.order);
+            const json = orderJson(await orders.get(customerId, orderId));
             const text = JSON.stringify(json);
             if (text !== last) {
               last = text;

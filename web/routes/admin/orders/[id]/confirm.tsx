@@ -1,13 +1,12 @@
 /**
  * `/admin/orders/{id}/confirm?action=cancel|refund|complete`: the confirmation step of an order
  * action (no JavaScript needed). Says what will happen; "Confirm" POSTs the action with the CSRF token
- * to the order page. An action not legal in the order's status is explained instead (409).
+ * to the order page. An action the order does not allow now is explained instead (409).
  *
  * @module
  */
-import { callOpts } from "../../../../api/deps.ts";
 import { type OrderJson, orderJson } from "../../../../api/order_json.ts";
-import { findOrder } from "../../../../admin/data.ts";
+import { gatewayFor } from "../../../../gateway/mod.ts";
 import { whyIllegal } from "../../../../admin/order_actions.ts";
 import type { AdminState } from "../../../../admin/state.ts";
 import { ACTION_LABELS, isOrderAction, type OrderAction } from "../../../../admin/view.ts";
@@ -41,10 +40,10 @@ export const handler: Handlers<ConfirmData, AdminState> = {
     const id = (ctx.params.id ?? "").toLowerCase();
     const action = ctx.url.searchParams.get("action") ?? "";
     if (!UUID.test(id) || !isOrderAction(action)) return await ctx.renderNotFound();
-    const order = await findOrder(ctx.deps, id, callOpts(ctx.hono, ctx.deps));
+    const order = await gatewayFor(ctx.hono, ctx.deps).orders.find(id);
     if (!order) return await ctx.renderNotFound();
     const json = orderJson(order);
-    const error = whyIllegal(action, json.status) ?? "";
+    const error = whyIllegal(action, json) ?? "";
     ctx.state.title = `Admin · ${ACTION_LABELS[action]}`;
     return await ctx.render({ order: json, action, error }, { status: error ? 409 : 200 });
   },

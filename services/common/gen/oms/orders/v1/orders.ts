@@ -100,6 +100,66 @@ export function orderStatusToJSON(object: OrderStatus): string {
   }
 }
 
+/**
+ * What may be done to an order now, as orders' state machine decides (clients show these, never a copy
+ * of the rules). Who may do it is a separate check: the customer pays and cancels; staff cancel,
+ * refund and complete.
+ */
+export enum OrderAction {
+  ORDER_ACTION_UNSPECIFIED = 0,
+  /** ORDER_ACTION_CANCEL - Cancel before payment (customer or staff). */
+  ORDER_ACTION_CANCEL = 1,
+  /** ORDER_ACTION_PAY - Pay through the order's payment link (customer). */
+  ORDER_ACTION_PAY = 2,
+  /** ORDER_ACTION_COMPLETE - Hand a ready order over (staff). */
+  ORDER_ACTION_COMPLETE = 3,
+  /** ORDER_ACTION_REFUND - Refund a paid order (staff). */
+  ORDER_ACTION_REFUND = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function orderActionFromJSON(object: any): OrderAction {
+  switch (object) {
+    case 0:
+    case "ORDER_ACTION_UNSPECIFIED":
+      return OrderAction.ORDER_ACTION_UNSPECIFIED;
+    case 1:
+    case "ORDER_ACTION_CANCEL":
+      return OrderAction.ORDER_ACTION_CANCEL;
+    case 2:
+    case "ORDER_ACTION_PAY":
+      return OrderAction.ORDER_ACTION_PAY;
+    case 3:
+    case "ORDER_ACTION_COMPLETE":
+      return OrderAction.ORDER_ACTION_COMPLETE;
+    case 4:
+    case "ORDER_ACTION_REFUND":
+      return OrderAction.ORDER_ACTION_REFUND;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return OrderAction.UNRECOGNIZED;
+  }
+}
+
+export function orderActionToJSON(object: OrderAction): string {
+  switch (object) {
+    case OrderAction.ORDER_ACTION_UNSPECIFIED:
+      return "ORDER_ACTION_UNSPECIFIED";
+    case OrderAction.ORDER_ACTION_CANCEL:
+      return "ORDER_ACTION_CANCEL";
+    case OrderAction.ORDER_ACTION_PAY:
+      return "ORDER_ACTION_PAY";
+    case OrderAction.ORDER_ACTION_COMPLETE:
+      return "ORDER_ACTION_COMPLETE";
+    case OrderAction.ORDER_ACTION_REFUND:
+      return "ORDER_ACTION_REFUND";
+    case OrderAction.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface TimelineEntry {
   status: OrderStatus;
   at:
@@ -119,7 +179,11 @@ export interface Order {
   paymentLink: string;
   timeline: TimelineEntry[];
   createdAt: Date | undefined;
-  updatedAt: Date | undefined;
+  updatedAt:
+    | Date
+    | undefined;
+  /** The actions allowed in the order's current state, in a fixed order (CANCEL, PAY, COMPLETE, REFUND). */
+  allowedActions: OrderAction[];
 }
 
 export interface CreateOrderRequest {
@@ -348,6 +412,7 @@ function createBaseOrder(): Order {
     timeline: [],
     createdAt: undefined,
     updatedAt: undefined,
+    allowedActions: [],
   };
 }
 
@@ -379,6 +444,13 @@ export const Order: MessageFns<Order> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(74).fork()).join();
+    }
+    if (message.allowedActions.length !== 0) {
+      writer.uint32(82).fork();
+      for (const v of message.allowedActions) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -468,6 +540,24 @@ export const Order: MessageFns<Order> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag === 80) {
+              message.allowedActions.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 82) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.allowedActions.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -511,6 +601,11 @@ export const Order: MessageFns<Order> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      allowedActions: globalThis.Array.isArray(object?.allowedActions)
+        ? object.allowedActions.map((e: any) => orderActionFromJSON(e))
+        : globalThis.Array.isArray(object?.allowed_actions)
+        ? object.allowed_actions.map((e: any) => orderActionFromJSON(e))
+        : [],
     };
   },
 
@@ -542,6 +637,9 @@ export const Order: MessageFns<Order> = {
     }
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
+    }
+    if (message.allowedActions?.length) {
+      obj.allowedActions = message.allowedActions.map((e) => orderActionToJSON(e));
     }
     return obj;
   },

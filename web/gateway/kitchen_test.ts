@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { OrderAction, OrderStatus } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { TicketStatus } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import type { Ticket } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import type { Gateway } from "./mod.ts";
+import { orderIn, paidOrder, rejectsWith, startGatewaySystem, TEST_OPTS } from "./testing.ts";
+
+/** The ticket of `orderId`, once kitchen has opened it from `order.paid` (asked until it is there). */
+async function ticketOf(gw: Gateway, orderId: string): Promise<Ticket> {
+  for (;;) {
+    const ticket = (await gw.kitchen.tickets()).find((t) => t.orderId === orderId);
+    if (ticket) return ticket;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+Deno.test(
+  "kitchen facade: a paid order's ticket is listed, started and completed (and the order handed over); a missing one is 404",
+  TEST_OPTS,
+  async () => {
+    const sys = await startGatewaySystem({ kitchen: true });
+    try {
+      const order = await paidOrder(sys.customer);
+
+      const queued = await ticketOf(sys.staff, order.id);
+      assert.equal(queued.status, TicketStatus.TICKET_STATUS_QUEUED);
+      assert.deepEqual(queued.items.map((l) => [l.itemId, l.quantity]), [["1", 1]]);
+
+      const started = await sys.staff.kitchen.start(order.id);
+      assert.equal(started.status, TicketStatus.TICKET_STATUS_PREPARING);
+      const ready = await sys.staff.kitchen.complete(order.id);
+      assert.equal(ready.status, TicketStatus.TICKET_STATUS_READY);
+      await rejectsWith(sys.staff.kitchen.start(order.id), 409, "illegal_transition");
+
+      await rejectsWith(sys.staff.kitchen.start(crypto.randomUUID()), 404, "not_found");
+
+      // orders follows the ticket to ready; staff hand it over through the orders facade
+      const readyOrder = await orderIn(sys.staff, order.id, OrderStatus.ORDER_STATUS_READY);
+      assert.deepEqual(readyOrder.allowedActions, [OrderAction.ORDER_ACTION_COMPLETE]);
+      const completed = await sys.staff.orders.complete(order.id);
+      assert.deepEqual([completed.status, completed.allowedActions], [
+        OrderStatus.ORDER_STATUS_COMPLETED,
+        [],
+      ]);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test("kitchen facade: kitchen down is a retryable 503 naming kitchen", TEST_OPTS, async () => {
+  const sys = await startGatewaySystem();
+  try {
+    const e = await rejectsWith(sys.staff.kitchen.tickets(), 503, "unavailable");
+    assert.match(e.message, /^The kitchen service is unavailable/);
+  } finally {
+    await sys.stop();
+  }
+});

@@ -1,0 +1,52 @@
+/**
+ * Web's gateway layer: one facade per service (orders, stock, payments, kitchen, and the consuming
+ * services' dead letters), the only code in web that calls gRPC. Each facade has typed methods
+ * (`orders.get(customerId, orderId)`, `stock.list()`, ...), maps every failure to the gateway's
+ * `ApiError` in one place (`errors.ts`) and sends the request's call options, also built in one place
+ * (`call_options.ts`): trace context, deadline and, for staff, a signed staff claim.
+ *
+ * Routes get the facades for the request they serve with {@linkcode gatewayFor}.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { type AppDeps, type AppEnv, callOpts } from "../api/deps.ts";
+import type { CallOptsSource } from "./call.ts";
+import type { Clients } from "./clients.ts";
+import { DeadLettersGateway } from "./dead_letters.ts";
+import { KitchenGateway } from "./kitchen.ts";
+import { OrdersGateway } from "./orders.ts";
+import { PaymentsGateway } from "./payments.ts";
+import { StockGateway } from "./stock.ts";
+
+export { DeadLettersGateway, KitchenGateway, OrdersGateway, PaymentsGateway, StockGateway };
+
+/** The facades of every service, bound to one request's call options. */
+export interface Gateway {
+  /** Orders. */
+  orders: OrdersGateway;
+  /** Stock. */
+  stock: StockGateway;
+  /** Payments. */
+  payments: PaymentsGateway;
+  /** Kitchen. */
+  kitchen: KitchenGateway;
+  /** The consuming services' dead letters. */
+  deadLetters: DeadLettersGateway;
+}
+
+/** The facades over `clients`, each call with options from `opts`. */
+export function createGateway(clients: Clients, opts: CallOptsSource): Gateway {
+  return {
+    orders: new OrdersGateway(clients.orders, opts),
+    stock: new StockGateway(clients.stock, opts),
+    payments: new PaymentsGateway(clients.payments, opts),
+    kitchen: new KitchenGateway(clients.kitchen, opts),
+    deadLetters: new DeadLettersGateway(clients, opts),
+  };
+}
+
+/** The facades for the request `c`: its trace context, the deadline, and its staff member if any. */
+export function gatewayFor(c: Context<AppEnv>, deps: AppDeps): Gateway {
+  return createGateway(deps.clients, () => callOpts(c, deps));
+}

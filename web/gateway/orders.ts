@@ -1,0 +1,121 @@
+/**
+ * The orders facade: what web asks of the orders service, as typed methods. A customer's calls carry
+ * the customer id (orders answers `not_found` for another's order); staff calls (`find`, `list`,
+ * `counts`, `cancelAsStaff`, `complete`, `refund`) rely on the request's signed staff claim.
+ *
+ * @module
+ */
+import {
+  type Order,
+  type OrdersServiceClient,
+  OrderStatus,
+  orderStatusFromJSON,
+} from "../../services/common/gen/oms/orders/v1/orders.ts";
+import type { ItemQuantity } from "../../services/common/gen/oms/types/v1/types.ts";
+import { ApiError } from "../api/api_error.ts";
+import { statusName } from "../api/order_json.ts";
+import { type Caller, caller, type CallOptsSource, present } from "./call.ts";
+
+/** One page of orders. */
+export interface OrderPage {
+  /** The orders, newest first. */
+  orders: Order[];
+  /** Cursor of the next page, "" at the end. */
+  nextCursor: string;
+}
+
+/** Which page to read. */
+export interface PageRequest {
+  /** Cursor from the previous page, "" for the first. */
+  cursor: string;
+  /** Orders per page (orders answers 1..100). */
+  pageSize: number;
+}
+
+/** `waiting_payment` -> `ORDER_STATUS_WAITING_PAYMENT`; "" (or unknown) -> UNSPECIFIED (every status). */
+export function statusOfName(name: string): OrderStatus {
+  return name === ""
+    ? OrderStatus.ORDER_STATUS_UNSPECIFIED
+    : orderStatusFromJSON(`ORDER_STATUS_${name.toUpperCase()}`);
+}
+
+/** The orders service, for one request. */
+export class OrdersGateway {
+  readonly #call: Caller<OrdersServiceClient>;
+
+  /** A facade over `client` whose calls carry the options from `opts`. */
+  constructor(client: OrdersServiceClient, opts: CallOptsSource) {
+    this.#call = caller("orders", client, opts);
+  }
+
+  /** Creates an order for `customerId` (idempotent per key; "" for none). */
+  async create(customerId: string, items: ItemQuantity[], idempotencyKey: string): Promise<Order> {
+    const res = await this.#call("createOrder", { customerId, items, idempotencyKey });
+    return present(res.order, "order");
+  }
+
+  /** The customer's order `orderId`; 404 when there is none or it is someone else's. */
+  async get(customerId: string, orderId: string): Promise<Order> {
+    const res = await this.#call("getOrder", { orderId, customerId, admin: false });
+    const order = present(res.order, "order");
+    if (order.customerId !== customerId) throw notFound(orderId);
+    return order;
+  }
+
+  /** Staff: the order `orderId` of any customer, or null when there is none. */
+  async find(orderId: string): Promise<Order | null> {
+    try {
+      const res = await this.#call("getOrder", { orderId, customerId: "", admin: true });
+      return res.order ?? null;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** One page of the customer's orders, newest first. */
+  async listOfCustomer(customerId: string, page: PageRequest): Promise<OrderPage> {
+    const res = await this.#call("listCustomerOrders", { customerId, ...page });
+    return { orders: res.orders, nextCursor: res.nextCursor };
+  }
+
+  /** Staff: one page of every customer's orders, newest first; `status` "" for every status. */
+  async list(status: string, page: PageRequest): Promise<OrderPage> {
+    const res = await this.#call("listOrders", { status: statusOfName(status), ...page });
+    return { orders: res.orders, nextCursor: res.nextCursor };
+  }
+
+  /** Staff: orders per status name (statuses without orders may be absent). */
+  async counts(): Promise<Record<string, number>> {
+    const res = await this.#call("countOrders", {});
+    return Object.fromEntries(res.counts.map((c) => [statusName(c.status), Number(c.count)]));
+  }
+
+  /** The customer cancels their unpaid order, saying why. */
+  async cancel(customerId: string, orderId: string, reason: string): Promise<Order> {
+    const res = await this.#call("cancelOrder", { orderId, customerId, admin: false, reason });
+    return present(res.order, "order");
+  }
+
+  /** Staff cancel an unpaid order. */
+  async cancelAsStaff(orderId: string, reason = ""): Promise<Order> {
+    const res = await this.#call("cancelOrder", { orderId, customerId: "", admin: true, reason });
+    return present(res.order, "order");
+  }
+
+  /** Staff hand a ready order over (ready -> completed). */
+  async complete(orderId: string): Promise<Order> {
+    const res = await this.#call("advanceOrder", { orderId });
+    return present(res.order, "order");
+  }
+
+  /** Staff refund a paid order through the payment provider. */
+  async refund(orderId: string, reason = ""): Promise<Order> {
+    const res = await this.#call("refundOrder", { orderId, reason });
+    return present(res.order, "order");
+  }
+}
+
+function notFound(orderId: string): ApiError {
+  return new ApiError(404, "not_found", `Order "${orderId}" not found`);
+}

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { renderToString } from "preact-render-to-string";
+import type { OrderActionName, OrderJson } from "../../../api/order_json.ts";
+import type { AdminState } from "../../../admin/state.ts";
+import AdminOrder from "./[id].tsx";
+
+function order(status: string, allowedActions: OrderActionName[]): OrderJson {
+  return {
+    id: "3f1c2a4e-0000-4000-8000-000000000001",
+    customerId: "alice",
+    status,
+    items: [{ id: "1", name: "Margherita", quantity: 1, unitPrice: { amount: 900, currency: "EUR" } }],
+    total: { amount: 900, currency: "EUR" },
+    paymentLink: "",
+    timeline: [],
+    createdAt: null,
+    updatedAt: null,
+    allowedActions,
+  };
+}
+
+const state: AdminState = {
+  customerId: "",
+  adminEnabled: true,
+  session: null,
+  csrf: "t",
+  flash: null,
+  form: null,
+};
+
+/** The action buttons of the admin order page rendered for `o`, by their `action` value. */
+function buttons(o: OrderJson): string[] {
+  const html = renderToString(
+    <AdminOrder
+      data={{ order: o, error: "" }}
+      params={{ id: o.id }}
+      url={new URL("http://x/")}
+      state={state}
+    />,
+  );
+  return [...html.matchAll(/name="action" value="([a-z]+)"/g)].map((m) => m[1]!);
+}
+
+Deno.test("the admin order page shows exactly the staff actions the order allows, whatever its status", () => {
+  assert.deepEqual(buttons(order("waiting_payment", ["cancel", "pay"])), ["cancel"], "pay is the customer's");
+  assert.deepEqual(buttons(order("paid", ["refund"])), ["refund"]);
+  assert.deepEqual(buttons(order("ready", ["complete"])), ["complete"]);
+  assert.deepEqual(buttons(order("completed", [])), []);
+  // the page reads the data, not a copy of the rules: a status with other actions shows those
+  assert.deepEqual(buttons(order("paid", ["cancel", "complete"])), ["cancel", "complete"]);
+  assert.deepEqual(buttons(order("waiting_payment", [])), []);
+});
