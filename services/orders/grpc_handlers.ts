@@ -42,6 +42,7 @@ import {
   type ValidCreateOrder,
 } from "./domain/validate.ts";
 import { lookupOrders } from "./lookup.ts";
+import { watchOrders } from "./watch.ts";
 import {
   addCreate,
   claimIdempotency,
@@ -454,5 +455,6 @@ export function ordersServer(deps: OrdersServerDeps): OrdersServiceServer {
       return { order: orderToProto(await api.refundOrder(req, traceOf(call), staff)) };
     }),
     lookupOrders: unary(log, (req) => lookupOrders(deps.kv, req.orderIds)),
+    watchOrders: watchOrders(deps),
   };
 }
