@@ -4,16 +4,16 @@
  * time (utime + stime from `/proc/<pid>/stat`) of the orders and web processes over `seconds`.
  * Prints one JSON line. Run it in an older checkout to compare with polling (the route is the same).
  *
- * `deno run -A scripts/live_idle_cost.ts [pages=1000] [seconds=30] [orders=100]`
+ * `deno run -A scripts/live_idle_cost.ts [pages=1000] [seconds=30] [orders=50]`
  *
  * @module
  */
-import { customerCookie } from "../web/customer.ts";
+import { customerCookie, newCustomerId } from "../web/customer.ts";
 import { startSystem } from "../tests/system.ts";
 
 const pages = Number(Deno.args[0] ?? 1000);
 const seconds = Number(Deno.args[1] ?? 30);
-const orderCount = Number(Deno.args[2] ?? 100);
+const orderCount = Number(Deno.args[2] ?? 50);
 const TICK_MS = 1000 / 100; // CLK_TCK = 100
 
 /** The pid listening on `port` (from `ss`). */
@@ -34,14 +34,16 @@ function cpuMs(pid: number): number {
 const secret = `live-${crypto.randomUUID()}`;
 const sys = await startSystem({ env: { WEB_COOKIE_SECRET: secret, LOG_LEVEL: "warn" } });
 const streams: ReadableStreamDefaultReader<Uint8Array>[] = [];
+/** Streams that sent the order (a live page) and streams that ended (not live). */
+const seen = { order: 0, ended: 0 };
 try {
   const orders: { id: string; cookie: string }[] = [];
   for (let i = 0; i < orderCount; i++) {
-    const customerId = `live-${i}`;
+    const customerId = newCustomerId();
     const res = await sys.api(
       "POST",
       `/api/customers/${customerId}/orders`,
-      { items: [{ id: "1", quantity: 1 }] },
+      { items: [{ id: String((i % 6) + 1), quantity: 1 }] },
       await sys.proof(customerId),
     );
     if (res.status !== 201 && res.status !== 200) throw new Error(`Order ${i}: HTTP ${res.status}`);
@@ -55,7 +57,17 @@ try {
     const reader = res.body!.getReader();
     streams.push(reader);
     (async () => {
-      while (!(await reader.read().catch(() => ({ done: true }))).done) { /* discard */ }
+      const decoder = new TextDecoder();
+      let counted = false;
+      for (;;) {
+        const r = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (r.done) break;
+        if (!counted && decoder.decode(r.value).includes("event: order")) {
+          counted = true;
+          seen.order++;
+        }
+      }
+      seen.ended++;
     })();
   }
   await new Promise((r) => setTimeout(r, 3000)); // settle after connecting
@@ -64,8 +76,12 @@ try {
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const after = { orders: cpuMs(pids.orders), web: cpuMs(pids.web) };
   const used = { orders: after.orders - before.orders, web: after.web - before.web };
+  if (seen.order !== pages || seen.ended !== 0) {
+    throw new Error(`Not every page was live: ${JSON.stringify(seen)} of ${pages}`);
+  }
   console.log(JSON.stringify({
     pages,
+    livePages: seen.order,
     seconds,
     orders: orderCount,
     cpuMs: used,
