@@ -127,36 +127,40 @@ Deno.test(
   },
 );
 
-Deno.test("My orders lists this browser's orders only and ships no script at all", opts, async () => {
-  const sys = await startPagesSystem();
-  try {
-    const b = sys.browser();
-    const empty = await b.get("/orders");
-    assert.equal(empty.status, 200);
-    assertPageHeaders(empty);
-    const emptyHtml = await empty.text();
-    assert.match(emptyHtml, /You have no orders yet/);
-    assert.doesNotMatch(emptyHtml, /<script/i);
+Deno.test(
+  "My orders lists this browser's orders only, live (no script while there are none)",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const b = sys.browser();
+      const empty = await b.get("/orders");
+      assert.equal(empty.status, 200);
+      assertPageHeaders(empty);
+      const emptyHtml = await empty.text();
+      assert.match(emptyHtml, /You have no orders yet/);
+      assert.doesNotMatch(emptyHtml, /<script/i);
 
-    const mine = await (await b.get(
-      `/api/customers/${b.customerId()}/orders`,
-      postJson({ items: [{ id: "1", quantity: 2 }] }),
-    )).json() as OrderJson;
-    const theirs = await (await sys.request(
-      `/api/customers/other/orders`,
-      postJson({ items: [{ id: "1", quantity: 1 }] }, await proofFor("other")),
-    )).json() as OrderJson;
-    const html = await (await b.get("/orders")).text();
-    assert.ok(html.includes(`href="/orders/${mine.id}"`));
-    assert.ok(!html.includes(theirs.id));
-    assert.match(html, /2 × Margherita/);
-    assert.match(html, /€17\.00/);
-    assert.match(html, /Waiting for payment/);
-    assert.doesNotMatch(html, /<script/i);
-  } finally {
-    await sys.stop();
-  }
-});
+      const mine = await (await b.get(
+        `/api/customers/${b.customerId()}/orders`,
+        postJson({ items: [{ id: "1", quantity: 2 }] }),
+      )).json() as OrderJson;
+      const theirs = await (await sys.request(
+        `/api/customers/other/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }, await proofFor("other")),
+      )).json() as OrderJson;
+      const html = await (await b.get("/orders")).text();
+      assert.ok(html.includes(`href="/orders/${mine.id}"`));
+      assert.ok(!html.includes(theirs.id));
+      assert.match(html, /2 × Margherita/);
+      assert.match(html, /€17\.00/);
+      assert.match(html, /Waiting for payment/);
+      assert.deepEqual(islandProps(html, "MyOrdersLive").map((p) => (p as { first: boolean }).first), [true]);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
 
 Deno.test(
   "the order page shows items, total, status and a live island; other customers' orders are a 404 page",

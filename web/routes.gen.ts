@@ -8,27 +8,31 @@ import * as $3 from "./routes/_middleware.ts";
 import * as $4 from "./routes/admin/_layout.tsx";
 import * as $5 from "./routes/admin/_middleware.ts";
 import * as $6 from "./routes/admin/api/kitchen.ts";
-import * as $7 from "./routes/admin/api/orders.ts";
-import * as $8 from "./routes/admin/dead-letters.tsx";
-import * as $9 from "./routes/admin/index.tsx";
-import * as $10 from "./routes/admin/kitchen.tsx";
-import * as $11 from "./routes/admin/login.tsx";
-import * as $12 from "./routes/admin/logout.ts";
-import * as $13 from "./routes/admin/orders/[id].tsx";
-import * as $14 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $15 from "./routes/admin/stock.tsx";
-import * as $16 from "./routes/index.tsx";
-import * as $17 from "./routes/orders/[id].tsx";
-import * as $18 from "./routes/orders/[id]/events.ts";
-import * as $19 from "./routes/orders/index.tsx";
-import * as $20 from "./routes/pay/[sessionId].tsx";
+import * as $7 from "./routes/admin/api/kitchen/events.ts";
+import * as $8 from "./routes/admin/api/orders.ts";
+import * as $9 from "./routes/admin/api/orders/events.ts";
+import * as $10 from "./routes/admin/dead-letters.tsx";
+import * as $11 from "./routes/admin/index.tsx";
+import * as $12 from "./routes/admin/kitchen.tsx";
+import * as $13 from "./routes/admin/login.tsx";
+import * as $14 from "./routes/admin/logout.ts";
+import * as $15 from "./routes/admin/orders/[id].tsx";
+import * as $16 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $17 from "./routes/admin/stock.tsx";
+import * as $18 from "./routes/index.tsx";
+import * as $19 from "./routes/orders/[id].tsx";
+import * as $20 from "./routes/orders/[id]/events.ts";
+import * as $21 from "./routes/orders/events.ts";
+import * as $22 from "./routes/orders/index.tsx";
+import * as $23 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
 import * as $island3 from "./islands/AdminOrders.tsx";
 import * as $island4 from "./islands/Cart.tsx";
-import * as $island5 from "./islands/OrderLive.tsx";
-import * as $island6 from "./islands/PayActions.tsx";
+import * as $island5 from "./islands/MyOrdersLive.tsx";
+import * as $island6 from "./islands/OrderLive.tsx";
+import * as $island7 from "./islands/PayActions.tsx";
 import type { Manifest } from "./framework/types.ts";
 
 /** Every route and island module of the web app. */
@@ -41,20 +45,23 @@ export const manifest: Manifest = {
     "admin/_layout.tsx": $4,
     "admin/_middleware.ts": $5,
     "admin/api/kitchen.ts": $6,
-    "admin/api/orders.ts": $7,
-    "admin/dead-letters.tsx": $8,
-    "admin/index.tsx": $9,
-    "admin/kitchen.tsx": $10,
-    "admin/login.tsx": $11,
-    "admin/logout.ts": $12,
-    "admin/orders/[id].tsx": $13,
-    "admin/orders/[id]/confirm.tsx": $14,
-    "admin/stock.tsx": $15,
-    "index.tsx": $16,
-    "orders/[id].tsx": $17,
-    "orders/[id]/events.ts": $18,
-    "orders/index.tsx": $19,
-    "pay/[sessionId].tsx": $20,
+    "admin/api/kitchen/events.ts": $7,
+    "admin/api/orders.ts": $8,
+    "admin/api/orders/events.ts": $9,
+    "admin/dead-letters.tsx": $10,
+    "admin/index.tsx": $11,
+    "admin/kitchen.tsx": $12,
+    "admin/login.tsx": $13,
+    "admin/logout.ts": $14,
+    "admin/orders/[id].tsx": $15,
+    "admin/orders/[id]/confirm.tsx": $16,
+    "admin/stock.tsx": $17,
+    "index.tsx": $18,
+    "orders/[id].tsx": $19,
+    "orders/[id]/events.ts": $20,
+    "orders/events.ts": $21,
+    "orders/index.tsx": $22,
+    "pay/[sessionId].tsx": $23,
   },
   islands: {
     AddToCart: $island0,
@@ -62,7 +69,8 @@ export const manifest: Manifest = {
     AdminKitchen: $island2,
     AdminOrders: $island3,
     Cart: $island4,
-    OrderLive: $island5,
-    PayActions: $island6,
+    MyOrdersLive: $island5,
+    OrderLive: $island6,
+    PayActions: $island7,
   },
 };

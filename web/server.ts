@@ -38,6 +38,7 @@ import { ipMatcher } from "./ip_matcher.ts";
 import { secureCookies } from "./secure_cookies.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { traceMiddleware } from "./trace_middleware.ts";
+import { closeLiveHub } from "./live/hub.ts";
 import { type CustomerAuth, customerAuthFromEnv } from "./customer_auth.ts";
 
 export type { AppDeps, AppEnv, Clients };
@@ -189,6 +190,7 @@ export async function start(
         new Promise((resolve) => timer = setTimeout(resolve, DRAIN_MS)),
       ]);
       clearTimeout(timer);
+      closeLiveHub(deps);
       for (const client of Object.values(clients)) closeClient(client);
     },
   };

@@ -22,6 +22,7 @@ import { createGateway } from "./gateway/mod.ts";
 import type { WebConfig } from "./config.ts";
 import type { CustomerAuth } from "./customer_auth.ts";
 import { issueToken } from "./customer_token.ts";
+import { closeLiveHub } from "./live/hub.ts";
 
 /** The webhook signing secret of the Stripe-backed payments in tests. */
 export const TEST_WEBHOOK_SECRET = "whsec_test_secret_for_web_tests";
@@ -171,6 +172,7 @@ export async function startSystem(
     };
     const clients = connectClients(config);
     stops.unshift(() => {
+      closeLiveHub(deps);
       for (const c of Object.values(clients)) c.close();
       return Promise.resolve();
     });

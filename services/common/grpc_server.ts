@@ -13,6 +13,7 @@ import {
   ServerCredentials,
   type ServerUnaryCall,
   type ServiceDefinition,
+  type ServiceError,
   status as GrpcStatus,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
@@ -46,12 +47,26 @@ export interface GrpcServerHandle {
   stop(graceMs?: number): Promise<void>;
 }
 
+type StreamCall = {
+  end(): void;
+  emit(event: "error", err: Partial<ServiceError>): boolean;
+  on(event: "cancelled" | "finish", f: () => void): unknown;
+};
+
 /** Counts unary calls in flight and, once draining, turns new ones away with UNAVAILABLE. */
 class InFlight {
   #count = 0;
   #idle: (() => void)[] = [];
   /** True once the server drains. */
   draining = false;
+  /** Open server streams (watch streams never end by themselves). */
+  #streams = new Set<{ end(): void }>();
+
+  /** Ends every open server stream with OK (its client resumes elsewhere or after the restart). */
+  endStreams(): void {
+    for (const call of this.#streams) call.end();
+    this.#streams.clear();
+  }
 
   /** Wraps the unary handlers of `implementation` (streaming ones are left as they are). */
   wrap(
@@ -61,6 +76,10 @@ class InFlight {
     const wrapped: UntypedServiceImplementation = { ...implementation };
     for (const [method, def] of Object.entries(definition)) {
       const handler = implementation[method];
+      if (typeof handler === "function" && def.responseStream && !def.requestStream) {
+        wrapped[method] = this.#trackStream(handler as (call: StreamCall) => void);
+        continue;
+      }
       if (typeof handler !== "function" || def.requestStream || def.responseStream) continue;
       const unary = handler as (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => void;
       wrapped[method] = (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
@@ -91,6 +110,20 @@ class InFlight {
       };
     }
     return wrapped;
+  }
+
+  #trackStream(handler: (call: StreamCall) => void): (call: StreamCall) => void {
+    return (call) => {
+      if (this.draining) {
+        call.emit("error", { code: GrpcStatus.UNAVAILABLE, details: "The server is shutting down" });
+        return;
+      }
+      this.#streams.add(call);
+      const forget = () => this.#streams.delete(call);
+      call.on("cancelled", forget);
+      call.on("finish", forget);
+      handler(call);
+    };
   }
 
   /** Resolves when no call is in flight, or after `ms`. */
@@ -143,6 +176,7 @@ export async function startGrpcServer(
     async stop(graceMs = 5000) {
       health.setAll(ServingStatus.NOT_SERVING);
       health.close();
+      inFlight.endStreams();
       if (isExiting()) {
         // No GOAWAY from an exiting process (deno#36788, see exiting.ts): grpc-js's tryShutdown and
         // even unbind() close sessions with one. New calls get UNAVAILABLE at once, the ones in flight

@@ -16,6 +16,7 @@ import {
 } from "../common/gen/oms/kitchen/v1/kitchen.ts";
 import type { KitchenTicket, TicketAction, TicketState } from "./domain/ticket.ts";
 import { getTicket, listTickets, transitionTicket } from "./store.ts";
+import { watchTickets } from "./watch.ts";
 
 /** The full proto name of the kitchen service (for health checks). */
 export const KITCHEN_SERVICE_NAME = "oms.kitchen.v1.KitchenService";
@@ -81,6 +82,7 @@ export function kitchenHandlers(kv: Deno.Kv, log: Logger, kick: () => void): Kit
     }),
     startTicket: transition("start"),
     completeTicket: transition("complete"),
+    watchTickets: watchTickets(kv, log),
   };
 }
 

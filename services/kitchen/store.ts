@@ -5,6 +5,7 @@
  * - `["tickets", orderId]` -> {@linkcode KitchenTicket}
  * - `["tickets_by_paid", paidAtMs, orderId]` -> orderId (the whole queue, oldest payment first)
  * - `["tickets_by_status", status, paidAtMs, orderId]` -> orderId (one status, oldest payment first)
+ * - `["change_feed", "tickets", atMs, uuid]` -> a change record (`common/change_feed`), one per ticket commit
  *
  * A ticket and its index entries always change in one checked `kv.atomic()`, together with the outbox
  * record of the event announcing the change.
@@ -13,6 +14,7 @@
  */
 import type { HandlerContext } from "../common/bus/types.ts";
 import { enqueueEvent } from "../common/bus/outbox.ts";
+import { recordChange } from "../common/change_feed/record.ts";
 import { RpcError } from "../common/errors.ts";
 import type { EventPayload } from "../common/events.ts";
 import { childOf } from "../common/trace.ts";
@@ -23,6 +25,9 @@ import {
   type TicketAction,
   type TicketState,
 } from "./domain/ticket.ts";
+
+/** The change feed every ticket commit records into (`WatchTickets` reads it). */
+export const TICKET_FEED = "tickets";
 
 /** KV key of the ticket of `orderId`. */
 export function ticketKey(orderId: string): Deno.KvKey {
@@ -66,6 +71,7 @@ export async function addPaidTicket(
     .set(key, ticket)
     .set(byPaidKey(ticket), ticket.orderId)
     .set(byStatusKey(ticket), ticket.orderId);
+  recordChange(ctx.op, TICKET_FEED, { id: ticket.orderId, status: ticket.status });
   return true;
 }
 
@@ -130,6 +136,7 @@ export async function transitionTicket(
       .set(ticketKey(orderId), next)
       .delete(byStatusKey(e.value))
       .set(byStatusKey(next), orderId);
+    recordChange(op, TICKET_FEED, { id: orderId, status: next.status });
     if (action === "start") {
       enqueueEvent(op, "kitchen.ticket_started", { orderId, startedAt: at }, { traceparent });
     } else {

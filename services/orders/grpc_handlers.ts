@@ -23,11 +23,14 @@ import {
 } from "../common/gen/oms/orders/v1/orders.ts";
 import type { OrdersApp } from "./app.ts";
 import { orderToProto, statusFromProto, statusToProto } from "./domain/order.ts";
+import { watchOrders } from "./watch.ts";
 
 /** What the gRPC adapter needs. */
 export interface OrdersServerDeps {
   /** The use cases. */
   app: OrdersApp;
+  /** Orders' store (the watch reads the change feed and the orders it names). */
+  kv: Deno.Kv;
   /** Verifies the staff claims web signs (keyed from the service token). */
   staffClaims: StaffClaims;
   log: Logger;
@@ -48,7 +51,7 @@ function statusFilter(value: OrderStatusEnum) {
 }
 
 /** The gRPC implementation of `oms.orders.v1.OrdersService` over the use cases. */
-export function ordersServer({ app, staffClaims, log }: OrdersServerDeps): OrdersServiceServer {
+export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): OrdersServiceServer {
   /** The call's staff claim; verified only when the request asks for staff access. */
   const staffOf = (call: ServerUnaryCall<unknown, unknown>, asked: boolean) =>
     asked ? staffClaims.fromMetadata(call.metadata) : null;
@@ -104,5 +107,6 @@ export function ordersServer({ app, staffClaims, log }: OrdersServerDeps): Order
       return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff)) };
     }),
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
+    watchOrders: watchOrders({ kv, staffClaims, log }),
   };
 }

@@ -66,6 +66,7 @@ async function withOrders(
     definition: OrdersServiceService,
     name: "oms.orders.v1.OrdersService",
     implementation: ordersServer({
+      kv,
       app: new OrdersApp({
         kv,
         uow: unitOfWork({ kv, kick: () => kicks.count++, log }),

@@ -55,10 +55,10 @@ export async function start(
       return { stock, payments, app };
     },
     handlers: ({ app }) => orderEventHandlers(app),
-    services: ({ prepared: { app } }) => [{
+    services: ({ kv, prepared: { app } }) => [{
       definition: OrdersServiceService,
       name: "oms.orders.v1.OrdersService",
-      implementation: ordersServer({ app, staffClaims: new StaffClaims(config.common.serviceToken), log }),
+      implementation: ordersServer({ app, kv, staffClaims: new StaffClaims(config.common.serviceToken), log }),
     }],
     release: ({ stock, payments }) => {
       closeClient(stock);

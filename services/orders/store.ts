@@ -11,12 +11,14 @@
  * | `["orders_by_time", createdAtMs, id]` | order id |
  * | `["order_counts", status]` | `Deno.KvU64` count of orders in that status |
  * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
+ * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`), one per order commit |
  *
  * Listing is newest first with `kv.list(..., {reverse: true})`; the page's next cursor is the KV cursor.
  *
  * @module
  */
 import { DomainError } from "../common/domain_error.ts";
+import { recordChange } from "../common/change_feed/record.ts";
 import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
 
 /** Prefix of the orders themselves. */
@@ -29,6 +31,8 @@ export const BY_STATUS: Deno.KvKey = ["orders_by_status"];
 export const BY_TIME: Deno.KvKey = ["orders_by_time"];
 /** Prefix of the per-status counters. */
 export const COUNTS: Deno.KvKey = ["order_counts"];
+/** The change feed every order commit records into (`WatchOrders` reads it). */
+export const ORDER_FEED = "orders";
 /** Prefix of idempotency claims. */
 export const IDEMPOTENCY: Deno.KvKey = ["idempotency"];
 
@@ -68,6 +72,7 @@ export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | nu
 
 /** Adds the creation of `order` (order, indexes, counter) to `op`; the commit fails if the id exists. */
 export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOperation {
+  recordChange(op, ORDER_FEED, { id: order.id, status: order.status, scope: order.customerId });
   return op
     .check({ key: orderKey(order.id), versionstamp: null })
     .set(orderKey(order.id), order)
@@ -83,6 +88,7 @@ export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOp
  */
 export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: Order): Deno.AtomicOperation {
   op.check({ key: orderKey(after.id), versionstamp: before.versionstamp }).set(orderKey(after.id), after);
+  recordChange(op, ORDER_FEED, { id: after.id, status: after.status, scope: after.customerId });
   const from = before.order.status;
   if (from !== after.status) {
     op.delete(statusKey(before.order, from))

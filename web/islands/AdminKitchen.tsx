@@ -1,15 +1,17 @@
 /**
  * The kitchen board: tickets in three columns (queued, preparing, ready), with "Start" on queued and
  * "Complete" on preparing tickets (plain POST forms carrying the CSRF token, so they work before the
- * script loads too) and "Mark completed" on ready ones (the order's confirmation page). The board
- * polls `/admin/api/kitchen` every few seconds while the tab is visible; cards are keyed by order id,
- * so a refresh does not move the keyboard focus.
+ * script loads too) and "Mark completed" on ready ones (the order's confirmation page). Ticket changes
+ * are pushed as server-sent events (`/admin/api/kitchen/events`); after each burst the board reloads
+ * `/admin/api/kitchen` once. Only when streaming fails does it poll that feed every few seconds while
+ * the tab is visible. Cards are keyed by order id, so a refresh does not move the keyboard focus.
  *
  * @module
  */
 /// <reference lib="dom" />
 import { useEffect, useState } from "preact/hooks";
 import { adminTime, TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
+import { followLive } from "../lib/live_source.ts";
 
 /** Props of {@linkcode AdminKitchen}. */
 export interface AdminKitchenProps {
@@ -21,8 +23,10 @@ export interface AdminKitchenProps {
   offline: boolean;
 }
 
-/** How often the board polls, in milliseconds. */
+/** How often the board polls when streaming fails, in milliseconds. */
 export const POLL_MS = 2000;
+/** How long the board waits after a pushed change before reloading (changes meanwhile share the reload), in milliseconds. */
+export const SETTLE_MS = 150;
 
 const TITLES: Record<string, string> = { queued: "Queued", preparing: "Preparing", ready: "Ready" };
 
@@ -35,30 +39,49 @@ export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenPro
 
   useEffect(() => {
     let stopped = false;
+    let polling = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const res = await fetch("/admin/api/kitchen", { headers: { accept: "application/json" } });
+        if (res.status === 401) {
+          setFeed("expired");
+          stopped = true;
+          return;
+        }
+        if (res.ok) {
+          const body = await res.json() as { tickets: TicketView[] };
+          setTickets((prev) => JSON.stringify(prev) === JSON.stringify(body.tickets) ? prev : body.tickets);
+          setFeed("live");
+        } else setFeed("offline");
+      } catch {
+        setFeed("offline");
+      }
+    };
     const poll = async () => {
       if (stopped) return;
-      if (document.visibilityState === "visible") {
-        try {
-          const res = await fetch("/admin/api/kitchen", { headers: { accept: "application/json" } });
-          if (res.status === 401) {
-            setFeed("expired");
-            return;
-          }
-          if (res.ok) {
-            const body = await res.json() as { tickets: TicketView[] };
-            setTickets((prev) => JSON.stringify(prev) === JSON.stringify(body.tickets) ? prev : body.tickets);
-            setFeed("live");
-          } else setFeed("offline");
-        } catch {
-          setFeed("offline");
-        }
-      }
+      if (document.visibilityState === "visible") await load();
       if (!stopped) timer = setTimeout(poll, POLL_MS);
     };
-    timer = setTimeout(poll, POLL_MS);
+    const unfollow = followLive("/admin/api/kitchen/events", {
+      ticket: () => {
+        if (stopped || polling || timer !== undefined) return;
+        // one reload per burst of changes, at most every SETTLE_MS however busy the shop is
+        timer = setTimeout(() => {
+          timer = undefined;
+          load();
+        }, SETTLE_MS);
+      },
+    }, {
+      fallBack: () => {
+        if (stopped) return;
+        polling = true;
+        poll();
+      },
+    });
     return () => {
       stopped = true;
+      unfollow();
       clearTimeout(timer);
     };
   }, []);

@@ -1,8 +1,10 @@
 /**
  * The dashboard's live part: counts per status (each a link that filters the table), the filter and
- * search form, and one page of the orders table, newest first. It polls `/admin/api/orders` with the
- * same filters every few seconds while the tab is visible, and says when it cannot reach the server or
- * the session has ended. Rows are keyed by order id, so updates do not move the keyboard focus.
+ * search form, and one page of the orders table, newest first. Order changes are pushed as
+ * server-sent events (`/admin/api/orders/events`); after each burst of them the island reloads
+ * `/admin/api/orders` with the same filters once. Only when streaming fails does it poll that feed every
+ * few seconds while the tab is visible. It says when it cannot reach the server or the session has
+ * ended. Rows are keyed by order id, so updates do not move the keyboard focus.
  *
  * @module
  */
@@ -10,6 +12,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { StatusPill } from "../components/admin/StatusPill.tsx";
 import { adminTime, ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
+import { followLive } from "../lib/live_source.ts";
 import { formatMoney } from "../lib/money.ts";
 import { statusLabel } from "../lib/order_view.ts";
 
@@ -21,8 +24,10 @@ export interface AdminOrdersProps {
   query: OrdersQuery;
 }
 
-/** How often the island polls, in milliseconds. */
+/** How often the island polls when streaming fails, in milliseconds. */
 export const POLL_MS = 3000;
+/** How long the island waits after a pushed change before reloading (changes meanwhile share the reload), in milliseconds. */
+export const SETTLE_MS = 250;
 
 type Feed = "live" | "offline" | "expired";
 
@@ -43,37 +48,53 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
 
   useEffect(() => {
     let stopped = false;
+    let polling = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const url = `/admin/api/orders${href(query).slice("/admin".length)}`;
-    const poll = async () => {
-      if (stopped) return;
-      if (document.visibilityState === "visible") {
-        try {
-          const res = await fetch(url, {
-            headers: { accept: "application/json" },
-            credentials: "same-origin",
-          });
-          if (res.status === 401) {
-            setFeed("expired");
-            return;
-          }
-          if (res.ok) {
-            const next = await res.json() as OrdersView;
-            setView((prev) => JSON.stringify(prev) === JSON.stringify(next) ? prev : next);
-            setFeed("live");
-            setCheckedAt(new Date().toISOString());
-          } else {
-            setFeed("offline");
-          }
-        } catch {
+    const load = async () => {
+      try {
+        const res = await fetch(url, { headers: { accept: "application/json" }, credentials: "same-origin" });
+        if (res.status === 401) {
+          setFeed("expired");
+          stopped = true;
+          return;
+        }
+        if (res.ok) {
+          const next = await res.json() as OrdersView;
+          setView((prev) => JSON.stringify(prev) === JSON.stringify(next) ? prev : next);
+          setFeed("live");
+          setCheckedAt(new Date().toISOString());
+        } else {
           setFeed("offline");
         }
+      } catch {
+        setFeed("offline");
       }
+    };
+    const poll = async () => {
+      if (stopped) return;
+      if (document.visibilityState === "visible") await load();
       if (!stopped) timer = setTimeout(poll, POLL_MS);
     };
-    timer = setTimeout(poll, POLL_MS);
+    const unfollow = followLive("/admin/api/orders/events", {
+      change: () => {
+        if (stopped || polling || timer !== undefined) return;
+        // one reload per burst of changes, at most every SETTLE_MS however busy the shop is
+        timer = setTimeout(() => {
+          timer = undefined;
+          load();
+        }, SETTLE_MS);
+      },
+    }, {
+      fallBack: () => {
+        if (stopped) return;
+        polling = true;
+        poll();
+      },
+    });
     return () => {
       stopped = true;
+      unfollow();
       clearTimeout(timer);
     };
   }, [query.status, query.q, query.cursor]);

@@ -2,14 +2,15 @@
  * The live part of the order page: status, what it means, the timeline, "Pay now" while waiting for
  * payment and "Cancel order" before payment.
  *
- * Updates come as server-sent events from `/orders/{id}/events`; if `EventSource` is missing or the
- * stream fails, the island polls the JSON API every few seconds instead. Both stop once the order can
- * no longer change.
+ * Updates are pushed as server-sent events from `/orders/{id}/events` (`lib/live_source.ts`); only if
+ * `EventSource` is missing or streaming keeps failing does the island poll the JSON API every few
+ * seconds instead. Both stop once the order can no longer change.
  *
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
 import type { OrderJson } from "../api/order_json.ts";
+import { followLive } from "../lib/live_source.ts";
 import { canCancel, isTerminal, payNowLink, statusLabel, statusMessage, timeOf } from "../lib/order_view.ts";
 
 /** Props of {@linkcode OrderLive}. */
@@ -41,11 +42,11 @@ export default function OrderLive({ order: initial, customerId }: OrderLiveProps
   useEffect(() => {
     if (isTerminal(initial.status)) return;
     let stopped = false;
-    let source: EventSource | null = null;
+    let unfollow = () => {};
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = () => {
       stopped = true;
-      source?.close();
+      unfollow();
       clearTimeout(timer);
     };
     const apply = (next: OrderJson) => {
@@ -65,23 +66,19 @@ export default function OrderLive({ order: initial, customerId }: OrderLiveProps
       }
       if (!stopped) timer = setTimeout(poll, POLL_MS);
     };
-    const fallBack = () => {
-      source?.close();
-      source = null;
-      if (stopped) return;
-      setFeed("polling");
-      poll();
-    };
-    if (typeof EventSource === "function") {
-      source = new EventSource(`/orders/${encodeURIComponent(initial.id)}/events`);
-      source.addEventListener("order", (e) => {
-        setFeed("live");
-        apply(JSON.parse((e as MessageEvent<string>).data) as OrderJson);
-      });
-      source.addEventListener("error", fallBack);
-    } else {
-      fallBack();
-    }
+    unfollow = followLive(`/orders/${encodeURIComponent(initial.id)}/events`, {
+      order: (data) => apply(data as OrderJson),
+      gone: () => stop(),
+    }, {
+      onLive: () => {
+        if (!stopped) setFeed("live");
+      },
+      fallBack: () => {
+        if (stopped) return;
+        setFeed("polling");
+        poll();
+      },
+    });
     return stop;
   }, [initial.id]);
 

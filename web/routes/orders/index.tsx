@@ -1,5 +1,6 @@
 /**
- * `/orders`: "My orders", the orders of this browser's customer id, newest first, 20 per page.
+ * `/orders`: "My orders", the orders of this browser's customer id, newest first, 20 per page; the
+ * list is the MyOrdersLive island (statuses pushed live).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { Handlers, PageProps } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
 import { formatMoney } from "../../lib/money.ts";
 import { dateTimeOf, statusLabel } from "../../lib/order_view.ts";
+import MyOrdersLive from "../../islands/MyOrdersLive.tsx";
 
 /** What the page shows. */
 export interface MyOrdersData {
@@ -17,6 +19,8 @@ export interface MyOrdersData {
   orders: OrderJson[];
   /** Cursor of the next page, "" at the end. */
   nextCursor: string;
+  /** True on the first page. */
+  first: boolean;
 }
 
 /** Lists the customer's orders. */
@@ -28,13 +32,13 @@ export const handler: Handlers<MyOrdersData, ShopState> = {
       pageSize: 20,
     });
     ctx.state.title = "My orders";
-    return await ctx.render({ orders: res.orders.map(orderJson), nextCursor: res.nextCursor });
+    return await ctx.render({
+      orders: res.orders.map(orderJson),
+      nextCursor: res.nextCursor,
+      first: !cursor,
+    });
   },
 };
-
-function summary(o: OrderJson): string {
-  return o.items.map((l) => `${l.quantity} × ${l.name || l.id}`).join(", ");
-}
 
 /** The list. */
 export default function MyOrders({ data }: PageProps<MyOrdersData, ShopState>) {
@@ -50,20 +54,7 @@ export default function MyOrders({ data }: PageProps<MyOrdersData, ShopState>) {
             </p>
           </div>
         )
-        : (
-          <ul class="order-list" data-testid="order-list">
-            {data.orders.map((o) => (
-              <li key={o.id} class="order-card">
-                <a href={`/orders/${encodeURIComponent(o.id)}`} class="order-link">
-                  <span class="order-when">{dateTimeOf(o.createdAt)}</span>
-                  <span class="order-items">{summary(o)}</span>
-                  <span class="order-total">{formatMoney(o.total)}</span>
-                  <span class={`status-pill status-${o.status}`}>{statusLabel(o.status)}</span>
-                </a>
-              </li>
-            ))}
-          </ul>
-        )}
+        : <MyOrdersLive orders={data.orders} first={data.first} />}
       {data.nextCursor && (
         <p>
           <a class="button" href={`/orders?cursor=${encodeURIComponent(data.nextCursor)}`}>Older orders</a>

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -111,6 +113,24 @@ export interface CompleteTicketRequest {
 
 export interface CompleteTicketResponse {
   ticket: Ticket | undefined;
+}
+
+export interface WatchTicketsRequest {
+  /** Resume after this cursor (an earlier change's); empty: from now on. */
+  cursor: string;
+}
+
+export interface WatchTicketsResponse {
+  /** Where to resume after this change. */
+  cursor: string;
+  /** The ticket as it was read just after the change was committed. */
+  ticket:
+    | Ticket
+    | undefined;
+  /** The status this change set. */
+  status: TicketStatus;
+  /** When the change was recorded. */
+  at: Date | undefined;
 }
 
 function createBaseTicket(): Ticket {
@@ -752,6 +772,169 @@ export const CompleteTicketResponse: MessageFns<CompleteTicketResponse> = {
   },
 };
 
+function createBaseWatchTicketsRequest(): WatchTicketsRequest {
+  return { cursor: "" };
+}
+
+export const WatchTicketsRequest: MessageFns<WatchTicketsRequest> = {
+  encode(message: WatchTicketsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchTicketsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchTicketsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchTicketsRequest {
+    return { cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "" };
+  },
+
+  toJSON(message: WatchTicketsRequest): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+};
+
+function createBaseWatchTicketsResponse(): WatchTicketsResponse {
+  return { cursor: "", ticket: undefined, status: 0, at: undefined };
+}
+
+export const WatchTicketsResponse: MessageFns<WatchTicketsResponse> = {
+  encode(message: WatchTicketsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    if (message.ticket !== undefined) {
+      Ticket.encode(message.ticket, writer.uint32(18).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchTicketsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchTicketsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticket = Ticket.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchTicketsResponse {
+    return {
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+      ticket: isSet(object.ticket) ? Ticket.fromJSON(object.ticket) : undefined,
+      status: isSet(object.status) ? ticketStatusFromJSON(object.status) : 0,
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: WatchTicketsResponse): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    if (message.ticket !== undefined) {
+      obj.ticket = Ticket.toJSON(message.ticket);
+    }
+    if (message.status !== 0) {
+      obj.status = ticketStatusToJSON(message.status);
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+};
+
 /** Kitchen tickets: one per paid order, queued by payment time. */
 export type KitchenServiceService = typeof KitchenServiceService;
 export const KitchenServiceService = {
@@ -801,6 +984,18 @@ export const KitchenServiceService = {
       Buffer.from(CompleteTicketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CompleteTicketResponse => CompleteTicketResponse.decode(value),
   },
+  /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
+  watchTickets: {
+    path: "/oms.kitchen.v1.KitchenService/WatchTickets" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchTicketsRequest): Buffer =>
+      Buffer.from(WatchTicketsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchTicketsRequest => WatchTicketsRequest.decode(value),
+    responseSerialize: (value: WatchTicketsResponse): Buffer =>
+      Buffer.from(WatchTicketsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchTicketsResponse => WatchTicketsResponse.decode(value),
+  },
 } as const;
 
 export interface KitchenServiceServer extends UntypedServiceImplementation {
@@ -810,6 +1005,8 @@ export interface KitchenServiceServer extends UntypedServiceImplementation {
   startTicket: handleUnaryCall<StartTicketRequest, StartTicketResponse>;
   /** preparing -> ready */
   completeTicket: handleUnaryCall<CompleteTicketRequest, CompleteTicketResponse>;
+  /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
+  watchTickets: handleServerStreamingCall<WatchTicketsRequest, WatchTicketsResponse>;
 }
 
 export interface KitchenServiceClient extends Client {
@@ -875,6 +1072,16 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CompleteTicketResponse) => void,
   ): ClientUnaryCall;
+  /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
+  watchTickets(
+    request: WatchTicketsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchTicketsResponse>;
+  watchTickets(
+    request: WatchTicketsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchTicketsResponse>;
 }
 
 export const KitchenServiceClient = makeGenericClientConstructor(

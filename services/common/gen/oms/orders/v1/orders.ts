@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -290,6 +292,28 @@ export interface OrderLookup {
 export interface LookupOrdersResponse {
   /** One per requested id, in request order. */
   orders: OrderLookup[];
+}
+
+export interface WatchOrdersRequest {
+  /** Resume after this cursor (an earlier change's); empty: from now on. */
+  cursor: string;
+  /** Only this order (with customer_id, unless the call is staff's). */
+  orderId: string;
+  /** Only this customer's orders; empty with an empty order_id: every order (staff only). */
+  customerId: string;
+}
+
+export interface WatchOrdersResponse {
+  /** Where to resume after this change. */
+  cursor: string;
+  /** The order as it was read just after the change was committed (it may already show a later change). */
+  order:
+    | Order
+    | undefined;
+  /** The status this change set. */
+  status: OrderStatus;
+  /** When the change was recorded. */
+  at: Date | undefined;
 }
 
 function createBaseTimelineEntry(): TimelineEntry {
@@ -2144,6 +2168,209 @@ export const LookupOrdersResponse: MessageFns<LookupOrdersResponse> = {
   },
 };
 
+function createBaseWatchOrdersRequest(): WatchOrdersRequest {
+  return { cursor: "", orderId: "", customerId: "" };
+}
+
+export const WatchOrdersRequest: MessageFns<WatchOrdersRequest> = {
+  encode(message: WatchOrdersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    if (message.orderId !== "") {
+      writer.uint32(18).string(message.orderId);
+    }
+    if (message.customerId !== "") {
+      writer.uint32(26).string(message.customerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchOrdersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchOrdersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.customerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchOrdersRequest {
+    return {
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      customerId: isSet(object.customerId)
+        ? globalThis.String(object.customerId)
+        : isSet(object.customer_id)
+        ? globalThis.String(object.customer_id)
+        : "",
+    };
+  },
+
+  toJSON(message: WatchOrdersRequest): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.customerId !== "") {
+      obj.customerId = message.customerId;
+    }
+    return obj;
+  },
+};
+
+function createBaseWatchOrdersResponse(): WatchOrdersResponse {
+  return { cursor: "", order: undefined, status: 0, at: undefined };
+}
+
+export const WatchOrdersResponse: MessageFns<WatchOrdersResponse> = {
+  encode(message: WatchOrdersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(18).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchOrdersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchOrdersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchOrdersResponse {
+    return {
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+      order: isSet(object.order) ? Order.fromJSON(object.order) : undefined,
+      status: isSet(object.status) ? orderStatusFromJSON(object.status) : 0,
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: WatchOrdersResponse): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    if (message.order !== undefined) {
+      obj.order = Order.toJSON(message.order);
+    }
+    if (message.status !== 0) {
+      obj.status = orderStatusToJSON(message.status);
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+};
+
 /** Orders and their lifecycle. Transitions are guarded by the state machine in orders' domain code. */
 export type OrdersServiceService = typeof OrdersServiceService;
 export const OrdersServiceService = {
@@ -2256,6 +2483,22 @@ export const OrdersServiceService = {
       Buffer.from(LookupOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LookupOrdersResponse => LookupOrdersResponse.decode(value),
   },
+  /**
+   * Streams each committed change of the orders in scope, in commit order, from just after `cursor`
+   * (resumable: a reconnect with the last change's cursor loses nothing). Scope: one order of a customer
+   * (order_id + customer_id), one customer's orders (customer_id), or every order (neither; staff only).
+   */
+  watchOrders: {
+    path: "/oms.orders.v1.OrdersService/WatchOrders" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchOrdersRequest): Buffer =>
+      Buffer.from(WatchOrdersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchOrdersRequest => WatchOrdersRequest.decode(value),
+    responseSerialize: (value: WatchOrdersResponse): Buffer =>
+      Buffer.from(WatchOrdersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchOrdersResponse => WatchOrdersResponse.decode(value),
+  },
 } as const;
 
 export interface OrdersServiceServer extends UntypedServiceImplementation {
@@ -2278,6 +2521,12 @@ export interface OrdersServiceServer extends UntypedServiceImplementation {
    * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
    */
   lookupOrders: handleUnaryCall<LookupOrdersRequest, LookupOrdersResponse>;
+  /**
+   * Streams each committed change of the orders in scope, in commit order, from just after `cursor`
+   * (resumable: a reconnect with the last change's cursor loses nothing). Scope: one order of a customer
+   * (order_id + customer_id), one customer's orders (customer_id), or every order (neither; staff only).
+   */
+  watchOrders: handleServerStreamingCall<WatchOrdersRequest, WatchOrdersResponse>;
 }
 
 export interface OrdersServiceClient extends Client {
@@ -2426,6 +2675,20 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LookupOrdersResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Streams each committed change of the orders in scope, in commit order, from just after `cursor`
+   * (resumable: a reconnect with the last change's cursor loses nothing). Scope: one order of a customer
+   * (order_id + customer_id), one customer's orders (customer_id), or every order (neither; staff only).
+   */
+  watchOrders(
+    request: WatchOrdersRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchOrdersResponse>;
+  watchOrders(
+    request: WatchOrdersRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchOrdersResponse>;
 }
 
 export const OrdersServiceClient = makeGenericClientConstructor(

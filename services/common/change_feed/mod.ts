@@ -1,0 +1,12 @@
+/**
+ * The change feed: change records written in the same commit as the change (`record.ts`), read back
+ * after a cursor exactly once and in commit order (`read.ts`), followed live on in-process commit
+ * signals (`watch.ts`).
+ *
+ * @module
+ */
+export { CHANGE_RETENTION_MS, type ChangeRecord, recordChange, SETTLE_MS } from "./record.ts";
+export { cursorFromNow, decodeCursor, encodeCursor, type FeedCursor } from "./cursor.ts";
+export { type Change, readChanges } from "./read.ts";
+export { watchChanges } from "./watch.ts";
+export { changeSignal } from "./notifier.ts";

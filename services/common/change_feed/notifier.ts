@@ -1,0 +1,85 @@
+/**
+ * In-process wake-ups of change-feed watchers: after an operation holding a change record commits,
+ * every watcher of that feed in this process reads the new records. Nothing is polled: a watcher
+ * waits for {@linkcode changeSignal}`(feed).next(seen)`.
+ *
+ * Feeds are named per service ("orders", "tickets"); two stores in one process with the same feed
+ * name (tests) wake each other's watchers, which then read and find nothing new: harmless.
+ *
+ * @module
+ */
+
+/** A counter of commits on one feed that watchers can wait on. */
+export class ChangeSignal {
+  #generation = 0;
+  #waiters: (() => void)[] = [];
+
+  /** How many commits have been signalled so far. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Wakes every waiter. */
+  notify(): void {
+    this.#generation++;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Resolves once the generation is past `seen` (at once if it already is), or when `signal` aborts. */
+  next(seen: number, signal?: AbortSignal): Promise<void> {
+    if (this.#generation !== seen || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.#waiters = this.#waiters.filter((w) => w !== wake);
+        resolve();
+      };
+      this.#waiters.push(wake);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+}
+
+const signals = new Map<string, ChangeSignal>();
+
+/** This process's signal of `feed`. */
+export function changeSignal(feed: string): ChangeSignal {
+  let s = signals.get(feed);
+  if (!s) signals.set(feed, s = new ChangeSignal());
+  return s;
+}
+
+const feedsOf = new WeakMap<Deno.AtomicOperation, Set<string>>();
+
+/**
+ * Makes `op.commit()` signal `feed` when it succeeds (once per operation and feed, however many records
+ * it holds). The commit's result is returned unchanged. A consumer's recording operation (one with an
+ * `afterCommit` list, see bus/recording_op.ts) is committed as part of its batch by another operation:
+ * the signal then goes on that list, which the consumer runs once the batch has committed.
+ */
+export function notifyAfterCommit(op: Deno.AtomicOperation, feed: string): void {
+  const known = feedsOf.get(op);
+  if (known) {
+    known.add(feed);
+    return;
+  }
+  const feeds = new Set([feed]);
+  feedsOf.set(op, feeds);
+  const deferred = (op as { afterCommit?: unknown }).afterCommit;
+  if (Array.isArray(deferred)) {
+    // a consumer's recording operation: another operation commits it (with its batch), then runs these
+    deferred.push(() => {
+      for (const f of feeds) changeSignal(f).notify();
+    });
+    return;
+  }
+  const commit = op.commit.bind(op);
+  op.commit = async () => {
+    const res = await commit();
+    if (res.ok) { for (const f of feeds) changeSignal(f).notify(); }
+    return res;
+  };
+}

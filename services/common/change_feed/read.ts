@@ -1,0 +1,102 @@
+/**
+ * Reading change records after a cursor, so that a watcher receives every committed change exactly
+ * once, and near the head in commit order.
+ *
+ * Why not simply by key: a record's key is taken before its operation commits, so a change can commit
+ * after another one with a later key. A reader that remembered only "the last key I read" would skip
+ * it. Instead each read:
+ *
+ * - **Head** (fewer records after the cursor's key than one batch): one `kv.list` batch, which is one
+ *   snapshot. Every record in it whose versionstamp is after the cursor's is new; they are returned
+ *   sorted by versionstamp (= commit order). Any record committed after the snapshot has a higher
+ *   versionstamp than all of them and a key after `readStart - settleMs` (see `SETTLE_MS` in
+ *   `record.ts`), so the next cursor is `(readStart - settleMs, highest versionstamp seen)`.
+ * - **Catch-up** (a full batch: the watcher is far behind): only records older than
+ *   `readStart - settleMs` are returned, in key order; no new record can get such a key any more, so
+ *   paging by key is exact. The rest follows on the next read.
+ *
+ * Each change carries the cursor to resume just after it.
+ *
+ * @module
+ */
+import { RpcError } from "../errors.ts";
+import { END_OF_MS, type FeedCursor } from "./cursor.ts";
+import { CHANGE_FEED, CHANGE_RETENTION_MS, type ChangeRecord, SETTLE_MS } from "./record.ts";
+
+/** A change as read, with the cursor just after it. */
+export interface Change {
+  /** The record. */
+  record: ChangeRecord;
+  /** Resume here to receive the changes after this one. */
+  cursor: FeedCursor;
+}
+
+/** Options of {@linkcode readChanges}. */
+export interface ReadOptions {
+  /** See `SETTLE_MS` (default). */
+  settleMs?: number;
+  /** Records per read (one KV batch; default 500). */
+  limit?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** The result of one read. */
+export interface ReadResult {
+  /** New changes, in the order to deliver them. */
+  changes: Change[];
+  /** Where the next read starts. */
+  cursor: FeedCursor;
+  /** True when the watcher is behind: read again (after `settleMs` when `changes` was empty). */
+  more: boolean;
+}
+
+/** Reads the changes of `feed` after `cursor`; throws `invalid_argument` (field "cursor") for one older than retention. */
+export async function readChanges(
+  kv: Deno.Kv,
+  feed: string,
+  cursor: FeedCursor,
+  { settleMs = SETTLE_MS, limit = 500, now = Date.now }: ReadOptions = {},
+): Promise<ReadResult> {
+  const readStart = now();
+  if (cursor.afterMs < readStart - CHANGE_RETENTION_MS + settleMs) {
+    throw new RpcError(
+      "invalid_argument",
+      `Cursor at ${new Date(cursor.afterMs).toISOString()} has expired: the feed keeps changes for ${
+        CHANGE_RETENTION_MS / 3_600_000
+      } hours`,
+      { field: "cursor" },
+    );
+  }
+  const prefix = [...CHANGE_FEED, feed];
+  const entries: Deno.KvEntry<ChangeRecord>[] = [];
+  const it = kv.list<ChangeRecord>(
+    { prefix, start: [...prefix, cursor.afterMs, `${cursor.afterId}\0`] },
+    { limit, batchSize: limit },
+  );
+  for await (const e of it) entries.push(e);
+  const isNew = (e: Deno.KvEntry<ChangeRecord>) => e.versionstamp > cursor.vs;
+  const settled = readStart - settleMs;
+
+  if (entries.length < limit) {
+    // one snapshot: every record committed up to it is here; deliver the new ones in commit order
+    const fresh = entries.filter(isNew).sort((a, b) => a.versionstamp < b.versionstamp ? -1 : 1);
+    const changes = fresh.map((e) => ({ record: e.value, cursor: { ...cursor, vs: e.versionstamp } }));
+    const vs = fresh.length ? fresh[fresh.length - 1]!.versionstamp : cursor.vs;
+    const next: FeedCursor = settled > cursor.afterMs
+      ? { afterMs: settled, afterId: END_OF_MS, vs }
+      : { ...cursor, vs };
+    return { changes, cursor: next, more: false };
+  }
+
+  // catch-up: only keys no later commit can take any more, in key order
+  const changes: Change[] = [];
+  let next = cursor;
+  for (const e of entries) {
+    const [, , atMs, id] = e.key as [string, string, number, string];
+    if (atMs > settled) break;
+    next = { afterMs: atMs, afterId: id, vs: cursor.vs };
+    if (isNew(e)) changes.push({ record: e.value, cursor: next });
+  }
+  return { changes, cursor: next, more: true };
+}

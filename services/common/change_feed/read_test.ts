@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { cursorFromNow, type FeedCursor } from "./cursor.ts";
+import { readChanges } from "./read.ts";
+import { recordChange } from "./record.ts";
+
+async function commitChange(
+  kv: Deno.Kv,
+  feed: string,
+  id: string,
+  status: string,
+  now: number,
+): Promise<void> {
+  const op = kv.atomic();
+  recordChange(op, feed, { id, status }, now);
+  assert.ok((await op.commit()).ok);
+}
+
+Deno.test("a change committed after another one with an earlier key is not skipped", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now();
+  let cursor: FeedCursor = cursorFromNow(t0 - 10, 0);
+  // op "early" takes its key first but commits second
+  const early = kv.atomic();
+  recordChange(early, feed, { id: "early", status: "a" }, t0);
+  await commitChange(kv, feed, "late", "a", t0 + 5);
+  const first = await readChanges(kv, feed, cursor, { now: () => t0 + 10 });
+  assert.deepEqual(first.changes.map((c) => c.record.id), ["late"]);
+  cursor = first.cursor;
+  assert.ok((await early.commit()).ok);
+  const second = await readChanges(kv, feed, cursor, { now: () => t0 + 20 });
+  assert.deepEqual(second.changes.map((c) => c.record.id), ["early"], "the late commit with the earlier key");
+  const third = await readChanges(kv, feed, second.cursor, { now: () => t0 + 30 });
+  assert.deepEqual(third.changes, [], "and nothing twice");
+});
+
+Deno.test("near the head, changes come in commit order, not key order", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now();
+  const start = cursorFromNow(t0 - 10, 0);
+  const ops = ["k1", "k2", "k3"].map((id, i) => {
+    const op = kv.atomic();
+    recordChange(op, feed, { id, status: "s" }, t0 + i);
+    return op;
+  });
+  for (const op of [ops[2]!, ops[0]!, ops[1]!]) assert.ok((await op.commit()).ok);
+  const res = await readChanges(kv, feed, start, { now: () => t0 + 10 });
+  assert.deepEqual(res.changes.map((c) => c.record.id), ["k3", "k1", "k2"]);
+});
+
+Deno.test("resuming from any change's cursor yields exactly the changes after it, in order", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now();
+  const start = cursorFromNow(t0 - 10, 0);
+  for (let i = 0; i < 6; i++) await commitChange(kv, feed, `c${i}`, "s", t0 + i);
+  const all = await readChanges(kv, feed, start, { now: () => t0 + 10 });
+  assert.deepEqual(all.changes.map((c) => c.record.id), ["c0", "c1", "c2", "c3", "c4", "c5"]);
+  const after2 = await readChanges(kv, feed, all.changes[2]!.cursor, { now: () => t0 + 10 });
+  assert.deepEqual(after2.changes.map((c) => c.record.id), ["c3", "c4", "c5"]);
+});
+
+Deno.test("a watcher far behind catches up page by page in key order, each change once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now() - 60_000;
+  for (let i = 0; i < 25; i++) await commitChange(kv, feed, `c${String(i).padStart(2, "0")}`, "s", t0 + i);
+  let cursor = cursorFromNow(t0 - 10, 0);
+  const got: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    const res = await readChanges(kv, feed, cursor, { limit: 7, settleMs: 1000 });
+    got.push(...res.changes.map((c) => c.record.id));
+    cursor = res.cursor;
+    if (!res.more) break;
+  }
+  assert.deepEqual(got, Array.from({ length: 25 }, (_, i) => `c${String(i).padStart(2, "0")}`));
+});
+
+Deno.test("catch-up does not hand out records that could still be overtaken", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now();
+  for (let i = 0; i < 5; i++) await commitChange(kv, feed, `c${i}`, "s", t0 + i);
+  const res = await readChanges(kv, feed, cursorFromNow(t0 - 10, 0), { limit: 2, now: () => t0 + 10 });
+  assert.deepEqual(res.changes, [], "all five are younger than the settle time");
+  assert.equal(res.more, true);
+});
+
+Deno.test("a cursor older than the retention is refused naming the cursor", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  await assert.rejects(
+    () => readChanges(kv, feed, { afterMs: 1, afterId: "~", vs: "" }),
+    (err: Error & { field?: string }) => err.field === "cursor" && /expired/.test(err.message),
+  );
+});

@@ -1,0 +1,80 @@
+/**
+ * Writing change records: the change feed's write side. A service calls {@linkcode recordChange} with
+ * the atomic operation that commits a state change, so the record commits (or fails) with it; watchers
+ * read the records back in commit order (`read.ts`).
+ *
+ * Key layout (one feed per service and kind, e.g. "orders", "tickets"):
+ *
+ * | key | value |
+ * | --- | --- |
+ * | `["change_feed", feed, atMs, uuid]` | {@linkcode ChangeRecord} |
+ *
+ * `atMs` is this process's clock when the record was added (never going backwards within the process
+ * and feed).
+ * Records expire after {@linkcode CHANGE_RETENTION_MS} (KV's `expireIn`); a cursor older than that is
+ * refused and the watcher starts over from the current state.
+ *
+ * Ordering: keys are not in commit order (a change can commit after another one with a later key), so
+ * readers order by versionstamp near the head and use {@linkcode SETTLE_MS}: a record must commit
+ * within that long of its `atMs` (across processes: clock skew included). See `read.ts`.
+ *
+ * @module
+ */
+import { notifyAfterCommit } from "./notifier.ts";
+
+/** First key part of every change record. */
+export const CHANGE_FEED: Deno.KvKey = ["change_feed"];
+
+/** How long change records are kept (a reconnect later than this starts over): 6 hours. */
+export const CHANGE_RETENTION_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Longest time between {@linkcode recordChange} and the commit of its operation (plus clock skew
+ * between writers): 2 s. A change that takes longer may be skipped by live watchers (not lost from
+ * the store: the entity itself is still right).
+ */
+export const SETTLE_MS = 2000;
+
+/** One recorded change. */
+export interface ChangeRecord {
+  /** The entity that changed (an order id). */
+  id: string;
+  /** Its status after the change. */
+  status: string;
+  /** Who may see it besides staff (a customer id), "" if nobody in particular. */
+  scope: string;
+  /** When it was recorded (ms since the epoch). */
+  at: number;
+}
+
+const lastMs = new Map<string, number>();
+
+/** The clock of a feed's record keys: never goes backwards within this process. */
+function monotonicNow(feed: string, now: number): number {
+  const at = Math.max(lastMs.get(feed) ?? 0, now);
+  lastMs.set(feed, at);
+  return at;
+}
+
+/** The key of a record of `feed` at `atMs`. */
+export function changeKey(feed: string, atMs: number, id: string): Deno.KvKey {
+  return [...CHANGE_FEED, feed, atMs, id];
+}
+
+/**
+ * Adds a change record of `feed` to `op` (the operation that commits the change itself), and wakes
+ * this process's watchers of `feed` once `op` has committed. Returns the record's key.
+ */
+export function recordChange(
+  op: Deno.AtomicOperation,
+  feed: string,
+  change: { id: string; status: string; scope?: string },
+  now: number = Date.now(),
+): Deno.KvKey {
+  const at = monotonicNow(feed, now);
+  const key = changeKey(feed, at, crypto.randomUUID());
+  const record: ChangeRecord = { id: change.id, status: change.status, scope: change.scope ?? "", at };
+  op.set(key, record, { expireIn: CHANGE_RETENTION_MS });
+  notifyAfterCommit(op, feed);
+  return key;
+}

@@ -1,0 +1,40 @@
+/**
+ * `WatchTickets`: the kitchen's change feed as a gRPC server stream (every ticket; the kitchen board
+ * shows them all). Each change recorded with a ticket's commit (`store.ts`) arrives with the ticket as
+ * read just after.
+ *
+ * @module
+ */
+import type { handleServerStreamingCall } from "@grpc/grpc-js";
+import { serveChanges } from "../common/change_feed/serve.ts";
+import type { Logger } from "../common/log.ts";
+import type { WatchTicketsRequest, WatchTicketsResponse } from "../common/gen/oms/kitchen/v1/kitchen.ts";
+import type { KitchenTicket, TicketState } from "./domain/ticket.ts";
+import { TICKET_FEED, ticketKey } from "./store.ts";
+import { ticketToProto } from "./grpc_handlers.ts";
+
+/** The `WatchTickets` handler over kitchen's store. */
+export function watchTickets(
+  kv: Deno.Kv,
+  log: Logger,
+  settleMs?: number,
+): handleServerStreamingCall<WatchTicketsRequest, WatchTicketsResponse> {
+  return (call) =>
+    serveChanges(call, {
+      kv,
+      feed: TICKET_FEED,
+      cursor: call.request.cursor,
+      log,
+      settleMs,
+      async toMessage(change, cursor) {
+        const ticket = (await kv.get<KitchenTicket>(ticketKey(change.record.id))).value;
+        if (!ticket) return null;
+        return {
+          cursor,
+          ticket: ticketToProto(ticket),
+          status: ticketToProto({ ...ticket, status: change.record.status as TicketState }).status,
+          at: new Date(change.record.at),
+        };
+      },
+    });
+}

@@ -1,0 +1,98 @@
+/**
+ * The live order page end to end: many SSE clients on one order share one upstream watch.
+ */
+import assert from "node:assert/strict";
+import { credentials, InterceptingCall, type Interceptor, Metadata } from "@grpc/grpc-js";
+import { serviceTokenInterceptor } from "../../services/common/auth/service_credential.ts";
+import { TEST_STAFF } from "../../services/common/auth/testing.ts";
+import { CLIENT_OPTIONS, rpc } from "../../services/common/grpc_client.ts";
+import { OrdersServiceClient } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import type { OrderJson } from "../api/order_json.ts";
+import { pagesApp, startPagesSystem } from "../pages_testing.ts";
+import { postJson } from "../testing.ts";
+import { closeLiveHub } from "./hub.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+/** An orders client that counts its calls by method. */
+function countingOrdersClient(addr: string, token: string) {
+  const calls = new Map<string, number>();
+  const counter: Interceptor = (options, next) => {
+    const method = options.method_definition.path.split("/").pop()!;
+    calls.set(method, (calls.get(method) ?? 0) + 1);
+    return new InterceptingCall(next(options));
+  };
+  const client = new OrdersServiceClient(addr, credentials.createInsecure(), {
+    ...CLIENT_OPTIONS,
+    interceptors: [serviceTokenInterceptor(token), counter],
+  });
+  return { client, calls };
+}
+
+/** The `order` events of an SSE response until it ends. */
+async function statusesUntilEnd(res: Response): Promise<string[]> {
+  const text = await res.text();
+  return text.split("\n\n").filter((b) => b.startsWith("event: order")).map((b) =>
+    (JSON.parse(/^data: (.*)$/m.exec(b)![1]!) as OrderJson).status
+  );
+}
+
+Deno.test(
+  "200 SSE clients on one order page all see each transition, over one upstream watch stream",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken);
+    const deps = { ...sys.deps, clients: { ...sys.deps.clients, orders: counted.client } };
+    try {
+      const { app } = await pagesApp(deps);
+      const b = sys.browser();
+      await (await b.get("/")).body?.cancel();
+      const order = await (await b.get(
+        `/api/customers/${b.customerId()}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }),
+      )).json() as OrderJson;
+      assert.equal(order.status, "waiting_payment");
+
+      const streams = await Promise.all(
+        Array.from(
+          { length: 200 },
+          () => app.request(`/orders/${order.id}/events`, { headers: { cookie: b.cookie } }),
+        ),
+      );
+      assert.ok(streams.every((r) => r.status === 200));
+      const seen = streams.map(statusesUntilEnd);
+
+      // paid (through payments' event), then refunded by staff: a final status ends every stream
+      const pay = await b.get(new URL(order.paymentLink).pathname, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "outcome=pay",
+      });
+      assert.equal(pay.status, 303);
+      const staff = sys.deps.staffClaims.attach(new Metadata(), TEST_STAFF);
+      for (let i = 0;; i++) {
+        const { order: now } = await rpc(sys.deps.clients.orders, "getOrder", {
+          orderId: order.id,
+          customerId: "",
+          admin: true,
+        }, { metadata: staff });
+        if (now?.status === 3) break; // ORDER_STATUS_PAID
+        assert.ok(i < 200, "the order gets paid");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await rpc(sys.deps.clients.orders, "refundOrder", { orderId: order.id, reason: "test" }, {
+        metadata: staff,
+      });
+
+      const all = await Promise.all(seen);
+      for (const statuses of all) assert.deepEqual(statuses, ["waiting_payment", "paid", "refunded"]);
+      assert.equal(counted.calls.get("WatchOrders"), 1, "one upstream stream for 200 clients");
+      assert.equal(counted.calls.get("GetOrder"), 200, "one read per client when it connects, no polling");
+    } finally {
+      closeLiveHub(deps);
+      counted.client.close();
+      await sys.stop();
+    }
+  },
+);

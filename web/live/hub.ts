@@ -1,0 +1,65 @@
+/**
+ * The live hub of a web process: one {@linkcode Upstream} per service (orders: every order, as staff;
+ * kitchen: every ticket), shared by every SSE client of this process: order pages, "my orders", the
+ * admin dashboard and the kitchen board. {@linkcode liveHub} makes it once per gateway (per `AppDeps`).
+ *
+ * @module
+ */
+import { Metadata } from "@grpc/grpc-js";
+import type { StaffIdentity } from "../../services/common/auth/staff_claim.ts";
+import type { WatchOrdersResponse } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import type { WatchTicketsResponse } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import type { AppDeps } from "../api/deps.ts";
+import { Upstream } from "./upstream.ts";
+
+/** The staff identity of web's own watch of every order. */
+export const LIVE_STAFF: StaffIdentity = { sub: "web-live-views", role: "manager" };
+
+/** The shared upstreams. */
+export interface LiveHub {
+  /** Every order change; keys `order:<id>` and `customer:<id>`. */
+  orders: Upstream<WatchOrdersResponse>;
+  /** Every ticket change; key `ticket:<orderId>`. */
+  tickets: Upstream<WatchTicketsResponse>;
+  /** Closes both streams. */
+  close(): void;
+}
+
+const hubs = new WeakMap<AppDeps, LiveHub>();
+
+/** The hub of the gateway built on `deps` (made on first use). */
+export function liveHub(deps: AppDeps): LiveHub {
+  let hub = hubs.get(deps);
+  if (hub) return hub;
+  const orders = new Upstream<WatchOrdersResponse>({
+    name: "orders",
+    log: deps.log,
+    open: (cursor) =>
+      deps.clients.orders.watchOrders(
+        { cursor, orderId: "", customerId: "" },
+        deps.staffClaims.attach(new Metadata(), LIVE_STAFF),
+      ),
+    keysOf: (m) => m.order ? [`order:${m.order.id}`, `customer:${m.order.customerId}`] : [],
+  });
+  const tickets = new Upstream<WatchTicketsResponse>({
+    name: "kitchen",
+    log: deps.log,
+    open: (cursor) => deps.clients.kitchen.watchTickets({ cursor }),
+    keysOf: (m) => m.ticket ? [`ticket:${m.ticket.orderId}`] : [],
+  });
+  hub = {
+    orders,
+    tickets,
+    close() {
+      orders.close();
+      tickets.close();
+    },
+  };
+  hubs.set(deps, hub);
+  return hub;
+}
+
+/** Closes the hub of `deps` if one was made. */
+export function closeLiveHub(deps: AppDeps): void {
+  hubs.get(deps)?.close();
+}

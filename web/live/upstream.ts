@@ -1,0 +1,156 @@
+/**
+ * One upstream watch stream shared by every live view of this web process: {@linkcode Upstream} opens
+ * the service's server stream when the first listener subscribes, fans each message out to the
+ * listeners of its keys (an order id, a customer id, or "*"), and closes it when the last one leaves.
+ * When the stream fails or ends while listeners remain, it reopens after a growing delay from the last
+ * cursor it received, so no change is lost across the gap; an expired or refused cursor starts over
+ * from now.
+ *
+ * @module
+ */
+import type { ClientReadableStream, ServiceError } from "@grpc/grpc-js";
+import { status as GrpcStatus } from "@grpc/grpc-js";
+import type { Logger } from "../../services/common/log.ts";
+
+/** A message of a watch stream. */
+export interface WatchMessage {
+  /** Where to resume after it. */
+  cursor: string;
+}
+
+/** Options of {@linkcode Upstream}. */
+export interface UpstreamOptions<M extends WatchMessage> {
+  /** The service's name, for logs. */
+  name: string;
+  /** Opens the server stream from `cursor` ("" = from now). */
+  open(cursor: string): ClientReadableStream<M>;
+  /** The listener keys a message goes to ("*" always gets it too). */
+  keysOf(message: M): string[];
+  log: Logger;
+  /** First reconnect delay (default 250 ms), doubled up to `maxDelayMs` (default 5000 ms). */
+  minDelayMs?: number;
+  /** Longest reconnect delay. */
+  maxDelayMs?: number;
+}
+
+/** A listener of an upstream. */
+export type Listener<M> = (message: M) => void;
+
+/** Every message, whatever its keys. */
+export const ALL = "*";
+
+/** One shared watch stream with reconnect and resume. */
+export class Upstream<M extends WatchMessage> {
+  readonly #o: UpstreamOptions<M>;
+  readonly #listeners = new Map<string, Set<Listener<M>>>();
+  #count = 0;
+  #stream: ClientReadableStream<M> | null = null;
+  #cursor = "";
+  #delay: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #opens = 0;
+
+  /** Creates the upstream (nothing is opened until someone subscribes). */
+  constructor(options: UpstreamOptions<M>) {
+    this.#o = options;
+    this.#delay = options.minDelayMs ?? 250;
+  }
+
+  /** How many times the stream has been opened (reconnects included). */
+  get opens(): number {
+    return this.#opens;
+  }
+
+  /** How many listeners are subscribed. */
+  get listeners(): number {
+    return this.#count;
+  }
+
+  /** Calls `listener` with every message for `key` until the returned function is called. */
+  subscribe(key: string, listener: Listener<M>): () => void {
+    let set = this.#listeners.get(key);
+    if (!set) this.#listeners.set(key, set = new Set());
+    set.add(listener);
+    this.#count++;
+    if (this.#count === 1) this.#open();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(key);
+      if (--this.#count === 0) this.#close();
+    };
+  }
+
+  /** Closes the stream and forgets the listeners. */
+  close(): void {
+    this.#listeners.clear();
+    this.#count = 0;
+    this.#close();
+  }
+
+  #open(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#opens++;
+    const stream = this.#o.open(this.#cursor);
+    this.#stream = stream;
+    stream.on("data", (m: M) => {
+      if (this.#stream !== stream) return;
+      this.#cursor = m.cursor;
+      this.#delay = this.#o.minDelayMs ?? 250;
+      this.#dispatch(m);
+    });
+    stream.on("error", (err: ServiceError) => this.#lost(stream, err));
+    stream.on("end", () => this.#lost(stream, null));
+  }
+
+  #dispatch(m: M): void {
+    for (const key of [...this.#o.keysOf(m), ALL]) {
+      const set = this.#listeners.get(key);
+      if (!set) continue;
+      for (const l of [...set]) {
+        try {
+          l(m);
+        } catch (err) {
+          this.#o.log.error("live listener failed", { upstream: this.#o.name, err });
+        }
+      }
+    }
+  }
+
+  #lost(stream: ClientReadableStream<M>, err: ServiceError | null): void {
+    if (this.#stream !== stream) return;
+    this.#stream = null;
+    if (this.#count === 0) return;
+    if (err?.code === GrpcStatus.INVALID_ARGUMENT) {
+      this.#o.log.warn("live stream refused its cursor; starting over from now", {
+        upstream: this.#o.name,
+        err: err.details,
+      });
+      this.#cursor = "";
+    } else {
+      this.#o.log.warn("live stream lost; resuming", {
+        upstream: this.#o.name,
+        err: err?.details ?? "ended",
+        inMs: this.#delay,
+      });
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#count > 0 && !this.#stream) this.#open();
+    }, this.#delay);
+    this.#delay = Math.min(this.#delay * 2, this.#o.maxDelayMs ?? 5000);
+  }
+
+  #close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const s = this.#stream;
+    this.#stream = null;
+    // from now on next time: the views that subscribe again read the current state first
+    this.#cursor = "";
+    s?.cancel();
+  }
+}
