@@ -58,7 +58,12 @@ export async function start(
     services: ({ kv, prepared: { app } }) => [{
       definition: OrdersServiceService,
       name: "oms.orders.v1.OrdersService",
-      implementation: ordersServer({ app, kv, staffClaims: new StaffClaims(config.common.serviceToken), log }),
+      implementation: ordersServer({
+        app,
+        kv,
+        staffClaims: new StaffClaims(config.common.serviceToken),
+        log,
+      }),
     }],
     release: ({ stock, payments }) => {
       closeClient(stock);
