@@ -17,5 +17,5 @@ export type {
 } from "./providers/provider.ts";
 export { LOCAL_PROVIDER, LocalPaymentProvider } from "./providers/local.ts";
 export { STRIPE_PROVIDER, StripePaymentProvider } from "./providers/stripe.ts";
-export { Payments, type PaymentsOptions } from "./payments.ts";
-export { type PaymentRecord, PaymentStore } from "./store.ts";
+export { PaymentsApp, type PaymentsDeps } from "./app.ts";
+export type { PaymentRecord } from "./domain/lifecycle.ts";
