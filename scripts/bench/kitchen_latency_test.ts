@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { paidToTicket, paidToTicketFromStore } from "./kitchen_latency.ts";
-import { addPaidTicket } from "../../services/kitchen/store.ts";
+import { openPaidTicket } from "../../services/kitchen/app.ts";
+import { consumerTx } from "../../services/common/unit_of_work.ts";
 
 Deno.test("paid -> ticket is the time kitchen opened the ticket minus the time the order was paid", () => {
   const s = paidToTicket([
@@ -18,10 +19,9 @@ Deno.test("paid -> ticket reads every ticket of a kitchen store file", async () 
     const kv = await Deno.openKv(path);
     for (const [orderId, gap] of [["o-1", 5], ["o-2", 15]] as const) {
       const op = kv.atomic();
-      await addPaidTicket(
-        { kv, op },
-        { orderId, customerId: "c", items: [], paidAt: new Date(0) },
-        1000,
+      await openPaidTicket(
+        consumerTx({ kv, op }),
+        { orderId, items: [], paidAtMs: 1000 },
         new Date(1000 + gap),
       );
       assert.equal((await op.commit()).ok, true);

@@ -1,24 +1,26 @@
 /**
  * The auto-prep timer (dev and demos): moves queued tickets to preparing and preparing tickets to
- * ready once each has waited `prepMs`, through the same store operation as the RPCs.
+ * ready once each has waited `prepMs`, through the same use case as the RPCs
+ * ({@linkcode KitchenApp.moveTicket}, which commits through the unit of work and wakes the relay).
  *
  * @module
  */
-import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import type { Logger } from "../common/log.ts";
+import type { KitchenApp } from "./app.ts";
 import { dueAction } from "./domain/ticket.ts";
-import { listTickets, transitionTicket } from "./store.ts";
+
+/** What a move that staff overtook fails with. */
+const MOVED = new Set<string>(["illegal_transition", "not_found"]);
 
 /** Options of {@linkcode startAutoPrep}. */
 export interface AutoPrepOptions {
-  /** Kitchen's store. */
-  kv: Deno.Kv;
+  /** Kitchen's use cases. */
+  app: KitchenApp;
   /** Where moves and failures are logged. */
   log: Logger;
   /** Time a ticket stays queued, and then preparing. */
   prepMs: number;
-  /** Called after each committed transition (to kick the outbox relay). */
-  onCommitted: () => void;
   /** Time between passes (default: a quarter of `prepMs`, from 20 ms to 1 s). */
   intervalMs?: number;
   /** The clock (default: now). */
@@ -43,19 +45,18 @@ export function startAutoPrep(opts: AutoPrepOptions): AutoPrep {
 
   const pass = async (): Promise<number> => {
     let moved = 0;
-    const tickets = [...await listTickets(opts.kv, "preparing"), ...await listTickets(opts.kv, "queued")];
+    const tickets = [...await opts.app.listTickets("preparing"), ...await opts.app.listTickets("queued")];
     for (const ticket of tickets) {
       if (stopped) break;
       const action = dueAction(ticket, now(), opts.prepMs);
       if (!action) continue;
       try {
-        const next = await transitionTicket(opts.kv, ticket.orderId, action, { now });
+        const next = await opts.app.moveTicket(ticket.orderId, action, { at: now() });
         moved++;
-        opts.onCommitted();
         opts.log.info(`ticket ${next.status}`, { orderId: next.orderId, by: "auto-prep" });
       } catch (err) {
         // staff moved it in the meantime: nothing to do
-        if (!(err instanceof RpcError)) throw err;
+        if (!(err instanceof DomainError) || !MOVED.has(err.code)) throw err;
       }
     }
     return moved;

@@ -1,13 +1,23 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../common/log.ts";
+import { consumerTx, unitOfWork } from "../common/unit_of_work.ts";
+import { KitchenApp } from "./app.ts";
 import { startAutoPrep } from "./auto_prep.ts";
-import { addPaidTicket, getTicket, transitionTicket } from "./store.ts";
 
 const log = createLogger("kitchen", "warn");
 
+function appOver(kv: Deno.Kv, onKick: () => void = () => {}): KitchenApp {
+  return new KitchenApp({ kv, uow: unitOfWork({ kv, kick: onKick, log }), log });
+}
+
 async function open(kv: Deno.Kv, orderId: string): Promise<void> {
   const op = kv.atomic();
-  await addPaidTicket({ kv, op }, { orderId, customerId: "c", items: [], paidAt: new Date() }, Date.now());
+  await appOver(kv).orderPaid(consumerTx({ kv, op }), {
+    orderId,
+    customerId: "c",
+    items: [],
+    paidAt: new Date(),
+  });
   assert.ok((await op.commit()).ok);
 }
 
@@ -16,24 +26,18 @@ Deno.test("auto-prep starts a ticket after prepMs queued and completes it after 
   await open(kv, "o-1");
   let clock = Date.now();
   let kicks = 0;
-  const auto = startAutoPrep({
-    kv,
-    log,
-    prepMs: 3000,
-    intervalMs: 60_000,
-    now: () => new Date(clock),
-    onCommitted: () => kicks++,
-  });
+  const app = appOver(kv, () => kicks++);
+  const auto = startAutoPrep({ app, log, prepMs: 3000, intervalMs: 60_000, now: () => new Date(clock) });
   try {
     assert.equal(await auto.tick(), 0);
     clock += 3000;
     assert.equal(await auto.tick(), 1);
-    assert.equal((await getTicket(kv, "o-1")).status, "preparing");
+    assert.equal((await app.getTicket("o-1")).status, "preparing");
     clock += 2999;
     assert.equal(await auto.tick(), 0);
     clock += 1;
     assert.equal(await auto.tick(), 1);
-    assert.equal((await getTicket(kv, "o-1")).status, "ready");
+    assert.equal((await app.getTicket("o-1")).status, "ready");
     assert.equal(kicks, 2);
   } finally {
     await auto.stop();
@@ -43,12 +47,13 @@ Deno.test("auto-prep starts a ticket after prepMs queued and completes it after 
 Deno.test("auto-prep leaves alone a ticket staff already moved", async () => {
   using kv = await Deno.openKv(":memory:");
   await open(kv, "o-1");
-  await transitionTicket(kv, "o-1", "start");
-  await transitionTicket(kv, "o-1", "complete");
-  const auto = startAutoPrep({ kv, log, prepMs: 0, intervalMs: 60_000, onCommitted: () => {} });
+  const app = appOver(kv);
+  await app.startTicket("o-1");
+  await app.completeTicket("o-1");
+  const auto = startAutoPrep({ app, log, prepMs: 0, intervalMs: 60_000 });
   try {
     assert.equal(await auto.tick(), 0);
-    assert.equal((await getTicket(kv, "o-1")).status, "ready");
+    assert.equal((await app.getTicket("o-1")).status, "ready");
   } finally {
     await auto.stop();
   }
@@ -57,10 +62,11 @@ Deno.test("auto-prep leaves alone a ticket staff already moved", async () => {
 Deno.test("auto-prep timer moves a ticket to ready on its own and stops", async () => {
   using kv = await Deno.openKv(":memory:");
   await open(kv, "o-1");
-  const auto = startAutoPrep({ kv, log, prepMs: 30, onCommitted: () => {} });
+  const app = appOver(kv);
+  const auto = startAutoPrep({ app, log, prepMs: 30 });
   try {
     const end = Date.now() + 5000;
-    while ((await getTicket(kv, "o-1")).status !== "ready") {
+    while ((await app.getTicket("o-1")).status !== "ready") {
       assert.ok(Date.now() < end, "ticket not ready in 5 s");
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -1,22 +1,19 @@
 /**
- * Kitchen's event handlers: a paid order opens one ticket, however often `order.paid` arrives.
+ * Kitchen's event adapter: a paid order opens one ticket, however often `order.paid` arrives
+ * ({@linkcode KitchenApp.orderPaid} inside the consumer's transaction, `consumerTx(ctx)`).
  *
  * @module
  */
 import type { EventHandlers } from "../common/bus/types.ts";
 import type { Logger } from "../common/log.ts";
-import { addPaidTicket } from "./store.ts";
+import { consumerTx } from "../common/unit_of_work.ts";
+import type { KitchenApp } from "./app.ts";
 
-/** The handlers kitchen consumes, by routing key. */
-export function kitchenEventHandlers(log: Logger): EventHandlers {
+/** The handlers kitchen consumes, by routing key, over the use cases. */
+export function kitchenEventHandlers(app: KitchenApp, log: Logger): EventHandlers {
   return {
     "order.paid": async (event, ctx) => {
-      let paidAtMs = event.paidAt?.getTime();
-      if (paidAtMs === undefined || Number.isNaN(paidAtMs)) {
-        log.warn("order.paid has no paidAt, queueing by arrival time", { orderId: event.orderId });
-        paidAtMs = Date.now();
-      }
-      const opened = await addPaidTicket(ctx, event, paidAtMs);
+      const opened = await app.orderPaid(consumerTx(ctx), event, ctx.traceparent);
       log.info(opened ? "ticket opened" : "ticket already open, order.paid ignored", {
         orderId: event.orderId,
         messageId: ctx.messageId,

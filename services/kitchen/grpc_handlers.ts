@@ -1,9 +1,11 @@
 /**
- * The gRPC implementation of `oms.kitchen.v1.KitchenService`.
+ * The `oms.kitchen.v1.KitchenService` adapter: maps requests and answers to and from proto and hands
+ * each call to one use case in {@linkcode KitchenApp}. A `DomainError` becomes its gRPC status in
+ * `unary`.
  *
  * @module
  */
-import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { ServedService } from "../common/grpc_server.ts";
 import type { Logger } from "../common/log.ts";
@@ -15,7 +17,7 @@ import {
   TicketStatus,
 } from "../common/gen/oms/kitchen/v1/kitchen.ts";
 import type { KitchenTicket, TicketAction, TicketState } from "./domain/ticket.ts";
-import { getTicket, listTickets, transitionTicket } from "./store.ts";
+import type { KitchenApp } from "./app.ts";
 import { watchTickets } from "./watch.ts";
 
 /** The full proto name of the kitchen service (for health checks). */
@@ -51,35 +53,24 @@ export function statusFilter(status: TicketStatus): TicketState | undefined {
     case TicketStatus.TICKET_STATUS_READY:
       return "ready";
     default:
-      throw new RpcError("invalid_argument", `Unknown ticket status ${status}`, { field: "status" });
+      throw new DomainError("invalid_argument", `Unknown ticket status ${status}`, { field: "status" });
   }
 }
 
-function requireOrderId(orderId: string): void {
-  if (orderId.trim() === "") {
-    throw new RpcError("invalid_argument", "Order id must not be empty", { field: "order_id" });
-  }
-}
-
-/** Creates the kitchen service handlers; `kick` wakes the outbox relay after a transition. */
-export function kitchenHandlers(kv: Deno.Kv, log: Logger, kick: () => void): KitchenServiceServer {
+/** Creates the kitchen service handlers over the use cases. */
+export function kitchenHandlers(app: KitchenApp, kv: Deno.Kv, log: Logger): KitchenServiceServer {
   const transition = (action: TicketAction) =>
     unary<{ orderId: string }, { ticket: Ticket }>(log, async (req, call) => {
-      requireOrderId(req.orderId);
       const traceparent = traceparentOf(call.metadata);
-      const ticket = await transitionTicket(kv, req.orderId, action, traceparent ? { traceparent } : {});
-      kick();
+      const ticket = await app.moveTicket(req.orderId, action, traceparent ? { traceparent } : {});
       log.info(`ticket ${ticket.status}`, { orderId: ticket.orderId, by: "rpc" });
       return { ticket: ticketToProto(ticket) };
     });
   return {
     listTickets: unary(log, async (req) => ({
-      tickets: (await listTickets(kv, statusFilter(req.status))).map(ticketToProto),
+      tickets: (await app.listTickets(statusFilter(req.status))).map(ticketToProto),
     })),
-    getTicket: unary(log, async (req) => {
-      requireOrderId(req.orderId);
-      return { ticket: ticketToProto(await getTicket(kv, req.orderId)) };
-    }),
+    getTicket: unary(log, async (req) => ({ ticket: ticketToProto(await app.getTicket(req.orderId)) })),
     startTicket: transition("start"),
     completeTicket: transition("complete"),
     watchTickets: watchTickets(kv, log),
@@ -87,10 +78,10 @@ export function kitchenHandlers(kv: Deno.Kv, log: Logger, kick: () => void): Kit
 }
 
 /** The kitchen service, ready for `startGrpcServer`. */
-export function kitchenService(kv: Deno.Kv, log: Logger, kick: () => void): ServedService {
+export function kitchenService(app: KitchenApp, kv: Deno.Kv, log: Logger): ServedService {
   return {
     definition: KitchenServiceService,
     name: KITCHEN_SERVICE_NAME,
-    implementation: kitchenHandlers(kv, log, kick),
+    implementation: kitchenHandlers(app, kv, log),
   };
 }

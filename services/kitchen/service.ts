@@ -1,12 +1,15 @@
 /**
  * Starting and stopping the kitchen service (the shared lifecycle is `common/service_runtime.ts`):
- * consumes `order.paid`, serves gRPC and runs the optional auto-prep timer.
+ * wires the store, the unit of work and the use cases ({@linkcode KitchenApp}) to the gRPC and event
+ * adapters and the optional auto-prep timer.
  *
  * @module
  */
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
 import { startServiceRuntime } from "../common/service_runtime.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
+import { KitchenApp } from "./app.ts";
 import { startAutoPrep } from "./auto_prep.ts";
 import type { KitchenConfig } from "./config.ts";
 import { kitchenEventHandlers } from "./event_handlers.ts";
@@ -30,11 +33,12 @@ export async function start(
     name: "kitchen",
     config,
     log,
-    handlers: () => kitchenEventHandlers(log),
-    services: ({ kv, kick }) => [kitchenService(kv, log, kick)],
-    workers: ({ kv, kick }) => {
+    prepare: ({ kv, kick }) => ({ app: new KitchenApp({ kv, uow: unitOfWork({ kv, kick, log }), log }) }),
+    handlers: ({ app }) => kitchenEventHandlers(app, log),
+    services: ({ kv, prepared: { app } }) => [kitchenService(app, kv, log)],
+    workers: ({ prepared: { app } }) => {
       if (!config.autoPrep) return [];
-      const autoPrep = startAutoPrep({ kv, log, prepMs: config.prepMs, onCommitted: kick });
+      const autoPrep = startAutoPrep({ app, log, prepMs: config.prepMs });
       log.info("auto-prep on", { prepMs: config.prepMs });
       return [autoPrep];
     },

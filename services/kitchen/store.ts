@@ -1,5 +1,5 @@
 /**
- * Kitchen's KV layout and atomic operations.
+ * Kitchen's KV layout.
  *
  * Layout:
  * - `["tickets", orderId]` -> {@linkcode KitchenTicket}
@@ -7,24 +7,14 @@
  * - `["tickets_by_status", status, paidAtMs, orderId]` -> orderId (one status, oldest payment first)
  * - `["change_feed", "tickets", atMs, uuid]` -> a change record (`common/change_feed`), one per ticket commit
  *
- * A ticket and its index entries always change in one checked `kv.atomic()`, together with the outbox
- * record of the event announcing the change.
+ * Persistence only: keys, reads, and the checks and mutations a use case adds to its operation
+ * (`app.ts` sequences them in the unit of work, which commits a ticket and its index entries together
+ * with the outbox record of the event announcing the change). It never commits.
  *
  * @module
  */
-import type { HandlerContext } from "../common/bus/types.ts";
-import { enqueueEvent } from "../common/bus/outbox.ts";
 import { recordChange } from "../common/change_feed/record.ts";
-import { RpcError } from "../common/errors.ts";
-import type { EventPayload } from "../common/events.ts";
-import { childOf } from "../common/trace.ts";
-import {
-  applyAction,
-  type KitchenTicket,
-  openTicket,
-  type TicketAction,
-  type TicketState,
-} from "./domain/ticket.ts";
+import type { KitchenTicket, TicketState } from "./domain/ticket.ts";
 
 /** The change feed every ticket commit records into (`WatchTickets` reads it). */
 export const TICKET_FEED = "tickets";
@@ -47,41 +37,9 @@ export function byStatusKey(t: Pick<KitchenTicket, "status" | "paidAtMs" | "orde
 /** `kv.getMany` reads at most 10 keys at a time. */
 const GET_MANY_LIMIT = 10;
 
-/**
- * Adds opening a ticket for a paid order to the event handler's operation. Does nothing when the order
- * already has one (however often `order.paid` arrives); the operation checks the key is still absent.
- * Returns whether a ticket was added.
- */
-export async function addPaidTicket(
-  ctx: Pick<HandlerContext, "kv" | "op" | "traceparent">,
-  event: EventPayload<"order.paid">,
-  paidAtMs: number,
-  now: Date = new Date(),
-): Promise<boolean> {
-  const key = ticketKey(event.orderId);
-  const existing = await ctx.kv.get<KitchenTicket>(key);
-  if (existing.value !== null) return false;
-  const ticket = openTicket({
-    orderId: event.orderId,
-    items: event.items,
-    paidAtMs,
-    ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-  }, now);
-  ctx.op.check({ key, versionstamp: null })
-    .set(key, ticket)
-    .set(byPaidKey(ticket), ticket.orderId)
-    .set(byStatusKey(ticket), ticket.orderId);
-  recordChange(ctx.op, TICKET_FEED, { id: ticket.orderId, status: ticket.status });
-  return true;
-}
-
-/** The ticket of `orderId`; throws `not_found` naming the order when there is none. */
-export async function getTicket(kv: Deno.Kv, orderId: string): Promise<KitchenTicket> {
-  const e = await kv.get<KitchenTicket>(ticketKey(orderId));
-  if (e.value === null) {
-    throw new RpcError("not_found", `No kitchen ticket for order ${orderId}`, { field: "order_id" });
-  }
-  return e.value;
+/** The ticket entry of `orderId` (its value is null when there is none). */
+export async function readTicket(kv: Deno.Kv, orderId: string): Promise<Deno.KvEntryMaybe<KitchenTicket>> {
+  return await kv.get<KitchenTicket>(ticketKey(orderId));
 }
 
 /**
@@ -103,45 +61,30 @@ export async function listTickets(kv: Deno.Kv, status?: TicketState): Promise<Ki
   return tickets;
 }
 
-/** Options of {@linkcode transitionTicket}. */
-export interface TransitionOptions {
-  /** The clock (default: now). */
-  now?: () => Date;
-  /** Trace context for the emitted event (default: a child of the ticket's `order.paid` trace). */
-  traceparent?: string;
+/**
+ * Adds storing new `ticket` with its index entries to `op`, checked that the order has no ticket yet,
+ * and its change record (`WatchTickets` reads it; watchers are woken once `op` commits).
+ */
+export function addOpen(op: Deno.AtomicOperation, ticket: KitchenTicket): void {
+  op.check({ key: ticketKey(ticket.orderId), versionstamp: null })
+    .set(ticketKey(ticket.orderId), ticket)
+    .set(byPaidKey(ticket), ticket.orderId)
+    .set(byStatusKey(ticket), ticket.orderId);
+  recordChange(op, TICKET_FEED, { id: ticket.orderId, status: ticket.status });
 }
 
 /**
- * Applies `action` to the ticket of `orderId` and, in the same checked atomic commit (retried on
- * conflict), enqueues `kitchen.ticket_started` or `kitchen.ticket_ready`. Throws `not_found` or
- * `illegal_transition`. The caller kicks the outbox relay afterwards.
+ * Adds replacing the ticket read as `entry` by `next` to `op`: checked against the version read, its
+ * status index entry moved.
  */
-export async function transitionTicket(
-  kv: Deno.Kv,
-  orderId: string,
-  action: TicketAction,
-  options: TransitionOptions = {},
-): Promise<KitchenTicket> {
-  const now = options.now ?? (() => new Date());
-  for (;;) {
-    const e = await kv.get<KitchenTicket>(ticketKey(orderId));
-    if (e.value === null) {
-      throw new RpcError("not_found", `No kitchen ticket for order ${orderId}`, { field: "order_id" });
-    }
-    const at = now();
-    const next = applyAction(e.value, action, at);
-    const traceparent = options.traceparent ?? childOf(e.value.traceparent);
-    const op = kv.atomic()
-      .check(e)
-      .set(ticketKey(orderId), next)
-      .delete(byStatusKey(e.value))
-      .set(byStatusKey(next), orderId);
-    recordChange(op, TICKET_FEED, { id: orderId, status: next.status });
-    if (action === "start") {
-      enqueueEvent(op, "kitchen.ticket_started", { orderId, startedAt: at }, { traceparent });
-    } else {
-      enqueueEvent(op, "kitchen.ticket_ready", { orderId, readyAt: at }, { traceparent });
-    }
-    if ((await op.commit()).ok) return next;
-  }
+export function addUpdate(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<KitchenTicket>,
+  next: KitchenTicket,
+): void {
+  op.check(entry)
+    .set(ticketKey(next.orderId), next)
+    .delete(byStatusKey(entry.value))
+    .set(byStatusKey(next), next.orderId);
+  recordChange(op, TICKET_FEED, { id: next.orderId, status: next.status });
 }

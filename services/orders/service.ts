@@ -24,8 +24,6 @@ import { ordersServer } from "./grpc_handlers.ts";
 export interface OrdersHandle extends ServiceHandle {
   /** The service's store (for tests and tools). */
   kv: Deno.Kv;
-  /** Wakes the outbox relay. */
-  kick(): void;
 }
 
 /**
@@ -36,7 +34,7 @@ export async function start(
   config: OrdersConfig,
   log: Logger = createLogger("orders"),
 ): Promise<OrdersHandle> {
-  const { port, kv, messaging, stop } = await startServiceRuntime({
+  const { port, kv, stop } = await startServiceRuntime({
     name: "orders",
     config,
     log,
@@ -70,5 +68,5 @@ export async function start(
       closeClient(payments);
     },
   });
-  return { port, kv, kick: () => messaging.kick(), stop };
+  return { port, kv, stop };
 }

@@ -1,12 +1,15 @@
 /**
- * The gRPC implementation of `oms.payments.v1.PaymentsService`, a thin layer over {@linkcode Payments}.
+ * The `oms.payments.v1.PaymentsService` adapter: maps requests and answers to and from proto and hands
+ * each call to one use case in {@linkcode PaymentsApp}. A `DomainError` becomes its gRPC status in
+ * `unary`.
  *
  * @module
  */
 import type { Metadata } from "@grpc/grpc-js";
-import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import {
   LocalOutcome,
+  type Payment,
   type PaymentsServiceServer,
   PaymentsServiceService,
 } from "../common/gen/oms/payments/v1/payments.ts";
@@ -14,8 +17,8 @@ import type { ServedService } from "../common/grpc_server.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { Logger } from "../common/log.ts";
 import { traceparentOf } from "../common/trace.ts";
-import type { LocalOutcome as Outcome, Payments } from "./payments.ts";
-import { toPayment } from "./store.ts";
+import type { LocalOutcome as Outcome, PaymentsApp } from "./app.ts";
+import type { PaymentRecord } from "./domain/lifecycle.ts";
 
 /** The full proto name of the service. */
 export const PAYMENTS_SERVICE_NAME = "oms.payments.v1.PaymentsService";
@@ -26,13 +29,29 @@ const OUTCOMES: Partial<Record<LocalOutcome, Outcome>> = {
   [LocalOutcome.LOCAL_OUTCOME_EXPIRE]: "expired",
 };
 
+/** The proto `Payment` of a stored record (without the provider references). */
+export function toPayment(r: PaymentRecord): Payment {
+  return {
+    orderId: r.orderId,
+    customerId: r.customerId,
+    provider: r.provider,
+    sessionId: r.sessionId,
+    url: r.url,
+    status: r.status,
+    amount: r.amount,
+    items: r.items,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+  };
+}
+
 function required(value: string, field: string, what: string): string {
-  if (value.trim() === "") throw new RpcError("invalid_argument", `${what} is required`, { field });
+  if (value.trim() === "") throw new DomainError("invalid_argument", `${what} is required`, { field });
   return value;
 }
 
-/** The handlers of `PaymentsService` over `payments`. */
-export function paymentsHandlers(payments: Payments, log: Logger): PaymentsServiceServer {
+/** The handlers of `PaymentsService` over the use cases. */
+export function paymentsHandlers(payments: PaymentsApp, log: Logger): PaymentsServiceServer {
   const trace = (call: { metadata: Metadata }) => {
     const traceparent = traceparentOf(call.metadata);
     return traceparent ? { traceparent } : {};
@@ -61,9 +80,13 @@ export function paymentsHandlers(payments: Payments, log: Logger): PaymentsServi
     completeLocalCheckout: unary(log, async (req, call) => {
       const outcome = OUTCOMES[req.outcome];
       if (!outcome) {
-        throw new RpcError("invalid_argument", `Outcome must be PAY, DECLINE or EXPIRE, got ${req.outcome}`, {
-          field: "outcome",
-        });
+        throw new DomainError(
+          "invalid_argument",
+          `Outcome must be PAY, DECLINE or EXPIRE, got ${req.outcome}`,
+          {
+            field: "outcome",
+          },
+        );
       }
       const sessionId = required(req.sessionId, "session_id", "Checkout session id");
       return { payment: toPayment(await payments.completeLocalCheckout(sessionId, outcome, trace(call))) };
@@ -77,7 +100,7 @@ export function paymentsHandlers(payments: Payments, log: Logger): PaymentsServi
 }
 
 /** `PaymentsService` ready for `startGrpcServer`. */
-export function paymentsService(payments: Payments, log: Logger): ServedService {
+export function paymentsService(payments: PaymentsApp, log: Logger): ServedService {
   return {
     definition: PaymentsServiceService,
     name: PAYMENTS_SERVICE_NAME,

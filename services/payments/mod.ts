@@ -18,5 +18,5 @@ export type {
 export { LOCAL_PROVIDER, LocalPaymentProvider } from "./providers/local.ts";
 // the Stripe adapter is not re-exported: importing it loads the Stripe SDK; import ./providers/stripe.ts
 // where it is really wanted (start() loads it by itself when STRIPE_SECRET_KEY is set)
-export { Payments, type PaymentsOptions } from "./payments.ts";
-export { type PaymentRecord, PaymentStore } from "./store.ts";
+export { PaymentsApp, type PaymentsDeps } from "./app.ts";
+export type { PaymentRecord } from "./domain/lifecycle.ts";

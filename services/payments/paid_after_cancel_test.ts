@@ -4,9 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
 import { paymentsEventHandlers } from "./event_handlers.ts";
-import type { Payments } from "./payments.ts";
+import type { PaymentsApp } from "./app.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type {
   Checkout,
@@ -51,7 +52,7 @@ class CountingLocal extends LocalPaymentProvider {
 
 /** Runs the `order.cancelled` handler as the consumer would: into an operation, then commits it. */
 async function cancelled(
-  payments: Payments,
+  payments: PaymentsApp,
   kv: Deno.Kv,
   orderId: string,
   messageId: string = crypto.randomUUID(),
@@ -64,7 +65,7 @@ async function cancelled(
   return (await op.commit()).ok;
 }
 
-async function completed(standIn: StripeStandIn, payments: Payments, sessionId: string, id?: string) {
+async function completed(standIn: StripeStandIn, payments: PaymentsApp, sessionId: string, id?: string) {
   const { payload, signature } = await standIn.signed(
     standIn.event("checkout.session.completed", sessionId, id),
     SECRET,
@@ -205,7 +206,7 @@ Deno.test("local: a cancelled order's checkout cannot be paid, and expired witho
     await assert.rejects(
       payments.completeLocalCheckout(sessionId, "succeeded"),
       (err) =>
-        err instanceof RpcError && err.code === "illegal_transition" &&
+        err instanceof DomainError && err.code === "illegal_transition" &&
         err.message === `Order "${order.orderId}" was cancelled; it can no longer be paid`,
     );
     assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_EXPIRED);
@@ -251,11 +252,11 @@ Deno.test("no checkout is made for an order already cancelled, from order.create
     assert.equal((await op.commit()).ok, true);
     await assert.rejects(
       payments.createPaymentLink(order),
-      (err) => err instanceof RpcError && err.code === "illegal_transition",
+      (err) => err instanceof DomainError && err.code === "illegal_transition",
     );
     await assert.rejects(
       payments.getPayment(order.orderId),
-      (err) => err instanceof RpcError && err.code === "not_found",
+      (err) => err instanceof DomainError && err.code === "not_found",
     );
     assert.deepEqual(await outbox(kv), []);
   } finally {

@@ -12,10 +12,10 @@ import { type BackgroundWorker, startServiceRuntime } from "../common/service_ru
 import type { PaymentsConfig } from "./config.ts";
 import { paymentsEventHandlers } from "./event_handlers.ts";
 import { paymentsService } from "./grpc_handlers.ts";
-import { Payments } from "./payments.ts";
+import { PaymentsApp } from "./app.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider } from "./providers/provider.ts";
-import { PaymentStore } from "./store.ts";
 
 /** Options of {@linkcode start} beyond the config (tests). */
 export interface StartOptions {
@@ -30,7 +30,7 @@ export interface StartOptions {
 /** A running payments service. */
 export interface PaymentsHandle extends ServiceHandle {
   /** The use cases (tests). */
-  payments: Payments;
+  payments: PaymentsApp;
   /** The store's KV (tests). */
   kv: Deno.Kv;
   /** The running messaging (tests). */
@@ -69,13 +69,13 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
     log,
     prepare: async ({ kv, kick }) => {
       const provider = options.provider ?? await pickProvider(config, log);
-      const payments = new Payments({
-        store: new PaymentStore(kv),
+      const payments = new PaymentsApp({
+        kv,
+        uow: unitOfWork({ kv, kick, log }),
         provider,
         publicUrl: config.publicUrl,
         expiryMinutes: config.paymentExpiryMinutes,
         log,
-        afterCommit: kick,
       });
       return { provider, payments };
     },
@@ -90,7 +90,7 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
 }
 
 /** Expires overdue local checkouts every `intervalMs`. */
-function startLocalExpiry(payments: Payments, log: Logger, intervalMs: number): BackgroundWorker {
+function startLocalExpiry(payments: PaymentsApp, log: Logger, intervalMs: number): BackgroundWorker {
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweeper = setInterval(() => {
     sweeping = payments.expireOverdueLocal().catch((err) =>

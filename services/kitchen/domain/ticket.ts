@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
+import type { DomainEvent } from "../../common/domain_event.ts";
 import type { LineItem } from "../../common/gen/oms/types/v1/types.ts";
 
 /** Where a ticket is. */
@@ -52,12 +53,12 @@ const FROM: Record<TicketAction, TicketState> = { start: "queued", complete: "pr
 
 /**
  * Applies `action` at `now`: `start` moves `queued -> preparing`, `complete` moves
- * `preparing -> ready`. Anything else throws an `illegal_transition` {@linkcode RpcError}, e.g.
+ * `preparing -> ready`. Anything else throws an `illegal_transition` {@linkcode DomainError}, e.g.
  * `Ticket for order o-1 is ready, cannot start`.
  */
 export function applyAction(ticket: KitchenTicket, action: TicketAction, now: Date): KitchenTicket {
   if (ticket.status !== FROM[action]) {
-    throw new RpcError(
+    throw new DomainError(
       "illegal_transition",
       `Ticket for order ${ticket.orderId} is ${ticket.status}, cannot ${action}`,
       { field: "order_id" },
@@ -66,6 +67,29 @@ export function applyAction(ticket: KitchenTicket, action: TicketAction, now: Da
   return action === "start"
     ? { ...ticket, status: "preparing", startedAtMs: now.getTime() }
     : { ...ticket, status: "ready", readyAtMs: now.getTime() };
+}
+
+/** A ticket's next state and the event that announces it. */
+export interface TicketDecision {
+  ticket: KitchenTicket;
+  events: DomainEvent<"kitchen.ticket_started" | "kitchen.ticket_ready">[];
+}
+
+/**
+ * Applies `action` at `now` ({@linkcode applyAction}) and names the event the move implies:
+ * `kitchen.ticket_started` for `start`, `kitchen.ticket_ready` for `complete`.
+ */
+export function advance(ticket: KitchenTicket, action: TicketAction, now: Date): TicketDecision {
+  const next = applyAction(ticket, action, now);
+  const orderId = next.orderId;
+  return {
+    ticket: next,
+    events: [
+      action === "start"
+        ? { key: "kitchen.ticket_started", payload: { orderId, startedAt: now } }
+        : { key: "kitchen.ticket_ready", payload: { orderId, readyAt: now } },
+    ],
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../../common/errors.ts";
-import { applyAction, dueAction, type KitchenTicket, openTicket } from "./ticket.ts";
+import { DomainError } from "../../common/domain_error.ts";
+import { advance, applyAction, dueAction, type KitchenTicket, openTicket } from "./ticket.ts";
 
 const T0 = new Date("2025-01-01T12:00:00Z");
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -35,7 +35,7 @@ Deno.test("illegal transitions are rejected with the ticket's state in the messa
   ];
   for (const [t, action, message] of cases) {
     assert.throws(() => applyAction(t, action, T0), (err: unknown) => {
-      assert.ok(err instanceof RpcError);
+      assert.ok(err instanceof DomainError);
       assert.equal(err.code, "illegal_transition");
       assert.equal(err.message, message);
       return true;
@@ -51,4 +51,20 @@ Deno.test("dueAction starts after prepMs queued and completes after prepMs prepa
   assert.equal(dueAction(started, at(5999), 3000), undefined);
   assert.equal(dueAction(started, at(6000), 3000), "complete");
   assert.equal(dueAction(applyAction(started, "complete", at(6000)), at(99_999), 3000), undefined);
+});
+
+Deno.test("advance returns the moved ticket with the event announcing the move", () => {
+  const started = advance(ticket(), "start", at(1000));
+  assert.equal(started.ticket.status, "preparing");
+  assert.deepEqual(started.events, [{
+    key: "kitchen.ticket_started",
+    payload: { orderId: "o-1", startedAt: at(1000) },
+  }]);
+  const ready = advance(started.ticket, "complete", at(2000));
+  assert.equal(ready.ticket.status, "ready");
+  assert.deepEqual(ready.events, [{
+    key: "kitchen.ticket_ready",
+    payload: { orderId: "o-1", readyAt: at(2000) },
+  }]);
+  assert.throws(() => advance(ready.ticket, "complete", at(3000)), /is ready, cannot complete/);
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import { PaymentStatus } from "../../common/gen/oms/payments/v1/payments.ts";
 import type { LineItem, Money } from "../../common/gen/oms/types/v1/types.ts";
 import type { ProviderEventType } from "../providers/provider.ts";
@@ -36,20 +36,20 @@ export interface OrderToPay {
 /**
  * Checks that `order` can be charged: an id, at least one line, positive quantities and prices in one
  * currency, and a total equal to the sum of the lines (the provider charges the lines).
- * Throws an `invalid_argument` {@linkcode RpcError} naming the field at fault.
+ * Throws an `invalid_argument` {@linkcode DomainError} naming the field at fault.
  */
 export function validateOrder(order: OrderToPay): PayableOrder {
   if (order.orderId.trim() === "") {
-    throw new RpcError("invalid_argument", "Order id is required", { field: "order_id" });
+    throw new DomainError("invalid_argument", "Order id is required", { field: "order_id" });
   }
   if (order.items.length === 0) {
-    throw new RpcError("invalid_argument", `Order "${order.orderId}" has no items to pay for`, {
+    throw new DomainError("invalid_argument", `Order "${order.orderId}" has no items to pay for`, {
       field: "items",
     });
   }
   const total = order.total;
   if (!total || !/^[A-Za-z]{3}$/.test(total.currency)) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `Total currency must be a 3-letter ISO 4217 code, got "${total?.currency ?? ""}"`,
       { field: "total.currency" },
@@ -58,7 +58,7 @@ export function validateOrder(order: OrderToPay): PayableOrder {
   let sum = 0;
   order.items.forEach((item, i) => {
     if (!Number.isInteger(item.quantity) || item.quantity <= 0) {
-      throw new RpcError(
+      throw new DomainError(
         "invalid_argument",
         `Quantity of "${item.itemId}" must be positive, got ${item.quantity}`,
         {
@@ -68,7 +68,7 @@ export function validateOrder(order: OrderToPay): PayableOrder {
     }
     const price = item.unitPrice;
     if (!price || !Number.isSafeInteger(price.amount) || price.amount <= 0) {
-      throw new RpcError(
+      throw new DomainError(
         "invalid_argument",
         `Unit price of "${item.itemId}" must be a positive amount in minor units, got ${
           price?.amount ?? "none"
@@ -77,7 +77,7 @@ export function validateOrder(order: OrderToPay): PayableOrder {
       );
     }
     if (price.currency.toUpperCase() !== total.currency.toUpperCase()) {
-      throw new RpcError(
+      throw new DomainError(
         "invalid_argument",
         `Unit price of "${item.itemId}" is in "${price.currency}", the total in "${total.currency}"`,
         { field: `items[${i}].unit_price.currency` },
@@ -86,7 +86,7 @@ export function validateOrder(order: OrderToPay): PayableOrder {
     sum += price.amount * item.quantity;
   });
   if (sum !== total.amount) {
-    throw new RpcError(
+    throw new DomainError(
       "invalid_argument",
       `Total ${total.amount} does not match the sum of the items ${sum}`,
       { field: "total.amount" },
@@ -187,4 +187,13 @@ export const EXPIRY_LEEWAY_MS = 60_000;
  */
 export function checkoutExpiry(now: Date, minutes: number): Date {
   return new Date(now.getTime() + minutes * 60_000 + EXPIRY_LEEWAY_MS);
+}
+
+/** The error of paying, or making a checkout for, an order payments knows is cancelled. */
+export function cancelledError(orderId: string): DomainError {
+  return new DomainError(
+    "illegal_transition",
+    `Order "${orderId}" was cancelled; it can no longer be paid`,
+    { field: "order_id" },
+  );
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError } from "../../common/errors.ts";
+import { DomainError } from "../../common/domain_error.ts";
 import { PaymentStatus } from "../../common/gen/oms/payments/v1/payments.ts";
 import {
   cancelUrl,
@@ -30,7 +30,7 @@ function fieldOf(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    assert.ok(err instanceof RpcError);
+    assert.ok(err instanceof DomainError);
     assert.equal(err.code, "invalid_argument");
     return err.field;
   }

@@ -1,5 +1,5 @@
 /**
- * Shared fixtures of the payments tests: an order to pay, a store on an in-memory KV, and reading the
+ * Shared fixtures of the payments tests: an order to pay, the use cases on an in-memory KV, and reading the
  * outbox. Test code only.
  *
  * @module
@@ -7,9 +7,9 @@
 import { createLogger, type Logger } from "../../common/log.ts";
 import type { OutboxRecord } from "../../common/bus/types.ts";
 import type { OrderToPay } from "../domain/payment.ts";
-import { Payments } from "../payments.ts";
+import { unitOfWork } from "../../common/unit_of_work.ts";
+import { PaymentsApp } from "../app.ts";
 import type { PaymentProvider } from "../providers/provider.ts";
-import { PaymentStore } from "../store.ts";
 
 /** A quiet logger for tests (`LOG_LEVEL=debug` to see more). */
 export const testLog: Logger = createLogger("payments-test", "error");
@@ -27,24 +27,23 @@ export function anOrder(orderId = `o-${crypto.randomUUID().slice(0, 8)}`): Order
   };
 }
 
-/** Payments over an in-memory KV with `provider` (and optionally a clock); counts relay kicks. */
+/** Payments' use cases over an in-memory KV with `provider` (and optionally a clock); counts relay kicks. */
 export async function inMemoryPayments(
   provider: PaymentProvider,
   now?: () => Date,
-): Promise<{ payments: Payments; store: PaymentStore; kv: Deno.Kv; kicks: () => number }> {
+): Promise<{ payments: PaymentsApp; kv: Deno.Kv; kicks: () => number }> {
   const kv = await Deno.openKv(":memory:");
-  const store = new PaymentStore(kv);
   let kicks = 0;
-  const payments = new Payments({
-    store,
+  const payments = new PaymentsApp({
+    kv,
+    uow: unitOfWork({ kv, kick: () => kicks++, log: testLog }),
     provider,
     publicUrl: "http://shop.test",
     expiryMinutes: 30,
     log: testLog,
-    afterCommit: () => kicks++,
     ...(now ? { now } : {}),
   });
-  return { payments, store, kv, kicks: () => kicks };
+  return { payments, kv, kicks: () => kicks };
 }
 
 /** One outbox record with its body parsed. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { RpcError } from "../common/errors.ts";
+import { DomainError } from "../common/domain_error.ts";
 import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
 import { newTraceparent } from "../common/trace.ts";
 import { paymentsEventHandlers } from "./event_handlers.ts";
@@ -116,7 +117,7 @@ Deno.test("CreatePaymentLink refuses an order whose total is not the sum of its 
     const order = { ...anOrder(), total: { amount: 1, currency: "EUR" } };
     await assert.rejects(
       payments.createPaymentLink(order),
-      (err) => err instanceof RpcError && err.code === "invalid_argument" && err.field === "total.amount",
+      (err) => err instanceof DomainError && err.code === "invalid_argument" && err.field === "total.amount",
     );
     assert.equal(standIn.requests.length, 0);
   });
@@ -247,7 +248,7 @@ Deno.test("a webhook for a provider this service does not use is invalid_argumen
   try {
     await assert.rejects(
       payments.handleProviderEvent("stripe", new Uint8Array(), "t=1,v1=x"),
-      (err) => err instanceof RpcError && err.code === "invalid_argument" && err.field === "provider",
+      (err) => err instanceof DomainError && err.code === "invalid_argument" && err.field === "provider",
     );
   } finally {
     kv.close();
@@ -260,7 +261,7 @@ Deno.test("Refund refunds a succeeded payment once through Stripe and announces 
     const open = await payments.createPaymentLink(order);
     await assert.rejects(
       payments.refund(order.orderId, "changed mind"),
-      (err) => err instanceof RpcError && err.code === "illegal_transition" && /is open/.test(err.message),
+      (err) => err instanceof DomainError && err.code === "illegal_transition" && /is open/.test(err.message),
     );
     const pi = standIn.pay(open.sessionId).payment_intent;
     const paid = await webhook(standIn, "checkout.session.completed", open.sessionId);
@@ -284,7 +285,7 @@ Deno.test("Refund refunds a succeeded payment once through Stripe and announces 
     });
     await assert.rejects(
       payments.refund("o-none", ""),
-      (err) => err instanceof RpcError && err.code === "not_found",
+      (err) => err instanceof DomainError && err.code === "not_found",
     );
   });
 });
@@ -323,7 +324,7 @@ Deno.test("local checkout pay, decline and expire go through the webhook path, o
     assert.equal(markers.length, 4, "each local event recorded like a webhook");
     await assert.rejects(
       payments.getCheckoutSession("local_cs_nope"),
-      (err) => err instanceof RpcError && err.code === "not_found",
+      (err) => err instanceof DomainError && err.code === "not_found",
     );
   } finally {
     kv.close();
@@ -335,7 +336,7 @@ Deno.test("CompleteLocalCheckout is refused when Stripe is the provider", async 
     const { sessionId } = await payments.createPaymentLink(anOrder());
     await assert.rejects(
       payments.completeLocalCheckout(sessionId, "succeeded"),
-      (err) => err instanceof RpcError && err.code === "permission_denied",
+      (err) => err instanceof DomainError && err.code === "permission_denied",
     );
   });
 });

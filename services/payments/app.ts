@@ -1,0 +1,475 @@
+/**
+ * Payments' use cases: one method per command, query and followed event. The only code that sequences
+ * store reads, the calls to the {@linkcode PaymentProvider} port and events. Every change runs in a
+ * unit-of-work transaction ({@linkcode Tx}): the commands through {@linkcode UnitOfWork.run} (re-run on
+ * a conflict), the followed events in the consumer's operation (the adapter passes `consumerTx(ctx)`),
+ * so a payment and the outbox records of the events it implies commit together.
+ *
+ * Provider calls and retries: a checkout is asked for before its commit, with the order's idempotency
+ * key and the parameters fixed in its draft, so a retry never makes a second session. A refund made
+ * inside a transaction is asked for again when the transaction re-runs; the order's refund idempotency
+ * key makes that the same refund.
+ *
+ * Paid after cancel, exactly one refund: `order.cancelled` writes the cancelled marker with a check on
+ * the payment as it read it, and a provider success event moves the payment with a check on the marker
+ * as it read it. So either the handler sees the payment succeeded (and refunds it), or the success
+ * event sees the marker (and refunds before it commits), never neither.
+ *
+ * @module
+ */
+import { DomainError } from "../common/domain_error.ts";
+import { emitAll } from "../common/domain_event.ts";
+import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
+import type { Logger } from "../common/log.ts";
+import { childOf, effectiveTraceparent } from "../common/trace.ts";
+import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
+import * as lifecycle from "./domain/lifecycle.ts";
+import type { PaymentRecord } from "./domain/lifecycle.ts";
+import {
+  cancelledError,
+  cancelUrl,
+  checkoutExpiry,
+  checkoutIdempotencyKey,
+  draftUsable,
+  mustRefund,
+  type OrderToPay,
+  type PayableOrder,
+  refundIdempotencyKey,
+  successUrl,
+  validateOrder,
+} from "./domain/payment.ts";
+import { LocalPaymentProvider } from "./providers/local.ts";
+import type { PaymentProvider, ProviderEventType } from "./providers/provider.ts";
+import { providerCall } from "./providers/traced.ts";
+import {
+  addCancelled,
+  addDraft,
+  addHandled,
+  addPayment,
+  addUpdate,
+  type CheckoutDraft,
+  listPayments,
+  readByEvent,
+  readBySession,
+  readCancelled,
+  readDraft,
+  readHandled,
+  readPayment,
+} from "./store.ts";
+
+/** What the use cases need. */
+export interface PaymentsDeps {
+  /** Payments' store (reads of the queries). */
+  kv: Deno.Kv;
+  /** Commits state + events (over the same store). */
+  uow: UnitOfWork;
+  /** The payment provider adapter. */
+  provider: PaymentProvider;
+  /** Storefront base URL for checkout return links. */
+  publicUrl: string;
+  /** Minutes a checkout stays payable. */
+  expiryMinutes: number;
+  log: Logger;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** Options carried onto the events a command emits. */
+export interface EventOptions {
+  /** The W3C traceparent of the request or message that caused the change. */
+  traceparent?: string;
+}
+
+/** What {@linkcode PaymentsApp.handleProviderEvent} did. */
+export interface ApplyResult {
+  /** False when this provider event id was handled before. */
+  firstDelivery: boolean;
+  /** The payment the event is about, after the event; null when no payment has that session. */
+  payment: PaymentRecord | null;
+  /** True when the event moved the payment's status. */
+  changed: boolean;
+}
+
+/** The outcome the local pay page chose. */
+export type LocalOutcome = ProviderEventType;
+
+function noPayment(orderId: string): DomainError {
+  return new DomainError("not_found", `No payment for order "${orderId}"`, { field: "order_id" });
+}
+
+/** Payments' use cases over {@linkcode PaymentsDeps}. */
+export class PaymentsApp {
+  readonly #d: PaymentsDeps;
+  readonly #now: () => Date;
+
+  /** Creates the use cases over `deps`. */
+  constructor(deps: PaymentsDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** The provider in use. */
+  get provider(): PaymentProvider {
+    return this.#d.provider;
+  }
+
+  /**
+   * Returns the order's payment, creating its checkout once: an existing payment is returned as is;
+   * otherwise the provider is asked (with the order's idempotency key and parameters fixed on the
+   * first attempt) and the payment, its index and `payment.link_created` are committed together. When a
+   * concurrent call committed first, its payment is returned. An order payments knows is cancelled is
+   * `illegal_transition`.
+   */
+  async createPaymentLink(order: OrderToPay, options: EventOptions = {}): Promise<PaymentRecord> {
+    const { kv, uow, log } = this.#d;
+    const existing = await readPayment(kv, order.orderId);
+    if (existing.value) return existing.value;
+    if ((await readCancelled(kv, order.orderId)).value) throw cancelledError(order.orderId);
+    const opened = await this.#checkout(validateOrder(order));
+    return await uow.run(async (tx) => {
+      const theirs = await readPayment(tx.kv, order.orderId);
+      if (theirs.value) return theirs.value; // a concurrent call committed first
+      if ((await readCancelled(tx.kv, order.orderId)).value) throw cancelledError(order.orderId);
+      const payment = this.#addOpened(tx, opened, options.traceparent);
+      tx.afterCommit(() =>
+        log.info("payment link created", { orderId: payment.orderId, sessionId: payment.sessionId })
+      );
+      return payment;
+    }, "createPaymentLink");
+  }
+
+  /**
+   * `order.created`: when the order has no payment yet, asks the provider (before the commit, with the
+   * idempotency key, so a retry never makes a second session) and adds the payment and
+   * `payment.link_created` to the consumer's `tx`. An invalid order is `invalid_argument`. An order
+   * already cancelled (its `order.created` was delivered late) gets no checkout.
+   */
+  async orderCreated(tx: Tx, order: OrderToPay, traceparent?: string): Promise<void> {
+    const existing = await readPayment(tx.kv, order.orderId);
+    if (existing.value) return;
+    if ((await readCancelled(tx.kv, order.orderId)).value) {
+      this.#d.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
+      return;
+    }
+    const opened = await this.#checkout(validateOrder(order));
+    this.#addOpened(tx, opened, traceparent);
+  }
+
+  /**
+   * `order.cancelled`: records in `tx` that the order is cancelled (so no checkout is made for it any
+   * more, and a success that arrives later is refunded on arrival), then settles the payment:
+   *
+   * - open: expires the session at the provider and adds the expiry (and `payment.expired`). When the
+   *   provider reports the session already completed, the payment stays open: its success event is on
+   *   the way and, finding the order cancelled, is refunded ({@linkcode handleProviderEvent}).
+   * - succeeded (the customer paid before the cancellation reached payments): refunds it through the
+   *   provider with the order's refund idempotency key and adds `refunded` and `payment.refunded`.
+   *
+   * Everything is guarded by the payment as read, so a provider event committing meanwhile makes the
+   * commit fail and this run again on the new state; a provider error is retried by the consumer and
+   * the idempotency key keeps it one refund.
+   */
+  async orderCancelled(
+    tx: Tx,
+    event: { orderId: string; cancelledAt?: Date | undefined },
+    meta: { messageId: string; traceparent?: string | undefined },
+  ): Promise<void> {
+    const { provider, log } = this.#d;
+    const { orderId } = event;
+    const now = this.#now();
+    const entry = await readPayment(tx.kv, orderId);
+    const marker = await readCancelled(tx.kv, orderId);
+    addCancelled(tx.op, orderId, entry, marker, {
+      cancelledAt: event.cancelledAt ?? now,
+      messageId: meta.messageId,
+    });
+    const payment = entry.value;
+    if (!payment) return;
+    const read = entry as Deno.KvEntry<PaymentRecord>;
+    if (payment.status === PaymentStatus.PAYMENT_STATUS_OPEN) {
+      const sessionId = payment.sessionId;
+      const { expired } = await providerCall(
+        provider.name,
+        "expire",
+        { orderId, sessionId },
+        () => provider.expire(sessionId),
+      );
+      if (!expired) {
+        log.warn("order cancelled but its checkout already completed; its payment will be refunded", {
+          orderId,
+          sessionId,
+        });
+        return;
+      }
+      this.#apply(
+        tx,
+        read,
+        lifecycle.expire(payment, `order_cancelled:${meta.messageId}`, now),
+        meta.traceparent,
+      );
+      return;
+    }
+    if (mustRefund(payment.status, true)) {
+      const refundId = await this.#refundAtProvider(payment);
+      this.#apply(tx, read, lifecycle.refund(payment, refundId, now), meta.traceparent);
+      log.warn("payment succeeded for a cancelled order: refunded", { orderId, refundId });
+    }
+  }
+
+  /** The payment of `orderId`; `not_found` when there is none. */
+  async getPayment(orderId: string): Promise<PaymentRecord> {
+    const entry = await readPayment(this.#d.kv, orderId);
+    if (!entry.value) throw noPayment(orderId);
+    return entry.value;
+  }
+
+  /** The payment whose checkout session is `sessionId`; `not_found` when there is none. */
+  async getCheckoutSession(sessionId: string): Promise<PaymentRecord> {
+    const entry = await readBySession(this.#d.kv, sessionId);
+    if (!entry?.value) {
+      throw new DomainError("not_found", `Unknown checkout session "${sessionId}"`, { field: "session_id" });
+    }
+    return entry.value;
+  }
+
+  /**
+   * One webhook delivery of `provider`: verified and read by the provider adapter (a bad signature is
+   * `invalid_argument` and changes nothing), then handled once per provider event id, in one commit:
+   * the event id marked handled (checked unseen), the payment moved from open to the event's outcome,
+   * and its event (`payment.succeeded`, `payment.failed` or `payment.expired`). The same event again
+   * changes nothing and reports `firstDelivery: false`; an event reaching a payment that is no longer
+   * open is marked handled and changes nothing.
+   *
+   * A success for an order payments knows is cancelled is refunded at once, before the commit: the
+   * payment ends `refunded`, and `payment.succeeded` and `payment.refunded` are written together. When
+   * the refund fails, nothing is recorded and the provider's retry of the event tries again.
+   */
+  async handleProviderEvent(
+    provider: string,
+    payload: Uint8Array,
+    signature: string,
+    options: EventOptions = {},
+  ): Promise<ApplyResult> {
+    if (provider !== this.#d.provider.name) {
+      throw new DomainError(
+        "invalid_argument",
+        `Unknown payment provider "${provider}", this service uses "${this.#d.provider.name}"`,
+        { field: "provider" },
+      );
+    }
+    const event = await this.#d.provider.parseEvent(payload, signature);
+    if (!event) return { firstDelivery: true, payment: null, changed: false };
+    let continued: string | undefined | null = null; // the trace the events continue, fixed on first use
+    const result = await this.#d.uow.run(async (tx): Promise<ApplyResult> => {
+      const marker = await readHandled(tx.kv, provider, event.id);
+      const entry = await readByEvent(tx.kv, event);
+      if (marker.versionstamp !== null) {
+        return { firstDelivery: false, payment: entry?.value ?? null, changed: false };
+      }
+      if (!entry?.value) return { firstDelivery: true, payment: null, changed: false };
+      const read = entry as Deno.KvEntry<PaymentRecord>;
+      const current = read.value;
+      const cancelled = await readCancelled(tx.kv, current.orderId);
+      const now = this.#now();
+      addHandled(tx.op, provider, event.id, marker, cancelled, {
+        orderId: current.orderId,
+        type: event.type,
+        handledAt: now,
+      });
+      const change = lifecycle.applyProviderEvent(current, event, now);
+      if (!change) {
+        tx.op.check(read);
+        return { firstDelivery: true, payment: current, changed: false };
+      }
+      // the events continue the order's trace (linked to this request's span), else the caller's
+      if (continued === null) {
+        continued = current.traceparent
+          ? childOf(current.traceparent, `payment provider event ${event.type}`)
+          : options.traceparent;
+      }
+      let { payment, events } = change;
+      if (mustRefund(payment.status, cancelled.value !== null)) {
+        const refundId = await this.#refundAtProvider(payment);
+        this.#d.log.warn("payment succeeded for a cancelled order: refunded", {
+          orderId: payment.orderId,
+          refundId,
+          eventId: event.id,
+        });
+        const refunded = lifecycle.refund(payment, refundId, now);
+        payment = refunded.payment;
+        events = [...events, ...refunded.events];
+      }
+      this.#apply(tx, read, { payment, events }, continued);
+      return { firstDelivery: true, payment, changed: true };
+    }, "handleProviderEvent");
+    if (!result.payment) {
+      this.#d.log.warn("provider event about an unknown checkout session", {
+        provider,
+        eventId: event.id,
+        sessionId: event.sessionId,
+      });
+    } else {
+      this.#d.log.info("provider event handled", {
+        provider,
+        eventId: event.id,
+        type: event.type,
+        orderId: result.payment.orderId,
+        firstDelivery: result.firstDelivery,
+        changed: result.changed,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * The local pay page's choice for `sessionId`: a signed local provider event that takes the same path
+   * as a webhook ({@linkcode handleProviderEvent}). Only with the local provider. Paying for an order
+   * payments knows is cancelled is refused (`illegal_transition`): no money moves for it. (In the short
+   * window before `order.cancelled` reaches payments the payment goes through and is refunded when it
+   * does, as with Stripe, where a completed checkout cannot be refused.)
+   */
+  async completeLocalCheckout(
+    sessionId: string,
+    outcome: LocalOutcome,
+    options: EventOptions = {},
+  ): Promise<PaymentRecord> {
+    const provider = this.#d.provider;
+    if (!(provider instanceof LocalPaymentProvider)) {
+      throw new DomainError(
+        "permission_denied",
+        `Local checkout is only available with the local provider, this service uses "${provider.name}"`,
+      );
+    }
+    const payment = await this.getCheckoutSession(sessionId);
+    if (outcome === "succeeded" && (await readCancelled(this.#d.kv, payment.orderId)).value) {
+      throw cancelledError(payment.orderId);
+    }
+    const signed = await provider.signEvent({ type: outcome, sessionId, orderId: payment.orderId });
+    const result = await this.handleProviderEvent(provider.name, signed.payload, signed.signature, options);
+    return result.payment ?? payment;
+  }
+
+  /**
+   * Expires, through the local provider's event path, every open local payment whose checkout expired
+   * before `now` (Stripe expires its own sessions and says so by webhook). Returns how many expired.
+   */
+  async expireOverdueLocal(now: Date = this.#now()): Promise<number> {
+    if (!(this.#d.provider instanceof LocalPaymentProvider)) return 0;
+    let expired = 0;
+    for await (const entry of listPayments(this.#d.kv)) {
+      const p = entry.value;
+      if (
+        p.status !== PaymentStatus.PAYMENT_STATUS_OPEN || p.provider !== this.#d.provider.name ||
+        !p.expiresAt ||
+        p.expiresAt > now
+      ) continue;
+      const after = await this.completeLocalCheckout(p.sessionId, "expired");
+      if (after.status === PaymentStatus.PAYMENT_STATUS_EXPIRED) expired++;
+    }
+    return expired;
+  }
+
+  /**
+   * Refunds the order's succeeded payment through the provider (with the order's refund idempotency key)
+   * and commits `refunded` with `payment.refunded`. A payment already refunded is returned as is (a
+   * retried call is harmless); any other status is `illegal_transition`.
+   */
+  async refund(orderId: string, reason: string, options: EventOptions = {}): Promise<PaymentRecord> {
+    return await this.#d.uow.run(async (tx) => {
+      const entry = await readPayment(tx.kv, orderId);
+      if (!entry.value) throw noPayment(orderId);
+      const payment = entry.value;
+      if (payment.status === PaymentStatus.PAYMENT_STATUS_REFUNDED) return payment;
+      lifecycle.assertRefundable(payment);
+      const refundId = await this.#refundAtProvider(payment);
+      const change = lifecycle.refund(payment, refundId, this.#now());
+      this.#apply(tx, entry as Deno.KvEntry<PaymentRecord>, change, options.traceparent);
+      tx.afterCommit(() => this.#d.log.info("payment refunded", { orderId, refundId, reason }));
+      return change.payment;
+    }, "refund");
+  }
+
+  /** Adds `change` of the payment read as `entry` and its events to `tx`. */
+  #apply(
+    tx: Tx,
+    entry: Deno.KvEntry<PaymentRecord>,
+    change: lifecycle.PaymentChange,
+    traceparent: string | undefined,
+  ): void {
+    addUpdate(tx.op, entry, change.payment);
+    emitAll(tx, change.events, traceparent);
+  }
+
+  /** Adds the new payment of `opened` (remembering the order's trace) and its event to `tx`. */
+  #addOpened(tx: Tx, opened: lifecycle.PaymentChange, traceparent: string | undefined): PaymentRecord {
+    const trace = effectiveTraceparent(traceparent);
+    const payment = trace ? { ...opened.payment, traceparent: trace } : opened.payment;
+    addPayment(tx.op, payment);
+    emitAll(tx, opened.events, traceparent);
+    return opened.payment;
+  }
+
+  /** Refunds `payment` in full at the provider; the order's refund idempotency key makes it one refund. */
+  async #refundAtProvider(payment: PaymentRecord): Promise<string> {
+    const { provider } = this.#d;
+    const { orderId, sessionId } = payment;
+    const { refundId } = await providerCall(
+      provider.name,
+      "refund",
+      { orderId, sessionId },
+      () =>
+        provider.refund({
+          orderId,
+          sessionId,
+          ...(payment.paymentRef ? { paymentRef: payment.paymentRef } : {}),
+          idempotencyKey: refundIdempotencyKey(orderId),
+        }),
+    );
+    return refundId;
+  }
+
+  /**
+   * The order's checkout draft: the stored one while the provider still accepts its expiry, else the
+   * next generation, stored now (two racing callers get the same draft).
+   */
+  #draft(orderId: string): Promise<CheckoutDraft> {
+    return this.#d.uow.run(async (tx) => {
+      const found = await readDraft(tx.kv, orderId);
+      if (found.value && draftUsable(found.value, this.#now())) return found.value;
+      const createdAt = this.#now();
+      const generation = (found.value?.generation ?? 0) + 1;
+      if (found.value) {
+        this.#d.log.warn("checkout draft went stale, starting a new generation", { orderId, generation });
+      }
+      const draft = { createdAt, expiresAt: checkoutExpiry(createdAt, this.#d.expiryMinutes), generation };
+      addDraft(tx.op, found, orderId, draft);
+      return draft;
+    }, "checkoutDraft");
+  }
+
+  /** Asks the provider for the order's checkout (its draft's parameters and key); the payment to store. */
+  async #checkout(order: PayableOrder): Promise<lifecycle.PaymentChange> {
+    const { publicUrl, provider } = this.#d;
+    const draft = await this.#draft(order.orderId);
+    const checkout = await providerCall(
+      provider.name,
+      "createCheckout",
+      { orderId: order.orderId },
+      () =>
+        provider.createCheckout({
+          orderId: order.orderId,
+          customerId: order.customerId,
+          items: order.items,
+          total: order.total,
+          idempotencyKey: checkoutIdempotencyKey(order.orderId, draft.generation),
+          successUrl: successUrl(publicUrl, order.orderId),
+          cancelUrl: cancelUrl(publicUrl, order.orderId),
+          expiresAt: draft.expiresAt,
+        }),
+    );
+    return lifecycle.open(
+      { order, provider: provider.name, checkout, createdAt: draft.createdAt },
+      this.#now(),
+    );
+  }
+}

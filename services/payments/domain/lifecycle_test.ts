@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { DomainError } from "../../common/domain_error.ts";
+import { PaymentStatus } from "../../common/gen/oms/payments/v1/payments.ts";
+import { anOrder } from "../testing/fixtures.ts";
+import {
+  applyProviderEvent,
+  assertRefundable,
+  expire,
+  open,
+  type PaymentRecord,
+  refund,
+} from "./lifecycle.ts";
+import { validateOrder } from "./payment.ts";
+
+const T0 = new Date("2025-01-01T12:00:00Z");
+const T1 = new Date("2025-01-01T12:05:00Z");
+
+function opened(): PaymentRecord {
+  return open({
+    order: validateOrder(anOrder("o-1")),
+    provider: "local",
+    checkout: { sessionId: "cs_1", url: "http://pay/cs_1", expiresAt: new Date("2025-01-01T13:00:00Z") },
+    createdAt: T0,
+  }, T0).payment;
+}
+
+function isIllegal(message: RegExp) {
+  return (err: unknown) =>
+    err instanceof DomainError && err.code === "illegal_transition" && message.test(err.message);
+}
+
+Deno.test("open makes an open payment of the order's total, announced by payment.link_created", () => {
+  const { payment, events } = open({
+    order: validateOrder(anOrder("o-1")),
+    provider: "local",
+    checkout: { sessionId: "cs_1", url: "http://pay/cs_1", expiresAt: T1 },
+    createdAt: T0,
+  }, T1);
+  assert.equal(payment.status, PaymentStatus.PAYMENT_STATUS_OPEN);
+  assert.deepEqual(payment.amount, { amount: 2050, currency: "EUR" });
+  assert.deepEqual([payment.createdAt, payment.updatedAt], [T0, T1]);
+  assert.deepEqual(events, [{
+    key: "payment.link_created",
+    payload: { orderId: "o-1", provider: "local", sessionId: "cs_1", url: "http://pay/cs_1", expiresAt: T1 },
+  }]);
+});
+
+Deno.test("a provider event moves an open payment to its outcome with the matching event", () => {
+  const base = { orderId: "o-1", sessionId: "cs_1" };
+  const paid = applyProviderEvent(
+    opened(),
+    { id: "e1", type: "succeeded", ...base, paymentRef: "pi_1" },
+    T1,
+  )!;
+  assert.deepEqual([paid.payment.status, paid.payment.paymentRef, paid.payment.providerEventId], [
+    PaymentStatus.PAYMENT_STATUS_SUCCEEDED,
+    "pi_1",
+    "e1",
+  ]);
+  assert.deepEqual(paid.events, [{
+    key: "payment.succeeded",
+    payload: { ...base, providerEventId: "e1", amount: { amount: 2050, currency: "EUR" }, paidAt: T1 },
+  }]);
+  const failed = applyProviderEvent(opened(), { id: "e2", type: "failed", ...base }, T1)!;
+  assert.deepEqual(failed.events, [{
+    key: "payment.failed",
+    payload: { ...base, providerEventId: "e2", reason: "The payment failed" },
+  }]);
+  const expired = applyProviderEvent(opened(), { id: "e3", type: "expired", ...base }, T1)!;
+  assert.equal(expired.payment.status, PaymentStatus.PAYMENT_STATUS_EXPIRED);
+  assert.deepEqual(expired.events, [{ key: "payment.expired", payload: { ...base, providerEventId: "e3" } }]);
+  assert.equal(
+    applyProviderEvent(paid.payment, { id: "e4", type: "expired", ...base }, T1),
+    null,
+    "late event",
+  );
+});
+
+Deno.test("only a succeeded payment is refunded; the refund is announced by payment.refunded", () => {
+  const open = opened();
+  assert.throws(() => assertRefundable(open), isIllegal(/^Payment of order "o-1" is open, only a succeeded/));
+  const paid = applyProviderEvent(
+    open,
+    { id: "e1", type: "succeeded", orderId: "o-1", sessionId: "cs_1" },
+    T1,
+  )!;
+  assertRefundable(paid.payment);
+  const { payment, events } = refund(paid.payment, "re_1", T1);
+  assert.deepEqual([payment.status, payment.refundId], [PaymentStatus.PAYMENT_STATUS_REFUNDED, "re_1"]);
+  assert.deepEqual(events, [{
+    key: "payment.refunded",
+    payload: { orderId: "o-1", refundId: "re_1", amount: { amount: 2050, currency: "EUR" } },
+  }]);
+});
+
+Deno.test("expire moves only an open payment, naming its cause", () => {
+  const { payment, events } = expire(opened(), "order_cancelled:m1", T1);
+  assert.deepEqual([payment.status, payment.providerEventId], [
+    PaymentStatus.PAYMENT_STATUS_EXPIRED,
+    "order_cancelled:m1",
+  ]);
+  assert.deepEqual(events, [{
+    key: "payment.expired",
+    payload: { orderId: "o-1", sessionId: "cs_1", providerEventId: "order_cancelled:m1" },
+  }]);
+  assert.throws(() => expire(payment, "again", T1), isIllegal(/is expired, only an open payment can expire/));
+});
