@@ -41,7 +41,7 @@ export interface ClientInfoOptions {
   publicUrl?: string | null;
 }
 
-/** The direct peer's address from the server's connection info (Deno.serve passes it as `env`). */
+/** The direct peer's address from the server's connection info (`start()` passes it as `env.remoteAddr`). */
 export function peerAddress(env: unknown): string {
   const hostname = (env as { remoteAddr?: { hostname?: unknown } } | undefined)?.remoteAddr?.hostname;
   if (typeof hostname !== "string") return "unknown";

@@ -11,6 +11,9 @@
  * deadline (`api/body_deadline.ts`), JSON 404 and 405 answers, and the one error handler that turns
  * anything thrown into `{"error": {...}}`.
  *
+ * `start()` serves the app with `Deno.serve` on a loopback port behind a connection guard that owns
+ * the public port (`connection_guard.ts`), so that a connection whose body stalls can be closed.
+ *
  * @module
  */
 import { Hono } from "hono";
@@ -24,7 +27,7 @@ import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { type Clients, connectClients } from "./gateway/clients.ts";
 import { refuseCrossSite } from "./api/cross_site.ts";
 import { customersRoutes } from "./api/customers.ts";
-import { bodyDeadline, isConnectionClosed } from "./api/body_deadline.ts";
+import { bodyDeadline } from "./api/body_deadline.ts";
 import { ApiError, toApiError } from "./api/errors.ts";
 import { healthRoutes } from "./api/health.ts";
 import { localPayRoutes } from "./api/local_pay.ts";
@@ -34,6 +37,7 @@ import { webhooksRoutes } from "./api/webhooks.ts";
 import { mountPages } from "./framework/mod.ts";
 import { createAdmin } from "./admin/runtime.ts";
 import { clientInfo } from "./client_info.ts";
+import { type ConnectionGuard, guardConnections, serveEnv } from "./connection_guard.ts";
 import { ipMatcher } from "./ip_matcher.ts";
 import { secureCookies } from "./secure_cookies.ts";
 import { securityHeaders } from "./security_headers.ts";
@@ -166,24 +170,34 @@ export async function start(
     slowRequestMs: config.slowRequestMs,
   });
   await mountPages(app, deps);
-  const listening = Promise.withResolvers<number>();
+  // Deno.serve on loopback; the guard owns the public port and hands each request its client's
+  // address and a way to close its connection (see connection_guard.ts).
+  const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    onListen: ({ port }) => listening.resolve(port),
-    // Errors Hono did not answer: a response body that failed while being sent. The 408 of a body
-    // that timed out fails on purpose, to drop the connection (api/body_deadline.ts).
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: (addr) => listening.resolve(addr),
+    // Errors Hono did not answer: a response body that failed while being sent.
     onError(err) {
-      if (!isConnectionClosed(err)) log.error("response failed", { err });
+      log.error("response failed", { err });
       return new Response(null, { status: 500 });
     },
-  }, app.fetch);
-  const port = await listening.promise;
+  }, (req, info) => app.fetch(req, serveEnv(guard, info)));
+  const backend = await listening.promise;
+  let guard: ConnectionGuard;
+  try {
+    guard = guardConnections({ hostname: config.host, port: config.port, backend });
+  } catch (err) {
+    await server.shutdown(); // e.g. the public port is taken
+    throw err;
+  }
+  const port = guard.addr.port;
   return {
     port,
     async stop() {
       // In-flight requests finish; long-lived ones (live order streams) get DRAIN_MS, then the process
       // exits under them and browsers reconnect.
+      guard.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         server.shutdown(),
@@ -191,6 +205,7 @@ export async function start(
       ]);
       clearTimeout(timer);
       closeLiveHub(deps);
+      guard.abortAll();
       for (const client of Object.values(clients)) closeClient(client);
     },
   };

@@ -2,52 +2,22 @@
  * Request bodies are read against a deadline: a middleware gives every request that has a body a
  * stream that fails with 408 `request_timeout` (and `Connection: close`) when the whole body has not
  * arrived within `timeoutMs` of the request's start. Every reader (`body.ts`, admin forms, the pay
- * form) reads `c.req.raw`, so one middleware covers them all; a client that sends headers and then
- * trickles or stalls its body gets its answer and loses the connection instead of holding it forever.
+ * form) reads `c.req.raw`, so one middleware covers them all.
  *
  * It wraps the body the way Hono's own `bodyLimit` middleware does (`c.req.raw = new Request(...)`).
  *
- * Closing the connection: `Deno.serve` (2.9.6, its own HTTP/1.1 server) keeps a connection open
- * while the request body is unfinished, even after a `Connection: close` answer. So the 408's body
- * is sent as a stream that, after the JSON, fails with {@linkcode CONNECTION_CLOSED}, which makes the
- * server drop the connection; `start()` passes that error to `Deno.serve`'s `onError`, which ignores
- * it ({@linkcode isConnectionClosed}). Known limit: while a read of the request body is still pending
- * inside Deno (the usual case for a stalled client), Deno keeps the socket until that read ends —
- * the client has its 408 and the handler, timers and buffers are released, but the idle socket stays
- * until the client or the OS closes it. Put a proxy with a body timeout in front for slowloris.
+ * Closing the connection: `Deno.serve` waits for the rest of an unfinished body forever, so a request
+ * whose body was not read to its end — timed out, refused (413) or not read at all — gets
+ * `Connection: close` and its connection is ended once the answer has been sent, through the
+ * connection guard `start()` puts in front of `Deno.serve` (`../connection_guard.ts`). A client
+ * that stalls its body therefore gets its 408 and then EOF, instead of holding a socket. Without the
+ * guard (`app.request()` in tests) only the header is set.
  *
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { connectionCloser } from "../connection_guard.ts";
 import { ApiError } from "./errors.ts";
-
-/** The error that ends a 408's body stream so that the server drops the connection. */
-export const CONNECTION_CLOSED: Error = Object.freeze(
-  new Error("Connection closed after a request body timed out"),
-);
-
-/** True for {@linkcode CONNECTION_CLOSED} (expected, nothing to log). */
-export function isConnectionClosed(err: unknown): boolean {
-  return err === CONNECTION_CLOSED;
-}
-
-/** `res` with a body that fails after its last byte, so the connection is dropped once it is sent. */
-export function closingConnection(res: Response): Response {
-  const source = res.body?.getReader();
-  // highWaterMark 0: pull runs only for a waiting read, so each chunk is handed over before the
-  // error (an error drops chunks still queued).
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = source ? await source.read() : { done: true as const, value: undefined };
-      if (chunk.done) controller.error(CONNECTION_CLOSED);
-      else controller.enqueue(chunk.value);
-    },
-  }, { highWaterMark: 0 });
-  const headers = new Headers(res.headers);
-  headers.delete("content-length");
-  headers.set("Connection", "close");
-  return new Response(body, { status: res.status, statusText: res.statusText, headers });
-}
 
 /** The error a body read fails with once the deadline has passed. */
 export function bodyTimeout(timeoutMs: number): ApiError {
@@ -59,34 +29,56 @@ export function bodyTimeout(timeoutMs: number): ApiError {
   );
 }
 
-/** `stream` as a stream that errors with {@linkcode bodyTimeout} once `expired` settles. */
+/** A body read against a deadline. */
+export interface DeadlineBody {
+  /** The body to read. */
+  body: ReadableStream<Uint8Array>;
+  /** Cancels the source unless it has ended or failed (it may still be locked by a reader). */
+  release(): void;
+}
+
+/**
+ * `stream` as a body that errors with {@linkcode bodyTimeout} once `expired` settles; `onDone` is
+ * called with true when the stream ended and with false when it failed or was cancelled.
+ */
 export function withDeadline(
   stream: ReadableStream<Uint8Array>,
   expired: Promise<never>,
-  onDone: () => void,
-): ReadableStream<Uint8Array> {
+  onDone: (complete: boolean) => void,
+): DeadlineBody {
   const reader = stream.getReader();
-  return new ReadableStream<Uint8Array>({
+  let settled = false;
+  const settle = (complete: boolean) => {
+    settled = true;
+    onDone(complete);
+  };
+  const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const chunk = await Promise.race([reader.read(), expired]);
         if (chunk.done) {
-          onDone();
+          settle(true);
           controller.close();
         } else {
           controller.enqueue(chunk.value);
         }
       } catch (err) {
-        onDone();
+        settle(false);
         reader.cancel(err).catch(() => {});
         controller.error(err);
       }
     },
     cancel(reason) {
-      onDone();
+      settle(false);
       return reader.cancel(reason);
     },
   });
+  return {
+    body,
+    release() {
+      if (!settled) reader.cancel().catch(() => {});
+    },
+  };
 }
 
 /** The middleware: bodies must arrive in full within `timeoutMs` of the request's start. */
@@ -95,27 +87,31 @@ export function bodyDeadline(timeoutMs: number): MiddlewareHandler {
     const raw = c.req.raw;
     if (!raw.body) return await next();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let fired = false;
+    let complete = false;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        fired = true;
-        reject(bodyTimeout(timeoutMs));
-      }, timeoutMs);
+      timer = setTimeout(() => reject(bodyTimeout(timeoutMs)), timeoutMs);
     });
     expired.catch(() => {}); // only a reader that is still waiting cares
-    const done = () => clearTimeout(timer);
-    c.req.raw = new Request(
-      raw,
-      { body: withDeadline(raw.body, expired, done), duplex: "half" } as RequestInit,
-    );
+    const done = (ended: boolean) => {
+      clearTimeout(timer);
+      complete ||= ended;
+    };
+    const deadlined = withDeadline(raw.body, expired, done);
+    c.req.raw = new Request(raw, { body: deadlined.body, duplex: "half" } as RequestInit);
     try {
       await next();
     } finally {
-      done();
+      clearTimeout(timer);
     }
-    if (fired && c.res.status === 408) {
-      c.res = closingConnection(c.res);
-      c.res.headers.delete("content-length"); // Hono's setter copies the old answer's headers back
+    if (complete) return;
+    // Not read to its end: drop the rest (Deno.serve ignores EOF while a body stream is held) and
+    // end the connection after the answer.
+    deadlined.release();
+    try {
+      c.res.headers.set("Connection", "close");
+    } catch {
+      // immutable headers: the connection is ended all the same
     }
+    connectionCloser(c.env)?.();
   };
 }
