@@ -9,8 +9,6 @@ import { type OrderJson, orderJson } from "../../api/order_json.ts";
 import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
-import { formatMoney } from "../../lib/money.ts";
-import { dateTimeOf, statusLabel } from "../../lib/order_view.ts";
 import MyOrdersLive from "../../islands/MyOrdersLive.tsx";
 
 /** What the page shows. */
