@@ -55,7 +55,7 @@ export type AppEnv = {
 
 /**
  * Call options for a gRPC call made while handling `c` (the gateway's `callOptions` for this request):
- * for code outside `web/gateway/` that still calls a service itself (the live streams).
+ * what `gatewayFor` gives the facades of a request.
  */
 export function callOpts(c: Context<AppEnv>, deps: AppDeps): CallOpts {
   return callOptions({ traceparent: c.get("traceparent"), staff: c.get("staff") }, deps);

@@ -57,3 +57,24 @@ Deno.test("kitchen facade: kitchen down is a retryable 503 naming kitchen", TEST
     await sys.stop();
   }
 });
+
+Deno.test(
+  "kitchen facade: staff watch the tickets; a paid order's new ticket arrives on the stream",
+  TEST_OPTS,
+  async () => {
+    const sys = await startGatewaySystem({ kitchen: true });
+    const ac = new AbortController();
+    try {
+      const watch = sys.staff.kitchen.watchTickets({ cursor: "" }, ac.signal);
+      const first = new Promise<string>((resolve, reject) => {
+        watch.on("data", (m: { ticket?: Ticket }) => resolve(m.ticket?.orderId ?? ""));
+        watch.on("error", reject);
+      });
+      const order = await paidOrder(sys.customer);
+      assert.equal(await first, order.id);
+    } finally {
+      ac.abort();
+      await sys.stop();
+    }
+  },
+);

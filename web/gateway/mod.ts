@@ -5,13 +5,17 @@
  * `ApiError` in one place (`errors.ts`) and sends the request's call options, also built in one place
  * (`call_options.ts`): trace context, deadline and, for staff, a signed staff claim.
  *
- * Routes get the facades for the request they serve with {@linkcode gatewayFor}.
+ * Routes get the facades for the request they serve with {@linkcode gatewayFor}; web's own calls made
+ * outside any request (the live views' shared watches) use {@linkcode staffGateway}.
  *
  * @module
  */
 import type { Context } from "hono";
+import type { StaffIdentity } from "../../services/common/auth/staff_claim.ts";
+import { newTraceparent } from "../../services/common/trace.ts";
 import { type AppDeps, type AppEnv, callOpts } from "../api/deps.ts";
 import type { CallOptsSource } from "./call.ts";
+import { callOptions } from "./call_options.ts";
 import type { Clients } from "./clients.ts";
 import { DeadLettersGateway } from "./dead_letters.ts";
 import { KitchenGateway } from "./kitchen.ts";
@@ -49,4 +53,12 @@ export function createGateway(clients: Clients, opts: CallOptsSource): Gateway {
 /** The facades for the request `c`: its trace context, the deadline, and its staff member if any. */
 export function gatewayFor(c: Context<AppEnv>, deps: AppDeps): Gateway {
   return createGateway(deps.clients, () => callOpts(c, deps));
+}
+
+/**
+ * The facades for web's own calls as `staff` (no request behind them): each call gets a new trace
+ * context, the deadline and a claim freshly signed for `staff`, built like a staff request's.
+ */
+export function staffGateway(deps: AppDeps, staff: StaffIdentity): Gateway {
+  return createGateway(deps.clients, () => callOptions({ traceparent: newTraceparent(), staff }, deps));
 }

@@ -2,19 +2,24 @@
  * The orders facade: what web asks of the orders service, as typed methods. A customer's calls carry
  * the customer id (orders answers `not_found` for another's order); staff calls (`find`, `list`,
  * `counts`, `cancelAsStaff`, `complete`, `refund`) rely on the request's signed staff claim.
+ * `watch` opens a server stream of order changes (see `stream.ts`).
  *
  * @module
  */
+import type { ClientReadableStream } from "@grpc/grpc-js";
 import {
   type Order,
   type OrdersServiceClient,
   OrderStatus,
   orderStatusFromJSON,
+  type WatchOrdersRequest,
+  type WatchOrdersResponse,
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import type { ItemQuantity } from "../../services/common/gen/oms/types/v1/types.ts";
 import { ApiError } from "../api/api_error.ts";
 import { statusName } from "../api/order_json.ts";
 import { type Caller, caller, type CallOptsSource, present } from "./call.ts";
+import { openStream } from "./stream.ts";
 
 /** One page of orders. */
 export interface OrderPage {
@@ -41,11 +46,23 @@ export function statusOfName(name: string): OrderStatus {
 
 /** The orders service, for one request. */
 export class OrdersGateway {
+  readonly #client: OrdersServiceClient;
+  readonly #opts: CallOptsSource;
   readonly #call: Caller<OrdersServiceClient>;
 
   /** A facade over `client` whose calls carry the options from `opts`. */
   constructor(client: OrdersServiceClient, opts: CallOptsSource) {
+    this.#client = client;
+    this.#opts = opts;
     this.#call = caller("orders", client, opts);
+  }
+
+  /**
+   * The changes of the orders `request` scopes (one order, one customer's, or every order: staff only),
+   * from just after its cursor, until `signal` aborts or the stream is cancelled.
+   */
+  watch(request: WatchOrdersRequest, signal?: AbortSignal): ClientReadableStream<WatchOrdersResponse> {
+    return openStream((r, m) => this.#client.watchOrders(r, m), request, this.#opts, signal);
   }
 
   /** Creates an order for `customerId` (idempotent per key; "" for none). */

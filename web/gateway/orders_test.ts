@@ -145,3 +145,36 @@ Deno.test("orders facade: staff refund a paid order; it then allows nothing", TE
     await sys.stop();
   }
 });
+
+Deno.test(
+  "orders facade: staff watch every order (the claim travels on the stream); a customer's watch of every order is refused",
+  TEST_OPTS,
+  async () => {
+    const sys = await startGatewaySystem();
+    const ac = new AbortController();
+    try {
+      const refused = await new Promise<number>((resolve) => {
+        const s = sys.customer.orders.watch({ cursor: "", orderId: "", customerId: "" });
+        s.on("data", () => {});
+        s.on("error", (e: { code: number }) => resolve(e.code));
+      });
+      assert.equal(refused, 7, "PERMISSION_DENIED without a staff claim");
+
+      const watch = sys.staff.orders.watch({ cursor: "", orderId: "", customerId: "" }, ac.signal);
+      const first = new Promise<string>((resolve, reject) => {
+        watch.on("data", (m: { order?: { id: string } }) => resolve(m.order?.id ?? ""));
+        watch.on("error", reject);
+      });
+      const order = await sys.customer.orders.create("alice", [{ itemId: "1", quantity: 1 }], "");
+      assert.equal(await first, order.id);
+      const cancelled = new Promise<number>((resolve) =>
+        watch.on("error", (e: { code: number }) => resolve(e.code))
+      );
+      ac.abort();
+      assert.equal(await cancelled, 1, "aborting the signal cancels the stream");
+    } finally {
+      ac.abort();
+      await sys.stop();
+    }
+  },
+);

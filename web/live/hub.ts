@@ -2,14 +2,15 @@
  * The live hub of a web process: one {@linkcode Upstream} per service (orders: every order, as staff;
  * kitchen: every ticket), shared by every SSE client of this process: order pages, "my orders", the
  * admin dashboard and the kitchen board. {@linkcode liveHub} makes it once per gateway (per `AppDeps`).
+ * The streams are opened through the orders and kitchen facades (`web/gateway/`), as {@linkcode LIVE_STAFF}.
  *
  * @module
  */
-import { Metadata } from "@grpc/grpc-js";
 import type { StaffIdentity } from "../../services/common/auth/staff_claim.ts";
 import type { WatchOrdersResponse } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import type { WatchTicketsResponse } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import type { AppDeps } from "../api/deps.ts";
+import { staffGateway } from "../gateway/mod.ts";
 import { Upstream } from "./upstream.ts";
 
 /** The staff identity of web's own watch of every order. */
@@ -31,20 +32,17 @@ const hubs = new WeakMap<AppDeps, LiveHub>();
 export function liveHub(deps: AppDeps): LiveHub {
   let hub = hubs.get(deps);
   if (hub) return hub;
+  const gateway = staffGateway(deps, LIVE_STAFF);
   const orders = new Upstream<WatchOrdersResponse>({
     name: "orders",
     log: deps.log,
-    open: (cursor) =>
-      deps.clients.orders.watchOrders(
-        { cursor, orderId: "", customerId: "" },
-        deps.staffClaims.attach(new Metadata(), LIVE_STAFF),
-      ),
+    open: (cursor) => gateway.orders.watch({ cursor, orderId: "", customerId: "" }),
     keysOf: (m) => m.order ? [`order:${m.order.id}`, `customer:${m.order.customerId}`] : [],
   });
   const tickets = new Upstream<WatchTicketsResponse>({
     name: "kitchen",
     log: deps.log,
-    open: (cursor) => deps.clients.kitchen.watchTickets({ cursor }),
+    open: (cursor) => gateway.kitchen.watchTickets({ cursor }),
     keysOf: (m) => m.ticket ? [`ticket:${m.ticket.orderId}`] : [],
   });
   hub = {

@@ -1,13 +1,14 @@
 /**
  * A server-sent-events response for a live view, on Hono's `streamSSE`: {@linkcode liveResponse} runs
  * `start` (which subscribes to the hub and returns its unsubscribe), keeps the connection alive with a
- * comment every 15 s, ends it after `maxMs` (the browser reconnects and the guards run again), and
+ * comment every 15 s (one interval for every stream of the process: {@linkcode keepAlive}), ends it after `maxMs` (the browser reconnects and the guards run again), and
  * unsubscribes when the browser goes away or the view closes the stream.
  *
  * @module
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { KeepAlive } from "./keep_alive.ts";
 
 /** What a live view can do with its stream. */
 export interface LiveStream {
@@ -23,6 +24,9 @@ export interface LiveStream {
 export const MAX_STREAM_MS = 10 * 60 * 1000;
 /** Time between keep-alive comments, in milliseconds. */
 export const KEEP_ALIVE_MS = 15_000;
+
+/** The keep-alive of every live stream of this process (one shared interval). */
+export const keepAlive: KeepAlive = new KeepAlive(KEEP_ALIVE_MS);
 
 /** Options of {@linkcode liveResponse}. */
 export interface LiveOptions {
@@ -56,7 +60,7 @@ export function liveResponse(
       close,
     };
     write(() => stream.write("retry: 3000\n\n"));
-    const keepAlive = setInterval(() => live.comment("keep-alive"), KEEP_ALIVE_MS);
+    const forget = keepAlive.add(live);
     const lifetime = setTimeout(close, maxMs);
     let stop: (() => void) | undefined;
     try {
@@ -64,7 +68,7 @@ export function liveResponse(
       await ended.promise;
       await queue;
     } finally {
-      clearInterval(keepAlive);
+      forget();
       clearTimeout(lifetime);
       stop?.();
     }
