@@ -1,7 +1,7 @@
 /**
  * The load generator's HTTP client for the OMS gateway: one request with a time limit, timed, with
  * every failure classified (HTTP status and error code, network error, timeout) so the report can
- * count errors by kind.
+ * count errors by kind; or the opening of an event stream, classified the same way.
  *
  * @module
  */
@@ -72,6 +72,38 @@ export class ApiClient {
         ms,
         failure: { type: "network", message: err instanceof Error ? err.message : String(err) },
       };
+    }
+  }
+  /**
+   * Opens a server-sent-events stream at `path` (`Accept: text/event-stream`): its body once the
+   * headers came within the time limit, or the failure classified as {@linkcode request} does. The
+   * body stays open until it ends, the caller cancels it, or `signal` aborts.
+   */
+  async stream(
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ body: ReadableStream<Uint8Array> } | { failure: Failure }> {
+    const started = performance.now();
+    const opening = new AbortController(); // the time limit covers the headers, not the body
+    const timer = setTimeout(() => opening.abort(), this.timeoutMs);
+    try {
+      const res = await this.fetchFn(`${this.baseUrl}${path}`, {
+        headers: { accept: "text/event-stream", ...headers },
+        signal: AbortSignal.any([signal, opening.signal]),
+      });
+      clearTimeout(timer);
+      if (res.status >= 200 && res.status < 300 && res.body) return { body: res.body };
+      const body = parseBody(await res.text(), res.headers.get("content-type") ?? "");
+      const { code, message } = errorOf(body);
+      return { failure: { type: "http", status: res.status, code, message } };
+    } catch (err) {
+      if (opening.signal.aborted) {
+        return { failure: { type: "timeout", afterMs: performance.now() - started } };
+      }
+      return { failure: { type: "network", message: err instanceof Error ? err.message : String(err) } };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -136,3 +136,49 @@ Deno.test("asOrder reads the paid time from the order's timeline, and none when 
   assert.equal(paidAtOf([{ status: "paid", at: "not a date" }]), undefined);
   assert.equal(paidAtOf("nope"), undefined);
 });
+
+Deno.test("a stream's time limit covers its headers, not its body; an error answer and no answer are classified", async () => {
+  let release = () => {};
+  const hold = new Promise<void>((r) => release = r);
+  let accept = "";
+  const server = serve(async (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/denied") {
+      return Response.json({ error: { code: "invalid_token", message: "Bad" } }, { status: 401 });
+    }
+    if (path === "/silent") {
+      await hold;
+      return new Response("late");
+    }
+    accept = req.headers.get("accept") ?? "";
+    const body = new ReadableStream<Uint8Array>({
+      async start(ctl) {
+        await hold;
+        ctl.enqueue(new TextEncoder().encode("event: order\ndata: 1\n\n"));
+        ctl.close();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "text/event-stream" } });
+  });
+  try {
+    const client = new ApiClient(`http://127.0.0.1:${server.addr.port}`, 100);
+    const signal = new AbortController().signal;
+    const silent = await client.stream("/silent", {}, signal);
+    assert.ok("failure" in silent && silent.failure.type === "timeout", JSON.stringify(silent));
+
+    const denied = await client.stream("/denied", {}, signal);
+    assert.deepEqual(denied, {
+      failure: { type: "http", status: 401, code: "invalid_token", message: "Bad" },
+    });
+
+    const opened = await client.stream("/events", { authorization: "Bearer t" }, signal);
+    assert.ok("body" in opened);
+    assert.equal(accept, "text/event-stream");
+    await new Promise((r) => setTimeout(r, 200)); // the body comes after the time limit has passed
+    release();
+    assert.equal(await new Response(opened.body).text(), "event: order\ndata: 1\n\n");
+  } finally {
+    release();
+    await server.shutdown();
+  }
+});

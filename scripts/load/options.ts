@@ -7,6 +7,12 @@
  */
 import { parseArgs } from "node:util";
 
+/**
+ * How shoppers follow an order: `stream` reads its live stream (`GET /orders/{id}/events`) as the
+ * storefront's order page does; `poll` GETs it from the API every 100 ms.
+ */
+export type FollowMode = "stream" | "poll";
+
 /** Validated settings of one run. */
 export interface LoadOptions {
   /** Base URL of the gateway, without a trailing slash. */
@@ -31,8 +37,8 @@ export interface LoadOptions {
   json: boolean;
   /** Allow a target that is not this machine. */
   allowRemote: boolean;
-  /** How shoppers follow an order: `poll` (GET the order every 100 ms; the only mode so far). */
-  follow: "poll";
+  /** How shoppers follow an order (default `stream`). */
+  follow: FollowMode;
   /** Show usage and exit. */
   help: boolean;
 }
@@ -63,8 +69,8 @@ Options:
   --wait SECONDS         how long an order may take to reach its expected state (default 15)
   --request-timeout S    time limit of one HTTP request (default 10)
   --allow-remote         allow a target that is not this machine
-  --follow MODE          how shoppers follow an order: poll (default; GET every 100 ms). stream (the live
-                         order stream) is not available yet
+  --follow MODE          how shoppers follow an order: stream (default; the order's live stream, as the
+                         storefront) or poll (GET the order every 100 ms)
   --json                 print the report as JSON on stdout (progress still goes to stderr)
   -h, --help             show this text
 
@@ -128,11 +134,9 @@ export function parseOptions(args: string[]): LoadOptions {
   return opts;
 }
 
-function followMode(raw: string | undefined): "poll" {
-  if (raw === undefined || raw === "poll") return "poll";
-  if (raw === "stream") {
-    throw new OptionsError("--follow stream is not available yet (no live order stream); use --follow poll");
-  }
+function followMode(raw: string | undefined): FollowMode {
+  if (raw === undefined || raw === "stream") return "stream";
+  if (raw === "poll") return "poll";
   throw new OptionsError(`--follow must be poll or stream, got ${JSON.stringify(raw)}`);
 }
 

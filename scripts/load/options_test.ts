@@ -22,7 +22,7 @@ Deno.test("without flags the run targets 127.0.0.1:8080 for 30 s with 8 shoppers
     requestTimeoutS: 10,
     json: false,
     allowRemote: false,
-    follow: "poll",
+    follow: "stream",
     help: false,
   });
 });
@@ -127,8 +127,9 @@ Deno.test("loopback means localhost, 127.0.0.0/8 and ::1", () => {
   assert.equal(parseOptions(["--url", "http://[::1]:8080"]).url, "http://[::1]:8080");
 });
 
-Deno.test("--follow accepts poll (the default) and says stream is not available yet", () => {
+Deno.test("--follow is stream by default and accepts poll", () => {
+  assert.equal(parseOptions([]).follow, "stream");
+  assert.equal(parseOptions(["--follow", "stream"]).follow, "stream");
   assert.equal(parseOptions(["--follow", "poll"]).follow, "poll");
-  fails(["--follow", "stream"], /--follow stream is not available yet/);
   fails(["--follow", "sse"], /--follow must be poll or stream, got "sse"/);
 });

@@ -6,6 +6,7 @@
  */
 import type { ProcUsage } from "../bench/procfs.ts";
 import type { CheckResult } from "./check.ts";
+import type { FollowMode } from "./options.ts";
 import { type LatencySummary, round1, type RunStats, type Step, STEPS } from "./stats.ts";
 
 /** One kind of error and how often it happened. */
@@ -28,6 +29,8 @@ export interface Report {
   durationS: number;
   /** Shoppers at once. */
   concurrency: number;
+  /** How shoppers followed their orders (`--follow`). */
+  follow: FollowMode;
   /** Orders placed and what was done with them. */
   orders: {
     /** Orders the system accepted. */
@@ -57,8 +60,8 @@ export interface Report {
   };
   /**
    * Latency of each step in ms. `payToPaid` runs from the pay call to the `paid` entry of the order's
-   * timeline (the server's clock, same machine: not limited by polling); `timeToPaid` from the pay call
-   * to the shopper seeing the order paid (includes the follow's polling delay).
+   * timeline (the server's clock, same machine: not limited by how the order is followed); `timeToPaid`
+   * from the pay call to the shopper seeing the order paid (its stream's event, or the poll that saw it).
    */
   latencyMs: Record<Step, LatencySummary>;
   /** Errors (expected outcomes excluded). */
@@ -83,7 +86,14 @@ export interface Report {
 export function buildReport(
   stats: RunStats,
   check: CheckResult,
-  run: { target: string; startedAt: Date; durationMs: number; concurrency: number; usage?: ProcUsage },
+  run: {
+    target: string;
+    startedAt: Date;
+    durationMs: number;
+    concurrency: number;
+    follow: FollowMode;
+    usage?: ProcUsage;
+  },
 ): Report {
   const durationS = Math.max(run.durationMs, 1) / 1000;
   const byKind = [...stats.errors.entries()]
@@ -94,6 +104,7 @@ export function buildReport(
     startedAt: run.startedAt.toISOString(),
     durationS: round1(durationS),
     concurrency: run.concurrency,
+    follow: run.follow,
     orders: {
       placed: stats.ordersPlaced,
       perSecond: Math.round((stats.ordersPlaced / durationS) * 100) / 100,
@@ -137,7 +148,7 @@ export function formatReport(r: Report): string {
   const o = r.orders;
   lines.push(`OMS load test of ${r.target} (started ${r.startedAt})`);
   lines.push(
-    `  ${r.durationS} s, ${r.concurrency} shoppers: ${o.placed} orders placed, ${o.perSecond} orders/s`,
+    `  ${r.durationS} s, ${r.concurrency} shoppers (--follow ${r.follow}): ${o.placed} orders placed, ${o.perSecond} orders/s`,
   );
   if (o.untilShortage) {
     const u = o.untilShortage;

@@ -15,6 +15,7 @@ const run = {
   startedAt: new Date("2026-01-02T03:04:05Z"),
   durationMs: 10_000,
   concurrency: 8,
+  follow: "stream" as const,
 };
 
 function sampleStats(): RunStats {
@@ -90,7 +91,7 @@ Deno.test("the text report shows the totals, a percentile table with - for steps
   const text = formatReport(buildReport(sampleStats(), okCheck, run));
   const lines = text.split("\n");
   assert.equal(lines[0], "OMS load test of http://127.0.0.1:8080 (started 2026-01-02T03:04:05.000Z)");
-  assert.equal(lines[1], "  10 s, 8 shoppers: 3 orders placed, 0.3 orders/s");
+  assert.equal(lines[1], "  10 s, 8 shoppers (--follow stream): 3 orders placed, 0.3 orders/s");
   assert.match(text, /paid 2, cancelled 1, declined 0, expired 0/);
   assert.match(text, /4 checkouts out of stock \(409\), 5 visits found nothing left/);
   assert.ok(lines.includes("  step               count   p50   p95   p99   max"), text);

@@ -71,6 +71,7 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     rates: { cancel: opts.cancelRate, decline: opts.declineRate, expire: opts.expireRate },
     storefrontRate: deps.storefrontRate ?? 0.25,
     waitMs: opts.waitS * 1000,
+    follow: opts.follow,
     pollMs: 100,
     soldOutPauseMs: 250,
     runId,
@@ -118,6 +119,7 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     // Orders can only be placed by visits started before the deadline: the window is at most --duration.
     durationMs: Math.min(elapsedMs, opts.durationS * 1000),
     concurrency: opts.concurrency,
+    follow: opts.follow,
     usage: tryProcUsage("self"),
   });
 }

@@ -1,7 +1,9 @@
 /**
  * One simulated shopper. Each visit: browse the catalog (sometimes the storefront page too), put 1-3
  * available dishes in the cart, check out with an Idempotency-Key, then pay, let the payment be
- * declined or expire, or cancel, and follow the order until it reaches the state that should follow.
+ * declined or expire, or cancel, and follow the order until it reaches the state that should follow:
+ * through its live stream as the storefront's order page does (`--follow stream`, see
+ * `follow_stream.ts`), or by GETting it every `pollMs` (`--follow poll`).
  * Out of stock is an expected answer once stock runs low, not an error. Before its first checkout a
  * shopper signs up (`POST /api/customers`) and proves itself with that token on every customer route.
  *
@@ -18,6 +20,7 @@ import {
   sessionIdOf,
 } from "./client.ts";
 import { type CustomerTokens, signUp } from "./customers.ts";
+import { followStream } from "./follow_stream.ts";
 import {
   type Expectation,
   expectedStates,
@@ -25,6 +28,7 @@ import {
   PAID_STATES,
   type TrackedOrder,
 } from "./ledger.ts";
+import type { FollowMode } from "./options.ts";
 import type { Intent, RunStats, Step } from "./stats.ts";
 
 /** What shoppers share: the target, the counters and the run's limits. */
@@ -43,7 +47,9 @@ export interface ShopperContext {
   storefrontRate: number;
   /** How long an order may take to reach the state that should follow, in ms. */
   waitMs: number;
-  /** Delay between two looks at an order, in ms. */
+  /** How an order is followed: its live stream, or polling. */
+  follow: FollowMode;
+  /** Delay between two looks at an order (poll), or before opening a stream that ended early again, in ms. */
   pollMs: number;
   /** Pause after finding nothing to buy, in ms. */
   soldOutPauseMs: number;
@@ -274,8 +280,27 @@ export class Shopper {
     }
   }
 
-  /** Looks at the order until `done` holds or `--wait` runs out; the last view, if any. */
+  /** Follows the order until `done` holds or `--wait` runs out; the last view, if any. */
   async #follow(
+    order: TrackedOrder,
+    done: (o: OrderView) => boolean,
+  ): Promise<OrderView | undefined> {
+    const { ctx } = this;
+    if (ctx.follow === "poll") return await this.#poll(order, done);
+    const seen = await followStream(ctx.client, {
+      orderId: order.id,
+      headers: this.#proof(),
+      deadline: performance.now() + ctx.waitMs,
+      reopenMs: ctx.pollMs,
+      done,
+      onFailure: (f) => ctx.stats.error(failureKind("follow", f), failureMessage(f)),
+    });
+    if (seen) order.status = seen.status;
+    return seen;
+  }
+
+  /** GETs the order every `pollMs` until `done` holds or `--wait` runs out; the last view, if any. */
+  async #poll(
     order: TrackedOrder,
     done: (o: OrderView) => boolean,
   ): Promise<OrderView | undefined> {

@@ -23,6 +23,7 @@ function context(fake: FakeGateway, over: Partial<ShopperContext> = {}): Shopper
     rates: { cancel: 0, decline: 0, expire: 0 },
     storefrontRate: 1,
     waitMs: 1000,
+    follow: "stream",
     pollMs: 10,
     soldOutPauseMs: 1,
     runId: "t1",
@@ -74,45 +75,6 @@ Deno.test("a cart has 1 to 3 distinct available items, 1 or 2 units each, never 
   assert.deepEqual(pickCart([{ id: "3", available: 0 }], random), []);
 });
 
-Deno.test("a visit browses, checks out with an Idempotency-Key, pays and follows the order until paid", async () => {
-  await withFake({ "1": 10, "2": 10 }, async (fake) => {
-    const ctx = context(fake);
-    assert.equal(await new Shopper(ctx, 1).visit(), true);
-    assert.equal(ctx.stats.ordersPlaced, 1);
-    assert.equal(ctx.stats.intents.pay, 1);
-    const [tracked] = ctx.ledger.all();
-    // the shopper signed up and proved itself with its token (the fake answers 401 without)
-    assert.equal(tracked?.customerId, "c-1");
-    assert.equal(fake.tokens.size, 1);
-    assert.equal(tracked?.status, "paid");
-    assert.equal(fake.orders.get(tracked!.id)?.status, "paid");
-    assert.deepEqual(fake.checkoutKeys, ["load-t1-1-1"]);
-    for (const step of ["browse", "storefront", "checkout", "pay", "payToPaid", "timeToPaid"] as const) {
-      assert.equal(ctx.stats.steps[step].count, 1, step);
-    }
-    assert.equal(ctx.stats.errorCount, 0);
-  });
-});
-
-Deno.test("cancelled, declined and expired orders end cancelled and give their stock back", async () => {
-  await withFake({ "1": 10 }, async (fake) => {
-    for (
-      const [rates, intent] of [
-        [{ cancel: 1, decline: 0, expire: 0 }, "cancel"],
-        [{ cancel: 0, decline: 1, expire: 0 }, "decline"],
-        [{ cancel: 0, decline: 0, expire: 1 }, "expire"],
-      ] as const
-    ) {
-      const ctx = context(fake, { rates });
-      await new Shopper(ctx, 1).visit();
-      assert.equal(ctx.stats.intents[intent], 1, intent);
-      assert.equal(ctx.ledger.all()[0]?.status, "cancelled", intent);
-      assert.equal(ctx.stats.errorCount, 0, intent);
-    }
-    assert.equal(fake.stock.get("1"), 10);
-  });
-});
-
 Deno.test("a checkout answered 503 is retried with the same Idempotency-Key and the order is counted once", async () => {
   await withFake({ "1": 10 }, async (fake) => {
     fake.failCheckouts = [503];
@@ -144,81 +106,149 @@ Deno.test("409 out of stock and an empty menu are expected outcomes, not errors,
   });
 });
 
-Deno.test("a 202 pending order is followed until its payment link appears, then paid", async () => {
-  await withFake({ "1": 10 }, async (fake) => {
-    fake.linkDelayMs = 50;
-    const ctx = context(fake);
-    let firstLook = "";
-    const client = ctx.client;
-    ctx.client = Object.assign(Object.create(client), {
-      request: async (method: string, path: string, opts?: RequestOptions) => {
-        const res = await client.request(method, path, opts);
-        if (method === "POST" && path.endsWith("/orders")) {
-          firstLook = `${res.status} ${asOrder(res.body)?.status}`;
-        }
-        return res;
-      },
+for (const follow of ["stream", "poll"] as const) {
+  Deno.test(`[--follow ${follow}] a visit browses, checks out with an Idempotency-Key, pays and follows the order until paid`, async () => {
+    await withFake({ "1": 10, "2": 10 }, async (fake) => {
+      const ctx = context(fake, { follow });
+      assert.equal(await new Shopper(ctx, 1).visit(), true);
+      assert.equal(ctx.stats.ordersPlaced, 1);
+      assert.equal(ctx.stats.intents.pay, 1);
+      const [tracked] = ctx.ledger.all();
+      // the shopper signed up and proved itself with its token (the fake answers 401 without)
+      assert.equal(tracked?.customerId, "c-1");
+      assert.equal(fake.tokens.size, 1);
+      assert.equal(tracked?.status, "paid");
+      assert.equal(fake.orders.get(tracked!.id)?.status, "paid");
+      assert.deepEqual(fake.checkoutKeys, ["load-t1-1-1"]);
+      for (const step of ["browse", "storefront", "checkout", "pay", "payToPaid", "timeToPaid"] as const) {
+        assert.equal(ctx.stats.steps[step].count, 1, step);
+      }
+      assert.equal(ctx.stats.errorCount, 0);
+      // followed the way it was told: the live stream only, or polling only
+      if (follow === "stream") {
+        assert.ok(fake.streamsOpened > 0);
+        assert.equal(fake.orderReads, 0);
+      } else {
+        assert.equal(fake.streamsOpened, 0);
+        assert.ok(fake.orderReads > 0);
+      }
     });
+  });
+
+  Deno.test(`[--follow ${follow}] cancelled, declined and expired orders end cancelled and give their stock back`, async () => {
+    await withFake({ "1": 10 }, async (fake) => {
+      for (
+        const [rates, intent] of [
+          [{ cancel: 1, decline: 0, expire: 0 }, "cancel"],
+          [{ cancel: 0, decline: 1, expire: 0 }, "decline"],
+          [{ cancel: 0, decline: 0, expire: 1 }, "expire"],
+        ] as const
+      ) {
+        const ctx = context(fake, { rates, follow });
+        await new Shopper(ctx, 1).visit();
+        assert.equal(ctx.stats.intents[intent], 1, intent);
+        assert.equal(ctx.ledger.all()[0]?.status, "cancelled", intent);
+        assert.equal(ctx.stats.errorCount, 0, intent);
+      }
+      assert.equal(fake.stock.get("1"), 10);
+    });
+  });
+
+  Deno.test(`[--follow ${follow}] a 202 pending order is followed until its payment link appears, then paid`, async () => {
+    await withFake({ "1": 10 }, async (fake) => {
+      fake.linkDelayMs = 50;
+      const ctx = context(fake, { follow });
+      let firstLook = "";
+      const client = ctx.client;
+      ctx.client = Object.assign(Object.create(client), {
+        request: async (method: string, path: string, opts?: RequestOptions) => {
+          const res = await client.request(method, path, opts);
+          if (method === "POST" && path.endsWith("/orders")) {
+            firstLook = `${res.status} ${asOrder(res.body)?.status}`;
+          }
+          return res;
+        },
+      });
+      await new Shopper(ctx, 1).visit();
+      assert.equal(firstLook, "202 pending");
+      assert.equal(ctx.stats.ordersPlaced, 1);
+      assert.equal(ctx.ledger.all()[0]?.status, "paid");
+      assert.equal(ctx.stats.errorCount, 0);
+    });
+  });
+
+  Deno.test(`[--follow ${follow}] an order that never gets a payment link within --wait is cancelled and the error reported`, async () => {
+    await withFake({ "1": 10 }, async (fake) => {
+      fake.linkDelayMs = 60_000;
+      const ctx = context(fake, { waitMs: 100, follow });
+      await new Shopper(ctx, 1).visit();
+      assert.deepEqual([...ctx.stats.errors.keys()], ["follow: no payment link"]);
+      const [order] = ctx.ledger.all();
+      assert.equal(order?.status, "cancelled");
+      assert.equal(order?.expectation, "cancel");
+      assert.equal(fake.stock.get("1"), 10);
+    });
+  });
+
+  Deno.test(`[--follow ${follow}] an order that does not settle within --wait is reported as an error of the follow step`, async () => {
+    await withFake({ "1": 10 }, async (fake) => {
+      fake.paymentsStall = true;
+      const ctx = context(fake, { waitMs: 100, follow });
+      await new Shopper(ctx, 1).visit();
+      assert.deepEqual([...ctx.stats.errors.keys()], ["follow: not paid within --wait"]);
+      assert.match(
+        ctx.stats.errorExamples.get("follow: not paid within --wait")!,
+        /still waiting_payment after 100 ms/,
+      );
+      assert.equal(ctx.stats.steps.timeToPaid.count, 0);
+    });
+  });
+}
+
+Deno.test("a stream that ends early is opened again, and the order still followed to paid", async () => {
+  await withFake({ "1": 10 }, async (fake) => {
+    fake.cutStreams = 1;
+    fake.settleMs = 150;
+    const ctx = context(fake);
     await new Shopper(ctx, 1).visit();
-    assert.equal(firstLook, "202 pending");
-    assert.equal(ctx.stats.ordersPlaced, 1);
+    assert.equal(fake.streamsOpened, 2);
     assert.equal(ctx.ledger.all()[0]?.status, "paid");
+    assert.equal(ctx.stats.steps.timeToPaid.count, 1);
     assert.equal(ctx.stats.errorCount, 0);
   });
 });
 
-Deno.test("an order that never gets a payment link within --wait is cancelled and the error reported", async () => {
-  await withFake({ "1": 10 }, async (fake) => {
-    fake.linkDelayMs = 60_000;
-    const ctx = context(fake, { waitMs: 100 });
-    await new Shopper(ctx, 1).visit();
-    assert.deepEqual([...ctx.stats.errors.keys()], ["follow: no payment link"]);
-    const [order] = ctx.ledger.all();
-    assert.equal(order?.status, "cancelled");
-    assert.equal(order?.expectation, "cancel");
-    assert.equal(fake.stock.get("1"), 10);
+for (const follow of ["stream", "poll"] as const) {
+  Deno.test(`[--follow ${follow}] a run stops at --max-orders, checks every order and exits 0 when all are where they should be`, async () => {
+    await withFake({ "1": 100, "2": 100, "3": 100 }, async (fake) => {
+      const opts = parseOptions([
+        "--url",
+        fake.url,
+        "--duration",
+        "20",
+        "--concurrency",
+        "3",
+        "--max-orders",
+        "7",
+        "--wait",
+        "2",
+        "--follow",
+        follow,
+      ]);
+      const started = performance.now();
+      const report = await runLoad(opts, { random: seeded(3) });
+      assert.ok(performance.now() - started < 10_000, "stopped at the order bound, not the duration");
+      assert.equal(report.orders.placed, 7);
+      assert.equal(fake.orders.size, 7);
+      assert.equal(report.check.checked, 7);
+      assert.equal(report.check.ok, true);
+      assert.equal(report.exitCode, 0);
+      assert.equal(report.errors.total, 0);
+      // (the final check reads orders through the API in both modes)
+      assert.equal(fake.streamsOpened > 0, follow === "stream");
+    });
   });
-});
-
-Deno.test("an order that does not settle within --wait is reported as an error of the follow step", async () => {
-  await withFake({ "1": 10 }, async (fake) => {
-    fake.paymentsStall = true;
-    const ctx = context(fake, { waitMs: 100 });
-    await new Shopper(ctx, 1).visit();
-    assert.deepEqual([...ctx.stats.errors.keys()], ["follow: not paid within --wait"]);
-    assert.match(
-      ctx.stats.errorExamples.get("follow: not paid within --wait")!,
-      /still waiting_payment after 100 ms/,
-    );
-    assert.equal(ctx.stats.steps.timeToPaid.count, 0);
-  });
-});
-
-Deno.test("a run stops at --max-orders, checks every order and exits 0 when all are where they should be", async () => {
-  await withFake({ "1": 100, "2": 100, "3": 100 }, async (fake) => {
-    const opts = parseOptions([
-      "--url",
-      fake.url,
-      "--duration",
-      "20",
-      "--concurrency",
-      "3",
-      "--max-orders",
-      "7",
-      "--wait",
-      "2",
-    ]);
-    const started = performance.now();
-    const report = await runLoad(opts, { random: seeded(3) });
-    assert.ok(performance.now() - started < 10_000, "stopped at the order bound, not the duration");
-    assert.equal(report.orders.placed, 7);
-    assert.equal(fake.orders.size, 7);
-    assert.equal(report.check.checked, 7);
-    assert.equal(report.check.ok, true);
-    assert.equal(report.exitCode, 0);
-    assert.equal(report.errors.total, 0);
-  });
-});
+}
 
 Deno.test("a run against a sold-out menu keeps browsing until the time is up and places nothing", async () => {
   await withFake({ "1": 0 }, async (fake) => {

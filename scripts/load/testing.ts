@@ -1,8 +1,10 @@
 /**
  * A fake OMS gateway for the load generator's unit tests (test code only): the API routes the
  * shoppers use, in memory, with all-or-nothing stock, idempotent checkout, customers proven by bearer
- * tokens (`POST /api/customers`; 401 without, 403 for another customer's), and knobs to inject
- * failures, lose orders or stop payments from settling.
+ * tokens (`POST /api/customers`; 401 without, 403 for another customer's), the order's live stream
+ * (`GET /orders/{id}/events`: `event: order` at once and on every change, ending at a final status;
+ * `event: gone` for another customer's order or none, 401 for an unknown token, as web answers), and
+ * knobs to inject failures, lose orders or stop payments from settling.
  *
  * @module
  */
@@ -47,6 +49,12 @@ export interface FakeGateway {
   paymentsStall: boolean;
   /** Ms between a payment call and the order's change. */
   settleMs: number;
+  /** `GET` of one order through the API (polling), counted. */
+  orderReads: number;
+  /** Streams of orders opened (`GET /orders/{id}/events` answered 200), counted. */
+  streamsOpened: number;
+  /** The next this many streams end right after their first event (as web's do when orders is down). */
+  cutStreams: number;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -61,6 +69,11 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
   const byKey = new Map<string, string>();
   const sessions = new Map<string, string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const watchers = new Map<string, Set<() => void>>();
+  const streams = new Set<() => void>();
+  const changed = (o: FakeOrder) => {
+    for (const w of watchers.get(o.id) ?? []) w();
+  };
   const fake: FakeGateway = {
     url: "",
     stock: new Map(Object.entries(stock)),
@@ -77,8 +90,12 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
     linkDelayMs: 0,
     paymentsStall: false,
     settleMs: 5,
+    orderReads: 0,
+    streamsOpened: 0,
+    cutStreams: 0,
     async close() {
       for (const t of timers) clearTimeout(t);
+      for (const end of streams) end();
       await server.shutdown();
     },
   };
@@ -91,6 +108,48 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
   };
   const release = (o: FakeOrder) => {
     for (const l of o.items) fake.stock.set(l.id, (fake.stock.get(l.id) ?? 0) + l.quantity);
+  };
+
+  /** The order's event stream (just `event: gone` without an order). */
+  const events = (order: FakeOrder | undefined): Response => {
+    const cut = fake.cutStreams > 0;
+    if (cut) fake.cutStreams--;
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    let end = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(bytes("retry: 3000\n\n"));
+        if (!order) {
+          ctl.enqueue(bytes("event: gone\ndata: {}\n\n"));
+          ctl.close();
+          return;
+        }
+        let shown = "";
+        const show = () => {
+          const text = JSON.stringify(order);
+          if (text === shown) return;
+          shown = text;
+          ctl.enqueue(bytes(`event: order\ndata: ${text}\n\n`));
+          if (cut || ["completed", "cancelled", "refunded"].includes(order.status)) end();
+        };
+        const set = watchers.get(order.id) ?? new Set();
+        watchers.set(order.id, set);
+        end = () => {
+          set.delete(show);
+          streams.delete(end);
+          try {
+            ctl.close();
+          } catch { /* already closed */ }
+        };
+        streams.add(end);
+        set.add(show);
+        show();
+      },
+      cancel() {
+        end();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "text/event-stream" } });
   };
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
@@ -136,6 +195,7 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
               timers.delete(t);
               if (made.status === "pending") {
                 Object.assign(made, { status: "waiting_payment", paymentLink: link });
+                changed(made);
               }
             }, fake.linkDelayMs);
             timers.add(t);
@@ -159,15 +219,27 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
       if (!order || order.customerId !== customerId) {
         return error(404, "not_found", `Order "${p[4]}" not found`);
       }
-      if (req.method === "GET" && p.length === 5) return json(order);
+      if (req.method === "GET" && p.length === 5) {
+        fake.orderReads++;
+        return json(order);
+      }
       if (req.method === "POST" && p[5] === "cancel") {
         if (order.status !== "waiting_payment" && order.status !== "pending") {
           return error(409, "illegal_transition", "only pending or unpaid orders can be cancelled");
         }
         order.status = "cancelled";
         release(order);
+        changed(order);
         return json(order);
       }
+    }
+    if (req.method === "GET" && p[0] === "orders" && p[2] === "events" && p.length === 3) {
+      const header = req.headers.get("authorization");
+      const proven = header === null ? undefined : fake.tokens.get(header.replace(/^Bearer /, ""));
+      if (header !== null && proven === undefined) return error(401, "invalid_token", "Bad token");
+      const order = orders.get(p[1]!);
+      fake.streamsOpened++;
+      return events(order && order.customerId === proven ? order : undefined);
     }
     if (req.method === "POST" && p[0] === "api" && p[1] === "payments" && p[2] === "local") {
       const order = orders.get(sessions.get(p[3] ?? "") ?? "");
@@ -183,6 +255,7 @@ export function startFakeGateway(stock: Record<string, number>): FakeGateway {
             order.status = "cancelled";
             release(order);
           }
+          changed(order);
         });
       }
       return json({ orderId: order.id, status: outcome === "pay" ? "succeeded" : "failed" });

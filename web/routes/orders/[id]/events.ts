@@ -6,12 +6,18 @@
  * reconnects), or when the browser goes away; with orders unreachable it ends at once and the browser
  * retries in 3 s.
  *
+ * Who is asking: the storefront's cookie, or a bearer token from `POST /api/customers`
+ * (`Authorization: Bearer <token>`, as on the customer API; the token wins over the cookie, and one
+ * that does not verify is 401 `invalid_token`), both read by `customer_auth.ts`'s `provenCustomer`. An
+ * order that is not the proven customer's is `event: gone`, whichever the proof.
+ *
  * @module
  */
 import type { Order } from "../../../../services/common/gen/oms/orders/v1/orders.ts";
 import { toApiError } from "../../../api/errors.ts";
 import { orderJson } from "../../../api/order_json.ts";
 import type { ShopState } from "../../../customer.ts";
+import { defaultCustomerAuth, provenCustomer } from "../../../customer_auth.ts";
 import type { Handlers } from "../../../framework/types.ts";
 import { gatewayFor } from "../../../gateway/mod.ts";
 import { isTerminal } from "../../../lib/order_view.ts";
@@ -22,11 +28,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The event stream. */
 export const handler: Handlers<unknown, ShopState> = {
-  GET(ctx) {
+  async GET(ctx) {
     const orderId = (ctx.params.id ?? "").toLowerCase();
     if (!UUID.test(orderId)) return ctx.renderNotFound();
-    const { customerId } = ctx.state;
     const { deps } = ctx;
+    // without a bearer token this is the cookie's customer, as `ctx.state` has it (a new visitor's
+    // fresh id owns no order)
+    const customerId = (await provenCustomer(ctx.hono, deps.customerAuth ?? defaultCustomerAuth())) ??
+      ctx.state.customerId;
     const { orders } = gatewayFor(ctx.hono, deps);
     return liveResponse(ctx.hono, async (live) => {
       let shown = "";

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import type { OrderJson } from "../../../api/order_json.ts";
+import { newCustomerId } from "../../../customer.ts";
+import { startPagesSystem } from "../../../pages_testing.ts";
+import { postJson, proofFor } from "../../../testing.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+/** The events of `res` until `until` holds (then the stream is cancelled) or the stream ends. */
+async function readEvents(res: Response, until: (events: { event: string; data: string }[]) => boolean) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const events: { event: string; data: string }[] = [];
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) return { events, ended: true };
+    text += value;
+    let at;
+    while ((at = text.indexOf("\n\n")) !== -1) {
+      const block = text.slice(0, at);
+      text = text.slice(at + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data !== undefined) events.push({ event, data });
+    }
+    if (until(events)) {
+      await reader.cancel();
+      return { events, ended: false };
+    }
+  }
+}
+
+Deno.test(
+  "order events accept the API's bearer token as proof (it wins over the cookie), keep other customers' orders gone, and refuse a bad token with 401",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const ownerId = newCustomerId();
+      const owner = await proofFor(ownerId);
+      const order = await (await sys.pagesApp.request(
+        `/api/customers/${ownerId}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }, owner),
+      )).json() as OrderJson;
+      const path = `/orders/${order.id}/events`;
+
+      // The owner's token, without any cookie: the order at once, then its change.
+      const res = await sys.pagesApp.request(path, { headers: owner });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+      setTimeout(async () => {
+        const cancel = `/api/customers/${ownerId}/orders/${order.id}/cancel`;
+        await (await sys.pagesApp.request(cancel, { method: "POST", headers: owner })).body?.cancel();
+      }, 300);
+      const live = await readEvents(res, (evs) => evs.some((e) => JSON.parse(e.data).status === "cancelled"));
+      assert.deepEqual(live.events.map((e) => e.event), ["order", "order"]);
+      assert.deepEqual(live.events.map((e) => JSON.parse(e.data).status), ["waiting_payment", "cancelled"]);
+
+      // A browser whose cookie is another customer's, with the owner's token: the token wins.
+      const b = sys.browser();
+      await (await b.get("/")).body?.cancel();
+      const both = await readEvents(await b.get(path, { headers: owner }), () => false);
+      assert.deepEqual(both.events.map((e) => JSON.parse(e.data).status), ["cancelled"]);
+      // That browser alone, and another customer's token: gone, as before.
+      const cookieOnly = await readEvents(await b.get(path), () => false);
+      assert.deepEqual(cookieOnly.events.map((e) => e.event), ["gone"]);
+      const other = await sys.pagesApp.request(path, {
+        headers: await proofFor(newCustomerId()),
+      });
+      assert.equal(other.status, 200);
+      assert.deepEqual((await readEvents(other, () => false)).events.map((e) => e.event), ["gone"]);
+
+      // A token that does not verify is refused, not read as "no proof".
+      const forged = await sys.pagesApp.request(path, { headers: { authorization: "Bearer forged.token" } });
+      assert.equal(forged.status, 401);
+      assert.match(forged.headers.get("www-authenticate") ?? "", /^Bearer /);
+      await forged.body?.cancel();
+    } finally {
+      await sys.stop();
+    }
+  },
+);
