@@ -10,7 +10,8 @@
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import { managementReachable } from "./broker_admin.ts";
 import { versionWarning } from "./deno_version.ts";
-import { isRuntimeAbort } from "./runtime_abort.ts";
+import { isRuntimeCrash } from "./runtime_abort.ts";
+import { crashReport, mergeJunit } from "./junit_merge.ts";
 
 const versionNote = versionWarning();
 if (versionNote) console.error(versionNote);
@@ -91,39 +92,50 @@ if (needed.length > 0) {
 }
 
 await Deno.mkdir(".test-results", { recursive: true });
-const args = Deno.args.length > 0 ? Deno.args : ["services", "web", "tests", "scripts"];
-
+const custom = Deno.args.length > 0;
 /**
- * Runs `deno test` once, passing its output through; tells whether the runtime itself aborted inside
- * nghttp2 (denoland/deno#36788: a GOAWAY on an HTTP/2 session that carried calls can trip an
- * assertion in Deno 2.9.6 and kill the whole test process, whatever the tests assert).
+ * The suite runs in parts, each its own `deno test` process with its own JUnit file, merged at the end:
+ * when the Deno runtime itself crashes (see runtime_abort.ts), only that part runs again, once.
  */
-async function runOnce(): Promise<{ code: number; runtimeAbort: boolean }> {
+const parts: string[][] = custom ? [Deno.args] : [["services"], ["web"], ["scripts"], ["tests"]];
+
+/** Runs `deno test` on `part` once, passing its output through; tells whether the runtime crashed. */
+async function runOnce(part: string[], junit: string): Promise<{ code: number; crashed: boolean }> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--junit-path=.test-results/junit.xml", ...args],
+    args: ["test", "-A", `--junit-path=${junit}`, ...part],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let tail = "";
   const pass = async (from: ReadableStream<Uint8Array>, to: { write(p: Uint8Array): Promise<number> }) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of from) {
-      tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4096);
-      await to.write(chunk);
-    }
+    for await (const chunk of from) await to.write(chunk);
   };
   await Promise.all([pass(child.stdout, Deno.stdout), pass(child.stderr, Deno.stderr)]);
   const status = await child.status;
-  return { code: status.code, runtimeAbort: isRuntimeAbort(tail, status) };
+  return { code: status.code, crashed: isRuntimeCrash(status) };
 }
 
-let result = await runOnce();
-if (result.runtimeAbort) {
-  console.error(
-    "test: the Deno runtime aborted inside nghttp2 (denoland/deno#36788), which is not a test failure; " +
-      "running the suite once more",
-  );
-  result = await runOnce();
+let code = 0;
+const reports: string[] = [];
+for (const [i, part] of parts.entries()) {
+  const junit = `.test-results/junit-${i}.xml`;
+  await Deno.remove(junit).catch(() => {});
+  let result = await runOnce(part, junit);
+  if (result.crashed) {
+    console.error(
+      `test: the Deno runtime crashed while running ${
+        part.join(" ")
+      } (exit ${result.code}), which is not a ` +
+        "test failure (see scripts/runtime_abort.ts); running that part once more",
+    );
+    result = await runOnce(part, junit);
+  }
+  if (result.code !== 0) code = result.code;
+  try {
+    reports.push(await Deno.readTextFile(junit));
+  } catch {
+    reports.push(crashReport(part, result.code));
+  }
 }
-Deno.exit(result.code);
+await Deno.writeTextFile(".test-results/junit.xml", mergeJunit(reports));
+Deno.exit(code);

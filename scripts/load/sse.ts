@@ -17,7 +17,8 @@ export interface SseEvent {
 
 /** The events of `body` as they arrive; ends with the body. Stopping early cancels the body. */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buffer = "";
   let event = "";
   let data: string[] = [];
@@ -25,7 +26,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
     while (true) {
       const { value, done } = await reader.read();
       if (done) return;
-      buffer += value;
+      buffer += decoder.decode(value, { stream: true });
       let at;
       while ((at = buffer.search(/\r\n|\r|\n/)) !== -1) {
         // a lone \r at the end may be the first half of \r\n: wait for more
