@@ -67,6 +67,17 @@ export function brokerEnv(
   return url ? { AMQP_URL: url } : {};
 }
 
+/** Options of one {@linkcode ServiceProcess}. */
+export interface ServiceProcessOptions {
+  /** Extra `deno run` flags before the entry point (e.g. `--inspect=127.0.0.1:9229` for a profile). */
+  denoFlags?: readonly string[];
+}
+
+/** The `deno` arguments that run process `name` with `denoFlags` (after `run -A`, before the entry). */
+export function processArgs(name: ProcessName, denoFlags: readonly string[] = []): string[] {
+  return ["run", "-A", ...denoFlags, ENTRY[name]];
+}
+
 /** One service process. */
 export class ServiceProcess {
   #child: Deno.ChildProcess | undefined;
@@ -79,6 +90,7 @@ export class ServiceProcess {
     readonly name: ProcessName,
     private env: Record<string, string>,
     private readonly onLine?: (name: ProcessName, line: string) => void,
+    private readonly options: ServiceProcessOptions = {},
   ) {}
 
   /** True while the process runs. */
@@ -96,7 +108,7 @@ export class ServiceProcess {
     if (this.#child) throw new Error(`${this.name} is already running`);
     this.env = { ...this.env, ...overrides };
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ENTRY[this.name]],
+      args: processArgs(this.name, this.options.denoFlags),
       env: this.env,
       stdin: "null",
       stdout: "piped",

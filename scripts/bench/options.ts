@@ -86,14 +86,18 @@ export function parseBenchOptions(args: string[]): BenchOptions {
   };
 }
 
-function num(
+/**
+ * The number of `flag` from `raw` (`fallback` when absent), checked to be from `min` to `max` (and whole
+ * when `integer`); throws {@linkcode BenchOptionsError}.
+ */
+export function num(
   flag: string,
   raw: string | undefined,
   fallback: number,
   min: number,
   max: number,
   integer: boolean,
-) {
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   const ok = (integer ? /^\d+$/ : /^(\d+(\.\d*)?|\.\d+)$/).test(raw.trim()) && n >= min && n <= max;

@@ -37,7 +37,7 @@ const STEP_NAMES: Record<(typeof STEPS)[number], string> = {
 export type Say = (line: string) => void;
 
 /** Runs `deno run -A <args>`, stderr passed through; resolves with stdout and the exit code. */
-async function runDeno(args: string[]): Promise<{ code: number; stdout: string; pid: number }> {
+export async function runDeno(args: string[]): Promise<{ code: number; stdout: string; pid: number }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ...args],
     stdin: "null",

@@ -45,11 +45,18 @@ export interface BenchSystem {
   stop(): Promise<void>;
 }
 
-/** Starts the system against the broker administered through `adminUrl`; `say` gets progress lines. */
+/** Extra `deno run` flags per process (e.g. `--inspect=127.0.0.1:<port>` for `bench:profile`). */
+export type DenoFlagsOf = (name: ProcessName) => readonly string[];
+
+/**
+ * Starts the system against the broker administered through `adminUrl`; `say` gets progress lines;
+ * `denoFlags` adds `deno run` flags to a process.
+ */
 export async function startBenchSystem(
   adminUrl: string,
   say: (line: string) => void,
   baseEnv: Record<string, string> = Deno.env.toObject(),
+  denoFlags: DenoFlagsOf = () => [],
 ): Promise<BenchSystem> {
   const id = crypto.randomUUID().slice(0, 8);
   const names = { prefix: `bench-${id}-`, exchange: `bench.${id}`, queuePrefix: `bench-${id}` };
@@ -81,7 +88,12 @@ export async function startBenchSystem(
   });
   delete env.WEB_OPEN_CUSTOMER_API;
   const procs = Object.fromEntries(
-    PROCESSES.map((name) => [name, new ServiceProcess(name, { ...env, ...brokerEnv(name, urls) })]),
+    PROCESSES.map((name) => [
+      name,
+      new ServiceProcess(name, { ...env, ...brokerEnv(name, urls) }, undefined, {
+        denoFlags: denoFlags(name),
+      }),
+    ]),
   ) as Record<ProcessName, ServiceProcess>;
   const stock = connect(StockServiceClient, `127.0.0.1:${ports.stock}`, serviceToken);
 
