@@ -118,22 +118,34 @@ export function shortUrl(url: string, rootUrl: string): string {
   return npm ? `npm:${npm.pkg}/${npm.file}` : url;
 }
 
-/** The function key of `frame`: `name url:line` (V8's pseudo-functions by name alone). */
-export function functionKey(frame: CallFrame, rootUrl: string): string {
+/** True for V8's pseudo-functions (`(program)`, `(idle)`, ...). */
+function isPseudo(frame: CallFrame): boolean {
+  return !frame.url && (V8_PSEUDO as readonly string[]).includes(frame.functionName);
+}
+
+/**
+ * The function key of `frame`: `name url:line`; V8's pseudo-functions by name alone; native code (no
+ * script) as `name (native)`, followed by `< caller url:line` when its nearest caller with a script is known.
+ */
+export function functionKey(frame: CallFrame, rootUrl: string, caller?: CallFrame): string {
   const name = frame.functionName || "(anonymous)";
-  if (!frame.url) return (V8_PSEUDO as readonly string[]).includes(name) ? name : `${name} (native)`;
+  if (isPseudo(frame)) return name;
+  if (!frame.url) return caller ? `${name} (native) < ${functionKey(caller, rootUrl)}` : `${name} (native)`;
   return `${name} ${shortUrl(frame.url, rootUrl)}:${frame.lineNumber + 1}`;
 }
 
 /**
  * The module of `frame`: `npm:<package>`, `oms:<folder>` for OMS's own files, `Deno KV` (ext:deno_kv and
- * `op_kv_*`), `node: compat` (ext:deno_node, node:), `ext:<extension>` for other Deno internals, `Deno ops
- * (native)` for other ops, `(native)` for other code without a script, or V8's pseudo-function itself.
+ * `op_kv_*`), `node: compat` (ext:deno_node, node:), `ext:<extension>` for other Deno internals, or V8's
+ * pseudo-function itself. Native code (no script: Deno ops, node compat's native bindings, WebCrypto)
+ * counts for the module of its nearest `caller` with a script; without one it is `Deno ops (native)` or
+ * `(native)`.
  */
-export function moduleKey(frame: CallFrame, rootUrl: string): string {
+export function moduleKey(frame: CallFrame, rootUrl: string, caller?: CallFrame): string {
   const { functionName: name, url } = frame;
-  if (!url && (V8_PSEUDO as readonly string[]).includes(name)) return name;
+  if (isPseudo(frame)) return name;
   if (name.startsWith("op_kv") || url.startsWith("ext:deno_kv")) return "Deno KV (ext:deno_kv, op_kv_*)";
+  if (!url && caller) return moduleKey(caller, rootUrl);
   if (url.startsWith("ext:deno_node") || url.startsWith("node:")) return "node: compat (ext:deno_node)";
   if (!url) return name.startsWith("op_") ? "Deno ops (native)" : "(native)";
   const npm = npmPackage(url);
@@ -168,19 +180,46 @@ export function profileTotals(profile: CpuProfile, self = selfTimeByNode(profile
   };
 }
 
-/** Self time of `profile` aggregated by `keyOf`, largest first, the first `limit` rows. */
+/**
+ * Per node id of native code (no script, not V8's own), the frame of its nearest ancestor with a script,
+ * passing over Deno's op plumbing in `ext:core/` (`async_op_4`, `print`, ...), which says nothing of who
+ * asked for the op.
+ */
+export function scriptCallers(profile: CpuProfile): Map<number, CallFrame> {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const callers = new Map<number, CallFrame>();
+  for (const node of profile.nodes) {
+    if (node.callFrame.url || isPseudo(node.callFrame)) continue;
+    for (let id = parent.get(node.id); id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id)?.callFrame;
+      if (frame?.url && !frame.url.startsWith("ext:core/")) {
+        callers.set(node.id, frame);
+        break;
+      }
+    }
+  }
+  return callers;
+}
+
+/**
+ * Self time of `profile` aggregated by `keyOf` (given each node's frame and, for native code, its nearest
+ * caller with a script), largest first, the first `limit` rows.
+ */
 export function aggregate(
   profile: CpuProfile,
-  keyOf: (frame: CallFrame) => string,
+  keyOf: (frame: CallFrame, caller?: CallFrame) => string,
   limit = Infinity,
   self = selfTimeByNode(profile),
 ): ProfileRow[] {
   const totals = profileTotals(profile, self);
+  const callers = scriptCallers(profile);
   const sums = new Map<string, number>();
   for (const node of profile.nodes) {
     const us = self.get(node.id);
     if (!us) continue;
-    const key = keyOf(node.callFrame);
+    const key = keyOf(node.callFrame, callers.get(node.id));
     sums.set(key, (sums.get(key) ?? 0) + us);
   }
   return [...sums].map(([key, selfUs]) => ({

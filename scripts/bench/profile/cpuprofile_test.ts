@@ -71,6 +71,10 @@ Deno.test("functions are keyed by name and short url:line (1-based), V8's own by
   assert.equal(functionKey(frame("(program)"), ROOT), "(program)");
   assert.equal(functionKey(frame("op_kv_atomic_write"), ROOT), "op_kv_atomic_write (native)");
   assert.equal(
+    functionKey(frame("writeBuffer"), ROOT, frame("handleWriteReq", "ext:deno_node/internal/x.ts", 0)),
+    "writeBuffer (native) < handleWriteReq ext:deno_node/internal/x.ts:1",
+  );
+  assert.equal(
     functionKey(frame("serialize", "ext:core/01_core.js", 1193), ROOT),
     "serialize ext:core/01_core.js:1194",
   );
@@ -92,6 +96,13 @@ Deno.test("modules: npm package, OMS folder, Deno KV, node compat, extensions, o
   assert.equal(m("f", "node:http2"), "node: compat (ext:deno_node)");
   assert.equal(m("f", "ext:deno_web/06_streams.js"), "ext:deno_web");
   assert.equal(m("op_read_all"), "Deno ops (native)");
+  const caller = frame("write", `${NPM}/amqplib/2.3.1/lib/mux.js`);
+  assert.equal(
+    moduleKey(frame("writeBuffer"), ROOT, caller),
+    "npm:amqplib",
+    "native code counts for its caller",
+  );
+  assert.equal(moduleKey(frame("op_kv_atomic_write"), ROOT, caller), "Deno KV (ext:deno_kv, op_kv_*)");
   assert.equal(m("stringify"), "(native)");
   assert.equal(m("(garbage collector)"), "(garbage collector)");
   assert.equal(m("f", "https://example.com/x.js"), "https://example.com");
@@ -122,4 +133,24 @@ Deno.test("aggregation sums self time per key, largest first, with shares of all
   assert.equal(rows[1]!.share, 200 / 900);
   assert.equal(rows[1]!.busyShare, 200 / 500);
   assert.deepEqual(aggregate(PROFILE, (f) => f.functionName, 2).map((r) => r.key), ["(idle)", "placeOrder"]);
+});
+
+Deno.test("native code is keyed with its nearest caller that has a script", () => {
+  const p: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame("(root)"), children: [2] },
+      { id: 2, callFrame: frame("send", `${ROOT}services/common/bus/relay.ts`, 4), children: [3] },
+      { id: 3, callFrame: frame("async_op_4", "ext:core/00_infra.js", 298), children: [4] },
+      { id: 4, callFrame: frame("writeBuffer") },
+    ],
+    startTime: 0,
+    endTime: 200,
+    samples: [4, 2],
+    timeDeltas: [0, 100],
+  };
+  const rows = aggregate(p, (f, caller) => moduleKey(f, ROOT, caller));
+  assert.deepEqual(rows.map((r) => [r.key, r.selfUs]), [["oms:services/common/bus", 200]]);
+  const fns = aggregate(p, (f, caller) => functionKey(f, ROOT, caller));
+  assert.equal(fns[0]!.key, "send services/common/bus/relay.ts:5");
+  assert.equal(fns[1]!.key, "writeBuffer (native) < send services/common/bus/relay.ts:5");
 });

@@ -10,7 +10,7 @@ Deno.test("the debugger address is the first target's webSocketDebuggerUrl", () 
   assert.throws(() => pickWebSocketUrl({ error: 1 }), /No inspector target/);
 });
 
-Deno.test("a process under --inspect is profiled through its inspector: its busy function is sampled", async () => {
+Deno.test("a process under --inspect is profiled through its inspector: its busy time is sampled", async () => {
   const hostPort = `127.0.0.1:${freePort()}`;
   const code = "function spin(){const e=Date.now()+20;let x=0;while(Date.now()<e)x++;return x}" +
     "setInterval(spin,25)";
@@ -26,9 +26,10 @@ Deno.test("a process under --inspect is profiled through its inspector: its busy
     const rec = await startProfile(hostPort, 500);
     await new Promise((r) => setTimeout(r, 600));
     const profile = await rec.stop();
-    assert.ok(profile.nodes.some((n) => n.callFrame.functionName === "spin"), "spin sampled");
     const totals = profileTotals(profile);
-    assert.ok(totals.busyUs > 100_000, `busy ${totals.busyUs} µs`);
+    // spin() keeps the thread busy ~80% of the time
+    assert.ok(totals.busyUs > 200_000, `busy ${totals.busyUs} µs of ${totals.totalUs}`);
+    assert.ok(totals.idleUs > 0, "idle time is marked as (idle)");
   } finally {
     child.kill("SIGKILL");
     await child.status;

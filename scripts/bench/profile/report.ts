@@ -52,7 +52,11 @@ export function formatRows(title: string, rows: ProfileRow[], cpuMsPerOrder: num
   return [head, ...lines].join("\n");
 }
 
-/** One process's section: a summary line, its top functions and its top modules. */
+/**
+ * One process's section: a summary line, its top functions and its top modules. The sampler samples
+ * wall time: "busy" counts time the thread was in JS or native code even while it waited for a core, so
+ * on a loaded machine busy time can exceed the process's CPU time; shares stay comparable.
+ */
 export function formatSection(s: ProcessSection, o: SectionOptions): string {
   const totals = profileTotals(s.profile);
   const cpuMsPerOrder = s.orders > 0 ? (s.cpuS * 1000) / s.orders : 0;
@@ -62,12 +66,16 @@ export function formatSection(s: ProcessSection, o: SectionOptions): string {
       cpuMsPerOrder.toFixed(2)
     } ms/order; sampled ${(totals.totalUs / 1e6).toFixed(1)} s, busy (not idle) ${
       (totals.busyUs / 1e6).toFixed(2)
-    } s = ${(coverage * 100).toFixed(0)}% of its CPU, GC ${
+    } s (${(coverage * 100).toFixed(0)}% of its CPU-s), GC ${
       pct(totals.busyUs ? totals.gcUs / totals.busyUs : 0)
     }, ` +
     `(program) ${pct(totals.busyUs ? totals.programUs / totals.busyUs : 0)} of busy`;
-  const fns = aggregate(s.profile, (f) => functionKey(f, o.rootUrl)).filter((r) => r.key !== "(idle)");
-  const mods = aggregate(s.profile, (f) => moduleKey(f, o.rootUrl)).filter((r) => r.key !== "(idle)");
+  const fns = aggregate(s.profile, (f, caller) => functionKey(f, o.rootUrl, caller)).filter((r) =>
+    r.key !== "(idle)"
+  );
+  const mods = aggregate(s.profile, (f, caller) => moduleKey(f, o.rootUrl, caller)).filter((r) =>
+    r.key !== "(idle)"
+  );
   return [
     summary,
     formatRows(`top ${o.topFunctions} functions by self time`, fns.slice(0, o.topFunctions), cpuMsPerOrder),

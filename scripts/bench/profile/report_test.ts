@@ -24,7 +24,7 @@ Deno.test("a section shows CPU per order from /proc and each row's share of the 
     topModules: 10,
   });
   assert.match(text, /^== web: 0\.01 CPU-s over the window \(\/proc\) = 3\.00 ms\/order; sampled 0\.0 s/);
-  assert.match(text, /busy \(not idle\) 0\.00 s = 50% of its CPU, GC 33\.3%/);
+  assert.match(text, /busy \(not idle\) 0\.00 s \(50% of its CPU-s\), GC 33\.3%/);
   // f: 2 ms of 3 ms busy = 66.7%, of 4 ms all = 50%, 2/3 of 3 ms/order = 2.00
   assert.match(text, /\n +2 +66\.7% +50\.0% +2\.00 +f web\/app\.ts:5\n/);
   assert.match(text, /\n +2 +66\.7% +50\.0% +2\.00 +oms:web\n/);
