@@ -95,7 +95,11 @@ Deno.test("16 oversized and 16 malformed messages among 50 real orders: all 50 c
         { items: [{ id: itemId, quantity: 1 }] },
         await sys.proof(`poison-${i}`),
       );
-      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(
+        created.status,
+        201,
+        `${JSON.stringify(created.body)}\nweb:\n${sys.procs.web.tail()}\norders:\n${sys.procs.orders.tail()}`,
+      );
       const session = String(created.body.paymentLink).match(/\/pay\/([^/?#]+)/)?.[1];
       assert.ok(session, `order ${created.body.id} has a local payment link`);
       placed.push({ id: created.body.id, customerId: `poison-${i}` });
