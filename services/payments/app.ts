@@ -159,9 +159,10 @@ export class PaymentsApp {
    * `order.cancelled`: records in `tx` that the order is cancelled (so no checkout is made for it any
    * more, and a success that arrives later is refunded on arrival), then settles the payment:
    *
-   * - open: expires the session at the provider and adds the expiry (and `payment.expired`). When the
-   *   provider reports the session already completed, the payment stays open: its success event is on
-   *   the way and, finding the order cancelled, is refunded ({@linkcode handleProviderEvent}).
+   * - open: expires the session at the provider and adds the expiry, without `payment.expired` (its one
+   *   listener, orders, has cancelled the order already and would only ignore it). When the provider
+   *   reports the session already completed, the payment stays open: its success event is on the way
+   *   and, finding the order cancelled, is refunded ({@linkcode handleProviderEvent}).
    * - succeeded (the customer paid before the cancellation reached payments): refunds it through the
    *   provider with the order's refund idempotency key and adds `refunded` and `payment.refunded`.
    *

@@ -1,8 +1,9 @@
 /**
  * RabbitMQ transport (npm:amqplib): a durable topic exchange, a durable queue per consuming service,
  * retry queues whose messages dead-letter back to the service queue when their TTL runs out, publisher
- * confirms on every publish, and automatic reconnection (amqplib's opt-in recovery) that re-declares
- * the topology and resubscribes.
+ * confirms on every publish, acknowledgements coalesced per consume channel (a batch's acks as one
+ * `ack(last, allUpTo)`, see {@linkcode AckCoalescer}), and automatic reconnection (amqplib's opt-in
+ * recovery) that re-declares the topology and resubscribes.
  *
  * Each service queue dead-letters what its consumer rejects to `<queue>.dead` (arguments
  * `x-dead-letter-exchange: ""`, `x-dead-letter-routing-key: <queue>.dead`): the last resort when a
@@ -35,6 +36,7 @@ import {
 } from "./transport.ts";
 import { ORIGINAL_USER_HEADER, userOfUrl } from "./owner.ts";
 import { publishRefusal } from "./publish_refusal.ts";
+import { AckCoalescer } from "./ack_coalescer.ts";
 
 const H_ROUTING_KEY = "x-oms-routing-key";
 const H_ATTEMPT = "x-oms-attempt";
@@ -100,6 +102,7 @@ export class AmqpTransport implements Transport {
   #subs: Subscription[] = [];
   #topology: QueueBinding[] = [];
   #consumerTags: string[] = [];
+  #acks = new WeakMap<Channel, AckCoalescer<ConsumeMessage>>();
   #declared = new Set<string>();
   #closing = false;
   /** The connection's broker user: every message carries it as `user_id`. */
@@ -337,22 +340,26 @@ export class AmqpTransport implements Transport {
     await ch.assertExchange(this.opts.exchange, "topic", { durable: true });
     await this.#assertServiceQueue(ch, s.queue);
     for (const key of s.bindings) await ch.bindQueue(s.queue, this.opts.exchange, key);
+    const acks = this.#acksOf(ch);
     const { consumerTag } = await ch.consume(s.queue, (msg: ConsumeMessage | null) => {
       if (!msg) return; // consumer cancelled by the broker; recovery resubscribes
-      let settled = false;
-      s.onMessage(toWire(msg), (how: Settlement = "ack") => {
-        if (settled) return;
-        settled = true;
-        try {
-          // reject: to the queue's dead-letter queue (requeue false), never back to the head of the queue
-          if (how === "reject") ch.nack(msg, false, false);
-          else ch.ack(msg);
-        } catch {
-          // the channel closed since delivery: the broker redelivers and the inbox drops the duplicate
-        }
-      });
+      const tag = msg.fields.deliveryTag;
+      acks.delivered(tag, msg);
+      // reject: to the queue's dead-letter queue (requeue false), never back to the head of the queue
+      s.onMessage(toWire(msg), (how: Settlement = "ack") => acks.settle(tag, how));
     });
     this.#consumerTags.push(consumerTag);
+  }
+
+  /** The settlements of consume channel `ch` (a batch's acks go as one `ack(last, allUpTo)`). */
+  #acksOf(ch: Channel): AckCoalescer<ConsumeMessage> {
+    let acks = this.#acks.get(ch);
+    if (!acks) {
+      // a failed call means the channel closed since delivery: the broker redelivers, the inbox drops it
+      acks = new AckCoalescer<ConsumeMessage>(ch);
+      this.#acks.set(ch, acks);
+    }
+    return acks;
   }
 
   async #ensureRetryQueue(queue: string, delayMs: number): Promise<string> {

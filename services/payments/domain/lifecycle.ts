@@ -139,8 +139,10 @@ export function refund(payment: PaymentRecord, refundId: string, now: Date): Pay
 }
 
 /**
- * The open `payment` expired by payments itself (`cause`, e.g. `order_cancelled:<messageId>`),
- * announced by `payment.expired`. Throws `illegal_transition` for a payment that is not open.
+ * The open `payment` expired by payments itself because its order was cancelled (`cause`, e.g.
+ * `order_cancelled:<messageId>`). No event: the only listener of `payment.expired` is orders, whose order
+ * already is cancelled (that is why it expired), so it would only be delivered to be ignored. Throws
+ * `illegal_transition` for a payment that is not open.
  */
 export function expire(payment: PaymentRecord, cause: string, now: Date): PaymentChange {
   if (payment.status !== PaymentStatus.PAYMENT_STATUS_OPEN) {
@@ -158,9 +160,6 @@ export function expire(payment: PaymentRecord, cause: string, now: Date): Paymen
       providerEventId: cause,
       updatedAt: now,
     },
-    events: [{
-      key: "payment.expired",
-      payload: { orderId: payment.orderId, sessionId: payment.sessionId, providerEventId: cause },
-    }],
+    events: [],
   };
 }
