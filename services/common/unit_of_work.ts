@@ -39,8 +39,11 @@ export interface Tx {
   op: Deno.AtomicOperation;
   /** Adds event `key` to the outbox in `op`, so it leaves exactly when the change commits. */
   emit<K extends RoutingKey>(key: K, payload: EventPayload<K>, opts?: EmitOptions): void;
-  /** Runs `fn` once `op` has committed (never when it did not). */
-  afterCommit(fn: () => void): void;
+  /**
+   * Runs `fn` once `op` has committed (never when it did not), given the commit's versionstamp (that of
+   * every key it wrote) when this Tx committed `op` itself; a consumer's batch commit gives none.
+   */
+  afterCommit(fn: (versionstamp?: string) => void): void;
 }
 
 /** Runs use cases' work in transactions. */
@@ -124,7 +127,7 @@ export function unitOfWork(opts: UnitOfWorkOptions): UnitOfWork {
         await backoff(attempt);
         const { op, mutated } = tracked(kv.atomic());
         const records: OutboxRecord[] = [];
-        const after: (() => void)[] = [];
+        const after: ((versionstamp?: string) => void)[] = [];
         const tx: Tx = {
           kv,
           op,
@@ -137,7 +140,7 @@ export function unitOfWork(opts: UnitOfWorkOptions): UnitOfWork {
         if (!res.ok) continue; // what the work read changed meanwhile: run it again on fresh reads
         for (const fn of after) {
           try {
-            fn();
+            fn(res.versionstamp);
           } catch (err) {
             log.error("an afterCommit callback failed", { useCase, err });
           }
@@ -164,14 +167,14 @@ export type ConsumerContext = Pick<HandlerContext, "kv" | "op"> & {
  */
 export function consumerTx(ctx: ConsumerContext): Tx {
   const { kv, op } = ctx;
-  let after: (() => void)[] | undefined;
-  const afterCommit = ctx.afterCommit?.bind(ctx) ?? ((fn: () => void) => {
+  let after: ((versionstamp?: string) => void)[] | undefined;
+  const afterCommit = ctx.afterCommit?.bind(ctx) ?? ((fn: (versionstamp?: string) => void) => {
     if (!after) {
-      const callbacks: (() => void)[] = after = [];
+      const callbacks: ((versionstamp?: string) => void)[] = after = [];
       const commit = op.commit.bind(op);
       op.commit = async () => {
         const res = await commit();
-        if (res.ok) { for (const f of callbacks) f(); }
+        if (res.ok) { for (const f of callbacks) f(res.versionstamp); }
         return res;
       };
     }

@@ -70,7 +70,7 @@ export function addOpen(op: Deno.AtomicOperation, ticket: KitchenTicket): void {
     .set(ticketKey(ticket.orderId), ticket)
     .set(byPaidKey(ticket), ticket.orderId)
     .set(byStatusKey(ticket), ticket.orderId);
-  recordChange(op, TICKET_FEED, { id: ticket.orderId, status: ticket.status });
+  recordChange(op, TICKET_FEED, { id: ticket.orderId, status: ticket.status, entity: ticket });
 }
 
 /**
@@ -86,5 +86,5 @@ export function addUpdate(
     .set(ticketKey(next.orderId), next)
     .delete(byStatusKey(entry.value))
     .set(byStatusKey(next), next.orderId);
-  recordChange(op, TICKET_FEED, { id: next.orderId, status: next.status });
+  recordChange(op, TICKET_FEED, { id: next.orderId, status: next.status, entity: next });
 }

@@ -1,7 +1,8 @@
 /**
  * `WatchTickets`: the kitchen's change feed as a gRPC server stream (every ticket; the kitchen board
  * shows them all). Each change recorded with a ticket's commit (`store.ts`) arrives with the ticket as
- * read just after.
+ * that commit wrote it when this process made the commit and still remembers it (no read), else as
+ * read from the store.
  *
  * @module
  */
@@ -27,7 +28,9 @@ export function watchTickets(
       log,
       settleMs,
       async toMessage(change, cursor) {
-        const ticket = (await kv.get<KitchenTicket>(ticketKey(change.record.id))).value;
+        // the ticket as this change committed it (remembered in this process), else as read now
+        const ticket = change.entity as KitchenTicket | undefined ??
+          (await kv.get<KitchenTicket>(ticketKey(change.record.id))).value;
         if (!ticket) return null;
         return {
           cursor,

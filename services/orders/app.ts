@@ -41,6 +41,7 @@ import {
   getOrder,
   listCustomerOrders,
   listOrders,
+  type OrderEntry,
   type OrderPage,
 } from "./store.ts";
 
@@ -114,16 +115,18 @@ function staffFields(by: StaffClaim | undefined): Record<string, string> {
 }
 
 /**
- * Reads order `id` in `tx`, lets `command` decide, and adds the new order (guarded by the version read)
- * and its events to `tx`. Returns the order as read and the decision. Throws `not_found`.
+ * Reads order `id` in `tx` (or takes `known`, the order with the versionstamp it was just committed
+ * at), lets `command` decide, and adds the new order (guarded by that version) and its events to `tx`.
+ * Returns the order as read and the decision. Throws `not_found`.
  */
 export async function changeOrder(
   tx: Tx,
   id: string,
   command: (order: Order) => Decision,
   traceparent?: string,
+  known?: OrderEntry,
 ): Promise<{ before: Order; decision: Decision }> {
-  const entry = await getOrder(tx.kv, id);
+  const entry = known ?? await getOrder(tx.kv, id);
   if (!entry) throw notFound(id);
   const decision = command(entry.order);
   if (decision.order) {
@@ -148,15 +151,23 @@ export class OrdersApp {
     return { cause, at: this.#now(), traceId: traceIdOf(traceparent) };
   }
 
-  /** Runs `command` on order `id` as one unit of work; the order as committed (or as read). */
+  /**
+   * Runs `command` on order `id` as one unit of work; the order as committed (or as read). `known` (the
+   * order as this request just committed it) stands in for the first attempt's read; a re-run after a
+   * conflict reads the order.
+   */
   async #change(
     useCase: string,
     id: string,
     command: (order: Order) => Decision,
     traceparent: string,
+    known?: OrderEntry,
   ): Promise<Order> {
+    let first = known;
     return await this.#d.uow.run(async (tx) => {
-      const { before, decision } = await changeOrder(tx, id, command, traceparent);
+      const entry = first;
+      first = undefined;
+      const { before, decision } = await changeOrder(tx, id, command, traceparent, entry);
       return decision.order ?? before;
     }, useCase);
   }
@@ -177,7 +188,7 @@ export class OrdersApp {
       if ("order" in got) return got.order;
       orderId = got.orderId;
     }
-    let order: Order;
+    let order: OrderEntry;
     try {
       order = await this.#reserveAndStore(valid, orderId, traceparent);
     } catch (err) {
@@ -227,7 +238,12 @@ export class OrdersApp {
     }
   }
 
-  async #reserveAndStore(valid: ValidCreateOrder, orderId: string, traceparent: string): Promise<Order> {
+  /** Reserves stock and stores the pending order; the order with the versionstamp it is stored at. */
+  async #reserveAndStore(
+    valid: ValidCreateOrder,
+    orderId: string,
+    traceparent: string,
+  ): Promise<OrderEntry> {
     const { stock, log } = this.#d;
     const res = await rpc(stock, "reserveItems", { orderId, items: valid.items }, {
       timeoutMs: this.#d.stockTimeoutMs,
@@ -246,20 +262,31 @@ export class OrdersApp {
       cause: "customer",
       traceId: traceIdOf(traceparent),
     });
-    const order = await this.#d.uow.run(async (tx) => {
-      // stored already only when a stale-claim takeover raced the original attempt, which then stored it
-      const stored = await getOrder(tx.kv, orderId);
-      if (stored) return stored.order;
+    let attempt = 0;
+    const entry = await this.#d.uow.run(async (tx): Promise<OrderEntry> => {
+      // Stored already only when a stale-claim takeover raced the original attempt, which then stored
+      // it. The first attempt does not read for that: the commit checks the id is free, and when it is
+      // not, the re-run reads the stored order.
+      if (attempt++ > 0) {
+        const stored = await getOrder(tx.kv, orderId);
+        if (stored) return stored;
+      }
       addCreate(tx.op, placed.order);
       emitAll(tx, placed.events, traceparent);
-      return placed.order;
+      // "" (unknown: the next step reads it) until the commit tells
+      const created: OrderEntry = { order: placed.order, versionstamp: "" };
+      tx.afterCommit((vs) => created.versionstamp = vs ?? "");
+      return created;
     }, "createOrder");
-    log.info("order created", { orderId, customerId: order.customerId, traceId: traceIdOf(traceparent) });
-    return order;
+    const { customerId } = entry.order;
+    log.info("order created", { orderId, customerId, traceId: traceIdOf(traceparent) });
+    return entry;
   }
 
-  async #requestPaymentLink(order: Order, traceparent: string): Promise<Order> {
+  /** Asks payments for the link and attaches it; `stored` (with its versionstamp, when known) saves a read. */
+  async #requestPaymentLink(stored: OrderEntry, traceparent: string): Promise<Order> {
     const { kv, payments, log } = this.#d;
+    const { order } = stored;
     try {
       const res = await rpc(payments, "createPaymentLink", {
         orderId: order.id,
@@ -275,6 +302,7 @@ export class OrdersApp {
         order.id,
         (o) => lifecycle.attachPaymentLink(o, url, by),
         traceparent,
+        stored.versionstamp ? stored : undefined,
       );
     } catch (err) {
       log.warn("payment link not created now; payments will create it from order.created", {

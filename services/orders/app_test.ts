@@ -52,3 +52,52 @@ Deno.test("changeOrder in a unit of work re-runs on a conflicting write and neve
     kv.close();
   }
 });
+
+Deno.test("a unit of work hands the commit's versionstamp to afterCommit; changeOrder given it reads nothing, and a stale one re-runs on a read", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const uow = unitOfWork({ kv, kick: () => {}, log });
+    let vs = "";
+    await uow.run(async (tx) => {
+      addCreate(tx.op, order("o1"));
+      tx.afterCommit((v) => vs = v ?? "");
+      return await Promise.resolve();
+    });
+    assert.equal(vs, (await getOrder(kv, "o1"))!.versionstamp, "the order's versionstamp");
+    const known = { order: order("o1"), versionstamp: vs };
+    const toPaid = (o: Order) => ({ order: step(o, "waiting_payment"), events: [] });
+    let reads = 0;
+    const counting = (tx: Parameters<Parameters<typeof uow.run>[0]>[0]) => ({
+      ...tx,
+      kv: new Proxy(tx.kv, {
+        get(target, prop) {
+          if (prop === "get") reads++;
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    });
+    await uow.run((tx) => changeOrder(counting(tx), "o1", toPaid, undefined, known));
+    assert.equal(reads, 0, "the known entry stood in for the read");
+    assert.equal((await getOrder(kv, "o1"))!.order.status, "waiting_payment");
+
+    // `known` is stale now: its check fails, and the re-run (without it) reads the order
+    let attempt = 0;
+    await uow.run((tx) =>
+      changeOrder(
+        counting(tx),
+        "o1",
+        (o) => ({ order: step(o, "cancelled"), events: [] }),
+        undefined,
+        [
+          known,
+        ][attempt++],
+      )
+    );
+    assert.equal(reads, 1);
+    const after = (await getOrder(kv, "o1"))!.order;
+    assert.deepEqual(after.timeline.map((t) => t.status), ["pending", "waiting_payment", "cancelled"]);
+  } finally {
+    kv.close();
+  }
+});

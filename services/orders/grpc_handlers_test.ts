@@ -51,10 +51,16 @@ interface Fixture {
 /** Runs `fn` against a real orders gRPC server on a temp KV file, with stub stock and payments peers. */
 async function withOrders(
   fn: (f: Fixture) => Promise<void>,
-  opts: { payments?: PaymentsMode | "down"; paymentsTimeoutMs?: number } = {},
+  opts: {
+    payments?: PaymentsMode | "down";
+    paymentsTimeoutMs?: number;
+    /** Wraps the store the use cases see (to observe their reads). */
+    appKv?: (kv: Deno.Kv) => Deno.Kv;
+  } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "orders-grpc-" });
   const kv = await Deno.openKv(`${dir}/orders.kv`);
+  const appKv = opts.appKv?.(kv) ?? kv;
   const stock = await stubStockServer();
   const payments = await stubPaymentsServer(opts.payments === "down" ? "ok" : opts.payments);
   const paymentsAddr = opts.payments === "down" ? await deadAddr() : payments.addr;
@@ -68,8 +74,8 @@ async function withOrders(
     implementation: ordersServer({
       kv,
       app: new OrdersApp({
-        kv,
-        uow: unitOfWork({ kv, kick: () => kicks.count++, log }),
+        kv: appKv,
+        uow: unitOfWork({ kv: appKv, kick: () => kicks.count++, log }),
         stock: stockClient,
         payments: paymentsClient,
         log,
@@ -169,6 +175,35 @@ Deno.test("CreateOrder reserves stock, stores the priced order with order.create
     assert.ok(kicks.count >= 1, "the relay was kicked after the commit");
     assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
   });
+});
+
+Deno.test("CreateOrder stores and links the order without reading it back (the commits' checks guard it)", async () => {
+  const reads: Deno.KvKey[] = [];
+  const counting = (kv: Deno.Kv) =>
+    new Proxy(kv, {
+      get(target, prop) {
+        if (prop === "get") {
+          return (key: Deno.KvKey) => {
+            reads.push(key);
+            return target.get(key);
+          };
+        }
+        if (prop === "getMany") {
+          return (keys: Deno.KvKey[]) => {
+            reads.push(...keys);
+            return target.getMany(keys);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  await withOrders(async ({ client, kv }) => {
+    const order = await create(client);
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
+    assert.deepEqual(reads, [], "no KV read in CreateOrder without an idempotency key");
+    assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
+  }, { appKv: counting });
 });
 
 Deno.test("CreateOrder carries the caller's traceparent to stock, the timeline and the outbox", async () => {

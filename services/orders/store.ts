@@ -72,7 +72,12 @@ export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | nu
 
 /** Adds the creation of `order` (order, indexes, counter) to `op`; the commit fails if the id exists. */
 export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOperation {
-  recordChange(op, ORDER_FEED, { id: order.id, status: order.status, scope: order.customerId });
+  recordChange(op, ORDER_FEED, {
+    id: order.id,
+    status: order.status,
+    scope: order.customerId,
+    entity: order,
+  });
   return op
     .check({ key: orderKey(order.id), versionstamp: null })
     .set(orderKey(order.id), order)
@@ -88,7 +93,12 @@ export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOp
  */
 export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: Order): Deno.AtomicOperation {
   op.check({ key: orderKey(after.id), versionstamp: before.versionstamp }).set(orderKey(after.id), after);
-  recordChange(op, ORDER_FEED, { id: after.id, status: after.status, scope: after.customerId });
+  recordChange(op, ORDER_FEED, {
+    id: after.id,
+    status: after.status,
+    scope: after.customerId,
+    entity: after,
+  });
   const from = before.order.status;
   if (from !== after.status) {
     op.delete(statusKey(before.order, from))

@@ -1,6 +1,7 @@
 /**
  * `WatchOrders`: the orders change feed as a gRPC server stream. Each change recorded with an order's
- * commit (`store.ts`) reaches the watchers whose scope covers it, with the order as read just after.
+ * commit (`store.ts`) reaches the watchers whose scope covers it, with the order as that commit wrote it
+ * when this process made the commit and still remembers it (no read), else as read from the store.
  *
  * Scope and access, as for GetOrder and ListOrders: `order_id` + `customer_id` watches one order of that
  * customer (another customer's order is `not_found`); `customer_id` alone watches that customer's
@@ -81,7 +82,9 @@ export function watchOrders(
             if (
               !staff && call.request.customerId && change.record.scope !== call.request.customerId
             ) return null;
-            const order = (await getOrder(deps.kv, change.record.id))?.order;
+            // the order as this change committed it (remembered in this process), else as read now
+            const order = change.entity as Order | undefined ??
+              (await getOrder(deps.kv, change.record.id))?.order;
             if (!order || !keep(order)) return null;
             return {
               cursor,

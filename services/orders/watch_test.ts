@@ -14,7 +14,8 @@ import {
 } from "../common/gen/oms/orders/v1/orders.ts";
 import { newOrder } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
-import { addCreate, addUpdate, getOrder } from "./store.ts";
+import { recordChange } from "../common/change_feed/record.ts";
+import { addCreate, addUpdate, getOrder, ORDER_FEED, orderKey } from "./store.ts";
 import { watchOrders } from "./watch.ts";
 
 const log = createLogger("orders", "error");
@@ -25,13 +26,21 @@ interface Fixture {
   staff: OrdersServiceClient;
 }
 
-async function withWatch(fn: (f: Fixture) => Promise<void>): Promise<void> {
+async function withWatch(
+  fn: (f: Fixture) => Promise<void>,
+  watchKv: (kv: Deno.Kv) => Deno.Kv = (kv) => kv,
+): Promise<void> {
   const kv = await Deno.openKv(":memory:");
   const server = await startGrpcServer("127.0.0.1", 0, [{
     definition: OrdersServiceService,
     name: "oms.orders.v1.OrdersService",
     implementation: {
-      watchOrders: watchOrders({ kv, log, staffClaims: new StaffClaims(TEST_SERVICE_TOKEN), settleMs: 200 }),
+      watchOrders: watchOrders({
+        kv: watchKv(kv),
+        log,
+        staffClaims: new StaffClaims(TEST_SERVICE_TOKEN),
+        settleMs: 200,
+      }),
     },
   }], { serviceToken: TEST_SERVICE_TOKEN });
   const addr = `127.0.0.1:${server.port}`;
@@ -171,4 +180,63 @@ Deno.test("a cursor that is not one ends the watch with INVALID_ARGUMENT", async
   await withWatch(async ({ staff }) => {
     assert.equal((await failure(watch(staff, { cursor: "nope" }))).code, 3);
   });
+});
+
+/** `kv`, counting its single-key reads in `gets`. */
+function countingGets(kv: Deno.Kv, gets: Deno.KvKey[]): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "get") {
+        return (key: Deno.KvKey, o?: { consistency?: Deno.KvConsistencyLevel }) => {
+          gets.push(key);
+          return target.get(key, o);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test("changes committed in this process reach watchers with the order as committed, without reading it back", async () => {
+  const gets: Deno.KvKey[] = [];
+  await withWatch(async ({ kv, staff }) => {
+    const all = take(watch(staff, {}), 3);
+    const id = await createOrder(kv, "gina");
+    await move(kv, id, "waiting_payment");
+    await move(kv, id, "paid");
+    const ms = await all;
+    assert.deepEqual(ms.map((m) => [m.order?.id, m.status]), [
+      [id, OrderStatus.ORDER_STATUS_PENDING],
+      [id, OrderStatus.ORDER_STATUS_WAITING_PAYMENT],
+      [id, OrderStatus.ORDER_STATUS_PAID],
+    ]);
+    assert.deepEqual(
+      ms.map((m) => m.order?.status),
+      ms.map((m) => m.status),
+      "each with the order it committed",
+    );
+    assert.deepEqual(gets, [], "no order read per change");
+  }, (kv) => countingGets(kv, gets));
+});
+
+Deno.test("a change committed elsewhere (no order remembered here) arrives with the order read from the store", async () => {
+  const gets: Deno.KvKey[] = [];
+  await withWatch(async ({ kv, staff }) => {
+    const got = take(watch(staff, {}), 2);
+    const id = await createOrder(kv, "hank");
+    // as another process of the service would commit it: the record alone reaches this one
+    const entry = (await getOrder(kv, id))!;
+    const r = transition(entry.order, "cancelled", { cause: "test", at: new Date(), traceId: "" });
+    const op = kv.atomic().check({ key: orderKey(id), versionstamp: entry.versionstamp })
+      .set(orderKey(id), r.order!);
+    recordChange(op, ORDER_FEED, { id, status: "cancelled", scope: "hank" });
+    assert.ok((await op.commit()).ok);
+    const ms = await got;
+    assert.deepEqual(ms.map((m) => [m.order?.id, m.order?.status]), [
+      [id, OrderStatus.ORDER_STATUS_PENDING],
+      [id, OrderStatus.ORDER_STATUS_CANCELLED],
+    ]);
+    assert.deepEqual(gets, [orderKey(id)], "only the change committed elsewhere is read, once");
+  }, (kv) => countingGets(kv, gets));
 });

@@ -21,7 +21,14 @@ import {
   sell,
   type StockReservation,
 } from "./domain/reservation.ts";
-import { addChange, itemKey, readItems, reservationKey, unconfirmedKey } from "./store.ts";
+import {
+  addChange,
+  itemKey,
+  readItems,
+  readReservationAndItems,
+  reservationKey,
+  unconfirmedKey,
+} from "./store.ts";
 
 /** The part of a {@linkcode Tx} the event use cases use (a consumer's `ctx` is one). */
 export type TxLike = Pick<Tx, "kv" | "op">;
@@ -44,7 +51,12 @@ export function reserveItems(
   validateReservationRequest(orderId, requested);
   const lines = mergeLines(requested);
   return uow.run(async ({ kv, op }) => {
-    const existing = await kv.get<StockReservation>(reservationKey(orderId));
+    // one read for the reservation and (most orders') items
+    const { reservation: existing, entries, items } = await readReservationAndItems(
+      kv,
+      orderId,
+      lines.map((l) => l.itemId),
+    );
     if (existing.value !== null && !isOrphanRelease(existing.value)) {
       if (sameLines(existing.value.lines, lines)) return existing.value;
       throw new DomainError(
@@ -53,7 +65,6 @@ export function reserveItems(
         { field: "order_id" },
       );
     }
-    const { entries, items } = await readItems(kv, lines.map((l) => l.itemId));
     const change = reserve(orderId, lines, items, now());
     op.check(existing);
     for (const e of entries) op.check(e);

@@ -107,6 +107,31 @@ export async function readItems(
 }
 
 /**
+ * Reads the reservation of `orderId` and the entries of items `ids` together: the reservation rides in
+ * the first `getMany` with up to 9 items, the rest follow in chunks of 10 (one KV read for most orders).
+ */
+export async function readReservationAndItems(
+  kv: Deno.Kv,
+  orderId: string,
+  ids: readonly string[],
+): Promise<{
+  reservation: Deno.KvEntryMaybe<StockReservation>;
+  entries: Deno.KvEntryMaybe<StockItem>[];
+  items: Map<string, StockItem>;
+}> {
+  const head = ids.slice(0, GET_MANY_LIMIT - 1);
+  const [reservation, ...first] = await kv.getMany<[StockReservation, ...StockItem[]]>([
+    reservationKey(orderId),
+    ...head.map(itemKey),
+  ]);
+  const rest = await readItems(kv, ids.slice(head.length));
+  const entries = [...first as Deno.KvEntryMaybe<StockItem>[], ...rest.entries];
+  const items = new Map<string, StockItem>();
+  for (const e of entries) if (e.value !== null) items.set(e.value.id, e.value);
+  return { reservation: reservation!, entries, items };
+}
+
+/**
  * The overdue part of the unconfirmed index: entries of reservations made at or before `cutoffMs`,
  * oldest first, at most `limit`.
  */

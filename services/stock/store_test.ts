@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { MENU } from "./domain/menu.ts";
 import type { StockReservation } from "./domain/reservation.ts";
-import { listItems, listOverdueUnconfirmed, reservationKey, seedCatalog, UNCONFIRMED } from "./store.ts";
+import {
+  itemKey,
+  listItems,
+  listOverdueUnconfirmed,
+  readReservationAndItems,
+  reservationKey,
+  seedCatalog,
+  UNCONFIRMED,
+} from "./store.ts";
 import { confirmReservation, reserveItems, resolveOverdue, settleReservation } from "./app.ts";
 import { createLogger } from "../common/log.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
@@ -251,4 +259,34 @@ Deno.test("a confirmation racing the sweeper wins or loses atomically, never bot
   );
   const r = await reservation(kv, "o-1");
   assert.deepEqual([r.status, r.confirmedAt], ["reserved", at(TTL).toISOString()]);
+});
+
+Deno.test("readReservationAndItems reads the reservation with the first 9 items in one getMany, the rest in chunks of 10", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: MENU[0]!.id, quantity: 1 }]);
+  const calls: number[] = [];
+  const counting = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "getMany") {
+        return (keys: Deno.KvKey[]) => {
+          calls.push(keys.length);
+          return target.getMany(keys);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const ids = Array.from({ length: 12 }, (_, i) => MENU[i]?.id ?? `missing-${i}`);
+  const got = await readReservationAndItems(counting, "o-1", ids);
+  assert.deepEqual(calls, [10, 3]);
+  assert.equal(got.reservation.value?.orderId, "o-1");
+  assert.deepEqual(got.entries.map((e) => e.key), ids.map(itemKey), "one entry per id, in order");
+  assert.deepEqual([...got.items.keys()].sort(), MENU.slice(0, 12).map((m) => m.id).sort());
+  calls.length = 0;
+  const few = await readReservationAndItems(counting, "o-2", ids.slice(0, 3));
+  assert.deepEqual(calls, [4], "a reservation and 3 items: one read");
+  assert.equal(few.reservation.versionstamp, null);
+  assert.equal(few.entries.length, 3);
 });

@@ -42,13 +42,13 @@ import { recordError, tracer } from "../tracing/spans.ts";
 import { Batch } from "./batch.ts";
 import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
+import { inboxKeyOf, type InboxSnapshot, readInbox } from "./inbox.ts";
 import { RecordingOp } from "./recording_op.ts";
 import { trackedKv } from "./tracked_kv.ts";
 import { deadQueueOf, type Settlement, type Transport, type WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers, OutboxRecord } from "./types.ts";
 
-/** The KV prefix of processed message ids. */
-export const INBOX_PREFIX: Deno.KvKey = ["inbox"];
+export { INBOX_PREFIX } from "./inbox.ts";
 /** How long a processed id is remembered (redeliveries come far sooner). */
 export const INBOX_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Deliveries applied in one commit at most (the transport's prefetch bounds it too). */
@@ -184,6 +184,9 @@ export class Consumer {
 
   /** Runs each delivery's handler into the current batch, committing it where the next one cannot join. */
   async #applyAll(deliveries: Delivery[]): Promise<void> {
+    // one read of the batch's inbox entries; when it fails, each delivery reads its own (and a failure
+    // there takes its usual retry-or-park path)
+    const inbox = await readInbox(this.opts.kv, deliveries.map((d) => d.message.id)).catch(() => undefined);
     let batch = new Batch<Prepared>();
     const ids = new Set<string>();
     for (const d of deliveries) {
@@ -194,7 +197,7 @@ export class Consumer {
         ids.clear();
       }
       ids.add(d.message.id);
-      let step = await this.#prepare(d);
+      let step = await this.#prepare(d, inbox);
       if (typeof step === "string") {
         this.#finish(d, step);
         continue;
@@ -315,18 +318,21 @@ export class Consumer {
   /**
    * Validates `d` (once) and runs its handler into a fresh {@linkcode RecordingOp} holding the inbox
    * check and mark; returns the op, or the delivery's final outcome (parked, duplicate, retry, ...).
+   * `inbox`, read for the whole batch, answers whether the id was seen, once per id; without an answer
+   * (a re-run) the inbox is read again. Either way the op checks the inbox entry is still absent.
    */
-  #prepare(d: Delivery): Promise<RecordingOp | Outcome> {
+  #prepare(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
     return context.with(d.ctx, async () => {
       const invalid = d.event ? undefined : this.#validate(d);
       if (invalid !== undefined) return await this.#park(d, invalid);
       const { handler, payload } = d.event!;
       const { message } = d;
-      const inboxKey = [...INBOX_PREFIX, message.id];
+      const inboxKey = inboxKeyOf(message.id);
       try {
         const op = new RecordingOp();
         const kv = trackedKv(this.opts.kv, op.touched);
-        if ((await kv.get(inboxKey)).versionstamp !== null) return "duplicate";
+        const seen = inbox?.take(message.id) ?? ((await kv.get(inboxKey)).versionstamp !== null);
+        if (seen) return "duplicate";
         op.check({ key: inboxKey, versionstamp: null })
           .set(inboxKey, { at: new Date().toISOString(), routingKey: message.routingKey }, {
             expireIn: INBOX_TTL_MS,

@@ -57,14 +57,18 @@ function paid(id: string, orderId: string, extra: Record<string, unknown> = {}):
   };
 }
 
-async function kitchenConsumer(handlers: EventHandlers, retryDelaysMs = [10]) {
+async function kitchenConsumer(
+  handlers: EventHandlers,
+  retryDelaysMs = [10],
+  wrap: (kv: Deno.Kv) => Deno.Kv = (kv) => kv,
+) {
   const kv = await Deno.openKv(":memory:");
   const burst = new BurstTransport();
   const handed: OutboxRecord[][] = [];
   const consumer = new Consumer({
     service: "kitchen",
     queue: "q.kitchen",
-    kv,
+    kv: wrap(kv),
     transport: burst.asTransport(),
     handlers,
     retryDelaysMs,
@@ -335,6 +339,56 @@ Deno.test("afterCommit callbacks run once each, after the batch commits, and nev
     assert.deepEqual(settled, ["ack", "ack", "ack"]);
     assert.deepEqual(ran.sort(), ["a", "b"]);
     assert.equal((await kv.get(["seen", "a"])).value, true, "the callback ran after the change committed");
+  } finally {
+    kv.close();
+  }
+});
+
+/** `kv`, noting the keys of each `get` and of each `getMany` call. */
+function countingReads(kv: Deno.Kv, reads: { get: Deno.KvKey[]; getMany: Deno.KvKey[][] }): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "get") {
+        return (key: Deno.KvKey, o?: { consistency?: Deno.KvConsistencyLevel }) => {
+          reads.get.push(key);
+          return target.get(key, o);
+        };
+      }
+      if (prop === "getMany") {
+        return (keys: Deno.KvKey[], o?: { consistency?: Deno.KvConsistencyLevel }) => {
+          reads.getMany.push(keys);
+          return target.getMany(keys, o);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test("a batch's inbox is read with getMany, at most 10 keys a call, not one get per delivery", async () => {
+  const reads = { get: [] as Deno.KvKey[], getMany: [] as Deno.KvKey[][] };
+  const { kv, burst, consumer } = await kitchenConsumer(
+    ticketHandler,
+    [10],
+    (kv) => countingReads(kv, reads),
+  );
+  const inboxReads = () => ({
+    gets: reads.get.filter((k) => k[0] === "inbox").length,
+    getManySizes: reads.getMany.filter((ks) => ks.every((k) => k[0] === "inbox")).map((ks) => ks.length),
+  });
+  try {
+    const messages = Array.from({ length: 16 }, (_, i) => paid(`m-${i}`, `o-${i}`));
+    await burst.deliver(messages);
+    assert.equal(consumer.stats.processed, 16);
+    assert.equal(consumer.commits, 1);
+    assert.deepEqual(inboxReads(), { gets: 0, getManySizes: [10, 6] });
+
+    reads.get.length = reads.getMany.length = 0;
+    await burst.deliver(messages);
+    assert.equal(consumer.stats.duplicate, 16, "the redelivered batch is recognised from the same reads");
+    assert.deepEqual(inboxReads(), { gets: 0, getManySizes: [10, 6] });
+    assert.equal(await count(kv, ["tickets"]), 16);
   } finally {
     kv.close();
   }

@@ -52,34 +52,46 @@ export function changeSignal(feed: string): ChangeSignal {
   return s;
 }
 
-const feedsOf = new WeakMap<Deno.AtomicOperation, Set<string>>();
+/** What an operation signals once it commits. */
+interface OnCommit {
+  /** Feeds to signal. */
+  feeds: Set<string>;
+  /** Run before the signals (e.g. remembering the committed entities for the woken watchers). */
+  first: (() => void)[];
+}
+
+const pendingOf = new WeakMap<Deno.AtomicOperation, OnCommit>();
 
 /**
  * Makes `op.commit()` signal `feed` when it succeeds (once per operation and feed, however many records
- * it holds). The commit's result is returned unchanged. A consumer's recording operation (one with an
- * `afterCommit` list, see bus/recording_op.ts) is committed as part of its batch by another operation:
- * the signal then goes on that list, which the consumer runs once the batch has committed.
+ * it holds), running `first` (if given) just before the signals. The commit's result is returned
+ * unchanged. A consumer's recording operation (one with an `afterCommit` list, see bus/recording_op.ts)
+ * is committed as part of its batch by another operation: the signal then goes on that list, which the
+ * consumer runs once the batch has committed.
  */
-export function notifyAfterCommit(op: Deno.AtomicOperation, feed: string): void {
-  const known = feedsOf.get(op);
+export function notifyAfterCommit(op: Deno.AtomicOperation, feed: string, first?: () => void): void {
+  const known = pendingOf.get(op);
   if (known) {
-    known.add(feed);
+    known.feeds.add(feed);
+    if (first) known.first.push(first);
     return;
   }
-  const feeds = new Set([feed]);
-  feedsOf.set(op, feeds);
+  const pending: OnCommit = { feeds: new Set([feed]), first: first ? [first] : [] };
+  pendingOf.set(op, pending);
+  const signal = () => {
+    for (const fn of pending.first) fn();
+    for (const f of pending.feeds) changeSignal(f).notify();
+  };
   const deferred = (op as { afterCommit?: unknown }).afterCommit;
   if (Array.isArray(deferred)) {
     // a consumer's recording operation: another operation commits it (with its batch), then runs these
-    deferred.push(() => {
-      for (const f of feeds) changeSignal(f).notify();
-    });
+    deferred.push(signal);
     return;
   }
   const commit = op.commit.bind(op);
   op.commit = async () => {
     const res = await commit();
-    if (res.ok) { for (const f of feeds) changeSignal(f).notify(); }
+    if (res.ok) signal();
     return res;
   };
 }

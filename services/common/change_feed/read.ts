@@ -21,7 +21,8 @@
  */
 import { RpcError } from "../errors.ts";
 import { END_OF_MS, type FeedCursor } from "./cursor.ts";
-import { CHANGE_FEED, CHANGE_RETENTION_MS, type ChangeRecord, SETTLE_MS } from "./record.ts";
+import { recallEntity } from "./entities.ts";
+import { CHANGE_FEED, CHANGE_RETENTION_MS, type ChangeRecord, recordIdOf, SETTLE_MS } from "./record.ts";
 
 /** A change as read, with the cursor just after it. */
 export interface Change {
@@ -29,6 +30,16 @@ export interface Change {
   record: ChangeRecord;
   /** Resume here to receive the changes after this one. */
   cursor: FeedCursor;
+  /**
+   * The entity as the change committed it, when this process committed it and still remembers it
+   * (`entities.ts`); otherwise absent: read the entity from the store.
+   */
+  entity?: unknown;
+}
+
+function changeOf(feed: string, e: Deno.KvEntry<ChangeRecord>, cursor: FeedCursor): Change {
+  const entity = recallEntity(feed, recordIdOf(e.key));
+  return entity === undefined ? { record: e.value, cursor } : { record: e.value, cursor, entity };
 }
 
 /** Options of {@linkcode readChanges}. */
@@ -81,7 +92,7 @@ export async function readChanges(
   if (entries.length < limit) {
     // one snapshot: every record committed up to it is here; deliver the new ones in commit order
     const fresh = entries.filter(isNew).sort((a, b) => a.versionstamp < b.versionstamp ? -1 : 1);
-    const changes = fresh.map((e) => ({ record: e.value, cursor: { ...cursor, vs: e.versionstamp } }));
+    const changes = fresh.map((e) => changeOf(feed, e, { ...cursor, vs: e.versionstamp }));
     const vs = fresh.length ? fresh[fresh.length - 1]!.versionstamp : cursor.vs;
     const next: FeedCursor = settled > cursor.afterMs
       ? { afterMs: settled, afterId: END_OF_MS, vs }
@@ -96,7 +107,7 @@ export async function readChanges(
     const [, , atMs, id] = e.key as [string, string, number, string];
     if (atMs > settled) break;
     next = { afterMs: atMs, afterId: id, vs: cursor.vs };
-    if (isNew(e)) changes.push({ record: e.value, cursor: next });
+    if (isNew(e)) changes.push(changeOf(feed, e, next));
   }
   return { changes, cursor: next, more: true };
 }

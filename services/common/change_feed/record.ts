@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { rememberEntity } from "./entities.ts";
 import { notifyAfterCommit } from "./notifier.ts";
 
 /** First key part of every change record. */
@@ -61,6 +62,26 @@ export function changeKey(feed: string, atMs: number, id: string): Deno.KvKey {
   return [...CHANGE_FEED, feed, atMs, id];
 }
 
+/** A change as a service records it. */
+export interface RecordedChange {
+  /** The entity that changed (an order id). */
+  id: string;
+  /** Its status after the change. */
+  status: string;
+  /** Who may see it besides staff (a customer id). */
+  scope?: string;
+  /**
+   * The entity as this operation writes it: remembered in this process once the operation commits, so
+   * watchers here get it with the change instead of reading it back (`entities.ts`). Not stored.
+   */
+  entity?: unknown;
+}
+
+/** The id part of a change record's key (unique per record). */
+export function recordIdOf(key: Deno.KvKey): string {
+  return key[key.length - 1] as string;
+}
+
 /**
  * Adds a change record of `feed` to `op` (the operation that commits the change itself), and wakes
  * this process's watchers of `feed` once `op` has committed. Returns the record's key.
@@ -68,13 +89,19 @@ export function changeKey(feed: string, atMs: number, id: string): Deno.KvKey {
 export function recordChange(
   op: Deno.AtomicOperation,
   feed: string,
-  change: { id: string; status: string; scope?: string },
+  change: RecordedChange,
   now: number = Date.now(),
 ): Deno.KvKey {
   const at = monotonicNow(feed, now);
-  const key = changeKey(feed, at, crypto.randomUUID());
+  const recordId = crypto.randomUUID();
+  const key = changeKey(feed, at, recordId);
   const record: ChangeRecord = { id: change.id, status: change.status, scope: change.scope ?? "", at };
   op.set(key, record, { expireIn: CHANGE_RETENTION_MS });
-  notifyAfterCommit(op, feed);
+  const { entity } = change;
+  notifyAfterCommit(
+    op,
+    feed,
+    entity === undefined ? undefined : () => rememberEntity(feed, recordId, entity),
+  );
   return key;
 }
