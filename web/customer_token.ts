@@ -5,10 +5,13 @@
  *
  * The signing key is derived from the cookie secret (HMAC-SHA256 of a fixed label), so tokens survive
  * restarts whenever `WEB_COOKIE_SECRET` is set, and a cookie signature is never a valid token.
+ * Hono's `sign`/`verify` get that key as a `CryptoKey` imported once per process (`hmac_key.ts`), the
+ * same key they would import from its hex string on every call.
  *
  * @module
  */
 import { sign, verify } from "hono/jwt";
+import { hmacKey } from "./hmac_key.ts";
 
 /** The `aud` claim of customer tokens. */
 export const TOKEN_AUDIENCE = "oms-customer";
@@ -41,6 +44,11 @@ export function tokenKey(secret: string): Promise<string> {
   return key;
 }
 
+/** {@linkcode tokenKey} as the HMAC key Hono would import from it (imported once). */
+async function signingKey(secret: string): Promise<CryptoKey> {
+  return await hmacKey(await tokenKey(secret));
+}
+
 /** A token proving `customerId`, signed with a key derived from `secret`. */
 export async function issueToken(customerId: string, secret: string, now = new Date()): Promise<string> {
   if (!CUSTOMER_ID.test(customerId)) {
@@ -49,7 +57,7 @@ export async function issueToken(customerId: string, secret: string, now = new D
   const iat = Math.floor(now.getTime() / 1000);
   return await sign(
     { sub: customerId, aud: TOKEN_AUDIENCE, iat, exp: iat + TOKEN_TTL_SECONDS },
-    await tokenKey(secret),
+    await signingKey(secret),
     "HS256",
   );
 }
@@ -57,7 +65,7 @@ export async function issueToken(customerId: string, secret: string, now = new D
 /** The customer id a valid, unexpired token proves, or null for anything else. */
 export async function verifyToken(token: string, secret: string): Promise<string | null> {
   try {
-    const payload = await verify(token, await tokenKey(secret), { alg: "HS256", aud: TOKEN_AUDIENCE });
+    const payload = await verify(token, await signingKey(secret), { alg: "HS256", aud: TOKEN_AUDIENCE });
     return typeof payload.sub === "string" && CUSTOMER_ID.test(payload.sub) ? payload.sub : null;
   } catch {
     return null;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sign } from "hono/jwt";
+import { sign, verify } from "hono/jwt";
 import { issueToken, TOKEN_TTL_SECONDS, tokenKey, verifyToken } from "./customer_token.ts";
 
 const SECRET = "s".repeat(40);
@@ -41,4 +41,23 @@ Deno.test("a token with a sub that is not a customer id proves nobody; issuing o
   const bad = await sign({ sub: "a b", aud: "oms-customer", iat: 1 }, key, "HS256");
   assert.equal(await verifyToken(bad, SECRET), null);
   await assert.rejects(() => issueToken("a b", SECRET), /must be 1 to 64/);
+});
+
+Deno.test("a token Hono signed from the key string (before keys were cached) still verifies, and back", async () => {
+  const key = await tokenKey(SECRET);
+  const iat = Math.floor(Date.now() / 1000);
+  const earlier = await sign({ sub: "c-abc", aud: "oms-customer", iat, exp: iat + 60 }, key, "HS256");
+  assert.equal(await verifyToken(earlier, SECRET), "c-abc");
+  const now = await issueToken("c-abc", SECRET);
+  const payload = await verify(now, key, { alg: "HS256", aud: "oms-customer" });
+  assert.equal(payload.sub, "c-abc");
+});
+
+Deno.test("a token that verified once is refused once it has expired", async () => {
+  const key = await tokenKey(SECRET);
+  const iat = Math.floor(Date.now() / 1000);
+  const shortLived = await sign({ sub: "c-abc", aud: "oms-customer", iat, exp: iat + 1 }, key, "HS256");
+  assert.equal(await verifyToken(shortLived, SECRET), "c-abc");
+  await new Promise((r) => setTimeout(r, 2100));
+  assert.equal(await verifyToken(shortLived, SECRET), null);
 });

@@ -4,7 +4,8 @@
  * arrived within `timeoutMs` of the request's start. Every reader (`body.ts`, admin forms, the pay
  * form) reads `c.req.raw`, so one middleware covers them all.
  *
- * It wraps the body the way Hono's own `bodyLimit` middleware does (`c.req.raw = new Request(...)`).
+ * It wraps the body the way Hono's own `bodyLimit` middleware does (`c.req.raw = new Request(...)`),
+ * but without touching the original request's `signal` (see {@linkcode withBody}).
  *
  * Closing the connection: `Deno.serve` waits for the rest of an unfinished body forever, so a request
  * whose body was not read to its end — timed out, refused (413) or not read at all — gets
@@ -81,6 +82,19 @@ export function withDeadline(
   };
 }
 
+/**
+ * `raw` with `body` in place of its own: same URL, method and headers, and `signal` is `raw`'s, read
+ * only when someone asks for it. It is not made with `new Request(raw, ...)`, which reads
+ * `raw.signal`: `Deno.serve` (2.9.6, legacy abort) aborts every request whose signal was read once
+ * its answer has been sent, constructing a `DOMException` each time.
+ */
+export function withBody(raw: Request, body: ReadableStream<Uint8Array>): Request {
+  const init = { method: raw.method, headers: raw.headers, body, duplex: "half" };
+  const req = new Request(raw.url, init as RequestInit);
+  Object.defineProperty(req, "signal", { get: () => raw.signal, configurable: true, enumerable: true });
+  return req;
+}
+
 /** The middleware: bodies must arrive in full within `timeoutMs` of the request's start. */
 export function bodyDeadline(timeoutMs: number): MiddlewareHandler {
   return async (c, next) => {
@@ -97,7 +111,7 @@ export function bodyDeadline(timeoutMs: number): MiddlewareHandler {
       complete ||= ended;
     };
     const deadlined = withDeadline(raw.body, expired, done);
-    c.req.raw = new Request(raw, { body: deadlined.body, duplex: "half" } as RequestInit);
+    c.req.raw = withBody(raw, deadlined.body);
     try {
       await next();
     } finally {

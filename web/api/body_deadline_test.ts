@@ -6,7 +6,7 @@ import { loadConfig } from "../config.ts";
 import { start } from "../server.ts";
 import { deadAddr } from "../testing.ts";
 import { readBodyBytes } from "./body.ts";
-import { bodyDeadline } from "./body_deadline.ts";
+import { bodyDeadline, withBody } from "./body_deadline.ts";
 import { ApiError, toApiError } from "./errors.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -172,3 +172,45 @@ Deno.test(
     }
   },
 );
+
+Deno.test("the deadline's request keeps URL, method and headers and does not read the original's signal", async () => {
+  let signalReads = 0;
+  const original = new Request("http://shop.test/echo?x=1", {
+    method: "POST",
+    headers: { "content-type": "text/plain", cookie: "a=1", "x-custom": "y" },
+    body: "hello",
+  });
+  const signal = original.signal;
+  Object.defineProperty(original, "signal", {
+    get: () => {
+      signalReads++;
+      return signal;
+    },
+  });
+  const app = new Hono();
+  app.use(bodyDeadline(5000));
+  app.post("/echo", async (c) => {
+    const req = c.req.raw;
+    const seen = { url: req.url, method: req.method, headers: [...req.headers], body: await req.text() };
+    return c.json({ ...seen, readsBefore: signalReads, sameSignal: req.signal === signal });
+  });
+  const res = await app.fetch(original);
+  assert.deepEqual(await res.json(), {
+    url: "http://shop.test/echo?x=1",
+    method: "POST",
+    headers: [["content-type", "text/plain"], ["cookie", "a=1"], ["x-custom", "y"]],
+    body: "hello",
+    readsBefore: 0,
+    sameSignal: true,
+  });
+  assert.equal(signalReads, 1); // only when the handler asked for it
+});
+
+Deno.test("withBody's request aborts when the original's signal does", () => {
+  const abort = new AbortController();
+  const original = new Request("http://shop.test/", { method: "PUT", body: "x", signal: abort.signal });
+  const req = withBody(original, new ReadableStream());
+  assert.equal(req.signal.aborted, false);
+  abort.abort(new Error("gone"));
+  assert.equal(req.signal.aborted, true);
+});
