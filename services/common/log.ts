@@ -3,9 +3,15 @@
  * the trace and span ids of the active span (`trace_id`, `span_id`) so a log line can be found from a
  * trace and back. While tracing is off there is no active span and the ids are left out.
  *
+ * Lines are buffered and written once per event-loop turn (see `log_writer.ts`); an error line is
+ * written at once, with the lines before it.
+ *
  * @module
  */
 import { context, isSpanContextValid, trace } from "@opentelemetry/api";
+import { writeLogLine } from "./log_writer.ts";
+
+export { flushLogs, redirectLogLines } from "./log_writer.ts";
 
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -42,7 +48,7 @@ export function createLogger(service: string, level: LogLevel = envLevel()): Log
         line[k] = v instanceof Error ? (v.stack ?? v.message) : v;
       }
     }
-    console.error(JSON.stringify(line));
+    writeLogLine(JSON.stringify(line), lvl === "error");
   };
   return {
     debug: (m, f) => write("debug", m, f),

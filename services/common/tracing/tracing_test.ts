@@ -14,7 +14,7 @@ import {
 } from "../gen/grpc/health/v1/health.ts";
 import { rpc } from "../grpc_client.ts";
 import { unary } from "../grpc_handler.ts";
-import { createLogger } from "../log.ts";
+import { createLogger, redirectLogLines } from "../log.ts";
 import { enqueueEvent } from "../bus/outbox.ts";
 import { startMessaging } from "../bus/messaging.ts";
 import { eventually, testBusConfig } from "../bus/testing.ts";
@@ -70,7 +70,6 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
   });
   assert.equal(tracing.enabled, true);
   const lines: string[] = [];
-  const origError = console.error;
   const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
   const consumerKv = await Deno.openKv(":memory:");
@@ -97,11 +96,11 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
   });
   const log = createLogger("unit", "info");
   const outer = await healthServer(async () => {
-    console.error = (line: string) => lines.push(line);
+    const restore = redirectLogLines((line) => lines.push(line));
     try {
       log.info("inside the handler");
     } finally {
-      console.error = origError;
+      restore();
     }
     await rpc(inner.client, "check", { service: "" });
     const op = producerKv.atomic();
@@ -169,7 +168,6 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
     assert.equal(line.trace_id, traceId);
     assert.equal(line.span_id, outerServer.spanId);
   } finally {
-    console.error = origError;
     await consumer.stop();
     await producer.stop();
     await outer.stop();
