@@ -254,7 +254,7 @@ export class OrdersApp {
       emitAll(tx, placed.events, traceparent);
       return placed.order;
     }, "createOrder");
-    log.info("order created", { orderId, customerId: order.customerId, traceId: traceIdOf(traceparent) });
+    log.debug("order created", { orderId, customerId: order.customerId, traceId: traceIdOf(traceparent) });
     return order;
   }
 
@@ -404,11 +404,11 @@ export class OrdersApp {
     const { log } = this.#d;
     const base = { orderId, routingKey: meta.routingKey };
     if (!decision.order) {
-      log.info("event ignored", { ...base, messageId: meta.messageId, reason: decision.ignored });
+      log.debug("event ignored", { ...base, messageId: meta.messageId, reason: decision.ignored });
     } else if (decision.order.status === before.status) {
       log.warn("order noted", { ...base, cause: decision.order.timeline.at(-1)?.cause });
     } else {
-      log.info("order moved", {
+      log.debug("order moved", {
         ...base,
         from: before.status,
         to: decision.order.status,
