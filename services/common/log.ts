@@ -10,6 +10,7 @@
  */
 import { context, isSpanContextValid, trace } from "@opentelemetry/api";
 import { writeLogLine } from "./log_writer.ts";
+import { tracingEnabled } from "./tracing/enabled.ts";
 
 export { flushLogs, redirectLogLines } from "./log_writer.ts";
 
@@ -38,7 +39,7 @@ export function createLogger(service: string, level: LogLevel = envLevel()): Log
   const write = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (ORDER[lvl] < ORDER[level]) return;
     const line: LogFields = { time: new Date().toISOString(), level: lvl, service, msg };
-    const span = trace.getSpanContext(context.active());
+    const span = tracingEnabled() ? trace.getSpanContext(context.active()) : undefined;
     if (span && isSpanContextValid(span)) {
       line.trace_id = span.traceId;
       line.span_id = span.spanId;
