@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { createLogger } from "../services/common/log.ts";
+import { createLogger, flushLogs } from "../services/common/log.ts";
 import { ConfigError } from "../services/common/config.ts";
 import { runService } from "../services/common/service_main.ts";
 import { loadAllConfigs, startAll } from "./all_in_one.ts";
@@ -22,6 +22,7 @@ if (import.meta.main) {
     const extra = await brokerUserEnv(Deno.env.toObject(), (msg) => log.info(msg));
     for (const [name, value] of Object.entries(extra)) Deno.env.set(name, value);
   } catch (err) {
+    flushLogs();
     console.error(
       `oms: ${err instanceof ConfigError ? "invalid configuration: " : ""}${(err as Error).message}`,
     );

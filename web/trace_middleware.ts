@@ -5,8 +5,8 @@
  * the request (`c.get("traceparent")`, sent on every gRPC call) and echoed in the response; the span is
  * active while the request is handled, so gRPC client spans and log lines join it.
  *
- * With tracing off nothing is recorded and the behaviour is as before: an incoming valid traceparent is
- * used, else a new one is made.
+ * With tracing off nothing is recorded, no span or context is made, and the behaviour is as before: an
+ * incoming valid traceparent is used, else a new one is made.
  *
  * The `request` log line is at debug level on the hot path: it is written at info/warn only for a slow
  * request or a failed one (see `request_log.ts`), so a busy shop's log holds what needs attention.
@@ -18,13 +18,14 @@ import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { Logger } from "../services/common/log.ts";
 import {
+  canonicalTraceparent,
   contextFromTraceparent,
   isTraceparent,
   newTraceparent,
   traceIdOf,
   traceparentOfContext,
 } from "../services/common/trace.ts";
-import { recordError, tracer } from "../services/common/tracing/spans.ts";
+import { recordError, tracer, tracingEnabled } from "../services/common/tracing/spans.ts";
 import type { AppEnv } from "./api/deps.ts";
 import { requestLogLevel, SLOW_REQUEST_MS } from "./request_log.ts";
 
@@ -45,6 +46,7 @@ export function traceMiddleware(
   const slowMs = options.slowMs ?? SLOW_REQUEST_MS;
   return async (c, next) => {
     const header = c.req.header("traceparent");
+    if (!tracingEnabled()) return await untraced(c, next, log, slowMs, header);
     const incoming = isTraceparent(header) ? header : undefined;
     const parent = contextFromTraceparent(incoming);
     const method = c.req.method;
@@ -80,22 +82,45 @@ export function traceMiddleware(
         span.end();
       }
       c.res.headers.set("traceparent", traceparent);
-      const ms = Math.round(performance.now() - started);
-      const status = c.res.status;
-      log[requestLogLevel(status, ms, slowMs)]("request", {
-        method,
-        path: c.req.path,
-        status,
-        ms,
-        ...(ms > slowMs ? { slow: true } : {}),
-        traceId: traceIdOf(traceparent),
-      });
+      logRequest(c, log, slowMs, started, traceparent);
     });
   };
 }
 
+type Ctx = Parameters<MiddlewareHandler<AppEnv>>[0];
+
+/** The middleware's work with tracing off: the traceparent only (the incoming one, else a new one). */
+async function untraced(
+  c: Ctx,
+  next: () => Promise<void>,
+  log: Logger,
+  slowMs: number,
+  header: string | undefined,
+): Promise<void> {
+  const traceparent = canonicalTraceparent(header) ?? newTraceparent();
+  c.set("traceparent", traceparent);
+  const started = performance.now();
+  await next();
+  c.res.headers.set("traceparent", traceparent);
+  logRequest(c, log, slowMs, started, traceparent);
+}
+
+/** The `request` line, at the level `requestLogLevel` picks. */
+function logRequest(c: Ctx, log: Logger, slowMs: number, started: number, traceparent: string): void {
+  const ms = Math.round(performance.now() - started);
+  const status = c.res.status;
+  log[requestLogLevel(status, ms, slowMs)]("request", {
+    method: c.req.method,
+    path: c.req.path,
+    status,
+    ms,
+    ...(ms > slowMs ? { slow: true } : {}),
+    traceId: traceIdOf(traceparent),
+  });
+}
+
 /** The route template that answered (`/api/customers/:customerId/orders`), not a middleware's `/*`. */
-function httpRoute(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | undefined {
+function httpRoute(c: Ctx): string | undefined {
   const handlers = matchedRoutes(c).filter((r) => r.method !== "ALL");
   return handlers.at(-1)?.path;
 }

@@ -3,9 +3,16 @@
  * the trace and span ids of the active span (`trace_id`, `span_id`) so a log line can be found from a
  * trace and back. While tracing is off there is no active span and the ids are left out.
  *
+ * Lines are buffered and written once per event-loop turn (see `log_writer.ts`); an error line is
+ * written at once, with the lines before it.
+ *
  * @module
  */
 import { context, isSpanContextValid, trace } from "@opentelemetry/api";
+import { writeLogLine } from "./log_writer.ts";
+import { tracingEnabled } from "./tracing/enabled.ts";
+
+export { flushLogs, redirectLogLines } from "./log_writer.ts";
 
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -32,7 +39,7 @@ export function createLogger(service: string, level: LogLevel = envLevel()): Log
   const write = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (ORDER[lvl] < ORDER[level]) return;
     const line: LogFields = { time: new Date().toISOString(), level: lvl, service, msg };
-    const span = trace.getSpanContext(context.active());
+    const span = tracingEnabled() ? trace.getSpanContext(context.active()) : undefined;
     if (span && isSpanContextValid(span)) {
       line.trace_id = span.traceId;
       line.span_id = span.spanId;
@@ -42,7 +49,7 @@ export function createLogger(service: string, level: LogLevel = envLevel()): Log
         line[k] = v instanceof Error ? (v.stack ?? v.message) : v;
       }
     }
-    console.error(JSON.stringify(line));
+    writeLogLine(JSON.stringify(line), lvl === "error");
   };
   return {
     debug: (m, f) => write("debug", m, f),

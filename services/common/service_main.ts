@@ -7,14 +7,15 @@
  * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`; only then is the SDK loaded); `service.name` is
  * `OTEL_SERVICE_NAME` or the service's own name. Deno's built-in OpenTelemetry (`OTEL_DENO`) must stay
  * off (it would take the global API and the SDK would receive nothing): nothing here sets it, and
- * setup refuses to run when it is on.
+ * setup refuses to run when it is on. Log lines still buffered are written on every way out (`Deno.exit`
+ * dispatches `unload`, which flushes them; see `log_writer.ts`).
  *
  * @module
  */
 import { ConfigError } from "./config.ts";
 import { StoreInUseError } from "./kv.ts";
 import { markExiting } from "./exiting.ts";
-import type { Logger } from "./log.ts";
+import { flushLogs, type Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
 
 /** What `start(config)` returns in every service. */
@@ -39,6 +40,7 @@ export async function runService<C>(
     tracing = await setupTracing(name, Deno.env.toObject(), log);
   } catch (err) {
     if (err instanceof ConfigError) {
+      flushLogs(); // the buffered log lines first, then this plain one
       console.error(`${name}: invalid configuration: ${err.message}`);
       Deno.exit(2);
     }
@@ -79,6 +81,7 @@ export async function runService<C>(
     }
     if (err instanceof StoreInUseError) {
       // a deployment mistake (a second replica on one KV file), said plainly and once
+      flushLogs();
       console.error(`${name}: refusing to start: ${err.message}`);
       await flush(tracing, log);
       Deno.exit(2);

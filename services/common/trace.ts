@@ -4,7 +4,8 @@
  * is one way of reading and writing trace context whether tracing is on or off:
  *
  * - tracing off (no OTLP endpoint): nothing is registered, there is never an active span, and these
- *   helpers pass the given `traceparent` strings along as before;
+ *   helpers pass the given `traceparent` strings along as before (without asking the no-op API for
+ *   the active context: see `tracing/enabled.ts`);
  * - tracing on: the active span (gRPC server, message consumer, HTTP server span) is the more precise
  *   parent, and is used wherever the given `traceparent` belongs to the same trace
  *   ({@linkcode effectiveTraceparent}).
@@ -21,9 +22,10 @@ import {
   trace,
   TraceFlags,
 } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { parseTraceParent, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { Metadata } from "@grpc/grpc-js";
 import { tracer } from "./tracing/spans.ts";
+import { tracingEnabled } from "./tracing/enabled.ts";
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -54,10 +56,16 @@ export function contextFromTraceparent(
   return propagator.extract(base, { [TRACEPARENT_HEADER]: traceparent }, recordGetter);
 }
 
-/** The span context `traceparent` names, or undefined when it is missing or malformed. */
+/**
+ * The span context `traceparent` names (a remote one), or undefined when it is missing or malformed.
+ * Parsed as the W3C propagator's `extract` parses it, without building a context.
+ */
 export function spanContextOf(traceparent: string | undefined): SpanContext | undefined {
-  const sc = trace.getSpanContext(contextFromTraceparent(traceparent));
-  return sc && isSpanContextValid(sc) ? sc : undefined;
+  if (typeof traceparent !== "string" || traceparent === "") return undefined;
+  const parsed = parseTraceParent(traceparent);
+  if (!parsed) return undefined;
+  const sc: SpanContext = { ...parsed, isRemote: true };
+  return isSpanContextValid(sc) ? sc : undefined;
 }
 
 /** The `traceparent` of the span in `ctx`, or undefined when `ctx` holds no valid span. */
@@ -69,14 +77,25 @@ export function traceparentOfContext(ctx: Context): string | undefined {
   return carrier[TRACEPARENT_HEADER];
 }
 
-/** The `traceparent` of `spanContext`. */
+/**
+ * The `traceparent` of `spanContext` (undefined when it is not valid), written as the W3C propagator's
+ * `inject` writes it, without building a context.
+ */
 export function formatTraceparent(spanContext: SpanContext): string | undefined {
-  return traceparentOfContext(trace.setSpanContext(ROOT_CONTEXT, spanContext));
+  if (!isSpanContextValid(spanContext)) return undefined;
+  const flags = Number(spanContext.traceFlags || TraceFlags.NONE).toString(16);
+  return `00-${spanContext.traceId}-${spanContext.spanId}-0${flags}`;
+}
+
+/** `traceparent` as the W3C propagator re-writes it when it carries it on, or undefined when malformed. */
+export function canonicalTraceparent(traceparent: string | undefined): string | undefined {
+  const sc = spanContextOf(traceparent);
+  return sc && formatTraceparent(sc);
 }
 
 /** The `traceparent` of the active span, or undefined when none is active (always, while tracing is off). */
 export function currentTraceparent(): string | undefined {
-  return traceparentOfContext(context.active());
+  return tracingEnabled() ? traceparentOfContext(context.active()) : undefined;
 }
 
 /**
@@ -125,10 +144,11 @@ export function spanIdOf(traceparent: string | undefined): string {
  */
 export function childOf(traceparent: string | undefined, name = "continue trace"): string {
   const parent = spanContextOf(traceparent);
-  const current = trace.getSpanContext(context.active());
+  const current = tracingEnabled() ? trace.getSpanContext(context.active()) : undefined;
   const active = current && isSpanContextValid(current) ? current : undefined;
   if (!parent) return (active && formatTraceparent(active)) ?? newTraceparent();
   if (active?.traceId === parent.traceId) return formatTraceparent(active)!;
+  if (!tracingEnabled()) return formatTraceparent({ ...parent, spanId: hex(8), isRemote: false })!;
   const span = tracer().startSpan(name, {
     kind: SpanKind.INTERNAL,
     ...(active ? { links: [{ context: active }] } : {}),

@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import { ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
+  canonicalTraceparent,
   childOf,
   contextFromTraceparent,
   currentTraceparent,
   effectiveTraceparent,
+  formatTraceparent,
   isTraceparent,
   newTraceparent,
+  spanContextOf,
   spanIdOf,
   traceIdOf,
   traceMetadata,
@@ -64,4 +68,43 @@ Deno.test("traceMetadata and traceparentOf carry a traceparent through gRPC meta
   assert.equal(traceparentOf(traceMetadata(TP)), TP);
   assert.equal(traceparentOf(traceMetadata(undefined)), undefined);
   assert.equal(traceparentOf(traceMetadata("garbage")), undefined);
+});
+
+Deno.test("spanContextOf, formatTraceparent and canonicalTraceparent read and write exactly as the W3C propagator", () => {
+  const propagator = new W3CTraceContextPropagator();
+  const ids = "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331";
+  const getter = {
+    keys: (c: Record<string, string>) => Object.keys(c),
+    get: (c: Record<string, string>, k: string) => c[k],
+  };
+  const cases = [
+    TP,
+    `00-${ids}-00`,
+    `00-${ids}-03`,
+    `00-${ids}-ff`,
+    `01-${ids}-01-future`,
+    ` 00-${ids}-01 `,
+    `00-${ids}-01-extra`,
+    `ff-${ids}-01`,
+    "",
+    "garbage",
+    TP.toUpperCase(),
+  ];
+  for (const tp of cases) {
+    const viaPropagator = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, { traceparent: tp }, getter));
+    assert.deepEqual(spanContextOf(tp), viaPropagator, JSON.stringify(tp));
+    const carrier: Record<string, string> = {};
+    if (viaPropagator) {
+      propagator.inject(trace.setSpanContext(ROOT_CONTEXT, viaPropagator), carrier, {
+        set: (c, k, v) => void (c[k] = v),
+      });
+    }
+    assert.equal(canonicalTraceparent(tp), carrier.traceparent, JSON.stringify(tp));
+    if (viaPropagator) assert.equal(formatTraceparent(viaPropagator), carrier.traceparent);
+  }
+  assert.equal(canonicalTraceparent(`01-${ids}-01-future`), `00-${ids}-01`);
+  assert.equal(
+    formatTraceparent({ traceId: "0".repeat(32), spanId: "b7ad6b7169203331", traceFlags: 1 }),
+    undefined,
+  );
 });

@@ -53,7 +53,7 @@ export function startAutoPrep(opts: AutoPrepOptions): AutoPrep {
       try {
         const next = await opts.app.moveTicket(ticket.orderId, action, { at: now() });
         moved++;
-        opts.log.info(`ticket ${next.status}`, { orderId: next.orderId, by: "auto-prep" });
+        opts.log.debug(`ticket ${next.status}`, { orderId: next.orderId, by: "auto-prep" });
       } catch (err) {
         // staff moved it in the meantime: nothing to do
         if (!(err instanceof DomainError) || !MOVED.has(err.code)) throw err;

@@ -14,7 +14,8 @@ export function kitchenEventHandlers(app: KitchenApp, log: Logger): EventHandler
   return {
     "order.paid": async (event, ctx) => {
       const opened = await app.orderPaid(consumerTx(ctx), event, ctx.traceparent);
-      log.info(opened ? "ticket opened" : "ticket already open, order.paid ignored", {
+      // a routine opening at debug; a second order.paid (another message id) is unusual
+      log[opened ? "debug" : "info"](opened ? "ticket opened" : "ticket already open, order.paid ignored", {
         orderId: event.orderId,
         messageId: ctx.messageId,
       });

@@ -432,7 +432,7 @@ export class OrdersApp {
     const { log } = this.#d;
     const base = { orderId, routingKey: meta.routingKey };
     if (!decision.order) {
-      log.info("event ignored", { ...base, messageId: meta.messageId, reason: decision.ignored });
+      log.debug("event ignored", { ...base, messageId: meta.messageId, reason: decision.ignored });
     } else if (decision.order.status === before.status) {
       log.warn("order noted", { ...base, cause: decision.order.timeline.at(-1)?.cause });
     } else {

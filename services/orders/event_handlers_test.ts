@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { OUTBOX_PREFIX } from "../common/bus/outbox.ts";
 import type { EventHandler, HandlerContext, OutboxRecord } from "../common/bus/types.ts";
 import { type EventPayload, MalformedEventError, type RoutingKey } from "../common/events.ts";
-import { createLogger } from "../common/log.ts";
+import { createLogger, type LogFields, type Logger, type LogLevel } from "../common/log.ts";
 import { newTraceparent, traceIdOf } from "../common/trace.ts";
 import { PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./domain/note.ts";
 import { newOrder, type OrderStatus } from "./domain/order.ts";
@@ -17,13 +17,13 @@ import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/paymen
 const log = createLogger("orders", "error");
 
 /** The use cases over `kv`; the event use cases never call stock or payments. */
-function appOver(kv: Deno.Kv): OrdersApp {
+function appOver(kv: Deno.Kv, appLog: Logger = log): OrdersApp {
   return new OrdersApp({
     kv,
     uow: unitOfWork({ kv, kick: () => {}, log }),
     stock: {} as StockServiceClient,
     payments: {} as PaymentsServiceClient,
-    log,
+    log: appLog,
     stockTimeoutMs: 1000,
     paymentsTimeoutMs: 1000,
   });
@@ -69,6 +69,7 @@ async function deliver<K extends RoutingKey>(
   key: K,
   event: EventPayload<K>,
   traceparent = newTraceparent(),
+  appLog: Logger = log,
 ): Promise<void> {
   const op = kv.atomic();
   const ctx: HandlerContext = {
@@ -79,7 +80,7 @@ async function deliver<K extends RoutingKey>(
     attempt: 1,
     traceparent,
   };
-  const handlers = orderEventHandlers(appOver(kv));
+  const handlers = orderEventHandlers(appOver(kv, appLog));
   await (handlers[key] as EventHandler<K>)(event, ctx);
   const res = await op.commit();
   assert.equal(res.ok, true, "the handler's operation commits");
@@ -203,6 +204,23 @@ Deno.test("kitchen events move paid -> preparing -> ready, each once", async () 
     assert.equal(o.status, "ready");
     assert.deepEqual(o.timeline.map((t) => t.status), ["pending", "paid", "preparing", "ready"]);
   });
+});
+
+Deno.test("a state change is logged at info (state changes stay visible); an ignored repeat only at debug", async () => {
+  const lines: { level: LogLevel; msg: string; fields?: LogFields }[] = [];
+  const rec = (level: LogLevel) => (msg: string, fields?: LogFields) =>
+    void lines.push({ level, msg, fields });
+  const recorder: Logger = { debug: rec("debug"), info: rec("info"), warn: rec("warn"), error: rec("error") };
+  await withKv(async (kv) => {
+    await seed(kv, ["paid"]);
+    const started = () => ({ orderId: "o1", startedAt: new Date() });
+    await deliver(kv, "kitchen.ticket_started", started(), newTraceparent(), recorder);
+    await deliver(kv, "kitchen.ticket_started", started(), newTraceparent(), recorder);
+    assert.equal(await status(kv), "preparing");
+  });
+  assert.deepEqual(lines.map((l) => `${l.level} ${l.msg}`), ["info order moved", "debug event ignored"]);
+  assert.equal(lines[0]!.fields?.to, "preparing");
+  assert.match(String(lines[1]!.fields?.reason), /already preparing/);
 });
 
 Deno.test("kitchen.ticket_ready before ticket_started is retried, not parked", async () => {

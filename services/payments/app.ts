@@ -132,7 +132,7 @@ export class PaymentsApp {
       if ((await readCancelled(tx.kv, order.orderId)).value) throw cancelledError(order.orderId);
       const payment = this.#addOpened(tx, opened, options.traceparent);
       tx.afterCommit(() =>
-        log.info("payment link created", { orderId: payment.orderId, sessionId: payment.sessionId })
+        log.debug("payment link created", { orderId: payment.orderId, sessionId: payment.sessionId })
       );
       return payment;
     }, "createPaymentLink");
@@ -310,7 +310,8 @@ export class PaymentsApp {
         sessionId: event.sessionId,
       });
     } else {
-      this.#d.log.info("provider event handled", {
+      // every payment's webhook/local event: routine, at debug; a redelivered one is worth a line
+      this.#d.log[result.firstDelivery ? "debug" : "info"]("provider event handled", {
         provider,
         eventId: event.id,
         type: event.type,

@@ -32,7 +32,7 @@ export function stockEventHandlers(log: Logger): EventHandlers {
       } else if (outcome === "no_reservation") {
         log.warn("order created without a reservation, ignored", fields);
       } else {
-        log.info(confirmMessage(outcome), fields);
+        log[outcome === "confirmed" ? "debug" : "info"](confirmMessage(outcome), fields);
       }
     },
     "order.paid": async (event, ctx) => {
@@ -42,11 +42,14 @@ export function stockEventHandlers(log: Logger): EventHandlers {
         log.error("order paid after its reservation was released as orphaned: nothing sold", fields);
         return;
       }
-      log.info(outcomeMessage(outcome, "sold"), fields);
+      log[outcome === "settled" ? "debug" : "info"](outcomeMessage(outcome, "sold"), fields);
     },
     "order.cancelled": async (event, ctx) => {
       const outcome = await settleReservation(consumerTx(ctx), event.orderId, "released");
-      log.info(outcomeMessage(outcome, "released"), { orderId: event.orderId, messageId: ctx.messageId });
+      log[outcome === "settled" ? "debug" : "info"](outcomeMessage(outcome, "released"), {
+        orderId: event.orderId,
+        messageId: ctx.messageId,
+      });
     },
   };
 }

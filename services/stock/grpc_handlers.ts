@@ -63,7 +63,7 @@ export function stockHandlers(kv: Deno.Kv, uow: UnitOfWork, log: Logger): StockS
     getItem: unary(log, async (req) => ({ item: itemToProto(await getItem(kv, req.id)) })),
     reserveItems: unary(log, async (req) => {
       const reservation = await reserveItems(uow, req.orderId, req.items);
-      log.info("items reserved", { orderId: req.orderId, status: reservation.status });
+      log.debug("items reserved", { orderId: req.orderId, status: reservation.status });
       return { reservation: reservationToProto(reservation) };
     }),
     getReservation: unary(

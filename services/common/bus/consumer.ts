@@ -27,7 +27,15 @@
  *
  * @module
  */
-import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  type Context,
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import {
   decodeEvent,
   type EventPayload,
@@ -38,7 +46,7 @@ import {
 } from "../events.ts";
 import type { Logger } from "../log.ts";
 import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
-import { recordError, tracer } from "../tracing/spans.ts";
+import { NOOP_SPAN, recordError, tracer, tracingEnabled } from "../tracing/spans.ts";
 import { Batch } from "./batch.ts";
 import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
@@ -282,8 +290,12 @@ export class Consumer {
     this.opts.onCommitted?.(records);
   }
 
-  /** Opens the delivery's CONSUMER span (a child of the producer span in the message's traceparent). */
+  /**
+   * Opens the delivery's CONSUMER span (a child of the producer span in the message's traceparent); with
+   * tracing off, none (the handler gets the message's own traceparent either way).
+   */
   #begin(message: WireMessage, settle: (how?: Settlement) => void): Delivery {
+    if (!tracingEnabled()) return { message, settle, span: NOOP_SPAN, ctx: ROOT_CONTEXT };
     const { queue, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
     const parent = contextFromTraceparent(message.traceparent);
     const span = tracer().startSpan(`process ${message.routingKey}`, {
@@ -322,37 +334,41 @@ export class Consumer {
    * (a re-run) the inbox is read again. Either way the op checks the inbox entry is still absent.
    */
   #prepare(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
-    return context.with(d.ctx, async () => {
-      const invalid = d.event ? undefined : this.#validate(d);
-      if (invalid !== undefined) return await this.#park(d, invalid);
-      const { handler, payload } = d.event!;
-      const { message } = d;
-      const inboxKey = inboxKeyOf(message.id);
-      try {
-        const op = new RecordingOp();
-        const kv = trackedKv(this.opts.kv, op.touched);
-        const seen = inbox?.take(message.id) ?? ((await kv.get(inboxKey)).versionstamp !== null);
-        if (seen) return "duplicate";
-        op.check({ key: inboxKey, versionstamp: null })
-          .set(inboxKey, { at: new Date().toISOString(), routingKey: message.routingKey }, {
-            expireIn: INBOX_TTL_MS,
-          });
-        // the consumer span when tracing is on, so what the handler enqueues hangs off it
-        const traceparent = currentTraceparent() ?? message.traceparent;
-        await handler(payload, {
-          op,
-          kv,
-          messageId: message.id,
-          routingKey: message.routingKey as RoutingKey,
-          attempt: message.attempt,
-          ...(traceparent ? { traceparent } : {}),
-          afterCommit: (fn) => void op.afterCommit.push(fn),
+    // with tracing off there is no span to make active
+    return tracingEnabled() ? context.with(d.ctx, () => this.#run(d, inbox)) : this.#run(d, inbox);
+  }
+
+  /** {@linkcode #prepare}'s work, inside the delivery's context. */
+  async #run(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
+    const invalid = d.event ? undefined : this.#validate(d);
+    if (invalid !== undefined) return await this.#park(d, invalid);
+    const { handler, payload } = d.event!;
+    const { message } = d;
+    const inboxKey = inboxKeyOf(message.id);
+    try {
+      const op = new RecordingOp();
+      const kv = trackedKv(this.opts.kv, op.touched);
+      const seen = inbox?.take(message.id) ?? ((await kv.get(inboxKey)).versionstamp !== null);
+      if (seen) return "duplicate";
+      op.check({ key: inboxKey, versionstamp: null })
+        .set(inboxKey, { at: new Date().toISOString(), routingKey: message.routingKey }, {
+          expireIn: INBOX_TTL_MS,
         });
-        return op;
-      } catch (err) {
-        return await this.#failed(d, err);
-      }
-    });
+      // the consumer span when tracing is on, so what the handler enqueues hangs off it
+      const traceparent = currentTraceparent() ?? message.traceparent;
+      await handler(payload, {
+        op,
+        kv,
+        messageId: message.id,
+        routingKey: message.routingKey as RoutingKey,
+        attempt: message.attempt,
+        ...(traceparent ? { traceparent } : {}),
+        afterCommit: (fn) => void op.afterCommit.push(fn),
+      });
+      return op;
+    } catch (err) {
+      return await this.#failed(d, err);
+    }
   }
 
   /** Sets `d.event`, or returns why the message can never be processed. */

@@ -17,10 +17,15 @@
  */
 import { ROOT_CONTEXT, type Span, SpanKind, trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
-import { contextFromTraceparent, spanContextOf, traceparentOfContext } from "../trace.ts";
-import { recordError, tracer, withSpan } from "../tracing/spans.ts";
+import {
+  canonicalTraceparent,
+  contextFromTraceparent,
+  spanContextOf,
+  traceparentOfContext,
+} from "../trace.ts";
+import { recordError, tracer, tracingEnabled, withSpan } from "../tracing/spans.ts";
 import { OUTBOX_PREFIX, outboxKey } from "./outbox.ts";
-import type { Transport } from "./transport.ts";
+import type { Transport, WireMessage } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
 
 /** Options of {@linkcode OutboxRelay}. */
@@ -152,10 +157,12 @@ export class OutboxRelay {
    * confirmed in one commit. Throws the first publish error after that (the rest stay in the outbox).
    */
   async #pass(records: OutboxRecord[]): Promise<number> {
-    const links = records.flatMap((r) => {
-      const sc = spanContextOf(r.traceparent);
-      return sc ? [{ context: sc }] : [];
-    });
+    const links = tracingEnabled()
+      ? records.flatMap((r) => {
+        const sc = spanContextOf(r.traceparent);
+        return sc ? [{ context: sc }] : [];
+      })
+      : [];
     return await withSpan("outbox relay", {
       kind: SpanKind.INTERNAL,
       root: true,
@@ -186,6 +193,11 @@ export class OutboxRelay {
   async #publish(record: OutboxRecord, pass: Span): Promise<void> {
     const { transport, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
     const body = encoder.encode(record.body);
+    if (!tracingEnabled()) {
+      // no span: the record's own traceparent travels (as the W3C propagator writes it, when valid)
+      const traceparent = canonicalTraceparent(record.traceparent) ?? record.traceparent;
+      return await transport.publish(message(record, body, traceparent));
+    }
     const parent = record.traceparent
       ? contextFromTraceparent(record.traceparent)
       : trace.setSpan(ROOT_CONTEXT, pass);
@@ -205,14 +217,7 @@ export class OutboxRelay {
     // the producer span's context goes in the headers; with tracing off the record's own traceparent
     const traceparent = traceparentOfContext(trace.setSpan(parent, span)) ?? record.traceparent;
     try {
-      await transport.publish({
-        id: record.id,
-        routingKey: record.routingKey,
-        body,
-        attempt: 1,
-        occurredAt: record.occurredAt,
-        ...(traceparent ? { traceparent } : {}),
-      });
+      await transport.publish(message(record, body, traceparent));
     } catch (err) {
       recordError(span, err);
       throw err;
@@ -268,4 +273,16 @@ export class OutboxRelay {
       this.#wake = done;
     });
   }
+}
+
+/** The wire message publishing `record` (its first attempt), carrying `traceparent` when there is one. */
+function message(record: OutboxRecord, body: Uint8Array, traceparent: string | undefined): WireMessage {
+  return {
+    id: record.id,
+    routingKey: record.routingKey,
+    body,
+    attempt: 1,
+    occurredAt: record.occurredAt,
+    ...(traceparent ? { traceparent } : {}),
+  };
 }

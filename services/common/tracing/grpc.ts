@@ -10,12 +10,13 @@ import { type Client, Metadata, status as GrpcStatus } from "@grpc/grpc-js";
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   contextFromTraceparent,
+  formatTraceparent,
   spanContextOf,
   TRACEPARENT_HEADER,
   traceparentOf,
   traceparentOfContext,
 } from "../trace.ts";
-import { tracer } from "./spans.ts";
+import { NOOP_SPAN, tracer, tracingEnabled } from "./spans.ts";
 
 /** `rpc.service` and `rpc.method` of a gRPC path (`/oms.stock.v1.StockService/ReserveItems`). */
 export function rpcNames(path: string): { service: string; method: string } {
@@ -52,11 +53,16 @@ export interface ClientCall {
 /**
  * Starts the CLIENT span of a call of `method` on `client`. Its parent is the active span; but when the
  * caller's `metadata` already carries a `traceparent` of another trace (a caller continuing a trace on
- * purpose), that one. While tracing is off the metadata is sent as given.
+ * purpose), that one. While tracing is off the metadata is sent as given (a valid `traceparent` written
+ * as the W3C propagator writes it) with {@linkcode NOOP_SPAN}, and no span or context is made.
  */
 export function startClientCall(client: Client, method: string, metadata: Metadata | undefined): ClientCall {
   const md = metadata?.clone() ?? new Metadata();
   const given = spanContextOf(traceparentOf(md));
+  if (!tracingEnabled()) {
+    if (given) md.set(TRACEPARENT_HEADER, formatTraceparent(given)!);
+    return { span: given ? trace.wrapSpanContext(given) : NOOP_SPAN, metadata: md };
+  }
   const active = trace.getSpanContext(context.active());
   const parent: Context = given && given.traceId !== active?.traceId
     ? contextFromTraceparent(traceparentOf(md), context.active())

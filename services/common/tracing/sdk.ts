@@ -23,6 +23,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trac
 import type { Logger } from "../log.ts";
 import type { TracingConfig } from "./config.ts";
 import type { Tracing } from "./setup.ts";
+import { setTracingEnabled } from "./enabled.ts";
 
 /** How often the same kind of SDK problem (e.g. an unreachable collector) is logged at most. */
 const DIAG_EVERY_MS = 60_000;
@@ -87,6 +88,7 @@ export function startTracingSdk(
       "The global OpenTelemetry API is already registered (is OTEL_DENO on?); OMS tracing cannot start",
     );
   }
+  setTracingEnabled(true);
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
@@ -103,6 +105,7 @@ export function startTracingSdk(
             err: (err as Error).message ?? String(err),
           });
         } finally {
+          setTracingEnabled(false);
           trace.disable();
           context.disable();
           propagation.disable();

@@ -1,6 +1,7 @@
 /**
  * Small helpers over the OpenTelemetry API for OMS spans. With tracing off (no SDK registered) the API
- * is a no-op: spans cost nothing and record nothing.
+ * is a no-op: spans record nothing, and the helpers here skip even the no-op API's context work
+ * ({@linkcode tracingEnabled}).
  *
  * @module
  */
@@ -8,12 +9,17 @@ import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
   type Span,
   type SpanOptions,
   SpanStatusCode,
   trace,
   type Tracer,
 } from "@opentelemetry/api";
+import { tracingEnabled } from "./enabled.ts";
+
+export { tracingEnabled } from "./enabled.ts";
 
 /** The instrumentation scope of every OMS span. */
 export const TRACER_NAME = "oms";
@@ -22,6 +28,9 @@ export const TRACER_NAME = "oms";
 export function tracer(): Tracer {
   return trace.getTracer(TRACER_NAME);
 }
+
+/** A span that records nothing and names no valid context: what the no-op API hands out for a new trace. */
+export const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Marks `span` failed with `err` (exception event and ERROR status). */
 export function recordError(span: Span, err: unknown): void {
@@ -32,15 +41,25 @@ export function recordError(span: Span, err: unknown): void {
 
 /**
  * Runs `fn` inside a new span `name` (active for everything `fn` awaits), ends it when `fn` settles and
- * marks it failed when `fn` throws. `parent` defaults to the active context.
+ * marks it failed when `fn` throws. `parent` defaults to the active context. With tracing off `fn` is
+ * simply called, with the span the no-op API would give: one naming `parent`'s span context, else
+ * {@linkcode NOOP_SPAN}.
  */
 export function withSpan<T>(
   name: string,
   options: SpanOptions,
   fn: (span: Span) => Promise<T>,
-  parent: Context = context.active(),
+  parent?: Context,
 ): Promise<T> {
-  return tracer().startActiveSpan(name, options, parent, async (span) => {
+  if (!tracingEnabled()) {
+    const sc = options.root || !parent ? undefined : trace.getSpanContext(parent);
+    try {
+      return fn(sc && isSpanContextValid(sc) ? trace.wrapSpanContext(sc) : NOOP_SPAN);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return tracer().startActiveSpan(name, options, parent ?? context.active(), async (span) => {
     try {
       return await fn(span);
     } catch (err) {

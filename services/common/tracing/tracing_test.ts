@@ -14,7 +14,7 @@ import {
 } from "../gen/grpc/health/v1/health.ts";
 import { rpc } from "../grpc_client.ts";
 import { unary } from "../grpc_handler.ts";
-import { createLogger } from "../log.ts";
+import { createLogger, redirectLogLines } from "../log.ts";
 import { enqueueEvent } from "../bus/outbox.ts";
 import { startMessaging } from "../bus/messaging.ts";
 import { eventually, testBusConfig } from "../bus/testing.ts";
@@ -28,7 +28,7 @@ import {
   traceMetadata,
 } from "../trace.ts";
 import { setupTracing } from "./setup.ts";
-import { withSpan } from "./spans.ts";
+import { tracingEnabled, withSpan } from "./spans.ts";
 import { describeSpans, OtlpSpanKind, type ReceivedSpan, startOtlpReceiver } from "./testing.ts";
 
 const quiet = createLogger("test", "error");
@@ -70,7 +70,6 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
   });
   assert.equal(tracing.enabled, true);
   const lines: string[] = [];
-  const origError = console.error;
   const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
   const consumerKv = await Deno.openKv(":memory:");
@@ -97,11 +96,11 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
   });
   const log = createLogger("unit", "info");
   const outer = await healthServer(async () => {
-    console.error = (line: string) => lines.push(line);
+    const restore = redirectLogLines((line) => lines.push(line));
     try {
       log.info("inside the handler");
     } finally {
-      console.error = origError;
+      restore();
     }
     await rpc(inner.client, "check", { service: "" });
     const op = producerKv.atomic();
@@ -169,7 +168,6 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
     assert.equal(line.trace_id, traceId);
     assert.equal(line.span_id, outerServer.spanId);
   } finally {
-    console.error = origError;
     await consumer.stop();
     await producer.stop();
     await outer.stop();
@@ -185,7 +183,9 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
 Deno.test("shutdown flushes spans still buffered, and a second setup after it works", async () => {
   const receiver = await startOtlpReceiver();
   try {
+    assert.equal(tracingEnabled(), false, "no provider before setup");
     const tracing = await setupTracing("flush", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    assert.equal(tracingEnabled(), true, "the SDK is registered");
     await assert.rejects(
       () => setupTracing("again", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }),
       /already set up/,
@@ -193,6 +193,7 @@ Deno.test("shutdown flushes spans still buffered, and a second setup after it wo
     await withSpan("buffered", {}, () => Promise.resolve());
     assert.equal(receiver.spans.length, 0, "the default 5 s batch delay has not passed");
     await tracing.shutdown();
+    assert.equal(tracingEnabled(), false, "shut down: the hot paths skip spans again");
     assert.deepEqual(receiver.spans.map((s) => [s.service, s.name]), [["flush", "buffered"]]);
     const again = await setupTracing("flush2", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
     await withSpan("later", {}, () => Promise.resolve());
@@ -207,6 +208,7 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
   const receiver = await startOtlpReceiver();
   const tracing = await setupTracing("off", { OTEL_SERVICE_NAME: "off", OTEL_BSP_SCHEDULE_DELAY: "10" });
   assert.equal(tracing.enabled, false);
+  assert.equal(tracingEnabled(), false);
   const bus = await testBusConfig();
   const producerKv = await Deno.openKv(":memory:");
   const consumerKv = await Deno.openKv(":memory:");
@@ -230,24 +232,40 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
     },
   });
   const received: (string | undefined)[] = [];
+  const active: (string | undefined)[] = [];
   const server = await healthServer((call) => {
     received.push(call.metadata.get("traceparent")[0] as string | undefined);
+    active.push(currentTraceparent());
     return Promise.resolve();
   });
   try {
     const tp = newTraceparent();
-    const op = producerKv.atomic();
-    enqueueEvent(op, "order.paid", { orderId: "o-2", customerId: "c", items: [], paidAt: new Date() }, {
-      traceparent: tp,
-    });
-    await op.commit();
-    producer.kick();
-    await eventually(() => seen.length === 1, "event consumed");
-    assert.deepEqual(seen, [tp], "the message header carries the traceparent unchanged");
-    // gRPC: the metadata is sent as given
+    // a later version's traceparent with an extra field: valid, carried on as version 00 (as ever)
+    const future = `01-${traceIdOf(newTraceparent())}-${spanIdOf(newTraceparent())}-01-extra`;
+    const canonical = `00-${future.slice(3, 55)}`;
+    for (const [orderId, traceparent] of [["o-2", tp], ["o-3", future]]) {
+      const op = producerKv.atomic();
+      enqueueEvent(op, "order.paid", { orderId: orderId!, customerId: "c", items: [], paidAt: new Date() }, {
+        traceparent,
+      });
+      await op.commit();
+      producer.kick();
+      await eventually(() => seen.length === (orderId === "o-2" ? 1 : 2), "event consumed");
+    }
+    assert.deepEqual(seen, [tp, canonical], "the message header carries the traceparent on");
+    // gRPC: the metadata is sent as given; the handler runs with no active span
     await rpc(server.client, "check", { service: "" }, { metadata: traceMetadata(tp) });
     await rpc(server.client, "check", { service: "" });
-    assert.deepEqual(received, [tp, undefined]);
+    await rpc(server.client, "check", { service: "" }, { metadata: traceMetadata(future) });
+    assert.deepEqual(received, [tp, undefined, canonical]);
+    assert.deepEqual(active, [undefined, undefined, undefined]);
+    // withSpan runs its function with a span that records nothing and names no trace
+    const inSpan = await withSpan(
+      "off",
+      {},
+      (span) => Promise.resolve([span.isRecording(), span.spanContext().traceId, currentTraceparent()]),
+    );
+    assert.deepEqual(inSpan, [false, "0".repeat(32), undefined]);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(receiver.requests, 0, "nothing exported");
   } finally {
