@@ -95,7 +95,10 @@ export async function startBenchSystem(
       }),
     ]),
   ) as Record<ProcessName, ServiceProcess>;
-  const stock = connect(StockServiceClient, `127.0.0.1:${ports.stock}`, serviceToken);
+  // restocking is staff-only: the bench acts as staff
+  const stock = connect(StockServiceClient, `127.0.0.1:${ports.stock}`, serviceToken, {
+    staff: { sub: "bench", role: "owner" },
+  });
 
   const system: BenchSystem = {
     url: `http://127.0.0.1:${ports.web}`,

@@ -19,6 +19,7 @@
  * @module
  */
 import type { OutboxRecord } from "./bus/types.ts";
+import { StaffClaims } from "./auth/staff_claim.ts";
 import { deadLettersService } from "./bus/dead_letters.ts";
 import { type Messaging, serviceQueue, startMessaging } from "./bus/messaging.ts";
 import type { EventHandlers } from "./bus/types.ts";
@@ -123,7 +124,14 @@ export async function startServiceRuntime<P = undefined>(
     // gRPC first, NOT_SERVING: health answers while the broker is awaited
     const server = grpc = await startGrpcServer(config.host, config.port, [
       ...opts.services({ kv, kick, prepared: prepared.value }),
-      deadLettersService({ kv, service: name, queue, transport: () => messaging?.transport, log }),
+      deadLettersService({
+        kv,
+        service: name,
+        queue,
+        transport: () => messaging?.transport,
+        staffClaims: new StaffClaims(config.common.serviceToken),
+        log,
+      }),
     ], { serviceToken: config.common.serviceToken });
     const signals = [exitSignal(), ...(opts.signal ? [opts.signal] : [])];
     const running = messaging = await startMessaging({

@@ -3,8 +3,14 @@
  * each call to one use case in {@linkcode KitchenApp}. A `DomainError` becomes its gRPC status in
  * `unary`.
  *
+ * StartTicket and CompleteTicket are staff-only: without a valid staff claim (`x-oms-staff`, signed by
+ * web) they answer PERMISSION_DENIED and move nothing. Reads need only the service token. Auto-prep
+ * moves tickets through {@linkcode KitchenApp} directly, not over gRPC.
+ *
  * @module
  */
+import { requireStaff } from "../common/auth/require_staff.ts";
+import type { StaffClaims } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { ServedService } from "../common/grpc_server.ts";
@@ -57,13 +63,27 @@ export function statusFilter(status: TicketStatus): TicketState | undefined {
   }
 }
 
-/** Creates the kitchen service handlers over the use cases. */
-export function kitchenHandlers(app: KitchenApp, kv: Deno.Kv, log: Logger): KitchenServiceServer {
+const ACTION_NAME: Record<TicketAction, string> = {
+  start: "Starting a ticket",
+  complete: "Completing a ticket",
+};
+
+/**
+ * Creates the kitchen service handlers over the use cases; `staffClaims` (keyed from the service token)
+ * verifies the staff claim of StartTicket and CompleteTicket.
+ */
+export function kitchenHandlers(
+  app: KitchenApp,
+  kv: Deno.Kv,
+  log: Logger,
+  staffClaims: StaffClaims,
+): KitchenServiceServer {
   const transition = (action: TicketAction) =>
     unary<{ orderId: string }, { ticket: Ticket }>(log, async (req, call) => {
+      const staff = requireStaff(staffClaims, call.metadata, ACTION_NAME[action]);
       const traceparent = traceparentOf(call.metadata);
       const ticket = await app.moveTicket(req.orderId, action, traceparent ? { traceparent } : {});
-      log.info(`ticket ${ticket.status}`, { orderId: ticket.orderId, by: "rpc" });
+      log.info(`ticket ${ticket.status}`, { orderId: ticket.orderId, by: "rpc", staff: staff.sub });
       return { ticket: ticketToProto(ticket) };
     });
   return {
@@ -78,10 +98,15 @@ export function kitchenHandlers(app: KitchenApp, kv: Deno.Kv, log: Logger): Kitc
 }
 
 /** The kitchen service, ready for `startGrpcServer`. */
-export function kitchenService(app: KitchenApp, kv: Deno.Kv, log: Logger): ServedService {
+export function kitchenService(
+  app: KitchenApp,
+  kv: Deno.Kv,
+  log: Logger,
+  staffClaims: StaffClaims,
+): ServedService {
   return {
     definition: KitchenServiceService,
     name: KITCHEN_SERVICE_NAME,
-    implementation: kitchenHandlers(app, kv, log),
+    implementation: kitchenHandlers(app, kv, log, staffClaims),
   };
 }

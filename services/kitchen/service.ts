@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
 import { startServiceRuntime } from "../common/service_runtime.ts";
@@ -35,7 +36,9 @@ export async function start(
     log,
     prepare: ({ kv, kick }) => ({ app: new KitchenApp({ kv, uow: unitOfWork({ kv, kick, log }), log }) }),
     handlers: ({ app }) => kitchenEventHandlers(app, log),
-    services: ({ kv, prepared: { app } }) => [kitchenService(app, kv, log)],
+    services: ({ kv, prepared: { app } }) => [
+      kitchenService(app, kv, log, new StaffClaims(config.common.serviceToken)),
+    ],
     workers: ({ prepared: { app } }) => {
       if (!config.autoPrep) return [];
       const autoPrep = startAutoPrep({ app, log, prepMs: config.prepMs });

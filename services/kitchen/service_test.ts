@@ -8,7 +8,7 @@ import { traceIdOf, traceMetadata } from "../common/trace.ts";
 import { KitchenServiceClient, TicketStatus } from "../common/gen/oms/kitchen/v1/kitchen.ts";
 import type { KitchenConfig } from "./config.ts";
 import { start } from "./service.ts";
-import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
+import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
 
 const log = createLogger("kitchen", "warn");
 const TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -33,7 +33,10 @@ async function withKitchen(
   };
   const observer = await EventObserver.start(bus.config, "kitchen.#");
   const handle = await start(config, log);
-  const client = connect(KitchenServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
+  // acts as staff, as web's kitchen screen does (StartTicket and CompleteTicket are staff-only)
+  const client = connect(KitchenServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN, {
+    staff: TEST_STAFF,
+  });
   try {
     await fn({ client, config, observer });
   } finally {

@@ -12,6 +12,7 @@
  * @module
  */
 import type { ServerUnaryCall } from "@grpc/grpc-js";
+import { requireStaff as requireStaffClaim } from "../common/auth/require_staff.ts";
 import type { StaffClaim, StaffClaims } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
 import { unary } from "../common/grpc_handler.ts";
@@ -56,16 +57,8 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
   const staffOf = (call: ServerUnaryCall<unknown, unknown>, asked: boolean) =>
     asked ? staffClaims.fromMetadata(call.metadata) : null;
   /** The call's staff claim, or PERMISSION_DENIED. */
-  const requireStaff = (call: ServerUnaryCall<unknown, unknown>, what: string): StaffClaim => {
-    const claim = staffClaims.fromMetadata(call.metadata);
-    if (!claim) {
-      throw new DomainError(
-        "permission_denied",
-        `${what} is for staff only: the call carries no valid staff claim`,
-      );
-    }
-    return claim;
-  };
+  const requireStaff = (call: ServerUnaryCall<unknown, unknown>, what: string): StaffClaim =>
+    requireStaffClaim(staffClaims, call.metadata, what);
   return {
     createOrder: unary(
       log,

@@ -1,8 +1,14 @@
 /**
  * The gRPC implementation of `oms.stock.v1.StockService`.
  *
+ * Restock is staff-only: without a valid staff claim (`x-oms-staff`, signed by web) it answers
+ * PERMISSION_DENIED and changes nothing. ReserveItems (called by orders) and the reads need only the
+ * service token.
+ *
  * @module
  */
+import { requireStaff } from "../common/auth/require_staff.ts";
+import type { StaffClaims } from "../common/auth/staff_claim.ts";
 import type { ServedService } from "../common/grpc_server.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { Logger } from "../common/log.ts";
@@ -56,8 +62,16 @@ export function reservationToProto(r: StockReservation): Reservation {
   };
 }
 
-/** Creates the stock service handlers over `kv`. */
-export function stockHandlers(kv: Deno.Kv, uow: UnitOfWork, log: Logger): StockServiceServer {
+/**
+ * Creates the stock service handlers over `kv`; `staffClaims` (keyed from the service token) verifies
+ * the staff claim of Restock.
+ */
+export function stockHandlers(
+  kv: Deno.Kv,
+  uow: UnitOfWork,
+  log: Logger,
+  staffClaims: StaffClaims,
+): StockServiceServer {
   return {
     listItems: unary(log, async () => ({ items: (await listItems(kv)).map(itemToProto) })),
     getItem: unary(log, async (req) => ({ item: itemToProto(await getItem(kv, req.id)) })),
@@ -70,19 +84,30 @@ export function stockHandlers(kv: Deno.Kv, uow: UnitOfWork, log: Logger): StockS
       log,
       async (req) => ({ reservation: reservationToProto(await getReservation(kv, req.orderId)) }),
     ),
-    restock: unary(log, async (req) => {
+    restock: unary(log, async (req, call) => {
+      const staff = requireStaff(staffClaims, call.metadata, "Restocking an item");
       const item = await restock(uow, req.itemId, req.quantity);
-      log.info("item restocked", { itemId: item.id, quantity: req.quantity, available: item.available });
+      log.info("item restocked", {
+        itemId: item.id,
+        quantity: req.quantity,
+        available: item.available,
+        staff: staff.sub,
+      });
       return { item: itemToProto(item) };
     }),
   };
 }
 
 /** The stock service, ready for `startGrpcServer`. */
-export function stockService(kv: Deno.Kv, uow: UnitOfWork, log: Logger): ServedService {
+export function stockService(
+  kv: Deno.Kv,
+  uow: UnitOfWork,
+  log: Logger,
+  staffClaims: StaffClaims,
+): ServedService {
   return {
     definition: StockServiceService,
     name: STOCK_SERVICE_NAME,
-    implementation: stockHandlers(kv, uow, log),
+    implementation: stockHandlers(kv, uow, log, staffClaims),
   };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Metadata } from "@grpc/grpc-js";
 import { unitOfWork } from "../common/unit_of_work.ts";
 import { RpcError } from "../common/errors.ts";
 import { connect, rpc } from "../common/grpc_client.ts";
@@ -8,25 +9,40 @@ import { ReservationStatus, StockServiceClient } from "../common/gen/oms/stock/v
 import type { StockItem } from "./domain/item.ts";
 import { stockService } from "./grpc_handlers.ts";
 import { itemKey, seedCatalog } from "./store.ts";
-import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
+import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
+import { StaffClaims } from "../common/auth/staff_claim.ts";
 
 const log = createLogger("stock", "warn");
 
-/** Runs `fn` against a stock gRPC server over a fresh KV file with the demo menu. */
-async function withStock(fn: (client: StockServiceClient, kv: Deno.Kv) => Promise<void>): Promise<void> {
+/**
+ * Runs `fn` against a stock gRPC server over a fresh KV file with the demo menu: `client` carries only
+ * the service token (as orders does), `staff` also a staff claim (as web's admin does).
+ */
+async function withStock(
+  fn: (client: StockServiceClient, kv: Deno.Kv, staff: StockServiceClient) => Promise<void>,
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "stock-test-" });
   const kv = await Deno.openKv(`${dir}/stock.kv`);
   await seedCatalog(kv);
   const server = await startGrpcServer("127.0.0.1", 0, [
-    stockService(kv, unitOfWork({ kv, kick: () => {}, log, maxAttempts: 100 }), log),
+    stockService(
+      kv,
+      unitOfWork({ kv, kick: () => {}, log, maxAttempts: 100 }),
+      log,
+      new StaffClaims(TEST_SERVICE_TOKEN),
+    ),
   ], {
     serviceToken: TEST_SERVICE_TOKEN,
   });
   const client = connect(StockServiceClient, `127.0.0.1:${server.port}`, TEST_SERVICE_TOKEN);
+  const staff = connect(StockServiceClient, `127.0.0.1:${server.port}`, TEST_SERVICE_TOKEN, {
+    staff: TEST_STAFF,
+  });
   try {
-    await fn(client, kv);
+    await fn(client, kv, staff);
   } finally {
     client.close();
+    staff.close();
     await server.stop(100);
     kv.close();
     await Deno.remove(dir, { recursive: true });
@@ -196,13 +212,35 @@ Deno.test("ReserveItems validates order id and quantities, naming the field", as
 });
 
 Deno.test("Restock adds available units and rejects a quantity that is not positive", async () => {
-  await withStock(async (client) => {
-    const { item } = await rpc(client, "restock", { itemId: "8", quantity: 5 });
+  await withStock(async (client, _kv, staff) => {
+    const { item } = await rpc(staff, "restock", { itemId: "8", quantity: 5 });
     assert.equal(item?.available, 15);
-    await rejectsWith(rpc(client, "restock", { itemId: "8", quantity: 0 }), "invalid_argument", "quantity");
-    await rejectsWith(rpc(client, "restock", { itemId: "8", quantity: -3 }), "invalid_argument", "quantity");
-    const err = await rejectsWith(rpc(client, "restock", { itemId: "nope", quantity: 1 }), "not_found");
+    await rejectsWith(rpc(staff, "restock", { itemId: "8", quantity: 0 }), "invalid_argument", "quantity");
+    await rejectsWith(rpc(staff, "restock", { itemId: "8", quantity: -3 }), "invalid_argument", "quantity");
+    const err = await rejectsWith(rpc(staff, "restock", { itemId: "nope", quantity: 1 }), "not_found");
     assert.equal(err.message, 'Item "nope" not found');
     assert.equal((await rpc(client, "getItem", { id: "8" })).item?.available, 15);
+  });
+});
+
+Deno.test("Restock without a valid staff claim is PERMISSION_DENIED and changes nothing", async () => {
+  await withStock(async (client, kv) => {
+    const before = (await kv.get<StockItem>(itemKey("8"))).value;
+    const err = await rejectsWith(rpc(client, "restock", { itemId: "8", quantity: 5 }), "permission_denied");
+    assert.equal(err.message, "Restocking an item is for staff only: the call carries no valid staff claim");
+    // a claim signed under another token is no claim
+    const forged = new StaffClaims("another-service-token-0123456789abcdef-x");
+    const metadata = forged.attach(new Metadata(), TEST_STAFF);
+    await rejectsWith(
+      rpc(client, "restock", { itemId: "8", quantity: 5 }, { metadata }),
+      "permission_denied",
+    );
+    assert.deepEqual((await kv.get<StockItem>(itemKey("8"))).value, before, "the item is unchanged");
+    // the calls services make to each other need no claim
+    const { reservation } = await rpc(client, "reserveItems", {
+      orderId: "o-svc",
+      items: [{ itemId: "8", quantity: 1 }],
+    });
+    assert.equal(reservation?.status, ReservationStatus.RESERVATION_STATUS_RESERVED);
   });
 });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { closeClient } from "../common/exiting.ts";
 import { connect } from "../common/grpc_client.ts";
 import { OrdersServiceClient } from "../common/gen/oms/orders/v1/orders.ts";
@@ -63,7 +64,9 @@ export async function start(
       };
     },
     handlers: () => stockEventHandlers(log),
-    services: ({ kv, prepared: { uow } }) => [stockService(kv, uow, log)],
+    services: ({ kv, prepared: { uow } }) => [
+      stockService(kv, uow, log, new StaffClaims(config.common.serviceToken)),
+    ],
     workers: ({ kv, prepared: { orders, uow } }) => [startSweeper({
       kv,
       uow,

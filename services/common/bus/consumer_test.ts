@@ -4,6 +4,9 @@
  */
 import assert from "node:assert/strict";
 import amqp from "amqplib";
+import { Metadata } from "@grpc/grpc-js";
+import { StaffClaims } from "../auth/staff_claim.ts";
+import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../auth/testing.ts";
 import type { Logger } from "../log.ts";
 import { QueueArgumentsError } from "./amqp_transport.ts";
 import { deadLettersService, listDeadLetterPage, listDeadLetters } from "./dead_letters.ts";
@@ -164,20 +167,29 @@ Deno.test("a truncated dead letter is listed but cannot be replayed", async () =
       const l = await listDeadLetters(kv);
       return l.length === 1 ? l : undefined;
     }, "parked");
+    const claims = new StaffClaims(TEST_SERVICE_TOKEN);
     const impl = deadLettersService({
       kv,
       service: "kitchen",
       queue: m.queue,
       transport: () => m.transport,
+      staffClaims: claims,
       log: quiet,
     })
       .implementation as unknown as Record<
         string,
-        (call: { request: unknown }, cb: (err: { details?: string } | null, res: unknown) => void) => void
+        (
+          call: { request: unknown; metadata: Metadata },
+          cb: (err: { details?: string } | null, res: unknown) => void,
+        ) => void
       >;
+    // as staff: replay is staff-only
     const call = (method: string, request: unknown) =>
       new Promise<unknown>((resolve, reject) =>
-        impl[method]!({ request }, (err, res) => err ? reject(err) : resolve(res))
+        impl[method]!(
+          { request, metadata: claims.attach(new Metadata(), TEST_STAFF) },
+          (err, res) => err ? reject(err) : resolve(res),
+        )
       );
     const listed = await call("listDeadLetters", { limit: 10 }) as {
       deadLetters: { truncated: boolean; sizeBytes: number; sha256: string }[];

@@ -6,8 +6,14 @@
  * cycles that reorder messages and bump redelivery flags; a KV record is listed, replayed and discarded
  * exactly, and works the same on the in-memory fallback.
  *
+ * ReplayDeadLetter and DiscardDeadLetter are staff-only: without a valid staff claim (`x-oms-staff`,
+ * signed by web) they answer PERMISSION_DENIED and leave the dead letter where it is. Listing needs
+ * only the service token.
+ *
  * @module
  */
+import { requireStaff } from "../auth/require_staff.ts";
+import type { StaffClaims } from "../auth/staff_claim.ts";
 import { RpcError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { unary } from "../grpc_handler.ts";
@@ -67,6 +73,8 @@ export function deadLettersService(opts: {
   service: string;
   queue: string;
   transport: () => Transport | undefined;
+  /** Verifies the staff claim of replay and discard (keyed from the service token). */
+  staffClaims: StaffClaims;
   log: Logger;
 }): ServedService {
   const { kv, log } = opts;
@@ -90,7 +98,8 @@ export function deadLettersService(opts: {
         more,
       };
     }),
-    replayDeadLetter: unary(log, async (req) => {
+    replayDeadLetter: unary(log, async (req, call) => {
+      const staff = requireStaff(opts.staffClaims, call.metadata, "Replaying a dead letter");
       const entry = await get(req.id);
       const t = opts.transport();
       if (!t) throw new RpcError("unavailable", "The message bus is not connected");
@@ -114,13 +123,14 @@ export function deadLettersService(opts: {
         ...(d.userId ? { originalUserId: d.userId } : {}),
       });
       await kv.atomic().check(entry).delete(entry.key).commit();
-      log.info("dead letter replayed", { id: d.id, routingKey: d.routingKey });
+      log.info("dead letter replayed", { id: d.id, routingKey: d.routingKey, staff: staff.sub });
       return {};
     }),
-    discardDeadLetter: unary(log, async (req) => {
+    discardDeadLetter: unary(log, async (req, call) => {
+      const staff = requireStaff(opts.staffClaims, call.metadata, "Discarding a dead letter");
       const entry = await get(req.id);
       await kv.atomic().check(entry).delete(entry.key).commit();
-      log.info("dead letter discarded", { id: req.id });
+      log.info("dead letter discarded", { id: req.id, staff: staff.sub });
       return {};
     }),
   };

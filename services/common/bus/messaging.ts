@@ -10,6 +10,7 @@ import type { ServedService } from "../grpc_server.ts";
 import type { Logger } from "../log.ts";
 import { AmqpTransport } from "./amqp_transport.ts";
 import { Consumer } from "./consumer.ts";
+import { StaffClaims } from "../auth/staff_claim.ts";
 import { deadLettersService } from "./dead_letters.ts";
 import { MemoryBroker, MemoryTransport } from "./memory_transport.ts";
 import { OutboxRelay } from "./relay.ts";
@@ -160,7 +161,14 @@ async function startOn(
   });
   return {
     kick: (records) => relay.kick(records),
-    deadLettersService: deadLettersService({ kv, service, queue, transport: () => transport, log }),
+    deadLettersService: deadLettersService({
+      kv,
+      service,
+      queue,
+      transport: () => transport,
+      staffClaims: new StaffClaims(config.serviceToken),
+      log,
+    }),
     queue,
     relay,
     consumer,

@@ -5,7 +5,9 @@ import { startMessaging } from "./messaging.ts";
 import { EventObserver, eventually, publishRaw, testBusConfig } from "./testing.ts";
 import { listDeadLetters } from "./dead_letters.ts";
 import type { EventHandlers } from "./types.ts";
-import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
+import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../auth/testing.ts";
+import { StaffClaims } from "../auth/staff_claim.ts";
+import { Metadata } from "@grpc/grpc-js";
 
 const log = createLogger("test", "error");
 
@@ -132,10 +134,15 @@ Deno.test("a failing handler is retried with delays, then parked; replay from de
     failing = false;
     const impl = t.consumer.deadLettersService.implementation as unknown as Record<
       string,
-      (call: { request: unknown }, cb: (err: unknown, res: unknown) => void) => void
+      (call: { request: unknown; metadata: Metadata }, cb: (err: unknown, res: unknown) => void) => void
     >;
+    // as staff: replay is staff-only
+    const metadata = new StaffClaims(TEST_SERVICE_TOKEN).attach(new Metadata(), TEST_STAFF);
     await new Promise((resolve, reject) =>
-      impl.replayDeadLetter!({ request: { id: dead.id } }, (err, res) => err ? reject(err) : resolve(res))
+      impl.replayDeadLetter!(
+        { request: { id: dead.id }, metadata },
+        (err, res) => err ? reject(err) : resolve(res),
+      )
     );
     await eventually(
       async () => (await t.consumerKv.get(["done", "o-4"])).value,
