@@ -11,7 +11,7 @@
 /// <reference lib="dom" />
 import { useEffect, useState } from "preact/hooks";
 import { adminTime, TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
-import { followLive } from "../lib/live_source.ts";
+import { reloadOnLive } from "../lib/live_reload.ts";
 
 /** Props of {@linkcode AdminKitchen}. */
 export interface AdminKitchenProps {
@@ -38,16 +38,12 @@ export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenPro
   const [feed, setFeed] = useState<Feed>(offline ? "offline" : "live");
 
   useEffect(() => {
-    let stopped = false;
-    let polling = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
+    const load = async (): Promise<boolean> => {
       try {
         const res = await fetch("/admin/api/kitchen", { headers: { accept: "application/json" } });
         if (res.status === 401) {
           setFeed("expired");
-          stopped = true;
-          return;
+          return false;
         }
         if (res.ok) {
           const body = await res.json() as { tickets: TicketView[] };
@@ -57,33 +53,15 @@ export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenPro
       } catch {
         setFeed("offline");
       }
+      return true;
     };
-    const poll = async () => {
-      if (stopped) return;
-      if (document.visibilityState === "visible") await load();
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
-    };
-    const unfollow = followLive("/admin/api/kitchen/events", {
-      ticket: () => {
-        if (stopped || polling || timer !== undefined) return;
-        // one reload per burst of changes, at most every SETTLE_MS however busy the shop is
-        timer = setTimeout(() => {
-          timer = undefined;
-          load();
-        }, SETTLE_MS);
-      },
-    }, {
-      fallBack: () => {
-        if (stopped) return;
-        polling = true;
-        poll();
-      },
+    return reloadOnLive({
+      stream: "/admin/api/kitchen/events",
+      event: "ticket",
+      load,
+      settleMs: SETTLE_MS,
+      pollMs: POLL_MS,
     });
-    return () => {
-      stopped = true;
-      unfollow();
-      clearTimeout(timer);
-    };
   }, []);
 
   return (

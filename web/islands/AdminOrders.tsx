@@ -12,7 +12,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { StatusPill } from "../components/admin/StatusPill.tsx";
 import { adminTime, ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
-import { followLive } from "../lib/live_source.ts";
+import { reloadOnLive } from "../lib/live_reload.ts";
 import { formatMoney } from "../lib/money.ts";
 import { statusLabel } from "../lib/order_view.ts";
 
@@ -47,17 +47,13 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
   const [checkedAt, setCheckedAt] = useState<string | null>(null);
 
   useEffect(() => {
-    let stopped = false;
-    let polling = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const url = `/admin/api/orders${href(query).slice("/admin".length)}`;
-    const load = async () => {
+    const load = async (): Promise<boolean> => {
       try {
         const res = await fetch(url, { headers: { accept: "application/json" }, credentials: "same-origin" });
         if (res.status === 401) {
           setFeed("expired");
-          stopped = true;
-          return;
+          return false;
         }
         if (res.ok) {
           const next = await res.json() as OrdersView;
@@ -70,33 +66,15 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
       } catch {
         setFeed("offline");
       }
+      return true;
     };
-    const poll = async () => {
-      if (stopped) return;
-      if (document.visibilityState === "visible") await load();
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
-    };
-    const unfollow = followLive("/admin/api/orders/events", {
-      change: () => {
-        if (stopped || polling || timer !== undefined) return;
-        // one reload per burst of changes, at most every SETTLE_MS however busy the shop is
-        timer = setTimeout(() => {
-          timer = undefined;
-          load();
-        }, SETTLE_MS);
-      },
-    }, {
-      fallBack: () => {
-        if (stopped) return;
-        polling = true;
-        poll();
-      },
+    return reloadOnLive({
+      stream: "/admin/api/orders/events",
+      event: "change",
+      load,
+      settleMs: SETTLE_MS,
+      pollMs: POLL_MS,
     });
-    return () => {
-      stopped = true;
-      unfollow();
-      clearTimeout(timer);
-    };
   }, [query.status, query.q, query.cursor]);
 
   const total = Object.values(view.counts).reduce((a, b) => a + b, 0);
