@@ -1,36 +1,16 @@
 import assert from "node:assert/strict";
-import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
-import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { Hono } from "hono";
-import { createLogger } from "../services/common/log.ts";
 import { clientInfo } from "./client_info.ts";
-import { loadConfig } from "./config.ts";
 import { ipMatcher } from "./ip_matcher.ts";
-import { type AppOptions, connectClients, createApp } from "./server.ts";
+import { type AppOptions, createApp } from "./server.ts";
 import { API_CSP, HSTS, securityHeaders } from "./security_headers.ts";
-import { deadAddr } from "./testing.ts";
+import { depsWithoutServices } from "./testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 function gateway(options: AppOptions = {}) {
-  const config = loadConfig({
-    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-    ORDERS_ADDR: deadAddr(),
-    STOCK_ADDR: deadAddr(),
-    PAYMENTS_ADDR: deadAddr(),
-    KITCHEN_ADDR: deadAddr(),
-    RPC_TIMEOUT_MS: "1000",
-  });
-  const clients = connectClients(config);
-  const app = createApp({
-    clients,
-    log: createLogger("test", "error"),
-    maxBodyBytes: config.maxBodyBytes,
-    webhookMaxBodyBytes: config.webhookMaxBodyBytes,
-    rpcTimeoutMs: config.rpcTimeoutMs,
-    staffClaims: new StaffClaims(config.serviceToken),
-  }, options);
-  return { app, close: () => Object.values(clients).forEach((c) => c.close()) };
+  const { deps, close } = depsWithoutServices({ RPC_TIMEOUT_MS: "1000" });
+  return { app: createApp(deps, options), close };
 }
 
 Deno.test(

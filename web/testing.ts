@@ -14,12 +14,13 @@ import { start as startStock } from "../services/stock/service.ts";
 import { start as startKitchen } from "../services/kitchen/service.ts";
 import type { CommonConfig } from "../services/common/config.ts";
 import { StaffClaims } from "../services/common/auth/staff_claim.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 import { type AdminOptions, createAdmin } from "./admin/runtime.ts";
 import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
 import { connectClients } from "./server.ts";
 import { createGateway } from "./gateway/mod.ts";
-import type { WebConfig } from "./config.ts";
+import { loadConfig, type WebConfig } from "./config.ts";
 import type { CustomerAuth } from "./customer_auth.ts";
 import { issueToken } from "./customer_token.ts";
 import { closeLiveHub } from "./live/hub.ts";
@@ -79,6 +80,36 @@ export function deadAddr(): string {
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
   return `127.0.0.1:${port}`;
+}
+
+/**
+ * The gateway's dependencies with every service down (nothing listens at their addresses), for tests of
+ * what web does on its own; `env` adds to or overrides the config, `extra` to the dependencies. Call
+ * `close()` when done.
+ */
+export function depsWithoutServices(
+  env: Record<string, string> = {},
+  extra: Partial<AppDeps> = {},
+): { deps: AppDeps; close(): void } {
+  const config = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ORDERS_ADDR: deadAddr(),
+    STOCK_ADDR: deadAddr(),
+    PAYMENTS_ADDR: deadAddr(),
+    KITCHEN_ADDR: deadAddr(),
+    ...env,
+  });
+  const clients = connectClients(config);
+  const deps: AppDeps = {
+    clients,
+    log: createLogger("test", "error"),
+    maxBodyBytes: config.maxBodyBytes,
+    webhookMaxBodyBytes: config.webhookMaxBodyBytes,
+    rpcTimeoutMs: config.rpcTimeoutMs,
+    staffClaims: new StaffClaims(config.serviceToken),
+    ...extra,
+  };
+  return { deps, close: () => Object.values(clients).forEach((c) => c.close()) };
 }
 
 /** Starts stock, payments (unless "down") and orders, and builds the gateway over them. */

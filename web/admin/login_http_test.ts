@@ -5,14 +5,10 @@
  * owner's browser gets in at once while the attack goes on; cookies are `Secure` and HSTS is sent
  * when the client is on HTTPS.
  */
-import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
-import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 import assert from "node:assert/strict";
-import { createLogger } from "../../services/common/log.ts";
-import { loadConfig } from "../config.ts";
 import { mountPages } from "../framework/mod.ts";
-import { type AppOptions, connectClients, createApp } from "../server.ts";
-import { deadAddr } from "../testing.ts";
+import { type AppOptions, createApp } from "../server.ts";
+import { depsWithoutServices } from "../testing.ts";
 import { DEVICE_COOKIE } from "./devices.ts";
 import type { LimiterOptions } from "./login_limiter.ts";
 import { createAdmin } from "./runtime.ts";
@@ -23,23 +19,8 @@ const PROXY = "10.0.0.1";
 
 /** The gateway with pages and the admin; no service is needed for logging in. */
 async function gateway(limiter: LimiterOptions, options: AppOptions = {}) {
-  const config = loadConfig({
-    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-    ORDERS_ADDR: deadAddr(),
-    STOCK_ADDR: deadAddr(),
-    PAYMENTS_ADDR: deadAddr(),
-    KITCHEN_ADDR: deadAddr(),
-  });
-  const clients = connectClients(config);
-  const deps = {
-    clients,
-    log: createLogger("test", "error"),
-    maxBodyBytes: config.maxBodyBytes,
-    webhookMaxBodyBytes: config.webhookMaxBodyBytes,
-    rpcTimeoutMs: config.rpcTimeoutMs,
-    staffClaims: new StaffClaims(config.serviceToken),
-    admin: createAdmin({ password: PASSWORD, limiter }),
-  };
+  const admin = createAdmin({ password: PASSWORD, limiter });
+  const { deps, close } = depsWithoutServices({}, { admin });
   const app = createApp(deps, options);
   await mountPages(app, deps);
   /** POSTs the login form from direct peer `peer`. */
@@ -52,8 +33,8 @@ async function gateway(limiter: LimiterOptions, options: AppOptions = {}) {
   return {
     app,
     login,
-    limiter: deps.admin.limiter,
-    close: () => Object.values(clients).forEach((c) => c.close()),
+    limiter: admin.limiter,
+    close,
   };
 }
 

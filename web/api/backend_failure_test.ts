@@ -3,36 +3,16 @@
  * never 500: a real gRPC server process killed with SIGKILL while the call is in flight, and an HTTP/2
  * server that tears the call down without a gRPC status.
  */
-import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
-import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 import assert from "node:assert/strict";
 import http2 from "node:http2";
-import { createLogger } from "../../services/common/log.ts";
-import { loadConfig } from "../config.ts";
-import { connectClients, createApp } from "../server.ts";
-import { deadAddr } from "../testing.ts";
+import { createApp } from "../server.ts";
+import { depsWithoutServices } from "../testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 function appWithStockAt(stockAddr: string) {
-  const config = loadConfig({
-    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-    ORDERS_ADDR: deadAddr(),
-    STOCK_ADDR: stockAddr,
-    PAYMENTS_ADDR: deadAddr(),
-    KITCHEN_ADDR: deadAddr(),
-    RPC_TIMEOUT_MS: "20000",
-  });
-  const clients = connectClients(config);
-  const app = createApp({
-    clients,
-    log: createLogger("test", "error"),
-    maxBodyBytes: config.maxBodyBytes,
-    webhookMaxBodyBytes: config.webhookMaxBodyBytes,
-    rpcTimeoutMs: config.rpcTimeoutMs,
-    staffClaims: new StaffClaims(config.serviceToken),
-  });
-  return { app, close: () => Object.values(clients).forEach((c) => c.close()) };
+  const { deps, close } = depsWithoutServices({ STOCK_ADDR: stockAddr, RPC_TIMEOUT_MS: "20000" });
+  return { app: createApp(deps), close };
 }
 
 async function assertRetryable503(res: Response) {

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
-import { TEST_SERVICE_TOKEN } from "../../services/common/auth/testing.ts";
-import { StaffClaims } from "../../services/common/auth/staff_claim.ts";
 import { eventually } from "../../services/common/bus/testing.ts";
-import { createLogger } from "../../services/common/log.ts";
-import { loadConfig } from "../config.ts";
 import { mountPages } from "../framework/mod.ts";
-import { connectClients, createApp } from "../server.ts";
-import { deadAddr, errorOf, postJson, proofFor, startSystem, type TestSystem } from "../testing.ts";
+import { createApp } from "../server.ts";
+import {
+  depsWithoutServices,
+  errorOf,
+  postJson,
+  proofFor,
+  startSystem,
+  type TestSystem,
+} from "../testing.ts";
 import { LOCAL_SESSION_ID, localSessionId } from "./local_pay.ts";
 import type { OrderJson, PaymentJson } from "./order_json.ts";
 
@@ -78,23 +81,7 @@ Deno.test(
   opts,
   async () => {
     // Payments is down: had the gateway asked it, the answer would be 503, not 404.
-    const config = loadConfig({
-      OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-      ORDERS_ADDR: deadAddr(),
-      STOCK_ADDR: deadAddr(),
-      PAYMENTS_ADDR: deadAddr(),
-      KITCHEN_ADDR: deadAddr(),
-      RPC_TIMEOUT_MS: "1000",
-    });
-    const clients = connectClients(config);
-    const deps = {
-      clients,
-      log: createLogger("test", "error"),
-      maxBodyBytes: config.maxBodyBytes,
-      webhookMaxBodyBytes: config.webhookMaxBodyBytes,
-      rpcTimeoutMs: config.rpcTimeoutMs,
-      staffClaims: new StaffClaims(config.serviceToken),
-    };
+    const { deps, close } = depsWithoutServices({ RPC_TIMEOUT_MS: "1000" });
     const app = createApp(deps);
     await mountPages(app, deps);
     try {
@@ -116,7 +103,7 @@ Deno.test(
       assert.equal(local.status, 503, "a local id is looked up (and payments is down)");
       await local.body?.cancel();
     } finally {
-      Object.values(clients).forEach((c) => c.close());
+      close();
     }
   },
 );
