@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp.ts";
-import { LineItem, Money } from "../../types/v1/types.ts";
+import { LineItem, Money, OrderDetails } from "../../types/v1/types.ts";
 
 export const protobufPackage = "oms.events.v1";
 
@@ -20,6 +20,8 @@ export interface OrderCreated {
   items: LineItem[];
   total: Money | undefined;
   createdAt: Date | undefined;
+  number: number;
+  details: OrderDetails | undefined;
 }
 
 /** order.paid */
@@ -28,6 +30,9 @@ export interface OrderPaid {
   customerId: string;
   items: LineItem[];
   paidAt: Date | undefined;
+  number: number;
+  /** Name, note and pickup time for the kitchen; phone and email are left out of events. */
+  details: OrderDetails | undefined;
 }
 
 /** order.cancelled */
@@ -102,7 +107,15 @@ export interface TicketReady {
 }
 
 function createBaseOrderCreated(): OrderCreated {
-  return { orderId: "", customerId: "", items: [], total: undefined, createdAt: undefined };
+  return {
+    orderId: "",
+    customerId: "",
+    items: [],
+    total: undefined,
+    createdAt: undefined,
+    number: 0,
+    details: undefined,
+  };
 }
 
 export const OrderCreated: MessageFns<OrderCreated> = {
@@ -121,6 +134,12 @@ export const OrderCreated: MessageFns<OrderCreated> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
+    }
+    if (message.number !== 0) {
+      writer.uint32(48).int64(message.number);
+    }
+    if (message.details !== undefined) {
+      OrderDetails.encode(message.details, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -178,6 +197,22 @@ export const OrderCreated: MessageFns<OrderCreated> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.number = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.details = OrderDetails.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -211,6 +246,8 @@ export const OrderCreated: MessageFns<OrderCreated> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      number: isSet(object.number) ? globalThis.Number(object.number) : 0,
+      details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
     };
   },
 
@@ -231,12 +268,18 @@ export const OrderCreated: MessageFns<OrderCreated> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.number !== 0) {
+      obj.number = Math.round(message.number);
+    }
+    if (message.details !== undefined) {
+      obj.details = OrderDetails.toJSON(message.details);
+    }
     return obj;
   },
 };
 
 function createBaseOrderPaid(): OrderPaid {
-  return { orderId: "", customerId: "", items: [], paidAt: undefined };
+  return { orderId: "", customerId: "", items: [], paidAt: undefined, number: 0, details: undefined };
 }
 
 export const OrderPaid: MessageFns<OrderPaid> = {
@@ -252,6 +295,12 @@ export const OrderPaid: MessageFns<OrderPaid> = {
     }
     if (message.paidAt !== undefined) {
       Timestamp.encode(toTimestamp(message.paidAt), writer.uint32(34).fork()).join();
+    }
+    if (message.number !== 0) {
+      writer.uint32(40).int64(message.number);
+    }
+    if (message.details !== undefined) {
+      OrderDetails.encode(message.details, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -301,6 +350,22 @@ export const OrderPaid: MessageFns<OrderPaid> = {
             message.paidAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.number = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.details = OrderDetails.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -333,6 +398,8 @@ export const OrderPaid: MessageFns<OrderPaid> = {
         : isSet(object.paid_at)
         ? fromJsonTimestamp(object.paid_at)
         : undefined,
+      number: isSet(object.number) ? globalThis.Number(object.number) : 0,
+      details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
     };
   },
 
@@ -349,6 +416,12 @@ export const OrderPaid: MessageFns<OrderPaid> = {
     }
     if (message.paidAt !== undefined) {
       obj.paidAt = message.paidAt.toISOString();
+    }
+    if (message.number !== 0) {
+      obj.number = Math.round(message.number);
+    }
+    if (message.details !== undefined) {
+      obj.details = OrderDetails.toJSON(message.details);
     }
     return obj;
   },
@@ -1389,6 +1462,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp.ts";
-import { LineItem } from "../../types/v1/types.ts";
+import { LineItem, OrderDetails } from "../../types/v1/types.ts";
 
 export const protobufPackage = "oms.kitchen.v1";
 
@@ -78,7 +78,13 @@ export interface Ticket {
   status: TicketStatus;
   paidAt: Date | undefined;
   startedAt: Date | undefined;
-  readyAt: Date | undefined;
+  readyAt:
+    | Date
+    | undefined;
+  /** The order's short number ("#1042"); 0 when the order had none. */
+  orderNumber: number;
+  /** Customer's name, note and pickup time from checkout (contact details are not copied to the kitchen). */
+  details: OrderDetails | undefined;
 }
 
 export interface ListTicketsRequest {
@@ -134,7 +140,16 @@ export interface WatchTicketsResponse {
 }
 
 function createBaseTicket(): Ticket {
-  return { orderId: "", items: [], status: 0, paidAt: undefined, startedAt: undefined, readyAt: undefined };
+  return {
+    orderId: "",
+    items: [],
+    status: 0,
+    paidAt: undefined,
+    startedAt: undefined,
+    readyAt: undefined,
+    orderNumber: 0,
+    details: undefined,
+  };
 }
 
 export const Ticket: MessageFns<Ticket> = {
@@ -156,6 +171,12 @@ export const Ticket: MessageFns<Ticket> = {
     }
     if (message.readyAt !== undefined) {
       Timestamp.encode(toTimestamp(message.readyAt), writer.uint32(50).fork()).join();
+    }
+    if (message.orderNumber !== 0) {
+      writer.uint32(56).int64(message.orderNumber);
+    }
+    if (message.details !== undefined) {
+      OrderDetails.encode(message.details, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -221,6 +242,22 @@ export const Ticket: MessageFns<Ticket> = {
             message.readyAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.orderNumber = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.details = OrderDetails.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -259,6 +296,12 @@ export const Ticket: MessageFns<Ticket> = {
         : isSet(object.ready_at)
         ? fromJsonTimestamp(object.ready_at)
         : undefined,
+      orderNumber: isSet(object.orderNumber)
+        ? globalThis.Number(object.orderNumber)
+        : isSet(object.order_number)
+        ? globalThis.Number(object.order_number)
+        : 0,
+      details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
     };
   },
 
@@ -281,6 +324,12 @@ export const Ticket: MessageFns<Ticket> = {
     }
     if (message.readyAt !== undefined) {
       obj.readyAt = message.readyAt.toISOString();
+    }
+    if (message.orderNumber !== 0) {
+      obj.orderNumber = Math.round(message.orderNumber);
+    }
+    if (message.details !== undefined) {
+      obj.details = OrderDetails.toJSON(message.details);
     }
     return obj;
   },
@@ -1117,6 +1166,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

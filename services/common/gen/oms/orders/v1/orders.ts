@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp.ts";
-import { ItemQuantity, LineItem, Money } from "../../types/v1/types.ts";
+import { ItemQuantity, LineItem, Money, OrderDetails } from "../../types/v1/types.ts";
 
 export const protobufPackage = "oms.orders.v1";
 
@@ -186,6 +186,14 @@ export interface Order {
     | undefined;
   /** The actions allowed in the order's current state, in a fixed order (CANCEL, PAY, COMPLETE, REFUND). */
   allowedActions: OrderAction[];
+  /**
+   * Short number people read and say ("#1042"): unique per shop, allocated in blocks per orders process
+   * so no single counter is a hot spot; not strictly in creation order across processes. 0 for orders
+   * created before numbers existed.
+   */
+  number: number;
+  /** Name, contact, pickup time and note from checkout; unset for orders created before they existed. */
+  details: OrderDetails | undefined;
 }
 
 export interface CreateOrderRequest {
@@ -193,6 +201,8 @@ export interface CreateOrderRequest {
   items: ItemQuantity[];
   /** Optional; a retried request with the same key returns the first order. */
   idempotencyKey: string;
+  /** Who and when; required (name, and phone or email). Validated by orders. */
+  details: OrderDetails | undefined;
 }
 
 export interface CreateOrderResponse {
@@ -437,6 +447,8 @@ function createBaseOrder(): Order {
     createdAt: undefined,
     updatedAt: undefined,
     allowedActions: [],
+    number: 0,
+    details: undefined,
   };
 }
 
@@ -475,6 +487,12 @@ export const Order: MessageFns<Order> = {
         writer.int32(v);
       }
       writer.join();
+    }
+    if (message.number !== 0) {
+      writer.uint32(88).int64(message.number);
+    }
+    if (message.details !== undefined) {
+      OrderDetails.encode(message.details, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -582,6 +600,22 @@ export const Order: MessageFns<Order> = {
 
             break;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.number = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.details = OrderDetails.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -630,6 +664,8 @@ export const Order: MessageFns<Order> = {
         : globalThis.Array.isArray(object?.allowed_actions)
         ? object.allowed_actions.map((e: any) => orderActionFromJSON(e))
         : [],
+      number: isSet(object.number) ? globalThis.Number(object.number) : 0,
+      details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
     };
   },
 
@@ -665,12 +701,18 @@ export const Order: MessageFns<Order> = {
     if (message.allowedActions?.length) {
       obj.allowedActions = message.allowedActions.map((e) => orderActionToJSON(e));
     }
+    if (message.number !== 0) {
+      obj.number = Math.round(message.number);
+    }
+    if (message.details !== undefined) {
+      obj.details = OrderDetails.toJSON(message.details);
+    }
     return obj;
   },
 };
 
 function createBaseCreateOrderRequest(): CreateOrderRequest {
-  return { customerId: "", items: [], idempotencyKey: "" };
+  return { customerId: "", items: [], idempotencyKey: "", details: undefined };
 }
 
 export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
@@ -683,6 +725,9 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(26).string(message.idempotencyKey);
+    }
+    if (message.details !== undefined) {
+      OrderDetails.encode(message.details, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -724,6 +769,14 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.details = OrderDetails.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -751,6 +804,7 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
         : isSet(object.idempotency_key)
         ? globalThis.String(object.idempotency_key)
         : "",
+      details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
     };
   },
 
@@ -764,6 +818,9 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
     }
     if (message.idempotencyKey !== "") {
       obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.details !== undefined) {
+      obj.details = OrderDetails.toJSON(message.details);
     }
     return obj;
   },

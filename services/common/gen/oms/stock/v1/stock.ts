@@ -82,6 +82,16 @@ export interface Item {
   reserved: number;
   /** Units sold to paid orders. */
   sold: number;
+  /** Menu section the item is listed under, e.g. "Pizzas"; "" lists it under "More". */
+  category: string;
+  /** Dietary tags shown on the menu: "vegetarian", "vegan", "spicy", "gluten_free". */
+  tags: string[];
+  /** Allergens the item contains, e.g. "gluten", "milk", "nuts" (EU's 14 allergen names, lowercase). */
+  allergens: string[];
+  /** Path of the item's picture as web serves it (e.g. "/menu/margherita.svg" or "/media/items/<id>/<hash>"); "" for none. */
+  image: string;
+  /** Position on the menu, ascending (ties by name). */
+  position: number;
 }
 
 export interface Reservation {
@@ -133,7 +143,20 @@ export interface RestockResponse {
 }
 
 function createBaseItem(): Item {
-  return { id: "", name: "", description: "", price: undefined, available: 0, reserved: 0, sold: 0 };
+  return {
+    id: "",
+    name: "",
+    description: "",
+    price: undefined,
+    available: 0,
+    reserved: 0,
+    sold: 0,
+    category: "",
+    tags: [],
+    allergens: [],
+    image: "",
+    position: 0,
+  };
 }
 
 export const Item: MessageFns<Item> = {
@@ -158,6 +181,21 @@ export const Item: MessageFns<Item> = {
     }
     if (message.sold !== 0) {
       writer.uint32(56).int32(message.sold);
+    }
+    if (message.category !== "") {
+      writer.uint32(66).string(message.category);
+    }
+    for (const v of message.tags) {
+      writer.uint32(74).string(v!);
+    }
+    for (const v of message.allergens) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.image !== "") {
+      writer.uint32(90).string(message.image);
+    }
+    if (message.position !== 0) {
+      writer.uint32(96).int32(message.position);
     }
     return writer;
   },
@@ -231,6 +269,46 @@ export const Item: MessageFns<Item> = {
             message.sold = reader.int32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.allergens.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.image = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.position = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -252,6 +330,13 @@ export const Item: MessageFns<Item> = {
       available: isSet(object.available) ? globalThis.Number(object.available) : 0,
       reserved: isSet(object.reserved) ? globalThis.Number(object.reserved) : 0,
       sold: isSet(object.sold) ? globalThis.Number(object.sold) : 0,
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      allergens: globalThis.Array.isArray(object?.allergens)
+        ? object.allergens.map((e: any) => globalThis.String(e))
+        : [],
+      image: isSet(object.image) ? globalThis.String(object.image) : "",
+      position: isSet(object.position) ? globalThis.Number(object.position) : 0,
     };
   },
 
@@ -277,6 +362,21 @@ export const Item: MessageFns<Item> = {
     }
     if (message.sold !== 0) {
       obj.sold = Math.round(message.sold);
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.allergens?.length) {
+      obj.allergens = message.allergens;
+    }
+    if (message.image !== "") {
+      obj.image = message.image;
+    }
+    if (message.position !== 0) {
+      obj.position = Math.round(message.position);
     }
     return obj;
   },

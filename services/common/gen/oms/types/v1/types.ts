@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp.ts";
 
 export const protobufPackage = "oms.types.v1";
 
@@ -29,6 +30,20 @@ export interface LineItem {
   name: string;
   quantity: number;
   unitPrice: Money | undefined;
+}
+
+/** Who an order is for and when they collect it, as the customer gave it at checkout. */
+export interface OrderDetails {
+  /** The customer's name, 1..80 characters after trimming. */
+  name: string;
+  /** A phone number (digits, spaces, + - ( ) and ., 6..20 digits); phone or email (or both) is required. */
+  phone: string;
+  /** An email address, at most 254 characters. */
+  email: string;
+  /** A note for the kitchen, at most 500 characters; "" for none. */
+  note: string;
+  /** Requested pickup time; unset means "as soon as possible". */
+  pickupAt: Date | undefined;
 }
 
 /** An item that could not be reserved in full. */
@@ -316,6 +331,130 @@ export const LineItem: MessageFns<LineItem> = {
   },
 };
 
+function createBaseOrderDetails(): OrderDetails {
+  return { name: "", phone: "", email: "", note: "", pickupAt: undefined };
+}
+
+export const OrderDetails: MessageFns<OrderDetails> = {
+  encode(message: OrderDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.phone !== "") {
+      writer.uint32(18).string(message.phone);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    if (message.note !== "") {
+      writer.uint32(34).string(message.note);
+    }
+    if (message.pickupAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.pickupAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pickupAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderDetails {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      pickupAt: isSet(object.pickupAt)
+        ? fromJsonTimestamp(object.pickupAt)
+        : isSet(object.pickup_at)
+        ? fromJsonTimestamp(object.pickup_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OrderDetails): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.pickupAt !== undefined) {
+      obj.pickupAt = message.pickupAt.toISOString();
+    }
+    return obj;
+  },
+};
+
 function createBaseShortage(): Shortage {
   return { itemId: "", name: "", requested: 0, available: 0 };
 }
@@ -531,6 +670,28 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     return obj;
   },
 };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
