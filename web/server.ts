@@ -183,7 +183,7 @@ export async function start(
     slowRequestMs: config.slowRequestMs,
     media,
   });
-  await mountPages(app, deps);
+  await mountPages(app, deps, { publicUrl: config.publicUrl ?? null });
   // Deno.serve on loopback; the guard owns the public port and hands each request its client's
   // address and a way to close its connection (see connection_guard.ts).
   const listening = Promise.withResolvers<Deno.NetAddr>();
