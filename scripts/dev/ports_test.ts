@@ -29,9 +29,10 @@ Deno.test("a taken port is named with the variable that chose it and what holds 
       { variable: "ORDERS_GRPC_PORT", host: "127.0.0.1", port: freePort },
     ]);
     assert.equal(problems.length, 1, problems.join("\n"));
-    assert.match(problems[0]!, new RegExp(`^port ${port} \\(WEB_PORT\\) is already in use by `));
+    const problem = problems[0]!;
+    assert.match(problem, new RegExp(`^port ${port} \\(WEB_PORT\\) is already in use by `));
     // this test process holds it: ss names it, with its pid and command line
-    assert.match(problems[0]!, new RegExp(`deno \\(pid ${Deno.pid}: .*deno`), problems[0]);
+    assert.match(problem, new RegExp(`deno \\(pid ${Deno.pid}: .*deno`), problem);
     assert.match(await portHolder(port), new RegExp(`pid ${Deno.pid}`));
   } finally {
     held.close();
