@@ -132,8 +132,9 @@ async function chooseBus(): Promise<"rabbitmq" | "memory"> {
   return "memory";
 }
 
-function printLine(name: ProgramName, line: string) {
-  let label: string = name;
+/** A process's output line as dev prints it: `<service> | <message>` (JSON log lines made readable). */
+function formatLine(name: string, line: string): string {
+  let label = name;
   let text = line;
   try {
     const j = JSON.parse(line) as Record<string, unknown>;
@@ -145,7 +146,11 @@ function printLine(name: ProgramName, line: string) {
   } catch {
     // not JSON: print as is
   }
-  console.log(`${label.padEnd(8)} | ${text}`);
+  return `${label.padEnd(8)} | ${text}`;
+}
+
+function printLine(name: ProgramName, line: string) {
+  console.log(formatLine(name, line));
 }
 
 function banner(bus: "rabbitmq" | "memory") {
@@ -198,7 +203,7 @@ async function exitedAlone(err: ExitedError) {
   // Ctrl-C reaches the processes too: one may exit before this process has seen the signal
   await new Promise((r) => setTimeout(r, 300));
   if (stopping) return;
-  console.error(`dev: ${err.report()}`);
+  console.error(`dev: ${err.report((line) => formatLine(err.process, line))}`);
   await stopAll(1);
 }
 Deno.addSignalListener("SIGINT", () => stopAll(0));

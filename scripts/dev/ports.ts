@@ -82,26 +82,34 @@ export function parseListeners(output: string): Listener[] {
 }
 
 /**
- * What holds `port`: the processes `ss` names (with their command lines), or "another process" when `ss`
- * is missing or may not tell (a process of another user, or in another network namespace).
+ * The processes listening on `port` as `ss -Hltnp` names them (none when `ss` is missing, or may not tell:
+ * a process of another user, or in another network namespace).
+ */
+export async function listenersOn(port: number): Promise<{ name: string; pid: number }[]> {
+  const { success, stdout } = await new Deno.Command("ss", {
+    args: ["-Hltnp", `sport = :${port}`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!success) return [];
+  const processes = parseListeners(new TextDecoder().decode(stdout))
+    .filter((l) => l.port === port)
+    .flatMap((l) => l.processes);
+  return [...new Map(processes.map((p) => [p.pid, p])).values()];
+}
+
+/**
+ * What holds `port`: the processes `ss` names (with their command lines), else "another process".
  */
 export async function portHolder(port: number): Promise<string> {
-  let output: string;
+  let processes;
   try {
-    const { success, stdout } = await new Deno.Command("ss", {
-      args: ["-Hltnp", `sport = :${port}`],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (!success) return "another process";
-    output = new TextDecoder().decode(stdout);
+    processes = await listenersOn(port);
   } catch {
     return "another process (install iproute2's `ss` to see which)";
   }
-  const processes = parseListeners(output).filter((l) => l.port === port).flatMap((l) => l.processes);
-  const unique = [...new Map(processes.map((p) => [p.pid, p])).values()];
-  if (unique.length === 0) return "another process";
-  return unique.map((p) => describeProcess(p.name, p.pid)).join(", ");
+  if (processes.length === 0) return "another process";
+  return processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
 }
 
 /** `name (pid N: its command line)`, the command line cut to a readable length. */

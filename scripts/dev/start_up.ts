@@ -24,10 +24,10 @@ export class ExitedError extends Error {
     this.name = "ExitedError";
   }
 
-  /** The message and the last lines, indented, for the terminal. */
-  report(): string {
+  /** The message and the last lines (each through `format`), indented, for the terminal. */
+  report(format: (line: string) => string = (line) => line): string {
     const lines = this.lastLines.trim()
-      ? this.lastLines.split("\n").map((l) => `    ${l}`).join("\n")
+      ? this.lastLines.split("\n").map((l) => `    ${format(l)}`).join("\n")
       : "    (it printed nothing)";
     return `${this.message}; its last lines:\n${lines}`;
   }

@@ -51,6 +51,11 @@ Deno.test("a process that exits before it is ready stops start-up with its exit 
   assert.match(report, /^stock exited with code 2; its last lines:\n {4}line 10\n/);
   assert.match(report, /line 29$/);
   assert.doesNotMatch(report, /line 9\n/);
+  assert.match(
+    err.report((l) => `stock | ${l}`),
+    /\n {4}stock \| line 29$/,
+    "lines shown as dev prints them",
+  );
 });
 
 Deno.test("a readiness failure (a timeout) stops start-up with its own error", async () => {

@@ -14,7 +14,7 @@ if (import.meta.main) {
   await runService(
     "kitchen",
     log,
-    () => refuseMemoryBusAlone("kitchen", loadConfig()),
+    () => refuseMemoryBusAlone("kitchen", () => loadConfig()),
     (config) => start(config, log),
   );
 }

@@ -14,7 +14,7 @@ if (import.meta.main) {
   await runService(
     "orders",
     log,
-    () => refuseMemoryBusAlone("orders", loadConfig()),
+    () => refuseMemoryBusAlone("orders", () => loadConfig()),
     (config) => start(config, log),
   );
 }

@@ -13,7 +13,7 @@ if (import.meta.main) {
   await runService(
     "payments",
     createLogger("payments"),
-    () => refuseMemoryBusAlone("payments", loadConfig()),
+    () => refuseMemoryBusAlone("payments", () => loadConfig()),
     start,
   );
 }

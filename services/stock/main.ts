@@ -14,7 +14,7 @@ if (import.meta.main) {
   await runService(
     "stock",
     log,
-    () => refuseMemoryBusAlone("stock", loadConfig()),
+    () => refuseMemoryBusAlone("stock", () => loadConfig()),
     (config) => start(config, log),
   );
 }

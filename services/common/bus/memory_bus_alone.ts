@@ -6,19 +6,24 @@
  *
  * @module
  */
-import { type CommonConfig, ConfigError, type ServiceName } from "../config.ts";
+import { ConfigError, type ServiceName } from "../config.ts";
 
 /** True when `service` would talk to the in-memory bus (its own `<SERVICE>_AMQP_URL` wins over `AMQP_URL`). */
-export function onMemoryBus(service: ServiceName, common: CommonConfig): boolean {
-  return (common.amqpUrls?.[service] || common.amqpUrl) === "memory";
+export function onMemoryBus(service: ServiceName, env: Record<string, string | undefined>): boolean {
+  return (env[`${service.toUpperCase()}_AMQP_URL`] || env.AMQP_URL) === "memory";
 }
 
 /**
- * Returns `config` when `service` may run alone in this process; throws a {@linkcode ConfigError} on
- * `AMQP_URL` saying why the in-memory bus cannot work for it and what to run instead.
+ * `loadConfig()` when `service` may run alone in this process. On the in-memory bus it throws a
+ * {@linkcode ConfigError} on `AMQP_URL` first (before any other setting is read), saying why that cannot
+ * work and what to run instead.
  */
-export function refuseMemoryBusAlone<C extends { common: CommonConfig }>(service: ServiceName, config: C): C {
-  if (!onMemoryBus(service, config.common)) return config;
+export function refuseMemoryBusAlone<C>(
+  service: ServiceName,
+  loadConfig: () => C,
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): C {
+  if (!onMemoryBus(service, env)) return loadConfig();
   throw new ConfigError(
     "AMQP_URL",
     `AMQP_URL=memory is an in-process bus: ${service} started on its own would be alone on it, so its ` +
