@@ -73,7 +73,7 @@ class Run {
     });
   }
 
-  static async #pump(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
+  static async #pump(stream: ReadableStream<Uint8Array<ArrayBuffer>>, into: string[]): Promise<void> {
     let buf = "";
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       buf += text;
