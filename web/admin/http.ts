@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { parse } from "hono/utils/cookie";
 import { ApiError } from "../api/errors.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
@@ -19,14 +20,9 @@ export function clearSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; SameSite=Strict` + (secure ? "; Secure" : "");
 }
 
-/** The value of cookie `name` in `req`, if any. */
+/** The value of cookie `name` in `req`, if any (Hono's cookie parser). */
 export function cookieOf(req: Request, name: string): string | null {
-  const header = req.headers.get("cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return null;
+  return parse(req.headers.get("cookie") ?? "", name)[name] ?? null;
 }
 
 /** The session cookie's value in `req`, if any. */
