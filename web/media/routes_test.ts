@@ -3,6 +3,8 @@ import { imageSize } from "image-size";
 import { makePhoto } from "./media_testing.ts";
 import { mediaRoutes, PHOTO_CACHE_CONTROL } from "./routes.ts";
 import { PhotoStore } from "./store.ts";
+import { createApp } from "../server.ts";
+import { depsWithoutServices } from "../testing.ts";
 
 async function withApp(fn: (app: ReturnType<typeof mediaRoutes>, store: PhotoStore) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "oms-media-" });
@@ -74,4 +76,33 @@ Deno.test("a width outside the set is 400; unknown, bad and traversing ids or ha
       assert.doesNotMatch(await res.text(), /root:/, url);
     }
   });
+});
+
+Deno.test("through the whole gateway: photos are not gzipped, keep their ETag and answer 304", {
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "oms-media-" });
+  const media = new PhotoStore(dir);
+  const { deps, close } = depsWithoutServices();
+  try {
+    const app = createApp(deps, { media });
+    const path = await media.putItemPhoto("5", await makePhoto("image/png", 700, 350), "image/png");
+    const res = await app.request(`${path}?w=320`, { headers: { "accept-encoding": "gzip" } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "image/png");
+    assert.equal(res.headers.get("content-encoding"), null);
+    assert.equal(res.headers.get("cache-control"), PHOTO_CACHE_CONTROL);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    const etag = res.headers.get("etag")!;
+    assert.match(etag, /^"[0-9a-f]{32}-320"$/);
+    assert.equal(imageSize(new Uint8Array(await res.arrayBuffer())).width, 320);
+    const again = await app.request(`${path}?w=320`, { headers: { "if-none-match": etag } });
+    assert.equal(again.status, 304);
+    assert.equal((await app.request("/media/items/5/nothing")).status, 404);
+  } finally {
+    close();
+    media.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
