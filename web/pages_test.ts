@@ -50,7 +50,7 @@ Deno.test(
       );
       const html = await res.text();
       assert.equal(html.match(/data-testid="product"/g)?.length, Object.keys(levels).length);
-      assert.match(html, /<h2 class="product-name" id="product-name-1">Margherita<\/h2>/);
+      assert.match(html, /<h3 class="product-name" id="product-name-1">Margherita<\/h3>/);
       assert.match(html, /<p class="price">€8\.50<\/p>/);
 
       const carts = islandProps(html, "Cart") as { customerId: string }[];
