@@ -3,17 +3,20 @@
  * SVG files of the menu's 4:3 picture size, one for every item stock seeds.
  */
 import assert from "node:assert/strict";
-import { MENU } from "../../../services/stock/mod.ts";
-import { slug } from "./menu.ts";
+import { MENU, menuImage } from "../../../services/stock/domain/menu.ts";
+import { imageSrc } from "./menu.ts";
 
 const DIR = new URL("../../static/menu/", import.meta.url);
 const files = [...Deno.readDirSync(DIR)].filter((e) => e.isFile && e.name.endsWith(".svg")).map((e) =>
   e.name
 );
 
-Deno.test("every demo menu item has its drawing at /menu/<slug>.svg", () => {
+Deno.test("every demo menu item's image (as stock seeds it) is one of these drawings", () => {
   for (const m of MENU) {
-    assert.ok(files.includes(`${slug(m.name)}.svg`), `web/static/menu/${slug(m.name)}.svg for ${m.name}`);
+    const image = menuImage(m.name);
+    const file = /^\/menu\/([a-z0-9-]+\.svg)$/.exec(image)?.[1];
+    assert.ok(file && files.includes(file), `web/static/menu/ has ${image} for ${m.name}`);
+    assert.match(imageSrc(image), new RegExp(`^/_static/menu/${file.replace(".svg", "")}\\.`));
   }
 });
 
