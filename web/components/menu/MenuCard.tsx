@@ -30,6 +30,7 @@ export function MenuCard({ product: p, locale, visible, lazy }: MenuCardProps) {
       class={`product${p.available <= 0 ? " sold-out" : ""}`}
       data-testid="product"
       data-item-id={p.id}
+      id={`item-${p.id}`}
       data-search={itemSearchText(p)}
       hidden={!visible}
     >
