@@ -33,19 +33,12 @@ export const handler: Handlers<MenuData, ShopState> = {
     const items = await gatewayFor(ctx.hono, ctx.deps).stock.list();
     const query = (ctx.url.searchParams.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
     ctx.state.title = query ? `“${query}” on the menu` : "Menu";
-    const products = items.map((i): MenuProduct => ({
-      ...productJson(i),
-      category: i.category,
-      tags: i.tags,
-      allergens: i.allergens,
-      image: i.image,
-      position: i.position,
-    }));
+    const products = items.map(productJson);
     return await ctx.render({ products, query });
   },
 };
 
-/** Sections from the first on lazy-load their pictures (the first fills the first screen). */
+/** How many sections load their pictures at once; later ones load them as they near the screen. */
 const EAGER_SECTIONS = 1;
 
 /** The menu and the cart. */

@@ -9,19 +9,8 @@ import type { ProductJson } from "../../api/order_json.ts";
 import { asset } from "../../framework/static.ts";
 import { matches, searchText } from "./search.ts";
 
-/** A catalog item with the menu fields stock keeps for it (see `ProductJson`). */
-export interface MenuProduct extends ProductJson {
-  /** Display name of its category, e.g. `Pizzas`; "" when it has none. */
-  category: string;
-  /** Dietary tags: `vegetarian`, `vegan`, `spicy`, `gluten_free`. */
-  tags: string[];
-  /** EU allergen names, lowercase, e.g. `gluten`, `milk`. */
-  allergens: string[];
-  /** Web path of its picture, e.g. `/menu/margherita.svg`; "" for none. */
-  image: string;
-  /** Sort key on the menu (lower first). */
-  position: number;
-}
+/** A catalog item as the menu shows it: the JSON API's product (with category, tags, allergens, image and position). */
+export type MenuProduct = ProductJson;
 
 /** One category of the menu with its items, in order. */
 export interface MenuSection {
