@@ -30,9 +30,10 @@ import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
 import * as $island3 from "./islands/AdminOrders.tsx";
 import * as $island4 from "./islands/Cart.tsx";
-import * as $island5 from "./islands/MyOrdersLive.tsx";
-import * as $island6 from "./islands/OrderLive.tsx";
-import * as $island7 from "./islands/PayActions.tsx";
+import * as $island5 from "./islands/MenuSearch.tsx";
+import * as $island6 from "./islands/MyOrdersLive.tsx";
+import * as $island7 from "./islands/OrderLive.tsx";
+import * as $island8 from "./islands/PayActions.tsx";
 import type { Manifest } from "./framework/types.ts";
 
 /** Every route and island module of the web app. */
@@ -69,8 +70,9 @@ export const manifest: Manifest = {
     AdminKitchen: $island2,
     AdminOrders: $island3,
     Cart: $island4,
-    MyOrdersLive: $island5,
-    OrderLive: $island6,
-    PayActions: $island7,
+    MenuSearch: $island5,
+    MyOrdersLive: $island6,
+    OrderLive: $island7,
+    PayActions: $island8,
   },
 };

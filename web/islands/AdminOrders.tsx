@@ -148,7 +148,7 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
           </div>
         </form>
         {view.notice && <p class="alert info" role="status" data-testid="orders-notice">{view.notice}</p>}
-        <div class="table-scroll" role="region" aria-labelledby="orders-title" tabIndex={0}>
+        <div class="table-scroll" role="region" aria-label="Orders table" tabIndex={0}>
           <table class="admin-table cards orders-table" data-testid="orders-table">
             <thead>
               <tr>

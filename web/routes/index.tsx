@@ -1,58 +1,71 @@
 /**
- * `/`: the menu. Every item with its description, price and stock state, an "Add to cart" island per
- * item, and the cart island.
+ * `/`: the menu. A section per category (Pizzas, Salads, Desserts, Drinks, in the catalog's order)
+ * behind a sticky bar of category links; a search box that filters as you type and, without
+ * JavaScript, as a plain GET (`/?q=...`, filtered here on the server); each item with its picture,
+ * description, dietary badges, allergens, price in the shop's locale, stock state and an "Add to
+ * cart" island; and the cart island.
  *
  * @module
  */
-import { type ProductJson, productJson } from "../api/order_json.ts";
-import { StockState } from "../components/StockState.tsx";
+import { productJson } from "../api/order_json.ts";
+import { CategoryBar } from "../components/menu/CategoryBar.tsx";
+import { itemMatches, type MenuProduct, menuSections } from "../components/menu/menu.ts";
+import { MenuSectionView } from "../components/menu/MenuSectionView.tsx";
+import { MAX_QUERY_LENGTH } from "../components/menu/search.ts";
 import type { ShopState } from "../customer.ts";
 import type { Handlers, PageProps } from "../framework/types.ts";
 import { gatewayFor } from "../gateway/mod.ts";
-import AddToCart from "../islands/AddToCart.tsx";
 import Cart from "../islands/Cart.tsx";
-import { formatMoney } from "../lib/money.ts";
+import MenuSearch from "../islands/MenuSearch.tsx";
+import { DEFAULT_SHOP } from "../shop.ts";
 
 /** What the menu page shows. */
 export interface MenuData {
   /** Catalog items. */
-  products: ProductJson[];
+  products: MenuProduct[];
+  /** The search query (`?q=`), "" for none. */
+  query: string;
 }
 
 /** Loads the catalog from stock. */
 export const handler: Handlers<MenuData, ShopState> = {
   async GET(ctx) {
     const items = await gatewayFor(ctx.hono, ctx.deps).stock.list();
-    ctx.state.title = "Menu";
-    return await ctx.render({ products: items.map(productJson) });
+    const query = (ctx.url.searchParams.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
+    ctx.state.title = query ? `“${query}” on the menu` : "Menu";
+    const products = items.map(productJson);
+    return await ctx.render({ products, query });
   },
 };
 
+/** How many sections load their pictures at once; later ones load them as they near the screen. */
+const EAGER_SECTIONS = 1;
+
 /** The menu and the cart. */
 export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
+  const locale = (state.shop ?? DEFAULT_SHOP).locale;
+  const sections = menuSections(data.products);
+  const shown = new Set(data.products.filter((p) => itemMatches(p, data.query)).map((p) => p.id));
+  const hidden = new Set(sections.filter((s) => !s.items.some((p) => shown.has(p.id))).map((s) => s.id));
   return (
     <div class="shop">
       <section class="catalog" aria-labelledby="menu-title">
         <h1 id="menu-title">Menu</h1>
-        {data.products.length === 0 && <p class="muted">The menu is empty right now.</p>}
-        <ul class="products">
-          {data.products.map((p) => (
-            <li
-              key={p.id}
-              class={`product${p.available <= 0 ? " sold-out" : ""}`}
-              data-testid="product"
-              data-item-id={p.id}
-            >
-              <h2 class="product-name" id={`product-name-${p.id}`}>{p.name}</h2>
-              <p class="product-desc">{p.description}</p>
-              <div class="product-meta">
-                <p class="price">{formatMoney(p.price)}</p>
-                <StockState available={p.available} />
-              </div>
-              <AddToCart item={{ id: p.id, name: p.name, price: p.price, available: p.available }} />
-            </li>
-          ))}
-        </ul>
+        {data.products.length === 0 ? <p class="muted">The menu is empty right now.</p> : (
+          <>
+            <MenuSearch query={data.query} shown={shown.size} />
+            <CategoryBar sections={sections} hidden={hidden} />
+            {sections.map((s, i) => (
+              <MenuSectionView
+                key={s.id}
+                section={s}
+                locale={locale}
+                shown={shown}
+                lazy={i >= EAGER_SECTIONS}
+              />
+            ))}
+          </>
+        )}
       </section>
       <Cart customerId={state.customerId} currency={data.products[0]?.price.currency ?? ""} />
     </div>

@@ -145,7 +145,7 @@ export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminStat
         </section>
         <section aria-labelledby="timeline-title" class="admin-panel">
           <h2 id="timeline-title">Timeline</h2>
-          <div class="table-scroll" role="region" aria-labelledby="timeline-title" tabIndex={0}>
+          <div class="table-scroll" role="region" aria-label="Timeline table" tabIndex={0}>
             <table class="admin-table cards" data-testid="admin-timeline">
               <thead>
                 <tr>
