@@ -22,6 +22,22 @@ Deno.test("fromRpcError gives every service error code its HTTP status and keeps
   }
 });
 
+Deno.test("a service's snake_case field reaches the client in the API's camelCase", () => {
+  const cases: [string, string][] = [
+    ["order_id", "orderId"],
+    ["items[1].item_id", "items[1].itemId"],
+    ["items[0].unit_price.amount", "items[0].unitPrice.amount"],
+    ["details.pickup_at", "details.pickupAt"],
+    ["items[0].id", "items[0].id"],
+  ];
+  for (const [sent, shown] of cases) {
+    const e = upstreamError(new RpcError("invalid_argument", "Bad", { field: sent }), "orders");
+    assert.equal(e.field, shown, sent);
+    assert.equal(e.toJSON().error.field, shown, sent);
+  }
+  assert.equal("field" in upstreamError(new RpcError("not_found", "No"), "orders").toJSON().error, false);
+});
+
 Deno.test("out_of_stock lists the short items as {id, name, requested, available}", () => {
   const e = fromRpcError(
     new RpcError("out_of_stock", "Not enough Margherita", {
