@@ -60,7 +60,8 @@ export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJsonBody(c.req.raw, deps.maxBodyBytes);
     const parsed = parseOrderBody(body);
     if (!parsed.ok) throw new ApiError(422, "invalid_argument", parsed.message, { field: parsed.field });
-    const order = await orders(c).create(customerId, parsed.items, idempotencyKey).catch(withCatalogHint);
+    const order = await orders(c).create(customerId, parsed.items, idempotencyKey, parsed.details)
+      .catch(withCatalogHint);
     c.header("Location", orderPath(customerId, order.id));
     return c.json(orderJson(order), isPending(order) ? 202 : 201);
   });
