@@ -8,8 +8,8 @@
  * - assignments from the previous answer, `C=<customerId>; T=<token>` (a trailing `# comment` is fine).
  *
  * Anything else is an error, so the block stays something a newcomer can paste line by line. The JSON
- * sketch is what the README promises: every `"key":` in it is a key of the answer (at any depth), and
- * every `"key": "string"` whose string has no `...` is a value the answer has for that key.
+ * sketch is JSON with `...` for "and more" (or inside a string, "any string"); it is what the README
+ * promises about the answer, checked by {@linkcode sketchMismatches}.
  *
  * @module
  */
@@ -18,12 +18,8 @@
 export interface Expectation {
   /** HTTP status. */
   status: number;
-  /** The sketch is JSON (starts with `{` or `[`): the answer must parse as JSON. */
-  json: boolean;
-  /** Keys the answer has, at any depth. */
-  keys: string[];
-  /** `[key, value]` pairs the answer has, at any depth. */
-  values: [string, string][];
+  /** The JSON sketch with its `...` left out (`undefined` when the line has no sketch). */
+  sketch: unknown;
   /** The sketch as written. */
   text: string;
 }
@@ -36,23 +32,40 @@ export type Step =
 const START = /^<!-- api-examples\b.*-->$/;
 const END = /^<!-- \/api-examples -->$/;
 const ASSIGN = /^[A-Z][A-Z0-9_]*=<[A-Za-z]+>$/;
-const PAIR = /"([A-Za-z_][A-Za-z0-9_]*)":\s*(?:"((?:[^"\\]|\\.)*)")?/g;
 
-/** Reads the sketch after `# → `: its status, and the keys and values it names. */
+/** A sketch as JSON: `...` outside strings dropped, with the commas around it. */
+export function sketchJson(sketch: string): string {
+  let out = "";
+  for (let i = 0; i < sketch.length; i++) {
+    const ch = sketch[i]!;
+    if (ch === '"') {
+      const m = /^"(?:[^"\\]|\\.)*"/.exec(sketch.slice(i));
+      if (!m) throw new Error(`Unterminated string in ${JSON.stringify(sketch)}`);
+      out += m[0];
+      i += m[0].length - 1;
+    } else if (sketch.startsWith("...", i)) {
+      i += 2;
+    } else {
+      out += ch;
+    }
+  }
+  return out.replace(/,(\s*,)+/g, ",").replace(/,(\s*[}\]])/g, "$1").replace(/([[{]\s*),/g, "$1");
+}
+
+/** Reads `<status> <JSON sketch>` (the text after `# →`). */
 export function parseExpectation(text: string): Expectation {
   const m = /^(\d{3})\b\s*(.*)$/s.exec(text.trim());
   if (!m) throw new Error(`Expected "<status> <JSON sketch>" after "# →", got ${JSON.stringify(text)}`);
-  const sketch = m[2] ?? "";
-  const keys: string[] = [];
-  const values: [string, string][] = [];
-  for (const [, key, raw] of sketch.matchAll(PAIR)) {
-    if (key === undefined) continue;
-    if (!keys.includes(key)) keys.push(key);
-    if (raw === undefined) continue;
-    const value = JSON.parse(`"${raw}"`) as string;
-    if (!value.includes("...")) values.push([key, value]);
+  const raw = m[2] ?? "";
+  let sketch: unknown = undefined;
+  if (/^[[{]/.test(raw)) {
+    try {
+      sketch = JSON.parse(sketchJson(raw));
+    } catch (err) {
+      throw new Error(`The sketch ${JSON.stringify(raw)} is not JSON with "...": ${(err as Error).message}`);
+    }
   }
-  return { status: Number(m[1]), json: /^[[{]/.test(sketch), keys, values, text: text.trim() };
+  return { status: Number(m[1]), sketch, text: text.trim() };
 }
 
 /** The lines of the marked block (inside its `sh` fence), with their 1-based line numbers in the file. */
@@ -62,11 +75,15 @@ export function exampleBlock(markdown: string): { line: number; text: string }[]
   if (start < 0) throw new Error("README has no <!-- api-examples --> block");
   const end = lines.findIndex((l, i) => i > start && END.test(l.trim()));
   if (end < 0) throw new Error("README's api-examples block has no <!-- /api-examples --> end");
-  const body = lines.slice(start + 1, end);
-  if (body[0]?.trim() !== "```sh" || body.at(-1)?.trim() !== "```") {
+  const at = (i: number) => lines[i]?.trim() ?? "";
+  let open = start + 1;
+  while (open < end && at(open) === "") open++;
+  let close = end - 1;
+  while (close > open && at(close) === "") close--;
+  if (at(open) !== "```sh" || at(close) !== "```") {
     throw new Error("README's api-examples block must be one ```sh fence");
   }
-  return body.slice(1, -1).map((text, i) => ({ line: start + 3 + i, text }));
+  return lines.slice(open + 1, close).map((text, i) => ({ line: open + 2 + i, text }));
 }
 
 /** The steps of README's marked block, in order; throws naming the line of anything it cannot run. */
@@ -139,21 +156,47 @@ export function valuesOf(json: unknown, key: string): unknown[] {
   return found;
 }
 
-/** The problems of `body` (parsed JSON, or the text) against `expect`; empty when it matches. */
+function kind(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/**
+ * Where `actual` differs from `sketch`: an object has at least the sketch's keys, each matching; an
+ * array has, for each element of the sketch, an element that matches it; a string is equal unless the
+ * sketch's has `...` (then any string); a number is any number (sketches show examples); `null` and
+ * booleans are equal.
+ */
+export function sketchMismatches(sketch: unknown, actual: unknown, path = "$"): string[] {
+  if (kind(sketch) !== kind(actual)) {
+    return [`${path} is ${JSON.stringify(actual)}, expected a ${kind(sketch)}`];
+  }
+  if (Array.isArray(sketch)) {
+    const list = actual as unknown[];
+    return sketch.flatMap((want, i) =>
+      list.some((got) => sketchMismatches(want, got).length === 0)
+        ? []
+        : [`${path} has no element like ${JSON.stringify(want)} (sketch element ${i})`]
+    );
+  }
+  if (typeof sketch === "object" && sketch !== null) {
+    const obj = actual as Record<string, unknown>;
+    return Object.entries(sketch).flatMap(([k, want]) =>
+      k in obj ? sketchMismatches(want, obj[k], `${path}.${k}`) : [`${path} has no "${k}"`]
+    );
+  }
+  if (typeof sketch === "string" && !sketch.includes("...") && sketch !== actual) {
+    return [`${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(sketch)}`];
+  }
+  if ((typeof sketch === "boolean" || sketch === null) && sketch !== actual) {
+    return [`${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(sketch)}`];
+  }
+  return [];
+}
+
+/** The problems of an answer (`body`: parsed JSON, or the text) against `expect`; empty when it matches. */
 export function mismatches(expect: Expectation, status: number, body: unknown): string[] {
   const problems: string[] = [];
   if (status !== expect.status) problems.push(`status ${status}, expected ${expect.status}`);
-  if (expect.json && typeof body === "string") problems.push("the answer is not JSON");
-  for (const key of expect.keys) {
-    if (valuesOf(body, key).length === 0) problems.push(`no "${key}" in the answer`);
-  }
-  for (const [key, value] of expect.values) {
-    const seen = valuesOf(body, key);
-    if (seen.length > 0 && !seen.includes(value)) {
-      problems.push(
-        `"${key}" is ${seen.map((s) => JSON.stringify(s)).join(" / ")}, expected ${JSON.stringify(value)}`,
-      );
-    }
-  }
+  if (expect.sketch !== undefined) problems.push(...sketchMismatches(expect.sketch, body));
   return problems;
 }
