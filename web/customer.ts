@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { ShopConfig } from "./shop.ts";
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
 import { ConfigError } from "../services/common/config.ts";
@@ -87,4 +88,6 @@ export interface ShopState extends Record<string, unknown> {
   customerId: string;
   /** Document title of the page, if it sets one. */
   title?: string;
+  /** The shop's name, address, hours, time zone and locale (set by `routes/_middleware.ts`). */
+  shop?: ShopConfig;
 }

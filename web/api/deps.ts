@@ -15,6 +15,7 @@ import type { CallOpts } from "../../services/common/grpc_client.ts";
 import type { Logger } from "../../services/common/log.ts";
 import type { AdminRuntime } from "../admin/runtime.ts";
 import type { CustomerAuth } from "../customer_auth.ts";
+import type { ShopConfig } from "../shop.ts";
 import { callOptions } from "../gateway/call_options.ts";
 import type { Clients, PeerName } from "../gateway/clients.ts";
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   customerAuth?: CustomerAuth;
   /** Signs the staff claims of staff requests (keyed from the service token). */
   staffClaims: StaffClaims;
+  /** The shop's settings; absent: this process's, from its environment (`web/shop.ts`). */
+  shop?: ShopConfig;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */

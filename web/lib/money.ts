@@ -16,22 +16,26 @@ export interface Money {
 
 const formats = new Map<string, Intl.NumberFormat>();
 
-function formatFor(currency: string): Intl.NumberFormat | null {
-  let f = formats.get(currency);
+function formatFor(currency: string, locale: string): Intl.NumberFormat | null {
+  const key = `${locale} ${currency}`;
+  let f = formats.get(key);
   if (!f) {
     try {
-      f = new Intl.NumberFormat("en", { style: "currency", currency });
+      f = new Intl.NumberFormat(locale, { style: "currency", currency });
     } catch {
       return null;
     }
-    formats.set(currency, f);
+    formats.set(key, f);
   }
   return f;
 }
 
-/** Formats `m`, e.g. `€12.50`; an unknown currency code is shown as `12.50 XYZ`. */
-export function formatMoney(m: Money): string {
-  const f = formatFor(m.currency);
+/**
+ * Formats `m` for `locale` (the shop's, `SHOP_LOCALE`), e.g. `€12.50` in `en`, `12,50 €` in `de-DE`;
+ * an unknown currency code is shown as `12.50 XYZ`.
+ */
+export function formatMoney(m: Money, locale = "en"): string {
+  const f = formatFor(m.currency, locale);
   if (!f) return `${(m.amount / 100).toFixed(2)} ${m.currency}`.trim();
   const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
   return f.format(m.amount / 10 ** digits);

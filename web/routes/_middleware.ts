@@ -1,12 +1,13 @@
 /**
  * Every page: gives the browser its customer id (a signed HttpOnly cookie, made on the first visit)
- * and puts it in `ctx.state.customerId`.
+ * and puts it in `ctx.state.customerId`; puts the shop's settings in `ctx.state.shop`.
  *
  * @module
  */
 import { customerCookie, newCustomerId, readCustomerId, type ShopState } from "../customer.ts";
 import { defaultCustomerAuth } from "../customer_auth.ts";
 import type { Middleware } from "../framework/types.ts";
+import { processShop } from "../shop.ts";
 
 let warned = false;
 
@@ -23,6 +24,7 @@ export const handler: Middleware<ShopState> = async (ctx) => {
   const known = await readCustomerId(ctx.hono, secret);
   const customerId = known ?? newCustomerId();
   ctx.state.customerId = customerId;
+  ctx.state.shop = ctx.deps.shop ?? processShop();
   const res = await ctx.next();
   if (known) return res;
   const headers = new Headers(res.headers);

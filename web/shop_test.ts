@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULT_SHOP,
+  formatTime,
+  hoursText,
+  isOpen,
+  isValidSlot,
+  loadShop,
+  parseHours,
+  pickupSlots,
+  type ShopConfig,
+  slotLabel,
+} from "./shop.ts";
+
+const berlin: ShopConfig = { ...DEFAULT_SHOP, hours: parseHours("Mo-Fr 11:00-22:00; Sa,Su 12:00-23:00") };
+
+Deno.test("parseHours reads day ranges, lists and several spans; rejects nonsense naming the variable", () => {
+  const spans = parseHours("Mo-We 11:00-14:00; Mo 17:00-22:00; Sa,Su 12:00-24:00");
+  assert.deepEqual(spans.filter((s) => s.day === 0).length, 2);
+  assert.deepEqual(spans.filter((s) => s.day === 3).length, 0);
+  assert.deepEqual(spans.find((s) => s.day === 6)?.close, 1440);
+  assert.deepEqual(parseHours("Sa-Mo 10:00-11:00").map((s) => s.day).sort(), [0, 5, 6]);
+  for (const bad of ["Mo 11-22", "Xy 11:00-12:00", "Mo 12:00-11:00", "Mo 25:00-26:00", ""]) {
+    assert.throws(() => parseHours(bad), /SHOP_HOURS/);
+  }
+});
+
+Deno.test("loadShop validates the time zone and locale and keeps defaults for unset variables", () => {
+  assert.deepEqual(loadShop({}).timeZone, "Europe/Berlin");
+  assert.deepEqual(loadShop({ SHOP_NAME: "Da Mario", SHOP_PREP_MINUTES: "25" }).prepMinutes, 25);
+  assert.throws(() => loadShop({ SHOP_TIME_ZONE: "Mars/Olympus" }), /SHOP_TIME_ZONE/);
+  assert.throws(() => loadShop({ SHOP_PREP_MINUTES: "-3" }), /SHOP_PREP_MINUTES/);
+});
+
+Deno.test("times show in the shop's zone, not UTC", () => {
+  // 2026-11-30 17:30 UTC is 18:30 in Berlin (CET, UTC+1), 2026-07-01 16:30 UTC is 18:30 (CEST).
+  assert.deepEqual(formatTime(new Date("2026-11-30T17:30:00Z"), berlin), "18:30");
+  assert.deepEqual(formatTime(new Date("2026-07-01T16:30:00Z"), berlin), "18:30");
+  const tokyo = { ...berlin, timeZone: "Asia/Tokyo" };
+  assert.deepEqual(formatTime(new Date("2026-11-30T09:30:00Z"), tokyo), "18:30");
+});
+
+Deno.test("pickup slots start a prep estimate away, on the quarter hour, inside opening hours", () => {
+  const now = new Date("2026-11-30T17:02:00Z"); // Monday 18:02 in Berlin
+  const slots = pickupSlots(berlin, now);
+  assert.deepEqual(formatTime(slots[0]!, berlin), "18:30"); // 18:02 + 15 min = 18:17 -> 18:30
+  assert.ok(slots.every((s) => s.getTime() % (15 * 60_000) === 0));
+  assert.ok(slots.every((s) => isValidSlot(berlin, s, now)));
+  // Monday closes at 22:00; the next slot is Tuesday 11:00.
+  const i = slots.findIndex((s) => formatTime(s, berlin) === "22:00");
+  assert.deepEqual(slotLabel(slots[i + 1]!, now, berlin), "Tue 11:00");
+  assert.deepEqual(slotLabel(slots[0]!, now, berlin), "18:30");
+  // Busy mode adds minutes.
+  assert.deepEqual(formatTime(pickupSlots(berlin, now, 30)[0]!, berlin), "19:00");
+});
+
+Deno.test("isValidSlot refuses times too soon, outside opening hours, or more than a week ahead", () => {
+  const now = new Date("2026-11-30T17:02:00Z");
+  assert.deepEqual(isValidSlot(berlin, new Date("2026-11-30T17:10:00Z"), now), false); // too soon
+  assert.deepEqual(isValidSlot(berlin, new Date("2026-11-30T22:30:00Z"), now), false); // 23:30, closed
+  assert.deepEqual(isValidSlot(berlin, new Date("2026-12-01T10:00:00Z"), now), true); // Tue 11:00
+  assert.deepEqual(isValidSlot(berlin, new Date("2026-12-20T12:00:00Z"), now), false); // too far
+});
+
+Deno.test("isOpen and hoursText follow the configured hours", () => {
+  assert.deepEqual(isOpen(berlin, new Date("2026-11-30T17:00:00Z")), true);
+  assert.deepEqual(isOpen(berlin, new Date("2026-11-30T22:00:00Z")), false); // Mon 23:00
+  assert.deepEqual(isOpen(berlin, new Date("2026-12-05T21:30:00Z")), true); // Sat 22:30
+  assert.deepEqual(hoursText(berlin), ["Mon–Fri 11:00–22:00", "Sat–Sun 12:00–23:00"]);
+  const closedWed = { ...berlin, hours: parseHours("Mo-Tu 11:00-22:00; Th-Su 11:00-22:00") };
+  assert.deepEqual(hoursText(closedWed), ["Mon–Tue 11:00–22:00", "Wed closed", "Thu–Sun 11:00–22:00"]);
+});
