@@ -8,6 +8,7 @@ Deno.test("fromRpcError gives every service error code its HTTP status and keeps
   const cases: [ErrorCode, number][] = [
     ["invalid_argument", 422],
     ["unknown_item", 422],
+    ["idempotency_key_reused", 422],
     ["not_found", 404],
     ["out_of_stock", 409],
     ["illegal_transition", 409],
