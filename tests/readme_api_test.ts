@@ -70,13 +70,13 @@ Deno.test("README's curl examples answer as README says, against a live system",
       await t.step(`line ${step.line}: ${step.command.slice(0, 100)}`, async () => {
         const command = step.command.replaceAll("localhost:8080", host);
         const res = await runCurl(command, vars);
+        last = res.body; // the next assignment reads it even when this answer is wrong, so one mistake shows once
         const problems = mismatches(step.expect, res.status, res.body);
         assert.deepEqual(
           problems,
           [],
           `README line ${step.line}: ${step.command}\nexpected → ${step.expect.text}\ngot ${res.status} ${res.raw}`,
         );
-        last = res.body;
       });
     }
   } finally {
