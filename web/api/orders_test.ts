@@ -483,6 +483,72 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "a reused Idempotency-Key with other items or other details is 422 idempotency_key_reused and orders nothing more",
+  opts,
+  async () => {
+    const sys = await startSystem();
+    try {
+      const before = await sys.stockLevels();
+      const headers = { "idempotency-key": "reuse-me-456", ...ALICE };
+      const details = { name: "Ada", phone: "+49 30 1234567" };
+      const first = await sys.request(ORDERS, postJson({ ...line("5", 2), details }, headers));
+      assert.equal(first.status, 201);
+      for (
+        const other of [
+          { ...line("5", 3), details },
+          { ...line("6", 2), details },
+          { ...line("5", 2), details: { ...details, note: "Extra basil" } },
+          line("5", 2),
+        ]
+      ) {
+        const res = await sys.request(ORDERS, postJson(other, headers));
+        assert.equal(res.status, 422, JSON.stringify(other));
+        const err = await errorOf(res);
+        assert.equal(err.code, "idempotency_key_reused");
+        assert.match(err.message, /Idempotency-Key|reuse-me-456/);
+      }
+      const same = await sys.request(ORDERS, postJson({ ...line("5", 2), details }, headers));
+      assert.equal(same.status, 201, "the same body with the same key is still the first order");
+      assert.equal((await sys.stockLevels())["5"], (before["5"] ?? 0) - 2);
+      assert.equal((await (await sys.request(ORDERS, asAlice)).json()).orders.length, 1);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test("an order's details and number come back in the API's JSON", opts, async () => {
+  const sys = await startSystem();
+  try {
+    const pickupAt = new Date(Date.now() + 2 * 3_600_000);
+    pickupAt.setUTCSeconds(0, 0);
+    const details = {
+      name: " Ada ",
+      phone: "+49 30 1234567",
+      note: "Extra basil",
+      pickupAt: pickupAt.toISOString(),
+    };
+    const res = await sys.request(ORDERS, postJson({ ...line("1", 1), details }, ALICE));
+    assert.equal(res.status, 201);
+    const order = await res.json() as OrderJson;
+    assert.deepEqual(order.details, {
+      name: "Ada",
+      phone: "+49 30 1234567",
+      email: "",
+      note: "Extra basil",
+      pickupAt: pickupAt.toISOString(),
+    });
+    assert.ok(Number.isSafeInteger(order.number) && order.number > 0, `number ${order.number}`);
+    const again = await (await sys.request(`${ORDERS}/${order.id}`, asAlice)).json() as OrderJson;
+    assert.deepEqual([again.number, again.details], [order.number, order.details]);
+    const bare = await (await sys.request(ORDERS, postJson(line("2", 1), ALICE))).json() as OrderJson;
+    assert.equal(bare.details, null, "no details given: null");
+  } finally {
+    await sys.stop();
+  }
+});
+
 Deno.test("customers see only their own orders, newest first, paged by cursor", opts, async () => {
   const sys = await startSystem();
   try {
