@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { errorOf, postJson, proofFor, startSystem, type TestSystem, withHeaders } from "../testing.ts";
+import {
+  errorOf,
+  postJson,
+  proofFor,
+  startSystem,
+  TEST_CUSTOMER_AUTH,
+  type TestSystem,
+  withHeaders,
+} from "../testing.ts";
 import type { OrderJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -51,12 +59,17 @@ const REJECTIONS: Rejection[] = [
     message: /body is missing/,
   },
   {
-    name: "wrong content type",
-    init: { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(line("1", 1)) },
+    name: "a form body, not JSON",
+    init: {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "ID=1&Quantity=2",
+    },
     status: 415,
     code: "unsupported_media_type",
     field: "Content-Type",
-    message: /must be application\/json, got "text\/plain"/,
+    message:
+      /not JSON \(Content-Type "application\/x-www-form-urlencoded"\).*-H 'Content-Type: application\/json'/,
   },
   {
     name: "oversized body (Content-Length)",
@@ -159,6 +172,52 @@ const REJECTIONS: Rejection[] = [
     code: "invalid_argument",
     field: "items[0].id",
     message: /must not be negative, got -1/,
+  },
+  {
+    name: "details that are not an object",
+    init: postJson({ ...line("1", 1), details: "Ada, 0301234567" }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details",
+    message: /Details must be an object/,
+  },
+  {
+    name: "a phone number with too few digits",
+    init: postJson({ ...line("1", 1), details: { name: "Ada", phone: "12" } }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details.phone",
+    message: /12/,
+  },
+  {
+    name: "details without a phone or an email",
+    init: postJson({ ...line("1", 1), details: { name: "Ada" } }),
+    status: 422,
+    code: "invalid_argument",
+    message: /phone|email/,
+  },
+  {
+    name: "a pickup time more than 7 days ahead",
+    init: postJson({
+      ...line("1", 1),
+      details: {
+        name: "Ada",
+        email: "ada@example.com",
+        pickupAt: new Date(Date.now() + 8 * 86_400_000).toISOString(),
+      },
+    }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details.pickupAt",
+    message: /./,
+  },
+  {
+    name: "a detail the API does not have (snake_case)",
+    init: postJson({ ...line("1", 1), details: { name: "Ada", phone: "0301234567", pickup_at: "soon" } }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details.pickup_at",
+    message: /no field "pickup_at"; they take name, phone, email, note, pickupAt/,
   },
   {
     name: "bad customer id",
@@ -337,6 +396,40 @@ Deno.test(
 );
 
 Deno.test(
+  "the seed's exact curl (customer 2, no proof in dev's open mode, JSON labelled as a form) orders an existing item",
+  opts,
+  async () => {
+    const sys = await startSystem({ customerAuth: { ...TEST_CUSTOMER_AUTH, open: true } });
+    try {
+      // what `curl -X POST localhost:8080/api/customers/2/orders -d '{"ID": 123, "Quantity": 2}'` sends
+      const seed = (body: string): RequestInit => ({
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "*/*" },
+        body,
+      });
+      const before = await sys.stockLevels();
+      const unknown = await sys.request("/api/customers/2/orders", seed('{"ID": 123, "Quantity": 2}'));
+      assert.equal(unknown.status, 422);
+      const err = await errorOf(unknown);
+      assert.equal(err.code, "unknown_item");
+      assert.equal(err.field, "items[0].id");
+      assert.match(err.message, /Unknown item "123"/);
+      assert.match(err.message, /GET \/api\/products/);
+      assert.deepEqual(await sys.stockLevels(), before);
+
+      const res = await sys.request("/api/customers/2/orders", seed('{"ID": 1, "Quantity": 2}'));
+      assert.equal(res.status, 201);
+      const order = await res.json() as OrderJson;
+      assert.equal(order.customerId, "2");
+      assert.deepEqual(order.items.map((l) => [l.id, l.quantity]), [["1", 2]]);
+      assert.equal((await sys.stockLevels())["1"], (before["1"] ?? 0) - 2);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
   "the seed's array and single-object bodies with numeric IDs create the same kind of order",
   opts,
   async () => {
@@ -389,6 +482,72 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "a reused Idempotency-Key with other items or other details is 422 idempotency_key_reused and orders nothing more",
+  opts,
+  async () => {
+    const sys = await startSystem();
+    try {
+      const before = await sys.stockLevels();
+      const headers = { "idempotency-key": "reuse-me-456", ...ALICE };
+      const details = { name: "Ada", phone: "+49 30 1234567" };
+      const first = await sys.request(ORDERS, postJson({ ...line("5", 2), details }, headers));
+      assert.equal(first.status, 201);
+      for (
+        const other of [
+          { ...line("5", 3), details },
+          { ...line("6", 2), details },
+          { ...line("5", 2), details: { ...details, note: "Extra basil" } },
+          line("5", 2),
+        ]
+      ) {
+        const res = await sys.request(ORDERS, postJson(other, headers));
+        assert.equal(res.status, 422, JSON.stringify(other));
+        const err = await errorOf(res);
+        assert.equal(err.code, "idempotency_key_reused");
+        assert.match(err.message, /Idempotency-Key|reuse-me-456/);
+      }
+      const same = await sys.request(ORDERS, postJson({ ...line("5", 2), details }, headers));
+      assert.equal(same.status, 201, "the same body with the same key is still the first order");
+      assert.equal((await sys.stockLevels())["5"], (before["5"] ?? 0) - 2);
+      assert.equal((await (await sys.request(ORDERS, asAlice)).json()).orders.length, 1);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test("an order's details and number come back in the API's JSON", opts, async () => {
+  const sys = await startSystem();
+  try {
+    const pickupAt = new Date(Date.now() + 2 * 3_600_000);
+    pickupAt.setUTCSeconds(0, 0);
+    const details = {
+      name: " Ada ",
+      phone: "+49 30 1234567",
+      note: "Extra basil",
+      pickupAt: pickupAt.toISOString(),
+    };
+    const res = await sys.request(ORDERS, postJson({ ...line("1", 1), details }, ALICE));
+    assert.equal(res.status, 201);
+    const order = await res.json() as OrderJson;
+    assert.deepEqual(order.details, {
+      name: "Ada",
+      phone: "+49 30 1234567",
+      email: "",
+      note: "Extra basil",
+      pickupAt: pickupAt.toISOString(),
+    });
+    assert.ok(Number.isSafeInteger(order.number) && order.number > 0, `number ${order.number}`);
+    const again = await (await sys.request(`${ORDERS}/${order.id}`, asAlice)).json() as OrderJson;
+    assert.deepEqual([again.number, again.details], [order.number, order.details]);
+    const bare = await (await sys.request(ORDERS, postJson(line("2", 1), ALICE))).json() as OrderJson;
+    assert.equal(bare.details, null, "no details given: null");
+  } finally {
+    await sys.stop();
+  }
+});
 
 Deno.test("customers see only their own orders, newest first, paged by cursor", opts, async () => {
   const sys = await startSystem();
