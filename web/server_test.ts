@@ -146,6 +146,11 @@ Deno.test("GET /api/products lists the catalog from stock with price and availab
       description: "Tomato, fior di latte, basil, olive oil",
       price: { amount: 850, currency: "EUR" },
       available: 25,
+      category: "Pizzas",
+      tags: ["vegetarian"],
+      allergens: ["gluten", "milk"],
+      image: "/menu/margherita.svg",
+      position: 10,
     });
     const post = await sys.request("/api/products", { method: "POST" });
     assert.equal(post.status, 405);

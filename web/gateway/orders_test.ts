@@ -132,7 +132,7 @@ Deno.test(
       const noClaim = await rejectsWith(orders.find(mine.id), 422, "invalid_argument");
       assert.equal(
         noClaim.field,
-        "customer_id",
+        "customerId",
         "without a staff claim, find is a customer's call without a customer",
       );
     } finally {

@@ -28,7 +28,7 @@ Deno.test(
         404,
         "not_found",
       );
-      assert.equal(unknown.field, "session_id");
+      assert.equal(unknown.field, "sessionId");
       const webhook = await rejectsWith(
         sys.customer.payments.handleProviderEvent("stripe", new TextEncoder().encode("{}"), "t=1,v1=x"),
         422,

@@ -100,7 +100,7 @@ Deno.test("the menu page", opts, async (t) => {
         assert.match(src, /^\/_static\/menu\/margherita\.[0-9a-f]{12}\.svg$/);
         const res = await b.get(src);
         assert.equal(res.status, 200);
-        assert.equal(res.headers.get("content-type"), "image/svg+xml");
+        assert.match(res.headers.get("content-type") ?? "", /^image\/svg\+xml(;|$)/);
         assert.match(await res.text(), /<title>Margherita/);
       },
     );
