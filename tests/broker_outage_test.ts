@@ -43,6 +43,7 @@ async function buy(sys: System, customerId: string, itemId: string): Promise<Ord
     customerId,
     items: [{ itemId, quantity: 1 }],
     idempotencyKey: "",
+    details: undefined,
   });
   assert.ok(order, `an order for ${customerId}`);
   return order;

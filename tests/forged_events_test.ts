@@ -52,6 +52,7 @@ Deno.test("forged payment.succeeded, order.paid and order.created from guest or 
       customerId: "forger-victim",
       items: [{ itemId: "1", quantity: 1 }],
       idempotencyKey: "",
+      details: undefined,
     });
     const orderId = order!.id;
     await eventually(async () => {

@@ -42,6 +42,7 @@ Deno.test("without the service token every call is UNAUTHENTICATED; with it but 
       customerId: "alice",
       items: [{ itemId: "1", quantity: 1 }],
       idempotencyKey: "",
+      details: undefined,
     });
     const orderId = created.order!.id;
     const cancelAsAdmin = { orderId, customerId: "", admin: true, reason: "" };

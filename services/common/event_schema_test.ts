@@ -16,6 +16,8 @@ Deno.test("events as OMS encodes them pass", () => {
     customerId: "c-1",
     items: [item],
     paidAt: new Date(),
+    number: 0,
+    details: undefined,
   });
   assert.equal(decodeEvent("order.paid", body).items[0]?.quantity, 2);
   const created = encodeEvent("order.created", {
@@ -24,6 +26,8 @@ Deno.test("events as OMS encodes them pass", () => {
     items: [item],
     total: { amount: 1700, currency: "EUR" },
     createdAt: new Date(),
+    number: 0,
+    details: undefined,
   });
   assert.equal(decodeEvent("order.created", created).total?.amount, 1700);
   // snake_case names (proto3 JSON accepts both) are checked too

@@ -15,6 +15,8 @@ function paid(orderId: string, paidAt: Date | undefined): EventPayload<"order.pa
     customerId: "c-1",
     items: [{ itemId: "1", name: "Margherita", quantity: 2, unitPrice: { amount: 850, currency: "EUR" } }],
     paidAt,
+    number: 0,
+    details: undefined,
   };
 }
 

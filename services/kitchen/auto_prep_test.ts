@@ -17,6 +17,8 @@ async function open(kv: Deno.Kv, orderId: string): Promise<void> {
     customerId: "c",
     items: [],
     paidAt: new Date(),
+    number: 0,
+    details: undefined,
   });
   assert.ok((await op.commit()).ok);
 }

@@ -34,6 +34,8 @@ async function withKitchen(fn: (ctx: Ctx) => Promise<void>): Promise<void> {
     customerId: "c-1",
     items: [{ itemId: "1", name: "Margherita", quantity: 1, unitPrice: { amount: 850, currency: "EUR" } }],
     paidAt: new Date(1000),
+    number: 0,
+    details: undefined,
   });
   assert.ok((await op.commit()).ok);
   const server = await startGrpcServer("127.0.0.1", 0, [

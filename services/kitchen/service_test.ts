@@ -54,6 +54,8 @@ async function publishPaid(config: KitchenConfig, orderId: string, paidAt: Date,
     customerId: "c-1",
     items: [{ itemId: "1", name: "Margherita", quantity: 2, unitPrice: { amount: 850, currency: "EUR" } }],
     paidAt,
+    number: 0,
+    details: undefined,
   });
   await publishRaw(config.common, "order.paid", body, {
     messageId: messageId ?? crypto.randomUUID(),

@@ -111,7 +111,12 @@ async function create(
   customerId = "alice",
   idempotencyKey = "",
 ): Promise<OrderMessage> {
-  const res = await rpc(client, "createOrder", { customerId, items: ITEMS, idempotencyKey });
+  const res = await rpc(client, "createOrder", {
+    customerId,
+    items: ITEMS,
+    idempotencyKey,
+    details: undefined,
+  });
   return res.order!;
 }
 
@@ -209,7 +214,12 @@ Deno.test("CreateOrder stores and links the order without reading it back (the c
 Deno.test("CreateOrder carries the caller's traceparent to stock, the timeline and the outbox", async () => {
   await withOrders(async ({ client, kv, stock }) => {
     const tp = newTraceparent();
-    const res = await rpc(client, "createOrder", { customerId: "alice", items: ITEMS, idempotencyKey: "" }, {
+    const res = await rpc(client, "createOrder", {
+      customerId: "alice",
+      items: ITEMS,
+      idempotencyKey: "",
+      details: undefined,
+    }, {
       metadata: traceMetadata(tp),
     });
     const order = res.order!;
@@ -248,12 +258,17 @@ Deno.test("CreateOrder with payments failing returns the pending order", async (
 Deno.test("CreateOrder rejects bad input with the field at fault and calls nobody", async () => {
   await withOrders(async ({ client, stock }) => {
     await rejects(
-      rpc(client, "createOrder", { customerId: "bad id!", items: ITEMS, idempotencyKey: "" }),
+      rpc(client, "createOrder", {
+        customerId: "bad id!",
+        items: ITEMS,
+        idempotencyKey: "",
+        details: undefined,
+      }),
       "invalid_argument",
       "customer_id",
     );
     await rejects(
-      rpc(client, "createOrder", { customerId: "alice", items: [], idempotencyKey: "" }),
+      rpc(client, "createOrder", { customerId: "alice", items: [], idempotencyKey: "", details: undefined }),
       "invalid_argument",
       "items",
     );
@@ -262,6 +277,7 @@ Deno.test("CreateOrder rejects bad input with the field at fault and calls nobod
         customerId: "alice",
         items: [{ itemId: "pizza", quantity: 1 }, { itemId: "cola", quantity: 1001 }],
         idempotencyKey: "",
+        details: undefined,
       }),
       "invalid_argument",
       "items[1].quantity",
@@ -277,6 +293,7 @@ Deno.test("CreateOrder passes stock's out_of_stock (with shortages) and unknown_
         customerId: "alice",
         items: [{ itemId: "pizza", quantity: 101 }],
         idempotencyKey: "",
+        details: undefined,
       }),
       "out_of_stock",
     );
@@ -286,6 +303,7 @@ Deno.test("CreateOrder passes stock's out_of_stock (with shortages) and unknown_
         customerId: "alice",
         items: [{ itemId: "sushi", quantity: 1 }],
         idempotencyKey: "",
+        details: undefined,
       }),
       "unknown_item",
       "items[0].item_id",

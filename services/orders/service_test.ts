@@ -101,6 +101,7 @@ Deno.test("an order travels through RabbitMQ: order.created out, payment and kit
       customerId: "alice",
       items: [{ itemId: "pizza", quantity: 1 }],
       idempotencyKey: "",
+      details: undefined,
     }, { metadata: traceMetadata(tp) });
     const id = order!.id;
     await observer.waitFor((es) => es.some((e) => e.routingKey === "order.created"), "order.created");
@@ -168,6 +169,7 @@ Deno.test("kitchen.ticket_ready that overtakes ticket_started is retried and the
       customerId: "bob",
       items: [{ itemId: "cola", quantity: 1 }],
       idempotencyKey: "",
+      details: undefined,
     });
     const id = order!.id;
     await publishRaw(
@@ -235,6 +237,7 @@ Deno.test("an event about an unknown order is parked in orders' dead letters and
       customerId: "carol",
       items: [{ itemId: "pizza", quantity: 1 }],
       idempotencyKey: "",
+      details: undefined,
     });
     await publishRaw(
       config.common,
@@ -255,6 +258,7 @@ Deno.test("payment.succeeded and payment.refunded for a cancelled order are note
       customerId: "dave",
       items: [{ itemId: "pizza", quantity: 1 }],
       idempotencyKey: "",
+      details: undefined,
     });
     const id = order!.id;
     await rpc(client, "cancelOrder", { orderId: id, customerId: "dave", admin: false, reason: "" });

@@ -57,6 +57,8 @@ Deno.test("addCreate writes the order, its three index entries, its count and th
       items: o.items,
       total: o.total,
       createdAt: o.createdAt,
+      number: 0,
+      details: undefined,
     });
     assert.equal((await op.commit()).ok, true);
     assert.deepEqual((await getOrder(kv, "o1"))?.order, o);
@@ -73,6 +75,8 @@ Deno.test("addCreate writes the order, its three index entries, its count and th
       items: [],
       total: o.total,
       createdAt: o.createdAt,
+      number: 0,
+      details: undefined,
     });
     assert.equal((await dup.commit()).ok, false, "an existing id is never overwritten");
     assert.equal((await keys(kv, OUTBOX_PREFIX)).length, 1, "and its event is not written either");

@@ -345,7 +345,7 @@ Deno.test("order.created handler adds the payment to the consumer's commit and a
   await withStripe(async ({ payments, kv, standIn }) => {
     const handlers = paymentsEventHandlers(payments);
     const order = anOrder();
-    const event = { ...order, createdAt: new Date() };
+    const event = { ...order, createdAt: new Date(), number: 0, details: undefined };
     for (let i = 0; i < 2; i++) {
       const op = kv.atomic();
       await handlers["order.created"]!(event, {

@@ -246,7 +246,7 @@ Deno.test("no checkout is made for an order already cancelled, from order.create
     assert.equal(await cancelled(payments, kv, order.orderId), true);
     const op = kv.atomic();
     await paymentsEventHandlers(payments)["order.created"]!(
-      { ...order, createdAt: new Date() },
+      { ...order, createdAt: new Date(), number: 0, details: undefined },
       { op, kv, messageId: "late", routingKey: "order.created", attempt: 1 },
     );
     assert.equal((await op.commit()).ok, true);

@@ -69,7 +69,12 @@ async function withPayments(local: boolean, fn: (ctx: Ctx) => Promise<void>): Pr
 }
 
 async function publishCreated(config: PaymentsConfig, order = anOrder(), messageId = crypto.randomUUID()) {
-  const body = encodeEvent("order.created", { ...order, createdAt: new Date() });
+  const body = encodeEvent("order.created", {
+    ...order,
+    createdAt: new Date(),
+    number: 0,
+    details: undefined,
+  });
   await publishRaw(config.common, "order.created", body, { messageId, headers: { traceparent: TRACE } });
   return order;
 }

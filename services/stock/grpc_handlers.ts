@@ -38,6 +38,11 @@ export function itemToProto(item: StockItem): Item {
     available: item.available,
     reserved: item.reserved,
     sold: item.sold,
+    category: "",
+    tags: [],
+    allergens: [],
+    image: "",
+    position: 0,
   };
 }
 

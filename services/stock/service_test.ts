@@ -43,7 +43,14 @@ async function withService(
 }
 
 function paid(orderId: string): string {
-  return encodeEvent("order.paid", { orderId, customerId: "c-1", items: [], paidAt: new Date() });
+  return encodeEvent("order.paid", {
+    orderId,
+    customerId: "c-1",
+    items: [],
+    paidAt: new Date(),
+    number: 0,
+    details: undefined,
+  });
 }
 
 function created(orderId: string): string {
@@ -53,6 +60,8 @@ function created(orderId: string): string {
     items: [],
     total: { amount: 0, currency: "EUR" },
     createdAt: new Date(),
+    number: 0,
+    details: undefined,
   });
 }
 

@@ -15,7 +15,7 @@ import {
   type WatchOrdersRequest,
   type WatchOrdersResponse,
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
-import type { ItemQuantity } from "../../services/common/gen/oms/types/v1/types.ts";
+import type { ItemQuantity, OrderDetails } from "../../services/common/gen/oms/types/v1/types.ts";
 import { ApiError } from "../api/api_error.ts";
 import { statusName } from "../api/order_json.ts";
 import { type Caller, caller, type CallOptsSource, present } from "./call.ts";
@@ -65,9 +65,18 @@ export class OrdersGateway {
     return openStream((r, m) => this.#client.watchOrders(r, m), request, this.#opts, signal);
   }
 
-  /** Creates an order for `customerId` (idempotent per key; "" for none). */
-  async create(customerId: string, items: ItemQuantity[], idempotencyKey: string): Promise<Order> {
-    const res = await this.#call("createOrder", { customerId, items, idempotencyKey });
+  /**
+   * Creates an order for `customerId` (idempotent per key; "" for none) with the customer's `details`
+   * (name, contact, pickup time, note; orders validates them). Reusing a key with another body fails with
+   * `idempotency_key_reused`.
+   */
+  async create(
+    customerId: string,
+    items: ItemQuantity[],
+    idempotencyKey: string,
+    details?: OrderDetails,
+  ): Promise<Order> {
+    const res = await this.#call("createOrder", { customerId, items, idempotencyKey, details });
     return present(res.order, "order");
   }
 

@@ -23,6 +23,11 @@ const ITEM: Item = {
   available: 100,
   reserved: 2,
   sold: 40,
+  category: "Pizzas",
+  tags: ["vegetarian"],
+  allergens: ["gluten", "milk"],
+  image: "/menu/margherita.svg",
+  position: 10,
 };
 
 /** CPU ms of one unary call (client + server) over `ops` calls, `lanes` in flight. */

@@ -39,7 +39,14 @@ async function setup(handlers: EventHandlers) {
   };
 }
 
-const paid = (orderId: string) => ({ orderId, customerId: "c1", items: [], paidAt: new Date() });
+const paid = (orderId: string) => ({
+  orderId,
+  customerId: "c1",
+  items: [],
+  paidAt: new Date(),
+  number: 0,
+  details: undefined,
+});
 
 Deno.test("an event committed to the outbox reaches the consumer once, and its handler's commit lands", async () => {
   const seen: string[] = [];

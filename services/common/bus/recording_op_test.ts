@@ -45,6 +45,8 @@ Deno.test("a recording op notes the keys it touched, the outbox records added, a
     customerId: "c",
     items: [],
     paidAt: new Date(),
+    number: 0,
+    details: undefined,
   });
   rec.set([...OUTBOX_PREFIX, "not-a-record"], "plain value");
   assert.deepEqual(rec.records, [record], "only real outbox records are collected");

@@ -105,7 +105,14 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
     await rpc(inner.client, "check", { service: "" });
     const op = producerKv.atomic();
     // an explicit traceparent of the same trace: the active server span is the more precise parent
-    enqueueEvent(op, "order.paid", { orderId: "o-1", customerId: "c", items: [], paidAt: new Date() }, {
+    enqueueEvent(op, "order.paid", {
+      orderId: "o-1",
+      customerId: "c",
+      items: [],
+      paidAt: new Date(),
+      number: 0,
+      details: undefined,
+    }, {
       traceparent: currentTraceparent(),
     });
     await op.commit();
@@ -245,7 +252,14 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
     const canonical = `00-${future.slice(3, 55)}`;
     for (const [orderId, traceparent] of [["o-2", tp], ["o-3", future]]) {
       const op = producerKv.atomic();
-      enqueueEvent(op, "order.paid", { orderId: orderId!, customerId: "c", items: [], paidAt: new Date() }, {
+      enqueueEvent(op, "order.paid", {
+        orderId: orderId!,
+        customerId: "c",
+        items: [],
+        paidAt: new Date(),
+        number: 0,
+        details: undefined,
+      }, {
         traceparent,
       });
       await op.commit();

@@ -35,6 +35,8 @@ export function placeOrder(o: NewOrder): { order: Order; events: OrderEvent[] } 
         items: order.items,
         total: order.total,
         createdAt: order.createdAt,
+        number: order.number ?? 0,
+        details: undefined,
       },
     }],
   };
@@ -54,7 +56,14 @@ export function recordPayment(order: Order, by: TransitionCause, paidAt?: Date):
   if (order.status === "cancelled") return decide(note(order, { ...by, cause: PAID_AFTER_CANCEL }));
   return decide(transition(order, "paid", by), (o) => [{
     key: "order.paid",
-    payload: { orderId: o.id, customerId: o.customerId, items: o.items, paidAt: paidAt ?? o.updatedAt },
+    payload: {
+      orderId: o.id,
+      customerId: o.customerId,
+      items: o.items,
+      paidAt: paidAt ?? o.updatedAt,
+      number: o.number ?? 0,
+      details: undefined,
+    },
   }]);
 }
 

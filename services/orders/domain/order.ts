@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LineItem, Money } from "../../common/gen/oms/types/v1/types.ts";
+import type { LineItem, Money, OrderDetails } from "../../common/gen/oms/types/v1/types.ts";
 import {
   type Order as OrderMessage,
   OrderAction as OrderActionEnum,
@@ -53,6 +53,10 @@ export interface Order {
   timeline: TimelineEntry[];
   createdAt: Date;
   updatedAt: Date;
+  /** Short number people read ("#1042"); absent on orders stored before numbers existed. */
+  number?: number;
+  /** Name, contact, pickup time and note from checkout; absent when none were given. */
+  details?: OrderDetails;
 }
 
 const TO_ENUM: Record<OrderStatus, OrderStatusEnum> = {
@@ -101,6 +105,8 @@ export function orderToProto(order: Order): OrderMessage {
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     allowedActions: allowedActions(order).map((a) => ACTION_TO_ENUM[a]),
+    number: order.number ?? 0,
+    details: order.details,
   };
 }
 
