@@ -14,6 +14,7 @@ export type ErrorCode =
   | "out_of_stock"
   | "illegal_transition"
   | "already_exists"
+  | "idempotency_key_reused"
   | "permission_denied"
   | "unavailable"
   | "internal";

@@ -29,7 +29,9 @@ export type FieldKind =
   | "url"
   | "timestamp"
   | "money"
-  | "items";
+  | "items"
+  | "number"
+  | "details";
 
 /** The fields of each routing key's payload and their kinds (`orderId` is always required). */
 export const EVENT_FIELDS: Record<string, Record<string, FieldKind>> = {
@@ -39,8 +41,17 @@ export const EVENT_FIELDS: Record<string, Record<string, FieldKind>> = {
     items: "items",
     total: "money",
     createdAt: "timestamp",
+    number: "number",
+    details: "details",
   },
-  "order.paid": { orderId: "id", customerId: "id", items: "items", paidAt: "timestamp" },
+  "order.paid": {
+    orderId: "id",
+    customerId: "id",
+    items: "items",
+    paidAt: "timestamp",
+    number: "number",
+    details: "details",
+  },
   "order.cancelled": { orderId: "id", reason: "reason", cancelledAt: "timestamp" },
   "order.completed": { orderId: "id", completedAt: "timestamp" },
   "order.refunded": { orderId: "id", refundedAt: "timestamp" },
@@ -77,6 +88,13 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const CURRENCY = /^[A-Za-z]{3}$/;
 const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
+/** The largest order number an event may carry. */
+export const MAX_ORDER_NUMBER = 999_999_999_999;
+/**
+ * Bounds of an order's details in an event (UTF-16 units; orders' own validator is stricter, in
+ * characters). OMS sends phone and email empty in events; the bounds hold for any producer.
+ */
+export const DETAILS_LIMITS = { name: 200, phone: 64, email: 254, note: 2000 } as const;
 
 /** Why a payload breaks its schema: the field at fault (e.g. `items[2].quantity`) and what is wrong. */
 export interface SchemaViolation {
@@ -134,7 +152,36 @@ function checkField(kind: FieldKind, value: unknown, required: boolean): Problem
       return checkMoney(value);
     case "items":
       return checkItems(value);
+    case "number":
+      return checkNumber(value);
+    case "details":
+      return checkDetails(value);
   }
+}
+
+function checkNumber(value: unknown): Problem | undefined {
+  // int64 travels as a JSON number or a decimal string
+  const n = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0 || n > MAX_ORDER_NUMBER) {
+    return { text: `must be an integer from 0 to ${MAX_ORDER_NUMBER}, got ${show(value)}` };
+  }
+  return undefined;
+}
+
+function checkDetails(value: unknown): Problem | undefined {
+  if (!isObject(value)) return { text: `must be an object, got ${typeName(value)}` };
+  for (const [name, max] of Object.entries(DETAILS_LIMITS)) {
+    const text = value[name];
+    if (text === undefined || text === null) continue;
+    const p = checkText(text, max);
+    if (p) return { at: `.${name}`, text: p.text };
+  }
+  const pickupAt = read(value, "pickupAt");
+  if (pickupAt !== undefined && pickupAt !== null) {
+    const p = checkTimestamp(pickupAt);
+    if (p) return { at: ".pickupAt", text: p.text };
+  }
+  return undefined;
 }
 
 function checkId(value: unknown, required: boolean): Problem | undefined {

@@ -30,6 +30,23 @@ Deno.test("events as OMS encodes them pass", () => {
     details: undefined,
   });
   assert.equal(decodeEvent("order.created", created).total?.amount, 1700);
+  const withDetails = encodeEvent("order.paid", {
+    orderId: "o-1",
+    customerId: "c-1",
+    items: [item],
+    paidAt: new Date(),
+    number: 1042,
+    details: { name: "Ada", phone: "", email: "", note: "No onions", pickupAt: new Date(60_000) },
+  });
+  const paid = decodeEvent("order.paid", withDetails);
+  assert.equal(paid.number, 1042);
+  assert.deepEqual(paid.details, {
+    name: "Ada",
+    phone: "",
+    email: "",
+    note: "No onions",
+    pickupAt: new Date(60_000),
+  });
   // snake_case names (proto3 JSON accepts both) are checked too
   assert.throws(() => decodeEvent("order.paid", JSON.stringify({ order_id: "x".repeat(129) })), /orderId/);
 });
@@ -60,6 +77,26 @@ const malformed: [RoutingKey, unknown, RegExp][] = [
   ["order.paid", { orderId: "o", paidAt: "yesterday" }, /field paidAt must be an RFC 3339 time/],
   ["order.paid", { orderId: "o", customerId: "c".repeat(129) }, /field customerId/],
   ["order.created", { orderId: "o", total: { amount: 1, currency: "EURO" } }, /field total\.currency/],
+  ["order.created", { orderId: "o", number: -1 }, /field number must be an integer from 0/],
+  ["order.paid", { orderId: "o", number: 1.5 }, /field number must be an integer/],
+  ["order.paid", { orderId: "o", number: "12a" }, /field number must be an integer/],
+  ["order.paid", { orderId: "o", details: "Ada" }, /field details must be an object, got a string/],
+  [
+    "order.paid",
+    { orderId: "o", details: { name: "n".repeat(201) } },
+    /field details\.name must be at most 200/,
+  ],
+  [
+    "order.paid",
+    { orderId: "o", details: { note: "n".repeat(2001) } },
+    /field details\.note must be at most 2000/,
+  ],
+  ["order.created", { orderId: "o", details: { phone: 5 } }, /field details\.phone must be a string/],
+  [
+    "order.created",
+    { orderId: "o", details: { pickup_at: "soon" } },
+    /field details\.pickupAt must be an RFC 3339/,
+  ],
   ["order.cancelled", { orderId: "o", reason: "r".repeat(1001) }, /field reason must be at most 1000/],
   ["payment.link_created", { orderId: "o", url: "u".repeat(2049) }, /field url/],
   ["payment.succeeded", { orderId: "o", amount: 5 }, /field amount must be an object/],
@@ -85,6 +122,10 @@ Deno.test("a body over the size limit is malformed before it is parsed", () => {
     () => decodeEvent("order.paid", `{"orderId":"o","n":"${"€".repeat(30_000)}"}`),
     /larger than/,
   );
+});
+
+Deno.test("order numbers may travel as decimal strings (int64 in proto3 JSON)", () => {
+  assert.equal(decodeEvent("order.paid", JSON.stringify({ orderId: "o", number: "1042" })).number, 1042);
 });
 
 Deno.test("money amounts may travel as decimal strings (int64 in proto3 JSON)", () => {

@@ -21,9 +21,12 @@ import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
 import type { LookupOrdersResponse } from "../common/gen/oms/orders/v1/orders.ts";
 import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
+import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import { claimIdempotency, releaseClaim, renewClaim } from "./claims.ts";
 import * as lifecycle from "./domain/lifecycle.ts";
 import type { Decision } from "./domain/lifecycle.ts";
+import { requestFingerprint } from "./domain/request_fingerprint.ts";
+import { OrderNumbers } from "./numbers.ts";
 import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
 import type { TransitionCause } from "./domain/transition.ts";
 import {
@@ -66,6 +69,8 @@ export interface OrdersDeps {
   claimStaleMs?: number;
   /** The clock (tests). */
   now?: () => Date;
+  /** This process's order numbers (default: blocks reserved in `kv`, see `numbers.ts`). */
+  numbers?: OrderNumbers;
 }
 
 /** What a followed event carries besides its payload. */
@@ -140,11 +145,13 @@ export async function changeOrder(
 export class OrdersApp {
   #d: OrdersDeps;
   #now: () => Date;
+  #numbers: OrderNumbers;
 
   /** Creates the use cases over `deps`. */
   constructor(deps: OrdersDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
+    this.#numbers = deps.numbers ?? new OrderNumbers(deps.kv);
   }
 
   #by(cause: string, traceparent: string | undefined): TransitionCause {
@@ -173,18 +180,26 @@ export class OrdersApp {
   }
 
   /**
-   * Reserves stock, stores the pending order with its `order.created` event in one commit, then asks
-   * payments for a link (pending -> waiting_payment). Payments being slow or down leaves the order
-   * pending; payments then creates the link from `order.created`.
+   * Reserves stock, stores the pending order (with its short number and the customer's details) and its
+   * `order.created` event in one commit, then asks payments for a link (pending -> waiting_payment).
+   * Payments being slow or down leaves the order pending; payments then creates the link from
+   * `order.created`. A retry with the same idempotency key and body returns the first order; the same
+   * key with other items or details fails with `idempotency_key_reused`.
    */
   async createOrder(
-    req: { customerId: string; items: { itemId: string; quantity: number }[]; idempotencyKey: string },
+    req: {
+      customerId: string;
+      items: { itemId: string; quantity: number }[];
+      idempotencyKey: string;
+      details?: OrderDetails;
+    },
     traceparent: string,
   ): Promise<Order> {
-    const valid = validateCreateOrder(req);
+    const valid = validateCreateOrder(req, this.#now());
     let orderId: string = crypto.randomUUID();
     if (valid.idempotencyKey) {
-      const got = await this.#acquireKey(valid, orderId);
+      const fingerprint = await requestFingerprint(valid.items, valid.details);
+      const got = await this.#acquireKey(valid, orderId, fingerprint);
       if ("order" in got) return got.order;
       orderId = got.orderId;
     }
@@ -200,10 +215,14 @@ export class OrdersApp {
     return await this.#requestPaymentLink(order, traceparent);
   }
 
-  /** Claims the idempotency key, or returns the order of an earlier request with the same key. */
+  /**
+   * Claims the idempotency key, or returns the order of an earlier request with the same key and body;
+   * throws `idempotency_key_reused` when that request had another body.
+   */
   async #acquireKey(
     valid: ValidCreateOrder,
     orderId: string,
+    fingerprint: string,
   ): Promise<{ orderId: string } | { order: Order }> {
     const { kv, uow } = this.#d;
     const waitMs = this.#d.idempotencyWaitMs ?? 5000;
@@ -211,8 +230,22 @@ export class OrdersApp {
     const deadline = Date.now() + waitMs;
     // waits (bounded by `waitMs`) for a first attempt that is still running
     for (;;) {
-      const claim = await claimIdempotency(uow, valid.customerId, valid.idempotencyKey, orderId);
+      const claim = await claimIdempotency(
+        uow,
+        valid.customerId,
+        valid.idempotencyKey,
+        orderId,
+        Date.now(),
+        fingerprint,
+      );
       if (claim.claimed) return { orderId };
+      if (claim.existing.fingerprint !== undefined && claim.existing.fingerprint !== fingerprint) {
+        throw new DomainError(
+          "idempotency_key_reused",
+          `Idempotency key "${valid.idempotencyKey}" was already used for a different order ` +
+            "(other items or details); send a new key for a new order",
+        );
+      }
       const existing = await getOrder(kv, claim.existing.orderId);
       if (existing) return { order: existing.order };
       if (Date.now() - claim.existing.claimedAt > staleMs) {
@@ -261,6 +294,10 @@ export class OrdersApp {
       at: this.#now(),
       cause: "customer",
       traceId: traceIdOf(traceparent),
+      // taken only once stock said yes, so refused orders leave no gaps; a retry that finds the order
+      // stored keeps the stored number
+      number: await this.#numbers.next(),
+      details: valid.details,
     });
     let attempt = 0;
     const entry = await this.#d.uow.run(async (tx): Promise<OrderEntry> => {
@@ -278,8 +315,8 @@ export class OrdersApp {
       tx.afterCommit((vs) => created.versionstamp = vs ?? "");
       return created;
     }, "createOrder");
-    const { customerId } = entry.order;
-    log.info("order created", { orderId, customerId, traceId: traceIdOf(traceparent) });
+    const { customerId, number } = entry.order;
+    log.info("order created", { orderId, number, customerId, traceId: traceIdOf(traceparent) });
     return entry;
   }
 

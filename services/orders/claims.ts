@@ -13,23 +13,31 @@ export type ClaimResult =
   | { claimed: true }
   | { claimed: false; existing: IdempotencyClaim; versionstamp: string };
 
-/** Claims `key` for `orderId` if nobody holds it; otherwise returns the holder. */
+/**
+ * Claims `key` for `orderId` (and the request's `fingerprint`, when given) if nobody holds it;
+ * otherwise returns the holder.
+ */
 export function claimIdempotency(
   uow: UnitOfWork,
   customerId: string,
   key: string,
   orderId: string,
   now = Date.now(),
+  fingerprint?: string,
 ): Promise<ClaimResult> {
   return uow.run(async (tx): Promise<ClaimResult> => {
     const seen = await getClaim(tx.kv, customerId, key);
     if (seen) return { claimed: false, existing: seen.claim, versionstamp: seen.versionstamp };
-    addClaim(tx.op, customerId, key, { orderId, claimedAt: now }, null);
+    const claim: IdempotencyClaim = { orderId, claimedAt: now, ...(fingerprint ? { fingerprint } : {}) };
+    addClaim(tx.op, customerId, key, claim, null);
     return { claimed: true };
   }, "claimIdempotency");
 }
 
-/** Re-claims a stale claim (its first attempt died) for the same order id; false if it changed meanwhile. */
+/**
+ * Re-claims a stale claim (its first attempt died) for the same order id and fingerprint; false if it
+ * changed meanwhile.
+ */
 export function renewClaim(
   uow: UnitOfWork,
   customerId: string,
@@ -41,7 +49,7 @@ export function renewClaim(
   return uow.run(async (tx) => {
     const seen = await getClaim(tx.kv, customerId, key);
     if (!seen || seen.versionstamp !== versionstamp) return false;
-    addClaim(tx.op, customerId, key, { orderId: claim.orderId, claimedAt: now }, seen);
+    addClaim(tx.op, customerId, key, { ...claim, claimedAt: now }, seen);
     return true;
   }, "renewClaim");
 }

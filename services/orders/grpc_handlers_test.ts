@@ -13,6 +13,7 @@ import {
   OrderStatus,
 } from "../common/gen/oms/orders/v1/orders.ts";
 import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
+import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { OrderStatus as Status } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
@@ -30,7 +31,8 @@ import {
   stubStockServer,
 } from "./stub_peers_test.ts";
 import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
-import { Metadata } from "@grpc/grpc-js";
+import { Metadata, type ServiceError, status as GrpcStatus } from "@grpc/grpc-js";
+import { OrderNumbers } from "./numbers.ts";
 import { STAFF_METADATA_KEY, StaffClaims } from "../common/auth/staff_claim.ts";
 
 const log = createLogger("orders", "error");
@@ -206,7 +208,15 @@ Deno.test("CreateOrder stores and links the order without reading it back (the c
   await withOrders(async ({ client, kv }) => {
     const order = await create(client);
     assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
-    assert.deepEqual(reads, [], "no KV read in CreateOrder without an idempotency key");
+    // the only read: the number counter, when this process reserves its first block of numbers
+    assert.deepEqual(
+      reads,
+      [["order_number_next"]],
+      "no order read in CreateOrder without an idempotency key",
+    );
+    reads.length = 0;
+    await create(client);
+    assert.deepEqual(reads, [], "the next create takes its number from the block in memory: no KV read");
     assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
   }, { appKv: counting });
 });
@@ -347,6 +357,158 @@ Deno.test("a retry after a failed first attempt with the same idempotency key ru
     assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
     assert.equal(stock.reserveCalls.length, 2);
   });
+});
+
+/** Details as a customer gives them at checkout (pickup in an hour). */
+function ada(overrides: Partial<OrderDetails> = {}): OrderDetails {
+  return {
+    name: "Ada Lovelace",
+    phone: "+44 20 7946 0958",
+    email: "ada@example.org",
+    note: "No basil, please",
+    pickupAt: new Date(Date.now() + 3_600_000),
+    ...overrides,
+  };
+}
+
+Deno.test("CreateOrder stores the details and a short number, GetOrder returns them, order.created leaves the contact out", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const details = ada();
+    const res = await rpc(client, "createOrder", {
+      customerId: "alice",
+      items: ITEMS,
+      idempotencyKey: "",
+      details: { ...details, name: "  Ada Lovelace  " },
+    });
+    const order = res.order!;
+    assert.deepEqual(order.details, details, "trimmed and returned");
+    assert.ok(order.number >= 1001, `a short number, got ${order.number}`);
+    const got = await rpc(client, "getOrder", { orderId: order.id, customerId: "alice", admin: false });
+    assert.deepEqual(got.order?.details, details);
+    assert.equal(got.order?.number, order.number);
+    const second = await create(client);
+    assert.notEqual(second.number, order.number, "unique per shop");
+    assert.equal(second.details, undefined, "API clients may leave details out");
+    const body = JSON.parse((await outbox(kv)).find((r) => JSON.parse(r.body).orderId === order.id)!.body);
+    assert.equal(Number(body.number), order.number);
+    assert.deepEqual(body.details, {
+      name: "Ada Lovelace",
+      note: "No basil, please",
+      pickupAt: details.pickupAt!.toISOString(),
+    }, "no phone, no email in the event");
+  });
+});
+
+Deno.test("CreateOrder with invalid details answers invalid_argument naming the detail and calls nobody", async () => {
+  await withOrders(async ({ client, stock }) => {
+    const attempt = (details: OrderDetails) =>
+      rpc(client, "createOrder", { customerId: "alice", items: ITEMS, idempotencyKey: "", details });
+    await rejects(attempt(ada({ name: "" })), "invalid_argument", "details.name");
+    await rejects(attempt(ada({ phone: "", email: "" })), "invalid_argument", "details.phone");
+    await rejects(attempt(ada({ email: "ada@" })), "invalid_argument", "details.email");
+    await rejects(attempt(ada({ note: "n".repeat(501) })), "invalid_argument", "details.note");
+    await rejects(
+      attempt(ada({ pickupAt: new Date(Date.now() - 3_600_000) })),
+      "invalid_argument",
+      "details.pickupAt",
+    );
+    assert.equal(stock.reserveCalls.length, 0);
+  });
+});
+
+Deno.test("an idempotency key reused with other items or details is refused; the same body returns the first order and number", async () => {
+  await withOrders(async ({ client, stock }) => {
+    const details = ada();
+    const send = (items: typeof ITEMS, d: OrderDetails | undefined) =>
+      rpc(client, "createOrder", { customerId: "alice", items, idempotencyKey: "k-body", details: d });
+    const first = (await send(ITEMS, details)).order!;
+    const again = (await send([...ITEMS].reverse(), { ...details })).order!;
+    assert.equal(again.id, first.id, "the same body (lines in another order) is a retry");
+    assert.equal(again.number, first.number, "with the number stored with the order");
+    for (
+      const [items, d] of [
+        [[{ itemId: "pizza", quantity: 3 }], details],
+        [ITEMS, { ...details, note: "Extra basil" }],
+        [ITEMS, undefined],
+      ] as const
+    ) {
+      const err = await rejects(send([...items], d), "idempotency_key_reused");
+      assert.match(err.message, /Idempotency key "k-body" was already used for a different order/);
+      assert.equal((err.cause as ServiceError).code, GrpcStatus.FAILED_PRECONDITION);
+    }
+    assert.equal(stock.reserveCalls.length, 1, "a refused body reserves nothing");
+  });
+});
+
+Deno.test("concurrent creates on two orders processes sharing one store get unique numbers without conflicting commits", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "orders-numbers-" });
+  const kv = await Deno.openKv(`${dir}/orders.kv`);
+  const stock = await stubStockServer({ pizza: { name: "Pizza", price: 900, available: 10_000 } });
+  const payments = await stubPaymentsServer();
+  const stockClient = connect(StockServiceClient, stock.addr, TEST_SERVICE_TOKEN);
+  const paymentsClient = connect(PaymentsServiceClient, payments.addr, TEST_SERVICE_TOKEN);
+  const commits = { ok: 0, conflicts: 0 };
+  // the use cases' commits, counted (the number blocks are counted by their allocators)
+  const counted = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = async () => {
+            const res = await commit();
+            if (res.ok) commits.ok++;
+            else commits.conflicts++;
+            return res;
+          };
+          return op;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  // One store, two processes: each its own allocator (its block in memory) and unit of work. (Two
+  // handles on one SQLite file in one process answer "database is locked" under load; replicas share a
+  // store through KV Connect, where the same check-and-set applies.)
+  const numbers = [new OrderNumbers(kv, { blockSize: 50 }), new OrderNumbers(kv, { blockSize: 50 })];
+  const apps = numbers.map((n) =>
+    new OrdersApp({
+      kv: counted,
+      uow: unitOfWork({ kv: counted, kick: () => {}, log }),
+      stock: stockClient,
+      payments: paymentsClient,
+      log,
+      stockTimeoutMs: 5000,
+      paymentsTimeoutMs: 5000,
+      numbers: n,
+    })
+  );
+  try {
+    const perProcess = 60;
+    const orders = await Promise.all(
+      Array.from({ length: perProcess * 2 }, (_, i) =>
+        apps[i % 2]!.createOrder(
+          { customerId: `c${i}`, items: [{ itemId: "pizza", quantity: 1 }], idempotencyKey: `k${i}` },
+          newTraceparent(),
+        )),
+    );
+    const got = orders.map((o) => o.number ?? 0);
+    assert.equal(new Set(got).size, got.length, "no number twice");
+    assert.ok(got.every((n) => n >= 1001));
+    for (const o of orders) assert.equal((await getOrder(kv, o.id))?.order.number, o.number, "stored");
+    assert.equal(commits.conflicts, 0, `creates never conflict with each other: ${JSON.stringify(commits)}`);
+    // 60 numbers per process in blocks of 50: two reservations each, not one per order
+    assert.deepEqual(numbers.map((n) => n.stats.reservations), [2, 2]);
+    assert.ok(numbers.every((n) => n.stats.conflicts <= 2), JSON.stringify(numbers.map((n) => n.stats)));
+  } finally {
+    stockClient.close();
+    paymentsClient.close();
+    await stock.stop();
+    await payments.stop();
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("GetOrder answers not_found to another customer, exactly as for a missing order", async () => {

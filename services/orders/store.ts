@@ -11,6 +11,7 @@
  * | `["orders_by_time", createdAtMs, id]` | order id |
  * | `["order_counts", status]` | `Deno.KvU64` count of orders in that status |
  * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
+ * | `["order_number_next"]` | the next unreserved order number (`numbers.ts`) |
  * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`), one per order commit |
  *
  * Listing is newest first with `kv.list(..., {reverse: true})`; the page's next cursor is the KV cursor.
@@ -189,10 +190,15 @@ export async function countOrders(kv: Deno.Kv): Promise<Record<OrderStatus, numb
   return counts;
 }
 
-/** A claimed idempotency key: which order it stands for and when it was claimed. */
+/** A claimed idempotency key: which order it stands for, when it was claimed, and for which body. */
 export interface IdempotencyClaim {
   orderId: string;
   claimedAt: number;
+  /**
+   * The request's fingerprint (`domain/request_fingerprint.ts`): a retry must send the same body.
+   * Absent on claims stored before fingerprints existed (any body then counts as a retry).
+   */
+  fingerprint?: string;
 }
 
 /** The key of a customer's idempotency key. */

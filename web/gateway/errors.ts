@@ -19,6 +19,7 @@ export function fromRpcError(err: RpcError, service: string): ApiError {
   switch (err.code) {
     case "invalid_argument":
     case "unknown_item":
+    case "idempotency_key_reused":
       return new ApiError(422, err.code, err.message, opts);
     case "not_found":
       return new ApiError(404, err.code, err.message, opts);

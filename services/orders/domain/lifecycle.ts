@@ -6,6 +6,7 @@
  * @module
  */
 import type { DomainEvent } from "../../common/domain_event.ts";
+import { detailsWithoutContact } from "../../common/order_details.ts";
 import { note, PAID_AFTER_CANCEL, REFUNDED_AFTER_CANCEL } from "./note.ts";
 import { type NewOrder, newOrder, type Order } from "./order.ts";
 import { transition, type TransitionCause, type TransitionResult } from "./transition.ts";
@@ -22,7 +23,10 @@ function decide(result: TransitionResult, events: (order: Order) => OrderEvent[]
   return result.order ? { order: result.order, events: events(result.order) } : { ignored: result.ignored };
 }
 
-/** A new pending order, announced by `order.created`. */
+/**
+ * A new pending order, announced by `order.created`. Events carry the number and the details without
+ * the contact (name, note, pickup time): phone and email stay in orders.
+ */
 export function placeOrder(o: NewOrder): { order: Order; events: OrderEvent[] } {
   const order = newOrder(o);
   return {
@@ -36,7 +40,7 @@ export function placeOrder(o: NewOrder): { order: Order; events: OrderEvent[] } 
         total: order.total,
         createdAt: order.createdAt,
         number: order.number ?? 0,
-        details: undefined,
+        details: detailsWithoutContact(order.details),
       },
     }],
   };
@@ -62,7 +66,7 @@ export function recordPayment(order: Order, by: TransitionCause, paidAt?: Date):
       items: o.items,
       paidAt: paidAt ?? o.updatedAt,
       number: o.number ?? 0,
-      details: undefined,
+      details: detailsWithoutContact(o.details),
     },
   }]);
 }

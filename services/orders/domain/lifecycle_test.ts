@@ -64,3 +64,35 @@ Deno.test("a payment or refund of a cancelled order is a timeline note without e
   assert.equal(recordRefund(orderIn("cancelled"), by).order?.timeline.at(-1)?.cause, REFUNDED_AFTER_CANCEL);
   assert.throws(() => refund(orderIn("cancelled"), by), (err) => err instanceof DomainError);
 });
+
+Deno.test("order.created and order.paid carry the number and the details without phone and email", () => {
+  const details = {
+    name: "Ada",
+    phone: "0170123456",
+    email: "ada@example.org",
+    note: "Ring twice",
+    pickupAt: new Date(9e5),
+  };
+  const { order, events } = placeOrder({
+    id: "o-2",
+    customerId: "alice",
+    items: [],
+    total: { amount: 100, currency: "EUR" },
+    at: new Date(0),
+    cause: "customer",
+    traceId: "",
+    number: 1042,
+    details,
+  });
+  assert.equal(order.number, 1042);
+  assert.deepEqual(order.details, details, "the order keeps the contact");
+  const withoutContact = { ...details, phone: "", email: "" };
+  const created = events[0]!;
+  assert.ok(created.key === "order.created");
+  assert.equal(created.payload.number, 1042);
+  assert.deepEqual(created.payload.details, withoutContact);
+  const paid = recordPayment({ ...order, status: "waiting_payment" }, by).events?.[0];
+  assert.ok(paid?.key === "order.paid");
+  assert.equal(paid.payload.number, 1042);
+  assert.deepEqual(paid.payload.details, withoutContact);
+});

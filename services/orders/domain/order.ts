@@ -119,6 +119,10 @@ export interface NewOrder {
   at: Date;
   cause: string;
   traceId: string;
+  /** The order's short number (see `numbers.ts`). */
+  number?: number;
+  /** Validated details from checkout. */
+  details?: OrderDetails;
 }
 
 /** A new pending order whose timeline starts with its creation. */
@@ -133,5 +137,7 @@ export function newOrder(o: NewOrder): Order {
     timeline: [{ status: "pending", at: o.at, cause: o.cause, traceId: o.traceId }],
     createdAt: o.at,
     updatedAt: o.at,
+    ...(o.number ? { number: o.number } : {}),
+    ...(o.details ? { details: o.details } : {}),
   };
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { DomainError } from "../../common/domain_error.ts";
-import type { ItemQuantity } from "../../common/gen/oms/types/v1/types.ts";
+import type { ItemQuantity, OrderDetails } from "../../common/gen/oms/types/v1/types.ts";
+import { validateOrderDetails } from "../../common/order_details.ts";
 
 /** Most lines one order may have. */
 export const MAX_ITEMS = 50;
@@ -51,14 +52,20 @@ export interface ValidCreateOrder {
   items: ItemQuantity[];
   /** "" when not given. */
   idempotencyKey: string;
+  /** Trimmed and checked (`common/order_details.ts`); undefined when none were given. */
+  details: OrderDetails | undefined;
 }
 
-/** Validates the fields of a CreateOrder request. */
+/**
+ * Validates the fields of a CreateOrder request; `now` bounds the pickup time. Details follow
+ * `validateOrderDetails` (fields `details.name`, `details.phone`, ...).
+ */
 export function validateCreateOrder(req: {
   customerId: string;
   items: ItemQuantity[];
   idempotencyKey: string;
-}): ValidCreateOrder {
+  details?: OrderDetails;
+}, now: Date): ValidCreateOrder {
   validateCustomerId(req.customerId);
   if (req.items.length === 0) throw invalid("items", "An order needs at least one item");
   if (req.items.length > MAX_ITEMS) {
@@ -82,10 +89,13 @@ export function validateCreateOrder(req: {
       `Idempotency key must be at most ${MAX_IDEMPOTENCY_KEY} characters, got ${req.idempotencyKey.length}`,
     );
   }
+  const details = validateOrderDetails(req.details, now);
+  if (!details.ok) throw invalid(details.field, details.message);
   return {
     customerId: req.customerId,
     items: req.items.map((i) => ({ itemId: i.itemId, quantity: i.quantity })),
     idempotencyKey: req.idempotencyKey,
+    details: details.details,
   };
 }
 
