@@ -11,6 +11,8 @@ import type { Handlers, PageProps } from "../framework/types.ts";
 import { gatewayFor } from "../gateway/mod.ts";
 import AddToCart from "../islands/AddToCart.tsx";
 import Cart from "../islands/Cart.tsx";
+import { EMPTY_CART } from "../cart/cart.ts";
+import { cartView } from "../cart/cart_view.ts";
 import { formatMoney } from "../lib/money.ts";
 
 /** What the menu page shows. */
@@ -30,6 +32,7 @@ export const handler: Handlers<MenuData, ShopState> = {
 
 /** The menu and the cart. */
 export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
+  const cart = cartView(state.cart ?? EMPTY_CART, data.products);
   return (
     <div class="shop">
       <section class="catalog" aria-labelledby="menu-title">
@@ -42,6 +45,7 @@ export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
               class={`product${p.available <= 0 ? " sold-out" : ""}`}
               data-testid="product"
               data-item-id={p.id}
+              id={`item-${p.id}`}
             >
               <h2 class="product-name" id={`product-name-${p.id}`}>{p.name}</h2>
               <p class="product-desc">{p.description}</p>
@@ -49,12 +53,22 @@ export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
                 <p class="price">{formatMoney(p.price)}</p>
                 <StockState available={p.available} />
               </div>
-              <AddToCart item={{ id: p.id, name: p.name, price: p.price, available: p.available }} />
+              <AddToCart
+                item={{ id: p.id, name: p.name, price: p.price, available: p.available }}
+                csrf={state.csrf}
+                inCart={cart.lines.find((l) => l.id === p.id)?.quantity ?? 0}
+              />
             </li>
           ))}
         </ul>
       </section>
-      <Cart customerId={state.customerId} currency={data.products[0]?.price.currency ?? ""} />
+      <Cart
+        customerId={state.customerId}
+        currency={data.products[0]?.price.currency ?? ""}
+        cart={cart}
+        csrf={state.csrf}
+        locale={state.shop?.locale}
+      />
     </div>
   );
 }
