@@ -2,7 +2,8 @@
  * Customer order routes:
  *
  * - `POST /api/customers/:customerId/orders` creates an order (201, or 202 while it waits for a
- *   payment link), idempotent per `Idempotency-Key`;
+ *   payment link), idempotent per `Idempotency-Key`; an unknown item is 422 `unknown_item` naming it
+ *   and pointing at `GET /api/products`;
  * - `GET /api/customers/:customerId/orders` lists the customer's orders, newest first (`?cursor`, `?limit`);
  * - `GET /api/customers/:customerId/orders/:orderId` shows one (404 when it is not theirs);
  * - `POST /api/customers/:customerId/orders/:orderId/cancel` cancels an unpaid order.
@@ -27,6 +28,25 @@ export function orderPath(customerId: string, orderId: string): string {
   return `/api/customers/${encodeURIComponent(customerId)}/orders/${encodeURIComponent(orderId)}`;
 }
 
+/** The hint an `unknown_item` answer of the API ends with. */
+export const CATALOG_HINT = "GET /api/products lists the item ids you can order";
+
+/**
+ * Rethrows `err`; an `unknown_item` (whose message names the ids, e.g. `Unknown item "123"`) gets
+ * {@linkcode CATALOG_HINT} added, so an API client learns where the ids are. The storefront, which
+ * only offers listed items, keeps stock's words.
+ */
+function withCatalogHint(err: unknown): never {
+  if (err instanceof ApiError && err.code === "unknown_item") {
+    throw new ApiError(err.status, err.code, `${err.message}. ${CATALOG_HINT}`, {
+      field: err.field,
+      headers: err.headers,
+      cause: err,
+    });
+  }
+  throw err;
+}
+
 /** The routes above, on their own Hono app (mounted at `/` by `createApp`). */
 export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -40,7 +60,8 @@ export function ordersRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJsonBody(c.req.raw, deps.maxBodyBytes);
     const parsed = parseOrderBody(body);
     if (!parsed.ok) throw new ApiError(422, "invalid_argument", parsed.message, { field: parsed.field });
-    const order = await orders(c).create(customerId, parsed.items, idempotencyKey);
+    const order = await orders(c).create(customerId, parsed.items, idempotencyKey, parsed.details)
+      .catch(withCatalogHint);
     c.header("Location", orderPath(customerId, order.id));
     return c.json(orderJson(order), isPending(order) ? 202 : 201);
   });

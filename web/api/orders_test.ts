@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { errorOf, postJson, proofFor, startSystem, type TestSystem, withHeaders } from "../testing.ts";
+import {
+  errorOf,
+  postJson,
+  proofFor,
+  startSystem,
+  TEST_CUSTOMER_AUTH,
+  type TestSystem,
+  withHeaders,
+} from "../testing.ts";
 import type { OrderJson } from "./order_json.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -51,12 +59,17 @@ const REJECTIONS: Rejection[] = [
     message: /body is missing/,
   },
   {
-    name: "wrong content type",
-    init: { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(line("1", 1)) },
+    name: "a form body, not JSON",
+    init: {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "ID=1&Quantity=2",
+    },
     status: 415,
     code: "unsupported_media_type",
     field: "Content-Type",
-    message: /must be application\/json, got "text\/plain"/,
+    message:
+      /not JSON \(Content-Type "application\/x-www-form-urlencoded"\).*-H 'Content-Type: application\/json'/,
   },
   {
     name: "oversized body (Content-Length)",
@@ -159,6 +172,52 @@ const REJECTIONS: Rejection[] = [
     code: "invalid_argument",
     field: "items[0].id",
     message: /must not be negative, got -1/,
+  },
+  {
+    name: "details that are not an object",
+    init: postJson({ ...line("1", 1), details: "Ada, 0301234567" }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details",
+    message: /Details must be an object/,
+  },
+  {
+    name: "a phone number with too few digits",
+    init: postJson({ ...line("1", 1), details: { name: "Ada", phone: "12" } }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details.phone",
+    message: /12/,
+  },
+  {
+    name: "details without a phone or an email",
+    init: postJson({ ...line("1", 1), details: { name: "Ada" } }),
+    status: 422,
+    code: "invalid_argument",
+    message: /phone|email/,
+  },
+  {
+    name: "a pickup time more than 7 days ahead",
+    init: postJson({
+      ...line("1", 1),
+      details: {
+        name: "Ada",
+        email: "ada@example.com",
+        pickupAt: new Date(Date.now() + 8 * 86_400_000).toISOString(),
+      },
+    }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details.pickupAt",
+    message: /./,
+  },
+  {
+    name: "a detail the API does not have (snake_case)",
+    init: postJson({ ...line("1", 1), details: { name: "Ada", phone: "0301234567", pickup_at: "soon" } }),
+    status: 422,
+    code: "invalid_argument",
+    field: "details.pickup_at",
+    message: /no field "pickup_at"; they take name, phone, email, note, pickupAt/,
   },
   {
     name: "bad customer id",
@@ -330,6 +389,40 @@ Deno.test(
       const after = await sys.stockLevels();
       assert.equal(after["1"], (before["1"] ?? 0) - 2);
       assert.equal(after["3"], (before["3"] ?? 0) - 1);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "the seed's exact curl (customer 2, no proof in dev's open mode, JSON labelled as a form) orders an existing item",
+  opts,
+  async () => {
+    const sys = await startSystem({ customerAuth: { ...TEST_CUSTOMER_AUTH, open: true } });
+    try {
+      // what `curl -X POST localhost:8080/api/customers/2/orders -d '{"ID": 123, "Quantity": 2}'` sends
+      const seed = (body: string): RequestInit => ({
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "*/*" },
+        body,
+      });
+      const before = await sys.stockLevels();
+      const unknown = await sys.request("/api/customers/2/orders", seed('{"ID": 123, "Quantity": 2}'));
+      assert.equal(unknown.status, 422);
+      const err = await errorOf(unknown);
+      assert.equal(err.code, "unknown_item");
+      assert.equal(err.field, "items[0].id");
+      assert.match(err.message, /Unknown item "123"/);
+      assert.match(err.message, /GET \/api\/products/);
+      assert.deepEqual(await sys.stockLevels(), before);
+
+      const res = await sys.request("/api/customers/2/orders", seed('{"ID": 1, "Quantity": 2}'));
+      assert.equal(res.status, 201);
+      const order = await res.json() as OrderJson;
+      assert.equal(order.customerId, "2");
+      assert.deepEqual(order.items.map((l) => [l.id, l.quantity]), [["1", 2]]);
+      assert.equal((await sys.stockLevels())["1"], (before["1"] ?? 0) - 2);
     } finally {
       await sys.stop();
     }

@@ -7,6 +7,12 @@
  * - `[{"ID": "1", "Quantity": 2}, ...]` (the seed's JSON array),
  * - `{"ID": "1", "Quantity": 2}` (a single line).
  *
+ * An object body may also carry `details` (who orders and when):
+ * `{"name", "phone", "email", "note", "pickupAt"}`, checked by the services' one validator
+ * (`services/common/order_details.ts`); API clients may leave them out, and a field it does not know
+ * (say `pickup_at`) is refused rather than ignored, so a typo never turns a pickup time into "as soon
+ * as possible".
+ *
  * Keys of a line match case-insensitively, as Go's `encoding/json` did in the seed. An id given as a
  * JSON number means its decimal string (`1` -> `"1"`); fractions, negatives and unsafe integers are
  * rejected. Every rejection names the field in the documented shape, e.g. `items[0].quantity`, so
@@ -14,6 +20,9 @@
  *
  * @module
  */
+
+import type { OrderDetails } from "../../services/common/gen/oms/types/v1/types.ts";
+import { type DetailsInput, validateOrderDetails } from "../../services/common/order_details.ts";
 
 /** Most lines one order may have. */
 export const MAX_LINES = 50;
@@ -30,10 +39,15 @@ export interface OrderLine {
   quantity: number;
 }
 
+/** The fields `details` may have, as the JSON API names them. */
+export const DETAIL_FIELDS: readonly (keyof DetailsInput)[] = ["name", "phone", "email", "note", "pickupAt"];
+
 /** Outcome of {@linkcode parseOrderBody}. */
 export type ParseResult =
-  | { ok: true; items: OrderLine[] }
+  | { ok: true; items: OrderLine[]; details: OrderDetails | undefined }
   | { ok: false; field: string; message: string };
+
+type LinesResult = { ok: true; items: OrderLine[] } | Fail;
 
 type Fail = { ok: false; field: string; message: string };
 
@@ -132,7 +146,7 @@ function parseLine(line: unknown, index: number): { ok: true; line: OrderLine } 
   return { ok: true, line: { itemId: parsedId.id, quantity: parsedQty.quantity } };
 }
 
-function parseLines(lines: unknown[]): ParseResult {
+function parseLines(lines: unknown[]): LinesResult {
   if (lines.length === 0) return fail("items", "Order must have at least one item");
   if (lines.length > MAX_LINES) {
     return fail("items", `Order may have at most ${MAX_LINES} lines, got ${lines.length}`);
@@ -146,11 +160,27 @@ function parseLines(lines: unknown[]): ParseResult {
   return { ok: true, items };
 }
 
-/**
- * Validates a parsed JSON body as an order request. Returns the lines, or the first problem with
- * the field it is about.
- */
-export function parseOrderBody(body: unknown): ParseResult {
+function parseDetails(value: unknown, now: Date): { ok: true; details: OrderDetails | undefined } | Fail {
+  if (value === undefined || value === null) return { ok: true, details: undefined };
+  if (!isObject(value)) {
+    return fail(
+      "details",
+      `Details must be an object with ${DETAIL_FIELDS.join(", ")}, got ${describeJson(value)}`,
+    );
+  }
+  const known: readonly string[] = DETAIL_FIELDS;
+  const unknown = Object.keys(value).find((k) => !known.includes(k));
+  if (unknown !== undefined) {
+    return fail(
+      `details.${unknown}`,
+      `Details have no field ${JSON.stringify(unknown)}; they take ${DETAIL_FIELDS.join(", ")}`,
+    );
+  }
+  const checked = validateOrderDetails(value as DetailsInput, now);
+  return checked.ok ? checked : fail(checked.field, checked.message);
+}
+
+function linesOf(body: unknown): LinesResult {
   if (Array.isArray(body)) return parseLines(body);
   if (!isObject(body)) {
     return fail("items", `Body must be an object with items or an array of lines, got ${describeJson(body)}`);
@@ -166,4 +196,23 @@ export function parseOrderBody(body: unknown): ParseResult {
   const keys = Object.keys(body).map((k) => k.toLowerCase());
   if (keys.includes("id") || keys.includes("quantity")) return parseLines([body]);
   return fail("items", 'Body has no items; send {"items": [{"id": ..., "quantity": ...}]}');
+}
+
+/**
+ * Validates a parsed JSON body as an order request. Returns the lines and the details (undefined
+ * when none were given), or the first problem with the field it is about. `now` is the time a
+ * `pickupAt` is checked against.
+ */
+export function parseOrderBody(body: unknown, now: Date = new Date()): ParseResult {
+  const lines = linesOf(body);
+  if (!lines.ok) return lines;
+  let details: OrderDetails | undefined;
+  if (isObject(body)) {
+    const found = lookup(body, "details", "details");
+    if ("ok" in found) return found;
+    const parsed = parseDetails(found.value, now);
+    if (!parsed.ok) return parsed;
+    details = parsed.details;
+  }
+  return { ok: true, items: lines.items, details };
 }

@@ -141,3 +141,71 @@ Deno.test("parseOrderBody rejects a line that gives the same key twice in differ
   rejected([{ id: "a", ID: "b", quantity: 1 }], "items[0].id", /"id" and "ID"/);
   rejected({ items: [{ id: "a", quantity: 1 }], Items: [] }, "items", /"items" and "Items"/);
 });
+
+const NOW = new Date("2030-03-04T12:00:00Z");
+const ONE = [{ id: "1", quantity: 1 }];
+
+function details(body: unknown) {
+  const r = parseOrderBody(body, NOW);
+  assert.ok(r.ok, `expected ok, got ${JSON.stringify(r)}`);
+  return r.details;
+}
+
+Deno.test("parseOrderBody returns the details an API client gives, checked by the services' validator", () => {
+  const d = details({
+    items: ONE,
+    details: { name: " Ada ", phone: "+49 30 1234567", note: "No onions", pickupAt: "2030-03-04T12:30:00Z" },
+  });
+  assert.equal(d?.name, "Ada");
+  assert.equal(d?.phone, "+49 30 1234567");
+  assert.equal(d?.note, "No onions");
+  assert.equal(d?.pickupAt?.toISOString(), "2030-03-04T12:30:00.000Z");
+  const asap = details({ items: ONE, details: { name: "Bo", email: "bo@example.com" } });
+  assert.equal(asap?.email, "bo@example.com");
+  assert.equal(asap?.pickupAt, undefined, "no pickupAt: as soon as possible");
+});
+
+Deno.test("parseOrderBody: details are optional for API clients in every shape", () => {
+  assert.equal(details({ items: ONE }), undefined);
+  assert.equal(details({ items: ONE, details: null }), undefined);
+  assert.equal(details([{ ID: 1, Quantity: 2 }]), undefined);
+  assert.equal(details({ ID: 1, Quantity: 2 }), undefined);
+  assert.equal(details({ ID: 1, Quantity: 2, details: { name: "Cy", phone: "0301234567" } })?.name, "Cy");
+});
+
+Deno.test("parseOrderBody rejects details that are not an object, or name a field they do not have", () => {
+  rejected(
+    { items: ONE, details: "Ada" },
+    "details",
+    /must be an object with name, phone, email, note, pickupAt, got a string/,
+  );
+  rejected({ items: ONE, details: [] }, "details", /got an array/);
+  rejected(
+    { items: ONE, details: { name: "Ada", phone: "0301234567", pickup_at: "2030-03-04T12:30:00Z" } },
+    "details.pickup_at",
+    /no field "pickup_at"; they take name, phone, email, note, pickupAt/,
+  );
+});
+
+Deno.test("parseOrderBody passes the validator's rejections on with their details.* field", () => {
+  const r = (d: unknown) => parseOrderBody({ items: ONE, details: d }, NOW);
+  const field = (d: unknown) => {
+    const res = r(d);
+    assert.equal(res.ok, false, `expected a rejection of ${JSON.stringify(d)}`);
+    return res.ok ? "" : res.field;
+  };
+  assert.equal(field({ name: "", phone: "0301234567" }), "details.name");
+  assert.equal(field({ name: "Ada", phone: "12" }), "details.phone");
+  assert.equal(field({ name: "Ada", email: "not-an-email" }), "details.email");
+  assert.match(field({ name: "Ada" }), /^details\.(phone|email)$/);
+  assert.equal(field({ name: "Ada", phone: "0301234567", note: "x".repeat(501) }), "details.note");
+  assert.equal(
+    field({ name: "Ada", phone: "0301234567", pickupAt: "2030-03-20T12:00:00Z" }),
+    "details.pickupAt",
+  );
+  assert.equal(field({ name: "Ada", phone: "0301234567", pickupAt: "soon" }), "details.pickupAt");
+});
+
+Deno.test("parseOrderBody checks the items before the details", () => {
+  rejected({ items: [], details: "x" }, "items", /at least one item/);
+});

@@ -29,8 +29,10 @@ export function webhooksRoutes(deps: AppDeps): Hono<AppEnv> {
       return c.json({ received: true, firstDelivery: res.firstDelivery });
     } catch (err) {
       // Payments rejects a bad signature or an unreadable event as invalid_argument: a client error.
+      // Its field names the header in lower case; the API spells headers as the client sends them.
       if (err instanceof ApiError && err.status === 422) {
-        throw new ApiError(400, err.code, err.message, { field: err.field, cause: err });
+        const field = err.field.toLowerCase() === "stripe-signature" ? "Stripe-Signature" : err.field;
+        throw new ApiError(400, err.code, err.message, { field, cause: err });
       }
       throw err;
     }

@@ -84,7 +84,9 @@ Deno.test(
 
       const forged = await sys.request("/api/webhooks/stripe", deliver(body, "t=1,v1=deadbeef"));
       assert.equal(forged.status, 400);
-      assert.match((await errorOf(forged)).message, /Invalid Stripe signature/);
+      const f = await errorOf(forged);
+      assert.match(f.message, /Invalid Stripe signature/);
+      assert.equal(f.field, "Stripe-Signature", "the header as the API spells it, whoever found the fault");
 
       const empty = await sys.request("/api/webhooks/stripe", deliver("", "t=1,v1=deadbeef"));
       assert.equal(empty.status, 400);

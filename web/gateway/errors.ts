@@ -1,7 +1,8 @@
 /**
  * The one mapping from a failed service call to the answer web gives: an {@linkcode RpcError} (the
  * service's code, message, field and short items, rebuilt from the gRPC status and its detail) becomes
- * the gateway's {@linkcode ApiError} with the HTTP status that fits. Every facade call goes through
+ * the gateway's {@linkcode ApiError} with the HTTP status that fits, its `field` renamed as the JSON API
+ * names it (`order_id` -> `orderId`, see `../api/field_name.ts`). Every facade call goes through
  * {@linkcode upstreamError}; nothing else in web maps gRPC errors.
  *
  * @module
@@ -9,13 +10,14 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import { ERROR_METADATA_KEY, RpcError } from "../../services/common/errors.ts";
 import { ApiError, internalError, shortItems, unavailable } from "../api/api_error.ts";
+import { camelField } from "../api/field_name.ts";
 
 /**
  * Maps an error from a service call to the answer the client gets. `service` names the peer so an
  * `unavailable` answer says which one is down. Internal failures never leak their details.
  */
 export function fromRpcError(err: RpcError, service: string): ApiError {
-  const opts = { field: err.field, cause: err };
+  const opts = { field: camelField(err.field), cause: err };
   switch (err.code) {
     case "invalid_argument":
     case "unknown_item":

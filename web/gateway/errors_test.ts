@@ -8,6 +8,7 @@ Deno.test("fromRpcError gives every service error code its HTTP status and keeps
   const cases: [ErrorCode, number][] = [
     ["invalid_argument", 422],
     ["unknown_item", 422],
+    ["idempotency_key_reused", 422],
     ["not_found", 404],
     ["out_of_stock", 409],
     ["illegal_transition", 409],
@@ -20,6 +21,22 @@ Deno.test("fromRpcError gives every service error code its HTTP status and keeps
     const items = code === "out_of_stock" ? { items: [] } : {};
     assert.deepEqual(e.toJSON(), { error: { code, message: `Problem "x"`, field: "items[0].id", ...items } });
   }
+});
+
+Deno.test("a service's snake_case field reaches the client in the API's camelCase", () => {
+  const cases: [string, string][] = [
+    ["order_id", "orderId"],
+    ["items[1].item_id", "items[1].itemId"],
+    ["items[0].unit_price.amount", "items[0].unitPrice.amount"],
+    ["details.pickup_at", "details.pickupAt"],
+    ["items[0].id", "items[0].id"],
+  ];
+  for (const [sent, shown] of cases) {
+    const e = upstreamError(new RpcError("invalid_argument", "Bad", { field: sent }), "orders");
+    assert.equal(e.field, shown, sent);
+    assert.equal(e.toJSON().error.field, shown, sent);
+  }
+  assert.equal("field" in upstreamError(new RpcError("not_found", "No"), "orders").toJSON().error, false);
 });
 
 Deno.test("out_of_stock lists the short items as {id, name, requested, available}", () => {
