@@ -21,6 +21,7 @@ import {
   advance,
   type KitchenTicket,
   openTicket,
+  type OpenTicketInput,
   type TicketAction,
   type TicketState,
 } from "./domain/ticket.ts";
@@ -62,7 +63,7 @@ function requireOrderId(orderId: string): void {
  */
 export async function openPaidTicket(
   tx: Tx,
-  input: { orderId: string; items: KitchenTicket["items"]; paidAtMs: number; traceparent?: string },
+  input: OpenTicketInput,
   now: Date,
 ): Promise<boolean> {
   const existing = await readTicket(tx.kv, input.orderId);
@@ -152,6 +153,8 @@ export class KitchenApp {
       items: event.items,
       paidAtMs,
       ...(traceparent ? { traceparent } : {}),
+      orderNumber: event.number,
+      details: event.details,
     }, now);
   }
 }

@@ -44,8 +44,8 @@ export function ticketToProto(t: KitchenTicket): Ticket {
     paidAt: new Date(t.paidAtMs),
     startedAt: t.startedAtMs === undefined ? undefined : new Date(t.startedAtMs),
     readyAt: t.readyAtMs === undefined ? undefined : new Date(t.readyAtMs),
-    orderNumber: 0,
-    details: undefined,
+    orderNumber: t.orderNumber ?? 0,
+    details: t.details,
   };
 }
 

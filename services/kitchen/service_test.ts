@@ -5,7 +5,12 @@ import { encodeEvent } from "../common/events.ts";
 import { connect, rpc } from "../common/grpc_client.ts";
 import { createLogger } from "../common/log.ts";
 import { traceIdOf, traceMetadata } from "../common/trace.ts";
-import { KitchenServiceClient, TicketStatus } from "../common/gen/oms/kitchen/v1/kitchen.ts";
+import {
+  KitchenServiceClient,
+  TicketStatus,
+  type WatchTicketsResponse,
+} from "../common/gen/oms/kitchen/v1/kitchen.ts";
+import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import type { KitchenConfig } from "./config.ts";
 import { start } from "./service.ts";
 import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
@@ -48,14 +53,20 @@ async function withKitchen(
   }
 }
 
-async function publishPaid(config: KitchenConfig, orderId: string, paidAt: Date, messageId?: string) {
+async function publishPaid(
+  config: KitchenConfig,
+  orderId: string,
+  paidAt: Date,
+  messageId?: string,
+  extra: { number?: number; details?: OrderDetails } = {},
+) {
   const body = encodeEvent("order.paid", {
     orderId,
     customerId: "c-1",
     items: [{ itemId: "1", name: "Margherita", quantity: 2, unitPrice: { amount: 850, currency: "EUR" } }],
     paidAt,
-    number: 0,
-    details: undefined,
+    number: extra.number ?? 0,
+    details: extra.details,
   });
   await publishRaw(config.common, "order.paid", body, {
     messageId: messageId ?? crypto.randomUUID(),
@@ -93,6 +104,41 @@ Deno.test("order.paid opens one ticket even when it arrives twice", async () => 
     assert.equal(t.status, TicketStatus.TICKET_STATUS_QUEUED);
     assert.deepEqual(t.paidAt, paidAt);
     assert.equal(t.items[0]?.quantity, 2);
+  });
+});
+
+Deno.test("order.paid's number and details reach the ticket in GetTicket, ListTickets and WatchTickets, never a phone or email", async () => {
+  await withKitchen({}, async ({ client, config }) => {
+    const pickupAt = new Date("2025-01-01T12:30:00Z");
+    const watch = client.watchTickets({ cursor: "" });
+    const watched = new Promise<WatchTicketsResponse>((resolve, reject) => {
+      watch.on("data", (m: WatchTicketsResponse) => resolve(m));
+      watch.on("error", reject);
+    });
+    try {
+      // a producer that (against the rule) sent a phone and email: the kitchen drops them
+      await publishPaid(config, "o-7", new Date("2025-01-01T12:00:00Z"), undefined, {
+        number: 1042,
+        details: { name: "Ada", phone: "0170123456", email: "ada@example.org", note: "No onions", pickupAt },
+      });
+      const expected = { name: "Ada", phone: "", email: "", note: "No onions", pickupAt };
+      const ticket = await waitForTicket(client, "o-7");
+      assert.equal(ticket.orderNumber, 1042);
+      assert.deepEqual(ticket.details, expected);
+      const { tickets } = await rpc(client, "listTickets", {
+        status: TicketStatus.TICKET_STATUS_UNSPECIFIED,
+      });
+      assert.deepEqual([tickets[0]?.orderNumber, tickets[0]?.details], [1042, expected]);
+      const change = await watched;
+      assert.equal(change.ticket?.orderNumber, 1042);
+      assert.deepEqual(change.ticket?.details, expected);
+      // an order without number or details (from before they existed) shows 0 and none
+      await publishPaid(config, "o-old", new Date("2025-01-01T12:01:00Z"));
+      const old = await waitForTicket(client, "o-old");
+      assert.deepEqual([old.orderNumber, old.details], [0, undefined]);
+    } finally {
+      watch.cancel();
+    }
   });
 });
 

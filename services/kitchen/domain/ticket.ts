@@ -6,7 +6,7 @@
  */
 import { DomainError } from "../../common/domain_error.ts";
 import type { DomainEvent } from "../../common/domain_event.ts";
-import type { LineItem } from "../../common/gen/oms/types/v1/types.ts";
+import type { LineItem, OrderDetails } from "../../common/gen/oms/types/v1/types.ts";
 
 /** Where a ticket is. */
 export type TicketState = "queued" | "preparing" | "ready";
@@ -32,13 +32,26 @@ export interface KitchenTicket {
   readyAtMs?: number;
   /** The trace context of the `order.paid` message that opened it. */
   traceparent?: string;
+  /** The order's short number ("#1042"); absent for orders without one. */
+  orderNumber?: number;
+  /** Name, note and pickup time from checkout (phone and email never reach the kitchen). */
+  details?: OrderDetails;
+}
+
+/** What opens a ticket: the paid order's lines, number and details. */
+export interface OpenTicketInput {
+  orderId: string;
+  items: LineItem[];
+  paidAtMs: number;
+  traceparent?: string;
+  /** The order's short number (0 or absent: none). */
+  orderNumber?: number;
+  /** The order's details; any phone or email in them is dropped. */
+  details?: OrderDetails;
 }
 
 /** Opens a queued ticket for a paid order. */
-export function openTicket(
-  input: { orderId: string; items: LineItem[]; paidAtMs: number; traceparent?: string },
-  now: Date,
-): KitchenTicket {
+export function openTicket(input: OpenTicketInput, now: Date): KitchenTicket {
   return {
     orderId: input.orderId,
     items: input.items,
@@ -46,6 +59,8 @@ export function openTicket(
     paidAtMs: input.paidAtMs,
     queuedAtMs: now.getTime(),
     ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    ...(input.orderNumber ? { orderNumber: input.orderNumber } : {}),
+    ...(input.details ? { details: { ...input.details, phone: "", email: "" } } : {}),
   };
 }
 

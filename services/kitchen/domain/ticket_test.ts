@@ -16,6 +16,21 @@ Deno.test("openTicket queues the order with its payment time", () => {
   assert.equal(t.queuedAtMs, T0.getTime());
 });
 
+Deno.test("openTicket keeps the order's number and its name, note and pickup time, not its contact", () => {
+  const pickupAt = at(900_000);
+  const t = openTicket({
+    orderId: "o-2",
+    items: [],
+    paidAtMs: T0.getTime(),
+    orderNumber: 1042,
+    details: { name: "Ada", phone: "0170123456", email: "ada@example.org", note: "No onions", pickupAt },
+  }, T0);
+  assert.equal(t.orderNumber, 1042);
+  assert.deepEqual(t.details, { name: "Ada", phone: "", email: "", note: "No onions", pickupAt });
+  const plain = ticket();
+  assert.ok(!("orderNumber" in plain) && !("details" in plain), "nothing stored for orders without them");
+});
+
 Deno.test("a ticket goes queued -> preparing -> ready, stamping each time", () => {
   const started = applyAction(ticket(), "start", at(1000));
   assert.equal(started.status, "preparing");
