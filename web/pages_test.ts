@@ -117,7 +117,9 @@ Deno.test(
       }
       const html = await (await sys.browser().get("/")).text();
       const card = (id: string) =>
-        new RegExp(`<li class="product[^"]*" data-testid="product" data-item-id="${id}"[^>]*>.*?</li>`).exec(html)
+        new RegExp(`<li class="product[^"]*" data-testid="product" data-item-id="${id}"[^>]*>.*?</li>`).exec(
+          html,
+        )
           ?.[0] ?? "";
       assert.match(card("2"), /data-testid="stock-state">3 left</);
       assert.match(card("3"), /class="product sold-out"/);
