@@ -1,5 +1,6 @@
 /**
- * The kitchen board: tickets in three columns (queued, preparing, ready), with "Start" on queued and
+ * The kitchen board: tickets in three columns (queued, preparing, ready), each with the order's number,
+ * who it is for, the pickup time (in the shop's zone) and the customer's note, with "Start" on queued and
  * "Complete" on preparing tickets (plain POST forms carrying the CSRF token, so they work before the
  * script loads too) and "Mark completed" on ready ones (the order's confirmation page). Ticket changes
  * are pushed as server-sent events (`/admin/api/kitchen/events`); after each burst the board reloads
@@ -12,6 +13,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { adminTime, TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
 import { reloadOnLive } from "../lib/live_reload.ts";
+import { orderLabel } from "../lib/order_view.ts";
+import { pickupIn } from "../lib/when.ts";
 
 /** Props of {@linkcode AdminKitchen}. */
 export interface AdminKitchenProps {
@@ -21,6 +24,10 @@ export interface AdminKitchenProps {
   csrf: string;
   /** True when the server could not read the tickets. */
   offline: boolean;
+  /** The shop's IANA time zone: pickup times are shown in it. */
+  timeZone?: string;
+  /** The shop's locale. */
+  locale?: string;
 }
 
 /** How often the board polls when streaming fails, in milliseconds. */
@@ -33,7 +40,9 @@ const TITLES: Record<string, string> = { queued: "Queued", preparing: "Preparing
 type Feed = "live" | "offline" | "expired";
 
 /** The board. */
-export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenProps) {
+export default function AdminKitchen(
+  { initial, csrf, offline, timeZone = "UTC", locale = "en-GB" }: AdminKitchenProps,
+) {
   const [tickets, setTickets] = useState(initial);
   const [feed, setFeed] = useState<Feed>(offline ? "offline" : "live");
 
@@ -98,13 +107,23 @@ export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenPro
                     data-status={t.status}
                   >
                     <p class="ticket-head">
-                      <a href={`/admin/orders/${encodeURIComponent(t.orderId)}`}>
-                        Order <code>{t.orderId.slice(0, 8)}</code>
+                      <a href={`/admin/orders/${encodeURIComponent(t.orderId)}`} data-testid="ticket-number">
+                        Order <strong>{orderLabel({ id: t.orderId, number: t.number })}</strong>
                       </a>
+                      {t.name && (
+                        <>
+                          {" · "}
+                          <span data-testid="ticket-name">{t.name}</span>
+                        </>
+                      )}
+                    </p>
+                    <p class="ticket-pickup" data-testid="ticket-pickup">
+                      Pickup: <strong>{pickupIn(t.pickupAt, { timeZone, locale })}</strong>
                     </p>
                     <ul class="ticket-lines">
                       {t.lines.map((l, i) => <li key={i}>{l}</li>)}
                     </ul>
+                    {t.note && <p class="ticket-note" data-testid="ticket-note">Note: {t.note}</p>}
                     <p class="ticket-time muted">
                       {t.status === "queued"
                         ? `Paid ${adminTime(t.paidAt).slice(11, 16)}`
