@@ -20,13 +20,13 @@ import { postCart } from "../lib/cart_client.ts";
 import {
   ASAP,
   checkDetails,
-  type CheckoutField,
   type CheckoutValues,
   detailsJson,
   type FieldErrors,
   fieldOf,
   FIELDS,
   isValid,
+  readValues,
 } from "../lib/checkout_form.ts";
 import { useCart } from "../lib/use_cart.ts";
 import { Field } from "../components/checkout/Field.tsx";
@@ -88,16 +88,14 @@ function cartFields(csrf: string, pairs: [string, number][]): URLSearchParams {
 export default function Checkout(props: CheckoutProps) {
   const { customerId, csrf, choices } = props;
   const cart = useCart(props.cart) ?? props.cart;
-  const [values, setValues] = useState(props.values);
   const [errors, setErrors] = useState<FieldErrors>(props.errors);
   const [problem, setProblem] = useState<CheckoutProblem | null>(props.problem);
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
 
-  const set = (field: CheckoutField) => (e: Event) => {
-    const value = (e.currentTarget as HTMLInputElement).value;
-    setValues((v) => ({ ...v, [field]: value }));
-  };
+  // The fields are left to the browser (their server-rendered values are only defaults), so what a
+  // customer typed before the script ran is never overwritten; a submit reads them from the form.
+  const values = props.values;
 
   function showErrors(found: FieldErrors) {
     setErrors(found);
@@ -108,7 +106,9 @@ export default function Checkout(props: CheckoutProps) {
   async function placeOrder(e: Event) {
     e.preventDefault();
     if (inFlight.current) return;
-    const found = checkDetails(values, new Date());
+    const data = new FormData(e.currentTarget as HTMLFormElement);
+    const typed = readValues((name) => data.get(name));
+    const found = checkDetails(typed, new Date());
     if (!isValid(found)) return showErrors(found);
     if (cart.lines.length === 0) {
       setProblem({ message: "Your cart is empty. Add something from the menu first.", short: [] });
@@ -128,7 +128,7 @@ export default function Checkout(props: CheckoutProps) {
         },
         body: JSON.stringify({
           items: cart.lines.map((l) => ({ id: l.id, quantity: l.quantity })),
-          details: detailsJson(values),
+          details: detailsJson(typed),
         }),
       });
       const body = await res.json().catch(() => null) as OrderAnswer | null;
@@ -203,8 +203,7 @@ export default function Checkout(props: CheckoutProps) {
               type="text"
               autocomplete="name"
               maxLength={80}
-              value={values.name}
-              onInput={set("name")}
+              defaultValue={values.name}
               autoFocus={firstError === "name"}
             />
           )}
@@ -220,8 +219,7 @@ export default function Checkout(props: CheckoutProps) {
                 type="tel"
                 autocomplete="tel"
                 maxLength={40}
-                value={values.phone}
-                onInput={set("phone")}
+                defaultValue={values.phone}
                 autoFocus={firstError === "phone"}
               />
             )}
@@ -234,20 +232,26 @@ export default function Checkout(props: CheckoutProps) {
                 type="email"
                 autocomplete="email"
                 maxLength={254}
-                value={values.email}
-                onInput={set("email")}
+                defaultValue={values.email}
                 autoFocus={firstError === "email"}
               />
             )}
           </Field>
         </fieldset>
-        <Field id="checkout-pickup" label="Pickup time" error={errors.pickup}>
+        <Field
+          id="checkout-pickup"
+          label="Pickup time"
+          hint={choices.asap
+            ? `As soon as possible is about ${choices.prepMinutes} minutes from now.`
+            : choices.slots.length > 0
+            ? "We are closed now: choose when to collect."
+            : "We are closed today and tomorrow, so we cannot take orders now."}
+          error={errors.pickup}
+        >
           {(a) => (
-            <select {...a} name="pickup" onChange={set("pickup")} autoFocus={firstError === "pickup"}>
+            <select {...a} name="pickup" autoFocus={firstError === "pickup"}>
               {choices.asap && (
-                <option value={ASAP} selected={values.pickup === ASAP}>
-                  As soon as possible (about {choices.prepMinutes} min)
-                </option>
+                <option value={ASAP} selected={values.pickup === ASAP}>As soon as possible</option>
               )}
               {choices.slots.map((s) => (
                 <option key={s.value} value={s.value} selected={values.pickup === s.value}>{s.label}</option>
@@ -267,8 +271,7 @@ export default function Checkout(props: CheckoutProps) {
               name="note"
               rows={3}
               maxLength={500}
-              value={values.note}
-              onInput={set("note")}
+              defaultValue={values.note}
               autoFocus={firstError === "note"}
             />
           )}

@@ -98,7 +98,6 @@ export default function OrderPage({ data, state }: PageProps<OrderPageData, Shop
       {data.returned === "cancel_failed" && (
         <p class="alert error" role="alert">We could not cancel the order just now. Please try again.</p>
       )}
-      {order.details && <OrderDetails details={order.details} shop={shop} />}
       <div class="order-grid">
         <OrderLive
           order={order}
