@@ -14,13 +14,16 @@ import { checkGrpcHealth, h2cClient } from "./grpc_health.ts";
 export const PROCESSES = ["stock", "payments", "kitchen", "orders", "web"] as const;
 /** One of {@linkcode PROCESSES}. */
 export type ProcessName = typeof PROCESSES[number];
+/** A program the launcher can run: one of {@linkcode PROCESSES}, or `oms` (all of them in one process). */
+export type ProgramName = ProcessName | "oms";
 
-const ENTRY: Record<ProcessName, string> = {
+const ENTRY: Record<ProgramName, string> = {
   stock: "services/stock/main.ts",
   payments: "services/payments/main.ts",
   kitchen: "services/kitchen/main.ts",
   orders: "services/orders/main.ts",
   web: "web/main.ts",
+  oms: "scripts/start_all.ts",
 };
 
 /** Ports of one system. */
@@ -74,7 +77,7 @@ export interface ServiceProcessOptions {
 }
 
 /** The `deno` arguments that run process `name` with `denoFlags` (after `run -A`, before the entry). */
-export function processArgs(name: ProcessName, denoFlags: readonly string[] = []): string[] {
+export function processArgs(name: ProgramName, denoFlags: readonly string[] = []): string[] {
   return ["run", "-A", ...denoFlags, ENTRY[name]];
 }
 
@@ -82,14 +85,15 @@ export function processArgs(name: ProcessName, denoFlags: readonly string[] = []
 export class ServiceProcess {
   #child: Deno.ChildProcess | undefined;
   #pumps: Promise<void>[] = [];
+  #exited: Promise<number> | undefined;
   /** Every output line, for diagnostics. */
   readonly lines: string[] = [];
 
   /** Describes the process; call {@linkcode start}. */
   constructor(
-    readonly name: ProcessName,
+    readonly name: ProgramName,
     private env: Record<string, string>,
-    private readonly onLine?: (name: ProcessName, line: string) => void,
+    private readonly onLine?: (name: ProgramName, line: string) => void,
     private readonly options: ServiceProcessOptions = {},
   ) {}
 
@@ -101,6 +105,14 @@ export class ServiceProcess {
   /** The operating system's process id while it runs (for /proc readings, e.g. `deno task bench`). */
   get pid(): number | undefined {
     return this.#child?.pid;
+  }
+
+  /**
+   * Resolves with the exit code once the process has exited and its output is read (undefined before
+   * {@linkcode start}).
+   */
+  get exited(): Promise<number> | undefined {
+    return this.#exited;
   }
 
   /** Spawns the process (with `overrides` merged into its environment). */
@@ -115,7 +127,12 @@ export class ServiceProcess {
       stderr: "piped",
     }).spawn();
     this.#child = child;
-    this.#pumps = [this.#pump(child.stdout), this.#pump(child.stderr)];
+    const pumps = this.#pumps = [this.#pump(child.stdout), this.#pump(child.stderr)];
+    // resolved once its output is read to the end too, so `tail()` then holds its last words
+    this.#exited = child.status.then(async ({ code }) => {
+      await Promise.allSettled(pumps);
+      return code;
+    });
   }
 
   async #pump(stream: ReadableStream<Uint8Array>): Promise<void> {
@@ -132,7 +149,10 @@ export class ServiceProcess {
         this.onLine?.(this.name, line);
       }
     }
-    if (buf) this.onLine?.(this.name, buf);
+    if (buf) {
+      this.lines.push(buf);
+      this.onLine?.(this.name, buf);
+    }
   }
 
   /** Sends `signal` and waits for exit (SIGKILL after `timeoutMs`); returns the exit code. */

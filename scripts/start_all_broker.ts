@@ -5,7 +5,9 @@
  * - all four set (`ORDERS_AMQP_URL`, `STOCK_AMQP_URL`, `PAYMENTS_AMQP_URL`, `KITCHEN_AMQP_URL`): used as given;
  * - none set: the users are created or updated as the administrator in `AMQP_URL` (as `deno task dev` does),
  *   their passwords made once and kept in `<DATA_DIR>/broker-secrets.json`;
- * - some set: refused, naming the missing ones (a half-configured deployment is a mistake, not a default).
+ * - some set: refused, naming the missing ones (a half-configured deployment is a mistake, not a default);
+ * - `AMQP_URL=memory` and none set: no broker at all, every service on the in-process bus (what
+ *   `AMQP_URL=memory deno task dev` runs; nothing on that bus outlives the process).
  *
  * @module
  */
@@ -18,15 +20,31 @@ export function amqpUrlVariable(service: BrokerService): string {
 }
 
 /**
- * The per-service AMQP URL variables to add to the environment: none when `env` has all four; the URLs of
- * users set up as `AMQP_URL`'s administrator when it has none. Throws a {@linkcode ConfigError} when only
- * some are set, or when `AMQP_URL` is `memory` (start:all runs on RabbitMQ).
+ * The per-service AMQP URL variables to add to the environment: none when `env` has all four, or none of
+ * them and `AMQP_URL=memory`; the URLs of users set up as `AMQP_URL`'s administrator when it has none.
+ * Throws a {@linkcode ConfigError} when only some are set, or some with `AMQP_URL=memory`.
  */
 export async function brokerUserEnv(
   env: Record<string, string | undefined>,
   say: (msg: string) => void,
 ): Promise<Record<string, string>> {
   const missing = BROKER_SERVICES.filter((s) => !env[amqpUrlVariable(s)]);
+  if (env.AMQP_URL === "memory") {
+    if (missing.length < BROKER_SERVICES.length) {
+      const set = BROKER_SERVICES.filter((s) => !missing.includes(s)).map(amqpUrlVariable);
+      throw new ConfigError(
+        set[0]!,
+        `AMQP_URL=memory runs every service on the in-process bus, yet ${set.join(", ")} ` +
+          `${set.length === 1 ? "names a broker" : "name a broker"}: unset ${
+            set.length === 1 ? "it" : "them"
+          }, or set AMQP_URL to RabbitMQ`,
+      );
+    }
+    say(
+      "every service on the in-process bus (AMQP_URL=memory): not durable, events in flight end with the process",
+    );
+    return {};
+  }
   if (missing.length === 0) return {};
   if (missing.length < BROKER_SERVICES.length) {
     const names = missing.map(amqpUrlVariable);
@@ -38,12 +56,6 @@ export async function brokerUserEnv(
     );
   }
   const adminUrl = env.AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
-  if (adminUrl === "memory") {
-    throw new ConfigError(
-      "AMQP_URL",
-      'start:all runs on RabbitMQ; AMQP_URL="memory" is for `deno task dev` without a broker',
-    );
-  }
   // only this path needs the broker admin code: loaded when used
   const { brokerPasswordMakers, devBrokerNames, devBrokerUsers } = await import("./dev_broker.ts");
   const { devSecrets } = await import("./dev_secrets.ts");

@@ -60,7 +60,7 @@ Deno.test(
       assert.match(carts[0]?.csrf ?? "", /^[A-Za-z0-9_-]{43}$/, "the cart's forms carry the form token");
       const adds = islandProps(html, "AddToCart") as { item: { id: string; available: number } }[];
       assert.equal(adds.length, Object.keys(levels).length);
-      assert.deepEqual(adds.map((a) => [a.item.id, a.item.available]), Object.entries(levels));
+      assert.deepEqual(Object.fromEntries(adds.map((a) => [a.item.id, a.item.available])), levels);
 
       const scripts = executableScripts(html);
       assert.equal(scripts.length, 1);

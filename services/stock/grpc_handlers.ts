@@ -38,11 +38,11 @@ export function itemToProto(item: StockItem): Item {
     available: item.available,
     reserved: item.reserved,
     sold: item.sold,
-    category: "",
-    tags: [],
-    allergens: [],
-    image: "",
-    position: 0,
+    category: item.category ?? "",
+    tags: item.tags ?? [],
+    allergens: item.allergens ?? [],
+    image: item.image ?? "",
+    position: item.position ?? 0,
   };
 }
 

@@ -7,6 +7,7 @@ import { startGrpcServer } from "../common/grpc_server.ts";
 import { createLogger } from "../common/log.ts";
 import { ReservationStatus, StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import type { StockItem } from "./domain/item.ts";
+import { MENU } from "./domain/menu.ts";
 import { stockService } from "./grpc_handlers.ts";
 import { itemKey, seedCatalog } from "./store.ts";
 import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
@@ -63,15 +64,19 @@ async function rejectsWith(p: Promise<unknown>, code: string, field?: string): P
   return caught;
 }
 
-Deno.test("ListItems returns the seeded menu in id order with EUR prices", async () => {
+Deno.test("ListItems returns the seeded menu in menu order with EUR prices and its menu fields", async () => {
   await withStock(async (client) => {
     const { items } = await rpc(client, "listItems", {});
-    assert.ok(items.length >= 8);
-    assert.deepEqual(items.map((i) => i.id), items.map((_, i) => String(i + 1)));
+    assert.deepEqual(items.map((i) => i.id), MENU.map((m) => m.id));
+    assert.deepEqual(items.map((i) => i.position), MENU.map((m) => m.position), "ascending positions");
     for (const i of items) {
       assert.equal(i.price?.currency, "EUR");
       assert.ok(i.available > 0);
+      assert.ok(["Pizzas", "Salads", "Desserts", "Drinks"].includes(i.category), i.category);
+      assert.match(i.image, /^\/menu\/[a-z0-9-]+\.svg$/);
     }
+    const tiramisu = items.find((i) => i.id === "8")!;
+    assert.deepEqual([tiramisu.tags, tiramisu.allergens], [["vegetarian"], ["gluten", "eggs", "milk"]]);
   });
 });
 

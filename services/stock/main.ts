@@ -5,10 +5,16 @@
  */
 import { createLogger } from "../common/log.ts";
 import { runService } from "../common/service_main.ts";
+import { refuseMemoryBusAlone } from "../common/bus/memory_bus_alone.ts";
 import { loadConfig } from "./config.ts";
 import { start } from "./service.ts";
 
 if (import.meta.main) {
   const log = createLogger("stock");
-  await runService("stock", log, () => loadConfig(), (config) => start(config, log));
+  await runService(
+    "stock",
+    log,
+    () => refuseMemoryBusAlone("stock", () => loadConfig()),
+    (config) => start(config, log),
+  );
 }

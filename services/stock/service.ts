@@ -23,7 +23,7 @@ import { DEFAULT_PORTS } from "../common/config.ts";
 import { stockEventHandlers } from "./event_handlers.ts";
 import { stockService } from "./grpc_handlers.ts";
 import { grpcOrderDirectory } from "./order_directory.ts";
-import { seedCatalog } from "./store.ts";
+import { seedCatalog, upgradeCatalog } from "./store.ts";
 import { startSweeper } from "./sweeper.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 
@@ -54,6 +54,8 @@ export async function start(
     log,
     prepare: async ({ kv, kick }) => {
       if (await seedCatalog(kv)) log.info("demo menu seeded");
+      const upgrade = await upgradeCatalog(kv);
+      if (upgrade.filled.length + upgrade.added.length > 0) log.info("demo menu upgraded", { ...upgrade });
       return {
         uow: unitOfWork({ kv, kick, log, maxAttempts: STOCK_MAX_ATTEMPTS }),
         orders: connect(

@@ -16,8 +16,8 @@
  * @module
  */
 import { DomainError } from "../common/domain_error.ts";
-import { compareItemIds, type StockItem } from "./domain/item.ts";
-import { MENU, MENU_CURRENCY } from "./domain/menu.ts";
+import { compareMenuOrder, type StockItem } from "./domain/item.ts";
+import { MENU, MENU_CURRENCY, menuImage, type MenuItem } from "./domain/menu.ts";
 import type { ReservationChange, StockReservation } from "./domain/reservation.ts";
 
 /** KV key of item `id`. */
@@ -51,28 +51,91 @@ export async function seedCatalog(kv: Deno.Kv): Promise<boolean> {
   for await (const _ of kv.list({ prefix: ["items"] }, { limit: 1 })) return false;
   const op = kv.atomic().check({ key: SEEDED_KEY, versionstamp: null });
   for (const m of MENU) {
-    const item: StockItem = {
-      id: m.id,
-      name: m.name,
-      description: m.description,
-      price: m.price,
-      currency: MENU_CURRENCY,
-      available: m.quantity,
-      reserved: 0,
-      sold: 0,
-    };
-    op.check({ key: itemKey(m.id), versionstamp: null }).set(itemKey(m.id), item);
+    op.check({ key: itemKey(m.id), versionstamp: null }).set(itemKey(m.id), menuStockItem(m));
   }
   op.set(SEEDED_KEY, new Date().toISOString());
   const res = await op.commit();
   return res.ok;
 }
 
-/** Every catalog item, ids in numeric order. */
+/** The menu's fields of demo item `m` (what {@linkcode upgradeCatalog} fills in). */
+function menuFields(m: MenuItem): Required<Pick<StockItem, MenuField>> {
+  return {
+    category: m.category,
+    tags: [...m.tags],
+    allergens: [...m.allergens],
+    image: menuImage(m.name),
+    position: m.position,
+  };
+}
+
+type MenuField = "category" | "tags" | "allergens" | "image" | "position";
+const MENU_FIELDS: readonly MenuField[] = ["category", "tags", "allergens", "image", "position"];
+
+/** Demo item `m` as seeded: its opening stock, nothing reserved or sold. */
+function menuStockItem(m: MenuItem): StockItem {
+  return {
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    price: m.price,
+    currency: MENU_CURRENCY,
+    available: m.quantity,
+    reserved: 0,
+    sold: 0,
+    ...menuFields(m),
+  };
+}
+
+/** What {@linkcode upgradeCatalog} changed: demo ids whose menu fields it filled, and demo ids it added. */
+export interface CatalogUpgrade {
+  filled: string[];
+  added: string[];
+}
+
+/**
+ * Brings a catalog seeded from an older demo menu up to the current one, idempotently: fills the menu
+ * fields (category, tags, allergens, image, position) a demo item lacks, each only where it is absent
+ * (what staff set stays), and adds demo items the catalog does not have yet with their opening stock.
+ * Never touches stock counts, prices, names or descriptions of existing items; each write is guarded
+ * by the versionstamp it read (a concurrent reservation makes it read again). Does nothing to a
+ * catalog that was not seeded from the demo menu.
+ */
+export async function upgradeCatalog(kv: Deno.Kv): Promise<CatalogUpgrade> {
+  const done: CatalogUpgrade = { filled: [], added: [] };
+  if ((await kv.get(SEEDED_KEY)).versionstamp === null) return done;
+  for (const m of MENU) {
+    for (let attempt = 0;; attempt++) {
+      const seen = await kv.get<StockItem>(itemKey(m.id));
+      const op = kv.atomic().check({ key: itemKey(m.id), versionstamp: seen.versionstamp });
+      let change: keyof CatalogUpgrade;
+      if (seen.value === null) {
+        op.set(itemKey(m.id), menuStockItem(m));
+        change = "added";
+      } else {
+        const missing = MENU_FIELDS.filter((f) => seen.value![f] === undefined);
+        if (missing.length === 0) break;
+        const fields = menuFields(m);
+        op.set(itemKey(m.id), { ...seen.value, ...Object.fromEntries(missing.map((f) => [f, fields[f]])) });
+        change = "filled";
+      }
+      if ((await op.commit()).ok) {
+        done[change].push(m.id);
+        break;
+      }
+      if (attempt >= 20) {
+        throw new DomainError("unavailable", `Upgrading demo item "${m.id}" kept conflicting; restart stock`);
+      }
+    }
+  }
+  return done;
+}
+
+/** Every catalog item in menu order: by position, then name (see `compareMenuOrder`). */
 export async function listItems(kv: Deno.Kv): Promise<StockItem[]> {
   const items: StockItem[] = [];
   for await (const e of kv.list<StockItem>({ prefix: ["items"] })) items.push(e.value);
-  return items.sort((a, b) => compareItemIds(a.id, b.id));
+  return items.sort(compareMenuOrder);
 }
 
 /** Item `id`; throws `not_found` naming the id when there is none. */

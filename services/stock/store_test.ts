@@ -9,7 +9,9 @@ import {
   reservationKey,
   seedCatalog,
   UNCONFIRMED,
+  upgradeCatalog,
 } from "./store.ts";
+import type { StockItem } from "./domain/item.ts";
 import { confirmReservation, reserveItems, resolveOverdue, settleReservation } from "./app.ts";
 import { createLogger } from "../common/log.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
@@ -26,6 +28,72 @@ Deno.test("seedCatalog seeds the demo menu once, only into an empty catalog", as
   const items = await listItems(kv);
   assert.equal(items.length, MENU.length);
   assert.deepEqual(items.map((i) => i.available), MENU.map((m) => m.quantity));
+});
+
+Deno.test("the seeded catalog lists in menu order with category, tags, allergens, image and position", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  const items = await listItems(kv);
+  assert.deepEqual(items.map((i) => i.id), MENU.map((m) => m.id), "by position: the table's order");
+  const caesar = items.find((i) => i.id === "7")!;
+  assert.deepEqual(
+    [caesar.category, caesar.tags, caesar.allergens, caesar.image, caesar.position],
+    ["Salads", [], ["gluten", "eggs", "fish", "milk"], "/menu/caesar-salad.svg", 80],
+  );
+  assert.equal(items.find((i) => i.id === "14")?.image, "/menu/sparkling-water.svg");
+});
+
+/** A catalog as an older stock seeded it: ids 1-10 without menu fields, with staff's changes. */
+async function oldCatalog(kv: Deno.Kv): Promise<void> {
+  const op = kv.atomic().set(["catalog", "seeded"], "2025-01-01T00:00:00.000Z");
+  for (const m of MENU.filter((m) => Number(m.id) <= 10)) {
+    const item: StockItem = {
+      id: m.id,
+      name: m.name,
+      description: m.description,
+      price: m.id === "1" ? 990 : m.price, // staff raised a price
+      currency: "EUR",
+      available: 3,
+      reserved: 2,
+      sold: 7,
+      ...(m.id === "2" ? { image: "/media/items/2/abc" } : {}), // staff uploaded a photo
+    };
+    op.set(itemKey(m.id), item);
+  }
+  assert.ok((await op.commit()).ok);
+}
+
+Deno.test("upgradeCatalog fills the menu fields of old demo items and adds the new ones, touching no stock or price", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await oldCatalog(kv);
+  assert.equal(await seedCatalog(kv), false, "not empty: no seed");
+  const first = await upgradeCatalog(kv);
+  assert.deepEqual(first.filled, MENU.filter((m) => Number(m.id) <= 10).map((m) => m.id));
+  assert.deepEqual(first.added, ["11", "12", "13", "14"]);
+  const items = await listItems(kv);
+  assert.deepEqual(items.map((i) => i.id), MENU.map((m) => m.id), "menu order");
+  const margherita = items.find((i) => i.id === "1")!;
+  assert.deepEqual(
+    [margherita.price, margherita.available, margherita.reserved, margherita.sold],
+    [990, 3, 2, 7],
+    "price and counts as they were",
+  );
+  assert.deepEqual(
+    [margherita.category, margherita.tags, margherita.allergens, margherita.image, margherita.position],
+    ["Pizzas", ["vegetarian"], ["gluten", "milk"], "/menu/margherita.svg", 10],
+  );
+  assert.equal(items.find((i) => i.id === "2")?.image, "/media/items/2/abc", "a field staff set stays");
+  const caprese = items.find((i) => i.id === "11")!;
+  assert.deepEqual([caprese.price, caprese.available, caprese.reserved], [950, 20, 0]);
+  const again = await upgradeCatalog(kv);
+  assert.deepEqual(again, { filled: [], added: [] }, "idempotent");
+  assert.deepEqual(await listItems(kv), items);
+});
+
+Deno.test("upgradeCatalog leaves a catalog not seeded from the demo menu alone", async () => {
+  using kv = await Deno.openKv(":memory:");
+  assert.deepEqual(await upgradeCatalog(kv), { filled: [], added: [] });
+  assert.equal((await listItems(kv)).length, 0);
 });
 
 Deno.test("seedCatalog lets exactly one of two concurrent seeders win", async () => {

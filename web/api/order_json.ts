@@ -13,7 +13,7 @@ import {
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import { type Payment, paymentStatusToJSON } from "../../services/common/gen/oms/payments/v1/payments.ts";
 import type { Item } from "../../services/common/gen/oms/stock/v1/stock.ts";
-import type { LineItem, Money } from "../../services/common/gen/oms/types/v1/types.ts";
+import type { LineItem, Money, OrderDetails } from "../../services/common/gen/oms/types/v1/types.ts";
 
 /** Money in minor units (cents). */
 export interface MoneyJson {
@@ -53,10 +53,26 @@ export interface TimelineJson {
  */
 export type OrderActionName = "cancel" | "pay" | "complete" | "refund";
 
+/** Who an order is for and when they collect it, as given at checkout. */
+export interface OrderDetailsJson {
+  /** The customer's name. */
+  name: string;
+  /** Phone number, "" when only an email was given. */
+  phone: string;
+  /** Email address, "" when only a phone was given. */
+  email: string;
+  /** Note for the kitchen, "" for none. */
+  note: string;
+  /** Requested pickup time, ISO 8601; null for "as soon as possible". */
+  pickupAt: string | null;
+}
+
 /** An order as the API shows it. */
 export interface OrderJson {
   /** Order id (UUID). */
   id: string;
+  /** Short number people read ("#1042"); 0 for orders made before numbers existed. */
+  number: number;
   /** Owner. */
   customerId: string;
   /** Lowercase status, e.g. `waiting_payment`. */
@@ -75,6 +91,8 @@ export interface OrderJson {
   updatedAt: string | null;
   /** The actions allowed in the order's current state, as orders says (cancel, pay, complete, refund). */
   allowedActions: OrderActionName[];
+  /** Name, contact, pickup time and note; null when the order has none (API clients may leave them out). */
+  details: OrderDetailsJson | null;
 }
 
 const ACTION_NAMES: Partial<Record<OrderAction, OrderActionName>> = {
@@ -117,10 +135,17 @@ function timelineJson(t: TimelineEntry): TimelineJson {
   return { status: statusName(t.status), at: iso(t.at), cause: t.cause, traceId: t.traceId };
 }
 
+/** An order's details as the API shows them; null for none. */
+export function detailsJson(d: OrderDetails | undefined): OrderDetailsJson | null {
+  if (!d) return null;
+  return { name: d.name, phone: d.phone, email: d.email, note: d.note, pickupAt: iso(d.pickupAt) };
+}
+
 /** An order as the API shows it. */
 export function orderJson(o: Order): OrderJson {
   return {
     id: o.id,
+    number: o.number,
     customerId: o.customerId,
     status: statusName(o.status),
     items: o.items.map(lineJson),
@@ -130,6 +155,7 @@ export function orderJson(o: Order): OrderJson {
     createdAt: iso(o.createdAt),
     updatedAt: iso(o.updatedAt),
     allowedActions: actionNames(o.allowedActions),
+    details: detailsJson(o.details),
   };
 }
 
@@ -145,6 +171,16 @@ export interface ProductJson {
   price: MoneyJson;
   /** Units that can still be ordered. */
   available: number;
+  /** Menu section, e.g. "Pizzas"; "" lists it under "More". */
+  category: string;
+  /** Dietary tags: "vegetarian", "vegan", "spicy", "gluten_free". */
+  tags: string[];
+  /** Allergens it contains (EU names, lowercase), e.g. "gluten", "milk". */
+  allergens: string[];
+  /** Web path of its picture, e.g. "/menu/margherita.svg"; "" for none. */
+  image: string;
+  /** Place on the menu, ascending (ties by name). */
+  position: number;
 }
 
 /** A catalog item. */
@@ -155,6 +191,11 @@ export function productJson(i: Item): ProductJson {
     description: i.description,
     price: moneyJson(i.price),
     available: i.available,
+    category: i.category,
+    tags: i.tags,
+    allergens: i.allergens,
+    image: i.image,
+    position: i.position,
   };
 }
 

@@ -42,6 +42,37 @@ Deno.test(
 );
 
 Deno.test(
+  "orders facade: create passes the details to orders and gets them back with a short number; the key reused with another body is 422",
+  TEST_OPTS,
+  async () => {
+    const sys = await startGatewaySystem();
+    try {
+      const { orders } = sys.customer;
+      const details = { name: "Ada", phone: "", email: "ada@example.org", note: "", pickupAt: undefined };
+      const order = await orders.create("alice", [{ itemId: "1", quantity: 1 }], "key-d", details);
+      assert.deepEqual(order.details, details);
+      assert.ok(order.number >= 1001, `a short number, got ${order.number}`);
+      const again = await orders.create("alice", [{ itemId: "1", quantity: 1 }], "key-d", details);
+      assert.deepEqual([again.id, again.number], [order.id, order.number], "a retry: the first order");
+      const reused = await rejectsWith(
+        orders.create("alice", [{ itemId: "1", quantity: 1 }], "key-d", { ...details, name: "Bob" }),
+        422,
+        "idempotency_key_reused",
+      );
+      assert.match(reused.message, /was already used for a different order/);
+      const invalid = await rejectsWith(
+        orders.create("alice", [{ itemId: "1", quantity: 1 }], "", { ...details, email: "nope" }),
+        422,
+        "invalid_argument",
+      );
+      assert.equal(invalid.field, "details.email");
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
   "orders facade: staff find, list, count and cancel any order; illegal moves are 409",
   TEST_OPTS,
   async () => {

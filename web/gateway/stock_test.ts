@@ -9,9 +9,15 @@ Deno.test("stock facade: the catalog with its levels, and restocking as staff", 
     const first = items[0]!;
     assert.ok(first.name !== "" && (first.price?.amount ?? 0) > 0, "items carry name and price");
     assert.deepEqual(
-      items.map((i) => [i.id, i.available]),
-      Object.entries(await sys.stockLevels()),
+      Object.fromEntries(items.map((i) => [i.id, i.available])),
+      await sys.stockLevels(),
       "the facade lists what stock holds",
+    );
+    assert.deepEqual(items.map((i) => i.position), items.map((i) => i.position).sort((a, b) => a - b));
+    assert.deepEqual(
+      [first.category, first.tags, first.allergens, first.image],
+      ["Pizzas", ["vegetarian"], ["gluten", "milk"], "/menu/margherita.svg"],
+      "items carry their menu fields, in menu order",
     );
 
     const after = await sys.staff.stock.restock(first.id, 3);

@@ -15,6 +15,8 @@ function order(status: string, allowedActions: OrderActionName[], paymentLink = 
     createdAt: null,
     updatedAt: null,
     allowedActions,
+    number: 0,
+    details: null,
   };
 }
 

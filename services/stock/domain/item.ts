@@ -23,6 +23,16 @@ export interface StockItem {
   reserved: number;
   /** Units sold to paid orders. */
   sold: number;
+  /** Menu section, e.g. "Pizzas" (absent on items stored before menus had sections: "" then). */
+  category?: string;
+  /** Dietary tags, e.g. "vegetarian". */
+  tags?: string[];
+  /** Allergens the item contains (EU names, lowercase). */
+  allergens?: string[];
+  /** Web path of the item's picture, e.g. "/menu/margherita.svg". */
+  image?: string;
+  /** Place on the menu, ascending (ties by name). */
+  position?: number;
 }
 
 /** The largest count an item can hold (the proto fields are int32). */
@@ -56,6 +66,13 @@ export function restock(item: StockItem, quantity: number): StockItem {
     );
   }
   return { ...item, available: item.available + quantity };
+}
+
+/** Orders items as the menu lists them: by position (absent: 0), then by name, then by id. */
+export function compareMenuOrder(a: StockItem, b: StockItem): number {
+  return (a.position ?? 0) - (b.position ?? 0) ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+    compareItemIds(a.id, b.id);
 }
 
 /** Orders item ids numerically when both are decimal, else as strings ("2" before "10"). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DomainError } from "../../common/domain_error.ts";
-import { compareItemIds, MAX_COUNT, restock, type StockItem } from "./item.ts";
+import { compareItemIds, compareMenuOrder, MAX_COUNT, restock, type StockItem } from "./item.ts";
 import { MENU } from "./menu.ts";
 
 const ITEM: StockItem = {
@@ -37,11 +37,21 @@ Deno.test("compareItemIds sorts decimal ids numerically", () => {
   assert.deepEqual(["10", "2", "1", "b", "a"].sort(compareItemIds), ["1", "2", "10", "a", "b"]);
 });
 
-Deno.test("the demo menu has at least 8 priced items with decimal ids 1..n", () => {
-  assert.ok(MENU.length >= 8);
-  MENU.forEach((m, i) => {
-    assert.equal(m.id, String(i + 1));
+Deno.test("the demo menu has priced items with the decimal ids 1..n, each once", () => {
+  assert.deepEqual(
+    MENU.map((m) => m.id).sort(compareItemIds),
+    Array.from({ length: MENU.length }, (_, i) => String(i + 1)),
+  );
+  for (const m of MENU) {
     assert.ok(m.price > 0 && Number.isInteger(m.price));
     assert.ok(m.quantity > 0);
-  });
+  }
+});
+
+Deno.test("compareMenuOrder sorts by position, then name, then id", () => {
+  const item = (id: string, name: string, position?: number) => ({ ...ITEM, id, name, position });
+  const sorted = [item("3", "B", 20), item("2", "A", 20), item("1", "Z", 10), item("4", "A", 20)]
+    .sort(compareMenuOrder);
+  assert.deepEqual(sorted.map((i) => i.id), ["1", "2", "4", "3"]);
+  assert.equal([item("9", "Late", 10), item("8", "Old")].sort(compareMenuOrder)[0]!.id, "8", "absent is 0");
 });

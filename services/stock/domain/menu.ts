@@ -1,11 +1,33 @@
 /**
- * The demo menu seeded into an empty catalog on first start. Ids are decimal strings because the seed
- * project's clients send numeric item ids.
+ * The demo menu seeded into an empty catalog on first start (and filled into catalogs seeded before the
+ * menu had categories, tags, allergens, images and positions: `store.ts`, `upgradeCatalog`). Ids are
+ * decimal strings because the seed project's clients send numeric item ids; ids 1-10 keep the ids and
+ * prices they always had, 11-14 came later. Listed in menu order.
  *
  * @module
  */
 
-/** One dish of the demo menu, with its opening stock. */
+/** A dietary tag shown on the menu. */
+export type MenuTag = "vegetarian" | "vegan" | "spicy" | "gluten_free";
+
+/** An allergen, by its EU name in lowercase. */
+export type Allergen =
+  | "gluten"
+  | "milk"
+  | "eggs"
+  | "nuts"
+  | "peanuts"
+  | "soy"
+  | "fish"
+  | "crustaceans"
+  | "molluscs"
+  | "celery"
+  | "mustard"
+  | "sesame"
+  | "sulphites"
+  | "lupin";
+
+/** One dish of the demo menu, with its opening stock and how the menu shows it. */
 export interface MenuItem {
   /** Decimal id, e.g. `"1"`. */
   id: string;
@@ -17,12 +39,30 @@ export interface MenuItem {
   price: number;
   /** Units in stock at seeding. */
   quantity: number;
+  /** Menu section, e.g. "Pizzas". */
+  category: string;
+  /** Dietary tags. */
+  tags: readonly MenuTag[];
+  /** Allergens the dish contains. */
+  allergens: readonly Allergen[];
+  /** Place on the menu, ascending (10, 20, ...). */
+  position: number;
 }
 
 /** The currency of every menu price. */
 export const MENU_CURRENCY = "EUR";
 
-/** The demo menu: ten dishes, most with 25 units, some scarcer. */
+/** The menu's file-name form of an item name: lowercase, each run of other characters a "-". */
+export function menuSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+/** The web path of a demo item's illustration (web/static/menu/<slug>.svg). */
+export function menuImage(name: string): string {
+  return `/menu/${menuSlug(name)}.svg`;
+}
+
+/** The demo menu in menu order: pizzas, salads, desserts, drinks. */
 export const MENU: readonly MenuItem[] = [
   {
     id: "1",
@@ -30,6 +70,10 @@ export const MENU: readonly MenuItem[] = [
     description: "Tomato, fior di latte, basil, olive oil",
     price: 850,
     quantity: 25,
+    category: "Pizzas",
+    tags: ["vegetarian"],
+    allergens: ["gluten", "milk"],
+    position: 10,
   },
   {
     id: "2",
@@ -37,6 +81,10 @@ export const MENU: readonly MenuItem[] = [
     description: "Tomato, garlic, oregano, olive oil",
     price: 700,
     quantity: 25,
+    category: "Pizzas",
+    tags: ["vegan"],
+    allergens: ["gluten"],
+    position: 20,
   },
   {
     id: "3",
@@ -44,6 +92,10 @@ export const MENU: readonly MenuItem[] = [
     description: "Tomato, fior di latte, spicy salami, chili",
     price: 1050,
     quantity: 20,
+    category: "Pizzas",
+    tags: ["spicy"],
+    allergens: ["gluten", "milk"],
+    position: 30,
   },
   {
     id: "4",
@@ -51,6 +103,10 @@ export const MENU: readonly MenuItem[] = [
     description: "Fior di latte, gorgonzola, parmesan, fontina",
     price: 1150,
     quantity: 15,
+    category: "Pizzas",
+    tags: ["vegetarian"],
+    allergens: ["gluten", "milk"],
+    position: 40,
   },
   {
     id: "5",
@@ -58,6 +114,10 @@ export const MENU: readonly MenuItem[] = [
     description: "Tomato, ham, mushrooms, artichokes, olives",
     price: 1200,
     quantity: 25,
+    category: "Pizzas",
+    tags: [],
+    allergens: ["gluten", "milk"],
+    position: 50,
   },
   {
     id: "6",
@@ -65,6 +125,21 @@ export const MENU: readonly MenuItem[] = [
     description: "Tomato, fior di latte, mushrooms",
     price: 950,
     quantity: 25,
+    category: "Pizzas",
+    tags: ["vegetarian"],
+    allergens: ["gluten", "milk"],
+    position: 60,
+  },
+  {
+    id: "11",
+    name: "Insalata Caprese",
+    description: "Tomatoes, buffalo mozzarella, basil, olive oil",
+    price: 950,
+    quantity: 20,
+    category: "Salads",
+    tags: ["vegetarian", "gluten_free"],
+    allergens: ["milk"],
+    position: 70,
   },
   {
     id: "7",
@@ -72,6 +147,21 @@ export const MENU: readonly MenuItem[] = [
     description: "Romaine, croutons, parmesan, Caesar dressing",
     price: 800,
     quantity: 30,
+    category: "Salads",
+    tags: [],
+    allergens: ["gluten", "eggs", "fish", "milk"],
+    position: 80,
+  },
+  {
+    id: "12",
+    name: "Rucola e Parmigiano",
+    description: "Rocket, shaved parmesan, lemon, olive oil",
+    price: 900,
+    quantity: 20,
+    category: "Salads",
+    tags: ["vegetarian", "gluten_free"],
+    allergens: ["milk"],
+    position: 90,
   },
   {
     id: "8",
@@ -79,6 +169,21 @@ export const MENU: readonly MenuItem[] = [
     description: "Mascarpone, espresso-soaked savoiardi, cocoa",
     price: 600,
     quantity: 10,
+    category: "Desserts",
+    tags: ["vegetarian"],
+    allergens: ["gluten", "eggs", "milk"],
+    position: 100,
+  },
+  {
+    id: "13",
+    name: "Panna Cotta",
+    description: "Vanilla cream, berry coulis",
+    price: 600,
+    quantity: 20,
+    category: "Desserts",
+    tags: ["vegetarian", "gluten_free"],
+    allergens: ["milk"],
+    position: 110,
   },
   {
     id: "9",
@@ -86,6 +191,10 @@ export const MENU: readonly MenuItem[] = [
     description: "Fresh lemons, cane sugar, mint",
     price: 350,
     quantity: 40,
+    category: "Drinks",
+    tags: ["vegan", "gluten_free"],
+    allergens: [],
+    position: 120,
   },
   {
     id: "10",
@@ -93,5 +202,20 @@ export const MENU: readonly MenuItem[] = [
     description: "Single shot, house blend",
     price: 250,
     quantity: 50,
+    category: "Drinks",
+    tags: ["vegan", "gluten_free"],
+    allergens: [],
+    position: 130,
+  },
+  {
+    id: "14",
+    name: "Sparkling Water",
+    description: "Sparkling mineral water, 50 cl",
+    price: 300,
+    quantity: 40,
+    category: "Drinks",
+    tags: ["vegan", "gluten_free"],
+    allergens: [],
+    position: 140,
   },
 ];

@@ -16,6 +16,8 @@ function order(status: string, allowedActions: OrderActionName[]): OrderJson {
     createdAt: null,
     updatedAt: null,
     allowedActions,
+    number: 0,
+    details: null,
   };
 }
 

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { OrderAction, OrderStatus } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { detailsJson, orderJson, productJson } from "./order_json.ts";
+
+const BASE = {
+  id: "3f1c2a4e-0000-4000-8000-000000000001",
+  customerId: "alice",
+  status: OrderStatus.ORDER_STATUS_WAITING_PAYMENT,
+  items: [],
+  total: { amount: 900, currency: "EUR" },
+  paymentLink: "",
+  timeline: [],
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  allowedActions: [OrderAction.ORDER_ACTION_CANCEL],
+};
+
+Deno.test("an order's JSON has its number and details, the pickup time in ISO 8601", () => {
+  const pickupAt = new Date("2026-12-01T18:30:00Z");
+  const json = orderJson({
+    ...BASE,
+    number: 1042,
+    details: { name: "Ada", phone: "0170123456", email: "", note: "No onions", pickupAt },
+  });
+  assert.equal(json.number, 1042);
+  assert.deepEqual(json.details, {
+    name: "Ada",
+    phone: "0170123456",
+    email: "",
+    note: "No onions",
+    pickupAt: "2026-12-01T18:30:00.000Z",
+  });
+});
+
+Deno.test("an order without number or details shows 0 and null; ASAP pickup is null", () => {
+  const json = orderJson({ ...BASE, number: 0, details: undefined });
+  assert.deepEqual([json.number, json.details], [0, null]);
+  assert.equal(
+    detailsJson({ name: "Ada", phone: "", email: "a@b.co", note: "", pickupAt: undefined })?.pickupAt,
+    null,
+  );
+});
+
+Deno.test("a product's JSON has its category, tags, allergens, image and position", () => {
+  const json = productJson({
+    id: "7",
+    name: "Caesar Salad",
+    description: "",
+    price: { amount: 800, currency: "EUR" },
+    available: 3,
+    reserved: 0,
+    sold: 0,
+    category: "Salads",
+    tags: [],
+    allergens: ["gluten", "eggs", "fish", "milk"],
+    image: "/menu/caesar-salad.svg",
+    position: 80,
+  });
+  assert.deepEqual(json, {
+    id: "7",
+    name: "Caesar Salad",
+    description: "",
+    price: { amount: 800, currency: "EUR" },
+    available: 3,
+    category: "Salads",
+    tags: [],
+    allergens: ["gluten", "eggs", "fish", "milk"],
+    image: "/menu/caesar-salad.svg",
+    position: 80,
+  });
+});
