@@ -5,21 +5,8 @@
  *
  * @module
  */
+import type { OrderDetailsJson } from "../api/order_json.ts";
 import { formatDateTime, type ShopConfig } from "../shop.ts";
-
-/** An order's details as the JSON API shows them. */
-export interface OrderDetailsJson {
-  /** Name. */
-  name: string;
-  /** Phone, "" for none. */
-  phone: string;
-  /** Email, "" for none. */
-  email: string;
-  /** Note for the kitchen, "" for none. */
-  note: string;
-  /** Pickup time (ISO 8601), null for as soon as possible. */
-  pickupAt: string | null;
-}
 
 /** The pickup time for people: "As soon as possible" or e.g. `30 Nov 2026, 18:30` in the shop's zone. */
 export function pickupText(pickupAt: string | null, shop: ShopConfig): string {

@@ -106,14 +106,17 @@ export default function OrderPage({ data, state }: PageProps<OrderPageData, Shop
           timeZone={shop.timeZone}
           locale={shop.locale}
         />
-        <section aria-label="Items">
-          <OrderItems
-            items={order.items}
-            total={order.total}
-            caption="What you ordered"
-            locale={shop.locale}
-          />
-        </section>
+        <div>
+          {order.details && <OrderDetails details={order.details} shop={shop} />}
+          <section aria-label="Items">
+            <OrderItems
+              items={order.items}
+              total={order.total}
+              caption="What you ordered"
+              locale={shop.locale}
+            />
+          </section>
+        </div>
       </div>
       {!isTerminal(order.status) && (
         <noscript>
