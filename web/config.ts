@@ -16,6 +16,7 @@
  * | `WEB_TRUSTED_PROXIES` | none | comma-separated IPs/CIDRs of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed |
  * | `WEB_BODY_TIMEOUT_MS` | `10000` | a request body not received in full within this time is answered 408 and the connection closed |
  * | `WEB_SLOW_REQUEST_MS` | `500` | a request slower than this is logged at warn (others at debug, so `LOG_LEVEL=debug` shows them) |
+ * | `WEB_MEDIA_DIR` | `<DATA_DIR>/media` (`./data/media`) | folder of uploaded menu photos and their resized copies (`web/media/store.ts`); replicas on several hosts need it on a shared volume |
  * | `OMS_SERVICE_TOKEN` | required | the deployment's service credential (>= 32 characters), sent on every gRPC call and keying the staff claims |
  *
  * @module
@@ -29,6 +30,7 @@ import {
   serviceAddr,
 } from "../services/common/config.ts";
 import { ipMatcher } from "./ip_matcher.ts";
+import { mediaDirFromEnv } from "./media/store.ts";
 
 export { ConfigError };
 
@@ -66,6 +68,8 @@ export interface WebConfig {
   warnings?: string[];
   /** The deployment's service credential (`OMS_SERVICE_TOKEN`). */
   serviceToken: string;
+  /** Folder of menu photos (`WEB_MEDIA_DIR`, default `<DATA_DIR>/media`). */
+  mediaDir?: string;
 }
 
 /** Shortest admin password accepted outside development. */
@@ -176,5 +180,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     slowRequestMs: envInt("WEB_SLOW_REQUEST_MS", 500, { min: 0, max: 600_000 }, env),
     warnings,
     serviceToken: envServiceToken(env),
+    mediaDir: mediaDirFromEnv(env),
   };
 }

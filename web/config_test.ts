@@ -22,6 +22,7 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     slowRequestMs: 500,
     warnings: [],
     serviceToken: TEST_SERVICE_TOKEN,
+    mediaDir: "./data/media",
   });
 });
 
@@ -41,6 +42,7 @@ Deno.test("loadConfig reads every variable", () => {
     PUBLIC_URL: "https://shop.example",
     WEB_BODY_TIMEOUT_MS: "2500",
     WEB_SLOW_REQUEST_MS: "250",
+    WEB_MEDIA_DIR: "/srv/oms/photos",
   });
   assert.equal(c.host, "0.0.0.0");
   assert.equal(c.port, 9000);
@@ -55,6 +57,11 @@ Deno.test("loadConfig reads every variable", () => {
   assert.equal(c.publicUrl, "https://shop.example");
   assert.equal(c.bodyTimeoutMs, 2500);
   assert.equal(c.slowRequestMs, 250);
+  assert.equal(c.mediaDir, "/srv/oms/photos");
+  assert.equal(
+    loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, DATA_DIR: "/var/oms" }).mediaDir,
+    "/var/oms/media",
+  );
 });
 
 Deno.test("loadConfig rejects bad values with a ConfigError naming the variable and the value", () => {

@@ -394,6 +394,32 @@ Deno.test("static files: hashed names are immutable, plain names revalidate with
   }
 });
 
+Deno.test(
+  "the menu is gzipped for browsers that accept it and revalidates with its ETag (304)",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const b = sys.browser();
+      await (await b.get("/")).body?.cancel(); // the customer cookie
+      const gzip = { "accept-encoding": "gzip, deflate, br" };
+      const res = await b.get("/", { headers: gzip });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-encoding"), "gzip");
+      assert.equal(res.headers.get("cache-control"), "private, no-cache");
+      const etag = res.headers.get("etag");
+      assert.match(etag ?? "", /^W\/"[0-9a-f]{40}"$/);
+      const html = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+      assert.match(html, /Margherita/);
+      const again = await b.get("/", { headers: { ...gzip, "if-none-match": etag! } });
+      assert.equal(again.status, 304);
+      assert.equal(await again.text(), "");
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
 Deno.test("when stock is down the menu answers 503 with the site's error page", opts, async () => {
   const sys = await startPagesSystem();
   const stock = connect(StockServiceClient, deadAddr(), TEST_SERVICE_TOKEN);

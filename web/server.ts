@@ -7,9 +7,11 @@
  * `traceparent`, else starting the trace; its traceparent is sent on every gRPC call and echoed in the
  * response; see `trace_middleware.ts`), request logs, the client's address and scheme (trusted
  * proxies only: `client_info.ts`), security headers, HSTS and `no-store` on the API
- * (`security_headers.ts`), `Secure` cookies over HTTPS (`secure_cookies.ts`), the request body
- * deadline (`api/body_deadline.ts`), JSON 404 and 405 answers, and the one error handler that turns
- * anything thrown into `{"error": {...}}`.
+ * (`security_headers.ts`), `Secure` cookies over HTTPS (`secure_cookies.ts`), gzip for text answers
+ * (`compression.ts`), ETags and 304 for pages and static files (`conditional_get.ts`), the request
+ * body deadline (`api/body_deadline.ts`), menu photos (`media/routes.ts`, when a photo store is
+ * given), JSON 404 and 405 answers, and the one error handler that turns anything thrown into
+ * `{"error": {...}}`.
  *
  * `start()` serves the app with `Deno.serve` on a loopback port behind a connection guard that owns
  * the public port (`connection_guard.ts`), so that a connection whose body stalls can be closed.
@@ -40,6 +42,10 @@ import { clientInfo } from "./client_info.ts";
 import { type ConnectionGuard, guardConnections, serveEnv } from "./connection_guard.ts";
 import { ipMatcher } from "./ip_matcher.ts";
 import { secureCookies } from "./secure_cookies.ts";
+import { compression } from "./compression.ts";
+import { conditionalGet } from "./conditional_get.ts";
+import { mediaRoutes } from "./media/routes.ts";
+import { mediaDirFromEnv, PhotoStore } from "./media/store.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { traceMiddleware } from "./trace_middleware.ts";
 import { closeLiveHub } from "./live/hub.ts";
@@ -57,6 +63,8 @@ export interface AppOptions {
   bodyTimeoutMs?: number;
   /** Requests slower than this (ms) are logged at warn, the others at debug (default 500). */
   slowRequestMs?: number;
+  /** The menu photos served under `/media/` (none when unset). */
+  media?: PhotoStore;
 }
 
 /** Builds the gateway app. */
@@ -72,6 +80,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   );
   app.use(securityHeaders());
   app.use(secureCookies());
+  // gzip outside ETags: the ETag is of the uncompressed body (compress marks it weak)
+  app.use(compression());
+  app.use(conditionalGet());
   app.use(bodyDeadline(options.bodyTimeoutMs ?? 10_000));
 
   app.use(methodNotAllowed({
@@ -97,6 +108,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.route("/", ordersRoutes(deps));
   app.route("/", webhooksRoutes(deps));
   app.route("/", localPayRoutes(deps));
+  if (options.media) app.route("/", mediaRoutes(options.media));
 
   app.notFound((c) => {
     const err = new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
@@ -163,13 +175,15 @@ export async function start(
   }
   if (!config.adminPassword) log.warn("ADMIN_PASSWORD is not set: the admin pages are disabled");
   for (const warning of config.warnings ?? []) log.warn(warning);
+  const media = new PhotoStore(config.mediaDir ?? mediaDirFromEnv(Deno.env.toObject()));
   const app = createApp(deps, {
     trustedProxies: config.trustedProxies,
     publicUrl: config.publicUrl,
     bodyTimeoutMs: config.bodyTimeoutMs,
     slowRequestMs: config.slowRequestMs,
+    media,
   });
-  await mountPages(app, deps);
+  await mountPages(app, deps, { publicUrl: config.publicUrl ?? null });
   // Deno.serve on loopback; the guard owns the public port and hands each request its client's
   // address and a way to close its connection (see connection_guard.ts).
   const listening = Promise.withResolvers<Deno.NetAddr>();
@@ -205,6 +219,7 @@ export async function start(
       ]);
       clearTimeout(timer);
       closeLiveHub(deps);
+      media.close();
       guard.abortAll();
       for (const client of Object.values(clients)) closeClient(client);
     },

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { timingSafeEqual } from "node:crypto";
 import { randomToken } from "./sessions.ts";
 
 /** Name of the device cookie. */
@@ -51,11 +52,9 @@ export class DeviceCookies {
   async verify(value: string | null | undefined): Promise<string | null> {
     const m = value ? VALUE.exec(value) : null;
     if (!m) return null;
-    const expected = await this.#sign(m[1]!);
-    // Same-length base64url strings: compare all characters.
-    let diff = 0;
-    for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ m[2]!.charCodeAt(i);
-    return diff === 0 ? m[1]! : null;
+    const enc = new TextEncoder();
+    // same-length base64url strings (the pattern fixes it), compared in constant time
+    return timingSafeEqual(enc.encode(await this.#sign(m[1]!)), enc.encode(m[2]!)) ? m[1]! : null;
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * HTTP helpers of the admin: the session cookie, redirects, the `next` target after login (admin
- * paths only, so it cannot be turned into an open redirect), the same-origin check of POSTs and the
- * bounded reading of form bodies.
+ * paths only, so it cannot be turned into an open redirect) and the bounded reading of form bodies.
+ * (The origin check of form posts is the framework's, for every page: `framework/form_origin.ts`.)
  *
  * @module
  */
+import { parse } from "hono/utils/cookie";
 import { ApiError } from "../api/errors.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
@@ -19,14 +20,9 @@ export function clearSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; SameSite=Strict` + (secure ? "; Secure" : "");
 }
 
-/** The value of cookie `name` in `req`, if any. */
+/** The value of cookie `name` in `req`, if any (Hono's cookie parser). */
 export function cookieOf(req: Request, name: string): string | null {
-  const header = req.headers.get("cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return null;
+  return parse(req.headers.get("cookie") ?? "", name)[name] ?? null;
 }
 
 /** The session cookie's value in `req`, if any. */
@@ -47,28 +43,6 @@ export function safeNext(next: string | null | undefined): string {
   if (!/^\/admin(\/[^\\]*)?(\?[^\\]*)?$/.test(next) || next.startsWith("//")) return "/admin";
   if (next.startsWith("/admin/login") || next.startsWith("/admin/logout")) return "/admin";
   return next;
-}
-
-/**
- * True when a POST plausibly comes from our own pages: `Sec-Fetch-Site` (sent by browsers) is not
- * cross-site, and `Origin`, when sent, names this host. Requests from non-browser clients send
- * neither and are judged by the CSRF token alone.
- */
-export function sameOrigin(req: Request, url: URL): boolean {
-  const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return false;
-  const origin = req.headers.get("origin");
-  if (origin && origin !== "null") {
-    const host = req.headers.get("host") ?? url.host;
-    try {
-      if (new URL(origin).host !== host) return false;
-    } catch {
-      return false;
-    }
-  } else if (origin === "null") {
-    return false;
-  }
-  return true;
 }
 
 /** Largest admin form body in bytes. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readForm, safeNext, sameOrigin, sessionCookie, sessionIdOf } from "./http.ts";
+import { readForm, safeNext, sessionCookie, sessionIdOf } from "./http.ts";
 
 Deno.test("safeNext keeps admin paths and turns anything else into /admin", () => {
   assert.equal(safeNext("/admin/stock"), "/admin/stock");
@@ -19,17 +19,6 @@ Deno.test("safeNext keeps admin paths and turns anything else into /admin", () =
   ) {
     assert.equal(safeNext(bad), "/admin", String(bad));
   }
-});
-
-Deno.test("sameOrigin refuses cross-site fetch metadata and foreign origins, and allows clients that send neither", () => {
-  const url = new URL("http://shop.test/admin/stock");
-  const req = (headers: Record<string, string>) => new Request(url, { method: "POST", headers });
-  assert.equal(sameOrigin(req({}), url), true);
-  assert.equal(sameOrigin(req({ "sec-fetch-site": "same-origin", origin: "http://shop.test" }), url), true);
-  assert.equal(sameOrigin(req({ "sec-fetch-site": "cross-site" }), url), false);
-  assert.equal(sameOrigin(req({ "sec-fetch-site": "same-site" }), url), false);
-  assert.equal(sameOrigin(req({ origin: "http://evil.test" }), url), false);
-  assert.equal(sameOrigin(req({ origin: "null" }), url), false);
 });
 
 Deno.test("the session cookie is HttpOnly, SameSite=Strict and scoped to /admin; Secure over https", () => {

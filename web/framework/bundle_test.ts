@@ -24,7 +24,8 @@ Deno.test("the client bundle is content-hashed: a hashed entry, one hashed chunk
     const all = [...built.files.values()].map((b) => new TextDecoder().decode(b)).join("\n");
     assert.doesNotMatch(all, /grpc|renderToString|amqplib/);
     const total = [...built.files.values()].reduce((n, b) => n + b.byteLength, 0);
-    assert.ok(total < 40_000, `all client JS is ${total} bytes`);
+    // 40 KB before island props moved to devalue, whose parser adds 4.2 KB (1.8 KB gzipped)
+    assert.ok(total < 45_000, `all client JS is ${total} bytes`);
 
     // A second build of the same sources is the cached one.
     const again = await buildClient(opts);

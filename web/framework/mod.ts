@@ -6,23 +6,32 @@
  * - `/_islands/<file>.js`: the client bundle (islands runtime and one chunk per island), content-hashed
  *   and immutable;
  * - `/_static/<file>`: `web/static/`, also under content-hashed names (see {@linkcode asset});
+ *   both with Hono's `serveStatic` and an ETag (304 on `If-None-Match`);
  * - the site's 404 page for any other GET outside `/api/` (the JSON API keeps its JSON 404).
  *
- * Every page response carries the security headers of `security.ts`. A handler that throws gets the
- * site's 404 page (for a not-found error) or the `_500` page with a message safe to show.
+ * A form posted from another site is refused with 403 before any page code runs (`form_origin.ts`),
+ * and a page body over {@linkcode PAGE_MAX_BODY_BYTES} with 413 (Hono's `body-limit`).
+ * Every page response carries the security headers of `security.ts` (Hono's `secure-headers`). A
+ * handler that throws gets the site's 404 page (for a not-found error) or the `_500` page with a
+ * message safe to show.
  *
  * @module
  */
 import type { Context, Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
+import { fileURLToPath } from "node:url";
 import type { AppDeps, AppEnv } from "../api/deps.ts";
-import { toApiError } from "../api/errors.ts";
+import { ApiError, toApiError } from "../api/errors.ts";
 import { isTraceparent, newTraceparent, traceIdOf } from "../../services/common/trace.ts";
 import { manifest as appManifest } from "../routes.gen.ts";
 import { buildClient, type ClientBundle } from "./bundle.ts";
 import { discoverRoutes, type RouteEntry } from "./discover.ts";
 import { registerIslands } from "./islands.ts";
 import { renderPage } from "./render.ts";
-import { withSecurityHeaders } from "./security.ts";
+import { pageSecurityHeaders } from "./security.ts";
+import { formOrigin } from "./form_origin.ts";
 import { loadStatic, setAssets, type StaticFile } from "./static.ts";
 import type { ErrorPageData, Handler, Manifest, Method, RouteContext, RouteModule, State } from "./types.ts";
 
@@ -31,6 +40,15 @@ export type * from "./types.ts";
 
 /** `Cache-Control` of content-hashed files. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/** What a form posted from another site is told (status 403). */
+export const CROSS_SITE_MESSAGE = "This form was sent from another site, so it was refused.";
+
+/** Largest request body of a page (a form post), in bytes, unless {@linkcode PagesOptions} says otherwise. */
+export const PAGE_MAX_BODY_BYTES = 64 * 1024;
+
+/** `Cache-Control` of pages that set none. */
+export const PAGE_CACHE_CONTROL = "private, no-cache";
 
 /** Options of {@linkcode mountPages} (the defaults are the app's own files). */
 export interface PagesOptions {
@@ -42,6 +60,10 @@ export interface PagesOptions {
   staticDir?: URL;
   /** Where client builds are cached (see `bundle.ts`). */
   buildDir?: string;
+  /** The site's public URL, also accepted as the origin of forms (default `PUBLIC_URL`). */
+  publicUrl?: string | null;
+  /** Largest page request body in bytes (default {@linkcode PAGE_MAX_BODY_BYTES}). */
+  maxBodyBytes?: number;
 }
 
 /** What {@linkcode mountPages} mounted. */
@@ -108,7 +130,9 @@ export async function mountPages(
   function htmlResponse(html: string, init: ResponseInit = {}): Response {
     const headers = new Headers(init.headers);
     headers.set("Content-Type", "text/html; charset=utf-8");
-    if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+    // the browser may keep a page but asks each time (ETag -> 304, see conditional_get.ts); shared
+    // caches keep none (pages carry the customer's own data)
+    if (!headers.has("Cache-Control")) headers.set("Cache-Control", PAGE_CACHE_CONTROL);
     return new Response(html, { ...init, headers });
   }
 
@@ -217,8 +241,32 @@ export async function mountPages(
     } catch (err) {
       res = errorPage(c, state, err);
     }
-    return withSecurityHeaders(res);
+    // a copy: the handler's answer may have immutable headers (Response.redirect), and the security
+    // headers and ETag are added to it on the way out
+    return new Response(res.body, res);
   }
+
+  // form posts from another site are refused before any page code runs (see form_origin.ts)
+  const originCheck = formOrigin({
+    publicUrl: options.publicUrl === undefined ? Deno.env.get("PUBLIC_URL") : options.publicUrl,
+    refused: (c) => errorPage(c as Context<AppEnv>, {}, new ApiError(403, "cross_site", CROSS_SITE_MESSAGE)),
+  });
+
+  // no page body is read past the limit (Hono's body-limit; forms are small)
+  const maxBody = options.maxBodyBytes ?? PAGE_MAX_BODY_BYTES;
+  const bodyCap = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) =>
+      errorPage(
+        c as Context<AppEnv>,
+        {},
+        new ApiError(
+          413,
+          "payload_too_large",
+          `This form is larger than ${maxBody} bytes, so it was refused.`,
+        ),
+      ),
+  });
 
   // Pages registered before this call (e.g. interim routes of the API) would shadow ours: say so.
   const taken = new Map(
@@ -232,37 +280,54 @@ export async function mountPages(
         deps.log.warn("page shadowed by an earlier route", { route: `${m} ${clash}`, page: route.file });
       }
     }
-    if (methods.length > 0) app.on(methods, route.pattern, (c) => dispatch(route, c));
+    if (methods.length > 0) {
+      app.on(methods, route.pattern, pageSecurityHeaders, originCheck, bodyCap, (c) => dispatch(route, c));
+    }
   }
 
-  const files = client?.files ?? new Map<string, Uint8Array>();
-  app.get("/_islands/:file", (c) => {
-    const bytes = files.get(c.req.param("file"));
-    if (!bytes) return new Response("Not found", { status: 404 });
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: {
-        "Content-Type": "text/javascript; charset=utf-8",
-        "Cache-Control": IMMUTABLE,
-        "X-Content-Type-Options": "nosniff",
+  // Client bundle and static files: Hono's serveStatic from disk, with the ETag of their content hash
+  // (so `etag` answers If-None-Match with 304 without hashing them again).
+  const revalidate = etag();
+  const islandFiles = client?.files ?? new Map<string, Uint8Array>();
+  const none = () => Promise.resolve();
+  app.get("/_islands/:file", revalidate, async (c) => {
+    const name = c.req.param("file");
+    if (!client || !islandFiles.has(name)) return c.text("Not found", 404);
+    const found = await serveStatic({
+      root: client.dir,
+      path: name,
+      onFound: (_path, c) => {
+        c.header("Cache-Control", IMMUTABLE);
+        c.header("ETag", `"${name.replace(/\.js$/, "")}"`);
+        c.header("X-Content-Type-Options", "nosniff");
       },
-    });
+    })(c, none);
+    return found ?? c.text("Not found", 404);
   });
 
+  const staticRoot = fileURLToPath(options.staticDir ?? new URL("static/", WEB));
   const byHashed = new Map(staticFiles.map((f) => [f.hashedPath, f]));
   const byPath = new Map(staticFiles.map((f) => [f.path, f]));
-  app.get("/_static/*", (c) => {
-    const path = decodeURIComponent(c.req.path.slice("/_static/".length));
+  app.get("/_static/*", revalidate, async (c) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(c.req.path.slice("/_static/".length));
+    } catch {
+      return c.text("Not found", 404);
+    }
     const hashed = byHashed.get(path);
     const file = hashed ?? byPath.get(path);
-    if (!file) return new Response("Not found", { status: 404 });
-    const headers = {
-      "Content-Type": file.type,
-      "Cache-Control": hashed ? IMMUTABLE : "no-cache",
-      ETag: file.etag,
-      "X-Content-Type-Options": "nosniff",
-    };
-    if (c.req.header("if-none-match") === file.etag) return new Response(null, { status: 304, headers });
-    return new Response(file.bytes as Uint8Array<ArrayBuffer>, { headers });
+    if (!file) return c.text("Not found", 404);
+    const found = await serveStatic({
+      root: staticRoot,
+      path: file.path,
+      onFound: (_path, c) => {
+        c.header("Cache-Control", hashed ? IMMUTABLE : "no-cache");
+        c.header("ETag", file.etag);
+        c.header("X-Content-Type-Options", "nosniff");
+      },
+    })(c, none);
+    return found ?? c.text("Not found", 404);
   });
 
   // Any other GET that found nothing gets the site's 404 page; the API keeps its JSON answers.
@@ -270,9 +335,10 @@ export async function mountPages(
     await next();
     const method = c.req.method;
     if (c.res.status !== 404 || (method !== "GET" && method !== "HEAD") || isApiPath(c.req.path)) return;
-    if (c.req.path.startsWith("/_islands/") || c.req.path.startsWith("/_static/")) return;
+    if (/^\/(_islands|_static|media)\//.test(c.req.path)) return;
     if (c.res.headers.get("content-type")?.startsWith("text/html")) return;
-    c.res = withSecurityHeaders(notFoundPage(c, {}));
+    c.res = notFoundPage(c, {});
+    await pageSecurityHeaders(c, none);
   });
 
   return { routes: table.routes.map((r) => r.pattern), client, clientEntry, staticFiles };

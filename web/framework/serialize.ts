@@ -1,32 +1,26 @@
 /**
- * Island props on the wire: {@linkcode encodeProps} turns a value into JSON that is safe to place inside
+ * Island props on the wire, with `devalue` (the serializer SvelteKit sends its data with):
+ * {@linkcode encodeProps} turns a value into JSON text that is safe to place inside
  * `<script type="application/json">`, and {@linkcode decodeProps} (run in the browser) turns it back.
  *
- * The format is plain JSON plus tagged objects `{"$t": tag, "v": value}` for what JSON cannot carry:
+ * What travels: everything JSON carries plus `undefined` (kept in objects and arrays, so `"x" in
+ * props` survives), `NaN`, `Infinity`, `-Infinity`, `-0`, `bigint`, `Date` (invalid ones too), `URL`,
+ * `URLSearchParams`, `RegExp`, `Map`, `Set`, objects with a null prototype, and a `__proto__` key as
+ * plain data (devalue refuses that key; a reducer here carries such an object as its entries, and it
+ * is rebuilt without touching any prototype). The same object twice stays one object.
  *
- * | value | encoded as |
- * | --- | --- |
- * | `Date` | `{"$t": "Date", "v": "2025-01-02T03:04:05.000Z"}` (`v` is `null` for an invalid date) |
- * | `undefined` | `{"$t": "undefined"}` (kept in objects and arrays, so `"x" in props` survives) |
- * | `NaN`, `Infinity`, `-Infinity` | `{"$t": "Number", "v": "NaN"}` ... |
- * | `bigint` | `{"$t": "BigInt", "v": "123"}` |
- * | `Map`, `Set` | `{"$t": "Map", "v": [[k, v], ...]}`, `{"$t": "Set", "v": [...]}` |
- * | `URL` | `{"$t": "URL", "v": "https://..."}` |
- * | a plain object that has its own `$t` key | `{"$t": "Object", "v": {...}}` (so user data is never read as a tag) |
+ * What is refused, with a {@linkcode SerializationError} naming the path of the offending prop:
+ * functions, symbols, class instances, JSX and cycles (island props are a tree of data).
  *
- * Anything else (functions, symbols, class instances, JSX, cycles) is refused with an error naming the
- * path of the offending prop. Shared (non-cyclic) references are copied, not preserved.
+ * The JSON text has `<`, `>`, `&`, U+2028 and U+2029 escaped as `\uXXXX` (devalue escapes `<` and the
+ * separators; `>` and `&` are escaped here), so a string such as `"</script><script>alert(1)</script>"`
+ * or `"<!--"` cannot end or change the script element; the text stays valid JSON.
  *
- * The JSON text escapes `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`, so a string such as
- * `"</script><script>alert(1)</script>"` or `"<!--"` cannot end or change the script element.
- *
- * This module has no dependencies: the browser runtime imports it too.
+ * The browser runtime imports this module too (it bundles devalue's parser).
  *
  * @module
  */
-
-/** A JSON value. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import { DevalueError, parse, stringify } from "devalue";
 
 /** Thrown when a prop cannot be sent to the browser. */
 export class SerializationError extends Error {
@@ -41,15 +35,9 @@ export class SerializationError extends Error {
   }
 }
 
-const TAG = "$t";
-
 /** Sets an own property, so that a key named `__proto__` stays data. */
-function define<T>(target: Record<string, T>, key: string, value: T): void {
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function tagged(tag: string, v?: Json): Json {
-  return v === undefined ? { [TAG]: tag } : { [TAG]: tag, v };
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
@@ -62,61 +50,54 @@ function isVNode(value: Record<string, unknown>): boolean {
   return "constructor" in value && value.constructor === undefined && "type" in value && "props" in value;
 }
 
-function encodeValue(value: unknown, path: string, seen: Set<object>): Json {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return value;
-    case "number":
-      return Number.isFinite(value) ? value : tagged("Number", String(value));
-    case "bigint":
-      return tagged("BigInt", value.toString());
-    case "undefined":
-      return tagged("undefined");
-    case "function":
-      throw new SerializationError(path, "is a function; island props must be data");
-    case "symbol":
-      throw new SerializationError(path, "is a symbol; island props must be data");
+const BUILT_INS = [Date, URL, URLSearchParams, RegExp];
+
+/** Refuses what island props may not hold (see the module doc); devalue encodes the rest. */
+function check(value: unknown, path: string, seen: Set<object>): void {
+  if (typeof value === "function") {
+    throw new SerializationError(path, "is a function; island props must be data");
   }
-  if (value === null) return null;
-  const obj = value as object;
-  if (seen.has(obj)) throw new SerializationError(path, "refers back to itself (a cycle)");
-  seen.add(obj);
+  if (typeof value === "symbol") throw new SerializationError(path, "is a symbol; island props must be data");
+  if (value === null || typeof value !== "object") return;
+  if (seen.has(value)) throw new SerializationError(path, "refers back to itself (a cycle)");
+  seen.add(value);
   try {
-    if (Array.isArray(obj)) return obj.map((v, i) => encodeValue(v, `${path}[${i}]`, seen));
-    if (obj instanceof Date) {
-      return tagged("Date", Number.isNaN(obj.getTime()) ? null : obj.toISOString());
-    }
-    if (obj instanceof URL) return tagged("URL", obj.href);
-    if (obj instanceof Map) {
-      return tagged(
-        "Map",
-        [...obj].map(([k, v], i) => [
-          encodeValue(k, `${path}.<key ${i}>`, seen),
-          encodeValue(v, `${path}.get(${i})`, seen),
-        ]),
-      );
-    }
-    if (obj instanceof Set) {
-      return tagged("Set", [...obj].map((v, i) => encodeValue(v, `${path}.<item ${i}>`, seen)));
-    }
-    if (!isPlainObject(obj)) {
-      const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "unknown";
+    if (Array.isArray(value)) value.forEach((v, i) => check(v, `${path}[${i}]`, seen));
+    else if (BUILT_INS.some((type) => value instanceof type)) return;
+    else if (value instanceof Map) {
+      [...value].forEach(([k, v], i) => {
+        check(k, `${path}.<key ${i}>`, seen);
+        check(v, `${path}.get(${i})`, seen);
+      });
+    } else if (value instanceof Set) [...value].forEach((v, i) => check(v, `${path}.<item ${i}>`, seen));
+    else if (!isPlainObject(value)) {
+      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "unknown";
       throw new SerializationError(path, `is a ${name} instance; only plain objects can be sent`);
-    }
-    if (isVNode(obj)) throw new SerializationError(path, "is JSX; islands cannot take JSX props");
-    const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(obj)) define(out, k, encodeValue(v, `${path}.${k}`, seen));
-    return Object.hasOwn(obj, TAG) ? tagged("Object", out) : out;
+    } else if (isVNode(value)) throw new SerializationError(path, "is JSX; islands cannot take JSX props");
+    else for (const [k, v] of Object.entries(value)) check(v, `${path}.${k}`, seen);
   } finally {
-    seen.delete(obj);
+    seen.delete(value);
   }
 }
 
-/** Turns `value` into the JSON form described above (not yet text); throws {@linkcode SerializationError}. */
-export function encode(value: unknown, path = "props"): Json {
-  return encodeValue(value, path, new Set());
-}
+/** The reducer and reviver of plain objects with an own `__proto__` key (which devalue refuses). */
+const PROTO_KEYED = "ProtoKeyed";
+
+const reducers = {
+  [PROTO_KEYED]: (value: unknown) =>
+    value !== null && typeof value === "object" && !Array.isArray(value) && isPlainObject(value) &&
+      Object.hasOwn(value, "__proto__")
+      ? Object.entries(value)
+      : undefined,
+};
+
+const revivers = {
+  [PROTO_KEYED]: (entries: [string, unknown][]) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) define(out, k, v);
+    return out;
+  },
+};
 
 const UNSAFE = /[<>&\u2028\u2029]/g;
 
@@ -126,46 +107,20 @@ function escapeChar(ch: string): string {
 
 /** JSON text of `value` that can sit inside `<script type="application/json">` unchanged. */
 export function encodeProps(value: unknown, path = "props"): string {
-  return JSON.stringify(encode(value, path)).replace(UNSAFE, escapeChar);
-}
-
-function decodeValue(json: unknown): unknown {
-  if (Array.isArray(json)) return json.map(decodeValue);
-  if (json === null || typeof json !== "object") return json;
-  const obj = json as Record<string, unknown>;
-  if (Object.hasOwn(obj, TAG)) {
-    const v = obj.v;
-    switch (obj[TAG]) {
-      case "undefined":
-        return undefined;
-      case "Date":
-        return new Date(typeof v === "string" ? v : NaN);
-      case "Number":
-        return Number(v);
-      case "BigInt":
-        return BigInt(String(v));
-      case "URL":
-        return new URL(String(v));
-      case "Map":
-        return new Map((v as [unknown, unknown][]).map(([k, x]) => [decodeValue(k), decodeValue(x)]));
-      case "Set":
-        return new Set((v as unknown[]).map(decodeValue));
-      case "Object":
-        return decodePlain(v as Record<string, unknown>);
-      default:
-        throw new Error(`Unknown island prop tag ${JSON.stringify(obj[TAG])}`);
+  check(value, path, new Set());
+  let text: string;
+  try {
+    text = stringify(value, reducers);
+  } catch (err) {
+    if (err instanceof DevalueError) {
+      throw new SerializationError(`${path}${err.path}`, `cannot be sent: ${err.message}`);
     }
+    throw err;
   }
-  return decodePlain(obj);
-}
-
-function decodePlain(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) define(out, k, decodeValue(v));
-  return out;
+  return text.replace(UNSAFE, escapeChar);
 }
 
 /** Parses JSON text made by {@linkcode encodeProps} back into the original value. */
 export function decodeProps(text: string): unknown {
-  return decodeValue(JSON.parse(text));
+  return parse(text, revivers);
 }
