@@ -2,9 +2,8 @@
  * Reading a storefront form post (cart, checkout, cancel, local pay), with the same protection the
  * admin's forms have:
  *
- * - the request must look same-origin: `Sec-Fetch-Site` (when sent) is `same-origin` or `none`, and
- *   `Origin` (when sent) is this site (`api/cross_site.ts`'s rule, `PUBLIC_URL` included), else 403
- *   `cross_site`;
+ * - a form posted from another site never gets here: the framework's origin check refuses it for
+ *   every page (`framework/form_origin.ts`, Hono's `csrf` with `PUBLIC_URL`);
  * - the body is URL-encoded form data of at most 16 KiB (`admin/http.ts`'s `readForm`: 415, 413);
  * - `_csrf` must be the customer's form token (`csrf.ts`), else 403 `invalid_csrf_token`.
  *
@@ -14,31 +13,11 @@
  * @module
  */
 import { readForm } from "../admin/http.ts";
-import { isOwnOrigin } from "../api/cross_site.ts";
 import { ApiError } from "../api/errors.ts";
 import type { ShopState } from "../customer.ts";
 import { defaultCustomerAuth } from "../customer_auth.ts";
 import type { RouteContext } from "../framework/types.ts";
 import { CSRF_FIELD, isCustomerCsrfToken } from "./csrf.ts";
-
-const ALLOWED_SITES = new Set(["same-origin", "none"]);
-
-function publicOrigin(): string | null {
-  try {
-    const url = Deno.env.get("PUBLIC_URL");
-    return url ? new URL(url).origin : null;
-  } catch {
-    return null;
-  }
-}
-
-/** True when the request plausibly comes from this site's own pages (see the module doc). */
-export function fromOwnSite(req: Request): boolean {
-  const site = req.headers.get("sec-fetch-site");
-  if (site !== null && !ALLOWED_SITES.has(site.toLowerCase())) return false;
-  const origin = req.headers.get("origin");
-  return origin === null || isOwnOrigin(origin, req.url, publicOrigin());
-}
 
 /** The secret of the customer cookie (and so of the form token) in this process. */
 export function customerSecret(ctx: RouteContext<unknown, ShopState>): string {
@@ -47,10 +26,6 @@ export function customerSecret(ctx: RouteContext<unknown, ShopState>): string {
 
 /** Reads and checks a storefront form post; throws the 403/413/415 of the module doc. */
 export async function readCustomerForm<D>(ctx: RouteContext<D, ShopState>): Promise<URLSearchParams> {
-  if (!fromOwnSite(ctx.req)) {
-    await ctx.req.body?.cancel();
-    throw new ApiError(403, "cross_site", "This form was sent from another site, so it was refused.");
-  }
   const form = await readForm(ctx.req);
   const secret = customerSecret(ctx as RouteContext<unknown, ShopState>);
   if (!await isCustomerCsrfToken(secret, ctx.state.customerId, form.get(CSRF_FIELD))) {

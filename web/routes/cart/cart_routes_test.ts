@@ -138,7 +138,11 @@ Deno.test(
         ["no token", form({ id: "1" })],
         ["another browser's token", form({ _csrf: theirs, id: "1" })],
         ["another site (Origin)", form({ _csrf: csrf, id: "1" }, { origin: "https://evil.example" })],
-        ["another site (Sec-Fetch-Site)", form({ _csrf: csrf, id: "1" }, { "sec-fetch-site": "cross-site" })],
+        ["another site (Sec-Fetch-Site)", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+          body: new URLSearchParams({ _csrf: csrf, id: "1" }).toString(),
+        }],
       ];
       for (const [why, init] of refused) {
         const res = await b.get("/cart/add", init);
