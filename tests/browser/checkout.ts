@@ -45,7 +45,7 @@ export async function fillCheckout(
   await page.getByLabel("Email").fill(d.email ?? "");
   const select = page.getByLabel("Pickup time");
   const options = await select.locator("option").evaluateAll((els) =>
-    els.map((e) => ({ value: (e as HTMLOptionElement).value, label: (e as HTMLOptionElement).label }))
+    els.map((e) => ({ value: e.getAttribute("value") ?? "", label: (e.textContent ?? "").trim() }))
   );
   const pickup = d.pickup ?? "asap";
   const chosen = pickup === "first-slot"
