@@ -11,10 +11,10 @@
  */
 /// <reference lib="dom" />
 import { useEffect, useState } from "preact/hooks";
-import { adminTime, TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
+import { TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
 import { reloadOnLive } from "../lib/live_reload.ts";
 import { orderLabel } from "../lib/order_view.ts";
-import { pickupIn } from "../lib/when.ts";
+import { pickupIn, timeIn } from "../lib/when.ts";
 
 /** Props of {@linkcode AdminKitchen}. */
 export interface AdminKitchenProps {
@@ -24,7 +24,7 @@ export interface AdminKitchenProps {
   csrf: string;
   /** True when the server could not read the tickets. */
   offline: boolean;
-  /** The shop's IANA time zone: pickup times are shown in it. */
+  /** The shop's IANA time zone: pickup, paid, started and ready times are shown in it. */
   timeZone?: string;
   /** The shop's locale. */
   locale?: string;
@@ -44,6 +44,7 @@ export default function AdminKitchen(
   { initial, csrf, offline, timeZone = "UTC", locale = "en-GB" }: AdminKitchenProps,
 ) {
   const [tickets, setTickets] = useState(initial);
+  const zone = { timeZone, locale };
   const [feed, setFeed] = useState<Feed>(offline ? "offline" : "live");
 
   useEffect(() => {
@@ -118,7 +119,7 @@ export default function AdminKitchen(
                       )}
                     </p>
                     <p class="ticket-pickup" data-testid="ticket-pickup">
-                      Pickup: <strong>{pickupIn(t.pickupAt, { timeZone, locale })}</strong>
+                      Pickup: <strong>{pickupIn(t.pickupAt, zone)}</strong>
                     </p>
                     <ul class="ticket-lines">
                       {t.lines.map((l, i) => <li key={i}>{l}</li>)}
@@ -126,10 +127,10 @@ export default function AdminKitchen(
                     {t.note && <p class="ticket-note" data-testid="ticket-note">Note: {t.note}</p>}
                     <p class="ticket-time muted">
                       {t.status === "queued"
-                        ? `Paid ${adminTime(t.paidAt).slice(11, 16)}`
+                        ? `Paid ${timeIn(t.paidAt, zone)}`
                         : t.status === "preparing"
-                        ? `Started ${adminTime(t.startedAt).slice(11, 16)}`
-                        : `Ready ${adminTime(t.readyAt).slice(11, 16)}`}
+                        ? `Started ${timeIn(t.startedAt, zone)}`
+                        : `Ready ${timeIn(t.readyAt, zone)}`}
                     </p>
                     {t.status === "ready"
                       ? (
