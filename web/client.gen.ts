@@ -14,6 +14,7 @@ boot({
   AdminKitchen: () => import("./islands/AdminKitchen.tsx"),
   AdminOrders: () => import("./islands/AdminOrders.tsx"),
   Cart: () => import("./islands/Cart.tsx"),
+  Checkout: () => import("./islands/Checkout.tsx"),
   MenuSearch: () => import("./islands/MenuSearch.tsx"),
   MyOrdersLive: () => import("./islands/MyOrdersLive.tsx"),
   OrderLive: () => import("./islands/OrderLive.tsx"),

@@ -16,6 +16,7 @@
  * @module
  */
 import type { ShopConfig } from "./shop.ts";
+import type { StoredCart } from "./cart/cart.ts";
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
 import { ConfigError } from "../services/common/config.ts";
@@ -90,4 +91,8 @@ export interface ShopState extends Record<string, unknown> {
   title?: string;
   /** The shop's name, address, hours, time zone and locale (set by `routes/_middleware.ts`). */
   shop?: ShopConfig;
+  /** The customer's form token, for every storefront form that changes something (`cart/csrf.ts`). */
+  csrf?: string;
+  /** The customer's cart: item ids and quantities from the signed cart cookie (`cart/cart_cookie.ts`). */
+  cart?: StoredCart;
 }

@@ -53,8 +53,11 @@ Deno.test(
       assert.match(html, /<h3 class="product-name" id="product-name-1">Margherita<\/h3>/);
       assert.match(html, /<p class="price">€8\.50<\/p>/);
 
-      const carts = islandProps(html, "Cart") as { customerId: string }[];
-      assert.deepEqual(carts, [{ customerId: b.customerId(), currency: "EUR" }]);
+      const carts = islandProps(html, "Cart") as { customerId: string; currency: string; csrf: string }[];
+      assert.equal(carts.length, 1);
+      assert.equal(carts[0]?.customerId, b.customerId());
+      assert.equal(carts[0]?.currency, "EUR");
+      assert.match(carts[0]?.csrf ?? "", /^[A-Za-z0-9_-]{43}$/, "the cart's forms carry the form token");
       const adds = islandProps(html, "AddToCart") as { item: { id: string; available: number } }[];
       assert.equal(adds.length, Object.keys(levels).length);
       // Every item once, with its stock level (the menu orders them by category, not by id).
@@ -80,10 +83,11 @@ Deno.test(
       // The same browser keeps its id; a forged cookie gets a new one.
       const again = await b.get("/");
       assert.equal(again.headers.get("set-cookie"), null);
-      assert.deepEqual(islandProps(await again.text(), "Cart"), [{
-        customerId: b.customerId(),
-        currency: "EUR",
-      }]);
+      assert.deepEqual(
+        (islandProps(await again.text(), "Cart") as { customerId: string; csrf: string }[])
+          .map((c) => [c.customerId, c.csrf]),
+        [[b.customerId(), carts[0]?.csrf]],
+      );
       const forged = await sys.pagesApp.request("/", {
         headers: { cookie: "oms_customer=c-AAAAAAAAAAAAAAAAAAAAAA.bad" },
       });
@@ -121,7 +125,7 @@ Deno.test(
       assert.match(card("2"), /data-testid="stock-state">3 left</);
       assert.match(card("3"), /class="product sold-out"/);
       assert.match(card("3"), /data-testid="stock-state">Sold out</);
-      assert.match(card("3"), /<button type="button" class="button primary" disabled/);
+      assert.match(card("3"), /<button type="submit" class="button primary" disabled/);
       const adds = islandProps(html, "AddToCart") as { item: { id: string; available: number } }[];
       assert.equal(adds.find((a) => a.item.id === "3")?.item.available, 0);
     } finally {
@@ -310,12 +314,14 @@ Deno.test(
       assert.deepEqual(islandProps(html, "PayActions"), [{
         sessionId: decodeURIComponent(path.slice(5)),
         orderId: order.id,
+        csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1],
       }]);
 
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
       const done = await b.get(path, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: "outcome=pay",
+        body: new URLSearchParams({ _csrf: csrf, outcome: "pay" }).toString(),
       });
       assert.equal(done.status, 303);
       assert.equal(done.headers.get("location"), `/orders/${order.id}`);

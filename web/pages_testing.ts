@@ -44,7 +44,7 @@ export interface Browser {
   get(path: string, init?: RequestInit): Promise<Response>;
   /** The customer id of the cookie (after the first page). */
   customerId(): string;
-  /** The raw cookie header sent. */
+  /** The cookie header sent (every cookie the app set and did not remove). */
   cookie: string;
 }
 
@@ -70,18 +70,25 @@ export async function startPagesSystem(
       pagesApp: app,
       pages,
       browser() {
+        const jar = new Map<string, string>();
         const b: Browser = {
           cookie: "",
           async get(path, init = {}) {
             const headers = new Headers(init.headers);
             if (b.cookie) headers.set("cookie", b.cookie);
             const res = await app.request(path, { ...init, headers });
-            const set = res.headers.get("set-cookie");
-            if (set) b.cookie = set.split(";")[0]!;
+            for (const set of res.headers.getSetCookie()) {
+              const [pair = "", ...attrs] = set.split(";");
+              const at = pair.indexOf("=");
+              const name = pair.slice(0, at).trim();
+              if (attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
+              else jar.set(name, pair.slice(at + 1));
+            }
+            b.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
             return res;
           },
           customerId() {
-            const value = decodeURIComponent(b.cookie.split("=")[1] ?? "");
+            const value = decodeURIComponent(jar.get("oms_customer") ?? "");
             return value.slice(0, value.lastIndexOf("."));
           },
         };

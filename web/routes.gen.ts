@@ -19,21 +19,27 @@ import * as $14 from "./routes/admin/logout.ts";
 import * as $15 from "./routes/admin/orders/[id].tsx";
 import * as $16 from "./routes/admin/orders/[id]/confirm.tsx";
 import * as $17 from "./routes/admin/stock.tsx";
-import * as $18 from "./routes/index.tsx";
-import * as $19 from "./routes/orders/[id].tsx";
-import * as $20 from "./routes/orders/[id]/events.ts";
-import * as $21 from "./routes/orders/events.ts";
-import * as $22 from "./routes/orders/index.tsx";
-import * as $23 from "./routes/pay/[sessionId].tsx";
+import * as $18 from "./routes/cart/add.ts";
+import * as $19 from "./routes/cart/clear.ts";
+import * as $20 from "./routes/cart/update.ts";
+import * as $21 from "./routes/checkout/index.tsx";
+import * as $22 from "./routes/index.tsx";
+import * as $23 from "./routes/orders/[id].tsx";
+import * as $24 from "./routes/orders/[id]/cancel.ts";
+import * as $25 from "./routes/orders/[id]/events.ts";
+import * as $26 from "./routes/orders/events.ts";
+import * as $27 from "./routes/orders/index.tsx";
+import * as $28 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
 import * as $island3 from "./islands/AdminOrders.tsx";
 import * as $island4 from "./islands/Cart.tsx";
-import * as $island5 from "./islands/MenuSearch.tsx";
-import * as $island6 from "./islands/MyOrdersLive.tsx";
-import * as $island7 from "./islands/OrderLive.tsx";
-import * as $island8 from "./islands/PayActions.tsx";
+import * as $island5 from "./islands/Checkout.tsx";
+import * as $island6 from "./islands/MenuSearch.tsx";
+import * as $island7 from "./islands/MyOrdersLive.tsx";
+import * as $island8 from "./islands/OrderLive.tsx";
+import * as $island9 from "./islands/PayActions.tsx";
 import type { Manifest } from "./framework/types.ts";
 
 /** Every route and island module of the web app. */
@@ -57,12 +63,17 @@ export const manifest: Manifest = {
     "admin/orders/[id].tsx": $15,
     "admin/orders/[id]/confirm.tsx": $16,
     "admin/stock.tsx": $17,
-    "index.tsx": $18,
-    "orders/[id].tsx": $19,
-    "orders/[id]/events.ts": $20,
-    "orders/events.ts": $21,
-    "orders/index.tsx": $22,
-    "pay/[sessionId].tsx": $23,
+    "cart/add.ts": $18,
+    "cart/clear.ts": $19,
+    "cart/update.ts": $20,
+    "checkout/index.tsx": $21,
+    "index.tsx": $22,
+    "orders/[id].tsx": $23,
+    "orders/[id]/cancel.ts": $24,
+    "orders/[id]/events.ts": $25,
+    "orders/events.ts": $26,
+    "orders/index.tsx": $27,
+    "pay/[sessionId].tsx": $28,
   },
   islands: {
     AddToCart: $island0,
@@ -70,9 +81,10 @@ export const manifest: Manifest = {
     AdminKitchen: $island2,
     AdminOrders: $island3,
     Cart: $island4,
-    MenuSearch: $island5,
-    MyOrdersLive: $island6,
-    OrderLive: $island7,
-    PayActions: $island8,
+    Checkout: $island5,
+    MenuSearch: $island6,
+    MyOrdersLive: $island7,
+    OrderLive: $island8,
+    PayActions: $island9,
   },
 };

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { publishRaw } from "../../services/common/bus/testing.ts";
 import type { System } from "../system.ts";
+import { checkOut } from "./checkout.ts";
 import {
   availableOf,
   PHONE,
@@ -66,13 +67,14 @@ async function buyToPayPage(tab: Tab, id: string, quantity = 1): Promise<void> {
     await add.click();
     await waitUntil(
       `item ${id} x${i} in the cart`,
-      () => tab.page.locator(`.cart-line[data-item-id="${id}"] input`).inputValue({ timeout: 1000 }),
+      () =>
+        tab.page.locator(`.cart-line[data-item-id="${id}"] input[type="number"]`).inputValue({
+          timeout: 1000,
+        }),
       (v) => v === String(i),
     );
   }
-  await tab.page.getByRole("button", { name: "Check out" }).click();
-  await tab.page.waitForURL(/\/pay\/[^/]+$/);
-  await tab.page.getByRole("button", { name: "Pay", exact: true }).waitFor();
+  await checkOut(tab);
 }
 
 /** The order id on the customer's order page. */

@@ -49,6 +49,8 @@ export async function launchBrowser(): Promise<Browser> {
 export interface TabOptions {
   /** Viewport; {@linkcode DESKTOP} unless given. */
   viewport?: { width: number; height: number };
+  /** False: a browser with JavaScript turned off (every page must still work). */
+  javaScript?: boolean;
 }
 
 /**
@@ -133,7 +135,11 @@ export class Tab {
 
 /** Opens a fresh context (its own cookies and storage, i.e. a new customer) with one watched page. */
 export async function openTab(browser: Browser, baseURL: string, opts: TabOptions = {}): Promise<Tab> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, baseURL });
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? DESKTOP,
+    baseURL,
+    javaScriptEnabled: opts.javaScript ?? true,
+  });
   const page = await context.newPage();
   const tab = new Tab(context, page, baseURL);
   await context.exposeBinding("__omsCspViolation", (_source, text: string) => {

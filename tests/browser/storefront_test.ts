@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { rpc } from "../../services/common/grpc_client.ts";
 import type { System } from "../system.ts";
+import { checkOut, fillCheckout, openCheckout, SOME_CUSTOMER } from "./checkout.ts";
 import {
   availableOf,
   PHONE,
@@ -44,7 +45,7 @@ async function openMenu(tab: Tab): Promise<void> {
 /** Adds one unit of item `id` and waits until the cart shows it. */
 async function addToCart(tab: Tab, id: string, times = 1): Promise<void> {
   for (let i = 0; i < times; i++) {
-    const line = tab.page.locator(`.cart-line[data-item-id="${id}"] input`);
+    const line = tab.page.locator(`.cart-line[data-item-id="${id}"] input[type="number"]`);
     const before = await line.count() === 0 ? 0 : Number(await line.inputValue());
     await addButton(tab.page, id).click();
     await waitUntil(
@@ -64,14 +65,6 @@ async function orderThroughApi(sys: System, customer: string, id: string, quanti
     await sys.proof(customer),
   );
   assert.equal(res.status, 201, JSON.stringify(res.body));
-}
-
-/** Checks out the cart and waits for the local pay page; returns its URL. */
-async function checkOut(tab: Tab): Promise<string> {
-  await tab.page.getByRole("button", { name: "Check out" }).click();
-  await tab.page.waitForURL(/\/pay\/[^/]+$/);
-  await tab.page.getByRole("button", { name: "Pay" }).waitFor();
-  return tab.page.url();
 }
 
 /** Clicks one of the pay page's buttons and waits for the order page it leads to. */
@@ -169,7 +162,7 @@ fixture.test(
 );
 
 fixture.test(
-  "the cart survives a reload, Remove takes a line out, and a double-clicked Check out places one order",
+  "the cart survives a reload, Remove takes a line out, and a double-clicked Place order places one order",
   async ({ sys, open }) => {
     const tab = await open();
     const page = tab.page;
@@ -186,14 +179,16 @@ fixture.test(
       () => page.locator(".cart-line").evaluateAll((els) => els.map((e) => e.getAttribute("data-item-id"))),
       (ids) => ids.join() === "10,9",
     );
-    assert.equal(await page.locator('.cart-line[data-item-id="10"] input').inputValue(), "2");
+    assert.equal(await page.locator('.cart-line[data-item-id="10"] input[type="number"]').inputValue(), "2");
     assert.equal(await page.getByTestId("cart-total").innerText(), "€8.50");
 
     await page.getByRole("button", { name: /^Remove Lemonade/ }).click();
     await waitForText(page.getByTestId("cart-total"), /^€5\.00$/);
     await tab.screenshot("cart-after-reload-and-remove");
 
-    await page.getByRole("button", { name: "Check out" }).dblclick();
+    await openCheckout(tab);
+    await fillCheckout(page, SOME_CUSTOMER);
+    await page.getByRole("button", { name: "Place order" }).dblclick();
     await page.waitForURL(/\/pay\/[^/]+$/);
     await tab.goto("/orders");
     assert.equal(
@@ -229,7 +224,7 @@ fixture.test(
 );
 
 fixture.test(
-  "two customers race for the last unit: the first checks out, the second gets a message naming the item and stays on the menu",
+  "two customers race for the last unit: the first checks out, the second gets a message naming the item and stays on the checkout page",
   async ({ sys, open }) => {
     const left = await availableOf(sys, "4");
     await orderThroughApi(sys, "race-setup", "4", left - 1);
@@ -248,17 +243,19 @@ fixture.test(
     await checkOut(first);
     await first.screenshot("04-race-winner-pays");
 
-    await second.page.getByRole("button", { name: "Check out" }).click();
+    await openCheckout(second);
+    await fillCheckout(second.page, SOME_CUSTOMER);
+    await second.page.getByRole("button", { name: "Place order" }).click();
     const error = second.page.getByTestId("checkout-error");
     const text = await waitForText(error, new RegExp(name));
     assert.match(text, /sold out/i);
     assert.match(text, new RegExp(`${name}: you asked for 1, none left`));
-    assert.equal(new URL(second.page.url()).pathname, "/", "the loser stays on the menu");
+    assert.equal(new URL(second.page.url()).pathname, "/checkout", "the loser stays on the checkout page");
+    await second.page.getByTestId("cart-empty").waitFor({ timeout: 5000 });
     assert.equal(
-      await second.page.getByRole("button", { name: "Check out" }).isEnabled() ||
-        await second.page.getByTestId("cart-empty").count() === 1,
+      await second.page.getByRole("button", { name: "Place order" }).isEnabled(),
       true,
-      "the cart is usable again",
+      "the cart is usable again: lowered to what is left (nothing), the form still works",
     );
     await second.screenshot("04-race-loser-message");
     assert.equal(await availableOf(sys, "4"), 0, "the last unit was sold once");
@@ -278,8 +275,12 @@ fixture.test(
       await addToCart(tab, "5");
     }
     await checkOut(first);
-    await second.page.getByRole("button", { name: "Check out" }).click();
+    await openCheckout(second);
+    await fillCheckout(second.page, SOME_CUSTOMER);
+    await second.page.getByRole("button", { name: "Place order" }).click();
     await second.page.getByTestId("checkout-error").waitFor();
+    await second.page.getByRole("link", { name: "Back to the menu" }).click();
+    await second.page.waitForURL((u) => u.pathname === "/");
     await second.screenshot("04-race-loser-menu-after");
     // The shop told this browser that nothing is left (409 with available 0): offering the item
     // again only leads to the same failure.

@@ -37,6 +37,7 @@ const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function orderRow(o: Order): OrderRow {
   return {
     id: o.id,
+    number: o.number,
     customerId: o.customerId,
     status: statusName(o.status),
     total: moneyJson(o.total),
@@ -124,6 +125,10 @@ export async function loadChart(
 export function ticketView(t: Ticket): TicketView {
   return {
     orderId: t.orderId,
+    number: t.orderNumber,
+    name: t.details?.name ?? "",
+    note: t.details?.note ?? "",
+    pickupAt: t.details?.pickupAt?.toISOString() ?? null,
     status: ticketStatusToJSON(t.status).replace(/^TICKET_STATUS_/, "").toLowerCase(),
     lines: t.items.map((l) => `${l.quantity} × ${l.name || l.itemId}`),
     paidAt: t.paidAt?.toISOString() ?? null,

@@ -3,12 +3,15 @@
  *
  * @module
  */
+import type { ShopConfig } from "../shop.ts";
 import type { Flash, Session } from "./sessions.ts";
 
 /** What admin handlers and pages find in `ctx.state`. */
 export interface AdminState extends Record<string, unknown> {
   /** The storefront's customer id (set by the root middleware; unused by the admin). */
   customerId: string;
+  /** The shop's settings (set by the root middleware): its time zone and locale for times and prices. */
+  shop?: ShopConfig;
   /** Document title. */
   title?: string;
   /** False when `ADMIN_PASSWORD` is unset. */

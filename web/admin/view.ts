@@ -32,6 +32,8 @@ export function isOrderStatus(s: string): s is OrderStatusName {
 export interface OrderRow {
   /** Order id. */
   id: string;
+  /** The order's short number (`#1042`), 0 for none. */
+  number: number;
   /** Customer id. */
   customerId: string;
   /** Status name. */
@@ -93,6 +95,14 @@ export function legalActions(order: { allowedActions: readonly string[] }): Orde
 export interface TicketView {
   /** The order. */
   orderId: string;
+  /** The order's short number (`#1042`), 0 for none. */
+  number: number;
+  /** Who the order is for ("" when not given). */
+  name: string;
+  /** The customer's note for the kitchen, "" for none. */
+  note: string;
+  /** Requested pickup time (ISO 8601), null for as soon as possible. */
+  pickupAt: string | null;
   /** `queued`, `preparing` or `ready`. */
   status: string;
   /** Lines as "2 × Margherita". */

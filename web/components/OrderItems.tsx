@@ -14,10 +14,12 @@ export interface OrderItemsProps {
   total: MoneyJson;
   /** Caption for screen readers and the eye. */
   caption?: string;
+  /** The shop's locale, for prices. */
+  locale?: string;
 }
 
 /** Item, quantity, unit price and line total for each line, then the total. */
-export function OrderItems({ items, total, caption = "Items" }: OrderItemsProps) {
+export function OrderItems({ items, total, caption = "Items", locale = "en" }: OrderItemsProps) {
   return (
     <table class="items" data-testid="order-items">
       <caption>{caption}</caption>
@@ -34,9 +36,12 @@ export function OrderItems({ items, total, caption = "Items" }: OrderItemsProps)
           <tr key={l.id}>
             <td>{l.name || l.id}</td>
             <td class="num">{l.quantity}</td>
-            <td class="num">{formatMoney(l.unitPrice)}</td>
+            <td class="num">{formatMoney(l.unitPrice, locale)}</td>
             <td class="num">
-              {formatMoney({ amount: l.unitPrice.amount * l.quantity, currency: l.unitPrice.currency })}
+              {formatMoney(
+                { amount: l.unitPrice.amount * l.quantity, currency: l.unitPrice.currency },
+                locale,
+              )}
             </td>
           </tr>
         ))}
@@ -45,7 +50,7 @@ export function OrderItems({ items, total, caption = "Items" }: OrderItemsProps)
         <tr>
           <th scope="row" colSpan={3}>Total</th>
           <td class="num" data-testid="order-total">
-            <strong>{formatMoney(total)}</strong>
+            <strong>{formatMoney(total, locale)}</strong>
           </td>
         </tr>
       </tfoot>

@@ -1,5 +1,6 @@
 /**
- * The kitchen board: tickets in three columns (queued, preparing, ready), with "Start" on queued and
+ * The kitchen board: tickets in three columns (queued, preparing, ready), each with the order's number,
+ * who it is for, the pickup time (in the shop's zone) and the customer's note, with "Start" on queued and
  * "Complete" on preparing tickets (plain POST forms carrying the CSRF token, so they work before the
  * script loads too) and "Mark completed" on ready ones (the order's confirmation page). Ticket changes
  * are pushed as server-sent events (`/admin/api/kitchen/events`); after each burst the board reloads
@@ -10,8 +11,10 @@
  */
 /// <reference lib="dom" />
 import { useEffect, useState } from "preact/hooks";
-import { adminTime, TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
+import { TICKET_COLUMNS, type TicketView } from "../admin/view.ts";
 import { reloadOnLive } from "../lib/live_reload.ts";
+import { orderLabel } from "../lib/order_view.ts";
+import { pickupIn, timeIn } from "../lib/when.ts";
 
 /** Props of {@linkcode AdminKitchen}. */
 export interface AdminKitchenProps {
@@ -21,6 +24,10 @@ export interface AdminKitchenProps {
   csrf: string;
   /** True when the server could not read the tickets. */
   offline: boolean;
+  /** The shop's IANA time zone: pickup, paid, started and ready times are shown in it. */
+  timeZone?: string;
+  /** The shop's locale. */
+  locale?: string;
 }
 
 /** How often the board polls when streaming fails, in milliseconds. */
@@ -33,8 +40,11 @@ const TITLES: Record<string, string> = { queued: "Queued", preparing: "Preparing
 type Feed = "live" | "offline" | "expired";
 
 /** The board. */
-export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenProps) {
+export default function AdminKitchen(
+  { initial, csrf, offline, timeZone = "UTC", locale = "en-GB" }: AdminKitchenProps,
+) {
   const [tickets, setTickets] = useState(initial);
+  const zone = { timeZone, locale };
   const [feed, setFeed] = useState<Feed>(offline ? "offline" : "live");
 
   useEffect(() => {
@@ -98,19 +108,29 @@ export default function AdminKitchen({ initial, csrf, offline }: AdminKitchenPro
                     data-status={t.status}
                   >
                     <p class="ticket-head">
-                      <a href={`/admin/orders/${encodeURIComponent(t.orderId)}`}>
-                        Order <code>{t.orderId.slice(0, 8)}</code>
+                      <a href={`/admin/orders/${encodeURIComponent(t.orderId)}`} data-testid="ticket-number">
+                        Order <strong>{orderLabel({ id: t.orderId, number: t.number })}</strong>
                       </a>
+                      {t.name && (
+                        <>
+                          {" · "}
+                          <span data-testid="ticket-name">{t.name}</span>
+                        </>
+                      )}
+                    </p>
+                    <p class="ticket-pickup" data-testid="ticket-pickup">
+                      Pickup: <strong>{pickupIn(t.pickupAt, zone)}</strong>
                     </p>
                     <ul class="ticket-lines">
                       {t.lines.map((l, i) => <li key={i}>{l}</li>)}
                     </ul>
+                    {t.note && <p class="ticket-note" data-testid="ticket-note">Note: {t.note}</p>}
                     <p class="ticket-time muted">
                       {t.status === "queued"
-                        ? `Paid ${adminTime(t.paidAt).slice(11, 16)}`
+                        ? `Paid ${timeIn(t.paidAt, zone)}`
                         : t.status === "preparing"
-                        ? `Started ${adminTime(t.startedAt).slice(11, 16)}`
-                        : `Ready ${adminTime(t.readyAt).slice(11, 16)}`}
+                        ? `Started ${timeIn(t.startedAt, zone)}`
+                        : `Ready ${timeIn(t.readyAt, zone)}`}
                     </p>
                     {t.status === "ready"
                       ? (

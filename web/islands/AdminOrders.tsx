@@ -14,7 +14,7 @@ import { StatusPill } from "../components/admin/StatusPill.tsx";
 import { adminTime, ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
 import { reloadOnLive } from "../lib/live_reload.ts";
 import { formatMoney } from "../lib/money.ts";
-import { statusLabel } from "../lib/order_view.ts";
+import { orderLabel, statusLabel } from "../lib/order_view.ts";
 
 /** Props of {@linkcode AdminOrders}. */
 export interface AdminOrdersProps {
@@ -170,6 +170,7 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
                 <tr key={r.id} data-testid="order-row" data-order-id={r.id} data-status={r.status}>
                   <td data-label="Order">
                     <a href={`/admin/orders/${encodeURIComponent(r.id)}`}>
+                      {r.number > 0 && <strong data-testid="order-number">{orderLabel(r)}</strong>}{" "}
                       <code>{r.id.slice(0, 8)}</code>
                       <span class="sr-only">{r.id.slice(8)}</span>
                     </a>

@@ -1,30 +1,28 @@
 /**
- * The cart: lines with quantity and remove, the total, and "Check out".
+ * The cart panel: each line as "2 × €10.50" with its total, a quantity field and "Remove", the
+ * cart's total, and "Check out" (a link to `/checkout`, where the customer says who they are and when
+ * they will collect). On a phone a bar fixed to the bottom of the screen shows the count and total and
+ * jumps to the panel.
  *
- * Checkout posts the cart to `POST /api/customers/{customerId}/orders` with an `Idempotency-Key` made
- * once per attempt and kept in the stored cart, so a double click, a retry after a lost answer or a
- * reload never places a second order. While the request is in flight the button is disabled. On 201
- * the browser goes to the payment link; on 202 (payment link not made yet) to the order page; on 409
- * the short items are listed and their quantities lowered to what is left.
- *
- * On a phone a bar fixed to the bottom of the screen shows the count and total and jumps to the cart.
+ * Everything is a plain form first: without JavaScript, "Update" and "Remove" post to
+ * `/cart/update` (with the customer's form token) and come back here. Once the island runs, changing a
+ * quantity sends the same form with `fetch` at once (the "Update" button goes away) and the panel,
+ * and every "Add to cart" button, show the answer without a reload.
  *
  * @module
  */
-import { useRef, useState } from "preact/hooks";
-import type { OrderJson } from "../api/order_json.ts";
-import type { ShortItemJson } from "../api/errors.ts";
+import { useState } from "preact/hooks";
 import {
-  applyShortages,
-  type CartState,
-  EMPTY_CART,
+  cartTotal,
+  type CartView,
+  EMPTY_CART_VIEW,
   itemCount,
-  removeItem,
-  setQuantity,
-  withCheckoutKey,
+  lineTotal,
+  MAX_LINE_QUANTITY,
 } from "../lib/cart.ts";
-import { formatMoney, totalOf } from "../lib/money.ts";
-import { useCart } from "../lib/use_cart.ts";
+import { formFields, postCart } from "../lib/cart_client.ts";
+import { formatMoney } from "../lib/money.ts";
+import { useCart, useEnhanced } from "../lib/use_cart.ts";
 
 /** Props of {@linkcode Cart}. */
 export interface CartProps {
@@ -32,153 +30,108 @@ export interface CartProps {
   customerId: string;
   /** The menu's currency, for the total of an empty cart ("" when unknown). */
   currency?: string;
-}
-
-interface Problem {
-  message: string;
-  short: ShortItemJson[];
-}
-
-function newKey(): string {
-  return crypto.randomUUID();
-}
-
-/** Caps quantities to what is left and drops items with nothing left. */
-function capToStock(cart: CartState, short: ShortItemJson[]): CartState {
-  let next = applyShortages(cart, short);
-  for (const s of short) next = setQuantity(next, s.id, Math.min(s.available, s.requested));
-  return next;
+  /** The cart as the server sees it (`cartView(ctx.state.cart, products)`). */
+  cart?: CartView;
+  /** The customer's form token (`ctx.state.csrf`). */
+  csrf?: string;
+  /** The shop's locale, for prices. */
+  locale?: string;
+  /** Where the forms come back to without JavaScript: the menu's cart or the checkout page. */
+  back?: "cart" | "checkout";
 }
 
 /** The cart panel. */
-export default function Cart({ customerId, currency = "" }: CartProps) {
-  const { cart, ready, update } = useCart();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const inFlight = useRef(false);
-  const total = totalOf(cart.lines, currency);
+export default function Cart(
+  {
+    currency = "",
+    cart: initial = EMPTY_CART_VIEW,
+    csrf = "",
+    locale = "en-GB",
+    back = "cart",
+  }: CartProps,
+) {
+  const cart = useCart(initial) ?? initial;
+  const enhanced = useEnhanced();
+  const [problem, setProblem] = useState<string | null>(null);
+  const total = cartTotal(cart, currency);
   const count = itemCount(cart);
+  const money = (m: { amount: number; currency: string }) => formatMoney(m, locale);
 
-  async function checkout() {
-    if (inFlight.current || cart.lines.length === 0) return;
-    inFlight.current = true;
-    setBusy(true);
-    setProblem(null);
-    const attempt = update((c) => withCheckoutKey(c, newKey));
-    try {
-      const res = await fetch(`/api/customers/${encodeURIComponent(customerId)}/orders`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": attempt.checkoutKey ?? newKey() },
-        body: JSON.stringify({ items: attempt.lines.map((l) => ({ id: l.id, quantity: l.quantity })) }),
-      });
-      const body = await res.json().catch(() => null) as
-        | (OrderJson & { error?: undefined })
-        | { error?: { code: string; message: string; items?: ShortItemJson[] } }
-        | null;
-      if ((res.status === 201 || res.status === 202) && body && "id" in body) {
-        update(() => EMPTY_CART);
-        const to = res.status === 201 && body.paymentLink
-          ? body.paymentLink
-          : `/orders/${encodeURIComponent(body.id)}`;
-        location.assign(to);
-        return; // stay busy: the page is leaving
-      }
-      const error = body?.error;
-      if (res.status === 409 && error?.code === "out_of_stock") {
-        const short = error.items ?? [];
-        update((c) => capToStock(c, short));
-        setProblem({
-          message: "Some items sold out while you were choosing. We lowered your cart to what is left:",
-          short,
-        });
-      } else {
-        setProblem({
-          message: error?.message ?? `Checkout failed (HTTP ${res.status}). Please try again.`,
-          short: [],
-        });
-      }
-    } catch {
-      setProblem({ message: "Could not reach the shop. Check your connection and try again.", short: [] });
-    }
-    inFlight.current = false;
-    setBusy(false);
+  async function send(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const res = await postCart(
+      form.getAttribute("action") ?? "/cart/update",
+      formFields(form, (e as SubmitEvent).submitter),
+    );
+    setProblem(res.ok ? null : res.message);
   }
+
+  const hidden = (id: string) => (
+    <>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="back" value={back} />
+    </>
+  );
 
   return (
     <aside id="cart" class="cart" aria-labelledby="cart-title" data-testid="cart">
       <h2 id="cart-title">Your cart</h2>
-      {!ready
-        ? <p class="muted">Loading your cart…</p>
-        : cart.lines.length === 0
+      {cart.lines.length === 0
         ? <p class="muted" data-testid="cart-empty">Your cart is empty.</p>
         : (
           <ul class="cart-lines">
             {cart.lines.map((l) => (
               <li class="cart-line" key={l.id} data-item-id={l.id}>
                 <span class="cart-name">{l.name}</span>
-                <label class="cart-qty">
-                  <span class="sr-only">Quantity of {l.name}</span>
-                  <input
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={l.available}
-                    value={l.quantity}
-                    disabled={busy}
-                    onChange={(e) =>
-                      update((c) =>
-                        setQuantity(c, l.id, Number((e.currentTarget as HTMLInputElement).value))
-                      )}
-                  />
-                </label>
-                <span class="cart-sub">
-                  {formatMoney({ amount: l.unitPrice.amount * l.quantity, currency: l.unitPrice.currency })}
+                <span class="cart-each" data-testid="cart-each">
+                  {l.quantity} × {money(l.unitPrice)}
                 </span>
-                <button
-                  type="button"
-                  class="button link"
-                  aria-label={`Remove ${l.name}`}
-                  disabled={busy}
-                  onClick={() => update((c) => removeItem(c, l.id))}
-                >
-                  Remove
-                </button>
+                <strong class="cart-sub">{money(lineTotal(l))}</strong>
+                <form method="post" action="/cart/update" class="cart-qty" noValidate onSubmit={send}>
+                  {hidden(l.id)}
+                  <label>
+                    <span class="sr-only">Quantity of {l.name}</span>
+                    <input
+                      type="number"
+                      name="quantity"
+                      inputMode="numeric"
+                      min={0}
+                      max={Math.min(Math.max(l.available, l.quantity), MAX_LINE_QUANTITY)}
+                      value={l.quantity}
+                      onChange={(e) => (e.currentTarget as HTMLInputElement).form?.requestSubmit()}
+                    />
+                  </label>
+                  {!enhanced && <button type="submit" class="button small">Update</button>}
+                </form>
+                <form method="post" action="/cart/update" class="cart-remove" onSubmit={send}>
+                  {hidden(l.id)}
+                  <input type="hidden" name="quantity" value="0" />
+                  <button type="submit" class="button link" aria-label={`Remove ${l.name}`}>Remove</button>
+                </form>
+                {l.quantity > l.available && (
+                  <p class="cart-warn" role="note">
+                    {l.available === 0 ? "Sold out now" : `Only ${l.available} left`}
+                  </p>
+                )}
               </li>
             ))}
           </ul>
         )}
       <p class="cart-total">
-        <span>Total</span> <strong data-testid="cart-total">{formatMoney(total)}</strong>
+        <span>Total</span> <strong data-testid="cart-total">{money(total)}</strong>
       </p>
-      {problem && (
-        <div class="alert error" role="alert" data-testid="checkout-error">
-          <p>{problem.message}</p>
-          {problem.short.length > 0 && (
-            <ul>
-              {problem.short.map((s) => (
-                <li key={s.id}>
-                  {s.name || s.id}: you asked for {s.requested}, {s.available === 0 ? "none" : s.available}
-                  {" "}
-                  left
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+      {problem && <p class="alert error" role="alert" data-testid="cart-error">{problem}</p>}
+      {cart.lines.length > 0 && back === "cart" && (
+        <a class="button primary wide" href="/checkout" data-testid="checkout-link">Check out</a>
       )}
-      <button
-        type="button"
-        class="button primary wide"
-        disabled={!ready || cart.lines.length === 0 || busy}
-        aria-busy={busy}
-        onClick={checkout}
-      >
-        {busy ? "Placing your order…" : "Check out"}
-      </button>
-      <a class="cart-bar" href="#cart" aria-label={`Cart: ${count} items, ${formatMoney(total)}`}>
-        <span>Cart · {count} {count === 1 ? "item" : "items"}</span>
-        <strong>{formatMoney(total)}</strong>
-      </a>
+      {back === "cart" && (
+        <a class="cart-bar" href="#cart" aria-label={`Cart: ${count} items, ${money(total)}`}>
+          <span>Cart · {count} {count === 1 ? "item" : "items"}</span>
+          <strong>{money(total)}</strong>
+        </a>
+      )}
     </aside>
   );
 }

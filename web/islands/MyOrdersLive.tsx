@@ -9,7 +9,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { OrderJson } from "../api/order_json.ts";
 import { followLive } from "../lib/live_source.ts";
 import { formatMoney } from "../lib/money.ts";
-import { dateTimeOf, statusLabel } from "../lib/order_view.ts";
+import { orderLabel, statusLabel } from "../lib/order_view.ts";
+import { dateTimeIn } from "../lib/when.ts";
 
 /** Props of {@linkcode MyOrdersLive}. */
 export interface MyOrdersLiveProps {
@@ -17,6 +18,10 @@ export interface MyOrdersLiveProps {
   orders: OrderJson[];
   /** True on the first page: new orders are added at the top. */
   first: boolean;
+  /** The shop's IANA time zone: times are shown in it. */
+  timeZone?: string;
+  /** The shop's locale. */
+  locale?: string;
 }
 
 function summary(o: OrderJson): string {
@@ -24,7 +29,9 @@ function summary(o: OrderJson): string {
 }
 
 /** The list. */
-export default function MyOrdersLive({ orders: initial, first }: MyOrdersLiveProps) {
+export default function MyOrdersLive(
+  { orders: initial, first, timeZone = "UTC", locale = "en-GB" }: MyOrdersLiveProps,
+) {
   const [orders, setOrders] = useState(initial);
   useEffect(() =>
     followLive("/orders/events", {
@@ -43,9 +50,12 @@ export default function MyOrdersLive({ orders: initial, first }: MyOrdersLivePro
       {orders.map((o) => (
         <li key={o.id} class="order-card">
           <a href={`/orders/${encodeURIComponent(o.id)}`} class="order-link">
-            <span class="order-when">{dateTimeOf(o.createdAt)}</span>
+            <span class="order-when">
+              <strong class="order-number" data-testid="order-number">Order {orderLabel(o)}</strong>{" "}
+              <time dateTime={o.createdAt ?? undefined}>{dateTimeIn(o.createdAt, { timeZone, locale })}</time>
+            </span>
             <span class="order-items">{summary(o)}</span>
-            <span class="order-total">{formatMoney(o.total)}</span>
+            <span class="order-total">{formatMoney(o.total, locale)}</span>
             <span class={`status-pill status-${o.status}`} data-status={o.status}>
               {statusLabel(o.status)}
             </span>

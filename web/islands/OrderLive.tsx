@@ -1,6 +1,10 @@
 /**
- * The live part of the order page: status, what it means, the timeline, "Pay now" while waiting for
- * payment and "Cancel order" before payment.
+ * The live part of the order page: status, what it means, the timeline (times in the shop's zone),
+ * "Pay now" while waiting for payment and "Cancel order" before payment.
+ *
+ * "Cancel order" is a plain form (`POST /orders/{id}/cancel` with the customer's form token) that
+ * works without JavaScript; once the island runs it cancels through the JSON API and shows the result
+ * in place. Without JavaScript the page refreshes itself instead of streaming (see the page).
  *
  * Updates are pushed as server-sent events from `/orders/{id}/events` (`lib/live_source.ts`); only if
  * `EventSource` is missing or streaming keeps failing does the island poll the JSON API every few
@@ -11,7 +15,8 @@
 import { useEffect, useState } from "preact/hooks";
 import type { OrderJson } from "../api/order_json.ts";
 import { followLive } from "../lib/live_source.ts";
-import { canCancel, isTerminal, payNowLink, statusLabel, statusMessage, timeOf } from "../lib/order_view.ts";
+import { canCancel, isTerminal, payNowLink, statusLabel, statusMessage } from "../lib/order_view.ts";
+import { timeIn } from "../lib/when.ts";
 
 /** Props of {@linkcode OrderLive}. */
 export interface OrderLiveProps {
@@ -19,12 +24,19 @@ export interface OrderLiveProps {
   order: OrderJson;
   /** Its customer (the cookie's id), for the JSON API paths. */
   customerId: string;
+  /** The customer's form token, for the cancel form. */
+  csrf?: string;
+  /** The shop's IANA time zone: timeline times are shown in it. */
+  timeZone?: string;
+  /** The shop's locale. */
+  locale?: string;
 }
 
 /** How often the fallback polls, in milliseconds. */
 export const POLL_MS = 2000;
 
-type Feed = "connecting" | "live" | "polling" | "stopped";
+/** `idle`: not following yet (server render, or no JavaScript: the page refreshes itself instead). */
+type Feed = "idle" | "connecting" | "live" | "polling" | "stopped";
 
 function changed(a: OrderJson, b: OrderJson): boolean {
   return a.status !== b.status || a.updatedAt !== b.updatedAt || a.timeline.length !== b.timeline.length ||
@@ -32,15 +44,18 @@ function changed(a: OrderJson, b: OrderJson): boolean {
 }
 
 /** Status, timeline and actions of one order, kept up to date. */
-export default function OrderLive({ order: initial, customerId }: OrderLiveProps) {
+export default function OrderLive(
+  { order: initial, customerId, csrf = "", timeZone = "UTC", locale = "en-GB" }: OrderLiveProps,
+) {
   const [order, setOrder] = useState(initial);
-  const [feed, setFeed] = useState<Feed>(isTerminal(initial.status) ? "stopped" : "connecting");
+  const [feed, setFeed] = useState<Feed>(isTerminal(initial.status) ? "stopped" : "idle");
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<string | null>(null);
   const api = `/api/customers/${encodeURIComponent(customerId)}/orders/${encodeURIComponent(initial.id)}`;
 
   useEffect(() => {
     if (isTerminal(initial.status)) return;
+    setFeed("connecting");
     let stopped = false;
     let unfollow = () => {};
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +97,8 @@ export default function OrderLive({ order: initial, customerId }: OrderLiveProps
     return stop;
   }, [initial.id]);
 
-  async function cancel() {
+  async function cancel(e: Event) {
+    e.preventDefault();
     if (cancelling) return;
     setCancelling(true);
     setCancelError(null);
@@ -123,15 +139,12 @@ export default function OrderLive({ order: initial, customerId }: OrderLiveProps
       <div class="actions">
         {pay && <a class="button primary" href={pay}>Pay now</a>}
         {canCancel(order) && (
-          <button
-            type="button"
-            class="button danger"
-            disabled={cancelling}
-            aria-busy={cancelling}
-            onClick={cancel}
-          >
-            {cancelling ? "Cancelling…" : "Cancel order"}
-          </button>
+          <form method="post" action={`/orders/${encodeURIComponent(order.id)}/cancel`} onSubmit={cancel}>
+            <input type="hidden" name="_csrf" value={csrf} />
+            <button type="submit" class="button danger" disabled={cancelling} aria-busy={cancelling}>
+              {cancelling ? "Cancelling…" : "Cancel order"}
+            </button>
+          </form>
         )}
       </div>
       {cancelError && <p class="alert error" role="alert">{cancelError}</p>}
@@ -140,7 +153,7 @@ export default function OrderLive({ order: initial, customerId }: OrderLiveProps
         {order.timeline.map((t, i) => (
           <li key={i} data-status={t.status}>
             <span class="timeline-status">{statusLabel(t.status)}</span>
-            {t.at && <time dateTime={t.at}>{timeOf(t.at)}</time>}
+            {t.at && <time dateTime={t.at}>{timeIn(t.at, { timeZone, locale })}</time>}
           </li>
         ))}
       </ol>
@@ -151,7 +164,9 @@ export default function OrderLive({ order: initial, customerId }: OrderLiveProps
           ? "Checking for updates every few seconds."
           : feed === "connecting"
           ? "Connecting for live updates…"
-          : "This order is final."}
+          : feed === "stopped"
+          ? "This order is final."
+          : ""}
       </p>
     </section>
   );

@@ -1,6 +1,6 @@
 /**
  * The local provider's three choices: Pay, Decline, Let it expire. Without JavaScript the form posts
- * to `POST /pay/{sessionId}`, which redirects to the order page. With it, the island posts
+ * to `POST /pay/{sessionId}` (with the customer's form token), which redirects to the order page. With it, the island posts
  * `{"outcome"}` to `POST /api/payments/local/{sessionId}`, shows which action is running (the buttons
  * are disabled meanwhile) or why it failed, and then goes to the order page.
  *
@@ -14,6 +14,8 @@ export interface PayActionsProps {
   sessionId: string;
   /** The order it pays for (where the customer goes next). */
   orderId: string;
+  /** The customer's form token, for the plain form. */
+  csrf?: string;
 }
 
 type Outcome = "pay" | "decline" | "expire";
@@ -25,7 +27,7 @@ const BUSY: Record<Outcome, string> = {
 };
 
 /** The pay form. */
-export default function PayActions({ sessionId, orderId }: PayActionsProps) {
+export default function PayActions({ sessionId, orderId, csrf = "" }: PayActionsProps) {
   const [busy, setBusy] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -70,6 +72,7 @@ export default function PayActions({ sessionId, orderId }: PayActionsProps) {
 
   return (
     <form method="post" action={`/pay/${encodeURIComponent(sessionId)}`} class="pay-actions">
+      <input type="hidden" name="_csrf" value={csrf} />
       <div class="actions">
         {button("pay", "Pay", "primary")}
         {button("decline", "Decline", "danger")}

@@ -1,41 +1,57 @@
 /**
- * The cart: pure state changes plus a small store that persists to `localStorage` (so the cart
- * survives a reload) and tells every island that shows it. Islands share one store because the
- * bundler puts this module in one shared chunk.
+ * The cart as pages and islands show it. The cart itself lives on the server (a signed cookie holding
+ * item ids and quantities, see `web/cart/`); every page that shows it gets a {@linkcode CartView}: its
+ * lines joined with the catalog (name, price, what is left) and the idempotency key of a checkout of
+ * exactly this cart.
  *
- * The cart also keeps the `Idempotency-Key` of the checkout attempt in progress: made once when the
- * customer first presses "Check out", reused by every retry of the same cart (a double click, a lost
- * answer, a reload), and dropped as soon as the cart changes or the order is placed.
+ * In the browser, islands share one {@linkcode CartStore}: the cart panel seeds it with the view the
+ * server rendered, and every enhanced cart form (`cart_client.ts`) puts the view the server answered
+ * into it, so the panel and every "Add to cart" button follow each change without a reload. Nothing
+ * is kept in `localStorage`: the server's cookie is the cart. No dependencies (islands import it).
  *
  * @module
  */
 import type { Money } from "./money.ts";
 
-/** One line of the cart. */
-export interface CartLine {
+/** Most lines a cart holds. */
+export const MAX_CART_LINES = 20;
+
+/** Most units of one item a cart holds. */
+export const MAX_LINE_QUANTITY = 99;
+
+/** Item ids as the cart accepts them (the catalog's ids are short letters, digits, `_` and `-`). */
+export const ITEM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** One line of the cart, joined with the catalog. */
+export interface CartLineView {
   /** Catalog item id. */
   id: string;
   /** Item name. */
   name: string;
   /** Price of one unit. */
   unitPrice: Money;
-  /** Units in the cart (1..available). */
+  /** Units in the cart. */
   quantity: number;
-  /** Units the shop had when last seen. */
+  /** Units the shop has left (the cart may hold more when stock ran low after adding). */
   available: number;
 }
 
-/** The whole cart. */
-export interface CartState {
+/** The cart as shown. */
+export interface CartView {
   /** Lines in the order they were added. */
-  lines: CartLine[];
-  /** Idempotency key of the checkout attempt in progress, or null. */
-  checkoutKey: string | null;
-  /** Stock levels learned from a failed checkout (fresher than the page), by item id. */
-  seen?: Record<string, number>;
+  lines: CartLineView[];
+  /**
+   * The `Idempotency-Key` of a checkout of this exact cart: it changes whenever the cart does, so a
+   * double click or a retry never places a second order and a changed cart is a new order. "" when
+   * the cart is empty.
+   */
+  key: string;
 }
 
-/** An item as the catalog offers it. */
+/** The empty cart. */
+export const EMPTY_CART_VIEW: CartView = { lines: [], key: "" };
+
+/** An item as the catalog offers it (what "Add to cart" knows). */
 export interface CartItem {
   /** Catalog item id. */
   id: string;
@@ -47,131 +63,49 @@ export interface CartItem {
   available: number;
 }
 
-/** The empty cart. */
-export const EMPTY_CART: CartState = { lines: [], checkoutKey: null };
-
-/** Where the cart is kept in `localStorage`. */
-export const STORAGE_KEY = "oms.cart.v1";
-
-/** Adds `quantity` units of `item` (never past what is available). */
-export function addItem(cart: CartState, item: CartItem, quantity = 1): CartState {
-  const existing = cart.lines.find((l) => l.id === item.id);
-  const want = (existing?.quantity ?? 0) + quantity;
-  const line: CartLine = {
-    id: item.id,
-    name: item.name,
-    unitPrice: item.price,
-    available: item.available,
-    quantity: Math.min(want, item.available),
-  };
-  if (line.quantity < 1) return cart;
-  const lines = existing ? cart.lines.map((l) => l.id === item.id ? line : l) : [...cart.lines, line];
-  return { ...cart, lines, checkoutKey: null };
-}
-
-/** Sets a line's quantity (clamped to 1..available; 0 or less removes it). */
-export function setQuantity(cart: CartState, id: string, quantity: number): CartState {
-  if (!Number.isFinite(quantity) || quantity < 1) return removeItem(cart, id);
-  const lines = cart.lines.map((l) =>
-    l.id === id ? { ...l, quantity: Math.min(Math.floor(quantity), l.available) } : l
-  );
-  return { ...cart, lines, checkoutKey: null };
-}
-
-/** Removes a line. */
-export function removeItem(cart: CartState, id: string): CartState {
-  return { ...cart, lines: cart.lines.filter((l) => l.id !== id), checkoutKey: null };
-}
-
-/** Records what the shop says is left after a 409, so the cart shows it and caps quantities. */
-export function applyShortages(cart: CartState, short: { id: string; available: number }[]): CartState {
-  const left = new Map(short.map((s) => [s.id, s.available]));
-  const lines = cart.lines.map((l) => left.has(l.id) ? { ...l, available: left.get(l.id)! } : l);
-  return { ...cart, lines, checkoutKey: null, seen: { ...cart.seen, ...Object.fromEntries(left) } };
-}
-
-/** The cart with a checkout key (the existing one, else a new one from `makeKey`). */
-export function withCheckoutKey(cart: CartState, makeKey: () => string): CartState {
-  return cart.checkoutKey ? cart : { ...cart, checkoutKey: makeKey() };
-}
-
-/** What is left of `item` as far as this browser knows: the page's figure or a fresher, lower one. */
-export function availableOf(cart: CartState, item: { id: string; available: number }): number {
-  const line = cart.lines.find((l) => l.id === item.id);
-  return Math.min(item.available, line?.available ?? item.available, cart.seen?.[item.id] ?? item.available);
-}
-
 /** Units in the cart. */
-export function itemCount(cart: CartState): number {
+export function itemCount(cart: CartView): number {
   return cart.lines.reduce((n, l) => n + l.quantity, 0);
 }
 
-function isMoney(v: unknown): v is Money {
-  const m = v as Money;
-  return typeof m === "object" && m !== null && Number.isInteger(m.amount) && typeof m.currency === "string";
+/** Units of item `id` in the cart. */
+export function quantityOf(cart: CartView, id: string): number {
+  return cart.lines.find((l) => l.id === id)?.quantity ?? 0;
 }
 
-/** Reads a stored cart, tolerating anything malformed (it becomes the empty cart). */
-export function parseCart(text: string | null): CartState {
-  if (!text) return EMPTY_CART;
-  try {
-    const raw = JSON.parse(text) as Partial<CartState>;
-    const lines = (Array.isArray(raw.lines) ? raw.lines : []).filter((l: CartLine) =>
-      typeof l?.id === "string" && typeof l.name === "string" && isMoney(l.unitPrice) &&
-      Number.isInteger(l.quantity) && l.quantity > 0 && Number.isInteger(l.available)
-    );
-    const seen = Object.fromEntries(
-      Object.entries(typeof raw.seen === "object" && raw.seen !== null ? raw.seen : {})
-        .filter(([, n]) => Number.isInteger(n) && (n as number) >= 0),
-    ) as Record<string, number>;
-    return { lines, checkoutKey: typeof raw.checkoutKey === "string" ? raw.checkoutKey : null, seen };
-  } catch {
-    return EMPTY_CART;
-  }
+/** `unit × quantity` of one line. */
+export function lineTotal(line: CartLineView): Money {
+  return { amount: line.unitPrice.amount * line.quantity, currency: line.unitPrice.currency };
 }
 
-type Listener = (cart: CartState) => void;
+/** Sum of the lines, in the first line's currency (`emptyCurrency` when there are none). */
+export function cartTotal(cart: CartView, emptyCurrency = ""): Money {
+  return {
+    amount: cart.lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
+    currency: cart.lines[0]?.unitPrice.currency ?? emptyCurrency,
+  };
+}
 
-/** A cart kept in `storage`, shared by everyone who subscribes. */
+type Listener = (cart: CartView) => void;
+
+/** The cart shared by the islands of one page: the latest view the server gave. */
 export class CartStore {
-  #storage: Storage | null;
-  #cart: CartState | null = null;
+  #cart: CartView | null = null;
   #listeners = new Set<Listener>();
 
-  /** A store over `storage` (null keeps the cart in memory only). */
-  constructor(storage: Storage | null) {
-    this.#storage = storage;
-  }
-
-  /** The current cart. */
-  get(): CartState {
-    if (!this.#cart) {
-      try {
-        this.#cart = parseCart(this.#storage?.getItem(STORAGE_KEY) ?? null);
-      } catch {
-        this.#cart = EMPTY_CART;
-      }
-    }
+  /** The latest view, or null before any island has seeded the store. */
+  get(): CartView | null {
     return this.#cart;
   }
 
-  /** Applies `change`, saves and tells the subscribers. */
-  update(change: (cart: CartState) => CartState): CartState {
-    const next = change(this.get());
-    this.#cart = next;
-    try {
-      this.#storage?.setItem(STORAGE_KEY, JSON.stringify(next));
-    } catch {
-      // Storage full or blocked: the cart still works for this page.
-    }
-    for (const l of this.#listeners) l(next);
-    return next;
+  /** Seeds the store with the server-rendered view unless it already holds a (newer) one. */
+  seed(cart: CartView): void {
+    if (this.#cart === null) this.set(cart);
   }
 
-  /** Re-reads storage (another tab changed it) and tells the subscribers. */
-  reload(): void {
-    this.#cart = null;
-    const cart = this.get();
+  /** Replaces the view and tells the subscribers. */
+  set(cart: CartView): void {
+    this.#cart = cart;
     for (const l of this.#listeners) l(cart);
   }
 
@@ -184,19 +118,8 @@ export class CartStore {
 
 let shared: CartStore | null = null;
 
-/** The browser's cart store (in memory where there is no `localStorage`). */
+/** The page's cart store (one per page: the bundler puts this module in one shared chunk). */
 export function cartStore(): CartStore {
-  if (!shared) {
-    let storage: Storage | null = null;
-    try {
-      storage = globalThis.localStorage ?? null;
-    } catch {
-      storage = null;
-    }
-    shared = new CartStore(storage);
-    globalThis.addEventListener?.("storage", (e: Event) => {
-      if ((e as Event & { key?: string | null }).key === STORAGE_KEY) shared?.reload();
-    });
-  }
+  shared ??= new CartStore();
   return shared;
 }

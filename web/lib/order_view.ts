@@ -112,18 +112,7 @@ export function statusMessage(order: OrderLike): string {
   }
 }
 
-/** A time for people (UTC, so server and browser render the same text), e.g. `14:03:21`. */
-export function timeOf(iso: string | null): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "" : d.toISOString().slice(11, 19) + " UTC";
-}
-
-/** A date and time for people, e.g. `2025-01-02 14:03 UTC`. */
-export function dateTimeOf(iso: string | null): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? ""
-    : `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+/** How a person names an order: `#1042`, or the start of its id for an order without a number. */
+export function orderLabel(order: { id: string; number?: number }): string {
+  return order.number && order.number > 0 ? `#${order.number}` : order.id.slice(0, 8);
 }

@@ -64,10 +64,12 @@ Deno.test(
       const seen = streams.map(statusesUntilEnd);
 
       // paid (through payments' event), then refunded by staff: a final status ends every stream
-      const pay = await b.get(new URL(order.paymentLink).pathname, {
+      const payPath = new URL(order.paymentLink).pathname;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await b.get(payPath)).text())?.[1] ?? "";
+      const pay = await b.get(payPath, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: "outcome=pay",
+        body: new URLSearchParams({ _csrf: csrf, outcome: "pay" }).toString(),
       });
       assert.equal(pay.status, 303);
       const staff = sys.deps.staffClaims.attach(new Metadata(), TEST_STAFF);

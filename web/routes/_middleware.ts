@@ -1,9 +1,13 @@
 /**
  * Every page: gives the browser its customer id (a signed HttpOnly cookie, made on the first visit)
- * and puts it in `ctx.state.customerId`; puts the shop's settings in `ctx.state.shop`.
+ * and puts it in `ctx.state.customerId`; puts the shop's settings in `ctx.state.shop`, the customer's
+ * form token in `ctx.state.csrf` and their cart (ids and quantities) in `ctx.state.cart`.
  *
  * @module
  */
+import { EMPTY_CART } from "../cart/cart.ts";
+import { readCart } from "../cart/cart_cookie.ts";
+import { customerCsrfToken } from "../cart/csrf.ts";
 import { customerCookie, newCustomerId, readCustomerId, type ShopState } from "../customer.ts";
 import { defaultCustomerAuth } from "../customer_auth.ts";
 import type { Middleware } from "../framework/types.ts";
@@ -25,6 +29,8 @@ export const handler: Middleware<ShopState> = async (ctx) => {
   const customerId = known ?? newCustomerId();
   ctx.state.customerId = customerId;
   ctx.state.shop = ctx.deps.shop ?? processShop();
+  ctx.state.csrf = await customerCsrfToken(secret, customerId);
+  ctx.state.cart = known ? await readCart(ctx.hono, secret, customerId) : EMPTY_CART;
   const res = await ctx.next();
   if (known) return res;
   const headers = new Headers(res.headers);

@@ -16,6 +16,8 @@ import type { ShopState } from "../customer.ts";
 import type { Handlers, PageProps } from "../framework/types.ts";
 import { gatewayFor } from "../gateway/mod.ts";
 import Cart from "../islands/Cart.tsx";
+import { EMPTY_CART } from "../cart/cart.ts";
+import { cartView } from "../cart/cart_view.ts";
 import MenuSearch from "../islands/MenuSearch.tsx";
 import { DEFAULT_SHOP } from "../shop.ts";
 
@@ -47,6 +49,8 @@ export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
   const sections = menuSections(data.products);
   const shown = new Set(data.products.filter((p) => itemMatches(p, data.query)).map((p) => p.id));
   const hidden = new Set(sections.filter((s) => !s.items.some((p) => shown.has(p.id))).map((s) => s.id));
+  const cart = cartView(state.cart ?? EMPTY_CART, data.products);
+  const inCart = new Map(cart.lines.map((l) => [l.id, l.quantity]));
   return (
     <div class="shop">
       <section class="catalog" aria-labelledby="menu-title">
@@ -62,12 +66,20 @@ export default function Menu({ data, state }: PageProps<MenuData, ShopState>) {
                 locale={locale}
                 shown={shown}
                 lazy={i >= EAGER_SECTIONS}
+                csrf={state.csrf}
+                inCart={inCart}
               />
             ))}
           </>
         )}
       </section>
-      <Cart customerId={state.customerId} currency={data.products[0]?.price.currency ?? ""} />
+      <Cart
+        customerId={state.customerId}
+        currency={data.products[0]?.price.currency ?? ""}
+        cart={cart}
+        csrf={state.csrf}
+        locale={state.shop?.locale}
+      />
     </div>
   );
 }

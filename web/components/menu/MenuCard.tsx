@@ -21,10 +21,14 @@ export interface MenuCardProps {
   visible: boolean;
   /** Load the picture only when it nears the viewport (items further down the page). */
   lazy: boolean;
+  /** The customer's form token for the "Add to cart" form. */
+  csrf?: string;
+  /** Units of the item already in the cart. */
+  inCart?: number;
 }
 
 /** The card. */
-export function MenuCard({ product: p, locale, visible, lazy }: MenuCardProps) {
+export function MenuCard({ product: p, locale, visible, lazy, csrf, inCart }: MenuCardProps) {
   return (
     <li
       class={`product${p.available <= 0 ? " sold-out" : ""}`}
@@ -53,7 +57,11 @@ export function MenuCard({ product: p, locale, visible, lazy }: MenuCardProps) {
           <p class="price">{formatMoney(p.price, locale)}</p>
           <StockState available={p.available} />
         </div>
-        <AddToCart item={{ id: p.id, name: p.name, price: p.price, available: p.available }} />
+        <AddToCart
+          item={{ id: p.id, name: p.name, price: p.price, available: p.available }}
+          csrf={csrf}
+          inCart={inCart}
+        />
       </div>
     </li>
   );

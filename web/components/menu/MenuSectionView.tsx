@@ -17,10 +17,14 @@ export interface MenuSectionViewProps {
   shown: ReadonlySet<string>;
   /** Load pictures lazily (sections below the first screen). */
   lazy: boolean;
+  /** The customer's form token for the cards' "Add to cart" forms. */
+  csrf?: string;
+  /** Units of each item already in the cart, by item id. */
+  inCart?: ReadonlyMap<string, number>;
 }
 
 /** The section. */
-export function MenuSectionView({ section, locale, shown, lazy }: MenuSectionViewProps) {
+export function MenuSectionView({ section, locale, shown, lazy, csrf, inCart }: MenuSectionViewProps) {
   const titleId = `${section.id}-title`;
   return (
     <section
@@ -34,7 +38,15 @@ export function MenuSectionView({ section, locale, shown, lazy }: MenuSectionVie
       <h2 id={titleId} class="section-title">{section.title}</h2>
       <ul class="products">
         {section.items.map((p) => (
-          <MenuCard key={p.id} product={p} locale={locale} visible={shown.has(p.id)} lazy={lazy} />
+          <MenuCard
+            key={p.id}
+            product={p}
+            locale={locale}
+            visible={shown.has(p.id)}
+            lazy={lazy}
+            csrf={csrf}
+            inCart={inCart?.get(p.id) ?? 0}
+          />
         ))}
       </ul>
     </section>

@@ -14,6 +14,7 @@ import type { AdminState } from "../../admin/state.ts";
 import type { TicketView } from "../../admin/view.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
 import AdminKitchen from "../../islands/AdminKitchen.tsx";
+import { processShop } from "../../shop.ts";
 
 /** What the page shows. */
 export interface KitchenData {
@@ -80,11 +81,18 @@ export const handler: Handlers<KitchenData, AdminState> = {
 
 /** The kitchen page. */
 export default function Kitchen({ data, state }: PageProps<KitchenData, AdminState>) {
+  const shop = state.shop ?? processShop();
   return (
     <div class="kitchen-page">
       <h1>Kitchen</h1>
       {data.error && <p class="alert error" role="alert" data-testid="action-error">{data.error}</p>}
-      <AdminKitchen initial={data.tickets} csrf={state.csrf} offline={data.offline} />
+      <AdminKitchen
+        initial={data.tickets}
+        csrf={state.csrf}
+        offline={data.offline}
+        timeZone={shop.timeZone}
+        locale={shop.locale}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
- * `/orders`: "My orders", the orders of this browser's customer id, newest first, 20 per page; the
- * list is the MyOrdersLive island (statuses pushed live).
+ * `/orders`: "My orders", the orders of this browser's customer id, newest first, 20 per page, each by
+ * its number with the time it was placed in the shop's zone; the list is the MyOrdersLive island
+ * (statuses pushed live).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
 import MyOrdersLive from "../../islands/MyOrdersLive.tsx";
+import { processShop } from "../../shop.ts";
 
 /** What the page shows. */
 export interface MyOrdersData {
@@ -39,7 +41,8 @@ export const handler: Handlers<MyOrdersData, ShopState> = {
 };
 
 /** The list. */
-export default function MyOrders({ data }: PageProps<MyOrdersData, ShopState>) {
+export default function MyOrders({ data, state }: PageProps<MyOrdersData, ShopState>) {
+  const shop = state.shop ?? processShop();
   return (
     <section aria-labelledby="orders-title">
       <h1 id="orders-title">My orders</h1>
@@ -52,7 +55,14 @@ export default function MyOrders({ data }: PageProps<MyOrdersData, ShopState>) {
             </p>
           </div>
         )
-        : <MyOrdersLive orders={data.orders} first={data.first} />}
+        : (
+          <MyOrdersLive
+            orders={data.orders}
+            first={data.first}
+            timeZone={shop.timeZone}
+            locale={shop.locale}
+          />
+        )}
       {data.nextCursor && (
         <p>
           <a class="button" href={`/orders?cursor=${encodeURIComponent(data.nextCursor)}`}>Older orders</a>

@@ -2,12 +2,13 @@
  * `/pay/{sessionId}`: the local payment provider's checkout page (dev). Shows what is being paid for
  * (`Payments.GetCheckoutSession`) and, while the checkout is open, three choices: Pay, Decline, Let it
  * expire (the PayActions island); only for the local provider's sessions (any other id is 404, see
- * `api/local_pay.ts`). `POST /pay/{sessionId}` with a form field `outcome` completes the
- * checkout without JavaScript and redirects (303) to the order page.
+ * `api/local_pay.ts`). `POST /pay/{sessionId}` with a form field `outcome` (and the customer's form
+ * token, see `cart/form.ts`) completes the checkout without JavaScript and redirects (303) to the order
+ * page. Times and prices are shown in the shop's zone and locale.
  *
  * @module
  */
-import { readBodyBytes } from "../../api/body.ts";
+import { readCustomerForm } from "../../cart/form.ts";
 import { toApiError } from "../../api/errors.ts";
 import { type LineJson, lineJson, type PaymentJson, paymentJson } from "../../api/order_json.ts";
 import { localSessionId, parseOutcome } from "../../api/local_pay.ts";
@@ -16,7 +17,7 @@ import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps, RouteContext } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
 import PayActions from "../../islands/PayActions.tsx";
-import { dateTimeOf } from "../../lib/order_view.ts";
+import { formatDateTime, processShop } from "../../shop.ts";
 
 /** What the page shows. */
 export interface PayPageData {
@@ -49,8 +50,7 @@ export const handler: Handlers<PayPageData, ShopState> = {
   },
   async POST(ctx) {
     const sessionId = localSessionId(ctx.params.sessionId ?? "");
-    const bytes = await readBodyBytes(ctx.req, ctx.deps.maxBodyBytes);
-    const form = new URLSearchParams(new TextDecoder().decode(bytes));
+    const form = await readCustomerForm(ctx);
     try {
       const outcome = parseOutcome(form.get("outcome") ?? undefined);
       const payment = await gatewayFor(ctx.hono, ctx.deps).payments.completeLocalCheckout(sessionId, outcome);
@@ -80,8 +80,9 @@ const CLOSED: Record<string, string> = {
 };
 
 /** The checkout page. */
-export default function PayPage({ data }: PageProps<PayPageData, ShopState>) {
+export default function PayPage({ data, state }: PageProps<PayPageData, ShopState>) {
   const { payment } = data;
+  const shop = state.shop ?? processShop();
   const open = payment.status === "open";
   const orderPath = `/orders/${encodeURIComponent(payment.orderId)}`;
   return (
@@ -90,13 +91,20 @@ export default function PayPage({ data }: PageProps<PayPageData, ShopState>) {
       <p class="muted">
         Local test payment for order <code>{payment.orderId}</code>. No real money moves.
       </p>
-      <OrderItems items={data.items} total={payment.amount} caption="You are paying for" />
+      <OrderItems
+        items={data.items}
+        total={payment.amount}
+        caption="You are paying for"
+        locale={shop.locale}
+      />
       {data.error && <p class="alert error" role="alert">{data.error}</p>}
       {open
         ? (
           <>
-            {payment.expiresAt && <p class="muted">Open until {dateTimeOf(payment.expiresAt)}.</p>}
-            <PayActions sessionId={data.sessionId} orderId={payment.orderId} />
+            {payment.expiresAt && (
+              <p class="muted">Open until {formatDateTime(new Date(payment.expiresAt), shop)}.</p>
+            )}
+            <PayActions sessionId={data.sessionId} orderId={payment.orderId} csrf={state.csrf ?? ""} />
           </>
         )
         : (

@@ -1,5 +1,6 @@
 /**
- * `/admin/orders/{id}`: one order for staff: status, customer, items and totals, the full timeline
+ * `/admin/orders/{id}`: one order for staff: its number, status, customer, who it is for (name, phone,
+ * email), the pickup time (in the shop's zone) and the note for the kitchen, items and totals, the full timeline
  * (status, time, cause, trace id), and the actions legal in its current status. Each action button
  * leads to a confirmation page (`./confirm`), whose "Confirm" form POSTs here; the result comes back
  * as a flash message after a redirect, or as an error on this page (nothing changed).
@@ -15,7 +16,9 @@ import { ACTION_LABELS, adminTime, isOrderAction, legalActions } from "../../../
 import { OrderItems } from "../../../components/OrderItems.tsx";
 import { StatusPill } from "../../../components/admin/StatusPill.tsx";
 import type { Handlers, PageProps } from "../../../framework/types.ts";
-import { statusLabel } from "../../../lib/order_view.ts";
+import { orderLabel, statusLabel } from "../../../lib/order_view.ts";
+import { pickupText } from "../../../components/OrderDetails.tsx";
+import { processShop } from "../../../shop.ts";
 import { jaegerTraceUrl } from "../../../../services/common/tracing/jaeger.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,8 +79,10 @@ export const handler: Handlers<AdminOrderData, AdminState> = {
 };
 
 /** The order page. */
-export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminState>) {
+export default function AdminOrder({ data, state }: PageProps<AdminOrderData, AdminState>) {
   const { order } = data;
+  const shop = state.shop ?? processShop();
+  const details = order.details;
   const actions = legalActions(order);
   return (
     <article
@@ -90,8 +95,11 @@ export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminStat
         <a href="/admin">← Orders</a>
       </p>
       <h1 id="order-title">
-        Order <code data-testid="order-id">{order.id}</code>
+        Order <span data-testid="order-number">{orderLabel(order)}</span>
       </h1>
+      <p class="muted">
+        Order id <code data-testid="order-id">{order.id}</code>
+      </p>
       {data.error && <p class="alert error" role="alert" data-testid="action-error">{data.error}</p>}
       <dl class="facts">
         <div>
@@ -108,6 +116,30 @@ export default function AdminOrder({ data }: PageProps<AdminOrderData, AdminStat
             </a>
           </dd>
         </div>
+        {details && (
+          <>
+            <div>
+              <dt>Name</dt>
+              <dd data-testid="order-name">{details.name}</dd>
+            </div>
+            <div>
+              <dt>Phone</dt>
+              <dd data-testid="order-phone">{details.phone || "—"}</dd>
+            </div>
+            <div>
+              <dt>Email</dt>
+              <dd data-testid="order-email">{details.email || "—"}</dd>
+            </div>
+            <div>
+              <dt>Pickup time</dt>
+              <dd data-testid="order-pickup">{pickupText(details.pickupAt, shop)}</dd>
+            </div>
+            <div>
+              <dt>Note for the kitchen</dt>
+              <dd data-testid="order-note" class="note">{details.note || "—"}</dd>
+            </div>
+          </>
+        )}
         <div>
           <dt>Placed</dt>
           <dd>{adminTime(order.createdAt)}</dd>

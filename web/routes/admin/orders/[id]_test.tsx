@@ -3,6 +3,7 @@ import { renderToString } from "preact-render-to-string";
 import type { OrderActionName, OrderJson } from "../../../api/order_json.ts";
 import type { AdminState } from "../../../admin/state.ts";
 import AdminOrder from "./[id].tsx";
+import { DEFAULT_SHOP } from "../../../shop.ts";
 
 function order(status: string, allowedActions: OrderActionName[]): OrderJson {
   return {
@@ -51,4 +52,42 @@ Deno.test("the admin order page shows exactly the staff actions the order allows
   // the page reads the data, not a copy of the rules: a status with other actions shows those
   assert.deepEqual(buttons(order("paid", ["cancel", "complete"])), ["cancel", "complete"]);
   assert.deepEqual(buttons(order("waiting_payment", [])), []);
+});
+
+Deno.test("the admin order page shows the number, who it is for, the pickup time in the shop's zone and the note", () => {
+  const o: OrderJson = {
+    ...order("paid", ["refund"]),
+    number: 1042,
+    details: {
+      name: "Ada <Lovelace>",
+      phone: "+49 30 1234567",
+      email: "",
+      note: "No onions",
+      pickupAt: "2026-11-30T17:30:00.000Z",
+    },
+  };
+  const html = renderToString(
+    <AdminOrder
+      data={{ order: o, error: "" }}
+      params={{ id: o.id }}
+      url={new URL("http://x/")}
+      state={{ ...state, shop: DEFAULT_SHOP }}
+    />,
+  );
+  assert.match(html, /<h1 id="order-title">Order <span data-testid="order-number">#1042<\/span><\/h1>/);
+  assert.match(html, new RegExp(`<code data-testid="order-id">${o.id}</code>`));
+  assert.match(html, /data-testid="order-name">Ada &lt;Lovelace></);
+  assert.match(html, /data-testid="order-phone">\+49 30 1234567</);
+  assert.match(html, /data-testid="order-email">—</);
+  assert.match(html, /data-testid="order-pickup">30 Nov 2026, 18:30</, "18:30 in Berlin, not 17:30 UTC");
+  assert.match(html, /data-testid="order-note" class="note">No onions</);
+  const asap = renderToString(
+    <AdminOrder
+      data={{ order: { ...o, details: { ...o.details!, pickupAt: null } }, error: "" }}
+      params={{ id: o.id }}
+      url={new URL("http://x/")}
+      state={{ ...state, shop: DEFAULT_SHOP }}
+    />,
+  );
+  assert.match(asap, /data-testid="order-pickup">As soon as possible</);
 });

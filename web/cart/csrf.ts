@@ -1,0 +1,39 @@
+/**
+ * The customer's form token: every storefront form that changes something (the cart, checkout,
+ * cancelling an order, the local pay page) carries it in `_csrf`. Customers have no session, so the
+ * token is the base64url HMAC-SHA256 of `oms-form\n<customer id>` under the customer cookie's secret:
+ * only pages served to that browser (whose HttpOnly cookie holds the id) contain it, another site
+ * cannot read it, and it needs no storage. It is checked in constant time by WebCrypto.
+ *
+ * @module
+ */
+import { hmacSign, hmacVerify } from "../hmac_key.ts";
+
+/** Name of the form field (the same as the admin's). */
+export const CSRF_FIELD = "_csrf";
+
+function message(customerId: string): string {
+  return `oms-form\n${customerId}`;
+}
+
+/** The form token of `customerId`. */
+export async function customerCsrfToken(secret: string, customerId: string): Promise<string> {
+  const mac = await hmacSign(secret, message(customerId));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** True when `token` is the form token of `customerId`. */
+export async function isCustomerCsrfToken(
+  secret: string,
+  customerId: string,
+  token: string | null | undefined,
+): Promise<boolean> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  let mac: Uint8Array<ArrayBuffer>;
+  try {
+    mac = Uint8Array.from(atob(token.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+  } catch {
+    return false;
+  }
+  return await hmacVerify(secret, message(customerId), mac);
+}

@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { customerCsrfToken, isCustomerCsrfToken } from "./csrf.ts";
+
+const SECRET = "test-cookie-secret-0123456789abcdefghij";
+
+Deno.test("a form token belongs to one customer and one secret, and is never valid empty or edited", async () => {
+  const token = await customerCsrfToken(SECRET, "c-me");
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(await customerCsrfToken(SECRET, "c-me"), token, "stable: no storage needed");
+  assert.equal(await isCustomerCsrfToken(SECRET, "c-me", token), true);
+  assert.equal(await isCustomerCsrfToken(SECRET, "c-other", token), false);
+  assert.equal(await isCustomerCsrfToken(`${SECRET}x`, "c-me", token), false);
+  const flipped = (token[0] === "A" ? "B" : "A") + token.slice(1);
+  for (const bad of [null, undefined, "", flipped, token.slice(1), `${token}=`, "!".repeat(43)]) {
+    assert.equal(await isCustomerCsrfToken(SECRET, "c-me", bad), false, String(bad));
+  }
+});
