@@ -235,6 +235,8 @@ export function pickupSlots(shop: ShopConfig, now: Date, extraMinutes = 0, limit
   const slots: Date[] = [];
   for (const { open, close } of openingIntervals(shop, now, 1)) {
     let t = Math.max(open.getTime(), Math.ceil(earliest / step) * step);
+    // A span ending at 24:00 and the next day's starting at 00:00 meet at one instant: offer it once.
+    if (slots.length > 0 && t <= slots[slots.length - 1]!.getTime()) t += step;
     for (; t <= close.getTime() && slots.length < limit; t += step) slots.push(new Date(t));
   }
   return slots;

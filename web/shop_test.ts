@@ -54,6 +54,15 @@ Deno.test("pickup slots start a prep estimate away, on the quarter hour, inside 
   assert.deepEqual(formatTime(pickupSlots(berlin, now, 30)[0]!, berlin), "19:00");
 });
 
+Deno.test("a shop open round the clock offers each slot once, midnight included", () => {
+  const allDay = { ...berlin, hours: parseHours("Mo-Su 00:00-24:00") };
+  const slots = pickupSlots(allDay, new Date("2026-11-30T21:40:00Z"), 0, 200); // Mon 22:40 in Berlin
+  const times = slots.map((s) => s.getTime());
+  assert.equal(new Set(times).size, times.length);
+  assert.ok(times.every((t, i) => i === 0 || t - times[i - 1]! === 15 * 60_000), "one slot every 15 minutes");
+  assert.equal(times.filter((t) => formatTime(new Date(t), allDay) === "00:00").length, 2); // Tue and Wed
+});
+
 Deno.test("isValidSlot refuses times too soon, outside opening hours, or more than a week ahead", () => {
   const now = new Date("2026-11-30T17:02:00Z");
   assert.deepEqual(isValidSlot(berlin, new Date("2026-11-30T17:10:00Z"), now), false); // too soon

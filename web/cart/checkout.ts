@@ -38,7 +38,7 @@ export interface PickupChoices {
 
 /** The pickup choices to offer at `now` (each slot once, even where one day's hours end as the next begin). */
 export function pickupChoices(shop: ShopConfig, now: Date): PickupChoices {
-  const values = [...new Set(pickupSlots(shop, now).map((at) => at.toISOString()))];
+  const values = pickupSlots(shop, now).map((at) => at.toISOString());
   return {
     asap: isOpen(shop, earliestPickup(shop, now)),
     prepMinutes: shop.prepMinutes,
