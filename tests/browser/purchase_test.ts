@@ -45,6 +45,53 @@ async function add(tab: Tab, id: string): Promise<void> {
   );
 }
 
+/** The search box, the menu's category bar, and the item's name and category as the menu shows them. */
+const searchBox = (page: Page) => page.getByRole("searchbox", { name: "Search the menu" });
+const categoryBar = (page: Page) => page.getByRole("navigation", { name: "Menu categories" });
+
+async function itemFacts(page: Page, id: string): Promise<{ name: string; category: string }> {
+  const card = product(page, id);
+  const name = await card.locator(".product-name").innerText();
+  const category = await card.evaluate((el) =>
+    el.closest("[data-menu-section]")?.querySelector("h2")?.textContent ?? ""
+  );
+  return { name, category };
+}
+
+/** Types the item's name into the search: it stays, the items of other sections are hidden. */
+async function findBySearch(tab: Tab, id: string): Promise<void> {
+  const page = tab.page;
+  const { name } = await itemFacts(page, id);
+  await searchBox(page).fill(name);
+  await waitUntil(
+    `only ${name} left by the search`,
+    () => page.locator('[data-testid="product"]').filter({ visible: true }).count(),
+    (n) => n === 1,
+  );
+  assert.equal(await product(page, id).isVisible(), true, `${name} is what the search shows`);
+  await searchBox(page).fill("");
+  await waitUntil(
+    "the whole menu back",
+    () => page.locator('[data-testid="product"]').filter({ visible: true }).count(),
+    (n) => n > 1,
+  );
+}
+
+/** Follows the item's category link in the sticky bar: its section's heading and the item come into view. */
+async function findByCategory(tab: Tab, id: string): Promise<void> {
+  const page = tab.page;
+  const { name, category } = await itemFacts(page, id);
+  await categoryBar(page).getByRole("link", { name: category }).click();
+  await page.waitForURL(new RegExp(`#${category.toLowerCase()}$`));
+  const heading = page.getByRole("heading", { level: 2, name: category });
+  await waitUntil(
+    `${category} scrolled into view`,
+    () => heading.evaluate((el) => el.getBoundingClientRect().top),
+    (top) => top >= 0 && top < (page.viewportSize()?.height ?? 700) / 2,
+  );
+  assert.equal(await product(page, id).isVisible(), true, `${name} is in the ${category} section`);
+}
+
 /** Logs in on the admin login page and waits for the page after it. */
 async function logIn(tab: Tab, next: string): Promise<void> {
   await tab.goto(`/admin/login?next=${encodeURIComponent(next)}`);
@@ -64,7 +111,7 @@ interface Purchase {
 }
 
 /**
- * Menu -> two items -> checkout with `details` -> Pay -> order page (JavaScript on or off); returns the
+ * Menu -> the first item found by search, the others through the category bar -> checkout with `details` -> Pay -> order page (JavaScript on or off); returns the
  * order and the pickup slot chosen.
  */
 async function purchase(
@@ -75,7 +122,12 @@ async function purchase(
 ): Promise<Purchase> {
   const page = tab.page;
   assert.equal(await tab.goto("/"), 200);
-  for (const id of items) await add(tab, id);
+  await findBySearch(tab, items[0]!);
+  await add(tab, items[0]!);
+  for (const id of items.slice(1)) {
+    await findByCategory(tab, id);
+    await add(tab, id);
+  }
   // lines read "1 × €8.50" with their total
   assert.match(await page.locator(".cart-line").first().innerText(), /1 × €\d+\.\d\d[\s\S]*€\d+\.\d\d/);
   await tab.assertNoHorizontalScroll();
