@@ -51,12 +51,15 @@ export interface ShopConfig {
   prepMinutes: number;
 }
 
+/** Opening hours when `SHOP_HOURS` is unset. */
+export const DEFAULT_HOURS = "Mo-Su 11:00-23:00";
+
 /** The demo shop's settings (what `deno task dev` shows). */
 export const DEFAULT_SHOP: ShopConfig = {
   name: "OMS Pizzeria",
   address: "Via Roma 1, 10115 Berlin",
   phone: "",
-  hours: DAY_NAMES.map((_, day) => ({ day, open: 11 * 60, close: 23 * 60 })),
+  hours: parseHours(DEFAULT_HOURS),
   timeZone: "Europe/Berlin",
   locale: "en-GB",
   prepMinutes: 15,
@@ -132,12 +135,12 @@ function checkLocale(locale: string): string {
 
 /** Reads and validates the shop's settings from `env`; throws a `ConfigError` naming the variable. */
 export function loadShop(env: Record<string, string | undefined> = Deno.env.toObject()): ShopConfig {
-  const hours = env.SHOP_HOURS?.trim();
+  const hours = envString("SHOP_HOURS", DEFAULT_HOURS, env).trim();
   return {
     name: envString("SHOP_NAME", DEFAULT_SHOP.name, env).trim().slice(0, 80),
     address: envString("SHOP_ADDRESS", DEFAULT_SHOP.address, env).trim().slice(0, 200),
     phone: envString("SHOP_PHONE", "", env).trim().slice(0, 40),
-    hours: hours ? parseHours(hours) : DEFAULT_SHOP.hours,
+    hours: parseHours(hours),
     timeZone: checkTimeZone(envString("SHOP_TIME_ZONE", DEFAULT_SHOP.timeZone, env)),
     locale: checkLocale(envString("SHOP_LOCALE", DEFAULT_SHOP.locale, env)),
     prepMinutes: envInt("SHOP_PREP_MINUTES", DEFAULT_SHOP.prepMinutes, { min: 0, max: 24 * 60 }, env),

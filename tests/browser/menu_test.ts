@@ -270,7 +270,10 @@ fixture.test(
         await button.click();
         await waitUntil(
           `item ${id} x${i} in the cart`,
-          () => page.locator(`.cart-line[data-item-id="${id}"] input`).inputValue({ timeout: 1000 }),
+          () =>
+            page.locator(`.cart-line[data-item-id="${id}"] input[type="number"]`).inputValue({
+              timeout: 1000,
+            }),
           (v) => v === String(i),
         );
       }

@@ -7,7 +7,7 @@
  * one system and one browser.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page, Response } from "playwright-core";
 import { rpc } from "../../services/common/grpc_client.ts";
 import type { System } from "../system.ts";
 import { checkOut, fillCheckout, openCheckout, SOME_CUSTOMER } from "./checkout.ts";
@@ -334,10 +334,11 @@ fixture.test(
     tab.allow(/status of 404/);
     const scripts: { url: string; bytes: number }[] = [];
     const pending: Promise<void>[] = [];
-    tab.page.on("response", (res) => {
+    const onResponse = (res: Response) => {
       if (res.request().resourceType() !== "script") return;
       pending.push(res.body().then((b) => void scripts.push({ url: res.url(), bytes: b.byteLength })));
-    });
+    };
+    tab.page.on("response", onResponse);
     await openMenu(tab);
     await waitUntil(
       "Add to cart enabled after hydration",
@@ -345,6 +346,9 @@ fixture.test(
       Boolean,
     );
     await Promise.all(pending);
+    // Only the catalog's scripts are weighed: the pages visited below navigate away from theirs, whose
+    // bodies can no longer be read.
+    tab.page.off("response", onResponse);
     const total = scripts.reduce((n, s) => n + s.bytes, 0);
     console.log(
       `catalog page scripts: ${scripts.length} file(s), ${total} bytes uncompressed (${
