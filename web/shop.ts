@@ -205,6 +205,19 @@ function zonedInstant(y: number, mo: number, d: number, minutes: number, timeZon
   return new Date(guess);
 }
 
+/** The first instant of the local day (in `timeZone`) that holds `at`: local midnight, DST-safe. */
+export function startOfLocalDay(at: Date, timeZone: string): Date {
+  const p = zonedParts(at, timeZone);
+  return zonedInstant(p.y, p.mo, p.d, 0, timeZone);
+}
+
+/** The first instant of the local hour (in `timeZone`) that holds `at` (zones off by 30 or 45 minutes too). */
+export function startOfLocalHour(at: Date, timeZone: string): Date {
+  const minuteOfHour = zonedParts(at, timeZone).min % 60;
+  const ms = at.getTime();
+  return new Date(ms - (ms % 60_000 + 60_000) % 60_000 - minuteOfHour * 60_000);
+}
+
 /** Opening intervals (as instants) of the local days from `from` through `days` days later. */
 export function openingIntervals(shop: ShopConfig, from: Date, days: number): { open: Date; close: Date }[] {
   const out: { open: Date; close: Date }[] = [];

@@ -1,12 +1,15 @@
 /**
  * Every page passes axe-core with no violations at any impact, at 375 px and at 1280 px: the
- * storefront (menu, a search, pay page, order page, My orders, 404) as a customer with an order, and
- * the admin (login, dashboard, order detail, kitchen, stock, dead letters) as staff.
+ * storefront (menu, a search, the menu with items in the cart, checkout, checkout showing the errors of
+ * a form sent empty, pay page, order page, My orders, 404) as a customer with an order, the same cart
+ * and checkout as served without JavaScript (the plain forms, and the server's page with the errors),
+ * and the admin (login, dashboard, order detail, kitchen, stock, dead letters) as staff.
  */
 import assert from "node:assert/strict";
 import type { System } from "../system.ts";
 import { AXE_VERSION, axeViolations, describeViolations } from "./axe.ts";
 import { DESKTOP, PHONE, sharedFixture, type Tab } from "./browser.ts";
+import { addToCart, openCheckout } from "./checkout.ts";
 
 // Auto-prep off: the order's ticket stays on the kitchen board, so the board is checked with a ticket.
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
@@ -60,6 +63,18 @@ fixture.test(
     assert.equal(await tab.goto("/?q=nothing-matches-this"), 200);
     problems.push(...await audit(tab, "menu searched, no match"));
 
+    assert.equal(await tab.goto("/"), 200);
+    await addToCart(tab, "1");
+    await addToCart(tab, "9");
+    await addToCart(tab, "9");
+    problems.push(...await audit(tab, "menu with a cart"));
+    await openCheckout(tab);
+    problems.push(...await audit(tab, "checkout"));
+    // sent empty: the island marks name and contact as invalid
+    await tab.page.getByRole("button", { name: "Place order" }).click();
+    await tab.page.getByTestId("checkout-invalid").waitFor();
+    problems.push(...await audit(tab, "checkout with errors"));
+
     const order = await orderFor(sys, await customerIdOf(tab));
     assert.equal(await tab.goto(order.payPath), 200);
     await tab.page.getByRole("button", { name: "Pay", exact: true }).waitFor();
@@ -76,6 +91,36 @@ fixture.test(
     assert.equal(await tab.goto("/no-such-page"), 404);
     problems.push(...await audit(tab, "404"));
 
+    assert.deepEqual(problems, [], `axe violations:\n${problems.join("\n")}`);
+  },
+);
+
+fixture.test(
+  `checkout as served without JavaScript passes axe-core ${AXE_VERSION} with no violations at 375 px and 1280 px, errors shown too`,
+  async ({ open }) => {
+    // axe needs the page's timers, which a context with JavaScript off never fires; so the islands'
+    // script is refused instead: the forms are the plain ones, sent to the server as without JavaScript.
+    const tab = await open();
+    await tab.page.route("**/_islands/**", (route) => route.abort());
+    tab.allow(/Failed to load resource: net::ERR_FAILED/);
+    // Chromium logs the 422 of the form sent empty; showing its errors is the point here.
+    tab.allow(/status of 422/);
+    const problems: string[] = [];
+    assert.equal(await tab.goto("/"), 200);
+    await addToCart(tab, "1");
+    problems.push(...await audit(tab, "menu with a cart, no islands"));
+    await openCheckout(tab);
+    problems.push(...await audit(tab, "checkout, no islands"));
+    const [sent] = await Promise.all([
+      tab.page.waitForResponse((r) =>
+        r.request().method() === "POST" && new URL(r.url()).pathname === "/checkout"
+      ),
+      tab.page.getByRole("button", { name: "Place order" }).click(),
+    ]);
+    assert.equal(sent.status(), 422);
+    await tab.page.getByTestId("checkout-invalid").waitFor();
+    await tab.page.waitForLoadState("load");
+    problems.push(...await audit(tab, "checkout with the server's errors, no islands"));
     assert.deepEqual(problems, [], `axe violations:\n${problems.join("\n")}`);
   },
 );

@@ -1,12 +1,12 @@
 /**
- * The storefront's checkout as a customer goes through it in the browser tests: from the cart's
- * "Check out" to the checkout page, the details filled in (name, phone or email, pickup time, note),
+ * The storefront's checkout as a customer goes through it in the browser tests: items added to the
+ * cart from the menu, from the cart's "Check out" to the checkout page, the details filled in (name, phone or email, pickup time, note),
  * "Place order", and the local provider's pay page. Works with JavaScript on or off.
  *
  * @module
  */
-import type { Page } from "playwright-core";
-import type { Tab } from "./browser.ts";
+import type { Locator, Page } from "playwright-core";
+import { type Tab, waitUntil } from "./browser.ts";
 
 /** What the customer types at checkout. */
 export interface CheckoutDetails {
@@ -24,6 +24,31 @@ export interface CheckoutDetails {
 
 /** Details used when a test does not care who orders. */
 export const SOME_CUSTOMER: CheckoutDetails = { name: "Test Customer", phone: "+49 30 1234567" };
+
+/** The menu's card of item `id`. */
+export function product(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="product"][data-item-id="${id}"]`);
+}
+
+/** The quantity of item `id` in the cart panel (0 when it has no line). */
+export async function inCart(page: Page, id: string): Promise<number> {
+  const input = page.locator(`.cart-line[data-item-id="${id}"] input[type="number"]`);
+  return await input.count() === 0 ? 0 : Number(await input.inputValue());
+}
+
+/**
+ * Clicks item `id`'s "Add to cart" on the menu and waits until the cart holds one more (a live update,
+ * or the page the plain form comes back to without JavaScript).
+ */
+export async function addToCart(tab: Tab, id: string): Promise<void> {
+  const before = await inCart(tab.page, id);
+  await product(tab.page, id).getByRole("button", { name: "Add to cart" }).click();
+  await waitUntil(
+    `item ${id} x${before + 1} in the cart`,
+    () => inCart(tab.page, id),
+    (q) => q === before + 1,
+  );
+}
 
 /** Follows the cart's "Check out" link and waits for the checkout form. */
 export async function openCheckout(tab: Tab): Promise<void> {

@@ -9,6 +9,7 @@ import { CONTENT_SECURITY_POLICY } from "../framework/security.ts";
 import { postJson, proofFor, TEST_ADMIN_PASSWORD } from "../testing.ts";
 import { adminClient, startAdminSystem } from "./admin_testing.ts";
 import { type PagesSystem, startPagesSystem } from "../pages_testing.ts";
+import { DEFAULT_SHOP, formatDateTime, type ShopConfig } from "../shop.ts";
 
 function startPagesSystemWithoutKitchen(): Promise<PagesSystem> {
   return startPagesSystem({ kitchen: false });
@@ -638,6 +639,62 @@ Deno.test(
         const h = await (await admin.fetch("/admin/dead-letters")).text();
         return h.includes('data-id="bad-orders-1"');
       }, "parked again after replay");
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "every admin page shows times in the shop's zone (deps.shop, here Tokyo) as <time> with the exact instant, prices in its locale",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    const tokyo: ShopConfig = { ...DEFAULT_SHOP, timeZone: "Asia/Tokyo", locale: "de-DE" };
+    sys.deps.shop = tokyo;
+    try {
+      const admin = await loggedIn(sys);
+      const order = await placeOrder(sys, "tokyo", [{ id: "1", quantity: 1 }]);
+      const placed = new Date(order.createdAt!);
+      const local = formatDateTime(placed, tokyo);
+      assert.notEqual(local, formatDateTime(placed, { ...tokyo, timeZone: "UTC" }), "Tokyo is not UTC");
+      const readable = (html: string) => html.replace(/<[^>]*>/g, " ");
+
+      const dashboard = await (await admin.fetch("/admin")).text();
+      assert.ok(
+        dashboard.includes(
+          `<td data-label="Placed"><time datetime="${order.createdAt}">${local}</time></td>`,
+        ),
+        `placed at ${local} on the dashboard`,
+      );
+      assert.match(dashboard, /data-label="Total">\d+,\d\d\s€</, "the total in the shop's locale");
+      assert.match(dashboard, /\(times in Asia\/Tokyo\)/);
+      assert.match(
+        dashboard,
+        /id="oms-island-0">[^<]*"timeZone"[^<]*"Asia\/Tokyo"/,
+        "the island gets the zone",
+      );
+      assert.doesNotMatch(readable(dashboard), /\bUTC\b/);
+
+      const page = await (await admin.fetch(`/admin/orders/${order.id}`)).text();
+      assert.ok(
+        page.includes(`data-testid="order-placed"><time datetime="${order.createdAt}">${local}</time>`),
+        `placed at ${local} on the order page`,
+      );
+      const steps = [...page.matchAll(/<td data-label="Time"><time datetime="([^"]+)">([^<]+)<\/time>/g)];
+      assert.ok(steps.length > 0, "the timeline has times");
+      for (const [, iso, shown] of steps) assert.equal(shown, formatDateTime(new Date(iso!), tokyo));
+      assert.doesNotMatch(readable(page), /\bUTC\b/);
+
+      await publishRaw(sys.bus, "payment.succeeded", "{not json", { messageId: "tokyo-1" });
+      const letters = await eventually(async () => {
+        const h = await (await admin.fetch("/admin/dead-letters")).text();
+        return h.includes('data-id="tokyo-1"') ? h : null;
+      }, "the malformed message parked");
+      const parked = /data-testid="parked-at"><time datetime="([^"]+)">([^<]+)<\/time>/.exec(letters);
+      assert.ok(parked, "the parked time is a <time>");
+      assert.equal(parked[2], formatDateTime(new Date(parked[1]!), tokyo));
+      assert.doesNotMatch(readable(letters), /\bUTC\b/);
     } finally {
       await sys.stop();
     }

@@ -24,6 +24,7 @@ import {
   type TicketView,
 } from "./view.ts";
 import type { PeerName } from "../gateway/clients.ts";
+import type { Zone } from "../lib/when.ts";
 
 /** Rows per page of the orders table. */
 export const PAGE_SIZE = 20;
@@ -96,13 +97,17 @@ export async function loadOrdersView(gw: Gateway, query: OrdersQuery): Promise<O
   return { counts: await countsP, rows, nextCursor, notice };
 }
 
-/** The chart's buckets, and whether the orders read stopped before the start of the range. */
+/**
+ * The chart's buckets in `zone` (the shop's time zone and locale), and whether the orders read stopped
+ * before the start of the range.
+ */
 export async function loadChart(
   gw: Gateway,
   range: ChartRange,
   now: Date,
+  zone: Zone,
 ): Promise<{ buckets: Bucket[]; partial: boolean; read: number }> {
-  const from = rangeStart(range, now).getTime();
+  const from = rangeStart(range, now, zone.timeZone).getTime();
   const times: Date[] = [];
   let cursor = "";
   let partial = false;
@@ -118,7 +123,7 @@ export async function loadChart(
     if (older || !cursor) break;
     if (page === CHART_MAX_PAGES - 1) partial = true;
   }
-  return { buckets: bucketOrders(times, range, now), partial, read: times.length };
+  return { buckets: bucketOrders(times, range, now, zone), partial, read: times.length };
 }
 
 /** A ticket for the board. */

@@ -10,8 +10,11 @@ import type { Flash, Session } from "./sessions.ts";
 export interface AdminState extends Record<string, unknown> {
   /** The storefront's customer id (set by the root middleware; unused by the admin). */
   customerId: string;
-  /** The shop's settings (set by the root middleware): its time zone and locale for times and prices. */
-  shop?: ShopConfig;
+  /**
+   * The shop's settings (set by the admin middleware, from `deps.shop` or this process's environment):
+   * every time on an admin page is shown in its time zone, every price in its locale.
+   */
+  shop: ShopConfig;
   /** Document title. */
   title?: string;
   /** False when `ADMIN_PASSWORD` is unset. */

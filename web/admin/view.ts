@@ -130,11 +130,3 @@ export function payloadPreview(payload: string): { text: string; truncated: bool
   if (chars.length <= PREVIEW_CHARS) return { text: payload, truncated: false };
   return { text: chars.slice(0, PREVIEW_CHARS).join(""), truncated: true };
 }
-
-/** `2025-01-02T03:04:05Z` -> `2025-01-02 03:04:05 UTC` (the same on server and browser). */
-export function adminTime(iso: string | null): string {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "—";
-  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}

@@ -4,16 +4,19 @@
  * server-sent events (`/admin/api/orders/events`); after each burst of them the island reloads
  * `/admin/api/orders` with the same filters once. Only when streaming fails does it poll that feed every
  * few seconds while the tab is visible. It says when it cannot reach the server or the session has
- * ended. Rows are keyed by order id, so updates do not move the keyboard focus.
+ * ended. Times are shown in the shop's zone and prices in its locale (the page passes both). Rows
+ * are keyed by order id, so updates do not move the keyboard focus.
  *
  * @module
  */
 /// <reference lib="dom" />
 import { useEffect, useState } from "preact/hooks";
 import { StatusPill } from "../components/admin/StatusPill.tsx";
-import { adminTime, ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
+import { ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
+import { LocalTime } from "../components/LocalTime.tsx";
 import { reloadOnLive } from "../lib/live_reload.ts";
 import { formatMoney } from "../lib/money.ts";
+import { clockIn } from "../lib/when.ts";
 import { orderLabel, statusLabel } from "../lib/order_view.ts";
 
 /** Props of {@linkcode AdminOrders}. */
@@ -22,6 +25,10 @@ export interface AdminOrdersProps {
   initial: OrdersView;
   /** The filters of this page. */
   query: OrdersQuery;
+  /** The shop's IANA time zone: every time in the table is shown in it. */
+  timeZone: string;
+  /** The shop's locale, for times and prices. */
+  locale: string;
 }
 
 /** How often the island polls when streaming fails, in milliseconds. */
@@ -41,7 +48,8 @@ function href(q: Partial<OrdersQuery>): string {
 }
 
 /** Counts, filters and the orders table, kept up to date. */
-export default function AdminOrders({ initial, query }: AdminOrdersProps) {
+export default function AdminOrders({ initial, query, timeZone, locale }: AdminOrdersProps) {
+  const zone = { timeZone, locale };
   const [view, setView] = useState(initial);
   const [feed, setFeed] = useState<Feed>("live");
   const [checkedAt, setCheckedAt] = useState<string | null>(null);
@@ -113,7 +121,7 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
           <h2 id="orders-title">Latest orders</h2>
           <p class="feed-note muted" data-testid="orders-feed" data-feed={feed} role="status">
             {feed === "live"
-              ? `Updates live${checkedAt ? ` · checked ${adminTime(checkedAt).slice(11, 19)}` : ""}`
+              ? `Updates live${checkedAt ? ` · checked ${clockIn(checkedAt, zone)}` : ""}`
               : feed === "offline"
               ? "Cannot reach the server; retrying…"
               : "Your session has ended."}
@@ -184,9 +192,9 @@ export default function AdminOrders({ initial, query }: AdminOrdersProps) {
                     <StatusPill status={r.status} />
                   </td>
                   <td class="num" data-label="Units">{r.units}</td>
-                  <td class="num" data-label="Total">{formatMoney(r.total)}</td>
+                  <td class="num" data-label="Total">{formatMoney(r.total, locale)}</td>
                   <td data-label="Placed">
-                    <time dateTime={r.createdAt ?? undefined}>{adminTime(r.createdAt)}</time>
+                    <LocalTime at={r.createdAt} zone={zone} />
                   </td>
                 </tr>
               ))}

@@ -55,6 +55,8 @@ export default function Cart(
   const [problem, setProblem] = useState<string | null>(null);
   const total = cartTotal(cart, currency);
   const count = itemCount(cart);
+  // the same words in the bar's text and its accessible name ("1 item", "2 items")
+  const items = `${count} ${count === 1 ? "item" : "items"}`;
   const money = (m: { amount: number; currency: string }) => formatMoney(m, locale);
 
   async function send(e: Event) {
@@ -127,8 +129,8 @@ export default function Cart(
         <a class="button primary wide" href="/checkout" data-testid="checkout-link">Check out</a>
       )}
       {back === "cart" && (
-        <a class="cart-bar" href="#cart" aria-label={`Cart: ${count} items, ${money(total)}`}>
-          <span>Cart · {count} {count === 1 ? "item" : "items"}</span>
+        <a class="cart-bar" href="#cart" aria-label={`Cart: ${items}, ${money(total)}`}>
+          <span>Cart · {items}</span>
           <strong>{money(total)}</strong>
         </a>
       )}

@@ -57,6 +57,26 @@ export function dateTimeIn(iso: string | null | undefined, zone: Zone): string {
   return d ? format(zone, true).format(d) : "";
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The time of day of `iso` in `zone` to the second, e.g. `18:30:05` ("" for none): for "checked at" notes. */
+export function clockIn(iso: string | null | undefined, zone: Zone): string {
+  const d = parse(iso);
+  if (!d) return "";
+  const key = `${zone.locale} ${zone.timeZone}`;
+  let f = clocks.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(zone.locale, {
+      timeZone: zone.timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    clocks.set(key, f);
+  }
+  return f.format(d);
+}
+
 const days = new Map<string, Intl.DateTimeFormat>();
 
 function dayOf(d: Date, timeZone: string): string {

@@ -1,7 +1,8 @@
 /**
  * The orders-over-time chart as an SVG drawn on the server: bars per bucket, a y axis with the maximum,
- * a few x labels, and the same numbers as a table for screen readers. Colours come from `admin.css`
- * classes (no inline styles).
+ * a few x labels, and the same numbers as a table for screen readers. Buckets and labels are in the
+ * shop's time zone (`admin/chart.ts`); the table's times carry the exact instant in `<time datetime>`.
+ * Colours come from `admin.css` classes (no inline styles).
  *
  * @module
  */
@@ -15,6 +16,8 @@ export interface OrdersChartProps {
   range: ChartRange;
   /** True when not every order of the range was read. */
   partial: boolean;
+  /** The shop's IANA time zone the buckets were counted in, named in the caption. */
+  timeZone: string;
 }
 
 const W = 420;
@@ -24,7 +27,7 @@ const BOTTOM = 22;
 const TOP = 10;
 
 /** The chart. */
-export function OrdersChart({ buckets, range, partial }: OrdersChartProps) {
+export function OrdersChart({ buckets, range, partial, timeZone }: OrdersChartProps) {
   const plotW = W - LEFT - 8;
   const plotH = H - BOTTOM - TOP;
   const { bars, max } = barsOf(buckets, plotW, plotH);
@@ -58,7 +61,7 @@ export function OrdersChart({ buckets, range, partial }: OrdersChartProps) {
               height={b.height}
               data-count={buckets[i]!.count}
             >
-              <title>{`${buckets[i]!.label}: ${buckets[i]!.count}`}</title>
+              <title>{`${buckets[i]!.title}: ${buckets[i]!.count}`}</title>
             </rect>
           ))}
           {buckets.map((b, i) =>
@@ -78,21 +81,24 @@ export function OrdersChart({ buckets, range, partial }: OrdersChartProps) {
         </g>
       </svg>
       <figcaption>
-        {label} (UTC).{partial && " Only the newest orders were read; older buckets may be incomplete."}
+        {label} (times in{" "}
+        {timeZone}).{partial && " Only the newest orders were read; older buckets may be incomplete."}
       </figcaption>
       <details class="chart-data">
         <summary>Chart data</summary>
         <table class="admin-table compact">
           <thead>
             <tr>
-              <th scope="col">From (UTC)</th>
+              <th scope="col">From</th>
               <th scope="col" class="num">Orders</th>
             </tr>
           </thead>
           <tbody>
             {buckets.map((b) => (
               <tr>
-                <td>{b.start.slice(0, 16).replace("T", " ")}</td>
+                <td>
+                  <time dateTime={b.start}>{b.title}</time>
+                </td>
                 <td class="num">{b.count}</td>
               </tr>
             ))}

@@ -6,7 +6,9 @@
  * - no live session: pages redirect (303) to `/admin/login?next=<path>`, the JSON feeds answer 401;
  * - with a session, every POST must carry the session's CSRF token in `_csrf` (compared in constant
  *   time), else 403 and nothing runs; the checked form is handed on in `ctx.state.form`;
- * - a GET page takes the session's one-shot flash message.
+ * - a GET page takes the session's one-shot flash message;
+ * - every page gets the shop's settings in `ctx.state.shop` (`deps.shop`, else this process's), so
+ *   times are shown in the shop's zone and prices in its locale.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { tokensEqual } from "../../admin/password.ts";
 import { type AdminState, CSRF_FIELD } from "../../admin/state.ts";
 import type { Middleware } from "../../framework/types.ts";
 import { ADMIN_STAFF } from "../../api/deps.ts";
+import { processShop } from "../../shop.ts";
 
 function json(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -32,6 +35,7 @@ export const handler: Middleware<AdminState> = async (ctx) => {
   const isLogin = path === "/admin/login";
   const isFeed = path.startsWith("/admin/api/");
   ctx.state.title = "Admin";
+  ctx.state.shop = ctx.deps.shop ?? processShop();
   ctx.state.adminEnabled = Boolean(admin?.password);
   ctx.state.session = null;
   ctx.state.csrf = "";

@@ -1,6 +1,6 @@
 /**
  * `/admin/dead-letters`: the messages each consuming service (orders, stock, payments, kitchen) has
- * parked, with reason, attempts, time and an escaped, truncated payload preview; "Replay" sends one
+ * parked, with reason, attempts, time (in the shop's zone) and an escaped, truncated payload preview; "Replay" sends one
  * back to its service's queue and "Discard" deletes it (`POST` with `service`, `id`, `action`). A
  * service that does not answer shows an error in its own section; the others still list.
  *
@@ -13,8 +13,9 @@ import { gatewayFor } from "../../gateway/mod.ts";
 import { type DeadLetterGroup, loadDeadLetters } from "../../admin/data.ts";
 import { seeOther } from "../../admin/http.ts";
 import type { AdminState } from "../../admin/state.ts";
-import { adminTime, payloadPreview } from "../../admin/view.ts";
+import { payloadPreview } from "../../admin/view.ts";
 import { Csrf } from "../../components/admin/Csrf.tsx";
+import { LocalTime } from "../../components/LocalTime.tsx";
 import type { Handlers, PageProps } from "../../framework/types.ts";
 
 /** What the page shows. */
@@ -141,7 +142,9 @@ export default function DeadLetters({ data, state }: PageProps<DeadLettersData, 
                     </div>
                     <div>
                       <dt>Parked</dt>
-                      <dd>{adminTime(d.parkedAt)}</dd>
+                      <dd data-testid="parked-at">
+                        <LocalTime at={d.parkedAt} zone={state.shop} />
+                      </dd>
                     </div>
                   </dl>
                   <p class="reason">

@@ -2,7 +2,7 @@
  * `/admin`: the orders dashboard. Counts per status, the orders table (filtered by status, searched
  * by exact order id or customer id, paged by cursor, newest first) kept live by the AdminOrders
  * island, and a chart of orders over time drawn on the server (`?chart=24h` by hour or `?chart=14d`
- * by day).
+ * by day). Times are in the shop's zone, prices in its locale.
  *
  * @module
  */
@@ -35,7 +35,7 @@ export const handler: Handlers<DashboardData, AdminState> = {
     const range: ChartRange = isChartRange(asked) ? asked : "24h";
     const [view, chart] = await Promise.all([
       loadOrdersView(gw, query),
-      loadChart(gw, range, new Date()),
+      loadChart(gw, range, new Date(), ctx.state.shop),
     ]);
     ctx.state.title = "Admin · Orders";
     return await ctx.render({
@@ -47,7 +47,8 @@ export const handler: Handlers<DashboardData, AdminState> = {
 };
 
 /** The dashboard. */
-export default function Dashboard({ data }: PageProps<DashboardData, AdminState>) {
+export default function Dashboard({ data, state }: PageProps<DashboardData, AdminState>) {
+  const { timeZone, locale } = state.shop;
   const other: ChartRange = data.chart.range === "24h" ? "14d" : "24h";
   const keep = new URLSearchParams();
   if (data.query.status) keep.set("status", data.query.status);
@@ -56,13 +57,13 @@ export default function Dashboard({ data }: PageProps<DashboardData, AdminState>
   return (
     <div class="dashboard">
       <h1>Orders</h1>
-      <AdminOrders initial={data.view} query={data.query} />
+      <AdminOrders initial={data.view} query={data.query} timeZone={timeZone} locale={locale} />
       <section class="admin-panel" aria-labelledby="chart-heading">
         <div class="panel-head">
           <h2 id="chart-heading">Orders over time</h2>
           <a href={`/admin?${keep}`}>{other === "14d" ? "Show 14 days" : "Show 24 hours"}</a>
         </div>
-        <OrdersChart {...data.chart} />
+        <OrdersChart {...data.chart} timeZone={timeZone} />
       </section>
     </div>
   );

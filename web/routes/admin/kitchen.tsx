@@ -14,7 +14,6 @@ import type { AdminState } from "../../admin/state.ts";
 import type { TicketView } from "../../admin/view.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
 import AdminKitchen from "../../islands/AdminKitchen.tsx";
-import { processShop } from "../../shop.ts";
 
 /** What the page shows. */
 export interface KitchenData {
@@ -81,7 +80,7 @@ export const handler: Handlers<KitchenData, AdminState> = {
 
 /** The kitchen page. */
 export default function Kitchen({ data, state }: PageProps<KitchenData, AdminState>) {
-  const shop = state.shop ?? processShop();
+  const shop = state.shop;
   return (
     <div class="kitchen-page">
       <h1>Kitchen</h1>

@@ -1,7 +1,8 @@
 /**
  * `/admin/orders/{id}`: one order for staff: its number, status, customer, who it is for (name, phone,
- * email), the pickup time (in the shop's zone) and the note for the kitchen, items and totals, the full timeline
- * (status, time, cause, trace id), and the actions legal in its current status. Each action button
+ * email), the pickup time and the note for the kitchen, items and totals (in the shop's locale), the
+ * full timeline (status, time, cause, trace id), and the actions legal in its current status. Every
+ * time is in the shop's zone, in a `<time>` carrying the exact instant. Each action button
  * leads to a confirmation page (`./confirm`), whose "Confirm" form POSTs here; the result comes back
  * as a flash message after a redirect, or as an error on this page (nothing changed).
  *
@@ -12,13 +13,12 @@ import { gatewayFor } from "../../../gateway/mod.ts";
 import { runOrderAction } from "../../../admin/order_actions.ts";
 import { seeOther } from "../../../admin/http.ts";
 import type { AdminState } from "../../../admin/state.ts";
-import { ACTION_LABELS, adminTime, isOrderAction, legalActions } from "../../../admin/view.ts";
+import { ACTION_LABELS, isOrderAction, legalActions } from "../../../admin/view.ts";
+import { LocalTime } from "../../../components/LocalTime.tsx";
 import { OrderItems } from "../../../components/OrderItems.tsx";
 import { StatusPill } from "../../../components/admin/StatusPill.tsx";
 import type { Handlers, PageProps } from "../../../framework/types.ts";
 import { orderLabel, statusLabel } from "../../../lib/order_view.ts";
-import { pickupText } from "../../../components/OrderDetails.tsx";
-import { processShop } from "../../../shop.ts";
 import { jaegerTraceUrl } from "../../../../services/common/tracing/jaeger.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -81,7 +81,7 @@ export const handler: Handlers<AdminOrderData, AdminState> = {
 /** The order page. */
 export default function AdminOrder({ data, state }: PageProps<AdminOrderData, AdminState>) {
   const { order } = data;
-  const shop = state.shop ?? processShop();
+  const shop = state.shop;
   const details = order.details;
   const actions = legalActions(order);
   return (
@@ -132,7 +132,9 @@ export default function AdminOrder({ data, state }: PageProps<AdminOrderData, Ad
             </div>
             <div>
               <dt>Pickup time</dt>
-              <dd data-testid="order-pickup">{pickupText(details.pickupAt, shop)}</dd>
+              <dd data-testid="order-pickup">
+                <LocalTime at={details.pickupAt} zone={shop} empty="As soon as possible" />
+              </dd>
             </div>
             <div>
               <dt>Note for the kitchen</dt>
@@ -142,11 +144,15 @@ export default function AdminOrder({ data, state }: PageProps<AdminOrderData, Ad
         )}
         <div>
           <dt>Placed</dt>
-          <dd>{adminTime(order.createdAt)}</dd>
+          <dd data-testid="order-placed">
+            <LocalTime at={order.createdAt} zone={shop} />
+          </dd>
         </div>
         <div>
           <dt>Last change</dt>
-          <dd>{adminTime(order.updatedAt)}</dd>
+          <dd data-testid="order-updated">
+            <LocalTime at={order.updatedAt} zone={shop} />
+          </dd>
         </div>
       </dl>
       <section aria-labelledby="actions-title" class="admin-panel">
@@ -173,7 +179,12 @@ export default function AdminOrder({ data, state }: PageProps<AdminOrderData, Ad
       <div class="order-columns">
         <section aria-labelledby="items-title" class="admin-panel">
           <h2 id="items-title">Items</h2>
-          <OrderItems items={order.items} total={order.total} caption="Items and total" />
+          <OrderItems
+            items={order.items}
+            total={order.total}
+            caption="Items and total"
+            locale={shop.locale}
+          />
         </section>
         <section aria-labelledby="timeline-title" class="admin-panel">
           <h2 id="timeline-title">Timeline</h2>
@@ -194,7 +205,7 @@ export default function AdminOrder({ data, state }: PageProps<AdminOrderData, Ad
                       <StatusPill status={t.status} />
                     </td>
                     <td data-label="Time">
-                      <time dateTime={t.at ?? undefined}>{adminTime(t.at)}</time>
+                      <LocalTime at={t.at} zone={shop} />
                     </td>
                     <td data-label="Cause">{t.cause || "—"}</td>
                     <td data-label="Trace id" class="wide">

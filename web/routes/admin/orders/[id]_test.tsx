@@ -29,6 +29,7 @@ const state: AdminState = {
   csrf: "t",
   flash: null,
   form: null,
+  shop: DEFAULT_SHOP,
 };
 
 /** The action buttons of the admin order page rendered for `o`, by their `action` value. */
@@ -79,7 +80,11 @@ Deno.test("the admin order page shows the number, who it is for, the pickup time
   assert.match(html, /data-testid="order-name">Ada &lt;Lovelace></);
   assert.match(html, /data-testid="order-phone">\+49 30 1234567</);
   assert.match(html, /data-testid="order-email">—</);
-  assert.match(html, /data-testid="order-pickup">30 Nov 2026, 18:30</, "18:30 in Berlin, not 17:30 UTC");
+  assert.match(
+    html,
+    /data-testid="order-pickup"><time datetime="2026-11-30T17:30:00.000Z">30 Nov 2026, 18:30<\/time>/,
+    "18:30 in Berlin, not 17:30 UTC",
+  );
   assert.match(html, /data-testid="order-note" class="note">No onions</);
   const asap = renderToString(
     <AdminOrder
@@ -90,4 +95,45 @@ Deno.test("the admin order page shows the number, who it is for, the pickup time
     />,
   );
   assert.match(asap, /data-testid="order-pickup">As soon as possible</);
+});
+
+/** A Tokyo shop, so its clock differs from UTC and from the test machine's (which is not in Japan). */
+const TOKYO = { ...DEFAULT_SHOP, timeZone: "Asia/Tokyo", locale: "de-DE" };
+
+Deno.test("the admin order page shows when it was placed, changed and each step in the shop's zone, prices in its locale", () => {
+  const o: OrderJson = {
+    ...order("paid", ["refund"]),
+    createdAt: "2026-11-30T17:30:00.000Z",
+    updatedAt: "2026-11-30T17:31:05.000Z",
+    timeline: [
+      { status: "waiting_payment", at: "2026-11-30T17:30:00.000Z", cause: "created", traceId: "" },
+      { status: "paid", at: "2026-11-30T17:31:05.000Z", cause: "payment", traceId: "" },
+    ],
+  };
+  const html = renderToString(
+    <AdminOrder
+      data={{ order: o, error: "" }}
+      params={{ id: o.id }}
+      url={new URL("http://x/")}
+      state={{ ...state, shop: TOKYO }}
+    />,
+  );
+  // 17:30 UTC is 02:30 the next day in Tokyo; the <time> keeps the exact instant for machines
+  assert.match(
+    html,
+    /data-testid="order-placed"><time datetime="2026-11-30T17:30:00.000Z">1\. Dez\. 2026, 02:30</,
+  );
+  assert.match(
+    html,
+    /data-testid="order-updated"><time datetime="2026-11-30T17:31:05.000Z">1\. Dez\. 2026, 02:31</,
+  );
+  const steps = [...html.matchAll(/<td data-label="Time"><time datetime="([^"]+)">([^<]+)<\/time>/g)]
+    .map((m) => [m[1], m[2]]);
+  assert.deepEqual(steps, [
+    ["2026-11-30T17:30:00.000Z", "1. Dez. 2026, 02:30"],
+    ["2026-11-30T17:31:05.000Z", "1. Dez. 2026, 02:31"],
+  ]);
+  assert.doesNotMatch(html.replace(/<[^>]*>/g, " "), /UTC|17:3\d/, "no UTC clock in the text anywhere");
+  assert.match(html, /9,00\s€/, "prices in the shop's locale");
+  assert.doesNotMatch(html, /€9\.00/);
 });

@@ -57,9 +57,8 @@ export default function Confirm({ data, state }: PageProps<ConfirmData, AdminSta
     <section class="notice confirm" aria-labelledby="confirm-title">
       <h1 id="confirm-title">{label}?</h1>
       <p>
-        Order <code>{order.id}</code> · customer <code>{order.customerId}</code> · {formatMoney(order.total)}
-        {" "}
-        · {statusLabel(order.status)}
+        Order <code>{order.id}</code> · customer <code>{order.customerId}</code> ·{" "}
+        {formatMoney(order.total, state.shop.locale)} · {statusLabel(order.status)}
       </p>
       {data.error ? <p class="alert error" role="alert" data-testid="action-error">{data.error}</p> : (
         <>
