@@ -95,11 +95,14 @@ Deno.test(
       );
       assert.deepEqual(await statuses(responses), { 401: 30, 429: 170 });
       assert.equal(gw.limiter.failures("global"), 30);
-      assert.equal(
-        gw.limiter.failures("address", "198.51.100.0"),
-        1,
-        "each client counts under its own address",
+      // Which 30 of the 200 concurrent guesses were counted depends on arrival order; each counted one
+      // is under its own client's address.
+      const perClient = Array.from(
+        { length: 200 },
+        (_, i) => gw.limiter.failures("address", `198.51.100.${i}`),
       );
+      assert.equal(perClient.filter((n) => n === 1).length, 30, "each client counts under its own address");
+      assert.ok(perClient.every((n) => n <= 1), "no client is charged for another's guess");
       assert.equal(gw.limiter.failures("address", PROXY), 0, "not all under the proxy's");
     } finally {
       gw.close();
