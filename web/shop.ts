@@ -1,7 +1,7 @@
 /**
  * The shop as customers meet it: its name, address, opening hours, time zone and locale, and the
- * pickup times it can offer. Read from the environment once per process; pages get it as
- * `ctx.state.shop`.
+ * pickup times it can offer, and how old a kitchen ticket may get before its timer warns. Read from
+ * the environment once per process; pages get it as `ctx.state.shop`.
  *
  * | variable | default | meaning |
  * | --- | --- | --- |
@@ -12,6 +12,8 @@
  * | `SHOP_TIME_ZONE` | `Europe/Berlin` | IANA time zone of the shop; every time people read is shown in it |
  * | `SHOP_LOCALE` | `en-GB` | BCP 47 locale for prices, dates and times |
  * | `SHOP_PREP_MINUTES` | `15` | current preparation estimate: the earliest pickup slot is at least this far away |
+ * | `KITCHEN_WARN_MINUTES` | `10` | minutes after payment at which a kitchen ticket's timer turns "warn" (1–1440) |
+ * | `KITCHEN_LATE_MINUTES` | `20` | minutes after payment at which it turns "late"; must be above the warn threshold (2–1440) |
  *
  * @module
  */
@@ -49,6 +51,10 @@ export interface ShopConfig {
   locale: string;
   /** Preparation estimate in minutes. */
   prepMinutes: number;
+  /** Minutes after payment at which a kitchen ticket is "warn". */
+  kitchenWarnMinutes: number;
+  /** Minutes after payment at which a kitchen ticket is "late" (above the warn threshold). */
+  kitchenLateMinutes: number;
 }
 
 /** Opening hours when `SHOP_HOURS` is unset. */
@@ -63,6 +69,8 @@ export const DEFAULT_SHOP: ShopConfig = {
   timeZone: "Europe/Berlin",
   locale: "en-GB",
   prepMinutes: 15,
+  kitchenWarnMinutes: 10,
+  kitchenLateMinutes: 20,
 };
 
 function parseClock(s: string, field: string): number {
@@ -136,6 +144,14 @@ function checkLocale(locale: string): string {
 /** Reads and validates the shop's settings from `env`; throws a `ConfigError` naming the variable. */
 export function loadShop(env: Record<string, string | undefined> = Deno.env.toObject()): ShopConfig {
   const hours = envString("SHOP_HOURS", DEFAULT_HOURS, env).trim();
+  const warn = envInt("KITCHEN_WARN_MINUTES", DEFAULT_SHOP.kitchenWarnMinutes, { min: 1, max: 24 * 60 }, env);
+  const late = envInt("KITCHEN_LATE_MINUTES", DEFAULT_SHOP.kitchenLateMinutes, { min: 2, max: 24 * 60 }, env);
+  if (late <= warn) {
+    throw new ConfigError(
+      "KITCHEN_LATE_MINUTES",
+      `KITCHEN_LATE_MINUTES: ${late} must be above KITCHEN_WARN_MINUTES (${warn})`,
+    );
+  }
   return {
     name: envString("SHOP_NAME", DEFAULT_SHOP.name, env).trim().slice(0, 80),
     address: envString("SHOP_ADDRESS", DEFAULT_SHOP.address, env).trim().slice(0, 200),
@@ -144,6 +160,8 @@ export function loadShop(env: Record<string, string | undefined> = Deno.env.toOb
     timeZone: checkTimeZone(envString("SHOP_TIME_ZONE", DEFAULT_SHOP.timeZone, env)),
     locale: checkLocale(envString("SHOP_LOCALE", DEFAULT_SHOP.locale, env)),
     prepMinutes: envInt("SHOP_PREP_MINUTES", DEFAULT_SHOP.prepMinutes, { min: 0, max: 24 * 60 }, env),
+    kitchenWarnMinutes: warn,
+    kitchenLateMinutes: late,
   };
 }
 

@@ -368,6 +368,20 @@ Deno.test(
       const tickets = (await feed.json()).tickets as { orderId: string; status: string }[];
       assert.equal(tickets.find((t) => t.orderId === order.id)?.status, "preparing");
 
+      // The island's fetch (accepting JSON) gets the outcome as JSON, no flash: handing over a ticket that
+      // is not ready yet is refused and changes nothing.
+      const earlyHandover = await admin.fetch("/admin/kitchen", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({ _csrf: token, orderId: order.id, action: "handover" }).toString(),
+      });
+      assert.equal(earlyHandover.status, 409);
+      const earlyBody = await earlyHandover.json() as { ok: boolean; message: string };
+      assert.equal(earlyBody.ok, false);
+      assert.match(earlyBody.message, /Could not hand over order .*Mark completed is not possible/);
+      // Paid or preparing (the kitchen's start reaches orders as an event), never completed.
+      assert.ok(["3", "4"].includes(await orderStatus(sys, order.id)));
+
       assert.equal(
         (await admin.post("/admin/kitchen", { _csrf: token, orderId: order.id, action: "complete" })).status,
         303,
@@ -377,10 +391,30 @@ Deno.test(
       assert.equal(refundReady.status, 409);
       await refundReady.body?.cancel();
 
-      const done = await admin.post(`/admin/orders/${order.id}`, { _csrf: token, action: "complete" });
+      // One tap on the board hands the ready order over: no confirmation page, back to the board.
+      const done = await admin.post("/admin/kitchen", {
+        _csrf: token,
+        orderId: order.id,
+        action: "handover",
+      });
       assert.equal(done.status, 303);
-      assert.match(await (await admin.fetch(`/admin/orders/${order.id}`)).text(), /Order marked completed/);
+      assert.equal(done.headers.get("location"), "/admin/kitchen");
+      assert.match(
+        await (await admin.fetch("/admin/kitchen")).text(),
+        new RegExp(`data-kind="success">Order ${order.id.slice(0, 8)} handed over`),
+      );
       assert.equal(await orderStatus(sys, order.id), "6");
+      const doneTwice = await admin.post("/admin/kitchen", {
+        _csrf: token,
+        orderId: order.id,
+        action: "handover",
+      });
+      assert.equal(doneTwice.status, 409);
+      assert.match(await doneTwice.text(), /Could not hand over order/);
+      // Without the CSRF token nothing moves.
+      const forged = await admin.post("/admin/kitchen", { orderId: order.id, action: "handover" });
+      assert.equal(forged.status, 403);
+      await forged.body?.cancel();
 
       // A second, paid order is refunded.
       const other = await placeOrder(sys, "refund-customer", [{ id: "1", quantity: 1 }]);

@@ -130,3 +130,54 @@ export function payloadPreview(payload: string): { text: string; truncated: bool
   if (chars.length <= PREVIEW_CHARS) return { text: payload, truncated: false };
   return { text: chars.slice(0, PREVIEW_CHARS).join(""), truncated: true };
 }
+
+/** How old a ticket is against the kitchen's thresholds. */
+export type TicketAge = "fresh" | "warn" | "late";
+
+/** Minutes after payment at which a ticket turns "warn" and "late". */
+export interface KitchenThresholds {
+  /** A ticket paid this many minutes ago (or more) is "warn". */
+  warnMinutes: number;
+  /** A ticket paid this many minutes ago (or more) is "late"; above `warnMinutes`. */
+  lateMinutes: number;
+}
+
+/** The text shown next to each age's colour (the state is never told by colour alone). */
+export const AGE_LABELS: Readonly<Record<TicketAge, string>> = {
+  fresh: "On time",
+  warn: "Waiting long",
+  late: "Late",
+};
+
+/**
+ * How long `ticket` has been going at `now` (epoch milliseconds), in milliseconds: from payment to
+ * `now`, or to the moment it was ready once it is. Null without a payment time; never negative.
+ */
+export function ticketElapsedMs(
+  ticket: Pick<TicketView, "paidAt" | "readyAt" | "status">,
+  now: number,
+): number | null {
+  const paid = ticket.paidAt ? Date.parse(ticket.paidAt) : NaN;
+  if (Number.isNaN(paid)) return null;
+  const ready = ticket.status === "ready" && ticket.readyAt ? Date.parse(ticket.readyAt) : NaN;
+  const end = Number.isNaN(ready) ? now : ready;
+  return Math.max(0, end - paid);
+}
+
+/** The age state of `elapsedMs`: "late" from `lateMinutes` on, "warn" from `warnMinutes` on, else "fresh". */
+export function ageState(elapsedMs: number | null, thresholds: KitchenThresholds): TicketAge {
+  if (elapsedMs === null) return "fresh";
+  if (elapsedMs >= thresholds.lateMinutes * 60_000) return "late";
+  if (elapsedMs >= thresholds.warnMinutes * 60_000) return "warn";
+  return "fresh";
+}
+
+/** `elapsedMs` as a clock: `m:ss` under an hour, else `h:mm:ss` ("–" for null). */
+export function formatElapsed(elapsedMs: number | null): string {
+  if (elapsedMs === null) return "–";
+  const total = Math.floor(Math.max(0, elapsedMs) / 1000);
+  const s = String(total % 60).padStart(2, "0");
+  const m = Math.floor(total / 60) % 60;
+  const h = Math.floor(total / 3600);
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
