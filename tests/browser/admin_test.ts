@@ -217,25 +217,39 @@ fixture.test(
     const ticket = admin.page.locator(`[data-testid="ticket"][data-order-id="${orderId}"]`);
     await waitForAttribute(ticket, "data-status", "queued");
     assert.match(await ticket.innerText(), /Diavola/);
+    // The timer counts up from payment, every second, with its state in words as well as colour.
+    assert.equal(await ticket.getAttribute("data-age"), "fresh");
+    assert.equal(await ticket.getByTestId("ticket-age-label").innerText(), "On time");
+    const timer = ticket.getByTestId("ticket-timer");
+    const shown = await timer.innerText();
+    assert.match(shown, /^\d+:\d\d$/);
+    await waitUntil("the timer ticks", () => timer.innerText(), (t) => t !== shown);
     await admin.screenshot("02-kitchen-queued");
+    // One tap each, no confirmation page: the island posts with fetch and the board follows live.
+    const boardLoads = admin.documents.length;
+    await admin.markDocument("kitchen");
+    const outcome = admin.page.getByTestId("kitchen-outcome");
     await ticket.getByRole("button", { name: "Start" }).click();
     await waitForAttribute(ticket, "data-status", "preparing");
-    await waitForText(admin.page.getByTestId("flash"), new RegExp(`Started order ${orderId.slice(0, 8)}`));
+    await waitForText(outcome, new RegExp(`Started order ${orderId.slice(0, 8)}`));
+    assert.equal(await outcome.getAttribute("data-kind"), "success");
     await waitForAttribute(orderStatus(customer.page), "data-status", "preparing");
     await admin.screenshot("02-kitchen-preparing");
 
     await ticket.getByRole("button", { name: "Complete" }).click();
     await waitForAttribute(ticket, "data-status", "ready");
+    await waitForText(outcome, new RegExp(`Order ${orderId.slice(0, 8)} is ready`));
     await waitForAttribute(orderStatus(customer.page), "data-status", "ready");
     await customer.screenshot("02-customer-ready");
 
     await ticket.getByRole("button", { name: "Mark completed" }).click();
-    await admin.page.waitForURL(/\/confirm\?/);
-    await admin.screenshot("02-confirm-complete");
-    await admin.page.getByRole("button", { name: "Confirm" }).click();
-    await admin.page.waitForURL(new RegExp(`/admin/orders/${orderId}$`));
+    await waitForText(outcome, new RegExp(`Order ${orderId.slice(0, 8)} handed over`));
+    assert.equal(await outcome.getAttribute("data-kind"), "success");
+    assert.match(admin.page.url(), /\/admin\/kitchen$/);
+    await admin.assertSameDocument("kitchen", boardLoads);
+    await admin.screenshot("02-kitchen-handed-over");
+    await admin.goto(`/admin/orders/${orderId}`);
     assert.equal(await admin.page.getByTestId("admin-order").getAttribute("data-status"), "completed");
-    assert.equal(await admin.page.getByTestId("flash").getAttribute("data-kind"), "success");
     assert.deepEqual(
       await admin.page.locator('[data-testid="admin-timeline"] tbody tr').evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-status"))

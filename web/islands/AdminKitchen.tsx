@@ -98,7 +98,8 @@ export default function AdminKitchen(
     const orderId = new FormData(form).get("orderId") as string;
     setPending(orderId);
     try {
-      const res = await fetch(form.action, {
+      // `form.action` would be the input named "action": read the attribute.
+      const res = await fetch(form.getAttribute("action") ?? "/admin/kitchen", {
         method: "POST",
         headers: { accept: "application/json" },
         body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
