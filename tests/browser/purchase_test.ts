@@ -15,7 +15,14 @@ import { pickupText } from "../../web/components/OrderDetails.tsx";
 import { pickupIn, timeIn } from "../../web/lib/when.ts";
 import { DEFAULT_SHOP } from "../../web/shop.ts";
 import { DESKTOP, PHONE, sharedFixture, type Tab, waitForAttribute, waitUntil } from "./browser.ts";
-import { type CheckoutDetails, fillCheckout, openCheckout } from "./checkout.ts";
+import {
+  addToCart as add,
+  type CheckoutDetails,
+  fillCheckout,
+  inCart,
+  openCheckout,
+  product,
+} from "./checkout.ts";
 
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
 
@@ -23,27 +30,6 @@ const ZONE = { timeZone: DEFAULT_SHOP.timeZone, locale: DEFAULT_SHOP.locale };
 
 /** The password the harness gives the web process. */
 const ADMIN_PASSWORD = "test-admin-password";
-
-function product(page: Page, id: string) {
-  return page.locator(`[data-testid="product"][data-item-id="${id}"]`);
-}
-
-/** The quantity of item `id` in the cart panel (0 when it has no line). */
-async function inCart(page: Page, id: string): Promise<number> {
-  const input = page.locator(`.cart-line[data-item-id="${id}"] input[type="number"]`);
-  return await input.count() === 0 ? 0 : Number(await input.inputValue());
-}
-
-/** Clicks the item's "Add to cart" and waits until the cart holds one more (a live update or a reload). */
-async function add(tab: Tab, id: string): Promise<void> {
-  const before = await inCart(tab.page, id);
-  await product(tab.page, id).getByRole("button", { name: "Add to cart" }).click();
-  await waitUntil(
-    `item ${id} x${before + 1} in the cart`,
-    () => inCart(tab.page, id),
-    (q) => q === before + 1,
-  );
-}
 
 /** The search box, the menu's category bar, and the item's name and category as the menu shows them. */
 const searchBox = (page: Page) => page.getByRole("searchbox", { name: "Search the menu" });
