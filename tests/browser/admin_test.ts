@@ -85,7 +85,7 @@ async function orderIdOn(tab: Tab): Promise<string> {
 
 /** A number shown in an element. */
 async function numberIn(page: Page, selector: string): Promise<number> {
-  return Number(await page.locator(selector).innerText({ timeout: 1000 }));
+  return Number(await page.locator(selector).innerText({ timeout: 10_000 }));
 }
 
 /** Available units of item `id` on the admin stock page (reloaded). */
