@@ -150,6 +150,21 @@ Deno.test(
         assert.equal(res.headers.get("set-cookie"), null, why);
         await res.body?.cancel();
       }
+      // Every cart route reads its form through the same check.
+      for (const path of ["/cart/update", "/cart/clear"]) {
+        for (
+          const [why, body] of [["no token", { id: "1", quantity: "2" }], ["another browser's token", {
+            _csrf: theirs,
+            id: "1",
+            quantity: "2",
+          }]] as const
+        ) {
+          const res = await b.get(path, form(body));
+          assert.equal(res.status, 403, `${path}: ${why}`);
+          assert.equal(res.headers.get("set-cookie"), null, `${path}: ${why}`);
+          await res.body?.cancel();
+        }
+      }
       assert.match(await menu(b), /data-testid="cart-empty"/);
       const get = await b.get("/cart/add");
       assert.equal(get.status, 405, "the cart changes only by POST");
