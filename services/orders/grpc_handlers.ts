@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { ServerUnaryCall } from "@grpc/grpc-js";
+import { type handleUnaryCall, type ServerUnaryCall, status } from "@grpc/grpc-js";
 import { requireStaff as requireStaffClaim } from "../common/auth/require_staff.ts";
 import type { StaffClaim, StaffClaims } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
@@ -72,6 +72,12 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
       const page = await app.listCustomerOrders(req);
       return { orders: page.orders.map(orderToProto), nextCursor: page.nextCursor };
     }),
+    // Issue 10 contracts: implemented by the orders slices of the staff side.
+    addOrderNote: notYetImplemented("AddOrderNote"),
+    searchOrders: notYetImplemented("SearchOrders"),
+    getOrderStats: notYetImplemented("GetOrderStats"),
+    listCustomers: notYetImplemented("ListCustomers"),
+    getCustomer: notYetImplemented("GetCustomer"),
     listOrders: unary(log, async (req, call) => {
       requireStaff(call, "Listing every order");
       const page = await app.listOrders({ ...req, status: statusFilter(req.status) });
@@ -102,4 +108,15 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
     watchOrders: watchOrders({ kv, staffClaims, log }),
   };
+}
+
+/** A handler answering UNIMPLEMENTED (a method declared in the proto before its use case exists). */
+function notYetImplemented(method: string): handleUnaryCall<unknown, never> {
+  return (_call, callback) =>
+    callback({
+      code: status.UNIMPLEMENTED,
+      details: `${method} is not implemented yet`,
+      name: "",
+      message: "",
+    });
 }

@@ -13,6 +13,8 @@ const BASE = {
   createdAt: new Date(0),
   updatedAt: new Date(0),
   allowedActions: [OrderAction.ORDER_ACTION_CANCEL],
+  refunds: [],
+  notes: [],
 };
 
 Deno.test("an order's JSON has its number and details, the pickup time in ISO 8601", () => {

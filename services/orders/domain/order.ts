@@ -107,6 +107,8 @@ export function orderToProto(order: Order): OrderMessage {
     allowedActions: allowedActions(order).map((a) => ACTION_TO_ENUM[a]),
     number: order.number ?? 0,
     details: order.details,
+    refunds: [],
+    notes: [],
   };
 }
 

@@ -51,7 +51,11 @@ export interface OrderCompleted {
 /** order.refunded */
 export interface OrderRefunded {
   orderId: string;
-  refundedAt: Date | undefined;
+  refundedAt:
+    | Date
+    | undefined;
+  /** The reason staff gave. */
+  reason?: string | undefined;
 }
 
 /** payment.link_created */
@@ -91,19 +95,46 @@ export interface PaymentExpired {
 export interface PaymentRefunded {
   orderId: string;
   refundId: string;
-  amount: Money | undefined;
+  amount:
+    | Money
+    | undefined;
+  /** True when the payment is now refunded in full (the sum of its refunds is the amount paid). */
+  full?:
+    | boolean
+    | undefined;
+  /** Orders' id of this refund (RefundOrder's), so orders matches the provider's answer to its request. */
+  requestId?: string | undefined;
 }
 
 /** kitchen.ticket_started */
 export interface TicketStarted {
   orderId: string;
-  startedAt: Date | undefined;
+  startedAt:
+    | Date
+    | undefined;
+  /** The staff member who started it ("" when the kitchen did it by itself, e.g. auto-prep). */
+  by?: string | undefined;
 }
 
 /** kitchen.ticket_ready */
 export interface TicketReady {
   orderId: string;
-  readyAt: Date | undefined;
+  readyAt:
+    | Date
+    | undefined;
+  /** The staff member who bumped it ("" when the kitchen did it by itself). */
+  by?: string | undefined;
+}
+
+/** kitchen.ticket_reopened: a start or a bump was undone within the kitchen's undo window. */
+export interface TicketReopened {
+  orderId: string;
+  reopenedAt:
+    | Date
+    | undefined;
+  /** "queued" (a start was undone) or "preparing" (a bump was undone). */
+  status: string;
+  by: string;
 }
 
 function createBaseOrderCreated(): OrderCreated {
@@ -609,7 +640,7 @@ export const OrderCompleted: MessageFns<OrderCompleted> = {
 };
 
 function createBaseOrderRefunded(): OrderRefunded {
-  return { orderId: "", refundedAt: undefined };
+  return { orderId: "", refundedAt: undefined, reason: undefined };
 }
 
 export const OrderRefunded: MessageFns<OrderRefunded> = {
@@ -619,6 +650,9 @@ export const OrderRefunded: MessageFns<OrderRefunded> = {
     }
     if (message.refundedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.refundedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.reason !== undefined) {
+      writer.uint32(26).string(message.reason);
     }
     return writer;
   },
@@ -652,6 +686,14 @@ export const OrderRefunded: MessageFns<OrderRefunded> = {
             message.refundedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -676,6 +718,7 @@ export const OrderRefunded: MessageFns<OrderRefunded> = {
         : isSet(object.refunded_at)
         ? fromJsonTimestamp(object.refunded_at)
         : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : undefined,
     };
   },
 
@@ -686,6 +729,9 @@ export const OrderRefunded: MessageFns<OrderRefunded> = {
     }
     if (message.refundedAt !== undefined) {
       obj.refundedAt = message.refundedAt.toISOString();
+    }
+    if (message.reason !== undefined) {
+      obj.reason = message.reason;
     }
     return obj;
   },
@@ -1179,7 +1225,7 @@ export const PaymentExpired: MessageFns<PaymentExpired> = {
 };
 
 function createBasePaymentRefunded(): PaymentRefunded {
-  return { orderId: "", refundId: "", amount: undefined };
+  return { orderId: "", refundId: "", amount: undefined, full: undefined, requestId: undefined };
 }
 
 export const PaymentRefunded: MessageFns<PaymentRefunded> = {
@@ -1192,6 +1238,12 @@ export const PaymentRefunded: MessageFns<PaymentRefunded> = {
     }
     if (message.amount !== undefined) {
       Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.full !== undefined) {
+      writer.uint32(32).bool(message.full);
+    }
+    if (message.requestId !== undefined) {
+      writer.uint32(42).string(message.requestId);
     }
     return writer;
   },
@@ -1233,6 +1285,22 @@ export const PaymentRefunded: MessageFns<PaymentRefunded> = {
             message.amount = Money.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.full = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1258,6 +1326,12 @@ export const PaymentRefunded: MessageFns<PaymentRefunded> = {
         ? globalThis.String(object.refund_id)
         : "",
       amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      full: isSet(object.full) ? globalThis.Boolean(object.full) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : undefined,
     };
   },
 
@@ -1272,12 +1346,18 @@ export const PaymentRefunded: MessageFns<PaymentRefunded> = {
     if (message.amount !== undefined) {
       obj.amount = Money.toJSON(message.amount);
     }
+    if (message.full !== undefined) {
+      obj.full = message.full;
+    }
+    if (message.requestId !== undefined) {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 };
 
 function createBaseTicketStarted(): TicketStarted {
-  return { orderId: "", startedAt: undefined };
+  return { orderId: "", startedAt: undefined, by: undefined };
 }
 
 export const TicketStarted: MessageFns<TicketStarted> = {
@@ -1287,6 +1367,9 @@ export const TicketStarted: MessageFns<TicketStarted> = {
     }
     if (message.startedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.by !== undefined) {
+      writer.uint32(26).string(message.by);
     }
     return writer;
   },
@@ -1320,6 +1403,14 @@ export const TicketStarted: MessageFns<TicketStarted> = {
             message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1344,6 +1435,7 @@ export const TicketStarted: MessageFns<TicketStarted> = {
         : isSet(object.started_at)
         ? fromJsonTimestamp(object.started_at)
         : undefined,
+      by: isSet(object.by) ? globalThis.String(object.by) : undefined,
     };
   },
 
@@ -1355,12 +1447,15 @@ export const TicketStarted: MessageFns<TicketStarted> = {
     if (message.startedAt !== undefined) {
       obj.startedAt = message.startedAt.toISOString();
     }
+    if (message.by !== undefined) {
+      obj.by = message.by;
+    }
     return obj;
   },
 };
 
 function createBaseTicketReady(): TicketReady {
-  return { orderId: "", readyAt: undefined };
+  return { orderId: "", readyAt: undefined, by: undefined };
 }
 
 export const TicketReady: MessageFns<TicketReady> = {
@@ -1370,6 +1465,9 @@ export const TicketReady: MessageFns<TicketReady> = {
     }
     if (message.readyAt !== undefined) {
       Timestamp.encode(toTimestamp(message.readyAt), writer.uint32(18).fork()).join();
+    }
+    if (message.by !== undefined) {
+      writer.uint32(26).string(message.by);
     }
     return writer;
   },
@@ -1403,6 +1501,14 @@ export const TicketReady: MessageFns<TicketReady> = {
             message.readyAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1427,6 +1533,7 @@ export const TicketReady: MessageFns<TicketReady> = {
         : isSet(object.ready_at)
         ? fromJsonTimestamp(object.ready_at)
         : undefined,
+      by: isSet(object.by) ? globalThis.String(object.by) : undefined,
     };
   },
 
@@ -1437,6 +1544,122 @@ export const TicketReady: MessageFns<TicketReady> = {
     }
     if (message.readyAt !== undefined) {
       obj.readyAt = message.readyAt.toISOString();
+    }
+    if (message.by !== undefined) {
+      obj.by = message.by;
+    }
+    return obj;
+  },
+};
+
+function createBaseTicketReopened(): TicketReopened {
+  return { orderId: "", reopenedAt: undefined, status: "", by: "" };
+}
+
+export const TicketReopened: MessageFns<TicketReopened> = {
+  encode(message: TicketReopened, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.reopenedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reopenedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.by !== "") {
+      writer.uint32(34).string(message.by);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TicketReopened {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTicketReopened();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reopenedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TicketReopened {
+    return {
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      reopenedAt: isSet(object.reopenedAt)
+        ? fromJsonTimestamp(object.reopenedAt)
+        : isSet(object.reopened_at)
+        ? fromJsonTimestamp(object.reopened_at)
+        : undefined,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      by: isSet(object.by) ? globalThis.String(object.by) : "",
+    };
+  },
+
+  toJSON(message: TicketReopened): unknown {
+    const obj: any = {};
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.reopenedAt !== undefined) {
+      obj.reopenedAt = message.reopenedAt.toISOString();
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.by !== "") {
+      obj.by = message.by;
     }
     return obj;
   },

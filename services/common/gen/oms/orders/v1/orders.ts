@@ -162,6 +162,59 @@ export function orderActionToJSON(object: OrderAction): string {
   }
 }
 
+/** Whether and how much of an order has been paid and refunded. */
+export enum PaymentState {
+  PAYMENT_STATE_UNSPECIFIED = 0,
+  /** PAYMENT_STATE_UNPAID - Not paid (pending, waiting for payment, or cancelled before payment). */
+  PAYMENT_STATE_UNPAID = 1,
+  PAYMENT_STATE_PAID = 2,
+  PAYMENT_STATE_PARTIALLY_REFUNDED = 3,
+  PAYMENT_STATE_REFUNDED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function paymentStateFromJSON(object: any): PaymentState {
+  switch (object) {
+    case 0:
+    case "PAYMENT_STATE_UNSPECIFIED":
+      return PaymentState.PAYMENT_STATE_UNSPECIFIED;
+    case 1:
+    case "PAYMENT_STATE_UNPAID":
+      return PaymentState.PAYMENT_STATE_UNPAID;
+    case 2:
+    case "PAYMENT_STATE_PAID":
+      return PaymentState.PAYMENT_STATE_PAID;
+    case 3:
+    case "PAYMENT_STATE_PARTIALLY_REFUNDED":
+      return PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED;
+    case 4:
+    case "PAYMENT_STATE_REFUNDED":
+      return PaymentState.PAYMENT_STATE_REFUNDED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return PaymentState.UNRECOGNIZED;
+  }
+}
+
+export function paymentStateToJSON(object: PaymentState): string {
+  switch (object) {
+    case PaymentState.PAYMENT_STATE_UNSPECIFIED:
+      return "PAYMENT_STATE_UNSPECIFIED";
+    case PaymentState.PAYMENT_STATE_UNPAID:
+      return "PAYMENT_STATE_UNPAID";
+    case PaymentState.PAYMENT_STATE_PAID:
+      return "PAYMENT_STATE_PAID";
+    case PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED:
+      return "PAYMENT_STATE_PARTIALLY_REFUNDED";
+    case PaymentState.PAYMENT_STATE_REFUNDED:
+      return "PAYMENT_STATE_REFUNDED";
+    case PaymentState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface TimelineEntry {
   status: OrderStatus;
   at:
@@ -170,6 +223,37 @@ export interface TimelineEntry {
   /** What caused the transition, e.g. "payment.succeeded" or "admin". */
   cause: string;
   traceId: string;
+  /** The staff member who did it (the staff claim's name); "" for the customer or the system. */
+  actor?: string | undefined;
+}
+
+/** A staff note on an order's timeline. */
+export interface OrderNote {
+  id: string;
+  at:
+    | Date
+    | undefined;
+  /** The staff member who wrote it. */
+  author: string;
+  /** 1..1000 characters. */
+  text: string;
+  /** Shown on the customer's order page too (otherwise internal to staff). */
+  visibleToCustomer: boolean;
+}
+
+/** A refund staff asked for, and what the provider said. */
+export interface OrderRefund {
+  /** Orders' id of the refund (also the provider call's idempotency key). */
+  id: string;
+  amount: Money | undefined;
+  reason: string;
+  /** The staff member who asked for it. */
+  by: string;
+  at:
+    | Date
+    | undefined;
+  /** The provider's refund id once it confirmed; "" while in flight. */
+  providerRefundId: string;
 }
 
 export interface Order {
@@ -194,6 +278,14 @@ export interface Order {
   number: number;
   /** Name, contact, pickup time and note from checkout; unset for orders created before they existed. */
   details: OrderDetails | undefined;
+  paymentState?:
+    | PaymentState
+    | undefined;
+  /** Sum of the refunds so far (zero in the order's currency when none). */
+  refunded?: Money | undefined;
+  refunds: OrderRefund[];
+  /** Staff notes, oldest first. Customers' reads carry only the notes visible to them. */
+  notes: OrderNote[];
 }
 
 export interface CreateOrderRequest {
@@ -279,7 +371,10 @@ export interface AdvanceOrderResponse {
 
 export interface RefundOrderRequest {
   orderId: string;
+  /** Required, 1..200 characters. */
   reason: string;
+  /** Unset: everything not refunded yet. Otherwise 1..(total - refunded), in the order's currency. */
+  amount?: Money | undefined;
 }
 
 export interface RefundOrderResponse {
@@ -326,8 +421,101 @@ export interface WatchOrdersResponse {
   at: Date | undefined;
 }
 
+export interface AddOrderNoteRequest {
+  orderId: string;
+  text: string;
+  visibleToCustomer: boolean;
+}
+
+export interface AddOrderNoteResponse {
+  order: Order | undefined;
+}
+
+export interface SearchOrdersRequest {
+  /**
+   * Free text: "#1042" or "1042" (number), a name, a phone number, an email, an order or customer id.
+   * Empty: no text filter.
+   */
+  query: string;
+  /** Empty: every status; otherwise any of these. */
+  statuses: OrderStatus[];
+  /** Empty: every payment state; otherwise any of these. */
+  paymentStates: PaymentState[];
+  /** Created at or after (inclusive); unset: no lower bound. */
+  createdFrom:
+    | Date
+    | undefined;
+  /** Created before (exclusive); unset: no upper bound. */
+  createdUntil:
+    | Date
+    | undefined;
+  /** 1..500 (default 50). */
+  pageSize: number;
+  cursor: string;
+}
+
+export interface SearchOrdersResponse {
+  orders: Order[];
+  /** Empty when there are no more pages. */
+  nextCursor: string;
+}
+
+export interface GetOrderStatsRequest {
+  since:
+    | Date
+    | undefined;
+  /** Unset: now. */
+  until: Date | undefined;
+}
+
+export interface GetOrderStatsResponse {
+  /** Orders created in the window (every status). */
+  orders: number;
+  /** Paid minus refunded, for the orders created in the window. */
+  revenue:
+    | Money
+    | undefined;
+  /** Mean time from payment to ready of the window's orders that reached ready; 0 when none. */
+  averageTicketMs: number;
+  /** Orders paid or preparing right now (whatever their creation time). */
+  openTickets: number;
+}
+
+export interface Customer {
+  customerId: string;
+  /** From their most recent order. */
+  name: string;
+  phone: string;
+  email: string;
+  orderCount: number;
+  /** Paid minus refunded, over all their orders. */
+  totalSpent: Money | undefined;
+  firstOrderAt: Date | undefined;
+  lastOrderAt: Date | undefined;
+}
+
+export interface ListCustomersRequest {
+  /** Name, phone, email or customer id; empty: every customer. */
+  query: string;
+  pageSize: number;
+  cursor: string;
+}
+
+export interface ListCustomersResponse {
+  customers: Customer[];
+  nextCursor: string;
+}
+
+export interface GetCustomerRequest {
+  customerId: string;
+}
+
+export interface GetCustomerResponse {
+  customer: Customer | undefined;
+}
+
 function createBaseTimelineEntry(): TimelineEntry {
-  return { status: 0, at: undefined, cause: "", traceId: "" };
+  return { status: 0, at: undefined, cause: "", traceId: "", actor: undefined };
 }
 
 export const TimelineEntry: MessageFns<TimelineEntry> = {
@@ -343,6 +531,9 @@ export const TimelineEntry: MessageFns<TimelineEntry> = {
     }
     if (message.traceId !== "") {
       writer.uint32(34).string(message.traceId);
+    }
+    if (message.actor !== undefined) {
+      writer.uint32(42).string(message.actor);
     }
     return writer;
   },
@@ -392,6 +583,14 @@ export const TimelineEntry: MessageFns<TimelineEntry> = {
             message.traceId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -414,6 +613,7 @@ export const TimelineEntry: MessageFns<TimelineEntry> = {
         : isSet(object.trace_id)
         ? globalThis.String(object.trace_id)
         : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : undefined,
     };
   },
 
@@ -430,6 +630,272 @@ export const TimelineEntry: MessageFns<TimelineEntry> = {
     }
     if (message.traceId !== "") {
       obj.traceId = message.traceId;
+    }
+    if (message.actor !== undefined) {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+};
+
+function createBaseOrderNote(): OrderNote {
+  return { id: "", at: undefined, author: "", text: "", visibleToCustomer: false };
+}
+
+export const OrderNote: MessageFns<OrderNote> = {
+  encode(message: OrderNote, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(18).fork()).join();
+    }
+    if (message.author !== "") {
+      writer.uint32(26).string(message.author);
+    }
+    if (message.text !== "") {
+      writer.uint32(34).string(message.text);
+    }
+    if (message.visibleToCustomer !== false) {
+      writer.uint32(40).bool(message.visibleToCustomer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderNote {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderNote();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.author = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.visibleToCustomer = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderNote {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      author: isSet(object.author) ? globalThis.String(object.author) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      visibleToCustomer: isSet(object.visibleToCustomer)
+        ? globalThis.Boolean(object.visibleToCustomer)
+        : isSet(object.visible_to_customer)
+        ? globalThis.Boolean(object.visible_to_customer)
+        : false,
+    };
+  },
+
+  toJSON(message: OrderNote): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.author !== "") {
+      obj.author = message.author;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.visibleToCustomer !== false) {
+      obj.visibleToCustomer = message.visibleToCustomer;
+    }
+    return obj;
+  },
+};
+
+function createBaseOrderRefund(): OrderRefund {
+  return { id: "", amount: undefined, reason: "", by: "", at: undefined, providerRefundId: "" };
+}
+
+export const OrderRefund: MessageFns<OrderRefund> = {
+  encode(message: OrderRefund, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(18).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.by !== "") {
+      writer.uint32(34).string(message.by);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(42).fork()).join();
+    }
+    if (message.providerRefundId !== "") {
+      writer.uint32(50).string(message.providerRefundId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderRefund {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderRefund();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.by = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.providerRefundId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderRefund {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      by: isSet(object.by) ? globalThis.String(object.by) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      providerRefundId: isSet(object.providerRefundId)
+        ? globalThis.String(object.providerRefundId)
+        : isSet(object.provider_refund_id)
+        ? globalThis.String(object.provider_refund_id)
+        : "",
+    };
+  },
+
+  toJSON(message: OrderRefund): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.by !== "") {
+      obj.by = message.by;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.providerRefundId !== "") {
+      obj.providerRefundId = message.providerRefundId;
     }
     return obj;
   },
@@ -449,6 +915,10 @@ function createBaseOrder(): Order {
     allowedActions: [],
     number: 0,
     details: undefined,
+    paymentState: undefined,
+    refunded: undefined,
+    refunds: [],
+    notes: [],
   };
 }
 
@@ -493,6 +963,18 @@ export const Order: MessageFns<Order> = {
     }
     if (message.details !== undefined) {
       OrderDetails.encode(message.details, writer.uint32(98).fork()).join();
+    }
+    if (message.paymentState !== undefined) {
+      writer.uint32(104).int32(message.paymentState);
+    }
+    if (message.refunded !== undefined) {
+      Money.encode(message.refunded, writer.uint32(114).fork()).join();
+    }
+    for (const v of message.refunds) {
+      OrderRefund.encode(v!, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.notes) {
+      OrderNote.encode(v!, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -616,6 +1098,38 @@ export const Order: MessageFns<Order> = {
             message.details = OrderDetails.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.paymentState = reader.int32() as any;
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.refunded = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.refunds.push(OrderRefund.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.notes.push(OrderNote.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -666,6 +1180,18 @@ export const Order: MessageFns<Order> = {
         : [],
       number: isSet(object.number) ? globalThis.Number(object.number) : 0,
       details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
+      paymentState: isSet(object.paymentState)
+        ? paymentStateFromJSON(object.paymentState)
+        : isSet(object.payment_state)
+        ? paymentStateFromJSON(object.payment_state)
+        : undefined,
+      refunded: isSet(object.refunded) ? Money.fromJSON(object.refunded) : undefined,
+      refunds: globalThis.Array.isArray(object?.refunds)
+        ? object.refunds.map((e: any) => OrderRefund.fromJSON(e))
+        : [],
+      notes: globalThis.Array.isArray(object?.notes)
+        ? object.notes.map((e: any) => OrderNote.fromJSON(e))
+        : [],
     };
   },
 
@@ -706,6 +1232,18 @@ export const Order: MessageFns<Order> = {
     }
     if (message.details !== undefined) {
       obj.details = OrderDetails.toJSON(message.details);
+    }
+    if (message.paymentState !== undefined) {
+      obj.paymentState = paymentStateToJSON(message.paymentState);
+    }
+    if (message.refunded !== undefined) {
+      obj.refunded = Money.toJSON(message.refunded);
+    }
+    if (message.refunds?.length) {
+      obj.refunds = message.refunds.map((e) => OrderRefund.toJSON(e));
+    }
+    if (message.notes?.length) {
+      obj.notes = message.notes.map((e) => OrderNote.toJSON(e));
     }
     return obj;
   },
@@ -1869,7 +2407,7 @@ export const AdvanceOrderResponse: MessageFns<AdvanceOrderResponse> = {
 };
 
 function createBaseRefundOrderRequest(): RefundOrderRequest {
-  return { orderId: "", reason: "" };
+  return { orderId: "", reason: "", amount: undefined };
 }
 
 export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
@@ -1879,6 +2417,9 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(18).string(message.reason);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1912,6 +2453,14 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1932,6 +2481,7 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
         ? globalThis.String(object.order_id)
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
     };
   },
 
@@ -1942,6 +2492,9 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
     }
     if (message.reason !== "") {
       obj.reason = message.reason;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
     }
     return obj;
   },
@@ -2428,6 +2981,1126 @@ export const WatchOrdersResponse: MessageFns<WatchOrdersResponse> = {
   },
 };
 
+function createBaseAddOrderNoteRequest(): AddOrderNoteRequest {
+  return { orderId: "", text: "", visibleToCustomer: false };
+}
+
+export const AddOrderNoteRequest: MessageFns<AddOrderNoteRequest> = {
+  encode(message: AddOrderNoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    if (message.visibleToCustomer !== false) {
+      writer.uint32(24).bool(message.visibleToCustomer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddOrderNoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddOrderNoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.visibleToCustomer = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddOrderNoteRequest {
+    return {
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      visibleToCustomer: isSet(object.visibleToCustomer)
+        ? globalThis.Boolean(object.visibleToCustomer)
+        : isSet(object.visible_to_customer)
+        ? globalThis.Boolean(object.visible_to_customer)
+        : false,
+    };
+  },
+
+  toJSON(message: AddOrderNoteRequest): unknown {
+    const obj: any = {};
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.visibleToCustomer !== false) {
+      obj.visibleToCustomer = message.visibleToCustomer;
+    }
+    return obj;
+  },
+};
+
+function createBaseAddOrderNoteResponse(): AddOrderNoteResponse {
+  return { order: undefined };
+}
+
+export const AddOrderNoteResponse: MessageFns<AddOrderNoteResponse> = {
+  encode(message: AddOrderNoteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddOrderNoteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddOrderNoteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddOrderNoteResponse {
+    return { order: isSet(object.order) ? Order.fromJSON(object.order) : undefined };
+  },
+
+  toJSON(message: AddOrderNoteResponse): unknown {
+    const obj: any = {};
+    if (message.order !== undefined) {
+      obj.order = Order.toJSON(message.order);
+    }
+    return obj;
+  },
+};
+
+function createBaseSearchOrdersRequest(): SearchOrdersRequest {
+  return {
+    query: "",
+    statuses: [],
+    paymentStates: [],
+    createdFrom: undefined,
+    createdUntil: undefined,
+    pageSize: 0,
+    cursor: "",
+  };
+}
+
+export const SearchOrdersRequest: MessageFns<SearchOrdersRequest> = {
+  encode(message: SearchOrdersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.query !== "") {
+      writer.uint32(10).string(message.query);
+    }
+    if (message.statuses.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.statuses) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.paymentStates.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.paymentStates) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.createdFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdFrom), writer.uint32(34).fork()).join();
+    }
+    if (message.createdUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdUntil), writer.uint32(42).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(48).int32(message.pageSize);
+    }
+    if (message.cursor !== "") {
+      writer.uint32(58).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchOrdersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchOrdersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.statuses.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.statuses.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.paymentStates.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.paymentStates.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.createdFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.createdUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchOrdersRequest {
+    return {
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      statuses: globalThis.Array.isArray(object?.statuses)
+        ? object.statuses.map((e: any) => orderStatusFromJSON(e))
+        : [],
+      paymentStates: globalThis.Array.isArray(object?.paymentStates)
+        ? object.paymentStates.map((e: any) => paymentStateFromJSON(e))
+        : globalThis.Array.isArray(object?.payment_states)
+        ? object.payment_states.map((e: any) => paymentStateFromJSON(e))
+        : [],
+      createdFrom: isSet(object.createdFrom)
+        ? fromJsonTimestamp(object.createdFrom)
+        : isSet(object.created_from)
+        ? fromJsonTimestamp(object.created_from)
+        : undefined,
+      createdUntil: isSet(object.createdUntil)
+        ? fromJsonTimestamp(object.createdUntil)
+        : isSet(object.created_until)
+        ? fromJsonTimestamp(object.created_until)
+        : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+    };
+  },
+
+  toJSON(message: SearchOrdersRequest): unknown {
+    const obj: any = {};
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.statuses?.length) {
+      obj.statuses = message.statuses.map((e) => orderStatusToJSON(e));
+    }
+    if (message.paymentStates?.length) {
+      obj.paymentStates = message.paymentStates.map((e) => paymentStateToJSON(e));
+    }
+    if (message.createdFrom !== undefined) {
+      obj.createdFrom = message.createdFrom.toISOString();
+    }
+    if (message.createdUntil !== undefined) {
+      obj.createdUntil = message.createdUntil.toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+};
+
+function createBaseSearchOrdersResponse(): SearchOrdersResponse {
+  return { orders: [], nextCursor: "" };
+}
+
+export const SearchOrdersResponse: MessageFns<SearchOrdersResponse> = {
+  encode(message: SearchOrdersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.orders) {
+      Order.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextCursor !== "") {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchOrdersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchOrdersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orders.push(Order.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchOrdersResponse {
+    return {
+      orders: globalThis.Array.isArray(object?.orders)
+        ? object.orders.map((e: any) => Order.fromJSON(e))
+        : [],
+      nextCursor: isSet(object.nextCursor)
+        ? globalThis.String(object.nextCursor)
+        : isSet(object.next_cursor)
+        ? globalThis.String(object.next_cursor)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchOrdersResponse): unknown {
+    const obj: any = {};
+    if (message.orders?.length) {
+      obj.orders = message.orders.map((e) => Order.toJSON(e));
+    }
+    if (message.nextCursor !== "") {
+      obj.nextCursor = message.nextCursor;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetOrderStatsRequest(): GetOrderStatsRequest {
+  return { since: undefined, until: undefined };
+}
+
+export const GetOrderStatsRequest: MessageFns<GetOrderStatsRequest> = {
+  encode(message: GetOrderStatsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(10).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrderStatsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrderStatsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrderStatsRequest {
+    return {
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+    };
+  },
+
+  toJSON(message: GetOrderStatsRequest): unknown {
+    const obj: any = {};
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseGetOrderStatsResponse(): GetOrderStatsResponse {
+  return { orders: 0, revenue: undefined, averageTicketMs: 0, openTickets: 0 };
+}
+
+export const GetOrderStatsResponse: MessageFns<GetOrderStatsResponse> = {
+  encode(message: GetOrderStatsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orders !== 0) {
+      writer.uint32(8).int64(message.orders);
+    }
+    if (message.revenue !== undefined) {
+      Money.encode(message.revenue, writer.uint32(18).fork()).join();
+    }
+    if (message.averageTicketMs !== 0) {
+      writer.uint32(24).int64(message.averageTicketMs);
+    }
+    if (message.openTickets !== 0) {
+      writer.uint32(32).int64(message.openTickets);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrderStatsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrderStatsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.orders = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.revenue = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.averageTicketMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.openTickets = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrderStatsResponse {
+    return {
+      orders: isSet(object.orders) ? globalThis.Number(object.orders) : 0,
+      revenue: isSet(object.revenue) ? Money.fromJSON(object.revenue) : undefined,
+      averageTicketMs: isSet(object.averageTicketMs)
+        ? globalThis.Number(object.averageTicketMs)
+        : isSet(object.average_ticket_ms)
+        ? globalThis.Number(object.average_ticket_ms)
+        : 0,
+      openTickets: isSet(object.openTickets)
+        ? globalThis.Number(object.openTickets)
+        : isSet(object.open_tickets)
+        ? globalThis.Number(object.open_tickets)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetOrderStatsResponse): unknown {
+    const obj: any = {};
+    if (message.orders !== 0) {
+      obj.orders = Math.round(message.orders);
+    }
+    if (message.revenue !== undefined) {
+      obj.revenue = Money.toJSON(message.revenue);
+    }
+    if (message.averageTicketMs !== 0) {
+      obj.averageTicketMs = Math.round(message.averageTicketMs);
+    }
+    if (message.openTickets !== 0) {
+      obj.openTickets = Math.round(message.openTickets);
+    }
+    return obj;
+  },
+};
+
+function createBaseCustomer(): Customer {
+  return {
+    customerId: "",
+    name: "",
+    phone: "",
+    email: "",
+    orderCount: 0,
+    totalSpent: undefined,
+    firstOrderAt: undefined,
+    lastOrderAt: undefined,
+  };
+}
+
+export const Customer: MessageFns<Customer> = {
+  encode(message: Customer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerId !== "") {
+      writer.uint32(10).string(message.customerId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.phone !== "") {
+      writer.uint32(26).string(message.phone);
+    }
+    if (message.email !== "") {
+      writer.uint32(34).string(message.email);
+    }
+    if (message.orderCount !== 0) {
+      writer.uint32(40).int64(message.orderCount);
+    }
+    if (message.totalSpent !== undefined) {
+      Money.encode(message.totalSpent, writer.uint32(50).fork()).join();
+    }
+    if (message.firstOrderAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstOrderAt), writer.uint32(58).fork()).join();
+    }
+    if (message.lastOrderAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastOrderAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Customer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.orderCount = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.totalSpent = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.firstOrderAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lastOrderAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Customer {
+    return {
+      customerId: isSet(object.customerId)
+        ? globalThis.String(object.customerId)
+        : isSet(object.customer_id)
+        ? globalThis.String(object.customer_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      orderCount: isSet(object.orderCount)
+        ? globalThis.Number(object.orderCount)
+        : isSet(object.order_count)
+        ? globalThis.Number(object.order_count)
+        : 0,
+      totalSpent: isSet(object.totalSpent)
+        ? Money.fromJSON(object.totalSpent)
+        : isSet(object.total_spent)
+        ? Money.fromJSON(object.total_spent)
+        : undefined,
+      firstOrderAt: isSet(object.firstOrderAt)
+        ? fromJsonTimestamp(object.firstOrderAt)
+        : isSet(object.first_order_at)
+        ? fromJsonTimestamp(object.first_order_at)
+        : undefined,
+      lastOrderAt: isSet(object.lastOrderAt)
+        ? fromJsonTimestamp(object.lastOrderAt)
+        : isSet(object.last_order_at)
+        ? fromJsonTimestamp(object.last_order_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Customer): unknown {
+    const obj: any = {};
+    if (message.customerId !== "") {
+      obj.customerId = message.customerId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.orderCount !== 0) {
+      obj.orderCount = Math.round(message.orderCount);
+    }
+    if (message.totalSpent !== undefined) {
+      obj.totalSpent = Money.toJSON(message.totalSpent);
+    }
+    if (message.firstOrderAt !== undefined) {
+      obj.firstOrderAt = message.firstOrderAt.toISOString();
+    }
+    if (message.lastOrderAt !== undefined) {
+      obj.lastOrderAt = message.lastOrderAt.toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseListCustomersRequest(): ListCustomersRequest {
+  return { query: "", pageSize: 0, cursor: "" };
+}
+
+export const ListCustomersRequest: MessageFns<ListCustomersRequest> = {
+  encode(message: ListCustomersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.query !== "") {
+      writer.uint32(10).string(message.query);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.cursor !== "") {
+      writer.uint32(26).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCustomersRequest {
+    return {
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+    };
+  },
+
+  toJSON(message: ListCustomersRequest): unknown {
+    const obj: any = {};
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+};
+
+function createBaseListCustomersResponse(): ListCustomersResponse {
+  return { customers: [], nextCursor: "" };
+}
+
+export const ListCustomersResponse: MessageFns<ListCustomersResponse> = {
+  encode(message: ListCustomersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.customers) {
+      Customer.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextCursor !== "") {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customers.push(Customer.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCustomersResponse {
+    return {
+      customers: globalThis.Array.isArray(object?.customers)
+        ? object.customers.map((e: any) => Customer.fromJSON(e))
+        : [],
+      nextCursor: isSet(object.nextCursor)
+        ? globalThis.String(object.nextCursor)
+        : isSet(object.next_cursor)
+        ? globalThis.String(object.next_cursor)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCustomersResponse): unknown {
+    const obj: any = {};
+    if (message.customers?.length) {
+      obj.customers = message.customers.map((e) => Customer.toJSON(e));
+    }
+    if (message.nextCursor !== "") {
+      obj.nextCursor = message.nextCursor;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetCustomerRequest(): GetCustomerRequest {
+  return { customerId: "" };
+}
+
+export const GetCustomerRequest: MessageFns<GetCustomerRequest> = {
+  encode(message: GetCustomerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerId !== "") {
+      writer.uint32(10).string(message.customerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCustomerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCustomerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCustomerRequest {
+    return {
+      customerId: isSet(object.customerId)
+        ? globalThis.String(object.customerId)
+        : isSet(object.customer_id)
+        ? globalThis.String(object.customer_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetCustomerRequest): unknown {
+    const obj: any = {};
+    if (message.customerId !== "") {
+      obj.customerId = message.customerId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetCustomerResponse(): GetCustomerResponse {
+  return { customer: undefined };
+}
+
+export const GetCustomerResponse: MessageFns<GetCustomerResponse> = {
+  encode(message: GetCustomerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customer !== undefined) {
+      Customer.encode(message.customer, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCustomerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCustomerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customer = Customer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCustomerResponse {
+    return { customer: isSet(object.customer) ? Customer.fromJSON(object.customer) : undefined };
+  },
+
+  toJSON(message: GetCustomerResponse): unknown {
+    const obj: any = {};
+    if (message.customer !== undefined) {
+      obj.customer = Customer.toJSON(message.customer);
+    }
+    return obj;
+  },
+};
+
 /** Orders and their lifecycle. Transitions are guarded by the state machine in orders' domain code. */
 export type OrdersServiceService = typeof OrdersServiceService;
 export const OrdersServiceService = {
@@ -2513,7 +4186,10 @@ export const OrdersServiceService = {
       Buffer.from(AdvanceOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AdvanceOrderResponse => AdvanceOrderResponse.decode(value),
   },
-  /** Admin: refunds a paid order through the payment provider. */
+  /**
+   * Staff: refunds all or part of a paid order (also while preparing or ready) through the payment
+   * provider, with a reason; the staff member comes from the staff claim.
+   */
   refundOrder: {
     path: "/oms.orders.v1.OrdersService/RefundOrder" as const,
     requestStream: false as const,
@@ -2524,6 +4200,70 @@ export const OrdersServiceService = {
     responseSerialize: (value: RefundOrderResponse): Buffer =>
       Buffer.from(RefundOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RefundOrderResponse => RefundOrderResponse.decode(value),
+  },
+  /** Staff: adds a note to an order's timeline, internal or visible to the customer. */
+  addOrderNote: {
+    path: "/oms.orders.v1.OrdersService/AddOrderNote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddOrderNoteRequest): Buffer =>
+      Buffer.from(AddOrderNoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddOrderNoteRequest => AddOrderNoteRequest.decode(value),
+    responseSerialize: (value: AddOrderNoteResponse): Buffer =>
+      Buffer.from(AddOrderNoteResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddOrderNoteResponse => AddOrderNoteResponse.decode(value),
+  },
+  /**
+   * Staff: finds orders by text (order number, customer name, phone, email, order or customer id) and
+   * filters (status, payment state, creation time range) that combine; newest first, paged by cursor,
+   * read through indexes (no full scans).
+   */
+  searchOrders: {
+    path: "/oms.orders.v1.OrdersService/SearchOrders" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchOrdersRequest): Buffer =>
+      Buffer.from(SearchOrdersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchOrdersRequest => SearchOrdersRequest.decode(value),
+    responseSerialize: (value: SearchOrdersResponse): Buffer =>
+      Buffer.from(SearchOrdersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SearchOrdersResponse => SearchOrdersResponse.decode(value),
+  },
+  /** Staff: figures of the orders created in [since, until): count, revenue, average ticket time, open tickets. */
+  getOrderStats: {
+    path: "/oms.orders.v1.OrdersService/GetOrderStats" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetOrderStatsRequest): Buffer =>
+      Buffer.from(GetOrderStatsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOrderStatsRequest => GetOrderStatsRequest.decode(value),
+    responseSerialize: (value: GetOrderStatsResponse): Buffer =>
+      Buffer.from(GetOrderStatsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOrderStatsResponse => GetOrderStatsResponse.decode(value),
+  },
+  /** Staff: customers (by the contact details of their orders), most recent order first. */
+  listCustomers: {
+    path: "/oms.orders.v1.OrdersService/ListCustomers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCustomersRequest): Buffer =>
+      Buffer.from(ListCustomersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCustomersRequest => ListCustomersRequest.decode(value),
+    responseSerialize: (value: ListCustomersResponse): Buffer =>
+      Buffer.from(ListCustomersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCustomersResponse => ListCustomersResponse.decode(value),
+  },
+  /** Staff: one customer with their figures. */
+  getCustomer: {
+    path: "/oms.orders.v1.OrdersService/GetCustomer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCustomerRequest): Buffer =>
+      Buffer.from(GetCustomerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCustomerRequest => GetCustomerRequest.decode(value),
+    responseSerialize: (value: GetCustomerResponse): Buffer =>
+      Buffer.from(GetCustomerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCustomerResponse => GetCustomerResponse.decode(value),
   },
   /**
    * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
@@ -2571,8 +4311,25 @@ export interface OrdersServiceServer extends UntypedServiceImplementation {
   cancelOrder: handleUnaryCall<CancelOrderRequest, CancelOrderResponse>;
   /** Admin: hands a ready order over (ready -> completed). */
   advanceOrder: handleUnaryCall<AdvanceOrderRequest, AdvanceOrderResponse>;
-  /** Admin: refunds a paid order through the payment provider. */
+  /**
+   * Staff: refunds all or part of a paid order (also while preparing or ready) through the payment
+   * provider, with a reason; the staff member comes from the staff claim.
+   */
   refundOrder: handleUnaryCall<RefundOrderRequest, RefundOrderResponse>;
+  /** Staff: adds a note to an order's timeline, internal or visible to the customer. */
+  addOrderNote: handleUnaryCall<AddOrderNoteRequest, AddOrderNoteResponse>;
+  /**
+   * Staff: finds orders by text (order number, customer name, phone, email, order or customer id) and
+   * filters (status, payment state, creation time range) that combine; newest first, paged by cursor,
+   * read through indexes (no full scans).
+   */
+  searchOrders: handleUnaryCall<SearchOrdersRequest, SearchOrdersResponse>;
+  /** Staff: figures of the orders created in [since, until): count, revenue, average ticket time, open tickets. */
+  getOrderStats: handleUnaryCall<GetOrderStatsRequest, GetOrderStatsResponse>;
+  /** Staff: customers (by the contact details of their orders), most recent order first. */
+  listCustomers: handleUnaryCall<ListCustomersRequest, ListCustomersResponse>;
+  /** Staff: one customer with their figures. */
+  getCustomer: handleUnaryCall<GetCustomerRequest, GetCustomerResponse>;
   /**
    * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
    * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
@@ -2697,7 +4454,10 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AdvanceOrderResponse) => void,
   ): ClientUnaryCall;
-  /** Admin: refunds a paid order through the payment provider. */
+  /**
+   * Staff: refunds all or part of a paid order (also while preparing or ready) through the payment
+   * provider, with a reason; the staff member comes from the staff claim.
+   */
   refundOrder(
     request: RefundOrderRequest,
     callback: (error: ServiceError | null, response: RefundOrderResponse) => void,
@@ -2712,6 +4472,90 @@ export interface OrdersServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RefundOrderResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: adds a note to an order's timeline, internal or visible to the customer. */
+  addOrderNote(
+    request: AddOrderNoteRequest,
+    callback: (error: ServiceError | null, response: AddOrderNoteResponse) => void,
+  ): ClientUnaryCall;
+  addOrderNote(
+    request: AddOrderNoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddOrderNoteResponse) => void,
+  ): ClientUnaryCall;
+  addOrderNote(
+    request: AddOrderNoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddOrderNoteResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Staff: finds orders by text (order number, customer name, phone, email, order or customer id) and
+   * filters (status, payment state, creation time range) that combine; newest first, paged by cursor,
+   * read through indexes (no full scans).
+   */
+  searchOrders(
+    request: SearchOrdersRequest,
+    callback: (error: ServiceError | null, response: SearchOrdersResponse) => void,
+  ): ClientUnaryCall;
+  searchOrders(
+    request: SearchOrdersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchOrdersResponse) => void,
+  ): ClientUnaryCall;
+  searchOrders(
+    request: SearchOrdersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchOrdersResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: figures of the orders created in [since, until): count, revenue, average ticket time, open tickets. */
+  getOrderStats(
+    request: GetOrderStatsRequest,
+    callback: (error: ServiceError | null, response: GetOrderStatsResponse) => void,
+  ): ClientUnaryCall;
+  getOrderStats(
+    request: GetOrderStatsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetOrderStatsResponse) => void,
+  ): ClientUnaryCall;
+  getOrderStats(
+    request: GetOrderStatsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetOrderStatsResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: customers (by the contact details of their orders), most recent order first. */
+  listCustomers(
+    request: ListCustomersRequest,
+    callback: (error: ServiceError | null, response: ListCustomersResponse) => void,
+  ): ClientUnaryCall;
+  listCustomers(
+    request: ListCustomersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCustomersResponse) => void,
+  ): ClientUnaryCall;
+  listCustomers(
+    request: ListCustomersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCustomersResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: one customer with their figures. */
+  getCustomer(
+    request: GetCustomerRequest,
+    callback: (error: ServiceError | null, response: GetCustomerResponse) => void,
+  ): ClientUnaryCall;
+  getCustomer(
+    request: GetCustomerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCustomerResponse) => void,
+  ): ClientUnaryCall;
+  getCustomer(
+    request: GetCustomerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCustomerResponse) => void,
   ): ClientUnaryCall;
   /**
    * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation

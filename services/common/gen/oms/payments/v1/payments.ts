@@ -193,6 +193,12 @@ export interface CompleteLocalCheckoutResponse {
 export interface RefundRequest {
   orderId: string;
   reason: string;
+  /** Unset: whatever has not been refunded yet. Otherwise at most that, in the payment's currency. */
+  amount?:
+    | Money
+    | undefined;
+  /** Orders' id of this refund: the provider call's idempotency key (one provider refund per id, ever). */
+  refundId?: string | undefined;
 }
 
 export interface RefundResponse {
@@ -1136,7 +1142,7 @@ export const CompleteLocalCheckoutResponse: MessageFns<CompleteLocalCheckoutResp
 };
 
 function createBaseRefundRequest(): RefundRequest {
-  return { orderId: "", reason: "" };
+  return { orderId: "", reason: "", amount: undefined, refundId: undefined };
 }
 
 export const RefundRequest: MessageFns<RefundRequest> = {
@@ -1146,6 +1152,12 @@ export const RefundRequest: MessageFns<RefundRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(18).string(message.reason);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.refundId !== undefined) {
+      writer.uint32(34).string(message.refundId);
     }
     return writer;
   },
@@ -1179,6 +1191,22 @@ export const RefundRequest: MessageFns<RefundRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.refundId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1199,6 +1227,12 @@ export const RefundRequest: MessageFns<RefundRequest> = {
         ? globalThis.String(object.order_id)
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      refundId: isSet(object.refundId)
+        ? globalThis.String(object.refundId)
+        : isSet(object.refund_id)
+        ? globalThis.String(object.refund_id)
+        : undefined,
     };
   },
 
@@ -1209,6 +1243,12 @@ export const RefundRequest: MessageFns<RefundRequest> = {
     }
     if (message.reason !== "") {
       obj.reason = message.reason;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.refundId !== undefined) {
+      obj.refundId = message.refundId;
     }
     return obj;
   },

@@ -92,6 +92,12 @@ export interface Item {
   image: string;
   /** Position on the menu, ascending (ties by name). */
   position: number;
+  /** The kitchen station that prepares it ("oven", "cold", "bar", ...); "" for none. */
+  station?:
+    | string
+    | undefined;
+  /** True when staff took it off the menu ("86"): listed as unavailable, never reserved, whatever its stock. */
+  offMenu?: boolean | undefined;
 }
 
 export interface Reservation {
@@ -156,6 +162,8 @@ function createBaseItem(): Item {
     allergens: [],
     image: "",
     position: 0,
+    station: undefined,
+    offMenu: undefined,
   };
 }
 
@@ -196,6 +204,12 @@ export const Item: MessageFns<Item> = {
     }
     if (message.position !== 0) {
       writer.uint32(96).int32(message.position);
+    }
+    if (message.station !== undefined) {
+      writer.uint32(106).string(message.station);
+    }
+    if (message.offMenu !== undefined) {
+      writer.uint32(112).bool(message.offMenu);
     }
     return writer;
   },
@@ -309,6 +323,22 @@ export const Item: MessageFns<Item> = {
             message.position = reader.int32();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.offMenu = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -337,6 +367,12 @@ export const Item: MessageFns<Item> = {
         : [],
       image: isSet(object.image) ? globalThis.String(object.image) : "",
       position: isSet(object.position) ? globalThis.Number(object.position) : 0,
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
+      offMenu: isSet(object.offMenu)
+        ? globalThis.Boolean(object.offMenu)
+        : isSet(object.off_menu)
+        ? globalThis.Boolean(object.off_menu)
+        : undefined,
     };
   },
 
@@ -377,6 +413,12 @@ export const Item: MessageFns<Item> = {
     }
     if (message.position !== 0) {
       obj.position = Math.round(message.position);
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
+    }
+    if (message.offMenu !== undefined) {
+      obj.offMenu = message.offMenu;
     }
     return obj;
   },

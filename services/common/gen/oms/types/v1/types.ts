@@ -29,7 +29,14 @@ export interface LineItem {
   itemId: string;
   name: string;
   quantity: number;
-  unitPrice: Money | undefined;
+  unitPrice:
+    | Money
+    | undefined;
+  /**
+   * The kitchen station that prepares this item (e.g. "oven", "cold", "bar"), snapshotted from the
+   * catalog at reservation time like the name and price; "" for none (every station screen shows it).
+   */
+  station?: string | undefined;
 }
 
 /** Who an order is for and when they collect it, as the customer gave it at checkout. */
@@ -219,7 +226,7 @@ export const ItemQuantity: MessageFns<ItemQuantity> = {
 };
 
 function createBaseLineItem(): LineItem {
-  return { itemId: "", name: "", quantity: 0, unitPrice: undefined };
+  return { itemId: "", name: "", quantity: 0, unitPrice: undefined, station: undefined };
 }
 
 export const LineItem: MessageFns<LineItem> = {
@@ -235,6 +242,9 @@ export const LineItem: MessageFns<LineItem> = {
     }
     if (message.unitPrice !== undefined) {
       Money.encode(message.unitPrice, writer.uint32(34).fork()).join();
+    }
+    if (message.station !== undefined) {
+      writer.uint32(42).string(message.station);
     }
     return writer;
   },
@@ -284,6 +294,14 @@ export const LineItem: MessageFns<LineItem> = {
             message.unitPrice = Money.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -310,6 +328,7 @@ export const LineItem: MessageFns<LineItem> = {
         : isSet(object.unit_price)
         ? Money.fromJSON(object.unit_price)
         : undefined,
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
     };
   },
 
@@ -326,6 +345,9 @@ export const LineItem: MessageFns<LineItem> = {
     }
     if (message.unitPrice !== undefined) {
       obj.unitPrice = Money.toJSON(message.unitPrice);
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
     }
     return obj;
   },
