@@ -19,22 +19,16 @@ import {
   waitForText,
   waitUntil,
 } from "./browser.ts";
+import { staffLogIn, TEST_OWNER } from "./staff_login.ts";
 
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
 
 /** The password the harness gives the web process. */
-const ADMIN_PASSWORD = "test-admin-password";
+const ADMIN_PASSWORD = TEST_OWNER.password;
 
 /** Logs in on the login page the tab shows (or opens it) and waits for the page after it. */
-async function logIn(tab: Tab, next = "/admin"): Promise<void> {
-  if (!new URL(tab.page.url(), tab.baseURL).pathname.startsWith("/admin/login")) {
-    await tab.goto(`/admin/login?next=${encodeURIComponent(next)}`);
-  }
-  await tab.page.getByLabel("Password").fill(ADMIN_PASSWORD);
-  await Promise.all([
-    tab.page.waitForURL((u) => !u.pathname.startsWith("/admin/login")),
-    tab.page.getByRole("button", { name: "Log in" }).click(),
-  ]);
+function logIn(tab: Tab, next = "/admin"): Promise<void> {
+  return staffLogIn(tab, next);
 }
 
 /** Places an order as customer `customer` through the JSON API; returns it (waiting for payment). */
