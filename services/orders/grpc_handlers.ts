@@ -25,6 +25,8 @@ import {
 import type { OrdersApp } from "./app.ts";
 import { orderToProto, statusFromProto, statusToProto } from "./domain/order.ts";
 import { watchOrders } from "./watch.ts";
+import { staffQueryHandlers } from "./grpc_staff_queries.ts";
+import { StaffQueries } from "./staff_queries.ts";
 
 /** What the gRPC adapter needs. */
 export interface OrdersServerDeps {
@@ -74,10 +76,7 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
     }),
     // Issue 10 contracts: implemented by the orders slices of the staff side.
     addOrderNote: notYetImplemented("AddOrderNote"),
-    searchOrders: notYetImplemented("SearchOrders"),
-    getOrderStats: notYetImplemented("GetOrderStats"),
-    listCustomers: notYetImplemented("ListCustomers"),
-    getCustomer: notYetImplemented("GetCustomer"),
+    ...staffQueryHandlers({ queries: new StaffQueries(kv), staffClaims, log }),
     listOrders: unary(log, async (req, call) => {
       requireStaff(call, "Listing every order");
       const page = await app.listOrders({ ...req, status: statusFilter(req.status) });

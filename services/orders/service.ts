@@ -19,6 +19,7 @@ import { OrdersApp } from "./app.ts";
 import type { OrdersConfig } from "./config.ts";
 import { orderEventHandlers } from "./event_handlers.ts";
 import { ordersServer } from "./grpc_handlers.ts";
+import { backfillWorker } from "./backfill.ts";
 
 /** A running orders service. */
 export interface OrdersHandle extends ServiceHandle {
@@ -41,17 +42,19 @@ export async function start(
     prepare: ({ kv, kick }) => {
       const stock = connect(StockServiceClient, config.stockAddr, config.common.serviceToken);
       const payments = connect(PaymentsServiceClient, config.paymentsAddr, config.common.serviceToken);
+      const uow = unitOfWork({ kv, kick, log });
       const app = new OrdersApp({
         kv,
-        uow: unitOfWork({ kv, kick, log }),
+        uow,
         stock,
         payments,
         log,
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
       });
-      return { stock, payments, app };
+      return { stock, payments, app, uow };
     },
+    workers: ({ kv, prepared: { uow } }) => [backfillWorker({ kv, uow, log })],
     handlers: ({ app }) => orderEventHandlers(app),
     services: ({ kv, prepared: { app } }) => [{
       definition: OrdersServiceService,

@@ -13,6 +13,7 @@
  * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
  * | `["order_number_next"]` | the next unreserved order number (`numbers.ts`) |
  * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`), one per order commit |
+ * | search index, customer records, running figures | see `indexes.ts` (same operation as the order) |
  *
  * Listing is newest first with `kv.list(..., {reverse: true})`; the page's next cursor is the KV cursor.
  *
@@ -21,6 +22,8 @@
 import { DomainError } from "../common/domain_error.ts";
 import { recordChange } from "../common/change_feed/record.ts";
 import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
+import { addIndexesOnCreate, addIndexesOnUpdate } from "./indexes.ts";
+import { indexedKey } from "./search/keys.ts";
 
 /** Prefix of the orders themselves. */
 export const ORDERS: Deno.KvKey = ["orders"];
@@ -44,6 +47,11 @@ const MINUS_ONE = (1n << 64n) - 1n;
 export interface OrderEntry {
   order: Order;
   versionstamp: string;
+  /**
+   * False when the order predates the search index and figures (not back-filled yet); absent means
+   * indexed (an order this process just created).
+   */
+  indexed?: boolean;
 }
 
 /** The key of order `id`. */
@@ -63,12 +71,12 @@ function timeKey(o: Order): Deno.KvKey {
   return [...BY_TIME, o.createdAt.getTime(), o.id];
 }
 
-/** Reads order `id` with its versionstamp, or null. */
+/** Reads order `id` with its versionstamp and whether it is indexed (one round trip), or null. */
 export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | null> {
-  const e = await kv.get<Order>(orderKey(id));
+  const [e, marker] = await kv.getMany<[Order, number]>([orderKey(id), indexedKey(id)]);
   return e.value === null || e.versionstamp === null
     ? null
-    : { order: e.value, versionstamp: e.versionstamp };
+    : { order: e.value, versionstamp: e.versionstamp, indexed: marker.versionstamp !== null };
 }
 
 /** Adds the creation of `order` (order, indexes, counter) to `op`; the commit fails if the id exists. */
@@ -79,13 +87,15 @@ export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOp
     scope: order.customerId,
     entity: order,
   });
-  return op
+  op
     .check({ key: orderKey(order.id), versionstamp: null })
     .set(orderKey(order.id), order)
     .set(customerKey(order), order.id)
     .set(statusKey(order), order.id)
     .set(timeKey(order), order.id)
     .sum([...COUNTS, order.status], 1n);
+  addIndexesOnCreate(op, order);
+  return op;
 }
 
 /**
@@ -107,6 +117,7 @@ export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: O
       .sum([...COUNTS, from], MINUS_ONE)
       .sum([...COUNTS, after.status], 1n);
   }
+  addIndexesOnUpdate(op, before, after);
   return op;
 }
 
