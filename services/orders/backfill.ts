@@ -19,12 +19,12 @@ import { addFigureDelta } from "./figures/contribution.ts";
 import {
   addCustomerTokens,
   customerKey,
-  CUSTOMERS_BY_LAST,
   type CustomerRecord,
+  CUSTOMERS_BY_LAST,
   recordOf,
 } from "./figures/customer_record.ts";
 import { addSearchKeys, indexedKey } from "./search/keys.ts";
-import { countOrders, ORDERS, orderKey } from "./store.ts";
+import { countOrders, orderKey, ORDERS } from "./store.ts";
 
 /** Orders read per batch (and per progress line). */
 export const BATCH = 200;
@@ -53,7 +53,10 @@ async function indexSome(uow: UnitOfWork, ids: string[]): Promise<number> {
       const o = got[2 * i]!;
       const marker = got[2 * i + 1]!;
       if (o.value === null || marker.versionstamp !== null) continue;
-      tx.op.check({ key: o.key, versionstamp: o.versionstamp }).check({ key: marker.key, versionstamp: null });
+      tx.op.check({ key: o.key, versionstamp: o.versionstamp }).check({
+        key: marker.key,
+        versionstamp: null,
+      });
       todo.push(o.value as Order);
     }
     if (todo.length === 0) return 0;

@@ -12,7 +12,7 @@ import { DomainError } from "../common/domain_error.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { Logger } from "../common/log.ts";
 import type { Customer, OrdersServiceServer } from "../common/gen/oms/orders/v1/orders.ts";
-import { orderToProto, type OrderStatus, statusFromProto } from "./domain/order.ts";
+import { type OrderStatus, orderToProto, statusFromProto } from "./domain/order.ts";
 import { paymentStateFromProto, type PaymentStateName } from "./domain/payment_state.ts";
 import type { CustomerView } from "./figures/customers.ts";
 import type { StaffQueries } from "./staff_queries.ts";

@@ -12,7 +12,7 @@ import { validateCustomerId } from "./domain/validate.ts";
 import { type CustomerPage, type CustomerView, getCustomer, listCustomers } from "./figures/customers.ts";
 import { type OrderStats, orderStats } from "./figures/stats.ts";
 import { MAX_QUERY } from "./search/query.ts";
-import { type SearchPage, searchOrders } from "./search/search.ts";
+import { searchOrders, type SearchPage } from "./search/search.ts";
 
 /** Default and largest page of SearchOrders. */
 export const SEARCH_PAGE = { default: 50, max: 500 } as const;
@@ -31,9 +31,13 @@ function pageSize(n: number, limits: { default: number; max: number }): number {
 
 function queryText(q: string, field = "query"): string {
   if (q.length > MAX_QUERY) {
-    throw new DomainError("invalid_argument", `Query must be at most ${MAX_QUERY} characters, got ${q.length}`, {
-      field,
-    });
+    throw new DomainError(
+      "invalid_argument",
+      `Query must be at most ${MAX_QUERY} characters, got ${q.length}`,
+      {
+        field,
+      },
+    );
   }
   return q.trim();
 }

@@ -13,7 +13,7 @@
  */
 import { DomainError } from "../../common/domain_error.ts";
 import { customerFigureKey, signed } from "./contribution.ts";
-import { customerKey, CUSTOMERS_BY_LAST, CUSTOMERS_BY_TEXT, type CustomerRecord } from "./customer_record.ts";
+import { customerKey, type CustomerRecord, CUSTOMERS_BY_LAST, CUSTOMERS_BY_TEXT } from "./customer_record.ts";
 import {
   emailToken,
   nameToken,
@@ -60,7 +60,10 @@ export async function getCustomer(kv: Deno.Kv, customerId: string): Promise<Cust
 function matches(r: CustomerRecord, q: string): boolean {
   if (q.includes("@")) return normalEmail(r.email) === normalEmail(q);
   const digits = phoneDigits(q);
-  if (/^\+?[\d\s().\/-]+$/.test(q) && digits.length >= PHONE_SUFFIX && phoneMatches(phoneDigits(r.phone), digits)) {
+  if (
+    /^\+?[\d\s().\/-]+$/.test(q) && digits.length >= PHONE_SUFFIX &&
+    phoneMatches(phoneDigits(r.phone), digits)
+  ) {
     return true;
   }
   const have = new Set(nameWords(r.name, 64));
@@ -124,10 +127,14 @@ export async function listCustomers(
     }
   } catch (err) {
     if (cursor && err instanceof TypeError) {
-      throw new DomainError("invalid_argument", `Cursor "${cursor.slice(0, 80)}" is not valid for this list`, {
-        field: "cursor",
-        cause: err,
-      });
+      throw new DomainError(
+        "invalid_argument",
+        `Cursor "${cursor.slice(0, 80)}" is not valid for this list`,
+        {
+          field: "cursor",
+          cause: err,
+        },
+      );
     }
     throw err;
   }

@@ -47,9 +47,13 @@ export function decodeCursor(cursor: string): Position | null {
   if (!cursor) return null;
   const m = /^(\d{1,15})\.([\w-]{1,128})$/.exec(cursor);
   if (!m) {
-    throw new DomainError("invalid_argument", `Cursor "${cursor.slice(0, 80)}" is not valid for this search`, {
-      field: "cursor",
-    });
+    throw new DomainError(
+      "invalid_argument",
+      `Cursor "${cursor.slice(0, 80)}" is not valid for this search`,
+      {
+        field: "cursor",
+      },
+    );
   }
   return { ms: Number(m[1]), id: m[2]! };
 }
@@ -57,7 +61,9 @@ export function decodeCursor(cursor: string): Position | null {
 /** A source over keys `[...prefix, ms, id]`. */
 function timeKeyed(prefix: Deno.KvKey): Source {
   return async function* (kv, window, below) {
-    const end = below && below.ms < window.until ? [...prefix, below.ms, below.id] : [...prefix, window.until];
+    const end = below && below.ms < window.until
+      ? [...prefix, below.ms, below.id]
+      : [...prefix, window.until];
     const it = kv.list<string>({ start: [...prefix, window.from], end }, { reverse: true, batchSize: 200 });
     for await (const e of it) {
       const ms = e.key[prefix.length];
@@ -89,7 +95,10 @@ export function ofCustomer(customerId: string): Source {
     const end = below && below.ms < window.until
       ? [...prefix, `${pad(below.ms)}/${below.id}`]
       : [...prefix, pad(window.until)];
-    const it = kv.list<string>({ start: [...prefix, pad(window.from)], end }, { reverse: true, batchSize: 200 });
+    const it = kv.list<string>({ start: [...prefix, pad(window.from)], end }, {
+      reverse: true,
+      batchSize: 200,
+    });
     for await (const e of it) {
       const k = e.key[prefix.length];
       if (typeof k !== "string") continue;

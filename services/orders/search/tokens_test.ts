@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  detailTokens,
-  nameWords,
-  normalize,
-  phoneDigits,
-  phoneMatches,
-  phoneToken,
-} from "./tokens.ts";
+import { detailTokens, nameWords, normalize, phoneDigits, phoneMatches, phoneToken } from "./tokens.ts";
 
 Deno.test("names are split into lower-case words without accents, longest first", () => {
   assert.equal(normalize("Émile Zoë"), "emile zoe");
@@ -16,7 +9,13 @@ Deno.test("names are split into lower-case words without accents, longest first"
 
 Deno.test("an order's details give name, phone suffix and email tokens", () => {
   assert.deepEqual(
-    detailTokens({ name: "Ada Lovelace", phone: "+49 30 1234567", email: "Ada@X.org ", note: "", pickupAt: undefined }),
+    detailTokens({
+      name: "Ada Lovelace",
+      phone: "+49 30 1234567",
+      email: "Ada@X.org ",
+      note: "",
+      pickupAt: undefined,
+    }),
     ["n:lovelace", "n:ada", "p:234567", "e:ada@x.org"],
   );
   assert.deepEqual(detailTokens(undefined), []);
