@@ -8,7 +8,9 @@
  * Hono's `compress` skips bodies under its threshold (1 KiB) only when they declare a
  * `Content-Length`, which answers built in memory (pages, JSON) do not. So such an answer of a
  * compressible type is measured first: below the threshold it goes as it is (gzip would make a small
- * JSON answer larger and costs CPU per request), above it `compress` runs.
+ * JSON answer larger and costs CPU per request), above it `compress` runs. A download
+ * (`Content-Disposition: attachment`, e.g. the streamed orders CSV) is not measured: it is compressed
+ * as it streams.
  *
  * @module
  */
@@ -33,6 +35,8 @@ export function compression(): MiddlewareHandler {
       if (!res.body || res.headers.has("content-length") || !compressible(res) || c.req.method === "HEAD") {
         return;
       }
+      // a download (e.g. the streamed CSV export) is never held whole to be measured: compressed as it streams
+      if (/^\s*attachment\b/i.test(res.headers.get("content-disposition") ?? "")) return;
       if (!/\b(gzip|deflate|\*)\b/i.test(c.req.header("accept-encoding") ?? "")) return;
       // built in memory anyway: measure it so compress can apply its threshold
       const bytes = new Uint8Array(await res.arrayBuffer());

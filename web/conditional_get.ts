@@ -4,8 +4,9 @@
  * static files and photos do from their content hash), and a request whose `If-None-Match` names it
  * gets 304 with no body.
  *
- * Left alone: server-sent events (reading a stream to hash it would hold it until it ends) and the
- * JSON API (`Cache-Control: no-store`: nothing is cached to revalidate, so hashing would be wasted).
+ * Left alone: server-sent events (reading a stream to hash it would hold it until it ends), the JSON
+ * API, and any answer marked `Cache-Control: no-store` (nothing is cached to revalidate, so hashing
+ * would be wasted; a streamed download such as the orders CSV would be held whole).
  *
  * @module
  */
@@ -23,6 +24,7 @@ export function conditionalGet(): MiddlewareHandler {
     const method = c.req.method;
     if ((method !== "GET" && method !== "HEAD") || c.res.status !== 200 || isApiPath(c.req.path)) return;
     if (/^text\/event-stream/i.test(c.res.headers.get("content-type") ?? "")) return;
+    if (/\bno-store\b/i.test(c.res.headers.get("cache-control") ?? "")) return;
     // the answer is made: run etag on it (its `next` has nothing left to do)
     await tag(c, idle);
   };

@@ -1,17 +1,21 @@
 /**
  * The orders facade: what web asks of the orders service, as typed methods. A customer's calls carry
  * the customer id (orders answers `not_found` for another's order); staff calls (`find`, `list`,
- * `counts`, `cancelAsStaff`, `complete`, `refund`) rely on the request's signed staff claim.
+ * `counts`, `cancelAsStaff`, `complete`, `refund`, `search`, `stats`, `customers`, `customer`) rely on the
+ * request's signed staff claim.
  * `watch` opens a server stream of order changes (see `stream.ts`).
  *
  * @module
  */
 import type { ClientReadableStream } from "@grpc/grpc-js";
 import {
+  type Customer,
+  type GetOrderStatsResponse,
   type Order,
   type OrdersServiceClient,
   OrderStatus,
   orderStatusFromJSON,
+  type SearchOrdersRequest,
   type WatchOrdersRequest,
   type WatchOrdersResponse,
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
@@ -55,7 +59,11 @@ export class OrdersGateway {
     this.#client = client;
     this.#opts = opts;
     this.#call = caller("orders", client, opts);
+    this.staff = new OrdersStaffQueries(this.#call);
   }
+
+  /** Staff: search, figures and customers. */
+  readonly staff: OrdersStaffQueries;
 
   /**
    * The changes of the orders `request` scopes (one order, one customer's, or every order: staff only),
@@ -139,6 +147,63 @@ export class OrdersGateway {
   async refund(orderId: string, reason = ""): Promise<Order> {
     const res = await this.#call("refundOrder", { orderId, reason });
     return present(res.order, "order");
+  }
+}
+
+/** One page of customers. */
+export interface CustomerPage {
+  /** Most recent order first (or matching the query). */
+  customers: Customer[];
+  /** Cursor of the next page, "" at the end. */
+  nextCursor: string;
+}
+
+/** Search and filters of {@linkcode OrdersGateway.search} (proto enums; unset bounds are open). */
+export type OrderSearch = Partial<SearchOrdersRequest>;
+
+/** Staff queries of the orders facade (kept apart so the list above stays the order's lifecycle). */
+export class OrdersStaffQueries {
+  readonly #call: Caller<OrdersServiceClient>;
+
+  /** Queries through `call` (the facade's caller). */
+  constructor(call: Caller<OrdersServiceClient>) {
+    this.#call = call;
+  }
+
+  /** Staff: orders matching text and filters, newest first, one page. */
+  async search(req: OrderSearch): Promise<OrderPage> {
+    const res = await this.#call("searchOrders", {
+      query: "",
+      statuses: [],
+      paymentStates: [],
+      createdFrom: undefined,
+      createdUntil: undefined,
+      pageSize: 0,
+      cursor: "",
+      ...req,
+    });
+    return { orders: res.orders, nextCursor: res.nextCursor };
+  }
+
+  /** Staff: figures of the orders created since `since` (until `until`, or now). */
+  stats(since: Date, until?: Date): Promise<GetOrderStatsResponse> {
+    return this.#call("getOrderStats", { since, until });
+  }
+
+  /** Staff: customers matching `query` ("" for all), one page. */
+  async customers(query: string, page: PageRequest): Promise<CustomerPage> {
+    const res = await this.#call("listCustomers", { query, ...page });
+    return { customers: res.customers, nextCursor: res.nextCursor };
+  }
+
+  /** Staff: one customer with their figures, or null when orders never saw them. */
+  async customer(customerId: string): Promise<Customer | null> {
+    try {
+      return (await this.#call("getCustomer", { customerId })).customer ?? null;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
   }
 }
 

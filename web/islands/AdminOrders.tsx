@@ -1,31 +1,53 @@
 /**
- * The dashboard's live part: counts per status (each a link that filters the table), the filter and
- * search form, and one page of the orders table, newest first. Order changes are pushed as
- * server-sent events (`/admin/api/orders/events`); after each burst of them the island reloads
- * `/admin/api/orders` with the same filters once. Only when streaming fails does it poll that feed every
- * few seconds while the tab is visible. It says when it cannot reach the server or the session has
- * ended. Times are shown in the shop's zone and prices in its locale (the page passes both). Rows
- * are keyed by order id, so updates do not move the keyboard focus.
+ * The dashboard's live part: today's figures (orders, revenue, average ticket time, open tickets),
+ * counts per status, the search and filter form (a GET form: every filter lives in the URL, so a view
+ * is a bookmark), one page of the orders list with previous and next pages, and the CSV export of the
+ * same view. Order changes are pushed as server-sent events (`/admin/api/orders/events`); after each
+ * burst of them the island reloads `/admin/api/orders` with the same filters once (figures included).
+ * Only when streaming fails does it poll that feed every few seconds while the tab is visible. Times
+ * are shown in the shop's zone and prices in its locale. Rows are keyed by order id.
  *
  * @module
  */
 /// <reference lib="dom" />
 import { useEffect, useState } from "preact/hooks";
 import { StatusPill } from "../components/admin/StatusPill.tsx";
-import { ORDER_STATUSES, type OrdersQuery, type OrdersView } from "../admin/view.ts";
 import { LocalTime } from "../components/LocalTime.tsx";
+import type { TodayFigures } from "../admin/figures.ts";
+import { formatTicketTime } from "../admin/figures_view.ts";
+import {
+  filtersHref,
+  filtersQuery,
+  firstPage,
+  isFiltered,
+  nextPage,
+  type OrderFilters,
+  PAYMENT_LABELS,
+  PAYMENT_NAMES,
+  previousPage,
+  STATUS_NAMES,
+} from "../admin/order_filters.ts";
+import type { OrderListView } from "../admin/order_search.ts";
 import { reloadOnLive } from "../lib/live_reload.ts";
 import { formatMoney } from "../lib/money.ts";
 import { clockIn } from "../lib/when.ts";
 import { orderLabel, statusLabel } from "../lib/order_view.ts";
 
+/** What the feed and the page hand the island. */
+export interface DashboardView {
+  /** Today's figures. */
+  figures: TodayFigures;
+  /** Counts and the list page. */
+  list: OrderListView;
+}
+
 /** Props of {@linkcode AdminOrders}. */
 export interface AdminOrdersProps {
   /** What the server rendered. */
-  initial: OrdersView;
+  initial: DashboardView;
   /** The filters of this page. */
-  query: OrdersQuery;
-  /** The shop's IANA time zone: every time in the table is shown in it. */
+  filters: OrderFilters;
+  /** The shop's IANA time zone: every time is shown in it. */
   timeZone: string;
   /** The shop's locale, for times and prices. */
   locale: string;
@@ -33,29 +55,23 @@ export interface AdminOrdersProps {
 
 /** How often the island polls when streaming fails, in milliseconds. */
 export const POLL_MS = 3000;
-/** How long the island waits after a pushed change before reloading (changes meanwhile share the reload), in milliseconds. */
+/** How long the island waits after a pushed change before reloading, in milliseconds. */
 export const SETTLE_MS = 250;
 
 type Feed = "live" | "offline" | "expired";
 
-function href(q: Partial<OrdersQuery>): string {
-  const p = new URLSearchParams();
-  if (q.status) p.set("status", q.status);
-  if (q.q) p.set("q", q.q);
-  if (q.cursor) p.set("cursor", q.cursor);
-  const s = p.toString();
-  return s ? `/admin?${s}` : "/admin";
-}
+const href = (f: Partial<OrderFilters>) => filtersHref("/admin", f);
 
-/** Counts, filters and the orders table, kept up to date. */
-export default function AdminOrders({ initial, query, timeZone, locale }: AdminOrdersProps) {
+/** Figures, counts, filters and the orders list, kept up to date. */
+export default function AdminOrders({ initial, filters, timeZone, locale }: AdminOrdersProps) {
   const zone = { timeZone, locale };
   const [view, setView] = useState(initial);
   const [feed, setFeed] = useState<Feed>("live");
   const [checkedAt, setCheckedAt] = useState<string | null>(null);
+  const query = filtersQuery(filters);
 
   useEffect(() => {
-    const url = `/admin/api/orders${href(query).slice("/admin".length)}`;
+    const url = `/admin/api/orders${query ? `?${query}` : ""}`;
     const load = async (): Promise<boolean> => {
       try {
         const res = await fetch(url, { headers: { accept: "application/json" }, credentials: "same-origin" });
@@ -64,7 +80,7 @@ export default function AdminOrders({ initial, query, timeZone, locale }: AdminO
           return false;
         }
         if (res.ok) {
-          const next = await res.json() as OrdersView;
+          const next = await res.json() as DashboardView;
           setView((prev) => JSON.stringify(prev) === JSON.stringify(next) ? prev : next);
           setFeed("live");
           setCheckedAt(new Date().toISOString());
@@ -83,32 +99,62 @@ export default function AdminOrders({ initial, query, timeZone, locale }: AdminO
       settleMs: SETTLE_MS,
       pollMs: POLL_MS,
     });
-  }, [query.status, query.q, query.cursor]);
+  }, [query]);
 
-  const total = Object.values(view.counts).reduce((a, b) => a + b, 0);
+  const { figures, list } = view;
+  const total = Object.values(list.counts).reduce((a, b) => a + b, 0);
+  const prev = previousPage(filters);
+  const revenue = figures.revenue.currency ? formatMoney(figures.revenue, locale) : formatMoney(
+    { amount: 0, currency: list.rows[0]?.total.currency || "EUR" },
+    locale,
+  );
   return (
     <div class="admin-orders">
+      <section aria-labelledby="today-title" class="figures-panel">
+        <h2 id="today-title" class="figures-title">Today</h2>
+        <dl class="figures" data-testid="figures">
+          <div class="figure">
+            <dt>Orders</dt>
+            <dd data-testid="figure-orders">{figures.orders}</dd>
+          </div>
+          <div class="figure">
+            <dt>Revenue</dt>
+            <dd data-testid="figure-revenue" data-amount={figures.revenue.amount}>{revenue}</dd>
+          </div>
+          <div class="figure">
+            <dt>Average ticket time</dt>
+            <dd data-testid="figure-ticket" data-ms={figures.averageTicketMs}>
+              {formatTicketTime(figures.averageTicketMs)}
+            </dd>
+          </div>
+          <div class="figure">
+            <dt>Open tickets</dt>
+            <dd data-testid="figure-open">{figures.openTickets}</dd>
+          </div>
+        </dl>
+      </section>
+
       <section aria-labelledby="counts-title">
         <h2 id="counts-title" class="sr-only">Orders per status</h2>
         <ul class="counts">
           <li>
             <a
               class="count"
-              href={href({ q: query.q })}
-              aria-current={query.status === "" ? "true" : undefined}
+              href={href({ q: filters.q })}
+              aria-current={filters.statuses.length === 0 ? "true" : undefined}
             >
               <span class="count-n" data-testid="count-all">{total}</span>
               <span class="count-label">All</span>
             </a>
           </li>
-          {ORDER_STATUSES.map((s) => (
+          {STATUS_NAMES.map((s) => (
             <li key={s}>
               <a
                 class={`count count-${s}`}
-                href={href({ status: s, q: query.q })}
-                aria-current={query.status === s ? "true" : undefined}
+                href={href({ statuses: [s], q: filters.q })}
+                aria-current={filters.statuses.length === 1 && filters.statuses[0] === s ? "true" : undefined}
               >
-                <span class="count-n" data-testid={`count-${s}`}>{view.counts[s] ?? 0}</span>
+                <span class="count-n" data-testid={`count-${s}`}>{list.counts[s] ?? 0}</span>
                 <span class="count-label">{statusLabel(s)}</span>
               </a>
             </li>
@@ -118,7 +164,7 @@ export default function AdminOrders({ initial, query, timeZone, locale }: AdminO
 
       <section aria-labelledby="orders-title" class="admin-panel">
         <div class="panel-head">
-          <h2 id="orders-title">Latest orders</h2>
+          <h2 id="orders-title">Orders</h2>
           <p class="feed-note muted" data-testid="orders-feed" data-feed={feed} role="status">
             {feed === "live"
               ? `Updates live${checkedAt ? ` · checked ${clockIn(checkedAt, zone)}` : ""}`
@@ -128,34 +174,61 @@ export default function AdminOrders({ initial, query, timeZone, locale }: AdminO
             {feed === "expired" && <a href="/admin/login?next=%2Fadmin">Log in again</a>}
           </p>
         </div>
-        <form method="get" action="/admin" class="filters" role="search" data-busy="Searching…">
-          <div class="field">
-            <label for="f-status">Status</label>
-            <select id="f-status" name="status">
-              <option value="" selected={query.status === ""}>All statuses</option>
-              {ORDER_STATUSES.map((s) => (
-                <option key={s} value={s} selected={query.status === s}>{statusLabel(s)}</option>
-              ))}
-            </select>
-          </div>
+        <form method="get" action="/admin" class="order-filters" role="search" data-testid="order-filters">
           <div class="field grow">
-            <label for="f-q">Order id or customer id</label>
+            <label for="f-q">Search</label>
             <input
               id="f-q"
               name="q"
               type="search"
-              value={query.q}
-              maxLength={64}
+              value={filters.q}
+              maxLength={120}
               autocomplete="off"
               spellcheck={false}
+              aria-describedby="f-q-hint"
             />
+            <span id="f-q-hint" class="hint muted">Order number (#1042), name, phone, email or id</span>
+          </div>
+          <fieldset class="checks">
+            <legend>Status</legend>
+            {STATUS_NAMES.map((s) => (
+              <label key={s} class="check">
+                <input type="checkbox" name="status" value={s} checked={filters.statuses.includes(s)} />
+                {statusLabel(s)}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset class="checks">
+            <legend>Payment</legend>
+            {PAYMENT_NAMES.map((p) => (
+              <label key={p} class="check">
+                <input type="checkbox" name="payment" value={p} checked={filters.payments.includes(p)} />
+                {PAYMENT_LABELS[p]}
+              </label>
+            ))}
+          </fieldset>
+          <div class="field">
+            <label for="f-from">From</label>
+            <input id="f-from" name="from" type="date" value={filters.from} />
+          </div>
+          <div class="field">
+            <label for="f-to">To</label>
+            <input id="f-to" name="to" type="date" value={filters.to} />
           </div>
           <div class="field buttons">
             <button type="submit" class="button primary">Search</button>
-            {(query.q || query.status) && <a class="button" href="/admin">Clear</a>}
+            {isFiltered(filters) && <a class="button" href="/admin">Clear</a>}
+            <a
+              class="button"
+              href={filtersHref("/admin/orders/export.csv", firstPage(filters))}
+              data-testid="export-csv"
+              download
+            >
+              Export CSV
+            </a>
           </div>
         </form>
-        {view.notice && <p class="alert info" role="status" data-testid="orders-notice">{view.notice}</p>}
+        {list.notice && <p class="alert info" role="status" data-testid="orders-notice">{list.notice}</p>}
         <div class="table-scroll" role="region" aria-label="Orders table" tabIndex={0}>
           <table class="admin-table cards orders-table" data-testid="orders-table">
             <thead>
@@ -163,35 +236,36 @@ export default function AdminOrders({ initial, query, timeZone, locale }: AdminO
                 <th scope="col">Order</th>
                 <th scope="col">Customer</th>
                 <th scope="col">Status</th>
-                <th scope="col" class="num">Units</th>
+                <th scope="col">Payment</th>
                 <th scope="col" class="num">Total</th>
                 <th scope="col">Placed</th>
               </tr>
             </thead>
             <tbody>
-              {view.rows.length === 0 && (
+              {list.rows.length === 0 && (
                 <tr>
                   <td colSpan={6} class="muted empty">No orders match.</td>
                 </tr>
               )}
-              {view.rows.map((r) => (
+              {list.rows.map((r) => (
                 <tr key={r.id} data-testid="order-row" data-order-id={r.id} data-status={r.status}>
                   <td data-label="Order">
                     <a href={`/admin/orders/${encodeURIComponent(r.id)}`}>
-                      {r.number > 0 && <strong data-testid="order-number">{orderLabel(r)}</strong>}{" "}
-                      <code>{r.id.slice(0, 8)}</code>
-                      <span class="sr-only">{r.id.slice(8)}</span>
+                      {r.number > 0
+                        ? <strong data-testid="order-number">{orderLabel(r)}</strong>
+                        : <code>{r.id.slice(0, 8)}</code>}
+                      <span class="sr-only">{r.number > 0 ? ` ${r.id}` : r.id.slice(8)}</span>
                     </a>
                   </td>
                   <td data-label="Customer">
-                    <a href={href({ q: r.customerId })} class="customer">
-                      <code>{r.customerId}</code>
+                    <a href={`/admin/customers/${encodeURIComponent(r.customerId)}`} class="customer">
+                      {r.name || <code>{r.customerId}</code>}
                     </a>
                   </td>
                   <td data-label="Status">
                     <StatusPill status={r.status} />
                   </td>
-                  <td class="num" data-label="Units">{r.units}</td>
+                  <td data-label="Payment" data-testid="order-payment">{PAYMENT_LABELS[r.payment] ?? r.payment}</td>
                   <td class="num" data-label="Total">{formatMoney(r.total, locale)}</td>
                   <td data-label="Placed">
                     <LocalTime at={r.createdAt} zone={zone} />
@@ -202,9 +276,10 @@ export default function AdminOrders({ initial, query, timeZone, locale }: AdminO
           </table>
         </div>
         <nav class="pager" aria-label="Pages">
-          {query.cursor && <a class="button" href={href({ status: query.status, q: query.q })}>First page</a>}
-          {view.nextCursor && (
-            <a class="button" href={href({ ...query, cursor: view.nextCursor })} rel="next">Next page</a>
+          {prev && <a class="button" href={href(prev)} rel="prev">Previous page</a>}
+          {filters.cursor && <a class="button" href={href(firstPage(filters))}>First page</a>}
+          {list.nextCursor && (
+            <a class="button" href={href(nextPage(filters, list.nextCursor))} rel="next">Next page</a>
           )}
         </nav>
       </section>

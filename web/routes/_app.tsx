@@ -1,7 +1,9 @@
 /**
  * The document around every page: head (one stylesheet, no inline script or style), a header with
  * the shop's name and the site's navigation, the page in `<main>`, and a footer with the shop's
- * name, address, phone and opening hours (from `ctx.state.shop`, see `web/shop.ts`).
+ * name, address, phone and opening hours (from `ctx.state.shop`, see `web/shop.ts`). Admin pages
+ * (`/admin` and below) are an app of their own: no storefront header or footer; their layout
+ * (`routes/admin/_layout.tsx`) draws the admin shell and its `<main>`.
  *
  * @module
  */
@@ -56,8 +58,13 @@ function SiteFooter({ shop }: { shop: ShopConfig }) {
   );
 }
 
+/** True for the admin app's paths. */
+export function isAdminPath(path: string): boolean {
+  return path === "/admin" || path.startsWith("/admin/");
+}
+
 /** The document. */
-export default function App({ Component, state }: LayoutProps<unknown, Partial<ShopState>>) {
+export default function App({ Component, state, url }: LayoutProps<unknown, Partial<ShopState>>) {
   const shop = state.shop ?? processShop();
   const title = state.title ? `${state.title} · ${shop.name}` : shop.name;
   return (
@@ -70,23 +77,32 @@ export default function App({ Component, state }: LayoutProps<unknown, Partial<S
         <link rel="stylesheet" href={asset("/_static/styles.css")} />
         <link rel="icon" href={asset("/_static/favicon.svg")} type="image/svg+xml" />
       </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site-header">
-          <nav class="site-nav" aria-label="Main">
-            <a class="brand" href="/">
-              <img class="brand-mark" src={asset("/_static/favicon.svg")} width="28" height="28" alt="" />
-              <span>{shop.name}</span>
-            </a>
-            <a href="/">Menu</a>
-            <a href="/orders">My orders</a>
-          </nav>
-        </header>
-        <main id="main" class="site-main">
-          <Component />
-        </main>
-        <SiteFooter shop={shop} />
-      </body>
+      {isAdminPath(url.pathname)
+        ? (
+          <body class="admin-body">
+            <a class="skip-link" href="#main">Skip to content</a>
+            <Component />
+          </body>
+        )
+        : (
+          <body>
+            <a class="skip-link" href="#main">Skip to content</a>
+            <header class="site-header">
+              <nav class="site-nav" aria-label="Main">
+                <a class="brand" href="/">
+                  <img class="brand-mark" src={asset("/_static/favicon.svg")} width="28" height="28" alt="" />
+                  <span>{shop.name}</span>
+                </a>
+                <a href="/">Menu</a>
+                <a href="/orders">My orders</a>
+              </nav>
+            </header>
+            <main id="main" class="site-main">
+              <Component />
+            </main>
+            <SiteFooter shop={shop} />
+          </body>
+        )}
     </html>
   );
 }

@@ -1,44 +1,27 @@
 /**
- * Around every admin page: the admin stylesheet, the admin navigation with logout (when logged in),
- * the one-shot flash message, and the small island that shows a busy state on every form submit.
+ * The admin app's shell around every admin page: a side bar (a top bar on tablets and phones) with the
+ * shop's name, the sections the signed-in role may open (`navFor`, the same table the guard enforces),
+ * who is signed in with their role, and sign out; then the one-shot flash message and the page in
+ * `<main>`. The login page (no session) gets the page alone. The small AdminBusy island shows a busy
+ * state on every form submit.
  *
  * @module
  */
 import { asset } from "../../framework/static.ts";
 import type { LayoutProps } from "../../framework/types.ts";
 import type { AdminState } from "../../admin/state.ts";
+import { navFor, sectionOf } from "../../admin/permissions.ts";
+import { roleLabel, signedIn } from "../../admin/signed_in.ts";
 import { Csrf } from "../../components/admin/Csrf.tsx";
 import AdminBusy from "../../islands/AdminBusy.tsx";
 
-const LINKS = [
-  { href: "/admin", label: "Orders" },
-  { href: "/admin/kitchen", label: "Kitchen" },
-  { href: "/admin/stock", label: "Stock" },
-  { href: "/admin/dead-letters", label: "Dead letters" },
-];
-
-function current(path: string, href: string): boolean {
-  return href === "/admin" ? path === "/admin" || path.startsWith("/admin/orders") : path.startsWith(href);
-}
-
-/** The admin frame. */
+/** The admin shell. */
 export default function AdminLayout({ Component, state, url }: LayoutProps<unknown, AdminState>) {
   const flash = state.flash;
-  return (
-    <div class="admin">
-      <link rel="stylesheet" href={asset("/_static/admin.css")} />
-      {state.session && (
-        <nav class="admin-nav" aria-label="Admin">
-          <span class="admin-badge">Staff</span>
-          {LINKS.map((l) => (
-            <a href={l.href} aria-current={current(url.pathname, l.href) ? "page" : undefined}>{l.label}</a>
-          ))}
-          <form method="post" action="/admin/logout" class="admin-logout">
-            <Csrf token={state.csrf} />
-            <button type="submit" class="button link">Log out</button>
-          </form>
-        </nav>
-      )}
+  const here = sectionOf(url.pathname)?.id;
+  const staff = signedIn(state);
+  const page = (
+    <>
       {flash && (
         <p
           class={`alert ${flash.kind}`}
@@ -50,6 +33,39 @@ export default function AdminLayout({ Component, state, url }: LayoutProps<unkno
         </p>
       )}
       <Component />
+    </>
+  );
+  return (
+    <div class={state.session ? "admin-shell" : "admin-shell signed-out"} data-testid="admin-shell">
+      <link rel="stylesheet" href={asset("/_static/admin.css")} />
+      {state.session && (
+        <aside class="admin-side" data-testid="admin-side">
+          <a class="admin-brand" href="/admin">
+            <img src={asset("/_static/favicon.svg")} width="28" height="28" alt="" />
+            <span data-testid="admin-shop">{state.shop.name}</span>
+          </a>
+          <nav class="admin-nav" aria-label="Admin">
+            <ul>
+              {navFor(staff.role).map((s) => (
+                <li key={s.id}>
+                  <a href={s.href} data-section={s.id} aria-current={here === s.id ? "page" : undefined}>
+                    {s.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div class="admin-who">
+            <a href="/admin/account" class="admin-person" data-testid="staff-name">{staff.name}</a>
+            <span class="admin-role" data-testid="staff-role">{roleLabel(staff.role)}</span>
+            <form method="post" action="/admin/logout" class="admin-logout">
+              <Csrf token={state.csrf} />
+              <button type="submit" class="button small">Sign out</button>
+            </form>
+          </div>
+        </aside>
+      )}
+      <main id="main" class="admin admin-main">{page}</main>
       <AdminBusy />
     </div>
   );
