@@ -11,25 +11,28 @@ import * as $6 from "./routes/admin/api/kitchen.ts";
 import * as $7 from "./routes/admin/api/kitchen/events.ts";
 import * as $8 from "./routes/admin/api/orders.ts";
 import * as $9 from "./routes/admin/api/orders/events.ts";
-import * as $10 from "./routes/admin/dead-letters.tsx";
-import * as $11 from "./routes/admin/index.tsx";
-import * as $12 from "./routes/admin/kitchen.tsx";
-import * as $13 from "./routes/admin/login.tsx";
-import * as $14 from "./routes/admin/logout.ts";
-import * as $15 from "./routes/admin/orders/[id].tsx";
-import * as $16 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $17 from "./routes/admin/stock.tsx";
-import * as $18 from "./routes/cart/add.ts";
-import * as $19 from "./routes/cart/clear.ts";
-import * as $20 from "./routes/cart/update.ts";
-import * as $21 from "./routes/checkout/index.tsx";
-import * as $22 from "./routes/index.tsx";
-import * as $23 from "./routes/orders/[id].tsx";
-import * as $24 from "./routes/orders/[id]/cancel.ts";
-import * as $25 from "./routes/orders/[id]/events.ts";
-import * as $26 from "./routes/orders/events.ts";
-import * as $27 from "./routes/orders/index.tsx";
-import * as $28 from "./routes/pay/[sessionId].tsx";
+import * as $10 from "./routes/admin/customers/[id].tsx";
+import * as $11 from "./routes/admin/customers/index.tsx";
+import * as $12 from "./routes/admin/dead-letters.tsx";
+import * as $13 from "./routes/admin/index.tsx";
+import * as $14 from "./routes/admin/kitchen.tsx";
+import * as $15 from "./routes/admin/login.tsx";
+import * as $16 from "./routes/admin/logout.ts";
+import * as $17 from "./routes/admin/orders/[id].tsx";
+import * as $18 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $19 from "./routes/admin/orders/export.csv.ts";
+import * as $20 from "./routes/admin/stock.tsx";
+import * as $21 from "./routes/cart/add.ts";
+import * as $22 from "./routes/cart/clear.ts";
+import * as $23 from "./routes/cart/update.ts";
+import * as $24 from "./routes/checkout/index.tsx";
+import * as $25 from "./routes/index.tsx";
+import * as $26 from "./routes/orders/[id].tsx";
+import * as $27 from "./routes/orders/[id]/cancel.ts";
+import * as $28 from "./routes/orders/[id]/events.ts";
+import * as $29 from "./routes/orders/events.ts";
+import * as $30 from "./routes/orders/index.tsx";
+import * as $31 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -55,25 +58,28 @@ export const manifest: Manifest = {
     "admin/api/kitchen/events.ts": $7,
     "admin/api/orders.ts": $8,
     "admin/api/orders/events.ts": $9,
-    "admin/dead-letters.tsx": $10,
-    "admin/index.tsx": $11,
-    "admin/kitchen.tsx": $12,
-    "admin/login.tsx": $13,
-    "admin/logout.ts": $14,
-    "admin/orders/[id].tsx": $15,
-    "admin/orders/[id]/confirm.tsx": $16,
-    "admin/stock.tsx": $17,
-    "cart/add.ts": $18,
-    "cart/clear.ts": $19,
-    "cart/update.ts": $20,
-    "checkout/index.tsx": $21,
-    "index.tsx": $22,
-    "orders/[id].tsx": $23,
-    "orders/[id]/cancel.ts": $24,
-    "orders/[id]/events.ts": $25,
-    "orders/events.ts": $26,
-    "orders/index.tsx": $27,
-    "pay/[sessionId].tsx": $28,
+    "admin/customers/[id].tsx": $10,
+    "admin/customers/index.tsx": $11,
+    "admin/dead-letters.tsx": $12,
+    "admin/index.tsx": $13,
+    "admin/kitchen.tsx": $14,
+    "admin/login.tsx": $15,
+    "admin/logout.ts": $16,
+    "admin/orders/[id].tsx": $17,
+    "admin/orders/[id]/confirm.tsx": $18,
+    "admin/orders/export.csv.ts": $19,
+    "admin/stock.tsx": $20,
+    "cart/add.ts": $21,
+    "cart/clear.ts": $22,
+    "cart/update.ts": $23,
+    "checkout/index.tsx": $24,
+    "index.tsx": $25,
+    "orders/[id].tsx": $26,
+    "orders/[id]/cancel.ts": $27,
+    "orders/[id]/events.ts": $28,
+    "orders/events.ts": $29,
+    "orders/index.tsx": $30,
+    "pay/[sessionId].tsx": $31,
   },
   islands: {
     AddToCart: $island0,

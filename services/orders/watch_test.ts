@@ -192,6 +192,13 @@ function countingGets(kv: Deno.Kv, gets: Deno.KvKey[]): Deno.Kv {
           return target.get(key, o);
         };
       }
+      if (prop === "getMany") {
+        // getOrder reads the order with its index marker in one round trip: count the order's key
+        return (keys: Deno.KvKey[], o?: { consistency?: Deno.KvConsistencyLevel }) => {
+          gets.push(keys[0]!);
+          return target.getMany(keys, o);
+        };
+      }
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -9,7 +9,7 @@ Deno.test("cells with commas, quotes and line breaks are quoted, quotes doubled"
 });
 
 Deno.test("cells that a spreadsheet would run as a formula get a leading apostrophe", () => {
-  assert.equal(csvCell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  assert.equal(csvCell('=HYPERLINK("http://x")'), '"\'=HYPERLINK(""http://x"")"');
   assert.equal(csvCell("+49 30 1234"), "'+49 30 1234");
   assert.equal(csvCell("-2"), "'-2");
   assert.equal(csvCell("@SUM(A1)"), "'@SUM(A1)");

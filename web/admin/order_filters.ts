@@ -57,7 +57,15 @@ const MAX_CURSOR = 300;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** No filters, first page. */
-export const NO_FILTERS: OrderFilters = { q: "", statuses: [], payments: [], from: "", to: "", cursor: "", back: [] };
+export const NO_FILTERS: OrderFilters = {
+  q: "",
+  statuses: [],
+  payments: [],
+  from: "",
+  to: "",
+  cursor: "",
+  back: [],
+};
 
 function validDate(s: string): string {
   if (!DATE.test(s)) return "";
@@ -71,8 +79,10 @@ function cursorOk(s: string): boolean {
 
 /** The filters in `params`. */
 export function parseFilters(params: URLSearchParams): OrderFilters {
-  const pick = <T extends string>(name: string, allowed: readonly T[]) =>
-    [...new Set(params.getAll(name).filter((v): v is T => (allowed as readonly string[]).includes(v)))];
+  const pick = <T extends string>(
+    name: string,
+    allowed: readonly T[],
+  ) => [...new Set(params.getAll(name).filter((v): v is T => (allowed as readonly string[]).includes(v)))];
   const cursor = params.get("cursor") ?? "";
   return {
     q: (params.get("q") ?? "").trim().slice(0, MAX_Q),

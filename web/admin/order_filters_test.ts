@@ -17,7 +17,10 @@ Deno.test("filters round-trip through the URL; invalid values are dropped", () =
   });
   const again = parseFilters(new URL(filtersHref("/admin", f), "http://x").searchParams);
   assert.deepEqual(again, f);
-  assert.equal(filtersHref("/admin", { ...f, cursor: "" }), "/admin?q=Ada&status=paid&status=ready&payment=refunded&from=2026-11-01");
+  assert.equal(
+    filtersHref("/admin", { ...f, cursor: "" }),
+    "/admin?q=Ada&status=paid&status=ready&payment=refunded&from=2026-11-01",
+  );
 });
 
 Deno.test("next and previous pages keep the filters and walk the remembered cursors", () => {
@@ -31,5 +34,8 @@ Deno.test("next and previous pages keep the filters and walk the remembered curs
   const back1 = previousPage(back2)!;
   assert.equal(back1.cursor, "");
   assert.equal(previousPage(back1), null);
-  assert.deepEqual(parseFilters(new URL(filtersHref("/admin", third), "http://x").searchParams).back, ["~", "c2"]);
+  assert.deepEqual(parseFilters(new URL(filtersHref("/admin", third), "http://x").searchParams).back, [
+    "~",
+    "c2",
+  ]);
 });

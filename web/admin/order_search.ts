@@ -11,7 +11,7 @@ import {
   PaymentState,
   paymentStateFromJSON,
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
-import { moneyJson, statusName, type MoneyJson } from "../api/order_json.ts";
+import { type MoneyJson, moneyJson, statusName } from "../api/order_json.ts";
 import { statusOfName } from "../gateway/orders.ts";
 import type { Gateway } from "../gateway/mod.ts";
 import type { OrderSearch } from "../gateway/orders.ts";
@@ -97,7 +97,12 @@ export function localDayStart(ymd: string, timeZone: string): Date {
   let at = new Date(want + 12 * 3_600_000);
   // noon UTC is that local day in most zones; step a day when the zone is far from UTC
   for (let i = 0; i < 2; i++) {
-    const local = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+    const local = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    })
       .format(at);
     const shown = Date.parse(`${local}T00:00:00Z`);
     if (shown === want) break;
@@ -133,7 +138,12 @@ export async function loadOrderList(
 ): Promise<OrderListView> {
   const req = searchRequest(f, timeZone, pageSize);
   if (req.createdFrom && req.createdUntil && req.createdFrom >= req.createdUntil) {
-    return { counts: await loadCounts(gw), rows: [], nextCursor: "", notice: "The first day is after the last day." };
+    return {
+      counts: await loadCounts(gw),
+      rows: [],
+      nextCursor: "",
+      notice: "The first day is after the last day.",
+    };
   }
   const [counts, page] = await Promise.all([loadCounts(gw), gw.orders.staff.search(req)]);
   const rows = page.orders.map(listRow);

@@ -80,7 +80,9 @@ export function ordersCsv(gw: Gateway, filters: OrderFilters, timeZone: string):
         return;
       }
       const page = await gw.orders.staff.search(searchRequest({ ...base, cursor }, timeZone, EXPORT_PAGE));
-      if (page.orders.length > 0) controller.enqueue(enc.encode(page.orders.map((o) => orderLine(o, time)).join("")));
+      if (page.orders.length > 0) {
+        controller.enqueue(enc.encode(page.orders.map((o) => orderLine(o, time)).join("")));
+      }
       cursor = page.nextCursor;
       if (!cursor) controller.close();
     },

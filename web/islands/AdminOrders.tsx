@@ -265,7 +265,9 @@ export default function AdminOrders({ initial, filters, timeZone, locale }: Admi
                   <td data-label="Status">
                     <StatusPill status={r.status} />
                   </td>
-                  <td data-label="Payment" data-testid="order-payment">{PAYMENT_LABELS[r.payment] ?? r.payment}</td>
+                  <td data-label="Payment" data-testid="order-payment">
+                    {PAYMENT_LABELS[r.payment] ?? r.payment}
+                  </td>
                   <td class="num" data-label="Total">{formatMoney(r.total, locale)}</td>
                   <td data-label="Placed">
                     <LocalTime at={r.createdAt} zone={zone} />

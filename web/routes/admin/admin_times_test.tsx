@@ -4,6 +4,7 @@ import type { OrderJson } from "../../api/order_json.ts";
 import { bucketOrders } from "../../admin/chart.ts";
 import type { AdminState } from "../../admin/state.ts";
 import { ORDER_STATUSES } from "../../admin/view.ts";
+import { NO_FILTERS } from "../../admin/order_filters.ts";
 import { DEFAULT_SHOP, type ShopConfig } from "../../shop.ts";
 import Dashboard from "./index.tsx";
 import DeadLetters from "./dead-letters.tsx";
@@ -36,20 +37,30 @@ Deno.test("the dashboard shows when each order was placed in the shop's zone, to
     <Dashboard
       data={{
         view: {
-          counts: Object.fromEntries(ORDER_STATUSES.map((s) => [s, s === "paid" ? 1 : 0])),
-          rows: [{
-            id: "3f1c2a4e-0000-4000-8000-000000000001",
-            number: 1042,
-            customerId: "alice",
-            status: "paid",
-            total: { amount: 1250, currency: "EUR" },
-            units: 1,
-            createdAt: AT,
-          }],
-          nextCursor: "",
-          notice: "",
+          figures: {
+            orders: 1,
+            revenue: { amount: 1250, currency: "EUR" },
+            averageTicketMs: 0,
+            openTickets: 1,
+            since: "2026-11-30T15:00:00.000Z",
+          },
+          list: {
+            counts: Object.fromEntries(ORDER_STATUSES.map((s) => [s, s === "paid" ? 1 : 0])),
+            rows: [{
+              id: "3f1c2a4e-0000-4000-8000-000000000001",
+              number: 1042,
+              customerId: "alice",
+              name: "Alice",
+              status: "paid",
+              payment: "paid",
+              total: { amount: 1250, currency: "EUR" },
+              createdAt: AT,
+            }],
+            nextCursor: "",
+            notice: "",
+          },
         },
-        query: { status: "", q: "", cursor: "" },
+        filters: NO_FILTERS,
         chart: {
           buckets: bucketOrders([new Date(AT)], "14d", new Date(AT), TOKYO),
           range: "14d",
@@ -63,6 +74,11 @@ Deno.test("the dashboard shows when each order was placed in the shop's zone, to
   );
   assert.match(html, new RegExp(`<td data-label="Placed"><time datetime="${AT}">${AT_TOKYO}</time></td>`));
   assert.match(html, /<td class="num" data-label="Total">12,50\s€<\/td>/, "the total in the shop's locale");
+  assert.match(
+    html,
+    /data-testid="figure-revenue" data-amount="1250">12,50\s€</,
+    "today's revenue in the locale",
+  );
   assert.match(html, /\(times in Asia\/Tokyo\)/, "the chart says whose clock it counts by");
   // the order fell on 1 December in Tokyo (30 November in UTC): the last bucket is that local day
   assert.match(
