@@ -532,7 +532,7 @@ Deno.test(
       assert.deepEqual(rowIds(none), []);
       assert.match(
         none,
-        /No order or customer with id &quot;nobody-here&quot;\.|No order or customer with id "nobody-here"\./,
+        /No orders match &quot;nobody-here&quot;\.|No orders match "nobody-here"\./,
       );
 
       // Paging: two per page would need a smaller page; the cursor link is there only when there is more.

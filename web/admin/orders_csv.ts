@@ -28,6 +28,7 @@ export const CSV_COLUMNS = [
   "payment",
   "total",
   "currency",
+  "units",
   "items",
 ] as const;
 
@@ -45,10 +46,20 @@ function localTime(timeZone: string): (d: Date | undefined) => string {
   return (d) => d ? f.format(d) : "";
 }
 
+/** Minor-unit digits of `currency` (2 when unknown). */
+function fractionDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 /** The CSV line of `o`. */
 export function orderLine(o: Order, time: (d: Date | undefined) => string): string {
   const r = listRow(o);
-  const digits = 2;
+  const digits = fractionDigits(r.total.currency);
   return csvLine([
     o.number || "",
     o.id,
@@ -62,6 +73,7 @@ export function orderLine(o: Order, time: (d: Date | undefined) => string): stri
     (r.total.amount / 10 ** digits).toFixed(digits),
     r.total.currency,
     o.items.reduce((n, l) => n + l.quantity, 0),
+    o.items.map((l) => `${l.quantity} × ${l.name || l.itemId}`).join("; "),
   ]);
 }
 

@@ -204,6 +204,7 @@ Deno.test(
       );
       assert.equal(lines.length, 2);
       assert.match(lines[1]!, new RegExp(`^${evil.number},${evil.id},`));
+      assert.ok(lines[1]!.endsWith(",1,1 × Margherita"), lines[1]!);
       assert.ok(lines[1]!.includes(`"'=HYPERLINK(""x"") Eve, ""Q"""`), lines[1]!);
       // without a session: the login page, no data
       const anon = await sys.pagesApp.request("/admin/orders/export.csv");
