@@ -91,12 +91,20 @@ export function ordersCsv(gw: Gateway, filters: OrderFilters, timeZone: string):
         controller.enqueue(enc.encode("\uFEFF" + csvLine(CSV_COLUMNS)));
         return;
       }
-      const page = await gw.orders.staff.search(searchRequest({ ...base, cursor }, timeZone, EXPORT_PAGE));
-      if (page.orders.length > 0) {
-        controller.enqueue(enc.encode(page.orders.map((o) => orderLine(o, time)).join("")));
+      // a page may be empty (a rare filter's stretch of non-matches): read on until there is a row or
+      // the end, since a pull that enqueues nothing is not called again
+      for (;;) {
+        const page = await gw.orders.staff.search(searchRequest({ ...base, cursor }, timeZone, EXPORT_PAGE));
+        cursor = page.nextCursor;
+        if (page.orders.length > 0) {
+          controller.enqueue(enc.encode(page.orders.map((o) => orderLine(o, time)).join("")));
+        }
+        if (!cursor) {
+          controller.close();
+          return;
+        }
+        if (page.orders.length > 0) return;
       }
-      cursor = page.nextCursor;
-      if (!cursor) controller.close();
     },
   }, { highWaterMark: 1 });
 }
