@@ -22,7 +22,10 @@ async function placeOrder(sys: System, customer: string, name: string, extra: Re
   const res = await sys.api(
     "POST",
     `/api/customers/${customer}/orders`,
-    { items: [{ id: "2", quantity: 1 }], details: { name, phone: "", email: `${customer}@example.org`, ...extra } },
+    {
+      items: [{ id: "2", quantity: 1 }],
+      details: { name, phone: "", email: `${customer}@example.org`, ...extra },
+    },
     await sys.proof(customer),
   );
   assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -40,9 +43,10 @@ function rowIds(tab: Tab): Promise<string[]> {
   );
 }
 
-fixture.test("the admin shell at 1280 and 375 px: side bar, then top bar, never sideways scrolling", async ({ sys, open }) => {
+fixture.test("the admin shell at 1280, 768 and 375 px: side bar, then top bar, never sideways scrolling", async ({ sys, open }) => {
   await placeOrder(sys, "shell-1", "Shelly Shell");
-  for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+  const TABLET = { width: 768, height: 1024 };
+  for (const [label, viewport] of [["desktop", DESKTOP], ["tablet", TABLET], ["phone", PHONE]] as const) {
     const tab = await open({ viewport });
     await staffLogIn(tab, "/admin");
     await tab.page.getByTestId("admin-side").waitFor();
@@ -51,8 +55,9 @@ fixture.test("the admin shell at 1280 and 375 px: side bar, then top bar, never 
     const nav = tab.page.getByRole("navigation", { name: "Admin" });
     assert.ok(await nav.getByRole("link", { name: "Customers" }).isVisible());
     const box = (await tab.page.getByTestId("admin-side").boundingBox())!;
-    if (label === "desktop") assert.ok(box.height >= 800 && box.width < 300, `side bar ${JSON.stringify(box)}`);
-    else assert.ok(box.width >= 370 && box.height < 400, `top bar ${JSON.stringify(box)}`);
+    if (label === "desktop") {
+      assert.ok(box.height >= 800 && box.width < 300, `side bar ${JSON.stringify(box)}`);
+    } else assert.ok(box.width >= 370 && box.height < 400, `top bar ${JSON.stringify(box)}`);
     await tab.assertNoHorizontalScroll();
     await tab.screenshot(`admin-shell-${label}`);
     for (const path of ["/admin/customers", "/admin/customers/shell-1"]) {
@@ -77,7 +82,10 @@ fixture.test("search by name and by number; a filter combination round-trips thr
   await tab.page.getByRole("button", { name: "Search", exact: true }).click();
   await tab.page.waitForURL((u) => u.searchParams.get("q") === "hopper");
   assert.deepEqual(await rowIds(tab), [grace.id]);
-  assert.equal(await tab.page.getByTestId("order-row").getByRole("link", { name: "Grace Hopper" }).count(), 1);
+  assert.equal(
+    await tab.page.getByTestId("order-row").getByRole("link", { name: "Grace Hopper" }).count(),
+    1,
+  );
 
   await tab.page.getByLabel("Search").fill(`#${linus.number}`);
   await tab.page.getByRole("button", { name: "Search", exact: true }).click();
@@ -123,8 +131,11 @@ fixture.test("search by name and by number; a filter combination round-trips thr
   await tab.markDocument("live");
   const loads = tab.documents.length;
   await placeOrder(sys, "cust-live", "Ada Live");
-  await waitUntil("today's orders to go up", () => tab.page.getByTestId("figure-orders").innerText(), (t) =>
-    Number(t) === shown + 1);
+  await waitUntil(
+    "today's orders to go up",
+    () => tab.page.getByTestId("figure-orders").innerText(),
+    (t) => Number(t) === shown + 1,
+  );
   await tab.assertSameDocument("live", loads);
   await noViolations(tab, "/admin");
 });
