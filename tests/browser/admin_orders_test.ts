@@ -78,7 +78,7 @@ fixture.test("search by name and by number; a filter combination round-trips thr
   await staffLogIn(tab, "/admin");
   const ordersBefore = Number(await tab.page.getByTestId("figure-orders").innerText());
 
-  await tab.page.getByLabel("Search").fill("hopper");
+  await tab.page.getByLabel("Search", { exact: true }).fill("hopper");
   await tab.page.getByRole("button", { name: "Search", exact: true }).click();
   await tab.page.waitForURL((u) => u.searchParams.get("q") === "hopper");
   assert.deepEqual(await rowIds(tab), [grace.id]);
@@ -87,20 +87,20 @@ fixture.test("search by name and by number; a filter combination round-trips thr
     1,
   );
 
-  await tab.page.getByLabel("Search").fill(`#${linus.number}`);
+  await tab.page.getByLabel("Search", { exact: true }).fill(`#${linus.number}`);
   await tab.page.getByRole("button", { name: "Search", exact: true }).click();
   await tab.page.waitForURL((u) => u.searchParams.get("q") === `#${linus.number}`);
   assert.deepEqual(await rowIds(tab), [linus.id]);
 
   // a combination from the form: text, two statuses, a payment state, a date range
   const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" }).format(new Date());
-  await tab.page.getByLabel("Search").fill("cust-grace");
+  await tab.page.getByLabel("Search", { exact: true }).fill("cust-grace");
   const statuses = tab.page.getByRole("group", { name: "Status" });
   await statuses.getByLabel("Waiting for payment").check();
-  await statuses.getByLabel("Paid").check();
-  await tab.page.getByRole("group", { name: "Payment" }).getByLabel("Unpaid").check();
-  await tab.page.getByLabel("From").fill(today);
-  await tab.page.getByLabel("To").fill(today);
+  await statuses.getByLabel("Paid", { exact: true }).check();
+  await tab.page.getByRole("group", { name: "Payment" }).getByLabel("Unpaid", { exact: true }).check();
+  await tab.page.getByLabel("From", { exact: true }).fill(today);
+  await tab.page.getByLabel("To", { exact: true }).fill(today);
   await tab.page.getByRole("button", { name: "Search", exact: true }).click();
   await tab.page.waitForURL((u) => u.searchParams.getAll("status").length === 2);
   const url = new URL(tab.page.url());
@@ -115,10 +115,16 @@ fixture.test("search by name and by number; a filter combination round-trips thr
   await staffLogIn(bookmark, `${url.pathname}${url.search}`);
   await bookmark.page.waitForURL((u) => u.search === url.search);
   assert.deepEqual(await rowIds(bookmark), [grace.id]);
-  assert.equal(await bookmark.page.getByLabel("Search").inputValue(), "cust-grace");
-  assert.ok(await bookmark.page.getByRole("group", { name: "Status" }).getByLabel("Paid").isChecked());
-  assert.ok(!(await bookmark.page.getByRole("group", { name: "Status" }).getByLabel("Ready").isChecked()));
-  assert.equal(await bookmark.page.getByLabel("To").inputValue(), today);
+  assert.equal(await bookmark.page.getByLabel("Search", { exact: true }).inputValue(), "cust-grace");
+  assert.ok(
+    await bookmark.page.getByRole("group", { name: "Status" }).getByLabel("Paid", { exact: true })
+      .isChecked(),
+  );
+  assert.ok(
+    !(await bookmark.page.getByRole("group", { name: "Status" }).getByLabel("Ready", { exact: true })
+      .isChecked()),
+  );
+  assert.equal(await bookmark.page.getByLabel("To", { exact: true }).inputValue(), today);
   assert.equal(
     await bookmark.page.getByTestId("export-csv").getAttribute("href"),
     `/admin/orders/export.csv${url.search}`,
