@@ -200,7 +200,7 @@ Deno.test(
       const lines = text.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
       assert.equal(
         lines[0],
-        "number,order_id,created,customer_id,name,phone,email,status,payment,total,currency,items",
+        "number,order_id,created,customer_id,name,phone,email,status,payment,total,currency,units,items",
       );
       assert.equal(lines.length, 2);
       assert.match(lines[1]!, new RegExp(`^${evil.number},${evil.id},`));
