@@ -16,13 +16,7 @@ import type { UnitOfWork } from "../common/unit_of_work.ts";
 import type { BackgroundWorker } from "../common/service_runtime.ts";
 import type { Order } from "./domain/order.ts";
 import { addFigureDelta } from "./figures/contribution.ts";
-import {
-  addCustomerTokens,
-  customerKey,
-  type CustomerRecord,
-  CUSTOMERS_BY_LAST,
-  recordOf,
-} from "./figures/customer_record.ts";
+import { customerKey, type CustomerRecord, CUSTOMERS_BY_LAST, recordOf } from "./figures/customer_record.ts";
 import { addSearchKeys, indexedKey } from "./search/keys.ts";
 import { countOrders, orderKey, ORDERS } from "./store.ts";
 
@@ -72,7 +66,6 @@ async function indexSome(uow: UnitOfWork, ids: string[]): Promise<number> {
     }
     for (const order of todo) {
       addSearchKeys(tx.op, order);
-      addCustomerTokens(tx.op, order);
       addFigureDelta(tx.op, null, order);
       const rec = recordOf(order);
       const current = records.get(order.customerId);

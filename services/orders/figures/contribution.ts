@@ -7,7 +7,7 @@
  * | key | value |
  * | --- | --- |
  * | `["order_stats", bucketStartMs, field]` | sum over the orders created in that 15-minute bucket |
- * | `["customer_figures", customerId, field]` | sum over the customer's orders (`first`: min created ms) |
+ * | `["customer_figures", customerId, field]` | sum over the customer's orders |
  *
  * Fields: `orders`, `paid:<currency>`, `refunded:<currency>`, `tickets` and `ticket_ms` (stats only:
  * orders that reached ready, and their payment-to-ready times). Buckets are aligned to UTC quarter
@@ -113,8 +113,5 @@ export function addFigureDelta(
   const customer: [string, number][] = shop.slice(0, 3);
   for (const [field, d] of customer) {
     if (d !== 0) op.sum(customerFigureKey(after.customerId, field), u64(d));
-  }
-  if (!before) {
-    op.min(customerFigureKey(after.customerId, "first"), u64(new Date(after.createdAt).getTime()));
   }
 }

@@ -7,21 +7,18 @@
  * | --- | --- |
  * | `["customers", customerId]` | {@linkcode CustomerRecord} |
  * | `["customers_by_last", lastOrderAtMs, customerId]` | customer id (one per order; only the entry equal to the record's `lastOrderAt` counts) |
- * | `["customers_by_text", token, customerId]` | customer id (name words, phone suffix, email of any of their orders) |
  *
- * Sums (order count, paid, refunded, first order) live in `contribution.ts`'s customer figures.
+ * Sums (order count, paid, refunded) live in `contribution.ts`'s customer figures; customers are found
+ * by text through the orders' text index (`search/keys.ts`), whose entries name the customer.
  *
  * @module
  */
 import type { Order } from "../domain/order.ts";
-import { detailTokens } from "../search/tokens.ts";
 
 /** Prefix of the customer records. */
 export const CUSTOMERS: Deno.KvKey = ["customers"];
 /** Prefix of the by-last-order index. */
 export const CUSTOMERS_BY_LAST: Deno.KvKey = ["customers_by_last"];
-/** Prefix of the text index of customers. */
-export const CUSTOMERS_BY_TEXT: Deno.KvKey = ["customers_by_text"];
 
 /** A customer as stored. */
 export interface CustomerRecord {
@@ -56,17 +53,9 @@ export function recordOf(order: Order): CustomerRecord {
   };
 }
 
-/** Adds `order`'s customer record (as their newest order) and its index entries to `op`. */
+/** Adds `order`'s customer record (as their newest order) and its index entry to `op`. */
 export function addCustomerRecord(op: Deno.AtomicOperation, order: Order): void {
   const record = recordOf(order);
   op.set(customerKey(record.customerId), record)
     .set([...CUSTOMERS_BY_LAST, record.lastOrderAt, record.customerId], record.customerId);
-  addCustomerTokens(op, order);
-}
-
-/** Adds the text index entries of `order`'s details for its customer to `op`. */
-export function addCustomerTokens(op: Deno.AtomicOperation, order: Order): void {
-  for (const token of detailTokens(order.details)) {
-    op.set([...CUSTOMERS_BY_TEXT, token, order.customerId], order.customerId);
-  }
 }

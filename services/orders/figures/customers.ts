@@ -1,19 +1,22 @@
 /**
  * ListCustomers and GetCustomer over the customer records (`customer_record.ts`) and their running
- * figures (`contribution.ts`): a customer is one record read plus one `getMany` of their sums, never
- * a read of their orders.
+ * figures (`contribution.ts`): a customer is one record read, one `getMany` of their sums and the
+ * first entry of their orders index (their first order), never a read of their orders.
  *
  * Without a query the list reads `customers_by_last` newest first and keeps the entries equal to the
  * record's last order (older entries of the same customer are skipped). With a query: an exact
- * customer id, or the customers whose current name, phone or email matches (read through
- * `customers_by_text` for the query's most selective token). A page reads at most
- * {@linkcode MAX_SCANNED} index entries.
+ * customer id, or the customers whose current name, phone or email matches, read through the orders'
+ * text index for the query's most selective token (newest first; a customer is kept at the entry of
+ * their latest order, so each shows once across pages). A page reads at most {@linkcode MAX_SCANNED}
+ * index entries.
  *
  * @module
  */
 import { DomainError } from "../../common/domain_error.ts";
 import { customerFigureKey, signed } from "./contribution.ts";
-import { customerKey, type CustomerRecord, CUSTOMERS_BY_LAST, CUSTOMERS_BY_TEXT } from "./customer_record.ts";
+import { customerKey, type CustomerRecord, CUSTOMERS_BY_LAST } from "./customer_record.ts";
+import { BY_CUSTOMER } from "../store.ts";
+import { BY_TEXT } from "../search/keys.ts";
 import {
   emailToken,
   nameToken,
@@ -50,10 +53,22 @@ export async function getCustomer(kv: Deno.Kv, customerId: string): Promise<Cust
   const rec = await kv.get<CustomerRecord>(customerKey(customerId));
   if (!rec.value) return null;
   const r = rec.value;
-  const fields = ["orders", "first", `paid:${r.currency}`, `refunded:${r.currency}`];
-  const got = await kv.getMany<Deno.KvU64[]>(fields.map((f) => customerFigureKey(customerId, f)));
+  const fields = ["orders", `paid:${r.currency}`, `refunded:${r.currency}`];
+  const [got, first] = await Promise.all([
+    kv.getMany<Deno.KvU64[]>(fields.map((f) => customerFigureKey(customerId, f))),
+    firstOrderAt(kv, customerId),
+  ]);
   const n = (i: number) => (got[i]?.value ? signed(got[i]!.value!) : 0);
-  return { ...r, orderCount: n(0), firstOrderAt: n(1) || r.lastOrderAt, totalSpent: n(2) - n(3) };
+  return { ...r, orderCount: n(0), firstOrderAt: first ?? r.lastOrderAt, totalSpent: n(1) - n(2) };
+}
+
+/** Creation time of the customer's oldest order (the first entry of their orders index), or null. */
+async function firstOrderAt(kv: Deno.Kv, customerId: string): Promise<number | null> {
+  for await (const e of kv.list({ prefix: [...BY_CUSTOMER, customerId] }, { limit: 1 })) {
+    const k = e.key[BY_CUSTOMER.length + 1];
+    if (typeof k === "string") return Number(k.slice(0, k.indexOf("/")));
+  }
+  return null;
 }
 
 /** True when `r`'s contact details match every part of query `q`. */
@@ -101,8 +116,8 @@ export async function listCustomers(
   }
   const token = q ? tokenOf(q) : "";
   if (q && !token) return { customers, nextCursor: "" };
-  const it = kv.list<string>({ prefix: q ? [...CUSTOMERS_BY_TEXT, token] : CUSTOMERS_BY_LAST }, {
-    reverse: !q,
+  const it = kv.list<string>({ prefix: q ? [...BY_TEXT, token] : CUSTOMERS_BY_LAST }, {
+    reverse: true,
     cursor: cursor || undefined,
     batchSize: 100,
   });
@@ -114,7 +129,9 @@ export async function listCustomers(
       const id = e.value;
       if (!seen.has(id)) {
         const c = await getCustomer(kv, id);
-        const keep = c && (q ? matches(c, q) : e.key[1] === c.lastOrderAt);
+        // each customer once: at their latest order's entry (text) or their latest entry (list)
+        const keep = c &&
+          (q ? e.key[BY_TEXT.length + 2] === c.lastOrderId && matches(c, q) : e.key[1] === c.lastOrderAt);
         if (c && keep) {
           seen.add(id);
           customers.push(c);

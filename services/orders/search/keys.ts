@@ -4,11 +4,12 @@
  * | key | value |
  * | --- | --- |
  * | `["orders_by_number", number]` | order id |
- * | `["orders_by_text", token, createdAtMs, id]` | order id (tokens: `tokens.ts`: name words, phone suffix, email) |
+ * | `["orders_by_text", token, createdAtMs, id]` | customer id (tokens: `tokens.ts`: name words, phone suffix, email) |
  * | `["orders_indexed", id]` | 1: the order is in the search index and the figures (see `backfill.ts`) |
  *
  * Details never change after checkout, so these keys are written once, when the order is created (or
- * back-filled), and never moved.
+ * back-filled), and never moved. The text index also finds customers (`figures/customers.ts`), hence its
+ * value: the order's customer.
  *
  * @module
  */
@@ -41,6 +42,6 @@ export function textKey(token: string, createdAtMs: number, id: string): Deno.Kv
 export function addSearchKeys(op: Deno.AtomicOperation, order: Order): void {
   const ms = new Date(order.createdAt).getTime();
   if (order.number) op.set(numberKey(order.number), order.id);
-  for (const token of detailTokens(order.details)) op.set(textKey(token, ms, order.id), order.id);
+  for (const token of detailTokens(order.details)) op.set(textKey(token, ms, order.id), order.customerId);
   op.set(indexedKey(order.id), 1);
 }
