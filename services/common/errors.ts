@@ -16,6 +16,7 @@ const GRPC_BY_CODE: Record<ErrorCode, GrpcStatus> = {
   unknown_item: GrpcStatus.INVALID_ARGUMENT,
   not_found: GrpcStatus.NOT_FOUND,
   out_of_stock: GrpcStatus.FAILED_PRECONDITION,
+  item_unavailable: GrpcStatus.FAILED_PRECONDITION,
   illegal_transition: GrpcStatus.FAILED_PRECONDITION,
   already_exists: GrpcStatus.ALREADY_EXISTS,
   idempotency_key_reused: GrpcStatus.FAILED_PRECONDITION,
