@@ -24,12 +24,13 @@ import * as $19 from "./routes/cart/clear.ts";
 import * as $20 from "./routes/cart/update.ts";
 import * as $21 from "./routes/checkout/index.tsx";
 import * as $22 from "./routes/index.tsx";
-import * as $23 from "./routes/orders/[id].tsx";
-import * as $24 from "./routes/orders/[id]/cancel.ts";
-import * as $25 from "./routes/orders/[id]/events.ts";
-import * as $26 from "./routes/orders/events.ts";
-import * as $27 from "./routes/orders/index.tsx";
-import * as $28 from "./routes/pay/[sessionId].tsx";
+import * as $23 from "./routes/menu/events.ts";
+import * as $24 from "./routes/orders/[id].tsx";
+import * as $25 from "./routes/orders/[id]/cancel.ts";
+import * as $26 from "./routes/orders/[id]/events.ts";
+import * as $27 from "./routes/orders/events.ts";
+import * as $28 from "./routes/orders/index.tsx";
+import * as $29 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -68,12 +69,13 @@ export const manifest: Manifest = {
     "cart/update.ts": $20,
     "checkout/index.tsx": $21,
     "index.tsx": $22,
-    "orders/[id].tsx": $23,
-    "orders/[id]/cancel.ts": $24,
-    "orders/[id]/events.ts": $25,
-    "orders/events.ts": $26,
-    "orders/index.tsx": $27,
-    "pay/[sessionId].tsx": $28,
+    "menu/events.ts": $23,
+    "orders/[id].tsx": $24,
+    "orders/[id]/cancel.ts": $25,
+    "orders/[id]/events.ts": $26,
+    "orders/events.ts": $27,
+    "orders/index.tsx": $28,
+    "pay/[sessionId].tsx": $29,
   },
   islands: {
     AddToCart: $island0,

@@ -169,8 +169,10 @@ export interface ProductJson {
   description: string;
   /** Unit price. */
   price: MoneyJson;
-  /** Units that can still be ordered. */
+  /** Units that can still be ordered (0 while it is off the menu). */
   available: number;
+  /** True while staff have taken it off the menu ("86"): not available today, whatever its stock. */
+  offMenu: boolean;
   /** Menu section, e.g. "Pizzas"; "" lists it under "More". */
   category: string;
   /** Dietary tags: "vegetarian", "vegan", "spicy", "gluten_free". */
@@ -190,7 +192,8 @@ export function productJson(i: Item): ProductJson {
     name: i.name,
     description: i.description,
     price: moneyJson(i.price),
-    available: i.available,
+    available: i.offMenu ? 0 : i.available,
+    offMenu: i.offMenu ?? false,
     category: i.category,
     tags: i.tags,
     allergens: i.allergens,

@@ -57,6 +57,7 @@ Deno.test("a product's JSON has its category, tags, allergens, image and positio
     allergens: ["gluten", "eggs", "fish", "milk"],
     image: "/menu/caesar-salad.svg",
     position: 80,
+    updatedAt: undefined,
   });
   assert.deepEqual(json, {
     id: "7",
@@ -64,10 +65,31 @@ Deno.test("a product's JSON has its category, tags, allergens, image and positio
     description: "",
     price: { amount: 800, currency: "EUR" },
     available: 3,
+    offMenu: false,
     category: "Salads",
     tags: [],
     allergens: ["gluten", "eggs", "fish", "milk"],
     image: "/menu/caesar-salad.svg",
     position: 80,
   });
+});
+
+Deno.test("a product taken off the menu is listed with none available, whatever its stock", () => {
+  const json = productJson({
+    id: "8",
+    name: "Tiramisu",
+    description: "",
+    price: { amount: 600, currency: "EUR" },
+    available: 12,
+    reserved: 0,
+    sold: 0,
+    category: "Desserts",
+    tags: [],
+    allergens: [],
+    image: "",
+    position: 90,
+    offMenu: true,
+    updatedAt: undefined,
+  });
+  assert.deepEqual([json.available, json.offMenu], [0, true]);
 });
