@@ -157,6 +157,7 @@ export async function start(
   customerAuth: CustomerAuth = customerAuthFromEnv(),
 ): Promise<WebHandle> {
   const clients = connectClients(config);
+  const media = new PhotoStore(config.mediaDir ?? mediaDirFromEnv(Deno.env.toObject()));
   const deps: AppDeps = {
     clients,
     log,
@@ -166,6 +167,7 @@ export async function start(
     admin: createAdmin({ password: config.adminPassword ?? null }),
     customerAuth,
     staffClaims: new StaffClaims(config.serviceToken),
+    media,
   };
   if (customerAuth.open) {
     log.warn(
@@ -175,7 +177,6 @@ export async function start(
   }
   if (!config.adminPassword) log.warn("ADMIN_PASSWORD is not set: the admin pages are disabled");
   for (const warning of config.warnings ?? []) log.warn(warning);
-  const media = new PhotoStore(config.mediaDir ?? mediaDirFromEnv(Deno.env.toObject()));
   const app = createApp(deps, {
     trustedProxies: config.trustedProxies,
     publicUrl: config.publicUrl,

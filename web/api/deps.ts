@@ -16,6 +16,7 @@ import type { Logger } from "../../services/common/log.ts";
 import type { AdminRuntime } from "../admin/runtime.ts";
 import type { CustomerAuth } from "../customer_auth.ts";
 import type { ShopConfig } from "../shop.ts";
+import type { PhotoStore } from "../media/store.ts";
 import { callOptions } from "../gateway/call_options.ts";
 import type { Clients, PeerName } from "../gateway/clients.ts";
 
@@ -44,6 +45,8 @@ export interface AppDeps {
   staffClaims: StaffClaims;
   /** The shop's settings; absent: this process's, from its environment (`web/shop.ts`). */
   shop?: ShopConfig;
+  /** Where menu photos are stored (`web/media/store.ts`); absent: photo uploads answer 503. */
+  media?: PhotoStore;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */

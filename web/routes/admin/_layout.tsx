@@ -13,7 +13,7 @@ import AdminBusy from "../../islands/AdminBusy.tsx";
 const LINKS = [
   { href: "/admin", label: "Orders" },
   { href: "/admin/kitchen", label: "Kitchen" },
-  { href: "/admin/stock", label: "Stock" },
+  { href: "/admin/menu", label: "Menu" },
   { href: "/admin/dead-letters", label: "Dead letters" },
 ];
 

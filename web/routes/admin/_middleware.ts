@@ -5,7 +5,8 @@
  * - (a form posted from another site never gets here: `framework/form_origin.ts` refuses it)
  * - no live session: pages redirect (303) to `/admin/login?next=<path>`, the JSON feeds answer 401;
  * - with a session, every POST must carry the session's CSRF token in `_csrf` (compared in constant
- *   time), else 403 and nothing runs; the checked form is handed on in `ctx.state.form`;
+ *   time), else 403 and nothing runs; the checked form is handed on in `ctx.state.form` (a photo
+ *   upload's multipart form too, its file kept for the route: `admin/upload_form.ts`);
  * - a GET page takes the session's one-shot flash message;
  * - every page gets the shop's settings in `ctx.state.shop` (`deps.shop`, else this process's), so
  *   times are shown in the shop's zone and prices in its locale.
@@ -19,6 +20,7 @@ import { type AdminState, CSRF_FIELD } from "../../admin/state.ts";
 import type { Middleware } from "../../framework/types.ts";
 import { ADMIN_STAFF } from "../../api/deps.ts";
 import { processShop } from "../../shop.ts";
+import { isUpload, readUploadForm } from "../../admin/upload_form.ts";
 
 function json(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -61,7 +63,7 @@ export const handler: Middleware<AdminState> = async (ctx) => {
   // the services see staff only through the claim `callOpts` signs for this identity (one admin account)
   ctx.hono.set("staff", ADMIN_STAFF);
   if (method === "POST" && !isLogin) {
-    const form = await readForm(ctx.req);
+    const form = isUpload(ctx.req, path) ? await readUploadForm(ctx.req) : await readForm(ctx.req);
     if (!tokensEqual(form.get(CSRF_FIELD) ?? "", session.csrf)) {
       throw new ApiError(
         403,
