@@ -26,5 +26,6 @@ export function patchMenuCard(card: Element, item: LiveItem, locale: string): vo
     state.className = `stock stock-${kind}`;
   }
   card.classList.toggle("sold-out", item.available <= 0);
-  card.toggleAttribute("data-off-menu", item.offMenu);
+  if (item.offMenu) card.setAttribute("data-off-menu", "true");
+  else card.removeAttribute("data-off-menu");
 }

@@ -34,7 +34,7 @@ export function MenuCard({ product: p, locale, visible, lazy, csrf, inCart }: Me
       class={`product${p.available <= 0 ? " sold-out" : ""}`}
       data-testid="product"
       data-item-id={p.id}
-      data-off-menu={p.offMenu ? "" : undefined}
+      data-off-menu={p.offMenu ? "true" : undefined}
       id={`item-${p.id}`}
       data-search={itemSearchText(p)}
       hidden={!visible}
