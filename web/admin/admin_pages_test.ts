@@ -134,7 +134,7 @@ Deno.test(
         /^oms_admin=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/admin; HttpOnly; SameSite=Strict$/,
       );
 
-      const stock = await admin.fetch("/admin/stock");
+      const stock = await admin.fetch("/admin/menu");
       assert.equal(stock.status, 200);
       assert.equal(stock.headers.get("cache-control"), "no-store");
       const stolen = admin.cookies.get("oms_admin")!;
@@ -453,7 +453,7 @@ Deno.test(
       const ok = await admin.post("/admin/stock", { _csrf: token, itemId: "1", quantity: "15" });
       assert.equal(ok.status, 303);
       assert.equal((await sys.stockLevels())["1"], before["1"]! + 15);
-      const html = await (await admin.fetch("/admin/stock")).text();
+      const html = await (await admin.fetch("/admin/menu")).text();
       assert.match(html, new RegExp(`Added 15 units of Margherita; ${before["1"]! + 15} available now\\.`));
       assert.match(html, new RegExp(`data-testid="stock-row" data-item-id="1" data-low="false"`));
       assert.match(html, /<button type="submit" class="button">Restock<\/button>/);
@@ -469,7 +469,7 @@ Deno.test("an item with 5 or fewer units available is highlighted as low", opts,
     const admin = await loggedIn(sys);
     const levels = await sys.stockLevels();
     await placeOrder(sys, "low-stock", [{ id: "2", quantity: levels["2"]! - 5 }]);
-    const html = await (await admin.fetch("/admin/stock")).text();
+    const html = await (await admin.fetch("/admin/menu")).text();
     const row = /<tr class="low" data-testid="stock-row" data-item-id="2" data-low="true">.*?<\/tr>/.exec(
       html,
     )?.[0];

@@ -52,7 +52,7 @@ export function adminClient(sys: PagesSystem): AdminClient {
       await (await client.fetch("/admin/login")).body?.cancel();
       return await client.post("/admin/login", { password, next: "/admin" });
     },
-    async csrf(path = "/admin/stock") {
+    async csrf(path = "/admin/menu") {
       const html = await (await client.fetch(path)).text();
       const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
       if (!token) throw new Error(`No CSRF token on ${path}`);
