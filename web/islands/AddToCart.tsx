@@ -12,7 +12,7 @@
  * @module
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { OFF_MENU_TEXT } from "../components/StockState.tsx";
+import { OFF_MENU_TEXT } from "../lib/stock_text.ts";
 import { type CartItem, MAX_LINE_QUANTITY, quantityOf } from "../lib/cart.ts";
 import { formFields, postCart } from "../lib/cart_client.ts";
 import { patchMenuCard } from "../lib/menu_card_patch.ts";

@@ -5,26 +5,26 @@
  *
  * @module
  */
-import { FEW_LEFT, stockText } from "../components/StockState.tsx";
 import type { LiveItem } from "./menu_live.ts";
 import { formatMoney } from "./money.ts";
-
-function setText(card: Element, selector: string, text: string): void {
-  const el = card.querySelector(selector);
-  if (el && el.textContent !== text) el.textContent = text;
-}
+import { stockKind, stockText } from "./stock_text.ts";
 
 /** Updates `card` (the item's `<li>`) to show `item`, prices in `locale`. */
 export function patchMenuCard(card: Element, item: LiveItem, locale: string): void {
-  setText(card, ".product-name", item.name);
-  setText(card, ".product-desc", item.description);
-  setText(card, ".price", formatMoney(item.price, locale));
-  const state = card.querySelector("[data-testid=stock-state]");
-  if (state) {
-    state.textContent = stockText(item.available, item.offMenu);
-    const kind = item.available <= 0 ? "out" : item.available <= FEW_LEFT ? "few" : "plenty";
-    state.className = `stock stock-${kind}`;
-  }
+  const set = (selector: string, text: string, cls?: string) => {
+    const el = card.querySelector(selector);
+    if (!el) return;
+    el.textContent = text;
+    if (cls) el.className = cls;
+  };
+  set(".product-name", item.name);
+  set(".product-desc", item.description);
+  set(".price", formatMoney(item.price, locale));
+  set(
+    "[data-testid=stock-state]",
+    stockText(item.available, item.offMenu),
+    `stock stock-${stockKind(item.available, item.offMenu)}`,
+  );
   card.classList.toggle("sold-out", item.available <= 0);
   if (item.offMenu) card.setAttribute("data-off-menu", "true");
   else card.removeAttribute("data-off-menu");

@@ -27,56 +27,48 @@ export interface LiveItem {
   offMenu: boolean;
 }
 
-type Listener = (item: LiveItem) => void;
-
 /** The page's live menu (see the module doc). */
-export class MenuLive {
-  readonly #items = new Map<string, LiveItem>();
-  readonly #listeners = new Set<Listener>();
-  readonly #url: string;
-  #stop: (() => void) | null = null;
-
-  /** A live menu following `url`. */
-  constructor(url = "/menu/events") {
-    this.#url = url;
-  }
-
+export interface MenuLive {
   /** The latest state of item `id` since the page loaded, if staff changed it. */
-  get(id: string): LiveItem | undefined {
-    return this.#items.get(id);
-  }
-
+  get(id: string): LiveItem | undefined;
   /** Calls `listener` with every changed item until the returned function is called. */
-  subscribe(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    if (!this.#stop) {
-      this.#stop = followLive(this.#url, { item: (data) => this.apply(data as LiveItem) }, {
-        fallBack: () => {},
-      });
-    }
-    return () => {
-      this.#listeners.delete(listener);
-      if (this.#listeners.size === 0) {
-        this.#stop?.();
-        this.#stop = null;
-      }
-    };
-  }
-
+  subscribe(listener: (item: LiveItem) => void): () => void;
   /** Takes in one changed item (what the stream's `item` events do). */
-  apply(item: LiveItem): void {
-    if (typeof item?.id !== "string") return;
-    this.#items.set(item.id, item);
-    for (const l of [...this.#listeners]) l(item);
-  }
+  apply(item: LiveItem): void;
 }
 
-const KEY = Symbol.for("oms.menuLive");
+/** A live menu following `url` (opened with the first subscriber). */
+export function createMenuLive(url = "/menu/events"): MenuLive {
+  const items = new Map<string, LiveItem>();
+  const listeners = new Set<(item: LiveItem) => void>();
+  let stop: (() => void) | null = null;
+  const live: MenuLive = {
+    get: (id) => items.get(id),
+    subscribe(listener) {
+      listeners.add(listener);
+      stop ??= followLive(url, { item: (data) => live.apply(data as LiveItem) }, { fallBack: () => {} });
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stop) {
+          stop();
+          stop = null;
+        }
+      };
+    },
+    apply(item) {
+      if (typeof item?.id !== "string") return;
+      items.set(item.id, item);
+      for (const l of [...listeners]) l(item);
+    },
+  };
+  return live;
+}
+
+let page: MenuLive | undefined;
 
 /** This page's live menu (one per page, made on first use). */
 export function menuLive(): MenuLive {
-  const g = globalThis as unknown as Record<symbol, MenuLive | undefined>;
-  return g[KEY] ??= new MenuLive();
+  return page ??= createMenuLive();
 }
 
 /** The latest state of item `id` pushed since the page loaded, or null (then the props are current). */
