@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type AdminClient, adminClient, startAdminSystem } from "../../../admin/admin_testing.ts";
+import { MAX_UPLOAD_BODY_BYTES } from "../../../admin/upload_form.ts";
 import { makePhoto } from "../../../media/media_testing.ts";
 import { mediaRoutes } from "../../../media/routes.ts";
 import { MAX_PHOTO_BYTES, PhotoStore } from "../../../media/store.ts";
@@ -107,6 +108,26 @@ Deno.test("the admin's menu pages: 86, edit, prices, busy mode, photos", opts, a
         assert.equal(back.status, 303);
         assert.equal((await product(sys, "8")).offMenu, false);
         assert.equal((await order(sys, "c-86", [{ id: "8", quantity: 1 }])).status, 201);
+      },
+    );
+
+    await t.step(
+      "the edit page shows the item's fields and its photo form; an unknown item is 404",
+      async () => {
+        const res = await admin.fetch("/admin/menu/2");
+        assert.equal(res.status, 200);
+        const html = await res.text();
+        assert.match(html, /<h1>Edit Marinara<\/h1>/);
+        assert.match(html, /name="name"[^>]*value="Marinara"/);
+        assert.match(html, /name="price"[^>]*value="7.00"/);
+        assert.match(html, /action="\/admin\/menu\/2\/photo" enctype="multipart\/form-data"/);
+        assert.match(html, /name="photo" type="file" accept="image\/jpeg,image\/png,image\/webp"/);
+        const missing = await admin.fetch("/admin/menu/999");
+        assert.equal(missing.status, 404);
+        await missing.body?.cancel();
+        const post = await admin.post("/admin/menu/999", { _csrf: token, name: "X", price: "1" });
+        assert.equal(post.status, 404);
+        await post.body?.cancel();
       },
     );
 
@@ -253,6 +274,24 @@ Deno.test("the admin's menu pages: 86, edit, prices, busy mode, photos", opts, a
         const none = await upload(admin, "5", token, new Blob([]), "");
         assert.equal(none.status, 400);
         assert.match(await none.text(), /Choose a photo to upload\./);
+        // past the route's own body limit (6 MiB), the framework refuses it before any page code; a page
+        // form elsewhere keeps the 64 KiB limit
+        const huge = await upload(
+          admin,
+          "5",
+          token,
+          new Blob([new Uint8Array(MAX_UPLOAD_BODY_BYTES + 1)]),
+          "h.png",
+        );
+        assert.equal(huge.status, 413);
+        await huge.body?.cancel();
+        const form = await admin.post("/admin/menu/5", {
+          _csrf: token,
+          name: "x".repeat(70_000),
+          price: "1",
+        });
+        assert.equal(form.status, 413);
+        await form.body?.cancel();
         assert.equal((await product(sys, "5")).image, before, "the item keeps its photo");
       },
     );
