@@ -73,7 +73,7 @@ fixture.test(
   },
 );
 
-fixture.test("a price change shows on the customer's open menu without a reload", async ({ open }) => {
+fixture.test("a price and name change show on the customer's open menu without a reload, search included", async ({ open }) => {
   const customer = await open();
   await openMenu(customer);
   const loads = customer.documents.length;
@@ -84,6 +84,7 @@ fixture.test("a price change shows on the customer's open menu without a reload"
   const staff = await staffOnMenu(open);
   await staff.goto("/admin/menu/13");
   await staff.page.getByLabel(/^Price/).fill("4.20");
+  await staff.page.getByLabel("Name", { exact: true }).fill("Panna Cotta al Caffè");
   await Promise.all([
     staff.page.waitForURL(/\/admin\/menu\/13$/),
     staff.page.getByRole("button", { name: "Save" }).click(),
@@ -92,6 +93,14 @@ fixture.test("a price change shows on the customer's open menu without a reload"
 
   await waitForText(price, /€4\.20/, 5000);
   assert.notEqual(before, "€4.20");
+  await waitForText(product(customer.page, "13").locator(".product-name"), /Panna Cotta al Caffè/, 5000);
+  await customer.page.getByLabel("Search the menu").fill("caffe");
+  await waitUntil(
+    "only the renamed item found",
+    () => customer.page.locator('[data-testid="product"]:visible').count(),
+    (n) => n === 1,
+  );
+  assert.equal(await product(customer.page, "13").isVisible(), true);
   await customer.assertSameDocument("menu-price", loads);
 });
 

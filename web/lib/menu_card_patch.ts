@@ -1,6 +1,7 @@
 /**
  * Bringing a server-rendered menu card (`components/menu/MenuCard.tsx`) up to date with an item staff
- * changed, in place (no reload): its name, description, price, stock state and the "sold out" look.
+ * changed, in place (no reload): its name, description, price, stock state, the "sold out" look and
+ * the text the menu search matches.
  * Called by the card's "Add to cart" island when the live menu pushes its item.
  *
  * @module
@@ -8,6 +9,7 @@
 import type { LiveItem } from "./menu_live.ts";
 import { formatMoney } from "./money.ts";
 import { stockKind, stockText } from "./stock_text.ts";
+import { searchText } from "../components/menu/search.ts";
 
 /** Updates `card` (the item's `<li>`) to show `item`, prices in `locale`. */
 export function patchMenuCard(card: Element, item: LiveItem, locale: string): void {
@@ -26,6 +28,8 @@ export function patchMenuCard(card: Element, item: LiveItem, locale: string): vo
     `stock stock-${stockKind(item.available, item.offMenu)}`,
   );
   card.classList.toggle("sold-out", item.available <= 0);
+  // the menu search (MenuSearch) finds it by what it is called now
+  card.setAttribute("data-search", searchText(item));
   if (item.offMenu) card.setAttribute("data-off-menu", "true");
   else card.removeAttribute("data-off-menu");
 }

@@ -25,6 +25,10 @@ export interface LiveItem {
   available: number;
   /** True while staff have taken it off the menu. */
   offMenu: boolean;
+  /** Menu section. */
+  category: string;
+  /** Dietary tags. */
+  tags: string[];
 }
 
 /** The page's live menu (see the module doc). */
