@@ -65,6 +65,7 @@ fixture.test(
     await customer.assertSameDocument("menu-86", loads);
     await customer.screenshot("menu-item-86");
     assert.ok(seenAfter < 5000, `shown ${seenAfter} ms after the tap`);
+    console.log(`the 86 showed on the open storefront ${seenAfter} ms after the staff page came back`);
 
     await tap86(staff, "12", /is back on the menu/);
     await waitUntil("the button enabled again", () => button.isDisabled(), (d) => d === false, 5000);
