@@ -43,6 +43,7 @@ export function itemToProto(item: StockItem): Item {
     allergens: item.allergens ?? [],
     image: item.image ?? "",
     position: item.position ?? 0,
+    station: item.station ?? "",
   };
 }
 
@@ -61,6 +62,7 @@ export function reservationToProto(r: StockReservation): Reservation {
       name: l.name,
       quantity: l.quantity,
       unitPrice: { amount: l.unitPrice, currency: r.currency },
+      ...(l.station ? { station: l.station } : {}),
     })),
     total: { amount: r.total, currency: r.currency },
     status: STATUS[r.status],

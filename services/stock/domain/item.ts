@@ -33,6 +33,8 @@ export interface StockItem {
   image?: string;
   /** Place on the menu, ascending (ties by name). */
   position?: number;
+  /** The kitchen station that makes it, e.g. "oven" (absent on items stored before stations: none). */
+  station?: string;
 }
 
 /** The largest count an item can hold (the proto fields are int32). */
