@@ -13,6 +13,7 @@ export type ErrorCode =
   | "not_found"
   | "out_of_stock"
   | "illegal_transition"
+  | "window_expired"
   | "already_exists"
   | "idempotency_key_reused"
   | "permission_denied"
