@@ -57,6 +57,9 @@ function stationsToProto(t: KitchenTicket, w: KitchenWindows): StationProgress[]
       startedAt: at(p.startedAtMs),
       readyAt: at(p.readyAtMs),
       undoUntil: open && last !== undefined ? new Date(last + w.undoMs) : undefined,
+      recallUntil: open && p.status === "ready" && p.readyAtMs !== undefined
+        ? new Date(p.readyAtMs + w.recallMs)
+        : undefined,
     };
   });
 }

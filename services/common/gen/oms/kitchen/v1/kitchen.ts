@@ -90,7 +90,11 @@ export interface StationProgress {
     | Date
     | undefined;
   /** Until when this station's last start or bump can be undone (unset: nothing to undo). */
-  undoUntil: Date | undefined;
+  undoUntil:
+    | Date
+    | undefined;
+  /** Until when this station's bumped part can be recalled (unset: not recallable). */
+  recallUntil: Date | undefined;
 }
 
 export interface Ticket {
@@ -224,7 +228,14 @@ export interface GetKitchenStatsResponse {
 }
 
 function createBaseStationProgress(): StationProgress {
-  return { station: "", status: 0, startedAt: undefined, readyAt: undefined, undoUntil: undefined };
+  return {
+    station: "",
+    status: 0,
+    startedAt: undefined,
+    readyAt: undefined,
+    undoUntil: undefined,
+    recallUntil: undefined,
+  };
 }
 
 export const StationProgress: MessageFns<StationProgress> = {
@@ -243,6 +254,9 @@ export const StationProgress: MessageFns<StationProgress> = {
     }
     if (message.undoUntil !== undefined) {
       Timestamp.encode(toTimestamp(message.undoUntil), writer.uint32(42).fork()).join();
+    }
+    if (message.recallUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.recallUntil), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -300,6 +314,14 @@ export const StationProgress: MessageFns<StationProgress> = {
             message.undoUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.recallUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -331,6 +353,11 @@ export const StationProgress: MessageFns<StationProgress> = {
         : isSet(object.undo_until)
         ? fromJsonTimestamp(object.undo_until)
         : undefined,
+      recallUntil: isSet(object.recallUntil)
+        ? fromJsonTimestamp(object.recallUntil)
+        : isSet(object.recall_until)
+        ? fromJsonTimestamp(object.recall_until)
+        : undefined,
     };
   },
 
@@ -350,6 +377,9 @@ export const StationProgress: MessageFns<StationProgress> = {
     }
     if (message.undoUntil !== undefined) {
       obj.undoUntil = message.undoUntil.toISOString();
+    }
+    if (message.recallUntil !== undefined) {
+      obj.recallUntil = message.recallUntil.toISOString();
     }
     return obj;
   },
