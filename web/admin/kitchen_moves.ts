@@ -48,7 +48,8 @@ export function readMove(form: URLSearchParams): MoveRequest | { error: string }
   const orderId = (form.get("orderId") ?? "").trim();
   const action = form.get("action") ?? "";
   const station = (form.get("station") ?? "").trim();
-  const back = screenPath(station && isStationName(station) ? station : "", form.get("display") === "1");
+  const screen = (form.get("screen") ?? "").trim();
+  const back = screenPath(isStationName(screen) ? screen : "", form.get("display") === "1");
   if (!orderId || orderId.length > 64) return { error: "Choose a ticket to move." };
   if (!MOVES.includes(action)) return { error: `Unknown action "${action.slice(0, 40)}".` };
   if (station && !isStationName(station)) return { error: "Unknown station." };

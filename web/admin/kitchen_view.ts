@@ -60,6 +60,8 @@ export function stationTickets(tickets: readonly TicketView[], station: string):
 /** A recently bumped ticket (or station part) that can still be recalled. */
 export interface RecallEntry {
   ticket: TicketView;
+  /** The part to recall ("" for the whole ticket). */
+  station: string;
   /** When it was bumped (ISO 8601). */
   readyAt: string;
   /** Until when it can be recalled. */
@@ -83,7 +85,13 @@ export function recallList(
     const src = station === null ? ticket : partFor(ticket, station);
     if (!src || src.status !== "ready" || !src.readyAt || !src.recallUntil) continue;
     if (Date.parse(src.recallUntil) <= now) continue;
-    out.push({ ticket, readyAt: src.readyAt, recallUntil: src.recallUntil, undoUntil: src.undoUntil });
+    out.push({
+      ticket,
+      station: station === null ? "" : (src as StationPartView).station,
+      readyAt: src.readyAt,
+      recallUntil: src.recallUntil,
+      undoUntil: src.undoUntil,
+    });
   }
   return out.sort((a, b) => b.readyAt.localeCompare(a.readyAt));
 }

@@ -1,6 +1,6 @@
 /**
  * One tap on a kitchen ticket: a POST form to `/admin/kitchen` with the CSRF token, the order, the
- * move, the station (on a station's screen) and the display flag, so it works before the script loads
+ * move, the station's part (on a station's screen), the screen to come back to and the display flag, so it works before the script loads
  * (redirect back with a flash) and is sent with `fetch` once it has.
  *
  * @module
@@ -12,8 +12,10 @@ export interface MoveFormProps {
   csrf: string;
   orderId: string;
   move: KitchenMove;
-  /** "" for the whole ticket. */
+  /** The station's part to move; "" for the whole ticket. */
   station: string;
+  /** The station screen the form is on ("" for the expediter), where a plain post comes back to. */
+  screen: string;
   /** True in the full-screen layout (the redirect keeps it). */
   display: boolean;
   label: string;
@@ -37,6 +39,7 @@ export function MoveForm(p: MoveFormProps) {
       <input type="hidden" name="orderId" value={p.orderId} />
       <input type="hidden" name="action" value={p.move} />
       {p.station && <input type="hidden" name="station" value={p.station} />}
+      {p.screen && <input type="hidden" name="screen" value={p.screen} />}
       {p.display && <input type="hidden" name="display" value="1" />}
       <button
         type="submit"

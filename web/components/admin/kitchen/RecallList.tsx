@@ -33,7 +33,8 @@ export function RecallList(p: RecallListProps) {
           const forms = {
             csrf: p.csrf,
             orderId: t.orderId,
-            station: p.station,
+            station: e.station,
+            screen: p.station,
             display: p.display,
             busy: p.pending === t.orderId,
             onSubmit: p.onSubmit,

@@ -60,10 +60,12 @@ export function TicketCard(p: TicketCardProps) {
   const forward = FORWARD[status];
   const undoUntil = p.part ? p.part.undoUntil : t.undoUntil;
   const busy = p.pending === t.orderId;
+  // a ticket from before stations has one part "" that every station screen moves as a whole
   const forms = {
     csrf: p.csrf,
     orderId: t.orderId,
-    station: p.station,
+    station: p.part?.station ?? "",
+    screen: p.station,
     display: p.display,
     busy,
     onSubmit: p.onSubmit,
