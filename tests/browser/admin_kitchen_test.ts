@@ -14,7 +14,9 @@ import { sharedFixture, type Tab, waitForAttribute, waitForText, waitUntil } fro
 import { staffLogIn } from "./staff_login.ts";
 import { axeViolations, describeViolations } from "./axe.ts";
 
-const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
+// A minute to undo: the steps between a move and its undo (live updates, screenshots, another tab) must not
+// outrun the window on a busy machine; the window's end is proven by the service and page tests.
+const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false", KITCHEN_UNDO_SECONDS: "60" } });
 
 const FULL_HD = { width: 1920, height: 1080 } as const;
 const TABLET = { width: 1024, height: 768 } as const;
