@@ -14,28 +14,29 @@ import * as $9 from "./routes/admin/api/orders/events.ts";
 import * as $10 from "./routes/admin/dead-letters.tsx";
 import * as $11 from "./routes/admin/index.tsx";
 import * as $12 from "./routes/admin/kitchen.tsx";
-import * as $13 from "./routes/admin/login.tsx";
-import * as $14 from "./routes/admin/logout.ts";
-import * as $15 from "./routes/admin/menu/[id].tsx";
-import * as $16 from "./routes/admin/menu/[id]/off-menu.tsx";
-import * as $17 from "./routes/admin/menu/[id]/photo.tsx";
-import * as $18 from "./routes/admin/menu/busy.tsx";
-import * as $19 from "./routes/admin/menu/index.tsx";
-import * as $20 from "./routes/admin/orders/[id].tsx";
-import * as $21 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $22 from "./routes/admin/stock.tsx";
-import * as $23 from "./routes/cart/add.ts";
-import * as $24 from "./routes/cart/clear.ts";
-import * as $25 from "./routes/cart/update.ts";
-import * as $26 from "./routes/checkout/index.tsx";
-import * as $27 from "./routes/index.tsx";
-import * as $28 from "./routes/menu/events.ts";
-import * as $29 from "./routes/orders/[id].tsx";
-import * as $30 from "./routes/orders/[id]/cancel.ts";
-import * as $31 from "./routes/orders/[id]/events.ts";
-import * as $32 from "./routes/orders/events.ts";
-import * as $33 from "./routes/orders/index.tsx";
-import * as $34 from "./routes/pay/[sessionId].tsx";
+import * as $13 from "./routes/admin/kitchen/station/[station].tsx";
+import * as $14 from "./routes/admin/login.tsx";
+import * as $15 from "./routes/admin/logout.ts";
+import * as $16 from "./routes/admin/menu/[id].tsx";
+import * as $17 from "./routes/admin/menu/[id]/off-menu.tsx";
+import * as $18 from "./routes/admin/menu/[id]/photo.tsx";
+import * as $19 from "./routes/admin/menu/busy.tsx";
+import * as $20 from "./routes/admin/menu/index.tsx";
+import * as $21 from "./routes/admin/orders/[id].tsx";
+import * as $22 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $23 from "./routes/admin/stock.tsx";
+import * as $24 from "./routes/cart/add.ts";
+import * as $25 from "./routes/cart/clear.ts";
+import * as $26 from "./routes/cart/update.ts";
+import * as $27 from "./routes/checkout/index.tsx";
+import * as $28 from "./routes/index.tsx";
+import * as $29 from "./routes/menu/events.ts";
+import * as $30 from "./routes/orders/[id].tsx";
+import * as $31 from "./routes/orders/[id]/cancel.ts";
+import * as $32 from "./routes/orders/[id]/events.ts";
+import * as $33 from "./routes/orders/events.ts";
+import * as $34 from "./routes/orders/index.tsx";
+import * as $35 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -64,28 +65,29 @@ export const manifest: Manifest = {
     "admin/dead-letters.tsx": $10,
     "admin/index.tsx": $11,
     "admin/kitchen.tsx": $12,
-    "admin/login.tsx": $13,
-    "admin/logout.ts": $14,
-    "admin/menu/[id].tsx": $15,
-    "admin/menu/[id]/off-menu.tsx": $16,
-    "admin/menu/[id]/photo.tsx": $17,
-    "admin/menu/busy.tsx": $18,
-    "admin/menu/index.tsx": $19,
-    "admin/orders/[id].tsx": $20,
-    "admin/orders/[id]/confirm.tsx": $21,
-    "admin/stock.tsx": $22,
-    "cart/add.ts": $23,
-    "cart/clear.ts": $24,
-    "cart/update.ts": $25,
-    "checkout/index.tsx": $26,
-    "index.tsx": $27,
-    "menu/events.ts": $28,
-    "orders/[id].tsx": $29,
-    "orders/[id]/cancel.ts": $30,
-    "orders/[id]/events.ts": $31,
-    "orders/events.ts": $32,
-    "orders/index.tsx": $33,
-    "pay/[sessionId].tsx": $34,
+    "admin/kitchen/station/[station].tsx": $13,
+    "admin/login.tsx": $14,
+    "admin/logout.ts": $15,
+    "admin/menu/[id].tsx": $16,
+    "admin/menu/[id]/off-menu.tsx": $17,
+    "admin/menu/[id]/photo.tsx": $18,
+    "admin/menu/busy.tsx": $19,
+    "admin/menu/index.tsx": $20,
+    "admin/orders/[id].tsx": $21,
+    "admin/orders/[id]/confirm.tsx": $22,
+    "admin/stock.tsx": $23,
+    "cart/add.ts": $24,
+    "cart/clear.ts": $25,
+    "cart/update.ts": $26,
+    "checkout/index.tsx": $27,
+    "index.tsx": $28,
+    "menu/events.ts": $29,
+    "orders/[id].tsx": $30,
+    "orders/[id]/cancel.ts": $31,
+    "orders/[id]/events.ts": $32,
+    "orders/events.ts": $33,
+    "orders/index.tsx": $34,
+    "pay/[sessionId].tsx": $35,
   },
   islands: {
     AddToCart: $island0,

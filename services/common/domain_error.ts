@@ -14,6 +14,7 @@ export type ErrorCode =
   | "out_of_stock"
   | "item_unavailable"
   | "illegal_transition"
+  | "window_expired"
   | "already_exists"
   | "idempotency_key_reused"
   | "permission_denied"

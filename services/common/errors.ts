@@ -18,6 +18,7 @@ const GRPC_BY_CODE: Record<ErrorCode, GrpcStatus> = {
   out_of_stock: GrpcStatus.FAILED_PRECONDITION,
   item_unavailable: GrpcStatus.FAILED_PRECONDITION,
   illegal_transition: GrpcStatus.FAILED_PRECONDITION,
+  window_expired: GrpcStatus.FAILED_PRECONDITION,
   already_exists: GrpcStatus.ALREADY_EXISTS,
   idempotency_key_reused: GrpcStatus.FAILED_PRECONDITION,
   permission_denied: GrpcStatus.PERMISSION_DENIED,

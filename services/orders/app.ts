@@ -26,6 +26,7 @@ import { claimIdempotency, releaseClaim, renewClaim } from "./claims.ts";
 import * as lifecycle from "./domain/lifecycle.ts";
 import type { Decision } from "./domain/lifecycle.ts";
 import { requestFingerprint } from "./domain/request_fingerprint.ts";
+import { reopenOrder, ReopenTooEarly } from "./domain/reopen.ts";
 import { OrderNumbers } from "./numbers.ts";
 import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
 import type { TransitionCause } from "./domain/transition.ts";
@@ -514,6 +515,22 @@ export class OrdersApp {
   /** `kitchen.ticket_started`: paid -> preparing. */
   ticketStarted(tx: Tx, e: EventPayload<"kitchen.ticket_started">, meta: EventMeta): Promise<void> {
     return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.startPreparing(o, by));
+  }
+
+  /**
+   * `kitchen.ticket_reopened` (an undo or a recall in the kitchen): ready -> preparing or preparing ->
+   * paid, the timeline naming the staff member; one that overtook the move it undoes waits for it.
+   */
+  ticketReopened(tx: Tx, e: EventPayload<"kitchen.ticket_reopened">, meta: EventMeta): Promise<void> {
+    const to = e.status === "queued" ? "queued" : "preparing";
+    return this.#follow(tx, e.orderId, meta, (o, by) => {
+      try {
+        return reopenOrder(o, to, by, e.by);
+      } catch (err) {
+        if (err instanceof ReopenTooEarly) throw new EventTooEarlyError(err.message);
+        throw err;
+      }
+    });
   }
 
   /** `kitchen.ticket_ready`: preparing -> ready; one that overtook `ticket_started` waits for it. */

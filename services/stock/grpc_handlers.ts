@@ -45,6 +45,7 @@ export function reservationToProto(r: StockReservation): Reservation {
       name: l.name,
       quantity: l.quantity,
       unitPrice: { amount: l.unitPrice, currency: r.currency },
+      ...(l.station ? { station: l.station } : {}),
     })),
     total: { amount: r.total, currency: r.currency },
     status: STATUS[r.status],

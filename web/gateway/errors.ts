@@ -29,6 +29,7 @@ export function fromRpcError(err: RpcError, service: string): ApiError {
     case "item_unavailable":
       return new ApiError(409, err.code, err.message, { ...opts, items: shortItems(err.shortages) });
     case "illegal_transition":
+    case "window_expired":
     case "already_exists":
       return new ApiError(409, err.code, err.message, opts);
     case "permission_denied":

@@ -39,6 +39,8 @@ export interface ReservedLine {
   quantity: number;
   /** Unit price in minor units at reservation time. */
   unitPrice: number;
+  /** The kitchen station of the item at reservation time (absent: none, or reserved before stations). */
+  station?: string;
 }
 
 /** A reservation as stored. */
@@ -136,6 +138,7 @@ export function reserve(
     name: item.name,
     quantity: line.quantity,
     unitPrice: item.price,
+    ...(item.station ? { station: item.station } : {}),
   }));
   const at = now.toISOString();
   return {
