@@ -18,18 +18,19 @@ import * as $13 from "./routes/admin/login.tsx";
 import * as $14 from "./routes/admin/logout.ts";
 import * as $15 from "./routes/admin/orders/[id].tsx";
 import * as $16 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $17 from "./routes/admin/stock.tsx";
-import * as $18 from "./routes/cart/add.ts";
-import * as $19 from "./routes/cart/clear.ts";
-import * as $20 from "./routes/cart/update.ts";
-import * as $21 from "./routes/checkout/index.tsx";
-import * as $22 from "./routes/index.tsx";
-import * as $23 from "./routes/orders/[id].tsx";
-import * as $24 from "./routes/orders/[id]/cancel.ts";
-import * as $25 from "./routes/orders/[id]/events.ts";
-import * as $26 from "./routes/orders/events.ts";
-import * as $27 from "./routes/orders/index.tsx";
-import * as $28 from "./routes/pay/[sessionId].tsx";
+import * as $17 from "./routes/admin/orders/[id]/print.tsx";
+import * as $18 from "./routes/admin/stock.tsx";
+import * as $19 from "./routes/cart/add.ts";
+import * as $20 from "./routes/cart/clear.ts";
+import * as $21 from "./routes/cart/update.ts";
+import * as $22 from "./routes/checkout/index.tsx";
+import * as $23 from "./routes/index.tsx";
+import * as $24 from "./routes/orders/[id].tsx";
+import * as $25 from "./routes/orders/[id]/cancel.ts";
+import * as $26 from "./routes/orders/[id]/events.ts";
+import * as $27 from "./routes/orders/events.ts";
+import * as $28 from "./routes/orders/index.tsx";
+import * as $29 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -62,18 +63,19 @@ export const manifest: Manifest = {
     "admin/logout.ts": $14,
     "admin/orders/[id].tsx": $15,
     "admin/orders/[id]/confirm.tsx": $16,
-    "admin/stock.tsx": $17,
-    "cart/add.ts": $18,
-    "cart/clear.ts": $19,
-    "cart/update.ts": $20,
-    "checkout/index.tsx": $21,
-    "index.tsx": $22,
-    "orders/[id].tsx": $23,
-    "orders/[id]/cancel.ts": $24,
-    "orders/[id]/events.ts": $25,
-    "orders/events.ts": $26,
-    "orders/index.tsx": $27,
-    "pay/[sessionId].tsx": $28,
+    "admin/orders/[id]/print.tsx": $17,
+    "admin/stock.tsx": $18,
+    "cart/add.ts": $19,
+    "cart/clear.ts": $20,
+    "cart/update.ts": $21,
+    "checkout/index.tsx": $22,
+    "index.tsx": $23,
+    "orders/[id].tsx": $24,
+    "orders/[id]/cancel.ts": $25,
+    "orders/[id]/events.ts": $26,
+    "orders/events.ts": $27,
+    "orders/index.tsx": $28,
+    "pay/[sessionId].tsx": $29,
   },
   islands: {
     AddToCart: $island0,

@@ -74,7 +74,7 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
       return { orders: page.orders.map((o) => orderToProto(o, "customer")), nextCursor: page.nextCursor };
     }),
     addOrderNote: unary(log, async (req, call) => {
-      const staff = requireStaff(call, "Adding a note to an order");
+      const staff = requireOrderStaff(requireStaff(call, "Adding a note to an order"), "add notes to orders");
       return { order: orderToProto(await app.addNote(req, traceOf(call), staff), "staff") };
     }),
     // Issue 10 contracts: implemented by the orders slices of the staff side.
@@ -106,12 +106,24 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
       return { order: orderToProto(await app.advanceOrder(req, traceOf(call), staff), "staff") };
     }),
     refundOrder: unary(log, async (req, call) => {
-      const staff = requireStaff(call, "Refunding an order");
+      const staff = requireOrderStaff(requireStaff(call, "Refunding an order"), "refund orders");
       return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff), "staff") };
     }),
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
     watchOrders: watchOrders({ kv, staffClaims, log }),
   };
+}
+
+/**
+ * `staff`, when their role may run the orders desk (owner, manager); a kitchen account is refused
+ * (`permission_denied`), as its web pages are.
+ */
+function requireOrderStaff(staff: StaffClaim, what: string): StaffClaim {
+  if (staff.role === "owner" || staff.role === "manager") return staff;
+  throw new DomainError(
+    "permission_denied",
+    `A ${staff.role} account cannot ${what}; an owner or a manager can`,
+  );
 }
 
 /** A handler answering UNIMPLEMENTED (a method declared in the proto before its use case exists). */

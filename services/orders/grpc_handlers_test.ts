@@ -750,6 +750,23 @@ Deno.test("RefundOrder: a partial refund keeps the status and names the staff me
   });
 });
 
+Deno.test("a kitchen account's claim may neither refund nor add notes", async () => {
+  await withOrders(async ({ client, claims, kv }) => {
+    const order = await create(client, "alice");
+    await moveTo(kv, order.id, ["paid"]);
+    const metadata = claimMetadata(claims.sign({ sub: "carla", role: "kitchen" }));
+    const err = await rejects(
+      rpc(client, "refundOrder", { orderId: order.id, reason: "x" }, { metadata }),
+      "permission_denied",
+    );
+    assert.equal(err.message, "A kitchen account cannot refund orders; an owner or a manager can");
+    await rejects(
+      rpc(client, "addOrderNote", { orderId: order.id, text: "x", visibleToCustomer: false }, { metadata }),
+      "permission_denied",
+    );
+  });
+});
+
 Deno.test("AddOrderNote: staff notes carry the author from the claim; a customer's read carries only the visible ones", async () => {
   await withOrders(async ({ client, staff }) => {
     const order = await create(client, "alice");

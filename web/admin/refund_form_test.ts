@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { formatMinor, parseMajor, parseRefundForm, refundableOf } from "./refund_form.ts";
+
+const order = {
+  status: "preparing",
+  total: { amount: 2050, currency: "EUR" },
+  refunds: [{
+    id: "r1",
+    amount: { amount: 500, currency: "EUR" },
+    reason: "",
+    by: "",
+    at: null,
+    providerRefundId: "re_1",
+  }],
+};
+
+Deno.test("amounts are typed in major units with a dot or a comma, at most the currency's decimals", () => {
+  assert.equal(parseMajor("5", "EUR"), 500);
+  assert.equal(parseMajor("5.5", "EUR"), 550);
+  assert.equal(parseMajor(" 5,05 ", "EUR"), 505);
+  assert.equal(parseMajor("5.055", "EUR"), null);
+  assert.equal(parseMajor("-5", "EUR"), null);
+  assert.equal(parseMajor("5e2", "EUR"), null);
+  assert.equal(parseMajor("500", "JPY"), 500);
+  assert.equal(parseMajor("5.5", "JPY"), null);
+  assert.equal(formatMinor(1550, "EUR"), "15.50");
+  assert.equal(formatMinor(1550, "JPY"), "1550");
+});
+
+Deno.test("the refund form needs an amount up to what is left, a reason and the ticked confirmation", () => {
+  assert.equal(refundableOf(order), 1550);
+  const ok = parseRefundForm({ amount: "15.50", reason: " Cold ", confirmed: true }, order);
+  assert.deepEqual(ok, { ok: true, request: { amount: { amount: 1550, currency: "EUR" }, reason: "Cold" } });
+  const field = (amount: string, reason: string, confirmed: boolean) => {
+    const r = parseRefundForm({ amount, reason, confirmed }, order);
+    return r.ok ? "ok" : r.error.field;
+  };
+  assert.equal(field("", "Cold", true), "amount");
+  assert.equal(field("0", "Cold", true), "amount");
+  assert.equal(field("15.51", "Cold", true), "amount");
+  assert.equal(field("1", " ", true), "reason");
+  assert.equal(field("1", "x".repeat(201), true), "reason");
+  assert.equal(field("1", "Cold", false), "confirm");
+  const tooMuch = parseRefundForm({ amount: "20", reason: "x", confirmed: true }, order);
+  assert.equal(!tooMuch.ok && tooMuch.error.message, "At most 15.50 EUR is left to refund, not 20.00");
+});
