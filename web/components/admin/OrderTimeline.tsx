@@ -31,7 +31,7 @@ export function OrderTimeline({ order, zone }: { order: Pick<OrderJson, "timelin
   const rows = timelineRows(order);
   if (rows.length === 0) return <p class="muted">Nothing has happened yet.</p>;
   return (
-    <ol class="timeline" data-testid="admin-timeline">
+    <ol class="staff-timeline" data-testid="admin-timeline">
       {rows.map((row) =>
         row.kind === "step"
           ? (

@@ -33,6 +33,7 @@ export function PrintOrder({ order, shop }: { order: OrderJson; shop: ShopConfig
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        <link rel="icon" href={asset("/_static/favicon.svg")} type="image/svg+xml" />
         <link rel="stylesheet" href={asset("/_static/admin_print.css")} />
       </head>
       <body>
