@@ -25,7 +25,14 @@ import type { Money, OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import { claimIdempotency, releaseClaim, renewClaim } from "./claims.ts";
 import * as lifecycle from "./domain/lifecycle.ts";
 import type { Decision } from "./domain/lifecycle.ts";
-import { confirmRefund, dropRefund, requestRefund, validateRefundReason } from "./domain/refund.ts";
+import {
+  confirmRefund,
+  dropRefund,
+  requestRefund,
+  sameRefund,
+  validateRefundId,
+  validateRefundReason,
+} from "./domain/refund.ts";
 import { requestFingerprint } from "./domain/request_fingerprint.ts";
 import { addNote } from "./domain/staff_note.ts";
 import { OrderNumbers } from "./numbers.ts";
@@ -408,19 +415,23 @@ export class OrdersApp {
    * recorded with a timeline entry naming `by`; the whole amount refunded makes the order `refunded`
    * with `order.refunded`. `payment.refunded` (with the refund's id) confirms it too, so a crash between
    * the last two steps loses nothing. A failed provider call forgets the in-flight refund (nothing moved).
+   * `refundId` (the caller's, e.g. the refund form's) makes a retry or a second submit answer the
+   * order without refunding again.
    */
   async refundOrder(
-    req: { orderId: string; reason: string; amount?: Money | undefined },
+    req: { orderId: string; reason: string; amount?: Money | undefined; refundId?: string | undefined },
     traceparent: string,
     by: StaffClaim,
   ): Promise<Order> {
     validateOrderId(req.orderId);
     const reason = validateRefundReason(req.reason);
-    const requestId = crypto.randomUUID();
+    const requestId = req.refundId ? validateRefundId(req.refundId) : crypto.randomUUID();
     const asked = this.#now();
-    const inFlight = await this.#d.uow.run(async (tx) => {
+    const step = await this.#d.uow.run(async (tx) => {
       const entry = await getOrder(tx.kv, req.orderId);
       if (!entry) throw notFound(req.orderId);
+      const known = sameRefund(entry.order, requestId, req.amount);
+      if (known) return { done: entry.order };
       const { order, refund } = requestRefund(entry.order, {
         id: requestId,
         reason,
@@ -429,8 +440,16 @@ export class OrdersApp {
         ...(req.amount ? { amount: req.amount } : {}),
       });
       addUpdate(tx.op, entry, order);
-      return refund;
+      return { refund };
     }, "refundOrder");
+    if (step.done) {
+      this.#d.log.info("refund repeated: nothing more refunded", {
+        orderId: req.orderId,
+        refundId: requestId,
+      });
+      return step.done;
+    }
+    const inFlight = step.refund;
     let providerRefundId: string;
     let full: boolean;
     try {

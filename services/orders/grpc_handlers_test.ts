@@ -740,6 +740,17 @@ Deno.test("RefundOrder: a partial refund keeps the status and names the staff me
     assert.equal(JSON.parse(refunded[0]!.body).reason, "Order lost");
 
     const calls = payments.refundCalls.length;
+    const retried = await rpc(staff, "refundOrder", {
+      orderId: order.id,
+      reason: "Order lost",
+      refundId: refund!.id,
+    });
+    assert.equal(
+      retried.order?.status,
+      OrderStatus.ORDER_STATUS_REFUNDED,
+      "a retried refund id answers the order",
+    );
+    assert.equal(payments.refundCalls.length, calls, "and refunds nothing more");
     await rejects(rpc(staff, "refundOrder", { orderId: order.id, reason: "again" }), "illegal_transition");
     assert.equal(
       payments.refundCalls.length,

@@ -15,6 +15,8 @@ export interface RefundFormValues {
   reason: string;
   /** Whether the confirmation box was ticked. */
   confirmed: boolean;
+  /** The form's refund id (made when it was shown), so a second submit refunds nothing more. */
+  key: string;
 }
 
 /** A valid refund request. */
@@ -23,6 +25,8 @@ export interface RefundRequestForm {
   amount: MoneyJson;
   /** 1..200 characters. */
   reason: string;
+  /** The form's refund id ("" when the post had none, or not a well-formed one). */
+  key: string;
 }
 
 /** A form field and why it is wrong. */
@@ -75,7 +79,15 @@ export function refundValues(form: URLSearchParams | null): RefundFormValues {
     amount: form?.get("amount") ?? "",
     reason: form?.get("reason") ?? "",
     confirmed: form?.get("confirm") === "yes",
+    key: form?.get("refund_key") ?? "",
   };
+}
+
+const KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A new refund id for a form being shown. */
+export function newRefundKey(): string {
+  return crypto.randomUUID();
 }
 
 /**
@@ -129,5 +141,8 @@ export function parseRefundForm(
       error: { field: "confirm", message: "Tick the box to confirm: the money goes back to the customer" },
     };
   }
-  return { ok: true, request: { amount: { amount, currency }, reason } };
+  return {
+    ok: true,
+    request: { amount: { amount, currency }, reason, key: KEY.test(values.key) ? values.key : "" },
+  };
 }

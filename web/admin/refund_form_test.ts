@@ -29,10 +29,15 @@ Deno.test("amounts are typed in major units with a dot or a comma, at most the c
 
 Deno.test("the refund form needs an amount up to what is left, a reason and the ticked confirmation", () => {
   assert.equal(refundableOf(order), 1550);
-  const ok = parseRefundForm({ amount: "15.50", reason: " Cold ", confirmed: true }, order);
-  assert.deepEqual(ok, { ok: true, request: { amount: { amount: 1550, currency: "EUR" }, reason: "Cold" } });
+  const ok = parseRefundForm({ amount: "15.50", reason: " Cold ", confirmed: true, key: "k-1" }, order);
+  assert.deepEqual(ok, {
+    ok: true,
+    request: { amount: { amount: 1550, currency: "EUR" }, reason: "Cold", key: "k-1" },
+  });
+  const badKey = parseRefundForm({ amount: "1", reason: "x", confirmed: true, key: "a b" }, order);
+  assert.equal(badKey.ok && badKey.request.key, "", "a malformed key is dropped (orders then makes one)");
   const field = (amount: string, reason: string, confirmed: boolean) => {
-    const r = parseRefundForm({ amount, reason, confirmed }, order);
+    const r = parseRefundForm({ amount, reason, confirmed, key: "" }, order);
     return r.ok ? "ok" : r.error.field;
   };
   assert.equal(field("", "Cold", true), "amount");
@@ -41,6 +46,6 @@ Deno.test("the refund form needs an amount up to what is left, a reason and the 
   assert.equal(field("1", " ", true), "reason");
   assert.equal(field("1", "x".repeat(201), true), "reason");
   assert.equal(field("1", "Cold", false), "confirm");
-  const tooMuch = parseRefundForm({ amount: "20", reason: "x", confirmed: true }, order);
+  const tooMuch = parseRefundForm({ amount: "20", reason: "x", confirmed: true, key: "" }, order);
   assert.equal(!tooMuch.ok && tooMuch.error.message, "At most 15.50 EUR is left to refund, not 20.00");
 });

@@ -139,9 +139,16 @@ export class OrdersGateway {
    * Staff refund `amount` of a paid (preparing, ready, completed) order through the payment provider,
    * with a reason (required, 1..200 characters); `amount` unset refunds everything not refunded yet.
    * The staff member is the request's claim; the order afterwards (refunded when nothing is left).
+   * `refundId` (e.g. made when the refund form was shown) makes a retry or a second submit refund
+   * nothing more.
    */
-  async refund(orderId: string, reason: string, amount?: Money): Promise<Order> {
-    const res = await this.#call("refundOrder", { orderId, reason, ...(amount ? { amount } : {}) });
+  async refund(orderId: string, reason: string, amount?: Money, refundId?: string): Promise<Order> {
+    const res = await this.#call("refundOrder", {
+      orderId,
+      reason,
+      ...(amount ? { amount } : {}),
+      ...(refundId ? { refundId } : {}),
+    });
     return present(res.order, "order");
   }
 

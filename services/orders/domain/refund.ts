@@ -44,6 +44,46 @@ export function validateRefundReason(reason: string): string {
   return trimmed;
 }
 
+const REFUND_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The caller's refund id, checked (`invalid_argument` on field `refund_id`). */
+export function validateRefundId(id: string): string {
+  if (!REFUND_ID.test(id)) {
+    throw new DomainError(
+      "invalid_argument",
+      `Refund id must be 1 to 64 of A-Z, a-z, 0-9, "_" and "-", got "${id.slice(0, 80)}"`,
+      { field: "refund_id" },
+    );
+  }
+  return id;
+}
+
+/**
+ * The refund `id` of `order` when a call with that id came before: confirmed, it is returned (a retry:
+ * nothing more to do); in flight, `illegal_transition` (the first call is still running); with another
+ * amount than `amount`, `idempotency_key_reused`. Undefined for an id the order does not know.
+ */
+export function sameRefund(order: Order, id: string, amount: Money | undefined): OrderRefund | undefined {
+  const known = (order.refunds ?? []).find((r) => r.id === id);
+  if (!known) return undefined;
+  if (amount && amount.amount !== known.amount.amount) {
+    throw new DomainError(
+      "idempotency_key_reused",
+      `Refund id "${id}" was used for ${formatAmount(known.amount)}, not ${
+        formatAmount(amount)
+      }; send a new id`,
+      { field: "refund_id" },
+    );
+  }
+  if (!known.providerRefundId) {
+    throw new DomainError(
+      "illegal_transition",
+      `Refund ${id} of order ${order.id} is still in progress; look at the order again in a moment`,
+    );
+  }
+  return known;
+}
+
 /** Money in words for the timeline, e.g. `€5.00` (the currency's own minor units). */
 export function formatAmount(m: Money): string {
   try {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DomainError } from "../../common/domain_error.ts";
 import { newOrder, type Order, type OrderStatus } from "./order.ts";
 import { paymentStateOf, refundableAmount, refundedAmount } from "./payment_state.ts";
-import { confirmRefund, dropRefund, requestRefund } from "./refund.ts";
+import { confirmRefund, dropRefund, requestRefund, sameRefund, validateRefundId } from "./refund.ts";
 
 const T0 = new Date("2026-11-30T12:00:00Z");
 const T1 = new Date("2026-11-30T12:05:00Z");
@@ -145,4 +145,33 @@ Deno.test("a refund whose provider call failed is dropped; a confirmed one stays
   assert.deepEqual(dropRefund(order, "r1").order?.refunds, []);
   const confirmed = confirmRefund(order, { requestId: "r1", providerRefundId: "re_1" }, by).order!;
   assert.ok(dropRefund(confirmed, "r1").ignored);
+});
+
+Deno.test("a caller's refund id that came before: confirmed, the refund is answered again; in flight or with another amount, refused", () => {
+  const { order } = requestRefund(orderIn("paid"), {
+    id: "form-1",
+    amount: EUR(500),
+    reason: "x",
+    by: "anna",
+    at: T0,
+  });
+  assert.throws(
+    () => sameRefund(order, "form-1", EUR(500)),
+    isError("illegal_transition"),
+    "still in flight",
+  );
+  const confirmed = confirmRefund(order, { requestId: "form-1", providerRefundId: "re_1" }, by).order!;
+  assert.equal(sameRefund(confirmed, "form-1", EUR(500))?.providerRefundId, "re_1");
+  assert.equal(sameRefund(confirmed, "form-1", undefined)?.id, "form-1");
+  assert.throws(
+    () => sameRefund(confirmed, "form-1", EUR(600)),
+    isError("idempotency_key_reused", "refund_id"),
+  );
+  assert.equal(sameRefund(confirmed, "form-2", EUR(500)), undefined);
+  assert.equal(
+    validateRefundId("3f1c2a4e-0000-4000-8000-000000000001"),
+    "3f1c2a4e-0000-4000-8000-000000000001",
+  );
+  assert.throws(() => validateRefundId("a b"), isError("invalid_argument", "refund_id"));
+  assert.throws(() => validateRefundId("x".repeat(65)), isError("invalid_argument", "refund_id"));
 });

@@ -9,6 +9,7 @@ import type { OrderJson } from "../../api/order_json.ts";
 import {
   type FieldError,
   formatMinor,
+  newRefundKey,
   refundableOf,
   type RefundFormValues,
 } from "../../admin/refund_form.ts";
@@ -70,6 +71,7 @@ export function RefundForm({ order, csrf, shop, values, error }: RefundFormProps
         >
           <Csrf token={csrf} />
           <input type="hidden" name="action" value="refund" />
+          <input type="hidden" name="refund_key" value={values?.key || newRefundKey()} />
           <div class="field">
             <label for="refund-amount">Amount ({currency})</label>
             <input

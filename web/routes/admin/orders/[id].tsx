@@ -75,7 +75,8 @@ async function refund(ctx: Ctx, orders: OrdersGateway, order: Order): Promise<Re
     });
   }
   try {
-    const next = await orders.refund(order.id, parsed.request.reason, parsed.request.amount);
+    const { reason, amount: asked, key } = parsed.request;
+    const next = await orders.refund(order.id, reason, asked, key || undefined);
     const amount = formatMoney(parsed.request.amount, ctx.state.shop.locale);
     const text = statusLabel(orderJson(next).status) === "Refunded"
       ? `Refunded ${amount}: the order is refunded in full.`

@@ -227,11 +227,17 @@ Deno.test("the refund form is prefilled with what is left and, after a refused s
   assert.match(fresh, /data-testid="payment-state" data-state="partially_refunded">Partly refunded/);
   const refused = page(o, {
     refund: {
-      values: { amount: "3", reason: "", confirmed: true },
+      values: { amount: "3", reason: "", confirmed: true, key: "form-key-1" },
       error: { field: "reason", message: "Say why you refund" },
     },
   });
   assert.match(refused, /id="refund-amount" name="amount"[^>]*value="3"/);
+  assert.match(
+    refused,
+    /name="refund_key" value="form-key-1"/,
+    "the same refund id again: a resubmit refunds once",
+  );
+  assert.match(fresh, /name="refund_key" value="[0-9a-f-]{36}"/);
   assert.match(
     refused,
     /id="refund-reason" name="reason"[^>]*aria-invalid="true" aria-describedby="refund-reason-error"/,
