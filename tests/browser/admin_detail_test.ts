@@ -1,7 +1,8 @@
 /**
  * The admin order detail in Chromium against the whole system: the timeline fits 1280 px (no sideways
  * scrolling, every trace id on screen and linked to the trace UI), a staff note and a partial refund
- * through the page's forms (the timeline names the staff member), the print view (no navigation, a
+ * through the page's forms (the timeline names the staff member), the same page at phone width, the
+ * print view (no navigation, a
  * print stylesheet), and axe-core finding nothing on the detail and print pages. Screenshots are kept
  * in `artifacts/screenshots/`.
  */
@@ -10,7 +11,7 @@ import { rpc } from "../../services/common/grpc_client.ts";
 import { OrderStatus } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import type { System } from "../system.ts";
 import { axeViolations, describeViolations } from "./axe.ts";
-import { DESKTOP, sharedFixture, type Tab, waitUntil } from "./browser.ts";
+import { DESKTOP, PHONE, sharedFixture, type Tab, waitUntil } from "./browser.ts";
 import { staffLogIn, TEST_OWNER } from "./staff_login.ts";
 
 const JAEGER = "http://jaeger.test:16686";
@@ -114,6 +115,11 @@ fixture.test("the order detail fits 1280 px with every trace id visible; a note 
   await tab.assertNoHorizontalScroll();
   await assertAccessible(tab, "order detail after a note and a refund");
   await tab.screenshot("admin-detail-1280");
+  // usable on a phone too: the same page narrows without sideways scrolling
+  await tab.page.setViewportSize(PHONE);
+  await tab.assertNoHorizontalScroll();
+  assert.ok(await tab.page.getByTestId("trace-id").last().isVisible());
+  await tab.screenshot("admin-detail-phone");
 
   // the customer reads the visible note only
   const mine = await sys.api(
