@@ -430,8 +430,11 @@ export class OrdersApp {
     const step = await this.#d.uow.run(async (tx) => {
       const entry = await getOrder(tx.kv, req.orderId);
       if (!entry) throw notFound(req.orderId);
-      const known = sameRefund(entry.order, requestId, req.amount);
-      if (known) return { done: entry.order };
+      // an in-flight refund older than two payments deadlines lost its first call: resume it
+      const staleBefore = new Date(asked.getTime() - 2 * this.#d.paymentsTimeoutMs);
+      const known = sameRefund(entry.order, requestId, req.amount, staleBefore);
+      if (known?.done) return { done: entry.order };
+      if (known?.resume) return { refund: known.resume };
       const { order, refund } = requestRefund(entry.order, {
         id: requestId,
         reason,

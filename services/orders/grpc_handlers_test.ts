@@ -17,6 +17,7 @@ import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { OrderStatus as Status } from "./domain/order.ts";
+import { requestRefund } from "./domain/refund.ts";
 import { transition } from "./domain/transition.ts";
 import { ordersServer } from "./grpc_handlers.ts";
 import { changeOrder, OrdersApp } from "./app.ts";
@@ -963,3 +964,32 @@ function claimMetadata(value: string): Metadata {
   md.set(STAFF_METADATA_KEY, value);
   return md;
 }
+
+Deno.test("a refund left in flight by a call that died is resumed by a retry with its id: payments asked once more, the refund recorded once", async () => {
+  await withOrders(async ({ client, staff, kv, payments }) => {
+    const order = await create(client, "alice");
+    await moveTo(kv, order.id, ["paid"]);
+    // the first call recorded the refund, then died before payments answered
+    await unitOfWork({ kv, kick: () => {}, log }).run((tx) =>
+      changeOrder(tx, order.id, (o) => ({
+        order: requestRefund(o, {
+          id: "form-7",
+          amount: { amount: 700, currency: "EUR" },
+          reason: "Cold",
+          by: TEST_STAFF.sub,
+          at: new Date(Date.now() - 60_000),
+        }).order,
+        events: [],
+      }))
+    );
+    await rejects(
+      rpc(staff, "refundOrder", { orderId: order.id, reason: "Other", refundId: "form-8" }),
+      "illegal_transition",
+      undefined,
+    );
+    const res = await rpc(staff, "refundOrder", { orderId: order.id, reason: "Cold", refundId: "form-7" });
+    assert.deepEqual(payments.refundRequests.map((r) => [r.refundId, r.amount?.amount]), [["form-7", 700]]);
+    assert.deepEqual(res.order!.refunds.map((r) => [r.id, r.providerRefundId]), [["form-7", "re-form-7"]]);
+    assert.equal(res.order!.paymentState, PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED);
+  });
+});

@@ -58,12 +58,26 @@ export function validateRefundId(id: string): string {
   return id;
 }
 
+/** What {@linkcode sameRefund} found about a refund id that came before. */
+export type KnownRefund =
+  /** Confirmed: answer the order, refund nothing more. */
+  | { done: OrderRefund; resume?: undefined }
+  /** In flight for longer than the caller's patience (its first call died): ask payments again. */
+  | { resume: OrderRefund; done?: undefined };
+
 /**
- * The refund `id` of `order` when a call with that id came before: confirmed, it is returned (a retry:
- * nothing more to do); in flight, `illegal_transition` (the first call is still running); with another
- * amount than `amount`, `idempotency_key_reused`. Undefined for an id the order does not know.
+ * The refund `id` of `order` when a call with that id came before: confirmed, `done` (a retry: nothing
+ * more to do); in flight since before `staleBefore` (the first call died between recording it and
+ * payments' answer), `resume` (payments is asked again with the same id, which refunds at most once);
+ * in flight since then, `illegal_transition` (the first call is still running); with another amount
+ * than `amount`, `idempotency_key_reused`. Undefined for an id the order does not know.
  */
-export function sameRefund(order: Order, id: string, amount: Money | undefined): OrderRefund | undefined {
+export function sameRefund(
+  order: Order,
+  id: string,
+  amount: Money | undefined,
+  staleBefore: Date = new Date(0),
+): KnownRefund | undefined {
   const known = (order.refunds ?? []).find((r) => r.id === id);
   if (!known) return undefined;
   if (amount && amount.amount !== known.amount.amount) {
@@ -75,13 +89,12 @@ export function sameRefund(order: Order, id: string, amount: Money | undefined):
       { field: "refund_id" },
     );
   }
-  if (!known.providerRefundId) {
-    throw new DomainError(
-      "illegal_transition",
-      `Refund ${id} of order ${order.id} is still in progress; look at the order again in a moment`,
-    );
-  }
-  return known;
+  if (known.providerRefundId) return { done: known };
+  if (known.at < staleBefore) return { resume: known };
+  throw new DomainError(
+    "illegal_transition",
+    `Refund ${id} of order ${order.id} is still in progress; look at the order again in a moment`,
+  );
 }
 
 /** Money in words for the timeline, e.g. `€5.00` (the currency's own minor units). */

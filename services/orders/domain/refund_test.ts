@@ -156,13 +156,18 @@ Deno.test("a caller's refund id that came before: confirmed, the refund is answe
     at: T0,
   });
   assert.throws(
-    () => sameRefund(order, "form-1", EUR(500)),
+    () => sameRefund(order, "form-1", EUR(500), T0),
     isError("illegal_transition"),
     "still in flight",
   );
+  assert.equal(
+    sameRefund(order, "form-1", EUR(500), T1)?.resume?.id,
+    "form-1",
+    "in flight too long: resumed",
+  );
   const confirmed = confirmRefund(order, { requestId: "form-1", providerRefundId: "re_1" }, by).order!;
-  assert.equal(sameRefund(confirmed, "form-1", EUR(500))?.providerRefundId, "re_1");
-  assert.equal(sameRefund(confirmed, "form-1", undefined)?.id, "form-1");
+  assert.equal(sameRefund(confirmed, "form-1", EUR(500))?.done?.providerRefundId, "re_1");
+  assert.equal(sameRefund(confirmed, "form-1", undefined)?.done?.id, "form-1");
   assert.throws(
     () => sameRefund(confirmed, "form-1", EUR(600)),
     isError("idempotency_key_reused", "refund_id"),
