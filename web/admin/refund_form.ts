@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MoneyJson, OrderJson } from "../api/order_json.ts";
+import type { MoneyJson, OrderJson, RefundJson } from "../api/order_json.ts";
 
 /** The form's fields as posted (kept to show them again after an error). */
 export interface RefundFormValues {
@@ -47,11 +47,20 @@ export function minorDigits(currency: string): number {
   }
 }
 
-/** What is left to refund of `order`: its total less every refund asked for, in minor units. */
-export function refundableOf(order: Pick<OrderJson, "total" | "refunds" | "status">): number {
+/**
+ * What is left to refund of `order`: its total less every refund asked for, in minor units; the
+ * refund `resuming` (one in flight that this submit finishes) is not subtracted.
+ */
+export function refundableOf(order: Pick<OrderJson, "total" | "refunds" | "status">, resuming = ""): number {
   if (order.status === "refunded") return 0;
-  const asked = (order.refunds ?? []).reduce((n, r) => n + r.amount.amount, 0);
+  const asked = (order.refunds ?? []).filter((r) => r.id !== resuming || r.providerRefundId !== "")
+    .reduce((n, r) => n + r.amount.amount, 0);
   return Math.max(0, order.total.amount - asked);
+}
+
+/** The refund of `order` still in flight (asked for, not confirmed by payments yet), if any. */
+export function pendingRefund(order: Pick<OrderJson, "refunds">): RefundJson | undefined {
+  return (order.refunds ?? []).find((r) => r.providerRefundId === "");
 }
 
 /** Minor units as the form shows them, e.g. 550 EUR -> "5.50". */
@@ -100,7 +109,7 @@ export function parseRefundForm(
   order: Pick<OrderJson, "total" | "refunds" | "status">,
 ): { ok: true; request: RefundRequestForm } | { ok: false; error: FieldError } {
   const currency = order.total.currency;
-  const left = refundableOf(order);
+  const left = refundableOf(order, values.key);
   const amount = parseMajor(values.amount, currency);
   if (amount === null || amount <= 0) {
     return {

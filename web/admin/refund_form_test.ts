@@ -49,3 +49,22 @@ Deno.test("the refund form needs an amount up to what is left, a reason and the 
   const tooMuch = parseRefundForm({ amount: "20", reason: "x", confirmed: true, key: "" }, order);
   assert.equal(!tooMuch.ok && tooMuch.error.message, "At most 15.50 EUR is left to refund, not 20.00");
 });
+
+Deno.test("a submit that finishes the refund in flight may ask for its amount again", () => {
+  const pending = {
+    ...order,
+    refunds: [...order.refunds, {
+      id: "r2",
+      amount: { amount: 1550, currency: "EUR" },
+      reason: "x",
+      by: "",
+      at: null,
+      providerRefundId: "",
+    }],
+  };
+  assert.equal(refundableOf(pending), 0);
+  assert.equal(refundableOf(pending, "r2"), 1550);
+  assert.equal(refundableOf(pending, "r1"), 0, "a confirmed refund's id frees nothing");
+  assert.ok(parseRefundForm({ amount: "15.50", reason: "x", confirmed: true, key: "r2" }, pending).ok);
+  assert.ok(!parseRefundForm({ amount: "15.50", reason: "x", confirmed: true, key: "r3" }, pending).ok);
+});

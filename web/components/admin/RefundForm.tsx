@@ -10,6 +10,7 @@ import {
   type FieldError,
   formatMinor,
   newRefundKey,
+  pendingRefund,
   refundableOf,
   type RefundFormValues,
 } from "../../admin/refund_form.ts";
@@ -37,8 +38,19 @@ function FieldMessage({ id, error, field }: { id: string; error?: FieldError | u
 /** The refunds made so far, and the form when the order may be refunded now. */
 export function RefundForm({ order, csrf, shop, values, error }: RefundFormProps) {
   const currency = order.total.currency;
-  const left = refundableOf(order);
   const refunds = order.refunds ?? [];
+  // a refund still in flight (its call died, or is running): the form finishes it, with its id
+  const pending = pendingRefund(order);
+  const shown: RefundFormValues | undefined = values ??
+    (pending
+      ? {
+        amount: formatMinor(pending.amount.amount, currency),
+        reason: pending.reason,
+        confirmed: false,
+        key: pending.id,
+      }
+      : undefined);
+  const left = refundableOf(order, shown?.key ?? "");
   const open = order.allowedActions.includes("refund") && left > 0;
   const invalid = (field: string) => error?.field === field ? "true" : undefined;
   const described = (field: string) => error?.field === field ? `refund-${field}-error` : undefined;
@@ -71,7 +83,14 @@ export function RefundForm({ order, csrf, shop, values, error }: RefundFormProps
         >
           <Csrf token={csrf} />
           <input type="hidden" name="action" value="refund" />
-          <input type="hidden" name="refund_key" value={values?.key || newRefundKey()} />
+          <input type="hidden" name="refund_key" value={shown?.key || newRefundKey()} />
+          {pending && shown?.key === pending.id && (
+            <p class="alert info" data-testid="refund-pending">
+              A refund of {formatMoney(pending.amount, shop.locale)} asked for at{" "}
+              <LocalTime at={pending.at} zone={shop} />{" "}
+              has not been confirmed yet. Submitting it again finishes it; the customer is refunded once.
+            </p>
+          )}
           <div class="field">
             <label for="refund-amount">Amount ({currency})</label>
             <input
@@ -80,7 +99,7 @@ export function RefundForm({ order, csrf, shop, values, error }: RefundFormProps
               inputMode="decimal"
               autoComplete="off"
               required
-              value={values?.amount ?? formatMinor(left, currency)}
+              value={shown?.amount ?? formatMinor(left, currency)}
               aria-invalid={invalid("amount")}
               aria-describedby={described("amount") ?? "refund-amount-hint"}
             />
@@ -96,7 +115,7 @@ export function RefundForm({ order, csrf, shop, values, error }: RefundFormProps
               name="reason"
               maxLength={200}
               required
-              value={values?.reason ?? ""}
+              value={shown?.reason ?? ""}
               aria-invalid={invalid("reason")}
               aria-describedby={described("reason")}
             />

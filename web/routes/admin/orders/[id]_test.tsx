@@ -247,3 +247,24 @@ Deno.test("the refund form is prefilled with what is left and, after a refused s
     /<p class="field-error" id="refund-reason-error" data-testid="error-reason">Say why you refund<\/p>/,
   );
 });
+
+Deno.test("a refund still in flight is offered again with its own id, so submitting it finishes that refund once", () => {
+  const o: OrderJson = {
+    ...order("paid", ["refund"]),
+    total: { amount: 2050, currency: "EUR" },
+    refunds: [{
+      id: "form-7",
+      amount: { amount: 2050, currency: "EUR" },
+      reason: "Oven broke down",
+      by: "anna",
+      at: "2026-11-30T17:40:00.000Z",
+      providerRefundId: "",
+    }],
+  };
+  const html = page(o);
+  assert.match(html, /data-testid="refund-pending">A refund of €20\.50 asked for at/);
+  assert.match(html, /name="refund_key" value="form-7"/);
+  assert.match(html, /id="refund-amount" name="amount"[^>]*value="20\.50"/);
+  assert.match(html, /id="refund-reason" name="reason"[^>]*value="Oven broke down"/);
+  assert.match(html, /data-refund-id="form-7">.*in progress/);
+});
