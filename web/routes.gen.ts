@@ -24,19 +24,20 @@ import * as $19 from "./routes/admin/menu/busy.tsx";
 import * as $20 from "./routes/admin/menu/index.tsx";
 import * as $21 from "./routes/admin/orders/[id].tsx";
 import * as $22 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $23 from "./routes/admin/stock.tsx";
-import * as $24 from "./routes/cart/add.ts";
-import * as $25 from "./routes/cart/clear.ts";
-import * as $26 from "./routes/cart/update.ts";
-import * as $27 from "./routes/checkout/index.tsx";
-import * as $28 from "./routes/index.tsx";
-import * as $29 from "./routes/menu/events.ts";
-import * as $30 from "./routes/orders/[id].tsx";
-import * as $31 from "./routes/orders/[id]/cancel.ts";
-import * as $32 from "./routes/orders/[id]/events.ts";
-import * as $33 from "./routes/orders/events.ts";
-import * as $34 from "./routes/orders/index.tsx";
-import * as $35 from "./routes/pay/[sessionId].tsx";
+import * as $23 from "./routes/admin/orders/[id]/print.tsx";
+import * as $24 from "./routes/admin/stock.tsx";
+import * as $25 from "./routes/cart/add.ts";
+import * as $26 from "./routes/cart/clear.ts";
+import * as $27 from "./routes/cart/update.ts";
+import * as $28 from "./routes/checkout/index.tsx";
+import * as $29 from "./routes/index.tsx";
+import * as $30 from "./routes/menu/events.ts";
+import * as $31 from "./routes/orders/[id].tsx";
+import * as $32 from "./routes/orders/[id]/cancel.ts";
+import * as $33 from "./routes/orders/[id]/events.ts";
+import * as $34 from "./routes/orders/events.ts";
+import * as $35 from "./routes/orders/index.tsx";
+import * as $36 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -75,19 +76,20 @@ export const manifest: Manifest = {
     "admin/menu/index.tsx": $20,
     "admin/orders/[id].tsx": $21,
     "admin/orders/[id]/confirm.tsx": $22,
-    "admin/stock.tsx": $23,
-    "cart/add.ts": $24,
-    "cart/clear.ts": $25,
-    "cart/update.ts": $26,
-    "checkout/index.tsx": $27,
-    "index.tsx": $28,
-    "menu/events.ts": $29,
-    "orders/[id].tsx": $30,
-    "orders/[id]/cancel.ts": $31,
-    "orders/[id]/events.ts": $32,
-    "orders/events.ts": $33,
-    "orders/index.tsx": $34,
-    "pay/[sessionId].tsx": $35,
+    "admin/orders/[id]/print.tsx": $23,
+    "admin/stock.tsx": $24,
+    "cart/add.ts": $25,
+    "cart/clear.ts": $26,
+    "cart/update.ts": $27,
+    "checkout/index.tsx": $28,
+    "index.tsx": $29,
+    "menu/events.ts": $30,
+    "orders/[id].tsx": $31,
+    "orders/[id]/cancel.ts": $32,
+    "orders/[id]/events.ts": $33,
+    "orders/events.ts": $34,
+    "orders/index.tsx": $35,
+    "pay/[sessionId].tsx": $36,
   },
   islands: {
     AddToCart: $island0,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OrderAction, OrderStatus } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { OrderAction, OrderStatus, PaymentState } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import { detailsJson, orderJson, productJson } from "./order_json.ts";
 
 const BASE = {
@@ -92,4 +92,52 @@ Deno.test("a product taken off the menu is listed with none available, whatever 
     updatedAt: undefined,
   });
   assert.deepEqual([json.available, json.offMenu], [0, true]);
+});
+
+Deno.test("an order's JSON has its payment state, what was refunded, the refunds, the notes and who did each step", () => {
+  const at = new Date("2026-11-30T17:00:00Z");
+  const json = orderJson({
+    ...BASE,
+    status: OrderStatus.ORDER_STATUS_PREPARING,
+    number: 7,
+    details: undefined,
+    timeline: [{
+      status: OrderStatus.ORDER_STATUS_PREPARING,
+      at,
+      cause: "€1.00 refunded: x",
+      traceId: "",
+      actor: "anna",
+    }],
+    paymentState: PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED,
+    refunded: { amount: 100, currency: "EUR" },
+    refunds: [{
+      id: "r1",
+      amount: { amount: 100, currency: "EUR" },
+      reason: "x",
+      by: "anna",
+      at,
+      providerRefundId: "re_1",
+    }],
+    notes: [{ id: "n1", at, author: "anna", text: "hi", visibleToCustomer: true }],
+  });
+  assert.equal(json.paymentState, "partially_refunded");
+  assert.deepEqual(json.refunded, { amount: 100, currency: "EUR" });
+  assert.equal(json.timeline[0]!.actor, "anna");
+  assert.deepEqual(json.refunds?.[0], {
+    id: "r1",
+    amount: { amount: 100, currency: "EUR" },
+    reason: "x",
+    by: "anna",
+    at: "2026-11-30T17:00:00.000Z",
+    providerRefundId: "re_1",
+  });
+  assert.deepEqual(json.notes?.[0], {
+    id: "n1",
+    at: "2026-11-30T17:00:00.000Z",
+    author: "anna",
+    text: "hi",
+    visibleToCustomer: true,
+  });
+  const unpaid = orderJson({ ...BASE, number: 0, details: undefined });
+  assert.deepEqual([unpaid.paymentState, unpaid.refunded], ["unpaid", { amount: 0, currency: "EUR" }]);
 });

@@ -52,7 +52,7 @@ export function reopenOrder(order: Order, to: ReopenedTo, by: TransitionCause, a
       `Order ${order.id} is ${describeStatus(order.status)}; the kitchen can no longer reopen it`,
     );
   }
-  const entry: TimelineEntry & { actor?: string } = {
+  const entry: TimelineEntry = {
     status: back.to,
     at: by.at,
     cause: by.cause,
