@@ -7,29 +7,31 @@ import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
 import * as $4 from "./routes/admin/_layout.tsx";
 import * as $5 from "./routes/admin/_middleware.ts";
-import * as $6 from "./routes/admin/api/kitchen.ts";
-import * as $7 from "./routes/admin/api/kitchen/events.ts";
-import * as $8 from "./routes/admin/api/orders.ts";
-import * as $9 from "./routes/admin/api/orders/events.ts";
-import * as $10 from "./routes/admin/dead-letters.tsx";
-import * as $11 from "./routes/admin/index.tsx";
-import * as $12 from "./routes/admin/kitchen.tsx";
-import * as $13 from "./routes/admin/login.tsx";
-import * as $14 from "./routes/admin/logout.ts";
-import * as $15 from "./routes/admin/orders/[id].tsx";
-import * as $16 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $17 from "./routes/admin/stock.tsx";
-import * as $18 from "./routes/cart/add.ts";
-import * as $19 from "./routes/cart/clear.ts";
-import * as $20 from "./routes/cart/update.ts";
-import * as $21 from "./routes/checkout/index.tsx";
-import * as $22 from "./routes/index.tsx";
-import * as $23 from "./routes/orders/[id].tsx";
-import * as $24 from "./routes/orders/[id]/cancel.ts";
-import * as $25 from "./routes/orders/[id]/events.ts";
-import * as $26 from "./routes/orders/events.ts";
-import * as $27 from "./routes/orders/index.tsx";
-import * as $28 from "./routes/pay/[sessionId].tsx";
+import * as $6 from "./routes/admin/account.tsx";
+import * as $7 from "./routes/admin/api/kitchen.ts";
+import * as $8 from "./routes/admin/api/kitchen/events.ts";
+import * as $9 from "./routes/admin/api/orders.ts";
+import * as $10 from "./routes/admin/api/orders/events.ts";
+import * as $11 from "./routes/admin/dead-letters.tsx";
+import * as $12 from "./routes/admin/index.tsx";
+import * as $13 from "./routes/admin/kitchen.tsx";
+import * as $14 from "./routes/admin/login.tsx";
+import * as $15 from "./routes/admin/logout.ts";
+import * as $16 from "./routes/admin/orders/[id].tsx";
+import * as $17 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $18 from "./routes/admin/staff.tsx";
+import * as $19 from "./routes/admin/stock.tsx";
+import * as $20 from "./routes/cart/add.ts";
+import * as $21 from "./routes/cart/clear.ts";
+import * as $22 from "./routes/cart/update.ts";
+import * as $23 from "./routes/checkout/index.tsx";
+import * as $24 from "./routes/index.tsx";
+import * as $25 from "./routes/orders/[id].tsx";
+import * as $26 from "./routes/orders/[id]/cancel.ts";
+import * as $27 from "./routes/orders/[id]/events.ts";
+import * as $28 from "./routes/orders/events.ts";
+import * as $29 from "./routes/orders/index.tsx";
+import * as $30 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -51,29 +53,31 @@ export const manifest: Manifest = {
     "_middleware.ts": $3,
     "admin/_layout.tsx": $4,
     "admin/_middleware.ts": $5,
-    "admin/api/kitchen.ts": $6,
-    "admin/api/kitchen/events.ts": $7,
-    "admin/api/orders.ts": $8,
-    "admin/api/orders/events.ts": $9,
-    "admin/dead-letters.tsx": $10,
-    "admin/index.tsx": $11,
-    "admin/kitchen.tsx": $12,
-    "admin/login.tsx": $13,
-    "admin/logout.ts": $14,
-    "admin/orders/[id].tsx": $15,
-    "admin/orders/[id]/confirm.tsx": $16,
-    "admin/stock.tsx": $17,
-    "cart/add.ts": $18,
-    "cart/clear.ts": $19,
-    "cart/update.ts": $20,
-    "checkout/index.tsx": $21,
-    "index.tsx": $22,
-    "orders/[id].tsx": $23,
-    "orders/[id]/cancel.ts": $24,
-    "orders/[id]/events.ts": $25,
-    "orders/events.ts": $26,
-    "orders/index.tsx": $27,
-    "pay/[sessionId].tsx": $28,
+    "admin/account.tsx": $6,
+    "admin/api/kitchen.ts": $7,
+    "admin/api/kitchen/events.ts": $8,
+    "admin/api/orders.ts": $9,
+    "admin/api/orders/events.ts": $10,
+    "admin/dead-letters.tsx": $11,
+    "admin/index.tsx": $12,
+    "admin/kitchen.tsx": $13,
+    "admin/login.tsx": $14,
+    "admin/logout.ts": $15,
+    "admin/orders/[id].tsx": $16,
+    "admin/orders/[id]/confirm.tsx": $17,
+    "admin/staff.tsx": $18,
+    "admin/stock.tsx": $19,
+    "cart/add.ts": $20,
+    "cart/clear.ts": $21,
+    "cart/update.ts": $22,
+    "checkout/index.tsx": $23,
+    "index.tsx": $24,
+    "orders/[id].tsx": $25,
+    "orders/[id]/cancel.ts": $26,
+    "orders/[id]/events.ts": $27,
+    "orders/events.ts": $28,
+    "orders/index.tsx": $29,
+    "pay/[sessionId].tsx": $30,
   },
   islands: {
     AddToCart: $island0,

@@ -54,7 +54,12 @@ export async function start(
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
       });
-      const staff = staffService({ kv, log, staffClaims: new StaffClaims(config.common.serviceToken) });
+      const staff = staffService({
+        ...config.staff,
+        kv,
+        log,
+        staffClaims: new StaffClaims(config.common.serviceToken),
+      });
       return { stock, payments, app, staff };
     },
     handlers: ({ app }) => orderEventHandlers(app),
