@@ -117,6 +117,7 @@ export default function Staff({ data, state }: PageProps<StaffData, AdminState>)
                 <th scope="row" class="wide">
                   {m.name}
                   {m.name === me && <span class="muted">(you)</span>}
+                  {m.createdBy && <span class="muted" data-testid="created-by">added by {m.createdBy}</span>}
                 </th>
                 <td data-label="Role">
                   <form method="post" action="/admin/staff" class="restock" data-busy="Saving…">
