@@ -92,7 +92,7 @@ async function stockPageAvailable(tab: Tab, id: string): Promise<number> {
 }
 
 fixture.test(
-  "admin pages without a session redirect to the login page, and a wrong password is refused",
+  "admin pages without a session redirect to the login page, and a wrong name or password is refused",
   async ({ open }) => {
     const tab = await open();
     tab.allow(/status of 401/);
@@ -108,9 +108,10 @@ fixture.test(
 
     await tab.goto("/admin/login?next=%2Fadmin%2Fstock");
     await tab.screenshot("06-login");
+    await tab.page.getByLabel("Name").fill(TEST_OWNER.name);
     await tab.page.getByLabel("Password").fill("not-the-password");
     await tab.page.getByRole("button", { name: "Log in" }).click();
-    await waitForText(tab.page.getByTestId("login-error"), /Wrong password/);
+    await waitForText(tab.page.getByTestId("login-error"), /Wrong name or password/);
     assert.equal(new URL(tab.page.url()).pathname, "/admin/login");
     await tab.screenshot("06-login-wrong-password");
 

@@ -30,6 +30,7 @@ export function Forbidden({ name, role, path, home, csrf }: ForbiddenProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>Not allowed · Admin</title>
+        <link rel="icon" href={asset("/_static/favicon.svg")} type="image/svg+xml" />
         <link rel="stylesheet" href={asset("/_static/styles.css")} />
         <link rel="stylesheet" href={asset("/_static/admin.css")} />
       </head>

@@ -116,8 +116,10 @@ export default function Staff({ data, state }: PageProps<StaffData, AdminState>)
               <tr key={m.name} data-testid="staff-row" data-name={m.name} data-role={m.role}>
                 <th scope="row" class="wide">
                   {m.name}
-                  {m.name === me && <span class="muted">(you)</span>}
-                  {m.createdBy && <span class="muted" data-testid="created-by">added by {m.createdBy}</span>}
+                  {m.name === me && <span class="muted">{" "}(you)</span>}
+                  {m.createdBy && (
+                    <span class="muted" data-testid="created-by">{" "}added by {m.createdBy}</span>
+                  )}
                 </th>
                 <td data-label="Role">
                   <form method="post" action="/admin/staff" class="restock" data-busy="Saving…">
