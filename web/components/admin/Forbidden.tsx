@@ -35,7 +35,7 @@ export function Forbidden({ name, role, path, home, csrf }: ForbiddenProps) {
         <link rel="stylesheet" href={asset("/_static/admin.css")} />
       </head>
       <body>
-        <main id="main" class="admin">
+        <main id="main" class="site-main admin">
           <section class="notice" aria-labelledby="forbidden-title" data-testid="forbidden">
             <h1 id="forbidden-title">Not allowed</h1>
             <p>
