@@ -23,9 +23,6 @@ import { staffLogIn, TEST_OWNER } from "./staff_login.ts";
 
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
 
-/** The password the harness gives the web process. */
-const ADMIN_PASSWORD = TEST_OWNER.password;
-
 /** Logs in on the login page the tab shows (or opens it) and waits for the page after it. */
 function logIn(tab: Tab, next = "/admin"): Promise<void> {
   return staffLogIn(tab, next);

@@ -85,7 +85,7 @@ export const handler: Handlers<StaffData, AdminState> = {
 function RoleOptions({ selected }: { selected: string }) {
   return (
     <>
-      {STAFF_ROLES.map((r) => <option value={r} selected={r === selected}>{r}</option>)}
+      {STAFF_ROLES.map((r) => <option key={r} value={r} selected={r === selected}>{r}</option>)}
     </>
   );
 }
@@ -115,11 +115,8 @@ export default function Staff({ data, state }: PageProps<StaffData, AdminState>)
             {data.members.map((m, i) => (
               <tr key={m.name} data-testid="staff-row" data-name={m.name} data-role={m.role}>
                 <th scope="row" class="wide">
-                  {m.name}
-                  {m.name === me && <span class="muted">{" "}(you)</span>}
-                  {m.createdBy && (
-                    <span class="muted" data-testid="created-by">{" "}added by {m.createdBy}</span>
-                  )}
+                  {m.name} {m.name === me && <span class="muted">(you)</span>}{" "}
+                  {m.createdBy && <span class="muted" data-testid="created-by">added by {m.createdBy}</span>}
                 </th>
                 <td data-label="Role">
                   <form method="post" action="/admin/staff" class="restock" data-busy="Saving…">
