@@ -39,6 +39,7 @@ import {
   DEFAULT_LIMITS,
   type LimitScope,
   prune,
+  type Refusal,
   refusal,
   type ThrottleLimits,
   type Window,
@@ -436,5 +437,3 @@ export class StaffApp {
     });
   }
 }
-
-type Refusal = { scope: LimitScope; retryAfterSeconds: number };
