@@ -34,29 +34,18 @@ import {
   type SessionLimits,
   type StoredSession,
 } from "./domain/session.ts";
-import {
-  cap,
-  DEFAULT_LIMITS,
-  type LimitScope,
-  prune,
-  type Refusal,
-  refusal,
-  type ThrottleLimits,
-  type Window,
-  windowsOf,
-} from "./domain/throttle.ts";
+import { DEFAULT_LIMITS, type LimitScope, type ThrottleLimits, windowsOf } from "./domain/throttle.ts";
 import { hashPassword, verifyNothing, verifyPassword } from "./password.ts";
+import { ThrottleWindows } from "./throttle.ts";
 import {
   addAccountWrite,
   addSessionDelete,
   addSessionWrite,
   getAccount,
   getSession,
-  getWindows,
   listAccounts,
   sessionHash,
   sessionsOf,
-  windowKey,
 } from "./store.ts";
 
 /** Options of {@linkcode StaffApp}. */
@@ -115,8 +104,7 @@ export class StaffApp {
   readonly #sessions: SessionLimits;
   readonly #scrypt: ScryptParams;
   readonly #now: () => number;
-  /** The throttle's windows are changed one attempt at a time in this process (no conflict storms). */
-  #throttleTail: Promise<unknown> = Promise.resolve();
+  readonly #throttle: ThrottleWindows;
 
   /** Use cases over `options.kv`. */
   constructor(options: StaffAppOptions) {
@@ -126,13 +114,7 @@ export class StaffApp {
     this.#sessions = { ...DEFAULT_SESSION_LIMITS, ...options.sessions };
     this.#scrypt = options.scrypt ?? DEFAULT_SCRYPT;
     this.#now = options.now ?? Date.now;
-  }
-
-  /** Runs `fn` after every throttle change queued before it in this process. */
-  #serially<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#throttleTail.then(fn, fn);
-    this.#throttleTail = run.catch(() => {});
-    return run;
+    this.#throttle = new ThrottleWindows(this.#kv, this.#limits);
   }
 
   /** Runs `fn` until its commit succeeds (at most {@linkcode ATTEMPTS} times). */
@@ -196,25 +178,7 @@ export class StaffApp {
     const key = nameKey(input.name);
     const scopes = windowsOf({ account: key, address: input.address, device: input.device || null });
     const now = this.#now();
-    // take this attempt's place in every window, unless one refuses it
-    const taken = await this.#serially(() =>
-      this.#retry<Refusal | null>("Logging in", async () => {
-        const entries = await getWindows(this.#kv, scopes);
-        const windows: Window[] = scopes.map((s, i) => ({
-          ...s,
-          times: prune(entries[i]!.value ?? [], now, this.#limits.windowMs),
-        }));
-        const refused = refusal(windows, now, this.#limits);
-        if (refused) return { ok: true, value: refused };
-        const op = this.#kv.atomic();
-        windows.forEach((w, i) => {
-          op.check(entries[i]!).set(windowKey(w.scope, w.key), cap([...w.times, now], this.#limits), {
-            expireIn: this.#limits.windowMs,
-          });
-        });
-        return { ok: (await op.commit()).ok, value: null };
-      })
-    );
+    const taken = await this.#throttle.take(scopes, now);
     if (taken) return { kind: "limited", ...taken };
     const account = (await getAccount(this.#kv, key)).value;
     const password = input.password.slice(0, MAX_PASSWORD_LENGTH + 1);
@@ -222,30 +186,9 @@ export class StaffApp {
       ? await verifyPassword(password, account.password)
       : await verifyNothing(password, this.#scrypt);
     if (!right || !account) return { kind: "wrong" };
-    await this.#giveBack(scopes, now);
+    await this.#throttle.giveBack(scopes, now);
     if (weakerThan(account.password, this.#scrypt)) await this.#rehash(key, password);
     return await this.#startSession(key, account);
-  }
-
-  /** Removes a successful attempt's place from its windows (a known device's window is cleared). */
-  async #giveBack(scopes: { scope: LimitScope; key: string }[], at: number): Promise<void> {
-    await this.#serially(() =>
-      this.#retry("Logging in", async () => {
-        const entries = await getWindows(this.#kv, scopes);
-        const op = this.#kv.atomic();
-        scopes.forEach((s, i) => {
-          const e = entries[i]!;
-          if (!e.value) return;
-          const times = s.scope === "device" ? [] : [...e.value];
-          const at_ = times.lastIndexOf(at);
-          if (at_ >= 0) times.splice(at_, 1);
-          op.check(e);
-          if (times.length === 0) op.delete(e.key);
-          else op.set(e.key, times, { expireIn: this.#limits.windowMs });
-        });
-        return { ok: (await op.commit()).ok, value: undefined };
-      })
-    );
   }
 
   async #rehash(key: string, password: string): Promise<void> {
