@@ -5,6 +5,9 @@
  * with another `ADMIN_PASSWORD` never overwrites the first owner's password.
  */
 import assert from "node:assert/strict";
+import { credentials, type ServiceError, status as GrpcStatus } from "@grpc/grpc-js";
+import { connect, rpc } from "../services/common/grpc_client.ts";
+import { StaffServiceClient } from "../services/common/gen/oms/staff/v1/staff.ts";
 import { startSystem } from "./system.ts";
 
 const OWNER = { name: "admin", password: "test-admin-password" };
@@ -47,6 +50,32 @@ function browser(baseUrl: string, jar = new Map<string, string>()) {
   };
   return b;
 }
+
+/** The gRPC status code a call failed with (OK when it did not). */
+async function codeOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+    return GrpcStatus.OK;
+  } catch (err) {
+    return (err as { cause?: Partial<ServiceError> }).cause?.code ?? -1;
+  }
+}
+
+Deno.test("the staff service answers on orders' port, only with the service credential, and accounts only to an owner's claim", async () => {
+  const sys = await startSystem({ without: ["payments", "kitchen", "web"] });
+  const addr = `127.0.0.1:${sys.ports.orders}`;
+  const raw = new StaffServiceClient(addr, credentials.createInsecure());
+  const service = connect(StaffServiceClient, addr, sys.serviceToken);
+  try {
+    assert.equal(await codeOf(rpc(raw, "getSession", { sessionId: "x" })), GrpcStatus.UNAUTHENTICATED);
+    assert.equal(await codeOf(rpc(service, "getSession", { sessionId: "x" })), GrpcStatus.NOT_FOUND);
+    assert.equal(await codeOf(rpc(service, "listStaff", {})), GrpcStatus.PERMISSION_DENIED, "no staff claim");
+  } finally {
+    raw.close();
+    service.close();
+    await sys.stop();
+  }
+});
 
 /** The same cookies, sent to another web process. */
 function sameBrowserOn(url: string, other: ReturnType<typeof browser>) {
