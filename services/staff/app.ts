@@ -180,23 +180,24 @@ export class StaffApp {
     const now = this.#now();
     const taken = await this.#throttle.take(scopes, now);
     if (taken) return { kind: "limited", ...taken };
-    const account = (await getAccount(this.#kv, key)).value;
+    const entry = await getAccount(this.#kv, key);
+    const account = entry.value;
     const password = input.password.slice(0, MAX_PASSWORD_LENGTH + 1);
     const right = account && !account.disabled
       ? await verifyPassword(password, account.password)
       : await verifyNothing(password, this.#scrypt);
     if (!right || !account) return { kind: "wrong" };
     await this.#throttle.giveBack(scopes, now);
-    if (weakerThan(account.password, this.#scrypt)) await this.#rehash(key, password);
+    if (weakerThan(account.password, this.#scrypt)) await this.#rehash(key, password, entry.versionstamp!);
     return await this.#startSession(key, account);
   }
 
-  async #rehash(key: string, password: string): Promise<void> {
+  /** Replaces a hash made with weaker parameters, unless the account changed since `versionstamp`. */
+  async #rehash(key: string, password: string, versionstamp: string): Promise<void> {
     const hash = await hashPassword(password, this.#scrypt);
     const e = await getAccount(this.#kv, key);
-    if (!e.value) return;
-    // a lost race (the password changed meanwhile) just keeps the old hash until next time
-    await addAccountWrite(this.#kv.atomic(), key, { ...e.value, password: hash }, e.versionstamp).commit();
+    if (!e.value || e.versionstamp !== versionstamp) return; // changed meanwhile: kept until next time
+    await addAccountWrite(this.#kv.atomic(), key, { ...e.value, password: hash }, versionstamp).commit();
   }
 
   async #startSession(key: string, account: Account): Promise<LoginResult> {

@@ -203,3 +203,21 @@ Deno.test("parallel attempts cannot slip past a limit (each takes its place befo
     assert.equal(results.filter((r) => r.kind === "limited").length, 5);
   }, { limits: { windowMs: 60_000, address: 3 } });
 });
+
+Deno.test("raised scrypt parameters: an older hash still logs in and is replaced by one with the new parameters", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const before = new StaffApp({ kv, log, scrypt: CHEAP });
+    await before.ensureOwner("admin", "first-password-1");
+    assert.equal((await kv.get<Account>(accountKey("admin"))).value!.password.n, CHEAP.n);
+    const raised = { n: 2048, r: 8, p: 1 };
+    const after = new StaffApp({ kv, log, scrypt: raised });
+    assert.equal((await after.login(attempt("admin", "first-password-1"))).kind, "ok");
+    const stored = (await kv.get<Account>(accountKey("admin"))).value!;
+    assert.equal(stored.password.n, raised.n, "rehashed at login");
+    assert.equal((await after.login(attempt("admin", "first-password-1"))).kind, "ok");
+    assert.equal((await after.login(attempt("admin", "wrong-password-1"))).kind, "wrong");
+  } finally {
+    kv.close();
+  }
+});
