@@ -26,7 +26,7 @@ export interface AdminState extends Record<string, unknown> {
   shop: ShopConfig;
   /** Document title. */
   title?: string;
-  /** False when no owner exists and `ADMIN_PASSWORD` is unset (nobody could log in). */
+  /** False when no owner exists and none could be made from `ADMIN_PASSWORD` (nobody could log in). */
   adminEnabled: boolean;
   /** The logged-in session (null on the login page before logging in). */
   session: Session | null;

@@ -2,7 +2,7 @@
  * Guards every admin page, feed and form post:
  *
  * - (a form posted from another site never gets here: `framework/form_origin.ts` refuses it)
- * - no admin runtime, or no owner and no `ADMIN_PASSWORD` to make one: everything goes to the login
+ * - no admin runtime, or no owner and none could be made (no or a refused `ADMIN_PASSWORD`): to the login
  *   page, which says so (feeds answer 503);
  * - the session is looked up in the shared staff store (`gateway/staff.ts`) by the cookie's id; none
  *   (or ended): pages redirect (303) to `/admin/login?next=<path>`, the JSON feeds answer 401;
@@ -66,7 +66,8 @@ export const handler: Middleware<AdminState> = async (ctx) => {
   const isFeed = path.startsWith("/admin/api/");
   ctx.state.title = "Admin";
   ctx.state.shop = ctx.deps.shop ?? processShop();
-  ctx.state.adminEnabled = Boolean(admin) && (admin!.password !== null || admin!.ownerExists !== false);
+  // disabled only once the store said no owner exists and none could be made (no or a refused password)
+  ctx.state.adminEnabled = Boolean(admin) && admin!.ownerExists !== false;
   ctx.state.session = null;
   ctx.state.staff = null;
   ctx.state.csrf = "";
