@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { credentials, type ServiceError, status as GrpcStatus } from "@grpc/grpc-js";
 import { connect, rpc } from "../services/common/grpc_client.ts";
 import { StaffServiceClient } from "../services/common/gen/oms/staff/v1/staff.ts";
+import { addStaff } from "./staff_accounts.ts";
 import { startSystem } from "./system.ts";
 
 const OWNER = { name: "admin", password: "test-admin-password" };
@@ -134,6 +135,12 @@ Deno.test(
       const gone = await browser(sys.url, new Map([["oms_admin", copied]])).fetch("/admin/account");
       assert.equal(gone.status, 303, "the copied cookie no longer works on A");
       await gone.body?.cancel();
+
+      // an account one process adds signs in through the other
+      const maria = await addStaff(sys.url, "maria", "manager");
+      const asMaria = browser(replica.url);
+      assert.equal((await asMaria.login(maria.name, maria.password)).status, 303);
+      assert.equal((await asMaria.fetch("/admin/staff")).status, 403, "a manager manages no accounts");
 
       // 10 failures from this address (the limit), half through each process ...
       const stranger = (url: string) => browser(url);
