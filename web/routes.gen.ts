@@ -7,37 +7,39 @@ import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
 import * as $4 from "./routes/admin/_layout.tsx";
 import * as $5 from "./routes/admin/_middleware.ts";
-import * as $6 from "./routes/admin/api/kitchen.ts";
-import * as $7 from "./routes/admin/api/kitchen/events.ts";
-import * as $8 from "./routes/admin/api/orders.ts";
-import * as $9 from "./routes/admin/api/orders/events.ts";
-import * as $10 from "./routes/admin/dead-letters.tsx";
-import * as $11 from "./routes/admin/index.tsx";
-import * as $12 from "./routes/admin/kitchen.tsx";
-import * as $13 from "./routes/admin/kitchen/station/[station].tsx";
-import * as $14 from "./routes/admin/login.tsx";
-import * as $15 from "./routes/admin/logout.ts";
-import * as $16 from "./routes/admin/menu/[id].tsx";
-import * as $17 from "./routes/admin/menu/[id]/off-menu.tsx";
-import * as $18 from "./routes/admin/menu/[id]/photo.tsx";
-import * as $19 from "./routes/admin/menu/busy.tsx";
-import * as $20 from "./routes/admin/menu/index.tsx";
-import * as $21 from "./routes/admin/orders/[id].tsx";
-import * as $22 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $23 from "./routes/admin/orders/[id]/print.tsx";
-import * as $24 from "./routes/admin/stock.tsx";
-import * as $25 from "./routes/cart/add.ts";
-import * as $26 from "./routes/cart/clear.ts";
-import * as $27 from "./routes/cart/update.ts";
-import * as $28 from "./routes/checkout/index.tsx";
-import * as $29 from "./routes/index.tsx";
-import * as $30 from "./routes/menu/events.ts";
-import * as $31 from "./routes/orders/[id].tsx";
-import * as $32 from "./routes/orders/[id]/cancel.ts";
-import * as $33 from "./routes/orders/[id]/events.ts";
-import * as $34 from "./routes/orders/events.ts";
-import * as $35 from "./routes/orders/index.tsx";
-import * as $36 from "./routes/pay/[sessionId].tsx";
+import * as $6 from "./routes/admin/account.tsx";
+import * as $7 from "./routes/admin/api/kitchen.ts";
+import * as $8 from "./routes/admin/api/kitchen/events.ts";
+import * as $9 from "./routes/admin/api/orders.ts";
+import * as $10 from "./routes/admin/api/orders/events.ts";
+import * as $11 from "./routes/admin/dead-letters.tsx";
+import * as $12 from "./routes/admin/index.tsx";
+import * as $13 from "./routes/admin/kitchen.tsx";
+import * as $14 from "./routes/admin/kitchen/station/[station].tsx";
+import * as $15 from "./routes/admin/login.tsx";
+import * as $16 from "./routes/admin/logout.ts";
+import * as $17 from "./routes/admin/menu/[id].tsx";
+import * as $18 from "./routes/admin/menu/[id]/off-menu.tsx";
+import * as $19 from "./routes/admin/menu/[id]/photo.tsx";
+import * as $20 from "./routes/admin/menu/busy.tsx";
+import * as $21 from "./routes/admin/menu/index.tsx";
+import * as $22 from "./routes/admin/orders/[id].tsx";
+import * as $23 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $24 from "./routes/admin/orders/[id]/print.tsx";
+import * as $25 from "./routes/admin/staff.tsx";
+import * as $26 from "./routes/admin/stock.tsx";
+import * as $27 from "./routes/cart/add.ts";
+import * as $28 from "./routes/cart/clear.ts";
+import * as $29 from "./routes/cart/update.ts";
+import * as $30 from "./routes/checkout/index.tsx";
+import * as $31 from "./routes/index.tsx";
+import * as $32 from "./routes/menu/events.ts";
+import * as $33 from "./routes/orders/[id].tsx";
+import * as $34 from "./routes/orders/[id]/cancel.ts";
+import * as $35 from "./routes/orders/[id]/events.ts";
+import * as $36 from "./routes/orders/events.ts";
+import * as $37 from "./routes/orders/index.tsx";
+import * as $38 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -59,37 +61,39 @@ export const manifest: Manifest = {
     "_middleware.ts": $3,
     "admin/_layout.tsx": $4,
     "admin/_middleware.ts": $5,
-    "admin/api/kitchen.ts": $6,
-    "admin/api/kitchen/events.ts": $7,
-    "admin/api/orders.ts": $8,
-    "admin/api/orders/events.ts": $9,
-    "admin/dead-letters.tsx": $10,
-    "admin/index.tsx": $11,
-    "admin/kitchen.tsx": $12,
-    "admin/kitchen/station/[station].tsx": $13,
-    "admin/login.tsx": $14,
-    "admin/logout.ts": $15,
-    "admin/menu/[id].tsx": $16,
-    "admin/menu/[id]/off-menu.tsx": $17,
-    "admin/menu/[id]/photo.tsx": $18,
-    "admin/menu/busy.tsx": $19,
-    "admin/menu/index.tsx": $20,
-    "admin/orders/[id].tsx": $21,
-    "admin/orders/[id]/confirm.tsx": $22,
-    "admin/orders/[id]/print.tsx": $23,
-    "admin/stock.tsx": $24,
-    "cart/add.ts": $25,
-    "cart/clear.ts": $26,
-    "cart/update.ts": $27,
-    "checkout/index.tsx": $28,
-    "index.tsx": $29,
-    "menu/events.ts": $30,
-    "orders/[id].tsx": $31,
-    "orders/[id]/cancel.ts": $32,
-    "orders/[id]/events.ts": $33,
-    "orders/events.ts": $34,
-    "orders/index.tsx": $35,
-    "pay/[sessionId].tsx": $36,
+    "admin/account.tsx": $6,
+    "admin/api/kitchen.ts": $7,
+    "admin/api/kitchen/events.ts": $8,
+    "admin/api/orders.ts": $9,
+    "admin/api/orders/events.ts": $10,
+    "admin/dead-letters.tsx": $11,
+    "admin/index.tsx": $12,
+    "admin/kitchen.tsx": $13,
+    "admin/kitchen/station/[station].tsx": $14,
+    "admin/login.tsx": $15,
+    "admin/logout.ts": $16,
+    "admin/menu/[id].tsx": $17,
+    "admin/menu/[id]/off-menu.tsx": $18,
+    "admin/menu/[id]/photo.tsx": $19,
+    "admin/menu/busy.tsx": $20,
+    "admin/menu/index.tsx": $21,
+    "admin/orders/[id].tsx": $22,
+    "admin/orders/[id]/confirm.tsx": $23,
+    "admin/orders/[id]/print.tsx": $24,
+    "admin/staff.tsx": $25,
+    "admin/stock.tsx": $26,
+    "cart/add.ts": $27,
+    "cart/clear.ts": $28,
+    "cart/update.ts": $29,
+    "checkout/index.tsx": $30,
+    "index.tsx": $31,
+    "menu/events.ts": $32,
+    "orders/[id].tsx": $33,
+    "orders/[id]/cancel.ts": $34,
+    "orders/[id]/events.ts": $35,
+    "orders/events.ts": $36,
+    "orders/index.tsx": $37,
+    "pay/[sessionId].tsx": $38,
   },
   islands: {
     AddToCart: $island0,

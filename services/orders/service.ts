@@ -19,6 +19,7 @@ import { OrdersApp } from "./app.ts";
 import type { OrdersConfig } from "./config.ts";
 import { orderEventHandlers } from "./event_handlers.ts";
 import { ordersServer } from "./grpc_handlers.ts";
+import { staffService } from "../staff/service.ts";
 
 /** A running orders service. */
 export interface OrdersHandle extends ServiceHandle {
@@ -28,7 +29,10 @@ export interface OrdersHandle extends ServiceHandle {
 
 /**
  * Starts orders: opens its KV store, connects to stock and payments, starts messaging (consuming
- * payment and kitchen events, relaying its outbox), serves gRPC and reports SERVING.
+ * payment and kitchen events, relaying its outbox), serves gRPC and reports SERVING. Orders also hosts
+ * the staff module (`services/staff/`: accounts, sessions, login throttle) on the same port and in the
+ * same KV, keys under `["staff", ...]`: a fifth process would cost about 120 MB for a dozen rows, and
+ * two processes cannot share one KV file.
  */
 export async function start(
   config: OrdersConfig,
@@ -50,10 +54,16 @@ export async function start(
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
       });
-      return { stock, payments, app };
+      const staff = staffService({
+        ...config.staff,
+        kv,
+        log,
+        staffClaims: new StaffClaims(config.common.serviceToken),
+      });
+      return { stock, payments, app, staff };
     },
     handlers: ({ app }) => orderEventHandlers(app),
-    services: ({ kv, prepared: { app } }) => [{
+    services: ({ kv, prepared: { app, staff } }) => [staff.service, {
       definition: OrdersServiceService,
       name: "oms.orders.v1.OrdersService",
       implementation: ordersServer({

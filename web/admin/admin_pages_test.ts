@@ -80,10 +80,10 @@ Deno.test(
 );
 
 Deno.test(
-  "the login page is a CSP-clean form; a wrong password gets 401 and no session; past the limit 429 with Retry-After",
+  "the login page is a CSP-clean form asking for name and password; a wrong name or password gets 401 and no session; past the limit 429 with Retry-After",
   opts,
   async () => {
-    const sys = await startAdminSystem({ password: TEST_ADMIN_PASSWORD, limiter: { perAddress: 2 } });
+    const sys = await startAdminSystem({ staff: { limits: { address: 2 } } });
     try {
       const admin = adminClient(sys);
       const page = await admin.fetch("/admin/login?next=%2Fadmin%2Fstock");
@@ -91,25 +91,45 @@ Deno.test(
       assert.equal(page.headers.get("content-security-policy"), CONTENT_SECURITY_POLICY);
       const html = await page.text();
       assert.match(html, /<button type="submit" class="button primary">Log in<\/button>/);
+      assert.match(html, /<label for="name">Name<\/label>/);
+      assert.match(html, /<input id="name" name="name" type="text"/);
+      assert.match(html, /<label for="password">Password<\/label>/);
       assert.match(html, /name="next" value="\/admin\/stock"/);
       assert.doesNotMatch(html, /<script>|style="/);
 
-      const first = await admin.post("/admin/login", { password: "nope-nope", next: "/admin" });
+      const first = await admin.post("/admin/login", {
+        name: "admin",
+        password: "nope-nope",
+        next: "/admin",
+      });
       assert.equal(first.status, 401);
-      assert.match(await first.text(), /Wrong password\./);
+      const wrongHtml = await first.text();
+      assert.match(wrongHtml, /data-testid="login-error">Wrong name or password</);
+      const unknown = await adminClient(sys).post("/admin/login", {
+        name: "nobody",
+        password: TEST_ADMIN_PASSWORD,
+      });
+      assert.equal(unknown.status, 401);
+      assert.match(
+        await unknown.text(),
+        /data-testid="login-error">Wrong name or password</,
+        "the same answer",
+      );
       assert.equal(admin.cookies.has("oms_admin"), false);
       assert.equal(first.headers.getSetCookie().some((c) => c.startsWith("oms_admin=")), false);
-      assert.equal((await admin.post("/admin/login", { password: "still-wrong" })).status, 401);
+      assert.equal(
+        (await admin.post("/admin/login", { name: "admin", password: "still-wrong" })).status,
+        429,
+      );
 
       // The address's limit (2) is reached: refused at once, even with the right password, which is
       // not checked; Retry-After says when the oldest failure leaves the 15-minute window.
-      const limited = await admin.post("/admin/login", { password: TEST_ADMIN_PASSWORD });
+      const limited = await admin.post("/admin/login", { name: "admin", password: TEST_ADMIN_PASSWORD });
       assert.equal(limited.status, 429);
       const retryAfter = Number(limited.headers.get("retry-after"));
       assert.ok(retryAfter > 0 && retryAfter <= 900, `Retry-After ${retryAfter}`);
       assert.match(await limited.text(), /Too many failed logins\. Try again in 15 minutes\./);
       assert.equal(limited.headers.getSetCookie().length, 0);
-      assert.equal(sys.deps.admin!.sessions.size, 0);
       assert.equal((await admin.fetch("/admin")).status, 303);
     } finally {
       await sys.stop();
@@ -125,7 +145,11 @@ Deno.test(
     try {
       const admin = adminClient(sys);
       await (await admin.fetch("/admin/login")).body?.cancel();
-      const res = await admin.post("/admin/login", { password: TEST_ADMIN_PASSWORD, next: "/admin/stock" });
+      const res = await admin.post("/admin/login", {
+        name: "admin",
+        password: TEST_ADMIN_PASSWORD,
+        next: "/admin/stock",
+      });
       assert.equal(res.status, 303);
       assert.equal(res.headers.get("location"), "/admin/stock");
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith("oms_admin=")) ?? "";
@@ -143,6 +167,7 @@ Deno.test(
       const other = adminClient(sys);
       await (await other.fetch("/admin/login")).body?.cancel();
       const offsite = await other.post("/admin/login", {
+        name: "admin",
         password: TEST_ADMIN_PASSWORD,
         next: "//evil.example/x",
       });
@@ -165,10 +190,10 @@ Deno.test(
 );
 
 Deno.test(
-  "with ADMIN_PASSWORD unset the admin pages say plainly that the admin is disabled",
+  "with no owner and ADMIN_PASSWORD unset the admin pages say plainly that the admin is disabled",
   opts,
   async () => {
-    const sys = await startAdminSystem({ password: null });
+    const sys = await startAdminSystem({ admin: { password: null } });
     try {
       const res = await sys.pagesApp.request("/admin/stock");
       assert.equal(res.status, 303);

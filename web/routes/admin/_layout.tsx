@@ -9,13 +9,7 @@ import type { LayoutProps } from "../../framework/types.ts";
 import type { AdminState } from "../../admin/state.ts";
 import { Csrf } from "../../components/admin/Csrf.tsx";
 import AdminBusy from "../../islands/AdminBusy.tsx";
-
-const LINKS = [
-  { href: "/admin", label: "Orders" },
-  { href: "/admin/kitchen", label: "Kitchen" },
-  { href: "/admin/menu", label: "Menu" },
-  { href: "/admin/dead-letters", label: "Dead letters" },
-];
+import { navFor } from "../../admin/permissions.ts";
 
 function current(path: string, href: string): boolean {
   return href === "/admin" ? path === "/admin" || path.startsWith("/admin/orders") : path.startsWith(href);
@@ -30,9 +24,10 @@ export default function AdminLayout({ Component, state, url }: LayoutProps<unkno
       {state.session && (
         <nav class="admin-nav" aria-label="Admin">
           <span class="admin-badge">Staff</span>
-          {LINKS.map((l) => (
+          {navFor(state.staff?.role ?? "owner").map((l) => (
             <a href={l.href} aria-current={current(url.pathname, l.href) ? "page" : undefined}>{l.label}</a>
           ))}
+          <a href="/admin/account" data-testid="staff-name">{state.staff?.name}</a>
           <form method="post" action="/admin/logout" class="admin-logout">
             <Csrf token={state.csrf} />
             <button type="submit" class="button link">Log out</button>
