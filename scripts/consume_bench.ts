@@ -15,7 +15,7 @@ import amqp from "amqplib";
 import { createLogger } from "../services/common/log.ts";
 import { connectTransport, startMessaging } from "../services/common/bus/messaging.ts";
 import { enqueueEvent, OUTBOX_PREFIX } from "../services/common/bus/outbox.ts";
-import { testBusConfig } from "../services/common/bus/testing.ts";
+import { ignoringOtherBindings, testBusConfig } from "../services/common/bus/testing.ts";
 import { queuesOf } from "../services/common/topology.ts";
 
 const n = Number(Deno.args[0] ?? 2000);
@@ -69,14 +69,14 @@ try {
     kv,
     config: bus.config,
     log,
-    handlers: {
+    handlers: ignoringOtherBindings("kitchen", {
       "order.paid": async (ev, ctx) => {
         const key = ["tickets", ev.orderId];
         const entry = await ctx.kv.get(key);
         ctx.op.check(entry).set(key, { orderId: ev.orderId, status: "preparing" });
         enqueueEvent(ctx.op, "kitchen.ticket_started", { orderId: ev.orderId, startedAt: new Date() });
       },
-    },
+    }),
   });
   while (m.consumer!.stats.processed < n || m.relay.published < n) {
     await new Promise((r) => setTimeout(r, 5));

@@ -153,6 +153,18 @@ function printLine(name: ProgramName, line: string) {
   console.log(formatLine(name, line));
 }
 
+/**
+ * How the banner names the first owner: the name and, when dev made the password, the password (the
+ * user's own ADMIN_PASSWORD is not printed). The owner is made at the first start only, so a password
+ * changed on /admin/account since then is not this one.
+ */
+function firstOwner(): string {
+  const name = isSet(env, "ADMIN_USER") ? env.ADMIN_USER!.trim() : "admin";
+  if (isSet(env, "ADMIN_PASSWORD")) return `(first owner: ${name}, with your ADMIN_PASSWORD)`;
+  return `(first owner: ${name} / ${shared.ADMIN_PASSWORD}, made by dev and kept in ${dataDir}/dev-secrets.json; ` +
+    "unless changed on /admin/account)";
+}
+
 function banner(bus: "rabbitmq" | "memory") {
   const local = `http://localhost:${ports.web}`;
   const publicUrl = shared.PUBLIC_URL!.replace(/\/+$/, "");
@@ -163,7 +175,7 @@ function banner(bus: "rabbitmq" | "memory") {
       ? ""
       : `\n    public URL  ${publicUrl}/   (PUBLIC_URL: payment links and redirects use it)`
   }
-    admin       ${local}/admin   (password: ${shared.ADMIN_PASSWORD})
+    admin       ${local}/admin   ${firstOwner()}
     API         ${local}/api/products
     try         curl -X POST localhost:${ports.web}/api/customers/2/orders -H 'content-type: application/json' -d '{"ID": 1, "Quantity": 2}'
   Ctrl-C stops everything.

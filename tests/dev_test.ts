@@ -178,6 +178,10 @@ Deno.test({
       const out = dev.stdout.join("\n");
       assert.match(out, /dev: AMQP_URL=memory: every service and web in ONE process on the in-memory bus/);
       assert.match(out, new RegExp(`public URL +${publicUrl}/`), "dev prints the user's PUBLIC_URL");
+      // dev prints the first owner's name and the password it made; they sign in
+      const owner = /first owner: (\S+) \/ ([0-9a-f]{12,}),/.exec(out);
+      assert.ok(owner, `dev prints the first owner:\n${out}`);
+      assert.equal(owner[1], "admin");
 
       // one process listens on every port, and it is not dev itself
       const pids = await holders(ports);
@@ -187,6 +191,14 @@ Deno.test({
       assert.ok(!all.has(dev.pid), "the services run in dev's child, not in dev");
 
       const base = `http://127.0.0.1:${ports.web}`;
+      const login = await fetch(`${base}/admin/login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ name: owner[1]!, password: owner[2]! }).toString(),
+        redirect: "manual",
+      });
+      await login.body?.cancel();
+      assert.equal(login.status, 303, "the printed owner signs in");
       const issued = await (await fetch(`${base}/api/customers`, { method: "POST" })).json();
       const auth = { authorization: `Bearer ${issued.token}` };
       const res = await fetch(`${base}/api/customers/${issued.customerId}/orders`, {

@@ -62,6 +62,11 @@ export interface System {
   deadLetters(name: "orders" | "stock" | "payments" | "kitchen"): DeadLettersServiceClient;
   /** Starts (or restarts) one process and waits until it is healthy. */
   start(name: ProcessName, overrides?: Record<string, string>): Promise<void>;
+  /**
+   * Starts another web process (a replica: the same environment, its own port) and waits until it is
+   * healthy; it is stopped with the system, or earlier with its `stop()`.
+   */
+  webReplica(): Promise<{ url: string; proc: ServiceProcess; stop(): Promise<void> }>;
   /** The `Authorization` header proving `customerId` to this system's web (a customer bearer token). */
   proof(customerId: string): Promise<Record<string, string>>;
   /** Sends a JSON request to the gateway. */
@@ -101,6 +106,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     OMS_RETRY_DELAYS_MS: bus.config.retryDelaysMs.join(","),
     LOG_LEVEL: Deno.env.get("TEST_LOG_LEVEL") ?? "warn",
     KITCHEN_AUTO_PREP: "false",
+    // the first owner (made by web at start in the staff store orders hosts): admin / test-admin-password
+    ADMIN_USER: "admin",
     ADMIN_PASSWORD: "test-admin-password",
     // customers prove who they are (WEB_OPEN_CUSTOMER_API stays off); proof() signs with this secret
     WEB_COOKIE_SECRET: `test-${crypto.randomUUID()}`,
@@ -129,6 +136,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
   };
   const dl = new Map<string, DeadLettersServiceClient>();
   const url = `http://127.0.0.1:${ports.web}`;
+  const replicas: ServiceProcess[] = [];
 
   const system: System = {
     url,
@@ -153,6 +161,24 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
         throw new Error(`${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`);
       }
     },
+    async webReplica() {
+      const port = freePort();
+      const proc = new ServiceProcess(
+        "web",
+        viaBroker(
+          { ...env, ...brokerEnv("web", bus.urls), ...opts.envFor?.web, WEB_PORT: String(port) },
+          opts,
+        ),
+      );
+      replicas.push(proc);
+      proc.start();
+      try {
+        await waitReady("web", { ...ports, web: port }, 60_000);
+      } catch (err) {
+        throw new Error(`the web replica did not become ready: ${(err as Error).message}\n${proc.tail()}`);
+      }
+      return { url: `http://127.0.0.1:${port}`, proc, stop: async () => void await proc.stop("SIGTERM") };
+    },
     async proof(customerId) {
       return { authorization: `Bearer ${await issueToken(customerId, env.WEB_COOKIE_SECRET ?? "")}` };
     },
@@ -173,6 +199,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     },
     async stop() {
       // processes first: a client closing its HTTP/2 connection sends GOAWAY, which Deno 2.9.6 can abort on
+      for (const r of replicas) await r.stop("SIGTERM");
       for (const name of [...PROCESSES].reverse()) await procs[name].stop("SIGTERM");
       for (const c of [...Object.values(clients), ...dl.values()]) c.close();
       await bus.cleanup();

@@ -10,7 +10,8 @@
  * | `MAX_BODY_BYTES` | `16384` | largest JSON request body |
  * | `WEBHOOK_MAX_BODY_BYTES` | `262144` | largest provider webhook body |
  * | `RPC_TIMEOUT_MS` | `5000` | deadline of each gRPC call |
- * | `ADMIN_PASSWORD` | unset | password of the admin pages; unset disables the admin (`deno task dev` makes one). Outside development it must be at least 12 characters and not a placeholder (`change-me...`), else web refuses to start; in development that is only a warning |
+ * | `ADMIN_USER` | `admin` | name of the first owner account, made at start when no owner exists (letters, digits, `.`, `_`, `-`; at most 32 characters) |
+ * | `ADMIN_PASSWORD` | unset | the first owner's password, used only to make that account when no owner exists (a restart never changes an existing account's password); with no owner and none set the admin is disabled (`deno task dev` makes one). Outside development it must be at least 12 characters and not a placeholder (`change-me...`), else web refuses to start; in development a placeholder is only a warning |
  * | `OMS_ENV` | `production` | `development` relaxes the admin password rule to a warning |
  * | `PUBLIC_URL` | unset | the site's public URL; `https://...` makes cookies `Secure` and adds HSTS on every answer |
  * | `WEB_TRUSTED_PROXIES` | none | comma-separated IPs/CIDRs of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed |
@@ -54,7 +55,9 @@ export interface WebConfig {
   webhookMaxBodyBytes: number;
   /** Deadline of each gRPC call in milliseconds. */
   rpcTimeoutMs: number;
-  /** The admin password, or null when unset (the admin pages then say it is disabled). */
+  /** The first owner's name (`ADMIN_USER`, default `admin`). */
+  adminUser?: string;
+  /** The first owner's password, or null when unset (no owner is made). */
   adminPassword?: string | null;
   /** IPs/CIDRs of trusted reverse proxies (default none). */
   trustedProxies?: string[];
@@ -126,6 +129,17 @@ function adminPassword(env: Record<string, string | undefined>, warnings: string
   return value;
 }
 
+function adminUser(env: Record<string, string | undefined>): string {
+  const value = envString("ADMIN_USER", "admin", env).trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(value)) {
+    throw new ConfigError(
+      "ADMIN_USER",
+      `ADMIN_USER must be 1 to 32 letters, digits, ".", "_" or "-" starting with a letter or digit, got "${value}"`,
+    );
+  }
+  return value;
+}
+
 function trustedProxies(env: Record<string, string | undefined>): string[] {
   const rules = (env.WEB_TRUSTED_PROXIES ?? "").split(",").map((r) => r.trim()).filter(Boolean);
   try {
@@ -173,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     maxBodyBytes: envInt("MAX_BODY_BYTES", 16384, { min: 64, max: 16 * 1024 * 1024 }, env),
     webhookMaxBodyBytes: envInt("WEBHOOK_MAX_BODY_BYTES", 262144, { min: 1024, max: 16 * 1024 * 1024 }, env),
     rpcTimeoutMs: envInt("RPC_TIMEOUT_MS", 5000, { min: 100, max: 120_000 }, env),
+    adminUser: adminUser(env),
     adminPassword: adminPassword(env, warnings),
     trustedProxies: trustedProxies(env),
     publicUrl: publicUrl(env),

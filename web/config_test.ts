@@ -15,6 +15,7 @@ Deno.test("loadConfig defaults to 127.0.0.1:8080, the dev service ports and a 16
     maxBodyBytes: 16384,
     webhookMaxBodyBytes: 262144,
     rpcTimeoutMs: 5000,
+    adminUser: "admin",
     adminPassword: null,
     trustedProxies: [],
     publicUrl: null,
@@ -88,6 +89,16 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
       assert.match(err.message, message);
       return true;
     });
+  }
+});
+
+Deno.test("ADMIN_USER names the first owner: trimmed, and refused with a clear error when it cannot be a name", () => {
+  assert.equal(loadConfig({ ...T, ADMIN_USER: " maria " }).adminUser, "maria");
+  for (const bad of ["two words", "-dash", "x".repeat(33)]) {
+    assert.throws(
+      () => loadConfig({ ...T, ADMIN_USER: bad }),
+      (e: ConfigError) => e.variable === "ADMIN_USER" && /must be 1 to 32 letters/.test(e.message),
+    );
   }
 });
 

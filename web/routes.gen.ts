@@ -7,32 +7,42 @@ import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
 import * as $4 from "./routes/admin/_layout.tsx";
 import * as $5 from "./routes/admin/_middleware.ts";
-import * as $6 from "./routes/admin/api/kitchen.ts";
-import * as $7 from "./routes/admin/api/kitchen/events.ts";
-import * as $8 from "./routes/admin/api/orders.ts";
-import * as $9 from "./routes/admin/api/orders/events.ts";
-import * as $10 from "./routes/admin/customers/[id].tsx";
-import * as $11 from "./routes/admin/customers/index.tsx";
-import * as $12 from "./routes/admin/dead-letters.tsx";
-import * as $13 from "./routes/admin/index.tsx";
-import * as $14 from "./routes/admin/kitchen.tsx";
-import * as $15 from "./routes/admin/login.tsx";
-import * as $16 from "./routes/admin/logout.ts";
-import * as $17 from "./routes/admin/orders/[id].tsx";
-import * as $18 from "./routes/admin/orders/[id]/confirm.tsx";
-import * as $19 from "./routes/admin/orders/export.csv.ts";
-import * as $20 from "./routes/admin/stock.tsx";
-import * as $21 from "./routes/cart/add.ts";
-import * as $22 from "./routes/cart/clear.ts";
-import * as $23 from "./routes/cart/update.ts";
-import * as $24 from "./routes/checkout/index.tsx";
-import * as $25 from "./routes/index.tsx";
-import * as $26 from "./routes/orders/[id].tsx";
-import * as $27 from "./routes/orders/[id]/cancel.ts";
-import * as $28 from "./routes/orders/[id]/events.ts";
-import * as $29 from "./routes/orders/events.ts";
-import * as $30 from "./routes/orders/index.tsx";
-import * as $31 from "./routes/pay/[sessionId].tsx";
+import * as $6 from "./routes/admin/account.tsx";
+import * as $7 from "./routes/admin/api/kitchen.ts";
+import * as $8 from "./routes/admin/api/kitchen/events.ts";
+import * as $9 from "./routes/admin/api/orders.ts";
+import * as $10 from "./routes/admin/api/orders/events.ts";
+import * as $11 from "./routes/admin/customers/[id].tsx";
+import * as $12 from "./routes/admin/customers/index.tsx";
+import * as $13 from "./routes/admin/dead-letters.tsx";
+import * as $14 from "./routes/admin/index.tsx";
+import * as $15 from "./routes/admin/kitchen.tsx";
+import * as $16 from "./routes/admin/kitchen/station/[station].tsx";
+import * as $17 from "./routes/admin/login.tsx";
+import * as $18 from "./routes/admin/logout.ts";
+import * as $19 from "./routes/admin/menu/[id].tsx";
+import * as $20 from "./routes/admin/menu/[id]/off-menu.tsx";
+import * as $21 from "./routes/admin/menu/[id]/photo.tsx";
+import * as $22 from "./routes/admin/menu/busy.tsx";
+import * as $23 from "./routes/admin/menu/index.tsx";
+import * as $24 from "./routes/admin/orders/[id].tsx";
+import * as $25 from "./routes/admin/orders/[id]/confirm.tsx";
+import * as $26 from "./routes/admin/orders/[id]/print.tsx";
+import * as $27 from "./routes/admin/orders/export.csv.ts";
+import * as $28 from "./routes/admin/staff.tsx";
+import * as $29 from "./routes/admin/stock.tsx";
+import * as $30 from "./routes/cart/add.ts";
+import * as $31 from "./routes/cart/clear.ts";
+import * as $32 from "./routes/cart/update.ts";
+import * as $33 from "./routes/checkout/index.tsx";
+import * as $34 from "./routes/index.tsx";
+import * as $35 from "./routes/menu/events.ts";
+import * as $36 from "./routes/orders/[id].tsx";
+import * as $37 from "./routes/orders/[id]/cancel.ts";
+import * as $38 from "./routes/orders/[id]/events.ts";
+import * as $39 from "./routes/orders/events.ts";
+import * as $40 from "./routes/orders/index.tsx";
+import * as $41 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -54,32 +64,42 @@ export const manifest: Manifest = {
     "_middleware.ts": $3,
     "admin/_layout.tsx": $4,
     "admin/_middleware.ts": $5,
-    "admin/api/kitchen.ts": $6,
-    "admin/api/kitchen/events.ts": $7,
-    "admin/api/orders.ts": $8,
-    "admin/api/orders/events.ts": $9,
-    "admin/customers/[id].tsx": $10,
-    "admin/customers/index.tsx": $11,
-    "admin/dead-letters.tsx": $12,
-    "admin/index.tsx": $13,
-    "admin/kitchen.tsx": $14,
-    "admin/login.tsx": $15,
-    "admin/logout.ts": $16,
-    "admin/orders/[id].tsx": $17,
-    "admin/orders/[id]/confirm.tsx": $18,
-    "admin/orders/export.csv.ts": $19,
-    "admin/stock.tsx": $20,
-    "cart/add.ts": $21,
-    "cart/clear.ts": $22,
-    "cart/update.ts": $23,
-    "checkout/index.tsx": $24,
-    "index.tsx": $25,
-    "orders/[id].tsx": $26,
-    "orders/[id]/cancel.ts": $27,
-    "orders/[id]/events.ts": $28,
-    "orders/events.ts": $29,
-    "orders/index.tsx": $30,
-    "pay/[sessionId].tsx": $31,
+    "admin/account.tsx": $6,
+    "admin/api/kitchen.ts": $7,
+    "admin/api/kitchen/events.ts": $8,
+    "admin/api/orders.ts": $9,
+    "admin/api/orders/events.ts": $10,
+    "admin/customers/[id].tsx": $11,
+    "admin/customers/index.tsx": $12,
+    "admin/dead-letters.tsx": $13,
+    "admin/index.tsx": $14,
+    "admin/kitchen.tsx": $15,
+    "admin/kitchen/station/[station].tsx": $16,
+    "admin/login.tsx": $17,
+    "admin/logout.ts": $18,
+    "admin/menu/[id].tsx": $19,
+    "admin/menu/[id]/off-menu.tsx": $20,
+    "admin/menu/[id]/photo.tsx": $21,
+    "admin/menu/busy.tsx": $22,
+    "admin/menu/index.tsx": $23,
+    "admin/orders/[id].tsx": $24,
+    "admin/orders/[id]/confirm.tsx": $25,
+    "admin/orders/[id]/print.tsx": $26,
+    "admin/orders/export.csv.ts": $27,
+    "admin/staff.tsx": $28,
+    "admin/stock.tsx": $29,
+    "cart/add.ts": $30,
+    "cart/clear.ts": $31,
+    "cart/update.ts": $32,
+    "checkout/index.tsx": $33,
+    "index.tsx": $34,
+    "menu/events.ts": $35,
+    "orders/[id].tsx": $36,
+    "orders/[id]/cancel.ts": $37,
+    "orders/[id]/events.ts": $38,
+    "orders/events.ts": $39,
+    "orders/index.tsx": $40,
+    "pay/[sessionId].tsx": $41,
   },
   islands: {
     AddToCart: $island0,

@@ -38,6 +38,10 @@ import { productsRoutes } from "./api/products.ts";
 import { webhooksRoutes } from "./api/webhooks.ts";
 import { mountPages } from "./framework/mod.ts";
 import { createAdmin } from "./admin/runtime.ts";
+import { keepEnsuringFirstOwner } from "./admin/bootstrap.ts";
+import { createGateway } from "./gateway/mod.ts";
+import { callOptions } from "./gateway/call_options.ts";
+import { newTraceparent } from "../services/common/trace.ts";
 import { clientInfo } from "./client_info.ts";
 import { type ConnectionGuard, guardConnections, serveEnv } from "./connection_guard.ts";
 import { ipMatcher } from "./ip_matcher.ts";
@@ -157,15 +161,22 @@ export async function start(
   customerAuth: CustomerAuth = customerAuthFromEnv(),
 ): Promise<WebHandle> {
   const clients = connectClients(config);
+  const media = new PhotoStore(config.mediaDir ?? mediaDirFromEnv(Deno.env.toObject()));
   const deps: AppDeps = {
     clients,
     log,
     maxBodyBytes: config.maxBodyBytes,
     webhookMaxBodyBytes: config.webhookMaxBodyBytes,
     rpcTimeoutMs: config.rpcTimeoutMs,
-    admin: createAdmin({ password: config.adminPassword ?? null }),
+    // accounts and sessions live in the staff store orders hosts; the cookie keys derive from the token
+    admin: createAdmin({
+      user: config.adminUser,
+      password: config.adminPassword ?? null,
+      secret: config.serviceToken,
+    }),
     customerAuth,
     staffClaims: new StaffClaims(config.serviceToken),
+    media,
   };
   if (customerAuth.open) {
     log.warn(
@@ -173,9 +184,18 @@ export async function start(
         "(for dev's curl examples only; never in a deployment)",
     );
   }
-  if (!config.adminPassword) log.warn("ADMIN_PASSWORD is not set: the admin pages are disabled");
+  if (!config.adminPassword) {
+    log.warn("ADMIN_PASSWORD is not set: no first owner is made (accounts made before still log in)");
+  }
+  // the first owner, once orders answers (retried in the background; never changes an existing account)
+  const bootstrap = new AbortController();
+  keepEnsuringFirstOwner(
+    deps.admin!,
+    () => createGateway(clients, () => callOptions({ traceparent: newTraceparent() }, deps)).staff,
+    log,
+    bootstrap.signal,
+  );
   for (const warning of config.warnings ?? []) log.warn(warning);
-  const media = new PhotoStore(config.mediaDir ?? mediaDirFromEnv(Deno.env.toObject()));
   const app = createApp(deps, {
     trustedProxies: config.trustedProxies,
     publicUrl: config.publicUrl,
@@ -211,6 +231,7 @@ export async function start(
     async stop() {
       // In-flight requests finish; long-lived ones (live order streams) get DRAIN_MS, then the process
       // exits under them and browsers reconnect.
+      bootstrap.abort();
       guard.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([

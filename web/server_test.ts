@@ -146,6 +146,7 @@ Deno.test("GET /api/products lists the catalog from stock with price and availab
       description: "Tomato, fior di latte, basil, olive oil",
       price: { amount: 850, currency: "EUR" },
       available: 25,
+      offMenu: false,
       category: "Pizzas",
       tags: ["vegetarian"],
       allergens: ["gluten", "milk"],

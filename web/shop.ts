@@ -11,7 +11,7 @@
  * | `SHOP_HOURS` | `Mo-Su 11:00-23:00` | opening hours: `;`-separated `<days> <HH:MM>-<HH:MM>`, days as `Mo`, `Mo-Fr` or `Mo,We` |
  * | `SHOP_TIME_ZONE` | `Europe/Berlin` | IANA time zone of the shop; every time people read is shown in it |
  * | `SHOP_LOCALE` | `en-GB` | BCP 47 locale for prices, dates and times |
- * | `SHOP_PREP_MINUTES` | `15` | current preparation estimate: the earliest pickup slot is at least this far away |
+ * | `SHOP_PREP_MINUTES` | `15` | current preparation estimate: the earliest pickup slot is at least this far away (staff's busy mode adds to it, see {@linkcode withBusyMinutes}) |
  * | `KITCHEN_WARN_MINUTES` | `10` | minutes after payment at which a kitchen ticket's timer turns "warn" (1–1440) |
  * | `KITCHEN_LATE_MINUTES` | `20` | minutes after payment at which it turns "late"; must be above the warn threshold (2–1440) |
  *
@@ -252,6 +252,15 @@ export function openingIntervals(shop: ShopConfig, from: Date, days: number): { 
     }
   }
   return out.sort((a, b) => a.open.getTime() - b.open.getTime());
+}
+
+/**
+ * The shop while busy mode adds `busyMinutes` (stored by stock, `GetShopStatus`) to the preparation
+ * estimate: every pickup estimate and slot computed from it moves by that much. 0 returns `shop` itself.
+ */
+export function withBusyMinutes(shop: ShopConfig, busyMinutes: number): ShopConfig {
+  if (!(busyMinutes > 0)) return shop;
+  return { ...shop, prepMinutes: shop.prepMinutes + Math.floor(busyMinutes) };
 }
 
 /** The earliest pickup a customer may ask for now: `now` + the prep estimate + `extraMinutes`. */

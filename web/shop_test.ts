@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   DEFAULT_SHOP,
+  earliestPickup,
   formatTime,
   hoursText,
   isOpen,
@@ -10,6 +11,7 @@ import {
   pickupSlots,
   type ShopConfig,
   slotLabel,
+  withBusyMinutes,
 } from "./shop.ts";
 
 const berlin: ShopConfig = { ...DEFAULT_SHOP, hours: parseHours("Mo-Fr 11:00-22:00; Sa,Su 12:00-23:00") };
@@ -78,4 +80,16 @@ Deno.test("isOpen and hoursText follow the configured hours", () => {
   assert.deepEqual(hoursText(berlin), ["Mon–Fri 11:00–22:00", "Sat–Sun 12:00–23:00"]);
   const closedWed = { ...berlin, hours: parseHours("Mo-Tu 11:00-22:00; Th-Su 11:00-22:00") };
   assert.deepEqual(hoursText(closedWed), ["Mon–Tue 11:00–22:00", "Wed closed", "Thu–Sun 11:00–22:00"]);
+});
+
+Deno.test("busy mode moves the earliest pickup and every slot by its minutes; 0 changes nothing", () => {
+  const shop = { ...DEFAULT_SHOP, hours: parseHours("Mo-Su 00:00-24:00"), timeZone: "UTC" };
+  const now = new Date("2026-11-30T12:00:00Z");
+  assert.equal(withBusyMinutes(shop, 0), shop);
+  const busy = withBusyMinutes(shop, 30);
+  assert.equal(busy.prepMinutes, 45);
+  assert.equal(earliestPickup(busy, now).toISOString(), "2026-11-30T12:45:00.000Z");
+  assert.equal(pickupSlots(shop, now)[0]!.toISOString(), "2026-11-30T12:15:00.000Z");
+  assert.equal(pickupSlots(busy, now)[0]!.toISOString(), "2026-11-30T12:45:00.000Z");
+  assert.equal(isValidSlot(busy, new Date("2026-11-30T12:15:00Z"), now), false, "a slot busy mode took away");
 });

@@ -16,6 +16,8 @@ import type { CommonConfig } from "../services/common/config.ts";
 import { StaffClaims } from "../services/common/auth/staff_claim.ts";
 import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 import { type AdminOptions, createAdmin } from "./admin/runtime.ts";
+import { ensureFirstOwner } from "./admin/bootstrap.ts";
+import type { OrdersConfig } from "../services/orders/config.ts";
 import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { createApp } from "./server.ts";
 import { connectClients } from "./server.ts";
@@ -28,8 +30,14 @@ import { closeLiveHub } from "./live/hub.ts";
 /** The webhook signing secret of the Stripe-backed payments in tests. */
 export const TEST_WEBHOOK_SECRET = "whsec_test_secret_for_web_tests";
 
-/** The admin password of test systems (unless a test passes its own). */
+/** The first owner's name in test systems (`ADMIN_USER`). */
+export const TEST_ADMIN_USER = "admin";
+
+/** The first owner's password in test systems (`ADMIN_PASSWORD`, unless a test passes its own). */
 export const TEST_ADMIN_PASSWORD = "test-admin-password";
+
+/** Cheap scrypt parameters for in-process tests that log in often (never for a shop). */
+export const TEST_SCRYPT = { n: 1024, r: 8, p: 1 };
 
 /** How customers prove who they are in test systems: a fixed secret, proof required. */
 export const TEST_CUSTOMER_AUTH: CustomerAuth = {
@@ -119,9 +127,12 @@ export async function startSystem(
     maxBodyBytes = 16384,
     stripeApiUrl,
     kitchen = false,
-    admin = { password: TEST_ADMIN_PASSWORD },
+    admin = { user: TEST_ADMIN_USER, password: TEST_ADMIN_PASSWORD },
     customerAuth = TEST_CUSTOMER_AUTH,
+    staff = {},
   }: {
+    /** The staff module's limits (login throttle, session lifetimes, scrypt cost). */
+    staff?: NonNullable<OrdersConfig["staff"]>;
     payments?: PaymentsMode;
     maxBodyBytes?: number;
     /** Also start kitchen (auto-prep off); otherwise its address is one nothing listens on. */
@@ -174,6 +185,8 @@ export async function startSystem(
       stockTimeoutMs: 3000,
       paymentsTimeoutMs: 1000,
       common,
+      // cheap password hashes: page tests log in often (the processes of tests/system.ts use the real cost)
+      staff: { scrypt: TEST_SCRYPT, ...staff },
     }, quiet);
     stops.unshift(() => orders.stop());
     let kitchenAddr = deadAddr();
@@ -213,11 +226,15 @@ export async function startSystem(
       maxBodyBytes,
       webhookMaxBodyBytes: config.webhookMaxBodyBytes,
       rpcTimeoutMs: config.rpcTimeoutMs,
-      admin: createAdmin(admin),
+      admin: createAdmin({ secret: common.serviceToken, ...admin }),
       customerAuth,
       staffClaims: new StaffClaims(config.serviceToken),
     };
     const app = createApp(deps);
+    // the first owner (web's start does this in the background)
+    if (deps.admin) {
+      await ensureFirstOwner(deps.admin, createGateway(clients, () => ({ timeoutMs: 3000 })).staff, quiet);
+    }
     return {
       app,
       deps,

@@ -12,7 +12,9 @@ export type ErrorCode =
   | "unknown_item"
   | "not_found"
   | "out_of_stock"
+  | "item_unavailable"
   | "illegal_transition"
+  | "window_expired"
   | "already_exists"
   | "idempotency_key_reused"
   | "permission_denied"
@@ -32,7 +34,7 @@ export interface ShortItem {
 export interface DomainErrorOptions {
   /** The request field at fault, e.g. `items[0].quantity`. */
   field?: string;
-  /** Items that could not be reserved (only for `out_of_stock`). */
+  /** Items that could not be reserved (for `out_of_stock` and `item_unavailable`). */
   shortages?: ShortItem[];
   /** The underlying error. */
   cause?: unknown;

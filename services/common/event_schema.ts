@@ -17,6 +17,8 @@ export const MAX_EVENT_BODY_BYTES = 64 * 1024;
 export const MAX_ID_LENGTH = 128;
 /** The most lines an event's `items` may have. */
 export const MAX_EVENT_ITEMS = 100;
+/** The longest kitchen station name of a line. */
+export const MAX_STATION_LENGTH = 64;
 /** The largest quantity of one line. */
 export const MAX_EVENT_QUANTITY = 100_000;
 
@@ -31,7 +33,8 @@ export type FieldKind =
   | "money"
   | "items"
   | "number"
-  | "details";
+  | "details"
+  | "ticketStatus";
 
 /** The fields of each routing key's payload and their kinds (`orderId` is always required). */
 export const EVENT_FIELDS: Record<string, Record<string, FieldKind>> = {
@@ -72,8 +75,9 @@ export const EVENT_FIELDS: Record<string, Record<string, FieldKind>> = {
   "payment.failed": { orderId: "id", sessionId: "id", providerEventId: "id", reason: "reason" },
   "payment.expired": { orderId: "id", sessionId: "id", providerEventId: "id" },
   "payment.refunded": { orderId: "id", refundId: "id", amount: "money" },
-  "kitchen.ticket_started": { orderId: "id", startedAt: "timestamp" },
-  "kitchen.ticket_ready": { orderId: "id", readyAt: "timestamp" },
+  "kitchen.ticket_started": { orderId: "id", startedAt: "timestamp", by: "name" },
+  "kitchen.ticket_ready": { orderId: "id", readyAt: "timestamp", by: "name" },
+  "kitchen.ticket_reopened": { orderId: "id", reopenedAt: "timestamp", status: "ticketStatus", by: "name" },
 };
 
 const TEXT_LIMITS: Record<"name" | "reason" | "provider" | "url", number> = {
@@ -156,6 +160,10 @@ function checkField(kind: FieldKind, value: unknown, required: boolean): Problem
       return checkNumber(value);
     case "details":
       return checkDetails(value);
+    case "ticketStatus":
+      return value === "queued" || value === "preparing"
+        ? undefined
+        : { text: `must be "queued" or "preparing", got ${show(value)}` };
   }
 }
 
@@ -249,6 +257,11 @@ function checkItems(value: unknown): Problem | undefined {
     if (name !== undefined && name !== null) {
       const p = checkText(name, TEXT_LIMITS.name);
       if (p) return { at: `[${i}].name`, text: p.text };
+    }
+    const station = item.station;
+    if (station !== undefined && station !== null) {
+      const p = checkText(station, MAX_STATION_LENGTH);
+      if (p) return { at: `[${i}].station`, text: p.text };
     }
     const price = read(item, "unitPrice");
     if (price !== undefined && price !== null) {

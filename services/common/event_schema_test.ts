@@ -138,3 +138,15 @@ Deno.test("money amounts may travel as decimal strings (int64 in proto3 JSON)", 
     1700,
   );
 });
+
+Deno.test("kitchen.ticket_reopened: status is queued or preparing, by is a bounded name; line stations are bounded", () => {
+  const ok = { orderId: "o-1", reopenedAt: "2026-01-01T12:00:00Z", status: "preparing", by: "Ada" };
+  assert.equal(checkEventFields("kitchen.ticket_reopened", ok), undefined);
+  assert.deepEqual(checkEventFields("kitchen.ticket_reopened", { ...ok, status: "ready" }), {
+    field: "status",
+    problem: 'must be "queued" or "preparing", got "ready"',
+  });
+  assert.equal(checkEventFields("kitchen.ticket_reopened", { ...ok, by: "x".repeat(201) })?.field, "by");
+  const items = [{ itemId: "1", quantity: 1, station: "s".repeat(65) }];
+  assert.equal(checkEventFields("order.paid", { orderId: "o-1", items })?.field, "items[0].station");
+});

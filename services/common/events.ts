@@ -16,6 +16,7 @@ import {
   PaymentRefunded,
   PaymentSucceeded,
   TicketReady,
+  TicketReopened,
   TicketStarted,
 } from "./gen/oms/events/v1/events.ts";
 import { checkEventFields, MAX_EVENT_BODY_BYTES } from "./event_schema.ts";
@@ -46,6 +47,7 @@ export const EVENTS = {
   "payment.refunded": PaymentRefunded,
   "kitchen.ticket_started": TicketStarted,
   "kitchen.ticket_ready": TicketReady,
+  "kitchen.ticket_reopened": TicketReopened,
 } as const;
 
 /** A routing key of the catalog. */

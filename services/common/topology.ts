@@ -18,10 +18,11 @@ export const TOPOLOGY: Readonly<Record<"orders" | "stock" | "payments" | "kitche
       "payment.refunded",
       "kitchen.ticket_started",
       "kitchen.ticket_ready",
+      "kitchen.ticket_reopened",
     ],
     stock: ["order.created", "order.paid", "order.cancelled"],
     payments: ["order.created", "order.cancelled"],
-    kitchen: ["order.paid"],
+    kitchen: ["order.paid", "order.completed", "order.refunded"],
   };
 
 /** A queue and its bindings. */

@@ -22,11 +22,17 @@ Deno.test("a service whose handlers drift from its bindings refuses to start", (
     () => checkTopology("stock", ["order.paid"]),
     /bound but not handled: order.created, order.cancelled/,
   );
-  checkTopology("kitchen", ["order.paid"]);
+  checkTopology("kitchen", ["order.paid", "order.completed", "order.refunded"]);
   checkTopology("orders", []); // publisher-only
 });
 
 Deno.test("stock hears order.created (to confirm reservations) and orders hears payment.refunded (to record refunds)", () => {
   assert.ok(TOPOLOGY.stock.includes("order.created"));
   assert.ok(TOPOLOGY.orders.includes("payment.refunded"));
+});
+
+Deno.test("kitchen hears order.refunded (cancels the ticket) and order.completed (no recall after hand-over); orders hears kitchen.ticket_reopened", () => {
+  assert.ok(TOPOLOGY.kitchen.includes("order.refunded"));
+  assert.ok(TOPOLOGY.kitchen.includes("order.completed"));
+  assert.ok(TOPOLOGY.orders.includes("kitchen.ticket_reopened"));
 });

@@ -1,6 +1,7 @@
 /**
- * Kitchen's use cases: open a ticket for a paid order, start and complete it (staff or the auto-prep
- * timer), read the queue. The only code that sequences store reads, domain rules and events. Every
+ * Kitchen's use cases: open a ticket for a paid order, start and complete it or one station's part
+ * (staff or the auto-prep timer), undo the last move within the undo window, recall a bumped ticket,
+ * cancel the ticket of a refunded order, note a hand-over, read the queue and today's prep times. The only code that sequences store reads, domain rules and events. Every
  * ticket change runs in a unit-of-work transaction ({@linkcode Tx}): the commands through
  * {@linkcode UnitOfWork.run} (re-run on a conflict), the followed event in the consumer's operation
  * (the adapter passes `consumerTx(ctx)`), so a ticket, its index entries and the outbox record of the
@@ -18,14 +19,21 @@ import type { Logger } from "../common/log.ts";
 import { childOf } from "../common/trace.ts";
 import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
 import {
-  advance,
   type KitchenTicket,
+  MAX_STATION,
   openTicket,
   type OpenTicketInput,
   type TicketAction,
   type TicketState,
 } from "./domain/ticket.ts";
-import { addOpen, addUpdate, listTickets, readTicket } from "./store.ts";
+import { advance, cancelTicket, handOver, recall, type TicketDecision, undo } from "./domain/moves.ts";
+import { averages, type StationAverage } from "./domain/prep_stats.ts";
+import { addOpen, addSamples, addUpdate, listTickets, readPrepSums, readTicket } from "./store.ts";
+
+/** The default undo window: 10 seconds. */
+export const DEFAULT_UNDO_MS = 10_000;
+/** The default recall window: 30 minutes. */
+export const DEFAULT_RECALL_MS = 30 * 60_000;
 
 /** What the use cases need. */
 export interface KitchenDeps {
@@ -36,6 +44,10 @@ export interface KitchenDeps {
   log: Logger;
   /** The clock (tests). */
   now?: () => Date;
+  /** How long after a start or bump it can be undone (default {@linkcode DEFAULT_UNDO_MS}). */
+  undoMs?: number;
+  /** How long after a bump the ticket can be recalled (default {@linkcode DEFAULT_RECALL_MS}). */
+  recallMs?: number;
 }
 
 /** Options of a ticket move. */
@@ -44,6 +56,10 @@ export interface MoveOptions {
   traceparent?: string;
   /** When the move happens (default: the app's clock). */
   at?: Date;
+  /** Only this station's part ("" or absent: the whole ticket). */
+  station?: string;
+  /** The staff member making it, from the verified staff claim ("" or absent: the kitchen itself). */
+  by?: string;
 }
 
 function notFound(orderId: string): DomainError {
@@ -56,10 +72,24 @@ function requireOrderId(orderId: string): void {
   }
 }
 
+/** A requested station: trimmed, at most {@linkcode MAX_STATION} characters, no control characters. */
+function checkStation(station: string | undefined): string {
+  const s = (station ?? "").trim();
+  // deno-lint-ignore no-control-regex
+  if (s.length > MAX_STATION || /[\u0000-\u001f\u007f]/.test(s)) {
+    throw new DomainError(
+      "invalid_argument",
+      `Station must be at most ${MAX_STATION} printable characters, got "${s.slice(0, 40)}"`,
+      { field: "station" },
+    );
+  }
+  return s;
+}
+
 /**
  * Adds opening a queued ticket for the paid order to `tx`, unless the order already has one (however
- * often `order.paid` arrives); the operation checks the key is still absent. Returns whether a ticket
- * was added.
+ * often `order.paid` arrives, or a cancelled one when its refund came first); the operation checks
+ * the key is still absent. Returns whether a ticket was added.
  */
 export async function openPaidTicket(
   tx: Tx,
@@ -73,20 +103,21 @@ export async function openPaidTicket(
 }
 
 /**
- * Reads the ticket of `orderId` in `tx`, applies `action` at `at`, and adds the moved ticket (guarded
- * by the version read) and its event to `tx`. Throws `not_found` or `illegal_transition`.
+ * Reads the ticket of `orderId` in `tx`, applies `decide`, and adds the moved ticket (guarded by the
+ * version read), its prep-time sums and its events to `tx`. Throws `not_found` or what `decide`
+ * throws.
  */
 export async function changeTicket(
   tx: Tx,
   orderId: string,
-  action: TicketAction,
-  at: Date,
+  decide: (ticket: KitchenTicket) => TicketDecision,
   traceparent?: string,
 ): Promise<KitchenTicket> {
   const entry = await readTicket(tx.kv, orderId);
   if (entry.value === null) throw notFound(orderId);
-  const decision = advance(entry.value, action, at);
+  const decision = decide(entry.value);
   addUpdate(tx.op, entry, decision.ticket);
+  await addSamples(tx, decision.samples);
   emitAll(tx, decision.events, traceparent ?? childOf(entry.value.traceparent));
   return decision.ticket;
 }
@@ -95,11 +126,17 @@ export async function changeTicket(
 export class KitchenApp {
   #d: KitchenDeps;
   #now: () => Date;
+  /** The undo window in milliseconds. */
+  readonly undoMs: number;
+  /** The recall window in milliseconds. */
+  readonly recallMs: number;
 
   /** Creates the use cases over `deps`. */
   constructor(deps: KitchenDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
+    this.undoMs = deps.undoMs ?? DEFAULT_UNDO_MS;
+    this.recallMs = deps.recallMs ?? DEFAULT_RECALL_MS;
   }
 
   /** The ticket of `orderId`; throws `invalid_argument` for an empty id, `not_found` without one. */
@@ -115,26 +152,75 @@ export class KitchenApp {
     return listTickets(this.#d.kv, status);
   }
 
-  /** Moves the ticket of `orderId` queued -> preparing, announced by `kitchen.ticket_started`. */
+  /** Moves the ticket of `orderId` (or one station's part) queued -> preparing. */
   startTicket(orderId: string, opts: MoveOptions = {}): Promise<KitchenTicket> {
     return this.moveTicket(orderId, "start", opts);
   }
 
-  /** Moves the ticket of `orderId` preparing -> ready, announced by `kitchen.ticket_ready`. */
+  /** Moves the ticket of `orderId` (or one station's part) preparing -> ready. */
   completeTicket(orderId: string, opts: MoveOptions = {}): Promise<KitchenTicket> {
     return this.moveTicket(orderId, "complete", opts);
   }
 
   /**
-   * Applies `action` to the ticket of `orderId` as one unit of work (ticket, index and event in one
-   * commit, re-run on conflict). Throws `invalid_argument`, `not_found` or `illegal_transition`.
+   * Applies `action` to the ticket of `orderId` (or one station's part) as one unit of work (ticket,
+   * index, prep sums and event in one commit, re-run on conflict). Throws `invalid_argument`,
+   * `not_found` or `illegal_transition`.
    */
-  async moveTicket(orderId: string, action: TicketAction, opts: MoveOptions = {}): Promise<KitchenTicket> {
-    requireOrderId(orderId);
-    return await this.#d.uow.run(
-      (tx) => changeTicket(tx, orderId, action, opts.at ?? this.#now(), opts.traceparent),
+  moveTicket(orderId: string, action: TicketAction, opts: MoveOptions = {}): Promise<KitchenTicket> {
+    return this.#run(
+      orderId,
       action === "start" ? "startTicket" : "completeTicket",
+      opts,
+      (t, at, move) => advance(t, action, at, move),
     );
+  }
+
+  /**
+   * Undoes the last start or bump of the ticket of `orderId` (or of one station's part) within the undo
+   * window, announced by `kitchen.ticket_reopened` when the ticket's status goes back. Throws
+   * `window_expired` after the window.
+   */
+  undoTicket(orderId: string, opts: MoveOptions = {}): Promise<KitchenTicket> {
+    return this.#run(orderId, "undoTicket", opts, (t, at, move) => undo(t, at, this.undoMs, move));
+  }
+
+  /**
+   * Brings the bumped ticket of `orderId` (or one station's part) back to preparing, within the recall
+   * window and before the hand-over, announced by `kitchen.ticket_reopened`.
+   */
+  recallTicket(orderId: string, opts: MoveOptions = {}): Promise<KitchenTicket> {
+    return this.#run(orderId, "recallTicket", opts, (t, at, move) => recall(t, at, this.recallMs, move));
+  }
+
+  async #run(
+    orderId: string,
+    useCase: string,
+    opts: MoveOptions,
+    decide: (t: KitchenTicket, at: Date, move: { station: string; by: string }) => TicketDecision,
+  ): Promise<KitchenTicket> {
+    requireOrderId(orderId);
+    const move = { station: checkStation(opts.station), by: opts.by ?? "" };
+    return await this.#d.uow.run(
+      (tx) => changeTicket(tx, orderId, (t) => decide(t, opts.at ?? this.#now(), move), opts.traceparent),
+      useCase,
+    );
+  }
+
+  /** Average prep time per station of the parts bumped from `since` (default: 24 hours ago) to now. */
+  async stats(since?: Date): Promise<StationAverage[]> {
+    const now = this.#now().getTime();
+    const sinceMs = since && !Number.isNaN(since.getTime()) ? since.getTime() : now - 24 * 3_600_000;
+    if (sinceMs > now || now - sinceMs > 31 * 24 * 3_600_000) {
+      throw new DomainError(
+        "invalid_argument",
+        `Since must be within the last 31 days, got ${new Date(sinceMs).toISOString()}`,
+        {
+          field: "since",
+        },
+      );
+    }
+    return averages(await readPrepSums(this.#d.kv, sinceMs, now));
   }
 
   /**
@@ -156,5 +242,40 @@ export class KitchenApp {
       orderNumber: event.number,
       details: event.details,
     }, now);
+  }
+
+  /**
+   * `order.refunded` (the whole order): cancels its ticket in the consumer's `tx`, once however often
+   * the event arrives; with no ticket yet, stores a cancelled one so a late `order.paid` opens none.
+   * Returns whether anything changed.
+   */
+  async orderRefunded(tx: Tx, event: EventPayload<"order.refunded">): Promise<boolean> {
+    const at = event.refundedAt && !Number.isNaN(event.refundedAt.getTime()) ? event.refundedAt : this.#now();
+    const entry = await readTicket(tx.kv, event.orderId);
+    if (entry.value === null) {
+      const tombstone = cancelTicket(
+        openTicket({ orderId: event.orderId, items: [], paidAtMs: at.getTime() }, at),
+        at,
+      )!;
+      addOpen(tx.op, tombstone);
+      return true;
+    }
+    const next = cancelTicket(entry.value, at);
+    if (!next) return false;
+    addUpdate(tx.op, entry, next);
+    return true;
+  }
+
+  /** `order.completed` (handed over): notes it on the ticket, which ends its undo and recall. */
+  async orderCompleted(tx: Tx, event: EventPayload<"order.completed">): Promise<boolean> {
+    const at = event.completedAt && !Number.isNaN(event.completedAt.getTime())
+      ? event.completedAt
+      : this.#now();
+    const entry = await readTicket(tx.kv, event.orderId);
+    if (entry.value === null) return false;
+    const next = handOver(entry.value, at);
+    if (!next) return false;
+    addUpdate(tx.op, entry, next);
+    return true;
   }
 }

@@ -88,7 +88,13 @@ Deno.test("moveTicket writes the ticket and its event in one commit and wakes th
   assert.deepEqual(records.map((r) => r.routingKey), ["kitchen.ticket_started", "kitchen.ticket_ready"]);
   assert.deepEqual(JSON.parse(records[1]!.body), { orderId: "o-1", readyAt: new Date(9000).toISOString() });
   const stored = (await kv.get(ticketKey("o-1"))).value;
-  assert.deepEqual(stored, { ...started, status: "ready", readyAtMs: 9000 });
+  assert.deepEqual(stored, {
+    ...started,
+    status: "ready",
+    readyAtMs: 9000,
+    stations: [{ station: "", status: "ready", startedAtMs: 5000, readyAtMs: 9000 }],
+    lastMove: { action: "complete", stations: [""], atMs: 9000 },
+  });
   assert.equal(kicks.count, 2);
 });
 
@@ -115,4 +121,36 @@ Deno.test("concurrent starts of one ticket: exactly one wins, one event", async 
 Deno.test("getTicket names the order it has no ticket for", async () => {
   using kv = await Deno.openKv(":memory:");
   await assert.rejects(() => appOver(kv).getTicket("o-9"), /No kitchen ticket for order o-9/);
+});
+
+Deno.test("a bump adds its prep time to the station's running sums in the same commit; its undo takes it back", async () => {
+  using kv = await Deno.openKv(":memory:");
+  let now = new Date("2026-01-01T12:00:00Z");
+  const app = new KitchenApp({ kv, uow: unitOfWork({ kv, kick: () => {}, log }), log, now: () => now });
+  const op = kv.atomic();
+  await app.orderPaid(consumerTx({ kv, op }), {
+    ...paid("o-1", now),
+    items: [
+      { itemId: "1", name: "Margherita", quantity: 1, unitPrice: undefined, station: "oven" },
+      { itemId: "9", name: "Lemonade", quantity: 1, unitPrice: undefined, station: "bar" },
+    ],
+  });
+  assert.ok((await op.commit()).ok);
+  await app.startTicket("o-1", { by: "Ada" });
+  now = new Date(now.getTime() + 4 * 60_000);
+  await app.completeTicket("o-1", { station: "bar", by: "Ada" });
+  now = new Date(now.getTime() + 6 * 60_000);
+  await app.completeTicket("o-1", { station: "oven", by: "Ada" });
+  const since = new Date("2026-01-01T00:00:00Z");
+  assert.deepEqual(await app.stats(since), [
+    { station: "bar", count: 1, averagePrepMs: 4 * 60_000 },
+    { station: "oven", count: 1, averagePrepMs: 10 * 60_000 },
+  ]);
+  await app.undoTicket("o-1", { by: "Ada" });
+  assert.deepEqual(await app.stats(since), [
+    { station: "bar", count: 1, averagePrepMs: 4 * 60_000 },
+    { station: "oven", count: 0, averagePrepMs: 0 },
+  ]);
+  now = new Date("2026-01-02T12:10:00Z");
+  assert.deepEqual(await app.stats(new Date("2026-01-02T00:00:00Z")), [], "the next day has its own sums");
 });

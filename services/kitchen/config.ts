@@ -25,6 +25,10 @@ export interface KitchenConfig {
   autoPrep: boolean;
   /** Time queued -> preparing and preparing -> ready under auto-prep (`KITCHEN_PREP_MS`, default 3000). */
   prepMs: number;
+  /** How long a start or bump can be undone (`KITCHEN_UNDO_SECONDS`, default 10), in milliseconds (absent: 10 s). */
+  undoMs?: number;
+  /** How long a bumped ticket can be recalled (`KITCHEN_RECALL_MINUTES`, default 30), in milliseconds (absent: 30 min). */
+  recallMs?: number;
   /** Broker and data settings shared by every service. */
   common: CommonConfig;
 }
@@ -38,6 +42,8 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     kvPath: storePath("kitchen", common.dataDir, env),
     autoPrep: envBool("KITCHEN_AUTO_PREP", false, env),
     prepMs: envInt("KITCHEN_PREP_MS", 3000, { min: 0, max: 3_600_000 }, env),
+    undoMs: envInt("KITCHEN_UNDO_SECONDS", 10, { min: 1, max: 600 }, env) * 1000,
+    recallMs: envInt("KITCHEN_RECALL_MINUTES", 30, { min: 1, max: 24 * 60 }, env) * 60_000,
     common,
   };
 }

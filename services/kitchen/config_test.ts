@@ -10,6 +10,21 @@ Deno.test("kitchen config defaults: port 50054, auto-prep off, 3 s prep, KV unde
   assert.equal(c.autoPrep, false);
   assert.equal(c.prepMs, 3000);
   assert.equal(c.kvPath, "/tmp/oms/kitchen.kv");
+  assert.equal(c.undoMs, 10_000, "undo for 10 s");
+  assert.equal(c.recallMs, 30 * 60_000, "recall for 30 min");
+});
+
+Deno.test("kitchen config reads the undo and recall windows and refuses a bad one", () => {
+  const c = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    KITCHEN_UNDO_SECONDS: "5",
+    KITCHEN_RECALL_MINUTES: "15",
+  });
+  assert.deepEqual([c.undoMs, c.recallMs], [5000, 15 * 60_000]);
+  assert.throws(
+    () => loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, KITCHEN_UNDO_SECONDS: "0" }),
+    /KITCHEN_UNDO_SECONDS/,
+  );
 });
 
 Deno.test("kitchen config reads its variables and names a bad one", () => {

@@ -1,6 +1,8 @@
 /**
- * Kitchen's event adapter: a paid order opens one ticket, however often `order.paid` arrives
- * ({@linkcode KitchenApp.orderPaid} inside the consumer's transaction, `consumerTx(ctx)`).
+ * Kitchen's event adapter, each in the consumer's transaction (`consumerTx(ctx)`): a paid order opens
+ * one ticket however often `order.paid` arrives ({@linkcode KitchenApp.orderPaid}); a refunded order's
+ * ticket is cancelled once ({@linkcode KitchenApp.orderRefunded}); a completed (handed over) order
+ * ends its ticket's undo and recall ({@linkcode KitchenApp.orderCompleted}).
  *
  * @module
  */
@@ -16,6 +18,23 @@ export function kitchenEventHandlers(app: KitchenApp, log: Logger): EventHandler
       const opened = await app.orderPaid(consumerTx(ctx), event, ctx.traceparent);
       // a routine opening at debug; a second order.paid (another message id) is unusual
       log[opened ? "debug" : "info"](opened ? "ticket opened" : "ticket already open, order.paid ignored", {
+        orderId: event.orderId,
+        messageId: ctx.messageId,
+      });
+    },
+    "order.refunded": async (event, ctx) => {
+      const cancelled = await app.orderRefunded(consumerTx(ctx), event);
+      log.info(
+        cancelled ? "ticket cancelled (order refunded)" : "ticket already cancelled, order.refunded ignored",
+        {
+          orderId: event.orderId,
+          messageId: ctx.messageId,
+        },
+      );
+    },
+    "order.completed": async (event, ctx) => {
+      const noted = await app.orderCompleted(consumerTx(ctx), event);
+      log.debug(noted ? "ticket handed over" : "order.completed ignored", {
         orderId: event.orderId,
         messageId: ctx.messageId,
       });

@@ -23,7 +23,7 @@ export interface KitchenHandle extends ServiceHandle {
 }
 
 /**
- * Starts kitchen: opens its KV store, starts messaging (consuming `order.paid`), serves gRPC, starts
+ * Starts kitchen: opens its KV store, starts messaging (consuming `order.paid`, `order.refunded` and `order.completed`), serves gRPC, starts
  * the auto-prep timer when enabled and reports SERVING.
  */
 export async function start(
@@ -34,7 +34,15 @@ export async function start(
     name: "kitchen",
     config,
     log,
-    prepare: ({ kv, kick }) => ({ app: new KitchenApp({ kv, uow: unitOfWork({ kv, kick, log }), log }) }),
+    prepare: ({ kv, kick }) => ({
+      app: new KitchenApp({
+        kv,
+        uow: unitOfWork({ kv, kick, log }),
+        log,
+        ...(config.undoMs !== undefined ? { undoMs: config.undoMs } : {}),
+        ...(config.recallMs !== undefined ? { recallMs: config.recallMs } : {}),
+      }),
+    }),
     handlers: ({ app }) => kitchenEventHandlers(app, log),
     services: ({ kv, prepared: { app } }) => [
       kitchenService(app, kv, log, new StaffClaims(config.common.serviceToken)),

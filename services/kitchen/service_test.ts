@@ -1,93 +1,8 @@
 import assert from "node:assert/strict";
-import { EventObserver, eventually, publishRaw, testBusConfig } from "../common/bus/testing.ts";
-import { RpcError } from "../common/errors.ts";
-import { encodeEvent } from "../common/events.ts";
-import { connect, rpc } from "../common/grpc_client.ts";
-import { createLogger } from "../common/log.ts";
+import { rpc } from "../common/grpc_client.ts";
 import { traceIdOf, traceMetadata } from "../common/trace.ts";
-import {
-  KitchenServiceClient,
-  TicketStatus,
-  type WatchTicketsResponse,
-} from "../common/gen/oms/kitchen/v1/kitchen.ts";
-import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
-import type { KitchenConfig } from "./config.ts";
-import { start } from "./service.ts";
-import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../common/auth/testing.ts";
-
-const log = createLogger("kitchen", "warn");
-const TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-
-/** Runs `fn` against a started kitchen on an isolated test exchange, observing `kitchen.*` events. */
-async function withKitchen(
-  overrides: Partial<KitchenConfig>,
-  fn: (
-    ctx: { client: KitchenServiceClient; config: KitchenConfig; observer: EventObserver },
-  ) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "kitchen-svc-" });
-  const bus = await testBusConfig(dir);
-  const config: KitchenConfig = {
-    host: "127.0.0.1",
-    port: 0,
-    kvPath: `${dir}/kitchen.kv`,
-    autoPrep: false,
-    prepMs: 3000,
-    common: bus.config,
-    ...overrides,
-  };
-  const observer = await EventObserver.start(bus.config, "kitchen.#");
-  const handle = await start(config, log);
-  // acts as staff, as web's kitchen screen does (StartTicket and CompleteTicket are staff-only)
-  const client = connect(KitchenServiceClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN, {
-    staff: TEST_STAFF,
-  });
-  try {
-    await fn({ client, config, observer });
-  } finally {
-    client.close();
-    await handle.stop();
-    await observer.close();
-    await bus.cleanup();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-async function publishPaid(
-  config: KitchenConfig,
-  orderId: string,
-  paidAt: Date,
-  messageId?: string,
-  extra: { number?: number; details?: OrderDetails } = {},
-) {
-  const body = encodeEvent("order.paid", {
-    orderId,
-    customerId: "c-1",
-    items: [{ itemId: "1", name: "Margherita", quantity: 2, unitPrice: { amount: 850, currency: "EUR" } }],
-    paidAt,
-    number: extra.number ?? 0,
-    details: extra.details,
-  });
-  await publishRaw(config.common, "order.paid", body, {
-    messageId: messageId ?? crypto.randomUUID(),
-    headers: { traceparent: TRACE },
-  });
-}
-
-async function waitForTicket(client: KitchenServiceClient, orderId: string) {
-  return await eventually(
-    async () => (await rpc(client, "getTicket", { orderId })).ticket,
-    `ticket ${orderId}`,
-  );
-}
-
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<RpcError> {
-  let caught: unknown;
-  await p.catch((err) => caught = err);
-  assert.ok(caught instanceof RpcError, `expected an RpcError, got ${caught}`);
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
+import { TicketStatus, type WatchTicketsResponse } from "../common/gen/oms/kitchen/v1/kitchen.ts";
+import { publishPaid, rejectsWith, TRACE, waitForTicket, withKitchen } from "./service_testing.ts";
 
 Deno.test("order.paid opens one ticket even when it arrives twice", async () => {
   await withKitchen({}, async ({ client, config }) => {
@@ -177,8 +92,18 @@ Deno.test("StartTicket and CompleteTicket emit kitchen.ticket_started and kitche
       "kitchen.ticket_ready",
     ]);
     const [s, r] = observer.events;
-    assert.deepEqual(s!.body, { orderId: "o-1", startedAt: started.ticket?.startedAt?.toISOString() });
-    assert.deepEqual(r!.body, { orderId: "o-1", readyAt: ready.ticket?.readyAt?.toISOString() });
+    // who moved it is the verified staff claim's name
+    assert.deepEqual(s!.body, {
+      orderId: "o-1",
+      startedAt: started.ticket?.startedAt?.toISOString(),
+      by: "test-staff",
+    });
+    assert.deepEqual(r!.body, {
+      orderId: "o-1",
+      readyAt: ready.ticket?.readyAt?.toISOString(),
+      by: "test-staff",
+    });
+    assert.deepEqual([ready.ticket?.startedBy, ready.ticket?.readyBy], ["test-staff", "test-staff"]);
     assert.equal(s!.traceparent, TRACE);
     // without trace metadata the event continues the trace of the order.paid message
     assert.equal(traceIdOf(r!.traceparent), traceIdOf(TRACE));

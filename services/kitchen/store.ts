@@ -6,6 +6,8 @@
  * - `["tickets_by_paid", paidAtMs, orderId]` -> orderId (the whole queue, oldest payment first)
  * - `["tickets_by_status", status, paidAtMs, orderId]` -> orderId (one status, oldest payment first)
  * - `["change_feed", "tickets", atMs, uuid]` -> a change record (`common/change_feed`), one per ticket commit
+ * - `["prep_stats", bucketMs, station]` -> {@linkcode PrepSums} (quarter-hour running sums of prep times,
+ *   written in the commit of the move that adds or takes back a sample)
  *
  * Persistence only: keys, reads, and the checks and mutations a use case adds to its operation
  * (`app.ts` sequences them in the unit of work, which commits a ticket and its index entries together
@@ -15,6 +17,9 @@
  */
 import { recordChange } from "../common/change_feed/record.ts";
 import type { KitchenTicket, TicketState } from "./domain/ticket.ts";
+import type { PrepSample } from "./domain/moves.ts";
+import { applyDelta, bucketOf, type PrepSums, sumSamples } from "./domain/prep_stats.ts";
+import type { Tx } from "../common/unit_of_work.ts";
 
 /** The change feed every ticket commit records into (`WatchTickets` reads it). */
 export const TICKET_FEED = "tickets";
@@ -87,4 +92,36 @@ export function addUpdate(
     .delete(byStatusKey(entry.value))
     .set(byStatusKey(next), next.orderId);
   recordChange(op, TICKET_FEED, { id: next.orderId, status: next.status, entity: next });
+}
+
+/** KV key of one station's prep-time sums in the quarter hour starting at `bucketMs`. */
+export function prepStatsKey(bucketMs: number, station: string): Deno.KvKey {
+  return ["prep_stats", bucketMs, station];
+}
+
+/**
+ * Adds `samples` to the running sums in `tx`: each touched bucket is read and written back guarded by
+ * its version (a concurrent bump of the same station makes the unit of work run again).
+ */
+export async function addSamples(tx: Tx, samples: readonly PrepSample[]): Promise<void> {
+  for (const { bucket, station, delta } of sumSamples(samples).values()) {
+    const key = prepStatsKey(bucket, station);
+    const cur = await tx.kv.get<PrepSums>(key);
+    tx.op.check(cur).set(key, applyDelta(cur.value, delta));
+  }
+}
+
+/** The bucket sums of every station from the bucket holding `sinceMs` up to `untilMs` (a bounded range). */
+export async function readPrepSums(
+  kv: Deno.Kv,
+  sinceMs: number,
+  untilMs: number,
+): Promise<{ station: string; sums: PrepSums }[]> {
+  const rows: { station: string; sums: PrepSums }[] = [];
+  const iter = kv.list<PrepSums>({
+    start: ["prep_stats", bucketOf(sinceMs)],
+    end: ["prep_stats", bucketOf(untilMs) + 1],
+  });
+  for await (const e of iter) rows.push({ station: String(e.key[2]), sums: e.value });
+  return rows;
 }

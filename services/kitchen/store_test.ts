@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { KitchenTicket } from "./domain/ticket.ts";
-import { advance, openTicket } from "./domain/ticket.ts";
+import { openTicket } from "./domain/ticket.ts";
+import { advance } from "./domain/moves.ts";
 import { addOpen, addUpdate, listTickets, readTicket } from "./store.ts";
 
 function ticket(orderId: string, paidAtMs: number): KitchenTicket {

@@ -12,12 +12,13 @@ import type { Logger } from "../common/log.ts";
 import type { WatchTicketsRequest, WatchTicketsResponse } from "../common/gen/oms/kitchen/v1/kitchen.ts";
 import type { KitchenTicket, TicketState } from "./domain/ticket.ts";
 import { TICKET_FEED, ticketKey } from "./store.ts";
-import { ticketToProto } from "./grpc_handlers.ts";
+import { type KitchenWindows, ticketToProto } from "./grpc_handlers.ts";
 
 /** The `WatchTickets` handler over kitchen's store. */
 export function watchTickets(
   kv: Deno.Kv,
   log: Logger,
+  windows?: KitchenWindows,
   settleMs?: number,
 ): handleServerStreamingCall<WatchTicketsRequest, WatchTicketsResponse> {
   return (call) =>
@@ -34,8 +35,8 @@ export function watchTickets(
         if (!ticket) return null;
         return {
           cursor,
-          ticket: ticketToProto(ticket),
-          status: ticketToProto({ ...ticket, status: change.record.status as TicketState }).status,
+          ticket: ticketToProto(ticket, windows),
+          status: ticketToProto({ ...ticket, status: change.record.status as TicketState }, windows).status,
           at: new Date(change.record.at),
         };
       },

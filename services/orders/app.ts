@@ -21,13 +21,23 @@ import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
 import type { LookupOrdersResponse } from "../common/gen/oms/orders/v1/orders.ts";
 import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
-import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
+import type { Money, OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import { claimIdempotency, releaseClaim, renewClaim } from "./claims.ts";
 import * as lifecycle from "./domain/lifecycle.ts";
 import type { Decision } from "./domain/lifecycle.ts";
+import {
+  confirmRefund,
+  dropRefund,
+  requestRefund,
+  sameRefund,
+  validateRefundId,
+  validateRefundReason,
+} from "./domain/refund.ts";
 import { requestFingerprint } from "./domain/request_fingerprint.ts";
+import { reopenOrder, ReopenTooEarly } from "./domain/reopen.ts";
+import { addNote } from "./domain/staff_note.ts";
 import { OrderNumbers } from "./numbers.ts";
-import { type Order, ORDER_STATUSES, type OrderStatus } from "./domain/order.ts";
+import { type Order, ORDER_STATUSES, type OrderNote, type OrderStatus } from "./domain/order.ts";
 import type { TransitionCause } from "./domain/transition.ts";
 import {
   validateCreateOrder,
@@ -114,6 +124,11 @@ function validateReason(reason: string): string {
   return reason.trim();
 }
 
+/** `by` with the staff member a kitchen event names (`by` of TicketStarted/TicketReady), if any. */
+function withActor(by: TransitionCause, actor: string | undefined): TransitionCause {
+  return actor ? { ...by, actor } : by;
+}
+
 /** Who a staff action was done by, for the log (empty when not known, e.g. direct API use). */
 function staffFields(by: StaffClaim | undefined): Record<string, string> {
   return by ? { staff: by.sub, role: by.role } : {};
@@ -154,8 +169,8 @@ export class OrdersApp {
     this.#numbers = deps.numbers ?? new OrderNumbers(deps.kv);
   }
 
-  #by(cause: string, traceparent: string | undefined): TransitionCause {
-    return { cause, at: this.#now(), traceId: traceIdOf(traceparent) };
+  #by(cause: string, traceparent: string | undefined, actor?: string): TransitionCause {
+    return { cause, at: this.#now(), traceId: traceIdOf(traceparent), ...(actor ? { actor } : {}) };
   }
 
   /**
@@ -370,7 +385,7 @@ export class OrdersApp {
     validateOrderId(req.orderId);
     if (!req.admin) validateCustomerId(req.customerId);
     const reason = validateReason(req.reason) || (req.admin ? "Cancelled by admin" : "Cancelled by customer");
-    const cause = this.#by(req.admin ? "admin" : "customer", traceparent);
+    const cause = this.#by(req.admin ? "admin" : "customer", traceparent, req.admin ? by?.sub : undefined);
     const order = await this.#change("cancelOrder", req.orderId, (current) => {
       assertAccess(current, req.customerId, req.admin);
       return lifecycle.cancel(current, cause, reason);
@@ -382,7 +397,7 @@ export class OrdersApp {
   /** Staff: hands a ready order over (ready -> completed), announcing `order.completed`. */
   async advanceOrder(req: { orderId: string }, traceparent: string, by?: StaffClaim): Promise<Order> {
     validateOrderId(req.orderId);
-    const cause = this.#by("admin", traceparent);
+    const cause = this.#by("admin", traceparent, by?.sub);
     const order = await this.#change(
       "advanceOrder",
       req.orderId,
@@ -393,40 +408,108 @@ export class OrdersApp {
     return order;
   }
 
-  /** Staff: refunds a paid order through payments, then records paid -> refunded with `order.refunded`. */
+  /**
+   * Staff: refunds `amount` of an order (unset: the rest) with a reason, through payments, while it is
+   * paid, preparing, ready or completed (`domain/refund.ts`). Three steps: the refund is recorded in
+   * flight (validated against what is left; one at a time), payments refunds it at the provider with the
+   * refund's id as idempotency key (once per id, whatever the retries), then the provider's refund id is
+   * recorded with a timeline entry naming `by`; the whole amount refunded makes the order `refunded`
+   * with `order.refunded`. `payment.refunded` (with the refund's id) confirms it too, so a crash between
+   * the last two steps loses nothing. A failed provider call forgets the in-flight refund (nothing moved).
+   * `refundId` (the caller's, e.g. the refund form's) makes a retry or a second submit answer the
+   * order without refunding again.
+   */
   async refundOrder(
-    req: { orderId: string; reason: string },
+    req: { orderId: string; reason: string; amount?: Money | undefined; refundId?: string | undefined },
     traceparent: string,
-    by?: StaffClaim,
+    by: StaffClaim,
   ): Promise<Order> {
     validateOrderId(req.orderId);
-    const reason = validateReason(req.reason) || "Refunded by admin";
-    const entry = await getOrder(this.#d.kv, req.orderId);
-    if (!entry) throw notFound(req.orderId);
-    // Check the rule before touching money: throws illegal_transition unless paid (or already refunded).
-    if (!lifecycle.refund(entry.order, this.#by("admin", traceparent)).order) return entry.order;
-    await rpc(this.#d.payments, "refund", { orderId: req.orderId, reason }, {
-      timeoutMs: this.#d.paymentsTimeoutMs,
-      metadata: traceMetadata(traceparent),
-    });
-    try {
-      const cause = this.#by("admin", traceparent);
-      const order = await this.#change(
-        "refundOrder",
-        req.orderId,
-        (o) => lifecycle.refund(o, cause),
-        traceparent,
-      );
-      this.#d.log.info("order refunded by staff", { orderId: req.orderId, ...staffFields(by) });
-      return order;
-    } catch (err) {
-      this.#d.log.error("payment refunded but the order could not be marked refunded", {
-        orderId: req.orderId,
-        err,
-        traceId: traceIdOf(traceparent),
+    const reason = validateRefundReason(req.reason);
+    const requestId = req.refundId ? validateRefundId(req.refundId) : crypto.randomUUID();
+    const asked = this.#now();
+    const step = await this.#d.uow.run(async (tx) => {
+      const entry = await getOrder(tx.kv, req.orderId);
+      if (!entry) throw notFound(req.orderId);
+      // an in-flight refund older than two payments deadlines lost its first call: resume it
+      const staleBefore = new Date(asked.getTime() - 2 * this.#d.paymentsTimeoutMs);
+      const known = sameRefund(entry.order, requestId, req.amount, staleBefore);
+      if (known?.done) return { done: entry.order };
+      if (known?.resume) return { refund: known.resume };
+      const { order, refund } = requestRefund(entry.order, {
+        id: requestId,
+        reason,
+        by: by.sub,
+        at: asked,
+        ...(req.amount ? { amount: req.amount } : {}),
       });
+      addUpdate(tx.op, entry, order);
+      return { refund };
+    }, "refundOrder");
+    if (step.done) {
+      this.#d.log.info("refund repeated: nothing more refunded", {
+        orderId: req.orderId,
+        refundId: requestId,
+      });
+      return step.done;
+    }
+    const inFlight = step.refund;
+    let providerRefundId: string;
+    let full: boolean;
+    try {
+      const res = await rpc(this.#d.payments, "refund", {
+        orderId: req.orderId,
+        reason,
+        amount: inFlight.amount,
+        refundId: requestId,
+      }, { timeoutMs: this.#d.paymentsTimeoutMs, metadata: traceMetadata(traceparent) });
+      providerRefundId = res.providerRefundId;
+      full = res.full;
+      if (!providerRefundId) {
+        throw new DomainError("internal", `Payments did not confirm refund ${requestId}`);
+      }
+    } catch (err) {
+      await this.#change("refundOrder", req.orderId, (o) => dropRefund(o, requestId), traceparent)
+        .catch((dropErr) =>
+          this.#d.log.error("refund failed and could not be forgotten", {
+            orderId: req.orderId,
+            err: dropErr,
+          })
+        );
       throw err;
     }
+    const cause = this.#by("admin.refund", traceparent);
+    const order = await this.#change(
+      "refundOrder",
+      req.orderId,
+      (o) => confirmRefund(o, { requestId, providerRefundId, full }, cause),
+      traceparent,
+    );
+    this.#d.log.info("order refunded by staff", {
+      orderId: req.orderId,
+      refundId: requestId,
+      amount: inFlight.amount.amount,
+      status: order.status,
+      ...staffFields(by),
+    });
+    return order;
+  }
+
+  /** Staff: adds a note (internal, or visible to the customer) written by `by`; no event. */
+  async addNote(
+    req: { orderId: string; text: string; visibleToCustomer: boolean },
+    traceparent: string,
+    by: StaffClaim,
+  ): Promise<Order> {
+    validateOrderId(req.orderId);
+    const note: OrderNote = {
+      id: crypto.randomUUID(),
+      at: this.#now(),
+      author: by.sub,
+      text: req.text,
+      visibleToCustomer: req.visibleToCustomer,
+    };
+    return await this.#change("addOrderNote", req.orderId, (o) => addNote(o, note), traceparent);
   }
 
   /** A customer's orders, newest first. */
@@ -508,12 +591,36 @@ export class OrdersApp {
    * staff refund path, which also records it itself) moves it to refunded if that has not happened yet.
    */
   paymentRefunded(tx: Tx, e: EventPayload<"payment.refunded">, meta: EventMeta): Promise<void> {
-    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.recordRefund(o, by));
+    const requestId = e.requestId;
+    if (!requestId) return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.recordRefund(o, by));
+    return this.#follow(tx, e.orderId, meta, (o, by) =>
+      confirmRefund(o, {
+        requestId,
+        providerRefundId: e.refundId,
+        ...(e.amount ? { amount: e.amount } : {}),
+        ...(e.full !== undefined ? { full: e.full } : {}),
+      }, by));
   }
 
   /** `kitchen.ticket_started`: paid -> preparing. */
   ticketStarted(tx: Tx, e: EventPayload<"kitchen.ticket_started">, meta: EventMeta): Promise<void> {
-    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.startPreparing(o, by));
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.startPreparing(o, withActor(by, e.by)));
+  }
+
+  /**
+   * `kitchen.ticket_reopened` (an undo or a recall in the kitchen): ready -> preparing or preparing ->
+   * paid, the timeline naming the staff member; one that overtook the move it undoes waits for it.
+   */
+  ticketReopened(tx: Tx, e: EventPayload<"kitchen.ticket_reopened">, meta: EventMeta): Promise<void> {
+    const to = e.status === "queued" ? "queued" : "preparing";
+    return this.#follow(tx, e.orderId, meta, (o, by) => {
+      try {
+        return reopenOrder(o, to, by, e.by);
+      } catch (err) {
+        if (err instanceof ReopenTooEarly) throw new EventTooEarlyError(err.message);
+        throw err;
+      }
+    });
   }
 
   /** `kitchen.ticket_ready`: preparing -> ready; one that overtook `ticket_started` waits for it. */
@@ -524,7 +631,7 @@ export class OrdersApp {
           `Order ${o.id} is paid; kitchen.ticket_ready waits for kitchen.ticket_started`,
         );
       }
-      return lifecycle.markReady(o, by);
+      return lifecycle.markReady(o, withActor(by, e.by));
     });
   }
 }

@@ -12,6 +12,7 @@ import {
   serviceAddr,
 } from "../common/config.ts";
 import { storePath } from "../common/kv.ts";
+import type { StaffAppOptions } from "../staff/app.ts";
 
 /** Everything `start` needs. */
 export interface OrdersConfig {
@@ -37,6 +38,8 @@ export interface OrdersConfig {
   paymentsTimeoutMs: number;
   /** Broker and data settings shared by every service. */
   common: CommonConfig;
+  /** The hosted staff module's limits (tests; processes use the defaults). */
+  staff?: Pick<StaffAppOptions, "limits" | "sessions" | "scrypt">;
 }
 
 /** Reads and validates the configuration; throws a `ConfigError` naming a bad variable. */

@@ -61,5 +61,6 @@ export function orderEventHandlers(app: OrdersApp): EventHandlers {
     "payment.refunded": follow((tx, e, m) => app.paymentRefunded(tx, e, m)),
     "kitchen.ticket_started": follow((tx, e, m) => app.ticketStarted(tx, e, m)),
     "kitchen.ticket_ready": follow((tx, e, m) => app.ticketReady(tx, e, m)),
+    "kitchen.ticket_reopened": follow((tx, e, m) => app.ticketReopened(tx, e, m)),
   };
 }

@@ -304,3 +304,38 @@ Deno.test("payment.refunded for a paid order moves it to refunded once, announci
     assert.deepEqual((await outbox(kv)).map((r) => r.routingKey), ["order.refunded"]);
   });
 });
+
+Deno.test("kitchen.ticket_started and ticket_ready record the cook they name as the timeline's actor", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["paid"]);
+    await deliver(kv, "kitchen.ticket_started", { orderId: "o1", startedAt: new Date(), by: "carla" });
+    await deliver(kv, "kitchen.ticket_ready", { orderId: "o1", readyAt: new Date(), by: "" });
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.deepEqual(o.timeline.slice(-2).map((t) => [t.status, t.actor]), [
+      ["preparing", "carla"],
+      ["ready", undefined],
+    ]);
+  });
+});
+
+Deno.test("payment.refunded with orders' refund id records a refund the order lost track of once; a redelivery changes nothing", async () => {
+  await withKv(async (kv) => {
+    await seed(kv, ["paid", "preparing"]);
+    const event = {
+      orderId: "o1",
+      refundId: "re_1",
+      amount: { amount: 1800, currency: "EUR" },
+      full: true,
+      requestId: "r-1",
+    };
+    await deliver(kv, "payment.refunded", event);
+    await deliver(kv, "payment.refunded", event);
+    const o = (await getOrder(kv, "o1"))!.order;
+    assert.equal(o.status, "refunded");
+    assert.deepEqual(o.refunds?.map((r) => [r.id, r.providerRefundId]), [["r-1", "re_1"]]);
+    const refunded = (await outbox(kv)).filter((e) => e.routingKey === "order.refunded");
+    assert.equal(refunded.length, 1, "one order.refunded: the kitchen cancels the ticket once");
+    // a late kitchen event on the refunded order is ignored, not parked
+    await deliver(kv, "kitchen.ticket_ready", { orderId: "o1", readyAt: new Date() });
+  });
+});

@@ -6,12 +6,13 @@
  * Staff: a call is a staff call only when its metadata carries a valid, unexpired staff claim signed by
  * web (`x-oms-staff`, see `common/auth/staff_claim.ts`). `admin: true` on GetOrder or CancelOrder without
  * one does nothing: the request is the customer's (`customerId`), so another customer's order is
- * `not_found`. ListOrders, CountOrders, AdvanceOrder and RefundOrder are staff-only: without a claim
- * they answer PERMISSION_DENIED.
+ * `not_found`. ListOrders, CountOrders, AdvanceOrder, RefundOrder and AddOrderNote are staff-only:
+ * without a claim they answer PERMISSION_DENIED, and the staff member they record comes from the
+ * claim. A customer's answer carries only the notes visible to customers and no staff names.
  *
  * @module
  */
-import { type handleUnaryCall, type ServerUnaryCall, status } from "@grpc/grpc-js";
+import type { ServerUnaryCall } from "@grpc/grpc-js";
 import { requireStaff as requireStaffClaim } from "../common/auth/require_staff.ts";
 import type { StaffClaim, StaffClaims } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
@@ -68,19 +69,22 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
     ),
     getOrder: unary(log, async (req, call) => {
       const admin = staffOf(call, req.admin) !== null;
-      return { order: orderToProto(await app.getOrder({ ...req, admin })) };
+      return { order: orderToProto(await app.getOrder({ ...req, admin }), admin ? "staff" : "customer") };
     }),
     listCustomerOrders: unary(log, async (req) => {
       const page = await app.listCustomerOrders(req);
-      return { orders: page.orders.map(orderToProto), nextCursor: page.nextCursor };
+      return { orders: page.orders.map((o) => orderToProto(o, "customer")), nextCursor: page.nextCursor };
     }),
-    // Issue 10 contracts: implemented by the orders slices of the staff side.
-    addOrderNote: notYetImplemented("AddOrderNote"),
+    addOrderNote: unary(log, async (req, call) => {
+      const staff = requireOrderStaff(requireStaff(call, "Adding a note to an order"), "add notes to orders");
+      return { order: orderToProto(await app.addNote(req, traceOf(call), staff), "staff") };
+    }),
+    // staff's search, figures and customers (staff_queries.ts)
     ...staffQueryHandlers({ queries: new StaffQueries(kv), staffClaims, log }),
     listOrders: unary(log, async (req, call) => {
       requireStaff(call, "Listing every order");
       const page = await app.listOrders({ ...req, status: statusFilter(req.status) });
-      return { orders: page.orders.map(orderToProto), nextCursor: page.nextCursor };
+      return { orders: page.orders.map((o) => orderToProto(o, "staff")), nextCursor: page.nextCursor };
     }),
     countOrders: unary(log, async (_req, call) => {
       requireStaff(call, "Counting orders");
@@ -94,28 +98,29 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
         traceOf(call),
         staff ?? undefined,
       );
-      return { order: orderToProto(order) };
+      return { order: orderToProto(order, staff ? "staff" : "customer") };
     }),
     advanceOrder: unary(log, async (req, call) => {
       const staff = requireStaff(call, "Completing an order");
-      return { order: orderToProto(await app.advanceOrder(req, traceOf(call), staff)) };
+      return { order: orderToProto(await app.advanceOrder(req, traceOf(call), staff), "staff") };
     }),
     refundOrder: unary(log, async (req, call) => {
-      const staff = requireStaff(call, "Refunding an order");
-      return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff)) };
+      const staff = requireOrderStaff(requireStaff(call, "Refunding an order"), "refund orders");
+      return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff), "staff") };
     }),
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
     watchOrders: watchOrders({ kv, staffClaims, log }),
   };
 }
 
-/** A handler answering UNIMPLEMENTED (a method declared in the proto before its use case exists). */
-function notYetImplemented(method: string): handleUnaryCall<unknown, never> {
-  return (_call, callback) =>
-    callback({
-      code: status.UNIMPLEMENTED,
-      details: `${method} is not implemented yet`,
-      name: "",
-      message: "",
-    });
+/**
+ * `staff`, when their role may run the orders desk (owner, manager); a kitchen account is refused
+ * (`permission_denied`), as its web pages are.
+ */
+function requireOrderStaff(staff: StaffClaim, what: string): StaffClaim {
+  if (staff.role === "owner" || staff.role === "manager") return staff;
+  throw new DomainError(
+    "permission_denied",
+    `A ${staff.role} account cannot ${what}; an owner or a manager can`,
+  );
 }

@@ -11,11 +11,13 @@ import {
   OrdersServiceClient,
   OrdersServiceService,
   OrderStatus,
+  PaymentState,
 } from "../common/gen/oms/orders/v1/orders.ts";
 import { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import type { OrderDetails } from "../common/gen/oms/types/v1/types.ts";
 import { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { OrderStatus as Status } from "./domain/order.ts";
+import { requestRefund } from "./domain/refund.ts";
 import { transition } from "./domain/transition.ts";
 import { ordersServer } from "./grpc_handlers.ts";
 import { changeOrder, OrdersApp } from "./app.ts";
@@ -662,31 +664,194 @@ Deno.test("AdvanceOrder completes a ready order with order.completed and refuses
   });
 });
 
-Deno.test("RefundOrder refunds a paid order through payments, and refuses an unpaid one without calling payments", async () => {
+Deno.test("RefundOrder: a partial refund keeps the status and names the staff member; the rest makes it refunded with order.refunded; a failed one changes nothing", async () => {
   await withOrders(async ({ client, staff, kv, payments }) => {
     const unpaid = await create(client, "alice");
-    await rejects(rpc(staff, "refundOrder", { orderId: unpaid.id, reason: "" }), "illegal_transition");
+    await rejects(rpc(staff, "refundOrder", { orderId: unpaid.id, reason: "x" }), "illegal_transition");
     assert.equal(payments.refundCalls.length, 0);
 
-    const order = await create(client, "alice");
-    await moveTo(kv, order.id, ["paid"]);
-    payments.refundError = new RpcError("unavailable", "Provider is down");
-    await rejects(rpc(staff, "refundOrder", { orderId: order.id, reason: "" }), "unavailable");
-    assert.equal(
-      (await getOrder(kv, order.id))?.order.status,
-      "paid",
-      "a failed refund leaves the order paid",
+    const order = await create(client, "alice"); // 2050 EUR
+    await moveTo(kv, order.id, ["paid", "preparing"]);
+    await rejects(
+      rpc(staff, "refundOrder", { orderId: order.id, reason: " " }),
+      "invalid_argument",
+      "reason",
     );
+    await rejects(
+      rpc(staff, "refundOrder", {
+        orderId: order.id,
+        reason: "x",
+        amount: { amount: 2051, currency: "EUR" },
+      }),
+      "invalid_argument",
+      "amount.amount",
+    );
+    await rejects(
+      rpc(staff, "refundOrder", { orderId: order.id, reason: "x", amount: { amount: 100, currency: "USD" } }),
+      "invalid_argument",
+      "amount.currency",
+    );
+    assert.equal(payments.refundCalls.length, 0, "invalid requests never reach payments");
+
+    payments.refundError = new RpcError("unavailable", "Provider is down");
+    await rejects(
+      rpc(staff, "refundOrder", {
+        orderId: order.id,
+        reason: "cold",
+        amount: { amount: 500, currency: "EUR" },
+      }),
+      "unavailable",
+    );
+    const afterFailure = (await getOrder(kv, order.id))!.order;
+    assert.equal(afterFailure.status, "preparing", "a failed refund leaves the order as it was");
+    assert.deepEqual(afterFailure.refunds, [], "and forgets the refund (nothing moved)");
 
     payments.refundError = undefined;
-    const res = await rpc(staff, "refundOrder", { orderId: order.id, reason: "cold pizza" });
-    assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
-    assert.deepEqual(payments.refundCalls, [order.id, order.id]);
-    assert.equal((await outbox(kv)).filter((e) => e.routingKey === "order.refunded").length, 1);
+    const part = await rpc(staff, "refundOrder", {
+      orderId: order.id,
+      reason: "Cold pizza",
+      amount: { amount: 500, currency: "EUR" },
+    });
+    assert.equal(part.order?.status, OrderStatus.ORDER_STATUS_PREPARING, "a partial refund keeps the status");
+    assert.equal(part.order?.paymentState, PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED);
+    assert.deepEqual(part.order?.refunded, { amount: 500, currency: "EUR" });
+    const [refund] = part.order!.refunds;
+    assert.equal(refund?.by, TEST_STAFF.sub);
+    assert.equal(refund?.reason, "Cold pizza");
+    const sent = payments.refundRequests.at(-1)!;
+    assert.deepEqual(sent.amount, { amount: 500, currency: "EUR" });
+    assert.equal(sent.refundId, refund?.id, "orders' refund id is the provider call's idempotency key");
+    assert.equal(refund?.providerRefundId, `re-${refund?.id}`);
+    const entry = part.order!.timeline.at(-1)!;
+    assert.equal(entry.actor, TEST_STAFF.sub, "the timeline names the staff member");
+    assert.equal(entry.status, OrderStatus.ORDER_STATUS_PREPARING);
+    assert.match(entry.cause, /€5\.00 refunded: Cold pizza/);
 
-    const again = await rpc(staff, "refundOrder", { orderId: order.id, reason: "" });
-    assert.equal(again.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
-    assert.equal(payments.refundCalls.length, 2, "refunding a refunded order does not call payments again");
+    const rest = await rpc(staff, "refundOrder", { orderId: order.id, reason: "Order lost" });
+    assert.equal(rest.order?.status, OrderStatus.ORDER_STATUS_REFUNDED);
+    assert.equal(rest.order?.paymentState, PaymentState.PAYMENT_STATE_REFUNDED);
+    assert.deepEqual(
+      payments.refundRequests.at(-1)!.amount,
+      { amount: 1550, currency: "EUR" },
+      "unset: the rest",
+    );
+    assert.equal(rest.order?.timeline.at(-1)?.actor, TEST_STAFF.sub);
+    const refunded = (await outbox(kv)).filter((e) => e.routingKey === "order.refunded");
+    assert.equal(refunded.length, 1);
+    assert.equal(JSON.parse(refunded[0]!.body).reason, "Order lost");
+
+    const calls = payments.refundCalls.length;
+    const retried = await rpc(staff, "refundOrder", {
+      orderId: order.id,
+      reason: "Order lost",
+      refundId: refund!.id,
+    });
+    assert.equal(
+      retried.order?.status,
+      OrderStatus.ORDER_STATUS_REFUNDED,
+      "a retried refund id answers the order",
+    );
+    assert.equal(payments.refundCalls.length, calls, "and refunds nothing more");
+    await rejects(rpc(staff, "refundOrder", { orderId: order.id, reason: "again" }), "illegal_transition");
+    assert.equal(
+      payments.refundCalls.length,
+      calls,
+      "refunding a refunded order does not call payments again",
+    );
+    await rejects(rpc(client, "refundOrder", { orderId: order.id, reason: "x" }), "permission_denied");
+  });
+});
+
+Deno.test("a kitchen account's claim may neither refund nor add notes", async () => {
+  await withOrders(async ({ client, claims, kv }) => {
+    const order = await create(client, "alice");
+    await moveTo(kv, order.id, ["paid"]);
+    const metadata = claimMetadata(claims.sign({ sub: "carla", role: "kitchen" }));
+    const err = await rejects(
+      rpc(client, "refundOrder", { orderId: order.id, reason: "x" }, { metadata }),
+      "permission_denied",
+    );
+    assert.equal(err.message, "A kitchen account cannot refund orders; an owner or a manager can");
+    await rejects(
+      rpc(client, "addOrderNote", { orderId: order.id, text: "x", visibleToCustomer: false }, { metadata }),
+      "permission_denied",
+    );
+  });
+});
+
+Deno.test("AddOrderNote: staff notes carry the author from the claim; a customer's read carries only the visible ones", async () => {
+  await withOrders(async ({ client, staff }) => {
+    const order = await create(client, "alice");
+    await rejects(
+      rpc(client, "addOrderNote", { orderId: order.id, text: "hi", visibleToCustomer: true }),
+      "permission_denied",
+    );
+    await rejects(
+      rpc(staff, "addOrderNote", { orderId: order.id, text: "  ", visibleToCustomer: false }),
+      "invalid_argument",
+      "text",
+    );
+    await rejects(
+      rpc(staff, "addOrderNote", { orderId: order.id, text: "x".repeat(1001), visibleToCustomer: false }),
+      "invalid_argument",
+      "text",
+    );
+    await rpc(staff, "addOrderNote", { orderId: order.id, text: "Regular, VIP", visibleToCustomer: false });
+    const res = await rpc(staff, "addOrderNote", {
+      orderId: order.id,
+      text: "Your pizza is in the oven",
+      visibleToCustomer: true,
+    });
+    assert.deepEqual(res.order!.notes.map((n) => [n.text, n.author, n.visibleToCustomer]), [
+      ["Regular, VIP", TEST_STAFF.sub, false],
+      ["Your pizza is in the oven", TEST_STAFF.sub, true],
+    ]);
+    const asStaff = await rpc(staff, "getOrder", { orderId: order.id, customerId: "", admin: true });
+    assert.equal(asStaff.order!.notes.length, 2);
+    const asCustomer = await rpc(client, "getOrder", {
+      orderId: order.id,
+      customerId: "alice",
+      admin: false,
+    });
+    assert.deepEqual(asCustomer.order!.notes.map((n) => [n.text, n.author]), [[
+      "Your pizza is in the oven",
+      "",
+    ]]);
+    const listed = await rpc(client, "listCustomerOrders", { customerId: "alice", pageSize: 10, cursor: "" });
+    assert.ok(listed.orders.every((o) => o.notes.every((n) => n.visibleToCustomer)), "nor in their list");
+    await rejects(
+      rpc(staff, "addOrderNote", { orderId: "nope", text: "x", visibleToCustomer: false }),
+      "not_found",
+    );
+  });
+});
+
+Deno.test("staff cancel and complete record the staff member as the timeline's actor", async () => {
+  await withOrders(async ({ client, staff, kv }) => {
+    const a = await create(client, "alice");
+    const cancelled = await rpc(staff, "cancelOrder", {
+      orderId: a.id,
+      customerId: "",
+      admin: true,
+      reason: "",
+    });
+    assert.equal(cancelled.order!.timeline.at(-1)?.actor, TEST_STAFF.sub);
+    const b = await create(client, "alice");
+    await moveTo(kv, b.id, ["paid", "preparing", "ready"]);
+    const done = await rpc(staff, "advanceOrder", { orderId: b.id });
+    assert.equal(done.order!.timeline.at(-1)?.actor, TEST_STAFF.sub);
+    const c = await create(client, "alice");
+    const byCustomer = await rpc(client, "cancelOrder", {
+      orderId: c.id,
+      customerId: "alice",
+      admin: false,
+      reason: "",
+    });
+    assert.equal(
+      byCustomer.order!.timeline.at(-1)?.actor,
+      undefined,
+      "a customer's cancel has no staff actor",
+    );
   });
 });
 
@@ -799,3 +964,32 @@ function claimMetadata(value: string): Metadata {
   md.set(STAFF_METADATA_KEY, value);
   return md;
 }
+
+Deno.test("a refund left in flight by a call that died is resumed by a retry with its id: payments asked once more, the refund recorded once", async () => {
+  await withOrders(async ({ client, staff, kv, payments }) => {
+    const order = await create(client, "alice");
+    await moveTo(kv, order.id, ["paid"]);
+    // the first call recorded the refund, then died before payments answered
+    await unitOfWork({ kv, kick: () => {}, log }).run((tx) =>
+      changeOrder(tx, order.id, (o) => ({
+        order: requestRefund(o, {
+          id: "form-7",
+          amount: { amount: 700, currency: "EUR" },
+          reason: "Cold",
+          by: TEST_STAFF.sub,
+          at: new Date(Date.now() - 60_000),
+        }).order,
+        events: [],
+      }))
+    );
+    await rejects(
+      rpc(staff, "refundOrder", { orderId: order.id, reason: "Other", refundId: "form-8" }),
+      "illegal_transition",
+      undefined,
+    );
+    const res = await rpc(staff, "refundOrder", { orderId: order.id, reason: "Cold", refundId: "form-7" });
+    assert.deepEqual(payments.refundRequests.map((r) => [r.refundId, r.amount?.amount]), [["form-7", 700]]);
+    assert.deepEqual(res.order!.refunds.map((r) => [r.id, r.providerRefundId]), [["form-7", "re-form-7"]]);
+    assert.equal(res.order!.paymentState, PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED);
+  });
+});

@@ -20,6 +20,7 @@ import type { OrdersConfig } from "./config.ts";
 import { orderEventHandlers } from "./event_handlers.ts";
 import { ordersServer } from "./grpc_handlers.ts";
 import { backfillWorker } from "./backfill.ts";
+import { staffService } from "../staff/service.ts";
 
 /** A running orders service. */
 export interface OrdersHandle extends ServiceHandle {
@@ -29,7 +30,10 @@ export interface OrdersHandle extends ServiceHandle {
 
 /**
  * Starts orders: opens its KV store, connects to stock and payments, starts messaging (consuming
- * payment and kitchen events, relaying its outbox), serves gRPC and reports SERVING.
+ * payment and kitchen events, relaying its outbox), serves gRPC and reports SERVING. Orders also hosts
+ * the staff module (`services/staff/`: accounts, sessions, login throttle) on the same port and in the
+ * same KV, keys under `["staff", ...]`: a fifth process would cost about 120 MB for a dozen rows, and
+ * two processes cannot share one KV file.
  */
 export async function start(
   config: OrdersConfig,
@@ -52,11 +56,17 @@ export async function start(
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
       });
-      return { stock, payments, app, uow };
+      const staff = staffService({
+        ...config.staff,
+        kv,
+        log,
+        staffClaims: new StaffClaims(config.common.serviceToken),
+      });
+      return { stock, payments, app, staff, uow };
     },
     workers: ({ kv, prepared: { uow } }) => [backfillWorker({ kv, uow, log })],
     handlers: ({ app }) => orderEventHandlers(app),
-    services: ({ kv, prepared: { app } }) => [{
+    services: ({ kv, prepared: { app, staff } }) => [staff.service, {
       definition: OrdersServiceService,
       name: "oms.orders.v1.OrdersService",
       implementation: ordersServer({

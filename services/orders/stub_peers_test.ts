@@ -18,7 +18,11 @@ import {
   type ReserveItemsRequest,
   StockServiceService,
 } from "../common/gen/oms/stock/v1/stock.ts";
-import { PaymentsServiceService, PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
+import {
+  PaymentsServiceService,
+  PaymentStatus,
+  type RefundRequest,
+} from "../common/gen/oms/payments/v1/payments.ts";
 import type { LineItem } from "../common/gen/oms/types/v1/types.ts";
 import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 
@@ -141,6 +145,8 @@ export interface StubPayments extends StubPeer {
   linkCalls: string[];
   /** Order ids of Refund calls. */
   refundCalls: string[];
+  /** The Refund requests, in arrival order. */
+  refundRequests: RefundRequest[];
   /** When set, Refund fails with this error. */
   refundError: RpcError | undefined;
 }
@@ -152,6 +158,7 @@ export async function stubPaymentsServer(mode: PaymentsMode = "ok"): Promise<Stu
     slowMs: 2000,
     linkCalls: [] as string[],
     refundCalls: [] as string[],
+    refundRequests: [] as RefundRequest[],
     refundError: undefined as RpcError | undefined,
   };
   const payment = (orderId: string, status: PaymentStatus) => ({
@@ -176,10 +183,16 @@ export async function stubPaymentsServer(mode: PaymentsMode = "ok"): Promise<Stu
         if (stub.mode === "fail") throw new RpcError("unavailable", "Provider is down");
         return { payment: payment(req.orderId, PaymentStatus.PAYMENT_STATUS_OPEN) };
       }),
-      refund: unary(log, (req: { orderId: string }) => {
+      refund: unary(log, (req: RefundRequest) => {
         stub.refundCalls.push(req.orderId);
+        stub.refundRequests.push(req);
         if (stub.refundError) return Promise.reject(stub.refundError);
-        return Promise.resolve({ payment: payment(req.orderId, PaymentStatus.PAYMENT_STATUS_REFUNDED) });
+        return Promise.resolve({
+          payment: payment(req.orderId, PaymentStatus.PAYMENT_STATUS_SUCCEEDED),
+          providerRefundId: `re-${req.refundId ?? req.orderId}`,
+          amount: req.amount,
+          full: false,
+        });
       }),
     },
   }], { serviceToken: TEST_SERVICE_TOKEN });

@@ -88,7 +88,7 @@ export function watchOrders(
             if (!order || !keep(order)) return null;
             return {
               cursor,
-              order: orderToProto(order),
+              order: orderToProto(order, staff ? "staff" : "customer"),
               status: statusToProto(change.record.status as OrderStatus),
               at: new Date(change.record.at),
             };

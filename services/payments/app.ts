@@ -20,6 +20,7 @@
 import { DomainError } from "../common/domain_error.ts";
 import { emitAll } from "../common/domain_event.ts";
 import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
+import type { Money } from "../common/gen/oms/types/v1/types.ts";
 import type { Logger } from "../common/log.ts";
 import { childOf, effectiveTraceparent } from "../common/trace.ts";
 import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
@@ -88,6 +89,27 @@ export interface ApplyResult {
   payment: PaymentRecord | null;
   /** True when the event moved the payment's status. */
   changed: boolean;
+}
+
+/** What {@linkcode PaymentsApp.refund} did. */
+export interface RefundOutcome {
+  /** The payment after the refund. */
+  payment: PaymentRecord;
+  /** The provider's id of this refund. */
+  providerRefundId: string;
+  /** How much this refund is. */
+  amount: Money;
+  /** True when the payment is now refunded in full. */
+  full: boolean;
+}
+
+function outcomeOf(payment: PaymentRecord, providerRefundId: string, amount: Money): RefundOutcome {
+  return {
+    payment,
+    providerRefundId,
+    amount,
+    full: payment.status === PaymentStatus.PAYMENT_STATUS_REFUNDED,
+  };
 }
 
 /** The outcome the local pay page chose. */
@@ -211,9 +233,14 @@ export class PaymentsApp {
       return;
     }
     if (mustRefund(payment.status, true)) {
-      const refundId = await this.#refundAtProvider(payment);
-      this.#apply(tx, read, lifecycle.refund(payment, refundId, now), meta.traceparent);
-      log.warn("payment succeeded for a cancelled order: refunded", { orderId, refundId });
+      const made = await this.#refundAtProvider(payment);
+      this.#apply(
+        tx,
+        read,
+        lifecycle.refund(payment, { providerRefundId: made.refundId, amount: made.amount }, now),
+        meta.traceparent,
+      );
+      log.warn("payment succeeded for a cancelled order: refunded", { orderId, refundId: made.refundId });
     }
   }
 
@@ -290,13 +317,17 @@ export class PaymentsApp {
       }
       let { payment, events } = change;
       if (mustRefund(payment.status, cancelled.value !== null)) {
-        const refundId = await this.#refundAtProvider(payment);
+        const made = await this.#refundAtProvider(payment);
         this.#d.log.warn("payment succeeded for a cancelled order: refunded", {
           orderId: payment.orderId,
-          refundId,
+          refundId: made.refundId,
           eventId: event.id,
         });
-        const refunded = lifecycle.refund(payment, refundId, now);
+        const refunded = lifecycle.refund(
+          payment,
+          { providerRefundId: made.refundId, amount: made.amount },
+          now,
+        );
         payment = refunded.payment;
         events = [...events, ...refunded.events];
       }
@@ -372,22 +403,66 @@ export class PaymentsApp {
   }
 
   /**
-   * Refunds the order's succeeded payment through the provider (with the order's refund idempotency key)
-   * and commits `refunded` with `payment.refunded`. A payment already refunded is returned as is (a
-   * retried call is harmless); any other status is `illegal_transition`.
+   * Refunds `options.amount` (unset: whatever is left) of the order's succeeded payment through the
+   * provider and commits the refund with `payment.refunded` (amount, `full`, and orders' id of the
+   * refund as `requestId`). `options.refundId` is orders' id of the refund and the provider's
+   * idempotency key: a refund id already recorded answers that refund again and moves no money; the
+   * provider is asked at most once per id by this call, even when the commit re-runs on a conflict (and
+   * the key makes a second ask, by a retried call, the same refund at the provider). Without a refund
+   * id (older callers) a payment already refunded is returned as is and the order's refund key is
+   * used. A payment that is not succeeded is `illegal_transition`; a bad amount `invalid_argument`.
    */
-  async refund(orderId: string, reason: string, options: EventOptions = {}): Promise<PaymentRecord> {
-    return await this.#d.uow.run(async (tx) => {
+  async refund(
+    orderId: string,
+    reason: string,
+    options: EventOptions & { amount?: Money | undefined; refundId?: string | undefined } = {},
+  ): Promise<RefundOutcome> {
+    const requestId = options.refundId ?? "";
+    if (requestId.length > 128) {
+      throw new DomainError(
+        "invalid_argument",
+        `Refund id must be at most 128 characters, got ${requestId.length}`,
+        {
+          field: "refund_id",
+        },
+      );
+    }
+    let asked: { providerRefundId: string; amount: Money } | undefined; // the provider's answer, once
+    return await this.#d.uow.run(async (tx): Promise<RefundOutcome> => {
       const entry = await readPayment(tx.kv, orderId);
       if (!entry.value) throw noPayment(orderId);
       const payment = entry.value;
-      if (payment.status === PaymentStatus.PAYMENT_STATUS_REFUNDED) return payment;
+      const done = lifecycle.refundOfRequest(payment, requestId);
+      if (done) return outcomeOf(payment, done.providerRefundId, done.amount);
+      if (!requestId && payment.status === PaymentStatus.PAYMENT_STATUS_REFUNDED) {
+        return outcomeOf(payment, payment.refundId ?? "", {
+          amount: 0,
+          currency: payment.amount?.currency ?? "",
+        });
+      }
       lifecycle.assertRefundable(payment);
-      const refundId = await this.#refundAtProvider(payment);
-      const change = lifecycle.refund(payment, refundId, this.#now());
+      if (!asked) {
+        const amount = lifecycle.refundAmount(payment, options.amount);
+        const { refundId } = await this.#refundAtProvider(payment, {
+          amount,
+          reason,
+          idempotencyKey: requestId || refundIdempotencyKey(orderId),
+        });
+        asked = { providerRefundId: refundId, amount };
+      }
+      const change = lifecycle.refund(payment, { ...asked, requestId, reason }, this.#now());
       this.#apply(tx, entry as Deno.KvEntry<PaymentRecord>, change, options.traceparent);
-      tx.afterCommit(() => this.#d.log.info("payment refunded", { orderId, refundId, reason }));
-      return change.payment;
+      const made = asked;
+      tx.afterCommit(() =>
+        this.#d.log.info("payment refunded", {
+          orderId,
+          refundId: made.providerRefundId,
+          requestId,
+          amount: made.amount.amount,
+          reason,
+        })
+      );
+      return outcomeOf(change.payment, asked.providerRefundId, asked.amount);
     }, "refund");
   }
 
@@ -411,10 +486,17 @@ export class PaymentsApp {
     return opened.payment;
   }
 
-  /** Refunds `payment` in full at the provider; the order's refund idempotency key makes it one refund. */
-  async #refundAtProvider(payment: PaymentRecord): Promise<string> {
+  /**
+   * Refunds `ask.amount` of `payment` at the provider with `ask.idempotencyKey` (default: the whole rest
+   * with the order's refund key, for payments' own refunds of a cancelled order's payment).
+   */
+  async #refundAtProvider(
+    payment: PaymentRecord,
+    ask: { amount?: Money; reason?: string; idempotencyKey?: string } = {},
+  ): Promise<{ refundId: string; amount: Money }> {
     const { provider } = this.#d;
     const { orderId, sessionId } = payment;
+    const amount = ask.amount ?? lifecycle.refundAmount(payment, undefined);
     const { refundId } = await providerCall(
       provider.name,
       "refund",
@@ -424,10 +506,12 @@ export class PaymentsApp {
           orderId,
           sessionId,
           ...(payment.paymentRef ? { paymentRef: payment.paymentRef } : {}),
-          idempotencyKey: refundIdempotencyKey(orderId),
+          idempotencyKey: ask.idempotencyKey ?? refundIdempotencyKey(orderId),
+          amount,
+          ...(ask.reason ? { reason: ask.reason } : {}),
         }),
     );
-    return refundId;
+    return { refundId, amount };
   }
 
   /**

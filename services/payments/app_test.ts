@@ -267,21 +267,24 @@ Deno.test("Refund refunds a succeeded payment once through Stripe and announces 
     const paid = await webhook(standIn, "checkout.session.completed", open.sessionId);
     await payments.handleProviderEvent("stripe", paid.payload, paid.signature);
     const refunded = await payments.refund(order.orderId, "changed mind");
-    assert.equal(refunded.status, PaymentStatus.PAYMENT_STATUS_REFUNDED);
+    assert.equal(refunded.payment.status, PaymentStatus.PAYMENT_STATUS_REFUNDED);
+    assert.equal(refunded.full, true);
     assert.equal(
-      (await payments.refund(order.orderId, "again")).refundId,
-      refunded.refundId,
+      (await payments.refund(order.orderId, "again")).providerRefundId,
+      refunded.providerRefundId,
       "a retry is harmless",
     );
     assert.equal(standIn.refunds.size, 1);
-    const refund = standIn.refunds.get(refunded.refundId!);
+    const refund = standIn.refunds.get(refunded.providerRefundId);
     assert.equal(refund?.payment_intent, pi);
+    assert.equal(refund?.amount, 2050);
     const events = await outbox(kv, "payment.refunded");
     assert.equal(events.length, 1);
     assert.deepEqual(events[0]!.body, {
       orderId: order.orderId,
-      refundId: refunded.refundId,
+      refundId: refunded.providerRefundId,
       amount: { amount: 2050, currency: "EUR" },
+      full: true,
     });
     await assert.rejects(
       payments.refund("o-none", ""),

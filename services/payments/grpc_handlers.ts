@@ -91,11 +91,19 @@ export function paymentsHandlers(payments: PaymentsApp, log: Logger): PaymentsSe
       const sessionId = required(req.sessionId, "session_id", "Checkout session id");
       return { payment: toPayment(await payments.completeLocalCheckout(sessionId, outcome, trace(call))) };
     }),
-    refund: unary(log, async (req, call) => ({
-      payment: toPayment(
-        await payments.refund(required(req.orderId, "order_id", "Order id"), req.reason, trace(call)),
-      ),
-    })),
+    refund: unary(log, async (req, call) => {
+      const done = await payments.refund(required(req.orderId, "order_id", "Order id"), req.reason, {
+        ...trace(call),
+        amount: req.amount,
+        refundId: req.refundId,
+      });
+      return {
+        payment: toPayment(done.payment),
+        providerRefundId: done.providerRefundId,
+        amount: done.amount,
+        full: done.full,
+      };
+    }),
   };
 }
 

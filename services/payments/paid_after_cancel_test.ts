@@ -98,6 +98,7 @@ Deno.test("Stripe: a checkout completed before the cancel is refunded when its w
       orderId: order.orderId,
       refundId: refund.id,
       amount: { amount: 2050, currency: "EUR" },
+      full: true,
     });
     const refundCalls = standIn.requests.filter((r) => r.path === "/v1/refunds");
     assert.ok(refundCalls.every((r) => r.idempotencyKey === `refund-${order.orderId}`));

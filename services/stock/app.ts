@@ -10,6 +10,8 @@
 import { DomainError } from "../common/domain_error.ts";
 import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
 import { restock as restockItem, type StockItem } from "./domain/item.ts";
+import type { ChangedBy } from "./domain/item_edit.ts";
+import { addItemChange } from "./menu_store.ts";
 import { mergeLines, type RequestedLine, sameLines, validateReservationRequest } from "./domain/lines.ts";
 import type { SweepDecision } from "./domain/order_fate.ts";
 import {
@@ -74,13 +76,22 @@ export function reserveItems(
   }, "reserveItems");
 }
 
-/** Adds `quantity` available units to item `id`; returns the item. */
-export function restock(uow: UnitOfWork, id: string, quantity: number): Promise<StockItem> {
+/**
+ * Adds `quantity` available units to item `id`; returns the item. With `by` (staff), records who and
+ * when, and the change goes to `WatchItems` watchers.
+ */
+export function restock(uow: UnitOfWork, id: string, quantity: number, by?: ChangedBy): Promise<StockItem> {
   return uow.run(async ({ kv, op }) => {
     const e = await kv.get<StockItem>(itemKey(id));
     if (e.value === null) throw new DomainError("not_found", `Item "${id}" not found`, { field: "item_id" });
     const item = restockItem(e.value, quantity);
-    op.check(e).set(itemKey(id), item);
+    op.check(e);
+    if (!by) op.set(itemKey(id), item);
+    else {
+      const changed = { ...item, updatedBy: by.staff, updatedAt: by.at.toISOString() };
+      addItemChange(op, changed, "restocked");
+      return changed;
+    }
     return item;
   }, "restock");
 }

@@ -3,7 +3,7 @@
  *
  * Restock is staff-only: without a valid staff claim (`x-oms-staff`, signed by web) it answers
  * PERMISSION_DENIED and changes nothing. ReserveItems (called by orders) and the reads need only the
- * service token.
+ * service token. The menu-control RPCs (edit, 86, busy mode, the items watch) are `menu_handlers.ts`.
  *
  * @module
  */
@@ -13,38 +13,22 @@ import type { ServedService } from "../common/grpc_server.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { Logger } from "../common/log.ts";
 import {
-  type Item,
   type Reservation,
   ReservationStatus,
   type StockServiceServer,
   StockServiceService,
 } from "../common/gen/oms/stock/v1/stock.ts";
-import type { StockItem } from "./domain/item.ts";
 import type { ReservationState, StockReservation } from "./domain/reservation.ts";
 import type { UnitOfWork } from "../common/unit_of_work.ts";
 import { reserveItems, restock } from "./app.ts";
 import { getItem, getReservation, listItems } from "./store.ts";
+import { itemToProto } from "./item_proto.ts";
+import { menuHandlers } from "./menu_handlers.ts";
+
+export { itemToProto };
 
 /** The full proto name of the stock service (for health checks). */
 export const STOCK_SERVICE_NAME = "oms.stock.v1.StockService";
-
-/** Converts a stored item to its proto message. */
-export function itemToProto(item: StockItem): Item {
-  return {
-    id: item.id,
-    name: item.name,
-    description: item.description,
-    price: { amount: item.price, currency: item.currency },
-    available: item.available,
-    reserved: item.reserved,
-    sold: item.sold,
-    category: item.category ?? "",
-    tags: item.tags ?? [],
-    allergens: item.allergens ?? [],
-    image: item.image ?? "",
-    position: item.position ?? 0,
-  };
-}
 
 const STATUS: Record<ReservationState, ReservationStatus> = {
   reserved: ReservationStatus.RESERVATION_STATUS_RESERVED,
@@ -61,6 +45,7 @@ export function reservationToProto(r: StockReservation): Reservation {
       name: l.name,
       quantity: l.quantity,
       unitPrice: { amount: l.unitPrice, currency: r.currency },
+      ...(l.station ? { station: l.station } : {}),
     })),
     total: { amount: r.total, currency: r.currency },
     status: STATUS[r.status],
@@ -69,7 +54,7 @@ export function reservationToProto(r: StockReservation): Reservation {
 
 /**
  * Creates the stock service handlers over `kv`; `staffClaims` (keyed from the service token) verifies
- * the staff claim of Restock.
+ * the staff claims of Restock and the menu-control RPCs.
  */
 export function stockHandlers(
   kv: Deno.Kv,
@@ -78,6 +63,7 @@ export function stockHandlers(
   staffClaims: StaffClaims,
 ): StockServiceServer {
   return {
+    ...menuHandlers({ kv, uow, log, staffClaims }),
     listItems: unary(log, async () => ({ items: (await listItems(kv)).map(itemToProto) })),
     getItem: unary(log, async (req) => ({ item: itemToProto(await getItem(kv, req.id)) })),
     reserveItems: unary(log, async (req) => {
@@ -91,7 +77,7 @@ export function stockHandlers(
     ),
     restock: unary(log, async (req, call) => {
       const staff = requireStaff(staffClaims, call.metadata, "Restocking an item");
-      const item = await restock(uow, req.itemId, req.quantity);
+      const item = await restock(uow, req.itemId, req.quantity, { staff: staff.sub, at: new Date() });
       log.info("item restocked", {
         itemId: item.id,
         quantity: req.quantity,

@@ -168,7 +168,7 @@ Deno.test("ReserveItems names every unknown item", async () => {
   });
 });
 
-Deno.test("ReserveItems merges duplicate lines and prices the reservation", async () => {
+Deno.test("ReserveItems merges duplicate lines, prices the reservation and snapshots each item's station", async () => {
   await withStock(async (client) => {
     const { reservation } = await rpc(client, "reserveItems", {
       orderId: "o-1",
@@ -176,8 +176,20 @@ Deno.test("ReserveItems merges duplicate lines and prices the reservation", asyn
     });
     assert.equal(reservation?.status, ReservationStatus.RESERVATION_STATUS_RESERVED);
     assert.deepEqual(reservation?.lines, [
-      { itemId: "1", name: "Margherita", quantity: 3, unitPrice: { amount: 850, currency: "EUR" } },
-      { itemId: "2", name: "Marinara", quantity: 1, unitPrice: { amount: 700, currency: "EUR" } },
+      {
+        itemId: "1",
+        name: "Margherita",
+        quantity: 3,
+        unitPrice: { amount: 850, currency: "EUR" },
+        station: "oven",
+      },
+      {
+        itemId: "2",
+        name: "Marinara",
+        quantity: 1,
+        unitPrice: { amount: 700, currency: "EUR" },
+        station: "oven",
+      },
     ]);
     assert.deepEqual(reservation?.total, { amount: 3 * 850 + 700, currency: "EUR" });
     const got = await rpc(client, "getReservation", { orderId: "o-1" });

@@ -66,11 +66,12 @@ function menuFields(m: MenuItem): Required<Pick<StockItem, MenuField>> {
     allergens: [...m.allergens],
     image: menuImage(m.name),
     position: m.position,
+    station: m.station,
   };
 }
 
-type MenuField = "category" | "tags" | "allergens" | "image" | "position";
-const MENU_FIELDS: readonly MenuField[] = ["category", "tags", "allergens", "image", "position"];
+type MenuField = "category" | "tags" | "allergens" | "image" | "position" | "station";
+const MENU_FIELDS: readonly MenuField[] = ["category", "tags", "allergens", "image", "position", "station"];
 
 /** Demo item `m` as seeded: its opening stock, nothing reserved or sold. */
 function menuStockItem(m: MenuItem): StockItem {
@@ -95,7 +96,7 @@ export interface CatalogUpgrade {
 
 /**
  * Brings a catalog seeded from an older demo menu up to the current one, idempotently: fills the menu
- * fields (category, tags, allergens, image, position) a demo item lacks, each only where it is absent
+ * fields (category, tags, allergens, image, position, station) a demo item lacks, each only where it is absent
  * (what staff set stays), and adds demo items the catalog does not have yet with their opening stock.
  * Never touches stock counts, prices, names or descriptions of existing items; each write is guarded
  * by the versionstamp it read (a concurrent reservation makes it read again). Does nothing to a

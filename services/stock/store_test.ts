@@ -83,6 +83,11 @@ Deno.test("upgradeCatalog fills the menu fields of old demo items and adds the n
     ["Pizzas", ["vegetarian"], ["gluten", "milk"], "/menu/margherita.svg", 10],
   );
   assert.equal(items.find((i) => i.id === "2")?.image, "/media/items/2/abc", "a field staff set stays");
+  assert.deepEqual(
+    items.map((i) => [i.id, i.station]),
+    MENU.map((m) => [m.id, m.station]),
+    "every demo item gets its kitchen station",
+  );
   const caprese = items.find((i) => i.id === "11")!;
   assert.deepEqual([caprese.price, caprese.available, caprese.reserved], [950, 20, 0]);
   const again = await upgradeCatalog(kv);

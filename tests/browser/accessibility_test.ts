@@ -3,19 +3,18 @@
  * storefront (menu, a search, the menu with items in the cart, checkout, checkout showing the errors of
  * a form sent empty, pay page, order page, My orders, 404) as a customer with an order, the same cart
  * and checkout as served without JavaScript (the plain forms, and the server's page with the errors),
- * and the admin (login, dashboard, order detail, kitchen, stock, dead letters) as staff.
+ * and the admin (login, dashboard, order detail, kitchen, stock, dead letters, staff accounts, my
+ * account, the 403 page) as staff.
  */
 import assert from "node:assert/strict";
 import type { System } from "../system.ts";
 import { AXE_VERSION, axeViolations, describeViolations } from "./axe.ts";
 import { DESKTOP, PHONE, sharedFixture, type Tab } from "./browser.ts";
 import { addToCart, openCheckout } from "./checkout.ts";
+import { staffLogIn } from "./staff_login.ts";
 
 // Auto-prep off: the order's ticket stays on the kitchen board, so the board is checked with a ticket.
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
-
-/** The password the harness gives the web process. */
-const ADMIN_PASSWORD = "test-admin-password";
 
 /** Checks the page the tab shows at both widths; returns the problems found, one line each. */
 async function audit(tab: Tab, name: string): Promise<string[]> {
@@ -140,11 +139,7 @@ fixture.test(
     const problems: string[] = [];
     assert.equal(await tab.goto("/admin/login?next=%2Fadmin"), 200);
     problems.push(...await audit(tab, "admin login"));
-    await tab.page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await Promise.all([
-      tab.page.waitForURL((u) => u.pathname === "/admin"),
-      tab.page.getByRole("button", { name: "Log in" }).click(),
-    ]);
+    await staffLogIn(tab, "/admin");
     await tab.page.locator(`[data-testid="order-row"][data-order-id="${order.id}"]`).waitFor();
     problems.push(...await audit(tab, "admin dashboard"));
 
@@ -162,6 +157,13 @@ fixture.test(
 
     assert.equal(await tab.goto("/admin/dead-letters"), 200);
     problems.push(...await audit(tab, "dead letters"));
+
+    assert.equal(await tab.goto("/admin/staff"), 200);
+    await tab.page.locator('[data-testid="staff-row"]').first().waitFor();
+    problems.push(...await audit(tab, "staff accounts"));
+
+    assert.equal(await tab.goto("/admin/account"), 200);
+    problems.push(...await audit(tab, "my account"));
 
     assert.deepEqual(problems, [], `axe violations:\n${problems.join("\n")}`);
   },

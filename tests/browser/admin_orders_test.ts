@@ -66,7 +66,7 @@ fixture.test("the admin shell at 1280, 768 and 375 px: side bar, then top bar, n
       await tab.screenshot(`admin${path.replace(/\//g, "-")}-${label}`);
     }
     await tab.goto("/admin");
-    await tab.page.getByRole("button", { name: "Sign out" }).click();
+    await tab.page.getByRole("button", { name: "Log out" }).click();
     await tab.page.waitForURL((u) => u.pathname === "/admin/login");
   }
 });

@@ -23,9 +23,6 @@ import { staffLogIn, TEST_OWNER } from "./staff_login.ts";
 
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
 
-/** The password the harness gives the web process. */
-const ADMIN_PASSWORD = TEST_OWNER.password;
-
 /** Logs in on the login page the tab shows (or opens it) and waits for the page after it. */
 function logIn(tab: Tab, next = "/admin"): Promise<void> {
   return staffLogIn(tab, next);
@@ -92,7 +89,7 @@ async function stockPageAvailable(tab: Tab, id: string): Promise<number> {
 }
 
 fixture.test(
-  "admin pages without a session redirect to the login page, and a wrong password is refused",
+  "admin pages without a session redirect to the login page, and a wrong name or password is refused",
   async ({ open }) => {
     const tab = await open();
     tab.allow(/status of 401/);
@@ -108,9 +105,10 @@ fixture.test(
 
     await tab.goto("/admin/login?next=%2Fadmin%2Fstock");
     await tab.screenshot("06-login");
+    await tab.page.getByLabel("Name").fill(TEST_OWNER.name);
     await tab.page.getByLabel("Password").fill("not-the-password");
     await tab.page.getByRole("button", { name: "Log in" }).click();
-    await waitForText(tab.page.getByTestId("login-error"), /Wrong password/);
+    await waitForText(tab.page.getByTestId("login-error"), /Wrong name or password/);
     assert.equal(new URL(tab.page.url()).pathname, "/admin/login");
     await tab.screenshot("06-login-wrong-password");
 

@@ -23,13 +23,11 @@ import {
   openCheckout,
   product,
 } from "./checkout.ts";
+import { staffLogIn } from "./staff_login.ts";
 
 const fixture = sharedFixture({ env: { KITCHEN_AUTO_PREP: "false" } });
 
 const ZONE = { timeZone: DEFAULT_SHOP.timeZone, locale: DEFAULT_SHOP.locale };
-
-/** The password the harness gives the web process. */
-const ADMIN_PASSWORD = "test-admin-password";
 
 /** The search box, the menu's category bar, and the item's name and category as the menu shows them. */
 const searchBox = (page: Page) => page.getByRole("searchbox", { name: "Search the menu" });
@@ -81,11 +79,7 @@ async function findByCategory(tab: Tab, id: string): Promise<void> {
 /** Logs in on the admin login page and waits for the page after it. */
 async function logIn(tab: Tab, next: string): Promise<void> {
   await tab.goto(`/admin/login?next=${encodeURIComponent(next)}`);
-  await tab.page.getByLabel("Password").fill(ADMIN_PASSWORD);
-  await Promise.all([
-    tab.page.waitForURL((u) => !u.pathname.startsWith("/admin/login")),
-    tab.page.getByRole("button", { name: "Log in" }).click(),
-  ]);
+  await staffLogIn(tab, next);
 }
 
 /** What a purchase leaves behind. */

@@ -6,7 +6,6 @@
  * @module
  */
 import type { Order } from "../../services/common/gen/oms/orders/v1/orders.ts";
-import { type Ticket, ticketStatusToJSON } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import type { Item } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import type { DeadLetter } from "../../services/common/gen/oms/deadletters/v1/deadletters.ts";
 import type { Logger } from "../../services/common/log.ts";
@@ -15,14 +14,7 @@ import { moneyJson, statusName } from "../api/order_json.ts";
 import { CONSUMERS } from "../gateway/dead_letters.ts";
 import type { Gateway } from "../gateway/mod.ts";
 import { type Bucket, bucketOrders, type ChartRange, rangeStart } from "./chart.ts";
-import {
-  isOrderStatus,
-  ORDER_STATUSES,
-  type OrderRow,
-  type OrdersQuery,
-  type OrdersView,
-  type TicketView,
-} from "./view.ts";
+import { isOrderStatus, ORDER_STATUSES, type OrderRow, type OrdersQuery, type OrdersView } from "./view.ts";
 import type { PeerName } from "../gateway/clients.ts";
 import type { Zone } from "../lib/when.ts";
 
@@ -126,33 +118,7 @@ export async function loadChart(
   return { buckets: bucketOrders(times, range, now, zone), partial, read: times.length };
 }
 
-/** A ticket for the board. */
-export function ticketView(t: Ticket): TicketView {
-  return {
-    orderId: t.orderId,
-    number: t.orderNumber,
-    name: t.details?.name ?? "",
-    note: t.details?.note ?? "",
-    pickupAt: t.details?.pickupAt?.toISOString() ?? null,
-    status: ticketStatusToJSON(t.status).replace(/^TICKET_STATUS_/, "").toLowerCase(),
-    lines: t.items.map((l) => `${l.quantity} × ${l.name || l.itemId}`),
-    paidAt: t.paidAt?.toISOString() ?? null,
-    startedAt: t.startedAt?.toISOString() ?? null,
-    readyAt: t.readyAt?.toISOString() ?? null,
-  };
-}
-
-/** Most ready tickets shown (the newest); older ones have been handed over long ago. */
-export const MAX_READY = 12;
-
-/** Tickets by column: queued and preparing oldest payment first, ready newest first (bounded). */
-export async function loadTickets(gw: Gateway): Promise<TicketView[]> {
-  const all = (await gw.kitchen.tickets()).map(ticketView);
-  const ready = all.filter((t) => t.status === "ready")
-    .sort((a, b) => (b.readyAt ?? "").localeCompare(a.readyAt ?? ""))
-    .slice(0, MAX_READY);
-  return [...all.filter((t) => t.status !== "ready"), ...ready];
-}
+export { loadTickets, MAX_READY, ticketView } from "./kitchen_data.ts";
 
 /** A stock row. */
 export interface StockRow {

@@ -1,12 +1,12 @@
 /**
  * Known devices: after a successful login the browser gets a device cookie, `<id>.<signature>` (a
- * random id and its HMAC-SHA256 under this server's device key). A login attempt that carries a valid
- * one is counted only against that device's own limit (see `login_limiter.ts`), so an attacker's
+ * random id and its HMAC-SHA256 under the device key). A login attempt that carries a valid
+ * one is counted only against that device's own limit (see `services/staff/domain/throttle.ts`), so an attacker's
  * guesses from elsewhere can never refuse the staff's own browsers.
  *
  * The cookie proves only that this browser logged in before; it grants nothing else (no session, no
- * skipped password). The key is random per process unless given, so a restart forgets the devices
- * (sessions live in memory too, so everyone logs in again anyway).
+ * skipped password). The key is derived from the configured secret (`runtime.ts`), so every web
+ * replica honours the cookies the others issued, and a restart forgets no device.
  *
  * @module
  */

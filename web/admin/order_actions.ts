@@ -69,7 +69,7 @@ export async function runOrderAction(
     const next = action === "cancel"
       ? await orders.cancelAsStaff(order.id)
       : action === "refund"
-      ? await orders.refund(order.id)
+      ? await orders.refund(order.id, "Refunded in full by staff")
       : await orders.complete(order.id);
     const now = statusName(next.status);
     if (now !== TARGET[action]) {

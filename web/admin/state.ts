@@ -3,8 +3,17 @@
  *
  * @module
  */
+import type { StaffRole } from "../../services/common/auth/staff_claim.ts";
 import type { ShopConfig } from "../shop.ts";
 import type { Flash, Session } from "./sessions.ts";
+
+/** Who is signed in. */
+export interface StaffState {
+  /** Their name (the account). */
+  name: string;
+  /** Their role now. */
+  role: StaffRole;
+}
 
 /** What admin handlers and pages find in `ctx.state`. */
 export interface AdminState extends Record<string, unknown> {
@@ -17,10 +26,12 @@ export interface AdminState extends Record<string, unknown> {
   shop: ShopConfig;
   /** Document title. */
   title?: string;
-  /** False when `ADMIN_PASSWORD` is unset. */
+  /** False when no owner exists and none could be made from `ADMIN_PASSWORD` (nobody could log in). */
   adminEnabled: boolean;
   /** The logged-in session (null on the login page before logging in). */
   session: Session | null;
+  /** The signed-in member of staff (null when nobody is). */
+  staff?: StaffState | null;
   /** The session's CSRF token, for forms ("" without a session). */
   csrf: string;
   /** The message left by the previous request, shown once. */

@@ -113,6 +113,43 @@ export interface TicketView {
   startedAt: string | null;
   /** ISO 8601. */
   readyAt: string | null;
+  /** The station of each of `lines` ("" for none). */
+  lineStations: string[];
+  /** Each station's part of the ticket. */
+  stations: StationPartView[];
+  /** Who started it and who bumped it ("" for the kitchen itself). */
+  startedBy: string;
+  readyBy: string;
+  /** Until when the ticket's last start or bump can be undone (ISO 8601), null when it cannot. */
+  undoUntil: string | null;
+  /** Until when the bumped ticket can be recalled (ISO 8601), null when it cannot. */
+  recallUntil: string | null;
+  /** True once the order was handed over. */
+  handedOver: boolean;
+}
+
+/** One station's part of a ticket. */
+export interface StationPartView {
+  /** The station ("" for a ticket whose lines have none). */
+  station: string;
+  /** `queued`, `preparing` or `ready`. */
+  status: string;
+  /** ISO 8601 times. */
+  startedAt: string | null;
+  readyAt: string | null;
+  /** Until when this part's last start or bump can be undone, null when it cannot. */
+  undoUntil: string | null;
+  /** Until when this bumped part can be recalled, null when it cannot. */
+  recallUntil: string | null;
+}
+
+/** A station's average prep time today. */
+export interface StationStatsView {
+  station: string;
+  /** Parts bumped today. */
+  count: number;
+  /** Their average started -> ready time in milliseconds. */
+  averagePrepMs: number;
 }
 
 /** Board columns in order. */

@@ -4,8 +4,9 @@
  * use the clients themselves: they call the service facades (`web/gateway/`, `gatewayFor(c, deps)`).
  *
  * Every client carries the service credential (see `connect`). Staff identity travels per request: the
- * admin guard puts the logged-in staff member in the context variable `staff`, and the facades then add
- * a claim signed for them (`x-oms-staff`) to each call made for that request.
+ * admin guard puts the signed-in staff member (their account's name and role, from the shared staff
+ * store) in the context variable `staff`, and the facades then add a claim signed for them
+ * (`x-oms-staff`) to each call made for that request.
  *
  * @module
  */
@@ -16,12 +17,17 @@ import type { Logger } from "../../services/common/log.ts";
 import type { AdminRuntime } from "../admin/runtime.ts";
 import type { CustomerAuth } from "../customer_auth.ts";
 import type { ShopConfig } from "../shop.ts";
+import type { PhotoStore } from "../media/store.ts";
 import { callOptions } from "../gateway/call_options.ts";
 import type { Clients, PeerName } from "../gateway/clients.ts";
 
 export type { Clients, PeerName };
 
-/** The staff identity of the admin's one account (the password login) in the claims web signs. */
+/**
+ * The identity of the first owner under the default `ADMIN_USER` (`admin`), for tools and tests that
+ * act as staff without signing in. Signed-in staff travel as themselves: the admin guard sets the
+ * request's `staff` from their session (name and role), never this.
+ */
 export const ADMIN_STAFF: StaffIdentity = { sub: "admin", role: "owner" };
 
 /** Dependencies of {@linkcode createApp}. */
@@ -36,7 +42,7 @@ export interface AppDeps {
   webhookMaxBodyBytes: number;
   /** Deadline of each gRPC call in milliseconds. */
   rpcTimeoutMs: number;
-  /** The admin (password, sessions, login slowdown); absent or without password: admin disabled. */
+  /** The admin's web side (first owner, device and flash cookies); absent: admin disabled. */
   admin?: AdminRuntime;
   /** How customers prove who they are; absent: this process's, from its environment. */
   customerAuth?: CustomerAuth;
@@ -44,6 +50,8 @@ export interface AppDeps {
   staffClaims: StaffClaims;
   /** The shop's settings; absent: this process's, from its environment (`web/shop.ts`). */
   shop?: ShopConfig;
+  /** Where menu photos are stored (`web/media/store.ts`); absent: photo uploads answer 503. */
+  media?: PhotoStore;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */

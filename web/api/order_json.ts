@@ -7,8 +7,12 @@
 import {
   type Order,
   OrderAction,
+  type OrderNote,
+  type OrderRefund,
   OrderStatus,
   orderStatusToJSON,
+  PaymentState,
+  paymentStateToJSON,
   type TimelineEntry,
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import { type Payment, paymentStatusToJSON } from "../../services/common/gen/oms/payments/v1/payments.ts";
@@ -45,6 +49,38 @@ export interface TimelineJson {
   cause: string;
   /** Trace id of the request or message that caused it. */
   traceId: string;
+  /** The staff member who did it ("" for the customer or the system; staff views only). */
+  actor?: string;
+}
+
+/** A staff note on an order. */
+export interface NoteJson {
+  /** Note id. */
+  id: string;
+  /** When it was written, ISO 8601. */
+  at: string | null;
+  /** The staff member who wrote it ("" in customers' views). */
+  author: string;
+  /** The text. */
+  text: string;
+  /** Shown to the customer too (otherwise internal to staff). */
+  visibleToCustomer: boolean;
+}
+
+/** A refund of an order. */
+export interface RefundJson {
+  /** Orders' id of the refund. */
+  id: string;
+  /** How much. */
+  amount: MoneyJson;
+  /** Why. */
+  reason: string;
+  /** The staff member who asked for it ("" in customers' views). */
+  by: string;
+  /** When it was asked for, ISO 8601. */
+  at: string | null;
+  /** The provider's refund id; "" while in flight. */
+  providerRefundId: string;
 }
 
 /**
@@ -93,6 +129,16 @@ export interface OrderJson {
   allowedActions: OrderActionName[];
   /** Name, contact, pickup time and note; null when the order has none (API clients may leave them out). */
   details: OrderDetailsJson | null;
+  // The four below are always set by `orderJson`; optional in the type so that order fixtures written
+  // before they existed stay valid.
+  /** `unpaid`, `paid`, `partially_refunded` or `refunded`. */
+  paymentState?: string;
+  /** Sum of the refunds so far. */
+  refunded?: MoneyJson;
+  /** The refunds, oldest first. */
+  refunds?: RefundJson[];
+  /** Staff notes, oldest first (a customer's view has only those visible to them). */
+  notes?: NoteJson[];
 }
 
 const ACTION_NAMES: Partial<Record<OrderAction, OrderActionName>> = {
@@ -132,7 +178,34 @@ export function lineJson(l: LineItem): LineJson {
 }
 
 function timelineJson(t: TimelineEntry): TimelineJson {
-  return { status: statusName(t.status), at: iso(t.at), cause: t.cause, traceId: t.traceId };
+  return {
+    status: statusName(t.status),
+    at: iso(t.at),
+    cause: t.cause,
+    traceId: t.traceId,
+    actor: t.actor ?? "",
+  };
+}
+
+/** `PAYMENT_STATE_PARTIALLY_REFUNDED` -> `partially_refunded`; unset -> `unpaid`. */
+export function paymentStateName(state: PaymentState | undefined): string {
+  if (state === undefined || state === PaymentState.PAYMENT_STATE_UNSPECIFIED) return "unpaid";
+  return paymentStateToJSON(state).replace(/^PAYMENT_STATE_/, "").toLowerCase();
+}
+
+function noteJson(n: OrderNote): NoteJson {
+  return { id: n.id, at: iso(n.at), author: n.author, text: n.text, visibleToCustomer: n.visibleToCustomer };
+}
+
+function refundJson(r: OrderRefund): RefundJson {
+  return {
+    id: r.id,
+    amount: moneyJson(r.amount),
+    reason: r.reason,
+    by: r.by,
+    at: iso(r.at),
+    providerRefundId: r.providerRefundId,
+  };
 }
 
 /** An order's details as the API shows them; null for none. */
@@ -156,6 +229,10 @@ export function orderJson(o: Order): OrderJson {
     updatedAt: iso(o.updatedAt),
     allowedActions: actionNames(o.allowedActions),
     details: detailsJson(o.details),
+    paymentState: paymentStateName(o.paymentState),
+    refunded: o.refunded ? moneyJson(o.refunded) : { amount: 0, currency: o.total?.currency ?? "" },
+    refunds: o.refunds.map(refundJson),
+    notes: o.notes.map(noteJson),
   };
 }
 
@@ -169,8 +246,10 @@ export interface ProductJson {
   description: string;
   /** Unit price. */
   price: MoneyJson;
-  /** Units that can still be ordered. */
+  /** Units that can still be ordered (0 while it is off the menu). */
   available: number;
+  /** True while staff have taken it off the menu ("86"): not available today, whatever its stock. */
+  offMenu: boolean;
   /** Menu section, e.g. "Pizzas"; "" lists it under "More". */
   category: string;
   /** Dietary tags: "vegetarian", "vegan", "spicy", "gluten_free". */
@@ -190,7 +269,8 @@ export function productJson(i: Item): ProductJson {
     name: i.name,
     description: i.description,
     price: moneyJson(i.price),
-    available: i.available,
+    available: i.offMenu ? 0 : i.available,
+    offMenu: i.offMenu ?? false,
     category: i.category,
     tags: i.tags,
     allergens: i.allergens,

@@ -252,21 +252,23 @@ export async function mountPages(
     refused: (c) => errorPage(c as Context<AppEnv>, {}, new ApiError(403, "cross_site", CROSS_SITE_MESSAGE)),
   });
 
-  // no page body is read past the limit (Hono's body-limit; forms are small)
-  const maxBody = options.maxBodyBytes ?? PAGE_MAX_BODY_BYTES;
-  const bodyCap = bodyLimit({
-    maxSize: maxBody,
-    onError: (c) =>
-      errorPage(
-        c as Context<AppEnv>,
-        {},
-        new ApiError(
-          413,
-          "payload_too_large",
-          `This form is larger than ${maxBody} bytes, so it was refused.`,
+  // no page body is read past the limit (Hono's body-limit; forms are small); a route may set its own
+  // (`export const config = { maxBodyBytes }`, e.g. a photo upload)
+  const bodyCapOf = (maxBody: number) =>
+    bodyLimit({
+      maxSize: maxBody,
+      onError: (c) =>
+        errorPage(
+          c as Context<AppEnv>,
+          {},
+          new ApiError(
+            413,
+            "payload_too_large",
+            `This form is larger than ${maxBody} bytes, so it was refused.`,
+          ),
         ),
-      ),
-  });
+    });
+  const bodyCap = bodyCapOf(options.maxBodyBytes ?? PAGE_MAX_BODY_BYTES);
 
   // Pages registered before this call (e.g. interim routes of the API) would shadow ours: say so.
   const taken = new Map(
@@ -281,7 +283,9 @@ export async function mountPages(
       }
     }
     if (methods.length > 0) {
-      app.on(methods, route.pattern, pageSecurityHeaders, originCheck, bodyCap, (c) => dispatch(route, c));
+      const own = mod(route.file).config?.maxBodyBytes;
+      const cap = own === undefined ? bodyCap : bodyCapOf(own);
+      app.on(methods, route.pattern, pageSecurityHeaders, originCheck, cap, (c) => dispatch(route, c));
     }
   }
 

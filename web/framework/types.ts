@@ -92,6 +92,14 @@ export interface RouteModule {
   /** The page (or layout/app/error) component. */
   // deno-lint-ignore no-explicit-any
   default?: (props: any) => VNode | ComponentChildren | null;
+  /** Per-route settings. */
+  config?: RouteConfig;
+}
+
+/** What a route module may set for itself (`export const config = { ... }`). */
+export interface RouteConfig {
+  /** Largest request body of this route in bytes, instead of the pages' limit (e.g. a photo upload). */
+  maxBodyBytes?: number;
 }
 
 /** What an island module must export. */

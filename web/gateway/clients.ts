@@ -2,6 +2,10 @@
  * The gRPC clients behind web's gateway facades: one per service, each carrying the service credential
  * (see `connect`). Only `web/gateway/` uses them; everything else in web talks to the facades.
  *
+ * Services hosted on another's port ride on that service's channel: the dead letters of each
+ * consuming service (`dead_letters.ts`), and staff, hosted by orders ({@linkcode staffClientOf},
+ * made in `staff.ts`), so staff follows `ORDERS_ADDR` or orders' discovered address.
+ *
  * @module
  */
 import { connect } from "../../services/common/grpc_client.ts";
@@ -9,6 +13,8 @@ import { KitchenServiceClient } from "../../services/common/gen/oms/kitchen/v1/k
 import { OrdersServiceClient } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import { PaymentsServiceClient } from "../../services/common/gen/oms/payments/v1/payments.ts";
 import { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
+
+export { staffClientOf } from "./staff.ts";
 
 /** gRPC clients of the services behind the gateway. */
 export interface Clients {

@@ -26,8 +26,10 @@ export function fromRpcError(err: RpcError, service: string): ApiError {
     case "not_found":
       return new ApiError(404, err.code, err.message, opts);
     case "out_of_stock":
+    case "item_unavailable":
       return new ApiError(409, err.code, err.message, { ...opts, items: shortItems(err.shortages) });
     case "illegal_transition":
+    case "window_expired":
     case "already_exists":
       return new ApiError(409, err.code, err.message, opts);
     case "permission_denied":

@@ -1,12 +1,15 @@
 /**
- * The kitchen facade (staff): the tickets, moving one along (queued -> preparing -> ready), and
- * watching their changes (a server stream, see `stream.ts`).
+ * The kitchen facade (staff): the tickets, moving one (or one station's part) along (queued ->
+ * preparing -> ready), undoing the last move, recalling a bumped ticket, the prep-time averages per
+ * station, and watching ticket changes (a server stream, see `stream.ts`). Who moved a ticket is the
+ * staff claim every call carries, never an argument.
  *
  * @module
  */
 import type { ClientReadableStream } from "@grpc/grpc-js";
 import {
   type KitchenServiceClient,
+  type StationStats,
   type Ticket,
   TicketStatus,
   type WatchTicketsRequest,
@@ -41,13 +44,28 @@ export class KitchenGateway {
     return (await this.#call("listTickets", { status: TicketStatus.TICKET_STATUS_UNSPECIFIED })).tickets;
   }
 
-  /** Starts preparing the ticket of `orderId` (queued -> preparing). */
-  async start(orderId: string): Promise<Ticket> {
-    return present((await this.#call("startTicket", { orderId })).ticket, "ticket");
+  /** Starts preparing the ticket of `orderId`, or only `station`'s part (queued -> preparing). */
+  async start(orderId: string, station = ""): Promise<Ticket> {
+    return present((await this.#call("startTicket", { orderId, station })).ticket, "ticket");
   }
 
-  /** Marks the ticket of `orderId` ready (preparing -> ready). */
-  async complete(orderId: string): Promise<Ticket> {
-    return present((await this.#call("completeTicket", { orderId })).ticket, "ticket");
+  /** Marks the ticket of `orderId`, or only `station`'s part, ready (preparing -> ready). */
+  async complete(orderId: string, station = ""): Promise<Ticket> {
+    return present((await this.#call("completeTicket", { orderId, station })).ticket, "ticket");
+  }
+
+  /** Undoes the last start or bump of the ticket of `orderId` (or of `station`'s part) within the undo window. */
+  async undo(orderId: string, station = ""): Promise<Ticket> {
+    return present((await this.#call("undoTicket", { orderId, station })).ticket, "ticket");
+  }
+
+  /** Brings the bumped ticket of `orderId` (or `station`'s part) back to preparing, within the recall window. */
+  async recall(orderId: string, station = ""): Promise<Ticket> {
+    return present((await this.#call("recallTicket", { orderId, station })).ticket, "ticket");
+  }
+
+  /** Average prep time per station of the parts bumped since `since`. */
+  async stats(since: Date): Promise<StationStats[]> {
+    return (await this.#call("getKitchenStats", { since })).stations;
   }
 }

@@ -3,6 +3,7 @@ import { OrderAction, OrderStatus } from "../../services/common/gen/oms/orders/v
 import { TicketStatus } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import type { Ticket } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import type { Gateway } from "./mod.ts";
+import { LocalOutcome } from "../../services/common/gen/oms/payments/v1/payments.ts";
 import { orderIn, paidOrder, rejectsWith, startGatewaySystem, TEST_OPTS } from "./testing.ts";
 
 /** The ticket of `orderId`, once kitchen has opened it from `order.paid` (asked until it is there). */
@@ -74,6 +75,51 @@ Deno.test(
       assert.equal(await first, order.id);
     } finally {
       ac.abort();
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "kitchen facade: stations travel from the catalog through the reservation and the order into the ticket; undo, recall and stats go through",
+  TEST_OPTS,
+  async () => {
+    const sys = await startGatewaySystem({ kitchen: true });
+    try {
+      const order = await sys.customer.orders.create("alice", [
+        { itemId: "1", quantity: 1 },
+        { itemId: "9", quantity: 2 },
+        { itemId: "7", quantity: 1 },
+      ], "");
+      const sessionId = order.paymentLink.split("/").at(-1) ?? "";
+      await sys.customer.payments.completeLocalCheckout(sessionId, LocalOutcome.LOCAL_OUTCOME_PAY);
+      assert.deepEqual(order.items.map((l) => [l.itemId, l.station]), [["1", "oven"], ["9", "bar"], [
+        "7",
+        "cold",
+      ]]);
+      const ticket = await ticketOf(sys.staff, order.id);
+      assert.deepEqual(ticket.items.map((l) => [l.itemId, l.station]), [["1", "oven"], ["9", "bar"], [
+        "7",
+        "cold",
+      ]]);
+      assert.deepEqual(ticket.stations.map((p) => p.station), ["oven", "bar", "cold"]);
+
+      const started = await sys.staff.kitchen.start(order.id, "bar");
+      assert.deepEqual(started.stations.map((p) => p.status), [
+        TicketStatus.TICKET_STATUS_QUEUED,
+        TicketStatus.TICKET_STATUS_PREPARING,
+        TicketStatus.TICKET_STATUS_QUEUED,
+      ]);
+      assert.equal(started.startedBy, "admin", "the staff claim's name (web signs it), not a request field");
+      const bumped = await sys.staff.kitchen.complete(order.id, "bar");
+      assert.ok(bumped.stations[1]!.recallUntil instanceof Date);
+      const undone = await sys.staff.kitchen.undo(order.id, "bar");
+      assert.equal(undone.stations[1]!.status, TicketStatus.TICKET_STATUS_PREPARING);
+      await rejectsWith(sys.staff.kitchen.recall(order.id, "bar"), 409, "illegal_transition");
+      await sys.staff.kitchen.complete(order.id, "bar");
+      const stats = await sys.staff.kitchen.stats(new Date(Date.now() - 3_600_000));
+      assert.deepEqual(stats.map((s) => [s.station, s.count]), [["bar", 1]]);
+    } finally {
       await sys.stop();
     }
   },

@@ -1,6 +1,6 @@
 /**
- * Web's gateway layer: one facade per service (orders, stock, payments, kitchen, and the consuming
- * services' dead letters), the only code in web that calls gRPC. Each facade has typed methods
+ * Web's gateway layer: one facade per service (orders, stock, payments, kitchen, the consuming
+ * services' dead letters, and staff, which the orders process hosts), the only code in web that calls gRPC. Each facade has typed methods
  * (`orders.get(customerId, orderId)`, `stock.list()`, ...), maps every failure to the gateway's
  * `ApiError` in one place (`errors.ts`) and sends the request's call options, also built in one place
  * (`call_options.ts`): trace context, deadline and, for staff, a signed staff claim.
@@ -21,9 +21,10 @@ import { DeadLettersGateway } from "./dead_letters.ts";
 import { KitchenGateway } from "./kitchen.ts";
 import { OrdersGateway } from "./orders.ts";
 import { PaymentsGateway } from "./payments.ts";
+import { StaffGateway } from "./staff.ts";
 import { StockGateway } from "./stock.ts";
 
-export { DeadLettersGateway, KitchenGateway, OrdersGateway, PaymentsGateway, StockGateway };
+export { DeadLettersGateway, KitchenGateway, OrdersGateway, PaymentsGateway, StaffGateway, StockGateway };
 
 /** The facades of every service, bound to one request's call options. */
 export interface Gateway {
@@ -37,6 +38,8 @@ export interface Gateway {
   kitchen: KitchenGateway;
   /** The consuming services' dead letters. */
   deadLetters: DeadLettersGateway;
+  /** Staff accounts, sessions and the login throttle (hosted by orders). */
+  staff: StaffGateway;
 }
 
 /** The facades over `clients`, each call with options from `opts`. */
@@ -47,6 +50,7 @@ export function createGateway(clients: Clients, opts: CallOptsSource): Gateway {
     payments: new PaymentsGateway(clients.payments, opts),
     kitchen: new KitchenGateway(clients.kitchen, opts),
     deadLetters: new DeadLettersGateway(clients, opts),
+    staff: new StaffGateway(clients, opts),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The orders facade: what web asks of the orders service, as typed methods. A customer's calls carry
  * the customer id (orders answers `not_found` for another's order); staff calls (`find`, `list`,
- * `counts`, `cancelAsStaff`, `complete`, `refund`, `search`, `stats`, `customers`, `customer`) rely on the
- * request's signed staff claim.
+ * `counts`, `cancelAsStaff`, `complete`, `refund`, `addNote`, and `staff.search`, `staff.stats`,
+ * `staff.customers`, `staff.customer`) rely on the request's signed staff claim.
  * `watch` opens a server stream of order changes (see `stream.ts`).
  *
  * @module
@@ -19,7 +19,7 @@ import {
   type WatchOrdersRequest,
   type WatchOrdersResponse,
 } from "../../services/common/gen/oms/orders/v1/orders.ts";
-import type { ItemQuantity, OrderDetails } from "../../services/common/gen/oms/types/v1/types.ts";
+import type { ItemQuantity, Money, OrderDetails } from "../../services/common/gen/oms/types/v1/types.ts";
 import { ApiError } from "../api/api_error.ts";
 import { statusName } from "../api/order_json.ts";
 import { type Caller, caller, type CallOptsSource, present } from "./call.ts";
@@ -143,9 +143,26 @@ export class OrdersGateway {
     return present(res.order, "order");
   }
 
-  /** Staff refund a paid order through the payment provider. */
-  async refund(orderId: string, reason = ""): Promise<Order> {
-    const res = await this.#call("refundOrder", { orderId, reason });
+  /**
+   * Staff refund `amount` of a paid (preparing, ready, completed) order through the payment provider,
+   * with a reason (required, 1..200 characters); `amount` unset refunds everything not refunded yet.
+   * The staff member is the request's claim; the order afterwards (refunded when nothing is left).
+   * `refundId` (e.g. made when the refund form was shown) makes a retry or a second submit refund
+   * nothing more.
+   */
+  async refund(orderId: string, reason: string, amount?: Money, refundId?: string): Promise<Order> {
+    const res = await this.#call("refundOrder", {
+      orderId,
+      reason,
+      ...(amount ? { amount } : {}),
+      ...(refundId ? { refundId } : {}),
+    });
+    return present(res.order, "order");
+  }
+
+  /** Staff add a note (1..1000 characters), internal or visible to the customer; the order afterwards. */
+  async addNote(orderId: string, text: string, visibleToCustomer: boolean): Promise<Order> {
+    const res = await this.#call("addOrderNote", { orderId, text, visibleToCustomer });
     return present(res.order, "order");
   }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { OrderAction, OrderStatus } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { OrderAction, OrderStatus, PaymentState } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { ADMIN_STAFF } from "../api/deps.ts";
 import { deadAddr } from "../testing.ts";
 import { connectClients } from "./clients.ts";
 import { createGateway } from "./mod.ts";
@@ -95,7 +96,7 @@ Deno.test(
 
       const complete = await rejectsWith(orders.complete(a.id), 409, "illegal_transition");
       assert.match(complete.message, /waiting for payment/);
-      await rejectsWith(orders.refund(a.id), 409, "illegal_transition");
+      await rejectsWith(orders.refund(a.id, "Cold pizza"), 409, "illegal_transition");
 
       const cancelled = await orders.cancelAsStaff(a.id);
       assert.equal(cancelled.status, OrderStatus.ORDER_STATUS_CANCELLED);
@@ -176,6 +177,47 @@ Deno.test("orders facade: staff refund a paid order; it then allows nothing", TE
     await sys.stop();
   }
 });
+
+Deno.test(
+  "orders facade: a partial refund keeps the order paid and names the staff member; notes: the customer reads only visible ones",
+  TEST_OPTS,
+  async () => {
+    const sys = await startGatewaySystem();
+    try {
+      const order = await paidOrder(sys.customer);
+      await orderIn(sys.staff, order.id, OrderStatus.ORDER_STATUS_PAID);
+      const part = await sys.staff.orders.refund(order.id, "Cold pizza", {
+        amount: 100,
+        currency: order.total!.currency,
+      });
+      assert.equal(part.status, OrderStatus.ORDER_STATUS_PAID);
+      assert.equal(part.paymentState, PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED);
+      assert.equal(part.timeline.at(-1)?.actor, ADMIN_STAFF.sub);
+      assert.match(part.timeline.at(-1)!.cause, /refunded: Cold pizza$/);
+      assert.equal(part.refunds[0]?.by, ADMIN_STAFF.sub);
+      assert.ok(part.refunds[0]?.providerRefundId, "the provider's refund id is recorded");
+
+      await sys.staff.orders.addNote(order.id, "Called the customer", false);
+      await sys.staff.orders.addNote(order.id, "Sorry about the wait", true);
+      await rejectsWith(sys.staff.orders.addNote(order.id, " ", true), 422, "invalid_argument");
+      await rejectsWith(sys.customer.orders.addNote(order.id, "hi", true), 403, "permission_denied");
+      const seen = await sys.customer.orders.get(order.customerId, order.id);
+      assert.deepEqual(seen.notes.map((n) => [n.text, n.author]), [["Sorry about the wait", ""]]);
+      assert.equal(seen.timeline.at(-1)?.actor, undefined, "customers see no staff names");
+      const staffView = await sys.staff.orders.find(order.id);
+      assert.deepEqual(staffView?.notes.map((n) => [n.text, n.visibleToCustomer]), [
+        ["Called the customer", false],
+        ["Sorry about the wait", true],
+      ]);
+
+      const rest = await sys.staff.orders.refund(order.id, "Closing early");
+      assert.equal(rest.status, OrderStatus.ORDER_STATUS_REFUNDED);
+      assert.deepEqual(rest.refunded, order.total);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
 
 Deno.test(
   "orders facade: staff watch every order (the claim travels on the stream); a customer's watch of every order is refused",

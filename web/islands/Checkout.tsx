@@ -9,7 +9,9 @@
  * `POST /api/customers/{id}/orders` with the `details` and the cart's `Idempotency-Key` (so a
  * double click or a retry never places a second order). On 201 the cart is emptied and the browser
  * goes to the payment link (202, no link yet: the order page); on 409 the short items are listed and
- * the cart is lowered to what is left; a 422 about a detail is shown next to its field.
+ * the cart is lowered to what is left (an item staff took off the menu meanwhile, `item_unavailable`,
+ * is named as not available today and taken out of the cart); a 422 about a detail is shown next to
+ * its field.
  *
  * @module
  */
@@ -45,6 +47,8 @@ export interface CheckoutProblem {
   message: string;
   /** Items that could not be reserved in full (after a 409). */
   short: ShortItemJson[];
+  /** True when the short items were taken off the menu (409 `item_unavailable`), not sold out. */
+  unavailable?: boolean;
 }
 
 /** Props of {@linkcode Checkout}. */
@@ -68,6 +72,10 @@ export interface CheckoutProps {
 /** The message shown when items sold out during checkout. */
 export const SOLD_OUT_MESSAGE =
   "Some items sold out while you were choosing. We lowered your cart to what is left:";
+
+/** The message shown when items were taken off the menu during checkout. */
+export const UNAVAILABLE_MESSAGE =
+  "Sorry, something in your cart is not available today, so we took it out of your cart. Nothing was charged:";
 
 interface OrderAnswer {
   id?: string;
@@ -143,9 +151,10 @@ export default function Checkout(props: CheckoutProps) {
       }
       const error = body?.error;
       const field = error?.field ? fieldOf(error.field) : null;
-      if (res.status === 409 && error?.code === "out_of_stock") {
+      if (res.status === 409 && (error?.code === "out_of_stock" || error?.code === "item_unavailable")) {
         const short = error.items ?? [];
-        setProblem({ message: SOLD_OUT_MESSAGE, short });
+        const unavailable = error.code === "item_unavailable";
+        setProblem({ message: unavailable ? UNAVAILABLE_MESSAGE : SOLD_OUT_MESSAGE, short, unavailable });
         await postCart(
           "/cart/update",
           cartFields(csrf, short.map((s) => [s.id, Math.min(s.available, s.requested)])),
@@ -177,9 +186,11 @@ export default function Checkout(props: CheckoutProps) {
             <ul>
               {problem.short.map((s) => (
                 <li key={s.id}>
-                  {s.name || s.id}: you asked for {s.requested}, {s.available === 0 ? "none" : s.available}
-                  {" "}
-                  left
+                  {problem.unavailable
+                    ? `${s.name || s.id}: not available today`
+                    : `${s.name || s.id}: you asked for ${s.requested}, ${
+                      s.available === 0 ? "none" : s.available
+                    } left`}
                 </li>
               ))}
             </ul>

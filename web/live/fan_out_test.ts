@@ -88,7 +88,12 @@ Deno.test(
       });
 
       const all = await Promise.all(seen);
-      for (const statuses of all) assert.deepEqual(statuses, ["waiting_payment", "paid", "refunded"]);
+      // a change that keeps the status (the refund recorded in flight before payments confirms it, a
+      // note) comes through with the same status again: compare the transitions
+      const transitions = (s: string[]) => s.filter((x, i) => x !== s[i - 1]);
+      for (const statuses of all) {
+        assert.deepEqual(transitions(statuses), ["waiting_payment", "paid", "refunded"]);
+      }
       assert.equal(counted.calls.get("WatchOrders"), 1, "one upstream stream for 200 clients");
       assert.equal(counted.calls.get("GetOrder"), 200, "one read per client when it connects, no polling");
     } finally {

@@ -1,14 +1,15 @@
 /**
  * The live hub of a web process: one {@linkcode Upstream} per service (orders: every order, as staff;
- * kitchen: every ticket), shared by every SSE client of this process: order pages, "my orders", the
- * admin dashboard and the kitchen board. {@linkcode liveHub} makes it once per gateway (per `AppDeps`).
- * The streams are opened through the orders and kitchen facades (`web/gateway/`), as {@linkcode LIVE_STAFF}.
+ * kitchen: every ticket; stock: every menu item staff change), shared by every SSE client of this
+ * process: order pages, "my orders", the admin dashboard, the kitchen board and the storefront menu. {@linkcode liveHub} makes it once per gateway (per `AppDeps`).
+ * The streams are opened through the orders, kitchen and stock facades (`web/gateway/`), as {@linkcode LIVE_STAFF}.
  *
  * @module
  */
 import type { StaffIdentity } from "../../services/common/auth/staff_claim.ts";
 import type { WatchOrdersResponse } from "../../services/common/gen/oms/orders/v1/orders.ts";
 import type { WatchTicketsResponse } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
+import type { WatchItemsResponse } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import type { AppDeps } from "../api/deps.ts";
 import { staffGateway } from "../gateway/mod.ts";
 import { Upstream } from "./upstream.ts";
@@ -22,7 +23,9 @@ export interface LiveHub {
   orders: Upstream<WatchOrdersResponse>;
   /** Every ticket change; key `ticket:<orderId>`. */
   tickets: Upstream<WatchTicketsResponse>;
-  /** Closes both streams. */
+  /** Every change staff make to a menu item (edit, 86, restock); key `item:<id>`. */
+  items: Upstream<WatchItemsResponse>;
+  /** Closes the streams. */
   close(): void;
 }
 
@@ -45,12 +48,20 @@ export function liveHub(deps: AppDeps): LiveHub {
     open: (cursor) => gateway.kitchen.watchTickets({ cursor }),
     keysOf: (m) => m.ticket ? [`ticket:${m.ticket.orderId}`] : [],
   });
+  const items = new Upstream<WatchItemsResponse>({
+    name: "stock",
+    log: deps.log,
+    open: (cursor) => gateway.stock.watchItems({ cursor }),
+    keysOf: (m) => m.item ? [`item:${m.item.id}`] : [],
+  });
   hub = {
     orders,
     tickets,
+    items,
     close() {
       orders.close();
       tickets.close();
+      items.close();
     },
   };
   hubs.set(deps, hub);

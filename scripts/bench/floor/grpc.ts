@@ -28,6 +28,7 @@ const ITEM: Item = {
   allergens: ["gluten", "milk"],
   image: "/menu/margherita.svg",
   position: 10,
+  updatedAt: undefined,
 };
 
 /** CPU ms of one unary call (client + server) over `ops` calls, `lanes` in flight. */

@@ -10,7 +10,7 @@ import { Consumer } from "./consumer.ts";
 import { listDeadLetters } from "./dead_letters.ts";
 import { startMessaging } from "./messaging.ts";
 import { enqueueEvent, OUTBOX_PREFIX } from "./outbox.ts";
-import { EventObserver, eventually, publishRaw, testBusConfig } from "./testing.ts";
+import { EventObserver, eventually, ignoringOtherBindings, publishRaw, testBusConfig } from "./testing.ts";
 import type { OnMessage, Settlement, Transport, WireMessage } from "./transport.ts";
 import type { EventHandlers, OutboxRecord } from "./types.ts";
 
@@ -259,7 +259,7 @@ Deno.test("real RabbitMQ: a backlog with one poison message is applied in fewer 
       kv,
       config: bus.config,
       log: quiet,
-      handlers: ticketHandler,
+      handlers: ignoringOtherBindings("kitchen", ticketHandler),
     });
     try {
       const c = m.consumer!;
@@ -286,12 +286,12 @@ Deno.test("real RabbitMQ: a consumer started on the same store again after a cra
   const bus = await testBusConfig();
   const kv = await Deno.openKv(":memory:");
   let calls = 0;
-  const handlers: EventHandlers = {
+  const handlers: EventHandlers = ignoringOtherBindings("kitchen", {
     "order.paid": async (ev, ctx) => {
       calls++;
       await ticketHandler["order.paid"]!(ev, ctx);
     },
-  };
+  });
   try {
     const first = await startMessaging({ service: "kitchen", kv, config: bus.config, log: quiet, handlers });
     for (let i = 0; i < 10; i++) {

@@ -12,7 +12,7 @@ import { QueueArgumentsError } from "./amqp_transport.ts";
 import { deadLettersService, listDeadLetterPage, listDeadLetters } from "./dead_letters.ts";
 import { type Messaging, startMessaging } from "./messaging.ts";
 import { MAX_PARKED_PAYLOAD_BYTES } from "./parked_record.ts";
-import { eventually, publishRaw, testBusConfig } from "./testing.ts";
+import { eventually, ignoringOtherBindings, publishRaw, testBusConfig } from "./testing.ts";
 import type { EventHandlers } from "./types.ts";
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -33,7 +33,13 @@ async function queueState(
 
 async function kitchen(handlers: EventHandlers, kv: Deno.Kv, retryDelaysMs = [20, 40]) {
   const bus = await testBusConfig(":memory:", retryDelaysMs);
-  const m = await startMessaging({ service: "kitchen", kv, config: bus.config, log: quiet, handlers });
+  const m = await startMessaging({
+    service: "kitchen",
+    kv,
+    config: bus.config,
+    log: quiet,
+    handlers: ignoringOtherBindings("kitchen", handlers),
+  });
   return { bus, m };
 }
 
@@ -141,7 +147,7 @@ Deno.test("a service queue declared without the dead-letter arguments is refused
           kv,
           config: bus.config,
           log: quiet,
-          handlers: { "order.paid": () => Promise.resolve() },
+          handlers: ignoringOtherBindings("kitchen", { "order.paid": () => Promise.resolve() }),
         });
       },
       (err: unknown) =>

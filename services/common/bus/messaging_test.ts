@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import { enqueueEvent } from "./outbox.ts";
 import { startMessaging } from "./messaging.ts";
-import { EventObserver, eventually, publishRaw, testBusConfig } from "./testing.ts";
+import { EventObserver, eventually, ignoringOtherBindings, publishRaw, testBusConfig } from "./testing.ts";
 import { listDeadLetters } from "./dead_letters.ts";
 import type { EventHandlers } from "./types.ts";
 import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../auth/testing.ts";
@@ -21,7 +21,7 @@ async function setup(handlers: EventHandlers) {
     kv: consumerKv,
     config: bus.config,
     log,
-    handlers,
+    handlers: ignoringOtherBindings("kitchen", handlers),
   });
   return {
     bus,
@@ -203,12 +203,12 @@ Deno.test("the in-memory bus keeps the contract: delivery, inbox dedupe, retries
     kv: kvB,
     config,
     log,
-    handlers: {
+    handlers: ignoringOtherBindings("kitchen", {
       "order.paid": (ev) => {
         calls.push(ev.orderId);
         return ev.orderId === "boom" ? Promise.reject(new Error("boom")) : Promise.resolve();
       },
-    },
+    }),
   });
   try {
     for (const orderId of ["m-1", "boom"]) {

@@ -48,6 +48,7 @@ Deno.test("on the in-memory bus each service's user is stamped too: payments' fa
       "payment.refunded": () => Promise.resolve(),
       "kitchen.ticket_started": () => Promise.resolve(),
       "kitchen.ticket_ready": () => Promise.resolve(),
+      "kitchen.ticket_reopened": () => Promise.resolve(),
     },
   });
   const payments = await startMessaging({ service: "payments", kv: paymentsKv, config, log });

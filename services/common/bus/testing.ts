@@ -11,6 +11,8 @@ import type { CommonConfig, ServiceName } from "../config.ts";
 import { type BrokerAdmin, connectBrokerAdmin } from "../../../scripts/broker_admin.ts";
 import { removeBrokerUsers, setUpBrokerUsers } from "../../../scripts/broker_users.ts";
 import { ownerOf } from "./owner.ts";
+import { TOPOLOGY } from "../topology.ts";
+import type { EventHandlers } from "./types.ts";
 import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
 const SERVICES = ["orders", "stock", "payments", "kitchen"];
@@ -237,4 +239,18 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+}
+
+/**
+ * `handlers` plus a no-op handler for every other routing key `service` is bound to in the topology,
+ * for a test that consumes as `service` but cares about some of its events only (a consumer must
+ * handle every binding of its service, see `checkTopology`).
+ */
+export function ignoringOtherBindings(
+  service: keyof typeof TOPOLOGY,
+  handlers: EventHandlers,
+): EventHandlers {
+  const all: EventHandlers = {};
+  for (const key of TOPOLOGY[service]) (all as Record<string, unknown>)[key] = () => Promise.resolve();
+  return { ...all, ...handlers };
 }

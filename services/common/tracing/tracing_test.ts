@@ -17,7 +17,7 @@ import { unary } from "../grpc_handler.ts";
 import { createLogger, redirectLogLines } from "../log.ts";
 import { enqueueEvent } from "../bus/outbox.ts";
 import { startMessaging } from "../bus/messaging.ts";
-import { eventually, testBusConfig } from "../bus/testing.ts";
+import { eventually, ignoringOtherBindings, testBusConfig } from "../bus/testing.ts";
 import {
   childOf,
   currentTraceparent,
@@ -86,13 +86,13 @@ Deno.test("with an OTLP endpoint, gRPC client/server, outbox publish and consume
     kv: consumerKv,
     config: bus.config,
     log: quiet,
-    handlers: {
+    handlers: ignoringOtherBindings("kitchen", {
       "order.paid": async (ev, ctx) => {
         handlerTraceparent = ctx.traceparent;
         await rpc(inner.client, "check", { service: "" });
         ctx.op.set(["seen", ev.orderId], true);
       },
-    },
+    }),
   });
   const log = createLogger("unit", "info");
   const outer = await healthServer(async () => {
@@ -231,12 +231,12 @@ Deno.test("without OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported, and tracepar
     kv: consumerKv,
     config: bus.config,
     log: quiet,
-    handlers: {
+    handlers: ignoringOtherBindings("kitchen", {
       "order.paid": (_ev, ctx) => {
         seen.push(ctx.traceparent);
         return Promise.resolve();
       },
-    },
+    }),
   });
   const received: (string | undefined)[] = [];
   const active: (string | undefined)[] = [];

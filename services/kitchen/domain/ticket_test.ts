@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { DomainError } from "../../common/domain_error.ts";
-import { advance, applyAction, dueAction, type KitchenTicket, openTicket } from "./ticket.ts";
+import { dueAction, type KitchenTicket, openTicket, partsOf, stationsOf } from "./ticket.ts";
+import { advance } from "./moves.ts";
+
+const applyAction = (t: KitchenTicket, action: "start" | "complete", now: Date) =>
+  advance(t, action, now).ticket;
 
 const T0 = new Date("2025-01-01T12:00:00Z");
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -29,6 +33,38 @@ Deno.test("openTicket keeps the order's number and its name, note and pickup tim
   assert.deepEqual(t.details, { name: "Ada", phone: "", email: "", note: "No onions", pickupAt });
   const plain = ticket();
   assert.ok(!("orderNumber" in plain) && !("details" in plain), "nothing stored for orders without them");
+});
+
+Deno.test('a ticket gets one queued part per station of its lines, in first-line order; no station: one part ""', () => {
+  const line = (itemId: string, station?: string) => ({
+    itemId,
+    name: itemId,
+    quantity: 1,
+    unitPrice: undefined,
+    station,
+  });
+  const items = [line("1", "oven"), line("9", "bar"), line("2", "oven"), line("x"), line("7", "cold")];
+  assert.deepEqual(stationsOf(items), ["oven", "bar", "cold"]);
+  const t = openTicket({ orderId: "o-3", items, paidAtMs: 0 }, T0);
+  assert.deepEqual(t.stations, [
+    { station: "oven", status: "queued" },
+    { station: "bar", status: "queued" },
+    { station: "cold", status: "queued" },
+  ]);
+  assert.deepEqual(stationsOf([line("x"), line("y", "  ")]), [""]);
+});
+
+Deno.test("a ticket stored before stations reads as one part in its own state", () => {
+  const old: KitchenTicket = {
+    orderId: "o",
+    items: [],
+    status: "preparing",
+    paidAtMs: 0,
+    queuedAtMs: 0,
+    startedAtMs: 5,
+  };
+  assert.deepEqual(partsOf(old), [{ station: "", status: "preparing", startedAtMs: 5 }]);
+  assert.equal(advance(old, "complete", T0).ticket.status, "ready");
 });
 
 Deno.test("a ticket goes queued -> preparing -> ready, stamping each time", () => {
@@ -74,12 +110,13 @@ Deno.test("advance returns the moved ticket with the event announcing the move",
   assert.deepEqual(started.events, [{
     key: "kitchen.ticket_started",
     payload: { orderId: "o-1", startedAt: at(1000) },
-  }]);
-  const ready = advance(started.ticket, "complete", at(2000));
+  }], "no by when the kitchen moves it itself");
+  const ready = advance(started.ticket, "complete", at(2000), { by: "Ada" });
   assert.equal(ready.ticket.status, "ready");
   assert.deepEqual(ready.events, [{
     key: "kitchen.ticket_ready",
-    payload: { orderId: "o-1", readyAt: at(2000) },
+    payload: { orderId: "o-1", readyAt: at(2000), by: "Ada" },
   }]);
+  assert.equal(ready.ticket.readyBy, "Ada");
   assert.throws(() => advance(ready.ticket, "complete", at(3000)), /is ready, cannot complete/);
 });

@@ -9,9 +9,9 @@ Deno.test("each status allows exactly its actions (a pending order has no checko
     pending: ["cancel"],
     waiting_payment: ["cancel", "pay"],
     paid: ["refund"],
-    preparing: [],
-    ready: ["complete"],
-    completed: [],
+    preparing: ["refund"],
+    ready: ["complete", "refund"],
+    completed: ["refund"],
     cancelled: [],
     refunded: [],
   };

@@ -9,8 +9,10 @@ import {
   type Order as OrderMessage,
   OrderAction as OrderActionEnum,
   OrderStatus as OrderStatusEnum,
+  PaymentState as PaymentStateEnum,
 } from "../../common/gen/oms/orders/v1/orders.ts";
 import { allowedActions, type OrderAction } from "./actions.ts";
+import { type PaymentState, paymentStateOf, refundedAmount } from "./payment_state.ts";
 
 /** Every status an order can have, in happy-path order followed by the two side exits. */
 export const ORDER_STATUSES = [
@@ -37,6 +39,38 @@ export interface TimelineEntry {
   cause: string;
   /** The W3C trace id of the request or message that caused it ("" when unknown). */
   traceId: string;
+  /** The staff member who did it (the verified staff claim's name); absent for the customer or the system. */
+  actor?: string;
+}
+
+/** A staff note on an order (see `staff_note.ts`). */
+export interface OrderNote {
+  /** Random id. */
+  id: string;
+  /** When it was written. */
+  at: Date;
+  /** The staff member who wrote it (from the verified staff claim). */
+  author: string;
+  /** 1..1000 characters. */
+  text: string;
+  /** Shown to the customer too; otherwise internal to staff. */
+  visibleToCustomer: boolean;
+}
+
+/** A refund staff asked for (see `refund.ts`). */
+export interface OrderRefund {
+  /** Orders' id of the refund, also the provider call's idempotency key. */
+  id: string;
+  /** How much, in the order's currency. */
+  amount: Money;
+  /** Why, as staff said. */
+  reason: string;
+  /** The staff member who asked for it ("" when only the provider's event told us). */
+  by: string;
+  /** When it was asked for. */
+  at: Date;
+  /** The provider's refund id once payments confirmed it; "" while in flight. */
+  providerRefundId: string;
 }
 
 /** An order as stored under `["orders", id]`. */
@@ -57,6 +91,10 @@ export interface Order {
   number?: number;
   /** Name, contact, pickup time and note from checkout; absent when none were given. */
   details?: OrderDetails;
+  /** Staff notes, oldest first (absent: none). */
+  notes?: OrderNote[];
+  /** Refunds staff asked for, oldest first (absent: none). */
+  refunds?: OrderRefund[];
 }
 
 const TO_ENUM: Record<OrderStatus, OrderStatusEnum> = {
@@ -87,8 +125,32 @@ const ACTION_TO_ENUM: Record<OrderAction, OrderActionEnum> = {
   refund: OrderActionEnum.ORDER_ACTION_REFUND,
 };
 
-/** The order as its `oms.orders.v1.Order` message, with the actions its state allows now. */
-export function orderToProto(order: Order): OrderMessage {
+const PAYMENT_STATE_TO_ENUM: Record<PaymentState, PaymentStateEnum> = {
+  unpaid: PaymentStateEnum.PAYMENT_STATE_UNPAID,
+  paid: PaymentStateEnum.PAYMENT_STATE_PAID,
+  partially_refunded: PaymentStateEnum.PAYMENT_STATE_PARTIALLY_REFUNDED,
+  refunded: PaymentStateEnum.PAYMENT_STATE_REFUNDED,
+};
+
+/** The proto enum value of a payment state. */
+export function paymentStateToProto(state: PaymentState): PaymentStateEnum {
+  return PAYMENT_STATE_TO_ENUM[state];
+}
+
+/**
+ * Who reads an order: `staff` see everything; a `customer` sees only the notes visible to customers
+ * and no staff names (timeline actors and refund requesters are internal).
+ */
+export type Audience = "staff" | "customer";
+
+/**
+ * The order as its `oms.orders.v1.Order` message for `audience` (a customer unless said otherwise, so
+ * a forgotten argument never shows internal notes), with the actions its state allows now, its
+ * payment state and what has been refunded.
+ */
+export function orderToProto(order: Order, audience: Audience = "customer"): OrderMessage {
+  const staff = audience === "staff";
+  const notes = (order.notes ?? []).filter((n) => staff || n.visibleToCustomer);
   return {
     id: order.id,
     customerId: order.customerId,
@@ -101,14 +163,30 @@ export function orderToProto(order: Order): OrderMessage {
       at: t.at,
       cause: t.cause,
       traceId: t.traceId,
+      ...(staff && t.actor ? { actor: t.actor } : {}),
     })),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     allowedActions: allowedActions(order).map((a) => ACTION_TO_ENUM[a]),
     number: order.number ?? 0,
     details: order.details,
-    refunds: [],
-    notes: [],
+    paymentState: paymentStateToProto(paymentStateOf(order)),
+    refunded: refundedAmount(order),
+    refunds: (order.refunds ?? []).map((r) => ({
+      id: r.id,
+      amount: r.amount,
+      reason: r.reason,
+      by: staff ? r.by : "",
+      at: r.at,
+      providerRefundId: r.providerRefundId,
+    })),
+    notes: notes.map((n) => ({
+      id: n.id,
+      at: n.at,
+      author: staff ? n.author : "",
+      text: n.text,
+      visibleToCustomer: n.visibleToCustomer,
+    })),
   };
 }
 

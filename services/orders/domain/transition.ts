@@ -5,8 +5,11 @@
  * pending -> waiting_payment -> paid -> preparing -> ready -> completed
  * pending -> paid                    (payment confirmed before the link event arrived)
  * pending | waiting_payment -> cancelled
- * paid -> refunded
+ * paid | preparing | ready | completed -> refunded   (the whole amount refunded)
  * ```
+ *
+ * Refunds are allowed after payment in every later status, completed included: the provider (Stripe)
+ * refunds a charge after fulfilment too, and a shop refunds a collected order that was wrong or cold.
  *
  * A request for a status the order has already reached or passed (a repeated or late event) is
  * ignored, not an error; any other edge is an {@linkcode DomainError} `illegal_transition`.
@@ -14,16 +17,16 @@
  * @module
  */
 import { DomainError } from "../../common/domain_error.ts";
-import type { Order, OrderStatus } from "./order.ts";
+import type { Order, OrderStatus, TimelineEntry } from "./order.ts";
 
 /** The statuses each status may move to. */
 export const EDGES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ["waiting_payment", "paid", "cancelled"],
   waiting_payment: ["paid", "cancelled"],
   paid: ["preparing", "refunded"],
-  preparing: ["ready"],
-  ready: ["completed"],
-  completed: [],
+  preparing: ["ready", "refunded"],
+  ready: ["completed", "refunded"],
+  completed: ["refunded"],
   cancelled: [],
   refunded: [],
 };
@@ -36,7 +39,7 @@ const WHY: Record<OrderStatus, string> = {
   ready: "only orders being prepared can be ready",
   completed: "only ready orders can be completed",
   cancelled: "only pending or unpaid orders can be cancelled",
-  refunded: "only paid orders can be refunded",
+  refunded: "only paid, preparing, ready or completed orders can be refunded",
 };
 
 /** Human wording of a status in messages. */
@@ -71,6 +74,8 @@ export interface TransitionCause {
   at: Date;
   /** The trace id of the request or message ("" when unknown). */
   traceId: string;
+  /** The staff member who did it (the verified staff claim's name); absent for customers and the system. */
+  actor?: string;
 }
 
 /** Extra fields to set on the order with the transition. */
@@ -105,7 +110,7 @@ export function transition(
         ...changes,
         status: to,
         updatedAt: by.at,
-        timeline: [...order.timeline, { status: to, at: by.at, cause: by.cause, traceId: by.traceId }],
+        timeline: [...order.timeline, entryOf(to, by)],
       },
     };
   }
@@ -113,4 +118,15 @@ export function transition(
     return { ignored: `Order ${order.id} is ${describeStatus(from)}, past ${describeStatus(to)}` };
   }
   throw new DomainError("illegal_transition", `Order ${order.id} is ${describeStatus(from)}; ${WHY[to]}`);
+}
+
+/** The timeline entry of entering `status` for `by` (with its actor, when a staff member did it). */
+export function entryOf(status: OrderStatus, by: TransitionCause): TimelineEntry {
+  return {
+    status,
+    at: by.at,
+    cause: by.cause,
+    traceId: by.traceId,
+    ...(by.actor ? { actor: by.actor } : {}),
+  };
 }

@@ -25,11 +25,11 @@ const MATRIX: Record<OrderStatus, string> = {
   pending: "iLLXXXLX",
   waiting_payment: "iiLXXXLX",
   paid: "iiiLXXXL",
-  preparing: "iiiiLXXX",
-  ready: "iiiiiLXX",
-  completed: "iiiiiiXX",
+  preparing: "iiiiLXXL",
+  ready: "iiiiiLXL",
+  completed: "iiiiiiXL",
   cancelled: "iiXXXXiX",
-  refunded: "iiiXXXXi",
+  refunded: "iiiiiiXi",
 };
 
 for (const from of ORDER_STATUSES) {

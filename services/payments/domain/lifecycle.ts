@@ -8,6 +8,7 @@
 import { DomainError } from "../../common/domain_error.ts";
 import type { DomainEvent } from "../../common/domain_event.ts";
 import { type Payment, PaymentStatus } from "../../common/gen/oms/payments/v1/payments.ts";
+import type { Money } from "../../common/gen/oms/types/v1/types.ts";
 import type { Checkout, ProviderEvent } from "../providers/provider.ts";
 import { canRefund, type PayableOrder, statusName, transition } from "./payment.ts";
 
@@ -15,8 +16,10 @@ import { canRefund, type PayableOrder, statusName, transition } from "./payment.
 export interface PaymentRecord extends Payment {
   /** The provider's payment reference (Stripe payment intent), once paid. */
   paymentRef?: string;
-  /** The provider's refund id, once refunded. */
+  /** The provider's id of the latest refund, once refunded (in part or in full). */
   refundId?: string;
+  /** Every refund made, oldest first (absent: none; payments from before partial refunds had one, full). */
+  refunds?: PaymentRefund[];
   /** The provider event that last moved the status. */
   providerEventId?: string;
   /** When the status last changed. */
@@ -27,6 +30,20 @@ export interface PaymentRecord extends Payment {
    * webhook or pay page request that confirms the payment is a request of its own.
    */
   traceparent?: string;
+}
+
+/** One refund of a payment. */
+export interface PaymentRefund {
+  /** Orders' id of the refund (the provider idempotency key); "" for payments' own refunds. */
+  requestId: string;
+  /** The provider's refund id. */
+  providerRefundId: string;
+  /** How much. */
+  amount: Money;
+  /** When it was recorded. */
+  at: Date;
+  /** Why, as staff said ("" when payments refunded by itself). */
+  reason: string;
 }
 
 /** A payment's next state and the events it implies. */
@@ -121,19 +138,97 @@ export function assertRefundable(payment: PaymentRecord): void {
   }
 }
 
-/** The succeeded `payment` refunded by the provider as `refundId`, announced by `payment.refunded`. */
-export function refund(payment: PaymentRecord, refundId: string, now: Date): PaymentChange {
+/** The sum of `payment`'s refunds; a legacy refunded payment without records counts in full. */
+export function refundedOf(payment: PaymentRecord): number {
+  const sum = (payment.refunds ?? []).reduce((n, r) => n + r.amount.amount, 0);
+  if (payment.status === PaymentStatus.PAYMENT_STATUS_REFUNDED && sum === 0) {
+    return payment.amount?.amount ?? 0;
+  }
+  return sum;
+}
+
+/** What is left to refund of `payment`. */
+export function refundableOf(payment: PaymentRecord): number {
+  return Math.max(0, (payment.amount?.amount ?? 0) - refundedOf(payment));
+}
+
+/** The refund of `requestId` already made for `payment`, if any. */
+export function refundOfRequest(payment: PaymentRecord, requestId: string): PaymentRefund | undefined {
+  return requestId === "" ? undefined : payment.refunds?.find((r) => r.requestId === requestId);
+}
+
+/**
+ * The amount of a refund asked for `payment`: `asked` (validated: positive whole minor units, the
+ * payment's currency, at most what is left), or everything left when unset. `invalid_argument` names
+ * the field (`amount.amount`, `amount.currency`).
+ */
+export function refundAmount(payment: PaymentRecord, asked: Money | undefined): Money {
+  const currency = payment.amount?.currency ?? "";
+  const left = refundableOf(payment);
+  if (!asked) return { amount: left, currency };
+  if (asked.currency.toUpperCase() !== currency.toUpperCase()) {
+    throw new DomainError(
+      "invalid_argument",
+      `Refund currency must be the payment's "${currency}", got "${asked.currency}"`,
+      { field: "amount.currency" },
+    );
+  }
+  if (!Number.isSafeInteger(asked.amount) || asked.amount <= 0 || asked.amount > left) {
+    throw new DomainError(
+      "invalid_argument",
+      `Refund amount of order "${payment.orderId}" must be from 1 to ${left} (what is left), got ${asked.amount}`,
+      { field: "amount.amount" },
+    );
+  }
+  return { amount: asked.amount, currency };
+}
+
+/** What {@linkcode refund} records. */
+export interface RefundMade {
+  /** The provider's refund id. */
+  providerRefundId: string;
+  /** How much was refunded. */
+  amount: Money;
+  /** Orders' id of the refund ("" for payments' own, e.g. a payment for a cancelled order). */
+  requestId?: string;
+  /** Why. */
+  reason?: string;
+}
+
+/**
+ * The succeeded `payment` refunded by the provider (in part, or in full), announced by
+ * `payment.refunded` with the amount, whether the payment is now refunded in full, and orders' id of
+ * the refund. Refunded in full, the payment becomes `refunded`; in part, it stays `succeeded`.
+ */
+export function refund(payment: PaymentRecord, made: RefundMade, now: Date): PaymentChange {
+  const requestId = made.requestId ?? "";
+  const refunds = [...(payment.refunds ?? []), {
+    requestId,
+    providerRefundId: made.providerRefundId,
+    amount: made.amount,
+    at: now,
+    reason: made.reason ?? "",
+  }];
+  const total = payment.amount?.amount ?? 0;
+  const full = refunds.reduce((n, r) => n + r.amount.amount, 0) >= total;
   const updated: PaymentRecord = {
     ...payment,
-    status: PaymentStatus.PAYMENT_STATUS_REFUNDED,
-    refundId,
+    status: full ? PaymentStatus.PAYMENT_STATUS_REFUNDED : payment.status,
+    refundId: made.providerRefundId,
+    refunds,
     updatedAt: now,
   };
   return {
     payment: updated,
     events: [{
       key: "payment.refunded",
-      payload: { orderId: updated.orderId, refundId, amount: updated.amount },
+      payload: {
+        orderId: updated.orderId,
+        refundId: made.providerRefundId,
+        amount: made.amount,
+        full,
+        ...(requestId ? { requestId } : {}),
+      },
     }],
   };
 }

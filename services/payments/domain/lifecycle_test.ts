@@ -9,6 +9,9 @@ import {
   open,
   type PaymentRecord,
   refund,
+  refundableOf,
+  refundAmount,
+  refundOfRequest,
 } from "./lifecycle.ts";
 import { validateOrder } from "./payment.ts";
 
@@ -85,12 +88,57 @@ Deno.test("only a succeeded payment is refunded; the refund is announced by paym
     T1,
   )!;
   assertRefundable(paid.payment);
-  const { payment, events } = refund(paid.payment, "re_1", T1);
+  const { payment, events } = refund(
+    paid.payment,
+    { providerRefundId: "re_1", amount: { amount: 2050, currency: "EUR" } },
+    T1,
+  );
   assert.deepEqual([payment.status, payment.refundId], [PaymentStatus.PAYMENT_STATUS_REFUNDED, "re_1"]);
   assert.deepEqual(events, [{
     key: "payment.refunded",
-    payload: { orderId: "o-1", refundId: "re_1", amount: { amount: 2050, currency: "EUR" } },
+    payload: { orderId: "o-1", refundId: "re_1", amount: { amount: 2050, currency: "EUR" }, full: true },
   }]);
+});
+
+Deno.test("a partial refund keeps the payment succeeded; the refunds that reach its amount make it refunded", () => {
+  const paid =
+    applyProviderEvent(opened(), { id: "e1", type: "succeeded", orderId: "o-1", sessionId: "cs_1" }, T1)!
+      .payment;
+  assert.equal(refundableOf(paid), 2050);
+  assert.deepEqual(refundAmount(paid, undefined), { amount: 2050, currency: "EUR" }, "unset: the rest");
+  const part = refund(paid, {
+    providerRefundId: "re_1",
+    amount: refundAmount(paid, { amount: 500, currency: "eur" }),
+    requestId: "r-1",
+    reason: "cold",
+  }, T1);
+  assert.equal(part.payment.status, PaymentStatus.PAYMENT_STATUS_SUCCEEDED);
+  assert.equal(refundableOf(part.payment), 1550);
+  assert.deepEqual(refundOfRequest(part.payment, "r-1")?.providerRefundId, "re_1");
+  assert.deepEqual(part.events[0]!.payload, {
+    orderId: "o-1",
+    refundId: "re_1",
+    amount: { amount: 500, currency: "EUR" },
+    full: false,
+    requestId: "r-1",
+  });
+  const tooMuch = (m: { amount: number; currency: string }, field: string) =>
+    assert.throws(
+      () => refundAmount(part.payment, m),
+      (e: unknown) => e instanceof DomainError && e.code === "invalid_argument" && e.field === field,
+    );
+  tooMuch({ amount: 1551, currency: "EUR" }, "amount.amount");
+  tooMuch({ amount: 0, currency: "EUR" }, "amount.amount");
+  tooMuch({ amount: 1.5, currency: "EUR" }, "amount.amount");
+  tooMuch({ amount: 100, currency: "USD" }, "amount.currency");
+  const rest = refund(
+    part.payment,
+    { providerRefundId: "re_2", amount: refundAmount(part.payment, undefined), requestId: "r-2" },
+    T1,
+  );
+  assert.equal(rest.payment.status, PaymentStatus.PAYMENT_STATUS_REFUNDED);
+  assert.equal((rest.events[0]!.payload as { full?: boolean }).full, true);
+  assert.equal(refundableOf(rest.payment), 0);
 });
 
 Deno.test("expire (its order cancelled) moves only an open payment, naming its cause, and announces nothing", () => {

@@ -45,7 +45,9 @@ export class LocalPaymentProvider implements PaymentProvider {
   readonly #publicUrl: string;
   readonly #key: Promise<CryptoKey>;
   readonly #sessions = new Map<string, Checkout>();
-  readonly #refunds = new Map<string, string>();
+  readonly #refunds = new Map<string, { refundId: string; amount: string }>();
+  /** How many refunds this provider made (a repeated idempotency key makes none). */
+  refundsMade = 0;
 
   /** Creates the provider; pay-page URLs start with `publicUrl`. */
   constructor(publicUrl: string) {
@@ -95,13 +97,29 @@ export class LocalPaymentProvider implements PaymentProvider {
     return Promise.resolve({ expired: true });
   }
 
-  /** Records a refund id, the same one for the same idempotency key. */
+  /**
+   * Records a refund id, the same one for the same idempotency key (and then the same amount: another
+   * amount under a used key is refused, as Stripe refuses other parameters). No money moves; payments
+   * checks the amount against what is left.
+   */
   refund(request: RefundRequest): Promise<{ refundId: string }> {
-    let refundId = this.#refunds.get(request.idempotencyKey);
-    if (!refundId) {
-      refundId = randomId("local_re");
-      this.#refunds.set(request.idempotencyKey, refundId);
+    const amount = request.amount ? `${request.amount.amount} ${request.amount.currency}` : "rest";
+    const seen = this.#refunds.get(request.idempotencyKey);
+    if (seen) {
+      if (seen.amount !== amount) {
+        return Promise.reject(
+          new RpcError(
+            "invalid_argument",
+            `Refund key "${request.idempotencyKey}" was used for ${seen.amount}, not ${amount}`,
+            { field: "amount" },
+          ),
+        );
+      }
+      return Promise.resolve({ refundId: seen.refundId });
     }
+    const refundId = randomId("local_re");
+    this.#refunds.set(request.idempotencyKey, { refundId, amount });
+    this.refundsMade++;
     return Promise.resolve({ refundId });
   }
 }

@@ -63,8 +63,12 @@ export interface RefundRequest {
   sessionId: string;
   /** The provider's payment reference from the success event, when known. */
   paymentRef?: string;
-  /** The same key for every attempt, so one payment is never refunded twice. */
+  /** The same key for every attempt, so one refund is never made twice. */
   idempotencyKey: string;
+  /** How much (the payment's currency); unset: whatever is left of the payment. */
+  amount?: Money;
+  /** Why, as staff said (kept with the refund at the provider). */
+  reason?: string;
 }
 
 /** What {@linkcode PaymentProvider.expire} found. */
@@ -87,6 +91,9 @@ export interface PaymentProvider {
   parseEvent(payload: Uint8Array, signature: string): Promise<ProviderEvent | null>;
   /** Expires an open session so it can no longer be paid. */
   expire(sessionId: string): Promise<ExpireResult>;
-  /** Refunds the payment of a completed session in full. */
+  /**
+   * Refunds `request.amount` (unset: the rest) of a completed session's payment; the same idempotency
+   * key returns the same refund and moves no more money.
+   */
   refund(request: RefundRequest): Promise<{ refundId: string }>;
 }

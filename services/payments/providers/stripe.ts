@@ -156,7 +156,11 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
-  /** Refunds the session's payment intent in full, with the refund's idempotency key. */
+  /**
+   * Refunds `request.amount` of the session's payment intent (unset: the rest), with the refund's
+   * idempotency key; the order, the staff's reason and the key travel in the refund's metadata (Stripe's
+   * own `reason` takes only its three codes, so it is left unset).
+   */
   async refund(request: RefundRequest): Promise<{ refundId: string }> {
     try {
       let paymentIntent = request.paymentRef;
@@ -172,10 +176,16 @@ export class StripePaymentProvider implements PaymentProvider {
           `Checkout session "${request.sessionId}" of order "${request.orderId}" has no payment to refund`,
         );
       }
-      const refund = await this.#stripe.refunds.create(
-        { payment_intent: paymentIntent, metadata: { order_id: request.orderId } },
-        { idempotencyKey: request.idempotencyKey },
-      );
+      const params: Stripe.RefundCreateParams = {
+        payment_intent: paymentIntent,
+        metadata: {
+          order_id: request.orderId,
+          refund_request_id: request.idempotencyKey,
+          ...(request.reason ? { reason: request.reason.slice(0, 500) } : {}),
+        },
+        ...(request.amount ? { amount: request.amount.amount } : {}),
+      };
+      const refund = await this.#stripe.refunds.create(params, { idempotencyKey: request.idempotencyKey });
       return { refundId: refund.id };
     } catch (err) {
       if (err instanceof RpcError) throw err;

@@ -4,7 +4,7 @@
  * documented shapes: form-encoded `POST /v1/checkout/sessions` (honoring `Idempotency-Key`: the same
  * key and parameters return the same session, different parameters are an `idempotency_error`, a key
  * in flight is a 409), `GET /v1/checkout/sessions/{id}`, `POST /v1/checkout/sessions/{id}/expire` and
- * `POST /v1/refunds`. It records every request so tests can assert what was sent, and it builds and
+ * `POST /v1/refunds` (partial refunds by `amount`, `metadata`, refusing more than is left). It records every request so tests can assert what was sent, and it builds and
  * signs webhook events with the SDK's own `generateTestHeaderStringAsync`.
  *
  * @module
@@ -51,6 +51,21 @@ export interface StandInSession {
   line_items_params: FormValue;
 }
 
+/** A Refund as the stand-in keeps it, named and typed as in Stripe's API reference. */
+export interface StandInRefund {
+  id: string;
+  object: "refund";
+  payment_intent: string;
+  amount: number;
+  currency: string | null;
+  status: "succeeded";
+  reason: string | null;
+  metadata: Record<string, string>;
+  created: number;
+}
+
+const REFUND_REASONS = ["duplicate", "fraudulent", "requested_by_customer"];
+
 /** Parses an `application/x-www-form-urlencoded` body with Stripe's bracket notation. */
 export function parseStripeForm(body: string): Record<string, FormValue> {
   const root: Record<string, FormValue> = {};
@@ -93,7 +108,7 @@ export class StripeStandIn {
   /** Sessions by id. */
   readonly sessions = new Map<string, StandInSession>();
   /** Refunds by id. */
-  readonly refunds = new Map<string, { id: string; payment_intent: string; amount: number }>();
+  readonly refunds = new Map<string, StandInRefund>();
   readonly #idempotent = new Map<string, { params: string; response: unknown }>();
   readonly #inFlight = new Set<string>();
   readonly #sdk = new Stripe("sk_test_stand_in");
@@ -116,6 +131,16 @@ export class StripeStandIn {
   /** Requests to `POST /v1/checkout/sessions`. */
   get sessionCreations(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions");
+  }
+
+  /** Requests to `POST /v1/refunds` (replays of an idempotency key included). */
+  get refundCreations(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === "POST" && r.path === "/v1/refunds");
+  }
+
+  /** The refunds made of payment intent `pi`, oldest first. */
+  refundsOf(pi: string): StandInRefund[] {
+    return [...this.refunds.values()].filter((r) => r.payment_intent === pi);
   }
 
   /** Stops the server. */
@@ -309,6 +334,12 @@ export class StripeStandIn {
     return Response.json(session);
   }
 
+  /**
+   * `POST /v1/refunds` as Stripe documents it: `payment_intent` (required here), `amount` (optional:
+   * the rest of the charge), `reason` (one of duplicate, fraudulent, requested_by_customer),
+   * `metadata`. A charge refunded in full is `charge_already_refunded`; more than is left is
+   * `amount_too_large`.
+   */
   #createRefund(p: Record<string, FormValue>): Response {
     const pi = p.payment_intent;
     if (typeof pi !== "string") {
@@ -316,12 +347,54 @@ export class StripeStandIn {
     }
     const session = [...this.sessions.values()].find((s) => s.payment_intent === pi);
     if (!session) return stripeError(404, "invalid_request_error", `No such payment_intent: '${pi}'`);
-    const refund = {
+    const refunded = this.refundsOf(pi).reduce((n, r) => n + r.amount, 0);
+    const left = session.amount_total - refunded;
+    if (left <= 0) {
+      return stripeError(
+        400,
+        "invalid_request_error",
+        `Charge for payment intent ${pi} has already been refunded.`,
+        {
+          code: "charge_already_refunded",
+        },
+      );
+    }
+    let amount = left;
+    if (p.amount !== undefined) {
+      amount = typeof p.amount === "string" && /^\d+$/.test(p.amount) ? Number(p.amount) : NaN;
+      if (!Number.isSafeInteger(amount) || amount < 1) {
+        return stripeError(400, "invalid_request_error", "Invalid positive integer", { param: "amount" });
+      }
+      if (amount > left) {
+        return stripeError(
+          400,
+          "invalid_request_error",
+          `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
+          { param: "amount", code: "amount_too_large" },
+        );
+      }
+    }
+    const reason = p.reason;
+    if (reason !== undefined && (typeof reason !== "string" || !REFUND_REASONS.includes(reason))) {
+      return stripeError(
+        400,
+        "invalid_request_error",
+        `Invalid reason: must be one of ${REFUND_REASONS.join(", ")}`,
+        {
+          param: "reason",
+        },
+      );
+    }
+    const refund: StandInRefund = {
       id: randomId("re"),
       object: "refund",
       payment_intent: pi,
-      amount: session.amount_total,
+      amount,
+      currency: session.currency,
       status: "succeeded",
+      reason: reason ?? null,
+      metadata: (p.metadata ?? {}) as Record<string, string>,
+      created: Math.floor(Date.now() / 1000),
     };
     this.refunds.set(refund.id, refund);
     return Response.json(refund);

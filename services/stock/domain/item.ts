@@ -33,6 +33,14 @@ export interface StockItem {
   image?: string;
   /** Place on the menu, ascending (ties by name). */
   position?: number;
+  /** The kitchen station that prepares it (absent: none). */
+  station?: string;
+  /** True while staff have taken it off the menu ("86"): never reserved, whatever its stock. */
+  offMenu?: boolean;
+  /** The staff member who last changed it (absent: nobody since it was seeded). */
+  updatedBy?: string;
+  /** ISO time staff last changed it. */
+  updatedAt?: string;
 }
 
 /** The largest count an item can hold (the proto fields are int32). */

@@ -47,6 +47,9 @@ export interface MenuItem {
   allergens: readonly Allergen[];
   /** Place on the menu, ascending (10, 20, ...). */
   position: number;
+  /** The kitchen station that makes it ("oven", "cold" or "bar"): pizzas bake in the oven, salads and desserts
+   * come from the cold station, drinks from the bar. */
+  station: string;
 }
 
 /** The currency of every menu price. */
@@ -74,6 +77,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian"],
     allergens: ["gluten", "milk"],
     position: 10,
+    station: "oven",
   },
   {
     id: "2",
@@ -85,6 +89,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegan"],
     allergens: ["gluten"],
     position: 20,
+    station: "oven",
   },
   {
     id: "3",
@@ -96,6 +101,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["spicy"],
     allergens: ["gluten", "milk"],
     position: 30,
+    station: "oven",
   },
   {
     id: "4",
@@ -107,6 +113,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian"],
     allergens: ["gluten", "milk"],
     position: 40,
+    station: "oven",
   },
   {
     id: "5",
@@ -118,6 +125,7 @@ export const MENU: readonly MenuItem[] = [
     tags: [],
     allergens: ["gluten", "milk"],
     position: 50,
+    station: "oven",
   },
   {
     id: "6",
@@ -129,6 +137,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian"],
     allergens: ["gluten", "milk"],
     position: 60,
+    station: "oven",
   },
   {
     id: "11",
@@ -140,6 +149,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian", "gluten_free"],
     allergens: ["milk"],
     position: 70,
+    station: "cold",
   },
   {
     id: "7",
@@ -151,6 +161,7 @@ export const MENU: readonly MenuItem[] = [
     tags: [],
     allergens: ["gluten", "eggs", "fish", "milk"],
     position: 80,
+    station: "cold",
   },
   {
     id: "12",
@@ -162,6 +173,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian", "gluten_free"],
     allergens: ["milk"],
     position: 90,
+    station: "cold",
   },
   {
     id: "8",
@@ -173,6 +185,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian"],
     allergens: ["gluten", "eggs", "milk"],
     position: 100,
+    station: "cold",
   },
   {
     id: "13",
@@ -184,6 +197,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegetarian", "gluten_free"],
     allergens: ["milk"],
     position: 110,
+    station: "cold",
   },
   {
     id: "9",
@@ -195,6 +209,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegan", "gluten_free"],
     allergens: [],
     position: 120,
+    station: "bar",
   },
   {
     id: "10",
@@ -206,6 +221,7 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegan", "gluten_free"],
     allergens: [],
     position: 130,
+    station: "bar",
   },
   {
     id: "14",
@@ -217,5 +233,6 @@ export const MENU: readonly MenuItem[] = [
     tags: ["vegan", "gluten_free"],
     allergens: [],
     position: 140,
+    station: "bar",
   },
 ];

@@ -71,3 +71,13 @@ Deno.test("images are /menu/<slug>.svg with the slug lowercased and runs of othe
   assert.equal(menuImage("Margherita"), "/menu/margherita.svg");
   assert.equal(menuImage("Sparkling Water"), "/menu/sparkling-water.svg");
 });
+
+Deno.test("every demo dish has its kitchen station: pizzas oven, salads and desserts cold, drinks bar", () => {
+  const expected: Record<string, string> = {
+    Pizzas: "oven",
+    Salads: "cold",
+    Desserts: "cold",
+    Drinks: "bar",
+  };
+  for (const m of MENU) assert.equal(m.station, expected[m.category], `${m.name} (${m.category})`);
+});

@@ -39,6 +39,8 @@ export interface ReservedLine {
   quantity: number;
   /** Unit price in minor units at reservation time. */
   unitPrice: number;
+  /** The kitchen station of the item at reservation time (absent: none, or reserved before stations). */
+  station?: string;
 }
 
 /** A reservation as stored. */
@@ -89,8 +91,8 @@ export interface ReservationChange {
  * Plans reserving `lines` (already merged) for `orderId` from `items` (the current catalog entries
  * of those lines; a missing entry is an unknown item).
  *
- * Throws `unknown_item` naming every unknown id, or `out_of_stock` with every shortage; in both cases
- * nothing is reserved. Otherwise returns the reservation and the items with `available` lowered and
+ * Throws `unknown_item` naming every unknown id, `item_unavailable` naming every item staff took off
+ * the menu ("86"), or `out_of_stock` with every shortage; in each case nothing is reserved. Otherwise returns the reservation and the items with `available` lowered and
  * `reserved` raised.
  */
 export function reserve(
@@ -107,6 +109,8 @@ export function reserve(
     });
   }
   const picked = lines.map((line) => ({ line, item: items.get(line.itemId)! }));
+  const off = picked.filter(({ item }) => item.offMenu === true);
+  if (off.length > 0) throw offMenuError(off);
   const shortages: Shortage[] = picked
     .filter(({ line, item }) => item.available < line.quantity)
     .map(({ line, item }) => ({
@@ -134,6 +138,7 @@ export function reserve(
     name: item.name,
     quantity: line.quantity,
     unitPrice: item.price,
+    ...(item.station ? { station: item.station } : {}),
   }));
   const at = now.toISOString();
   return {
@@ -272,4 +277,24 @@ function settle(
     },
     items: changed,
   };
+}
+
+/** The `item_unavailable` error for items taken off the menu: names them, lists them as none left. */
+function offMenuError(off: readonly { line: MergedLine; item: StockItem }[]): DomainError {
+  const names = off.map(({ item }) => item.name).join(", ");
+  return new DomainError(
+    "item_unavailable",
+    `${names} ${off.length > 1 ? "are" : "is"} not available today. Please remove ${
+      off.length > 1 ? "them" : "it"
+    } from your order.`,
+    {
+      field: `items[${off[0]!.line.index}].id`,
+      shortages: off.map(({ line, item }) => ({
+        itemId: item.id,
+        name: item.name,
+        requested: line.quantity,
+        available: 0,
+      })),
+    },
+  );
 }

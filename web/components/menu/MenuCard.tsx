@@ -1,7 +1,7 @@
 /**
  * One item of the menu: its picture (with `width`/`height`, so the card never moves as it loads),
- * name, description, dietary badges, allergens, price in the shop's locale, stock state and the
- * "Add to cart" island.
+ * name, description, dietary badges, allergens, price in the shop's locale, stock state (or "Not
+ * available today" while it is off the menu) and the "Add to cart" island, which keeps the card live.
  *
  * @module
  */
@@ -34,6 +34,7 @@ export function MenuCard({ product: p, locale, visible, lazy, csrf, inCart }: Me
       class={`product${p.available <= 0 ? " sold-out" : ""}`}
       data-testid="product"
       data-item-id={p.id}
+      data-off-menu={p.offMenu ? "true" : undefined}
       id={`item-${p.id}`}
       data-search={itemSearchText(p)}
       hidden={!visible}
@@ -55,12 +56,14 @@ export function MenuCard({ product: p, locale, visible, lazy, csrf, inCart }: Me
       <div class="product-foot">
         <div class="product-meta">
           <p class="price">{formatMoney(p.price, locale)}</p>
-          <StockState available={p.available} />
+          <StockState available={p.available} offMenu={p.offMenu} />
         </div>
         <AddToCart
           item={{ id: p.id, name: p.name, price: p.price, available: p.available }}
+          offMenu={p.offMenu}
           csrf={csrf}
           inCart={inCart}
+          locale={locale}
         />
       </div>
     </li>

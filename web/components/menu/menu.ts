@@ -97,16 +97,22 @@ export function allergensText(allergens: readonly string[]): string {
   return list.length === 0 ? "" : `Contains: ${list.join(", ")}`;
 }
 
+/** The width uploaded photos are served at on the menu (a 320 px card on a 2x screen). */
+export const PHOTO_CARD_WIDTH = 640;
+
 /** The picture shown when an item has none. */
 export const PLACEHOLDER_IMAGE = "/_static/menu-placeholder.svg";
 
 /**
  * The URL of an item's picture: the demo menu's drawings (`/menu/<slug>.svg`, files in
- * `web/static/menu/`) by their content-hashed name; any other same-site path as it is; the
- * placeholder when there is none or it is not a path on this site.
+ * `web/static/menu/`) by their content-hashed name; an uploaded photo (`/media/items/<id>/<sha256>`)
+ * at {@linkcode PHOTO_CARD_WIDTH} pixels; any other same-site path as it is; the placeholder when
+ * there is none or it is not a path on this site.
  */
 export function imageSrc(image: string): string {
   if (/^\/menu\/[a-z0-9-]+\.svg$/.test(image)) return asset(`/_static${image}`);
+  // uploaded photos (`web/media/`): the width that fills a card on a 2x screen
+  if (/^\/media\/items\/[A-Za-z0-9_-]+\/[0-9a-f]{64}$/.test(image)) return `${image}?w=${PHOTO_CARD_WIDTH}`;
   if (image.startsWith("/") && !image.startsWith("//")) return image;
   return asset(PLACEHOLDER_IMAGE);
 }

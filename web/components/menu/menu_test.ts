@@ -17,6 +17,7 @@ function item(id: string, name: string, category: string, position: number): Men
     description: "",
     price: { amount: 100, currency: "EUR" },
     available: 1,
+    offMenu: false,
     category,
     tags: [],
     allergens: [],

@@ -60,7 +60,7 @@ export default function AdminLayout({ Component, state, url }: LayoutProps<unkno
             <span class="admin-role" data-testid="staff-role">{roleLabel(staff.role)}</span>
             <form method="post" action="/admin/logout" class="admin-logout">
               <Csrf token={state.csrf} />
-              <button type="submit" class="button small">Sign out</button>
+              <button type="submit" class="button small">Log out</button>
             </form>
           </div>
         </aside>

@@ -1,153 +1,78 @@
 /**
- * `/admin/kitchen`: the kitchen board (the AdminKitchen island) and its one-tap actions, no
- * confirmation page: `POST` with `action=start` (queued -> preparing), `action=complete`
- * (preparing -> ready) or `action=handover` (ready -> completed: the order's "Mark completed") for
- * `orderId`, carrying the CSRF token (checked by the admin middleware, like every admin POST). A plain
- * form post gets a flash message after a redirect back to the board; a refused move is shown on the
- * board with its reason (nothing changed). A request that accepts `application/json` (the island's
- * fetch) gets `{ ok, message }` with the same status instead, and no flash; the board then follows
- * the live stream. Each ticket's timer counts up from payment and is coloured by age against the
- * shop's `KITCHEN_WARN_MINUTES` / `KITCHEN_LATE_MINUTES`.
+ * `/admin/kitchen`: the expediter screen (whole tickets with each station's progress, the recall list,
+ * today's prep averages; `?display=1` for the full-screen layout) and the one-tap moves of every
+ * kitchen screen, no confirmation page: `POST` with `action` = `start`, `complete` (bump), `undo`,
+ * `recall` or `handover` (the order's "Mark completed") for `orderId`, optionally for one `station`'s
+ * part, carrying the CSRF token (checked by the admin middleware, like every admin POST; the kitchen
+ * service also requires the staff claim and records who). A plain form post gets a flash message after
+ * a redirect back to the screen it came from; a refused move is shown with its reason (nothing
+ * changed). A request that accepts `application/json` (the island's fetch) gets `{ ok, message }` with
+ * the same status instead, and no flash; the screen then follows the live stream.
  *
  * @module
  */
-import { type Gateway, gatewayFor } from "../../gateway/mod.ts";
-import type { Logger } from "../../../services/common/log.ts";
-import { toApiError } from "../../api/errors.ts";
-import { loadTickets } from "../../admin/data.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
+import { type KitchenScreenData, loadScreen } from "../../admin/kitchen_data.ts";
+import { doneText, failedText, readMove, runMove } from "../../admin/kitchen_moves.ts";
 import { seeOther } from "../../admin/http.ts";
-import { runOrderAction } from "../../admin/order_actions.ts";
 import type { AdminState } from "../../admin/state.ts";
-import type { TicketView } from "../../admin/view.ts";
 import type { Handlers, PageProps } from "../../framework/types.ts";
-import AdminKitchen from "../../islands/AdminKitchen.tsx";
+import { KitchenPage } from "../../components/admin/kitchen/KitchenPage.tsx";
 
 /** What the page shows. */
-export interface KitchenData {
-  /** Tickets. */
-  tickets: TicketView[];
-  /** An error to show, or "". */
-  error: string;
-  /** True when the tickets could not be read. */
-  offline: boolean;
-  /** When the page was rendered (epoch milliseconds): the timers' "now" before the script runs. */
-  now: number;
-}
-
-/** The board's moves. */
-export type KitchenMove = "start" | "complete" | "handover";
-
-const MOVES: readonly string[] = ["start", "complete", "handover"];
-
-const DONE: Record<KitchenMove, (n: string) => string> = {
-  start: (n) => `Started order ${n}.`,
-  complete: (n) => `Order ${n} is ready.`,
-  handover: (n) => `Order ${n} handed over (completed).`,
-};
-
-const FAILED: Record<KitchenMove, string> = {
-  start: "Could not start",
-  complete: "Could not complete",
-  handover: "Could not hand over",
-};
+export type KitchenData = KitchenScreenData;
 
 function wantsJson(req: Request): boolean {
   return (req.headers.get("accept") ?? "").includes("application/json");
 }
 
-/** Makes `move` on `orderId`; null when done, else why not (nothing changed). */
-async function runMove(
-  gw: Gateway,
-  log: Logger,
-  move: KitchenMove,
-  orderId: string,
-): Promise<{ status: number; message: string } | null> {
-  try {
-    if (move === "start") await gw.kitchen.start(orderId);
-    else if (move === "complete") await gw.kitchen.complete(orderId);
-    else {
-      // The same checked action as the order page's "Mark completed", minus its confirmation step.
-      const order = await gw.orders.find(orderId);
-      if (!order) return { status: 404, message: "no such order" };
-      const result = await runOrderAction(gw.orders, log, order, "complete");
-      if (!result.ok) return { status: result.status, message: result.message };
-    }
-    return null;
-  } catch (err) {
-    const e = toApiError(err, move === "handover" ? "orders" : "kitchen");
-    return { status: e.status, message: e.message };
-  }
-}
-
-/** The board and the moves. */
+/** The expediter screen and the moves. */
 export const handler: Handlers<KitchenData, AdminState> = {
   async GET(ctx) {
     ctx.state.title = "Admin · Kitchen";
-    try {
-      return await ctx.render({
-        tickets: await loadTickets(gatewayFor(ctx.hono, ctx.deps)),
-        error: "",
-        offline: false,
-        now: Date.now(),
-      });
-    } catch (err) {
-      const e = toApiError(err, "kitchen");
-      return await ctx.render({ tickets: [], error: e.message, offline: true, now: Date.now() }, {
-        status: e.status,
-      });
-    }
+    const { data, status } = await loadScreen(gatewayFor(ctx.hono, ctx.deps), ctx.deps.log, {
+      station: "",
+      display: ctx.url.searchParams.get("display") === "1",
+      timeZone: ctx.state.shop.timeZone,
+    });
+    return await ctx.render(data, { status });
   },
   async POST(ctx) {
     ctx.state.title = "Admin · Kitchen";
-    const form = ctx.state.form!;
-    const orderId = (form.get("orderId") ?? "").trim();
-    const action = form.get("action") ?? "";
     const gw = gatewayFor(ctx.hono, ctx.deps);
-    let error = "";
-    let status = 200;
-    if (!orderId || orderId.length > 64) {
-      error = "Choose a ticket to move.";
-      status = 422;
-    } else if (!MOVES.includes(action)) {
-      error = `Unknown action "${action}".`;
+    const req = readMove(ctx.state.form!);
+    let error: string;
+    let status: number;
+    let back = "/admin/kitchen";
+    if ("error" in req) {
+      error = req.error;
       status = 422;
     } else {
-      const move = action as KitchenMove;
-      const short = orderId.slice(0, 8);
-      const refused = await runMove(gw, ctx.deps.log, move, orderId);
+      back = req.back;
+      const refused = await runMove(gw, ctx.deps.log, req);
       if (!refused) {
-        const text = DONE[move](short);
+        const text = doneText(req);
         if (wantsJson(ctx.req)) return Response.json({ ok: true, message: text });
         ctx.deps.admin!.sessions.flash(ctx.state.session!, { kind: "success", text });
-        return seeOther("/admin/kitchen");
+        return seeOther(req.back);
       }
-      error = `${FAILED[move]} order ${short}: ${refused.message}`;
+      error = failedText(req, refused.message);
       status = refused.status;
     }
     if (wantsJson(ctx.req)) return Response.json({ ok: false, message: error }, { status });
-    const tickets = await loadTickets(gw).catch(() => null);
-    return await ctx.render({ tickets: tickets ?? [], error, offline: tickets === null, now: Date.now() }, {
-      status,
+    const url = new URL(back, ctx.url);
+    const station = decodeURIComponent(url.pathname.split("/admin/kitchen/station/")[1] ?? "");
+    const { data } = await loadScreen(gw, ctx.deps.log, {
+      station,
+      display: url.searchParams.get("display") === "1",
+      timeZone: ctx.state.shop.timeZone,
+      error,
     });
+    return await ctx.render(data, { status });
   },
 };
 
-/** The kitchen page. */
+/** The expediter page. */
 export default function Kitchen({ data, state }: PageProps<KitchenData, AdminState>) {
-  const shop = state.shop;
-  return (
-    <div class="kitchen-page">
-      <h1>Kitchen</h1>
-      {data.error && <p class="alert error" role="alert" data-testid="action-error">{data.error}</p>}
-      <AdminKitchen
-        initial={data.tickets}
-        csrf={state.csrf}
-        offline={data.offline}
-        timeZone={shop.timeZone}
-        locale={shop.locale}
-        now={data.now}
-        thresholds={{ warnMinutes: shop.kitchenWarnMinutes, lateMinutes: shop.kitchenLateMinutes }}
-      />
-    </div>
-  );
+  return <KitchenPage data={data} state={state} />;
 }

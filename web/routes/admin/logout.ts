@@ -1,6 +1,6 @@
 /**
- * `POST /admin/logout` (CSRF-checked by the middleware): ends the session on the server and removes
- * the cookie.
+ * `POST /admin/logout` (CSRF-checked by the middleware): deletes the session from the shared staff
+ * store at once (a copied cookie stops working on every replica) and removes the cookie.
  *
  * @module
  */
@@ -8,11 +8,12 @@ import { clearSessionCookie, seeOther } from "../../admin/http.ts";
 import type { AdminState } from "../../admin/state.ts";
 import { clientOf } from "../../client_info.ts";
 import type { Handlers } from "../../framework/types.ts";
+import { gatewayFor } from "../../gateway/mod.ts";
 
 /** Logs out. */
 export const handler: Handlers<unknown, AdminState> = {
-  POST(ctx) {
-    if (ctx.state.session) ctx.deps.admin?.sessions.destroy(ctx.state.session.id);
+  async POST(ctx) {
+    if (ctx.state.session) await gatewayFor(ctx.hono, ctx.deps).staff.logout(ctx.state.session.id);
     return seeOther("/admin/login?out=1", {
       "Set-Cookie": clearSessionCookie(clientOf(ctx.hono).secure),
     });

@@ -1,12 +1,14 @@
 /**
  * `/checkout`: the cart (quantities can still change) and the checkout form (the Checkout island):
- * who the order is for, how to reach them, when they collect it and a note for the kitchen.
+ * who the order is for, how to reach them, when they collect it and a note for the kitchen. The pickup
+ * times offered and checked include staff's busy mode (`cart/busy_shop.ts`).
  *
  * `POST /checkout` is the form without JavaScript: it checks the form token, the fields
  * (`cart/checkout.ts`: errors come back next to their fields, the values kept, status 422) and the
  * cart, then places the order through the orders facade with the details and the cart's idempotency
  * key, empties the cart and redirects (303) to the payment link (or to the order page while the link is
- * not made yet). Items that sold out meanwhile (409) lower the cart to what is left and say so.
+ * not made yet). Items that sold out meanwhile (409) lower the cart to what is left and say so; items
+ * staff took off the menu meanwhile (409 `item_unavailable`) are taken out of the cart and named.
  *
  * @module
  */
@@ -22,7 +24,11 @@ import type { ShopState } from "../../customer.ts";
 import type { Handlers, PageProps, RouteContext } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
 import Cart from "../../islands/Cart.tsx";
-import Checkout, { type CheckoutProblem, SOLD_OUT_MESSAGE } from "../../islands/Checkout.tsx";
+import Checkout, {
+  type CheckoutProblem,
+  SOLD_OUT_MESSAGE,
+  UNAVAILABLE_MESSAGE,
+} from "../../islands/Checkout.tsx";
 import type { CartView } from "../../lib/cart.ts";
 import {
   type CheckoutValues,
@@ -31,7 +37,8 @@ import {
   fieldOf,
   readValues,
 } from "../../lib/checkout_form.ts";
-import { processShop } from "../../shop.ts";
+import type { ShopConfig } from "../../shop.ts";
+import { busyShop } from "../../cart/busy_shop.ts";
 
 /** What the page shows. */
 export interface CheckoutData {
@@ -53,19 +60,16 @@ type Ctx = RouteContext<CheckoutData, ShopState>;
 
 const EMPTY_CART_MESSAGE = "Your cart is empty. Add something from the menu first.";
 
-function shopOf(ctx: Ctx) {
-  return ctx.state.shop ?? processShop();
-}
-
 async function page(
   ctx: Ctx,
+  shop: ShopConfig,
   cart: StoredCart,
   catalog: readonly CatalogItem[],
   form: Omit<CheckoutData, "cart" | "currency" | "choices">,
   init: { status?: number; setCookie?: string } = {},
 ): Promise<Response> {
   ctx.state.title = "Check out";
-  const choices = pickupChoices(shopOf(ctx), new Date());
+  const choices = pickupChoices(shop, new Date());
   const headers = new Headers();
   if (init.setCookie) headers.append("Set-Cookie", init.setCookie);
   return await ctx.render({
@@ -81,7 +85,8 @@ async function page(
 export const handler: Handlers<CheckoutData, ShopState> = {
   async GET(ctx) {
     const cart = ctx.state.cart ?? EMPTY_CART;
-    return await page(ctx, cart, await loadCatalog(ctx), { values: EMPTY_VALUES, errors: {}, problem: null });
+    const [shop, catalog] = await Promise.all([busyShop(ctx), loadCatalog(ctx)]);
+    return await page(ctx, shop, cart, catalog, { values: EMPTY_VALUES, errors: {}, problem: null });
   },
 
   async POST(ctx) {
@@ -89,10 +94,10 @@ export const handler: Handlers<CheckoutData, ShopState> = {
     const now = new Date();
     const values = readValues((name) => form.get(name));
     const cart = ctx.state.cart ?? EMPTY_CART;
-    const catalog = await loadCatalog(ctx);
+    const [shop, catalog] = await Promise.all([busyShop(ctx), loadCatalog(ctx)]);
     const view = cartView(cart, catalog);
     if (view.lines.length === 0) {
-      return await page(ctx, cart, catalog, {
+      return await page(ctx, shop, cart, catalog, {
         values,
         errors: {},
         problem: { message: EMPTY_CART_MESSAGE, short: [] },
@@ -100,9 +105,11 @@ export const handler: Handlers<CheckoutData, ShopState> = {
         status: 422,
       });
     }
-    const check = checkCheckout(values, shopOf(ctx), now);
+    const check = checkCheckout(values, shop, now);
     if (!check.ok) {
-      return await page(ctx, cart, catalog, { values, errors: check.errors, problem: null }, { status: 422 });
+      return await page(ctx, shop, cart, catalog, { values, errors: check.errors, problem: null }, {
+        status: 422,
+      });
     }
 
     try {
@@ -120,16 +127,17 @@ export const handler: Handlers<CheckoutData, ShopState> = {
       return new Response(null, { status: 303, headers });
     } catch (err) {
       const e = err instanceof ApiError ? err : toApiError(err, "orders");
-      if (e.code === "out_of_stock") {
+      if (e.code === "out_of_stock" || e.code === "item_unavailable") {
         const short = e.items ?? [];
+        const unavailable = e.code === "item_unavailable";
         let lowered = cart;
         for (const s of short) {
           lowered = setQuantity(lowered, s.id, Math.min(s.available, s.requested), s.available);
         }
-        return await page(ctx, lowered, await loadCatalog(ctx), {
+        return await page(ctx, shop, lowered, await loadCatalog(ctx), {
           values,
           errors: {},
-          problem: { message: SOLD_OUT_MESSAGE, short },
+          problem: { message: unavailable ? UNAVAILABLE_MESSAGE : SOLD_OUT_MESSAGE, short, unavailable },
         }, {
           status: 409,
           setCookie: lowered === cart ? undefined : await cartCookieFor(ctx, lowered),
@@ -137,9 +145,16 @@ export const handler: Handlers<CheckoutData, ShopState> = {
       }
       const field = fieldOf(e.field);
       if (field && e.status < 500) {
-        return await page(ctx, cart, catalog, { values, errors: { [field]: e.message }, problem: null }, {
-          status: e.status,
-        });
+        return await page(
+          ctx,
+          shop,
+          cart,
+          catalog,
+          { values, errors: { [field]: e.message }, problem: null },
+          {
+            status: e.status,
+          },
+        );
       }
       if (e.status >= 500) {
         ctx.deps.log.warn("checkout failed", { status: e.status, err: e.message });
@@ -147,7 +162,7 @@ export const handler: Handlers<CheckoutData, ShopState> = {
       const message = e.status >= 500
         ? "We could not place your order just now. Nothing was charged; please try again in a moment."
         : e.message;
-      return await page(ctx, cart, catalog, { values, errors: {}, problem: { message, short: [] } }, {
+      return await page(ctx, shop, cart, catalog, { values, errors: {}, problem: { message, short: [] } }, {
         status: e.status,
       });
     }

@@ -1,7 +1,7 @@
 /**
  * `/orders/{id}`: one order of this browser's customer: its number (`#1042`) as the heading, who it
  * is for, when it will be collected, the note for the kitchen, items and total (server-rendered, in
- * the shop's locale), and the live status, timeline and actions (the OrderLive island, times in the
+ * the shop's locale), the shop's notes meant for the customer, and the live status, timeline and actions (the OrderLive island, times in the
  * shop's zone). Without JavaScript the page refreshes itself every 5 seconds while the order can still
  * change (a `<meta http-equiv="refresh">` inside `<noscript>`), and "Cancel order" is a plain form.
  * Someone else's order, or an id that is not one, is "not found".
@@ -9,7 +9,9 @@
  * @module
  */
 import { ApiError } from "../../api/errors.ts";
-import { type OrderJson, orderJson } from "../../api/order_json.ts";
+import { type NoteJson, type OrderJson, orderJson } from "../../api/order_json.ts";
+import { LocalTime } from "../../components/LocalTime.tsx";
+import type { Zone } from "../../lib/when.ts";
 import { OrderDetails } from "../../components/OrderDetails.tsx";
 import { OrderItems } from "../../components/OrderItems.tsx";
 import type { ShopState } from "../../customer.ts";
@@ -63,6 +65,27 @@ export const handler: Handlers<OrderPageData, ShopState> = {
   },
 };
 
+/**
+ * The shop's notes for the customer (staff mark a note "visible to the customer"; orders sends a
+ * customer only those), newest last; nothing when there are none.
+ */
+export function ShopNotes({ notes, shop }: { notes: NoteJson[]; shop: Zone }) {
+  const visible = notes.filter((n) => n.visibleToCustomer);
+  if (visible.length === 0) return null;
+  return (
+    <section aria-labelledby="shop-notes-title" class="shop-notes" data-testid="shop-notes">
+      <h2 id="shop-notes-title">From the shop</h2>
+      <ul>
+        {visible.map((n) => (
+          <li data-testid="shop-note">
+            <LocalTime at={n.at} zone={shop} />: {n.text}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** The order page. */
 export default function OrderPage({ data, state }: PageProps<OrderPageData, ShopState>) {
   const { order } = data;
@@ -106,6 +129,7 @@ export default function OrderPage({ data, state }: PageProps<OrderPageData, Shop
         />
         <div>
           {order.details && <OrderDetails details={order.details} shop={shop} />}
+          <ShopNotes notes={order.notes ?? []} shop={shop} />
           <section aria-label="Items">
             <OrderItems
               items={order.items}

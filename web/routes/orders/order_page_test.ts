@@ -3,6 +3,8 @@ import { form, tokenOf } from "../../cart/form_testing.ts";
 import { startPagesSystem } from "../../pages_testing.ts";
 import { DEFAULT_SHOP, formatDateTime, formatTime } from "../../shop.ts";
 import { postJson } from "../../testing.ts";
+import { ADMIN_STAFF } from "../../api/deps.ts";
+import { staffGateway } from "../../gateway/mod.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -91,6 +93,40 @@ Deno.test(
       const mine = await (await b.get("/orders")).text();
       assert.match(mine, new RegExp(`Order #${order.number}</strong>`));
       assert.match(mine, new RegExp(formatDateTime(new Date(order.createdAt), TOKYO)));
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "the customer's order page shows the shop's notes meant for them and never an internal one",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const b = sys.browser();
+      await (await b.get("/")).body?.cancel();
+      const created = await b.get(
+        `/api/customers/${b.customerId()}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }], details: { name: "Ada", phone: "030 1234567" } }),
+      );
+      assert.equal(created.status, 201);
+      const order = await created.json() as { id: string };
+      const staff = staffGateway(sys.deps, ADMIN_STAFF);
+      await staff.orders.addNote(order.id, "Internal: regular, knows the owner", false);
+      await staff.orders.addNote(order.id, "Your order will be ready at six <sharp>", true);
+      const html = await (await b.get(`/orders/${order.id}`)).text();
+      assert.match(html, /<h2 id="shop-notes-title">From the shop<\/h2>/);
+      assert.match(
+        html,
+        /data-testid="shop-note"><time datetime="[^"]+">[^<]+<\/time>: Your order will be ready at six &lt;sharp></,
+      );
+      assert.doesNotMatch(
+        html,
+        /regular, knows the owner/,
+        "an internal note never reaches the customer's page",
+      );
     } finally {
       await sys.stop();
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import type { OrderActionName, OrderJson } from "../../../api/order_json.ts";
 import type { AdminState } from "../../../admin/state.ts";
-import AdminOrder from "./[id].tsx";
+import AdminOrder, { type AdminOrderData } from "./[id].tsx";
 import { DEFAULT_SHOP } from "../../../shop.ts";
 
 function order(status: string, allowedActions: OrderActionName[]): OrderJson {
@@ -19,6 +19,10 @@ function order(status: string, allowedActions: OrderActionName[]): OrderJson {
     allowedActions,
     number: 0,
     details: null,
+    paymentState: ["waiting_payment", "pending", "cancelled"].includes(status) ? "unpaid" : "paid",
+    refunded: { amount: 0, currency: "EUR" },
+    refunds: [],
+    notes: [],
   };
 }
 
@@ -32,27 +36,35 @@ const state: AdminState = {
   shop: DEFAULT_SHOP,
 };
 
-/** The action buttons of the admin order page rendered for `o`, by their `action` value. */
-function buttons(o: OrderJson): string[] {
-  const html = renderToString(
+function page(o: OrderJson, extra: Partial<AdminOrderData> = {}, s: AdminState = state): string {
+  return renderToString(
     <AdminOrder
-      data={{ order: o, error: "" }}
+      data={{ order: o, error: "", ...extra }}
       params={{ id: o.id }}
       url={new URL("http://x/")}
-      state={state}
+      state={s}
     />,
   );
-  return [...html.matchAll(/name="action" value="([a-z]+)"/g)].map((m) => m[1]!);
 }
 
-Deno.test("the admin order page shows exactly the staff actions the order allows, whatever its status", () => {
+/** The staff actions the admin order page offers for `o`: confirm-page buttons and the refund form. */
+function buttons(o: OrderJson): string[] {
+  const html = page(o);
+  const confirm = [...html.matchAll(/name="action" value="([a-z]+)"/g)].map((m) => m[1]!)
+    .filter((a) => a !== "note");
+  return confirm;
+}
+
+Deno.test("the admin order page offers exactly the staff actions the order allows, whatever its status", () => {
   assert.deepEqual(buttons(order("waiting_payment", ["cancel", "pay"])), ["cancel"], "pay is the customer's");
-  assert.deepEqual(buttons(order("paid", ["refund"])), ["refund"]);
-  assert.deepEqual(buttons(order("ready", ["complete"])), ["complete"]);
+  assert.deepEqual(buttons(order("paid", ["refund"])), ["refund"], "as the refund form");
+  assert.deepEqual(buttons(order("ready", ["complete", "refund"])), ["complete", "refund"]);
   assert.deepEqual(buttons(order("completed", [])), []);
   // the page reads the data, not a copy of the rules: a status with other actions shows those
   assert.deepEqual(buttons(order("paid", ["cancel", "complete"])), ["cancel", "complete"]);
   assert.deepEqual(buttons(order("waiting_payment", [])), []);
+  assert.match(page(order("paid", ["refund"])), /data-testid="refund-form"/);
+  assert.doesNotMatch(page(order("completed", [])), /data-testid="refund-form"/);
 });
 
 Deno.test("the admin order page shows the number, who it is for, the pickup time in the shop's zone and the note", () => {
@@ -106,8 +118,8 @@ Deno.test("the admin order page shows when it was placed, changed and each step 
     createdAt: "2026-11-30T17:30:00.000Z",
     updatedAt: "2026-11-30T17:31:05.000Z",
     timeline: [
-      { status: "waiting_payment", at: "2026-11-30T17:30:00.000Z", cause: "created", traceId: "" },
-      { status: "paid", at: "2026-11-30T17:31:05.000Z", cause: "payment", traceId: "" },
+      { status: "waiting_payment", at: "2026-11-30T17:30:00.000Z", cause: "created", traceId: "", actor: "" },
+      { status: "paid", at: "2026-11-30T17:31:05.000Z", cause: "payment", traceId: "", actor: "" },
     ],
   };
   const html = renderToString(
@@ -127,7 +139,11 @@ Deno.test("the admin order page shows when it was placed, changed and each step 
     html,
     /data-testid="order-updated"><time datetime="2026-11-30T17:31:05.000Z">1\. Dez\. 2026, 02:31</,
   );
-  const steps = [...html.matchAll(/<td data-label="Time"><time datetime="([^"]+)">([^<]+)<\/time>/g)]
+  const steps = [
+    ...html.matchAll(
+      /<li class="tl-item"[^>]*><div class="tl-head">.*?<time datetime="([^"]+)">([^<]+)<\/time>/g,
+    ),
+  ]
     .map((m) => [m[1], m[2]]);
   assert.deepEqual(steps, [
     ["2026-11-30T17:30:00.000Z", "1. Dez. 2026, 02:30"],
@@ -136,4 +152,119 @@ Deno.test("the admin order page shows when it was placed, changed and each step 
   assert.doesNotMatch(html.replace(/<[^>]*>/g, " "), /UTC|17:3\d/, "no UTC clock in the text anywhere");
   assert.match(html, /9,00\s€/, "prices in the shop's locale");
   assert.doesNotMatch(html, /€9\.00/);
+});
+
+const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+Deno.test("the timeline lists each step with its cause, who did it and its trace id, and the notes by time, internal ones marked", () => {
+  const o: OrderJson = {
+    ...order("preparing", ["refund"]),
+    timeline: [
+      {
+        status: "paid",
+        at: "2026-11-30T17:31:00.000Z",
+        cause: "payment.succeeded",
+        traceId: TRACE,
+        actor: "",
+      },
+      {
+        status: "preparing",
+        at: "2026-11-30T17:40:00.000Z",
+        cause: "€5.00 refunded: Cold",
+        traceId: "",
+        actor: "anna",
+      },
+    ],
+    notes: [
+      {
+        id: "n1",
+        at: "2026-11-30T17:35:00.000Z",
+        author: "ben",
+        text: "VIP <regular>",
+        visibleToCustomer: false,
+      },
+      {
+        id: "n2",
+        at: "2026-11-30T17:45:00.000Z",
+        author: "anna",
+        text: "Ready soon",
+        visibleToCustomer: true,
+      },
+    ],
+  };
+  const html = page(o);
+  const items = [...html.matchAll(/<li class="tl-item[^"]*" data-(kind="[a-z]+")/g)].map((m) => m[1]);
+  assert.deepEqual(items, ['kind="step"', 'kind="note"', 'kind="step"', 'kind="note"'], "merged by time");
+  assert.match(html, /data-visibility="internal".*?Internal note.*?VIP &lt;regular>.*?By<\/span> ben/s);
+  assert.match(html, /data-visibility="customer".*?Note · customer sees it.*?Ready soon/s);
+  assert.match(
+    html,
+    /€5\.00 refunded: Cold<\/p><p class="tl-meta"><span class="tl-actor" data-testid="timeline-actor"><span class="tl-label">By<\/span> anna/,
+  );
+  assert.match(html, new RegExp(`data-testid="trace-id">${TRACE}</code>`));
+  assert.doesNotMatch(html, /<table class="admin-table cards" data-testid="admin-timeline"/, "no wide table");
+  assert.match(html, /href="\/admin\/orders\/[^"]+\/print"/, "a link to the print view");
+});
+
+Deno.test("the refund form is prefilled with what is left and, after a refused submit, shows the values and the error at its field", () => {
+  const o: OrderJson = {
+    ...order("ready", ["complete", "refund"]),
+    total: { amount: 2050, currency: "EUR" },
+    paymentState: "partially_refunded",
+    refunded: { amount: 500, currency: "EUR" },
+    refunds: [{
+      id: "r1",
+      amount: { amount: 500, currency: "EUR" },
+      reason: "Cold",
+      by: "anna",
+      at: "2026-11-30T17:40:00.000Z",
+      providerRefundId: "re_1",
+    }],
+  };
+  const fresh = page(o);
+  assert.match(fresh, /id="refund-amount" name="amount"[^>]*value="15\.50"/);
+  assert.match(fresh, /data-refund-id="r1"><strong>€5\.00<\/strong> · Cold · anna/);
+  assert.match(fresh, /data-testid="payment-state" data-state="partially_refunded">Partly refunded/);
+  const refused = page(o, {
+    refund: {
+      values: { amount: "3", reason: "", confirmed: true, key: "form-key-1" },
+      error: { field: "reason", message: "Say why you refund" },
+    },
+  });
+  assert.match(refused, /id="refund-amount" name="amount"[^>]*value="3"/);
+  assert.match(
+    refused,
+    /name="refund_key" value="form-key-1"/,
+    "the same refund id again: a resubmit refunds once",
+  );
+  assert.match(fresh, /name="refund_key" value="[0-9a-f-]{36}"/);
+  assert.match(
+    refused,
+    /id="refund-reason" name="reason"[^>]*aria-invalid="true" aria-describedby="refund-reason-error"/,
+  );
+  assert.match(
+    refused,
+    /<p class="field-error" id="refund-reason-error" data-testid="error-reason">Say why you refund<\/p>/,
+  );
+});
+
+Deno.test("a refund still in flight is offered again with its own id, so submitting it finishes that refund once", () => {
+  const o: OrderJson = {
+    ...order("paid", ["refund"]),
+    total: { amount: 2050, currency: "EUR" },
+    refunds: [{
+      id: "form-7",
+      amount: { amount: 2050, currency: "EUR" },
+      reason: "Oven broke down",
+      by: "anna",
+      at: "2026-11-30T17:40:00.000Z",
+      providerRefundId: "",
+    }],
+  };
+  const html = page(o);
+  assert.match(html, /data-testid="refund-pending">A refund of €20\.50 asked for at/);
+  assert.match(html, /name="refund_key" value="form-7"/);
+  assert.match(html, /id="refund-amount" name="amount"[^>]*value="20\.50"/);
+  assert.match(html, /id="refund-reason" name="reason"[^>]*value="Oven broke down"/);
+  assert.match(html, /data-refund-id="form-7">.*in progress/);
 });

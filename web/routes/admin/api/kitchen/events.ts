@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ticketView } from "../../../../admin/data.ts";
+import { ticketView } from "../../../../admin/kitchen_data.ts";
 import type { AdminState } from "../../../../admin/state.ts";
 import type { Handlers } from "../../../../framework/types.ts";
 import { liveHub } from "../../../../live/hub.ts";

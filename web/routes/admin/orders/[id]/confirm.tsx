@@ -1,6 +1,6 @@
 /**
- * `/admin/orders/{id}/confirm?action=cancel|refund|complete`: the confirmation step of an order
- * action (no JavaScript needed). Says what will happen; "Confirm" POSTs the action with the CSRF token
+ * `/admin/orders/{id}/confirm?action=cancel|complete`: the confirmation step of an order action (no
+ * JavaScript needed). `action=refund` goes to the order page's refund form, which confirms in itself. Says what will happen; "Confirm" POSTs the action with the CSRF token
  * to the order page. An action the order does not allow now is explained instead (409).
  *
  * @module
@@ -8,6 +8,7 @@
 import { type OrderJson, orderJson } from "../../../../api/order_json.ts";
 import { gatewayFor } from "../../../../gateway/mod.ts";
 import { whyIllegal } from "../../../../admin/order_actions.ts";
+import { seeOther } from "../../../../admin/http.ts";
 import type { AdminState } from "../../../../admin/state.ts";
 import { ACTION_LABELS, isOrderAction, type OrderAction } from "../../../../admin/view.ts";
 import { Csrf } from "../../../../components/admin/Csrf.tsx";
@@ -40,6 +41,8 @@ export const handler: Handlers<ConfirmData, AdminState> = {
     const id = (ctx.params.id ?? "").toLowerCase();
     const action = ctx.url.searchParams.get("action") ?? "";
     if (!UUID.test(id) || !isOrderAction(action)) return await ctx.renderNotFound();
+    // refunds take an amount and a reason, confirmed in the order page's own refund form
+    if (action === "refund") return seeOther(`/admin/orders/${id}#refund`);
     const order = await gatewayFor(ctx.hono, ctx.deps).orders.find(id);
     if (!order) return await ctx.renderNotFound();
     const json = orderJson(order);

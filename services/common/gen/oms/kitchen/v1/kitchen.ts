@@ -32,6 +32,8 @@ export enum TicketStatus {
   TICKET_STATUS_QUEUED = 1,
   TICKET_STATUS_PREPARING = 2,
   TICKET_STATUS_READY = 3,
+  /** TICKET_STATUS_CANCELLED - The whole order was refunded: the ticket left the screens. */
+  TICKET_STATUS_CANCELLED = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -49,6 +51,9 @@ export function ticketStatusFromJSON(object: any): TicketStatus {
     case 3:
     case "TICKET_STATUS_READY":
       return TicketStatus.TICKET_STATUS_READY;
+    case 4:
+    case "TICKET_STATUS_CANCELLED":
+      return TicketStatus.TICKET_STATUS_CANCELLED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -66,10 +71,30 @@ export function ticketStatusToJSON(object: TicketStatus): string {
       return "TICKET_STATUS_PREPARING";
     case TicketStatus.TICKET_STATUS_READY:
       return "TICKET_STATUS_READY";
+    case TicketStatus.TICKET_STATUS_CANCELLED:
+      return "TICKET_STATUS_CANCELLED";
     case TicketStatus.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
+}
+
+/** One station's part of a ticket (the lines of that station). */
+export interface StationProgress {
+  /** "" for lines without a station (tickets from before stations). */
+  station: string;
+  /** QUEUED, PREPARING or READY. */
+  status: TicketStatus;
+  startedAt: Date | undefined;
+  readyAt:
+    | Date
+    | undefined;
+  /** Until when this station's last start or bump can be undone (unset: nothing to undo). */
+  undoUntil:
+    | Date
+    | undefined;
+  /** Until when this station's bumped part can be recalled (unset: not recallable). */
+  recallUntil: Date | undefined;
 }
 
 export interface Ticket {
@@ -84,7 +109,28 @@ export interface Ticket {
   /** The order's short number ("#1042"); 0 when the order had none. */
   orderNumber: number;
   /** Customer's name, note and pickup time from checkout (contact details are not copied to the kitchen). */
-  details: OrderDetails | undefined;
+  details:
+    | OrderDetails
+    | undefined;
+  /** Each station's progress, in first-line order. */
+  stations: StationProgress[];
+  /** Staff who started and bumped it ("" for the kitchen itself, e.g. auto-prep). */
+  startedBy: string;
+  readyBy: string;
+  /** Until when the last start or bump can be undone (unset: nothing to undo). */
+  undoUntil:
+    | Date
+    | undefined;
+  /** Until when a ready ticket can be recalled (unset: not recallable). */
+  recallUntil:
+    | Date
+    | undefined;
+  /** When the order was handed over (completed); unset while it is not. */
+  handedOverAt:
+    | Date
+    | undefined;
+  /** When the ticket was cancelled (the order refunded). */
+  cancelledAt: Date | undefined;
 }
 
 export interface ListTicketsRequest {
@@ -107,6 +153,8 @@ export interface GetTicketResponse {
 
 export interface StartTicketRequest {
   orderId: string;
+  /** Only this station's part ("" or unset: the whole ticket). */
+  station?: string | undefined;
 }
 
 export interface StartTicketResponse {
@@ -115,6 +163,8 @@ export interface StartTicketResponse {
 
 export interface CompleteTicketRequest {
   orderId: string;
+  /** Only this station's part ("" or unset: the whole ticket). */
+  station?: string | undefined;
 }
 
 export interface CompleteTicketResponse {
@@ -139,6 +189,202 @@ export interface WatchTicketsResponse {
   at: Date | undefined;
 }
 
+export interface UndoTicketRequest {
+  orderId: string;
+  /** Only this station's part ("" or unset: the whole ticket). */
+  station?: string | undefined;
+}
+
+export interface UndoTicketResponse {
+  ticket: Ticket | undefined;
+}
+
+export interface RecallTicketRequest {
+  orderId: string;
+  /** Only this station's part ("" or unset: the whole ticket). */
+  station?: string | undefined;
+}
+
+export interface RecallTicketResponse {
+  ticket: Ticket | undefined;
+}
+
+export interface GetKitchenStatsRequest {
+  /** From when (e.g. the start of the shop's local day); unset: the last 24 hours. */
+  since: Date | undefined;
+}
+
+export interface StationStats {
+  station: string;
+  /** Station parts bumped (started -> ready) since `since`. */
+  count: number;
+  /** Their average prep time in milliseconds (0 when count is 0). */
+  averagePrepMs: number;
+}
+
+export interface GetKitchenStatsResponse {
+  /** By station name. */
+  stations: StationStats[];
+}
+
+function createBaseStationProgress(): StationProgress {
+  return {
+    station: "",
+    status: 0,
+    startedAt: undefined,
+    readyAt: undefined,
+    undoUntil: undefined,
+    recallUntil: undefined,
+  };
+}
+
+export const StationProgress: MessageFns<StationProgress> = {
+  encode(message: StationProgress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.station !== "") {
+      writer.uint32(10).string(message.station);
+    }
+    if (message.status !== 0) {
+      writer.uint32(16).int32(message.status);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(26).fork()).join();
+    }
+    if (message.readyAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.readyAt), writer.uint32(34).fork()).join();
+    }
+    if (message.undoUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.undoUntil), writer.uint32(42).fork()).join();
+    }
+    if (message.recallUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.recallUntil), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StationProgress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStationProgress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.readyAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.undoUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.recallUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StationProgress {
+    return {
+      station: isSet(object.station) ? globalThis.String(object.station) : "",
+      status: isSet(object.status) ? ticketStatusFromJSON(object.status) : 0,
+      startedAt: isSet(object.startedAt)
+        ? fromJsonTimestamp(object.startedAt)
+        : isSet(object.started_at)
+        ? fromJsonTimestamp(object.started_at)
+        : undefined,
+      readyAt: isSet(object.readyAt)
+        ? fromJsonTimestamp(object.readyAt)
+        : isSet(object.ready_at)
+        ? fromJsonTimestamp(object.ready_at)
+        : undefined,
+      undoUntil: isSet(object.undoUntil)
+        ? fromJsonTimestamp(object.undoUntil)
+        : isSet(object.undo_until)
+        ? fromJsonTimestamp(object.undo_until)
+        : undefined,
+      recallUntil: isSet(object.recallUntil)
+        ? fromJsonTimestamp(object.recallUntil)
+        : isSet(object.recall_until)
+        ? fromJsonTimestamp(object.recall_until)
+        : undefined,
+    };
+  },
+
+  toJSON(message: StationProgress): unknown {
+    const obj: any = {};
+    if (message.station !== "") {
+      obj.station = message.station;
+    }
+    if (message.status !== 0) {
+      obj.status = ticketStatusToJSON(message.status);
+    }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
+    if (message.readyAt !== undefined) {
+      obj.readyAt = message.readyAt.toISOString();
+    }
+    if (message.undoUntil !== undefined) {
+      obj.undoUntil = message.undoUntil.toISOString();
+    }
+    if (message.recallUntil !== undefined) {
+      obj.recallUntil = message.recallUntil.toISOString();
+    }
+    return obj;
+  },
+};
+
 function createBaseTicket(): Ticket {
   return {
     orderId: "",
@@ -149,6 +395,13 @@ function createBaseTicket(): Ticket {
     readyAt: undefined,
     orderNumber: 0,
     details: undefined,
+    stations: [],
+    startedBy: "",
+    readyBy: "",
+    undoUntil: undefined,
+    recallUntil: undefined,
+    handedOverAt: undefined,
+    cancelledAt: undefined,
   };
 }
 
@@ -177,6 +430,27 @@ export const Ticket: MessageFns<Ticket> = {
     }
     if (message.details !== undefined) {
       OrderDetails.encode(message.details, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.stations) {
+      StationProgress.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.startedBy !== "") {
+      writer.uint32(82).string(message.startedBy);
+    }
+    if (message.readyBy !== "") {
+      writer.uint32(90).string(message.readyBy);
+    }
+    if (message.undoUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.undoUntil), writer.uint32(98).fork()).join();
+    }
+    if (message.recallUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.recallUntil), writer.uint32(106).fork()).join();
+    }
+    if (message.handedOverAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.handedOverAt), writer.uint32(114).fork()).join();
+    }
+    if (message.cancelledAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.cancelledAt), writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -258,6 +532,62 @@ export const Ticket: MessageFns<Ticket> = {
             message.details = OrderDetails.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.stations.push(StationProgress.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.startedBy = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.readyBy = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.undoUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.recallUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.handedOverAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.cancelledAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -302,6 +632,39 @@ export const Ticket: MessageFns<Ticket> = {
         ? globalThis.Number(object.order_number)
         : 0,
       details: isSet(object.details) ? OrderDetails.fromJSON(object.details) : undefined,
+      stations: globalThis.Array.isArray(object?.stations)
+        ? object.stations.map((e: any) => StationProgress.fromJSON(e))
+        : [],
+      startedBy: isSet(object.startedBy)
+        ? globalThis.String(object.startedBy)
+        : isSet(object.started_by)
+        ? globalThis.String(object.started_by)
+        : "",
+      readyBy: isSet(object.readyBy)
+        ? globalThis.String(object.readyBy)
+        : isSet(object.ready_by)
+        ? globalThis.String(object.ready_by)
+        : "",
+      undoUntil: isSet(object.undoUntil)
+        ? fromJsonTimestamp(object.undoUntil)
+        : isSet(object.undo_until)
+        ? fromJsonTimestamp(object.undo_until)
+        : undefined,
+      recallUntil: isSet(object.recallUntil)
+        ? fromJsonTimestamp(object.recallUntil)
+        : isSet(object.recall_until)
+        ? fromJsonTimestamp(object.recall_until)
+        : undefined,
+      handedOverAt: isSet(object.handedOverAt)
+        ? fromJsonTimestamp(object.handedOverAt)
+        : isSet(object.handed_over_at)
+        ? fromJsonTimestamp(object.handed_over_at)
+        : undefined,
+      cancelledAt: isSet(object.cancelledAt)
+        ? fromJsonTimestamp(object.cancelledAt)
+        : isSet(object.cancelled_at)
+        ? fromJsonTimestamp(object.cancelled_at)
+        : undefined,
     };
   },
 
@@ -330,6 +693,27 @@ export const Ticket: MessageFns<Ticket> = {
     }
     if (message.details !== undefined) {
       obj.details = OrderDetails.toJSON(message.details);
+    }
+    if (message.stations?.length) {
+      obj.stations = message.stations.map((e) => StationProgress.toJSON(e));
+    }
+    if (message.startedBy !== "") {
+      obj.startedBy = message.startedBy;
+    }
+    if (message.readyBy !== "") {
+      obj.readyBy = message.readyBy;
+    }
+    if (message.undoUntil !== undefined) {
+      obj.undoUntil = message.undoUntil.toISOString();
+    }
+    if (message.recallUntil !== undefined) {
+      obj.recallUntil = message.recallUntil.toISOString();
+    }
+    if (message.handedOverAt !== undefined) {
+      obj.handedOverAt = message.handedOverAt.toISOString();
+    }
+    if (message.cancelledAt !== undefined) {
+      obj.cancelledAt = message.cancelledAt.toISOString();
     }
     return obj;
   },
@@ -578,13 +962,16 @@ export const GetTicketResponse: MessageFns<GetTicketResponse> = {
 };
 
 function createBaseStartTicketRequest(): StartTicketRequest {
-  return { orderId: "" };
+  return { orderId: "", station: undefined };
 }
 
 export const StartTicketRequest: MessageFns<StartTicketRequest> = {
   encode(message: StartTicketRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.orderId !== "") {
       writer.uint32(10).string(message.orderId);
+    }
+    if (message.station !== undefined) {
+      writer.uint32(18).string(message.station);
     }
     return writer;
   },
@@ -610,6 +997,14 @@ export const StartTicketRequest: MessageFns<StartTicketRequest> = {
             message.orderId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -629,6 +1024,7 @@ export const StartTicketRequest: MessageFns<StartTicketRequest> = {
         : isSet(object.order_id)
         ? globalThis.String(object.order_id)
         : "",
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
     };
   },
 
@@ -636,6 +1032,9 @@ export const StartTicketRequest: MessageFns<StartTicketRequest> = {
     const obj: any = {};
     if (message.orderId !== "") {
       obj.orderId = message.orderId;
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
     }
     return obj;
   },
@@ -700,13 +1099,16 @@ export const StartTicketResponse: MessageFns<StartTicketResponse> = {
 };
 
 function createBaseCompleteTicketRequest(): CompleteTicketRequest {
-  return { orderId: "" };
+  return { orderId: "", station: undefined };
 }
 
 export const CompleteTicketRequest: MessageFns<CompleteTicketRequest> = {
   encode(message: CompleteTicketRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.orderId !== "") {
       writer.uint32(10).string(message.orderId);
+    }
+    if (message.station !== undefined) {
+      writer.uint32(18).string(message.station);
     }
     return writer;
   },
@@ -732,6 +1134,14 @@ export const CompleteTicketRequest: MessageFns<CompleteTicketRequest> = {
             message.orderId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -751,6 +1161,7 @@ export const CompleteTicketRequest: MessageFns<CompleteTicketRequest> = {
         : isSet(object.order_id)
         ? globalThis.String(object.order_id)
         : "",
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
     };
   },
 
@@ -758,6 +1169,9 @@ export const CompleteTicketRequest: MessageFns<CompleteTicketRequest> = {
     const obj: any = {};
     if (message.orderId !== "") {
       obj.orderId = message.orderId;
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
     }
     return obj;
   },
@@ -984,6 +1398,494 @@ export const WatchTicketsResponse: MessageFns<WatchTicketsResponse> = {
   },
 };
 
+function createBaseUndoTicketRequest(): UndoTicketRequest {
+  return { orderId: "", station: undefined };
+}
+
+export const UndoTicketRequest: MessageFns<UndoTicketRequest> = {
+  encode(message: UndoTicketRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.station !== undefined) {
+      writer.uint32(18).string(message.station);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UndoTicketRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUndoTicketRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UndoTicketRequest {
+    return {
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
+    };
+  },
+
+  toJSON(message: UndoTicketRequest): unknown {
+    const obj: any = {};
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
+    }
+    return obj;
+  },
+};
+
+function createBaseUndoTicketResponse(): UndoTicketResponse {
+  return { ticket: undefined };
+}
+
+export const UndoTicketResponse: MessageFns<UndoTicketResponse> = {
+  encode(message: UndoTicketResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticket !== undefined) {
+      Ticket.encode(message.ticket, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UndoTicketResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUndoTicketResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticket = Ticket.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UndoTicketResponse {
+    return { ticket: isSet(object.ticket) ? Ticket.fromJSON(object.ticket) : undefined };
+  },
+
+  toJSON(message: UndoTicketResponse): unknown {
+    const obj: any = {};
+    if (message.ticket !== undefined) {
+      obj.ticket = Ticket.toJSON(message.ticket);
+    }
+    return obj;
+  },
+};
+
+function createBaseRecallTicketRequest(): RecallTicketRequest {
+  return { orderId: "", station: undefined };
+}
+
+export const RecallTicketRequest: MessageFns<RecallTicketRequest> = {
+  encode(message: RecallTicketRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.station !== undefined) {
+      writer.uint32(18).string(message.station);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecallTicketRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecallTicketRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecallTicketRequest {
+    return {
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
+    };
+  },
+
+  toJSON(message: RecallTicketRequest): unknown {
+    const obj: any = {};
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
+    }
+    return obj;
+  },
+};
+
+function createBaseRecallTicketResponse(): RecallTicketResponse {
+  return { ticket: undefined };
+}
+
+export const RecallTicketResponse: MessageFns<RecallTicketResponse> = {
+  encode(message: RecallTicketResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticket !== undefined) {
+      Ticket.encode(message.ticket, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecallTicketResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecallTicketResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticket = Ticket.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecallTicketResponse {
+    return { ticket: isSet(object.ticket) ? Ticket.fromJSON(object.ticket) : undefined };
+  },
+
+  toJSON(message: RecallTicketResponse): unknown {
+    const obj: any = {};
+    if (message.ticket !== undefined) {
+      obj.ticket = Ticket.toJSON(message.ticket);
+    }
+    return obj;
+  },
+};
+
+function createBaseGetKitchenStatsRequest(): GetKitchenStatsRequest {
+  return { since: undefined };
+}
+
+export const GetKitchenStatsRequest: MessageFns<GetKitchenStatsRequest> = {
+  encode(message: GetKitchenStatsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetKitchenStatsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetKitchenStatsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetKitchenStatsRequest {
+    return { since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined };
+  },
+
+  toJSON(message: GetKitchenStatsRequest): unknown {
+    const obj: any = {};
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseStationStats(): StationStats {
+  return { station: "", count: 0, averagePrepMs: 0 };
+}
+
+export const StationStats: MessageFns<StationStats> = {
+  encode(message: StationStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.station !== "") {
+      writer.uint32(10).string(message.station);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).int64(message.count);
+    }
+    if (message.averagePrepMs !== 0) {
+      writer.uint32(24).int64(message.averagePrepMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StationStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStationStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.averagePrepMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StationStats {
+    return {
+      station: isSet(object.station) ? globalThis.String(object.station) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      averagePrepMs: isSet(object.averagePrepMs)
+        ? globalThis.Number(object.averagePrepMs)
+        : isSet(object.average_prep_ms)
+        ? globalThis.Number(object.average_prep_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: StationStats): unknown {
+    const obj: any = {};
+    if (message.station !== "") {
+      obj.station = message.station;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.averagePrepMs !== 0) {
+      obj.averagePrepMs = Math.round(message.averagePrepMs);
+    }
+    return obj;
+  },
+};
+
+function createBaseGetKitchenStatsResponse(): GetKitchenStatsResponse {
+  return { stations: [] };
+}
+
+export const GetKitchenStatsResponse: MessageFns<GetKitchenStatsResponse> = {
+  encode(message: GetKitchenStatsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.stations) {
+      StationStats.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetKitchenStatsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetKitchenStatsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stations.push(StationStats.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetKitchenStatsResponse {
+    return {
+      stations: globalThis.Array.isArray(object?.stations)
+        ? object.stations.map((e: any) => StationStats.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetKitchenStatsResponse): unknown {
+    const obj: any = {};
+    if (message.stations?.length) {
+      obj.stations = message.stations.map((e) => StationStats.toJSON(e));
+    }
+    return obj;
+  },
+};
+
 /** Kitchen tickets: one per paid order, queued by payment time. */
 export type KitchenServiceService = typeof KitchenServiceService;
 export const KitchenServiceService = {
@@ -1033,6 +1935,45 @@ export const KitchenServiceService = {
       Buffer.from(CompleteTicketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CompleteTicketResponse => CompleteTicketResponse.decode(value),
   },
+  /**
+   * Undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window:
+   * ready -> preparing or preparing -> queued. After the window: FAILED_PRECONDITION "undo_expired".
+   */
+  undoTicket: {
+    path: "/oms.kitchen.v1.KitchenService/UndoTicket" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UndoTicketRequest): Buffer =>
+      Buffer.from(UndoTicketRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UndoTicketRequest => UndoTicketRequest.decode(value),
+    responseSerialize: (value: UndoTicketResponse): Buffer =>
+      Buffer.from(UndoTicketResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UndoTicketResponse => UndoTicketResponse.decode(value),
+  },
+  /** Brings a recently bumped ticket (ready within the recall window, not handed over) back to preparing. */
+  recallTicket: {
+    path: "/oms.kitchen.v1.KitchenService/RecallTicket" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecallTicketRequest): Buffer =>
+      Buffer.from(RecallTicketRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecallTicketRequest => RecallTicketRequest.decode(value),
+    responseSerialize: (value: RecallTicketResponse): Buffer =>
+      Buffer.from(RecallTicketResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecallTicketResponse => RecallTicketResponse.decode(value),
+  },
+  /** Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day). */
+  getKitchenStats: {
+    path: "/oms.kitchen.v1.KitchenService/GetKitchenStats" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetKitchenStatsRequest): Buffer =>
+      Buffer.from(GetKitchenStatsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetKitchenStatsRequest => GetKitchenStatsRequest.decode(value),
+    responseSerialize: (value: GetKitchenStatsResponse): Buffer =>
+      Buffer.from(GetKitchenStatsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetKitchenStatsResponse => GetKitchenStatsResponse.decode(value),
+  },
   /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
   watchTickets: {
     path: "/oms.kitchen.v1.KitchenService/WatchTickets" as const,
@@ -1054,6 +1995,15 @@ export interface KitchenServiceServer extends UntypedServiceImplementation {
   startTicket: handleUnaryCall<StartTicketRequest, StartTicketResponse>;
   /** preparing -> ready */
   completeTicket: handleUnaryCall<CompleteTicketRequest, CompleteTicketResponse>;
+  /**
+   * Undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window:
+   * ready -> preparing or preparing -> queued. After the window: FAILED_PRECONDITION "undo_expired".
+   */
+  undoTicket: handleUnaryCall<UndoTicketRequest, UndoTicketResponse>;
+  /** Brings a recently bumped ticket (ready within the recall window, not handed over) back to preparing. */
+  recallTicket: handleUnaryCall<RecallTicketRequest, RecallTicketResponse>;
+  /** Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day). */
+  getKitchenStats: handleUnaryCall<GetKitchenStatsRequest, GetKitchenStatsResponse>;
   /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
   watchTickets: handleServerStreamingCall<WatchTicketsRequest, WatchTicketsResponse>;
 }
@@ -1120,6 +2070,57 @@ export interface KitchenServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CompleteTicketResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window:
+   * ready -> preparing or preparing -> queued. After the window: FAILED_PRECONDITION "undo_expired".
+   */
+  undoTicket(
+    request: UndoTicketRequest,
+    callback: (error: ServiceError | null, response: UndoTicketResponse) => void,
+  ): ClientUnaryCall;
+  undoTicket(
+    request: UndoTicketRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UndoTicketResponse) => void,
+  ): ClientUnaryCall;
+  undoTicket(
+    request: UndoTicketRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UndoTicketResponse) => void,
+  ): ClientUnaryCall;
+  /** Brings a recently bumped ticket (ready within the recall window, not handed over) back to preparing. */
+  recallTicket(
+    request: RecallTicketRequest,
+    callback: (error: ServiceError | null, response: RecallTicketResponse) => void,
+  ): ClientUnaryCall;
+  recallTicket(
+    request: RecallTicketRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecallTicketResponse) => void,
+  ): ClientUnaryCall;
+  recallTicket(
+    request: RecallTicketRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecallTicketResponse) => void,
+  ): ClientUnaryCall;
+  /** Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day). */
+  getKitchenStats(
+    request: GetKitchenStatsRequest,
+    callback: (error: ServiceError | null, response: GetKitchenStatsResponse) => void,
+  ): ClientUnaryCall;
+  getKitchenStats(
+    request: GetKitchenStatsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetKitchenStatsResponse) => void,
+  ): ClientUnaryCall;
+  getKitchenStats(
+    request: GetKitchenStatsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetKitchenStatsResponse) => void,
   ): ClientUnaryCall;
   /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
   watchTickets(

@@ -374,7 +374,15 @@ export interface RefundOrderRequest {
   /** Required, 1..200 characters. */
   reason: string;
   /** Unset: everything not refunded yet. Otherwise 1..(total - refunded), in the order's currency. */
-  amount?: Money | undefined;
+  amount?:
+    | Money
+    | undefined;
+  /**
+   * The caller's id of this refund (1..64 of A-Z a-z 0-9 _ -), e.g. made when the refund form was shown:
+   * a retry or a second submit with the same id refunds nothing more and answers the order. Unset:
+   * orders makes one (then every call is a new refund).
+   */
+  refundId?: string | undefined;
 }
 
 export interface RefundOrderResponse {
@@ -2407,7 +2415,7 @@ export const AdvanceOrderResponse: MessageFns<AdvanceOrderResponse> = {
 };
 
 function createBaseRefundOrderRequest(): RefundOrderRequest {
-  return { orderId: "", reason: "", amount: undefined };
+  return { orderId: "", reason: "", amount: undefined, refundId: undefined };
 }
 
 export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
@@ -2420,6 +2428,9 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
     }
     if (message.amount !== undefined) {
       Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.refundId !== undefined) {
+      writer.uint32(34).string(message.refundId);
     }
     return writer;
   },
@@ -2461,6 +2472,14 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
             message.amount = Money.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.refundId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2482,6 +2501,11 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      refundId: isSet(object.refundId)
+        ? globalThis.String(object.refundId)
+        : isSet(object.refund_id)
+        ? globalThis.String(object.refund_id)
+        : undefined,
     };
   },
 
@@ -2495,6 +2519,9 @@ export const RefundOrderRequest: MessageFns<RefundOrderRequest> = {
     }
     if (message.amount !== undefined) {
       obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.refundId !== undefined) {
+      obj.refundId = message.refundId;
     }
     return obj;
   },

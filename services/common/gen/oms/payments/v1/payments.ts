@@ -202,7 +202,17 @@ export interface RefundRequest {
 }
 
 export interface RefundResponse {
-  payment: Payment | undefined;
+  payment:
+    | Payment
+    | undefined;
+  /** The provider's id of this refund (the same one for every retry with the same refund_id). */
+  providerRefundId: string;
+  /** How much this refund is (the request's amount, or what was left). */
+  amount:
+    | Money
+    | undefined;
+  /** True when the payment is now refunded in full. */
+  full: boolean;
 }
 
 function createBasePayment(): Payment {
@@ -1255,13 +1265,22 @@ export const RefundRequest: MessageFns<RefundRequest> = {
 };
 
 function createBaseRefundResponse(): RefundResponse {
-  return { payment: undefined };
+  return { payment: undefined, providerRefundId: "", amount: undefined, full: false };
 }
 
 export const RefundResponse: MessageFns<RefundResponse> = {
   encode(message: RefundResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.payment !== undefined) {
       Payment.encode(message.payment, writer.uint32(10).fork()).join();
+    }
+    if (message.providerRefundId !== "") {
+      writer.uint32(18).string(message.providerRefundId);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.full !== false) {
+      writer.uint32(32).bool(message.full);
     }
     return writer;
   },
@@ -1287,6 +1306,30 @@ export const RefundResponse: MessageFns<RefundResponse> = {
             message.payment = Payment.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.providerRefundId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.full = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1300,13 +1343,31 @@ export const RefundResponse: MessageFns<RefundResponse> = {
   },
 
   fromJSON(object: any): RefundResponse {
-    return { payment: isSet(object.payment) ? Payment.fromJSON(object.payment) : undefined };
+    return {
+      payment: isSet(object.payment) ? Payment.fromJSON(object.payment) : undefined,
+      providerRefundId: isSet(object.providerRefundId)
+        ? globalThis.String(object.providerRefundId)
+        : isSet(object.provider_refund_id)
+        ? globalThis.String(object.provider_refund_id)
+        : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      full: isSet(object.full) ? globalThis.Boolean(object.full) : false,
+    };
   },
 
   toJSON(message: RefundResponse): unknown {
     const obj: any = {};
     if (message.payment !== undefined) {
       obj.payment = Payment.toJSON(message.payment);
+    }
+    if (message.providerRefundId !== "") {
+      obj.providerRefundId = message.providerRefundId;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.full !== false) {
+      obj.full = message.full;
     }
     return obj;
   },
@@ -1380,7 +1441,10 @@ export const PaymentsServiceService = {
     responseDeserialize: (value: Buffer): CompleteLocalCheckoutResponse =>
       CompleteLocalCheckoutResponse.decode(value),
   },
-  /** Refunds a succeeded payment through the provider. */
+  /**
+   * Refunds all or part of a succeeded payment through the provider, once per refund_id (a retry with
+   * the same id answers the first refund again and moves no money).
+   */
   refund: {
     path: "/oms.payments.v1.PaymentsService/Refund" as const,
     requestStream: false as const,
@@ -1402,7 +1466,10 @@ export interface PaymentsServiceServer extends UntypedServiceImplementation {
   getCheckoutSession: handleUnaryCall<GetCheckoutSessionRequest, GetCheckoutSessionResponse>;
   /** Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook. */
   completeLocalCheckout: handleUnaryCall<CompleteLocalCheckoutRequest, CompleteLocalCheckoutResponse>;
-  /** Refunds a succeeded payment through the provider. */
+  /**
+   * Refunds all or part of a succeeded payment through the provider, once per refund_id (a retry with
+   * the same id answers the first refund again and moves no money).
+   */
   refund: handleUnaryCall<RefundRequest, RefundResponse>;
 }
 
@@ -1486,7 +1553,10 @@ export interface PaymentsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CompleteLocalCheckoutResponse) => void,
   ): ClientUnaryCall;
-  /** Refunds a succeeded payment through the provider. */
+  /**
+   * Refunds all or part of a succeeded payment through the provider, once per refund_id (a retry with
+   * the same id answers the first refund again and moves no money).
+   */
   refund(
     request: RefundRequest,
     callback: (error: ServiceError | null, response: RefundResponse) => void,

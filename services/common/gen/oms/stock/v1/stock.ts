@@ -11,13 +11,16 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp.ts";
 import { ItemQuantity, LineItem, Money } from "../../types/v1/types.ts";
 
 export const protobufPackage = "oms.stock.v1";
@@ -97,7 +100,15 @@ export interface Item {
     | string
     | undefined;
   /** True when staff took it off the menu ("86"): listed as unavailable, never reserved, whatever its stock. */
-  offMenu?: boolean | undefined;
+  offMenu?:
+    | boolean
+    | undefined;
+  /** The staff member who last changed it (menu fields, 86, restock); unset for the seeded menu. */
+  updatedBy?:
+    | string
+    | undefined;
+  /** When staff last changed it. */
+  updatedAt: Date | undefined;
 }
 
 export interface Reservation {
@@ -148,6 +159,81 @@ export interface RestockResponse {
   item: Item | undefined;
 }
 
+/** Unset fields are left as they are. */
+export interface UpdateItemRequest {
+  id: string;
+  /** 1 to 80 characters. */
+  name?:
+    | string
+    | undefined;
+  /** At most 500 characters. */
+  description?:
+    | string
+    | undefined;
+  /** Above zero, in the shop's currency. */
+  price:
+    | Money
+    | undefined;
+  /** At most 40 characters; "" lists it under "More". */
+  category?:
+    | string
+    | undefined;
+  /** A short slug (a-z, 0-9, "-", "_"; at most 24), or "" for none. */
+  station?:
+    | string
+    | undefined;
+  /** A path web serves ("/menu/<name>.svg" or "/media/items/<id>/<sha256>"), or "" for none. */
+  image?: string | undefined;
+}
+
+export interface UpdateItemResponse {
+  item: Item | undefined;
+}
+
+export interface SetOffMenuRequest {
+  itemId: string;
+  offMenu: boolean;
+}
+
+export interface SetOffMenuResponse {
+  item: Item | undefined;
+}
+
+export interface ShopStatus {
+  /** Minutes added to the preparation estimate (0 = not busy). */
+  busyMinutes: number;
+  /** Who set it last; unset if nobody has. */
+  updatedBy?: string | undefined;
+  updatedAt: Date | undefined;
+}
+
+export interface GetShopStatusRequest {
+}
+
+export interface GetShopStatusResponse {
+  status: ShopStatus | undefined;
+}
+
+export interface SetBusyMinutesRequest {
+  minutes: number;
+}
+
+export interface SetBusyMinutesResponse {
+  status: ShopStatus | undefined;
+}
+
+export interface WatchItemsRequest {
+  /** Where to resume (a previous message's cursor), "" from now. */
+  cursor: string;
+}
+
+export interface WatchItemsResponse {
+  /** Resume after this message with this cursor. */
+  cursor: string;
+  /** The item as the change left it. */
+  item: Item | undefined;
+}
+
 function createBaseItem(): Item {
   return {
     id: "",
@@ -164,6 +250,8 @@ function createBaseItem(): Item {
     position: 0,
     station: undefined,
     offMenu: undefined,
+    updatedBy: undefined,
+    updatedAt: undefined,
   };
 }
 
@@ -210,6 +298,12 @@ export const Item: MessageFns<Item> = {
     }
     if (message.offMenu !== undefined) {
       writer.uint32(112).bool(message.offMenu);
+    }
+    if (message.updatedBy !== undefined) {
+      writer.uint32(122).string(message.updatedBy);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -339,6 +433,22 @@ export const Item: MessageFns<Item> = {
             message.offMenu = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -372,6 +482,16 @@ export const Item: MessageFns<Item> = {
         ? globalThis.Boolean(object.offMenu)
         : isSet(object.off_menu)
         ? globalThis.Boolean(object.off_menu)
+        : undefined,
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : undefined,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
         : undefined,
     };
   },
@@ -419,6 +539,12 @@ export const Item: MessageFns<Item> = {
     }
     if (message.offMenu !== undefined) {
       obj.offMenu = message.offMenu;
+    }
+    if (message.updatedBy !== undefined) {
+      obj.updatedBy = message.updatedBy;
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
     }
     return obj;
   },
@@ -1153,6 +1279,816 @@ export const RestockResponse: MessageFns<RestockResponse> = {
   },
 };
 
+function createBaseUpdateItemRequest(): UpdateItemRequest {
+  return {
+    id: "",
+    name: undefined,
+    description: undefined,
+    price: undefined,
+    category: undefined,
+    station: undefined,
+    image: undefined,
+  };
+}
+
+export const UpdateItemRequest: MessageFns<UpdateItemRequest> = {
+  encode(message: UpdateItemRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.description !== undefined) {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.price !== undefined) {
+      Money.encode(message.price, writer.uint32(34).fork()).join();
+    }
+    if (message.category !== undefined) {
+      writer.uint32(42).string(message.category);
+    }
+    if (message.station !== undefined) {
+      writer.uint32(50).string(message.station);
+    }
+    if (message.image !== undefined) {
+      writer.uint32(58).string(message.image);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateItemRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateItemRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.price = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.station = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.image = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateItemRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      description: isSet(object.description) ? globalThis.String(object.description) : undefined,
+      price: isSet(object.price) ? Money.fromJSON(object.price) : undefined,
+      category: isSet(object.category) ? globalThis.String(object.category) : undefined,
+      station: isSet(object.station) ? globalThis.String(object.station) : undefined,
+      image: isSet(object.image) ? globalThis.String(object.image) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateItemRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.description !== undefined) {
+      obj.description = message.description;
+    }
+    if (message.price !== undefined) {
+      obj.price = Money.toJSON(message.price);
+    }
+    if (message.category !== undefined) {
+      obj.category = message.category;
+    }
+    if (message.station !== undefined) {
+      obj.station = message.station;
+    }
+    if (message.image !== undefined) {
+      obj.image = message.image;
+    }
+    return obj;
+  },
+};
+
+function createBaseUpdateItemResponse(): UpdateItemResponse {
+  return { item: undefined };
+}
+
+export const UpdateItemResponse: MessageFns<UpdateItemResponse> = {
+  encode(message: UpdateItemResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.item !== undefined) {
+      Item.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateItemResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateItemResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = Item.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateItemResponse {
+    return { item: isSet(object.item) ? Item.fromJSON(object.item) : undefined };
+  },
+
+  toJSON(message: UpdateItemResponse): unknown {
+    const obj: any = {};
+    if (message.item !== undefined) {
+      obj.item = Item.toJSON(message.item);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetOffMenuRequest(): SetOffMenuRequest {
+  return { itemId: "", offMenu: false };
+}
+
+export const SetOffMenuRequest: MessageFns<SetOffMenuRequest> = {
+  encode(message: SetOffMenuRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.itemId !== "") {
+      writer.uint32(10).string(message.itemId);
+    }
+    if (message.offMenu !== false) {
+      writer.uint32(16).bool(message.offMenu);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetOffMenuRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetOffMenuRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.offMenu = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetOffMenuRequest {
+    return {
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      offMenu: isSet(object.offMenu)
+        ? globalThis.Boolean(object.offMenu)
+        : isSet(object.off_menu)
+        ? globalThis.Boolean(object.off_menu)
+        : false,
+    };
+  },
+
+  toJSON(message: SetOffMenuRequest): unknown {
+    const obj: any = {};
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.offMenu !== false) {
+      obj.offMenu = message.offMenu;
+    }
+    return obj;
+  },
+};
+
+function createBaseSetOffMenuResponse(): SetOffMenuResponse {
+  return { item: undefined };
+}
+
+export const SetOffMenuResponse: MessageFns<SetOffMenuResponse> = {
+  encode(message: SetOffMenuResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.item !== undefined) {
+      Item.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetOffMenuResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetOffMenuResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = Item.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetOffMenuResponse {
+    return { item: isSet(object.item) ? Item.fromJSON(object.item) : undefined };
+  },
+
+  toJSON(message: SetOffMenuResponse): unknown {
+    const obj: any = {};
+    if (message.item !== undefined) {
+      obj.item = Item.toJSON(message.item);
+    }
+    return obj;
+  },
+};
+
+function createBaseShopStatus(): ShopStatus {
+  return { busyMinutes: 0, updatedBy: undefined, updatedAt: undefined };
+}
+
+export const ShopStatus: MessageFns<ShopStatus> = {
+  encode(message: ShopStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.busyMinutes !== 0) {
+      writer.uint32(8).int32(message.busyMinutes);
+    }
+    if (message.updatedBy !== undefined) {
+      writer.uint32(18).string(message.updatedBy);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ShopStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseShopStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.busyMinutes = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ShopStatus {
+    return {
+      busyMinutes: isSet(object.busyMinutes)
+        ? globalThis.Number(object.busyMinutes)
+        : isSet(object.busy_minutes)
+        ? globalThis.Number(object.busy_minutes)
+        : 0,
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : undefined,
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ShopStatus): unknown {
+    const obj: any = {};
+    if (message.busyMinutes !== 0) {
+      obj.busyMinutes = Math.round(message.busyMinutes);
+    }
+    if (message.updatedBy !== undefined) {
+      obj.updatedBy = message.updatedBy;
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseGetShopStatusRequest(): GetShopStatusRequest {
+  return {};
+}
+
+export const GetShopStatusRequest: MessageFns<GetShopStatusRequest> = {
+  encode(_: GetShopStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetShopStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetShopStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetShopStatusRequest {
+    return {};
+  },
+
+  toJSON(_: GetShopStatusRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+};
+
+function createBaseGetShopStatusResponse(): GetShopStatusResponse {
+  return { status: undefined };
+}
+
+export const GetShopStatusResponse: MessageFns<GetShopStatusResponse> = {
+  encode(message: GetShopStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== undefined) {
+      ShopStatus.encode(message.status, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetShopStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetShopStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = ShopStatus.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetShopStatusResponse {
+    return { status: isSet(object.status) ? ShopStatus.fromJSON(object.status) : undefined };
+  },
+
+  toJSON(message: GetShopStatusResponse): unknown {
+    const obj: any = {};
+    if (message.status !== undefined) {
+      obj.status = ShopStatus.toJSON(message.status);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetBusyMinutesRequest(): SetBusyMinutesRequest {
+  return { minutes: 0 };
+}
+
+export const SetBusyMinutesRequest: MessageFns<SetBusyMinutesRequest> = {
+  encode(message: SetBusyMinutesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.minutes !== 0) {
+      writer.uint32(8).int32(message.minutes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBusyMinutesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBusyMinutesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.minutes = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetBusyMinutesRequest {
+    return { minutes: isSet(object.minutes) ? globalThis.Number(object.minutes) : 0 };
+  },
+
+  toJSON(message: SetBusyMinutesRequest): unknown {
+    const obj: any = {};
+    if (message.minutes !== 0) {
+      obj.minutes = Math.round(message.minutes);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetBusyMinutesResponse(): SetBusyMinutesResponse {
+  return { status: undefined };
+}
+
+export const SetBusyMinutesResponse: MessageFns<SetBusyMinutesResponse> = {
+  encode(message: SetBusyMinutesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== undefined) {
+      ShopStatus.encode(message.status, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBusyMinutesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBusyMinutesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = ShopStatus.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetBusyMinutesResponse {
+    return { status: isSet(object.status) ? ShopStatus.fromJSON(object.status) : undefined };
+  },
+
+  toJSON(message: SetBusyMinutesResponse): unknown {
+    const obj: any = {};
+    if (message.status !== undefined) {
+      obj.status = ShopStatus.toJSON(message.status);
+    }
+    return obj;
+  },
+};
+
+function createBaseWatchItemsRequest(): WatchItemsRequest {
+  return { cursor: "" };
+}
+
+export const WatchItemsRequest: MessageFns<WatchItemsRequest> = {
+  encode(message: WatchItemsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchItemsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchItemsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchItemsRequest {
+    return { cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "" };
+  },
+
+  toJSON(message: WatchItemsRequest): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+};
+
+function createBaseWatchItemsResponse(): WatchItemsResponse {
+  return { cursor: "", item: undefined };
+}
+
+export const WatchItemsResponse: MessageFns<WatchItemsResponse> = {
+  encode(message: WatchItemsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    if (message.item !== undefined) {
+      Item.encode(message.item, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchItemsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchItemsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.item = Item.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchItemsResponse {
+    return {
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+      item: isSet(object.item) ? Item.fromJSON(object.item) : undefined,
+    };
+  },
+
+  toJSON(message: WatchItemsResponse): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    if (message.item !== undefined) {
+      obj.item = Item.toJSON(message.item);
+    }
+    return obj;
+  },
+};
+
 /** Catalog and stock levels. Stock is never negative; reservations are all-or-nothing. */
 export type StockServiceService = typeof StockServiceService;
 export const StockServiceService = {
@@ -1211,6 +2147,66 @@ export const StockServiceService = {
       Buffer.from(RestockResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestockResponse => RestockResponse.decode(value),
   },
+  /** Staff: changes an item's menu fields (each one only when set); never the prices of reservations made. */
+  updateItem: {
+    path: "/oms.stock.v1.StockService/UpdateItem" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateItemRequest): Buffer =>
+      Buffer.from(UpdateItemRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateItemRequest => UpdateItemRequest.decode(value),
+    responseSerialize: (value: UpdateItemResponse): Buffer =>
+      Buffer.from(UpdateItemResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateItemResponse => UpdateItemResponse.decode(value),
+  },
+  /** Staff: takes an item off the menu ("86") or brings it back. */
+  setOffMenu: {
+    path: "/oms.stock.v1.StockService/SetOffMenu" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetOffMenuRequest): Buffer =>
+      Buffer.from(SetOffMenuRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetOffMenuRequest => SetOffMenuRequest.decode(value),
+    responseSerialize: (value: SetOffMenuResponse): Buffer =>
+      Buffer.from(SetOffMenuResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetOffMenuResponse => SetOffMenuResponse.decode(value),
+  },
+  /** The shop's busy mode: minutes added to the pickup estimate customers see (a public read). */
+  getShopStatus: {
+    path: "/oms.stock.v1.StockService/GetShopStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetShopStatusRequest): Buffer =>
+      Buffer.from(GetShopStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetShopStatusRequest => GetShopStatusRequest.decode(value),
+    responseSerialize: (value: GetShopStatusResponse): Buffer =>
+      Buffer.from(GetShopStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetShopStatusResponse => GetShopStatusResponse.decode(value),
+  },
+  /** Staff: sets the busy mode's extra minutes (0..120). */
+  setBusyMinutes: {
+    path: "/oms.stock.v1.StockService/SetBusyMinutes" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetBusyMinutesRequest): Buffer =>
+      Buffer.from(SetBusyMinutesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetBusyMinutesRequest => SetBusyMinutesRequest.decode(value),
+    responseSerialize: (value: SetBusyMinutesResponse): Buffer =>
+      Buffer.from(SetBusyMinutesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetBusyMinutesResponse => SetBusyMinutesResponse.decode(value),
+  },
+  /** Staff: every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" = from now). */
+  watchItems: {
+    path: "/oms.stock.v1.StockService/WatchItems" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchItemsRequest): Buffer =>
+      Buffer.from(WatchItemsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchItemsRequest => WatchItemsRequest.decode(value),
+    responseSerialize: (value: WatchItemsResponse): Buffer =>
+      Buffer.from(WatchItemsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchItemsResponse => WatchItemsResponse.decode(value),
+  },
 } as const;
 
 export interface StockServiceServer extends UntypedServiceImplementation {
@@ -1221,6 +2217,16 @@ export interface StockServiceServer extends UntypedServiceImplementation {
   getReservation: handleUnaryCall<GetReservationRequest, GetReservationResponse>;
   /** Admin: adds units to an item. */
   restock: handleUnaryCall<RestockRequest, RestockResponse>;
+  /** Staff: changes an item's menu fields (each one only when set); never the prices of reservations made. */
+  updateItem: handleUnaryCall<UpdateItemRequest, UpdateItemResponse>;
+  /** Staff: takes an item off the menu ("86") or brings it back. */
+  setOffMenu: handleUnaryCall<SetOffMenuRequest, SetOffMenuResponse>;
+  /** The shop's busy mode: minutes added to the pickup estimate customers see (a public read). */
+  getShopStatus: handleUnaryCall<GetShopStatusRequest, GetShopStatusResponse>;
+  /** Staff: sets the busy mode's extra minutes (0..120). */
+  setBusyMinutes: handleUnaryCall<SetBusyMinutesRequest, SetBusyMinutesResponse>;
+  /** Staff: every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" = from now). */
+  watchItems: handleServerStreamingCall<WatchItemsRequest, WatchItemsResponse>;
 }
 
 export interface StockServiceClient extends Client {
@@ -1301,6 +2307,80 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestockResponse) => void,
   ): ClientUnaryCall;
+  /** Staff: changes an item's menu fields (each one only when set); never the prices of reservations made. */
+  updateItem(
+    request: UpdateItemRequest,
+    callback: (error: ServiceError | null, response: UpdateItemResponse) => void,
+  ): ClientUnaryCall;
+  updateItem(
+    request: UpdateItemRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateItemResponse) => void,
+  ): ClientUnaryCall;
+  updateItem(
+    request: UpdateItemRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateItemResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: takes an item off the menu ("86") or brings it back. */
+  setOffMenu(
+    request: SetOffMenuRequest,
+    callback: (error: ServiceError | null, response: SetOffMenuResponse) => void,
+  ): ClientUnaryCall;
+  setOffMenu(
+    request: SetOffMenuRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetOffMenuResponse) => void,
+  ): ClientUnaryCall;
+  setOffMenu(
+    request: SetOffMenuRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetOffMenuResponse) => void,
+  ): ClientUnaryCall;
+  /** The shop's busy mode: minutes added to the pickup estimate customers see (a public read). */
+  getShopStatus(
+    request: GetShopStatusRequest,
+    callback: (error: ServiceError | null, response: GetShopStatusResponse) => void,
+  ): ClientUnaryCall;
+  getShopStatus(
+    request: GetShopStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetShopStatusResponse) => void,
+  ): ClientUnaryCall;
+  getShopStatus(
+    request: GetShopStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetShopStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: sets the busy mode's extra minutes (0..120). */
+  setBusyMinutes(
+    request: SetBusyMinutesRequest,
+    callback: (error: ServiceError | null, response: SetBusyMinutesResponse) => void,
+  ): ClientUnaryCall;
+  setBusyMinutes(
+    request: SetBusyMinutesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetBusyMinutesResponse) => void,
+  ): ClientUnaryCall;
+  setBusyMinutes(
+    request: SetBusyMinutesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetBusyMinutesResponse) => void,
+  ): ClientUnaryCall;
+  /** Staff: every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" = from now). */
+  watchItems(
+    request: WatchItemsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchItemsResponse>;
+  watchItems(
+    request: WatchItemsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchItemsResponse>;
 }
 
 export const StockServiceClient = makeGenericClientConstructor(
@@ -1315,6 +2395,28 @@ export const StockServiceClient = makeGenericClientConstructor(
   service: typeof StockServiceService;
   serviceName: string;
 };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
