@@ -59,7 +59,7 @@ export function staffQueryHandlers(
         pageSize: req.pageSize,
         cursor: req.cursor,
       });
-      return { orders: page.orders.map(orderToProto), nextCursor: page.nextCursor };
+      return { orders: page.orders.map((o) => orderToProto(o, "staff")), nextCursor: page.nextCursor };
     }),
     getOrderStats: unary(log, async (req, call) => {
       staff(call, "Reading the figures");

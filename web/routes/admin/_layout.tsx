@@ -10,7 +10,7 @@
 import { asset } from "../../framework/static.ts";
 import type { LayoutProps } from "../../framework/types.ts";
 import type { AdminState } from "../../admin/state.ts";
-import { navFor, sectionOf } from "../../admin/permissions.ts";
+import { homeOf, navFor, sectionOf } from "../../admin/permissions.ts";
 import { roleLabel, signedIn } from "../../admin/signed_in.ts";
 import { Csrf } from "../../components/admin/Csrf.tsx";
 import AdminBusy from "../../islands/AdminBusy.tsx";
@@ -40,7 +40,7 @@ export default function AdminLayout({ Component, state, url }: LayoutProps<unkno
       <link rel="stylesheet" href={asset("/_static/admin.css")} />
       {state.session && (
         <aside class="admin-side" data-testid="admin-side">
-          <a class="admin-brand" href="/admin">
+          <a class="admin-brand" href={homeOf(staff.role)}>
             <img src={asset("/_static/favicon.svg")} width="28" height="28" alt="" />
             <span data-testid="admin-shop">{state.shop.name}</span>
           </a>
