@@ -73,6 +73,16 @@ Deno.test(
         html,
         /<form method="post" action="\/admin\/logout"[^>]*><input type="hidden" name="_csrf" value="[^"]+"/,
       );
+      // an admin error page (here a post without its form token: 403) has a <main>, no storefront chrome
+      const refused = await admin.post("/admin/dead-letters", {
+        service: "orders",
+        id: "x",
+        action: "discard",
+      });
+      assert.equal(refused.status, 403);
+      const refusedHtml = await refused.text();
+      assert.match(refusedHtml, /<main id="main"/);
+      assert.doesNotMatch(refusedHtml, /class="site-header"/);
       // the storefront keeps its chrome
       const shop = await (await sys.pagesApp.request("/")).text();
       assert.match(shop, /class="site-header"/);

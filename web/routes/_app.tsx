@@ -58,13 +58,19 @@ function SiteFooter({ shop }: { shop: ShopConfig }) {
   );
 }
 
+/** True for the data of the error pages (`_404`, `_500`): they are not wrapped by the admin layout. */
+function isErrorPage(data: unknown): boolean {
+  return typeof data === "object" && data !== null && "status" in data && "message" in data &&
+    typeof data.status === "number";
+}
+
 /** True for the admin app's paths. */
 export function isAdminPath(path: string): boolean {
   return path === "/admin" || path.startsWith("/admin/");
 }
 
 /** The document. */
-export default function App({ Component, state, url }: LayoutProps<unknown, Partial<ShopState>>) {
+export default function App({ Component, state, url, data }: LayoutProps<unknown, Partial<ShopState>>) {
   const shop = state.shop ?? processShop();
   const title = state.title ? `${state.title} · ${shop.name}` : shop.name;
   return (
@@ -81,7 +87,15 @@ export default function App({ Component, state, url }: LayoutProps<unknown, Part
         ? (
           <body class="admin-body">
             <a class="skip-link" href="#main">Skip to content</a>
-            <Component />
+            {isErrorPage(data)
+              ? (
+                // an error page (403, 404, 500) has no admin layout around it: its own <main>
+                <main id="main" class="admin admin-main admin-error">
+                  <link rel="stylesheet" href={asset("/_static/admin.css")} />
+                  <Component />
+                </main>
+              )
+              : <Component />}
           </body>
         )
         : (
