@@ -64,6 +64,9 @@ Deno.test("the figures' amounts: paid once the order was paid, refunded only wha
   assert.equal(refundedAmountOf(transition(paid, "refunded", by).order!), 1000);
   const cancelled = transition(base, "cancelled", by).order!;
   assert.equal(paidAmountOf(cancelled), 0, "a payment noted after cancelling is refunded: not revenue");
-  assert.equal(paymentStateFromProto(PaymentStateEnum.PAYMENT_STATE_PARTIALLY_REFUNDED), "partially_refunded");
+  assert.equal(
+    paymentStateFromProto(PaymentStateEnum.PAYMENT_STATE_PARTIALLY_REFUNDED),
+    "partially_refunded",
+  );
   assert.equal(paymentStateFromProto(PaymentStateEnum.PAYMENT_STATE_UNSPECIFIED), undefined);
 });
