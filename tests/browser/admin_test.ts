@@ -113,7 +113,8 @@ fixture.test(
     await tab.screenshot("06-login-wrong-password");
 
     await logIn(tab);
-    assert.equal(new URL(tab.page.url()).pathname, "/admin/stock", "login goes on to the page asked for");
+    // /admin/stock is now /admin/menu (a permanent redirect): login goes on to the page asked for
+    assert.equal(new URL(tab.page.url()).pathname, "/admin/menu", "login goes on to the page asked for");
     const cookie = (await tab.context.cookies()).find((c) => c.path === "/admin");
     assert.ok(cookie, "a session cookie on /admin");
     assert.equal(cookie.httpOnly, true);
@@ -243,7 +244,7 @@ fixture.test(
     await admin.goto(`/admin/orders/${orderId}`);
     assert.equal(await admin.page.getByTestId("admin-order").getAttribute("data-status"), "completed");
     assert.deepEqual(
-      await admin.page.locator('[data-testid="admin-timeline"] tbody tr').evaluateAll((rows) =>
+      await admin.page.locator('[data-testid="admin-timeline"] li[data-kind="step"]').evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-status"))
       ),
       ["pending", "waiting_payment", "paid", "preparing", "ready", "completed"],

@@ -37,11 +37,15 @@ Deno.test(
 
       // orders follows the ticket to ready; staff hand it over through the orders facade
       const readyOrder = await orderIn(sys.staff, order.id, OrderStatus.ORDER_STATUS_READY);
-      assert.deepEqual(readyOrder.allowedActions, [OrderAction.ORDER_ACTION_COMPLETE]);
+      // a ready order is handed over or refunded; a completed one can still be refunded
+      assert.deepEqual(readyOrder.allowedActions, [
+        OrderAction.ORDER_ACTION_COMPLETE,
+        OrderAction.ORDER_ACTION_REFUND,
+      ]);
       const completed = await sys.staff.orders.complete(order.id);
       assert.deepEqual([completed.status, completed.allowedActions], [
         OrderStatus.ORDER_STATUS_COMPLETED,
-        [],
+        [OrderAction.ORDER_ACTION_REFUND],
       ]);
     } finally {
       await sys.stop();
