@@ -10,6 +10,7 @@ import { rpc } from "../services/common/grpc_client.ts";
 import { EventObserver, publishRaw } from "../services/common/bus/testing.ts";
 import { TEST_STAFF } from "../services/common/auth/testing.ts";
 import { OrderStatus, PaymentState } from "../services/common/gen/oms/orders/v1/orders.ts";
+import { TicketStatus } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import { StripeStandIn } from "../services/payments/testing/stripe_stand_in.ts";
 import { eventually, startSystem, type System } from "./system.ts";
 
@@ -88,6 +89,13 @@ async function refundPartThenRest(sys: System, observer: EventObserver, id: stri
   ]);
   assert.deepEqual(refunded.map((e) => e.body.requestId), full.refunds.map((r) => r.id));
   assert.equal(observer.of("order.refunded", id)[0]!.body.reason, "Oven broke down");
+  // the kitchen follows order.refunded: the ticket it was preparing is cancelled
+  await eventually(
+    async () =>
+      (await rpc(sys.kitchen, "getTicket", { orderId: id })).ticket?.status ===
+        TicketStatus.TICKET_STATUS_CANCELLED,
+    "the refunded order's ticket cancelled",
+  );
 
   // payments' own facts arrive at orders after its answers did (ignored), and once more as a
   // duplicate delivery under a new message id: nothing changes
