@@ -44,13 +44,17 @@ export interface Gateway {
 
 /** The facades over `clients`, each call with options from `opts`. */
 export function createGateway(clients: Clients, opts: CallOptsSource): Gateway {
+  let staff: StaffGateway | undefined;
   return {
     orders: new OrdersGateway(clients.orders, opts),
     stock: new StockGateway(clients.stock, opts),
     payments: new PaymentsGateway(clients.payments, opts),
     kitchen: new KitchenGateway(clients.kitchen, opts),
     deadLetters: new DeadLettersGateway(clients, opts),
-    staff: new StaffGateway(clients, opts),
+    // made on first use: only admin requests need it, and its client rides on the orders channel
+    get staff() {
+      return staff ??= new StaffGateway(clients, opts);
+    },
   };
 }
 
