@@ -41,7 +41,6 @@ import { createAdmin } from "./admin/runtime.ts";
 import { keepEnsuringFirstOwner } from "./admin/bootstrap.ts";
 import { createGateway } from "./gateway/mod.ts";
 import { callOptions } from "./gateway/call_options.ts";
-import { newTraceparent } from "../services/common/trace.ts";
 import { clientInfo } from "./client_info.ts";
 import { type ConnectionGuard, guardConnections, serveEnv } from "./connection_guard.ts";
 import { ipMatcher } from "./ip_matcher.ts";
@@ -191,7 +190,7 @@ export async function start(
   const bootstrap = new AbortController();
   keepEnsuringFirstOwner(
     deps.admin!,
-    () => createGateway(clients, () => callOptions({ traceparent: newTraceparent() }, deps)).staff,
+    (traceparent) => createGateway(clients, () => callOptions({ traceparent }, deps)).staff,
     log,
     bootstrap.signal,
   );

@@ -7,6 +7,8 @@
  * @module
  */
 import type { Logger } from "../../services/common/log.ts";
+import { formatTraceparent, newTraceparent } from "../../services/common/trace.ts";
+import { withSpan } from "../../services/common/tracing/spans.ts";
 import { ApiError } from "../api/errors.ts";
 import type { StaffGateway } from "../gateway/staff.ts";
 import type { AdminRuntime } from "./runtime.ts";
@@ -39,16 +41,26 @@ export async function ensureFirstOwner(
   }
 }
 
-/** Calls {@linkcode ensureFirstOwner} until it succeeds or `signal` aborts (0.5 s doubling to 10 s apart). */
+/**
+ * Calls {@linkcode ensureFirstOwner} until it succeeds or `signal` aborts (0.5 s doubling to 10 s apart).
+ * Each attempt is a trace of its own (a root span "ensure first owner"); `staff` gives the facade whose
+ * calls carry that span's `traceparent`, so the call's spans hang off a span that is exported.
+ */
 export async function keepEnsuringFirstOwner(
   admin: AdminRuntime,
-  staff: () => StaffGateway,
+  staff: (traceparent: string) => StaffGateway,
   log: Logger,
   signal: AbortSignal,
 ): Promise<void> {
   let delay = 500;
   while (!signal.aborted) {
-    if (await ensureFirstOwner(admin, staff(), log)) return;
+    const done = await withSpan(
+      "ensure first owner",
+      { root: true },
+      (span) =>
+        ensureFirstOwner(admin, staff(formatTraceparent(span.spanContext()) ?? newTraceparent()), log),
+    );
+    if (done) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, delay);
       signal.addEventListener("abort", () => {
