@@ -32,6 +32,9 @@ import { openStore } from "./kv.ts";
 import type { Logger } from "./log.ts";
 import type { ServiceHandle } from "./service_main.ts";
 
+/** How long a stopping instance keeps serving after leaving Consul, before it drains (ms). */
+export const DEREGISTER_SETTLE_MS = 500;
+
 /** The part of a service's config the runtime reads (every service config has it). */
 export interface RuntimeConfig {
   /** The interface gRPC binds (`GRPC_HOST`). */
@@ -168,6 +171,10 @@ export async function startServiceRuntime<P = undefined>(
         stopping = true;
         unfollow();
         await registration.stop(); // first, so clients move their traffic before we drain
+        // Consul's watchers (blocking queries) learn of the deregistration within milliseconds, but a
+        // call a client already picked us for is still on its way: keep serving a moment before draining
+        // refuses new calls, so a deliberate stop fails none (the "pre-stop pause" of load balancers).
+        if (registration.id !== "") await new Promise((r) => setTimeout(r, DEREGISTER_SETTLE_MS));
         server.health.setAll(ServingStatus.NOT_SERVING); // draining: no new work from health-checked callers
         for (const worker of workers) await worker.stop(); // a pass in progress finishes before the store closes
         await server.stop();
