@@ -16,7 +16,7 @@ import type { UnitOfWork } from "../common/unit_of_work.ts";
 import type { BackgroundWorker } from "../common/service_runtime.ts";
 import type { Order } from "./domain/order.ts";
 import { addFigureDelta } from "./figures/contribution.ts";
-import { customerKey, type CustomerRecord, CUSTOMERS_BY_LAST, recordOf } from "./figures/customer_record.ts";
+import { addCustomerRecord, customerKey, type CustomerRecord, recordOf } from "./figures/customer_record.ts";
 import { addSearchKeys, indexedKey } from "./search/keys.ts";
 import { countOrders, orderKey, ORDERS } from "./store.ts";
 
@@ -71,8 +71,7 @@ async function indexSome(uow: UnitOfWork, ids: string[]): Promise<number> {
       const current = records.get(order.customerId);
       if (!current || current.lastOrderAt < rec.lastOrderAt) {
         records.set(order.customerId, rec);
-        tx.op.set(customerKey(order.customerId), rec)
-          .set([...CUSTOMERS_BY_LAST, rec.lastOrderAt, rec.customerId], rec.customerId);
+        addCustomerRecord(tx.op, order);
       }
     }
     return todo.length;

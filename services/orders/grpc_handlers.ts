@@ -13,7 +13,7 @@
  * @module
  */
 import type { ServerUnaryCall } from "@grpc/grpc-js";
-import { requireStaff as requireStaffClaim } from "../common/auth/require_staff.ts";
+import { requireManager, requireStaff as requireStaffClaim } from "../common/auth/require_staff.ts";
 import type { StaffClaim, StaffClaims } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
 import { unary } from "../common/grpc_handler.ts";
@@ -76,7 +76,7 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
       return { orders: page.orders.map((o) => orderToProto(o, "customer")), nextCursor: page.nextCursor };
     }),
     addOrderNote: unary(log, async (req, call) => {
-      const staff = requireOrderStaff(requireStaff(call, "Adding a note to an order"), "add notes to orders");
+      const staff = requireManager(staffClaims, call.metadata, "add notes to orders");
       return { order: orderToProto(await app.addNote(req, traceOf(call), staff), "staff") };
     }),
     // staff's search, figures and customers (staff_queries.ts)
@@ -105,22 +105,10 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
       return { order: orderToProto(await app.advanceOrder(req, traceOf(call), staff), "staff") };
     }),
     refundOrder: unary(log, async (req, call) => {
-      const staff = requireOrderStaff(requireStaff(call, "Refunding an order"), "refund orders");
+      const staff = requireManager(staffClaims, call.metadata, "refund orders");
       return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff), "staff") };
     }),
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
     watchOrders: watchOrders({ kv, staffClaims, log }),
   };
-}
-
-/**
- * `staff`, when their role may run the orders desk (owner, manager); a kitchen account is refused
- * (`permission_denied`), as its web pages are.
- */
-function requireOrderStaff(staff: StaffClaim, what: string): StaffClaim {
-  if (staff.role === "owner" || staff.role === "manager") return staff;
-  throw new DomainError(
-    "permission_denied",
-    `A ${staff.role} account cannot ${what}; an owner or a manager can`,
-  );
 }

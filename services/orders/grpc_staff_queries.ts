@@ -6,7 +6,7 @@
  * @module
  */
 import type { ServerUnaryCall } from "@grpc/grpc-js";
-import { requireStaff } from "../common/auth/require_staff.ts";
+import { requireManager } from "../common/auth/require_staff.ts";
 import type { StaffClaims } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
 import { unary } from "../common/grpc_handler.ts";
@@ -45,11 +45,12 @@ export function customerToProto(c: CustomerView): Customer {
 export function staffQueryHandlers(
   { queries, staffClaims, log }: { queries: StaffQueries; staffClaims: StaffClaims; log: Logger },
 ): Handlers {
+  // customers' names, phones and emails are for owners and managers (the kitchen role sees tickets only)
   const staff = (call: ServerUnaryCall<unknown, unknown>, what: string) =>
-    requireStaff(staffClaims, call.metadata, what);
+    requireManager(staffClaims, call.metadata, what);
   return {
     searchOrders: unary(log, async (req, call) => {
-      staff(call, "Searching orders");
+      staff(call, "search orders");
       const page = await queries.search({
         query: req.query,
         statuses: known<OrderStatus>(req.statuses, statusFromProto, "statuses"),
@@ -62,7 +63,7 @@ export function staffQueryHandlers(
       return { orders: page.orders.map((o) => orderToProto(o, "staff")), nextCursor: page.nextCursor };
     }),
     getOrderStats: unary(log, async (req, call) => {
-      staff(call, "Reading the figures");
+      staff(call, "read the figures");
       const s = await queries.stats({ since: req.since, until: req.until });
       return {
         orders: s.orders,
@@ -72,12 +73,12 @@ export function staffQueryHandlers(
       };
     }),
     listCustomers: unary(log, async (req, call) => {
-      staff(call, "Listing customers");
+      staff(call, "list customers");
       const page = await queries.customers(req);
       return { customers: page.customers.map(customerToProto), nextCursor: page.nextCursor };
     }),
     getCustomer: unary(log, async (req, call) => {
-      staff(call, "Reading a customer");
+      staff(call, "read customers");
       return { customer: customerToProto(await queries.customer(req.customerId)) };
     }),
   };

@@ -56,23 +56,19 @@ export async function start(
         stockTimeoutMs: config.stockTimeoutMs,
         paymentsTimeoutMs: config.paymentsTimeoutMs,
       });
-      const staff = staffService({
-        ...config.staff,
-        kv,
-        log,
-        staffClaims: new StaffClaims(config.common.serviceToken),
-      });
-      return { stock, payments, app, staff, uow };
+      const staffClaims = new StaffClaims(config.common.serviceToken);
+      const staff = staffService({ ...config.staff, kv, log, staffClaims });
+      return { stock, payments, app, staff, uow, staffClaims };
     },
     workers: ({ kv, prepared: { uow } }) => [backfillWorker({ kv, uow, log })],
     handlers: ({ app }) => orderEventHandlers(app),
-    services: ({ kv, prepared: { app, staff } }) => [staff.service, {
+    services: ({ kv, prepared: { app, staff, staffClaims } }) => [staff.service, {
       definition: OrdersServiceService,
       name: "oms.orders.v1.OrdersService",
       implementation: ordersServer({
         app,
         kv,
-        staffClaims: new StaffClaims(config.common.serviceToken),
+        staffClaims,
         log,
       }),
     }],

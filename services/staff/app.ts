@@ -21,6 +21,7 @@ import {
   checkPassword,
   checkRole,
   isActiveOwner,
+  MAX_NAME_LENGTH,
   MAX_PASSWORD_LENGTH,
   nameKey,
   type StaffRole,
@@ -175,8 +176,10 @@ export class StaffApp {
 
   /** Checks `input` under the throttle; on success starts a session. Never waits for the throttle. */
   async login(input: LoginInput): Promise<LoginResult> {
-    const key = nameKey(input.name);
-    const scopes = windowsOf({ account: key, address: input.address, device: input.device || null });
+    // bounded before they become throttle keys: no account name is longer, no address is this long
+    const key = nameKey(input.name.slice(0, MAX_NAME_LENGTH + 1));
+    const address = input.address.slice(0, 64);
+    const scopes = windowsOf({ account: key, address, device: input.device.slice(0, 64) || null });
     const now = this.#now();
     const taken = await this.#throttle.take(scopes, now);
     if (taken) return { kind: "limited", ...taken };

@@ -6,10 +6,8 @@
  *
  * @module
  */
-import type { Metadata } from "@grpc/grpc-js";
-import { requireStaff } from "../common/auth/require_staff.ts";
-import type { StaffClaim, StaffClaims } from "../common/auth/staff_claim.ts";
-import { DomainError } from "../common/domain_error.ts";
+import { requireManager } from "../common/auth/require_staff.ts";
+import type { StaffClaims } from "../common/auth/staff_claim.ts";
 import { unary } from "../common/grpc_handler.ts";
 import type { Logger } from "../common/log.ts";
 import type { ShopStatus, StockServiceServer } from "../common/gen/oms/stock/v1/stock.ts";
@@ -37,21 +35,6 @@ export interface MenuHandlerDeps {
   settleMs?: number;
 }
 
-/**
- * The verified staff claim of a menu manager (owner or manager); `permission_denied` naming `what`
- * otherwise (no claim, a forged or expired one, or the kitchen role).
- */
-export function requireMenuStaff(claims: StaffClaims, metadata: Metadata, what: string): StaffClaim {
-  const staff = requireStaff(claims, metadata, what);
-  if (staff.role !== "owner" && staff.role !== "manager") {
-    throw new DomainError(
-      "permission_denied",
-      `${what} is for owners and managers, not the ${staff.role} role`,
-    );
-  }
-  return staff;
-}
-
 /** The shop's status as its proto message. */
 export function shopStatusToProto(s: ShopStatusRecord): ShopStatus {
   return {
@@ -66,7 +49,7 @@ export function menuHandlers(deps: MenuHandlerDeps): MenuRpcs {
   const { kv, uow, log, staffClaims } = deps;
   return {
     updateItem: unary(log, async (req, call) => {
-      const staff = requireMenuStaff(staffClaims, call.metadata, "Changing an item");
+      const staff = requireManager(staffClaims, call.metadata, "change items");
       const edit: ItemEdit = {
         name: req.name,
         description: req.description,
@@ -84,7 +67,7 @@ export function menuHandlers(deps: MenuHandlerDeps): MenuRpcs {
       return { item: itemToProto(item) };
     }),
     setOffMenu: unary(log, async (req, call) => {
-      const staff = requireMenuStaff(staffClaims, call.metadata, "Taking an item off the menu");
+      const staff = requireManager(staffClaims, call.metadata, "take items off the menu");
       const item = await setItemOffMenu(uow, req.itemId, req.offMenu, { staff: staff.sub, at: new Date() });
       log.info(req.offMenu ? "item off the menu" : "item back on the menu", {
         itemId: item.id,
@@ -97,7 +80,7 @@ export function menuHandlers(deps: MenuHandlerDeps): MenuRpcs {
       async () => ({ status: shopStatusToProto(shopStatusOf(await readShopStatus(kv))) }),
     ),
     setBusyMinutes: unary(log, async (req, call) => {
-      const staff = requireMenuStaff(staffClaims, call.metadata, "Setting busy mode");
+      const staff = requireManager(staffClaims, call.metadata, "set busy mode");
       const status = await setBusyMinutes(uow, req.minutes, { staff: staff.sub, at: new Date() });
       log.info("busy mode set", { minutes: status.busyMinutes, staff: staff.sub });
       return { status: shopStatusToProto(status) };

@@ -3,22 +3,14 @@
  * (repeatable), `payment` (repeatable), `from` and `to` (local dates `YYYY-MM-DD` in the shop's zone,
  * both inclusive), `cursor` (the page) and `back` (the cursors of the pages before, for "Previous").
  * Reading drops what is not valid (unknown statuses, malformed dates, over-long values). No
- * dependencies: the island imports it too.
+ * dependencies but `view.ts`'s constants: the island imports it too.
  *
  * @module
  */
+import { ORDER_STATUSES } from "./view.ts";
 
-/** Order statuses, in display order. */
-export const STATUS_NAMES = [
-  "pending",
-  "waiting_payment",
-  "paid",
-  "preparing",
-  "ready",
-  "completed",
-  "cancelled",
-  "refunded",
-] as const;
+/** Order statuses, in display order (the dashboard's list). */
+export const STATUS_NAMES = ORDER_STATUSES;
 
 /** Payment states, in display order. */
 export const PAYMENT_NAMES = ["unpaid", "paid", "partially_refunded", "refunded"] as const;

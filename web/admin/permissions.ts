@@ -131,3 +131,8 @@ export function navFor(role: StaffRole): AdminSection[] {
 export function homeOf(role: StaffRole): string {
   return navFor(role)[0]?.href ?? "/admin/account";
 }
+
+/** A role for people. */
+export function roleLabel(role: StaffRole): string {
+  return role === "owner" ? "Owner" : role === "manager" ? "Manager" : "Kitchen";
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { homeOf, mayAccess, navFor, sectionOf } from "./permissions.ts";
+import { homeOf, mayAccess, navFor, roleLabel, sectionOf } from "./permissions.ts";
 
 Deno.test("kitchen staff reach only the kitchen display, its feed, their account and the login page", () => {
   for (
@@ -48,4 +48,12 @@ Deno.test("the navigation shows each role only what it may open, and each lands 
   assert.ok(navFor("owner").some((s) => s.id === "staff"));
   assert.equal(homeOf("kitchen"), "/admin/kitchen");
   assert.equal(homeOf("manager"), "/admin");
+});
+
+Deno.test("each role has a label for people", () => {
+  assert.deepEqual(["owner", "manager", "kitchen"].map((r) => roleLabel(r as "owner")), [
+    "Owner",
+    "Manager",
+    "Kitchen",
+  ]);
 });

@@ -5,7 +5,7 @@
  * by itself); a manager cannot manage accounts; the staff claim carries the signed-in member's name.
  */
 import assert from "node:assert/strict";
-import { manifest } from "../routes.gen.ts";
+import { adminRoutes } from "./admin_routes_testing.ts";
 import { ADMIN_SECTIONS } from "./permissions.ts";
 import type { PagesSystem } from "../pages_testing.ts";
 import {
@@ -17,34 +17,6 @@ import {
 } from "./admin_testing.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
-
-/** An admin route: its path (params filled in) and the methods its module answers. */
-interface AdminRoute {
-  file: string;
-  path: string;
-  methods: ("GET" | "POST")[];
-}
-
-/** Every admin route of the manifest but the middleware and layouts. */
-function adminRoutes(): AdminRoute[] {
-  const out: AdminRoute[] = [];
-  for (const [file, mod] of Object.entries(manifest.routes)) {
-    if (!file.startsWith("admin/") || file.split("/").some((p) => p.startsWith("_"))) continue;
-    const path = "/" +
-      file.replace(/\.tsx?$/, "").replace(/(^|\/)index$/, "").replace(/\[[^\]]+\]/g, SAMPLE_ID);
-    const handler = (mod as { handler?: unknown }).handler;
-    const methods: ("GET" | "POST")[] = [];
-    if (typeof handler === "function") methods.push("GET", "POST");
-    else if (handler && typeof handler === "object") {
-      if ("GET" in handler || (mod as { default?: unknown }).default) methods.push("GET");
-      if ("POST" in handler) methods.push("POST");
-    } else if ((mod as { default?: unknown }).default) methods.push("GET");
-    out.push({ file, path, methods });
-  }
-  return out;
-}
-
 /** What a kitchen account may open: the kitchen display and feeds, its account, logging in and out. */
 function kitchenMayOpen(path: string): boolean {
   return ["/admin/kitchen", "/admin/api/kitchen", "/admin/account", "/admin/logout", "/admin/login"].some(

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { MoneyJson } from "../api/order_json.ts";
 
 /** Order statuses in the order the dashboard shows them. */
 export const ORDER_STATUSES = [
@@ -22,51 +21,6 @@ export const ORDER_STATUSES = [
 
 /** An order status. */
 export type OrderStatusName = typeof ORDER_STATUSES[number];
-
-/** True for a known status name. */
-export function isOrderStatus(s: string): s is OrderStatusName {
-  return (ORDER_STATUSES as readonly string[]).includes(s);
-}
-
-/** One row of the orders table. */
-export interface OrderRow {
-  /** Order id. */
-  id: string;
-  /** The order's short number (`#1042`), 0 for none. */
-  number: number;
-  /** Customer id. */
-  customerId: string;
-  /** Status name. */
-  status: string;
-  /** Total. */
-  total: MoneyJson;
-  /** Units in the order. */
-  units: number;
-  /** ISO 8601. */
-  createdAt: string | null;
-}
-
-/** The dashboard's live part: counts and one page of the table. */
-export interface OrdersView {
-  /** Orders per status. */
-  counts: Record<string, number>;
-  /** The rows of this page, newest first. */
-  rows: OrderRow[];
-  /** Cursor of the next page, "" when there is none. */
-  nextCursor: string;
-  /** A message about the search (e.g. "No order or customer with id ..."), or "". */
-  notice: string;
-}
-
-/** The dashboard's filters. */
-export interface OrdersQuery {
-  /** Status filter, "" for all. */
-  status: string;
-  /** Order id or customer id, "" for none. */
-  q: string;
-  /** Page cursor, "" for the first page. */
-  cursor: string;
-}
 
 /** The admin actions on an order. */
 export type OrderAction = "cancel" | "refund" | "complete";

@@ -24,3 +24,16 @@ export function requireStaff(claims: StaffClaims, metadata: Metadata, what: stri
   }
   return claim;
 }
+
+/**
+ * {@linkcode requireStaff}, and the claim's role must be owner or manager (the kitchen role runs the
+ * kitchen display only); throws `permission_denied` naming what it may not do (`what`: "refund orders").
+ */
+export function requireManager(claims: StaffClaims, metadata: Metadata, what: string): StaffClaim {
+  const staff = requireStaff(claims, metadata, `Being allowed to ${what}`);
+  if (staff.role === "owner" || staff.role === "manager") return staff;
+  throw new DomainError(
+    "permission_denied",
+    `A ${staff.role} account cannot ${what}; an owner or a manager can`,
+  );
+}

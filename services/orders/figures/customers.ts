@@ -127,7 +127,8 @@ export async function listCustomers(
     for await (const e of it) {
       scanned++;
       const id = e.value;
-      if (!seen.has(id)) {
+      // the exact id match was page 1's first entry; later pages skip it
+      if (!seen.has(id) && !(cursor && id === q)) {
         const c = await getCustomer(kv, id);
         // each customer once: at their latest order's entry (text) or their latest entry (list)
         const keep = c &&

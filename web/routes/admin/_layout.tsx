@@ -10,8 +10,7 @@
 import { asset } from "../../framework/static.ts";
 import type { LayoutProps } from "../../framework/types.ts";
 import type { AdminState } from "../../admin/state.ts";
-import { homeOf, navFor, sectionOf } from "../../admin/permissions.ts";
-import { roleLabel, signedIn } from "../../admin/signed_in.ts";
+import { homeOf, navFor, roleLabel, sectionOf } from "../../admin/permissions.ts";
 import { Csrf } from "../../components/admin/Csrf.tsx";
 import AdminBusy from "../../islands/AdminBusy.tsx";
 
@@ -19,7 +18,7 @@ import AdminBusy from "../../islands/AdminBusy.tsx";
 export default function AdminLayout({ Component, state, url }: LayoutProps<unknown, AdminState>) {
   const flash = state.flash;
   const here = sectionOf(url.pathname)?.id;
-  const staff = signedIn(state);
+  const staff = state.session ? state.staff : null;
   const page = (
     <>
       {flash && (
@@ -38,7 +37,7 @@ export default function AdminLayout({ Component, state, url }: LayoutProps<unkno
   return (
     <div class={state.session ? "admin-shell" : "admin-shell signed-out"} data-testid="admin-shell">
       <link rel="stylesheet" href={asset("/_static/admin.css")} />
-      {state.session && (
+      {staff && (
         <aside class="admin-side" data-testid="admin-side">
           <a class="admin-brand" href={homeOf(staff.role)}>
             <img src={asset("/_static/favicon.svg")} width="28" height="28" alt="" />
