@@ -117,7 +117,7 @@ export async function changeTicket(
   if (entry.value === null) throw notFound(orderId);
   const decision = decide(entry.value);
   addUpdate(tx.op, entry, decision.ticket);
-  await addSamples(tx, decision.samples);
+  addSamples(tx, decision.samples);
   emitAll(tx, decision.events, traceparent ?? childOf(entry.value.traceparent));
   return decision.ticket;
 }

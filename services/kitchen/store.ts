@@ -18,7 +18,8 @@
 import { recordChange } from "../common/change_feed/record.ts";
 import type { KitchenTicket, TicketState } from "./domain/ticket.ts";
 import type { PrepSample } from "./domain/moves.ts";
-import { applyDelta, bucketOf, type PrepSums, sumSamples } from "./domain/prep_stats.ts";
+import { bucketOf, signed, u64 } from "../common/running_sums.ts";
+import { type PrepSums, sumSamples } from "./domain/prep_stats.ts";
 import type { Tx } from "../common/unit_of_work.ts";
 
 /** The change feed every ticket commit records into (`WatchTickets` reads it). */
@@ -94,20 +95,19 @@ export function addUpdate(
   recordChange(op, TICKET_FEED, { id: next.orderId, status: next.status, entity: next });
 }
 
-/** KV key of one station's prep-time sums in the quarter hour starting at `bucketMs`. */
-export function prepStatsKey(bucketMs: number, station: string): Deno.KvKey {
-  return ["prep_stats", bucketMs, station];
+/** KV key of one of a station's prep-time sums (`count` or `totalMs`) in the quarter hour at `bucketMs`. */
+export function prepStatsKey(bucketMs: number, station: string, field: keyof PrepSums): Deno.KvKey {
+  return ["prep_stats", bucketMs, station, field];
 }
 
 /**
- * Adds `samples` to the running sums in `tx`: each touched bucket is read and written back guarded by
- * its version (a concurrent bump of the same station makes the unit of work run again).
+ * Adds `samples` to the running sums in `tx` with KV `sum` mutations: no read, so concurrent bumps of
+ * one station never conflict (an undo's negative sample subtracts).
  */
-export async function addSamples(tx: Tx, samples: readonly PrepSample[]): Promise<void> {
+export function addSamples(tx: Tx, samples: readonly PrepSample[]): void {
   for (const { bucket, station, delta } of sumSamples(samples).values()) {
-    const key = prepStatsKey(bucket, station);
-    const cur = await tx.kv.get<PrepSums>(key);
-    tx.op.check(cur).set(key, applyDelta(cur.value, delta));
+    tx.op.sum(prepStatsKey(bucket, station, "count"), u64(delta.count))
+      .sum(prepStatsKey(bucket, station, "totalMs"), u64(delta.totalMs));
   }
 }
 
@@ -117,11 +117,18 @@ export async function readPrepSums(
   sinceMs: number,
   untilMs: number,
 ): Promise<{ station: string; sums: PrepSums }[]> {
-  const rows: { station: string; sums: PrepSums }[] = [];
-  const iter = kv.list<PrepSums>({
+  const rows = new Map<string, { station: string; sums: PrepSums }>();
+  const iter = kv.list<Deno.KvU64>({
     start: ["prep_stats", bucketOf(sinceMs)],
     end: ["prep_stats", bucketOf(untilMs) + 1],
   });
-  for await (const e of iter) rows.push({ station: String(e.key[2]), sums: e.value });
-  return rows;
+  for await (const e of iter) {
+    const [, bucket, station, field] = e.key;
+    if (field !== "count" && field !== "totalMs") continue;
+    const at = `${String(bucket)}|${String(station)}`;
+    const row = rows.get(at) ?? { station: String(station), sums: { count: 0, totalMs: 0 } };
+    row.sums[field] = signed(e.value);
+    rows.set(at, row);
+  }
+  return [...rows.values()];
 }

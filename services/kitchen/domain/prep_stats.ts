@@ -1,24 +1,18 @@
 /**
  * Average prep time per station: running sums (count, total milliseconds) per station per quarter
  * hour of the bump, so "today" in any time zone (every offset is a whole number of quarter hours) is
- * a bounded range of buckets: at most 96 per station a day, however many tickets. Pure.
+ * a bounded range of buckets: at most 96 per station a day, however many tickets (buckets and the
+ * KV sums are `common/running_sums.ts`). Pure.
  *
  * @module
  */
+import { bucketOf } from "../../common/running_sums.ts";
 import type { PrepSample } from "./moves.ts";
-
-/** The width of a bucket: a quarter of an hour. */
-export const BUCKET_MS = 15 * 60_000;
 
 /** The running sums of one station in one bucket. */
 export interface PrepSums {
   count: number;
   totalMs: number;
-}
-
-/** The start of the bucket holding `atMs`. */
-export function bucketOf(atMs: number): number {
-  return Math.floor(atMs / BUCKET_MS) * BUCKET_MS;
 }
 
 /** `samples` summed per bucket and station (`"<bucket>|<station>"` -> change of the sums). */

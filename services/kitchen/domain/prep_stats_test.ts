@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { applyDelta, averages, BUCKET_MS, bucketOf, sumSamples } from "./prep_stats.ts";
+import { BUCKET_MS, bucketOf } from "../../common/running_sums.ts";
+import { applyDelta, averages, sumSamples } from "./prep_stats.ts";
 
 Deno.test("samples sum per quarter-hour bucket and station; a taken-back sample cancels its own", () => {
   const t = Date.parse("2026-01-01T12:07:00Z");

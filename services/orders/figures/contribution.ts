@@ -17,13 +17,12 @@
  */
 import type { Order } from "../domain/order.ts";
 import { type OrderWithRefunds, paidAmountOf, refundedAmountOf } from "../domain/payment_state.ts";
+import { bucketOf, u64 } from "../../common/running_sums.ts";
 
 /** Prefix of the shop's running sums per bucket. */
 export const STATS: Deno.KvKey = ["order_stats"];
 /** Prefix of the customers' running sums. */
 export const CUSTOMER_FIGURES: Deno.KvKey = ["customer_figures"];
-/** Width of a stats bucket: 15 minutes. */
-export const BUCKET_MS = 15 * 60_000;
 
 /** What an order adds to the sums. */
 export interface Contribution {
@@ -39,11 +38,6 @@ export interface Contribution {
   tickets: number;
   /** Payment to (first) ready, ms. */
   ticketMs: number;
-}
-
-/** The start of the bucket `ms` falls in. */
-export function bucketOf(ms: number): number {
-  return ms - (((ms % BUCKET_MS) + BUCKET_MS) % BUCKET_MS);
 }
 
 /** The key of a stats field of a bucket. */
@@ -78,16 +72,6 @@ export function contributionOf(order: OrderWithRefunds): Contribution {
 }
 
 const NONE: Contribution = { orders: 0, currency: "", paid: 0, refunded: 0, tickets: 0, ticketMs: 0 };
-
-/** `n` as a `KvU64` addend (negative numbers wrap around, so `sum` subtracts). */
-export function u64(n: number): bigint {
-  return BigInt.asUintN(64, BigInt(Math.trunc(n)));
-}
-
-/** A `KvU64` sum read back as a signed number. */
-export function signed(v: Deno.KvU64): number {
-  return Number(BigInt.asIntN(64, v.value));
-}
 
 /**
  * Adds to `op` the change of the sums from `before` (null: the order is new to the figures) to `after`:

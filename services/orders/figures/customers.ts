@@ -13,7 +13,8 @@
  * @module
  */
 import { DomainError } from "../../common/domain_error.ts";
-import { customerFigureKey, signed } from "./contribution.ts";
+import { signed } from "../../common/running_sums.ts";
+import { customerFigureKey } from "./contribution.ts";
 import { customerKey, type CustomerRecord, CUSTOMERS_BY_LAST } from "./customer_record.ts";
 import { BY_CUSTOMER } from "../store.ts";
 import { BY_TEXT } from "../search/keys.ts";

@@ -9,7 +9,8 @@
  */
 import type { Order } from "../domain/order.ts";
 import { BY_TIME, countOrders, orderKey } from "../store.ts";
-import { BUCKET_MS, bucketOf, contributionOf, signed, STATS } from "./contribution.ts";
+import { BUCKET_MS, bucketOf, signed } from "../../common/running_sums.ts";
+import { contributionOf, STATS } from "./contribution.ts";
 
 /** The figures of a window. */
 export interface OrderStats {
