@@ -5,12 +5,37 @@
  */
 import { SERVICE_TOKEN_VAR, serviceTokenProblem } from "./auth/service_token.ts";
 
-/** Thrown when an environment variable holds a value the service cannot use. */
+/** One thing wrong with the environment: the variable and a sentence saying why. */
+export interface ConfigProblem {
+  /** The variable at fault. */
+  variable: string;
+  /** What is wrong, starting with the variable's name (a secret's value is never shown). */
+  message: string;
+}
+
+/**
+ * Thrown when environment variables hold values the service cannot use. It carries every problem found
+ * (`problems`); `variable` is the first one's variable and the message lists them all.
+ */
 export class ConfigError extends Error {
-  /** Creates the error for variable `name`. */
-  constructor(readonly variable: string, message: string) {
+  /** Every problem found, in the order the schema lists its variables (one when thrown by a helper). */
+  readonly problems: readonly ConfigProblem[];
+
+  /** Creates the error for variable `name`, or for the list `problems` when given. */
+  constructor(readonly variable: string, message: string, problems?: readonly ConfigProblem[]) {
     super(message);
     this.name = "ConfigError";
+    this.problems = problems ?? [{ variable, message }];
+  }
+
+  /** One error listing all of `problems` (at least one): a single one as its own message. */
+  static of(problems: readonly ConfigProblem[]): ConfigError {
+    const [first] = problems;
+    if (!first) throw new Error("ConfigError.of needs at least one problem");
+    const message = problems.length === 1
+      ? first.message
+      : `${problems.length} problems in the environment:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`;
+    return new ConfigError(first.variable, message, problems);
   }
 }
 
