@@ -3,15 +3,9 @@
  *
  * @module
  */
-import {
-  type CommonConfig,
-  commonConfig,
-  DEFAULT_PORTS,
-  envBool,
-  envInt,
-  envString,
-} from "../common/config.ts";
-import { storePath } from "../common/kv.ts";
+import { type CommonConfig, commonConfig } from "../common/config.ts";
+import { parseEnv } from "../common/env/schema.ts";
+import { KITCHEN_ENV } from "./env.ts";
 
 /** Everything `start` needs. */
 export interface KitchenConfig {
@@ -33,17 +27,20 @@ export interface KitchenConfig {
   common: CommonConfig;
 }
 
-/** Reads and validates the configuration; throws a `ConfigError` naming a bad variable. */
+/**
+ * Reads the configuration from {@linkcode KITCHEN_ENV}, the whole environment checked at once; throws a
+ * `ConfigError` listing every bad variable.
+ */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): KitchenConfig {
-  const common = commonConfig(env);
+  const e = parseEnv(KITCHEN_ENV, env);
   return {
-    host: envString("GRPC_HOST", "127.0.0.1", env),
-    port: envInt("KITCHEN_GRPC_PORT", DEFAULT_PORTS.kitchen, { min: 0, max: 65535 }, env),
-    kvPath: storePath("kitchen", common.dataDir, env),
-    autoPrep: envBool("KITCHEN_AUTO_PREP", false, env),
-    prepMs: envInt("KITCHEN_PREP_MS", 3000, { min: 0, max: 3_600_000 }, env),
-    undoMs: envInt("KITCHEN_UNDO_SECONDS", 10, { min: 1, max: 600 }, env) * 1000,
-    recallMs: envInt("KITCHEN_RECALL_MINUTES", 30, { min: 1, max: 24 * 60 }, env) * 60_000,
-    common,
+    host: e.GRPC_HOST,
+    port: e.KITCHEN_GRPC_PORT,
+    kvPath: e.KITCHEN_KV_PATH ?? `${e.DATA_DIR}/kitchen.kv`,
+    autoPrep: e.KITCHEN_AUTO_PREP,
+    prepMs: e.KITCHEN_PREP_MS,
+    undoMs: e.KITCHEN_UNDO_SECONDS * 1000,
+    recallMs: e.KITCHEN_RECALL_MINUTES * 60_000,
+    common: commonConfig(env),
   };
 }

@@ -3,15 +3,9 @@
  *
  * @module
  */
-import {
-  type CommonConfig,
-  commonConfig,
-  DEFAULT_PORTS,
-  envInt,
-  envString,
-  serviceAddr,
-} from "../common/config.ts";
-import { storePath } from "../common/kv.ts";
+import { type CommonConfig, commonConfig, serviceAddr } from "../common/config.ts";
+import { parseEnv } from "../common/env/schema.ts";
+import { ORDERS_ENV } from "./env.ts";
 import type { StaffAppOptions } from "../staff/app.ts";
 
 /** Everything `start` needs. */
@@ -42,17 +36,20 @@ export interface OrdersConfig {
   staff?: Pick<StaffAppOptions, "limits" | "sessions" | "scrypt">;
 }
 
-/** Reads and validates the configuration; throws a `ConfigError` naming a bad variable. */
+/**
+ * Reads the configuration from {@linkcode ORDERS_ENV}, the whole environment checked at once; throws a
+ * `ConfigError` listing every bad variable.
+ */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): OrdersConfig {
-  const common = commonConfig(env);
+  const e = parseEnv(ORDERS_ENV, env);
   return {
-    host: envString("GRPC_HOST", "127.0.0.1", env),
-    port: envInt("ORDERS_GRPC_PORT", DEFAULT_PORTS.orders, { min: 0, max: 65535 }, env),
-    kvPath: storePath("orders", common.dataDir, env),
+    host: e.GRPC_HOST,
+    port: e.ORDERS_GRPC_PORT,
+    kvPath: e.ORDERS_KV_PATH ?? `${e.DATA_DIR}/orders.kv`,
     stockAddr: serviceAddr("stock", env),
     paymentsAddr: serviceAddr("payments", env),
-    stockTimeoutMs: envInt("STOCK_TIMEOUT_MS", 5000, { min: 1, max: 600_000 }, env),
-    paymentsTimeoutMs: envInt("PAYMENTS_TIMEOUT_MS", 3000, { min: 1, max: 600_000 }, env),
-    common,
+    stockTimeoutMs: e.STOCK_TIMEOUT_MS,
+    paymentsTimeoutMs: e.PAYMENTS_TIMEOUT_MS,
+    common: commonConfig(env),
   };
 }

@@ -3,16 +3,10 @@
  *
  * @module
  */
-import {
-  type CommonConfig,
-  commonConfig,
-  ConfigError,
-  DEFAULT_PORTS,
-  envInt,
-  envString,
-} from "../common/config.ts";
-import { storePath } from "../common/kv.ts";
+import { type CommonConfig, commonConfig, DEFAULT_PORTS } from "../common/config.ts";
+import { parseEnv } from "../common/env/schema.ts";
 import { type LocalProviderGrant, localProviderGrant } from "./provider_policy.ts";
+import { PAYMENTS_ENV } from "./env.ts";
 
 /** Stripe settings; present only when `STRIPE_SECRET_KEY` is set. */
 export interface StripeConfig {
@@ -48,51 +42,28 @@ export interface PaymentsConfig {
 }
 
 /**
- * Reads and validates the configuration; throws {@linkcode ConfigError} naming the bad variable, also
- * when no Stripe key is set and the local provider may not run (see `provider_policy.ts`).
+ * Reads the configuration from {@linkcode PAYMENTS_ENV}, the whole environment checked at once; throws a
+ * `ConfigError` listing every bad variable, also when no Stripe key is set and the local provider may
+ * not run (see `provider_policy.ts`).
  */
 export function loadConfig(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): PaymentsConfig {
-  const common = commonConfig(env);
-  const publicUrl = httpUrl(
-    "PUBLIC_URL",
-    envString("PUBLIC_URL", `http://localhost:${DEFAULT_PORTS.web}`, env),
-  )
-    .replace(/\/+$/, "");
-  const secretKey = envString("STRIPE_SECRET_KEY", "", env);
-  let stripe: StripeConfig | undefined;
-  if (secretKey !== "") {
-    const webhookSecret = envString("STRIPE_WEBHOOK_SECRET", "", env);
-    if (webhookSecret === "") {
-      throw new ConfigError(
-        "STRIPE_WEBHOOK_SECRET",
-        "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set (the webhook endpoint's signing secret, whsec_...)",
-      );
+  const e = parseEnv(PAYMENTS_ENV, env);
+  const stripe: StripeConfig | undefined = e.STRIPE_SECRET_KEY
+    ? {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET!, // the schema's rule: required with the key
+      ...(e.STRIPE_API_URL ? { apiUrl: e.STRIPE_API_URL } : {}),
     }
-    const apiUrl = envString("STRIPE_API_URL", "", env);
-    stripe = { secretKey, webhookSecret, ...(apiUrl ? { apiUrl: httpUrl("STRIPE_API_URL", apiUrl) } : {}) };
-  }
+    : undefined;
   return {
-    host: envString("GRPC_HOST", "127.0.0.1", env),
-    port: envInt("PAYMENTS_GRPC_PORT", DEFAULT_PORTS.payments, { min: 0, max: 65535 }, env),
-    kvPath: storePath("payments", common.dataDir, env),
-    publicUrl,
-    paymentExpiryMinutes: envInt("PAYMENT_EXPIRY_MINUTES", 30, { min: 30, max: 1440 }, env),
+    host: e.GRPC_HOST,
+    port: e.PAYMENTS_GRPC_PORT,
+    kvPath: e.PAYMENTS_KV_PATH ?? `${e.DATA_DIR}/payments.kv`,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${DEFAULT_PORTS.web}`).replace(/\/+$/, ""),
+    paymentExpiryMinutes: e.PAYMENT_EXPIRY_MINUTES,
     ...(stripe ? { stripe } : { localProvider: localProviderGrant(env) }),
-    common,
+    common: commonConfig(env),
   };
-}
-
-function httpUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `${name} must be an http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(name, `${name} must be an http(s) URL, got "${value}"`);
-  }
-  return value;
 }

@@ -84,6 +84,6 @@ Deno.test("loadConfig refuses an expiry Stripe would reject and a PUBLIC_URL tha
   assert.throws(() => loadConfig({ ...DEV, PAYMENT_EXPIRY_MINUTES: "1441" }), ConfigError);
   assert.throws(
     () => loadConfig({ ...DEV, PUBLIC_URL: "shop" }),
-    /PUBLIC_URL must be an http\(s\) URL, got "shop"/,
+    /PUBLIC_URL must be an http:\/\/ or https:\/\/ URL, got "shop"/,
   );
 });

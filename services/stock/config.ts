@@ -3,15 +3,9 @@
  *
  * @module
  */
-import {
-  type CommonConfig,
-  commonConfig,
-  DEFAULT_PORTS,
-  envInt,
-  envString,
-  serviceAddr,
-} from "../common/config.ts";
-import { storePath } from "../common/kv.ts";
+import { type CommonConfig, commonConfig, serviceAddr } from "../common/config.ts";
+import { parseEnv } from "../common/env/schema.ts";
+import { STOCK_ENV } from "./env.ts";
 
 /**
  * How long a reservation may stay unconfirmed by its `order.created` before the sweeper asks orders
@@ -56,25 +50,20 @@ export interface StockConfig {
   common: CommonConfig;
 }
 
-/** Reads and validates the configuration; throws a `ConfigError` naming a bad variable. */
+/**
+ * Reads the configuration from {@linkcode STOCK_ENV}, the whole environment checked at once; throws a
+ * `ConfigError` listing every bad variable.
+ */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): StockConfig {
-  const common = commonConfig(env);
+  const e = parseEnv(STOCK_ENV, env);
   return {
-    host: envString("GRPC_HOST", "127.0.0.1", env),
-    port: envInt("STOCK_GRPC_PORT", DEFAULT_PORTS.stock, { min: 0, max: 65535 }, env),
-    kvPath: storePath("stock", common.dataDir, env),
-    reservationTtlMs: envInt("STOCK_RESERVATION_TTL_MS", DEFAULT_RESERVATION_TTL_MS, {
-      min: 1000,
-      max: 86_400_000,
-    }, env),
-    sweepIntervalMs: envInt(
-      "STOCK_SWEEP_INTERVAL_MS",
-      DEFAULT_SWEEP_INTERVAL_MS,
-      { min: 10, max: 3_600_000 },
-      env,
-    ),
+    host: e.GRPC_HOST,
+    port: e.STOCK_GRPC_PORT,
+    kvPath: e.STOCK_KV_PATH ?? `${e.DATA_DIR}/stock.kv`,
+    reservationTtlMs: e.STOCK_RESERVATION_TTL_MS,
+    sweepIntervalMs: e.STOCK_SWEEP_INTERVAL_MS,
     ordersAddr: serviceAddr("orders", env),
-    ordersTimeoutMs: envInt("ORDERS_TIMEOUT_MS", DEFAULT_ORDERS_TIMEOUT_MS, { min: 1, max: 600_000 }, env),
-    common,
+    ordersTimeoutMs: e.ORDERS_TIMEOUT_MS,
+    common: commonConfig(env),
   };
 }

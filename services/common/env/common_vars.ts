@@ -7,7 +7,7 @@
 import { DEFAULT_PORTS, DEFAULT_SERVICE_VERSION, discoveryConfig } from "../config.ts";
 import { serviceTokenProblem } from "../auth/service_token.ts";
 import { envVar, perService } from "./schema.ts";
-import { bool, duration, httpUrl, int, matching, oneOf, parsedBy, text } from "./types.ts";
+import { bool, duration, httpUrl, int, matching, oneOf, parsedBy, port, text } from "./types.ts";
 
 /** A gRPC target as grpc-js takes it: `host:port`, `[v6]:port`, or a `dns:`/`unix:`/`consul:` URI. */
 const ADDR = /^[A-Za-z0-9._-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$|^(dns|unix|ipv4|ipv6|consul):.+$/;
@@ -124,19 +124,19 @@ export const EVERY_SERVICE = {
 } as const;
 
 /** Each service's KV store (a service reads only its own). */
-export const KV_PATHS = perService("KV_PATH", (service) =>
+export const KV_PATHS = perService("KV_PATH", () =>
   envVar({
     type: text(),
     defaultDoc: `\`<DATA_DIR>/<service>.kv\``,
-    doc: `${service === "orders" ? "a service's" : "a service's"} Deno KV store: a file (one process per file) or a KV Connect URL`,
+    doc: "a service's Deno KV store: a file (one process per file) or a KV Connect URL",
   }));
 
 /** The services' gRPC targets (web reads all four; orders reads stock's and payments'; stock orders'). */
-export const SERVICE_ADDRS = perService("ADDR", (service) =>
+export const SERVICE_ADDRS = perService("ADDR", () =>
   envVar({
     type: parsedBy(grpcTarget),
     defaultDoc: `\`127.0.0.1:<dev port>\`; with \`CONSUL_HTTP_ADDR\`, \`consul://<agent>/<service>\``,
-    doc: `gRPC target of a service (\`host:port\` or a \`dns:\`/\`consul:\` URI)${service ? "" : ""}`,
+    doc: "gRPC target of a service (`host:port` or a `dns:`/`consul:` URI)",
   }));
 
 /** Variables a few processes share. */
@@ -153,3 +153,7 @@ export const SHARED = {
     doc: "the site's public URL: payments' return and pay links; `https://` makes web's cookies `Secure` and adds HSTS",
   }),
 } as const;
+
+/** Each service's gRPC port. */
+export const GRPC_PORTS = perService("GRPC_PORT", (service) =>
+  envVar({ type: port(), default: String(DEFAULT_PORTS[service]), doc: "a service's gRPC port (0 picks a free one)" }));
