@@ -83,7 +83,7 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
     [{ OMS_SERVICE_TOKEN: "too-short" }, "OMS_SERVICE_TOKEN", /must have 32 to 512 characters, got 9/],
   ];
   for (const [env, variable, message] of cases) {
-    assert.throws(() => loadConfig(env), (err: unknown) => {
+    assert.throws(() => loadConfig({ ...T, ...env }), (err: unknown) => {
       assert.ok(err instanceof ConfigError, `expected ConfigError for ${JSON.stringify(env)}`);
       assert.equal(err.variable, variable);
       assert.match(err.message, message);
@@ -117,7 +117,7 @@ Deno.test("outside development a short or placeholder ADMIN_PASSWORD stops start
     [{ ADMIN_PASSWORD: "x".repeat(257), OMS_ENV: "development" }, /at most 256 characters, got 257/],
   ];
   for (const [env, message] of cases) {
-    assert.throws(() => loadConfig(env), (e: unknown) => {
+    assert.throws(() => loadConfig({ ...T, ...env }), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.variable, "ADMIN_PASSWORD");
       assert.match(e.message, message);
@@ -137,5 +137,32 @@ Deno.test("in development a short or placeholder ADMIN_PASSWORD is accepted with
   assert.deepEqual(
     loadConfig({ ...T, ADMIN_PASSWORD: "a long enough one", OMS_ENV: "development" }).warnings,
     [],
+  );
+});
+
+Deno.test("start-up lists every bad variable at once, the shop's and the cookie secret's too", () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        WEB_PORT: "http",
+        SHOP_TIME_ZONE: "Mars/Olympus",
+        WEB_COOKIE_SECRET: "short-secret-value",
+        KITCHEN_WARN_MINUTES: "30",
+        LOG_LEVEL: "loud",
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems.map((p) => p.variable).sort(), [
+        "KITCHEN_LATE_MINUTES",
+        "LOG_LEVEL",
+        "OMS_SERVICE_TOKEN",
+        "SHOP_TIME_ZONE",
+        "WEB_COOKIE_SECRET",
+        "WEB_PORT",
+      ]);
+      assert.match(err.message, /^6 problems in the environment:/);
+      assert.ok(!err.message.includes("short-secret-value"), "the cookie secret is never shown");
+      return true;
+    },
   );
 });
