@@ -22,6 +22,12 @@ import { loadConfig as ordersConfig } from "../services/orders/config.ts";
 import { loadConfig as paymentsConfig } from "../services/payments/config.ts";
 import { loadConfig as stockConfig } from "../services/stock/config.ts";
 import { loadConfig as webConfig } from "../web/config.ts";
+import type { ProcessEnv, Vars } from "../services/common/env/schema.ts";
+import { KITCHEN_ENV } from "../services/kitchen/env.ts";
+import { ORDERS_ENV } from "../services/orders/env.ts";
+import { PAYMENTS_ENV } from "../services/payments/env.ts";
+import { STOCK_ENV } from "../services/stock/env.ts";
+import { WEB_ENV } from "../web/env.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SERVICES = ["orders", "stock", "payments", "kitchen"] as const;
@@ -42,6 +48,14 @@ const LOAD_CONFIG: Record<Process, (env: Record<string, string>) => { port: numb
   kitchen: kitchenConfig,
   web: webConfig,
 };
+/** Each process's configuration schema: its variables are read (checked at start) even where no module names them. */
+const SCHEMA = {
+  orders: ORDERS_ENV,
+  stock: STOCK_ENV,
+  payments: PAYMENTS_ENV,
+  kitchen: KITCHEN_ENV,
+  web: WEB_ENV,
+} as unknown as Record<Process, ProcessEnv<Vars>>;
 /**
  * Variables compose may set that no module reads: the Deno runtime reads them itself, and OMS_ENV is
  * stated for every process so that whatever code learns to read it sees production.
@@ -199,9 +213,13 @@ export function envReads(source: string): Map<string, boolean> {
   return reads;
 }
 
-/** Variables read by the code of `process`: name -> the reads. */
+/** Variables read by the code of `process` (its schema's included): name -> the reads. */
 async function processEnv(process: Process): Promise<Map<string, EnvRead[]>> {
   const vars = new Map<string, EnvRead[]>();
+  // a variable without a default that is not required may stay unset: defaulted for this test's purpose
+  for (const [name, spec] of Object.entries(SCHEMA[process].vars)) {
+    vars.set(name, [{ file: `${ENTRY[process]} (schema)`, defaulted: spec.required === undefined }]);
+  }
   for (const file of await graphFiles(ENTRY[process])) {
     for (const [name, defaulted] of envReads(await Deno.readTextFile(file))) {
       const list = vars.get(name) ?? [];
