@@ -46,4 +46,3 @@ export function adminPassword(env: Record<string, string | undefined>, warnings:
   warnings.push(`ADMIN_PASSWORD ${problem}; accepted only because OMS_ENV=development`);
   return value;
 }
-

@@ -16,7 +16,8 @@ Deno.test("the scanner finds a variable in each read style, templates expanded f
     const k = envString(\`\${service.toUpperCase()}_K_TEMPLATE\`, "", env);
     envString(name, "v"); env.lowercase; cfg.NOT_ENV;
   `);
-  const services = (suffix: string) => ["ORDERS", "STOCK", "PAYMENTS", "KITCHEN"].map((s) => `${s}_${suffix}`);
+  const services = (suffix: string) =>
+    ["ORDERS", "STOCK", "PAYMENTS", "KITCHEN"].map((s) => `${s}_${suffix}`);
   assert.deepEqual(
     [...reads].sort(),
     [

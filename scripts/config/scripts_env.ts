@@ -13,7 +13,8 @@ import { KITCHEN_ENV } from "../../services/kitchen/env.ts";
 import { WEB_ENV } from "../../web/env.ts";
 
 const { AMQP_URL, GRPC_HOST, OMS_BROKER_USER_PREFIX, OMS_EXCHANGE, OMS_QUEUE_PREFIX } = EVERY_SERVICE;
-const { WEB_HOST, WEB_PORT, ADMIN_USER, ADMIN_PASSWORD, WEB_COOKIE_SECRET, WEB_OPEN_CUSTOMER_API } = WEB_ENV.vars;
+const { WEB_HOST, WEB_PORT, ADMIN_USER, ADMIN_PASSWORD, WEB_COOKIE_SECRET, WEB_OPEN_CUSTOMER_API } =
+  WEB_ENV.vars;
 
 /** The scripts' schema. */
 export const SCRIPTS_ENV = processEnv("scripts", {

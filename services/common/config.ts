@@ -34,7 +34,9 @@ export class ConfigError extends Error {
     if (!first) throw new Error("ConfigError.of needs at least one problem");
     const message = problems.length === 1
       ? first.message
-      : `${problems.length} problems in the environment:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`;
+      : `${problems.length} problems in the environment:\n${
+        problems.map((p) => `  - ${p.message}`).join("\n")
+      }`;
     return new ConfigError(first.variable, message, problems);
   }
 }

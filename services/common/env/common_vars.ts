@@ -30,9 +30,14 @@ export const EVERY_PROCESS = {
     required: serviceTokenProblem(undefined)!,
     secret: true,
     defaultDoc: "required (`deno task dev` makes one and keeps it in `data/dev-secrets.json`)",
-    doc: "the deployment's service credential, 32 to 512 printable characters: sent on every gRPC call, keys web's staff claims",
+    doc:
+      "the deployment's service credential, 32 to 512 printable characters: sent on every gRPC call, keys web's staff claims",
   }),
-  DATA_DIR: envVar({ type: text(), default: "./data", doc: "folder of the KV files (and web's media) when no path is given" }),
+  DATA_DIR: envVar({
+    type: text(),
+    default: "./data",
+    doc: "folder of the KV files (and web's media) when no path is given",
+  }),
   LOG_LEVEL: envVar({
     type: oneOf(["debug", "info", "warn", "error"]),
     default: "info",
@@ -48,10 +53,26 @@ export const EVERY_PROCESS = {
     defaultDoc: "unset: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`",
     doc: "full URL spans are POSTed to, used as it is",
   }),
-  OTEL_SERVICE_NAME: envVar({ type: text(), defaultDoc: "the process's own name", doc: "`service.name` of its spans" }),
-  OTEL_SDK_DISABLED: envVar({ type: bool(), default: "false", doc: "`true` turns tracing off even with an endpoint" }),
-  OTEL_BSP_SCHEDULE_DELAY: envVar({ type: int(1, 3_600_000), default: "5000", doc: "ms between two batch exports of spans" }),
-  OTEL_EXPORTER_OTLP_TIMEOUT: envVar({ type: int(1, 3_600_000), default: "10000", doc: "timeout of one span export, in ms" }),
+  OTEL_SERVICE_NAME: envVar({
+    type: text(),
+    defaultDoc: "the process's own name",
+    doc: "`service.name` of its spans",
+  }),
+  OTEL_SDK_DISABLED: envVar({
+    type: bool(),
+    default: "false",
+    doc: "`true` turns tracing off even with an endpoint",
+  }),
+  OTEL_BSP_SCHEDULE_DELAY: envVar({
+    type: int(1, 3_600_000),
+    default: "5000",
+    doc: "ms between two batch exports of spans",
+  }),
+  OTEL_EXPORTER_OTLP_TIMEOUT: envVar({
+    type: int(1, 3_600_000),
+    default: "10000",
+    doc: "timeout of one span export, in ms",
+  }),
   OTEL_DENO: envVar({
     type: bool().refine((on) => !on, {
       error: "must not be set: Deno's built-in OpenTelemetry takes the global API and OMS tracing would " +
@@ -68,16 +89,37 @@ export const EVERY_PROCESS = {
     defaultDoc: "unset: static addresses",
     doc: "Consul agent (`host:port` or an http(s) URL): services register, every process resolves peers",
   }),
-  CONSUL_HTTP_SSL: envVar({ type: bool(), default: "false", doc: "`true`: https to a `host:port` Consul agent" }),
-  CONSUL_HTTP_TOKEN: envVar({ type: text(), secret: true, defaultDoc: "unset", doc: "Consul ACL token sent with every Consul call" }),
+  CONSUL_HTTP_SSL: envVar({
+    type: bool(),
+    default: "false",
+    doc: "`true`: https to a `host:port` Consul agent",
+  }),
+  CONSUL_HTTP_TOKEN: envVar({
+    type: text(),
+    secret: true,
+    defaultDoc: "unset",
+    doc: "Consul ACL token sent with every Consul call",
+  }),
   SERVICE_ADVERTISE_ADDR: envVar({
     type: matching(/^[A-Za-z0-9._:-]+$/, "a host name or IP address"),
     defaultDoc: "bound host, or the hostname when bound to `0.0.0.0`",
     doc: "address other processes and Consul's checks reach this one at (Consul registration)",
   }),
-  SERVICE_VERSION: envVar({ type: text(), default: DEFAULT_SERVICE_VERSION, doc: "version in the Consul registration's meta" }),
-  CONSUL_CHECK_INTERVAL: envVar({ type: duration(), default: "3s", doc: "how often Consul runs the gRPC health check" }),
-  CONSUL_CHECK_TIMEOUT: envVar({ type: duration(), default: "2s", doc: "deadline of one Consul health check" }),
+  SERVICE_VERSION: envVar({
+    type: text(),
+    default: DEFAULT_SERVICE_VERSION,
+    doc: "version in the Consul registration's meta",
+  }),
+  CONSUL_CHECK_INTERVAL: envVar({
+    type: duration(),
+    default: "3s",
+    doc: "how often Consul runs the gRPC health check",
+  }),
+  CONSUL_CHECK_TIMEOUT: envVar({
+    type: duration(),
+    default: "2s",
+    doc: "deadline of one Consul health check",
+  }),
   CONSUL_DEREGISTER_CRITICAL_AFTER: envVar({
     type: duration(),
     default: "1m",
@@ -88,12 +130,20 @@ export const EVERY_PROCESS = {
     default: "10000",
     doc: "how often a service checks that Consul still knows it, in ms",
   }),
-  CONSUL_WATCH_WAIT: envVar({ type: duration(), default: "30s", doc: "longest blocking query of a Consul resolver" }),
+  CONSUL_WATCH_WAIT: envVar({
+    type: duration(),
+    default: "30s",
+    doc: "longest blocking query of a Consul resolver",
+  }),
 } as const;
 
 /** Variables the four services read (broker, bus, gRPC). */
 export const EVERY_SERVICE = {
-  GRPC_HOST: envVar({ type: matching(/^[A-Za-z0-9._:-]+$/, "a host name or IP address"), default: "127.0.0.1", doc: "interface the gRPC server binds to (`0.0.0.0` in containers)" }),
+  GRPC_HOST: envVar({
+    type: matching(/^[A-Za-z0-9._:-]+$/, "a host name or IP address"),
+    default: "127.0.0.1",
+    doc: "interface the gRPC server binds to (`0.0.0.0` in containers)",
+  }),
   AMQP_URL: envVar({
     type: matching(/^(amqps?:\/\/.+|memory)$/, "amqp://..., amqps://... or memory"),
     default: "amqp://guest:guest@127.0.0.1:5672",
@@ -105,8 +155,16 @@ export const EVERY_SERVICE = {
       defaultDoc: "unset: `AMQP_URL`",
       doc: "a service's own broker URL (its own broker user), for several services in one process",
     })),
-  OMS_BROKER_USER_PREFIX: envVar({ type: text(), default: "oms-", doc: "each service connects as broker user `<prefix><service>`" }),
-  OMS_EXCHANGE: envVar({ type: text(), default: "oms.events", doc: "the durable topic exchange of the events" }),
+  OMS_BROKER_USER_PREFIX: envVar({
+    type: text(),
+    default: "oms-",
+    doc: "each service connects as broker user `<prefix><service>`",
+  }),
+  OMS_EXCHANGE: envVar({
+    type: text(),
+    default: "oms.events",
+    doc: "the durable topic exchange of the events",
+  }),
   OMS_QUEUE_PREFIX: envVar({ type: text(), default: "oms", doc: "queues are `<prefix>.<service>`" }),
   OMS_RETRY_DELAYS_MS: envVar({
     type: matching(/^\s*\d+\s*(,\s*\d+\s*)*$/, "a comma-separated list of delays in ms (1 to 86400000)")
@@ -150,10 +208,18 @@ export const SHARED = {
   PUBLIC_URL: envVar({
     type: httpUrl(),
     defaultDoc: `unset (payments: \`http://localhost:${DEFAULT_PORTS.web}\`)`,
-    doc: "the site's public URL: payments' return and pay links; `https://` makes web's cookies `Secure` and adds HSTS",
+    doc:
+      "the site's public URL: payments' return and pay links; `https://` makes web's cookies `Secure` and adds HSTS",
   }),
 } as const;
 
 /** Each service's gRPC port. */
-export const GRPC_PORTS = perService("GRPC_PORT", (service) =>
-  envVar({ type: port(), default: String(DEFAULT_PORTS[service]), doc: "a service's gRPC port (0 picks a free one)" }));
+export const GRPC_PORTS = perService(
+  "GRPC_PORT",
+  (service) =>
+    envVar({
+      type: port(),
+      default: String(DEFAULT_PORTS[service]),
+      doc: "a service's gRPC port (0 picks a free one)",
+    }),
+);

@@ -13,7 +13,7 @@
  * @module
  */
 import { z } from "zod";
-import { type ConfigProblem, ConfigError } from "../config.ts";
+import { ConfigError, type ConfigProblem } from "../config.ts";
 
 /** An environment as the processes see it. */
 export type Env = Record<string, string | undefined>;
@@ -120,7 +120,12 @@ export function shown(raw: string): string {
 }
 
 /** The full sentence of a problem with `name`: its name, why, and the value unless it is a secret. */
-export function problemMessage(name: string, why: string, spec: EnvVar<unknown> | undefined, raw?: string): string {
+export function problemMessage(
+  name: string,
+  why: string,
+  spec: EnvVar<unknown> | undefined,
+  raw?: string,
+): string {
   const sentence = why.startsWith(name) ? why : `${name} ${why}`;
   // a secret's value is never shown; a sentence that already quotes the value keeps its own wording
   if (raw === undefined || raw === "" || spec?.secret || sentence.includes(`got "`)) return sentence;
@@ -141,7 +146,10 @@ export function checkEnv<S extends Vars>(
     for (const issue of result.error.issues) {
       const name = String(issue.path[0]);
       failed.add(name);
-      problems.push({ variable: name, message: problemMessage(name, issue.message, p.vars[name], env[name]) });
+      problems.push({
+        variable: name,
+        message: problemMessage(name, issue.message, p.vars[name], env[name]),
+      });
     }
     // the values that did parse, for the rules
     const shape = (p.schema as unknown as z.ZodObject).shape;

@@ -10,7 +10,8 @@ const P = processEnv("orders", {
   A_NAME: envVar({ type: text(), doc: "d" }),
   ...perService("A_PATH", () => envVar({ type: text(), doc: "e" })),
 }, [
-  (v) => v.A_PORT === 7 ? { variable: "A_PORT", message: "A_PORT may not be 7 when it is Tuesday" } : undefined,
+  (v) =>
+    v.A_PORT === 7 ? { variable: "A_PORT", message: "A_PORT may not be 7 when it is Tuesday" } : undefined,
 ]);
 
 Deno.test("parseEnv gives typed values with defaults for unset and empty variables", () => {

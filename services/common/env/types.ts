@@ -38,7 +38,9 @@ export function matching(pattern: RegExp, what: string): z.ZodType<string, strin
 }
 
 /** One of `values`. */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T): z.ZodType<T[number], string> {
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+): z.ZodType<T[number], string> {
   return z.enum(values, { error: `must be one of ${values.join(", ")}` }) as unknown as z.ZodType<
     T[number],
     string
