@@ -27,11 +27,34 @@ Deno.test("the table check fails on a variable missing from README, and on a cha
   assert.ok(text.includes(START));
 });
 
+/** The variables `root`'s code reads that no schema declares, with the files reading them. */
+async function undeclared(root: string): Promise<string[]> {
+  const reads = await codeReads(root, ["services", "web", "scripts"]);
+  const declared = allVariables();
+  return [...reads].filter(([name]) => !declared.has(name))
+    .map(([name, files]) => `${name} (read in ${files.join(", ")})`);
+}
+
 Deno.test("every environment variable the code reads is declared in a schema", async () => {
   const reads = await codeReads(ROOT, ["services", "web", "scripts"]);
   assert.ok(reads.has("LOG_LEVEL") && reads.has("CONSUL_HTTP_TOKEN"), "the scan sees the code's reads");
-  const declared = allVariables();
-  const missing = [...reads].filter(([name]) => !declared.has(name))
-    .map(([name, files]) => `${name} (read in ${files.join(", ")})`);
-  assert.deepEqual(missing, [], "declare these in the schema of the process that reads them");
+  assert.deepEqual(await undeclared(ROOT), [], "declare these in the schema of the process that reads them");
+});
+
+Deno.test("the check fails on code reading a variable no schema declares; test code does not count", async () => {
+  const root = await Deno.makeTempDir({ prefix: "config-scan-" });
+  try {
+    for (const dir of ["services/x", "web", "scripts"]) {
+      await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+    }
+    await Deno.writeTextFile(`${root}/services/x/a.ts`, `export const a = Deno.env.get("OMS_NEW_KNOB");`);
+    await Deno.writeTextFile(
+      `${root}/web/b.ts`,
+      `export const b = (env: Record<string, string>) => env.LOG_LEVEL;`,
+    );
+    await Deno.writeTextFile(`${root}/web/b_test.ts`, `Deno.env.get("ONLY_A_TEST_READS_THIS");`);
+    assert.deepEqual(await undeclared(root), ["OMS_NEW_KNOB (read in services/x/a.ts)"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

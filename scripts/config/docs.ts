@@ -19,11 +19,35 @@ function readBy(processes: Set<ProcessName>): string {
   const names: string[] = [];
   const services = SERVICES.every((s) => processes.has(s));
   if (services && processes.has("web")) names.push("all");
-  else if (services) names.push("every service");
-  else names.push(...SERVICES.filter((s) => processes.has(s)));
-  if (!services || !processes.has("web")) { if (processes.has("web")) names.push("web"); }
+  else {
+    names.push(...(services ? ["every service"] : SERVICES.filter((s) => processes.has(s))));
+    if (processes.has("web")) names.push("web");
+  }
   if (processes.has("scripts")) names.push("dev scripts");
   return names.join(", ");
+}
+
+/**
+ * "each service (its own)" when every member of a per-service group (`ORDERS_KV_PATH`, ...) is read by
+ * its own service and otherwise by the same processes; else undefined.
+ */
+function ownServiceReaders(members: string[], readers: Map<string, Set<ProcessName>>): string | undefined {
+  const others = members.map((m) => {
+    const own = m.split("_")[0]!.toLowerCase() as ProcessName;
+    const who = readers.get(m)!;
+    if (!SERVICES.includes(own) || !who.has(own)) return undefined;
+    return [...who].filter((p) => p !== own && !SERVICES.includes(p)).sort().join(",");
+  });
+  const onlyOwn = members.every((m) => [...readers.get(m)!].filter((p) => SERVICES.includes(p)).length === 1);
+  if (!onlyOwn || others.some((o) => o === undefined) || new Set(others).size !== 1) return undefined;
+  const rest = readBy(new Set(others[0]!.split(",").filter(Boolean) as ProcessName[]));
+  return rest ? `each service (its own), ${rest}` : "each service (its own)";
+}
+
+/** Orders, stock, payments, kitchen: the order of a per-service group's members. */
+function byService(a: string, b: string): number {
+  const rank = (n: string) => SERVICES.indexOf(n.split("_")[0]!.toLowerCase() as ProcessName);
+  return rank(a) - rank(b);
 }
 
 function defaultOf(spec: EnvVar<unknown>): string {
@@ -47,15 +71,16 @@ export function tableRows(schemas: readonly ProcessEnv<Vars>[]): string[][] {
   for (const [name, spec] of specs) {
     if (done.has(name)) continue;
     const members = spec.group
-      ? [...specs].filter(([, s]) => s.group === spec.group).map(([n]) => n)
+      ? [...specs].filter(([, s]) => s.group === spec.group).map(([n]) => n).sort(byService)
       : [name];
     for (const m of members) done.add(m);
     const who = members.map((m) => readBy(readers.get(m)!));
+    const own = ownServiceReaders(members, readers);
     const defaults = [...new Set(members.map((m) => defaultOf(specs.get(m)!)))];
     rows.push([
       members.map((m) => `\`${m}\``).join(", "),
       defaults.join(", "),
-      new Set(who).size === 1 ? who[0]! : members.map((m, i) => `${m}: ${who[i]}`).join("; "),
+      new Set(who).size === 1 ? who[0]! : own ?? members.map((m, i) => `${m}: ${who[i]}`).join("; "),
       spec.secret ? "yes" : "",
       spec.doc,
     ].map((cell) => cell.replaceAll("|", "\\|")));

@@ -49,3 +49,30 @@ Deno.test("kitchen config reads its variables and names a bad one", () => {
     /KITCHEN_PREP_MS/,
   );
 });
+
+Deno.test("kitchen config lists every bad variable at once, shared ones included, and never shows the token", () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        OMS_SERVICE_TOKEN: "too-short-secret",
+        KITCHEN_PREP_MS: "-1",
+        KITCHEN_AUTO_PREP: "maybe",
+        AMQP_URL: "http://broker",
+        CONSUL_CHECK_INTERVAL: "3",
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems.map((p) => p.variable).sort(), [
+        "AMQP_URL",
+        "CONSUL_CHECK_INTERVAL",
+        "KITCHEN_AUTO_PREP",
+        "KITCHEN_PREP_MS",
+        "OMS_SERVICE_TOKEN",
+      ]);
+      assert.match(err.message, /^5 problems in the environment:\n/);
+      assert.match(err.message, /KITCHEN_PREP_MS must be an integer from 0 to 3600000, got "-1"/);
+      assert.ok(!err.message.includes("too-short-secret"), "a secret's value is never shown");
+      return true;
+    },
+  );
+});
