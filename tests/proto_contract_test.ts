@@ -38,14 +38,7 @@ if (parent.code === 0) {
   Deno.test(`buf breaking: proto/ is compatible with the previous commit (${parent.out.slice(0, 12)})`, async () => {
     // `.git` may be a worktree's pointer file; buf reads either. The working tree is compared, so
     // uncommitted changes are checked too.
-    const r = await run("deno", [
-      "run",
-      "-A",
-      BUF,
-      "breaking",
-      "--against",
-      `${ROOT}.git#ref=HEAD~1,subdir=proto`,
-    ], `${ROOT}proto`);
+    const r = await buf(["breaking", "--against", `${ROOT}.git#ref=HEAD~1,subdir=proto`], `${ROOT}proto`);
     assert.equal(r.code, 0, `buf breaking against HEAD~1 found incompatible changes:\n${r.out}`);
   });
 } else {
