@@ -116,7 +116,7 @@ export class ReflectionClient {
   ask(asks: Parameters<typeof encodeRequest>[0][]): Promise<ReflectionAnswer[]> {
     const path = `/grpc.reflection.${this.version}.ServerReflection/ServerReflectionInfo`;
     const stream = this.#client.makeBidiStreamRequest(path, raw, raw, this.#metadata(), {
-      deadline: Date.now() + 10_000,
+      deadline: Date.now() + 30_000, // the first call loads the implementation (slow on a busy machine)
     });
     return new Promise((resolve, reject) => {
       const answers: ReflectionAnswer[] = [];
