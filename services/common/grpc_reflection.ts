@@ -10,8 +10,9 @@
  *
  * It loads lazily: at start-up a server registers only two small stand-in handlers, and the first
  * reflection call imports `@grpc/reflection` (with its protobufjs) and indexes the descriptors, once per
- * process (measured on one stock process: RSS 82 -> ~105 MB, ~200 ms for that first call); a process
- * nobody inspects pays nothing.
+ * process. Measured on one stock process: ~74 MB of RSS at start with reflection on or off; the first
+ * reflection call adds ~22 MB and takes 0.2 s (2 s on a heavily loaded machine); later calls are plain
+ * bidi-stream round trips. A process nobody inspects pays nothing.
  *
  * Reflection needs the service credential like every other service but health: the schema names every
  * internal RPC (`ReserveItems`, `Refund`, ...), the gRPC ports are internal, and integrators who may call
