@@ -135,10 +135,10 @@ export function reflectionServices(
       // Buffer what arrives while the implementation loads, then replay it to the adapter.
       const early: [string, unknown][] = [];
       const onEarly = (event: string) => (arg?: unknown) => early.push([event, arg]);
-      const early_data = onEarly("data");
-      const early_end = onEarly("end");
-      raw.on("data", early_data);
-      raw.on("end", early_end);
+      const earlyData = onEarly("data");
+      const earlyEnd = onEarly("end");
+      raw.on("data", earlyData);
+      raw.on("end", earlyEnd);
       (loaded ??= loadImplementation(listed)).then((impl) => {
         const real = impl.get(method.path);
         if (!real) throw new Error(`@grpc/reflection registered no ${method.path}`);
@@ -147,8 +147,8 @@ export function reflectionServices(
           write: (m: unknown) => raw.write(definition.responseSerialize(m)),
           end: () => raw.end(),
         });
-        raw.off("data", early_data);
-        raw.off("end", early_end);
+        raw.off("data", earlyData);
+        raw.off("end", earlyEnd);
         handler(adapter);
         const receive = (b: Buffer) => {
           let request: unknown;

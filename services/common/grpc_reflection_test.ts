@@ -24,7 +24,8 @@ Deno.test(
   "reflection lists exactly the served services and health, with the contract's comments, only with the service credential",
   opts,
   async () => {
-    const server = await startGrpcServer("127.0.0.1", 0, [stock], { serviceToken: TEST_SERVICE_TOKEN }, {
+    const server = await startGrpcServer("127.0.0.1", 0, [stock], {
+      serviceToken: TEST_SERVICE_TOKEN,
       reflection: true,
     });
     const addr = `127.0.0.1:${server.port}`;

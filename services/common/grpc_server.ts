@@ -157,15 +157,14 @@ export interface GrpcServerOptions {
 }
 
 /**
- * Binds `services` (and `grpc.health.v1.Health`, and reflection when `options.reflection`) on
+ * Binds `services` (and `grpc.health.v1.Health`, and reflection when `auth.reflection`) on
  * `host:port`; every service but health answers only calls that carry `auth.serviceToken`.
  */
 export async function startGrpcServer(
   host: string,
   port: number,
   services: ServedService[],
-  auth: GrpcServerAuth,
-  options: GrpcServerOptions = {},
+  auth: GrpcServerAuth & GrpcServerOptions,
 ): Promise<GrpcServerHandle> {
   const check = new ServiceTokenCheck(auth.serviceToken);
   const server = new Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
@@ -176,7 +175,7 @@ export async function startGrpcServer(
     const counted = inFlight.wrap(s.definition, s.implementation);
     server.addService(s.definition, guardService(s.definition, counted, check));
   }
-  if (options.reflection) {
+  if (auth.reflection) {
     for (const r of reflectionServices(services.map((s) => s.name))) {
       server.addService(r.definition, guardService(r.definition, r.implementation, check));
     }

@@ -136,7 +136,7 @@ export async function startServiceRuntime<P = undefined>(
         staffClaims: new StaffClaims(config.common.serviceToken),
         log,
       }),
-    ], { serviceToken: config.common.serviceToken }, { reflection: reflectionEnabled() });
+    ], { serviceToken: config.common.serviceToken, reflection: reflectionEnabled() });
     const signals = [exitSignal(), ...(opts.signal ? [opts.signal] : [])];
     const running = messaging = await startMessaging({
       service: name,
