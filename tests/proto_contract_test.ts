@@ -5,7 +5,8 @@
  *
  * Where the previous commit cannot be read (a shallow clone, the first commit) there is nothing to compare
  * with: that test then proves, and its name says, that this is why — it does not pass silently. A second
- * test proves the check itself bites: a field renamed in a copy of proto/ is reported as breaking.
+ * test proves the check itself bites: a field renamed in a copy of proto/ is reported as breaking. And
+ * `buf lint` (run by codegen_test.ts) is configured to demand a comment on every element of the contracts.
  */
 import assert from "node:assert/strict";
 
@@ -68,5 +69,24 @@ Deno.test("buf breaking reports a renamed field (the check is not vacuous)", asy
     assert.match(r.out, /changed name from "available" to "in_stock"/);
   } finally {
     await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("buf lint enforces a comment on every service, rpc, message, field, oneof, enum and enum value", async () => {
+  const r = await buf(["config", "ls-lint-rules", "--configured-only"], `${ROOT}proto`);
+  assert.equal(r.code, 0, r.out);
+  const configured = new Set(r.out.split("\n").map((l) => l.split(/\s+/)[0]));
+  for (
+    const rule of [
+      "COMMENT_SERVICE",
+      "COMMENT_RPC",
+      "COMMENT_MESSAGE",
+      "COMMENT_FIELD",
+      "COMMENT_ONEOF",
+      "COMMENT_ENUM",
+      "COMMENT_ENUM_VALUE",
+    ]
+  ) {
+    assert.ok(configured.has(rule), `proto/buf.yaml's lint rules include ${rule}`);
   }
 });

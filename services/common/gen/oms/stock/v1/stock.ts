@@ -82,7 +82,7 @@ export function reservationStatusToJSON(object: ReservationStatus): string {
 
 /** A catalog item with its stock counts. */
 export interface Item {
-  /** The item's id, e.g. "margherita"; stable, chosen when the item is created. */
+  /** The item's id, e.g. "1"; stable, chosen when the item is created. */
   id: string;
   /** Display name, 1..80 characters. */
   name: string;
