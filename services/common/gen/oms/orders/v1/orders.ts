@@ -29,7 +29,10 @@ export const protobufFileName = "oms/orders/v1/orders.proto";
 
 /** Where an order is in its lifecycle (see the service comment for the legal moves). */
 export enum OrderStatus {
-  /** ORDER_STATUS_UNSPECIFIED - Not a status: in a filter, "every status"; in a lookup, "no such order". */
+  /**
+   * ORDER_STATUS_UNSPECIFIED - Not a status: in ListOrders' filter, "every status" (SearchOrders rejects it: INVALID_ARGUMENT); in a
+   * lookup, "no such order".
+   */
   ORDER_STATUS_UNSPECIFIED = 0,
   /** ORDER_STATUS_PENDING - Stock reserved and the order stored; no payment link yet. */
   ORDER_STATUS_PENDING = 1,
@@ -175,7 +178,7 @@ export function orderActionToJSON(object: OrderAction): string {
 
 /** Whether and how much of an order has been paid and refunded. */
 export enum PaymentState {
-  /** PAYMENT_STATE_UNSPECIFIED - Unknown (orders stored before payment states existed); in a filter it is not accepted. */
+  /** PAYMENT_STATE_UNSPECIFIED - Never sent (orders derive the state of every order); in SearchOrders' filter, INVALID_ARGUMENT. */
   PAYMENT_STATE_UNSPECIFIED = 0,
   /** PAYMENT_STATE_UNPAID - Not paid (pending, waiting for payment, or cancelled before payment). */
   PAYMENT_STATE_UNPAID = 1,
@@ -320,7 +323,7 @@ export interface Order {
   details:
     | OrderDetails
     | undefined;
-  /** Paid, refunded in part or in full; unset for orders stored before payment states existed. */
+  /** Unpaid, paid, refunded in part or in full: derived from the order's status and refunds, always set. */
   paymentState?:
     | PaymentState
     | undefined;
