@@ -1,7 +1,7 @@
 /**
- * The contracts: `buf lint` passes, and the generated TypeScript in services/common/gen is exactly what
- * `deno task gen` produces from proto/ today (fails when someone edits a .proto and forgets to regenerate,
- * or edits generated code by hand).
+ * The contracts: `buf lint` passes, and the generated TypeScript and descriptor set (served by gRPC
+ * reflection) in services/common/gen are exactly what `deno task gen` produces from proto/ today (fails
+ * when someone edits a .proto and forgets to regenerate, or edits generated code by hand).
  */
 import assert from "node:assert/strict";
 
@@ -42,6 +42,11 @@ Deno.test("generated stubs are up to date with proto/", async () => {
       `${root}proto`,
     );
     assert.equal(gen.code, 0, gen.out);
+    const build = await run(
+      ["run", "-A", BUF, "build", "-o", `${tmp}/oms_descriptors.binpb`],
+      `${root}proto`,
+    );
+    assert.equal(build.code, 0, build.out);
     await Deno.remove(`${tmp}/buf.gen.yaml`);
     const fmt = await run(["fmt", "--config", `${root}deno.json`, tmp]);
     assert.equal(fmt.code, 0, fmt.out);
@@ -49,9 +54,12 @@ Deno.test("generated stubs are up to date with proto/", async () => {
     const fresh = await listFiles(tmp);
     assert.deepEqual(committed, fresh, "the same files");
     for (const f of fresh) {
-      const a = await Deno.readTextFile(`${root}services/common/gen/${f}`);
-      const b = await Deno.readTextFile(`${tmp}/${f}`);
-      assert.ok(a === b, `services/common/gen/${f} is stale: run deno task gen`);
+      const a = await Deno.readFile(`${root}services/common/gen/${f}`);
+      const b = await Deno.readFile(`${tmp}/${f}`);
+      assert.ok(
+        a.length === b.length && a.every((x, i) => x === b[i]),
+        `services/common/gen/${f} is stale: run deno task gen`,
+      );
     }
   } finally {
     await Deno.remove(tmp, { recursive: true });

@@ -619,3 +619,23 @@ Deno.test("the image runs its processes as the non-root deno user", async () => 
   const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
   assert.equal(users.at(-1), "deno", "the last USER of the Dockerfile is deno");
 });
+
+// gRPC server reflection (services/common/grpc_reflection.ts) reads the descriptor set `deno task gen`
+// writes beside the generated stubs; the image must carry it.
+Deno.test("the image ships the descriptor set gRPC reflection serves", async () => {
+  const { DESCRIPTOR_SET } = await import("../services/common/grpc_reflection.ts");
+  const path = DESCRIPTOR_SET.href.slice(ROOT.href.length);
+  assert.ok((await Deno.stat(DESCRIPTOR_SET)).size > 0, `${path} exists`);
+  const dockerfile = await Deno.readTextFile(new URL("Dockerfile", ROOT));
+  assert.match(dockerfile, /^COPY\s+(--\S+\s+)*\.\s+\.\s*$/m, "the Dockerfile copies the build context");
+  const ignored = (await Deno.readTextFile(new URL(".dockerignore", ROOT))).split("\n")
+    .map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  // a .dockerignore pattern as a RegExp: `**/` any folders, `*` within one name; it also covers what is below
+  const matches = (pattern: string) => {
+    const parts = pattern.replace(/^\//, "").replace(/\/$/, "").split("**/").map((part) =>
+      part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")
+    );
+    return new RegExp(`^${parts.join("(.*/)?")}(/.*)?$`).test(path);
+  };
+  assert.deepEqual(ignored.filter(matches), [], `.dockerignore leaves out ${path}`);
+});

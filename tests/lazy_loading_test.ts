@@ -55,3 +55,21 @@ for (const entry of ["scripts/dev.ts", "scripts/healthcheck.ts"]) {
     }
   });
 }
+
+// gRPC server reflection (services/common/grpc_reflection.ts) loads on the first reflection call, not at
+// start: @grpc/reflection brings protobufjs and @grpc/proto-loader (~25 MB of RSS).
+const REFLECTION = ["@grpc/reflection", "@grpc/proto-loader", "protobufjs"];
+for (
+  const entry of [...Object.keys(ENTRIES).filter((e) => e.startsWith("services/")), "scripts/start_all.ts"]
+) {
+  Deno.test(`${entry} loads gRPC reflection only on the first reflection call`, async () => {
+    const graph = startupGraph(await moduleInfo(entry, ROOT));
+    assert.ok(
+      graph.allPackages.has("@grpc/reflection"),
+      "reflection stays reachable through a dynamic import",
+    );
+    for (const pkg of REFLECTION) {
+      assert.ok(!graph.staticPackages.has(pkg), `${pkg} is imported statically from ${entry}`);
+    }
+  });
+}

@@ -3,7 +3,8 @@
  *
  * Every served service (all but `grpc.health.v1.Health`, which Consul's checks and healthchecks call
  * without credentials) refuses calls without the deployment's service credential with
- * UNAUTHENTICATED, before any handler runs (see `auth/guard.ts`).
+ * UNAUTHENTICATED, before any handler runs (see `auth/guard.ts`); so does server reflection when it
+ * is on (see `grpc_reflection.ts`).
  *
  * @module
  */
@@ -22,6 +23,7 @@ import { ServiceTokenCheck } from "./auth/service_credential.ts";
 import { isExiting } from "./exiting.ts";
 import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
+import { reflectionServices } from "./grpc_reflection.ts";
 
 /** One service to serve: its generated definition, its full name and its implementation. */
 export interface ServedService {
@@ -144,15 +146,25 @@ export interface GrpcServerAuth {
   serviceToken: string;
 }
 
+/** What a server offers besides its services and health. */
+export interface GrpcServerOptions {
+  /**
+   * Serve gRPC server reflection (`grpc_reflection.ts`) describing `services` and health, behind the
+   * service credential too; loaded on the first reflection call. Default false (services pass
+   * `reflectionEnabled()`, i.e. `OMS_GRPC_REFLECTION`, default on).
+   */
+  reflection?: boolean;
+}
+
 /**
- * Binds `services` (and `grpc.health.v1.Health`) on `host:port`; the services answer only calls that
- * carry `auth.serviceToken`.
+ * Binds `services` (and `grpc.health.v1.Health`, and reflection when `auth.reflection`) on
+ * `host:port`; every service but health answers only calls that carry `auth.serviceToken`.
  */
 export async function startGrpcServer(
   host: string,
   port: number,
   services: ServedService[],
-  auth: GrpcServerAuth,
+  auth: GrpcServerAuth & GrpcServerOptions,
 ): Promise<GrpcServerHandle> {
   const check = new ServiceTokenCheck(auth.serviceToken);
   const server = new Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
@@ -162,6 +174,11 @@ export async function startGrpcServer(
   for (const s of services) {
     const counted = inFlight.wrap(s.definition, s.implementation);
     server.addService(s.definition, guardService(s.definition, counted, check));
+  }
+  if (auth.reflection) {
+    for (const r of reflectionServices(services.map((s) => s.name))) {
+      server.addService(r.definition, guardService(r.definition, r.implementation, check));
+    }
   }
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(

@@ -26,6 +26,7 @@ import type { EventHandlers } from "./bus/types.ts";
 import type { CommonConfig } from "./config.ts";
 import { registerService } from "./discovery/registration.ts";
 import { exitSignal } from "./exiting.ts";
+import { reflectionEnabled } from "./grpc_reflection.ts";
 import { type GrpcServerHandle, type ServedService, startGrpcServer } from "./grpc_server.ts";
 import { ServingStatus } from "./health.ts";
 import { openStore } from "./kv.ts";
@@ -135,7 +136,7 @@ export async function startServiceRuntime<P = undefined>(
         staffClaims: new StaffClaims(config.common.serviceToken),
         log,
       }),
-    ], { serviceToken: config.common.serviceToken });
+    ], { serviceToken: config.common.serviceToken, reflection: reflectionEnabled() });
     const signals = [exitSignal(), ...(opts.signal ? [opts.signal] : [])];
     const running = messaging = await startMessaging({
       service: name,

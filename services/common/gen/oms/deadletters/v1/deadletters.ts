@@ -24,17 +24,24 @@ export const protobufPackage = "oms.deadletters.v1";
 
 export const protobufFileName = "oms/deadletters/v1/deadletters.proto";
 
+/** One parked message. */
 export interface DeadLetter {
+  /** The dead letter's id (the message id when it had one, so parking twice keeps one). */
   id: string;
+  /** The message's id as published ("" when it had none). */
   messageId: string;
+  /** The routing key it was published with, e.g. "order.paid". */
   routingKey: string;
   /**
    * The message body as text (bodies are JSON; non-UTF-8 bytes are replaced). A body too large to
    * keep whole is cut at a UTF-8 character boundary and ends with a "[truncated: ...]" marker.
    */
   payload: string;
+  /** Why it was parked (the last error, or why it can never succeed). */
   reason: string;
+  /** Delivery attempts made before it was parked. */
   attempts: number;
+  /** When it was parked. */
   parkedAt:
     | Date
     | undefined;
@@ -48,27 +55,37 @@ export interface DeadLetter {
   truncated: boolean;
 }
 
+/** How many parked messages to list. */
 export interface ListDeadLettersRequest {
+  /** 1..500 (larger values are cut to 500); 0 or less means 100. */
   limit: number;
 }
 
+/** The parked messages. */
 export interface ListDeadLettersResponse {
+  /** At most `limit` of them, by id. */
   deadLetters: DeadLetter[];
   /** True when more messages are parked than the limit let through. */
   more: boolean;
 }
 
+/** Which parked message to replay. */
 export interface ReplayDeadLetterRequest {
+  /** The dead letter's id. */
   id: string;
 }
 
+/** Nothing: the message is back on the queue. */
 export interface ReplayDeadLetterResponse {
 }
 
+/** Which parked message to discard. */
 export interface DiscardDeadLetterRequest {
+  /** The dead letter's id. */
   id: string;
 }
 
+/** Nothing: the message is gone. */
 export interface DiscardDeadLetterResponse {
 }
 
@@ -651,9 +668,18 @@ export const DiscardDeadLetterResponse: MessageFns<DiscardDeadLetterResponse> = 
   },
 };
 
-/** Served by every service that consumes events: its parked messages, to list, replay or discard. */
+/**
+ * Served by every service that consumes events: its parked messages, to list, replay or discard.
+ *
+ * Every RPC needs the deployment's service credential as metadata `authorization: Bearer
+ * <OMS_SERVICE_TOKEN>` (else UNAUTHENTICATED, before any handler runs). Replay and discard also need a
+ * valid, unexpired staff claim web signs (metadata `x-oms-staff`, any role): without one, PERMISSION_DENIED
+ * and the dead letter stays. Errors carry an oms.types.v1.ErrorDetail in the `oms-error-bin` trailing
+ * metadata.
+ */
 export type DeadLettersServiceService = typeof DeadLettersServiceService;
 export const DeadLettersServiceService = {
+  /** The parked messages in id order, at most `limit`. */
   listDeadLetters: {
     path: "/oms.deadletters.v1.DeadLettersService/ListDeadLetters" as const,
     requestStream: false as const,
@@ -665,7 +691,12 @@ export const DeadLettersServiceService = {
       Buffer.from(ListDeadLettersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDeadLettersResponse => ListDeadLettersResponse.decode(value),
   },
-  /** Sends the message back to the service's queue and removes it from dead letters. */
+  /**
+   * Staff: sends the message back to the service's queue (as its original publisher) and removes it from
+   * dead letters. INVALID_ARGUMENT without an id; NOT_FOUND (field "id"); FAILED_PRECONDITION
+   * illegal_transition for a truncated one (it cannot be replayed); UNAVAILABLE while the broker is not
+   * connected.
+   */
   replayDeadLetter: {
     path: "/oms.deadletters.v1.DeadLettersService/ReplayDeadLetter" as const,
     requestStream: false as const,
@@ -677,6 +708,7 @@ export const DeadLettersServiceService = {
       Buffer.from(ReplayDeadLetterResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReplayDeadLetterResponse => ReplayDeadLetterResponse.decode(value),
   },
+  /** Staff: deletes a parked message for good. INVALID_ARGUMENT without an id; NOT_FOUND (field "id"). */
   discardDeadLetter: {
     path: "/oms.deadletters.v1.DeadLettersService/DiscardDeadLetter" as const,
     requestStream: false as const,
@@ -692,13 +724,21 @@ export const DeadLettersServiceService = {
 } as const;
 
 export interface DeadLettersServiceServer extends UntypedServiceImplementation {
+  /** The parked messages in id order, at most `limit`. */
   listDeadLetters: handleUnaryCall<ListDeadLettersRequest, ListDeadLettersResponse>;
-  /** Sends the message back to the service's queue and removes it from dead letters. */
+  /**
+   * Staff: sends the message back to the service's queue (as its original publisher) and removes it from
+   * dead letters. INVALID_ARGUMENT without an id; NOT_FOUND (field "id"); FAILED_PRECONDITION
+   * illegal_transition for a truncated one (it cannot be replayed); UNAVAILABLE while the broker is not
+   * connected.
+   */
   replayDeadLetter: handleUnaryCall<ReplayDeadLetterRequest, ReplayDeadLetterResponse>;
+  /** Staff: deletes a parked message for good. INVALID_ARGUMENT without an id; NOT_FOUND (field "id"). */
   discardDeadLetter: handleUnaryCall<DiscardDeadLetterRequest, DiscardDeadLetterResponse>;
 }
 
 export interface DeadLettersServiceClient extends Client {
+  /** The parked messages in id order, at most `limit`. */
   listDeadLetters(
     request: ListDeadLettersRequest,
     callback: (error: ServiceError | null, response: ListDeadLettersResponse) => void,
@@ -714,7 +754,12 @@ export interface DeadLettersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDeadLettersResponse) => void,
   ): ClientUnaryCall;
-  /** Sends the message back to the service's queue and removes it from dead letters. */
+  /**
+   * Staff: sends the message back to the service's queue (as its original publisher) and removes it from
+   * dead letters. INVALID_ARGUMENT without an id; NOT_FOUND (field "id"); FAILED_PRECONDITION
+   * illegal_transition for a truncated one (it cannot be replayed); UNAVAILABLE while the broker is not
+   * connected.
+   */
   replayDeadLetter(
     request: ReplayDeadLetterRequest,
     callback: (error: ServiceError | null, response: ReplayDeadLetterResponse) => void,
@@ -730,6 +775,7 @@ export interface DeadLettersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReplayDeadLetterResponse) => void,
   ): ClientUnaryCall;
+  /** Staff: deletes a parked message for good. INVALID_ARGUMENT without an id; NOT_FOUND (field "id"). */
   discardDeadLetter(
     request: DiscardDeadLetterRequest,
     callback: (error: ServiceError | null, response: DiscardDeadLetterResponse) => void,

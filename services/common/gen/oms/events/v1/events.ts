@@ -13,44 +13,75 @@ export const protobufPackage = "oms.events.v1";
 
 export const protobufFileName = "oms/events/v1/events.proto";
 
-/** order.created */
+/**
+ * order.created: orders stored a new order (stock confirms its reservation; payments makes the checkout
+ * if CreateOrder could not).
+ */
 export interface OrderCreated {
+  /** The order's id. */
   orderId: string;
+  /** The order's customer. */
   customerId: string;
+  /** The lines as stock priced them. */
   items: LineItem[];
-  total: Money | undefined;
-  createdAt: Date | undefined;
+  /** Sum of the lines. */
+  total:
+    | Money
+    | undefined;
+  /** When the order was created. */
+  createdAt:
+    | Date
+    | undefined;
+  /** The order's short number ("#1042"); 0 when it had none. */
   number: number;
+  /** Name, note and pickup time from checkout; phone and email are left out of events. */
   details: OrderDetails | undefined;
 }
 
-/** order.paid */
+/** order.paid: payments recorded the order's payment (stock sells the reservation; kitchen opens a ticket). */
 export interface OrderPaid {
+  /** The order's id. */
   orderId: string;
+  /** The order's customer. */
   customerId: string;
+  /** The lines, with the station of each (the kitchen routes them). */
   items: LineItem[];
-  paidAt: Date | undefined;
+  /** When the payment was recorded. */
+  paidAt:
+    | Date
+    | undefined;
+  /** The order's short number ("#1042"); 0 when it had none. */
   number: number;
   /** Name, note and pickup time for the kitchen; phone and email are left out of events. */
   details: OrderDetails | undefined;
 }
 
-/** order.cancelled */
+/**
+ * order.cancelled: an unpaid order was cancelled (stock releases the reservation; payments expires the
+ * checkout and refuses or refunds a late payment).
+ */
 export interface OrderCancelled {
+  /** The order's id. */
   orderId: string;
+  /** Why, as recorded on the order's timeline (e.g. "Cancelled by customer", "Payment failed"). */
   reason: string;
+  /** When it was cancelled. */
   cancelledAt: Date | undefined;
 }
 
-/** order.completed */
+/** order.completed: a ready order was handed over (the kitchen marks its ticket handed over). */
 export interface OrderCompleted {
+  /** The order's id. */
   orderId: string;
+  /** When it was handed over. */
   completedAt: Date | undefined;
 }
 
-/** order.refunded */
+/** order.refunded: the whole amount of a paid order was refunded (the kitchen cancels its ticket). */
 export interface OrderRefunded {
+  /** The order's id. */
   orderId: string;
+  /** When the last refund was confirmed. */
   refundedAt:
     | Date
     | undefined;
@@ -58,43 +89,65 @@ export interface OrderRefunded {
   reason?: string | undefined;
 }
 
-/** payment.link_created */
+/** payment.link_created: payments made the order's checkout (orders attaches the link: waiting_payment). */
 export interface PaymentLinkCreated {
+  /** The order's id. */
   orderId: string;
+  /** "stripe" or "local". */
   provider: string;
+  /** The provider's checkout session id. */
   sessionId: string;
+  /** The checkout page the customer pays on. */
   url: string;
+  /** When the checkout expires if unpaid; unset when the provider gave no expiry. */
   expiresAt: Date | undefined;
 }
 
-/** payment.succeeded */
+/** payment.succeeded: the provider confirmed the payment (orders moves the order to paid). */
 export interface PaymentSucceeded {
+  /** The order's id. */
   orderId: string;
+  /** The provider's checkout session id. */
   sessionId: string;
+  /** The provider's id of the event that confirmed it (handled once per id). */
   providerEventId: string;
-  amount: Money | undefined;
+  /** The amount paid. */
+  amount:
+    | Money
+    | undefined;
+  /** When payments recorded it. */
   paidAt: Date | undefined;
 }
 
-/** payment.failed */
+/** payment.failed: the payment was declined (orders cancels the order). */
 export interface PaymentFailed {
+  /** The order's id. */
   orderId: string;
+  /** The provider's checkout session id. */
   sessionId: string;
+  /** The provider's id of the event that said so. */
   providerEventId: string;
+  /** The provider's reason, if it gave one; "" otherwise. */
   reason: string;
 }
 
-/** payment.expired */
+/** payment.expired: the checkout expired unpaid (orders cancels the order). */
 export interface PaymentExpired {
+  /** The order's id. */
   orderId: string;
+  /** The provider's checkout session id. */
   sessionId: string;
+  /** The provider's id of the event that said so. */
   providerEventId: string;
 }
 
-/** payment.refunded */
+/** payment.refunded: the provider refunded all or part of a payment (orders records it). */
 export interface PaymentRefunded {
+  /** The order's id. */
   orderId: string;
+  /** The provider's id of this refund (e.g. Stripe's "re_..."). */
   refundId: string;
+  /** How much this refund is. */
   amount:
     | Money
     | undefined;
@@ -106,9 +159,11 @@ export interface PaymentRefunded {
   requestId?: string | undefined;
 }
 
-/** kitchen.ticket_started */
+/** kitchen.ticket_started: the kitchen started an order's ticket (orders moves it to preparing). */
 export interface TicketStarted {
+  /** The order's id. */
   orderId: string;
+  /** When. */
   startedAt:
     | Date
     | undefined;
@@ -116,9 +171,11 @@ export interface TicketStarted {
   by?: string | undefined;
 }
 
-/** kitchen.ticket_ready */
+/** kitchen.ticket_ready: every part of the ticket was bumped (orders moves the order to ready). */
 export interface TicketReady {
+  /** The order's id. */
   orderId: string;
+  /** When. */
   readyAt:
     | Date
     | undefined;
@@ -126,14 +183,20 @@ export interface TicketReady {
   by?: string | undefined;
 }
 
-/** kitchen.ticket_reopened: a start or a bump was undone within the kitchen's undo window. */
+/**
+ * kitchen.ticket_reopened: a start or a bump was undone within the kitchen's undo window, or a bumped
+ * ticket recalled (orders moves the order back).
+ */
 export interface TicketReopened {
+  /** The order's id. */
   orderId: string;
+  /** When. */
   reopenedAt:
     | Date
     | undefined;
-  /** "queued" (a start was undone) or "preparing" (a bump was undone). */
+  /** "queued" (a start was undone) or "preparing" (a bump was undone or recalled). */
   status: string;
+  /** The staff member who did it ("" when the kitchen did it by itself). */
   by: string;
 }
 

@@ -27,10 +27,15 @@ export const protobufPackage = "oms.kitchen.v1";
 
 export const protobufFileName = "oms/kitchen/v1/kitchen.proto";
 
+/** Where a ticket (or one station's part of it) stands. */
 export enum TicketStatus {
+  /** TICKET_STATUS_UNSPECIFIED - Not a status: in a filter, "every status". */
   TICKET_STATUS_UNSPECIFIED = 0,
+  /** TICKET_STATUS_QUEUED - Paid and waiting for the kitchen. */
   TICKET_STATUS_QUEUED = 1,
+  /** TICKET_STATUS_PREPARING - Being prepared. */
   TICKET_STATUS_PREPARING = 2,
+  /** TICKET_STATUS_READY - Bumped: ready for pickup. */
   TICKET_STATUS_READY = 3,
   /** TICKET_STATUS_CANCELLED - The whole order was refunded: the ticket left the screens. */
   TICKET_STATUS_CANCELLED = 4,
@@ -85,7 +90,11 @@ export interface StationProgress {
   station: string;
   /** QUEUED, PREPARING or READY. */
   status: TicketStatus;
-  startedAt: Date | undefined;
+  /** When this part was started; unset while queued. */
+  startedAt:
+    | Date
+    | undefined;
+  /** When this part was bumped; unset until ready. */
   readyAt:
     | Date
     | undefined;
@@ -97,12 +106,26 @@ export interface StationProgress {
   recallUntil: Date | undefined;
 }
 
+/** The kitchen's ticket for one paid order. */
 export interface Ticket {
+  /** The order it prepares (one ticket per order). */
   orderId: string;
+  /** The order's lines, with the station of each. */
   items: LineItem[];
+  /**
+   * Where the whole ticket stands: queued while every part is, ready once every part is, else preparing
+   * (or cancelled).
+   */
   status: TicketStatus;
-  paidAt: Date | undefined;
-  startedAt: Date | undefined;
+  /** When the order was paid (the queue's order). */
+  paidAt:
+    | Date
+    | undefined;
+  /** When it was started; unset while queued. */
+  startedAt:
+    | Date
+    | undefined;
+  /** When it was bumped; unset until ready. */
   readyAt:
     | Date
     | undefined;
@@ -114,8 +137,9 @@ export interface Ticket {
     | undefined;
   /** Each station's progress, in first-line order. */
   stations: StationProgress[];
-  /** Staff who started and bumped it ("" for the kitchen itself, e.g. auto-prep). */
+  /** Staff who started it ("" for the kitchen itself, e.g. auto-prep, or not started). */
   startedBy: string;
+  /** Staff who bumped it ("" for the kitchen itself, e.g. auto-prep, or not ready). */
   readyBy: string;
   /** Until when the last start or bump can be undone (unset: nothing to undo). */
   undoUntil:
@@ -129,53 +153,69 @@ export interface Ticket {
   handedOverAt:
     | Date
     | undefined;
-  /** When the ticket was cancelled (the order refunded). */
+  /** When the ticket was cancelled (the order refunded); unset otherwise. */
   cancelledAt: Date | undefined;
 }
 
+/** Which tickets to list. */
 export interface ListTicketsRequest {
   /** TICKET_STATUS_UNSPECIFIED lists every status. */
   status: TicketStatus;
 }
 
+/** The tickets asked for. */
 export interface ListTicketsResponse {
   /** Oldest payment first. */
   tickets: Ticket[];
 }
 
+/** Which ticket to read. */
 export interface GetTicketRequest {
+  /** The order's id. */
   orderId: string;
 }
 
+/** The ticket asked for. */
 export interface GetTicketResponse {
+  /** Always set. */
   ticket: Ticket | undefined;
 }
 
+/** A ticket (or part) to start. */
 export interface StartTicketRequest {
+  /** The order's id. */
   orderId: string;
   /** Only this station's part ("" or unset: the whole ticket). */
   station?: string | undefined;
 }
 
+/** The started ticket. */
 export interface StartTicketResponse {
+  /** The ticket as the move left it. */
   ticket: Ticket | undefined;
 }
 
+/** A ticket (or part) to bump. */
 export interface CompleteTicketRequest {
+  /** The order's id. */
   orderId: string;
   /** Only this station's part ("" or unset: the whole ticket). */
   station?: string | undefined;
 }
 
+/** The bumped ticket. */
 export interface CompleteTicketResponse {
+  /** The ticket as the move left it. */
   ticket: Ticket | undefined;
 }
 
+/** Where to start watching ticket changes. */
 export interface WatchTicketsRequest {
   /** Resume after this cursor (an earlier change's); empty: from now on. */
   cursor: string;
 }
 
+/** One committed change of a ticket. */
 export interface WatchTicketsResponse {
   /** Where to resume after this change. */
   cursor: string;
@@ -189,32 +229,43 @@ export interface WatchTicketsResponse {
   at: Date | undefined;
 }
 
+/** The ticket (or part) whose last move to undo. */
 export interface UndoTicketRequest {
+  /** The order's id. */
   orderId: string;
   /** Only this station's part ("" or unset: the whole ticket). */
   station?: string | undefined;
 }
 
+/** The ticket after the undo. */
 export interface UndoTicketResponse {
+  /** The ticket as the undo left it. */
   ticket: Ticket | undefined;
 }
 
+/** A bumped ticket (or part) to bring back. */
 export interface RecallTicketRequest {
+  /** The order's id. */
   orderId: string;
   /** Only this station's part ("" or unset: the whole ticket). */
   station?: string | undefined;
 }
 
+/** The recalled ticket. */
 export interface RecallTicketResponse {
+  /** The ticket as the recall left it (preparing). */
   ticket: Ticket | undefined;
 }
 
+/** The window of the prep-time figures. */
 export interface GetKitchenStatsRequest {
-  /** From when (e.g. the start of the shop's local day); unset: the last 24 hours. */
+  /** From when (e.g. the start of the shop's local day), within the last 31 days; unset: the last 24 hours. */
   since: Date | undefined;
 }
 
+/** One station's prep-time figures. */
 export interface StationStats {
+  /** The station ("" for lines without one). */
   station: string;
   /** Station parts bumped (started -> ready) since `since`. */
   count: number;
@@ -222,6 +273,7 @@ export interface StationStats {
   averagePrepMs: number;
 }
 
+/** The prep-time figures per station. */
 export interface GetKitchenStatsResponse {
   /** By station name. */
   stations: StationStats[];
@@ -1886,9 +1938,26 @@ export const GetKitchenStatsResponse: MessageFns<GetKitchenStatsResponse> = {
   },
 };
 
-/** Kitchen tickets: one per paid order, queued by payment time. */
+/**
+ * Kitchen tickets: one per paid order, queued by payment time.
+ *
+ * Callers: web (the kitchen display and the admin). Every RPC needs the deployment's service credential as
+ * metadata `authorization: Bearer <OMS_SERVICE_TOKEN>` (else UNAUTHENTICATED, before any handler runs).
+ * The moves (StartTicket, CompleteTicket, UndoTicket, RecallTicket) are "Staff": they also need a valid,
+ * unexpired staff claim web signs (metadata `x-oms-staff`, any role, kitchen included), else
+ * PERMISSION_DENIED and nothing moves; the claim's staff member (never a request field) is who the move's
+ * event names. Reads and the watch need only the service credential.
+ *
+ * Errors carry an oms.types.v1.ErrorDetail in the `oms-error-bin` trailing metadata (code, message, field).
+ * Codes and statuses: invalid_argument -> INVALID_ARGUMENT; not_found -> NOT_FOUND; illegal_transition
+ * and window_expired -> FAILED_PRECONDITION; permission_denied -> PERMISSION_DENIED; a draining server
+ * answers UNAVAILABLE; anything unexpected is INTERNAL. Every request's order_id must be non-empty
+ * (INVALID_ARGUMENT) and name a ticket (NOT_FOUND); a station is at most 64 printable characters and must
+ * be one of the ticket's (NOT_FOUND otherwise).
+ */
 export type KitchenServiceService = typeof KitchenServiceService;
 export const KitchenServiceService = {
+  /** Every ticket, or those in one status, oldest payment first. INVALID_ARGUMENT for an unknown status. */
   listTickets: {
     path: "/oms.kitchen.v1.KitchenService/ListTickets" as const,
     requestStream: false as const,
@@ -1900,6 +1969,7 @@ export const KitchenServiceService = {
       Buffer.from(ListTicketsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListTicketsResponse => ListTicketsResponse.decode(value),
   },
+  /** The ticket of one order. */
   getTicket: {
     path: "/oms.kitchen.v1.KitchenService/GetTicket" as const,
     requestStream: false as const,
@@ -1911,7 +1981,10 @@ export const KitchenServiceService = {
       Buffer.from(GetTicketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetTicketResponse => GetTicketResponse.decode(value),
   },
-  /** queued -> preparing */
+  /**
+   * Staff: queued -> preparing (the whole ticket, or one station's part), announcing
+   * kitchen.ticket_started. FAILED_PRECONDITION illegal_transition when it is not queued.
+   */
   startTicket: {
     path: "/oms.kitchen.v1.KitchenService/StartTicket" as const,
     requestStream: false as const,
@@ -1923,7 +1996,10 @@ export const KitchenServiceService = {
       Buffer.from(StartTicketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): StartTicketResponse => StartTicketResponse.decode(value),
   },
-  /** preparing -> ready */
+  /**
+   * Staff: preparing -> ready (the whole ticket, or one station's part: the ticket is ready when every
+   * part is), announcing kitchen.ticket_ready. FAILED_PRECONDITION illegal_transition when not preparing.
+   */
   completeTicket: {
     path: "/oms.kitchen.v1.KitchenService/CompleteTicket" as const,
     requestStream: false as const,
@@ -1936,8 +2012,9 @@ export const KitchenServiceService = {
     responseDeserialize: (value: Buffer): CompleteTicketResponse => CompleteTicketResponse.decode(value),
   },
   /**
-   * Undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window:
-   * ready -> preparing or preparing -> queued. After the window: FAILED_PRECONDITION "undo_expired".
+   * Staff: undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window
+   * (KITCHEN_UNDO_SECONDS, default 10 s): ready -> preparing or preparing -> queued. After the window:
+   * FAILED_PRECONDITION window_expired; nothing to undo: FAILED_PRECONDITION illegal_transition.
    */
   undoTicket: {
     path: "/oms.kitchen.v1.KitchenService/UndoTicket" as const,
@@ -1950,7 +2027,11 @@ export const KitchenServiceService = {
       Buffer.from(UndoTicketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UndoTicketResponse => UndoTicketResponse.decode(value),
   },
-  /** Brings a recently bumped ticket (ready within the recall window, not handed over) back to preparing. */
+  /**
+   * Staff: brings a recently bumped ticket (ready within the recall window, KITCHEN_RECALL_MINUTES,
+   * default 30 min, and not handed over) back to preparing, announcing kitchen.ticket_reopened.
+   * FAILED_PRECONDITION window_expired after the window, illegal_transition when not ready or handed over.
+   */
   recallTicket: {
     path: "/oms.kitchen.v1.KitchenService/RecallTicket" as const,
     requestStream: false as const,
@@ -1962,7 +2043,10 @@ export const KitchenServiceService = {
       Buffer.from(RecallTicketResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RecallTicketResponse => RecallTicketResponse.decode(value),
   },
-  /** Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day). */
+  /**
+   * Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day).
+   * INVALID_ARGUMENT (field "since") for a time in the future or more than 31 days ago.
+   */
   getKitchenStats: {
     path: "/oms.kitchen.v1.KitchenService/GetKitchenStats" as const,
     requestStream: false as const,
@@ -1974,7 +2058,11 @@ export const KitchenServiceService = {
       Buffer.from(GetKitchenStatsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetKitchenStatsResponse => GetKitchenStatsResponse.decode(value),
   },
-  /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
+  /**
+   * Streams each committed ticket change, in commit order, from just after `cursor` (resumable). The
+   * stream never ends by itself (a draining server ends it with OK: resume from the last cursor); a
+   * malformed cursor, or one older than the feed's 6 hours, fails it with INVALID_ARGUMENT.
+   */
   watchTickets: {
     path: "/oms.kitchen.v1.KitchenService/WatchTickets" as const,
     requestStream: false as const,
@@ -1989,26 +2077,47 @@ export const KitchenServiceService = {
 } as const;
 
 export interface KitchenServiceServer extends UntypedServiceImplementation {
+  /** Every ticket, or those in one status, oldest payment first. INVALID_ARGUMENT for an unknown status. */
   listTickets: handleUnaryCall<ListTicketsRequest, ListTicketsResponse>;
+  /** The ticket of one order. */
   getTicket: handleUnaryCall<GetTicketRequest, GetTicketResponse>;
-  /** queued -> preparing */
+  /**
+   * Staff: queued -> preparing (the whole ticket, or one station's part), announcing
+   * kitchen.ticket_started. FAILED_PRECONDITION illegal_transition when it is not queued.
+   */
   startTicket: handleUnaryCall<StartTicketRequest, StartTicketResponse>;
-  /** preparing -> ready */
+  /**
+   * Staff: preparing -> ready (the whole ticket, or one station's part: the ticket is ready when every
+   * part is), announcing kitchen.ticket_ready. FAILED_PRECONDITION illegal_transition when not preparing.
+   */
   completeTicket: handleUnaryCall<CompleteTicketRequest, CompleteTicketResponse>;
   /**
-   * Undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window:
-   * ready -> preparing or preparing -> queued. After the window: FAILED_PRECONDITION "undo_expired".
+   * Staff: undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window
+   * (KITCHEN_UNDO_SECONDS, default 10 s): ready -> preparing or preparing -> queued. After the window:
+   * FAILED_PRECONDITION window_expired; nothing to undo: FAILED_PRECONDITION illegal_transition.
    */
   undoTicket: handleUnaryCall<UndoTicketRequest, UndoTicketResponse>;
-  /** Brings a recently bumped ticket (ready within the recall window, not handed over) back to preparing. */
+  /**
+   * Staff: brings a recently bumped ticket (ready within the recall window, KITCHEN_RECALL_MINUTES,
+   * default 30 min, and not handed over) back to preparing, announcing kitchen.ticket_reopened.
+   * FAILED_PRECONDITION window_expired after the window, illegal_transition when not ready or handed over.
+   */
   recallTicket: handleUnaryCall<RecallTicketRequest, RecallTicketResponse>;
-  /** Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day). */
+  /**
+   * Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day).
+   * INVALID_ARGUMENT (field "since") for a time in the future or more than 31 days ago.
+   */
   getKitchenStats: handleUnaryCall<GetKitchenStatsRequest, GetKitchenStatsResponse>;
-  /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
+  /**
+   * Streams each committed ticket change, in commit order, from just after `cursor` (resumable). The
+   * stream never ends by itself (a draining server ends it with OK: resume from the last cursor); a
+   * malformed cursor, or one older than the feed's 6 hours, fails it with INVALID_ARGUMENT.
+   */
   watchTickets: handleServerStreamingCall<WatchTicketsRequest, WatchTicketsResponse>;
 }
 
 export interface KitchenServiceClient extends Client {
+  /** Every ticket, or those in one status, oldest payment first. INVALID_ARGUMENT for an unknown status. */
   listTickets(
     request: ListTicketsRequest,
     callback: (error: ServiceError | null, response: ListTicketsResponse) => void,
@@ -2024,6 +2133,7 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListTicketsResponse) => void,
   ): ClientUnaryCall;
+  /** The ticket of one order. */
   getTicket(
     request: GetTicketRequest,
     callback: (error: ServiceError | null, response: GetTicketResponse) => void,
@@ -2039,7 +2149,10 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetTicketResponse) => void,
   ): ClientUnaryCall;
-  /** queued -> preparing */
+  /**
+   * Staff: queued -> preparing (the whole ticket, or one station's part), announcing
+   * kitchen.ticket_started. FAILED_PRECONDITION illegal_transition when it is not queued.
+   */
   startTicket(
     request: StartTicketRequest,
     callback: (error: ServiceError | null, response: StartTicketResponse) => void,
@@ -2055,7 +2168,10 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: StartTicketResponse) => void,
   ): ClientUnaryCall;
-  /** preparing -> ready */
+  /**
+   * Staff: preparing -> ready (the whole ticket, or one station's part: the ticket is ready when every
+   * part is), announcing kitchen.ticket_ready. FAILED_PRECONDITION illegal_transition when not preparing.
+   */
   completeTicket(
     request: CompleteTicketRequest,
     callback: (error: ServiceError | null, response: CompleteTicketResponse) => void,
@@ -2072,8 +2188,9 @@ export interface KitchenServiceClient extends Client {
     callback: (error: ServiceError | null, response: CompleteTicketResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window:
-   * ready -> preparing or preparing -> queued. After the window: FAILED_PRECONDITION "undo_expired".
+   * Staff: undoes the last start or bump (of the ticket or of one station) within the kitchen's undo window
+   * (KITCHEN_UNDO_SECONDS, default 10 s): ready -> preparing or preparing -> queued. After the window:
+   * FAILED_PRECONDITION window_expired; nothing to undo: FAILED_PRECONDITION illegal_transition.
    */
   undoTicket(
     request: UndoTicketRequest,
@@ -2090,7 +2207,11 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UndoTicketResponse) => void,
   ): ClientUnaryCall;
-  /** Brings a recently bumped ticket (ready within the recall window, not handed over) back to preparing. */
+  /**
+   * Staff: brings a recently bumped ticket (ready within the recall window, KITCHEN_RECALL_MINUTES,
+   * default 30 min, and not handed over) back to preparing, announcing kitchen.ticket_reopened.
+   * FAILED_PRECONDITION window_expired after the window, illegal_transition when not ready or handed over.
+   */
   recallTicket(
     request: RecallTicketRequest,
     callback: (error: ServiceError | null, response: RecallTicketResponse) => void,
@@ -2106,7 +2227,10 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RecallTicketResponse) => void,
   ): ClientUnaryCall;
-  /** Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day). */
+  /**
+   * Average prep time (started -> ready) per station since a time (e.g. the start of the shop's day).
+   * INVALID_ARGUMENT (field "since") for a time in the future or more than 31 days ago.
+   */
   getKitchenStats(
     request: GetKitchenStatsRequest,
     callback: (error: ServiceError | null, response: GetKitchenStatsResponse) => void,
@@ -2122,7 +2246,11 @@ export interface KitchenServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetKitchenStatsResponse) => void,
   ): ClientUnaryCall;
-  /** Streams each committed ticket change, in commit order, from just after `cursor` (resumable). */
+  /**
+   * Streams each committed ticket change, in commit order, from just after `cursor` (resumable). The
+   * stream never ends by itself (a draining server ends it with OK: resume from the last cursor); a
+   * malformed cursor, or one older than the feed's 6 hours, fails it with INVALID_ARGUMENT.
+   */
   watchTickets(
     request: WatchTicketsRequest,
     options?: Partial<CallOptions>,

@@ -27,15 +27,28 @@ export const protobufPackage = "oms.orders.v1";
 
 export const protobufFileName = "oms/orders/v1/orders.proto";
 
+/** Where an order is in its lifecycle (see the service comment for the legal moves). */
 export enum OrderStatus {
+  /**
+   * ORDER_STATUS_UNSPECIFIED - Not a status: in ListOrders' filter, "every status" (SearchOrders rejects it: INVALID_ARGUMENT); in a
+   * lookup, "no such order".
+   */
   ORDER_STATUS_UNSPECIFIED = 0,
+  /** ORDER_STATUS_PENDING - Stock reserved and the order stored; no payment link yet. */
   ORDER_STATUS_PENDING = 1,
+  /** ORDER_STATUS_WAITING_PAYMENT - The payment link exists; waiting for the customer to pay (cancelled if unpaid too long). */
   ORDER_STATUS_WAITING_PAYMENT = 2,
+  /** ORDER_STATUS_PAID - Payments recorded the payment; the kitchen has a ticket. */
   ORDER_STATUS_PAID = 3,
+  /** ORDER_STATUS_PREPARING - The kitchen started the ticket. */
   ORDER_STATUS_PREPARING = 4,
+  /** ORDER_STATUS_READY - Ready for pickup. */
   ORDER_STATUS_READY = 5,
+  /** ORDER_STATUS_COMPLETED - Handed over to the customer. */
   ORDER_STATUS_COMPLETED = 6,
+  /** ORDER_STATUS_CANCELLED - Cancelled before payment (customer, staff, payment failed or expired); its stock is released. */
   ORDER_STATUS_CANCELLED = 7,
+  /** ORDER_STATUS_REFUNDED - The whole amount was refunded after payment. */
   ORDER_STATUS_REFUNDED = 8,
   UNRECOGNIZED = -1,
 }
@@ -108,6 +121,7 @@ export function orderStatusToJSON(object: OrderStatus): string {
  * refund and complete.
  */
 export enum OrderAction {
+  /** ORDER_ACTION_UNSPECIFIED - Never sent. */
   ORDER_ACTION_UNSPECIFIED = 0,
   /** ORDER_ACTION_CANCEL - Cancel before payment (customer or staff). */
   ORDER_ACTION_CANCEL = 1,
@@ -164,11 +178,15 @@ export function orderActionToJSON(object: OrderAction): string {
 
 /** Whether and how much of an order has been paid and refunded. */
 export enum PaymentState {
+  /** PAYMENT_STATE_UNSPECIFIED - Never sent (orders derive the state of every order); in SearchOrders' filter, INVALID_ARGUMENT. */
   PAYMENT_STATE_UNSPECIFIED = 0,
   /** PAYMENT_STATE_UNPAID - Not paid (pending, waiting for payment, or cancelled before payment). */
   PAYMENT_STATE_UNPAID = 1,
+  /** PAYMENT_STATE_PAID - Paid, nothing refunded. */
   PAYMENT_STATE_PAID = 2,
+  /** PAYMENT_STATE_PARTIALLY_REFUNDED - Paid, and part of the amount refunded. */
   PAYMENT_STATE_PARTIALLY_REFUNDED = 3,
+  /** PAYMENT_STATE_REFUNDED - Paid, and the whole amount refunded. */
   PAYMENT_STATE_REFUNDED = 4,
   UNRECOGNIZED = -1,
 }
@@ -215,13 +233,17 @@ export function paymentStateToJSON(object: PaymentState): string {
   }
 }
 
+/** One status change of an order. */
 export interface TimelineEntry {
+  /** The status the order moved to. */
   status: OrderStatus;
+  /** When. */
   at:
     | Date
     | undefined;
   /** What caused the transition, e.g. "payment.succeeded" or "admin". */
   cause: string;
+  /** The W3C trace id (32 hex digits) of the request or message that caused it, to find its trace. */
   traceId: string;
   /** The staff member who did it (the staff claim's name); "" for the customer or the system. */
   actor?: string | undefined;
@@ -229,7 +251,9 @@ export interface TimelineEntry {
 
 /** A staff note on an order's timeline. */
 export interface OrderNote {
+  /** The note's id (a UUID orders makes). */
   id: string;
+  /** When it was written. */
   at:
     | Date
     | undefined;
@@ -245,10 +269,15 @@ export interface OrderNote {
 export interface OrderRefund {
   /** Orders' id of the refund (also the provider call's idempotency key). */
   id: string;
-  amount: Money | undefined;
+  /** How much, in the order's currency. */
+  amount:
+    | Money
+    | undefined;
+  /** Why, 1..200 characters, as staff wrote it. */
   reason: string;
   /** The staff member who asked for it. */
   by: string;
+  /** When it was asked for. */
   at:
     | Date
     | undefined;
@@ -256,15 +285,29 @@ export interface OrderRefund {
   providerRefundId: string;
 }
 
+/** An order as orders stores it (a customer's view leaves out internal notes and staff names). */
 export interface Order {
+  /** The order's id (a UUID orders makes). */
   id: string;
+  /** The customer it belongs to. */
   customerId: string;
+  /** Where it is in its lifecycle. */
   status: OrderStatus;
+  /** The lines as stock priced them at reservation time. */
   items: LineItem[];
-  total: Money | undefined;
+  /** Sum of the lines. */
+  total:
+    | Money
+    | undefined;
+  /** Where the customer pays (the provider's checkout page); "" until payments made the link. */
   paymentLink: string;
+  /** Every status change, oldest first. */
   timeline: TimelineEntry[];
-  createdAt: Date | undefined;
+  /** When it was created. */
+  createdAt:
+    | Date
+    | undefined;
+  /** When it last changed. */
   updatedAt:
     | Date
     | undefined;
@@ -277,99 +320,144 @@ export interface Order {
    */
   number: number;
   /** Name, contact, pickup time and note from checkout; unset for orders created before they existed. */
-  details: OrderDetails | undefined;
+  details:
+    | OrderDetails
+    | undefined;
+  /** Unpaid, paid, refunded in part or in full: derived from the order's status and refunds, always set. */
   paymentState?:
     | PaymentState
     | undefined;
   /** Sum of the refunds so far (zero in the order's currency when none). */
-  refunded?: Money | undefined;
+  refunded?:
+    | Money
+    | undefined;
+  /** Every refund asked for, oldest first (at most 20). */
   refunds: OrderRefund[];
   /** Staff notes, oldest first. Customers' reads carry only the notes visible to them. */
   notes: OrderNote[];
 }
 
+/** A new order for a customer. */
 export interface CreateOrderRequest {
+  /** The customer (1..64 letters, digits, "_" or "-"), as web authenticated them. */
   customerId: string;
+  /** 1..50 lines: item id 1..128 characters, quantity 1..1000. */
   items: ItemQuantity[];
-  /** Optional; a retried request with the same key returns the first order. */
+  /** Optional, at most 200 characters; a retried request with the same key returns the first order. */
   idempotencyKey: string;
   /** Who and when; required (name, and phone or email). Validated by orders. */
   details: OrderDetails | undefined;
 }
 
+/** The order created (or the first one for the same idempotency key). */
 export interface CreateOrderResponse {
+  /** Waiting for payment with its link, or pending when payments could not make the link yet. */
   order: Order | undefined;
 }
 
+/** Which order to read, and as whom. */
 export interface GetOrderRequest {
+  /** The order's id. */
   orderId: string;
   /** Required unless admin is set. */
   customerId: string;
+  /** Read as staff (any order, staff's view); only honoured with a valid staff claim, else ignored. */
   admin: boolean;
 }
 
+/** The order asked for. */
 export interface GetOrderResponse {
+  /** The customer's or staff's view of it. */
   order: Order | undefined;
 }
 
+/** One page of a customer's orders. */
 export interface ListCustomerOrdersRequest {
+  /** The customer. */
   customerId: string;
+  /** 1..100; 0 means 20. */
   pageSize: number;
+  /** A previous answer's next_cursor; "" for the first page. */
   cursor: string;
 }
 
+/** One page of a customer's orders. */
 export interface ListCustomerOrdersResponse {
+  /** Newest first, customer's view. */
   orders: Order[];
   /** Empty when there are no more pages. */
   nextCursor: string;
 }
 
+/** One page of every order, or of those in one status. */
 export interface ListOrdersRequest {
   /** ORDER_STATUS_UNSPECIFIED lists every status. */
   status: OrderStatus;
+  /** 1..100; 0 means 20. */
   pageSize: number;
+  /** A previous answer's next_cursor; "" for the first page. */
   cursor: string;
 }
 
+/** One page of orders. */
 export interface ListOrdersResponse {
+  /** Newest first, staff's view. */
   orders: Order[];
   /** Empty when there are no more pages. */
   nextCursor: string;
 }
 
+/** No parameters: every status is counted. */
 export interface CountOrdersRequest {
 }
 
+/** How many orders are in one status. */
 export interface StatusCount {
+  /** The status. */
   status: OrderStatus;
+  /** Orders in it now. */
   count: number;
 }
 
+/** The count of every status. */
 export interface CountOrdersResponse {
+  /** One per status (zeros included), in the enum's order. */
   counts: StatusCount[];
 }
 
+/** An order to cancel, and who asks. */
 export interface CancelOrderRequest {
+  /** The order's id. */
   orderId: string;
   /** Required unless admin is set. */
   customerId: string;
+  /** Cancel as staff (any order); only honoured with a valid staff claim, else ignored. */
   admin: boolean;
+  /** Why, at most 500 characters; "" records "Cancelled by customer" or "Cancelled by admin". */
   reason: string;
 }
 
+/** The cancelled order. */
 export interface CancelOrderResponse {
+  /** The order as the cancellation left it. */
   order: Order | undefined;
 }
 
+/** A ready order to hand over. */
 export interface AdvanceOrderRequest {
+  /** The order's id. */
   orderId: string;
 }
 
+/** The completed order. */
 export interface AdvanceOrderResponse {
+  /** The order as the change left it. */
   order: Order | undefined;
 }
 
+/** A refund of all or part of an order. */
 export interface RefundOrderRequest {
+  /** The order's id. */
   orderId: string;
   /** Required, 1..200 characters. */
   reason: string;
@@ -385,16 +473,21 @@ export interface RefundOrderRequest {
   refundId?: string | undefined;
 }
 
+/** The refunded order. */
 export interface RefundOrderResponse {
+  /** The order with the refund recorded (refunded when nothing is left to refund). */
   order: Order | undefined;
 }
 
+/** The orders to look up. */
 export interface LookupOrdersRequest {
   /** 1 to 100 order ids. */
   orderIds: string[];
 }
 
+/** Whether one order exists. */
 export interface OrderLookup {
+  /** The id asked about. */
   orderId: string;
   /** False when orders has no order with this id. */
   exists: boolean;
@@ -402,11 +495,13 @@ export interface OrderLookup {
   status: OrderStatus;
 }
 
+/** The answers, one per id asked about. */
 export interface LookupOrdersResponse {
   /** One per requested id, in request order. */
   orders: OrderLookup[];
 }
 
+/** Which orders to watch, from where. */
 export interface WatchOrdersRequest {
   /** Resume after this cursor (an earlier change's); empty: from now on. */
   cursor: string;
@@ -416,6 +511,7 @@ export interface WatchOrdersRequest {
   customerId: string;
 }
 
+/** One committed change of an order. */
 export interface WatchOrdersResponse {
   /** Where to resume after this change. */
   cursor: string;
@@ -429,20 +525,27 @@ export interface WatchOrdersResponse {
   at: Date | undefined;
 }
 
+/** A note to add to an order. */
 export interface AddOrderNoteRequest {
+  /** The order's id. */
   orderId: string;
+  /** 1..1000 characters after trimming. */
   text: string;
+  /** Shown to the customer too; otherwise internal to staff. */
   visibleToCustomer: boolean;
 }
 
+/** The order with its new note. */
 export interface AddOrderNoteResponse {
+  /** Staff's view. */
   order: Order | undefined;
 }
 
+/** What to search for; text and filters combine (every one must match). */
 export interface SearchOrdersRequest {
   /**
    * Free text: "#1042" or "1042" (number), a name, a phone number, an email, an order or customer id.
-   * Empty: no text filter.
+   * At most 120 characters. Empty: no text filter.
    */
   query: string;
   /** Empty: every status; otherwise any of these. */
@@ -459,16 +562,21 @@ export interface SearchOrdersRequest {
     | undefined;
   /** 1..500 (default 50). */
   pageSize: number;
+  /** A previous answer's next_cursor for the same search; "" for the first page. */
   cursor: string;
 }
 
+/** One page of matching orders. */
 export interface SearchOrdersResponse {
+  /** Newest first, staff's view. */
   orders: Order[];
   /** Empty when there are no more pages. */
   nextCursor: string;
 }
 
+/** The window of creation times to sum up. */
 export interface GetOrderStatsRequest {
+  /** Start of the window (inclusive); required. */
   since:
     | Date
     | undefined;
@@ -476,6 +584,7 @@ export interface GetOrderStatsRequest {
   until: Date | undefined;
 }
 
+/** The figures of the window. */
 export interface GetOrderStatsResponse {
   /** Orders created in the window (every status). */
   orders: number;
@@ -483,42 +592,63 @@ export interface GetOrderStatsResponse {
   revenue:
     | Money
     | undefined;
-  /** Mean time from payment to ready of the window's orders that reached ready; 0 when none. */
+  /** In milliseconds: mean time from payment to ready of the window's orders that reached ready; 0 when none. */
   averageTicketMs: number;
   /** Orders paid or preparing right now (whatever their creation time). */
   openTickets: number;
 }
 
+/** A customer as their orders describe them. */
 export interface Customer {
+  /** The customer's id. */
   customerId: string;
   /** From their most recent order. */
   name: string;
+  /** From their most recent order; "" when none given. */
   phone: string;
+  /** From their most recent order; "" when none given. */
   email: string;
+  /** Orders they created (every status). */
   orderCount: number;
   /** Paid minus refunded, over all their orders. */
-  totalSpent: Money | undefined;
-  firstOrderAt: Date | undefined;
+  totalSpent:
+    | Money
+    | undefined;
+  /** When they created their first order. */
+  firstOrderAt:
+    | Date
+    | undefined;
+  /** When they created their most recent order. */
   lastOrderAt: Date | undefined;
 }
 
+/** One page of customers. */
 export interface ListCustomersRequest {
-  /** Name, phone, email or customer id; empty: every customer. */
+  /** Name, phone, email or customer id, at most 120 characters; empty: every customer. */
   query: string;
+  /** 1..200; 0 means 50. */
   pageSize: number;
+  /** A previous answer's next_cursor; "" for the first page. */
   cursor: string;
 }
 
+/** One page of customers. */
 export interface ListCustomersResponse {
+  /** Most recent order first. */
   customers: Customer[];
+  /** Empty when there are no more pages. */
   nextCursor: string;
 }
 
+/** Which customer to read. */
 export interface GetCustomerRequest {
+  /** The customer's id. */
   customerId: string;
 }
 
+/** The customer asked for. */
 export interface GetCustomerResponse {
+  /** Their contact details and figures. */
   customer: Customer | undefined;
 }
 
@@ -4128,10 +4258,39 @@ export const GetCustomerResponse: MessageFns<GetCustomerResponse> = {
   },
 };
 
-/** Orders and their lifecycle. Transitions are guarded by the state machine in orders' domain code. */
+/**
+ * Orders and their lifecycle. Transitions are guarded by the state machine in orders' domain code:
+ * pending -> waiting_payment -> paid -> preparing -> ready -> completed; pending -> paid; pending or
+ * waiting_payment -> cancelled; paid, preparing, ready or completed -> refunded.
+ *
+ * Callers: web (the gateway) and stock. Every RPC needs the deployment's service credential as metadata
+ * `authorization: Bearer <OMS_SERVICE_TOKEN>` (else UNAUTHENTICATED, before any handler runs). Customers
+ * never call directly: web proves who the customer is and passes customer_id. "Staff" RPCs also need a
+ * valid, unexpired staff claim web signs (metadata `x-oms-staff`): without one they answer
+ * PERMISSION_DENIED and read or change nothing; "Managers" means the claim's role must be owner or
+ * manager (a kitchen account gets PERMISSION_DENIED). The staff member recorded comes from the claim, never
+ * from a request field.
+ *
+ * Errors carry an oms.types.v1.ErrorDetail in the `oms-error-bin` trailing metadata (code, message, field).
+ * Codes and statuses: invalid_argument and unknown_item -> INVALID_ARGUMENT; not_found -> NOT_FOUND (also
+ * for another customer's order: existence is not revealed); illegal_transition, out_of_stock,
+ * item_unavailable and idempotency_key_reused -> FAILED_PRECONDITION; permission_denied ->
+ * PERMISSION_DENIED; unavailable -> UNAVAILABLE (a service orders needs could not be reached, or a
+ * draining server); anything unexpected -> INTERNAL. Order ids and customer ids are at most 64 characters
+ * (customer ids: letters, digits, "_" and "-").
+ */
 export type OrdersServiceService = typeof OrdersServiceService;
 export const OrdersServiceService = {
-  /** Reserves stock, stores the order and asks payments for a link. Idempotent per (customer, idempotency key). */
+  /**
+   * Reserves stock, stores the order and asks payments for a link. Idempotent per (customer, idempotency key).
+   * Payments slow or down: the order is answered pending (no link yet) and payments creates the link from
+   * order.created. Errors: INVALID_ARGUMENT for a bad field (customer id, 1..50 items, item id 1..128
+   * characters, quantity 1..1000, idempotency key over 200 characters, details as in OrderDetails);
+   * stock's refusals unchanged (out_of_stock or item_unavailable FAILED_PRECONDITION with
+   * ErrorDetail.shortages, unknown_item INVALID_ARGUMENT); FAILED_PRECONDITION idempotency_key_reused when
+   * the key was used with other items or details; UNAVAILABLE when stock cannot be reached or the first
+   * request with the same key is still running (retry shortly).
+   */
   createOrder: {
     path: "/oms.orders.v1.OrdersService/CreateOrder" as const,
     requestStream: false as const,
@@ -4143,7 +4302,11 @@ export const OrdersServiceService = {
       Buffer.from(CreateOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateOrderResponse => CreateOrderResponse.decode(value),
   },
-  /** Returns the order if it belongs to the customer (or always, for admin). */
+  /**
+   * Returns the order if it belongs to the customer (or always, for admin: `admin` with a valid staff
+   * claim, any role). NOT_FOUND when there is none or it is another customer's. A customer's answer carries
+   * only the notes visible to customers and no staff names.
+   */
   getOrder: {
     path: "/oms.orders.v1.OrdersService/GetOrder" as const,
     requestStream: false as const,
@@ -4154,6 +4317,10 @@ export const OrdersServiceService = {
       Buffer.from(GetOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOrderResponse => GetOrderResponse.decode(value),
   },
+  /**
+   * One customer's orders, newest first, paged by cursor (customer's view). INVALID_ARGUMENT for a bad
+   * customer id or page size.
+   */
   listCustomerOrders: {
     path: "/oms.orders.v1.OrdersService/ListCustomerOrders" as const,
     requestStream: false as const,
@@ -4166,7 +4333,7 @@ export const OrdersServiceService = {
     responseDeserialize: (value: Buffer): ListCustomerOrdersResponse =>
       ListCustomerOrdersResponse.decode(value),
   },
-  /** Admin: newest first, optional status filter, paged by cursor. */
+  /** Staff (any role): newest first, optional status filter, paged by cursor. */
   listOrders: {
     path: "/oms.orders.v1.OrdersService/ListOrders" as const,
     requestStream: false as const,
@@ -4178,6 +4345,7 @@ export const OrdersServiceService = {
       Buffer.from(ListOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListOrdersResponse => ListOrdersResponse.decode(value),
   },
+  /** Staff (any role): how many orders are in each status. */
   countOrders: {
     path: "/oms.orders.v1.OrdersService/CountOrders" as const,
     requestStream: false as const,
@@ -4189,7 +4357,11 @@ export const OrdersServiceService = {
       Buffer.from(CountOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CountOrdersResponse => CountOrdersResponse.decode(value),
   },
-  /** Cancels an unpaid order (customer or admin). */
+  /**
+   * Cancels an unpaid order (pending or waiting for payment): its customer, or staff (`admin` with a
+   * valid staff claim, any role). Announces order.cancelled, so stock releases the reservation.
+   * FAILED_PRECONDITION illegal_transition once paid or already cancelled; NOT_FOUND as for GetOrder.
+   */
   cancelOrder: {
     path: "/oms.orders.v1.OrdersService/CancelOrder" as const,
     requestStream: false as const,
@@ -4201,7 +4373,10 @@ export const OrdersServiceService = {
       Buffer.from(CancelOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CancelOrderResponse => CancelOrderResponse.decode(value),
   },
-  /** Admin: hands a ready order over (ready -> completed). */
+  /**
+   * Staff (any role): hands a ready order over (ready -> completed), announcing order.completed.
+   * FAILED_PRECONDITION illegal_transition unless ready; NOT_FOUND.
+   */
   advanceOrder: {
     path: "/oms.orders.v1.OrdersService/AdvanceOrder" as const,
     requestStream: false as const,
@@ -4214,8 +4389,13 @@ export const OrdersServiceService = {
     responseDeserialize: (value: Buffer): AdvanceOrderResponse => AdvanceOrderResponse.decode(value),
   },
   /**
-   * Staff: refunds all or part of a paid order (also while preparing or ready) through the payment
-   * provider, with a reason; the staff member comes from the staff claim.
+   * Managers: refunds all or part of a paid order (also while preparing, ready or completed) through the
+   * payment provider, with a reason; the staff member comes from the staff claim. One refund in flight at
+   * a time, at most 20 per order; the whole amount refunded makes the order refunded.
+   * FAILED_PRECONDITION illegal_transition when the order cannot be refunded now (unpaid, cancelled,
+   * refunded, a refund in flight), idempotency_key_reused when refund_id was used for another amount;
+   * INVALID_ARGUMENT for the reason, the amount (not positive, more than is left, another currency) or
+   * refund_id; UNAVAILABLE or INTERNAL when payments or the provider failed (nothing was refunded).
    */
   refundOrder: {
     path: "/oms.orders.v1.OrdersService/RefundOrder" as const,
@@ -4228,7 +4408,10 @@ export const OrdersServiceService = {
       Buffer.from(RefundOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RefundOrderResponse => RefundOrderResponse.decode(value),
   },
-  /** Staff: adds a note to an order's timeline, internal or visible to the customer. */
+  /**
+   * Managers: adds a note to an order's timeline, internal or visible to the customer (at most 50 notes
+   * per order). INVALID_ARGUMENT (field "text") for an empty or too long text or too many notes; NOT_FOUND.
+   */
   addOrderNote: {
     path: "/oms.orders.v1.OrdersService/AddOrderNote" as const,
     requestStream: false as const,
@@ -4241,9 +4424,10 @@ export const OrdersServiceService = {
     responseDeserialize: (value: Buffer): AddOrderNoteResponse => AddOrderNoteResponse.decode(value),
   },
   /**
-   * Staff: finds orders by text (order number, customer name, phone, email, order or customer id) and
+   * Managers: finds orders by text (order number, customer name, phone, email, order or customer id) and
    * filters (status, payment state, creation time range) that combine; newest first, paged by cursor,
-   * read through indexes (no full scans).
+   * read through indexes (no full scans). INVALID_ARGUMENT for a query over 120 characters, an unknown
+   * status or payment state, created_from not before created_until, a bad page size or cursor.
    */
   searchOrders: {
     path: "/oms.orders.v1.OrdersService/SearchOrders" as const,
@@ -4256,7 +4440,10 @@ export const OrdersServiceService = {
       Buffer.from(SearchOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SearchOrdersResponse => SearchOrdersResponse.decode(value),
   },
-  /** Staff: figures of the orders created in [since, until): count, revenue, average ticket time, open tickets. */
+  /**
+   * Managers: figures of the orders created in [since, until): count, revenue, average ticket time, open
+   * tickets. INVALID_ARGUMENT without `since` or with `until` not after it.
+   */
   getOrderStats: {
     path: "/oms.orders.v1.OrdersService/GetOrderStats" as const,
     requestStream: false as const,
@@ -4268,7 +4455,10 @@ export const OrdersServiceService = {
       Buffer.from(GetOrderStatsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOrderStatsResponse => GetOrderStatsResponse.decode(value),
   },
-  /** Staff: customers (by the contact details of their orders), most recent order first. */
+  /**
+   * Managers: customers (by the contact details of their orders), most recent order first.
+   * INVALID_ARGUMENT for a query over 120 characters or a bad page size.
+   */
   listCustomers: {
     path: "/oms.orders.v1.OrdersService/ListCustomers" as const,
     requestStream: false as const,
@@ -4280,7 +4470,7 @@ export const OrdersServiceService = {
       Buffer.from(ListCustomersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCustomersResponse => ListCustomersResponse.decode(value),
   },
-  /** Staff: one customer with their figures. */
+  /** Managers: one customer with their figures. NOT_FOUND when orders never saw them. */
   getCustomer: {
     path: "/oms.orders.v1.OrdersService/GetCustomer" as const,
     requestStream: false as const,
@@ -4295,6 +4485,7 @@ export const OrdersServiceService = {
   /**
    * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
    * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
+   * INVALID_ARGUMENT (field "order_ids") for no ids or more than 100.
    */
   lookupOrders: {
     path: "/oms.orders.v1.OrdersService/LookupOrders" as const,
@@ -4311,6 +4502,9 @@ export const OrdersServiceService = {
    * Streams each committed change of the orders in scope, in commit order, from just after `cursor`
    * (resumable: a reconnect with the last change's cursor loses nothing). Scope: one order of a customer
    * (order_id + customer_id), one customer's orders (customer_id), or every order (neither; staff only).
+   * The stream never ends by itself (a draining server ends it with OK: resume from the last cursor). It
+   * fails with PERMISSION_DENIED (every order without a staff claim), NOT_FOUND (another customer's
+   * order), INVALID_ARGUMENT (a bad id, or a malformed cursor or one older than the feed's 6 hours).
    */
   watchOrders: {
     path: "/oms.orders.v1.OrdersService/WatchOrders" as const,
@@ -4326,52 +4520,105 @@ export const OrdersServiceService = {
 } as const;
 
 export interface OrdersServiceServer extends UntypedServiceImplementation {
-  /** Reserves stock, stores the order and asks payments for a link. Idempotent per (customer, idempotency key). */
+  /**
+   * Reserves stock, stores the order and asks payments for a link. Idempotent per (customer, idempotency key).
+   * Payments slow or down: the order is answered pending (no link yet) and payments creates the link from
+   * order.created. Errors: INVALID_ARGUMENT for a bad field (customer id, 1..50 items, item id 1..128
+   * characters, quantity 1..1000, idempotency key over 200 characters, details as in OrderDetails);
+   * stock's refusals unchanged (out_of_stock or item_unavailable FAILED_PRECONDITION with
+   * ErrorDetail.shortages, unknown_item INVALID_ARGUMENT); FAILED_PRECONDITION idempotency_key_reused when
+   * the key was used with other items or details; UNAVAILABLE when stock cannot be reached or the first
+   * request with the same key is still running (retry shortly).
+   */
   createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
-  /** Returns the order if it belongs to the customer (or always, for admin). */
+  /**
+   * Returns the order if it belongs to the customer (or always, for admin: `admin` with a valid staff
+   * claim, any role). NOT_FOUND when there is none or it is another customer's. A customer's answer carries
+   * only the notes visible to customers and no staff names.
+   */
   getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
+  /**
+   * One customer's orders, newest first, paged by cursor (customer's view). INVALID_ARGUMENT for a bad
+   * customer id or page size.
+   */
   listCustomerOrders: handleUnaryCall<ListCustomerOrdersRequest, ListCustomerOrdersResponse>;
-  /** Admin: newest first, optional status filter, paged by cursor. */
+  /** Staff (any role): newest first, optional status filter, paged by cursor. */
   listOrders: handleUnaryCall<ListOrdersRequest, ListOrdersResponse>;
+  /** Staff (any role): how many orders are in each status. */
   countOrders: handleUnaryCall<CountOrdersRequest, CountOrdersResponse>;
-  /** Cancels an unpaid order (customer or admin). */
+  /**
+   * Cancels an unpaid order (pending or waiting for payment): its customer, or staff (`admin` with a
+   * valid staff claim, any role). Announces order.cancelled, so stock releases the reservation.
+   * FAILED_PRECONDITION illegal_transition once paid or already cancelled; NOT_FOUND as for GetOrder.
+   */
   cancelOrder: handleUnaryCall<CancelOrderRequest, CancelOrderResponse>;
-  /** Admin: hands a ready order over (ready -> completed). */
+  /**
+   * Staff (any role): hands a ready order over (ready -> completed), announcing order.completed.
+   * FAILED_PRECONDITION illegal_transition unless ready; NOT_FOUND.
+   */
   advanceOrder: handleUnaryCall<AdvanceOrderRequest, AdvanceOrderResponse>;
   /**
-   * Staff: refunds all or part of a paid order (also while preparing or ready) through the payment
-   * provider, with a reason; the staff member comes from the staff claim.
+   * Managers: refunds all or part of a paid order (also while preparing, ready or completed) through the
+   * payment provider, with a reason; the staff member comes from the staff claim. One refund in flight at
+   * a time, at most 20 per order; the whole amount refunded makes the order refunded.
+   * FAILED_PRECONDITION illegal_transition when the order cannot be refunded now (unpaid, cancelled,
+   * refunded, a refund in flight), idempotency_key_reused when refund_id was used for another amount;
+   * INVALID_ARGUMENT for the reason, the amount (not positive, more than is left, another currency) or
+   * refund_id; UNAVAILABLE or INTERNAL when payments or the provider failed (nothing was refunded).
    */
   refundOrder: handleUnaryCall<RefundOrderRequest, RefundOrderResponse>;
-  /** Staff: adds a note to an order's timeline, internal or visible to the customer. */
+  /**
+   * Managers: adds a note to an order's timeline, internal or visible to the customer (at most 50 notes
+   * per order). INVALID_ARGUMENT (field "text") for an empty or too long text or too many notes; NOT_FOUND.
+   */
   addOrderNote: handleUnaryCall<AddOrderNoteRequest, AddOrderNoteResponse>;
   /**
-   * Staff: finds orders by text (order number, customer name, phone, email, order or customer id) and
+   * Managers: finds orders by text (order number, customer name, phone, email, order or customer id) and
    * filters (status, payment state, creation time range) that combine; newest first, paged by cursor,
-   * read through indexes (no full scans).
+   * read through indexes (no full scans). INVALID_ARGUMENT for a query over 120 characters, an unknown
+   * status or payment state, created_from not before created_until, a bad page size or cursor.
    */
   searchOrders: handleUnaryCall<SearchOrdersRequest, SearchOrdersResponse>;
-  /** Staff: figures of the orders created in [since, until): count, revenue, average ticket time, open tickets. */
+  /**
+   * Managers: figures of the orders created in [since, until): count, revenue, average ticket time, open
+   * tickets. INVALID_ARGUMENT without `since` or with `until` not after it.
+   */
   getOrderStats: handleUnaryCall<GetOrderStatsRequest, GetOrderStatsResponse>;
-  /** Staff: customers (by the contact details of their orders), most recent order first. */
+  /**
+   * Managers: customers (by the contact details of their orders), most recent order first.
+   * INVALID_ARGUMENT for a query over 120 characters or a bad page size.
+   */
   listCustomers: handleUnaryCall<ListCustomersRequest, ListCustomersResponse>;
-  /** Staff: one customer with their figures. */
+  /** Managers: one customer with their figures. NOT_FOUND when orders never saw them. */
   getCustomer: handleUnaryCall<GetCustomerRequest, GetCustomerResponse>;
   /**
    * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
    * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
+   * INVALID_ARGUMENT (field "order_ids") for no ids or more than 100.
    */
   lookupOrders: handleUnaryCall<LookupOrdersRequest, LookupOrdersResponse>;
   /**
    * Streams each committed change of the orders in scope, in commit order, from just after `cursor`
    * (resumable: a reconnect with the last change's cursor loses nothing). Scope: one order of a customer
    * (order_id + customer_id), one customer's orders (customer_id), or every order (neither; staff only).
+   * The stream never ends by itself (a draining server ends it with OK: resume from the last cursor). It
+   * fails with PERMISSION_DENIED (every order without a staff claim), NOT_FOUND (another customer's
+   * order), INVALID_ARGUMENT (a bad id, or a malformed cursor or one older than the feed's 6 hours).
    */
   watchOrders: handleServerStreamingCall<WatchOrdersRequest, WatchOrdersResponse>;
 }
 
 export interface OrdersServiceClient extends Client {
-  /** Reserves stock, stores the order and asks payments for a link. Idempotent per (customer, idempotency key). */
+  /**
+   * Reserves stock, stores the order and asks payments for a link. Idempotent per (customer, idempotency key).
+   * Payments slow or down: the order is answered pending (no link yet) and payments creates the link from
+   * order.created. Errors: INVALID_ARGUMENT for a bad field (customer id, 1..50 items, item id 1..128
+   * characters, quantity 1..1000, idempotency key over 200 characters, details as in OrderDetails);
+   * stock's refusals unchanged (out_of_stock or item_unavailable FAILED_PRECONDITION with
+   * ErrorDetail.shortages, unknown_item INVALID_ARGUMENT); FAILED_PRECONDITION idempotency_key_reused when
+   * the key was used with other items or details; UNAVAILABLE when stock cannot be reached or the first
+   * request with the same key is still running (retry shortly).
+   */
   createOrder(
     request: CreateOrderRequest,
     callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
@@ -4387,7 +4634,11 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
   ): ClientUnaryCall;
-  /** Returns the order if it belongs to the customer (or always, for admin). */
+  /**
+   * Returns the order if it belongs to the customer (or always, for admin: `admin` with a valid staff
+   * claim, any role). NOT_FOUND when there is none or it is another customer's. A customer's answer carries
+   * only the notes visible to customers and no staff names.
+   */
   getOrder(
     request: GetOrderRequest,
     callback: (error: ServiceError | null, response: GetOrderResponse) => void,
@@ -4403,6 +4654,10 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetOrderResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * One customer's orders, newest first, paged by cursor (customer's view). INVALID_ARGUMENT for a bad
+   * customer id or page size.
+   */
   listCustomerOrders(
     request: ListCustomerOrdersRequest,
     callback: (error: ServiceError | null, response: ListCustomerOrdersResponse) => void,
@@ -4418,7 +4673,7 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCustomerOrdersResponse) => void,
   ): ClientUnaryCall;
-  /** Admin: newest first, optional status filter, paged by cursor. */
+  /** Staff (any role): newest first, optional status filter, paged by cursor. */
   listOrders(
     request: ListOrdersRequest,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
@@ -4434,6 +4689,7 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
   ): ClientUnaryCall;
+  /** Staff (any role): how many orders are in each status. */
   countOrders(
     request: CountOrdersRequest,
     callback: (error: ServiceError | null, response: CountOrdersResponse) => void,
@@ -4449,7 +4705,11 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CountOrdersResponse) => void,
   ): ClientUnaryCall;
-  /** Cancels an unpaid order (customer or admin). */
+  /**
+   * Cancels an unpaid order (pending or waiting for payment): its customer, or staff (`admin` with a
+   * valid staff claim, any role). Announces order.cancelled, so stock releases the reservation.
+   * FAILED_PRECONDITION illegal_transition once paid or already cancelled; NOT_FOUND as for GetOrder.
+   */
   cancelOrder(
     request: CancelOrderRequest,
     callback: (error: ServiceError | null, response: CancelOrderResponse) => void,
@@ -4465,7 +4725,10 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CancelOrderResponse) => void,
   ): ClientUnaryCall;
-  /** Admin: hands a ready order over (ready -> completed). */
+  /**
+   * Staff (any role): hands a ready order over (ready -> completed), announcing order.completed.
+   * FAILED_PRECONDITION illegal_transition unless ready; NOT_FOUND.
+   */
   advanceOrder(
     request: AdvanceOrderRequest,
     callback: (error: ServiceError | null, response: AdvanceOrderResponse) => void,
@@ -4482,8 +4745,13 @@ export interface OrdersServiceClient extends Client {
     callback: (error: ServiceError | null, response: AdvanceOrderResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Staff: refunds all or part of a paid order (also while preparing or ready) through the payment
-   * provider, with a reason; the staff member comes from the staff claim.
+   * Managers: refunds all or part of a paid order (also while preparing, ready or completed) through the
+   * payment provider, with a reason; the staff member comes from the staff claim. One refund in flight at
+   * a time, at most 20 per order; the whole amount refunded makes the order refunded.
+   * FAILED_PRECONDITION illegal_transition when the order cannot be refunded now (unpaid, cancelled,
+   * refunded, a refund in flight), idempotency_key_reused when refund_id was used for another amount;
+   * INVALID_ARGUMENT for the reason, the amount (not positive, more than is left, another currency) or
+   * refund_id; UNAVAILABLE or INTERNAL when payments or the provider failed (nothing was refunded).
    */
   refundOrder(
     request: RefundOrderRequest,
@@ -4500,7 +4768,10 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RefundOrderResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: adds a note to an order's timeline, internal or visible to the customer. */
+  /**
+   * Managers: adds a note to an order's timeline, internal or visible to the customer (at most 50 notes
+   * per order). INVALID_ARGUMENT (field "text") for an empty or too long text or too many notes; NOT_FOUND.
+   */
   addOrderNote(
     request: AddOrderNoteRequest,
     callback: (error: ServiceError | null, response: AddOrderNoteResponse) => void,
@@ -4517,9 +4788,10 @@ export interface OrdersServiceClient extends Client {
     callback: (error: ServiceError | null, response: AddOrderNoteResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Staff: finds orders by text (order number, customer name, phone, email, order or customer id) and
+   * Managers: finds orders by text (order number, customer name, phone, email, order or customer id) and
    * filters (status, payment state, creation time range) that combine; newest first, paged by cursor,
-   * read through indexes (no full scans).
+   * read through indexes (no full scans). INVALID_ARGUMENT for a query over 120 characters, an unknown
+   * status or payment state, created_from not before created_until, a bad page size or cursor.
    */
   searchOrders(
     request: SearchOrdersRequest,
@@ -4536,7 +4808,10 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SearchOrdersResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: figures of the orders created in [since, until): count, revenue, average ticket time, open tickets. */
+  /**
+   * Managers: figures of the orders created in [since, until): count, revenue, average ticket time, open
+   * tickets. INVALID_ARGUMENT without `since` or with `until` not after it.
+   */
   getOrderStats(
     request: GetOrderStatsRequest,
     callback: (error: ServiceError | null, response: GetOrderStatsResponse) => void,
@@ -4552,7 +4827,10 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetOrderStatsResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: customers (by the contact details of their orders), most recent order first. */
+  /**
+   * Managers: customers (by the contact details of their orders), most recent order first.
+   * INVALID_ARGUMENT for a query over 120 characters or a bad page size.
+   */
   listCustomers(
     request: ListCustomersRequest,
     callback: (error: ServiceError | null, response: ListCustomersResponse) => void,
@@ -4568,7 +4846,7 @@ export interface OrdersServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCustomersResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: one customer with their figures. */
+  /** Managers: one customer with their figures. NOT_FOUND when orders never saw them. */
   getCustomer(
     request: GetCustomerRequest,
     callback: (error: ServiceError | null, response: GetCustomerResponse) => void,
@@ -4587,6 +4865,7 @@ export interface OrdersServiceClient extends Client {
   /**
    * Services: whether each order exists and its status, for up to 100 ids at once (stock's reservation
    * sweeper asks before releasing a reservation). An id orders could never have stored is "not found".
+   * INVALID_ARGUMENT (field "order_ids") for no ids or more than 100.
    */
   lookupOrders(
     request: LookupOrdersRequest,
@@ -4607,6 +4886,9 @@ export interface OrdersServiceClient extends Client {
    * Streams each committed change of the orders in scope, in commit order, from just after `cursor`
    * (resumable: a reconnect with the last change's cursor loses nothing). Scope: one order of a customer
    * (order_id + customer_id), one customer's orders (customer_id), or every order (neither; staff only).
+   * The stream never ends by itself (a draining server ends it with OK: resume from the last cursor). It
+   * fails with PERMISSION_DENIED (every order without a staff claim), NOT_FOUND (another customer's
+   * order), INVALID_ARGUMENT (a bad id, or a malformed cursor or one older than the feed's 6 hours).
    */
   watchOrders(
     request: WatchOrdersRequest,

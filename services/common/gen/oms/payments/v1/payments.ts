@@ -25,12 +25,19 @@ export const protobufPackage = "oms.payments.v1";
 
 export const protobufFileName = "oms/payments/v1/payments.proto";
 
+/** Where an order's payment stands. */
 export enum PaymentStatus {
+  /** PAYMENT_STATUS_UNSPECIFIED - Never sent. */
   PAYMENT_STATUS_UNSPECIFIED = 0,
+  /** PAYMENT_STATUS_OPEN - The checkout is open: the customer may still pay. */
   PAYMENT_STATUS_OPEN = 1,
+  /** PAYMENT_STATUS_SUCCEEDED - The provider confirmed the payment. */
   PAYMENT_STATUS_SUCCEEDED = 2,
+  /** PAYMENT_STATUS_FAILED - The payment was declined. */
   PAYMENT_STATUS_FAILED = 3,
+  /** PAYMENT_STATUS_EXPIRED - The checkout expired unpaid. */
   PAYMENT_STATUS_EXPIRED = 4,
+  /** PAYMENT_STATUS_REFUNDED - Paid, then refunded in full (partial refunds leave it succeeded). */
   PAYMENT_STATUS_REFUNDED = 5,
   UNRECOGNIZED = -1,
 }
@@ -82,10 +89,15 @@ export function paymentStatusToJSON(object: PaymentStatus): string {
   }
 }
 
+/** What the customer did on the local pay page. */
 export enum LocalOutcome {
+  /** LOCAL_OUTCOME_UNSPECIFIED - Not an outcome: INVALID_ARGUMENT. */
   LOCAL_OUTCOME_UNSPECIFIED = 0,
+  /** LOCAL_OUTCOME_PAY - Pay: the payment succeeds. */
   LOCAL_OUTCOME_PAY = 1,
+  /** LOCAL_OUTCOME_DECLINE - Decline: the payment fails. */
   LOCAL_OUTCOME_DECLINE = 2,
+  /** LOCAL_OUTCOME_EXPIRE - Let it expire: the checkout expires unpaid. */
   LOCAL_OUTCOME_EXPIRE = 3,
   UNRECOGNIZED = -1,
 }
@@ -127,38 +139,65 @@ export function localOutcomeToJSON(object: LocalOutcome): string {
   }
 }
 
+/** The payment of one order (one per order, ever). */
 export interface Payment {
+  /** The order it pays for. */
   orderId: string;
+  /** The order's customer. */
   customerId: string;
+  /** The provider that holds the checkout: "stripe" or "local". */
   provider: string;
+  /** The provider's checkout session id (e.g. Stripe's "cs_..."). */
   sessionId: string;
+  /** The checkout page the customer pays on. */
   url: string;
+  /** Where it stands. */
   status: PaymentStatus;
-  amount: Money | undefined;
+  /** The amount to pay (the order's total). */
+  amount:
+    | Money
+    | undefined;
+  /** The order's lines as they were sent to the provider. */
   items: LineItem[];
-  createdAt: Date | undefined;
+  /** When the checkout was created. */
+  createdAt:
+    | Date
+    | undefined;
+  /** When the checkout expires if unpaid; unset when the provider gave no expiry. */
   expiresAt: Date | undefined;
 }
 
+/** The order to make a checkout for (orders sends it as stored). */
 export interface CreatePaymentLinkRequest {
+  /** The order's id (required): the idempotency key of the checkout. */
   orderId: string;
+  /** The order's customer. */
   customerId: string;
+  /** At least one line, each with a positive quantity and unit price in the total's currency. */
   items: LineItem[];
+  /** The sum of the lines, in a 3-letter ISO 4217 currency. */
   total: Money | undefined;
 }
 
+/** The order's payment (new, or the one that already existed). */
 export interface CreatePaymentLinkResponse {
+  /** Always set; `url` is the link. */
   payment: Payment | undefined;
 }
 
+/** Which order's payment to read. */
 export interface GetPaymentRequest {
+  /** The order's id (required). */
   orderId: string;
 }
 
+/** The payment asked for. */
 export interface GetPaymentResponse {
+  /** Always set. */
   payment: Payment | undefined;
 }
 
+/** One webhook delivery, passed on by web untouched. */
 export interface HandleProviderEventRequest {
   /** "stripe" or "local". */
   provider: string;
@@ -168,40 +207,58 @@ export interface HandleProviderEventRequest {
   signature: string;
 }
 
+/** What handling the delivery did. */
 export interface HandleProviderEventResponse {
   /** False when this provider event id was handled before. */
   firstDelivery: boolean;
 }
 
+/** Which local checkout session to read. */
 export interface GetCheckoutSessionRequest {
+  /** The session id from the pay page's URL (required). */
   sessionId: string;
 }
 
+/** The payment behind the session. */
 export interface GetCheckoutSessionResponse {
+  /** Always set. */
   payment: Payment | undefined;
 }
 
+/** The outcome of a local checkout. */
 export interface CompleteLocalCheckoutRequest {
+  /** The session id (required). */
   sessionId: string;
+  /** PAY, DECLINE or EXPIRE. */
   outcome: LocalOutcome;
 }
 
+/** The payment after the outcome. */
 export interface CompleteLocalCheckoutResponse {
+  /** The payment as the event left it (unchanged when it was no longer open). */
   payment: Payment | undefined;
 }
 
+/** A refund of all or part of an order's payment. */
 export interface RefundRequest {
+  /** The order's id (required). */
   orderId: string;
+  /** Why, as staff wrote it (Stripe gets its first 500 characters in the refund's metadata). */
   reason: string;
   /** Unset: whatever has not been refunded yet. Otherwise at most that, in the payment's currency. */
   amount?:
     | Money
     | undefined;
-  /** Orders' id of this refund: the provider call's idempotency key (one provider refund per id, ever). */
+  /**
+   * Orders' id of this refund (at most 128 characters): the provider call's idempotency key (one
+   * provider refund per id, ever).
+   */
   refundId?: string | undefined;
 }
 
+/** The refund made (or the one already made for the same refund_id). */
 export interface RefundResponse {
+  /** The payment after the refund (refunded when nothing is left). */
   payment:
     | Payment
     | undefined;
@@ -1373,10 +1430,29 @@ export const RefundResponse: MessageFns<RefundResponse> = {
   },
 };
 
-/** Payments through a PaymentProvider port (Stripe Checkout or the local dev provider). */
+/**
+ * Payments through a PaymentProvider port (Stripe Checkout or the local dev provider).
+ *
+ * Callers: orders (CreatePaymentLink, Refund) and web (the webhook endpoint, the local pay page, reads).
+ * Every RPC needs the deployment's service credential as metadata `authorization: Bearer
+ * <OMS_SERVICE_TOKEN>` (else UNAUTHENTICATED, before any handler runs); none needs a staff claim (staff
+ * refunds go through Orders.RefundOrder, which checks the staff member's role).
+ *
+ * Errors carry an oms.types.v1.ErrorDetail in the `oms-error-bin` trailing metadata (code, message, field).
+ * Codes and statuses: invalid_argument -> INVALID_ARGUMENT; not_found -> NOT_FOUND; illegal_transition
+ * -> FAILED_PRECONDITION; permission_denied -> PERMISSION_DENIED; unavailable (the provider could not be
+ * reached, or a draining server) -> UNAVAILABLE; anything unexpected -> INTERNAL. Amounts are in minor
+ * units (cents).
+ */
 export type PaymentsServiceService = typeof PaymentsServiceService;
 export const PaymentsServiceService = {
-  /** Returns the order's checkout link, creating it once: idempotent per order id. */
+  /**
+   * Returns the order's checkout link, creating it once: idempotent per order id (one checkout session
+   * per order, ever; the provider call carries the order's idempotency key). INVALID_ARGUMENT for an order
+   * without id or items, a quantity or unit price that is not positive, currencies that differ or are not
+   * ISO 4217, a total that is not the sum of the lines; FAILED_PRECONDITION illegal_transition when
+   * payments knows the order is cancelled; UNAVAILABLE when the provider cannot be reached.
+   */
   createPaymentLink: {
     path: "/oms.payments.v1.PaymentsService/CreatePaymentLink" as const,
     requestStream: false as const,
@@ -1389,6 +1465,7 @@ export const PaymentsServiceService = {
     responseDeserialize: (value: Buffer): CreatePaymentLinkResponse =>
       CreatePaymentLinkResponse.decode(value),
   },
+  /** The payment of an order. INVALID_ARGUMENT without an order id; NOT_FOUND when it has none. */
   getPayment: {
     path: "/oms.payments.v1.PaymentsService/GetPayment" as const,
     requestStream: false as const,
@@ -1400,7 +1477,13 @@ export const PaymentsServiceService = {
       Buffer.from(GetPaymentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPaymentResponse => GetPaymentResponse.decode(value),
   },
-  /** A provider webhook delivery: verified, then handled once per provider event id. */
+  /**
+   * A provider webhook delivery: verified, then handled once per provider event id (the payment moves
+   * from open to succeeded, failed or expired, announcing payment.succeeded / payment.failed /
+   * payment.expired). Event types payments ignores, and events about no known payment, change nothing.
+   * INVALID_ARGUMENT for another provider than the one in use (field "provider") or a missing or wrong
+   * signature (field "signature"): nothing is changed.
+   */
   handleProviderEvent: {
     path: "/oms.payments.v1.PaymentsService/HandleProviderEvent" as const,
     requestStream: false as const,
@@ -1414,7 +1497,10 @@ export const PaymentsServiceService = {
     responseDeserialize: (value: Buffer): HandleProviderEventResponse =>
       HandleProviderEventResponse.decode(value),
   },
-  /** Local provider: the pay page reads its session here. */
+  /**
+   * Local provider: the pay page reads its session here. INVALID_ARGUMENT without a session id;
+   * NOT_FOUND (field "session_id") for an unknown one.
+   */
   getCheckoutSession: {
     path: "/oms.payments.v1.PaymentsService/GetCheckoutSession" as const,
     requestStream: false as const,
@@ -1427,7 +1513,12 @@ export const PaymentsServiceService = {
     responseDeserialize: (value: Buffer): GetCheckoutSessionResponse =>
       GetCheckoutSessionResponse.decode(value),
   },
-  /** Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook. */
+  /**
+   * Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook.
+   * PERMISSION_DENIED when payments uses another provider (Stripe); INVALID_ARGUMENT for an outcome other
+   * than PAY, DECLINE or EXPIRE or no session id; NOT_FOUND for an unknown session; FAILED_PRECONDITION
+   * illegal_transition when paying an order payments knows is cancelled.
+   */
   completeLocalCheckout: {
     path: "/oms.payments.v1.PaymentsService/CompleteLocalCheckout" as const,
     requestStream: false as const,
@@ -1443,7 +1534,11 @@ export const PaymentsServiceService = {
   },
   /**
    * Refunds all or part of a succeeded payment through the provider, once per refund_id (a retry with
-   * the same id answers the first refund again and moves no money).
+   * the same id answers the first refund again and moves no money). Announces payment.refunded.
+   * INVALID_ARGUMENT for no order id, a refund id over 128 characters, an amount that is not 1..what is
+   * left or in another currency; NOT_FOUND when the order has no payment; FAILED_PRECONDITION
+   * illegal_transition when the payment is not succeeded (or is already refunded in full); UNAVAILABLE
+   * when the provider cannot be reached (nothing recorded; retry with the same refund_id).
    */
   refund: {
     path: "/oms.payments.v1.PaymentsService/Refund" as const,
@@ -1457,24 +1552,55 @@ export const PaymentsServiceService = {
 } as const;
 
 export interface PaymentsServiceServer extends UntypedServiceImplementation {
-  /** Returns the order's checkout link, creating it once: idempotent per order id. */
+  /**
+   * Returns the order's checkout link, creating it once: idempotent per order id (one checkout session
+   * per order, ever; the provider call carries the order's idempotency key). INVALID_ARGUMENT for an order
+   * without id or items, a quantity or unit price that is not positive, currencies that differ or are not
+   * ISO 4217, a total that is not the sum of the lines; FAILED_PRECONDITION illegal_transition when
+   * payments knows the order is cancelled; UNAVAILABLE when the provider cannot be reached.
+   */
   createPaymentLink: handleUnaryCall<CreatePaymentLinkRequest, CreatePaymentLinkResponse>;
+  /** The payment of an order. INVALID_ARGUMENT without an order id; NOT_FOUND when it has none. */
   getPayment: handleUnaryCall<GetPaymentRequest, GetPaymentResponse>;
-  /** A provider webhook delivery: verified, then handled once per provider event id. */
+  /**
+   * A provider webhook delivery: verified, then handled once per provider event id (the payment moves
+   * from open to succeeded, failed or expired, announcing payment.succeeded / payment.failed /
+   * payment.expired). Event types payments ignores, and events about no known payment, change nothing.
+   * INVALID_ARGUMENT for another provider than the one in use (field "provider") or a missing or wrong
+   * signature (field "signature"): nothing is changed.
+   */
   handleProviderEvent: handleUnaryCall<HandleProviderEventRequest, HandleProviderEventResponse>;
-  /** Local provider: the pay page reads its session here. */
+  /**
+   * Local provider: the pay page reads its session here. INVALID_ARGUMENT without a session id;
+   * NOT_FOUND (field "session_id") for an unknown one.
+   */
   getCheckoutSession: handleUnaryCall<GetCheckoutSessionRequest, GetCheckoutSessionResponse>;
-  /** Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook. */
+  /**
+   * Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook.
+   * PERMISSION_DENIED when payments uses another provider (Stripe); INVALID_ARGUMENT for an outcome other
+   * than PAY, DECLINE or EXPIRE or no session id; NOT_FOUND for an unknown session; FAILED_PRECONDITION
+   * illegal_transition when paying an order payments knows is cancelled.
+   */
   completeLocalCheckout: handleUnaryCall<CompleteLocalCheckoutRequest, CompleteLocalCheckoutResponse>;
   /**
    * Refunds all or part of a succeeded payment through the provider, once per refund_id (a retry with
-   * the same id answers the first refund again and moves no money).
+   * the same id answers the first refund again and moves no money). Announces payment.refunded.
+   * INVALID_ARGUMENT for no order id, a refund id over 128 characters, an amount that is not 1..what is
+   * left or in another currency; NOT_FOUND when the order has no payment; FAILED_PRECONDITION
+   * illegal_transition when the payment is not succeeded (or is already refunded in full); UNAVAILABLE
+   * when the provider cannot be reached (nothing recorded; retry with the same refund_id).
    */
   refund: handleUnaryCall<RefundRequest, RefundResponse>;
 }
 
 export interface PaymentsServiceClient extends Client {
-  /** Returns the order's checkout link, creating it once: idempotent per order id. */
+  /**
+   * Returns the order's checkout link, creating it once: idempotent per order id (one checkout session
+   * per order, ever; the provider call carries the order's idempotency key). INVALID_ARGUMENT for an order
+   * without id or items, a quantity or unit price that is not positive, currencies that differ or are not
+   * ISO 4217, a total that is not the sum of the lines; FAILED_PRECONDITION illegal_transition when
+   * payments knows the order is cancelled; UNAVAILABLE when the provider cannot be reached.
+   */
   createPaymentLink(
     request: CreatePaymentLinkRequest,
     callback: (error: ServiceError | null, response: CreatePaymentLinkResponse) => void,
@@ -1490,6 +1616,7 @@ export interface PaymentsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreatePaymentLinkResponse) => void,
   ): ClientUnaryCall;
+  /** The payment of an order. INVALID_ARGUMENT without an order id; NOT_FOUND when it has none. */
   getPayment(
     request: GetPaymentRequest,
     callback: (error: ServiceError | null, response: GetPaymentResponse) => void,
@@ -1505,7 +1632,13 @@ export interface PaymentsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPaymentResponse) => void,
   ): ClientUnaryCall;
-  /** A provider webhook delivery: verified, then handled once per provider event id. */
+  /**
+   * A provider webhook delivery: verified, then handled once per provider event id (the payment moves
+   * from open to succeeded, failed or expired, announcing payment.succeeded / payment.failed /
+   * payment.expired). Event types payments ignores, and events about no known payment, change nothing.
+   * INVALID_ARGUMENT for another provider than the one in use (field "provider") or a missing or wrong
+   * signature (field "signature"): nothing is changed.
+   */
   handleProviderEvent(
     request: HandleProviderEventRequest,
     callback: (error: ServiceError | null, response: HandleProviderEventResponse) => void,
@@ -1521,7 +1654,10 @@ export interface PaymentsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: HandleProviderEventResponse) => void,
   ): ClientUnaryCall;
-  /** Local provider: the pay page reads its session here. */
+  /**
+   * Local provider: the pay page reads its session here. INVALID_ARGUMENT without a session id;
+   * NOT_FOUND (field "session_id") for an unknown one.
+   */
   getCheckoutSession(
     request: GetCheckoutSessionRequest,
     callback: (error: ServiceError | null, response: GetCheckoutSessionResponse) => void,
@@ -1537,7 +1673,12 @@ export interface PaymentsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCheckoutSessionResponse) => void,
   ): ClientUnaryCall;
-  /** Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook. */
+  /**
+   * Local provider: the pay page's Pay / Decline / Let it expire; takes the same path as a webhook.
+   * PERMISSION_DENIED when payments uses another provider (Stripe); INVALID_ARGUMENT for an outcome other
+   * than PAY, DECLINE or EXPIRE or no session id; NOT_FOUND for an unknown session; FAILED_PRECONDITION
+   * illegal_transition when paying an order payments knows is cancelled.
+   */
   completeLocalCheckout(
     request: CompleteLocalCheckoutRequest,
     callback: (error: ServiceError | null, response: CompleteLocalCheckoutResponse) => void,
@@ -1555,7 +1696,11 @@ export interface PaymentsServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Refunds all or part of a succeeded payment through the provider, once per refund_id (a retry with
-   * the same id answers the first refund again and moves no money).
+   * the same id answers the first refund again and moves no money). Announces payment.refunded.
+   * INVALID_ARGUMENT for no order id, a refund id over 128 characters, an amount that is not 1..what is
+   * left or in another currency; NOT_FOUND when the order has no payment; FAILED_PRECONDITION
+   * illegal_transition when the payment is not succeeded (or is already refunded in full); UNAVAILABLE
+   * when the provider cannot be reached (nothing recorded; retry with the same refund_id).
    */
   refund(
     request: RefundRequest,

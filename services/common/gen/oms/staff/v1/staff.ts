@@ -24,10 +24,18 @@ export const protobufPackage = "oms.staff.v1";
 
 export const protobufFileName = "oms/staff/v1/staff.proto";
 
+/** What a staff member may do (web's admin and the services check it). */
 export enum StaffRole {
+  /** STAFF_ROLE_UNSPECIFIED - Not a role: INVALID_ARGUMENT where a role is expected. */
   STAFF_ROLE_UNSPECIFIED = 0,
+  /** STAFF_ROLE_OWNER - Everything, staff accounts included. */
   STAFF_ROLE_OWNER = 1,
+  /** STAFF_ROLE_MANAGER - Runs the shop: orders, refunds, customers' details, the menu; not staff accounts. */
   STAFF_ROLE_MANAGER = 2,
+  /**
+   * STAFF_ROLE_KITCHEN - The kitchen: tickets, and the calls open to any staff role; not customers' details, refunds, menu
+   * changes or staff accounts.
+   */
   STAFF_ROLE_KITCHEN = 3,
   UNRECOGNIZED = -1,
 }
@@ -69,8 +77,11 @@ export function staffRoleToJSON(object: StaffRole): string {
   }
 }
 
+/** How a login attempt ended. */
 export enum LoginOutcome {
+  /** LOGIN_OUTCOME_UNSPECIFIED - Never sent. */
   LOGIN_OUTCOME_UNSPECIFIED = 0,
+  /** LOGIN_OUTCOME_OK - Signed in: a new session. */
   LOGIN_OUTCOME_OK = 1,
   /** LOGIN_OUTCOME_WRONG - Wrong name or password, or a disabled account (never said which). */
   LOGIN_OUTCOME_WRONG = 2,
@@ -116,12 +127,19 @@ export function loginOutcomeToJSON(object: LoginOutcome): string {
   }
 }
 
+/** A staff account (never its password). */
 export interface StaffMember {
   /** As typed when created; unique regardless of case. */
   name: string;
+  /** Its role now. */
   role: StaffRole;
+  /** True when the account may not log in (its sessions ended when it was disabled). */
   disabled: boolean;
-  createdAt: Date | undefined;
+  /** When it was created. */
+  createdAt:
+    | Date
+    | undefined;
+  /** When its password was last set. */
   passwordChangedAt:
     | Date
     | undefined;
@@ -129,25 +147,34 @@ export interface StaffMember {
   createdBy: string;
 }
 
+/** A signed-in staff member's session. */
 export interface Session {
-  /** The account's name and its role now (a role change applies to sessions at once). */
+  /** The account's name. */
   name: string;
+  /** The account's role now (a role change applies to sessions at once). */
   role: StaffRole;
   /** This session's CSRF token. */
   csrf: string;
+  /** When the session started (login). */
   createdAt:
     | Date
     | undefined;
-  /** The absolute end of the session. */
+  /**
+   * The absolute end of the session (8 hours after login by default; an idle session, 2 hours by default,
+   * ends sooner).
+   */
   expiresAt: Date | undefined;
 }
 
+/** The first owner to create if there is none (web's ADMIN_USER and ADMIN_PASSWORD). */
 export interface EnsureOwnerRequest {
+  /** The owner's name. */
   name: string;
   /** Empty: only report whether an owner exists. */
   password: string;
 }
 
+/** Whether an owner exists, and whether this call made it. */
 export interface EnsureOwnerResponse {
   /** True when this call created the owner. */
   created: boolean;
@@ -155,8 +182,11 @@ export interface EnsureOwnerResponse {
   ownerExists: boolean;
 }
 
+/** A login attempt. */
 export interface LoginRequest {
+  /** The account's name (any case). */
   name: string;
+  /** The password as typed (only the first 257 characters are looked at). */
   password: string;
   /** The client's address (as web determined it: X-Forwarded-For only behind a trusted proxy). */
   address: string;
@@ -164,7 +194,9 @@ export interface LoginRequest {
   deviceId: string;
 }
 
+/** How the attempt ended, and the session when it succeeded. */
 export interface LoginResponse {
+  /** OK, WRONG or LIMITED. */
   outcome: LoginOutcome;
   /** LIMITED: seconds until an attempt would be checked again. */
   retryAfterSeconds: number;
@@ -180,40 +212,57 @@ export interface LoginResponse {
   maxAgeSeconds: number;
 }
 
+/** Which session to read. */
 export interface GetSessionRequest {
+  /** The session id from web's session cookie (43 base64url characters). */
   sessionId: string;
 }
 
+/** The live session. */
 export interface GetSessionResponse {
+  /** Always set. */
   session: Session | undefined;
 }
 
+/** Which session to end. */
 export interface LogoutRequest {
+  /** The session id from web's session cookie. */
   sessionId: string;
 }
 
+/** Nothing: the session has ended. */
 export interface LogoutResponse {
 }
 
+/** No parameters. */
 export interface ListStaffRequest {
 }
 
+/** Every staff account. */
 export interface ListStaffResponse {
   /** By name. */
   staff: StaffMember[];
 }
 
+/** A new staff account. */
 export interface CreateStaffRequest {
+  /** 1..32 letters, digits, ".", "_" and "-", starting with a letter or digit; not taken (any case). */
   name: string;
+  /** OWNER, MANAGER or KITCHEN. */
   role: StaffRole;
+  /** Its first password, 12..256 characters. */
   password: string;
 }
 
+/** The account created. */
 export interface CreateStaffResponse {
+  /** The new account. */
   member: StaffMember | undefined;
 }
 
+/** A change to another member's account; unset fields are left as they are. */
 export interface UpdateStaffRequest {
+  /** The account's name (any case). */
   name: string;
   /** Unset: unchanged. */
   role?:
@@ -223,25 +272,35 @@ export interface UpdateStaffRequest {
   disabled?: boolean | undefined;
 }
 
+/** The changed account. */
 export interface UpdateStaffResponse {
+  /** The account as the change left it. */
   member: StaffMember | undefined;
 }
 
+/** A new password for another member. */
 export interface SetPasswordRequest {
+  /** The account's name (any case). */
   name: string;
+  /** The new password, 12..256 characters. */
   password: string;
 }
 
+/** Nothing: the password is set and the member's sessions ended. */
 export interface SetPasswordResponse {
 }
 
+/** The caller's password change. */
 export interface ChangeOwnPasswordRequest {
+  /** The caller's current password. */
   currentPassword: string;
+  /** The new password, 12..256 characters. */
   newPassword: string;
   /** The session to keep (the caller's); the member's other sessions end. */
   sessionId: string;
 }
 
+/** Nothing: the password is changed. */
 export interface ChangeOwnPasswordResponse {
 }
 
@@ -1849,13 +1908,27 @@ export const ChangeOwnPasswordResponse: MessageFns<ChangeOwnPasswordResponse> = 
  * Staff accounts, their sessions and the login throttle: one shared store for every web replica.
  * Hosted by the orders process (on its gRPC port and in its KV, keys under ["staff", ...]).
  *
- * Login, GetSession, Logout and EnsureOwner are web's own calls (the service credential is enough):
- * nobody is signed in yet when they are made. ListStaff, CreateStaff, UpdateStaff and SetPassword need
- * an owner's staff claim; ChangeOwnPassword needs any staff claim and changes that member's password.
+ * Every RPC needs the deployment's service credential as metadata `authorization: Bearer
+ * <OMS_SERVICE_TOKEN>` (else UNAUTHENTICATED, before any handler runs). Login, GetSession, Logout and
+ * EnsureOwner are web's own calls (the service credential is enough): nobody is signed in yet when they
+ * are made. ListStaff, CreateStaff, UpdateStaff and SetPassword need an owner's staff claim (metadata
+ * `x-oms-staff`; PERMISSION_DENIED without a valid one, or when the claim's account is not an active owner
+ * now); ChangeOwnPassword needs any staff claim and changes that member's password.
+ *
+ * Errors carry an oms.types.v1.ErrorDetail in the `oms-error-bin` trailing metadata (code, message, field).
+ * Codes and statuses: invalid_argument -> INVALID_ARGUMENT; not_found -> NOT_FOUND; already_exists ->
+ * ALREADY_EXISTS; illegal_transition -> FAILED_PRECONDITION; permission_denied -> PERMISSION_DENIED;
+ * unavailable (a change kept conflicting with concurrent ones; retry) -> UNAVAILABLE; anything unexpected
+ * -> INTERNAL. Names: 1..32 letters, digits, ".", "_" and "-", starting with a letter or digit, unique
+ * regardless of case. Passwords: 12..256 characters.
  */
 export type StaffServiceService = typeof StaffServiceService;
 export const StaffServiceService = {
-  /** Creates the first owner when no active owner exists; never changes an existing account. */
+  /**
+   * Creates the first owner when no active owner exists; never changes an existing account.
+   * INVALID_ARGUMENT for a bad name or password; ALREADY_EXISTS when no active owner exists but an account
+   * of that name does.
+   */
   ensureOwner: {
     path: "/oms.staff.v1.StaffService/EnsureOwner" as const,
     requestStream: false as const,
@@ -1867,7 +1940,10 @@ export const StaffServiceService = {
       Buffer.from(EnsureOwnerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EnsureOwnerResponse => EnsureOwnerResponse.decode(value),
   },
-  /** Checks a name and password under the login throttle and, when right, starts a session. */
+  /**
+   * Checks a name and password under the login throttle and, when right, starts a session. A wrong
+   * password or a throttled attempt is an outcome, not an error.
+   */
   login: {
     path: "/oms.staff.v1.StaffService/Login" as const,
     requestStream: false as const,
@@ -1889,7 +1965,7 @@ export const StaffServiceService = {
       Buffer.from(GetSessionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetSessionResponse => GetSessionResponse.decode(value),
   },
-  /** Ends a session at once. */
+  /** Ends a session at once (an unknown or malformed id: nothing to do, OK). */
   logout: {
     path: "/oms.staff.v1.StaffService/Logout" as const,
     requestStream: false as const,
@@ -1899,6 +1975,7 @@ export const StaffServiceService = {
     responseSerialize: (value: LogoutResponse): Buffer => Buffer.from(LogoutResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LogoutResponse => LogoutResponse.decode(value),
   },
+  /** Owners: every account, by name. */
   listStaff: {
     path: "/oms.staff.v1.StaffService/ListStaff" as const,
     requestStream: false as const,
@@ -1910,6 +1987,10 @@ export const StaffServiceService = {
       Buffer.from(ListStaffResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListStaffResponse => ListStaffResponse.decode(value),
   },
+  /**
+   * Owners: adds an account. INVALID_ARGUMENT for a bad name, role or password; ALREADY_EXISTS when the
+   * name is taken (regardless of case).
+   */
   createStaff: {
     path: "/oms.staff.v1.StaffService/CreateStaff" as const,
     requestStream: false as const,
@@ -1921,7 +2002,10 @@ export const StaffServiceService = {
       Buffer.from(CreateStaffResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateStaffResponse => CreateStaffResponse.decode(value),
   },
-  /** Changes another member's role or disables/enables them (never leaving no active owner). */
+  /**
+   * Owners: changes another member's role or disables/enables them (never leaving no active owner:
+   * FAILED_PRECONDITION illegal_transition). NOT_FOUND (field "name"); INVALID_ARGUMENT for a bad role.
+   */
   updateStaff: {
     path: "/oms.staff.v1.StaffService/UpdateStaff" as const,
     requestStream: false as const,
@@ -1933,7 +2017,10 @@ export const StaffServiceService = {
       Buffer.from(UpdateStaffResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateStaffResponse => UpdateStaffResponse.decode(value),
   },
-  /** An owner resets another member's password (their sessions end). */
+  /**
+   * Owners: an owner resets another member's password (their sessions end). NOT_FOUND (field "name");
+   * INVALID_ARGUMENT for a bad password.
+   */
   setPassword: {
     path: "/oms.staff.v1.StaffService/SetPassword" as const,
     requestStream: false as const,
@@ -1945,7 +2032,10 @@ export const StaffServiceService = {
       Buffer.from(SetPasswordResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetPasswordResponse => SetPasswordResponse.decode(value),
   },
-  /** The caller changes their own password (their other sessions end). */
+  /**
+   * Staff (any role): the caller changes their own password (their other sessions end).
+   * INVALID_ARGUMENT (field "current_password") when the current password is wrong, or for a bad new one.
+   */
   changeOwnPassword: {
     path: "/oms.staff.v1.StaffService/ChangeOwnPassword" as const,
     requestStream: false as const,
@@ -1961,26 +2051,51 @@ export const StaffServiceService = {
 } as const;
 
 export interface StaffServiceServer extends UntypedServiceImplementation {
-  /** Creates the first owner when no active owner exists; never changes an existing account. */
+  /**
+   * Creates the first owner when no active owner exists; never changes an existing account.
+   * INVALID_ARGUMENT for a bad name or password; ALREADY_EXISTS when no active owner exists but an account
+   * of that name does.
+   */
   ensureOwner: handleUnaryCall<EnsureOwnerRequest, EnsureOwnerResponse>;
-  /** Checks a name and password under the login throttle and, when right, starts a session. */
+  /**
+   * Checks a name and password under the login throttle and, when right, starts a session. A wrong
+   * password or a throttled attempt is an outcome, not an error.
+   */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /** The live session of a session id (touching it: the idle timeout restarts), or NOT_FOUND. */
   getSession: handleUnaryCall<GetSessionRequest, GetSessionResponse>;
-  /** Ends a session at once. */
+  /** Ends a session at once (an unknown or malformed id: nothing to do, OK). */
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
+  /** Owners: every account, by name. */
   listStaff: handleUnaryCall<ListStaffRequest, ListStaffResponse>;
+  /**
+   * Owners: adds an account. INVALID_ARGUMENT for a bad name, role or password; ALREADY_EXISTS when the
+   * name is taken (regardless of case).
+   */
   createStaff: handleUnaryCall<CreateStaffRequest, CreateStaffResponse>;
-  /** Changes another member's role or disables/enables them (never leaving no active owner). */
+  /**
+   * Owners: changes another member's role or disables/enables them (never leaving no active owner:
+   * FAILED_PRECONDITION illegal_transition). NOT_FOUND (field "name"); INVALID_ARGUMENT for a bad role.
+   */
   updateStaff: handleUnaryCall<UpdateStaffRequest, UpdateStaffResponse>;
-  /** An owner resets another member's password (their sessions end). */
+  /**
+   * Owners: an owner resets another member's password (their sessions end). NOT_FOUND (field "name");
+   * INVALID_ARGUMENT for a bad password.
+   */
   setPassword: handleUnaryCall<SetPasswordRequest, SetPasswordResponse>;
-  /** The caller changes their own password (their other sessions end). */
+  /**
+   * Staff (any role): the caller changes their own password (their other sessions end).
+   * INVALID_ARGUMENT (field "current_password") when the current password is wrong, or for a bad new one.
+   */
   changeOwnPassword: handleUnaryCall<ChangeOwnPasswordRequest, ChangeOwnPasswordResponse>;
 }
 
 export interface StaffServiceClient extends Client {
-  /** Creates the first owner when no active owner exists; never changes an existing account. */
+  /**
+   * Creates the first owner when no active owner exists; never changes an existing account.
+   * INVALID_ARGUMENT for a bad name or password; ALREADY_EXISTS when no active owner exists but an account
+   * of that name does.
+   */
   ensureOwner(
     request: EnsureOwnerRequest,
     callback: (error: ServiceError | null, response: EnsureOwnerResponse) => void,
@@ -1996,7 +2111,10 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: EnsureOwnerResponse) => void,
   ): ClientUnaryCall;
-  /** Checks a name and password under the login throttle and, when right, starts a session. */
+  /**
+   * Checks a name and password under the login throttle and, when right, starts a session. A wrong
+   * password or a throttled attempt is an outcome, not an error.
+   */
   login(
     request: LoginRequest,
     callback: (error: ServiceError | null, response: LoginResponse) => void,
@@ -2028,7 +2146,7 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetSessionResponse) => void,
   ): ClientUnaryCall;
-  /** Ends a session at once. */
+  /** Ends a session at once (an unknown or malformed id: nothing to do, OK). */
   logout(
     request: LogoutRequest,
     callback: (error: ServiceError | null, response: LogoutResponse) => void,
@@ -2044,6 +2162,7 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LogoutResponse) => void,
   ): ClientUnaryCall;
+  /** Owners: every account, by name. */
   listStaff(
     request: ListStaffRequest,
     callback: (error: ServiceError | null, response: ListStaffResponse) => void,
@@ -2059,6 +2178,10 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListStaffResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Owners: adds an account. INVALID_ARGUMENT for a bad name, role or password; ALREADY_EXISTS when the
+   * name is taken (regardless of case).
+   */
   createStaff(
     request: CreateStaffRequest,
     callback: (error: ServiceError | null, response: CreateStaffResponse) => void,
@@ -2074,7 +2197,10 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateStaffResponse) => void,
   ): ClientUnaryCall;
-  /** Changes another member's role or disables/enables them (never leaving no active owner). */
+  /**
+   * Owners: changes another member's role or disables/enables them (never leaving no active owner:
+   * FAILED_PRECONDITION illegal_transition). NOT_FOUND (field "name"); INVALID_ARGUMENT for a bad role.
+   */
   updateStaff(
     request: UpdateStaffRequest,
     callback: (error: ServiceError | null, response: UpdateStaffResponse) => void,
@@ -2090,7 +2216,10 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateStaffResponse) => void,
   ): ClientUnaryCall;
-  /** An owner resets another member's password (their sessions end). */
+  /**
+   * Owners: an owner resets another member's password (their sessions end). NOT_FOUND (field "name");
+   * INVALID_ARGUMENT for a bad password.
+   */
   setPassword(
     request: SetPasswordRequest,
     callback: (error: ServiceError | null, response: SetPasswordResponse) => void,
@@ -2106,7 +2235,10 @@ export interface StaffServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetPasswordResponse) => void,
   ): ClientUnaryCall;
-  /** The caller changes their own password (their other sessions end). */
+  /**
+   * Staff (any role): the caller changes their own password (their other sessions end).
+   * INVALID_ARGUMENT (field "current_password") when the current password is wrong, or for a bad new one.
+   */
   changeOwnPassword(
     request: ChangeOwnPasswordRequest,
     callback: (error: ServiceError | null, response: ChangeOwnPasswordResponse) => void,

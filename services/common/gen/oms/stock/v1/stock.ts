@@ -27,10 +27,18 @@ export const protobufPackage = "oms.stock.v1";
 
 export const protobufFileName = "oms/stock/v1/stock.proto";
 
+/** Where an order's reservation stands. */
 export enum ReservationStatus {
+  /** RESERVATION_STATUS_UNSPECIFIED - Never sent. */
   RESERVATION_STATUS_UNSPECIFIED = 0,
+  /** RESERVATION_STATUS_RESERVED - Units held for an unpaid order (moved from available to reserved). */
   RESERVATION_STATUS_RESERVED = 1,
+  /** RESERVATION_STATUS_SOLD - The order was paid: the units count as sold. */
   RESERVATION_STATUS_SOLD = 2,
+  /**
+   * RESERVATION_STATUS_RELEASED - The order is gone (cancelled, expired, or confirmed never to have existed): the units are available
+   * again.
+   */
   RESERVATION_STATUS_RELEASED = 3,
   UNRECOGNIZED = -1,
 }
@@ -72,10 +80,15 @@ export function reservationStatusToJSON(object: ReservationStatus): string {
   }
 }
 
+/** A catalog item with its stock counts. */
 export interface Item {
+  /** The item's id, e.g. "1"; stable, chosen when the item is created. */
   id: string;
+  /** Display name, 1..80 characters. */
   name: string;
+  /** Menu description, at most 500 characters; "" for none. */
   description: string;
+  /** Price of one unit (above zero, at most 100000.00) in the shop's currency. */
   price:
     | Money
     | undefined;
@@ -107,60 +120,89 @@ export interface Item {
   updatedBy?:
     | string
     | undefined;
-  /** When staff last changed it. */
+  /** When staff last changed it; unset for the seeded menu. */
   updatedAt: Date | undefined;
 }
 
+/** The units stock holds for one order, priced when they were reserved. */
 export interface Reservation {
+  /** The order the units are held for. */
   orderId: string;
+  /** The merged lines with the names, prices and stations as they were at reservation time. */
   lines: LineItem[];
-  total: Money | undefined;
+  /** Sum of quantity x unit price over the lines. */
+  total:
+    | Money
+    | undefined;
+  /** Reserved, sold or released. */
   status: ReservationStatus;
 }
 
+/** No parameters: the whole catalog. */
 export interface ListItemsRequest {
 }
 
+/** The catalog. */
 export interface ListItemsResponse {
+  /** Every item, by position then name. */
   items: Item[];
 }
 
+/** Which item to read. */
 export interface GetItemRequest {
+  /** The item's id. */
   id: string;
 }
 
+/** The item asked for. */
 export interface GetItemResponse {
+  /** Always set. */
   item: Item | undefined;
 }
 
+/** The units to hold for one order. */
 export interface ReserveItemsRequest {
+  /** The order's id (non-empty); the idempotency key of the reservation. */
   orderId: string;
+  /** 1..50 lines; each item id non-empty, each quantity 1..1000; lines naming the same item are merged. */
   items: ItemQuantity[];
 }
 
+/** The reservation made (or the one that already existed for the same lines). */
 export interface ReserveItemsResponse {
+  /** Always set, status RESERVED for a new one. */
   reservation: Reservation | undefined;
 }
 
+/** Which order's reservation to read. */
 export interface GetReservationRequest {
+  /** The order's id. */
   orderId: string;
 }
 
+/** The reservation asked for. */
 export interface GetReservationResponse {
+  /** Always set. */
   reservation: Reservation | undefined;
 }
 
+/** Units to add to one item. */
 export interface RestockRequest {
+  /** The item's id. */
   itemId: string;
+  /** Units to add, 1..1000000. */
   quantity: number;
 }
 
+/** The restocked item. */
 export interface RestockResponse {
+  /** The item with its new counts. */
   item: Item | undefined;
 }
 
 /** Unset fields are left as they are. */
 export interface UpdateItemRequest {
+  /** The item's id. */
   id: string;
   /** 1 to 80 characters. */
   name?:
@@ -170,7 +212,7 @@ export interface UpdateItemRequest {
   description?:
     | string
     | undefined;
-  /** Above zero, in the shop's currency. */
+  /** Above zero and at most 100000.00, in the shop's currency (any other currency: INVALID_ARGUMENT). */
   price:
     | Money
     | undefined;
@@ -186,47 +228,67 @@ export interface UpdateItemRequest {
   image?: string | undefined;
 }
 
+/** The changed item. */
 export interface UpdateItemResponse {
+  /** The item as the change left it. */
   item: Item | undefined;
 }
 
+/** Takes an item off the menu or puts it back. */
 export interface SetOffMenuRequest {
+  /** The item's id. */
   itemId: string;
+  /** True: off the menu ("86"); false: back on it. */
   offMenu: boolean;
 }
 
+/** The changed item. */
 export interface SetOffMenuResponse {
+  /** The item as the change left it. */
   item: Item | undefined;
 }
 
+/** The shop's busy mode. */
 export interface ShopStatus {
-  /** Minutes added to the preparation estimate (0 = not busy). */
+  /** Minutes added to the preparation estimate (0 = not busy), 0..120. */
   busyMinutes: number;
   /** Who set it last; unset if nobody has. */
-  updatedBy?: string | undefined;
+  updatedBy?:
+    | string
+    | undefined;
+  /** When it was set last; unset if nobody has. */
   updatedAt: Date | undefined;
 }
 
+/** No parameters. */
 export interface GetShopStatusRequest {
 }
 
+/** The shop's busy mode. */
 export interface GetShopStatusResponse {
+  /** Always set (busy_minutes 0 when nobody set it). */
   status: ShopStatus | undefined;
 }
 
+/** The new busy mode. */
 export interface SetBusyMinutesRequest {
+  /** Minutes to add to the estimate, a whole number from 0 (not busy) to 120. */
   minutes: number;
 }
 
+/** The shop's busy mode as set. */
 export interface SetBusyMinutesResponse {
+  /** The status with who set it and when. */
   status: ShopStatus | undefined;
 }
 
+/** Where to start watching item changes. */
 export interface WatchItemsRequest {
   /** Where to resume (a previous message's cursor), "" from now. */
   cursor: string;
 }
 
+/** One change to an item. */
 export interface WatchItemsResponse {
   /** Resume after this message with this cursor. */
   cursor: string;
@@ -2089,9 +2151,26 @@ export const WatchItemsResponse: MessageFns<WatchItemsResponse> = {
   },
 };
 
-/** Catalog and stock levels. Stock is never negative; reservations are all-or-nothing. */
+/**
+ * Catalog and stock levels. Stock is never negative; reservations are all-or-nothing.
+ *
+ * Callers: web (the gateway) and orders. Every RPC needs the deployment's service credential as metadata
+ * `authorization: Bearer <OMS_SERVICE_TOKEN>` (else UNAUTHENTICATED, before any handler runs). RPCs marked
+ * "Staff" also need a valid, unexpired staff claim web signs (metadata `x-oms-staff`, see DESIGN.md's trust
+ * boundaries): without one they answer PERMISSION_DENIED and read or change nothing; "Managers" means the
+ * claim's role must be owner or manager (a kitchen account gets PERMISSION_DENIED too).
+ *
+ * Errors carry an oms.types.v1.ErrorDetail in the `oms-error-bin` trailing metadata; its code maps to the
+ * status: invalid_argument and unknown_item -> INVALID_ARGUMENT, not_found -> NOT_FOUND, out_of_stock and
+ * item_unavailable -> FAILED_PRECONDITION, already_exists -> ALREADY_EXISTS, permission_denied ->
+ * PERMISSION_DENIED. A draining server answers UNAVAILABLE; an unexpected failure is INTERNAL.
+ */
 export type StockServiceService = typeof StockServiceService;
 export const StockServiceService = {
+  /**
+   * The whole catalog, ordered by position then name, with live stock counts (items taken off the menu
+   * included, flagged `off_menu`). A public read: the service credential is enough.
+   */
   listItems: {
     path: "/oms.stock.v1.StockService/ListItems" as const,
     requestStream: false as const,
@@ -2103,6 +2182,7 @@ export const StockServiceService = {
       Buffer.from(ListItemsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListItemsResponse => ListItemsResponse.decode(value),
   },
+  /** One item by id. NOT_FOUND (field "id") when there is none. */
   getItem: {
     path: "/oms.stock.v1.StockService/GetItem" as const,
     requestStream: false as const,
@@ -2113,7 +2193,15 @@ export const StockServiceService = {
       Buffer.from(GetItemResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetItemResponse => GetItemResponse.decode(value),
   },
-  /** Reserves every line or none; idempotent per order id; duplicate lines are merged. */
+  /**
+   * Reserves every line or none; idempotent per order id; duplicate lines are merged. Called by orders
+   * when it creates an order. The same order id with the same merged lines returns the existing
+   * reservation and changes nothing; with different lines: ALREADY_EXISTS (field "order_id").
+   * INVALID_ARGUMENT: empty order id, no lines or more than 50, an empty item id, a quantity outside
+   * 1..1000, items priced in different currencies; unknown_item (INVALID_ARGUMENT) names unknown ids.
+   * FAILED_PRECONDITION: item_unavailable when an item is off the menu, out_of_stock when any line has
+   * fewer units available than requested (ErrorDetail.shortages lists every short item).
+   */
   reserveItems: {
     path: "/oms.stock.v1.StockService/ReserveItems" as const,
     requestStream: false as const,
@@ -2125,6 +2213,7 @@ export const StockServiceService = {
       Buffer.from(ReserveItemsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReserveItemsResponse => ReserveItemsResponse.decode(value),
   },
+  /** The reservation of an order, in whatever state it is. NOT_FOUND (field "order_id") when there is none. */
   getReservation: {
     path: "/oms.stock.v1.StockService/GetReservation" as const,
     requestStream: false as const,
@@ -2136,7 +2225,11 @@ export const StockServiceService = {
       Buffer.from(GetReservationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetReservationResponse => GetReservationResponse.decode(value),
   },
-  /** Admin: adds units to an item. */
+  /**
+   * Staff (any role): adds units to an item's available count, recording who and when (watchers of
+   * WatchItems see the change). INVALID_ARGUMENT (field "quantity") for a quantity outside 1..1000000 or
+   * one that would take the item's total units past 2147483647; NOT_FOUND (field "item_id").
+   */
   restock: {
     path: "/oms.stock.v1.StockService/Restock" as const,
     requestStream: false as const,
@@ -2147,7 +2240,11 @@ export const StockServiceService = {
       Buffer.from(RestockResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestockResponse => RestockResponse.decode(value),
   },
-  /** Staff: changes an item's menu fields (each one only when set); never the prices of reservations made. */
+  /**
+   * Managers: changes an item's menu fields (each one only when set); never the prices of reservations
+   * made. INVALID_ARGUMENT naming the first bad field (limits on each field of UpdateItemRequest);
+   * NOT_FOUND (field "id").
+   */
   updateItem: {
     path: "/oms.stock.v1.StockService/UpdateItem" as const,
     requestStream: false as const,
@@ -2159,7 +2256,10 @@ export const StockServiceService = {
       Buffer.from(UpdateItemResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateItemResponse => UpdateItemResponse.decode(value),
   },
-  /** Staff: takes an item off the menu ("86") or brings it back. */
+  /**
+   * Managers: takes an item off the menu ("86") or brings it back; reservations then refuse it with
+   * item_unavailable. NOT_FOUND (field "item_id").
+   */
   setOffMenu: {
     path: "/oms.stock.v1.StockService/SetOffMenu" as const,
     requestStream: false as const,
@@ -2183,7 +2283,7 @@ export const StockServiceService = {
       Buffer.from(GetShopStatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetShopStatusResponse => GetShopStatusResponse.decode(value),
   },
-  /** Staff: sets the busy mode's extra minutes (0..120). */
+  /** Managers: sets the busy mode's extra minutes (0..120). INVALID_ARGUMENT (field "minutes") otherwise. */
   setBusyMinutes: {
     path: "/oms.stock.v1.StockService/SetBusyMinutes" as const,
     requestStream: false as const,
@@ -2195,7 +2295,13 @@ export const StockServiceService = {
       Buffer.from(SetBusyMinutesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetBusyMinutesResponse => SetBusyMinutesResponse.decode(value),
   },
-  /** Staff: every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" = from now). */
+  /**
+   * Staff (any role): every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" =
+   * from now), in commit order, each exactly once; the stream never ends by itself (the server ends it
+   * with OK when it drains: resume elsewhere from the last cursor). The staff check fails the stream with
+   * PERMISSION_DENIED; a malformed cursor, or one older than the feed's 6 hours, with INVALID_ARGUMENT
+   * (field "cursor").
+   */
   watchItems: {
     path: "/oms.stock.v1.StockService/WatchItems" as const,
     requestStream: false as const,
@@ -2210,26 +2316,61 @@ export const StockServiceService = {
 } as const;
 
 export interface StockServiceServer extends UntypedServiceImplementation {
+  /**
+   * The whole catalog, ordered by position then name, with live stock counts (items taken off the menu
+   * included, flagged `off_menu`). A public read: the service credential is enough.
+   */
   listItems: handleUnaryCall<ListItemsRequest, ListItemsResponse>;
+  /** One item by id. NOT_FOUND (field "id") when there is none. */
   getItem: handleUnaryCall<GetItemRequest, GetItemResponse>;
-  /** Reserves every line or none; idempotent per order id; duplicate lines are merged. */
+  /**
+   * Reserves every line or none; idempotent per order id; duplicate lines are merged. Called by orders
+   * when it creates an order. The same order id with the same merged lines returns the existing
+   * reservation and changes nothing; with different lines: ALREADY_EXISTS (field "order_id").
+   * INVALID_ARGUMENT: empty order id, no lines or more than 50, an empty item id, a quantity outside
+   * 1..1000, items priced in different currencies; unknown_item (INVALID_ARGUMENT) names unknown ids.
+   * FAILED_PRECONDITION: item_unavailable when an item is off the menu, out_of_stock when any line has
+   * fewer units available than requested (ErrorDetail.shortages lists every short item).
+   */
   reserveItems: handleUnaryCall<ReserveItemsRequest, ReserveItemsResponse>;
+  /** The reservation of an order, in whatever state it is. NOT_FOUND (field "order_id") when there is none. */
   getReservation: handleUnaryCall<GetReservationRequest, GetReservationResponse>;
-  /** Admin: adds units to an item. */
+  /**
+   * Staff (any role): adds units to an item's available count, recording who and when (watchers of
+   * WatchItems see the change). INVALID_ARGUMENT (field "quantity") for a quantity outside 1..1000000 or
+   * one that would take the item's total units past 2147483647; NOT_FOUND (field "item_id").
+   */
   restock: handleUnaryCall<RestockRequest, RestockResponse>;
-  /** Staff: changes an item's menu fields (each one only when set); never the prices of reservations made. */
+  /**
+   * Managers: changes an item's menu fields (each one only when set); never the prices of reservations
+   * made. INVALID_ARGUMENT naming the first bad field (limits on each field of UpdateItemRequest);
+   * NOT_FOUND (field "id").
+   */
   updateItem: handleUnaryCall<UpdateItemRequest, UpdateItemResponse>;
-  /** Staff: takes an item off the menu ("86") or brings it back. */
+  /**
+   * Managers: takes an item off the menu ("86") or brings it back; reservations then refuse it with
+   * item_unavailable. NOT_FOUND (field "item_id").
+   */
   setOffMenu: handleUnaryCall<SetOffMenuRequest, SetOffMenuResponse>;
   /** The shop's busy mode: minutes added to the pickup estimate customers see (a public read). */
   getShopStatus: handleUnaryCall<GetShopStatusRequest, GetShopStatusResponse>;
-  /** Staff: sets the busy mode's extra minutes (0..120). */
+  /** Managers: sets the busy mode's extra minutes (0..120). INVALID_ARGUMENT (field "minutes") otherwise. */
   setBusyMinutes: handleUnaryCall<SetBusyMinutesRequest, SetBusyMinutesResponse>;
-  /** Staff: every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" = from now). */
+  /**
+   * Staff (any role): every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" =
+   * from now), in commit order, each exactly once; the stream never ends by itself (the server ends it
+   * with OK when it drains: resume elsewhere from the last cursor). The staff check fails the stream with
+   * PERMISSION_DENIED; a malformed cursor, or one older than the feed's 6 hours, with INVALID_ARGUMENT
+   * (field "cursor").
+   */
   watchItems: handleServerStreamingCall<WatchItemsRequest, WatchItemsResponse>;
 }
 
 export interface StockServiceClient extends Client {
+  /**
+   * The whole catalog, ordered by position then name, with live stock counts (items taken off the menu
+   * included, flagged `off_menu`). A public read: the service credential is enough.
+   */
   listItems(
     request: ListItemsRequest,
     callback: (error: ServiceError | null, response: ListItemsResponse) => void,
@@ -2245,6 +2386,7 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListItemsResponse) => void,
   ): ClientUnaryCall;
+  /** One item by id. NOT_FOUND (field "id") when there is none. */
   getItem(
     request: GetItemRequest,
     callback: (error: ServiceError | null, response: GetItemResponse) => void,
@@ -2260,7 +2402,15 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetItemResponse) => void,
   ): ClientUnaryCall;
-  /** Reserves every line or none; idempotent per order id; duplicate lines are merged. */
+  /**
+   * Reserves every line or none; idempotent per order id; duplicate lines are merged. Called by orders
+   * when it creates an order. The same order id with the same merged lines returns the existing
+   * reservation and changes nothing; with different lines: ALREADY_EXISTS (field "order_id").
+   * INVALID_ARGUMENT: empty order id, no lines or more than 50, an empty item id, a quantity outside
+   * 1..1000, items priced in different currencies; unknown_item (INVALID_ARGUMENT) names unknown ids.
+   * FAILED_PRECONDITION: item_unavailable when an item is off the menu, out_of_stock when any line has
+   * fewer units available than requested (ErrorDetail.shortages lists every short item).
+   */
   reserveItems(
     request: ReserveItemsRequest,
     callback: (error: ServiceError | null, response: ReserveItemsResponse) => void,
@@ -2276,6 +2426,7 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReserveItemsResponse) => void,
   ): ClientUnaryCall;
+  /** The reservation of an order, in whatever state it is. NOT_FOUND (field "order_id") when there is none. */
   getReservation(
     request: GetReservationRequest,
     callback: (error: ServiceError | null, response: GetReservationResponse) => void,
@@ -2291,7 +2442,11 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetReservationResponse) => void,
   ): ClientUnaryCall;
-  /** Admin: adds units to an item. */
+  /**
+   * Staff (any role): adds units to an item's available count, recording who and when (watchers of
+   * WatchItems see the change). INVALID_ARGUMENT (field "quantity") for a quantity outside 1..1000000 or
+   * one that would take the item's total units past 2147483647; NOT_FOUND (field "item_id").
+   */
   restock(
     request: RestockRequest,
     callback: (error: ServiceError | null, response: RestockResponse) => void,
@@ -2307,7 +2462,11 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestockResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: changes an item's menu fields (each one only when set); never the prices of reservations made. */
+  /**
+   * Managers: changes an item's menu fields (each one only when set); never the prices of reservations
+   * made. INVALID_ARGUMENT naming the first bad field (limits on each field of UpdateItemRequest);
+   * NOT_FOUND (field "id").
+   */
   updateItem(
     request: UpdateItemRequest,
     callback: (error: ServiceError | null, response: UpdateItemResponse) => void,
@@ -2323,7 +2482,10 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateItemResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: takes an item off the menu ("86") or brings it back. */
+  /**
+   * Managers: takes an item off the menu ("86") or brings it back; reservations then refuse it with
+   * item_unavailable. NOT_FOUND (field "item_id").
+   */
   setOffMenu(
     request: SetOffMenuRequest,
     callback: (error: ServiceError | null, response: SetOffMenuResponse) => void,
@@ -2355,7 +2517,7 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetShopStatusResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: sets the busy mode's extra minutes (0..120). */
+  /** Managers: sets the busy mode's extra minutes (0..120). INVALID_ARGUMENT (field "minutes") otherwise. */
   setBusyMinutes(
     request: SetBusyMinutesRequest,
     callback: (error: ServiceError | null, response: SetBusyMinutesResponse) => void,
@@ -2371,7 +2533,13 @@ export interface StockServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetBusyMinutesResponse) => void,
   ): ClientUnaryCall;
-  /** Staff: every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" = from now). */
+  /**
+   * Staff (any role): every change of an item's menu fields, 86 or stock added by staff, from `cursor` ("" =
+   * from now), in commit order, each exactly once; the stream never ends by itself (the server ends it
+   * with OK when it drains: resume elsewhere from the last cursor). The staff check fails the stream with
+   * PERMISSION_DENIED; a malformed cursor, or one older than the feed's 6 hours, with INVALID_ARGUMENT
+   * (field "cursor").
+   */
   watchItems(
     request: WatchItemsRequest,
     options?: Partial<CallOptions>,

@@ -14,21 +14,29 @@ export const protobufFileName = "oms/types/v1/types.proto";
 
 /** An amount of money in minor units (cents) of an ISO 4217 currency. */
 export interface Money {
+  /** The amount in minor units (e.g. 1250 = 12.50 EUR); never fractional. */
   amount: number;
+  /** The ISO 4217 code in upper case, e.g. "EUR". */
   currency: string;
 }
 
 /** A requested quantity of one catalog item. */
 export interface ItemQuantity {
+  /** The catalog item's id (StockService's Item.id). */
   itemId: string;
+  /** Units wanted, 1..1000 per line. */
   quantity: number;
 }
 
 /** One priced line of an order, snapshotted at reservation time. */
 export interface LineItem {
+  /** The catalog item's id. */
   itemId: string;
+  /** The item's name when it was reserved. */
   name: string;
+  /** Units, at least 1. */
   quantity: number;
+  /** Price of one unit when it was reserved. */
   unitPrice:
     | Money
     | undefined;
@@ -55,9 +63,13 @@ export interface OrderDetails {
 
 /** An item that could not be reserved in full. */
 export interface Shortage {
+  /** The item's id. */
   itemId: string;
+  /** The item's name. */
   name: string;
+  /** Units the request asked for (lines of the same item merged). */
   requested: number;
+  /** Units available when it was refused (0 for an item off the menu). */
   available: number;
 }
 
@@ -65,9 +77,11 @@ export interface Shortage {
 export interface ErrorDetail {
   /** Machine-readable code, e.g. "out_of_stock", "not_found", "invalid_argument". */
   code: string;
+  /** A sentence for people, naming the offending value (web may show it as is). */
   message: string;
   /** The request field at fault, e.g. "items[0].quantity"; empty when not about one field. */
   field: string;
+  /** out_of_stock and item_unavailable: every item that could not be reserved; empty otherwise. */
   shortages: Shortage[];
 }
 
