@@ -174,6 +174,11 @@ export const EVERY_SERVICE = {
     default: "1000,5000,25000",
     doc: "delays before each retry of a failed message; after the last one it is parked",
   }),
+  OMS_GRPC_REFLECTION: envVar({
+    type: bool(),
+    default: "true",
+    doc: "gRPC server reflection (grpcurl, Postman); calls need the service token like every other",
+  }),
   OMS_RELAY_START_DELAY_MS: envVar({
     type: int(0, 3_600_000),
     default: "0",
