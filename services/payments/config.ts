@@ -13,6 +13,7 @@ import {
 } from "../common/config.ts";
 import { storePath } from "../common/kv.ts";
 import { type LocalProviderGrant, localProviderGrant } from "./provider_policy.ts";
+import type { ReconcileSettings } from "./reconcile_job.ts";
 
 /** Stripe settings; present only when `STRIPE_SECRET_KEY` is set. */
 export interface StripeConfig {
@@ -43,8 +44,25 @@ export interface PaymentsConfig {
    * `PAYMENTS_ALLOW_LOCAL_PROVIDER=true` outside development); undefined when set directly (tests).
    */
   localProvider?: LocalProviderGrant;
+  /**
+   * Payment reconciliation (Stripe only): `PAYMENTS_RECONCILE_INTERVAL_MS` (default 60000, 0 = off),
+   * `PAYMENTS_RECONCILE_WINDOW_MS` (default 3 days, at most Stripe's 30 days of events) and
+   * `PAYMENTS_RECONCILE_GRACE_MS` (default 30000). Absent (a config built by hand): no reconciliation.
+   */
+  reconcile?: ReconcileSettings;
   /** Settings every service shares (broker, exchange, data folder). */
   common: CommonConfig;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The reconciliation settings `env` asks for (see {@linkcode PaymentsConfig.reconcile}). */
+export function reconcileSettings(env: Record<string, string | undefined>): ReconcileSettings {
+  return {
+    intervalMs: envInt("PAYMENTS_RECONCILE_INTERVAL_MS", 60_000, { min: 0, max: DAY_MS }, env),
+    windowMs: envInt("PAYMENTS_RECONCILE_WINDOW_MS", 3 * DAY_MS, { min: 60_000, max: 30 * DAY_MS }, env),
+    graceMs: envInt("PAYMENTS_RECONCILE_GRACE_MS", 30_000, { min: 0, max: DAY_MS }, env),
+  };
 }
 
 /**
@@ -80,6 +98,7 @@ export function loadConfig(
     publicUrl,
     paymentExpiryMinutes: envInt("PAYMENT_EXPIRY_MINUTES", 30, { min: 30, max: 1440 }, env),
     ...(stripe ? { stripe } : { localProvider: localProviderGrant(env) }),
+    reconcile: reconcileSettings(env),
     common,
   };
 }

@@ -198,7 +198,9 @@ export function addPayment(op: Deno.AtomicOperation, payment: PaymentRecord): vo
     .set(paymentKey(payment.orderId), payment)
     .set(sessionKey(payment.sessionId), payment.orderId)
     .delete(draftKey(payment.orderId));
-  if (payment.status === PaymentStatus.PAYMENT_STATUS_OPEN) op.set(openKey(payment.orderId), payment.sessionId);
+  if (payment.status === PaymentStatus.PAYMENT_STATUS_OPEN) {
+    op.set(openKey(payment.orderId), payment.sessionId);
+  }
 }
 
 /**

@@ -179,7 +179,6 @@ export class StripePaymentProvider implements ReconcilableProvider {
   }
 }
 
-
 function unavailable(what: string, err: unknown): RpcError {
   const reason = err instanceof Error ? err.message : String(err);
   return new RpcError("unavailable", `${what}: ${reason}`, { cause: err });
