@@ -28,6 +28,7 @@ import type { Logger } from "../common/log.ts";
 import type { PaymentsApp } from "./app.ts";
 import type { PaymentRecord } from "./domain/lifecycle.ts";
 import type { ProviderEvent, ReconcilableProvider } from "./providers/provider.ts";
+import { providerCall } from "./providers/traced.ts";
 import { dropStaleOpen, listOpenOrderIds, readPayment } from "./store.ts";
 
 /** How a recovered outcome was found: an undelivered provider event, or a settled session. */
@@ -152,12 +153,22 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
     }
   };
 
-  const events = await provider.listUndeliveredEvents(window);
+  const events = await providerCall(
+    provider.name,
+    "listUndeliveredEvents",
+    {},
+    () => provider.listUndeliveredEvents(window),
+  );
   report.truncated ||= events.truncated;
   for (const event of events.items) await apply(event, "event");
 
   if (open.size > 0 && !signal?.aborted) {
-    const sessions = await provider.listSettledSessions(window);
+    const sessions = await providerCall(
+      provider.name,
+      "listSettledSessions",
+      {},
+      () => provider.listSettledSessions(window),
+    );
     report.truncated ||= sessions.truncated;
     for (const s of sessions.items) {
       if (!s.outcome) continue;

@@ -5,6 +5,9 @@
  * (`reconcile_metrics.ts`), survives provider errors (logged; the next period tries again), and stops
  * cleanly: no new run, the one in progress stops between outcomes and is awaited.
  *
+ * With `trigger` (the service passes `SIGUSR1`), that signal runs the job at once (`kill -USR1 <pid>`,
+ * `docker compose kill -s SIGUSR1 payments`), e.g. right after an outage of the webhook endpoint ended.
+ *
  * Replicas sharing one store (a remote KV) take turns through a lease in the store, so only one asks the
  * provider per period; without it they would still apply each outcome once (the path is idempotent).
  *
@@ -66,11 +69,15 @@ export function recoveredLogFields(report: ReconcileReport): Record<string, unkn
   };
 }
 
-/** Starts the job; `deps` are those of one run (its `signal` is the job's own). */
+/**
+ * Starts the job; `deps` are those of one run (its `signal` is the job's own). With `trigger`, that OS
+ * signal runs it at once.
+ */
 export function startReconcileJob(
   deps: Omit<ReconcileDeps, "signal" | "windowMs" | "graceMs">,
   settings: ReconcileSettings,
   log: Logger = deps.log,
+  trigger?: Deno.Signal,
 ): ReconcileJob {
   const abort = new AbortController();
   const holder = crypto.randomUUID();
@@ -131,12 +138,18 @@ export function startReconcileJob(
     }, settings.intervalMs);
   };
   schedule();
+  const onTrigger = () => {
+    log.info("payment reconciliation triggered by signal", { signal: trigger });
+    void runNow();
+  };
+  if (trigger) Deno.addSignalListener(trigger, onTrigger);
 
   return {
     runNow,
     async stop() {
       abort.abort();
       clearTimeout(timer);
+      if (trigger) Deno.removeSignalListener(trigger, onTrigger);
       await running; // the run in progress stops between outcomes and ends before the store closes
     },
   };

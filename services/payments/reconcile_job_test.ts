@@ -148,3 +148,22 @@ Deno.test("the recovered log line names counts by kind and the ids", () => {
     open: 3,
   });
 });
+
+Deno.test("the trigger signal runs the job at once", async () => {
+  await withReconcile(async (t) => {
+    const p = await t.openPayment();
+    t.standIn.deliveries = "drop";
+    await t.standIn.complete(p.sessionId);
+    const job = startReconcileJob(t.deps, settings, t.deps.log, "SIGUSR1"); // a period of a minute
+    try {
+      Deno.kill(Deno.pid, "SIGUSR1");
+      const deadline = Date.now() + 5_000;
+      while ((await t.payment(p.orderId)).status === PaymentStatus.PAYMENT_STATUS_OPEN) {
+        assert.ok(Date.now() < deadline, "paid at once, long before the period");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      await job.stop();
+    }
+  });
+});

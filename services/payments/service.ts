@@ -40,7 +40,7 @@ function reconcileWorkers(
   const settings = config.reconcile;
   if (!settings || !isReconcilable(provider) || settings.intervalMs === 0) return [];
   log.info("payments: reconciling with the provider", { ...settings, provider: provider.name });
-  return [startReconcileJob({ kv, payments, provider, log }, settings)];
+  return [startReconcileJob({ kv, payments, provider, log }, settings, log, "SIGUSR1")];
 }
 
 /** A running payments service. */
