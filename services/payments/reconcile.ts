@@ -13,9 +13,11 @@
  *    that were not delivered to every webhook endpoint, and applies those about an open payment (kind
  *    `event`: the provider's own event id, so the webhook, should it come, is recognised);
  * 3. for the payments still open, asks for the sessions created in the same window that are complete or
- *    expired, and applies their outcome as an event with an id of its own, `reconciled_<session>_<outcome>`
- *    (kind `session`): this catches an outcome whose event was acknowledged but not applied (a webhook
- *    that came before the payment was stored) or was cut off by the page bound.
+ *    expired (and, one by one, for those whose checkout is past its expiry, at most
+ *    {@linkcode MAX_RETRIEVES_PER_RUN} a run, so the list's page bound never hides an old one), and applies
+ *    their outcome as an event with an id of its own, `reconciled_<session>_<outcome>` (kind `session`):
+ *    this catches an outcome whose event was acknowledged but not applied (a webhook that came before the
+ *    payment was stored) or was cut off by the page bound.
  *
  * Events younger than the grace period are left to their webhook, still on its way. Only a provider that
  * can be read back ({@linkcode ReconcilableProvider}: Stripe) is reconciled: the local provider's outcomes
@@ -27,7 +29,7 @@ import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
 import type { Logger } from "../common/log.ts";
 import type { PaymentsApp } from "./app.ts";
 import type { PaymentRecord } from "./domain/lifecycle.ts";
-import type { ProviderEvent, ReconcilableProvider } from "./providers/provider.ts";
+import type { ProviderEvent, ProviderSession, ReconcilableProvider } from "./providers/provider.ts";
 import { providerCall } from "./providers/traced.ts";
 import { dropStaleOpen, listOpenOrderIds, readPayment } from "./store.ts";
 
@@ -87,6 +89,9 @@ export interface ReconcileDeps {
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
 const DEFAULT_MAX_PAGES = 10;
+
+/** At most this many overdue sessions are read one by one per run (the oldest open payments first). */
+export const MAX_RETRIEVES_PER_RUN = 20;
 
 /** The open payments of `provider` made at or before `before`, by session id; drops stale index entries. */
 async function openPayments(
@@ -162,7 +167,20 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
   report.truncated ||= events.truncated;
   for (const event of events.items) await apply(event, "event");
 
-  if (open.size > 0 && !signal?.aborted) {
+  const fromSession = async (s: ProviderSession) => {
+    if (!s.outcome) return; // still open, or awaiting an asynchronous payment
+    await apply({
+      id: `reconciled_${s.sessionId}_${s.outcome}`,
+      type: s.outcome,
+      sessionId: s.sessionId,
+      orderId: s.orderId || (open.get(s.sessionId)?.orderId ?? ""),
+      ...(s.paymentRef ? { paymentRef: s.paymentRef } : {}),
+    }, "session");
+  };
+  // a checkout past its expiry is settled at the provider: asked for one by one below, so the list's
+  // page bound (newest first) never hides an old stuck payment
+  const overdue = (p: PaymentRecord) => p.expiresAt !== undefined && p.expiresAt.getTime() <= until.getTime();
+  if ([...open.values()].some((p) => !overdue(p)) && !signal?.aborted) {
     const sessions = await providerCall(
       provider.name,
       "listSettledSessions",
@@ -170,18 +188,31 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
       () => provider.listSettledSessions(window),
     );
     report.truncated ||= sessions.truncated;
-    for (const s of sessions.items) {
-      if (!s.outcome) continue;
-      const payment = open.get(s.sessionId);
-      await apply({
-        id: `reconciled_${s.sessionId}_${s.outcome}`,
-        type: s.outcome,
-        sessionId: s.sessionId,
-        orderId: s.orderId || (payment?.orderId ?? ""),
-        ...(s.paymentRef ? { paymentRef: s.paymentRef } : {}),
-        ...(s.outcome === "failed" ? { reason: "The payment failed at the provider" } : {}),
-      }, "session");
+    for (const s of sessions.items) await fromSession(s);
+  }
+  const stuck = [...open.values()].filter(overdue)
+    .sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0))
+    .slice(0, MAX_RETRIEVES_PER_RUN);
+  for (const p of stuck) {
+    if (signal?.aborted) break;
+    let session: ProviderSession;
+    try {
+      session = await providerCall(
+        provider.name,
+        "retrieveSession",
+        { orderId: p.orderId, sessionId: p.sessionId },
+        () => provider.retrieveSession(p.sessionId),
+      );
+    } catch (err) {
+      report.failed++;
+      log.warn("reconciliation could not read an overdue checkout session; the next run tries again", {
+        orderId: p.orderId,
+        sessionId: p.sessionId,
+        err,
+      });
+      continue;
     }
+    await fromSession(session);
   }
   return report;
 }

@@ -155,3 +155,25 @@ Deno.test("a payment that is no longer open leaves the open index, and older sto
     assert.equal(await backfillOpenIndex(t.kv), 0, "once per store");
   });
 });
+
+Deno.test("checkouts past their expiry are read one by one, oldest first, so no page bound can hide a stuck payment", async () => {
+  await withReconcile(async (t) => {
+    const p = await t.openPayment();
+    t.standIn.deliveries = "drop";
+    const paid = await t.standIn.complete(p.sessionId);
+    paid.delivered = true; // acknowledged but never applied: the events list will not show it
+    const unpaid = await t.openPayment(); // never paid (the stand-in does not expire sessions by itself)
+    // an hour later both checkouts are past their expiry
+    const report = await t.run({ now: () => new Date(Date.now() + 3600_000), maxPages: 1 });
+    assert.deepEqual(report.recovered.map((r) => [r.kind, r.orderId]), [["session", p.orderId]]);
+    const gets = t.standIn.requests.filter((r) =>
+      r.method === "GET" && r.path.startsWith("/v1/checkout/sessions")
+    );
+    assert.deepEqual(gets.map((r) => r.path), [
+      `/v1/checkout/sessions/${p.sessionId}`,
+      `/v1/checkout/sessions/${unpaid.sessionId}`,
+    ], "each read by id, oldest first; no list");
+    assert.equal((await t.payment(unpaid.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    assert.equal(await t.succeeded(p.orderId), 1);
+  });
+});

@@ -141,10 +141,13 @@ export interface ReconcilableProvider extends PaymentProvider {
   listUndeliveredEvents(window: ReconcileWindow): Promise<ProviderListing<ProviderEvent>>;
   /** The sessions created in `window` that reached an outcome (complete or expired). */
   listSettledSessions(window: ReconcileWindow): Promise<ProviderListing<ProviderSession>>;
+  /** One session as the provider has it now. */
+  retrieveSession(sessionId: string): Promise<ProviderSession>;
 }
 
 /** True when `provider` can be reconciled. */
 export function isReconcilable(provider: PaymentProvider): provider is ReconcilableProvider {
   const p = provider as Partial<ReconcilableProvider>;
-  return typeof p.listUndeliveredEvents === "function" && typeof p.listSettledSessions === "function";
+  return typeof p.listUndeliveredEvents === "function" && typeof p.listSettledSessions === "function" &&
+    typeof p.retrieveSession === "function";
 }

@@ -20,7 +20,7 @@ import type {
   RefundRequest,
 } from "./provider.ts";
 import { providerEventOf } from "./stripe_event.ts";
-import { listSettledSessions, listUndeliveredEvents } from "./stripe_lists.ts";
+import { listSettledSessions, listUndeliveredEvents, providerSessionOf } from "./stripe_lists.ts";
 
 export { providerEventOf };
 
@@ -121,6 +121,11 @@ export class StripePaymentProvider implements ReconcilableProvider {
   /** Complete and expired sessions created in `window` (see `stripe_lists.ts`). */
   listSettledSessions(window: ReconcileWindow): Promise<ProviderListing<ProviderSession>> {
     return listSettledSessions(this.#stripe, window);
+  }
+
+  /** One session as Stripe has it now (`GET /v1/checkout/sessions/{id}`). */
+  async retrieveSession(sessionId: string): Promise<ProviderSession> {
+    return providerSessionOf(await this.#stripe.checkout.sessions.retrieve(sessionId));
   }
 
   /** Expires an open session; a session already expired counts, one already completed is reported. */

@@ -71,6 +71,17 @@ export function sessionOutcome(session: Stripe.Checkout.Session): ProviderSessio
   return null;
 }
 
+/** What reconciliation reads of a Stripe session. */
+export function providerSessionOf(s: Stripe.Checkout.Session): ProviderSession {
+  const paymentRef = typeof s.payment_intent === "string" ? s.payment_intent : s.payment_intent?.id;
+  return {
+    sessionId: s.id,
+    orderId: s.metadata?.order_id ?? s.client_reference_id ?? "",
+    outcome: sessionOutcome(s),
+    ...(paymentRef ? { paymentRef } : {}),
+  };
+}
+
 /** The sessions created in `window` that are complete or expired, oldest first. */
 export async function listSettledSessions(
   stripe: Stripe,
@@ -90,15 +101,7 @@ export async function listSettledSessions(
       window.maxPages,
     );
     truncated ||= listed.truncated;
-    for (const s of listed.items) {
-      const paymentRef = typeof s.payment_intent === "string" ? s.payment_intent : s.payment_intent?.id;
-      out.push({
-        sessionId: s.id,
-        orderId: s.metadata?.order_id ?? s.client_reference_id ?? "",
-        outcome: sessionOutcome(s),
-        ...(paymentRef ? { paymentRef } : {}),
-      });
-    }
+    out.push(...listed.items.map(providerSessionOf));
   }
   return { items: out, truncated };
 }

@@ -13,7 +13,8 @@ export type ProviderOperation =
   | "expire"
   | "refund"
   | "listUndeliveredEvents"
-  | "listSettledSessions";
+  | "listSettledSessions"
+  | "retrieveSession";
 
 /** What a provider call span records besides the provider and operation. */
 export interface ProviderCallAttributes {
