@@ -40,7 +40,7 @@ import {
   validateOrder,
 } from "./domain/payment.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
-import type { PaymentProvider, ProviderEventType } from "./providers/provider.ts";
+import type { PaymentProvider, ProviderEvent, ProviderEventType } from "./providers/provider.ts";
 import { providerCall } from "./providers/traced.ts";
 import {
   addCancelled,
@@ -49,6 +49,7 @@ import {
   addPayment,
   addUpdate,
   type CheckoutDraft,
+  type HandledVia,
   listPayments,
   readByEvent,
   readBySession,
@@ -287,6 +288,22 @@ export class PaymentsApp {
     }
     const event = await this.#d.provider.parseEvent(payload, signature);
     if (!event) return { firstDelivery: true, payment: null, changed: false };
+    return await this.applyProviderEvent(event, options);
+  }
+
+  /**
+   * A provider event this service already trusts — read from a signed webhook delivery by
+   * {@linkcode handleProviderEvent}, or from the provider's own API with the secret key by the
+   * reconciliation job (`reconcile.ts`) — handled once per provider event id, exactly as described at
+   * {@linkcode handleProviderEvent}. This is the one idempotent path every provider outcome takes:
+   * the event-id marker is checked unseen and the payment is moved only from open, both in the commit,
+   * so a webhook, its retries and any number of reconciliation runs apply an outcome once.
+   */
+  async applyProviderEvent(
+    event: ProviderEvent,
+    options: EventOptions & { via?: HandledVia } = {},
+  ): Promise<ApplyResult> {
+    const provider = this.#d.provider.name;
     let continued: string | undefined | null = null; // the trace the events continue, fixed on first use
     const result = await this.#d.uow.run(async (tx): Promise<ApplyResult> => {
       const marker = await readHandled(tx.kv, provider, event.id);
@@ -303,6 +320,7 @@ export class PaymentsApp {
         orderId: current.orderId,
         type: event.type,
         handledAt: now,
+        ...(options.via ? { via: options.via } : {}),
       });
       const change = lifecycle.applyProviderEvent(current, event, now);
       if (!change) {

@@ -7,6 +7,7 @@ import { type CommonConfig, commonConfig, DEFAULT_PORTS } from "../common/config
 import { parseEnv } from "../common/env/schema.ts";
 import { type LocalProviderGrant, localProviderGrant } from "./provider_policy.ts";
 import { PAYMENTS_ENV } from "./env.ts";
+import type { ReconcileSettings } from "./reconcile_job.ts";
 
 /** Stripe settings; present only when `STRIPE_SECRET_KEY` is set. */
 export interface StripeConfig {
@@ -37,6 +38,12 @@ export interface PaymentsConfig {
    * `PAYMENTS_ALLOW_LOCAL_PROVIDER=true` outside development); undefined when set directly (tests).
    */
   localProvider?: LocalProviderGrant;
+  /**
+   * Payment reconciliation (Stripe only): `PAYMENTS_RECONCILE_INTERVAL_MS` (default 60000, 0 = off),
+   * `PAYMENTS_RECONCILE_WINDOW_MS` (default 3 days, at most Stripe's 30 days of events) and
+   * `PAYMENTS_RECONCILE_GRACE_MS` (default 30000). Absent (a config built by hand): no reconciliation.
+   */
+  reconcile?: ReconcileSettings;
   /** Settings every service shares (broker, exchange, data folder). */
   common: CommonConfig;
 }
@@ -64,6 +71,11 @@ export function loadConfig(
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${DEFAULT_PORTS.web}`).replace(/\/+$/, ""),
     paymentExpiryMinutes: e.PAYMENT_EXPIRY_MINUTES,
     ...(stripe ? { stripe } : { localProvider: localProviderGrant(env) }),
+    reconcile: {
+      intervalMs: e.PAYMENTS_RECONCILE_INTERVAL_MS,
+      windowMs: e.PAYMENTS_RECONCILE_WINDOW_MS,
+      graceMs: e.PAYMENTS_RECONCILE_GRACE_MS,
+    },
     common: commonConfig(env),
   };
 }

@@ -87,3 +87,27 @@ Deno.test("loadConfig refuses an expiry Stripe would reject and a PUBLIC_URL tha
     /PUBLIC_URL must be an http:\/\/ or https:\/\/ URL, got "shop"/,
   );
 });
+
+Deno.test("loadConfig reads the reconciliation settings: every minute, three days back, 30 s grace by default; 0 turns it off", () => {
+  assert.deepEqual(loadConfig(DEV).reconcile, {
+    intervalMs: 60_000,
+    windowMs: 3 * 24 * 3600_000,
+    graceMs: 30_000,
+  });
+  const set = loadConfig({
+    ...DEV,
+    PAYMENTS_RECONCILE_INTERVAL_MS: "0",
+    PAYMENTS_RECONCILE_WINDOW_MS: "3600000",
+    PAYMENTS_RECONCILE_GRACE_MS: "0",
+  });
+  assert.deepEqual(set.reconcile, { intervalMs: 0, windowMs: 3_600_000, graceMs: 0 });
+  assert.throws(
+    () => loadConfig({ ...DEV, PAYMENTS_RECONCILE_WINDOW_MS: String(31 * 24 * 3600_000) }),
+    (err) => err instanceof ConfigError && err.variable === "PAYMENTS_RECONCILE_WINDOW_MS",
+    "Stripe lists events of 30 days at most",
+  );
+  assert.throws(
+    () => loadConfig({ ...DEV, PAYMENTS_RECONCILE_INTERVAL_MS: "-1" }),
+    (err) => err instanceof ConfigError && err.variable === "PAYMENTS_RECONCILE_INTERVAL_MS",
+  );
+});

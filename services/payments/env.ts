@@ -10,6 +10,8 @@ import { envVar, processEnv } from "../common/env/schema.ts";
 import { bool, httpUrl, int, text } from "../common/env/types.ts";
 import { localProviderGrant } from "./provider_policy.ts";
 
+const DAY_MS = 24 * 3600 * 1000;
+
 /** Payments' configuration schema. */
 export const PAYMENTS_ENV = processEnv("payments", {
   ...EVERY_PROCESS,
@@ -44,6 +46,21 @@ export const PAYMENTS_ENV = processEnv("payments", {
     type: bool(),
     default: "false",
     doc: "`true` lets the local provider (no money taken) run outside development",
+  }),
+  PAYMENTS_RECONCILE_INTERVAL_MS: envVar({
+    type: int(0, DAY_MS),
+    default: "60000",
+    doc: "ms between payment reconciliation runs (Stripe only); `0` turns it off",
+  }),
+  PAYMENTS_RECONCILE_WINDOW_MS: envVar({
+    type: int(60_000, 30 * DAY_MS),
+    default: "259200000",
+    doc: "how far back a reconciliation run looks at most (3 days: how long Stripe retries webhooks)",
+  }),
+  PAYMENTS_RECONCILE_GRACE_MS: envVar({
+    type: int(0, DAY_MS),
+    default: "30000",
+    doc: "outcomes younger than this are left to their webhook, which may still be on its way",
   }),
 }, [
   (values) =>

@@ -1,7 +1,8 @@
 /**
  * Starting and stopping the payments service (the shared lifecycle is `common/service_runtime.ts`): its
  * payment provider, the consumer of `order.created` / `order.cancelled`, the gRPC server and, with the
- * local provider, the expiry of overdue checkouts.
+ * local provider, the expiry of overdue checkouts; with Stripe, the reconciliation job (`reconcile_job.ts`)
+ * that recovers outcomes whose webhook never came.
  *
  * @module
  */
@@ -15,7 +16,8 @@ import { paymentsService } from "./grpc_handlers.ts";
 import { PaymentsApp } from "./app.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
-import type { PaymentProvider } from "./providers/provider.ts";
+import { isReconcilable, type PaymentProvider } from "./providers/provider.ts";
+import { type ReconcileJob, startReconcileJob } from "./reconcile_job.ts";
 
 /** Options of {@linkcode start} beyond the config (tests). */
 export interface StartOptions {
@@ -27,6 +29,20 @@ export interface StartOptions {
   localExpiryIntervalMs?: number;
 }
 
+/** The reconciliation job of `provider`, when it can be read back and the config turns the job on. */
+function reconcileWorkers(
+  config: PaymentsConfig,
+  provider: PaymentProvider,
+  payments: PaymentsApp,
+  kv: Deno.Kv,
+  log: Logger,
+): ReconcileJob[] {
+  const settings = config.reconcile;
+  if (!settings || !isReconcilable(provider) || settings.intervalMs === 0) return [];
+  log.info("payments: reconciling with the provider", { ...settings, provider: provider.name });
+  return [startReconcileJob({ kv, payments, provider, log }, settings, log, "SIGUSR1")];
+}
+
 /** A running payments service. */
 export interface PaymentsHandle extends ServiceHandle {
   /** The use cases (tests). */
@@ -35,6 +51,8 @@ export interface PaymentsHandle extends ServiceHandle {
   kv: Deno.Kv;
   /** The running messaging (tests). */
   messaging: Messaging;
+  /** The reconciliation job, when one runs (tests). */
+  reconcile?: ReconcileJob;
 }
 
 /**
@@ -63,6 +81,7 @@ export async function pickProvider(config: PaymentsConfig, log: Logger): Promise
 /** Starts the payments service; health turns SERVING once everything is up. */
 export async function start(config: PaymentsConfig, options: StartOptions = {}): Promise<PaymentsHandle> {
   const log = options.log ?? createLogger("payments");
+  let reconcile: ReconcileJob | undefined;
   const { port, kv, messaging, prepared, stop } = await startServiceRuntime({
     name: "payments",
     config,
@@ -81,12 +100,16 @@ export async function start(config: PaymentsConfig, options: StartOptions = {}):
     },
     handlers: ({ payments }) => paymentsEventHandlers(payments),
     services: ({ prepared: { payments } }) => [paymentsService(payments, log)],
-    workers: ({ prepared: { provider, payments } }) =>
-      provider instanceof LocalPaymentProvider
-        ? [startLocalExpiry(payments, log, options.localExpiryIntervalMs ?? 60_000)]
-        : [],
+    workers: ({ kv, prepared: { provider, payments } }) => {
+      if (provider instanceof LocalPaymentProvider) {
+        return [startLocalExpiry(payments, log, options.localExpiryIntervalMs ?? 60_000)];
+      }
+      const jobs = reconcileWorkers(config, provider, payments, kv, log);
+      reconcile = jobs[0];
+      return jobs;
+    },
   });
-  return { port, payments: prepared.payments, kv, messaging, stop };
+  return { port, payments: prepared.payments, kv, messaging, stop, ...(reconcile ? { reconcile } : {}) };
 }
 
 /** Expires overdue local checkouts every `intervalMs`. */

@@ -50,6 +50,7 @@ async function withPayments(local: boolean, fn: (ctx: Ctx) => Promise<void>): Pr
     publicUrl: "http://shop.test",
     paymentExpiryMinutes: 30,
     ...(local ? {} : { stripe: { secretKey: "sk_test_svc", webhookSecret: SECRET, apiUrl: standIn.url } }),
+    reconcile: { intervalMs: 60_000, windowMs: 24 * 3600_000, graceMs: 30_000 },
     common: bus.config,
   };
   const log = recordingLog();
@@ -118,6 +119,7 @@ Deno.test("pickProvider warns when the local provider runs outside development b
 Deno.test("order.created over RabbitMQ creates the Stripe checkout once, even when delivered again", async () => {
   await withPayments(false, async ({ client, config, observer, handle, standIn, log }) => {
     assert.ok(log.lines.includes("payments: using Stripe Checkout"));
+    assert.ok(handle.reconcile, "with Stripe, the reconciliation job runs");
     const messageId = crypto.randomUUID();
     const order = await publishCreated(config, anOrder(), messageId);
     await publishCreated(config, order, messageId); // broker redelivery of the same message
@@ -185,8 +187,13 @@ Deno.test("a signed Stripe webhook over gRPC publishes payment.succeeded once; a
 });
 
 Deno.test("with no Stripe key the local pay page pays, declines and expires through the same path", async () => {
-  await withPayments(true, async ({ client, observer, log }) => {
+  await withPayments(true, async ({ client, observer, log, handle }) => {
     assert.ok(log.lines.includes("payments: no STRIPE_SECRET_KEY, using the local payment provider"));
+    assert.equal(
+      handle.reconcile,
+      undefined,
+      "the local provider has no webhooks to lose: no reconciliation",
+    );
     const outcomes = [
       [LocalOutcome.LOCAL_OUTCOME_PAY, PaymentStatus.PAYMENT_STATUS_SUCCEEDED, "payment.succeeded"],
       [LocalOutcome.LOCAL_OUTCOME_DECLINE, PaymentStatus.PAYMENT_STATUS_FAILED, "payment.failed"],

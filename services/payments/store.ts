@@ -3,6 +3,10 @@
  *
  * - `["payments", orderId]` -> {@linkcode PaymentRecord}
  * - `["payments_by_session", sessionId]` -> orderId
+ * - `["payments_open", orderId]` -> sessionId, while the payment is open (what the reconciliation job
+ *   asks the provider about, without scanning every payment ever made; built once for older stores by
+ *   {@linkcode backfillOpenIndex})
+ * - `["payments_meta", "open_index"]` -> true once the open index covers every payment
  * - `["provider_events", provider, eventId]` -> {@linkcode HandledEvent} (each provider event is handled once)
  * - `["checkout_drafts", orderId]` -> {@linkcode CheckoutDraft} (the checkout parameters fixed before the
  *   provider is first asked, so every retry sends the same parameters with the same idempotency key)
@@ -16,6 +20,7 @@
  *
  * @module
  */
+import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
 import type { PaymentRecord } from "./domain/lifecycle.ts";
 import type { ProviderEvent } from "./providers/provider.ts";
 
@@ -39,7 +44,12 @@ export interface HandledEvent {
   type: string;
   /** When it was handled. */
   handledAt: Date;
+  /** How it reached payments (absent: a webhook or the local pay page, as before reconciliation). */
+  via?: HandledVia;
 }
+
+/** How a provider event reached payments: its webhook (or the local pay page), or the reconciliation job. */
+export type HandledVia = "webhook" | "reconciliation";
 
 /** The marker of an order payments heard was cancelled. */
 export interface CancelledOrder {
@@ -61,6 +71,13 @@ export function paymentKey(orderId: string): Deno.KvKey {
 export function sessionKey(sessionId: string): Deno.KvKey {
   return ["payments_by_session", sessionId];
 }
+
+/** The key of an open payment's entry in the open index. */
+export function openKey(orderId: string): Deno.KvKey {
+  return ["payments_open", orderId];
+}
+
+const OPEN_INDEX_BUILT: Deno.KvKey = ["payments_meta", "open_index"];
 
 /** The key of a handled provider event. */
 export function providerEventKey(provider: string, eventId: string): Deno.KvKey {
@@ -126,6 +143,36 @@ export async function readByEvent(
   return byOrder.value?.sessionId === event.sessionId ? byOrder : null;
 }
 
+/** The order ids the open index lists (a payment may have moved on since; read it before acting). */
+export async function listOpenOrderIds(kv: Deno.Kv): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const e of kv.list<string>({ prefix: ["payments_open"] })) ids.push(e.key[1] as string);
+  return ids;
+}
+
+/** Removes the open index entry of `payment` (read as no longer open) unless the payment changed since. */
+export async function dropStaleOpen(kv: Deno.Kv, payment: Deno.KvEntry<PaymentRecord>): Promise<void> {
+  await kv.atomic().check(payment).delete(openKey(payment.value.orderId)).commit();
+}
+
+/**
+ * Makes the open index cover payments stored before it existed: once per store, every open payment gets
+ * its entry (each checked against the payment as read, so one that moves meanwhile is left out: it is
+ * no longer open), then the store is marked indexed. Returns how many entries it added.
+ */
+export async function backfillOpenIndex(kv: Deno.Kv): Promise<number> {
+  if ((await kv.get(OPEN_INDEX_BUILT)).value) return 0;
+  let added = 0;
+  for await (const entry of listPayments(kv)) {
+    if (entry.value.status !== PaymentStatus.PAYMENT_STATUS_OPEN) continue;
+    const res = await kv.atomic().check(entry).set(openKey(entry.value.orderId), entry.value.sessionId)
+      .commit();
+    if (res.ok) added++;
+  }
+  await kv.set(OPEN_INDEX_BUILT, true);
+  return added;
+}
+
 /** Every payment, in order id order. */
 export function listPayments(kv: Deno.Kv): AsyncIterable<Deno.KvEntry<PaymentRecord>> {
   return kv.list<PaymentRecord>({ prefix: ["payments"] });
@@ -151,15 +198,22 @@ export function addPayment(op: Deno.AtomicOperation, payment: PaymentRecord): vo
     .set(paymentKey(payment.orderId), payment)
     .set(sessionKey(payment.sessionId), payment.orderId)
     .delete(draftKey(payment.orderId));
+  if (payment.status === PaymentStatus.PAYMENT_STATUS_OPEN) {
+    op.set(openKey(payment.orderId), payment.sessionId);
+  }
 }
 
-/** Adds replacing the payment read as `entry` by `next` to `op`, checked against the version read. */
+/**
+ * Adds replacing the payment read as `entry` by `next` to `op`, checked against the version read (a
+ * payment leaving open leaves the open index too).
+ */
 export function addUpdate(
   op: Deno.AtomicOperation,
   entry: Deno.KvEntry<PaymentRecord>,
   next: PaymentRecord,
 ): void {
   op.check(entry).set(paymentKey(next.orderId), next);
+  if (next.status !== PaymentStatus.PAYMENT_STATUS_OPEN) op.delete(openKey(next.orderId));
 }
 
 /**

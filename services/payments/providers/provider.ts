@@ -97,3 +97,57 @@ export interface PaymentProvider {
    */
   refund(request: RefundRequest): Promise<{ refundId: string }>;
 }
+
+/** The part of the provider's history one reconciliation run asks about. */
+export interface ReconcileWindow {
+  /** Only what was created at or after this time. */
+  from: Date;
+  /** Only events created at or before this time (younger ones may still be on their way as webhooks). */
+  until: Date;
+  /** At most this many pages of the provider's list API per listing (a bound on one run's calls). */
+  maxPages: number;
+}
+
+/** A checkout session as the provider's list API reports it. */
+export interface ProviderSession {
+  /** The session id. */
+  sessionId: string;
+  /** The order id from its metadata, or "" when unknown. */
+  orderId: string;
+  /** Its outcome as far as the provider knows: null while still open or awaiting an asynchronous payment. */
+  outcome: ProviderEventType | null;
+  /** The provider's payment reference, once paid. */
+  paymentRef?: string;
+}
+
+/** A list read from a provider, possibly cut at {@linkcode ReconcileWindow.maxPages}. */
+export interface ProviderListing<T> {
+  /** The items, oldest first. */
+  items: T[];
+  /** True when the provider had more than `maxPages` pages (the oldest were not read). */
+  truncated: boolean;
+}
+
+/**
+ * A provider whose own records can be read back, so payments can recover outcomes whose webhook it never
+ * received (`reconcile.ts`). Stripe is one; the local provider is not (its outcomes are made in this
+ * process by the pay page's call and cannot be lost on the way).
+ */
+export interface ReconcilableProvider extends PaymentProvider {
+  /**
+   * The outcome events (the same ones, with the same ids, that webhooks carry) created in `window` whose
+   * delivery to some webhook endpoint has not succeeded (failed or still pending).
+   */
+  listUndeliveredEvents(window: ReconcileWindow): Promise<ProviderListing<ProviderEvent>>;
+  /** The sessions created in `window` that reached an outcome (complete or expired). */
+  listSettledSessions(window: ReconcileWindow): Promise<ProviderListing<ProviderSession>>;
+  /** One session as the provider has it now. */
+  retrieveSession(sessionId: string): Promise<ProviderSession>;
+}
+
+/** True when `provider` can be reconciled. */
+export function isReconcilable(provider: PaymentProvider): provider is ReconcilableProvider {
+  const p = provider as Partial<ReconcilableProvider>;
+  return typeof p.listUndeliveredEvents === "function" && typeof p.listSettledSessions === "function" &&
+    typeof p.retrieveSession === "function";
+}

@@ -12,11 +12,17 @@ import type {
   Checkout,
   CheckoutRequest,
   ExpireResult,
-  PaymentProvider,
   ProviderEvent,
-  ProviderEventType,
+  ProviderListing,
+  ProviderSession,
+  ReconcilableProvider,
+  ReconcileWindow,
   RefundRequest,
 } from "./provider.ts";
+import { providerEventOf } from "./stripe_event.ts";
+import { listSettledSessions, listUndeliveredEvents, providerSessionOf } from "./stripe_lists.ts";
+
+export { providerEventOf };
 
 /** The name of the Stripe provider, as stored on payments. */
 export const STRIPE_PROVIDER = "stripe";
@@ -33,8 +39,8 @@ export function stripeHostOptions(apiUrl: string | undefined): Stripe.StripeConf
   };
 }
 
-/** Stripe Checkout as a payment provider. */
-export class StripePaymentProvider implements PaymentProvider {
+/** Stripe Checkout as a payment provider, reconcilable through Stripe's Events and Checkout Sessions lists. */
+export class StripePaymentProvider implements ReconcilableProvider {
   /** Always "stripe". */
   readonly name: string = STRIPE_PROVIDER;
   readonly #stripe: Stripe;
@@ -104,38 +110,22 @@ export class StripePaymentProvider implements PaymentProvider {
         cause: err,
       });
     }
-    let type: ProviderEventType;
-    let reason: string | undefined;
-    switch (event.type) {
-      case "checkout.session.completed":
-        if (event.data.object.payment_status === "unpaid") return null; // async payment: wait for its outcome
-        type = "succeeded";
-        break;
-      case "checkout.session.async_payment_succeeded":
-        type = "succeeded";
-        break;
-      case "checkout.session.async_payment_failed":
-        type = "failed";
-        reason = "The asynchronous payment failed at Stripe";
-        break;
-      case "checkout.session.expired":
-        type = "expired";
-        break;
-      default:
-        return null;
-    }
-    const session = event.data.object;
-    const paymentRef = typeof session.payment_intent === "string"
-      ? session.payment_intent
-      : session.payment_intent?.id;
-    return {
-      id: event.id,
-      type,
-      sessionId: session.id,
-      orderId: session.metadata?.order_id ?? session.client_reference_id ?? "",
-      ...(paymentRef ? { paymentRef } : {}),
-      ...(reason ? { reason } : {}),
-    };
+    return providerEventOf(event);
+  }
+
+  /** Outcome events of `window` not yet delivered to every webhook endpoint (see `stripe_lists.ts`). */
+  listUndeliveredEvents(window: ReconcileWindow): Promise<ProviderListing<ProviderEvent>> {
+    return listUndeliveredEvents(this.#stripe, window);
+  }
+
+  /** Complete and expired sessions created in `window` (see `stripe_lists.ts`). */
+  listSettledSessions(window: ReconcileWindow): Promise<ProviderListing<ProviderSession>> {
+    return listSettledSessions(this.#stripe, window);
+  }
+
+  /** One session as Stripe has it now (`GET /v1/checkout/sessions/{id}`). */
+  async retrieveSession(sessionId: string): Promise<ProviderSession> {
+    return providerSessionOf(await this.#stripe.checkout.sessions.retrieve(sessionId));
   }
 
   /** Expires an open session; a session already expired counts, one already completed is reported. */

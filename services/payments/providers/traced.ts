@@ -8,7 +8,13 @@ import { SpanKind } from "@opentelemetry/api";
 import { definedAttributes, withSpan } from "../../common/tracing/spans.ts";
 
 /** The provider operations that are traced. */
-export type ProviderOperation = "createCheckout" | "expire" | "refund";
+export type ProviderOperation =
+  | "createCheckout"
+  | "expire"
+  | "refund"
+  | "listUndeliveredEvents"
+  | "listSettledSessions"
+  | "retrieveSession";
 
 /** What a provider call span records besides the provider and operation. */
 export interface ProviderCallAttributes {

@@ -4,8 +4,18 @@
  * documented shapes: form-encoded `POST /v1/checkout/sessions` (honoring `Idempotency-Key`: the same
  * key and parameters return the same session, different parameters are an `idempotency_error`, a key
  * in flight is a 409), `GET /v1/checkout/sessions/{id}`, `POST /v1/checkout/sessions/{id}/expire` and
- * `POST /v1/refunds` (partial refunds by `amount`, `metadata`, refusing more than is left). It records every request so tests can assert what was sent, and it builds and
- * signs webhook events with the SDK's own `generateTestHeaderStringAsync`.
+ * `POST /v1/refunds` (partial refunds by `amount`, `metadata`, refusing more than is left), and the list
+ * endpoints reconciliation reads: `GET /v1/checkout/sessions` (`status`, `created`) and `GET /v1/events`
+ * (`type` with `*` wildcards, `types`, `created`, `delivery_success`), newest first, paginated with
+ * `limit` (1 to 100, default 10), `starting_after` / `ending_before` and `has_more`. It records every
+ * request so tests can assert what was sent, and it builds and signs webhook events with the SDK's own
+ * `generateTestHeaderStringAsync`.
+ *
+ * Webhooks: with {@linkcode StripeStandIn.setWebhook} the stand-in keeps an event log as Stripe does
+ * (every outcome: {@linkcode StripeStandIn.complete}, an expiry by the API) and delivers each event to the
+ * endpoint, signed, as {@linkcode StripeStandIn.deliveries} says: `deliver`, `drop` (never sent, so the
+ * event stays undelivered, as with an endpoint that was down) or `duplicate` (sent twice). Failures on
+ * purpose: {@linkcode StripeStandIn.failNext} answers requests with a 500 `api_error`.
  *
  * @module
  */
@@ -24,7 +34,7 @@ export interface RecordedRequest {
   idempotencyKey: string | null;
   /** The `Authorization` header. */
   authorization: string | null;
-  /** The parsed form body. */
+  /** The parsed form body (POST) or query string (GET). */
   params: Record<string, FormValue>;
 }
 
@@ -91,9 +101,89 @@ function stripeError(status: number, type: string, message: string, extra: Recor
   return Response.json({ error: { type, message, ...extra } }, { status });
 }
 
+/** `created` of a list request (`created=ts` or `created[gte|gt|lte|lt]=ts`) as a test, or an error message. */
+function createdFilter(value: FormValue | undefined): ((created: number) => boolean) | string {
+  if (value === undefined) return () => true;
+  const bounds = typeof value === "string" ? { eq: value } : value;
+  if (Array.isArray(bounds)) return "Invalid created: must be an integer or a range";
+  const tests: ((c: number) => boolean)[] = [];
+  for (const [op, raw] of Object.entries(bounds)) {
+    const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (Number.isNaN(n)) return `Invalid created[${op}]: must be an integer`;
+    const test = {
+      eq: (c: number) => c === n,
+      gte: (c: number) => c >= n,
+      gt: (c: number) => c > n,
+      lte: (c: number) => c <= n,
+      lt: (c: number) => c < n,
+    }[op];
+    if (!test) {
+      return `Received unknown parameter: created[${op}]`;
+    }
+    tests.push(test);
+  }
+  return (c) => tests.every((t) => t(c));
+}
+
+/** An event `type` filter with `*` wildcards (e.g. `checkout.session.*`). */
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+}
+
+/**
+ * One page of `all` (newest first) as Stripe lists it: `limit` (1 to 100, default 10), the page after
+ * `starting_after` or before `ending_before`, and `has_more`.
+ */
+function listResponse<T extends { id: string }>(
+  url: string,
+  all: T[],
+  query: Record<string, FormValue>,
+): Response {
+  const limit = query.limit === undefined ? 10 : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    return stripeError(400, "invalid_request_error", "Invalid limit: must be between 1 and 100", {
+      param: "limit",
+    });
+  }
+  let rest = all;
+  const cursor = (name: string) => {
+    const id = query[name];
+    return typeof id === "string" ? all.findIndex((o) => o.id === id) : undefined;
+  };
+  const after = cursor("starting_after");
+  const before = cursor("ending_before");
+  if (after === -1 || before === -1) {
+    return stripeError(
+      404,
+      "invalid_request_error",
+      `No such object: '${query.starting_after ?? query.ending_before}'`,
+    );
+  }
+  if (after !== undefined) rest = all.slice(after + 1);
+  if (before !== undefined) {
+    const earlier = all.slice(0, before);
+    const data = earlier.slice(-limit);
+    return Response.json({ object: "list", url, has_more: earlier.length > limit, data });
+  }
+  return Response.json({ object: "list", url, has_more: rest.length > limit, data: rest.slice(0, limit) });
+}
+
 function randomId(prefix: string): string {
   return `${prefix}_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
 }
+
+/** An event the stand-in emitted, with its webhook deliveries. */
+export interface StandInEvent {
+  /** The event as Stripe sends it (its `data.object` a snapshot of the session then). */
+  event: Record<string, unknown> & { id: string; type: string; created: number };
+  /** True once an endpoint answered a delivery 2xx (or no endpoint is set); false while undelivered. */
+  delivered: boolean;
+  /** The HTTP statuses of the delivery attempts, in order. */
+  attempts: number[];
+}
+
+/** What happens to the next webhook deliveries. */
+export type DeliveryMode = "deliver" | "drop" | "duplicate";
 
 /** Options of {@linkcode StripeStandIn.start}. */
 export interface StandInOptions {
@@ -111,9 +201,16 @@ export class StripeStandIn {
   readonly refunds = new Map<string, StandInRefund>();
   readonly #idempotent = new Map<string, { params: string; response: unknown }>();
   readonly #inFlight = new Set<string>();
+  /** Events emitted, oldest first (the Events API lists them newest first). */
+  readonly events: StandInEvent[] = [];
+  /** What happens to the next webhook deliveries (default: delivered once). */
+  deliveries: DeliveryMode = "deliver";
   readonly #sdk = new Stripe("sk_test_stand_in");
   #server!: Deno.HttpServer<Deno.NetAddr>;
   #options: StandInOptions = {};
+  #webhook: { url: string; secret: string } | undefined;
+  readonly #sending = new Set<Promise<void>>();
+  #failures: { pathPrefix: string; remaining: number } | undefined;
 
   /** Starts the stand-in on a free port of 127.0.0.1. */
   static start(options: StandInOptions = {}): StripeStandIn {
@@ -143,9 +240,77 @@ export class StripeStandIn {
     return [...this.refunds.values()].filter((r) => r.payment_intent === pi);
   }
 
-  /** Stops the server. */
+  /** Stops the server (after the webhook deliveries in flight). */
   async stop(): Promise<void> {
+    await this.settled();
     await this.#server.shutdown();
+  }
+
+  /** Sends every later event to the webhook endpoint at `url`, signed with `secret`. */
+  setWebhook(url: string, secret: string): void {
+    this.#webhook = { url, secret };
+  }
+
+  /** Resolves once every webhook delivery started so far has been answered. */
+  async settled(): Promise<void> {
+    while (this.#sending.size > 0) await Promise.allSettled([...this.#sending]);
+  }
+
+  /**
+   * The next `count` API requests whose path starts with `pathPrefix` are answered 500 `api_error` with
+   * `Stripe-Should-Retry: false` (so the SDK does not retry them); `Infinity` until {@linkcode clearFailures}.
+   */
+  failNext(count: number, pathPrefix = "/v1/"): void {
+    this.#failures = { pathPrefix, remaining: count };
+  }
+
+  /** Answers every request normally again. */
+  clearFailures(): void {
+    this.#failures = undefined;
+  }
+
+  /** The events about `sessionId`, oldest first. */
+  eventsOf(sessionId: string): StandInEvent[] {
+    return this.events.filter((e) => (e.event.data as { object: { id: string } }).object.id === sessionId);
+  }
+
+  /**
+   * The customer pays the session: it becomes complete and paid, and `checkout.session.completed` is
+   * emitted and delivered as {@linkcode deliveries} says. Resolves once the deliveries were answered.
+   */
+  async complete(sessionId: string): Promise<StandInEvent> {
+    this.pay(sessionId);
+    const emitted = this.#emit("checkout.session.completed", sessionId);
+    await this.settled();
+    return emitted;
+  }
+
+  /** Records an event of `type` about the session and delivers it (in the background). */
+  #emit(type: string, sessionId: string): StandInEvent {
+    const event = structuredClone(this.event(type, sessionId)) as StandInEvent["event"];
+    const emitted: StandInEvent = { event, delivered: this.#webhook === undefined, attempts: [] };
+    this.events.push(emitted);
+    const webhook = this.#webhook;
+    if (!webhook || this.deliveries === "drop") {
+      if (webhook) emitted.delivered = false;
+      return emitted;
+    }
+    const times = this.deliveries === "duplicate" ? 2 : 1;
+    const sending = (async () => {
+      const { payload, signature } = await this.signed(event, webhook.secret);
+      for (let i = 0; i < times; i++) {
+        const status = await fetch(webhook.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "stripe-signature": signature },
+          body: new Uint8Array(payload),
+        }).then(async (r) => (await r.body?.cancel(), r.status)).catch(() => 0);
+        emitted.attempts.push(status);
+        if (status >= 200 && status < 300) emitted.delivered = true;
+      }
+    })();
+    this.#sending.add(sending);
+    sending.finally(() => this.#sending.delete(sending));
+    return emitted;
   }
 
   /** Marks a session paid, as a customer finishing checkout would; returns it. */
@@ -190,7 +355,7 @@ export class StripeStandIn {
 
   async #handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
-    const params = req.method === "POST" ? parseStripeForm(await req.text()) : {};
+    const params = parseStripeForm(req.method === "POST" ? await req.text() : url.search.slice(1));
     const idempotencyKey = req.headers.get("idempotency-key");
     this.requests.push({
       method: req.method,
@@ -201,6 +366,54 @@ export class StripeStandIn {
     });
     if (!req.headers.get("authorization")?.startsWith("Bearer sk_")) {
       return stripeError(401, "invalid_request_error", "You did not provide an API key.");
+    }
+    const failing = this.#failures;
+    if (failing && failing.remaining > 0 && url.pathname.startsWith(failing.pathPrefix)) {
+      failing.remaining--;
+      const res = stripeError(500, "api_error", "An unknown error occurred (the stand-in fails on purpose).");
+      res.headers.set("stripe-should-retry", "false");
+      return res;
+    }
+    const query = params;
+    if (req.method === "GET" && url.pathname === "/v1/checkout/sessions") {
+      const status = query.status;
+      const created = createdFilter(query.created);
+      if (typeof created === "string") return stripeError(400, "invalid_request_error", created);
+      return listResponse(
+        url.pathname,
+        [...this.sessions.values()].reverse().filter((s) =>
+          (status === undefined || s.status === status) && created(s.created)
+        ),
+        query,
+      );
+    }
+    if (req.method === "GET" && url.pathname === "/v1/events") {
+      if (query.type !== undefined && query.types !== undefined) {
+        return stripeError(
+          400,
+          "invalid_request_error",
+          "You may pass either `type` or `types`, but not both.",
+        );
+      }
+      const types = Array.isArray(query.types) ? query.types.map(String) : undefined;
+      if (types && types.length > 20) {
+        return stripeError(400, "invalid_request_error", "`types` takes up to 20 event types.", {
+          param: "types",
+        });
+      }
+      const type = typeof query.type === "string" ? wildcard(query.type) : undefined;
+      const created = createdFilter(query.created);
+      if (typeof created === "string") return stripeError(400, "invalid_request_error", created);
+      const delivery = query.delivery_success;
+      return listResponse(
+        url.pathname,
+        [...this.events].reverse().filter((e) =>
+          (!types || types.includes(e.event.type)) && (!type || type.test(e.event.type)) &&
+          created(e.event.created) &&
+          (delivery === undefined || String(e.delivered) === delivery)
+        ).map((e) => e.event),
+        query,
+      );
     }
     const parts = url.pathname.split("/").filter(Boolean);
     if (req.method === "POST" && url.pathname === "/v1/checkout/sessions") {
@@ -229,6 +442,7 @@ export class StripeStandIn {
       }
       s.status = "expired";
       s.url = null;
+      this.#emit("checkout.session.expired", s.id);
       return Response.json(s);
     }
     if (req.method === "POST" && url.pathname === "/v1/refunds") {
