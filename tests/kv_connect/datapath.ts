@@ -119,7 +119,7 @@ export class DecodeError extends Error {
   }
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 type FieldReader = (field: number, wire: WireType, r: BinaryReader) => boolean;
 
