@@ -102,7 +102,11 @@ Deno.test("a KV Connect URL is opened through Deno's client, unlocked: two opene
     await a.set(["k"], "from a");
     assert.equal((await b.get(["k"])).value, "from a", "both openers see one store");
     const stored = await Array.fromAsync(server.local.list({ prefix: [] }));
-    assert.deepEqual(stored.map((e) => e.key), [[new Uint8Array([0x02, 0x6b, 0x00])]], "the key, encoded by Deno");
+    assert.deepEqual(
+      stored.map((e) => e.key),
+      [[new Uint8Array([0x02, 0x6b, 0x00])]],
+      "the key, encoded by Deno",
+    );
     assert.ok(server.requests.atomicWrite >= 1 && server.requests.snapshotRead >= 1, "through the protocol");
   } finally {
     if (before === undefined) Deno.env.delete("DENO_KV_ACCESS_TOKEN");

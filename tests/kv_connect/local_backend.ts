@@ -6,7 +6,7 @@
  * the local key `[k]` (one `Uint8Array` part). Deno KV encodes a byte-string part as `0x01`, the bytes
  * with each `0x00` escaped as `0x00 0xff`, then `0x00`; that encoding sorts exactly as the raw bytes do
  * (lexicographically, a prefix first), so local order, ranges, limits and reverse reads are the remote
- * ones (`local_backend_test.ts` checks ordering across key types through Deno's own client). No key
+ * ones (`stand_in_test.ts` checks ordering across key types through Deno's own client). No key
  * codec is needed: the store never interprets a key.
  *
  * Values keep their encoding: V8 values as the raw serialized bytes (a local `Uint8Array`), LE64 values
@@ -131,7 +131,7 @@ export class LocalBackend {
     } else if (req.ranges.length <= 1) {
       ranges = await Promise.all(req.ranges.map((r) => this.#readRange(r)));
     } else {
-      ranges = await this.#exclusive(() => Promise.all(req.ranges.map((r) => this.#readRange(r))));
+      ranges = await this.#exclusive(() => this.#readRanges(req.ranges));
     }
     return {
       ranges,
@@ -139,6 +139,12 @@ export class LocalBackend {
       readIsStronglyConsistent: true,
       status: SnapshotReadStatus.SR_SUCCESS,
     };
+  }
+
+  async #readRanges(ranges: ReadRange[]): Promise<{ values: KvEntry[] }[]> {
+    const out: { values: KvEntry[] }[] = [];
+    for (const r of ranges) out.push(await this.#readRange(r));
+    return out;
   }
 
   async #readRange(r: ReadRange): Promise<{ values: KvEntry[] }> {
@@ -208,8 +214,8 @@ export class LocalBackend {
   }
 
   /**
-   * Follows `keys`: yields a first output with every key (all `changed`), then one each time any of them
-   * changes, marking which did; ends when `signal` aborts.
+   * Follows `keys`: yields an output with every key's current entry at once, then again each time any
+   * of them changes; ends when `signal` aborts.
    */
   async *watch(keys: Uint8Array[], signal: AbortSignal): AsyncGenerator<WatchOutput> {
     if (keys.length === 0 || keys.length > MAX_WATCHED_KEYS) {
@@ -224,19 +230,18 @@ export class LocalBackend {
       while (!signal.aborted) {
         const next = await reader.read();
         if (next.done) return;
-        const out: WatchOutput = { status: SnapshotReadStatus.SR_SUCCESS, keys: [] };
-        let any = false;
-        next.value.forEach((entry, i) => {
-          const changed = entry.versionstamp !== last[i];
-          last[i] = entry.versionstamp;
-          any ||= changed;
-          out.keys.push(
-            changed && entry.versionstamp !== null
-              ? { changed, entryIfChanged: toRemote(entry) }
-              : { changed },
-          );
-        });
-        if (any) yield out;
+        // Like denokv, each output carries every key as `changed` with its current entry (a consistent
+        // snapshot; Deno's client takes an unchanged key as absent); an output identical to the last
+        // one sent is not repeated.
+        const stamps = next.value.map((e) => e.versionstamp);
+        if (stamps.every((v, i) => v === last[i])) continue;
+        stamps.forEach((v, i) => last[i] = v);
+        yield {
+          status: SnapshotReadStatus.SR_SUCCESS,
+          keys: next.value.map((e) =>
+            e.versionstamp === null ? { changed: true } : { changed: true, entryIfChanged: toRemote(e) }
+          ),
+        };
       }
     } finally {
       signal.removeEventListener("abort", stop);
