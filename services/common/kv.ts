@@ -67,7 +67,7 @@ export async function openStore(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Promise<Deno.Kv> {
   if (isRemoteStore(path)) {
-    if (!envString(ACCESS_TOKEN_VAR, "", env)) throw new KvAccessTokenMissingError(path);
+    if (!envString("DENO_KV_ACCESS_TOKEN", "", env)) throw new KvAccessTokenMissingError(path);
     return await Deno.openKv(path);
   }
   if (!isLocalStore(path)) return await Deno.openKv(path);
@@ -141,10 +141,9 @@ export function storePath(
   dataDir: string,
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): string {
-  const variable = `${service.toUpperCase()}_KV_PATH`;
-  const path = envString(variable, `${dataDir}/${service}.kv`, env);
-  if (isRemoteStore(path) && !envString(ACCESS_TOKEN_VAR, "", env)) {
-    throw new KvAccessTokenMissingError(path, variable);
+  const path = envString(`${service.toUpperCase()}_KV_PATH`, `${dataDir}/${service}.kv`, env);
+  if (isRemoteStore(path) && !envString("DENO_KV_ACCESS_TOKEN", "", env)) {
+    throw new KvAccessTokenMissingError(path, `${service.toUpperCase()}_KV_PATH`);
   }
   return path;
 }
