@@ -10,6 +10,7 @@ import { connect, rpc } from "../services/common/grpc_client.ts";
 import { StockServiceClient } from "../services/common/gen/oms/stock/v1/stock.ts";
 import { TEST_STAFF } from "../services/common/auth/testing.ts";
 import { type KvConnectStandIn, startKvConnectStandIn } from "./kv_connect/stand_in.ts";
+import { freePort } from "../scripts/launcher.ts";
 import { type ApiResponse, eventually, startSystem, type System } from "./system.ts";
 
 const SERVICES = ["orders", "stock", "payments", "kitchen"] as const;
@@ -37,6 +38,11 @@ async function call(
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
+/** Places an order at `base` as `customer`. */
+function placeOrder(base: string, customer: string, body: unknown, headers: Record<string, string>) {
+  return call(base, "POST", `/api/customers/${customer}/orders`, body, headers);
+}
+
 function sessionOf(link: string): string {
   const m = link.match(/\/pay\/([^/?#]+)/);
   assert.ok(m, `local payment link ${link} names a session`);
@@ -51,10 +57,19 @@ Deno.test("two orders and two stock processes on KV Connect stores: happy path, 
   try {
     for (const _ of SERVICES) servers.push(await startKvConnectStandIn({ accessToken: token }));
     const kvEnv = Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_KV_PATH`, servers[i]!.url]));
-    sys = await startSystem({ env: { ...kvEnv, DENO_KV_ACCESS_TOKEN: token } });
-    const stock2 = await sys.replica("stock");
-    const orders2 = await sys.replica("orders", { STOCK_ADDR: stock2.addr });
-    const web2 = await sys.replica("web", { ORDERS_ADDR: orders2.addr, STOCK_ADDR: stock2.addr });
+    // deadlines for a busy CI machine: the race is about who gets a unit, never about a timeout (a
+    // request that timed out after stock reserved would hold a unit until the sweeper frees it)
+    const deadlines = { STOCK_TIMEOUT_MS: "30000", RPC_TIMEOUT_MS: "30000" };
+    sys = await startSystem({ env: { ...kvEnv, ...deadlines, DENO_KV_ACCESS_TOKEN: token } });
+    // the second chain's ports are known before it starts, so its three processes start together
+    const [stock2Port, orders2Port] = [freePort(), freePort()];
+    const [stock2, orders2, web2] = await Promise.all([
+      sys.replica("stock", { STOCK_GRPC_PORT: String(stock2Port) }),
+      sys.replica("orders", { ORDERS_GRPC_PORT: String(orders2Port), STOCK_ADDR: `127.0.0.1:${stock2Port}` }),
+      sys.replica("web", { ORDERS_ADDR: `127.0.0.1:${orders2Port}`, STOCK_ADDR: `127.0.0.1:${stock2Port}` }),
+    ]);
+    assert.equal(stock2.port, stock2Port);
+    assert.equal(orders2.port, orders2Port);
     const webs = [sys.url, web2.url];
     const s = sys;
     const stockB = connect(StockServiceClient, stock2.addr, s.serviceToken, { staff: TEST_STAFF });
@@ -123,14 +138,11 @@ Deno.test("two orders and two stock processes on KV Connect stores: happy path, 
     await t.step("one idempotency key sent 8 times at once through both chains makes one order", async () => {
       const before = await item("2");
       const proof = await s.proof("idem-1");
+      const headers = { ...proof, "Idempotency-Key": "checkout-remote-1" };
       const results = await Promise.all(
         Array.from(
           { length: 8 },
-          (_, i) =>
-            call(webs[i % 2]!, "POST", "/api/customers/idem-1/orders", { ID: "2", Quantity: 1 }, {
-              ...proof,
-              "Idempotency-Key": "checkout-remote-1",
-            }),
+          (_, i) => placeOrder(webs[i % 2]!, "idem-1", { ID: "2", Quantity: 1 }, headers),
         ),
       );
       for (const r of results) assert.ok(r.status === 201 || r.status === 202, JSON.stringify(r.body));
@@ -153,30 +165,27 @@ Deno.test("two orders and two stock processes on KV Connect stores: happy path, 
           assert.equal(res.status, 201, JSON.stringify(res.body));
         }
         assert.equal((await item("3", stockB)).available, 20);
-        // each buyer sends one Idempotency-Key and, on a retryable 503 (a slow machine's deadline), sends
-        // the same request again as the API invites: every buyer ends with an order (201) or none (409)
-        const buy = async (i: number) => {
-          const headers = { ...await s.proof(`rush-${i}`), "Idempotency-Key": `rush-${i}` };
-          for (let attempt = 1;; attempt++) {
-            const r = await call(webs[i % 2]!, "POST", `/api/customers/rush-${i}/orders`, {
-              ID: "3",
-              Quantity: 1,
-            }, headers);
-            if (r.status !== 503 || attempt === 5) return r;
-            retried++;
-            await new Promise((res) => setTimeout(res, 200));
-          }
-        };
-        let retried = 0;
-        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => buy(i)));
+        // each buyer sends one request: every buyer ends with an order or none
+        const results = await Promise.all(
+          Array.from(
+            { length: 50 },
+            async (_, i) =>
+              placeOrder(webs[i % 2]!, `rush-${i}`, { ID: "3", Quantity: 1 }, {
+                ...await s.proof(`rush-${i}`),
+                "Idempotency-Key": `rush-${i}`,
+              }),
+          ),
+        );
+        // 201, or 202 when payments was slow to make the link: an order either way, its unit reserved
+        const ordered = (x: number) => x === 201 || x === 202;
         const statuses = results.map((r) => r.status);
         assert.equal(
-          statuses.filter((x) => x === 201).length,
+          statuses.filter(ordered).length,
           20,
-          `statuses: ${statuses.join(",")} (${retried} retried)`,
+          `statuses: ${statuses.join(",")} `,
         );
         assert.equal(statuses.filter((x) => x === 409).length, 30);
-        const won = [0, 1].map((w) => results.filter((r, i) => i % 2 === w && r.status === 201).length);
+        const won = [0, 1].map((w) => results.filter((r, i) => i % 2 === w && ordered(r.status)).length);
         assert.ok(won[0]! > 0 && won[1]! > 0, `both chains sold some (${won.join(" + ")})`);
         for (const via of [s.stock, stockB]) {
           const end = await item("3", via);
@@ -185,6 +194,11 @@ Deno.test("two orders and two stock processes on KV Connect stores: happy path, 
         }
       },
     );
+    await t.step("no process wrote the access token in its output", () => {
+      for (const proc of [...Object.values(s.procs), stock2.proc, orders2.proc, web2.proc]) {
+        assert.ok(!proc.lines.some((l) => l.includes(token)), `${proc.name} never logs DENO_KV_ACCESS_TOKEN`);
+      }
+    });
   } finally {
     for (const c of stock2Clients) c.close();
     await sys?.stop();

@@ -70,7 +70,8 @@ export interface System {
   /**
    * Starts another process of `name` (a replica: the system's environment with `env` on top, its own
    * port) and waits until it is healthy; it is stopped with the system, or earlier with its `stop()`.
-   * `addr` is its `127.0.0.1:port` (web: `url` is its base URL).
+   * `addr` is its `127.0.0.1:port` (web: `url` is its base URL); `env` may choose the port
+   * (`<NAME>_GRPC_PORT`, web's `WEB_PORT`), e.g. to start replicas that call each other together.
    */
   replica(name: ProcessName, env?: Record<string, string>): Promise<Replica>;
   /** The `Authorization` header proving `customerId` to this system's web (a customer bearer token). */
@@ -195,11 +196,10 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       return { url: `http://127.0.0.1:${port}`, proc, stop: async () => void await proc.stop("SIGTERM") };
     },
     async replica(name, extra = {}) {
-      const port = freePort();
       const upper = name.toUpperCase();
-      const own: Record<string, string> = {
-        [name === "web" ? "WEB_PORT" : `${upper}_GRPC_PORT`]: String(port),
-      };
+      const portVar = name === "web" ? "WEB_PORT" : `${upper}_GRPC_PORT`;
+      const port = extra[portVar] ? Number(extra[portVar]) : freePort(); // a port chosen by the caller
+      const own: Record<string, string> = { [portVar]: String(port) };
       const metricsVar = `${upper}_METRICS_PORT`; // a port of its own when the system sets one
       if (env[metricsVar]) own[metricsVar] = String(freePort());
       const proc = new ServiceProcess(
