@@ -639,3 +639,72 @@ Deno.test("the image ships the descriptor set gRPC reflection serves", async () 
   };
   assert.deepEqual(ignored.filter(matches), [], `.dockerignore leaves out ${path}`);
 });
+
+// --- profile remote-kv (issue 11): a denokv server per service, so replicas share their store --------
+
+/** A deployment with the remote-kv profile on, as README's "Replicas on remote KV" sets it in .env. */
+const REMOTE_KV: Record<string, string> = {
+  ...DEPLOYMENT,
+  COMPOSE_PROFILES: "remote-kv",
+  DENO_KV_ACCESS_TOKEN: randomHex(32),
+  ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_KV_PATH`, `http://denokv-${s}:4512`])),
+};
+
+Deno.test("profile remote-kv: a denokv server per service (own volume, internal, token required), each service's store on its server", async () => {
+  const out = await dockerCompose(REMOTE_KV, "--profile", "remote-kv", "config", "-q");
+  assert.equal(out.code, 0, `docker-compose rejected the remote-kv profile:\n${out.stderr}`);
+  const compose = await composeConfig(REMOTE_KV);
+  const volumes = new Set<string>();
+  for (const p of SERVICES) {
+    const name = `denokv-${p}`;
+    const server = compose.services[name];
+    assert.ok(server, `${name} exists`);
+    assert.deepEqual(server.profiles, ["remote-kv"], `${name} runs with the remote-kv profile only`);
+    assert.match(server.image, /^ghcr\.io\/denoland\/denokv:/);
+    const script = [...server.entrypoint, ...server.command].join(" ");
+    assert.match(
+      script,
+      /exec \/usr\/local\/bin\/denokv --sqlite-path \/data\/denokv\.sqlite serve --addr 0\.0\.0\.0:4512 --access-token "\$\$?DENO_KV_ACCESS_TOKEN"/,
+    );
+    assert.match(
+      script,
+      /^\/busybox\/sh -c test -n "\$\$?DENO_KV_ACCESS_TOKEN" \|\| \{[^}]*exit 1; \};/,
+      "no empty token",
+    );
+    assert.equal(server.environment.DENO_KV_ACCESS_TOKEN, REMOTE_KV.DENO_KV_ACCESS_TOKEN);
+    assert.deepEqual(portsOf(server), [], `${name} is not published`);
+    assert.deepEqual(
+      Object.keys(server.networks ?? {}),
+      ["backend"],
+      `${name} is on the internal network only`,
+    );
+    assert.match(
+      server.healthcheck.test.join(" "),
+      /--post-data '\{"supportedVersions":\[2,3\]\}' http:\/\/127\.0\.0\.1:4512\//,
+    );
+    const mount = (server.volumes ?? []).map((v: string) => v.split(":")).find((v: string[]) =>
+      v[1] === "/data"
+    );
+    assert.ok(mount && mount[0] in compose.volumes, `${name} keeps its SQLite file on a named volume`);
+    assert.ok(!volumes.has(mount[0]), `${mount[0]} belongs to ${name} alone`);
+    volumes.add(mount[0]);
+
+    const svc = compose.services[p];
+    assert.equal(svc.container_name, undefined, `${p} can be scaled`);
+    const { kvPath } = LOAD_CONFIG[p](envOf(svc));
+    assert.equal(kvPath, `http://denokv-${p}:4512`, `${p}'s store is its own denokv server`);
+    assert.throws(
+      () => LOAD_CONFIG[p]({ ...envOf(svc), DENO_KV_ACCESS_TOKEN: "" }),
+      (e: unknown) => e instanceof ConfigError && e.variable === "DENO_KV_ACCESS_TOKEN",
+      `${p} refuses a KV Connect URL without the token`,
+    );
+  }
+  const plain = await composeConfig();
+  for (const p of SERVICES) {
+    assert.equal(
+      LOAD_CONFIG[p](envOf(plain.services[p])).kvPath,
+      `/data/${p}.kv`,
+      `${p} keeps a file without the profile`,
+    );
+  }
+});

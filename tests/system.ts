@@ -67,11 +67,27 @@ export interface System {
    * healthy; it is stopped with the system, or earlier with its `stop()`.
    */
   webReplica(): Promise<{ url: string; proc: ServiceProcess; stop(): Promise<void> }>;
+  /**
+   * Starts another process of `name` (a replica: the system's environment with `env` on top, its own
+   * port) and waits until it is healthy; it is stopped with the system, or earlier with its `stop()`.
+   * `addr` is its `127.0.0.1:port` (web: `url` is its base URL); `env` may choose the port
+   * (`<NAME>_GRPC_PORT`, web's `WEB_PORT`), e.g. to start replicas that call each other together.
+   */
+  replica(name: ProcessName, env?: Record<string, string>): Promise<Replica>;
   /** The `Authorization` header proving `customerId` to this system's web (a customer bearer token). */
   proof(customerId: string): Promise<Record<string, string>>;
   /** Sends a JSON request to the gateway. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** Stops everything and deletes the data. */
+  stop(): Promise<void>;
+}
+
+/** A process started by {@linkcode System.replica}. */
+export interface Replica {
+  port: number;
+  addr: string;
+  url: string;
+  proc: ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -178,6 +194,34 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
         throw new Error(`the web replica did not become ready: ${(err as Error).message}\n${proc.tail()}`);
       }
       return { url: `http://127.0.0.1:${port}`, proc, stop: async () => void await proc.stop("SIGTERM") };
+    },
+    async replica(name, extra = {}) {
+      const upper = name.toUpperCase();
+      const portVar = name === "web" ? "WEB_PORT" : `${upper}_GRPC_PORT`;
+      const port = extra[portVar] ? Number(extra[portVar]) : freePort(); // a port chosen by the caller
+      const own: Record<string, string> = { [portVar]: String(port) };
+      const metricsVar = `${upper}_METRICS_PORT`; // a port of its own when the system sets one
+      if (env[metricsVar]) own[metricsVar] = String(freePort());
+      const proc = new ServiceProcess(
+        name,
+        viaBroker({ ...env, ...brokerEnv(name, bus.urls), ...opts.envFor?.[name], ...own, ...extra }, opts),
+      );
+      replicas.push(proc);
+      proc.start();
+      try {
+        await waitReady(name, { ...ports, [name]: port }, 60_000);
+      } catch (err) {
+        throw new Error(
+          `the ${name} replica did not become ready: ${(err as Error).message}\n${proc.tail()}`,
+        );
+      }
+      return {
+        port,
+        addr: `127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${port}`,
+        proc,
+        stop: async () => void await proc.stop("SIGTERM"),
+      };
     },
     async proof(customerId) {
       return { authorization: `Bearer ${await issueToken(customerId, env.WEB_COOKIE_SECRET ?? "")}` };

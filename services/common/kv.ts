@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { ConfigError, envString } from "./config.ts";
 
 /** Thrown when another process already holds the local store. */
 export class StoreInUseError extends Error {
@@ -24,17 +25,51 @@ export class StoreInUseError extends Error {
   }
 }
 
+/**
+ * Thrown when a store is a KV Connect URL and `DENO_KV_ACCESS_TOKEN` is not set: Deno's KV client
+ * needs it for the metadata exchange. The message names the variable, never a token.
+ */
+export class KvAccessTokenMissingError extends ConfigError {
+  /** Creates the error for the remote store at `url`, named by `variable` (e.g. `STOCK_KV_PATH`). */
+  constructor(readonly url: string, variable = "<SERVICE>_KV_PATH") {
+    super(
+      ACCESS_TOKEN_VAR,
+      `${variable} is the KV Connect server ${url}, and ${ACCESS_TOKEN_VAR} is not set: give every ` +
+        `process of this service the server's access token in ${ACCESS_TOKEN_VAR}`,
+    );
+    this.name = "KvAccessTokenMissingError";
+  }
+}
+
+/** The variable Deno's KV client takes a KV Connect server's access token from. */
+export const ACCESS_TOKEN_VAR = "DENO_KV_ACCESS_TOKEN";
+
+/** True for an `http(s)://` URL: a KV Connect server. */
+export function isRemoteStore(path: string): boolean {
+  return /^https?:\/\//.test(path);
+}
+
 /** True for a path that names a local file (not `:memory:`, not a KV Connect URL). */
 export function isLocalStore(path: string): boolean {
-  return path !== ":memory:" && !/^https?:\/\//.test(path);
+  return path !== ":memory:" && !isRemoteStore(path);
 }
 
 /**
  * Opens the store at `path` (a file path, `:memory:` or an `http(s)://` KV Connect URL). A local file
  * is locked first (released by `kv.close()` or the process's end); throws {@linkcode StoreInUseError}
- * when another process holds it.
+ * when another process holds it. A KV Connect URL is not locked (any number of processes on any hosts
+ * share it; every commit is still one atomic operation on the server, checks included); it needs
+ * `DENO_KV_ACCESS_TOKEN` (read from `env`, which Deno's client reads too), else
+ * {@linkcode KvAccessTokenMissingError}.
  */
-export async function openStore(path: string): Promise<Deno.Kv> {
+export async function openStore(
+  path: string,
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): Promise<Deno.Kv> {
+  if (isRemoteStore(path)) {
+    if (!envString("DENO_KV_ACCESS_TOKEN", "", env)) throw new KvAccessTokenMissingError(path);
+    return await Deno.openKv(path);
+  }
   if (!isLocalStore(path)) return await Deno.openKv(path);
   const slash = path.lastIndexOf("/");
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
@@ -96,11 +131,19 @@ function kvPathVariable(path: string): string {
   return service ? `${service.toUpperCase()}_KV_PATH` : "<SERVICE>_KV_PATH";
 }
 
-/** The KV path of `service`: `<SERVICE>_KV_PATH`, else `<dataDir>/<service>.kv`. */
+/**
+ * The KV path of `service`: `<SERVICE>_KV_PATH`, else `<dataDir>/<service>.kv`. A KV Connect URL
+ * without `DENO_KV_ACCESS_TOKEN` set is a {@linkcode KvAccessTokenMissingError} (a `ConfigError`:
+ * the process refuses to start and says why).
+ */
 export function storePath(
   service: string,
   dataDir: string,
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): string {
-  return env[`${service.toUpperCase()}_KV_PATH`] || `${dataDir}/${service}.kv`;
+  const path = envString(`${service.toUpperCase()}_KV_PATH`, `${dataDir}/${service}.kv`, env);
+  if (isRemoteStore(path) && !envString("DENO_KV_ACCESS_TOKEN", "", env)) {
+    throw new KvAccessTokenMissingError(path, `${service.toUpperCase()}_KV_PATH`);
+  }
+  return path;
 }

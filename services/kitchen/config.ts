@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { storePath } from "../common/kv.ts";
 import { type CommonConfig, commonConfig } from "../common/config.ts";
 import { parseEnv } from "../common/env/schema.ts";
 import { KITCHEN_ENV } from "./env.ts";
@@ -36,7 +37,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return {
     host: e.GRPC_HOST,
     port: e.KITCHEN_GRPC_PORT,
-    kvPath: e.KITCHEN_KV_PATH ?? `${e.DATA_DIR}/kitchen.kv`,
+    kvPath: storePath("kitchen", e.DATA_DIR, env),
     autoPrep: e.KITCHEN_AUTO_PREP,
     prepMs: e.KITCHEN_PREP_MS,
     undoMs: e.KITCHEN_UNDO_SECONDS * 1000,

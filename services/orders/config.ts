@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { storePath } from "../common/kv.ts";
 import { type CommonConfig, commonConfig, serviceAddr } from "../common/config.ts";
 import { parseEnv } from "../common/env/schema.ts";
 import { ORDERS_ENV } from "./env.ts";
@@ -45,7 +46,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return {
     host: e.GRPC_HOST,
     port: e.ORDERS_GRPC_PORT,
-    kvPath: e.ORDERS_KV_PATH ?? `${e.DATA_DIR}/orders.kv`,
+    kvPath: storePath("orders", e.DATA_DIR, env),
     stockAddr: serviceAddr("stock", env),
     paymentsAddr: serviceAddr("payments", env),
     stockTimeoutMs: e.STOCK_TIMEOUT_MS,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { storePath } from "../common/kv.ts";
 import { type CommonConfig, commonConfig, DEFAULT_PORTS } from "../common/config.ts";
 import { parseEnv } from "../common/env/schema.ts";
 import { type LocalProviderGrant, localProviderGrant } from "./provider_policy.ts";
@@ -67,7 +68,7 @@ export function loadConfig(
   return {
     host: e.GRPC_HOST,
     port: e.PAYMENTS_GRPC_PORT,
-    kvPath: e.PAYMENTS_KV_PATH ?? `${e.DATA_DIR}/payments.kv`,
+    kvPath: storePath("payments", e.DATA_DIR, env),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${DEFAULT_PORTS.web}`).replace(/\/+$/, ""),
     paymentExpiryMinutes: e.PAYMENT_EXPIRY_MINUTES,
     ...(stripe ? { stripe } : { localProvider: localProviderGrant(env) }),

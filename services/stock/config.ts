@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { storePath } from "../common/kv.ts";
 import { type CommonConfig, commonConfig, serviceAddr } from "../common/config.ts";
 import { parseEnv } from "../common/env/schema.ts";
 import { STOCK_ENV } from "./env.ts";
@@ -59,7 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return {
     host: e.GRPC_HOST,
     port: e.STOCK_GRPC_PORT,
-    kvPath: e.STOCK_KV_PATH ?? `${e.DATA_DIR}/stock.kv`,
+    kvPath: storePath("stock", e.DATA_DIR, env),
     reservationTtlMs: e.STOCK_RESERVATION_TTL_MS,
     sweepIntervalMs: e.STOCK_SWEEP_INTERVAL_MS,
     ordersAddr: serviceAddr("orders", env),

@@ -174,6 +174,12 @@ export const EVERY_SERVICE = {
     default: "1000,5000,25000",
     doc: "delays before each retry of a failed message; after the last one it is parked",
   }),
+  DENO_KV_ACCESS_TOKEN: envVar({
+    type: text(),
+    secret: true,
+    defaultDoc: "required when a `<SERVICE>_KV_PATH` is an `http(s)://` KV Connect URL",
+    doc: "bearer token of the KV Connect server (e.g. `denokv serve --access-token`)",
+  }),
   OMS_GRPC_REFLECTION: envVar({
     type: bool(),
     default: "true",
