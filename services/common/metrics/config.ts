@@ -13,6 +13,8 @@ export interface MetricsConfig {
   serviceName: string;
   /** The port `/metrics` is served on (Prometheus text), or undefined for none. */
   port: number | undefined;
+  /** The variable the port was read from (`ORDERS_METRICS_PORT`), for messages. */
+  portVariable: string;
   /** The interface `/metrics` binds (`METRICS_HOST`, default 127.0.0.1; compose sets 0.0.0.0). */
   host: string;
   /** Where metrics are POSTed over OTLP/HTTP (`.../v1/metrics`), or undefined for none. */
@@ -59,6 +61,7 @@ export function metricsConfig(
   return {
     serviceName: envString("OTEL_SERVICE_NAME", name, env),
     port: disabled ? undefined : port,
+    portVariable: portVar,
     host: envString("METRICS_HOST", "127.0.0.1", env),
     otlpUrl: disabled || exporter !== "otlp" ? undefined : metricsEndpoint(env),
     exportIntervalMs: envInt("OTEL_METRIC_EXPORT_INTERVAL", 60_000, { min: 100, max: 3_600_000 }, env),

@@ -21,6 +21,7 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from "@opentelemetry/sdk-metrics";
+import { ConfigError } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { MetricsConfig } from "./config.ts";
 import { observeAll } from "./gauges.ts";
@@ -141,7 +142,12 @@ export async function startMetricsSdk(
       });
     } catch (err) {
       await provider.shutdown().catch(() => {});
-      throw new Error(`Could not serve metrics on ${config.host}:${config.port}: ${(err as Error).message}`);
+      throw new ConfigError(
+        config.portVariable,
+        `${config.portVariable}: cannot serve metrics on ${config.host}:${config.port} (${
+          (err as Error).message
+        })`,
+      );
     }
     port = (await listening.promise).port;
   }
