@@ -57,19 +57,25 @@ function diagTo(log: Logger): DiagLogger {
 
 /**
  * The OTLP/HTTP metric exporter, imported only when an endpoint is set (a Prometheus-only process does
- * not load it). NOTE: `@opentelemetry/exporter-metrics-otlp-http@0.301` needs `@opentelemetry/api`
- * 1.10 (its transformer imports `SeverityNumber`); with the 1.9 pinned in deno.json the import throws,
- * and the error says so.
+ * not load it), or undefined when it cannot be loaded: `@opentelemetry/exporter-metrics-otlp-http@0.301`
+ * needs `@opentelemetry/api` 1.10 (its transformer imports `SeverityNumber`), and with an older API the
+ * import throws. That is logged; the process runs on without the push (traces on the same endpoint
+ * must not be lost to it).
  */
-async function otlpExporter(url: string, timeoutMillis: number): Promise<PushMetricExporter> {
+async function otlpExporter(
+  url: string,
+  timeoutMillis: number,
+  log: Logger | undefined,
+): Promise<PushMetricExporter | undefined> {
   try {
     const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-http");
     return new OTLPMetricExporter({ url, timeoutMillis });
   } catch (err) {
-    throw new Error(
-      `The OTLP metric exporter could not be loaded (${(err as Error).message}); ` +
-        "@opentelemetry/exporter-metrics-otlp-http 0.301 needs @opentelemetry/api 1.10",
-    );
+    log?.warn("metrics: the OTLP metric exporter could not be loaded; metrics are not pushed", {
+      err: (err as Error).message,
+      hint: "@opentelemetry/exporter-metrics-otlp-http 0.301 needs @opentelemetry/api 1.10",
+    });
+    return undefined;
   }
 }
 
@@ -86,14 +92,22 @@ export async function startMetricsSdk(
     prometheus = new PrometheusExporter({ preventServerStart: true });
     readers.push(prometheus);
   }
-  if (config.otlpUrl) {
+  const pushing = config.otlpUrl
+    ? await otlpExporter(config.otlpUrl, config.exportTimeoutMs, log)
+    : undefined;
+  if (pushing) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: await otlpExporter(config.otlpUrl, config.exportTimeoutMs),
+        exporter: pushing,
         exportIntervalMillis: config.exportIntervalMs,
         exportTimeoutMillis: Math.min(config.exportTimeoutMs, config.exportIntervalMs),
       }),
     );
+  }
+  if (readers.length === 0) {
+    diag.disable();
+    released();
+    return { enabled: false, serviceName: config.serviceName, shutdown: () => Promise.resolve() };
   }
   const provider = new MeterProvider({
     readers,
@@ -157,7 +171,7 @@ export async function startMetricsSdk(
     enabled: true,
     serviceName: config.serviceName,
     ...(port !== undefined ? { url: `http://${config.host}:${port}/metrics`, port } : {}),
-    ...(config.otlpUrl ? { otlpUrl: config.otlpUrl } : {}),
+    ...(pushing ? { otlpUrl: config.otlpUrl } : {}),
     shutdown: () =>
       stopped ??= (async () => {
         setInstruments(undefined);

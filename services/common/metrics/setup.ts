@@ -48,10 +48,11 @@ export async function setupMetrics(
   starting = true;
   try {
     const { startMetricsSdk } = await import("./sdk.ts");
-    const handle: Metrics = await startMetricsSdk(config, log, () => {
-      if (active === handle) active = undefined;
+    let handle: Metrics | undefined;
+    handle = await startMetricsSdk(config, log, () => {
+      if (handle !== undefined && active === handle) active = undefined;
     });
-    active = handle;
+    if (handle.enabled) active = handle;
     return handle;
   } finally {
     starting = false;
