@@ -31,6 +31,19 @@ export function metricsPortVariable(name: string): string {
 }
 
 /**
+ * The metrics port settings of the OMS processes, each read by its literal name (so the configuration
+ * checks that scan the code for variables find them); `oms` is `deno task start:all`'s one process.
+ */
+const PORT_READS: Readonly<Record<string, (env: Record<string, string | undefined>) => string>> = {
+  orders: (env) => envString("ORDERS_METRICS_PORT", "", env),
+  stock: (env) => envString("STOCK_METRICS_PORT", "", env),
+  payments: (env) => envString("PAYMENTS_METRICS_PORT", "", env),
+  kitchen: (env) => envString("KITCHEN_METRICS_PORT", "", env),
+  web: (env) => envString("WEB_METRICS_PORT", "", env),
+  oms: (env) => envString("OMS_METRICS_PORT", "", env),
+};
+
+/**
  * Reads the metrics settings of process `name`:
  *
  * - `<NAME>_METRICS_PORT` (e.g. `ORDERS_METRICS_PORT`, `OMS_METRICS_PORT` for `start:all`): serve
