@@ -61,9 +61,8 @@ export function metricsConfig(
 ): MetricsConfig {
   const disabled = envBool("OTEL_SDK_DISABLED", false, env);
   const portVar = metricsPortVariable(name);
-  const port = envString(portVar, "", env) === ""
-    ? undefined
-    : envInt(portVar, 0, { min: 1, max: 65535 }, env);
+  const raw = (PORT_READS[name] ?? ((e) => envString(portVar, "", e)))(env);
+  const port = raw === "" ? undefined : envInt(portVar, 0, { min: 1, max: 65535 }, env);
   const exporter = envString("OTEL_METRICS_EXPORTER", "otlp", env);
   if (!["otlp", "none", "prometheus"].includes(exporter)) {
     throw new ConfigError(

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Counter, Histogram, Meter, ObservableGauge } from "@opentelemetry/api";
-import { METRIC } from "./names.ts";
+import type { METRIC } from "./names.ts";
 
 /** Bucket bounds of the second-valued histograms (the HTTP conventions' advice). */
 export const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];

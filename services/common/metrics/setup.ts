@@ -48,9 +48,9 @@ export async function setupMetrics(
   starting = true;
   try {
     const { startMetricsSdk } = await import("./sdk.ts");
-    let handle: Metrics | undefined;
-    handle = await startMetricsSdk(config, log, () => {
-      if (handle !== undefined && active === handle) active = undefined;
+    const made: { handle?: Metrics } = {}; // the release callback may only run once it is set
+    const handle = made.handle = await startMetricsSdk(config, log, () => {
+      if (made.handle !== undefined && active === made.handle) active = undefined;
     });
     if (handle.enabled) active = handle;
     return handle;
