@@ -29,6 +29,7 @@ Deno.test("each request is recorded with its method, route template and status",
     assert.equal((await a.request("/api/customers/42/orders", { method: "POST" })).status, 201);
     assert.equal((await a.request("/boom")).status, 500);
     assert.equal((await a.request("/nowhere")).status, 404);
+    await a.request("/nowhere", { method: "BREW" });
   } finally {
     setInstruments(undefined);
   }
@@ -40,6 +41,7 @@ Deno.test("each request is recorded with its method, route template and status",
     },
     { "http.request.method": "GET", "http.route": "/boom", "http.response.status_code": 500 },
     { "http.request.method": "GET", "http.response.status_code": 404 }, // no route matched: no label
+    { "http.request.method": "_OTHER", "http.response.status_code": 404 }, // clients mint no label values
   ]);
   assert.ok(recorded.every((r) => r.seconds >= 0 && r.seconds < 5));
 });

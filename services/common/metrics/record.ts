@@ -62,13 +62,27 @@ export function recordRpcClient(path: string, code: number, ms: number): void {
   active?.rpcClientDuration.record(ms, rpcAttributes("c", path, code));
 }
 
+/** The HTTP methods labelled as themselves; any other is `_OTHER` (the HTTP conventions' rule). */
+const HTTP_METHODS = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "CONNECT",
+  "OPTIONS",
+  "TRACE",
+  "PATCH",
+]);
+
 /** Records an HTTP request answered by route template `route` ("" when none matched). */
 export function recordHttp(method: string, route: string, status: number, seconds: number): void {
   if (!active) return;
+  const m = HTTP_METHODS.has(method) ? method : "_OTHER"; // a client cannot mint label values
   active.httpServerDuration.record(
     seconds,
-    cachedAttributes(`h\0${method}\0${route}\0${status}`, () => ({
-      "http.request.method": method,
+    cachedAttributes(`h\0${m}\0${route}\0${status}`, () => ({
+      "http.request.method": m,
       ...(route ? { "http.route": route } : {}),
       "http.response.status_code": status,
     })),
