@@ -16,6 +16,7 @@
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import {
   brokerEnv,
+  DEV_METRICS_PORTS,
   type Ports,
   PROCESSES,
   type ProgramName,
@@ -92,7 +93,7 @@ const shared = keepUserSet(
     WEB_OPEN_CUSTOMER_API: devOpenCustomerApi(env),
     // the gRPC service credential: the user's, else one made once and kept in <DATA_DIR>/dev-secrets.json
     [SERVICE_TOKEN_VAR]: secrets.serviceToken,
-  }),
+  }, DEV_METRICS_PORTS),
   env,
 );
 
@@ -165,6 +166,13 @@ function firstOwner(): string {
     "unless changed on /admin/account)";
 }
 
+/** Where the Prometheus endpoints are: one per process, or start:all's one. */
+function metricsLine(bus: "rabbitmq" | "memory"): string {
+  const url = (name: keyof typeof DEV_METRICS_PORTS) =>
+    `http://localhost:${shared[`${name.toUpperCase()}_METRICS_PORT`]}/metrics`;
+  return bus === "memory" ? url("oms") : PROCESSES.map((p) => `${p} ${url(p)}`).join("\n                ");
+}
+
 function banner(bus: "rabbitmq" | "memory") {
   const local = `http://localhost:${ports.web}`;
   const publicUrl = shared.PUBLIC_URL!.replace(/\/+$/, "");
@@ -177,6 +185,7 @@ function banner(bus: "rabbitmq" | "memory") {
   }
     admin       ${local}/admin   ${firstOwner()}
     API         ${local}/api/products
+    metrics     ${metricsLine(bus)}
     try         curl -X POST localhost:${ports.web}/api/customers/2/orders -H 'content-type: application/json' -d '{"ID": 1, "Quantity": 2}'
   Ctrl-C stops everything.
 `);

@@ -38,11 +38,52 @@ export function freePort(): number {
 }
 
 /**
- * The environment every process of one system shares: ports, addresses, data folder, broker, and
- * `OMS_ENV=development` (the local payment provider runs; `extra` may override it).
+ * Metrics ports of one system: one per process (`<PROC>_METRICS_PORT`, Prometheus text at
+ * `/metrics`), and `oms` for `deno task start:all` (every part in one process: one endpoint).
  */
-export function systemEnv(ports: Ports, extra: Record<string, string>): Record<string, string> {
+export type MetricsPorts = Record<ProgramName, number>;
+
+/** `deno task dev`'s metrics ports (each overridable by its variable). */
+export const DEV_METRICS_PORTS: MetricsPorts = {
+  oms: 9460,
+  orders: 9461,
+  stock: 9462,
+  payments: 9463,
+  kitchen: 9464,
+  web: 9465,
+};
+
+/** Free metrics ports for a test system. */
+export function freeMetricsPorts(): MetricsPorts {
   return {
+    oms: freePort(),
+    orders: freePort(),
+    stock: freePort(),
+    payments: freePort(),
+    kitchen: freePort(),
+    web: freePort(),
+  };
+}
+
+/** The `<PROC>_METRICS_PORT` variables of `ports` (`OMS_METRICS_PORT` for start:all's one process). */
+export function metricsEnv(ports: MetricsPorts): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(ports).map(([name, port]) => [`${name.toUpperCase()}_METRICS_PORT`, String(port)]),
+  );
+}
+
+/**
+ * The environment every process of one system shares: ports, addresses, data folder, broker, and
+ * `OMS_ENV=development` (the local payment provider runs; `extra` may override it). With
+ * `metricsPorts`, every process serves its metrics (see {@linkcode metricsEnv}).
+ */
+export function systemEnv(
+  ports: Ports,
+  extra: Record<string, string>,
+  metricsPorts?: MetricsPorts,
+): Record<string, string> {
+  return {
+    ...(metricsPorts ? metricsEnv(metricsPorts) : {}),
     OMS_ENV: "development",
     ORDERS_GRPC_PORT: String(ports.orders),
     STOCK_GRPC_PORT: String(ports.stock),

@@ -8,7 +8,9 @@
  * invalid setting exits 2 naming it (`runService`, as every service's `main.ts`).
  *
  * Tracing, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, names the process `oms` (`OTEL_SERVICE_NAME`
- * overrides it): one process has one OpenTelemetry provider.
+ * overrides it): one process has one OpenTelemetry provider. Metrics likewise: one endpoint for the whole
+ * process, on `OMS_METRICS_PORT` (the services' own `<SERVICE>_METRICS_PORT` are not read here); its
+ * series tell the parts apart by their labels (`rpc_service`, `oms_service`, queue names).
  *
  * @module
  */

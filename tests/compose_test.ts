@@ -95,6 +95,7 @@ const SECRETS: Record<string, string> = Object.fromEntries(
     "STOCK_AMQP_PASSWORD",
     "PAYMENTS_AMQP_PASSWORD",
     "KITCHEN_AMQP_PASSWORD",
+    "GF_SECURITY_ADMIN_PASSWORD",
   ].map((name) => [name, randomHex(24)]),
 );
 /** A deployment with Stripe configured (the local payment provider refuses production). */
@@ -707,4 +708,61 @@ Deno.test("profile remote-kv: a denokv server per service (own volume, internal,
       `${p} keeps a file without the profile`,
     );
   }
+});
+
+Deno.test("Prometheus scrapes every process on the metrics port compose gives it; Grafana gets the datasource and the dashboards in deploy/grafana", async () => {
+  const compose = await composeConfig();
+  const scrape = await yamlToJson(await Deno.readTextFile(new URL("deploy/prometheus/prometheus.yml", ROOT)));
+  const jobs = new Map<string, Json>(scrape.scrape_configs.map((j: Json) => [j.job_name, j]));
+  for (const p of PROCESSES) {
+    const env = envOf(compose.services[p]);
+    const port = env[`${p.toUpperCase()}_METRICS_PORT`];
+    assert.ok(port, `${p} serves metrics (${p.toUpperCase()}_METRICS_PORT is set)`);
+    assert.equal(env.METRICS_HOST, "0.0.0.0", `${p}'s metrics port listens on its container's networks`);
+    assert.deepEqual(
+      portsOf(compose.services[p]).filter((x) => x.target === Number(port)),
+      [],
+      `${p}'s metrics port is not published`,
+    );
+    const sd = jobs.get(p)?.dns_sd_configs?.[0];
+    assert.deepEqual(sd?.names, [p], `Prometheus finds every ${p} replica by DNS`);
+    assert.equal(String(sd?.port), port, `Prometheus scrapes ${p} on ${port}`);
+  }
+  const mounts = (name: string) =>
+    (compose.services[name].volumes ?? []).map((v: Json) =>
+      typeof v === "string" ? v : `${v.source}:${v.target}`
+    );
+  assert.ok(
+    mounts("prometheus").some((v: string) =>
+      v.includes("deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml")
+    ),
+  );
+  assert.ok(
+    mounts("grafana").some((v: string) =>
+      v.includes("deploy/grafana/provisioning:/etc/grafana/provisioning")
+    ),
+  );
+  assert.ok(
+    mounts("grafana").some((v: string) =>
+      v.includes("deploy/grafana/dashboards:/var/lib/grafana/dashboards")
+    ),
+  );
+  const ds = await yamlToJson(
+    await Deno.readTextFile(new URL("deploy/grafana/provisioning/datasources/prometheus.yaml", ROOT)),
+  );
+  assert.equal(ds.datasources[0].url, "http://prometheus:9090");
+  for (const file of ["oms-red", "oms-orders", "oms-messaging"]) {
+    const dash = JSON.parse(await Deno.readTextFile(new URL(`deploy/grafana/dashboards/${file}.json`, ROOT)));
+    assert.equal(dash.uid, file);
+    for (const panel of dash.panels) {
+      assert.equal(
+        panel.datasource.uid,
+        ds.datasources[0].uid,
+        `${file}: "${panel.title}" uses the provisioned datasource`,
+      );
+    }
+  }
+  const gf = envOf(compose.services.grafana);
+  assert.equal(compose.services.grafana.depends_on?.prometheus?.condition, "service_healthy");
+  assert.equal(gf.GF_USERS_ALLOW_SIGN_UP, "false");
 });

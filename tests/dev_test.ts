@@ -8,7 +8,7 @@
  * Each test runs dev on ports, a data folder and (in-memory) bus of its own, and leaves no process behind.
  */
 import assert from "node:assert/strict";
-import { freePort, type Ports } from "../scripts/launcher.ts";
+import { freeMetricsPorts, freePort, metricsEnv, type Ports } from "../scripts/launcher.ts";
 import { listenersOn } from "../scripts/dev/ports.ts";
 import { openStore } from "../services/common/kv.ts";
 import { eventually } from "../services/common/bus/testing.ts";
@@ -44,6 +44,8 @@ function devEnv(ports: Ports, dataDir: string, extra: Record<string, string> = {
     PAYMENTS_GRPC_PORT: String(ports.payments),
     KITCHEN_GRPC_PORT: String(ports.kitchen),
     WEB_PORT: String(ports.web),
+    // free metrics ports, not dev's fixed 9460-9465 (another dev on this host may hold them)
+    ...metricsEnv(freeMetricsPorts()),
     OMS_SERVICE_TOKEN: generateServiceToken(),
     ...extra,
   };

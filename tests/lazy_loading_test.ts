@@ -1,6 +1,7 @@
 /**
  * A process loads only what it uses: the Stripe SDK only with a Stripe key, the OpenTelemetry SDK and
- * exporter only with an OTLP endpoint, the Consul client only with a Consul address. Proven on the module
+ * exporter only with an OTLP endpoint, the metrics SDK and its exporters only with a metrics port or an
+ * OTLP endpoint, the Consul client only with a Consul address. Proven on the module
  * graph Deno itself reports (`deno info --json`): the heavy packages are reachable from each process entry
  * through a dynamic `import()` (so they still load when configured) and never through a static import (so
  * they are not loaded when the setting is absent).
@@ -18,6 +19,10 @@ const ON_DEMAND = [
   "@opentelemetry/exporter-trace-otlp-http",
   "@opentelemetry/resources",
   "@opentelemetry/context-async-hooks",
+  // the metrics SDK and its exporters: only with a metrics port or an OTLP endpoint
+  "@opentelemetry/sdk-metrics",
+  "@opentelemetry/exporter-prometheus",
+  "@opentelemetry/exporter-metrics-otlp-http",
 ];
 
 const ENTRIES: Record<string, { onDemand: string[]; atStart: string[] }> = {

@@ -3,13 +3,22 @@
  * its own broker user. An order placed and paid through web reaches paid with a kitchen ticket; SIGTERM
  * lets a request in flight finish, exits 0, and a restart on the same data loses nothing.
  */
+import { METRIC } from "../services/common/metrics/names.ts";
+import { parsePrometheusText } from "../services/common/metrics/prometheus_text.ts";
 import assert from "node:assert/strict";
 import { KitchenServiceClient } from "../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import { connect, rpc } from "../services/common/grpc_client.ts";
 import { TEST_STAFF } from "../services/common/auth/testing.ts";
 import { generateServiceToken } from "../services/common/auth/service_token.ts";
 import { eventually, testAmqpUrl, type TestBus, testBusConfig } from "../services/common/bus/testing.ts";
-import { freePort, type Ports, systemEnv, waitForHttp } from "../scripts/launcher.ts";
+import {
+  freeMetricsPorts,
+  freePort,
+  metricsEnv,
+  type Ports,
+  systemEnv,
+  waitForHttp,
+} from "../scripts/launcher.ts";
 import { amqpUrlVariable } from "../scripts/start_all_broker.ts";
 import { BROKER_SERVICES } from "../scripts/broker_users.ts";
 
@@ -166,8 +175,9 @@ Deno.test({
     const dataDir = await Deno.makeTempDir({ prefix: "oms-start-all-" });
     const bus = await testBusConfig(dataDir, [100, 200]);
     const ports = freePorts();
+    const metricsPorts = freeMetricsPorts();
     // no <SERVICE>_AMQP_URL: start:all sets the run's users up as the administrator in AMQP_URL
-    const env = allEnv(bus, ports, dataDir, { AMQP_URL: testAmqpUrl() });
+    const env = allEnv(bus, ports, dataDir, { AMQP_URL: testAmqpUrl(), ...metricsEnv(metricsPorts) });
     let proc: AllInOne | undefined;
     try {
       proc = await start(env, ports);
@@ -181,6 +191,24 @@ Deno.test({
       });
       assert.equal(paid.status, 200, await paid.text());
       await paidWithTicket(base, who, order.id, ports, env.OMS_SERVICE_TOKEN!);
+      // one metrics endpoint for the whole process (OMS_METRICS_PORT), every part's series in it
+      const samples = parsePrometheusText(
+        await (await fetch(`http://127.0.0.1:${metricsPorts.oms}/metrics`)).text(),
+      );
+      const served = new Set(
+        samples.filter((x) => x.name === `${METRIC.rpcServerDuration}_count`).map((x) =>
+          x.labels.rpc_service
+        ),
+      );
+      assert.ok(
+        served.has("oms.orders.v1.OrdersService") && served.has("oms.stock.v1.StockService"),
+        [...served].join(),
+      );
+      assert.ok(
+        samples.some((x) => x.name === METRIC.httpServerDuration + "_count"),
+        "web's HTTP metrics too",
+      );
+      await assert.rejects(fetch(`http://127.0.0.1:${metricsPorts.orders}/metrics`), "no endpoint per part");
       const brokers = proc.lines.filter((l) => l.includes('"msg":"broker connected"'));
       for (const service of BROKER_SERVICES) {
         assert.ok(

@@ -21,7 +21,9 @@ import { TEST_STAFF } from "../services/common/auth/testing.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import {
   brokerEnv,
+  freeMetricsPorts,
   freePort,
+  type MetricsPorts,
   type Ports,
   PROCESSES,
   type ProcessName,
@@ -52,6 +54,8 @@ export interface System {
   /** This system's service token (every process has it in `OMS_SERVICE_TOKEN`). */
   serviceToken: string;
   ports: Ports;
+  /** Each process's metrics port (Prometheus text at `http://127.0.0.1:<port>/metrics`). */
+  metricsPorts: MetricsPorts;
   bus: TestBus;
   procs: Record<ProcessName, ServiceProcess>;
   orders: OrdersServiceClient;
@@ -111,6 +115,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     kitchen: freePort(),
     web: freePort(),
   };
+  const metricsPorts = freeMetricsPorts();
   const env = systemEnv(ports, {
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "/root",
@@ -129,7 +134,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     WEB_COOKIE_SECRET: `test-${crypto.randomUUID()}`,
     OMS_SERVICE_TOKEN: serviceToken,
     ...opts.env,
-  });
+  }, metricsPorts);
   if (!env.DENO_DIR) delete env.DENO_DIR;
   const procs = Object.fromEntries(
     PROCESSES.map((
@@ -158,6 +163,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     url,
     serviceToken,
     ports,
+    metricsPorts,
     bus,
     procs,
     ...clients,
@@ -182,7 +188,13 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       const proc = new ServiceProcess(
         "web",
         viaBroker(
-          { ...env, ...brokerEnv("web", bus.urls), ...opts.envFor?.web, WEB_PORT: String(port) },
+          {
+            ...env,
+            ...brokerEnv("web", bus.urls),
+            ...opts.envFor?.web,
+            WEB_PORT: String(port),
+            WEB_METRICS_PORT: String(freePort()),
+          },
           opts,
         ),
       );

@@ -6,7 +6,13 @@
  * @module
  */
 import { ConfigError } from "../services/common/config.ts";
-import { EVERY_PROCESS, SERVICE_ADDRS, SHARED } from "../services/common/env/common_vars.ts";
+import {
+  EVERY_PROCESS,
+  METRICS_ADDRS,
+  METRICS_PORTS,
+  SERVICE_ADDRS,
+  SHARED,
+} from "../services/common/env/common_vars.ts";
 import { envVar, processEnv } from "../services/common/env/schema.ts";
 import { bool, httpUrl, int, matching, parsedBy, port, text } from "../services/common/env/types.ts";
 import { adminPassword } from "./admin_password.ts";
@@ -34,6 +40,8 @@ export const WEB_ENV = processEnv("web", {
   }),
   WEB_PORT: envVar({ type: port(), default: "8080", doc: "web's HTTP port (0 picks a free one)" }),
   ...SERVICE_ADDRS,
+  ...METRICS_PORTS,
+  ...METRICS_ADDRS,
   OMS_ENV: SHARED.OMS_ENV,
   PUBLIC_URL: SHARED.PUBLIC_URL,
   MAX_BODY_BYTES: envVar({

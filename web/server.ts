@@ -51,6 +51,7 @@ import { mediaRoutes } from "./media/routes.ts";
 import { mediaDirFromEnv, PhotoStore } from "./media/store.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { traceMiddleware } from "./trace_middleware.ts";
+import { httpMetrics } from "./http_metrics.ts";
 import { closeLiveHub } from "./live/hub.ts";
 import { type CustomerAuth, customerAuthFromEnv } from "./customer_auth.ts";
 
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   const app = new Hono<AppEnv>();
   const { log } = deps;
 
+  // RED metrics per route template (outermost: the duration covers everything below)
+  app.use(httpMetrics());
   // trace context: the HTTP server span (continuing a valid incoming traceparent), the request log line
   app.use(traceMiddleware(log, { slowMs: options.slowRequestMs }));
   // who is asking (trusted proxies only) and over what; then headers and cookies that depend on it

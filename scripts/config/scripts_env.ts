@@ -8,7 +8,7 @@
  */
 import { EVERY_PROCESS, EVERY_SERVICE, GRPC_PORTS, SHARED } from "../../services/common/env/common_vars.ts";
 import { envVar, processEnv } from "../../services/common/env/schema.ts";
-import { httpUrl } from "../../services/common/env/types.ts";
+import { httpUrl, port } from "../../services/common/env/types.ts";
 import { KITCHEN_ENV } from "../../services/kitchen/env.ts";
 import { WEB_ENV } from "../../web/env.ts";
 
@@ -38,6 +38,11 @@ export const SCRIPTS_ENV = processEnv("scripts", {
   WEB_COOKIE_SECRET,
   WEB_OPEN_CUSTOMER_API,
   KITCHEN_AUTO_PREP: KITCHEN_ENV.vars.KITCHEN_AUTO_PREP,
+  OMS_METRICS_PORT: envVar({
+    type: port(),
+    defaultDoc: "unset: no endpoint (dev's `start:all`: 9460)",
+    doc: "`start:all`'s single Prometheus `/metrics` port (every part in one process)",
+  }),
   RABBITMQ_MANAGEMENT_URL: envVar({
     type: httpUrl(),
     defaultDoc: "unset: `http://<broker host>:15672` with AMQP_URL's credentials, else `rabbitmqctl`",

@@ -18,6 +18,7 @@ import { StaffClaims, type StaffIdentity, staffInterceptor } from "./auth/staff_
 import { CONSUL_SCHEME, registerConsulResolver } from "./discovery/consul_resolver.ts";
 import { RpcError } from "./errors.ts";
 import { endRpcSpan, startClientCall } from "./tracing/grpc.ts";
+import { metricsEnabled, recordRpcClient } from "./metrics/record.ts";
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;
 type UnaryMethod<Req, Res> = (
@@ -49,13 +50,25 @@ export function rpc<C extends Client, K extends keyof C & string>(
   const deadline = new Date(Date.now() + (opts.timeoutMs ?? 5000));
   // a CLIENT span (child of the active span) whose context travels in the metadata as traceparent
   const { span, metadata } = startClientCall(client, method, opts.metadata ?? new Metadata());
+  const started = metricsEnabled() ? performance.now() : 0;
   return new Promise((resolve, reject) => {
     fn.call(client, req, metadata, { deadline }, (err, res) => {
       endRpcSpan(span, "client", err ? err.code : 0, err?.details);
+      if (started !== 0) {
+        recordRpcClient(rpcPath(client, method), err ? err.code : 0, performance.now() - started);
+      }
       if (err) reject(RpcError.fromServiceError(err, peerName(client)));
       else resolve(res);
     });
   });
+}
+
+/** The gRPC path of `method` on `client` (`/oms.stock.v1.StockService/ReserveItems`). */
+function rpcPath(client: Client, method: string): string {
+  const path = (client as unknown as Record<string, { path?: unknown }>)[method]?.path;
+  return typeof path === "string"
+    ? path
+    : `${(client.constructor as { serviceName?: string }).serviceName}/${method}`;
 }
 
 /** A generated client constructor, e.g. `StockServiceClient`. */

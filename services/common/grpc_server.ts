@@ -24,6 +24,7 @@ import { isExiting } from "./exiting.ts";
 import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
 import { reflectionServices } from "./grpc_reflection.ts";
+import { metricsEnabled, recordRpcServer } from "./metrics/record.ts";
 
 /** One service to serve: its generated definition, its full name and its implementation. */
 export interface ServedService {
@@ -94,6 +95,8 @@ class InFlight {
         }
         this.#count++;
         let done = false;
+        // RED metrics of every unary call that passed the credential check (one comparison when off)
+        const started = metricsEnabled() ? performance.now() : 0;
         const finish = () => {
           if (done) return;
           done = true;
@@ -103,6 +106,13 @@ class InFlight {
         try {
           unary(call, (...args: Parameters<sendUnaryData<unknown>>) => {
             finish();
+            if (started !== 0) {
+              recordRpcServer(
+                def.path,
+                args[0] ? args[0].code ?? GrpcStatus.UNKNOWN : 0,
+                performance.now() - started,
+              );
+            }
             cb(...args);
           });
         } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * The process entry shared by every service: load config (a clear message and exit 2 when invalid, or
  * when another process already holds the service's KV file),
- * set up tracing, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
+ * set up tracing and metrics, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
  * buffered are flushed).
  *
  * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`; only then is the SDK loaded); `service.name` is
@@ -17,6 +17,7 @@ import { StoreInUseError } from "./kv.ts";
 import { markExiting } from "./exiting.ts";
 import { flushLogs, type Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
+import { type Metrics, setupMetrics } from "./metrics/setup.ts";
 
 /** What `start(config)` returns in every service. */
 export interface ServiceHandle {
@@ -35,9 +36,12 @@ export async function runService<C>(
 ): Promise<void> {
   let config: C;
   let tracing: Tracing;
+  let metrics: Metrics;
   try {
     config = loadConfig();
     tracing = await setupTracing(name, Deno.env.toObject(), log);
+    // `<NAME>_METRICS_PORT` / an OTLP endpoint: the metrics SDK (else nothing is loaded)
+    metrics = await setupMetrics(name, Deno.env.toObject(), log);
   } catch (err) {
     if (err instanceof ConfigError) {
       flushLogs(); // the buffered log lines first, then this plain one
@@ -65,6 +69,7 @@ export async function runService<C>(
       log.info(`${name} stopped before it finished starting`, { err: (err as Error)?.message });
     }
     await flush(tracing, log);
+    await metrics.shutdown();
     clearTimeout(timer);
     Deno.exit(0);
   };
@@ -93,6 +98,8 @@ export async function runService<C>(
   log.info(`${name} listening`, {
     port: handle.port,
     ...(tracing.enabled ? { tracing: tracing.tracesUrl, serviceName: tracing.serviceName } : {}),
+    ...(metrics.url ? { metrics: metrics.url } : {}),
+    ...(metrics.otlpUrl ? { metricsOtlp: metrics.otlpUrl } : {}),
   });
 }
 

@@ -32,6 +32,8 @@ import { ServingStatus } from "./health.ts";
 import { openStore } from "./kv.ts";
 import type { Logger } from "./log.ts";
 import type { ServiceHandle } from "./service_main.ts";
+import { addGaugeSource } from "./metrics/gauges.ts";
+import { messagingGauges } from "./metrics/service_gauges.ts";
 
 /** How long a stopping instance keeps serving after leaving Consul, before it drains (ms). */
 export const DEREGISTER_SETTLE_MS = 500;
@@ -121,6 +123,7 @@ export async function startServiceRuntime<P = undefined>(
   const kick = (records?: readonly OutboxRecord[]) => messaging?.kick(records);
   let prepared: { value: P } | undefined; // set once `prepare` has run, so a failed start releases it
   let grpc: GrpcServerHandle | undefined;
+  let removeGauges = () => {};
   try {
     prepared = { value: await opts.prepare?.({ kv, kick }) as P };
     const handlers = opts.handlers?.(prepared.value);
@@ -146,6 +149,13 @@ export async function startServiceRuntime<P = undefined>(
       handlers,
       signal: AbortSignal.any(signals),
     });
+    // outbox, dead letters, queue depth: read when metrics are collected (kept, unused, while off)
+    removeGauges = addGaugeSource(messagingGauges({
+      service: name,
+      kv,
+      transport: running.transport,
+      ...(running.consumer ? { queue } : {}),
+    }));
     const ctx: RuntimeContext<P> = { kv, kick, messaging: running, prepared: prepared.value };
     const workers = opts.workers?.(ctx) ?? [];
     // health follows the broker connection from now on, until stop begins
@@ -180,6 +190,7 @@ export async function startServiceRuntime<P = undefined>(
         for (const worker of workers) await worker.stop(); // a pass in progress finishes before the store closes
         await server.stop();
         await opts.release?.(ctx.prepared); // after the calls that used them have finished
+        removeGauges();
         await running.stop();
         kv.close();
       },
@@ -196,6 +207,7 @@ export async function startServiceRuntime<P = undefined>(
     const [made, release, started, server] = [prepared, opts.release, messaging, grpc];
     if (server) await quietly("stopping gRPC", () => server.stop());
     if (made && release) await quietly("releasing", () => release(made.value));
+    removeGauges();
     if (started) await quietly("stopping messaging", () => started.stop());
     kv.close();
     throw err;

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { addGaugeSource } from "../common/metrics/gauges.ts";
+import { openTicketsGauge } from "./metrics.ts";
 import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
@@ -47,11 +49,13 @@ export async function start(
     services: ({ kv, prepared: { app } }) => [
       kitchenService(app, kv, log, new StaffClaims(config.common.serviceToken)),
     ],
-    workers: ({ prepared: { app } }) => {
-      if (!config.autoPrep) return [];
+    workers: ({ kv, prepared: { app } }) => {
+      // open tickets by status and age, read on metrics collection
+      const gauge = { stop: addGaugeSource(openTicketsGauge(kv)) };
+      if (!config.autoPrep) return [gauge];
       const autoPrep = startAutoPrep({ app, log, prepMs: config.prepMs });
       log.info("auto-prep on", { prepMs: config.prepMs });
-      return [autoPrep];
+      return [gauge, autoPrep];
     },
   });
   return { port, kv, stop };

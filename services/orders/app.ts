@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { recordOrderChange } from "./metrics.ts";
 import type { StaffClaim } from "../common/auth/staff_claim.ts";
 import { DomainError } from "../common/domain_error.ts";
 import { emitAll } from "../common/domain_event.ts";
@@ -150,8 +151,10 @@ export async function changeOrder(
   if (!entry) throw notFound(id);
   const decision = command(entry.order);
   if (decision.order) {
-    addUpdate(tx.op, entry, decision.order);
+    const after = decision.order;
+    addUpdate(tx.op, entry, after);
     emitAll(tx, decision.events, traceparent);
+    tx.afterCommit(() => recordOrderChange(entry.order, after));
   }
   return { before: entry.order, decision };
 }
@@ -325,6 +328,7 @@ export class OrdersApp {
       }
       addCreate(tx.op, placed.order);
       emitAll(tx, placed.events, traceparent);
+      tx.afterCommit(() => recordOrderChange(undefined, placed.order));
       // "" (unknown: the next step reads it) until the commit tells
       const created: OrderEntry = { order: placed.order, versionstamp: "" };
       tx.afterCommit((vs) => created.versionstamp = vs ?? "");
@@ -444,6 +448,7 @@ export class OrdersApp {
         ...(req.amount ? { amount: req.amount } : {}),
       });
       addUpdate(tx.op, entry, order);
+      tx.afterCommit(() => recordOrderChange(entry.order, order));
       return { refund };
     }, "refundOrder");
     if (step.done) {

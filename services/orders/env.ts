@@ -10,6 +10,7 @@ import {
   KV_PATHS,
   SERVICE_ADDRS,
 } from "../common/env/common_vars.ts";
+import { METRICS_PORTS } from "../common/env/common_vars.ts";
 import { envVar, processEnv } from "../common/env/schema.ts";
 import { int } from "../common/env/types.ts";
 
@@ -19,6 +20,7 @@ export const ORDERS_ENV = processEnv("orders", {
   ...EVERY_SERVICE,
   ORDERS_GRPC_PORT: GRPC_PORTS.ORDERS_GRPC_PORT,
   ORDERS_KV_PATH: KV_PATHS.ORDERS_KV_PATH,
+  ORDERS_METRICS_PORT: METRICS_PORTS.ORDERS_METRICS_PORT,
   STOCK_ADDR: SERVICE_ADDRS.STOCK_ADDR,
   PAYMENTS_ADDR: SERVICE_ADDRS.PAYMENTS_ADDR,
   STOCK_TIMEOUT_MS: envVar({

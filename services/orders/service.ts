@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { addGaugeSource } from "../common/metrics/gauges.ts";
+import { ordersGauge } from "./metrics.ts";
 import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { closeClient } from "../common/exiting.ts";
 import { connect } from "../common/grpc_client.ts";
@@ -60,7 +62,10 @@ export async function start(
       const staff = staffService({ ...config.staff, kv, log, staffClaims });
       return { stock, payments, app, staff, uow, staffClaims };
     },
-    workers: ({ kv, prepared: { uow } }) => [backfillWorker({ kv, uow, log })],
+    workers: ({ kv, prepared: { uow } }) => [
+      backfillWorker({ kv, uow, log }),
+      { stop: addGaugeSource(ordersGauge(kv)) }, // orders by status, read on metrics collection
+    ],
     handlers: ({ app }) => orderEventHandlers(app),
     services: ({ kv, prepared: { app, staff, staffClaims } }) => [staff.service, {
       definition: OrdersServiceService,

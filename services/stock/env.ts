@@ -10,6 +10,7 @@ import {
   KV_PATHS,
   SERVICE_ADDRS,
 } from "../common/env/common_vars.ts";
+import { METRICS_PORTS } from "../common/env/common_vars.ts";
 import { envVar, processEnv } from "../common/env/schema.ts";
 import { int } from "../common/env/types.ts";
 
@@ -19,6 +20,7 @@ export const STOCK_ENV = processEnv("stock", {
   ...EVERY_SERVICE,
   STOCK_GRPC_PORT: GRPC_PORTS.STOCK_GRPC_PORT,
   STOCK_KV_PATH: KV_PATHS.STOCK_KV_PATH,
+  STOCK_METRICS_PORT: METRICS_PORTS.STOCK_METRICS_PORT,
   STOCK_RESERVATION_TTL_MS: envVar({
     type: int(1000, 86_400_000),
     default: "120000",

@@ -405,6 +405,31 @@ export class AmqpTransport implements Transport {
     this.#consumerTags = [];
   }
 
+  /** A channel for queue statistics only (a refused check closes it, never the publish channel). */
+  #stats: Promise<Channel> | undefined;
+
+  /**
+   * Messages ready in `queue`, as the broker counts them (a passive declare on a channel of its own;
+   * for the queue-depth gauge, sampled on each metrics collection).
+   */
+  async queueDepth(queue: string): Promise<number> {
+    if (this.#closing || !this.#connected) throw new Error(`Not connected to ${this.description}`);
+    const opening = this.#stats ??= this.#model.createChannel().then((ch: Channel) => {
+      const forget = () => {
+        if (this.#stats === opening) this.#stats = undefined;
+      };
+      ch.on("close", forget);
+      ch.on("error", forget);
+      return ch;
+    });
+    try {
+      return (await (await opening).checkQueue(queue)).messageCount;
+    } catch (err) {
+      if (this.#stats === opening) this.#stats = undefined;
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     try {

@@ -47,6 +47,7 @@ import {
 import type { Logger } from "../log.ts";
 import { contextFromTraceparent, currentTraceparent } from "../trace.ts";
 import { NOOP_SPAN, recordError, tracer, tracingEnabled } from "../tracing/spans.ts";
+import { type ConsumeOutcome, metricsEnabled, recordConsumed, recordConsumerLag } from "../metrics/record.ts";
 import { Batch } from "./batch.ts";
 import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
@@ -91,6 +92,15 @@ export interface ConsumerOptions {
  */
 export type Outcome = "processed" | "duplicate" | "retry" | "parked" | "rejected";
 
+/** How each outcome is counted: a duplicate was handled before (processed); a rejection failed. */
+const CONSUMED: Record<Outcome, ConsumeOutcome> = {
+  processed: "processed",
+  duplicate: "processed",
+  retry: "retried",
+  parked: "parked",
+  rejected: "failed",
+};
+
 /** One delivery on its way to an outcome. */
 interface Delivery {
   message: WireMessage;
@@ -98,6 +108,8 @@ interface Delivery {
   span: Span;
   /** The context with `span` active (handlers run in it). */
   ctx: Context;
+  /** `performance.now()` when it was taken up, for the process duration (0 while metrics are off). */
+  started: number;
   /** Set once decoded and validated. */
   event?: { handler: EventHandler<RoutingKey>; payload: EventPayload<RoutingKey> };
   outcome?: Outcome;
@@ -295,7 +307,8 @@ export class Consumer {
    * tracing off, none (the handler gets the message's own traceparent either way).
    */
   #begin(message: WireMessage, settle: (how?: Settlement) => void): Delivery {
-    if (!tracingEnabled()) return { message, settle, span: NOOP_SPAN, ctx: ROOT_CONTEXT };
+    const started = metricsEnabled() ? this.#measureLag(message) : 0;
+    if (!tracingEnabled()) return { message, settle, span: NOOP_SPAN, ctx: ROOT_CONTEXT, started };
     const { queue, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
     const parent = contextFromTraceparent(message.traceparent);
     const span = tracer().startSpan(`process ${message.routingKey}`, {
@@ -312,7 +325,19 @@ export class Consumer {
         "oms.messaging.attempt": message.attempt,
       },
     }, parent);
-    return { message, settle, span, ctx: trace.setSpan(parent, span) };
+    return { message, settle, span, ctx: trace.setSpan(parent, span), started };
+  }
+
+  /**
+   * Records the lag of a first delivery (its publish-time `occurredAt` to now; a retry's lag would
+   * be its retry delay) and returns the start of its handling.
+   */
+  #measureLag(message: WireMessage): number {
+    if (message.attempt === 1 && message.occurredAt) {
+      const at = Date.parse(message.occurredAt);
+      if (!Number.isNaN(at)) recordConsumerLag(this.opts.queue, Math.max(0, Date.now() - at) / 1000);
+    }
+    return performance.now();
   }
 
   /** Records `outcome`, ends the span and settles the delivery (once). */
@@ -322,6 +347,11 @@ export class Consumer {
     this.stats[outcome]++;
     d.span.setAttribute("oms.messaging.outcome", outcome);
     d.span.end();
+    if (d.started !== 0) {
+      // a routing key nobody knows is labelled "unknown" (label values stay bounded)
+      const rk = isRoutingKey(d.message.routingKey) ? d.message.routingKey : "unknown";
+      recordConsumed(this.opts.queue, rk, CONSUMED[outcome], (performance.now() - d.started) / 1000);
+    }
     d.settle(outcome === "rejected" ? "reject" : "ack");
     this.#inFlight--;
     if (this.#inFlight <= 0) { for (const f of this.#idle.splice(0)) f(); }

@@ -25,6 +25,7 @@ import {
 } from "../trace.ts";
 import { recordError, tracer, tracingEnabled, withSpan } from "../tracing/spans.ts";
 import { OUTBOX_PREFIX, outboxKey } from "./outbox.ts";
+import { metricsEnabled, recordSent } from "../metrics/record.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
 
@@ -170,6 +171,11 @@ export class OutboxRelay {
       attributes: { "messaging.batch.message_count": records.length },
     }, async (pass) => {
       const results = await Promise.allSettled(records.map((r) => this.#publish(r, pass)));
+      if (metricsEnabled()) {
+        results.forEach((r, i) =>
+          recordSent(records[i]!.routingKey, r.status === "rejected" ? errorType(r.reason) : undefined)
+        );
+      }
       const confirmed = records.filter((_, i) => results[i]!.status === "fulfilled");
       if (confirmed.length > 0) {
         const op = this.opts.kv.atomic();
@@ -273,6 +279,11 @@ export class OutboxRelay {
       this.#wake = done;
     });
   }
+}
+
+/** The `error.type` of a failed publish: the error's class name (a bounded set). */
+function errorType(err: unknown): string {
+  return err instanceof Error ? err.name || "Error" : "unknown";
 }
 
 /** The wire message publishing `record` (its first attempt), carrying `traceparent` when there is one. */

@@ -68,4 +68,6 @@ export interface Transport {
   readonly connected: boolean;
   /** Calls `listener` each time the connection is lost or restored; returns a function that unsubscribes. */
   onConnectionChange(listener: (connected: boolean) => void): () => void;
+  /** Messages ready in `queue` (the broker's count), where the transport can tell (metrics only). */
+  queueDepth?(queue: string): Promise<number>;
 }

@@ -53,6 +53,31 @@ export const EVERY_PROCESS = {
     defaultDoc: "unset: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`",
     doc: "full URL spans are POSTed to, used as it is",
   }),
+  METRICS_HOST: envVar({
+    type: matching(/^[A-Za-z0-9._:-]+$/, "a host name or IP address"),
+    default: "127.0.0.1",
+    doc: "interface the metrics port binds (`0.0.0.0` in containers)",
+  }),
+  OTEL_METRICS_EXPORTER: envVar({
+    type: oneOf(["otlp", "prometheus", "none"]),
+    default: "otlp",
+    doc: "`otlp` also pushes metrics to the OTLP endpoint (when one is set); `prometheus`/`none`: no push",
+  }),
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: envVar({
+    type: httpUrl(),
+    defaultDoc: "unset: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/metrics`",
+    doc: "full URL metrics are pushed to over OTLP/HTTP",
+  }),
+  OTEL_METRIC_EXPORT_INTERVAL: envVar({
+    type: int(100, 3_600_000),
+    default: "60000",
+    doc: "ms between two OTLP metric pushes",
+  }),
+  OTEL_METRIC_EXPORT_TIMEOUT: envVar({
+    type: int(1, 3_600_000),
+    default: "30000",
+    doc: "ms one OTLP metric push may take",
+  }),
   OTEL_SERVICE_NAME: envVar({
     type: text(),
     defaultDoc: "the process's own name",
@@ -134,6 +159,36 @@ export const EVERY_PROCESS = {
     type: duration(),
     default: "30s",
     doc: "longest blocking query of a Consul resolver",
+  }),
+} as const;
+
+/** Each process's Prometheus endpoint (`services/common/metrics/`); web reads them all for its System page. */
+export const METRICS_PORTS = {
+  ...perService("METRICS_PORT", () =>
+    envVar({
+      type: port(),
+      defaultDoc: "unset: no endpoint (dev 9461-9464, compose 9464)",
+      doc: "port of a process's Prometheus `/metrics` endpoint",
+    })),
+  WEB_METRICS_PORT: envVar({
+    type: port(),
+    defaultDoc: "unset: no endpoint (dev 9465, compose 9464)",
+    doc: "port of web's Prometheus `/metrics` endpoint (not the public port)",
+  }),
+} as const;
+
+/** Where web's System page scrapes each process (`services/common/metrics/endpoints.ts`). */
+export const METRICS_ADDRS = {
+  ...perService("METRICS_ADDR", () =>
+    envVar({
+      type: matching(/^[A-Za-z0-9._-]+:\d{1,5}$/, "host:port"),
+      defaultDoc: "`127.0.0.1:<SERVICE>_METRICS_PORT`",
+      doc: "`host:port` where web's System page scrapes a service's metrics",
+    })),
+  WEB_METRICS_ADDR: envVar({
+    type: matching(/^[A-Za-z0-9._-]+:\d{1,5}$/, "host:port"),
+    defaultDoc: "`127.0.0.1:WEB_METRICS_PORT`",
+    doc: "`host:port` where web's System page scrapes web's own metrics",
   }),
 } as const;
 
