@@ -26,7 +26,11 @@ Deno.test("parses HELP, TYPE, UNIT, labels with escapes, special values and time
   });
   assert.deepEqual(samples[1]!.labels, { messaging_destination_name: 'q "x"\n\\', oms_outcome: "processed" });
   assert.equal(samples[1]!.value, 300);
-  assert.deepEqual(samples[2], { name: "rpc_server_duration_milliseconds_bucket", labels: { le: "+Inf" }, value: Infinity });
+  assert.deepEqual(samples[2], {
+    name: "rpc_server_duration_milliseconds_bucket",
+    labels: { le: "+Inf" },
+    value: Infinity,
+  });
   assert.ok(Number.isNaN(samples[3]!.value));
   assert.equal(samples[4]!.value, -Infinity);
   assert.deepEqual(samples[5], { name: "plain", labels: {}, value: 0.5 });
@@ -38,7 +42,7 @@ Deno.test("refuses malformed lines, naming the line", () => {
     ["ok 1\n9bad 1", /line 2: bad metric name/],
     ['m{a="x} 1', /line 1: unterminated value of label a/],
     ['m{a="x" b="y"} 1', /expected , or }/],
-    ['m{a=x} 1', /expected ="..." after label a/],
+    ["m{a=x} 1", /expected ="..." after label a/],
     ['m{a="\\t"} 1', /bad escape/],
     ['m{a="1",a="2"} 1', /label a given twice/],
     ["m one", /"one" is not a number/],
