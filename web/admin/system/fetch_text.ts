@@ -11,14 +11,19 @@ export interface FetchTextOptions {
   timeoutMs: number;
   /** Largest body accepted, in bytes. */
   maxBytes: number;
+  /** Request headers (default: `accept: text/plain`). */
+  headers?: Record<string, string>;
 }
 
 /** GETs `url` and returns its body as text; throws an Error saying what went wrong. */
-export async function fetchText(url: string, { timeoutMs, maxBytes }: FetchTextOptions): Promise<string> {
+export async function fetchText(
+  url: string,
+  { timeoutMs, maxBytes, headers }: FetchTextOptions,
+): Promise<string> {
   const signal = AbortSignal.timeout(timeoutMs);
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: { accept: "text/plain" } });
+    res = await fetch(url, { signal, headers: headers ?? { accept: "text/plain" } });
   } catch (err) {
     throw new Error(signal.aborted ? `no answer within ${timeoutMs} ms` : describe(err));
   }
