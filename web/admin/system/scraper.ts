@@ -65,7 +65,10 @@ interface Target {
 /** See the module doc. */
 export class MetricsScraper {
   readonly #targets: Target[];
-  readonly #intervalMs: number;
+  /** Time between scrapes in ms. */
+  readonly intervalMs: number;
+  /** Scrapes kept per process. */
+  readonly capacity: number;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
   readonly #idleMs: number;
@@ -77,12 +80,12 @@ export class MetricsScraper {
 
   /** A scraper of `options.endpoints` (idle until {@linkcode viewed}). */
   constructor(options: ScraperOptions) {
-    this.#intervalMs = options.intervalMs ?? 5000;
+    this.intervalMs = options.intervalMs ?? 5000;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
     this.#idleMs = options.idleMs ?? 180_000;
     this.#log = options.log;
-    const capacity = options.capacity ?? 60;
+    const capacity = this.capacity = options.capacity ?? 60;
     this.#targets = METRICS_PROCESSES.flatMap((proc) => {
       const url = options.endpoints[proc];
       return url
@@ -123,7 +126,7 @@ export class MetricsScraper {
       this.#schedule();
     }
     const newest = Math.min(...this.#targets.map((t) => t.triedAt ?? 0));
-    if (Date.now() - newest >= this.#intervalMs) await this.#scrapeAll();
+    if (Date.now() - newest >= this.intervalMs) await this.#scrapeAll();
   }
 
   /** What is known of each configured process, in {@linkcode METRICS_PROCESSES} order. */
@@ -153,7 +156,7 @@ export class MetricsScraper {
       }
       await this.#scrapeAll();
       if (!this.#closed && this.#timer !== undefined) this.#schedule();
-    }, this.#intervalMs);
+    }, this.intervalMs);
     Deno.unrefTimer(this.#timer as unknown as number);
   }
 
