@@ -72,8 +72,7 @@ export function LineChart({ title, id, series, slots, unit, format }: LineChartP
         </g>
       </svg>
       <figcaption>
-        {title}:{" "}
-        {series.map((s, i) => (
+        {title}: {series.map((s, i) => (
           <>
             {i > 0 && ", "}
             <span class={`legend ${s.cls}`}>{s.name}</span>

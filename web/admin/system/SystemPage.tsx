@@ -7,7 +7,7 @@
 import { formatAge, formatMs, formatRate } from "./format.ts";
 import { LineChart } from "./LineChart.tsx";
 import type { SystemPageData } from "./page_data.ts";
-import type { ProcessView } from "./view.ts";
+import { type ProcessView, RECENT_INTERVALS } from "./view.ts";
 
 const TITLES: Record<string, string> = {
   orders: "Orders",
@@ -19,7 +19,9 @@ const TITLES: Record<string, string> = {
 
 const OUTCOMES = ["processed", "retried", "parked", "failed"] as const;
 
-function ProcessPanel({ p, slots }: { p: ProcessView; slots: number }) {
+function ProcessPanel(
+  { p, slots, intervalSeconds }: { p: ProcessView; slots: number; intervalSeconds: number },
+) {
   const title = TITLES[p.proc] ?? p.proc;
   const what = p.proc === "web" ? "HTTP requests" : "gRPC calls";
   return (
@@ -46,9 +48,14 @@ function ProcessPanel({ p, slots }: { p: ProcessView; slots: number }) {
       )}
       {p.status !== "off" && (
         <>
-          <dl class="facts" data-testid="red-now">
+          <dl
+            class="facts"
+            data-testid="red-now"
+            data-requests={p.latest?.requestsPerSecond}
+            data-errors={p.latest?.errorsPerSecond}
+          >
             <div>
-              <dt>{what} per second</dt>
+              <dt>{what} per second (last {RECENT_INTERVALS * intervalSeconds} s)</dt>
               <dd data-testid="rate">{p.latest ? formatRate(p.latest.requestsPerSecond) : "—"}</dd>
             </div>
             <div>
@@ -115,7 +122,9 @@ export function SystemPage({ data }: { data: SystemPageData }) {
                 <>
                   <tr data-testid="health-row" data-service={h.peer} data-status={h.probe.status}>
                     <th scope="row">{TITLES[h.peer]}</th>
-                    <td class="health-state" data-ok={String(h.probe.status === "SERVING")}>{h.probe.status}</td>
+                    <td class="health-state" data-ok={String(h.probe.status === "SERVING")}>
+                      {h.probe.status}
+                    </td>
                     <td>
                       <code>{h.target}</code>
                     </td>
@@ -152,10 +161,11 @@ export function SystemPage({ data }: { data: SystemPageData }) {
         {view.metricsOff
           ? (
             <p class="alert" data-testid="metrics-not-enabled">
-              Metrics are not enabled: set <code>ORDERS_METRICS_PORT</code>, <code>STOCK_METRICS_PORT</code>,{" "}
+              Metrics are not enabled: set <code>ORDERS_METRICS_PORT</code>, <code>STOCK_METRICS_PORT</code>,
+              {" "}
               <code>PAYMENTS_METRICS_PORT</code>, <code>KITCHEN_METRICS_PORT</code> and{" "}
-              <code>WEB_METRICS_PORT</code> (or <code>&lt;PROC&gt;_METRICS_ADDR</code> where a process runs
-              elsewhere) and restart.
+              <code>WEB_METRICS_PORT</code> (or <code>&lt;PROC&gt;_METRICS_ADDR</code>{" "}
+              where a process runs elsewhere) and restart.
             </p>
           )
           : (
@@ -167,10 +177,16 @@ export function SystemPage({ data }: { data: SystemPageData }) {
               </p>
               <div class="system-procs">
                 {view.processes.filter((p) => p.status !== "off").map((p) => (
-                  <ProcessPanel p={p} slots={view.slots} />
+                  <ProcessPanel p={p} slots={view.slots} intervalSeconds={view.intervalSeconds} />
                 ))}
               </div>
-              {off.map((p) => <ProcessPanel p={p} slots={view.slots} />)}
+              {off.map((p) => (
+                <ProcessPanel
+                  p={p}
+                  slots={view.slots}
+                  intervalSeconds={view.intervalSeconds}
+                />
+              ))}
             </>
           )}
       </section>
@@ -205,26 +221,30 @@ export function SystemPage({ data }: { data: SystemPageData }) {
             </div>
           )}
         <h3>Outboxes</h3>
-        {view.outboxes.length === 0 ? <p class="muted">No outbox figures yet.</p> : (
-          <table class="admin-table compact">
-            <thead>
-              <tr>
-                <th scope="col">Service</th>
-                <th scope="col" class="num">Records waiting</th>
-                <th scope="col" class="num">Oldest</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.outboxes.map((o) => (
-                <tr data-testid="outbox-row" data-service={o.service}>
-                  <th scope="row">{TITLES[o.service] ?? o.service}</th>
-                  <td class="num" data-testid="outbox-records">{o.records}</td>
-                  <td class="num" data-testid="outbox-age">{o.records === 0 ? "—" : formatAge(o.oldestAgeSeconds)}</td>
+        {view.outboxes.length === 0
+          ? <p class="muted">No outbox figures yet.</p>
+          : (
+            <table class="admin-table compact">
+              <thead>
+                <tr>
+                  <th scope="col">Service</th>
+                  <th scope="col" class="num">Records waiting</th>
+                  <th scope="col" class="num">Oldest</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {view.outboxes.map((o) => (
+                  <tr data-testid="outbox-row" data-service={o.service}>
+                    <th scope="row">{TITLES[o.service] ?? o.service}</th>
+                    <td class="num" data-testid="outbox-records">{o.records}</td>
+                    <td class="num" data-testid="outbox-age">
+                      {o.records === 0 ? "—" : formatAge(o.oldestAgeSeconds)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         <h3>Dead letters</h3>
         <table class="admin-table compact">
           <thead>

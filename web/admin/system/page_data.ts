@@ -16,7 +16,7 @@ import type { Gateway } from "../../gateway/mod.ts";
 import { DEAD_LETTER_LIMIT } from "../data.ts";
 import { loadHealth, type ServiceHealth } from "./health.ts";
 import type { Monitor } from "./monitor.ts";
-import { systemView, type SystemView } from "./view.ts";
+import { type SystemView, systemView } from "./view.ts";
 
 /** Dead letters of one consuming service. */
 export interface DeadLetterCount {
@@ -91,7 +91,11 @@ export async function loadSystemPage(src: SystemPageSources): Promise<SystemPage
     loadHealth(src.probe, targets, src.timeoutMs),
     scraper?.viewed(),
   ]);
-  const view = systemView(scraper?.state() ?? [], scraper?.capacity ?? 60, (scraper?.intervalMs ?? 5000) / 1000);
+  const view = systemView(
+    scraper?.state() ?? [],
+    scraper?.capacity ?? 60,
+    (scraper?.intervalMs ?? 5000) / 1000,
+  );
   return {
     view,
     health,

@@ -7,12 +7,12 @@
  * @module
  */
 import {
-  type MetricsProcess,
   METRICS_PROCESSES,
   metricsPortVar,
+  type MetricsProcess,
 } from "../../../services/common/metrics/endpoints.ts";
 import type { Digest, OutboxState } from "./digest.ts";
-import { consumedRates, type RedPoint, redSeries } from "./rates.ts";
+import { consumedRates, redBetween, type RedPoint, redSeries } from "./rates.ts";
 import type { ProcessMetrics } from "./scraper.ts";
 
 /** How a process's metrics stand. */
@@ -32,9 +32,12 @@ export interface ProcessView {
   error?: string;
   /** RED points, oldest first. */
   points: RedPoint[];
-  /** The newest point, if any. */
+  /** RED over the last {@linkcode RECENT_INTERVALS} intervals (steadier than one), if any. */
   latest: RedPoint | null;
 }
+
+/** Intervals the current numbers are taken over (30 s at the default interval). */
+export const RECENT_INTERVALS = 6;
 
 /** One queue. */
 export interface QueueRow {
@@ -76,7 +79,9 @@ function processView(proc: MetricsProcess, m: ProcessMetrics | undefined): Proce
     portVar,
     ...(m.error ? { error: m.error } : {}),
     points,
-    latest: points.at(-1) ?? null,
+    latest: m.history.length < 2
+      ? null
+      : redBetween(m.history[Math.max(0, m.history.length - 1 - RECENT_INTERVALS)]!, m.history.at(-1)!),
   };
 }
 

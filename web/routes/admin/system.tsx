@@ -51,9 +51,10 @@ export default function System({ data }: PageProps<SystemPageData, AdminState>) 
       <link rel="stylesheet" href={asset("/_static/admin_system.css")} />
       <h1>System</h1>
       <p class="muted">
-        Health, traffic and messaging of every process, refreshed every {Math.round(data.refreshMs / 1000)}{" "}
-        seconds while this page is open. <a href="/admin/system/flags">Failure flags</a>{" "}
-        · <a href="/admin/dead-letters">Dead letters</a>
+        Health, traffic and messaging of every process, refreshed every {Math.round(data.refreshMs / 1000)}
+        {" "}
+        seconds while this page is open. <a href="/admin/system/flags">Failure flags</a> ·{" "}
+        <a href="/admin/dead-letters">Dead letters</a>
       </p>
       <AdminSystemLive intervalMs={data.refreshMs} />
       <SystemPage data={data} />
