@@ -203,7 +203,7 @@ export function SystemPage({ data }: { data: SystemPageData }) {
                   <tr>
                     <th scope="col">Queue</th>
                     <th scope="col" class="num">Ready</th>
-                    {OUTCOMES.map((o) => <th scope="col" class="num">{o}/s</th>)}
+                    {OUTCOMES.map((o) => <th key={o} scope="col" class="num">{o}/s</th>)}
                   </tr>
                 </thead>
                 <tbody>
@@ -213,7 +213,7 @@ export function SystemPage({ data }: { data: SystemPageData }) {
                         <code>{q.queue}</code>
                       </th>
                       <td class="num" data-testid="queue-depth">{q.depth ?? "—"}</td>
-                      {OUTCOMES.map((o) => <td class="num">{formatRate(q.rates[o] ?? 0)}</td>)}
+                      {OUTCOMES.map((o) => <td key={o} class="num">{formatRate(q.rates[o] ?? 0)}</td>)}
                     </tr>
                   ))}
                 </tbody>

@@ -58,9 +58,11 @@ Deno.test("loadHealth: the gateway's probe per service, Consul's instances when 
       kitchen: "dns:127.0.0.1:2",
     };
     const health = await loadHealth(
-      async (peer) => {
-        if (peer === "kitchen") throw new Error("boom");
-        return peer === "payments" ? { status: "UNREACHABLE", detail: "down" } : { status: "SERVING" };
+      (peer) => {
+        if (peer === "kitchen") return Promise.reject(new Error("boom"));
+        return Promise.resolve(
+          peer === "payments" ? { status: "UNREACHABLE", detail: "down" } : { status: "SERVING" },
+        );
       },
       targets,
       1000,

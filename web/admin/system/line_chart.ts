@@ -22,7 +22,8 @@ function round(n: number): number {
 
 /**
  * The path `d` of `values` (oldest first) in a `width` × `height` plot (origin top left), the last
- * value at x = width and `slots` values across; null values break the line; "" when nothing to draw.
+ * value at x = width and `slots` values across; null values break the line (a lone point is drawn as a
+ * zero-length line, a dot with round caps); "" when nothing to draw.
  */
 export function linePath(
   values: readonly (number | null)[],
@@ -33,17 +34,19 @@ export function linePath(
 ): string {
   const step = width / Math.max(1, slots - 1);
   const first = slots - values.length;
-  let d = "";
-  let pen = false;
+  const parts: string[] = [];
+  let run = 0; // points in the current segment
+  const end = () => {
+    if (run === 1) parts.push("h0"); // a lone point: a zero-length line, so its round cap shows as a dot
+    run = 0;
+  };
   values.forEach((v, i) => {
-    if (v === null || !Number.isFinite(v)) {
-      pen = false;
-      return;
-    }
+    if (v === null || !Number.isFinite(v)) return end();
     const x = round((first + i) * step);
     const y = round(height - Math.min(1, Math.max(0, v / max)) * height);
-    d += `${pen ? "L" : "M"}${x} ${y} `;
-    pen = true;
+    parts.push(`${run > 0 ? "L" : "M"}${x} ${y}`);
+    run++;
   });
-  return d.trim();
+  end();
+  return parts.join(" ");
 }

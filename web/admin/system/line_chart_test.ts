@@ -11,9 +11,9 @@ Deno.test("the axis maximum is a nice number at or above the largest value, at l
 Deno.test("a path puts the newest value at the right edge and breaks at missing values", () => {
   // 5 slots over 100 px: x = 0, 25, 50, 75, 100; three values take the last three
   assert.equal(linePath([0, 5, 10], 5, 100, 50, 10), "M50 50 L75 25 L100 0");
-  assert.equal(linePath([1, null, 2, 3], 4, 30, 10, 4), "M0 7.5 M20 5 L30 2.5");
-  // values over the maximum are clipped to the top
-  assert.equal(linePath([20], 2, 10, 10, 10), "M10 0");
+  assert.equal(linePath([1, null, 2, 3], 4, 30, 10, 4), "M0 7.5 h0 M20 5 L30 2.5");
+  // values over the maximum are clipped to the top; a lone point is a dot
+  assert.equal(linePath([20], 2, 10, 10, 10), "M10 0 h0");
   assert.equal(linePath([], 60, 100, 50, 1), "");
   assert.equal(linePath([null], 60, 100, 50, 1), "");
 });

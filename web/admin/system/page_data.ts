@@ -11,7 +11,7 @@ import type { Logger } from "../../../services/common/log.ts";
 import { toApiError } from "../../api/errors.ts";
 import { CONSUMERS } from "../../gateway/dead_letters.ts";
 import type { Clients, PeerName } from "../../gateway/clients.ts";
-import { type HealthProbe } from "../../gateway/health.ts";
+import type { HealthProbe } from "../../gateway/health.ts";
 import type { Gateway } from "../../gateway/mod.ts";
 import { DEAD_LETTER_LIMIT } from "../data.ts";
 import { loadHealth, type ServiceHealth } from "./health.ts";
