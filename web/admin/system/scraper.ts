@@ -125,8 +125,8 @@ export class MetricsScraper {
       }
       this.#schedule();
     }
-    const newest = Math.min(...this.#targets.map((t) => t.triedAt ?? 0));
-    if (Date.now() - newest >= this.intervalMs) await this.#scrapeAll();
+    const stalest = Math.min(...this.#targets.map((t) => t.triedAt ?? 0));
+    if (Date.now() - stalest >= this.intervalMs) await this.#scrapeAll();
   }
 
   /** What is known of each configured process, in {@linkcode METRICS_PROCESSES} order. */
