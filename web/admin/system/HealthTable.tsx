@@ -31,7 +31,7 @@ export function HealthTable({ health }: { health: ServiceHealth[] }) {
                     {h.probe.status}
                   </td>
                   <td>
-                    <code>{h.target}</code>
+                    <code>{h.target.replace(/^dns:(\/\/\/)?/, "")}</code>
                   </td>
                   <td>{h.probe.detail ?? ""}{h.consulError ? ` ${h.consulError}` : ""}</td>
                 </tr>
