@@ -13,6 +13,7 @@ boot({
   AdminBusy: () => import("./islands/AdminBusy.tsx"),
   AdminKitchen: () => import("./islands/AdminKitchen.tsx"),
   AdminOrders: () => import("./islands/AdminOrders.tsx"),
+  AdminSystemLive: () => import("./islands/AdminSystemLive.tsx"),
   Cart: () => import("./islands/Cart.tsx"),
   Checkout: () => import("./islands/Checkout.tsx"),
   MenuSearch: () => import("./islands/MenuSearch.tsx"),

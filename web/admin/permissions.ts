@@ -3,7 +3,8 @@
  * admin guard (`routes/admin/_middleware.ts`) enforces on every page, feed and form post, and that the
  * admin shell's navigation is drawn from, so a link is shown exactly when following it is allowed.
  *
- * - owner: everything, and the only role that manages staff accounts;
+ * - owner: everything, and the only role that manages staff accounts and sees the System page (health,
+ *   metrics, failure flags);
  * - manager: orders, customers, kitchen, menu, dead letters (not staff accounts);
  * - kitchen: the kitchen display only.
  *
@@ -18,7 +19,7 @@ export { STAFF_ROLES, type StaffRole };
 /** A part of the admin. */
 export interface AdminSection {
   /** Stable name (used in tests and `data-section`). */
-  id: "orders" | "customers" | "kitchen" | "menu" | "dead-letters" | "staff" | "account";
+  id: "orders" | "customers" | "kitchen" | "menu" | "dead-letters" | "staff" | "system" | "account";
   /** Where the navigation links to. */
   href: string;
   /** The navigation label. */
@@ -81,6 +82,14 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     href: "/admin/staff",
     label: "Staff",
     prefixes: ["/admin/staff"],
+    roles: ["owner"],
+    nav: true,
+  },
+  {
+    id: "system",
+    href: "/admin/system",
+    label: "System",
+    prefixes: ["/admin/system"],
     roles: ["owner"],
     nav: true,
   },

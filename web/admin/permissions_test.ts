@@ -38,6 +38,12 @@ Deno.test("a manager reaches everything but staff accounts; an owner reaches eve
 Deno.test("an admin path without a section is owner-only, and prefixes match whole segments", () => {
   assert.ok(!mayAccess("manager", "/admin/somewhere-new"));
   assert.ok(mayAccess("owner", "/admin/somewhere-new"));
+  // the System page and everything under it (the failure flags) are the owners'
+  for (const path of ["/admin/system", "/admin/system/flags"]) {
+    assert.ok(mayAccess("owner", path), path);
+    assert.ok(!mayAccess("manager", path), path);
+    assert.ok(!mayAccess("kitchen", path), path);
+  }
   assert.equal(sectionOf("/admin/kitchenette"), null);
   assert.equal(sectionOf("/admin")?.id, "orders");
 });
@@ -46,6 +52,8 @@ Deno.test("the navigation shows each role only what it may open, and each lands 
   assert.deepEqual(navFor("kitchen").map((s) => s.id), ["kitchen"]);
   assert.ok(!navFor("manager").some((s) => s.id === "staff"));
   assert.ok(navFor("owner").some((s) => s.id === "staff"));
+  assert.ok(!navFor("manager").some((s) => s.id === "system"));
+  assert.ok(navFor("owner").some((s) => s.id === "system" && s.label === "System"));
   assert.equal(homeOf("kitchen"), "/admin/kitchen");
   assert.equal(homeOf("manager"), "/admin");
 });
