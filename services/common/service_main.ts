@@ -17,6 +17,7 @@ import { StoreInUseError } from "./kv.ts";
 import { markExiting } from "./exiting.ts";
 import { flushLogs, type Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
+import { type FlagsHandle, setupFlags } from "./flags/flags.ts";
 
 /** What `start(config)` returns in every service. */
 export interface ServiceHandle {
@@ -35,9 +36,11 @@ export async function runService<C>(
 ): Promise<void> {
   let config: C;
   let tracing: Tracing;
+  let flags: FlagsHandle;
   try {
     config = loadConfig();
     tracing = await setupTracing(name, Deno.env.toObject(), log);
+    flags = await setupFlags(Deno.env.toObject(), log); // failure flags (off, no SDK, unless configured)
   } catch (err) {
     if (err instanceof ConfigError) {
       flushLogs(); // the buffered log lines first, then this plain one
@@ -64,6 +67,7 @@ export async function runService<C>(
     } catch (err) {
       log.info(`${name} stopped before it finished starting`, { err: (err as Error)?.message });
     }
+    await flags.close();
     await flush(tracing, log);
     clearTimeout(timer);
     Deno.exit(0);
