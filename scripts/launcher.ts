@@ -39,7 +39,8 @@ export function freePort(): number {
 
 /**
  * The environment every process of one system shares: ports, addresses, data folder, broker, and
- * `OMS_ENV=development` (the local payment provider runs; `extra` may override it).
+ * `OMS_ENV=development` (the local payment provider runs; `extra` may override it), and with a `DATA_DIR`
+ * the failure flags file `<DATA_DIR>/flags.json` (`OMS_FLAGS_FILE`).
  */
 export function systemEnv(ports: Ports, extra: Record<string, string>): Record<string, string> {
   return {
@@ -54,6 +55,8 @@ export function systemEnv(ports: Ports, extra: Record<string, string>): Record<s
     PAYMENTS_ADDR: `127.0.0.1:${ports.payments}`,
     KITCHEN_ADDR: `127.0.0.1:${ports.kitchen}`,
     PUBLIC_URL: `http://localhost:${ports.web}`,
+    // failure flags: every process reads (web writes) the flag file in the data folder
+    ...(extra.DATA_DIR ? { OMS_FLAGS_FILE: `${extra.DATA_DIR}/flags.json` } : {}),
     ...extra,
   };
 }

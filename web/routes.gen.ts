@@ -31,18 +31,19 @@ import * as $26 from "./routes/admin/orders/[id]/print.tsx";
 import * as $27 from "./routes/admin/orders/export.csv.ts";
 import * as $28 from "./routes/admin/staff.tsx";
 import * as $29 from "./routes/admin/stock.tsx";
-import * as $30 from "./routes/cart/add.ts";
-import * as $31 from "./routes/cart/clear.ts";
-import * as $32 from "./routes/cart/update.ts";
-import * as $33 from "./routes/checkout/index.tsx";
-import * as $34 from "./routes/index.tsx";
-import * as $35 from "./routes/menu/events.ts";
-import * as $36 from "./routes/orders/[id].tsx";
-import * as $37 from "./routes/orders/[id]/cancel.ts";
-import * as $38 from "./routes/orders/[id]/events.ts";
-import * as $39 from "./routes/orders/events.ts";
-import * as $40 from "./routes/orders/index.tsx";
-import * as $41 from "./routes/pay/[sessionId].tsx";
+import * as $30 from "./routes/admin/system/flags.tsx";
+import * as $31 from "./routes/cart/add.ts";
+import * as $32 from "./routes/cart/clear.ts";
+import * as $33 from "./routes/cart/update.ts";
+import * as $34 from "./routes/checkout/index.tsx";
+import * as $35 from "./routes/index.tsx";
+import * as $36 from "./routes/menu/events.ts";
+import * as $37 from "./routes/orders/[id].tsx";
+import * as $38 from "./routes/orders/[id]/cancel.ts";
+import * as $39 from "./routes/orders/[id]/events.ts";
+import * as $40 from "./routes/orders/events.ts";
+import * as $41 from "./routes/orders/index.tsx";
+import * as $42 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -88,18 +89,19 @@ export const manifest: Manifest = {
     "admin/orders/export.csv.ts": $27,
     "admin/staff.tsx": $28,
     "admin/stock.tsx": $29,
-    "cart/add.ts": $30,
-    "cart/clear.ts": $31,
-    "cart/update.ts": $32,
-    "checkout/index.tsx": $33,
-    "index.tsx": $34,
-    "menu/events.ts": $35,
-    "orders/[id].tsx": $36,
-    "orders/[id]/cancel.ts": $37,
-    "orders/[id]/events.ts": $38,
-    "orders/events.ts": $39,
-    "orders/index.tsx": $40,
-    "pay/[sessionId].tsx": $41,
+    "admin/system/flags.tsx": $30,
+    "cart/add.ts": $31,
+    "cart/clear.ts": $32,
+    "cart/update.ts": $33,
+    "checkout/index.tsx": $34,
+    "index.tsx": $35,
+    "menu/events.ts": $36,
+    "orders/[id].tsx": $37,
+    "orders/[id]/cancel.ts": $38,
+    "orders/[id]/events.ts": $39,
+    "orders/events.ts": $40,
+    "orders/index.tsx": $41,
+    "pay/[sessionId].tsx": $42,
   },
   islands: {
     AddToCart: $island0,

@@ -22,3 +22,11 @@ export function flagsConfig(env: Record<string, string | undefined>): FlagsConfi
   const path = envString("OMS_FLAGS_FILE", "", env);
   return path === "" ? { source: "none" } : { source: "file", path };
 }
+
+/**
+ * The flag file web's admin writes: `OMS_FLAGS_FILE`, default `<DATA_DIR>/flags.json` (where `deno task
+ * dev` and the test harness point every process).
+ */
+export function flagsFilePath(env: Record<string, string | undefined> = Deno.env.toObject()): string {
+  return envString("OMS_FLAGS_FILE", `${envString("DATA_DIR", "./data", env)}/flags.json`, env);
+}
