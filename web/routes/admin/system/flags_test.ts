@@ -56,15 +56,8 @@ Deno.test(
       });
       assert.equal(res.status, 422);
       assert.match(await res.text(), /stockSlowMs is whole milliseconds from 0 to 60000, got &quot;-4&quot;/);
-      assert.deepEqual(
-        { ...(await readFlags(path)).values },
-        {
-          ...(await readFlags(path)).values,
-          paymentDeclineRate: 0.3,
-          stockUnavailable: true,
-          stockSlowMs: 0,
-        },
-      );
+      const kept = (await readFlags(path)).values;
+      assert.deepEqual([kept.paymentDeclineRate, kept.stockUnavailable, kept.stockSlowMs], [0.3, true, 0]);
 
       res = await owner.post("/admin/system/flags", { _csrf: csrf, action: "all-off" });
       assert.equal(res.status, 303);
