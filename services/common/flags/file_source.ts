@@ -6,8 +6,9 @@
  * logged as an error naming the problem, and the last good values stay; with none yet, every flag is
  * off. No file: every flag off.
  *
- * The SDK is loaded the first time the file turns a flag on; until then evaluations answer "off"
- * without it, and {@linkcode FileFlagSource} tells `flags` that nothing is on (so hot paths skip flags).
+ * The SDK is loaded the first time the file turns a flag on (until then `flags` knows nothing is on, so
+ * hot paths skip flags); while it loads, evaluations read the validated file values directly, so a flag
+ * acts as soon as the file is read.
  *
  * @module
  */
@@ -26,6 +27,8 @@ export interface FileFlagSource extends FlagSource {
   poll(): Promise<void>;
   /** The values in force (the last good file's), or undefined before any usable file. */
   readonly values: FlagValues | undefined;
+  /** Resolves true once evaluations go through OpenFeature's SDK (false when it is not loading). */
+  sdkReady(): Promise<boolean>;
 }
 
 /**
@@ -41,24 +44,37 @@ export function fileSource(
 ): Promise<FileFlagSource> {
   let seen: string | undefined; // the stat signature of what was last read ("absent" when no file)
   let values: FlagValues | undefined;
-  let sdk: { provider: DocumentProvider; client: FeatureClient } | undefined;
+  let sdk: Promise<{ provider: DocumentProvider; client: FeatureClient } | undefined> | undefined;
+  let ready: { provider: DocumentProvider; client: FeatureClient } | undefined;
+  let latest: FlagDocument | undefined; // the last usable document
   let polling: Promise<void> | undefined;
   let closed = false;
 
-  const apply = async (document: FlagDocument | undefined, next: FlagValues | undefined) => {
+  const apply = (document: FlagDocument | undefined, next: FlagValues | undefined) => {
     const anyOn = next !== undefined && Object.entries(next).some(([k, v]) => v !== FLAGS[k as FlagKey].off);
-    if (document && anyOn && !sdk) {
-      const { DocumentProvider, featureClient } = await import("./openfeature.ts");
-      const provider = new DocumentProvider(document);
-      sdk = { provider, client: await featureClient(provider, true) };
-    } else if (document) sdk?.provider.put(document);
-    else sdk?.provider.put({ flags: {} });
     const before = values;
     values = next;
+    if (sdk) void sdk.then((s) => s?.provider.put(document ?? { flags: {} }));
+    else if (document && anyOn) sdk = loadSdk(document);
     if (JSON.stringify(before) !== JSON.stringify(next)) {
       log.info("failure flags changed", { path, ...(next ? onOnly(next) : { flags: "all off (no file)" }) });
     }
     onChange(anyOn);
+  };
+
+  /** OpenFeature's SDK over `document` (loaded once; until it is ready, evaluations read `values`). */
+  const loadSdk = async (document: FlagDocument) => {
+    try {
+      const { DocumentProvider, featureClient } = await import("./openfeature.ts");
+      const provider = new DocumentProvider(document);
+      const client = await featureClient(provider, true);
+      provider.put(latest ?? { flags: {} }); // what the file said while the SDK was loading
+      ready = { provider, client };
+      return ready;
+    } catch (err) {
+      log.error("could not load OpenFeature's SDK; failure flags read the file directly", { err });
+      return undefined;
+    }
   };
 
   const look = async () => {
@@ -78,7 +94,10 @@ export function fileSource(
     }
     if (signature === seen) return;
     seen = signature;
-    if (signature === "absent") return await apply(undefined, undefined);
+    if (signature === "absent") {
+      latest = undefined;
+      return apply(undefined, undefined);
+    }
     let parsed;
     try {
       parsed = parseFlagFile(await Deno.readTextFile(path));
@@ -95,12 +114,16 @@ export function fileSource(
       );
       return;
     }
-    await apply(parsed.document, parsed.values);
+    latest = parsed.document;
+    apply(parsed.document, parsed.values);
   };
 
   const source: FileFlagSource = {
     get values() {
       return values;
+    },
+    async sdkReady() {
+      return (await sdk) !== undefined;
     },
     poll() {
       if (closed) return Promise.resolve();
@@ -109,16 +132,24 @@ export function fileSource(
       });
       return polling;
     },
-    number: (key, fallback) => sdk ? sdk.client.number(key, fallback) : Promise.resolve(fallback),
-    bool: (key, fallback) => sdk ? sdk.client.bool(key, fallback) : Promise.resolve(fallback),
+    number: (key, fallback) =>
+      ready ? ready.client.number(key, fallback) : Promise.resolve(direct(key, fallback)),
+    bool: (key, fallback) =>
+      ready ? ready.client.bool(key, fallback) : Promise.resolve(direct(key, fallback)),
     async close() {
       closed = true;
       clearInterval(timer);
       await polling;
-      await sdk?.client.close();
+      await (await sdk)?.client.close();
       sdk = undefined;
+      ready = undefined;
     },
   };
+  /** The file's value of `key` (while the SDK loads), when it is of the fallback's type. */
+  function direct<T extends number | boolean>(key: FlagKey, fallback: T): T {
+    const v = values?.[key];
+    return typeof v === typeof fallback ? v as T : fallback;
+  }
   const timer = setInterval(() => void source.poll(), intervalMs);
   Deno.unrefTimer(timer);
   return Promise.resolve(source);

@@ -4,8 +4,16 @@ import { Flags } from "./flags.ts";
 import { writeFlags } from "./flag_file.ts";
 import { RecordingLogger } from "./testing.ts";
 
+interface SourceContext {
+  path: string;
+  flags: Flags;
+  log: RecordingLogger;
+  poll(): Promise<void>;
+  sdkReady(): Promise<boolean>;
+}
+
 async function withSource(
-  fn: (ctx: { path: string; flags: Flags; log: RecordingLogger; poll(): Promise<void> }) => Promise<void>,
+  fn: (ctx: SourceContext) => Promise<void>,
 ) {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/flags.json`;
@@ -14,7 +22,7 @@ async function withSource(
   const source = await fileSource(path, log, (on) => flags.setOn(on), { intervalMs: 60_000 });
   flags.use(source, false);
   try {
-    await fn({ path, flags, log, poll: () => source.poll() });
+    await fn({ path, flags, log, poll: () => source.poll(), sdkReady: () => source.sdkReady() });
   } finally {
     await source.close();
     await Deno.remove(dir, { recursive: true });
@@ -22,13 +30,16 @@ async function withSource(
 }
 
 Deno.test("file flags: no file is all off and disabled; a written file turns flags on through the SDK; a removed one turns them off", async () => {
-  await withSource(async ({ path, flags, poll }) => {
+  await withSource(async ({ path, flags, poll, sdkReady }) => {
     await poll();
     assert.equal(flags.enabled, false);
     assert.equal(await flags.number("paymentDeclineRate"), 0);
+    assert.equal(await sdkReady(), false, "no flag on: the SDK is not loaded");
     await writeFlags(path, { paymentDeclineRate: 0.5, stockUnavailable: true });
     await poll();
     assert.equal(flags.enabled, true);
+    assert.equal(await flags.number("paymentDeclineRate"), 0.5, "acts at once, before the SDK is ready");
+    assert.equal(await sdkReady(), true);
     assert.equal(await flags.number("paymentDeclineRate"), 0.5);
     assert.equal(await flags.bool("stockUnavailable"), true);
     assert.equal(await flags.number("stockSlowMs"), 0);
