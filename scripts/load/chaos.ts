@@ -14,12 +14,30 @@ import type { FlagKey } from "../../services/common/flags/keys.ts";
 /** Flag values one scene sets (every other flag off). */
 export type SceneFlags = Partial<Record<FlagKey, FlagValue>>;
 
-/** The scenes, in order: every flag is on in one of them, at a value the system must survive. */
+/**
+ * The scenes, in order; every flag is on in at least one, at a value the system must survive. The
+ * relay's flags act on every published event, all through; the first scene's others act on any traffic
+ * (shoppers browse and check out before anyone pays); the flags that need payments (latency, declines,
+ * kitchen failures on `order.paid`) stay on through the middle two scenes; the last makes stock
+ * unavailable.
+ */
 export const CHAOS_SCENES: readonly SceneFlags[] = [
-  { paymentDeclineRate: 0.3, duplicateDeliveryRate: 0.3 },
-  { paymentProviderLatencyMs: 250, relayPublishFailureRate: 0.1 },
-  { stockSlowMs: 150, kitchenConsumerFailureRate: 0.3 },
-  { stockUnavailable: true },
+  { relayPublishFailureRate: 0.1, duplicateDeliveryRate: 0.3, stockSlowMs: 150 },
+  {
+    relayPublishFailureRate: 0.1,
+    duplicateDeliveryRate: 0.3,
+    paymentProviderLatencyMs: 250,
+    paymentDeclineRate: 0.3,
+    kitchenConsumerFailureRate: 0.3,
+  },
+  {
+    relayPublishFailureRate: 0.1,
+    duplicateDeliveryRate: 0.3,
+    paymentProviderLatencyMs: 250,
+    paymentDeclineRate: 0.3,
+    kitchenConsumerFailureRate: 0.3,
+  },
+  { relayPublishFailureRate: 0.1, duplicateDeliveryRate: 0.3, stockUnavailable: true },
 ];
 
 /** Share of the run with flags on; the rest has every flag off. */

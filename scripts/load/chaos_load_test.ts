@@ -45,7 +45,7 @@ Deno.test("deno task load --chaos against the real system: every flag fires, and
         "--url",
         sys.url,
         "--duration",
-        "10",
+        "12",
         "--concurrency",
         "4",
         "--chaos",
