@@ -1,8 +1,9 @@
 /**
  * The process entry shared by every service: load config (a clear message and exit 2 when invalid, or
  * when another process already holds the service's KV file),
- * set up tracing, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
- * buffered are flushed).
+ * set up tracing and the failure flags (`flags/flags.ts`: off, and no SDK loaded, unless `FLAGD_HOST` or
+ * `OMS_FLAGS_FILE` is set), start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans
+ * it left buffered are flushed).
  *
  * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`; only then is the SDK loaded); `service.name` is
  * `OTEL_SERVICE_NAME` or the service's own name. Deno's built-in OpenTelemetry (`OTEL_DENO`) must stay
