@@ -75,7 +75,8 @@ export function metricsEnv(ports: MetricsPorts): Record<string, string> {
 /**
  * The environment every process of one system shares: ports, addresses, data folder, broker, and
  * `OMS_ENV=development` (the local payment provider runs; `extra` may override it). With
- * `metricsPorts`, every process serves its metrics (see {@linkcode metricsEnv}).
+ * `metricsPorts`, every process serves its metrics (see {@linkcode metricsEnv}); with a `DATA_DIR`, the
+ * failure flags file is `<DATA_DIR>/flags.json` (`OMS_FLAGS_FILE`).
  */
 export function systemEnv(
   ports: Ports,
@@ -95,6 +96,8 @@ export function systemEnv(
     PAYMENTS_ADDR: `127.0.0.1:${ports.payments}`,
     KITCHEN_ADDR: `127.0.0.1:${ports.kitchen}`,
     PUBLIC_URL: `http://localhost:${ports.web}`,
+    // failure flags: every process reads (web writes) the flag file in the data folder
+    ...(extra.DATA_DIR ? { OMS_FLAGS_FILE: `${extra.DATA_DIR}/flags.json` } : {}),
     ...extra,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A process loads only what it uses: the Stripe SDK only with a Stripe key, the OpenTelemetry SDK and
  * exporter only with an OTLP endpoint, the metrics SDK and its exporters only with a metrics port or an
- * OTLP endpoint, the Consul client only with a Consul address. Proven on the module
+ * OTLP endpoint, the Consul client only with a Consul address, OpenFeature's SDK (and flagd's provider)
+ * only with failure flags configured (`OMS_FLAGS_FILE` or `FLAGD_HOST`). Proven on the module
  * graph Deno itself reports (`deno info --json`): the heavy packages are reachable from each process entry
  * through a dynamic `import()` (so they still load when configured) and never through a static import (so
  * they are not loaded when the setting is absent).
@@ -25,14 +26,21 @@ const ON_DEMAND = [
   "@opentelemetry/exporter-metrics-otlp-http",
 ];
 
+/** The failure flags' SDK and flagd's provider: every service process reads flags (web only writes the file). */
+const FLAG_SDKS = ["@openfeature/server-sdk", "@openfeature/flagd-provider"];
+const SERVICE_ON_DEMAND = [...ON_DEMAND, ...FLAG_SDKS];
+
 const ENTRIES: Record<string, { onDemand: string[]; atStart: string[] }> = {
-  "services/orders/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
-  "services/stock/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
-  "services/payments/main.ts": { onDemand: [...ON_DEMAND, "stripe"], atStart: ["@grpc/grpc-js", "amqplib"] },
-  "services/kitchen/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
+  "services/orders/main.ts": { onDemand: SERVICE_ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
+  "services/stock/main.ts": { onDemand: SERVICE_ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
+  "services/payments/main.ts": {
+    onDemand: [...SERVICE_ON_DEMAND, "stripe"],
+    atStart: ["@grpc/grpc-js", "amqplib"],
+  },
+  "services/kitchen/main.ts": { onDemand: SERVICE_ON_DEMAND, atStart: ["@grpc/grpc-js", "amqplib"] },
   "web/main.ts": { onDemand: ON_DEMAND, atStart: ["@grpc/grpc-js", "hono"] },
   "scripts/start_all.ts": {
-    onDemand: [...ON_DEMAND, "stripe"],
+    onDemand: [...SERVICE_ON_DEMAND, "stripe"],
     atStart: ["@grpc/grpc-js", "amqplib", "hono"],
   },
 };

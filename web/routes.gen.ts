@@ -32,18 +32,19 @@ import * as $27 from "./routes/admin/orders/export.csv.ts";
 import * as $28 from "./routes/admin/staff.tsx";
 import * as $29 from "./routes/admin/stock.tsx";
 import * as $30 from "./routes/admin/system.tsx";
-import * as $31 from "./routes/cart/add.ts";
-import * as $32 from "./routes/cart/clear.ts";
-import * as $33 from "./routes/cart/update.ts";
-import * as $34 from "./routes/checkout/index.tsx";
-import * as $35 from "./routes/index.tsx";
-import * as $36 from "./routes/menu/events.ts";
-import * as $37 from "./routes/orders/[id].tsx";
-import * as $38 from "./routes/orders/[id]/cancel.ts";
-import * as $39 from "./routes/orders/[id]/events.ts";
-import * as $40 from "./routes/orders/events.ts";
-import * as $41 from "./routes/orders/index.tsx";
-import * as $42 from "./routes/pay/[sessionId].tsx";
+import * as $31 from "./routes/admin/system/flags.tsx";
+import * as $32 from "./routes/cart/add.ts";
+import * as $33 from "./routes/cart/clear.ts";
+import * as $34 from "./routes/cart/update.ts";
+import * as $35 from "./routes/checkout/index.tsx";
+import * as $36 from "./routes/index.tsx";
+import * as $37 from "./routes/menu/events.ts";
+import * as $38 from "./routes/orders/[id].tsx";
+import * as $39 from "./routes/orders/[id]/cancel.ts";
+import * as $40 from "./routes/orders/[id]/events.ts";
+import * as $41 from "./routes/orders/events.ts";
+import * as $42 from "./routes/orders/index.tsx";
+import * as $43 from "./routes/pay/[sessionId].tsx";
 import * as $island0 from "./islands/AddToCart.tsx";
 import * as $island1 from "./islands/AdminBusy.tsx";
 import * as $island2 from "./islands/AdminKitchen.tsx";
@@ -91,18 +92,19 @@ export const manifest: Manifest = {
     "admin/staff.tsx": $28,
     "admin/stock.tsx": $29,
     "admin/system.tsx": $30,
-    "cart/add.ts": $31,
-    "cart/clear.ts": $32,
-    "cart/update.ts": $33,
-    "checkout/index.tsx": $34,
-    "index.tsx": $35,
-    "menu/events.ts": $36,
-    "orders/[id].tsx": $37,
-    "orders/[id]/cancel.ts": $38,
-    "orders/[id]/events.ts": $39,
-    "orders/events.ts": $40,
-    "orders/index.tsx": $41,
-    "pay/[sessionId].tsx": $42,
+    "admin/system/flags.tsx": $31,
+    "cart/add.ts": $32,
+    "cart/clear.ts": $33,
+    "cart/update.ts": $34,
+    "checkout/index.tsx": $35,
+    "index.tsx": $36,
+    "menu/events.ts": $37,
+    "orders/[id].tsx": $38,
+    "orders/[id]/cancel.ts": $39,
+    "orders/[id]/events.ts": $40,
+    "orders/events.ts": $41,
+    "orders/index.tsx": $42,
+    "pay/[sessionId].tsx": $43,
   },
   islands: {
     AddToCart: $island0,

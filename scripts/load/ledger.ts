@@ -6,11 +6,17 @@
  */
 import type { Intent } from "./stats.ts";
 
-/** An intent, or `either` when a pay or cancel call failed and the outcome is not known. */
-export type Expectation = Intent | "either";
+/**
+ * An intent, or `either` when a pay or cancel call failed and the outcome is not known, or
+ * `pay-or-declined` for a payment made while `--chaos` may have the provider decline it on purpose.
+ */
+export type Expectation = Intent | "either" | "pay-or-declined";
 
 /** The states a paid order may be in (the kitchen moves it on by itself). */
 export const PAID_STATES: readonly string[] = ["paid", "preparing", "ready", "completed"];
+
+/** A payment under `--chaos`: paid, or cancelled because the failure flag declined it. */
+export const PAID_OR_DECLINED: readonly string[] = [...PAID_STATES, "cancelled"];
 
 /** States that mean "not decided yet": an order left in one of these is stuck. */
 export const OPEN_STATES: readonly string[] = ["pending", "waiting_payment"];
@@ -26,6 +32,8 @@ export function expectedStates(expectation: Expectation): readonly string[] {
       return ["cancelled"];
     case "either":
       return [...PAID_STATES, "cancelled", "refunded"];
+    case "pay-or-declined":
+      return PAID_OR_DECLINED;
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { flagsFilePath } from "../../services/common/flags/config.ts";
 
 /**
  * How shoppers follow an order: `stream` reads its live stream (`GET /orders/{id}/events`) as the
@@ -41,6 +42,8 @@ export interface LoadOptions {
   follow: FollowMode;
   /** Show usage and exit. */
   help: boolean;
+  /** With `--chaos`: the running system's flag file, switched during the run (`scripts/load/chaos.ts`). */
+  chaos?: { flagsFile: string };
 }
 
 /** A flag that is missing, unknown or out of range; the message says which and why. */
@@ -71,6 +74,11 @@ Options:
   --allow-remote         allow a target that is not this machine
   --follow MODE          how shoppers follow an order: stream (default; the order's live stream, as the
                          storefront) or poll (GET the order every 100 ms)
+  --chaos                switch the failure flags on and off during the run (declines, latency, a slow or
+                         unavailable stock, kitchen and relay failures, duplicate deliveries), all off for
+                         the last fifth; the final check then accepts a paid order declined on purpose
+  --flags-file PATH      the running system's flag file for --chaos (default $OMS_FLAGS_FILE, else
+                         $DATA_DIR/flags.json, else ./data/flags.json: what deno task dev uses)
   --json                 print the report as JSON on stdout (progress still goes to stderr)
   -h, --help             show this text
 
@@ -100,6 +108,8 @@ export function parseOptions(args: string[]): LoadOptions {
         "allow-remote": { type: "boolean" },
         json: { type: "boolean" },
         follow: { type: "string" },
+        chaos: { type: "boolean" },
+        "flags-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -123,7 +133,11 @@ export function parseOptions(args: string[]): LoadOptions {
     allowRemote,
     follow: followMode(values.follow),
     help: values.help ?? false,
+    ...(values.chaos ? { chaos: { flagsFile: values["flags-file"] ?? flagsFilePath() } } : {}),
   };
+  if (values["flags-file"] !== undefined && !values.chaos) {
+    throw new OptionsError("--flags-file is only used with --chaos");
+  }
   const sum = opts.cancelRate + opts.declineRate + opts.expireRate;
   if (sum > 1 + 1e-9) {
     throw new OptionsError(

@@ -133,3 +133,13 @@ Deno.test("--follow is stream by default and accepts poll", () => {
   assert.equal(parseOptions(["--follow", "poll"]).follow, "poll");
   fails(["--follow", "sse"], /--follow must be poll or stream, got "sse"/);
 });
+
+Deno.test("--chaos takes the flag file from --flags-file, else the environment's (dev's); --flags-file alone is refused", () => {
+  assert.deepEqual(parseOptions(["--chaos", "--flags-file", "/tmp/x/flags.json"]).chaos, {
+    flagsFile: "/tmp/x/flags.json",
+  });
+  const file = parseOptions(["--chaos"]).chaos?.flagsFile ?? "";
+  assert.match(file, /flags\.json$/);
+  assert.equal(parseOptions([]).chaos, undefined);
+  fails(["--flags-file", "/tmp/f.json"], /--flags-file is only used with --chaos/);
+});

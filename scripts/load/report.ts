@@ -7,6 +7,7 @@
 import type { ProcUsage } from "../bench/procfs.ts";
 import type { CheckResult } from "./check.ts";
 import type { FollowMode } from "./options.ts";
+import type { AppliedScene } from "./chaos.ts";
 import { type LatencySummary, round1, type RunStats, type Step, STEPS } from "./stats.ts";
 
 /** One kind of error and how often it happened. */
@@ -80,6 +81,18 @@ export interface Report {
   usage: ProcUsage | null;
   /** 0 when the check passed, else 1. */
   exitCode: number;
+  /** With `--chaos`: the flag file and the scenes applied (flags on, from when), and failed writes. */
+  chaos?: ChaosReport;
+}
+
+/** What `--chaos` did. */
+export interface ChaosReport {
+  /** The flag file written. */
+  flagsFile: string;
+  /** Each scene as applied, the last one "all off". */
+  scenes: AppliedScene[];
+  /** Writes that failed. */
+  failures: string[];
 }
 
 /** Assembles the report of a run that lasted `durationMs`. */
@@ -93,6 +106,7 @@ export function buildReport(
     concurrency: number;
     follow: FollowMode;
     usage?: ProcUsage;
+    chaos?: ChaosReport;
   },
 ): Report {
   const durationS = Math.max(run.durationMs, 1) / 1000;
@@ -128,6 +142,7 @@ export function buildReport(
     check,
     usage: run.usage ?? null,
     exitCode: check.ok ? 0 : 1,
+    ...(run.chaos ? { chaos: run.chaos } : {}),
   };
 }
 
@@ -160,6 +175,7 @@ export function formatReport(r: Report): string {
   lines.push(
     `  expected: ${r.expected.outOfStock} checkouts out of stock (409), ${r.expected.soldOut} visits found nothing left`,
   );
+  if (r.chaos) lines.push(...chaosLines(r.chaos));
   lines.push("");
   const head = ["step", "count", "p50", "p95", "p99", "max"];
   const rows = STEPS.map((s) => {
@@ -219,4 +235,17 @@ export function table(rows: string[][]): string[] {
   return rows.map((row) =>
     row.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join("  ").trimEnd()
   );
+}
+
+/** The `--chaos` part of the text report: each scene with its flags, and failed writes. */
+function chaosLines(c: ChaosReport): string[] {
+  const out = [
+    `  chaos: failure flags in ${c.flagsFile} (paid orders may end cancelled: declined on purpose)`,
+  ];
+  for (const scene of c.scenes) {
+    const on = Object.entries(scene.flags).map(([k, v]) => `${k}=${v}`).join(", ");
+    out.push(`    at ${scene.atS.toFixed(1)} s: ${on || "every flag off"}`);
+  }
+  for (const f of c.failures) out.push(`    could not switch flags: ${f}`);
+  return out;
 }

@@ -14,6 +14,7 @@ import { CustomerTokens } from "./customers.ts";
 import { Shopper, type ShopperContext } from "./shopper.ts";
 import { RunStats } from "./stats.ts";
 import { tryProcUsage } from "../bench/procfs.ts";
+import { ChaosDriver } from "./chaos.ts";
 
 /** Settings of a run that are not flags (for tests and the entry point). */
 export interface RunDeps {
@@ -86,6 +87,7 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     },
     random,
     elapsedMs: () => performance.now() - started,
+    chaos: opts.chaos !== undefined,
   };
 
   const progress = deps.progress
@@ -97,11 +99,14 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     }))
     : undefined;
   progress?.start();
+  const chaos = opts.chaos ? new ChaosDriver(opts.chaos.flagsFile) : undefined;
   const shoppers = Array.from({ length: opts.concurrency }, (_, i) => new Shopper(ctx, i + 1));
   try {
+    await chaos?.start(opts.durationS * 1000);
     await Promise.all(shoppers.map((s) => s.run()));
   } finally {
     progress?.stop();
+    await chaos?.stop(); // every flag off before the final check
   }
   const elapsedMs = performance.now() - started;
 
@@ -121,5 +126,6 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     concurrency: opts.concurrency,
     follow: opts.follow,
     usage: tryProcUsage("self"),
+    ...(chaos ? { chaos: { flagsFile: chaos.path, scenes: chaos.applied, failures: chaos.failures } } : {}),
   });
 }

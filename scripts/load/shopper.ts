@@ -65,6 +65,8 @@ export interface ShopperContext {
   random(): number;
   /** Milliseconds since the run started. */
   elapsedMs(): number;
+  /** True under `--chaos`: failure flags may decline payments, so a paid order may end cancelled. */
+  chaos?: boolean;
 }
 
 /** Picks what a shopper does with the order from a uniform `r` in [0, 1). */
@@ -144,7 +146,8 @@ export class Shopper {
     const tracked: TrackedOrder = {
       id: order.id,
       customerId: this.customerId,
-      expectation: intent,
+      // under --chaos a payment may be declined on purpose (failure flag paymentDeclineRate)
+      expectation: intent === "pay" && ctx.chaos ? "pay-or-declined" : intent,
       status: order.status,
     };
     ctx.ledger.add(tracked);
@@ -243,13 +246,12 @@ export class Shopper {
       await this.#cancel(order, "either");
       return;
     }
-    const want = expectedStates(intent);
+    const want = expectedStates(order.expectation);
     const seen = await this.#follow(order, (o) => want.includes(o.status) || TERMINAL.includes(o.status));
     if (seen && want.includes(seen.status)) {
-      this.ctx.stats.steps[intent === "pay" ? "timeToPaid" : "timeToCancelled"].record(
-        performance.now() - started,
-      );
-      if (intent === "pay" && seen.paidAtMs !== undefined) {
+      const paid = PAID_STATES.includes(seen.status); // a payment may be declined on purpose (--chaos)
+      this.ctx.stats.steps[paid ? "timeToPaid" : "timeToCancelled"].record(performance.now() - started);
+      if (paid && seen.paidAtMs !== undefined) {
         this.ctx.stats.steps.payToPaid.record(Math.max(0, seen.paidAtMs - startedWall));
       }
     } else {

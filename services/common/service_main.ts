@@ -1,8 +1,9 @@
 /**
  * The process entry shared by every service: load config (a clear message and exit 2 when invalid, or
  * when another process already holds the service's KV file),
- * set up tracing and metrics, start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans it left
- * buffered are flushed).
+ * set up tracing, metrics and the failure flags (`flags/flags.ts`: off, and no SDK loaded, unless `FLAGD_HOST` or
+ * `OMS_FLAGS_FILE` is set), start, and stop cleanly on SIGINT/SIGTERM (the service first, then the spans
+ * it left buffered are flushed).
  *
  * Tracing is on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (see `tracing/config.ts`; only then is the SDK loaded); `service.name` is
  * `OTEL_SERVICE_NAME` or the service's own name. Deno's built-in OpenTelemetry (`OTEL_DENO`) must stay
@@ -18,6 +19,7 @@ import { markExiting } from "./exiting.ts";
 import { flushLogs, type Logger } from "./log.ts";
 import { setupTracing, type Tracing } from "./tracing/setup.ts";
 import { type Metrics, setupMetrics } from "./metrics/setup.ts";
+import { type FlagsHandle, setupFlags } from "./flags/flags.ts";
 
 /** What `start(config)` returns in every service. */
 export interface ServiceHandle {
@@ -37,11 +39,13 @@ export async function runService<C>(
   let config: C;
   let tracing: Tracing;
   let metrics: Metrics;
+  let flags: FlagsHandle;
   try {
     config = loadConfig();
     tracing = await setupTracing(name, Deno.env.toObject(), log);
     // `<NAME>_METRICS_PORT` / an OTLP endpoint: the metrics SDK (else nothing is loaded)
     metrics = await setupMetrics(name, Deno.env.toObject(), log);
+    flags = await setupFlags(Deno.env.toObject(), log); // failure flags (off, no SDK, unless configured)
   } catch (err) {
     if (err instanceof ConfigError) {
       flushLogs(); // the buffered log lines first, then this plain one
@@ -68,6 +72,7 @@ export async function runService<C>(
     } catch (err) {
       log.info(`${name} stopped before it finished starting`, { err: (err as Error)?.message });
     }
+    await flags.close();
     await flush(tracing, log);
     await metrics.shutdown();
     clearTimeout(timer);

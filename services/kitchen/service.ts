@@ -16,6 +16,7 @@ import { KitchenApp } from "./app.ts";
 import { startAutoPrep } from "./auto_prep.ts";
 import type { KitchenConfig } from "./config.ts";
 import { kitchenEventHandlers } from "./event_handlers.ts";
+import { withKitchenFailureFlags } from "./failure_flags.ts";
 import { kitchenService } from "./grpc_handlers.ts";
 
 /** A running kitchen service. */
@@ -45,7 +46,7 @@ export async function start(
         ...(config.recallMs !== undefined ? { recallMs: config.recallMs } : {}),
       }),
     }),
-    handlers: ({ app }) => kitchenEventHandlers(app, log),
+    handlers: ({ app }) => withKitchenFailureFlags(kitchenEventHandlers(app, log)),
     services: ({ kv, prepared: { app } }) => [
       kitchenService(app, kv, log, new StaffClaims(config.common.serviceToken)),
     ],

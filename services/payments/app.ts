@@ -41,6 +41,8 @@ import {
 } from "./domain/payment.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider, ProviderEvent, ProviderEventType } from "./providers/provider.ts";
+import { declineByFlag } from "./providers/failure_flags.ts";
+import { flags } from "../common/flags/flags.ts";
 import { providerCall } from "./providers/traced.ts";
 import {
   addCancelled,
@@ -286,7 +288,8 @@ export class PaymentsApp {
         { field: "provider" },
       );
     }
-    const event = await this.#d.provider.parseEvent(payload, signature);
+    const parsed = await this.#d.provider.parseEvent(payload, signature);
+    const event = parsed && flags.enabled ? await declineByFlag(parsed) : parsed; // paymentDeclineRate
     if (!event) return { firstDelivery: true, payment: null, changed: false };
     return await this.applyProviderEvent(event, options);
   }

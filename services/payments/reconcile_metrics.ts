@@ -1,12 +1,13 @@
 /**
  * The hook that counts payments recovered by reconciliation: `METRIC.reconciled`
  * (`oms_payments_reconciled_total`, label `kind`: event | session) in `services/common/metrics/names.ts`.
- * Until a metrics SDK is wired ({@linkcode useRecoveredCounter} with an OpenTelemetry counter named
- * {@linkcode RECONCILED_INSTRUMENT}), counts are kept in process only, so nothing is loaded for them.
+ * Counts go to the process's metrics when they are on (`countReconciled`), and to a counter given with
+ * {@linkcode useRecoveredCounter}; they are also kept in process.
  *
  * @module
  */
 import type { RecoveredKind } from "./reconcile.ts";
+import { countReconciled } from "../common/metrics/record.ts";
 
 /** The OpenTelemetry instrument name whose Prometheus series is `METRIC.reconciled`. */
 export const RECONCILED_INSTRUMENT = "oms.payments.reconciled";
@@ -30,6 +31,7 @@ export function countRecovered(kind: RecoveredKind, n: number): void {
   if (n <= 0) return;
   totals[kind] += n;
   counter?.add(n, { kind });
+  countReconciled(kind, n); // oms_payments_reconciled_total{kind} (nothing without metrics)
 }
 
 /** The recoveries counted in this process so far, by kind. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { withStockFailureFlags } from "./failure_flags.ts";
 import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { closeClient } from "../common/exiting.ts";
 import { connect } from "../common/grpc_client.ts";
@@ -67,7 +68,7 @@ export async function start(
     },
     handlers: () => stockEventHandlers(log),
     services: ({ kv, prepared: { uow } }) => [
-      stockService(kv, uow, log, new StaffClaims(config.common.serviceToken)),
+      withStockFailureFlags(stockService(kv, uow, log, new StaffClaims(config.common.serviceToken))),
     ],
     workers: ({ kv, prepared: { orders, uow } }) => [startSweeper({
       kv,

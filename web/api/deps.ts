@@ -52,6 +52,8 @@ export interface AppDeps {
   shop?: ShopConfig;
   /** Where menu photos are stored (`web/media/store.ts`); absent: photo uploads answer 503. */
   media?: PhotoStore;
+  /** The failure flags file the admin writes; absent: this process's (`flagsFilePath`, from its environment). */
+  flagsFile?: string;
 }
 
 /** Hono environment of the gateway: the request's trace context travels as a context variable. */

@@ -24,6 +24,8 @@ import {
   traceparentOfContext,
 } from "../trace.ts";
 import { recordError, tracer, tracingEnabled, withSpan } from "../tracing/spans.ts";
+import { flags } from "../flags/flags.ts";
+import { flaggedPublish } from "../flags/relay_effects.ts";
 import { OUTBOX_PREFIX, outboxKey } from "./outbox.ts";
 import { metricsEnabled, recordSent } from "../metrics/record.ts";
 import type { Transport, WireMessage } from "./transport.ts";
@@ -197,12 +199,12 @@ export class OutboxRelay {
 
   /** Publishes one record in its PRODUCER span (a child of the record's context, linked to the pass). */
   async #publish(record: OutboxRecord, pass: Span): Promise<void> {
-    const { transport, exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
+    const { exchange = "oms.events", messagingSystem = "rabbitmq" } = this.opts;
     const body = encoder.encode(record.body);
     if (!tracingEnabled()) {
       // no span: the record's own traceparent travels (as the W3C propagator writes it, when valid)
       const traceparent = canonicalTraceparent(record.traceparent) ?? record.traceparent;
-      return await transport.publish(message(record, body, traceparent));
+      return await this.#send(message(record, body, traceparent));
     }
     const parent = record.traceparent
       ? contextFromTraceparent(record.traceparent)
@@ -223,13 +225,19 @@ export class OutboxRelay {
     // the producer span's context goes in the headers; with tracing off the record's own traceparent
     const traceparent = traceparentOfContext(trace.setSpan(parent, span)) ?? record.traceparent;
     try {
-      await transport.publish(message(record, body, traceparent));
+      await this.#send(message(record, body, traceparent));
     } catch (err) {
       recordError(span, err);
       throw err;
     } finally {
       span.end();
     }
+  }
+
+  /** Publishes `msg` (through the failure flags while any is on: see `flags/relay_effects.ts`). */
+  #send(msg: WireMessage): Promise<void> {
+    const { transport } = this.opts;
+    return flags.enabled ? flaggedPublish(msg.id, () => transport.publish(msg)) : transport.publish(msg);
   }
 
   async #run(): Promise<void> {

@@ -53,6 +53,17 @@ export const EVERY_PROCESS = {
     defaultDoc: "unset: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`",
     doc: "full URL spans are POSTed to, used as it is",
   }),
+  OMS_FLAGS_FILE: envVar({
+    type: text(),
+    defaultDoc: "unset: no failure flags (web: `<DATA_DIR>/flags.json`; dev and tests set it)",
+    doc: "flagd flag-definition file of the failure flags: the services read it, web's System page writes it",
+  }),
+  FLAGD_HOST: envVar({
+    type: text(),
+    defaultDoc: "unset: `OMS_FLAGS_FILE`",
+    doc: "flagd server the failure flags are read from (takes precedence over `OMS_FLAGS_FILE`)",
+  }),
+  FLAGD_PORT: envVar({ type: port(1), default: "8013", doc: "flagd's gRPC port" }),
   METRICS_HOST: envVar({
     type: matching(/^[A-Za-z0-9._:-]+$/, "a host name or IP address"),
     default: "127.0.0.1",

@@ -1,11 +1,14 @@
 /**
  * CLIENT spans around payment provider calls (`<provider> <operation>`, e.g. `stripe createCheckout`),
- * so a trace shows the time spent at Stripe (or the local provider) and its failures.
+ * so a trace shows the time spent at Stripe (or the local provider) and its failures. The failure flag
+ * `paymentProviderLatencyMs` adds its delay inside the span (see `failure_flags.ts`).
  *
  * @module
  */
 import { SpanKind } from "@opentelemetry/api";
+import { flags } from "../../common/flags/flags.ts";
 import { definedAttributes, withSpan } from "../../common/tracing/spans.ts";
+import { providerLatency } from "./failure_flags.ts";
 
 /** The provider operations that are traced. */
 export type ProviderOperation =
@@ -40,5 +43,8 @@ export function providerCall<T>(
       "oms.order.id": attributes.orderId,
       "oms.payment.session_id": attributes.sessionId,
     }),
-  }, () => call());
+  }, async () => {
+    if (flags.enabled) await providerLatency(operation); // failure flag paymentProviderLatencyMs
+    return await call();
+  });
 }

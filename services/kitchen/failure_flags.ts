@@ -1,0 +1,42 @@
+/**
+ * Kitchen's failure flag, at its event adapter: `kitchenConsumerFailureRate` makes a share of kitchen's
+ * deliveries fail with a transient error before they touch the store, so the consumer's retry design
+ * handles them (retried with growing delay, parked in dead letters only when every attempt failed).
+ * With flags off a delivery pays one boolean check.
+ *
+ * @module
+ */
+import { flagFired } from "../common/flags/fired.ts";
+import { flagFires, flags } from "../common/flags/flags.ts";
+import type { EventHandler, EventHandlers } from "../common/bus/types.ts";
+import type { RoutingKey } from "../common/events.ts";
+
+/** The transient error a delivery failed on purpose ends with. */
+export class InjectedConsumerFailure extends Error {
+  /** Creates the error for message `messageId` (attempt `attempt`). */
+  constructor(messageId: string, attempt: number) {
+    super(
+      `Kitchen failed message ${messageId} (attempt ${attempt}) on purpose (failure flag kitchenConsumerFailureRate)`,
+    );
+    this.name = "InjectedConsumerFailure";
+  }
+}
+
+/** `handlers`, each first failing a share of deliveries as `kitchenConsumerFailureRate` says. */
+export function withKitchenFailureFlags(handlers: EventHandlers): EventHandlers {
+  const wrapped: Record<string, EventHandler<RoutingKey>> = {};
+  for (const [key, handler] of Object.entries(handlers) as [RoutingKey, EventHandler<RoutingKey>][]) {
+    wrapped[key] = async (event, ctx) => {
+      if (flags.enabled && await flagFires("kitchenConsumerFailureRate")) {
+        flagFired("kitchenConsumerFailureRate", {
+          routingKey: key,
+          messageId: ctx.messageId,
+          attempt: ctx.attempt,
+        });
+        throw new InjectedConsumerFailure(ctx.messageId, ctx.attempt);
+      }
+      return await handler(event, ctx);
+    };
+  }
+  return wrapped as EventHandlers;
+}
