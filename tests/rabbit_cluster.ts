@@ -38,7 +38,7 @@ export interface ClusterOptions {
   admin: { user: string; password: string };
   /** RabbitMQ definitions the first node loads at boot (must create `admin`). */
   definitions: Record<string, unknown>;
-  /** Give up on the cluster after this long (default 90 s). */
+  /** Give up on the cluster after this long (default 150 s: a busy CI machine boots nodes slowly). */
   timeoutMs?: number;
 }
 
@@ -167,7 +167,7 @@ export async function startCluster(opts: ClusterOptions): Promise<TestCluster> {
     }));
     // ready when the administrator (whom only the first node's definitions create) logs in on every
     // node: the others have joined the first by then
-    const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+    const deadline = Date.now() + (opts.timeoutMs ?? 150_000);
     await Promise.all(nodes.map(async (_, i) => {
       for (;;) {
         try {
@@ -185,7 +185,23 @@ export async function startCluster(opts: ClusterOptions): Promise<TestCluster> {
     }));
     return cluster;
   } catch (err) {
+    const logs = await Promise.all(nodes.map((n) => tailOfLogs(n.dir)));
     await cluster.stop();
-    throw err;
+    throw new Error(`${(err as Error).message}\n${logs.join("\n")}`, { cause: err });
   }
+}
+
+/** The last lines of a node's log files (for a failure message). */
+async function tailOfLogs(dir: string, lines = 15): Promise<string> {
+  const out: string[] = [];
+  try {
+    for await (const f of Deno.readDir(`${dir}/log`)) {
+      if (!f.isFile || !f.name.endsWith(".log")) continue;
+      const text = await Deno.readTextFile(`${dir}/log/${f.name}`);
+      out.push(`--- ${dir}/log/${f.name}`, ...text.trimEnd().split("\n").slice(-lines));
+    }
+  } catch {
+    out.push(`--- no logs in ${dir}`);
+  }
+  return out.join("\n");
 }

@@ -288,10 +288,21 @@ export class AmqpTransport implements Transport {
       );
       send(ch, (err) => {
         clearTimeout(timer);
-        if (err) reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
-        else resolve();
+        if (!err) return resolve();
+        if (this.#pub === ch && /nacked/.test(String((err as Error)?.message ?? err))) this.#dropPub(ch);
+        reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
       });
     });
+  }
+
+  /**
+   * Closes publish channel `ch` after the broker nacked a message on it; the next publish opens a new
+   * one. After a node is lost, a channel can keep nacking publishes to a quorum queue whose leader moved
+   * (it still addresses the old one); a new channel looks the leader up afresh.
+   */
+  #dropPub(ch: ConfirmChannel): void {
+    this.#pub = undefined;
+    ch.close().catch(() => {});
   }
 
   async publish(message: WireMessage): Promise<void> {
@@ -379,11 +390,41 @@ export class AmqpTransport implements Transport {
     return name;
   }
 
+  /**
+   * Sends a copy to the retry queue. When the send fails while the connection is being restored (a node
+   * lost) it is tried again on the new connection, for up to the confirm timeout, rather than failing at
+   * once: the consumer parks a delivery whose retry cannot be scheduled, and a failover takes a moment.
+   * A copy sent twice (its first confirm lost with the connection) is dropped by the inbox.
+   */
   async retryLater(queue: string, message: WireMessage, delayMs: number): Promise<void> {
-    const name = await this.#ensureRetryQueue(queue, delayMs);
-    await this.#confirm((ch, cb) =>
-      ch.sendToQueue(name, Buffer.from(message.body), this.#properties(message, "resend"), cb)
-    );
+    const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const name = await this.#ensureRetryQueue(queue, delayMs);
+        await this.#confirm((ch, cb) =>
+          ch.sendToQueue(name, Buffer.from(message.body), this.#properties(message, "resend"), cb)
+        );
+        return;
+      } catch (err) {
+        const refused = /ACCESS_REFUSED|PRECONDITION_FAILED|NOT_FOUND/.test(this.#lastPubError ?? "");
+        if (this.#closing || refused || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+        await this.#whenConnected(deadline - Date.now());
+      }
+    }
+  }
+
+  /** Resolves once connected, or after `timeoutMs` (the caller's send then fails as it would have). */
+  async #whenConnected(timeoutMs: number): Promise<void> {
+    if (this.#connected || timeoutMs <= 0) return;
+    let off = () => {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      off = this.onConnectionChange((up) => up && resolve());
+    });
+    clearTimeout(timer);
+    off();
   }
 
   sendToQueue(queue: string, message: WireMessage): Promise<void> {
