@@ -45,6 +45,7 @@ import { AckCoalescer } from "./ack_coalescer.ts";
 import { FailoverConnection } from "./failover_connection.ts";
 import {
   deadQueueArguments,
+  DEFAULT_QUEUE_TYPE,
   QueueArgumentsError,
   type QueueSettings,
   retryQueueArguments,
@@ -95,6 +96,8 @@ type Send = "publish" | "resend";
 export class AmqpTransport implements Transport {
   readonly description: string;
   #model!: FailoverConnection;
+  /** The current node's connection, once open (probes on a channel of their own). */
+  #raw: ChannelModel | undefined;
   readonly #urls: readonly string[];
   #pub: ConfirmChannel | undefined;
   #sub: Channel | undefined;
@@ -205,6 +208,7 @@ export class AmqpTransport implements Transport {
   }
 
   async #setup(model: ChannelModel): Promise<void> {
+    this.#raw = model;
     this.#declared.clear();
     const pub = await this.#openPub(model);
     await pub.assertExchange(this.opts.exchange, "topic", { durable: true });
@@ -233,20 +237,49 @@ export class AmqpTransport implements Transport {
 
   /** Declares `<queue>.dead` and then `queue` dead-lettering to it (PRECONDITION_FAILED explained). */
   async #assertServiceQueue(ch: Channel, queue: string): Promise<void> {
-    const settings = this.opts.queues ?? {};
-    await this.#assertQueue(ch, deadQueueOf(queue), deadQueueArguments(settings));
-    await this.#assertQueue(ch, queue, serviceQueueArguments(queue, settings));
+    await this.#assertQueue(ch, deadQueueOf(queue), (s) => deadQueueArguments(s));
+    await this.#assertQueue(ch, queue, (s) => serviceQueueArguments(queue, s));
   }
 
-  /** Declares durable `queue` with `args`; a PRECONDITION_FAILED becomes a {@linkcode QueueArgumentsError}. */
-  async #assertQueue(ch: Channel, queue: string, args: Record<string, unknown>): Promise<void> {
+  /**
+   * Declares durable `queue` with `argsOf(this OMS's settings)`. A PRECONDITION_FAILED (the queue exists
+   * otherwise) becomes a {@linkcode QueueArgumentsError}, which says whether the queue is of the other
+   * type: declaring it as OMS declares that type succeeds then (an equivalent declaration changes
+   * nothing).
+   */
+  async #assertQueue(
+    ch: Channel,
+    queue: string,
+    argsOf: (settings: QueueSettings) => Record<string, unknown>,
+  ): Promise<void> {
+    const settings = this.opts.queues ?? {};
     try {
-      await ch.assertQueue(queue, { durable: true, arguments: args });
+      await ch.assertQueue(queue, { durable: true, arguments: argsOf(settings) });
     } catch (err) {
-      if (/PRECONDITION_FAILED/.test(String((err as Error)?.message))) {
-        throw new QueueArgumentsError(queue, err, this.opts.queues?.type);
-      }
-      throw err;
+      if (!/PRECONDITION_FAILED/.test(String((err as Error)?.message))) throw err;
+      const type = settings.type ?? DEFAULT_QUEUE_TYPE;
+      const other = type === "quorum" ? "classic" : "quorum";
+      throw new QueueArgumentsError(
+        queue,
+        err,
+        type,
+        await this.#isDeclaredAs(queue, argsOf({ ...settings, type: other })) ? other : undefined,
+      );
+    }
+  }
+
+  /** True when `queue` exists with exactly `args` (probed on a channel of its own). */
+  async #isDeclaredAs(queue: string, args: Record<string, unknown>): Promise<boolean> {
+    let probe: Channel | undefined;
+    try {
+      probe = await this.#raw?.createChannel();
+      if (!probe) return false;
+      probe.on("error", () => {});
+      await probe.assertQueue(queue, { durable: true, arguments: args });
+      await probe.close();
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -383,8 +416,11 @@ export class AmqpTransport implements Transport {
   async #ensureRetryQueue(queue: string, delayMs: number, ch?: Channel): Promise<string> {
     const name = retryQueueOf(queue, delayMs);
     if (!this.#declared.has(name)) {
-      const args = retryQueueArguments(queue, delayMs, this.opts.queues ?? {});
-      await this.#assertQueue(ch ?? await this.#pubChannel(), name, args);
+      await this.#assertQueue(
+        ch ?? await this.#pubChannel(),
+        name,
+        (s) => retryQueueArguments(queue, delayMs, s),
+      );
       this.#declared.add(name);
     }
     return name;

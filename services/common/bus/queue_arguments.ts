@@ -84,18 +84,24 @@ export function retryQueueOf(queue: string, delayMs: number): string {
  * (PRECONDITION_FAILED); the message says what differs and what to do.
  */
 export class QueueArgumentsError extends Error {
-  /** Creates the error for `queue`, declared as `type`; `cause` is the broker's refusal. */
-  constructor(readonly queue: string, cause: unknown, readonly type: QueueType = DEFAULT_QUEUE_TYPE) {
+  /**
+   * Creates the error for `queue`, declared as `type`; `cause` is the broker's refusal; `existing` is the
+   * queue's type when it is known to be the other one.
+   */
+  constructor(
+    readonly queue: string,
+    cause: unknown,
+    readonly type: QueueType = DEFAULT_QUEUE_TYPE,
+    readonly existing?: QueueType,
+  ) {
     const broker = String((cause as Error)?.message ?? cause);
-    const other: QueueType = type === "quorum" ? "classic" : "quorum";
-    const typeClash = /'x-queue-type'/.test(broker);
     super(
       `Queue "${queue}" exists with other arguments than this version declares ` +
         `(${describeArguments(type)}), so RabbitMQ refuses it (PRECONDITION_FAILED: ${
           brokerReason(broker)
         }). ` +
-        (typeClash
-          ? `It is a ${other} queue and OMS_QUEUE_TYPE is ${type}. Either set OMS_QUEUE_TYPE=${other} ` +
+        (existing && existing !== type
+          ? `It is a ${existing} queue and OMS_QUEUE_TYPE is ${type}. Either set OMS_QUEUE_TYPE=${existing} ` +
             `to keep using it, or move to ${type} queues: `
           : "") +
         `Stop the services, let the queue drain (or move its messages), delete it ` +
