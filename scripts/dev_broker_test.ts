@@ -14,7 +14,9 @@ Deno.test("given a cluster's nodes in AMQP_URL, the users are set up once and ea
     const host = new URL(admin.replace(/^amqp:/, "http:")).host;
     assert.equal(
       urls.orders,
-      [host, "rabbit-2:5673", "rabbit-3:5672"].map((h) => `amqp://test-${id}-orders:pworders${id}@${h}`).join(","),
+      [host, "rabbit-2:5673", "rabbit-3:5672"].map((h) => `amqp://test-${id}-orders:pworders${id}@${h}`).join(
+        ",",
+      ),
     );
     assert.match(said.join("\n"), new RegExp(`broker users test-${id}-orders`));
   } finally {
