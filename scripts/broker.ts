@@ -5,9 +5,9 @@
  * @module
  */
 
-/** Host and port of an AMQP URL. */
+/** Host and port of an AMQP URL (of the first node, when it lists a cluster's nodes). */
 export function amqpHostPort(url: string): { hostname: string; port: number } {
-  const u = new URL(url.replace(/^amqps?:/, "http:"));
+  const u = new URL(url.split(",")[0]!.trim().replace(/^amqps?:/, "http:"));
   return { hostname: u.hostname || "127.0.0.1", port: u.port ? Number(u.port) : 5672 };
 }
 

@@ -6,7 +6,15 @@
  * @module
  */
 import { connectBrokerAdmin } from "./broker_admin.ts";
-import { BROKER_SERVICES, type BrokerNames, type BrokerService, setUpBrokerUsers } from "./broker_users.ts";
+import {
+  BROKER_SERVICES,
+  type BrokerNames,
+  type BrokerService,
+  setUpBrokerUsers,
+  urlAs,
+} from "./broker_users.ts";
+import { parseAmqpUrls } from "../services/common/amqp_urls.ts";
+import { brokerUser } from "../services/common/bus/owner.ts";
 import { randomHex } from "./dev_secrets.ts";
 
 /** The dev-secrets key of `service`'s broker password. */
@@ -40,9 +48,17 @@ export async function devBrokerUsers(
   node?: string,
 ): Promise<Record<BrokerService, string>> {
   try {
-    const admin = await connectBrokerAdmin(adminUrl, node ? { node } : {});
+    // a cluster's nodes (AMQP_URL may list them): users are cluster-wide, so the first node sets them up,
+    // and each service is given every node as itself
+    const nodes = parseAmqpUrls(adminUrl);
+    const admin = await connectBrokerAdmin(nodes[0]!, node ? { node } : {});
     const passwords = Object.fromEntries(BROKER_SERVICES.map((s) => [s, secrets[passwordKey(s)]!]));
-    const { urls } = await setUpBrokerUsers(admin, adminUrl, names, passwords);
+    const { urls } = await setUpBrokerUsers(admin, nodes[0]!, names, passwords);
+    if (nodes.length > 1) {
+      for (const s of BROKER_SERVICES) {
+        urls[s] = nodes.map((n) => urlAs(n, brokerUser(names.prefix, s), passwords[s]!)).join(",");
+      }
+    }
     say(
       `broker users ${BROKER_SERVICES.map((s) => `${names.prefix}${s}`).join(", ")} set up through ` +
         `${admin.description}; each service publishes only its own events`,

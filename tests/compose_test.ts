@@ -17,6 +17,7 @@
  */
 import assert from "node:assert/strict";
 import { ConfigError, DEFAULT_PORTS } from "../services/common/config.ts";
+import { parseAmqpUrls } from "../services/common/amqp_urls.ts";
 import { loadConfig as kitchenConfig } from "../services/kitchen/config.ts";
 import { loadConfig as ordersConfig } from "../services/orders/config.ts";
 import { loadConfig as paymentsConfig } from "../services/payments/config.ts";
@@ -402,7 +403,7 @@ Deno.test("no secret is written in compose.yaml: every password, secret, token a
       if (key === "AMQP_URL") {
         assert.match(
           value,
-          /^amqp:\/\/[a-z-]+:\$\{[A-Z]+_AMQP_PASSWORD:\?[^}]*\}@rabbitmq:5672$/,
+          /^amqp:\/\/[a-z-]+:\$\{[A-Z]+_AMQP_PASSWORD:\?[^}]*\}@\$\{RABBITMQ_NODES:-rabbitmq:5672\}$/,
           `${name}'s AMQP_URL takes its password from a required variable`,
         );
       }
@@ -765,4 +766,124 @@ Deno.test("Prometheus scrapes every process on the metrics port compose gives it
   const gf = envOf(compose.services.grafana);
   assert.equal(compose.services.grafana.depends_on?.prometheus?.condition, "service_healthy");
   assert.equal(gf.GF_USERS_ALLOW_SIGN_UP, "false");
+});
+
+// --- profile `cluster`: three RabbitMQ nodes (slice quorum) ---------------------------------------
+
+const NODES = ["rabbitmq", "rabbitmq-2", "rabbitmq-3"];
+const CLUSTER: Record<string, string> = {
+  ...DEPLOYMENT,
+  RABBITMQ_ERLANG_COOKIE: randomHex(32),
+  RABBITMQ_NODES: NODES.map((n) => `${n}:5672`).join(","),
+};
+
+Deno.test("profile cluster: three RabbitMQ nodes sharing one Erlang cookie, the extra two joining rabbit@rabbitmq, each on its own volume, none published", async () => {
+  const out = await dockerCompose(CLUSTER, "--profile", "cluster", "config");
+  assert.equal(out.code, 0, `docker-compose --profile cluster config failed:\n${out.stderr}`);
+  const compose = await yamlToJson(out.stdout);
+  const volumes = new Set<string>();
+  for (const name of NODES) {
+    const node = compose.services[name];
+    assert.ok(node, `${name} is in the cluster profile`);
+    assert.equal(node.hostname, name, `${name}'s node name is rabbit@${name}`);
+    assert.equal(
+      envOf(node).RABBITMQ_ERLANG_COOKIE,
+      CLUSTER.RABBITMQ_ERLANG_COOKIE,
+      `${name} shares the cookie`,
+    );
+    assert.deepEqual(Object.keys(node.networks ?? {}).filter((n) => n !== "ops"), ["backend"]);
+    assert.ok(node.healthcheck?.test?.length, `${name} has a healthcheck`);
+    assert.ok(!portsOf(node).some((p) => p.target === 5672), `${name}'s AMQP port is not published`);
+    for (
+      const key of Object.keys(SECRETS).filter((k) =>
+        k.endsWith("_AMQP_PASSWORD") || k.startsWith("RABBITMQ_")
+      )
+    ) {
+      assert.equal(envOf(node)[key], CLUSTER[key], `${name} renders the same definitions (${key})`);
+    }
+    const mounts: string[][] = (node.volumes ?? []).map((v: string) => v.split(":"));
+    const data = mounts.find((m) => m[1] === "/var/lib/rabbitmq")?.[0];
+    assert.ok(data && !volumes.has(data), `${name} keeps its data on a volume of its own`);
+    volumes.add(data);
+    assert.ok(
+      mounts.some((m) => m[1] === "/etc/rabbitmq/conf.d/30-oms-replicas.conf"),
+      `${name} grows replicas`,
+    );
+    const joins = mounts.some((m) => m[1] === "/etc/rabbitmq/conf.d/40-oms-cluster.conf");
+    assert.equal(
+      joins,
+      name !== "rabbitmq",
+      `${name} ${name === "rabbitmq" ? "starts alone" : "joins rabbitmq"}`,
+    );
+    if (name !== "rabbitmq") {
+      assert.deepEqual(node.profiles, ["cluster"], `${name} runs in the cluster profile only`);
+      assert.equal(node.depends_on?.rabbitmq?.condition, "service_healthy", `${name} waits for rabbitmq`);
+      assert.equal(
+        envOf(node).OMS_REQUIRE_ERLANG_COOKIE,
+        "true",
+        `${name} refuses to start without the cookie`,
+      );
+    }
+  }
+  const clusterConf = await Deno.readTextFile(new URL("cluster.conf", RABBITMQ_DIR));
+  assert.match(clusterConf, /^cluster_formation\.peer_discovery_backend = classic_config$/m);
+  assert.match(clusterConf, /^cluster_formation\.classic_config\.nodes\.1 = rabbit@rabbitmq$/m);
+  const replicas = await Deno.readTextFile(new URL("replicas.conf", RABBITMQ_DIR));
+  assert.match(replicas, new RegExp(`target_group_size = ${NODES.length}$`, "m"), "one replica per node");
+});
+
+Deno.test("profile cluster: every service is given the three nodes as its own broker user and accepts them; without RABBITMQ_NODES the single node", async () => {
+  const out = await dockerCompose(CLUSTER, "--profile", "cluster", "config");
+  assert.equal(out.code, 0, out.stderr);
+  const cluster = await yamlToJson(out.stdout);
+  const single = await composeConfig();
+  for (const p of SERVICES) {
+    const env = envOf(cluster.services[p]);
+    const urls = parseAmqpUrls(env.AMQP_URL!);
+    assert.deepEqual(
+      urls.map((u) => new URL(u.replace(/^amqp:/, "http:")).host),
+      NODES.map((n) => `${n}:5672`),
+    );
+    for (const u of urls) assert.equal(new URL(u.replace(/^amqp:/, "http:")).username, BROKER_USER(p));
+    LOAD_CONFIG[p](env); // accepts the list (throws a ConfigError naming AMQP_URL otherwise)
+    assert.deepEqual(parseAmqpUrls(envOf(single.services[p]).AMQP_URL!).length, 1, `${p} alone: one node`);
+  }
+});
+
+Deno.test("deploy/rabbitmq/entrypoint.sh writes the shared Erlang cookie, and a joining node refuses to start without one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "oms-cookie-" });
+  try {
+    const base = {
+      ...Object.fromEntries(
+        Object.entries(SECRETS).filter(([k]) => k.endsWith("_AMQP_PASSWORD") || k.startsWith("RABBITMQ_")),
+      ),
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      OMS_DEFINITIONS_TEMPLATE: new URL("definitions.json", RABBITMQ_DIR).pathname,
+      RABBITMQ_DEFINITIONS_FILE: `${dir}/definitions.json`,
+      OMS_ERLANG_COOKIE_FILE: `${dir}/cookie`,
+    };
+    const script = new URL("entrypoint.sh", RABBITMQ_DIR).pathname;
+    const cookie = randomHex(32);
+    const ok = await run("sh", [script, "sh", "-c", 'printf "%s" "${RABBITMQ_ERLANG_COOKIE:-unset}"'], {
+      env: { ...base, RABBITMQ_ERLANG_COOKIE: cookie },
+    });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(await Deno.readTextFile(`${dir}/cookie`), cookie);
+    assert.equal((await Deno.stat(`${dir}/cookie`)).mode! & 0o777, 0o400, "readable by its owner only");
+    assert.equal(
+      ok.stdout,
+      "unset",
+      "the server does not see the variable (the file is the way RabbitMQ reads it)",
+    );
+    const missing = await run("sh", [script, "true"], {
+      env: { ...base, OMS_REQUIRE_ERLANG_COOKIE: "true" },
+    });
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /set RABBITMQ_ERLANG_COOKIE/);
+    const bad = await run("sh", [script, "true"], { env: { ...base, RABBITMQ_ERLANG_COOKIE: "short;rm" } });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /letters and digits/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

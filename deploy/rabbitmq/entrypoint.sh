@@ -5,7 +5,8 @@
 # Each password must be set, at least 16 characters, and only letters, digits and . _ ~ - (it is
 # written into the services' AMQP URLs as is): `openssl rand -hex 24` makes one.
 #
-# OMS_DEFINITIONS_TEMPLATE and RABBITMQ_DEFINITIONS_FILE move the input and output (tests).
+# OMS_DEFINITIONS_TEMPLATE and RABBITMQ_DEFINITIONS_FILE move the input and output (tests), as
+# OMS_ERLANG_COOKIE_FILE moves the Erlang cookie written from RABBITMQ_ERLANG_COOKIE.
 set -eu
 
 template="${OMS_DEFINITIONS_TEMPLATE:-/etc/oms/rabbitmq/definitions.json}"
@@ -42,5 +43,32 @@ umask 077
 printf '%s\n' "$rendered" >"$out.tmp"
 if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$out.tmp"; fi
 mv "$out.tmp" "$out"
+
+# The Erlang cookie the nodes of a cluster share (compose's `cluster` profile), written where RabbitMQ
+# and its CLI tools read it; unset or empty, the node keeps (or makes) its own, unless
+# OMS_REQUIRE_ERLANG_COOKIE=true (a node that joins others) makes it required.
+cookie="${RABBITMQ_ERLANG_COOKIE:-}"
+unset RABBITMQ_ERLANG_COOKIE
+if [ -z "$cookie" ] && [ "${OMS_REQUIRE_ERLANG_COOKIE:-}" = true ]; then
+  echo "rabbitmq: this node joins a cluster: set RABBITMQ_ERLANG_COOKIE in .env (openssl rand -hex 32 makes one)" >&2
+  exit 1
+fi
+if [ -n "$cookie" ]; then
+  case "$cookie" in
+  *[!A-Za-z0-9]*)
+    echo "rabbitmq: RABBITMQ_ERLANG_COOKIE may hold only letters and digits (openssl rand -hex 32 makes one)" >&2
+    exit 1
+    ;;
+  esac
+  if [ "${#cookie}" -lt 20 ]; then
+    echo "rabbitmq: RABBITMQ_ERLANG_COOKIE must be at least 20 characters, got ${#cookie}" >&2
+    exit 1
+  fi
+  cookie_file="${OMS_ERLANG_COOKIE_FILE:-/var/lib/rabbitmq/.erlang.cookie}"
+  rm -f "$cookie_file"
+  printf '%s' "$cookie" >"$cookie_file"
+  chmod 400 "$cookie_file"
+  if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$cookie_file"; fi
+fi
 
 exec "$@"

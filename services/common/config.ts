@@ -4,6 +4,7 @@
  * @module
  */
 import { SERVICE_TOKEN_VAR, serviceTokenProblem } from "./auth/service_token.ts";
+import { AmqpUrlError, parseAmqpUrls } from "./amqp_urls.ts";
 
 /** One thing wrong with the environment: the variable and a sentence saying why. */
 export interface ConfigProblem {
@@ -97,7 +98,9 @@ function readEnv(): Record<string, string | undefined> {
 
 /** Settings every service shares. */
 export interface CommonConfig {
-  /** AMQP URL of the broker. */
+  /**
+   * AMQP URL of the broker: one node, or a cluster's nodes comma-separated (`amqp_urls.ts`), or `memory`.
+   */
   amqpUrl: string;
   /** Name of the durable topic exchange. */
   exchange: string;
@@ -117,14 +120,16 @@ export interface CommonConfig {
   amqpUrls?: Partial<Record<ServiceName, string>>;
   /** The deployment's service credential (`OMS_SERVICE_TOKEN`, required, >= 32 characters). */
   serviceToken: string;
+  /** Type of the service, retry and dead-letter queues (`OMS_QUEUE_TYPE`, default quorum). */
+  queueType?: "quorum" | "classic";
+  /** Unacknowledged deliveries of a message before a quorum queue dead-letters it (`OMS_DELIVERY_LIMIT`). */
+  deliveryLimit?: number;
 }
 
 /** Reads the settings every service shares. */
 export function commonConfig(env: Record<string, string | undefined> = readEnv()): CommonConfig {
   const amqpUrl = envString("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672", env);
-  if (!/^amqps?:\/\//.test(amqpUrl) && amqpUrl !== "memory") {
-    throw new ConfigError("AMQP_URL", `AMQP_URL must start with amqp:// or amqps://, got "${amqpUrl}"`);
-  }
+  if (amqpUrl !== "memory") checkAmqpUrls(amqpUrl, "AMQP_URL");
   return {
     amqpUrl,
     exchange: envString("OMS_EXCHANGE", "oms.events", env),
@@ -135,7 +140,29 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     ...withDiscovery(env),
     serviceToken: envServiceToken(env),
     ...brokerUsers(env),
+    ...queueSettings(env),
   };
+}
+
+/** Throws a {@linkcode ConfigError} on `variable` when `raw` is not one AMQP URL or a list of them. */
+function checkAmqpUrls(raw: string, variable: string): void {
+  try {
+    parseAmqpUrls(raw, variable);
+  } catch (err) {
+    if (err instanceof AmqpUrlError) throw new ConfigError(variable, err.message);
+    throw err;
+  }
+}
+
+/** `OMS_QUEUE_TYPE` (quorum | classic, default quorum) and `OMS_DELIVERY_LIMIT` (default 20). */
+function queueSettings(
+  env: Record<string, string | undefined>,
+): Required<Pick<CommonConfig, "queueType" | "deliveryLimit">> {
+  const queueType = envString("OMS_QUEUE_TYPE", "quorum", env);
+  if (queueType !== "quorum" && queueType !== "classic") {
+    throw new ConfigError("OMS_QUEUE_TYPE", `OMS_QUEUE_TYPE must be quorum or classic, got "${queueType}"`);
+  }
+  return { queueType, deliveryLimit: envInt("OMS_DELIVERY_LIMIT", 20, { min: 1, max: 1000 }, env) };
 }
 
 function brokerUsers(
@@ -146,12 +173,7 @@ function brokerUsers(
     const name = `${service.toUpperCase()}_AMQP_URL`;
     const url = envString(name, "", env);
     if (url === "") continue;
-    if (!/^amqps?:\/\//.test(url)) {
-      throw new ConfigError(
-        name,
-        `${name} must start with amqp:// or amqps://, got "${url.replace(/:[^:@/]*@/, ":***@")}"`,
-      );
-    }
+    checkAmqpUrls(url, name);
     amqpUrls[service] = url;
   }
   return {

@@ -2,31 +2,36 @@
  * RabbitMQ transport (npm:amqplib): a durable topic exchange, a durable queue per consuming service,
  * retry queues whose messages dead-letter back to the service queue when their TTL runs out, publisher
  * confirms on every publish, acknowledgements coalesced per consume channel (a batch's acks as one
- * `ack(last, allUpTo)`, see {@linkcode AckCoalescer}), and automatic reconnection (amqplib's opt-in
- * recovery) that re-declares the topology and resubscribes.
+ * `ack(last, allUpTo)`, see {@linkcode AckCoalescer}), and automatic reconnection that re-declares the
+ * topology and resubscribes.
  *
- * Each service queue dead-letters what its consumer rejects to `<queue>.dead` (arguments
- * `x-dead-letter-exchange: ""`, `x-dead-letter-routing-key: <queue>.dead`): the last resort when a
- * message cannot even be parked in the service's store. RabbitMQ cannot change the arguments of an
- * existing queue (PRECONDITION_FAILED); a queue declared by an older OMS without them is reported with
- * what to do ({@linkcode QueueArgumentsError}) and the service does not start.
+ * Queues are quorum queues by default (replicated; `OMS_QUEUE_TYPE=classic` for classic ones), with a
+ * delivery limit; see {@linkcode serviceQueueArguments} and `queue_arguments.ts`. Each service queue
+ * dead-letters what its consumer rejects to `<queue>.dead`: the last resort when a message cannot even
+ * be parked in the service's store. RabbitMQ cannot change the arguments or type of an existing queue
+ * (PRECONDITION_FAILED); a queue declared otherwise (by an older OMS, or as the other type) is reported
+ * with what to do ({@linkcode QueueArgumentsError}) and the service does not start. The retry queues of
+ * the configured delays are declared at start too, so a mismatch there shows at start, not at the
+ * first retry.
  *
- * The connection is waited for: `connect` retries with a logged backoff (0.2 s doubling to 5 s, for as
- * long as it takes) until the broker answers or the signal aborts; a lost connection is logged, retried
- * the same way and logged again when restored. {@linkcode AmqpTransport.connected} and
- * {@linkcode AmqpTransport.onConnectionChange} tell the service (its health follows them).
+ * The broker may be several nodes of a cluster (`urls`): the connection is made to the first that
+ * answers and, when lost, made again to the next one, round robin ({@linkcode FailoverConnection}).
+ * A publish whose confirm the lost connection took with it fails, so the relay keeps its outbox record
+ * and publishes it again; consumers' inboxes drop the copy. Deliveries not acknowledged on the lost
+ * connection are delivered again on the new one.
+ *
+ * The connection is waited for: `connect` retries with a logged backoff (0.2 s doubling to 5 s between
+ * rounds over the nodes, for as long as it takes) until a broker answers or the signal aborts; a lost
+ * connection is logged, retried the same way and logged again when restored.
+ * {@linkcode AmqpTransport.connected} and {@linkcode AmqpTransport.onConnectionChange} tell the service
+ * (its health follows them).
  *
  * @module
  */
-import amqp, {
-  type Channel,
-  type ChannelModel,
-  type ConfirmChannel,
-  type ConsumeMessage,
-  type RecoveringChannelModel,
-} from "amqplib";
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { Logger } from "../log.ts";
 import type { QueueBinding } from "../topology.ts";
+import { describeNodes, redactUrl } from "../amqp_urls.ts";
 import {
   deadQueueOf,
   type OnMessage,
@@ -37,6 +42,18 @@ import {
 import { ORIGINAL_USER_HEADER, userOfUrl } from "./owner.ts";
 import { publishRefusal } from "./publish_refusal.ts";
 import { AckCoalescer } from "./ack_coalescer.ts";
+import { FailoverConnection } from "./failover_connection.ts";
+import {
+  deadQueueArguments,
+  DEFAULT_QUEUE_TYPE,
+  QueueArgumentsError,
+  type QueueSettings,
+  retryQueueArguments,
+  retryQueueOf,
+  serviceQueueArguments,
+} from "./queue_arguments.ts";
+
+export { QueueArgumentsError, serviceQueueArguments };
 
 const H_ROUTING_KEY = "x-oms-routing-key";
 const H_ATTEMPT = "x-oms-attempt";
@@ -56,8 +73,8 @@ export const MAX_RECONNECT_DELAY_MS = 5000;
 
 /** Options of {@linkcode AmqpTransport.connect}. */
 export interface AmqpTransportOptions {
-  /** Broker URL. */
-  url: string;
+  /** Broker URL: one node, or the nodes of a cluster in the order to try them (same user in each). */
+  url: string | readonly string[];
   /** Topic exchange name. */
   exchange: string;
   /** Unacknowledged deliveries per consumer (default 16). */
@@ -66,37 +83,22 @@ export interface AmqpTransportOptions {
   initialRetries?: number;
   /** Aborting it stops waiting for the broker: `connect` then rejects. */
   signal?: AbortSignal;
+  /** Queue type and delivery limit (default quorum, {@linkcode DEFAULT_DELIVERY_LIMIT}). */
+  queues?: QueueSettings;
+  /** Retry delays whose retry queues are declared with each consumed queue (at start). */
+  retryDelaysMs?: readonly number[];
   log: Logger;
 }
 
 type Send = "publish" | "resend";
-/**
- * A service queue exists with other arguments than this OMS declares (an older OMS declared it without
- * its dead-letter queue). RabbitMQ cannot change them in place; the message says what to do.
- */
-export class QueueArgumentsError extends Error {
-  /** Creates the error for `queue`. */
-  constructor(readonly queue: string, cause: unknown) {
-    super(
-      `Queue "${queue}" exists with other arguments than this version declares ` +
-        `(x-dead-letter-exchange "" and x-dead-letter-routing-key "${queue}.dead"), so RabbitMQ refuses ` +
-        `it (PRECONDITION_FAILED). Stop the services, let the queue drain (or move its messages), delete ` +
-        `it (rabbitmqctl delete_queue ${queue}) and start again; see README "Dead letters".`,
-      { cause },
-    );
-    this.name = "QueueArgumentsError";
-  }
-}
-
-/** The arguments of every service queue: what its consumer rejects goes to `<queue>.dead`. */
-export function serviceQueueArguments(queue: string): Record<string, string> {
-  return { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": deadQueueOf(queue) };
-}
 
 /** The RabbitMQ {@linkcode Transport}. */
 export class AmqpTransport implements Transport {
   readonly description: string;
-  #model!: RecoveringChannelModel;
+  #model!: FailoverConnection;
+  /** The current node's connection, once open (probes on a channel of their own). */
+  #raw: ChannelModel | undefined;
+  readonly #urls: readonly string[];
   #pub: ConfirmChannel | undefined;
   #sub: Channel | undefined;
   #subs: Subscription[] = [];
@@ -113,8 +115,10 @@ export class AmqpTransport implements Transport {
   #listeners = new Set<(connected: boolean) => void>();
 
   private constructor(private readonly opts: AmqpTransportOptions) {
-    this.description = `RabbitMQ at ${redact(opts.url)}`;
-    this.#user = userOfUrl(opts.url);
+    this.#urls = typeof opts.url === "string" ? [opts.url] : [...opts.url];
+    if (this.#urls.length === 0) throw new Error("AmqpTransport needs at least one broker URL");
+    this.description = `RabbitMQ at ${describeNodes(this.#urls)}`;
+    this.#user = userOfUrl(this.#urls[0]!);
   }
 
   /**
@@ -125,47 +129,45 @@ export class AmqpTransport implements Transport {
     opts.signal?.throwIfAborted();
     const t = new AmqpTransport(opts);
     const { log } = opts;
-    t.#model = await amqp.connect(opts.url, {
-      recovery: {
-        initialDelay: FIRST_RECONNECT_DELAY_MS,
-        maxDelay: MAX_RECONNECT_DELAY_MS,
-        factor: 2,
-        jitter: 0,
-        maxRetries: Infinity,
-        initialMaxRetries: opts.initialRetries ?? Infinity,
-        waitForConnect: false,
-        setup: (model: ChannelModel) => t.#setup(model),
+    const fatal = Promise.withResolvers<never>();
+    t.#model = new FailoverConnection({
+      urls: t.#urls,
+      ...(opts.initialRetries !== undefined ? { initialMaxRetries: opts.initialRetries } : {}),
+      setup: (model: ChannelModel) => t.#setup(model),
+      hooks: {
+        connect: (url) => {
+          const restored = t.#connectedOnce;
+          t.#connectedOnce = true;
+          const broker = redactUrl(url);
+          if (restored) log.info("broker connection restored", { broker });
+          else log.info("broker connected", { broker });
+          t.#setConnected(true);
+        },
+        disconnect: (err, url) => {
+          t.#setConnected(false);
+          if (!t.#closing) {
+            log.warn("broker connection lost, reconnecting", { broker: redactUrl(url), err: err?.message });
+          }
+        },
+        connectFailed: (err) => {
+          if (err instanceof QueueArgumentsError) {
+            log.error("broker topology does not match this version", { err: err.message });
+            if (!t.#connectedOnce) fatal.reject(err);
+          }
+        },
+        reconnectScheduled: (info) => {
+          if (t.#closing) return;
+          log.warn(t.#connectedOnce ? "broker still unreachable, retrying" : "waiting for the broker", {
+            broker: redactUrl(info.url),
+            attempt: info.attempt,
+            nextDelayMs: info.delayMs,
+            err: info.error?.message,
+          });
+        },
+        reconnectFailed: (err) => fatal.reject(err),
+        error: (err) => log.warn("broker connection error", { err: err.message }),
       },
     });
-    const fatal = Promise.withResolvers<never>();
-    t.#model.on("connect", () => {
-      const restored = t.#connectedOnce;
-      t.#connectedOnce = true;
-      if (restored) log.info("broker connection restored", { broker: t.description });
-      else log.info("broker connected", { broker: t.description });
-      t.#setConnected(true);
-    });
-    t.#model.on("disconnect", (err: Error) => {
-      t.#setConnected(false);
-      if (!t.#closing) log.warn("broker connection lost, reconnecting", { err: err?.message });
-    });
-    t.#model.on("connect-failed", (err: Error) => {
-      if (err instanceof QueueArgumentsError) {
-        log.error("broker topology does not match this version", { err: err.message });
-        if (!t.#connectedOnce) fatal.reject(err);
-      }
-    });
-    t.#model.on("reconnect-scheduled", (info: { attempt: number; delay: number; error: Error }) => {
-      if (t.#closing) return;
-      log.warn(t.#connectedOnce ? "broker still unreachable, retrying" : "waiting for the broker", {
-        broker: t.description,
-        attempt: info.attempt,
-        nextDelayMs: info.delay,
-        err: info.error?.message,
-      });
-    });
-    t.#model.on("reconnect-failed", (err: Error) => fatal.reject(err));
-    t.#model.on("error", (err: Error) => log.warn("broker connection error", { err: err.message }));
     const aborted = Promise.withResolvers<never>();
     const onAbort = () =>
       aborted.reject(opts.signal?.reason ?? new Error("Stopped while waiting for the broker"));
@@ -206,6 +208,7 @@ export class AmqpTransport implements Transport {
   }
 
   async #setup(model: ChannelModel): Promise<void> {
+    this.#raw = model;
     this.#declared.clear();
     const pub = await this.#openPub(model);
     await pub.assertExchange(this.opts.exchange, "topic", { durable: true });
@@ -234,14 +237,49 @@ export class AmqpTransport implements Transport {
 
   /** Declares `<queue>.dead` and then `queue` dead-lettering to it (PRECONDITION_FAILED explained). */
   async #assertServiceQueue(ch: Channel, queue: string): Promise<void> {
-    await ch.assertQueue(deadQueueOf(queue), { durable: true });
+    await this.#assertQueue(ch, deadQueueOf(queue), (s) => deadQueueArguments(s));
+    await this.#assertQueue(ch, queue, (s) => serviceQueueArguments(queue, s));
+  }
+
+  /**
+   * Declares durable `queue` with `argsOf(this OMS's settings)`. A PRECONDITION_FAILED (the queue exists
+   * otherwise) becomes a {@linkcode QueueArgumentsError}, which says whether the queue is of the other
+   * type: declaring it as OMS declares that type succeeds then (an equivalent declaration changes
+   * nothing).
+   */
+  async #assertQueue(
+    ch: Channel,
+    queue: string,
+    argsOf: (settings: QueueSettings) => Record<string, unknown>,
+  ): Promise<void> {
+    const settings = this.opts.queues ?? {};
     try {
-      await ch.assertQueue(queue, { durable: true, arguments: serviceQueueArguments(queue) });
+      await ch.assertQueue(queue, { durable: true, arguments: argsOf(settings) });
     } catch (err) {
-      if (/PRECONDITION_FAILED/.test(String((err as Error)?.message))) {
-        throw new QueueArgumentsError(queue, err);
-      }
-      throw err;
+      if (!/PRECONDITION_FAILED/.test(String((err as Error)?.message))) throw err;
+      const type = settings.type ?? DEFAULT_QUEUE_TYPE;
+      const other = type === "quorum" ? "classic" : "quorum";
+      throw new QueueArgumentsError(
+        queue,
+        err,
+        type,
+        await this.#isDeclaredAs(queue, argsOf({ ...settings, type: other })) ? other : undefined,
+      );
+    }
+  }
+
+  /** True when `queue` exists with exactly `args` (probed on a channel of its own). */
+  async #isDeclaredAs(queue: string, args: Record<string, unknown>): Promise<boolean> {
+    let probe: Channel | undefined;
+    try {
+      probe = await this.#raw?.createChannel();
+      if (!probe) return false;
+      probe.on("error", () => {});
+      await probe.assertQueue(queue, { durable: true, arguments: args });
+      await probe.close();
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -283,10 +321,21 @@ export class AmqpTransport implements Transport {
       );
       send(ch, (err) => {
         clearTimeout(timer);
-        if (err) reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
-        else resolve();
+        if (!err) return resolve();
+        if (this.#pub === ch && /nacked/.test(String((err as Error)?.message ?? err))) this.#dropPub(ch);
+        reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
       });
     });
+  }
+
+  /**
+   * Closes publish channel `ch` after the broker nacked a message on it; the next publish opens a new
+   * one. After a node is lost, a channel can keep nacking publishes to a quorum queue whose leader moved
+   * (it still addresses the old one); a new channel looks the leader up afresh.
+   */
+  #dropPub(ch: ConfirmChannel): void {
+    this.#pub = undefined;
+    ch.close().catch(() => {});
   }
 
   async publish(message: WireMessage): Promise<void> {
@@ -340,6 +389,8 @@ export class AmqpTransport implements Transport {
     await ch.assertExchange(this.opts.exchange, "topic", { durable: true });
     await this.#assertServiceQueue(ch, s.queue);
     for (const key of s.bindings) await ch.bindQueue(s.queue, this.opts.exchange, key);
+    // the retry queues of the configured delays now, so a queue of the wrong type stops the start
+    for (const delay of this.opts.retryDelaysMs ?? []) await this.#ensureRetryQueue(s.queue, delay, ch);
     const acks = this.#acksOf(ch);
     const { consumerTag } = await ch.consume(s.queue, (msg: ConsumeMessage | null) => {
       if (!msg) return; // consumer cancelled by the broker; recovery resubscribes
@@ -362,27 +413,54 @@ export class AmqpTransport implements Transport {
     return acks;
   }
 
-  async #ensureRetryQueue(queue: string, delayMs: number): Promise<string> {
-    const name = `${queue}.retry.${delayMs}ms`;
+  async #ensureRetryQueue(queue: string, delayMs: number, ch?: Channel): Promise<string> {
+    const name = retryQueueOf(queue, delayMs);
     if (!this.#declared.has(name)) {
-      await (await this.#pubChannel()).assertQueue(name, {
-        durable: true,
-        arguments: {
-          "x-message-ttl": delayMs,
-          "x-dead-letter-exchange": "",
-          "x-dead-letter-routing-key": queue,
-        },
-      });
+      await this.#assertQueue(
+        ch ?? await this.#pubChannel(),
+        name,
+        (s) => retryQueueArguments(queue, delayMs, s),
+      );
       this.#declared.add(name);
     }
     return name;
   }
 
+  /**
+   * Sends a copy to the retry queue. When the send fails while the connection is being restored (a node
+   * lost) it is tried again on the new connection, for up to the confirm timeout, rather than failing at
+   * once: the consumer parks a delivery whose retry cannot be scheduled, and a failover takes a moment.
+   * A copy sent twice (its first confirm lost with the connection) is dropped by the inbox.
+   */
   async retryLater(queue: string, message: WireMessage, delayMs: number): Promise<void> {
-    const name = await this.#ensureRetryQueue(queue, delayMs);
-    await this.#confirm((ch, cb) =>
-      ch.sendToQueue(name, Buffer.from(message.body), this.#properties(message, "resend"), cb)
-    );
+    const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const name = await this.#ensureRetryQueue(queue, delayMs);
+        await this.#confirm((ch, cb) =>
+          ch.sendToQueue(name, Buffer.from(message.body), this.#properties(message, "resend"), cb)
+        );
+        return;
+      } catch (err) {
+        const refused = /ACCESS_REFUSED|PRECONDITION_FAILED|NOT_FOUND/.test(this.#lastPubError ?? "");
+        if (this.#closing || refused || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+        await this.#whenConnected(deadline - Date.now());
+      }
+    }
+  }
+
+  /** Resolves once connected, or after `timeoutMs` (the caller's send then fails as it would have). */
+  async #whenConnected(timeoutMs: number): Promise<void> {
+    if (this.#connected || timeoutMs <= 0) return;
+    let off = () => {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      off = this.onConnectionChange((up) => up && resolve());
+    });
+    clearTimeout(timer);
+    off();
   }
 
   sendToQueue(queue: string, message: WireMessage): Promise<void> {
@@ -472,9 +550,4 @@ function toWire(msg: ConsumeMessage): WireMessage {
       ? { originalUserId: h[ORIGINAL_USER_HEADER] as string }
       : {}),
   };
-}
-
-/** Removes the password from an AMQP URL for logs. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }

@@ -9,6 +9,7 @@ import type { CommonConfig, ServiceName } from "../config.ts";
 import type { ServedService } from "../grpc_server.ts";
 import type { Logger } from "../log.ts";
 import { AmqpTransport } from "./amqp_transport.ts";
+import { parseAmqpUrls } from "../amqp_urls.ts";
 import { Consumer } from "./consumer.ts";
 import { StaffClaims } from "../auth/staff_claim.ts";
 import { deadLettersService } from "./dead_letters.ts";
@@ -73,7 +74,8 @@ export function serviceQueue(config: CommonConfig, service: string): string {
 }
 
 /**
- * Connects the transport named by `config.amqpUrl` (or `config.amqpUrls[service]`), waiting for a broker
+ * Connects the transport named by `config.amqpUrl` (or `config.amqpUrls[service]`; one node or a
+ * comma-separated list of a cluster's nodes, see `amqp_urls.ts`), waiting for a broker
  * that is not up yet (logged, bounded backoff) until `signal` aborts. With a `service`, the connection
  * must be that service's own broker user (a clear error otherwise), and the in-memory bus stamps that
  * user on what it sends, as RabbitMQ does.
@@ -89,11 +91,18 @@ export async function connectTransport(
   if (url === "memory") {
     return new MemoryTransport(memoryBroker(config.exchange), service && brokerUser(prefix, service));
   }
-  if (service) checkConnectionUser(url, prefix, service);
+  const variable = service && config.amqpUrls?.[service] ? `${service.toUpperCase()}_AMQP_URL` : "AMQP_URL";
+  const urls = parseAmqpUrls(url, variable);
+  if (service) checkConnectionUser(urls[0]!, prefix, service);
   return await AmqpTransport.connect({
-    url,
+    url: urls,
     exchange: config.exchange,
     log,
+    queues: {
+      ...(config.queueType ? { type: config.queueType } : {}),
+      ...(config.deliveryLimit ? { deliveryLimit: config.deliveryLimit } : {}),
+    },
+    retryDelaysMs: config.retryDelaysMs,
     ...(signal ? { signal } : {}),
   });
 }

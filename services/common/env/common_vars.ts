@@ -213,7 +213,8 @@ export const EVERY_SERVICE = {
   AMQP_URL: envVar({
     type: matching(/^(amqps?:\/\/.+|memory)$/, "amqp://..., amqps://... or memory"),
     default: "amqp://guest:guest@127.0.0.1:5672",
-    doc: "RabbitMQ broker (`memory`: in-process bus, every service in one process)",
+    doc:
+      "RabbitMQ broker, or a comma-separated list of a cluster's nodes to fail over between (`amqp://u:p@a:5672,b:5672`; `memory`: in-process bus, every service in one process)",
   }),
   ...perService("AMQP_URL", () =>
     envVar({
@@ -250,6 +251,17 @@ export const EVERY_SERVICE = {
     type: bool(),
     default: "true",
     doc: "gRPC server reflection (grpcurl, Postman); calls need the service token like every other",
+  }),
+  OMS_QUEUE_TYPE: envVar({
+    type: oneOf(["quorum", "classic"]),
+    default: "quorum",
+    doc:
+      "type of the service, retry and dead-letter queues (`classic` for brokers before 3.10 or queues declared so)",
+  }),
+  OMS_DELIVERY_LIMIT: envVar({
+    type: int(1, 1000),
+    default: "20",
+    doc: "`x-delivery-limit` of quorum service queues: deliveries without an ack before `<queue>.dead`",
   }),
   OMS_RELAY_START_DELAY_MS: envVar({
     type: int(0, 3_600_000),
