@@ -1,5 +1,6 @@
 /**
- * The AMQP floor: one persistent message published with a publisher confirm to a durable queue,
+ * The AMQP floor: one persistent message published with a publisher confirm to a durable quorum queue
+ * (the type the services' queues have, see `services/common/bus/queue_arguments.ts`),
  * consumed and acknowledged (`lanes` messages in flight); the broker's CPU (its `beam.smp` process) counts with this
  * process's (publisher + consumer).
  *
@@ -21,7 +22,11 @@ export async function amqpFloor(
   try {
     const pub = await conn.createConfirmChannel();
     const sub = await conn.createChannel();
-    await pub.assertQueue(queue, { durable: true, autoDelete: false });
+    await pub.assertQueue(queue, {
+      durable: true,
+      autoDelete: false,
+      arguments: { "x-queue-type": "quorum" },
+    });
     await sub.prefetch(Math.max(16, lanes));
     const waiting = new Map<string, () => void>();
     await sub.consume(queue, (m) => {
