@@ -3,7 +3,7 @@
  * "defaultVariant"}}}`, the format flagd itself reads, https://flagd.dev/reference/flag-definitions/).
  * Each OMS flag's value is its default variant's value (a `DISABLED` flag is off). Parsing checks every
  * OMS flag against its kind (a rate from 0 to 1, milliseconds from 0 to {@linkcode MAX_FLAG_MS}, a
- * boolean) and names the first problem; flags OMS does not know are left alone.
+ * boolean) and names the first problem; flags OMS does not own are left alone, unchecked.
  *
  * No OpenFeature SDK here: web reads and writes the file with these functions, and the processes'
  * file provider validates with them before it hands the flags to the SDK.
@@ -101,6 +101,10 @@ export function parseFlagFile(text: string): { document: FlagDocument; values: F
   }
   const values = allOff();
   for (const [key, flag] of Object.entries(raw.flags)) {
+    // someone else's flag is flagd's business, however it is shaped (checked before anything else, so a
+    // valid flagd flag OMS does not model, e.g. one without a default variant, never makes the file
+    // unusable); own keys only, so "toString" and the like are someone else's
+    if (!Object.hasOwn(FLAGS, key)) continue;
     const where = `flag "${key}"`;
     if (!isObject(flag)) throw new FlagFileError(`${where} must be an object`);
     if (flag.state !== "ENABLED" && flag.state !== "DISABLED") {
@@ -109,13 +113,12 @@ export function parseFlagFile(text: string): { document: FlagDocument; values: F
     if (!isObject(flag.variants) || Object.keys(flag.variants).length === 0) {
       throw new FlagFileError(`${where}: variants must be an object with at least one variant`);
     }
-    if (typeof flag.defaultVariant !== "string" || !(flag.defaultVariant in flag.variants)) {
+    if (typeof flag.defaultVariant !== "string" || !Object.hasOwn(flag.variants, flag.defaultVariant)) {
       throw new FlagFileError(
         `${where}: defaultVariant ${show(flag.defaultVariant)} is not one of its variants ` +
           `(${Object.keys(flag.variants).join(", ")})`,
       );
     }
-    if (!(key in FLAGS)) continue; // someone else's flag: flagd's business
     const k = key as FlagKey;
     for (const [name, value] of Object.entries(flag.variants)) {
       const problem = valueProblem(k, value);
@@ -175,7 +178,7 @@ export function definitionOf(key: FlagKey, value: FlagValue): FlagDefinition {
  */
 export async function writeFlags(path: string, values: Partial<Record<FlagKey, FlagValue>>): Promise<void> {
   for (const [key, value] of Object.entries(values)) {
-    if (!(key in FLAGS)) throw new FlagFileError(`Unknown flag "${key}"`);
+    if (!Object.hasOwn(FLAGS, key)) throw new FlagFileError(`Unknown flag "${key}"`);
     const problem = valueProblem(key as FlagKey, value);
     if (problem) throw new FlagFileError(problem);
   }

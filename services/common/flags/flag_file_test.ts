@@ -79,16 +79,56 @@ Deno.test("parseFlagFile: a DISABLED flag is off, flagd's own fields are accepte
   const bad = (flags: unknown) => () => parseFlagFile(JSON.stringify({ flags }));
   assert.throws(() => parseFlagFile("[]"), FlagFileError);
   assert.throws(
-    bad({ a: { state: "ON", variants: { x: 1 }, defaultVariant: "x" } }),
-    /flag "a": state must be/,
+    bad({ stockSlowMs: { state: "ON", variants: { x: 1 }, defaultVariant: "x" } }),
+    /flag "stockSlowMs": state must be/,
   );
-  assert.throws(bad({ a: { state: "ENABLED", variants: {}, defaultVariant: "x" } }), /at least one variant/);
   assert.throws(
-    bad({ a: { state: "ENABLED", variants: { x: 1 }, defaultVariant: "y" } }),
+    bad({ stockSlowMs: { state: "ENABLED", variants: {}, defaultVariant: "x" } }),
+    /at least one variant/,
+  );
+  assert.throws(
+    bad({ stockSlowMs: { state: "ENABLED", variants: { x: 1 }, defaultVariant: "y" } }),
     /"y" is not one of/,
   );
   assert.throws(
     bad({ stockSlowMs: { state: "ENABLED", variants: { on: "slow", off: 0 }, defaultVariant: "off" } }),
     /variant "on" of stockSlowMs must be a number, got "slow"/,
   );
+});
+
+Deno.test("a flag OMS does not own is skipped before any check: a valid flagd flag of another shape (no default variant, targeting) or a malformed one leaves the file usable", () => {
+  const text = JSON.stringify({
+    flags: {
+      // valid flagd, but not the shape OMS writes: no defaultVariant (the code default), targeting
+      newCheckout: {
+        state: "ENABLED",
+        variants: { on: true, off: false },
+        defaultVariant: null,
+        targeting: { if: [{ "===": [{ var: "email" }, "a@b.c"] }, "on", null] },
+      },
+      brokenElsewhere: { state: "SOMETIMES" },
+      stockSlowMs: { state: "ENABLED", variants: { on: 40, off: 0 }, defaultVariant: "on" },
+    },
+  });
+  const { values, document } = parseFlagFile(text);
+  assert.deepEqual(values, { ...allOff(), stockSlowMs: 40 });
+  assert.ok(document.flags.newCheckout, "the other owner's flag is kept in the document");
+});
+
+Deno.test("keys are looked up as own properties: a flag named toString is someone else's, not an OMS flag, and cannot be written; a default variant named toString is not a variant", async () => {
+  const inherited = { state: "ENABLED", variants: { on: 1 }, defaultVariant: "on" };
+  assert.deepEqual(parseFlagFile(JSON.stringify({ flags: { toString: inherited } })).values, allOff());
+  assert.throws(
+    () =>
+      parseFlagFile(JSON.stringify({
+        flags: { stockSlowMs: { state: "ENABLED", variants: { on: 5 }, defaultVariant: "toString" } },
+      })),
+    /defaultVariant "toString" is not one of its variants/,
+  );
+  const path = `${await Deno.makeTempDir()}/flags.json`;
+  await assert.rejects(
+    () => writeFlags(path, { toString: 0.5 } as unknown as Record<"stockSlowMs", number>),
+    /Unknown flag "toString"/,
+  );
+  await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound, "nothing written");
 });

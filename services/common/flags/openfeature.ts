@@ -7,7 +7,7 @@
  */
 import { type Client, InMemoryProvider, OpenFeature, type Provider } from "@openfeature/server-sdk";
 import type { FlagDocument } from "./flag_file.ts";
-import type { FlagKey } from "./keys.ts";
+import { type FlagKey, FLAGS } from "./keys.ts";
 
 /** The in-memory provider's configuration (its type is not exported by the SDK). */
 type FlagConfiguration = NonNullable<ConstructorParameters<typeof InMemoryProvider>[0]>;
@@ -53,10 +53,14 @@ export class DocumentProvider extends InMemoryProvider {
   }
 }
 
-/** A flag document as the in-memory provider's configuration (targeting is not evaluated). */
+/**
+ * A flag document's OMS flags as the in-memory provider's configuration (targeting is not evaluated;
+ * other owners' flags, which parsing leaves unchecked, are left out).
+ */
 export function configurationOf(document: FlagDocument): FlagConfiguration {
   const config: FlagConfiguration = {};
   for (const [key, flag] of Object.entries(document.flags)) {
+    if (!Object.hasOwn(FLAGS, key)) continue;
     config[key] = {
       variants: flag.variants as FlagConfiguration[string]["variants"],
       defaultVariant: flag.defaultVariant,
