@@ -26,9 +26,34 @@ export class AmqpUrlError extends Error {
 const SCHEME = /^amqps?:\/\//;
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/;
 
-/** `url` with its password replaced by `***` (for logs and messages). */
+/** After the credentials: a host (or bracketed IPv6), an optional port, then the path, query or end. */
+const AFTER_CREDENTIALS = /^(?:\[[^\]@]*\]|[^@/?#:\[\]\s]*)(?::\d*)?(?:[/?#]|$)/;
+
+/**
+ * `url` with its password replaced by `***` (for logs and messages), the rest as given. The credentials
+ * end at the last `@` that a host follows, so an unencoded `@` (or `/`, `?`, `#`) in a password is
+ * masked with it, and an empty user (`amqp://:pw@host`) still has its password masked. The user is
+ * kept (it is up to the first `:`); without a `:` there is no password and nothing changes. When no
+ * host can be told after any `@`, everything between `//` and the last `@` is masked: when in doubt
+ * more is hidden, never less. A value without `//` is read as starting with the credentials.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  const scheme = url.indexOf("//");
+  const start = scheme === -1 ? 0 : scheme + 2;
+  const rest = url.slice(start);
+  let at = -1;
+  for (let i = rest.lastIndexOf("@"); i !== -1; i = i === 0 ? -1 : rest.lastIndexOf("@", i - 1)) {
+    if (AFTER_CREDENTIALS.test(rest.slice(i + 1))) {
+      at = i;
+      break;
+    }
+  }
+  if (at === -1) at = rest.lastIndexOf("@");
+  if (at === -1) return url;
+  const credentials = rest.slice(0, at);
+  const colon = credentials.indexOf(":");
+  if (colon === -1) return url;
+  return `${url.slice(0, start)}${credentials.slice(0, colon)}:***${rest.slice(at)}`;
 }
 
 /**

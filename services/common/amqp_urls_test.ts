@@ -57,6 +57,33 @@ Deno.test("logs show the nodes without passwords", () => {
   assert.equal(describeNodes(["amqp://u:a@h1", "amqp://u:b@h2"]), "amqp://u:***@h1, amqp://u:***@h2");
 });
 
+Deno.test("the password is hidden with an empty user, and an unencoded @, /, ? or # in it is hidden too", () => {
+  assert.equal(redactUrl("amqp://:secret@h:5672"), "amqp://:***@h:5672");
+  assert.equal(redactUrl("amqp://:@h"), "amqp://:***@h");
+  assert.equal(redactUrl("amqp://u:p@ss@word@rabbit-1:5672/shop"), "amqp://u:***@rabbit-1:5672/shop");
+  assert.equal(redactUrl("amqps://u:se/cr?et#x@h/%2F?heartbeat=10"), "amqps://u:***@h/%2F?heartbeat=10");
+  assert.equal(redactUrl("amqp://u:pw@[::1]:5672"), "amqp://u:***@[::1]:5672");
+  assert.equal(redactUrl("amqp://u:pw@h?x=a"), "amqp://u:***@h?x=a");
+  // no scheme: read as starting with the credentials
+  assert.equal(redactUrl("u:pw@rabbit-2"), "u:***@rabbit-2");
+  // a user alone has no password; no credentials at all: as given
+  assert.equal(redactUrl("amqp://guest@h"), "amqp://guest@h");
+  assert.equal(redactUrl("amqp://h:5672/vh"), "amqp://h:5672/vh");
+  assert.equal(redactUrl("rabbit-1"), "rabbit-1");
+  // no host after any @: everything up to the last @ is hidden
+  assert.equal(redactUrl("amqp://u:p@ss@"), "amqp://u:***@");
+  for (const url of ["amqp://:s3cret@h", "amqp://u:s3c@ret@h", "amqp://u:s3c/ret@h", "u:s3cret@h:1"]) {
+    assert.doesNotMatch(redactUrl(url), /s3c|ret/, url);
+  }
+  assert.doesNotMatch(describeNodes(["amqp://:s3cret@h1", "amqp://u:s3c@ret@h2"]), /s3c|ret/);
+});
+
+Deno.test("a node list entry with an unencoded @ in its password is refused without showing the password", () => {
+  const err = thrown(() => parseAmqpUrls("amqp://u:pw@r1,u:s3c@ret@r2"));
+  assert.ok(err instanceof AmqpUrlError);
+  assert.doesNotMatch(err.message, /s3c|ret/);
+});
+
 Deno.test("commonConfig takes a node list in AMQP_URL and <SERVICE>_AMQP_URL, and reports a bad one on its variable", () => {
   const base = { OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN };
   const c = commonConfig({ ...base, AMQP_URL: "amqp://a:b@r1,r2", KITCHEN_AMQP_URL: "amqp://k:p@r1,r2,r3" });
