@@ -1,6 +1,7 @@
 /**
  * The relay's failure flags: `relayPublishFailureRate` fails a publish before it reaches the broker (the
- * record stays in the outbox and the relay's next pass publishes it), and `duplicateDeliveryRate`
+ * record stays in the outbox and the relay's next periodic pass publishes it; the failure does not fail
+ * the relay's pass, so the relay does not back off as for a broker outage), and `duplicateDeliveryRate`
  * publishes a record twice with the same message id (the consumers' inbox must drop the second). The
  * relay calls {@linkcode flaggedPublish} only while `flags.enabled`.
  *
