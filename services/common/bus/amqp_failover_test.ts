@@ -3,10 +3,13 @@
  * two nodes. Orders publishes through its outbox and kitchen consumes, both given the list
  * `node 1,node 2`; node 1 goes down while events keep coming. Both reconnect to node 2 (logged), and
  * every event is handled exactly once: none lost, none applied twice. Losing a real cluster node (its
- * quorum queues' replicas included) is tests/quorum_failover_test.ts.
+ * quorum queues' replicas included) is tests/quorum_failover_test.ts. A nack (as a channel addressing a
+ * moved quorum leader gets) drops the publish channel; the publishes after it share one new channel.
  */
 import assert from "node:assert/strict";
+import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
 import type { LogFields, Logger } from "../log.ts";
+import { AmqpTransport } from "./amqp_transport.ts";
 import { BrokerProxy } from "./broker_proxy.ts";
 import { startMessaging } from "./messaging.ts";
 import { enqueueEvent } from "./outbox.ts";
@@ -100,6 +103,63 @@ Deno.test("with two nodes given and the first lost under load, publisher and con
     await node2.down();
     ordersKv.close();
     kitchenKv.close();
+    await bus.cleanup();
+  }
+});
+
+Deno.test("after a nack drops the publish channel, concurrent publishes open exactly one new channel and leave no other open", async () => {
+  const bus = await testBusConfig();
+  const opened: ConfirmChannel[] = [];
+  const closed = new Set<ConfirmChannel>();
+  // every confirm channel the transport asks of its connection, and whether it was closed since
+  const open = async (url: string, timeout: number): Promise<ChannelModel> => {
+    const model = await amqp.connect(url, { timeout });
+    const create = model.createConfirmChannel.bind(model);
+    model.createConfirmChannel = async () => {
+      const ch = await create();
+      opened.push(ch);
+      ch.on("close", () => closed.add(ch));
+      return ch;
+    };
+    return model;
+  };
+  const transport = await AmqpTransport.connect({
+    url: bus.urls.kitchen,
+    exchange: bus.config.exchange,
+    log: recordingLogger(),
+    open,
+  });
+  const admin = await amqp.connect(bus.config.amqpUrl);
+  const message = (id: string) => ({
+    id,
+    routingKey: "kitchen.ticket_ready",
+    body: new TextEncoder().encode("{}"),
+    attempt: 1,
+  });
+  try {
+    // a queue that takes nothing and rejects what comes: the broker nacks a publish routed to it
+    const ch = await admin.createChannel();
+    const full = `${bus.config.queuePrefix}.full`;
+    await ch.assertQueue(full, {
+      exclusive: true,
+      arguments: { "x-max-length": 0, "x-overflow": "reject-publish" },
+    });
+    await ch.bindQueue(full, bus.config.exchange, "kitchen.ticket_ready");
+    assert.equal(opened.length, 1, "the publish channel of the connection's setup");
+    await assert.rejects(() => transport.publish(message("m-nacked")), /nacked/);
+    await ch.deleteQueue(full);
+
+    await Promise.all(Array.from({ length: 50 }, (_, i) => transport.publish(message(`m-${i}`))));
+    assert.equal(opened.length, 2, "one new channel for the 50 publishes after the nack");
+    await new Promise((r) => setTimeout(r, 100)); // a close in flight would show here
+    assert.deepEqual(opened.map((c) => closed.has(c)), [true, false], "the nacked one closed, one open");
+
+    // and later publishes keep using it
+    await transport.publish(message("m-later"));
+    assert.equal(opened.length, 2);
+  } finally {
+    await transport.close();
+    await admin.close().catch(() => {});
     await bus.cleanup();
   }
 });

@@ -87,6 +87,8 @@ export interface AmqpTransportOptions {
   queues?: QueueSettings;
   /** Retry delays whose retry queues are declared with each consumed queue (at start). */
   retryDelaysMs?: readonly number[];
+  /** Opens one connection to a node (default amqplib's `connect`; tests wrap it to watch channels). */
+  open?: (url: string, timeoutMs: number) => Promise<ChannelModel>;
   log: Logger;
 }
 
@@ -100,6 +102,8 @@ export class AmqpTransport implements Transport {
   #raw: ChannelModel | undefined;
   readonly #urls: readonly string[];
   #pub: ConfirmChannel | undefined;
+  /** The publish channel being opened, shared by every publish that finds none open. */
+  #opening: Promise<ConfirmChannel> | undefined;
   #sub: Channel | undefined;
   #subs: Subscription[] = [];
   #topology: QueueBinding[] = [];
@@ -133,6 +137,7 @@ export class AmqpTransport implements Transport {
     t.#model = new FailoverConnection({
       urls: t.#urls,
       ...(opts.initialRetries !== undefined ? { initialMaxRetries: opts.initialRetries } : {}),
+      ...(opts.open ? { open: opts.open } : {}),
       setup: (model: ChannelModel) => t.#setup(model),
       hooks: {
         connect: (url) => {
@@ -210,7 +215,7 @@ export class AmqpTransport implements Transport {
   async #setup(model: ChannelModel): Promise<void> {
     this.#raw = model;
     this.#declared.clear();
-    const pub = await this.#openPub(model);
+    const pub = await this.#openPub(model, true);
     await pub.assertExchange(this.opts.exchange, "topic", { durable: true });
     await this.#declare(pub);
     if (this.#subs.length > 0) {
@@ -290,10 +295,20 @@ export class AmqpTransport implements Transport {
 
   /**
    * Opens the publish channel. The broker closes a channel whose publish it refuses (ACCESS_REFUSED);
-   * the connection lives on, so the next publish opens a new channel here.
+   * the connection lives on, so the next publish opens a new channel here. A channel opened while
+   * another became the publish channel (a new connection's setup made one meanwhile) loses: it is
+   * closed and the other one returned, unless `replace` (setup's own, on a new connection).
    */
-  async #openPub(model: Pick<ChannelModel, "createConfirmChannel">): Promise<ConfirmChannel> {
+  async #openPub(
+    model: Pick<ChannelModel, "createConfirmChannel">,
+    replace = false,
+  ): Promise<ConfirmChannel> {
     const pub = await model.createConfirmChannel();
+    if (!replace && this.#pub) {
+      pub.on("error", () => {});
+      pub.close().catch(() => {});
+      return this.#pub;
+    }
     pub.on("error", (err: Error) => {
       this.#lastPubError = err.message;
       this.opts.log.warn("publish channel error", { err: err.message });
@@ -305,10 +320,18 @@ export class AmqpTransport implements Transport {
     return pub;
   }
 
-  /** The open publish channel, reopened after the broker closed it (only while connected, not closing). */
+  /**
+   * The open publish channel, reopened after the broker closed it or a nack dropped it (only while
+   * connected, not closing). Publishes that find none open share one opening: the relay publishes a
+   * batch at once, and each opening its own would leave all but the last channel open, unused.
+   */
   async #pubChannel(): Promise<ConfirmChannel> {
-    return this.#pub ??
-      (this.#closing || !this.#connected ? this.#channel() : await this.#openPub(this.#model));
+    if (this.#pub) return this.#pub;
+    if (this.#closing || !this.#connected) return this.#channel();
+    const opening = this.#opening ??= this.#openPub(this.#model).finally(() => {
+      if (this.#opening === opening) this.#opening = undefined;
+    });
+    return await opening;
   }
 
   async #confirm(send: (ch: ConfirmChannel, cb: (err: unknown) => void) => void): Promise<void> {
