@@ -1,8 +1,10 @@
 /**
  * Kitchen's failure flag, at its event adapter: `kitchenConsumerFailureRate` makes a share of kitchen's
  * deliveries fail with a transient error before they touch the store, so the consumer's retry design
- * handles them (retried with growing delay, parked in dead letters only when every attempt failed).
- * With flags off a delivery pays one boolean check.
+ * handles them (retried with growing delay). It never fails a delivery's last attempt (the consumer
+ * says which one is, `HandlerContext.lastAttempt`): a failure then would park the message, and an
+ * `order.paid` parked on purpose leaves a paid order without a ticket. So an injected failure is always
+ * retried and never parks. With flags off a delivery pays one boolean check.
  *
  * @module
  */
@@ -22,12 +24,15 @@ export class InjectedConsumerFailure extends Error {
   }
 }
 
-/** `handlers`, each first failing a share of deliveries as `kitchenConsumerFailureRate` says. */
+/**
+ * `handlers`, each first failing a share of deliveries as `kitchenConsumerFailureRate` says, except on
+ * a delivery's last attempt.
+ */
 export function withKitchenFailureFlags(handlers: EventHandlers): EventHandlers {
   const wrapped: Record<string, EventHandler<RoutingKey>> = {};
   for (const [key, handler] of Object.entries(handlers) as [RoutingKey, EventHandler<RoutingKey>][]) {
     wrapped[key] = async (event, ctx) => {
-      if (flags.enabled && await flagFires("kitchenConsumerFailureRate")) {
+      if (flags.enabled && !ctx.lastAttempt && await flagFires("kitchenConsumerFailureRate")) {
         flagFired("kitchenConsumerFailureRate", {
           routingKey: key,
           messageId: ctx.messageId,

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
+import { Consumer } from "../common/bus/consumer.ts";
+import { listDeadLetters } from "../common/bus/dead_letters.ts";
+import type { Transport, WireMessage } from "../common/bus/transport.ts";
 import type { HandlerContext } from "../common/bus/types.ts";
+import { createLogger } from "../common/log.ts";
 import type { EventPayload } from "../common/events.ts";
 import { firedCounts, resetFiredCounts } from "../common/flags/fired.ts";
 import { useFlagValues } from "../common/flags/testing.ts";
@@ -30,4 +34,79 @@ Deno.test("kitchenConsumerFailureRate at 1 fails each delivery with a transient 
   }
   await handlers["order.paid"]!(event, ctx); // flags off
   assert.equal(ran, 2);
+});
+
+Deno.test("kitchenConsumerFailureRate never fails a delivery's last attempt: at 1, the consumer retries each injected failure and the last attempt is processed, nothing is parked", async () => {
+  resetFiredCounts();
+  const kv = await Deno.openKv(":memory:");
+  let ran = 0;
+  const retried: WireMessage[] = [];
+  const consumer = new Consumer({
+    service: "kitchen",
+    queue: "q.kitchen",
+    kv,
+    transport: {
+      retryLater: (_q: string, m: WireMessage) => {
+        retried.push(m);
+        return Promise.resolve();
+      },
+    } as unknown as Transport,
+    handlers: withKitchenFailureFlags({
+      "order.paid": () => {
+        ran++;
+        return Promise.resolve();
+      },
+    }),
+    retryDelaysMs: [10, 20],
+    log: createLogger("kitchen", "error"),
+  });
+  const flags = useFlagValues({ kitchenConsumerFailureRate: 1 });
+  try {
+    let message: WireMessage = {
+      id: "m-paid",
+      routingKey: "order.paid",
+      body: new TextEncoder().encode(JSON.stringify({ orderId: "o-1", customerId: "c", items: [] })),
+      attempt: 1,
+      userId: "oms-orders",
+    };
+    const outcomes: string[] = [];
+    for (;;) {
+      outcomes.push(await consumer.handle(message));
+      const next = retried.shift();
+      if (!next) break;
+      message = next;
+    }
+    assert.deepEqual(
+      outcomes,
+      ["retry", "retry", "processed"],
+      "two injected failures, then the last attempt runs",
+    );
+    assert.equal(ran, 1);
+    assert.equal(firedCounts().kitchenConsumerFailureRate, 2);
+    assert.deepEqual(await listDeadLetters(kv), [], "nothing parked");
+  } finally {
+    flags.restore();
+    kv.close();
+  }
+});
+
+Deno.test("a context made by hand (no lastAttempt) still gets injected failures; lastAttempt true never does", async () => {
+  let ran = 0;
+  const handlers = withKitchenFailureFlags({
+    "order.paid": () => {
+      ran++;
+      return Promise.resolve();
+    },
+  });
+  const flags = useFlagValues({ kitchenConsumerFailureRate: 1 });
+  try {
+    await assert.rejects(
+      () => handlers["order.paid"]!(event, { ...ctx, attempt: 9 }),
+      InjectedConsumerFailure,
+    );
+    await handlers["order.paid"]!(event, { ...ctx, attempt: 3, lastAttempt: true });
+    assert.equal(ran, 1);
+  } finally {
+    flags.restore();
+  }
 });

@@ -392,6 +392,8 @@ export class Consumer {
         messageId: message.id,
         routingKey: message.routingKey as RoutingKey,
         attempt: message.attempt,
+        // #failed parks a failure of an attempt beyond the retry delays
+        lastAttempt: message.attempt > this.opts.retryDelaysMs.length,
         ...(traceparent ? { traceparent } : {}),
         afterCommit: (fn) => void op.afterCommit.push(fn),
       });

@@ -28,6 +28,11 @@ export interface HandlerContext {
   routingKey: RoutingKey;
   /** 1 on first delivery, then 2, 3, ... on retries. */
   attempt: number;
+  /**
+   * True on the last attempt the consumer makes: no retry is left, so a failure now parks the message
+   * (the consumer sets it; absent in contexts made by hand, which then count as not last).
+   */
+  lastAttempt?: boolean;
   /** The W3C traceparent of the message, to pass on to events the handler enqueues. */
   traceparent?: string;
   /** Runs `fn` once the handler's changes have committed (never when they did not), e.g. to notify watchers. */
