@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { status as GrpcStatus } from "@grpc/grpc-js";
 import { TEST_SERVICE_TOKEN } from "../common/auth/testing.ts";
 import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { RpcError } from "../common/errors.ts";
@@ -11,7 +12,12 @@ import { ServingStatus } from "../common/health.ts";
 import { createLogger } from "../common/log.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 import { checkGrpcHealth } from "../../scripts/grpc_health.ts";
-import { STOCK_UNAVAILABLE_MSG, withStockFailureFlags } from "./failure_flags.ts";
+import {
+  STOCK_CANCELLED_MSG,
+  STOCK_UNAVAILABLE_MSG,
+  stockFlagEffects,
+  withStockFailureFlags,
+} from "./failure_flags.ts";
 import { stockService } from "./grpc_handlers.ts";
 import { seedCatalog } from "./store.ts";
 
@@ -78,4 +84,42 @@ Deno.test("stockSlowMs delays stock calls by its value; flags off, calls are not
       flags.restore();
     }
   });
+});
+
+Deno.test("a call whose deadline passes during the stockSlowMs delay is answered CANCELLED without running its handler: no stock is held for an order orders gave up on", async () => {
+  resetFiredCounts();
+  await withStock(async (client) => {
+    await rpc(client, "listItems", {}); // warm the connection
+    const flags = useFlagValues({ stockSlowMs: 300 });
+    try {
+      const err = await rpc(client, "reserveItems", {
+        orderId: "o-gave-up",
+        items: [{ itemId: "1", quantity: 1 }],
+      }, { timeoutMs: 80 }).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof RpcError, String(err));
+      assert.equal(err.code, "unavailable", "the client saw its deadline pass (mapped to unavailable)");
+      assert.match(err.message, /Deadline exceeded/i);
+      await new Promise((r) => setTimeout(r, 400)); // past the delay: the handler would have run by now
+      flags.restore();
+      const after = await rpc(client, "getReservation", { orderId: "o-gave-up" }).then(
+        () => "reserved",
+        (e: unknown) => e instanceof RpcError ? e.code : String(e),
+      );
+      assert.equal(after, "not_found", "the reservation was never made");
+    } finally {
+      flags.restore();
+    }
+  });
+});
+
+Deno.test("stockFlagEffects answers CANCELLED for a call cancelled during the delay, and lets a live call run", async () => {
+  const flags = useFlagValues({ stockSlowMs: 20 });
+  try {
+    const cancelled = await stockFlagEffects("reserveItems", { cancelled: true });
+    assert.equal(cancelled?.code, GrpcStatus.CANCELLED);
+    assert.equal(cancelled?.details, STOCK_CANCELLED_MSG);
+    assert.equal(await stockFlagEffects("reserveItems", { cancelled: false }), undefined);
+  } finally {
+    flags.restore();
+  }
 });
