@@ -41,7 +41,12 @@ import {
 } from "./domain/payment.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider, ProviderEvent, ProviderEventType } from "./providers/provider.ts";
-import { declineByFlag } from "./providers/failure_flags.ts";
+import {
+  DECLINE_IGNORED_MSG,
+  declineLocalPayment,
+  declineRateSet,
+  FLAG_DECLINE_REASON,
+} from "./providers/failure_flags.ts";
 import { flags } from "../common/flags/flags.ts";
 import { providerCall } from "./providers/traced.ts";
 import {
@@ -138,6 +143,19 @@ export class PaymentsApp {
     return this.#d.provider;
   }
 
+  #declineIgnoredWarned = false;
+
+  /**
+   * Warns once that `paymentDeclineRate` is ignored when it is set and the provider is not the local
+   * one (see `providers/failure_flags.ts`). Called only while `flags.enabled`.
+   */
+  async #declineFlagIgnored(): Promise<void> {
+    if (this.#declineIgnoredWarned || this.#d.provider instanceof LocalPaymentProvider) return;
+    if (!(await declineRateSet())) return;
+    this.#declineIgnoredWarned = true;
+    this.#d.log.warn(DECLINE_IGNORED_MSG, { flag: "paymentDeclineRate", provider: this.#d.provider.name });
+  }
+
   /**
    * Returns the order's payment, creating its checkout once: an existing payment is returned as is;
    * otherwise the provider is asked (with the order's idempotency key and parameters fixed on the
@@ -147,6 +165,7 @@ export class PaymentsApp {
    */
   async createPaymentLink(order: OrderToPay, options: EventOptions = {}): Promise<PaymentRecord> {
     const { kv, uow, log } = this.#d;
+    if (flags.enabled) await this.#declineFlagIgnored();
     const existing = await readPayment(kv, order.orderId);
     if (existing.value) return existing.value;
     if ((await readCancelled(kv, order.orderId)).value) throw cancelledError(order.orderId);
@@ -288,8 +307,9 @@ export class PaymentsApp {
         { field: "provider" },
       );
     }
-    const parsed = await this.#d.provider.parseEvent(payload, signature);
-    const event = parsed && flags.enabled ? await declineByFlag(parsed) : parsed; // paymentDeclineRate
+    if (flags.enabled) await this.#declineFlagIgnored();
+    // a provider event is never rewritten by a failure flag: a success means money moved
+    const event = await this.#d.provider.parseEvent(payload, signature);
     if (!event) return { firstDelivery: true, payment: null, changed: false };
     return await this.applyProviderEvent(event, options);
   }
@@ -398,7 +418,14 @@ export class PaymentsApp {
     if (outcome === "succeeded" && (await readCancelled(this.#d.kv, payment.orderId)).value) {
       throw cancelledError(payment.orderId);
     }
-    const signed = await provider.signEvent({ type: outcome, sessionId, orderId: payment.orderId });
+    // failure flag paymentDeclineRate: the local provider moves no money, so "Pay" may become a decline
+    const declined = outcome === "succeeded" && flags.enabled &&
+      await declineLocalPayment(payment.orderId, sessionId);
+    const signed = await provider.signEvent(
+      declined
+        ? { type: "failed", sessionId, orderId: payment.orderId, reason: FLAG_DECLINE_REASON }
+        : { type: outcome, sessionId, orderId: payment.orderId },
+    );
     const result = await this.handleProviderEvent(provider.name, signed.payload, signed.signature, options);
     return result.payment ?? payment;
   }

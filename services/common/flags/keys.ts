@@ -23,7 +23,8 @@ export const FLAGS = {
     kind: "rate",
     off: 0,
     process: "payments",
-    description: "Share of payment attempts the provider declines (0 to 1).",
+    description:
+      "Share of payments declined at the local pay page (0 to 1); ignored with Stripe, where a success means the customer was charged.",
   },
   paymentProviderLatencyMs: {
     kind: "ms",

@@ -66,14 +66,18 @@ export class LocalPaymentProvider implements PaymentProvider {
     return Promise.resolve(checkout);
   }
 
-  /** Builds and signs the event the pay page's choice stands for, with a fresh event id. */
+  /**
+   * Builds and signs the event the pay page's choice stands for, with a fresh event id; a failure
+   * carries `event.reason` (default: declined on the pay page).
+   */
   async signEvent(
-    event: { type: ProviderEventType; sessionId: string; orderId: string },
+    event: { type: ProviderEventType; sessionId: string; orderId: string; reason?: string },
   ): Promise<SignedLocalEvent> {
+    const { reason, ...rest } = event;
     const body: ProviderEvent = {
       id: randomId("local_evt"),
-      ...event,
-      ...(event.type === "failed" ? { reason: "Declined on the local pay page" } : {}),
+      ...rest,
+      ...(event.type === "failed" ? { reason: reason ?? "Declined on the local pay page" } : {}),
     };
     const payload = new TextEncoder().encode(JSON.stringify(body));
     const signature = hex(await crypto.subtle.sign("HMAC", await this.#key, payload));
