@@ -17,11 +17,16 @@
  *    {@linkcode MAX_RETRIEVES_PER_RUN} a run, so the list's page bound never hides an old one), and applies
  *    their outcome as an event with an id of its own, `reconciled_<session>_<outcome>` (kind `session`):
  *    this catches an outcome whose event was acknowledged but not applied (a webhook that came before the
- *    payment was stored) or was cut off by the page bound.
+ *    payment was stored) or was cut off by the page bound. The one-by-one reads go to the least recently
+ *    read first (the open index keeps when each was read last; never read ones first, then the oldest),
+ *    so checkouts that stay unresolved (complete, awaiting an asynchronous payment) take turns with the
+ *    others instead of taking every run's reads.
  *
- * Events younger than the grace period are left to their webhook, still on its way. Only a provider that
- * can be read back ({@linkcode ReconcilableProvider}: Stripe) is reconciled: the local provider's outcomes
- * are made in this process by the pay page's own call, which fails visibly instead of getting lost.
+ * Events younger than the grace period, and sessions the provider settled within it, are left to their
+ * webhook, still on its way. A shutdown (`signal`) stops a run between outcomes and between the pages of a
+ * listing. Only a provider that can be read back ({@linkcode ReconcilableProvider}: Stripe) is
+ * reconciled: the local provider's outcomes are made in this process by the pay page's own call, which
+ * fails visibly instead of getting lost.
  *
  * @module
  */
@@ -31,7 +36,7 @@ import type { PaymentsApp } from "./app.ts";
 import type { PaymentRecord } from "./domain/lifecycle.ts";
 import type { ProviderEvent, ProviderSession, ReconcilableProvider } from "./providers/provider.ts";
 import { providerCall } from "./providers/traced.ts";
-import { dropStaleOpen, listOpenOrderIds, readPayment } from "./store.ts";
+import { dropStaleOpen, listOpen, markOpenChecked, type OpenIndexed, readPayment } from "./store.ts";
 
 /** How a recovered outcome was found: an undelivered provider event, or a settled session. */
 export type RecoveredKind = "event" | "session";
@@ -62,6 +67,8 @@ export interface ReconcileReport {
   failed: number;
   /** True when a listing hit the page bound (older records were not read this run). */
   truncated: boolean;
+  /** Payments past their checkout's expiry not read this run (over {@linkcode MAX_RETRIEVES_PER_RUN}). */
+  deferred: number;
 }
 
 /** What a run needs. */
@@ -81,27 +88,37 @@ export interface ReconcileDeps {
   maxPages?: number;
   /** The clock (tests). */
   now?: () => Date;
-  /** Aborted: the run stops between outcomes (shutdown). */
+  /** Aborted: the run stops between outcomes and between pages (shutdown), rejecting when listing. */
   signal?: AbortSignal;
 }
 
 /** Margin for clocks: sessions are looked for from this long before the oldest open payment was made. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-const DEFAULT_MAX_PAGES = 10;
+/** Pages of 100 per provider listing unless {@linkcode ReconcileDeps.maxPages} says otherwise. */
+export const DEFAULT_MAX_PAGES = 10;
 
-/** At most this many overdue sessions are read one by one per run (the oldest open payments first). */
+/**
+ * At most this many overdue sessions are read one by one per run: the least recently read first (never
+ * read ones first), then the oldest payments.
+ */
 export const MAX_RETRIEVES_PER_RUN = 20;
+
+/** An open payment and its open index entry. */
+interface OpenPayment {
+  payment: PaymentRecord;
+  indexed: OpenIndexed;
+}
 
 /** The open payments of `provider` made at or before `before`, by session id; drops stale index entries. */
 async function openPayments(
   kv: Deno.Kv,
   provider: string,
   before: Date,
-): Promise<Map<string, PaymentRecord>> {
-  const open = new Map<string, PaymentRecord>();
-  for (const orderId of await listOpenOrderIds(kv)) {
-    const entry = await readPayment(kv, orderId);
+): Promise<Map<string, OpenPayment>> {
+  const open = new Map<string, OpenPayment>();
+  for (const indexed of await listOpen(kv)) {
+    const entry = await readPayment(kv, indexed.orderId);
     if (!entry.value) continue;
     if (entry.value.status !== PaymentStatus.PAYMENT_STATUS_OPEN) {
       await dropStaleOpen(kv, entry as Deno.KvEntry<PaymentRecord>);
@@ -109,9 +126,15 @@ async function openPayments(
     }
     if (entry.value.provider !== provider) continue;
     if (entry.value.createdAt && entry.value.createdAt > before) continue;
-    open.set(entry.value.sessionId, entry.value);
+    open.set(entry.value.sessionId, { payment: entry.value, indexed });
   }
   return open;
+}
+
+/** Least recently read first (never read first), then oldest first. */
+function byLastRead(a: OpenPayment, b: OpenPayment): number {
+  return (a.indexed.checkedAt ?? 0) - (b.indexed.checkedAt ?? 0) ||
+    (a.payment.createdAt?.getTime() ?? 0) - (b.payment.createdAt?.getTime() ?? 0);
 }
 
 /** Runs one reconciliation; provider errors are thrown (the job logs them and tries next period). */
@@ -126,15 +149,21 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
     recovered: [],
     failed: 0,
     truncated: false,
+    deferred: 0,
   };
   if (open.size === 0) return report;
-  const oldest = Math.min(...[...open.values()].map((p) => p.createdAt?.getTime() ?? now.getTime()));
+  const oldest = Math.min(...[...open.values()].map((o) => o.payment.createdAt?.getTime() ?? now.getTime()));
   const from = new Date(Math.max(now.getTime() - deps.windowMs, oldest - CLOCK_SKEW_MS));
-  const window = { from, until, maxPages: deps.maxPages ?? DEFAULT_MAX_PAGES };
+  const window = {
+    from,
+    until,
+    maxPages: deps.maxPages ?? DEFAULT_MAX_PAGES,
+    ...(signal ? { signal } : {}),
+  };
   report.askedProvider = true;
 
   const apply = async (event: ProviderEvent, kind: RecoveredKind) => {
-    const payment = open.get(event.sessionId);
+    const payment = open.get(event.sessionId)?.payment;
     if (!payment || signal?.aborted) return;
     try {
       const result = await payments.applyProviderEvent(event, { via: "reconciliation" });
@@ -173,13 +202,14 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
       id: `reconciled_${s.sessionId}_${s.outcome}`,
       type: s.outcome,
       sessionId: s.sessionId,
-      orderId: s.orderId || (open.get(s.sessionId)?.orderId ?? ""),
+      orderId: s.orderId || (open.get(s.sessionId)?.payment.orderId ?? ""),
       ...(s.paymentRef ? { paymentRef: s.paymentRef } : {}),
     }, "session");
   };
   // a checkout past its expiry is settled at the provider: asked for one by one below, so the list's
   // page bound (newest first) never hides an old stuck payment
-  const overdue = (p: PaymentRecord) => p.expiresAt !== undefined && p.expiresAt.getTime() <= until.getTime();
+  const overdue = ({ payment: p }: OpenPayment) =>
+    p.expiresAt !== undefined && p.expiresAt.getTime() <= until.getTime();
   if ([...open.values()].some((p) => !overdue(p)) && !signal?.aborted) {
     const sessions = await providerCall(
       provider.name,
@@ -190,12 +220,14 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
     report.truncated ||= sessions.truncated;
     for (const s of sessions.items) await fromSession(s);
   }
-  const stuck = [...open.values()].filter(overdue)
-    .sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0))
-    .slice(0, MAX_RETRIEVES_PER_RUN);
-  for (const p of stuck) {
+  const overdueNow = [...open.values()].filter(overdue).sort(byLastRead);
+  const stuck = overdueNow.slice(0, MAX_RETRIEVES_PER_RUN);
+  report.deferred = overdueNow.length - stuck.length;
+  for (const { payment: p, indexed } of stuck) {
     if (signal?.aborted) break;
     let session: ProviderSession;
+    // read now, whatever comes of it: the next run reads the others first
+    await markOpenChecked(kv, indexed, now.getTime());
     try {
       session = await providerCall(
         provider.name,

@@ -15,7 +15,13 @@
  */
 import type { Logger } from "../common/log.ts";
 import type { BackgroundWorker } from "../common/service_runtime.ts";
-import { type ReconcileDeps, reconcileOnce, type ReconcileReport } from "./reconcile.ts";
+import {
+  DEFAULT_MAX_PAGES,
+  MAX_RETRIEVES_PER_RUN,
+  type ReconcileDeps,
+  reconcileOnce,
+  type ReconcileReport,
+} from "./reconcile.ts";
 import { countRecovered } from "./reconcile_metrics.ts";
 import { backfillOpenIndex } from "./store.ts";
 
@@ -108,11 +114,19 @@ export function startReconcileJob(
       );
     }
     if (report.truncated) {
+      // every run lists newest first with the same bound: what is older is never listed; the one-by-one
+      // reads of checkouts past their expiry cover it
       log.warn(
-        "payment reconciliation read only the newest pages of the provider's lists; older ones next run",
-        {
-          open: report.open,
-        },
+        "payment reconciliation listed only the newest pages of the provider's lists; open payments " +
+          "older than those are read one by one once their checkout is past its expiry",
+        { open: report.open, maxPages: deps.maxPages ?? DEFAULT_MAX_PAGES },
+      );
+    }
+    if (report.deferred > 0) {
+      log.info(
+        "payment reconciliation read some checkouts past their expiry one by one; the others are read by " +
+          "the next runs, least recently read first",
+        { read: MAX_RETRIEVES_PER_RUN, deferred: report.deferred, open: report.open },
       );
     }
     return report;
@@ -121,6 +135,10 @@ export function startReconcileJob(
   const runNow = (): Promise<ReconcileReport | undefined> => {
     if (abort.signal.aborted) return Promise.resolve(undefined);
     running ??= runOnce().catch((err) => {
+      if (abort.signal.aborted) {
+        log.info("payment reconciliation stopped by the shutdown", { err });
+        return undefined;
+      }
       log.warn("payment reconciliation failed; the next run tries again", {
         err,
         nextInMs: settings.intervalMs,

@@ -4,6 +4,7 @@ import type { LogFields, Logger } from "../common/log.ts";
 import { recoveredLogFields, startReconcileJob, takeLease } from "./reconcile_job.ts";
 import { recoveredTotals, useRecoveredCounter } from "./reconcile_metrics.ts";
 import { withReconcile } from "./testing/reconcile_fixture.ts";
+import type { StandInEvent } from "./testing/stripe_stand_in.ts";
 
 const settings = { intervalMs: 60_000, windowMs: 24 * 3600_000, graceMs: 0 };
 
@@ -127,6 +128,7 @@ Deno.test("the recovered log line names counts by kind and the ids", () => {
     askedProvider: true,
     failed: 0,
     truncated: false,
+    deferred: 0,
     recovered: [
       { kind: "event", orderId: "o-1", sessionId: "cs_1", eventId: "evt_1", outcome: "succeeded" },
       {
@@ -165,5 +167,52 @@ Deno.test("the trigger signal runs the job at once", async () => {
     } finally {
       await job.stop();
     }
+  });
+});
+
+Deno.test("a run that left checkouts past their expiry for later says so, and a truncated listing's log does not promise the older pages", async () => {
+  await withReconcile(async (t) => {
+    const { log, lines } = capturingLog();
+    for (let i = 0; i < 21; i++) await t.openPayment();
+    const job = startReconcileJob(
+      { ...t.deps, log, now: () => new Date(Date.now() + 3600_000) },
+      settings,
+    );
+    try {
+      const report = await job.runNow();
+      assert.equal(report?.deferred, 1);
+    } finally {
+      await job.stop();
+    }
+    const line = lines.find((l) => /the others are read by the next runs/.test(l.msg));
+    assert.deepEqual(line?.fields, { read: 20, deferred: 1, open: 21 });
+    assert.ok(!lines.some((l) => /older ones next run/.test(l.msg)));
+  });
+});
+
+Deno.test("stopping the job during a listing stops it between pages and logs no failure", async () => {
+  await withReconcile(async (t) => {
+    const { log, lines } = capturingLog();
+    const p = await t.openPayment();
+    // two pages of undelivered outcome events (about the one session; the run would not get that far)
+    for (let i = 0; i < 150; i++) {
+      const event = structuredClone(t.standIn.event("checkout.session.expired", p.sessionId));
+      t.standIn.events.push({ event: event as StandInEvent["event"], delivered: false, attempts: [] });
+    }
+    const job = startReconcileJob({ ...t.deps, log }, settings);
+    // the shutdown comes while the first page is being answered
+    let stopping: Promise<void> | undefined;
+    const requests = t.standIn.requests;
+    const push = requests.push.bind(requests);
+    requests.push = (...items) => {
+      if (items.some((r) => r.path === "/v1/events")) stopping ??= Promise.resolve(job.stop());
+      return push(...items);
+    };
+    assert.equal(await job.runNow(), undefined);
+    await stopping;
+    assert.equal(requests.filter((r) => r.path === "/v1/events").length, 1, "no second page asked");
+    assert.ok(!lines.some((l) => l.level === "warn"), JSON.stringify(lines));
+    assert.ok(lines.some((l) => /stopped by the shutdown/.test(l.msg)));
+    assert.equal((await t.payment(p.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { PaymentStatus } from "../common/gen/oms/payments/v1/payments.ts";
-import { readHandled } from "./store.ts";
+import { MAX_RETRIEVES_PER_RUN } from "./reconcile.ts";
+import { paymentKey, readHandled } from "./store.ts";
 import { RECONCILE_SECRET, withReconcile } from "./testing/reconcile_fixture.ts";
 
 Deno.test("a dropped webhook: the run applies the provider's own event, once; a second run and the late webhook change nothing", async () => {
@@ -75,7 +76,14 @@ Deno.test("two runs and two webhook deliveries of the same outcome at the same t
 Deno.test("nothing open: a run does not call the provider", async () => {
   await withReconcile(async (t) => {
     const report = await t.run();
-    assert.deepEqual(report, { open: 0, askedProvider: false, recovered: [], failed: 0, truncated: false });
+    assert.deepEqual(report, {
+      open: 0,
+      askedProvider: false,
+      recovered: [],
+      failed: 0,
+      truncated: false,
+      deferred: 0,
+    });
     assert.equal(t.standIn.requests.filter((r) => r.method === "GET").length, 0);
   });
 });
@@ -174,6 +182,61 @@ Deno.test("checkouts past their expiry are read one by one, oldest first, so no 
       `/v1/checkout/sessions/${unpaid.sessionId}`,
     ], "each read by id, oldest first; no list");
     assert.equal((await t.payment(unpaid.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    assert.equal(await t.succeeded(p.orderId), 1);
+  });
+});
+
+Deno.test("checkouts that stay unresolved past their expiry take turns with the others: each run reads the least recently read first", async () => {
+  await withReconcile(async (t) => {
+    // 20 checkouts complete but unpaid (an asynchronous payment method): unresolved run after run
+    const stuck = [];
+    for (let i = 0; i < MAX_RETRIEVES_PER_RUN; i++) {
+      const p = await t.openPayment();
+      const s = t.standIn.sessions.get(p.sessionId)!;
+      s.status = "complete";
+      s.payment_status = "unpaid";
+      stuck.push(p);
+    }
+    // a newer one, paid; its event acknowledged but never applied, so only a read of the session shows it
+    const newer = await t.openPayment();
+    t.standIn.deliveries = "drop";
+    const paid = await t.standIn.complete(newer.sessionId);
+    paid.delivered = true;
+    const at = (ms: number) => () => new Date(Date.now() + ms);
+    const retrieved = () =>
+      t.standIn.requests.filter((r) => r.method === "GET" && r.path.startsWith("/v1/checkout/sessions/"))
+        .map((r) => r.path.split("/").at(-1));
+
+    const first = await t.run({ now: at(3600_000) });
+    assert.deepEqual(first.recovered, []);
+    assert.equal(first.deferred, 1, "one left for the next run");
+    assert.deepEqual(retrieved(), stuck.map((p) => p.sessionId), "never read ones, oldest first");
+
+    const second = await t.run({ now: at(3660_000) });
+    assert.deepEqual(second.recovered.map((r) => [r.kind, r.orderId]), [["session", newer.orderId]]);
+    assert.equal(retrieved()[MAX_RETRIEVES_PER_RUN], newer.sessionId, "the one not read yet comes first");
+    assert.equal(second.deferred, 1, "the 21st least recently read waits again");
+    assert.equal(await t.succeeded(newer.orderId), 1);
+    for (const p of stuck) {
+      assert.equal((await t.payment(p.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    }
+  });
+});
+
+Deno.test("a session settled within the grace period is left to its webhook; once the grace period is over the session recovers it", async () => {
+  await withReconcile(async (t) => {
+    const p = await t.openPayment();
+    // the checkout was made ten minutes ago and is paid only now
+    await t.kv.set(paymentKey(p.orderId), { ...p, createdAt: new Date(Date.now() - 600_000) });
+    t.standIn.deliveries = "drop";
+    const paid = await t.standIn.complete(p.sessionId);
+    paid.delivered = true; // not among the undelivered events: only the sessions list shows it
+    const report = await t.run({ graceMs: 60_000 });
+    assert.equal(report.open, 1, "the payment is older than the grace period");
+    assert.deepEqual(report.recovered, [], "its session settled within it: left to the webhook");
+    assert.equal((await t.payment(p.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    const later = await t.run({ now: () => new Date(Date.now() + 61_000), graceMs: 60_000 });
+    assert.deepEqual(later.recovered.map((r) => [r.kind, r.orderId]), [["session", p.orderId]]);
     assert.equal(await t.succeeded(p.orderId), 1);
   });
 });

@@ -3,9 +3,10 @@
  *
  * - `["payments", orderId]` -> {@linkcode PaymentRecord}
  * - `["payments_by_session", sessionId]` -> orderId
- * - `["payments_open", orderId]` -> sessionId, while the payment is open (what the reconciliation job
- *   asks the provider about, without scanning every payment ever made; built once for older stores by
- *   {@linkcode backfillOpenIndex})
+ * - `["payments_open", orderId]` -> {@linkcode OpenIndexEntry}, while the payment is open (what the
+ *   reconciliation job asks the provider about, without scanning every payment ever made; built once for
+ *   older stores by {@linkcode backfillOpenIndex}); stores written before it had a last-checked time
+ *   hold the session id alone, read as never checked
  * - `["payments_meta", "open_index"]` -> true once the open index covers every payment
  * - `["provider_events", provider, eventId]` -> {@linkcode HandledEvent} (each provider event is handled once)
  * - `["checkout_drafts", orderId]` -> {@linkcode CheckoutDraft} (the checkout parameters fixed before the
@@ -79,6 +80,20 @@ export function openKey(orderId: string): Deno.KvKey {
 
 const OPEN_INDEX_BUILT: Deno.KvKey = ["payments_meta", "open_index"];
 
+/** An open payment's entry in the open index. */
+export interface OpenIndexEntry {
+  /** The payment's checkout session. */
+  sessionId: string;
+  /** When reconciliation last read the session by itself (ms since the epoch); unset: never. */
+  checkedAt?: number;
+}
+
+/** One entry of the open index as read, with its order id and version. */
+export interface OpenIndexed extends OpenIndexEntry {
+  orderId: string;
+  versionstamp: string;
+}
+
 /** The key of a handled provider event. */
 export function providerEventKey(provider: string, eventId: string): Deno.KvKey {
   return ["provider_events", provider, eventId];
@@ -143,11 +158,29 @@ export async function readByEvent(
   return byOrder.value?.sessionId === event.sessionId ? byOrder : null;
 }
 
+/** The entries of the open index (a payment may have moved on since; read it before acting). */
+export async function listOpen(kv: Deno.Kv): Promise<OpenIndexed[]> {
+  const out: OpenIndexed[] = [];
+  for await (const e of kv.list<OpenIndexEntry | string>({ prefix: ["payments_open"] })) {
+    const value = typeof e.value === "string" ? { sessionId: e.value } : e.value;
+    out.push({ ...value, orderId: e.key[1] as string, versionstamp: e.versionstamp });
+  }
+  return out;
+}
+
 /** The order ids the open index lists (a payment may have moved on since; read it before acting). */
 export async function listOpenOrderIds(kv: Deno.Kv): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const e of kv.list<string>({ prefix: ["payments_open"] })) ids.push(e.key[1] as string);
-  return ids;
+  return (await listOpen(kv)).map((e) => e.orderId);
+}
+
+/**
+ * Records that reconciliation read the session of the open payment indexed as `entry` at `at` (ms),
+ * unless the entry changed or left since (a payment that left open is not indexed again).
+ */
+export async function markOpenChecked(kv: Deno.Kv, entry: OpenIndexed, at: number): Promise<boolean> {
+  const value: OpenIndexEntry = { sessionId: entry.sessionId, checkedAt: at };
+  const key = openKey(entry.orderId);
+  return (await kv.atomic().check({ key, versionstamp: entry.versionstamp }).set(key, value).commit()).ok;
 }
 
 /** Removes the open index entry of `payment` (read as no longer open) unless the payment changed since. */
@@ -165,8 +198,8 @@ export async function backfillOpenIndex(kv: Deno.Kv): Promise<number> {
   let added = 0;
   for await (const entry of listPayments(kv)) {
     if (entry.value.status !== PaymentStatus.PAYMENT_STATUS_OPEN) continue;
-    const res = await kv.atomic().check(entry).set(openKey(entry.value.orderId), entry.value.sessionId)
-      .commit();
+    const value: OpenIndexEntry = { sessionId: entry.value.sessionId };
+    const res = await kv.atomic().check(entry).set(openKey(entry.value.orderId), value).commit();
     if (res.ok) added++;
   }
   await kv.set(OPEN_INDEX_BUILT, true);
@@ -199,7 +232,7 @@ export function addPayment(op: Deno.AtomicOperation, payment: PaymentRecord): vo
     .set(sessionKey(payment.sessionId), payment.orderId)
     .delete(draftKey(payment.orderId));
   if (payment.status === PaymentStatus.PAYMENT_STATUS_OPEN) {
-    op.set(openKey(payment.orderId), payment.sessionId);
+    op.set(openKey(payment.orderId), { sessionId: payment.sessionId } satisfies OpenIndexEntry);
   }
 }
 

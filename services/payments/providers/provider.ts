@@ -106,6 +106,8 @@ export interface ReconcileWindow {
   until: Date;
   /** At most this many pages of the provider's list API per listing (a bound on one run's calls). */
   maxPages: number;
+  /** Aborted (shutdown): a listing asks for no further page and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** A checkout session as the provider's list API reports it. */
@@ -139,7 +141,10 @@ export interface ReconcilableProvider extends PaymentProvider {
    * delivery to some webhook endpoint has not succeeded (failed or still pending).
    */
   listUndeliveredEvents(window: ReconcileWindow): Promise<ProviderListing<ProviderEvent>>;
-  /** The sessions created in `window` that reached an outcome (complete or expired). */
+  /**
+   * The sessions created in `window` that reached an outcome (complete or expired) at or before
+   * `window.until`: one settled later may still have its webhook on the way.
+   */
   listSettledSessions(window: ReconcileWindow): Promise<ProviderListing<ProviderSession>>;
   /** One session as the provider has it now. */
   retrieveSession(sessionId: string): Promise<ProviderSession>;
