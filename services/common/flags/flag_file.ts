@@ -207,3 +207,31 @@ export async function writeFlags(path: string, values: Partial<Record<FlagKey, F
     throw err;
   }
 }
+
+/** The path a bad flag file at `path` is moved to at `now`: `<path>.bad-<ISO time, colons as dashes>`. */
+export function badFilePath(path: string, now: Date): string {
+  return `${path}.bad-${now.toISOString().replace(/[:.]/g, "-")}`;
+}
+
+/**
+ * Turns every OMS flag off in the file at `path`, keeping other flags and fields. When the file cannot
+ * be used (not a flag document), it is moved aside to {@linkcode badFilePath} (kept for a look at what
+ * went wrong) and a fresh file with every flag off is written, so "every flag off" always works.
+ * Resolves with where the bad file went, when one was moved.
+ */
+export async function turnAllFlagsOff(
+  path: string,
+  now: Date = new Date(),
+): Promise<{ movedAside?: string }> {
+  try {
+    await writeFlags(path, allOff());
+    return {};
+  } catch (err) {
+    // every value is its flag's off value, so a FlagFileError is the file's own problem
+    if (!(err instanceof FlagFileError)) throw err;
+  }
+  const movedAside = badFilePath(path, now);
+  await Deno.rename(path, movedAside);
+  await writeFlags(path, allOff());
+  return { movedAside };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { allOff, FlagFileError, parseFlagFile, readFlags, writeFlags } from "./flag_file.ts";
+import { allOff, FlagFileError, parseFlagFile, readFlags, turnAllFlagsOff, writeFlags } from "./flag_file.ts";
 
 Deno.test("writeFlags writes a flagd definition per flag, keeps other flags, and readFlags reads the values back", async () => {
   const dir = await Deno.makeTempDir();
@@ -131,4 +131,25 @@ Deno.test("keys are looked up as own properties: a flag named toString is someon
     /Unknown flag "toString"/,
   );
   await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound, "nothing written");
+});
+
+Deno.test("turnAllFlagsOff works even when the file is unusable: the bad file is moved aside to <file>.bad-<time> and a fresh all-off file is written", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/flags.json`;
+  try {
+    await writeFlags(path, { stockSlowMs: 50 });
+    assert.deepEqual(await turnAllFlagsOff(path), {}, "a usable file is rewritten in place");
+    assert.deepEqual((await readFlags(path)).values, allOff());
+
+    await Deno.writeTextFile(path, "{oops");
+    const now = new Date("2026-11-30T18:30:00.123Z");
+    const { movedAside } = await turnAllFlagsOff(path, now);
+    assert.equal(movedAside, `${path}.bad-2026-11-30T18-30-00-123Z`);
+    assert.equal(await Deno.readTextFile(movedAside!), "{oops", "the bad file is kept aside");
+    const after = await readFlags(path);
+    assert.equal(after.problem, undefined);
+    assert.deepEqual(after.values, allOff());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

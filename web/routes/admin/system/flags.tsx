@@ -6,6 +6,11 @@
  * (`OMS_FLAGS_FILE`, default `<DATA_DIR>/flags.json`), written with `writeFlags`; every process reads it
  * within about a second (in compose, flagd serves the same file).
  *
+ * When the file cannot be used, the values the processes keep (their last good ones) are not known
+ * here, so the page shows them as "unknown", not "off"; setting one flag is refused (the file is left
+ * as it is), and "Turn every flag off" moves the bad file aside (`<file>.bad-<time>`) and writes a fresh
+ * one with every flag off (`turnAllFlagsOff`).
+ *
  * @module
  */
 import { seeOther } from "../../../admin/http.ts";
@@ -20,6 +25,7 @@ import {
   type FlagValues,
   MAX_FLAG_MS,
   readFlags,
+  turnAllFlagsOff,
   writeFlags,
 } from "../../../../services/common/flags/flag_file.ts";
 import { type FlagKey, FLAGS } from "../../../../services/common/flags/keys.ts";
@@ -28,7 +34,7 @@ import { type FlagKey, FLAGS } from "../../../../services/common/flags/keys.ts";
 export interface FlagsData {
   /** The file's path. */
   path: string;
-  /** Every flag's value now. */
+  /** Every flag's value now (meaningless when `problem` is set: the values are then unknown). */
   values: FlagValues;
   /** Why the file cannot be used, or "". */
   problem: string;
@@ -43,8 +49,11 @@ async function load(path: string, error = ""): Promise<FlagsData> {
   return { path, values: state.values, problem: state.problem ?? "", error };
 }
 
-async function write(path: string, action: FlagsAction): Promise<void> {
-  await writeFlags(path, action.kind === "all-off" ? action.values : { [action.flag]: action.value });
+/** Writes `action`; resolves with where an unusable file was moved aside (all-off only). */
+async function write(path: string, action: FlagsAction): Promise<string | undefined> {
+  if (action.kind === "all-off") return (await turnAllFlagsOff(path)).movedAside;
+  await writeFlags(path, { [action.flag]: action.value });
+  return undefined;
 }
 
 /** The flags and their forms. */
@@ -61,12 +70,15 @@ export const handler: Handlers<FlagsData, AdminState> = {
     if (typeof action === "string") error = action;
     else {
       try {
-        await write(path, action);
+        const movedAside = await write(path, action);
         ctx.deps.log.warn("failure flags set", {
           by: ctx.state.staff?.name,
           ...(action.kind === "set" ? { flag: action.flag, value: action.value } : { flags: "all off" }),
+          ...(movedAside ? { movedAside } : {}),
         });
-        ctx.deps.admin!.sessions.flash(ctx.state.session!, { kind: "success", text: doneText(action) });
+        const text = doneText(action) +
+          (movedAside ? ` The unusable flag file was moved aside to ${movedAside}.` : "");
+        ctx.deps.admin!.sessions.flash(ctx.state.session!, { kind: "success", text });
         return seeOther("/admin/system/flags");
       } catch (err) {
         if (!(err instanceof FlagFileError)) throw err;
@@ -121,7 +133,8 @@ export default function Flags({ data, state }: PageProps<FlagsData, AdminState>)
       </p>
       {data.problem && (
         <p class="alert error" role="alert" data-testid="file-problem">
-          The flag file cannot be used; the services keep their last good values: {data.problem}
+          The flag file cannot be used; the services keep their last good values, unknown here:{" "}
+          {data.problem}. "Turn every flag off" moves it aside and writes a fresh file with every flag off.
         </p>
       )}
       {data.error && <p class="alert error" role="alert" data-testid="action-error">{data.error}</p>}
@@ -137,16 +150,24 @@ export default function Flags({ data, state }: PageProps<FlagsData, AdminState>)
           </thead>
           <tbody>
             {FLAG_KEYS.map((flag) => {
-              const value = data.values[flag];
+              const unknown = data.problem !== "";
+              const value = unknown ? FLAGS[flag].off : data.values[flag];
               const on = value !== FLAGS[flag].off;
               return (
-                <tr key={flag} data-testid="flag-row" data-flag={flag} data-value={String(value)}>
+                <tr
+                  key={flag}
+                  data-testid="flag-row"
+                  data-flag={flag}
+                  data-value={unknown ? "unknown" : String(value)}
+                >
                   <th scope="row">
                     <code>{flag}</code>
                   </th>
                   <td data-label="What it does">{FLAGS[flag].description}</td>
                   <td data-label="Now">
-                    {on
+                    {unknown
+                      ? <span class="muted" data-testid="flag-value">unknown</span>
+                      : on
                       ? <strong data-testid="flag-value">{showValue(flag, value)}</strong>
                       : <span class="muted" data-testid="flag-value">off</span>}
                   </td>

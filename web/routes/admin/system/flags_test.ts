@@ -88,3 +88,46 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "with an unusable flag file the page shows every value as unknown, not off, and 'Turn every flag off' still works: the bad file is moved aside and a fresh all-off file written",
+  opts,
+  async () => {
+    const sys = await startAdminSystem();
+    const dir = await Deno.makeTempDir();
+    const path = `${dir}/flags.json`;
+    sys.deps.flagsFile = path;
+    try {
+      await Deno.writeTextFile(path, "{oops");
+      const owner = adminClient(sys);
+      assert.equal((await owner.login()).status, 303);
+      const page = await (await owner.fetch("/admin/system/flags")).text();
+      assert.match(page, /data-testid="file-problem"/);
+      for (const key of Object.keys(FLAGS)) {
+        assert.match(page, new RegExp(`data-flag="${key}" data-value="unknown"`), `${key} is unknown`);
+      }
+      assert.ok(!/data-testid="flag-value">off</.test(page), "no value claims to be off");
+
+      const csrf = await owner.csrf("/admin/system/flags");
+      const res = await owner.post("/admin/system/flags", { _csrf: csrf, action: "all-off" });
+      assert.equal(res.status, 303);
+      const state = await readFlags(path);
+      assert.equal(state.problem, undefined, "a fresh, usable file");
+      assert.ok(
+        Object.entries(state.values).every(([k, v]) => v === FLAGS[k as keyof typeof FLAGS].off),
+        JSON.stringify(state.values),
+      );
+      const aside = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) =>
+        n.startsWith("flags.json.bad-")
+      );
+      assert.equal(aside.length, 1, "the bad file is kept aside");
+      assert.equal(await Deno.readTextFile(`${dir}/${aside[0]}`), "{oops");
+      const after = await (await owner.fetch("/admin/system/flags")).text();
+      assert.match(after, /Every failure flag is off\. The unusable flag file was moved aside to /);
+      assert.match(after, /data-flag="stockSlowMs" data-value="0"/);
+    } finally {
+      await sys.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
