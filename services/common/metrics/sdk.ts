@@ -57,26 +57,12 @@ function diagTo(log: Logger): DiagLogger {
 
 /**
  * The OTLP/HTTP metric exporter, imported only when an endpoint is set (a Prometheus-only process does
- * not load it), or undefined when it cannot be loaded: `@opentelemetry/exporter-metrics-otlp-http@0.301`
- * needs `@opentelemetry/api` 1.10 (its transformer imports `SeverityNumber`), and with an older API the
- * import throws. That is logged; the process runs on without the push (traces on the same endpoint
- * must not be lost to it).
+ * not load it). `@opentelemetry/exporter-metrics-otlp-http@0.301` needs `@opentelemetry/api` >= 1.10
+ * (its transformer imports `SeverityNumber`); deno.json pins 1.10.0.
  */
-async function otlpExporter(
-  url: string,
-  timeoutMillis: number,
-  log: Logger | undefined,
-): Promise<PushMetricExporter | undefined> {
-  try {
-    const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-http");
-    return new OTLPMetricExporter({ url, timeoutMillis });
-  } catch (err) {
-    log?.warn("metrics: the OTLP metric exporter could not be loaded; metrics are not pushed", {
-      err: (err as Error).message,
-      hint: "@opentelemetry/exporter-metrics-otlp-http 0.301 needs @opentelemetry/api 1.10",
-    });
-    return undefined;
-  }
+async function otlpExporter(url: string, timeoutMillis: number): Promise<PushMetricExporter> {
+  const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-http");
+  return new OTLPMetricExporter({ url, timeoutMillis });
 }
 
 /** Starts the SDK for `config` (with a port or an OTLP URL); `released` runs once it has shut down. */
@@ -92,9 +78,7 @@ export async function startMetricsSdk(
     prometheus = new PrometheusExporter({ preventServerStart: true });
     readers.push(prometheus);
   }
-  const pushing = config.otlpUrl
-    ? await otlpExporter(config.otlpUrl, config.exportTimeoutMs, log)
-    : undefined;
+  const pushing = config.otlpUrl ? await otlpExporter(config.otlpUrl, config.exportTimeoutMs) : undefined;
   if (pushing) {
     readers.push(
       new PeriodicExportingMetricReader({
