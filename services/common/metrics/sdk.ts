@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { diag, type DiagLogger, DiagLogLevel } from "@opentelemetry/api";
+import { diag, DiagLogLevel } from "@opentelemetry/api";
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
@@ -23,6 +23,7 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import { ConfigError } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { throttledDiag } from "../otel_diag.ts";
 import type { MetricsConfig } from "./config.ts";
 import { observeAll } from "./gauges.ts";
 import { createInstruments } from "./instruments.ts";
@@ -32,28 +33,6 @@ import type { Metrics } from "./setup.ts";
 
 /** The instrumentation scope of every OMS metric. */
 export const METER_NAME = "oms";
-
-/** How often the same SDK problem (an unreachable collector) is logged at most. */
-const DIAG_EVERY_MS = 60_000;
-
-function diagTo(log: Logger): DiagLogger {
-  const last = new Map<string, number>();
-  const write = (msg: string, args: unknown[]) => {
-    const now = Date.now();
-    if (now - (last.get(msg) ?? -Infinity) < DIAG_EVERY_MS) return;
-    last.set(msg, now);
-    const detail = args.map((a) => a instanceof Error ? a.message : String(a)).join(" ");
-    log.warn(`metrics: ${msg}`, detail ? { detail } : {});
-  };
-  const none = () => {};
-  return {
-    error: (m, ...a) => write(m, a),
-    warn: (m, ...a) => write(m, a),
-    info: none,
-    debug: none,
-    verbose: none,
-  };
-}
 
 /**
  * The OTLP/HTTP metric exporter, imported only when an endpoint is set (a Prometheus-only process does
@@ -71,7 +50,7 @@ export async function startMetricsSdk(
   log: Logger | undefined,
   released: () => void,
 ): Promise<Metrics> {
-  if (log) diag.setLogger(diagTo(log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (log) diag.setLogger(throttledDiag(log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusExporter | undefined;
   if (config.port !== undefined) {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { context, diag, type DiagLogger, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
+import { context, diag, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -21,32 +21,10 @@ import {
 } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "../log.ts";
+import { throttledDiag } from "../otel_diag.ts";
 import type { TracingConfig } from "./config.ts";
 import type { Tracing } from "./setup.ts";
 import { setTracingEnabled } from "./enabled.ts";
-
-/** How often the same kind of SDK problem (e.g. an unreachable collector) is logged at most. */
-const DIAG_EVERY_MS = 60_000;
-
-/** Routes the SDK's own warnings and errors (failed exports) to `log`, each message at most once a minute. */
-function diagTo(log: Logger): DiagLogger {
-  const last = new Map<string, number>();
-  const write = (msg: string, args: unknown[]) => {
-    const now = Date.now();
-    if (now - (last.get(msg) ?? -Infinity) < DIAG_EVERY_MS) return;
-    last.set(msg, now);
-    const detail = args.map((a) => a instanceof Error ? a.message : String(a)).join(" ");
-    log.warn(`tracing: ${msg}`, detail ? { detail } : {});
-  };
-  const none = () => {};
-  return {
-    error: (m, ...a) => write(m, a),
-    warn: (m, ...a) => write(m, a),
-    info: none,
-    debug: none,
-    verbose: none,
-  };
-}
 
 /**
  * Starts the SDK for `config` (which has a `tracesUrl`) and registers it with the global API; `released`
@@ -73,7 +51,7 @@ export function startTracingSdk(
       }),
     ],
   });
-  if (log) diag.setLogger(diagTo(log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (log) diag.setLogger(throttledDiag(log), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const registered = [
     trace.setGlobalTracerProvider(provider),
