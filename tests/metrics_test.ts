@@ -14,12 +14,8 @@
 import assert from "node:assert/strict";
 import { rpc } from "../services/common/grpc_client.ts";
 import { METRIC } from "../services/common/metrics/names.ts";
-import {
-  familyNames,
-  parsePrometheusText,
-  type Sample,
-  sumOf,
-} from "../services/common/metrics/prometheus_text.ts";
+import { parsePrometheusText, type Sample } from "../services/common/metrics/prometheus_text.ts";
+import { familyNames, sumOf } from "../services/common/metrics/samples.ts";
 import type { ProcessName } from "../scripts/launcher.ts";
 import { eventually, startSystem, type System } from "./system.ts";
 import { dashboardMetricNames, readDashboards } from "./dashboards.ts";
@@ -30,7 +26,7 @@ const PROCESS_NAMES: ProcessName[] = ["orders", "stock", "payments", "kitchen", 
 async function scrape(sys: System, name: ProcessName): Promise<Sample[]> {
   const res = await fetch(`http://127.0.0.1:${sys.metricsPorts[name]}/metrics`);
   assert.equal(res.status, 200, `${name}'s metrics endpoint answers`);
-  return parsePrometheusText(await res.text());
+  return parsePrometheusText(await res.text()).samples;
 }
 
 async function scrapeAll(sys: System): Promise<Record<ProcessName, Sample[]>> {

@@ -192,7 +192,7 @@ Deno.test({
       assert.equal(paid.status, 200, await paid.text());
       await paidWithTicket(base, who, order.id, ports, env.OMS_SERVICE_TOKEN!);
       // one metrics endpoint for the whole process (OMS_METRICS_PORT), every part's series in it
-      const samples = parsePrometheusText(
+      const { samples } = parsePrometheusText(
         await (await fetch(`http://127.0.0.1:${metricsPorts.oms}/metrics`)).text(),
       );
       const served = new Set(

@@ -19,7 +19,8 @@ import {
   recordTimeToReady,
 } from "./record.ts";
 import { addGaugeSource } from "./gauges.ts";
-import { familyNames, parsePrometheusText, sumOf } from "./prometheus_text.ts";
+import { parsePrometheusText } from "./prometheus_text.ts";
+import { familyNames, sumOf } from "./samples.ts";
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -68,7 +69,7 @@ Deno.test("a metrics port serves every recorded metric under its names.ts name a
     const res = await fetch(m.url!);
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /text\/plain/);
-    const samples = parsePrometheusText(await res.text());
+    const { samples } = parsePrometheusText(await res.text());
     const names = familyNames(samples);
     for (const name of Object.values(METRIC)) {
       if (name === METRIC.reconciled) continue; // recorded by payments' reconciliation only

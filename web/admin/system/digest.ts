@@ -12,7 +12,7 @@
  * @module
  */
 import { METRIC } from "../../../services/common/metrics/names.ts";
-import type { Exposition } from "./prometheus_text.ts";
+import type { Exposition } from "../../../services/common/metrics/prometheus_text.ts";
 
 /** How a process serves: gRPC (the services) or HTTP (web). */
 export type ServeKind = "rpc" | "http";

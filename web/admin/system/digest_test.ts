@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { METRIC } from "../../../services/common/metrics/names.ts";
 import { digestOf } from "./digest.ts";
-import { parsePrometheusText } from "./prometheus_text.ts";
+import { parsePrometheusText } from "../../../services/common/metrics/prometheus_text.ts";
 import { StandInExporter } from "./testing.ts";
 
 Deno.test("a service's digest: gRPC calls, server-side failures as errors, buckets in ms, messaging", () => {

@@ -8,7 +8,7 @@ import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { METRIC } from "../../../services/common/metrics/names.ts";
 import { digestOf } from "./digest.ts";
-import { parsePrometheusText } from "./prometheus_text.ts";
+import { parsePrometheusText } from "../../../services/common/metrics/prometheus_text.ts";
 import { quantile } from "./rates.ts";
 
 Deno.test("the OpenTelemetry exporter's text parses, and its series are digested by METRIC names", async () => {

@@ -18,7 +18,7 @@ import {
 import type { Logger } from "../../../services/common/log.ts";
 import { type Digest, digestOf, type ServeKind } from "./digest.ts";
 import { fetchText } from "./fetch_text.ts";
-import { parsePrometheusText } from "./prometheus_text.ts";
+import { parsePrometheusText } from "../../../services/common/metrics/prometheus_text.ts";
 import { Ring } from "./ring.ts";
 
 /** Options of {@linkcode MetricsScraper}. */
