@@ -95,32 +95,48 @@ await Deno.mkdir(".test-results", { recursive: true });
 const custom = Deno.args.length > 0;
 /**
  * The suite runs in parts, each its own `deno test` process with its own JUnit file, merged at the end:
- * when the Deno runtime itself crashes (see runtime_abort.ts), only that part runs again, once.
+ * when the Deno runtime itself crashes (see runtime_abort.ts), only that part runs again, once. Parts in
+ * one stage run at the same time (the browser tests, mostly waiting on pages and live updates, beside
+ * the other system tests; the scripts' load tests beside the services' unit tests): the first part of a
+ * stage streams its output, the others' is printed after it ends. CI's wall time: about 15 minutes.
  */
-const parts: string[][] = custom ? [Deno.args] : [["services"], ["web"], ["scripts"], ["tests"]];
+const stages: string[][][] = custom
+  ? [[Deno.args]]
+  : [[["services"], ["scripts"]], [["web"]], [["--ignore=tests/browser", "tests"], ["tests/browser"]]];
 
-/** Runs `deno test` on `part` once, passing its output through; tells whether the runtime crashed. */
-async function runOnce(part: string[], junit: string): Promise<{ code: number; crashed: boolean }> {
+/** Runs `deno test` on `part` once; its output streams or is kept; tells whether the runtime crashed. */
+async function runOnce(
+  part: string[],
+  junit: string,
+  stream: boolean,
+): Promise<{ code: number; crashed: boolean; output: Uint8Array[] }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", `--junit-path=${junit}`, ...part],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const output: Uint8Array[] = [];
   const pass = async (from: ReadableStream<Uint8Array>, to: { write(p: Uint8Array): Promise<number> }) => {
-    for await (const chunk of from) await to.write(chunk);
+    for await (const chunk of from) {
+      if (stream) await to.write(chunk);
+      else output.push(chunk);
+    }
   };
   await Promise.all([pass(child.stdout, Deno.stdout), pass(child.stderr, Deno.stderr)]);
   const status = await child.status;
-  return { code: status.code, crashed: isRuntimeCrash(status) };
+  return { code: status.code, crashed: isRuntimeCrash(status), output };
 }
 
-let code = 0;
-const reports: string[] = [];
-for (const [i, part] of parts.entries()) {
-  const junit = `.test-results/junit-${i}.xml`;
+/** Runs `part` (once more if the runtime crashed); its JUnit report, or a crash report. */
+async function runPart(
+  part: string[],
+  index: number,
+  stream: boolean,
+): Promise<{ code: number; report: string }> {
+  const junit = `.test-results/junit-${index}.xml`;
   await Deno.remove(junit).catch(() => {});
-  let result = await runOnce(part, junit);
+  let result = await runOnce(part, junit, stream);
   if (result.crashed) {
     console.error(
       `test: the Deno runtime crashed while running ${
@@ -128,13 +144,31 @@ for (const [i, part] of parts.entries()) {
       } (exit ${result.code}), which is not a ` +
         "test failure (see scripts/runtime_abort.ts); running that part once more",
     );
-    result = await runOnce(part, junit);
+    result = await runOnce(part, junit, stream);
   }
-  if (result.code !== 0) code = result.code;
+  if (!stream) {
+    console.error(`\ntest: output of ${part.join(" ")} (ran beside the part above)`);
+    for (const chunk of result.output) await Deno.stdout.write(chunk);
+  }
+  let report: string;
   try {
-    reports.push(await Deno.readTextFile(junit));
+    report = await Deno.readTextFile(junit);
   } catch {
-    reports.push(crashReport(part, result.code));
+    report = crashReport(part, result.code);
+  }
+  return { code: result.code, report };
+}
+
+let code = 0;
+const reports: string[] = [];
+let index = 0;
+for (const stage of stages) {
+  const first = index;
+  index += stage.length;
+  const results = await Promise.all(stage.map((part, i) => runPart(part, first + i, i === 0)));
+  for (const r of results) {
+    if (r.code !== 0) code = r.code;
+    reports.push(r.report);
   }
 }
 await Deno.writeTextFile(".test-results/junit.xml", mergeJunit(reports));
