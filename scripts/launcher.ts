@@ -29,12 +29,48 @@ const ENTRY: Record<ProgramName, string> = {
 /** Ports of one system. */
 export type Ports = Record<ProcessName, number>;
 
-/** A free TCP port on 127.0.0.1 (bound then released). */
+/** The ports `freePort` hands out from (`OMS_TEST_PORTS=from-to`), when set; see {@linkcode freePort}. */
+export function testPortRange(value: string | undefined): { from: number; size: number } | undefined {
+  const m = value?.match(/^(\d{4,5})-(\d{4,5})$/);
+  if (!m) return undefined;
+  const from = Number(m[1]), to = Number(m[2]);
+  return from >= 1024 && to <= 65535 && to >= from ? { from, size: to - from + 1 } : undefined;
+}
+
+const range = testPortRange(envOrUndefined("OMS_TEST_PORTS"));
+
+function envOrUndefined(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no env permission: the kernel picks ports
+  }
+}
+let next = range ? Math.floor(Math.random() * range.size) : 0;
+
+/**
+ * A free TCP port on 127.0.0.1 (bound then released, so a child process can take it). The kernel picks
+ * it, unless `OMS_TEST_PORTS` (`from-to`) is set: `deno task test` gives the parts it runs at the same
+ * time disjoint ranges below the kernel's ephemeral ports, and each hands out its own in turn, so a port
+ * one part was just given (and has not bound yet) is never given to the other.
+ */
 export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+  if (!range) {
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    return port;
+  }
+  for (let tried = 0; tried < range.size; tried++) {
+    const port = range.from + (next++ % range.size);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // taken: the next one
+    }
+  }
+  throw new Error(`no free port in OMS_TEST_PORTS (${range.from}-${range.from + range.size - 1})`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { processArgs } from "./launcher.ts";
+import { processArgs, testPortRange } from "./launcher.ts";
 
 Deno.test("extra deno flags go after run -A and before the process's entry point", () => {
   assert.deepEqual(processArgs("orders"), ["run", "-A", "services/orders/main.ts"]);
@@ -9,4 +9,35 @@ Deno.test("extra deno flags go after run -A and before the process's entry point
     "--inspect=127.0.0.1:9229",
     "web/main.ts",
   ]);
+});
+
+Deno.test("OMS_TEST_PORTS is a range from-to within the unprivileged ports; anything else leaves ports to the kernel", () => {
+  assert.deepEqual(testPortRange("10000-19999"), { from: 10000, size: 10000 });
+  assert.equal(testPortRange(undefined), undefined);
+  assert.equal(testPortRange("20000-10000"), undefined);
+  assert.equal(testPortRange("80-9000"), undefined);
+  assert.equal(testPortRange("10000-70000"), undefined);
+  assert.equal(testPortRange("10000"), undefined);
+});
+
+Deno.test("with OMS_TEST_PORTS, freePort hands out that range's free ports in turn, skipping one in use", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { freePort } from "${new URL("./launcher.ts", import.meta.url).href}";
+       const held = Deno.listen({ hostname: "127.0.0.1", port: 23105 });
+       const ports = Array.from({ length: 40 }, () => freePort());
+       console.log(JSON.stringify(ports));`,
+    ],
+    env: { OMS_TEST_PORTS: "23100-23129" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const ports: number[] = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.ok(ports.every((p) => p >= 23100 && p <= 23129), `in range: ${ports}`);
+  assert.ok(!ports.includes(23105), "a port in use is skipped");
+  // 29 free ports, handed out in turn: the first 29 are all different, then the turn starts again
+  assert.equal(new Set(ports.slice(0, 29)).size, 29);
+  assert.deepEqual(ports.slice(29), ports.slice(0, 11));
 });

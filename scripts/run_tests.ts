@@ -109,9 +109,11 @@ async function runOnce(
   part: string[],
   junit: string,
   stream: boolean,
+  ports: string | undefined,
 ): Promise<{ code: number; crashed: boolean; output: Uint8Array[] }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", `--junit-path=${junit}`, ...part],
+    ...(ports ? { env: { OMS_TEST_PORTS: ports } } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -136,7 +138,7 @@ async function runPart(
 ): Promise<{ code: number; report: string }> {
   const junit = `.test-results/junit-${index}.xml`;
   await Deno.remove(junit).catch(() => {});
-  let result = await runOnce(part, junit, stream);
+  let result = await runOnce(part, junit, stream, ports);
   if (result.crashed) {
     console.error(
       `test: the Deno runtime crashed while running ${
@@ -144,7 +146,7 @@ async function runPart(
       } (exit ${result.code}), which is not a ` +
         "test failure (see scripts/runtime_abort.ts); running that part once more",
     );
-    result = await runOnce(part, junit, stream);
+    result = await runOnce(part, junit, stream, ports);
   }
   if (!stream) {
     console.error(`\ntest: output of ${part.join(" ")} (ran beside the part above)`);
@@ -165,7 +167,17 @@ let index = 0;
 for (const stage of stages) {
   const first = index;
   index += stage.length;
-  const results = await Promise.all(stage.map((part, i) => runPart(part, first + i, i === 0)));
+  // parts side by side take their test ports from disjoint ranges (scripts/launcher.ts freePort)
+  const results = await Promise.all(
+    stage.map((part, i) =>
+      runPart(
+        part,
+        first + i,
+        i === 0,
+        stage.length > 1 ? `${10_000 + i * 10_000}-${19_999 + i * 10_000}` : undefined,
+      )
+    ),
+  );
   for (const r of results) {
     if (r.code !== 0) code = r.code;
     reports.push(r.report);

@@ -10,6 +10,7 @@ import amqp from "amqplib";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { queuesOf } from "../services/common/topology.ts";
+import { freePort } from "../scripts/launcher.ts";
 
 const ROOT = new URL("../", import.meta.url);
 /** The broker's own start script (not Debian's wrapper, which switches to the rabbitmq user). */
@@ -17,13 +18,6 @@ const SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 const EXCHANGE = "oms.events";
 const SERVICES = ["orders", "stock", "payments", "kitchen"] as const;
 type Service = typeof SERVICES[number];
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 const installed = (() => {
   try {

@@ -8,6 +8,7 @@
  */
 
 import amqp from "amqplib";
+import { freePort } from "../scripts/launcher.ts";
 
 /** The broker's own start script (not Debian's wrapper, which switches to the rabbitmq user). */
 export const RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
@@ -55,13 +56,6 @@ export interface TestCluster {
   kill(i: number): Promise<void>;
   /** Stops every node still running and deletes the data folder. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 /** Boots `size` nodes in parallel, joins them into one cluster, and returns it; cleans up on failure. */

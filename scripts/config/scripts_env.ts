@@ -8,7 +8,7 @@
  */
 import { EVERY_PROCESS, EVERY_SERVICE, GRPC_PORTS, SHARED } from "../../services/common/env/common_vars.ts";
 import { envVar, processEnv } from "../../services/common/env/schema.ts";
-import { httpUrl, port } from "../../services/common/env/types.ts";
+import { httpUrl, matching, port } from "../../services/common/env/types.ts";
 import { KITCHEN_ENV } from "../../services/kitchen/env.ts";
 import { WEB_ENV } from "../../web/env.ts";
 
@@ -42,6 +42,11 @@ export const SCRIPTS_ENV = processEnv("scripts", {
     type: port(),
     defaultDoc: "unset: no endpoint (dev's `start:all`: 9460)",
     doc: "`start:all`'s single Prometheus `/metrics` port (every part in one process)",
+  }),
+  OMS_TEST_PORTS: envVar({
+    type: matching(/^\d{4,5}-\d{4,5}$/, "from-to"),
+    defaultDoc: "unset: the kernel picks (`deno task test` sets it for parts that run side by side)",
+    doc: "range the test harness takes its free ports from, so parts running at once never share one",
   }),
   RABBITMQ_MANAGEMENT_URL: envVar({
     type: httpUrl(),

@@ -8,6 +8,7 @@ import { connect, rpc } from "./grpc_client.ts";
 import { createLogger, type LogFields, type Logger } from "./log.ts";
 import { type RuntimeConfig, type ServiceRuntimeOptions, startServiceRuntime } from "./service_runtime.ts";
 import { TEST_SERVICE_TOKEN } from "./auth/testing.ts";
+import { freePort } from "../../scripts/launcher.ts";
 
 const log = createLogger("runtime-test", "error");
 
@@ -161,13 +162,6 @@ function recordingLogger(): Logger & { lines: { msg: string; fields: LogFields }
 }
 
 /** A free TCP port on 127.0.0.1 (so a test knows the gRPC port before start returns). */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
-
 /** A RabbitMQ config reached through `proxy`, with a free gRPC port. */
 async function proxiedConfig(
   proxy: BrokerProxy,

@@ -21,13 +21,7 @@ import {
 import { addGaugeSource } from "./gauges.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 import { familyNames, sumOf } from "./samples.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { freePort } from "../../../scripts/launcher.ts";
 
 Deno.test("without a port or an endpoint nothing is set up and recording is a no-op", async () => {
   const m = await setupMetrics("orders", {});
