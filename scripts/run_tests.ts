@@ -135,6 +135,7 @@ async function runPart(
   part: string[],
   index: number,
   stream: boolean,
+  ports?: string,
 ): Promise<{ code: number; report: string }> {
   const junit = `.test-results/junit-${index}.xml`;
   await Deno.remove(junit).catch(() => {});
