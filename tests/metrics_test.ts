@@ -136,8 +136,10 @@ Deno.test("a scrape of each process during an order shows every RED metric with 
       messaging_rabbitmq_destination_routing_key: "order.paid",
     };
     assert.equal(delta("kitchen", METRIC.consumed, { ...paidEvent, oms_outcome: "processed" }), 1);
+    // nothing parked or failed; a retry is allowed (an event that overtook the one it depends on, e.g.
+    // under load, waits its turn by design; consumer_metrics_test counts retries exactly)
     for (const p of ["orders", "kitchen", "stock", "payments"] as const) {
-      for (const outcome of ["retried", "parked", "failed"]) {
+      for (const outcome of ["parked", "failed"]) {
         assert.equal(delta(p, METRIC.consumed, { oms_outcome: outcome }), 0, `${p}: nothing ${outcome}`);
       }
     }
