@@ -101,9 +101,7 @@ const custom = Deno.args.length > 0;
  * tests beside the other system tests CI took 14.5 instead of 19 minutes, but on 2 cores the load made
  * timing-sensitive system tests flaky (a RabbitMQ test cluster booting, a delivery retried).
  */
-const stages: string[][][] = custom
-  ? [[Deno.args]]
-  : [[["services"]], [["web"]], [["scripts"]], [["tests"]]];
+const stages: string[][][] = custom ? [[Deno.args]] : [[["services"]], [["web"]], [["scripts"]], [["tests"]]];
 
 /** Runs `deno test` on `part` once; its output streams or is kept; tells whether the runtime crashed. */
 async function runOnce(
