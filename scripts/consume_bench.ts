@@ -4,12 +4,14 @@
  * `kitchen.ticket_started` event, which the outbox relay publishes. Measured from the consumer's start
  * until every message is processed and the outbox is empty: KV commits per message (all, and the
  * consumer's own), outbox scans, and
- * this process's CPU-ms per message (`process.cpuUsage`, so the broker's share is not included).
+ * this process's CPU-ms per message (`process.cpuUsage`, so the broker's share is not included), and
+ * the socket writes per message (node:net `_write`/`_writev` calls, each one native write).
  *
  * Usage: `deno run -A scripts/consume_bench.ts [messages=2000] [kv path, default a temp file]`
  *
  * @module
  */
+import net from "node:net";
 import process from "node:process";
 import amqp from "amqplib";
 import { createLogger } from "../services/common/log.ts";
@@ -38,6 +40,17 @@ Deno.Kv.prototype.list = function <T>(
   return list.call(this, selector, options) as Deno.KvListIterator<T>;
 };
 
+// each `_write` or `_writev` of a socket is one native write (syscall)
+let socketWrites = 0;
+const proto = net.Socket.prototype as unknown as Record<"_write" | "_writev", (...a: unknown[]) => unknown>;
+for (const name of ["_write", "_writev"] as const) {
+  const original = proto[name];
+  proto[name] = function (this: unknown, ...args: unknown[]) {
+    socketWrites++;
+    return original.apply(this, args);
+  };
+}
+
 const bus = await testBusConfig();
 // a KV file, as the services use (":memory:" as a second argument to compare)
 const dir = await Deno.makeTempDir();
@@ -62,6 +75,7 @@ try {
 
   commits = 0;
   scans = 0;
+  socketWrites = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const m = await startMessaging({
@@ -83,6 +97,7 @@ try {
   }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const writes = socketWrites;
   await m.stop();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(JSON.stringify({
@@ -91,6 +106,7 @@ try {
     consumerCommitsPerMessage: +(m.consumer!.commits / n).toFixed(3),
     outboxScans: scans,
     cpuMsPerMessage: +(cpuMs / n).toFixed(3),
+    socketWritesPerMessage: +(writes / n).toFixed(3),
     messagesPerSecond: Math.round(n / (ms / 1000)),
   }));
 } finally {

@@ -5,6 +5,8 @@
  * resubscribes there). amqplib's own recovery (`connect(url, { recovery })`) reconnects to one URL only,
  * so the loop is ours; each attempt is amqplib's plain `connect`.
  *
+ * Each connection's socket writes are coalesced per turn ({@linkcode coalesceConnectionWrites}).
+ *
  * Channels are asked of the connection ({@linkcode createChannel}, {@linkcode createConfirmChannel}); while
  * it is down they wait for the next one.
  *
@@ -12,6 +14,7 @@
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 import { type Backoff, DEFAULT_BACKOFF, planAttempt } from "./failover_plan.ts";
+import { coalesceConnectionWrites } from "./socket_coalescing.ts";
 
 /** What a {@linkcode FailoverConnection} tells its owner. Every hook is optional. */
 export interface FailoverHooks {
@@ -119,6 +122,8 @@ export class FailoverConnection implements ChannelSource {
     let model: ChannelModel | undefined;
     try {
       model = await this.#open(url, this.opts.connectTimeoutMs ?? 5000);
+      // the frames amqplib writes in one turn go to the socket as one write (see socket_coalescing.ts)
+      coalesceConnectionWrites(model);
       // an error event before setup ends would otherwise be unhandled; close follows it
       model.on("error", (err: Error) => this.opts.hooks?.error?.(err));
       await this.opts.setup?.(model);

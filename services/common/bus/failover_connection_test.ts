@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import type { ChannelModel } from "amqplib";
+import amqp from "amqplib";
 import { FailoverConnection } from "./failover_connection.ts";
+import { coalesceConnectionWrites, socketOf } from "./socket_coalescing.ts";
+import { testAmqpUrl } from "./testing.ts";
 
 /** A stand-in for amqplib's connection: `drop()` loses it as a dead broker would. */
 class FakeModel extends EventEmitter {
@@ -166,4 +169,19 @@ Deno.test("before the first connection it gives up after initialMaxRetries; afte
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(c.attempts, ["amqp://a"], "no reconnection after close");
   await assert.rejects(closing.createChannel(), /Connection closed/);
+});
+
+Deno.test("a connection to the real broker has its socket writes coalesced per turn", async () => {
+  let opened: ChannelModel | undefined;
+  const conn = new FailoverConnection({
+    urls: [testAmqpUrl()],
+    open: async (url, timeout) => opened = await amqp.connect(url, { timeout }),
+  });
+  try {
+    await conn.waitForConnect();
+    assert.ok(opened && socketOf(opened), "amqplib's socket is found");
+    assert.equal(coalesceConnectionWrites(opened), false, "already coalescing");
+  } finally {
+    await conn.close();
+  }
 });
