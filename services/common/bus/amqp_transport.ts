@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { Logger } from "../log.ts";
 import type { QueueBinding } from "../topology.ts";
@@ -42,6 +43,7 @@ import {
 import { ORIGINAL_USER_HEADER, userOfUrl } from "./owner.ts";
 import { publishRefusal } from "./publish_refusal.ts";
 import { AckCoalescer } from "./ack_coalescer.ts";
+import { ConfirmDeadlines } from "./confirm_deadlines.ts";
 import { FailoverConnection } from "./failover_connection.ts";
 import {
   deadQueueArguments,
@@ -117,6 +119,8 @@ export class AmqpTransport implements Transport {
   #connected = false;
   #connectedOnce = false;
   #listeners = new Set<(connected: boolean) => void>();
+  /** The confirm timeouts of the publishes in flight, on one timer. */
+  readonly #deadlines = new ConfirmDeadlines(CONFIRM_TIMEOUT_MS);
 
   private constructor(private readonly opts: AmqpTransportOptions) {
     this.#urls = typeof opts.url === "string" ? [opts.url] : [...opts.url];
@@ -338,12 +342,11 @@ export class AmqpTransport implements Transport {
     const ch = await this.#pubChannel();
     this.#lastPubError = undefined;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error("Broker did not confirm the publish in time")),
-        CONFIRM_TIMEOUT_MS,
+      const confirmed = this.#deadlines.begin(() =>
+        reject(new Error("Broker did not confirm the publish in time"))
       );
       send(ch, (err) => {
-        clearTimeout(timer);
+        confirmed();
         if (!err) return resolve();
         if (this.#pub === ch && /nacked/.test(String((err as Error)?.message ?? err))) this.#dropPub(ch);
         reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
@@ -367,7 +370,7 @@ export class AmqpTransport implements Transport {
         ch.publish(
           this.opts.exchange,
           message.routingKey,
-          Buffer.from(message.body),
+          bufferOf(message.body),
           this.#properties(message, "publish"),
           cb,
         )
@@ -386,14 +389,11 @@ export class AmqpTransport implements Transport {
   }
 
   /** The message's AMQP properties; `resend` (retry, replay) keeps the original publisher in a header. */
-  #properties(m: WireMessage, send: Send) {
-    const p = properties(m);
+  #properties(m: WireMessage, send: Send): MessageProperties {
+    const p = properties(m, this.#user);
     const original = send === "resend" ? m.originalUserId : undefined;
-    return {
-      ...p,
-      userId: this.#user,
-      headers: { ...p.headers, ...(original ? { [ORIGINAL_USER_HEADER]: original } : {}) },
-    };
+    if (original) p.headers[ORIGINAL_USER_HEADER] = original;
+    return p;
   }
 
   async consume(queue: string, bindings: string[], onMessage: OnMessage): Promise<void> {
@@ -461,7 +461,7 @@ export class AmqpTransport implements Transport {
       try {
         const name = await this.#ensureRetryQueue(queue, delayMs);
         await this.#confirm((ch, cb) =>
-          ch.sendToQueue(name, Buffer.from(message.body), this.#properties(message, "resend"), cb)
+          ch.sendToQueue(name, bufferOf(message.body), this.#properties(message, "resend"), cb)
         );
         return;
       } catch (err) {
@@ -488,7 +488,7 @@ export class AmqpTransport implements Transport {
 
   sendToQueue(queue: string, message: WireMessage): Promise<void> {
     return this.#confirm((ch, cb) =>
-      ch.sendToQueue(queue, Buffer.from(message.body), this.#properties(message, "resend"), cb)
+      ch.sendToQueue(queue, bufferOf(message.body), this.#properties(message, "resend"), cb)
     );
   }
 
@@ -541,20 +541,39 @@ export class AmqpTransport implements Transport {
   }
 }
 
-function properties(m: WireMessage) {
+/** The AMQP properties of a published message (amqplib's `Options.Publish`, the fields OMS sets). */
+interface MessageProperties {
+  persistent: true;
+  messageId: string;
+  contentType: string;
+  type: string;
+  timestamp: number;
+  userId: string;
+  headers: Record<string, string | number>;
+}
+
+/** `m`'s properties, published as broker user `userId`: one object, its headers built in place. */
+function properties(m: WireMessage, userId: string): MessageProperties {
+  const headers: Record<string, string | number> = { [H_ROUTING_KEY]: m.routingKey, [H_ATTEMPT]: m.attempt };
+  if (m.occurredAt) headers[H_OCCURRED_AT] = m.occurredAt;
+  if (m.traceparent) headers.traceparent = m.traceparent;
   return {
     persistent: true,
     messageId: m.id,
     contentType: "application/json",
     type: m.routingKey,
     timestamp: Math.floor(Date.now() / 1000),
-    headers: {
-      [H_ROUTING_KEY]: m.routingKey,
-      [H_ATTEMPT]: m.attempt,
-      ...(m.occurredAt ? { [H_OCCURRED_AT]: m.occurredAt } : {}),
-      ...(m.traceparent ? { traceparent: m.traceparent } : {}),
-    },
+    userId,
+    headers,
   };
+}
+
+/**
+ * `body` as the Buffer amqplib takes, without copying it: a view of the same bytes (amqplib copies them
+ * into its frame while `publish` runs, and nothing writes to a message body).
+ */
+function bufferOf(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 function toWire(msg: ConsumeMessage): WireMessage {
@@ -564,6 +583,8 @@ function toWire(msg: ConsumeMessage): WireMessage {
   return {
     id: typeof msg.properties.messageId === "string" ? msg.properties.messageId : "",
     routingKey: typeof rk === "string" && rk !== "" ? rk : msg.fields.routingKey,
+    // a copy, not a view: a view of amqplib's read buffer would carry the whole buffer wherever the body
+    // is serialized (structured clone, a KV value)
     body: new Uint8Array(msg.content),
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
     ...(typeof h.traceparent === "string" ? { traceparent: h.traceparent } : {}),
