@@ -5,7 +5,9 @@
  * until every message is processed and the outbox is empty: KV commits per message (all, and the
  * consumer's own), outbox scans, and
  * this process's CPU-ms per message (`process.cpuUsage`, so the broker's share is not included), and
- * the socket writes per message (node:net `_write`/`_writev` calls, each one native write).
+ * the socket writes per message (node:net `_write`/`_writev` calls, each one native write), and the
+ * broker's CPU-ms per message (its `beam.smp` from `/proc`: a shared broker counts whatever else it
+ * serves meanwhile).
  *
  * Usage: `deno run -A scripts/consume_bench.ts [messages=2000] [kv path, default a temp file]`
  *
@@ -19,6 +21,7 @@ import { connectTransport, startMessaging } from "../services/common/bus/messagi
 import { enqueueEvent, OUTBOX_PREFIX } from "../services/common/bus/outbox.ts";
 import { ignoringOtherBindings, testBusConfig } from "../services/common/bus/testing.ts";
 import { queuesOf } from "../services/common/topology.ts";
+import { findBrokerPid, tryProcUsage } from "./bench/procfs.ts";
 
 const n = Number(Deno.args[0] ?? 2000);
 const log = createLogger("bench", "error");
@@ -76,6 +79,8 @@ try {
   commits = 0;
   scans = 0;
   socketWrites = 0;
+  const brokerPid = findBrokerPid(Number(new URL(bus.urls.kitchen).port || 5672));
+  const broker0 = brokerPid ? tryProcUsage(brokerPid) : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const m = await startMessaging({
@@ -98,6 +103,8 @@ try {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const writes = socketWrites;
+  const broker1 = brokerPid ? tryProcUsage(brokerPid) : undefined;
+  const brokerCpuMs = broker0 && broker1 ? (broker1.cpuS - broker0.cpuS) * 1000 : undefined;
   await m.stop();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(JSON.stringify({
@@ -107,6 +114,7 @@ try {
     outboxScans: scans,
     cpuMsPerMessage: +(cpuMs / n).toFixed(3),
     socketWritesPerMessage: +(writes / n).toFixed(3),
+    ...(brokerCpuMs !== undefined ? { brokerCpuMsPerMessage: +(brokerCpuMs / n).toFixed(3) } : {}),
     messagesPerSecond: Math.round(n / (ms / 1000)),
   }));
 } finally {
