@@ -580,18 +580,19 @@ function toWire(msg: ConsumeMessage): WireMessage {
   const h = (msg.properties.headers ?? {}) as Record<string, unknown>;
   const attempt = Number(h[H_ATTEMPT]);
   const rk = h[H_ROUTING_KEY];
-  return {
+  const m: WireMessage = {
     id: typeof msg.properties.messageId === "string" ? msg.properties.messageId : "",
     routingKey: typeof rk === "string" && rk !== "" ? rk : msg.fields.routingKey,
     // a copy, not a view: a view of amqplib's read buffer would carry the whole buffer wherever the body
     // is serialized (structured clone, a KV value)
     body: new Uint8Array(msg.content),
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
-    ...(typeof h.traceparent === "string" ? { traceparent: h.traceparent } : {}),
-    ...(typeof h[H_OCCURRED_AT] === "string" ? { occurredAt: h[H_OCCURRED_AT] as string } : {}),
-    ...(typeof msg.properties.userId === "string" ? { userId: msg.properties.userId } : {}),
-    ...(typeof h[ORIGINAL_USER_HEADER] === "string"
-      ? { originalUserId: h[ORIGINAL_USER_HEADER] as string }
-      : {}),
   };
+  // the optional fields set in place (no object spread per field and delivery)
+  const { traceparent, [H_OCCURRED_AT]: occurredAt, [ORIGINAL_USER_HEADER]: originalUserId } = h;
+  if (typeof traceparent === "string") m.traceparent = traceparent;
+  if (typeof occurredAt === "string") m.occurredAt = occurredAt;
+  if (typeof msg.properties.userId === "string") m.userId = msg.properties.userId;
+  if (typeof originalUserId === "string") m.originalUserId = originalUserId;
+  return m;
 }

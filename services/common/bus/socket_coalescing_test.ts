@@ -144,6 +144,20 @@ Deno.test("a callback-style write is called back after the flush", async () => {
   }
 });
 
+Deno.test("ending the stream in the turn of its writes sends them first", async () => {
+  const { socket, received, close } = await pair();
+  try {
+    coalesceWrites(socket);
+    const { frames: list, all } = frames(10);
+    for (const f of list) socket.write(f);
+    socket.end();
+    assert.deepEqual(await receivedBytes(received, all.length), all);
+    await new Promise((r) => setTimeout(r, 0)); // the turn's flush finds the stream ended: nothing happens
+  } finally {
+    await close();
+  }
+});
+
 Deno.test("amqplib's connection: publishes of one turn reach the broker in fewer socket writes, and all arrive", async () => {
   const model = await amqp.connect(testAmqpUrl());
   try {
