@@ -2,12 +2,14 @@
  * The AMQP floor: one persistent message published with a publisher confirm to a durable quorum queue
  * (the type the services' queues have, see `services/common/bus/queue_arguments.ts`),
  * consumed and acknowledged (`lanes` messages in flight); the broker's CPU (its `beam.smp` process) counts with this
- * process's (publisher + consumer).
+ * process's (publisher + consumer). The connection's socket writes are coalesced per turn, as the services'
+ * are (`services/common/bus/socket_coalescing.ts`), so the floor is the primitive at its cheapest.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import amqp from "amqplib";
+import { coalesceConnectionWrites } from "../../../services/common/bus/socket_coalescing.ts";
 import { measureCpuPerOp, type PrimitiveCost } from "./measure.ts";
 
 /** CPU ms of one message (publisher + consumer + broker) over `ops` messages, `lanes` in flight. */
@@ -18,6 +20,7 @@ export async function amqpFloor(
   lanes = 1,
 ): Promise<PrimitiveCost> {
   const conn = await amqp.connect(url);
+  coalesceConnectionWrites(conn);
   const queue = `oms-bench-floor-${crypto.randomUUID().slice(0, 8)}`;
   try {
     const pub = await conn.createConfirmChannel();
