@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { createHmac } from "node:crypto";
 import { BoundedCache } from "../bounded_cache.ts";
 import { hmacSign, hmacVerify } from "../hmac_key.ts";
 
@@ -25,6 +26,27 @@ export const CSRF_TOKENS_KEPT = 4096;
 
 const made = new Map<string, BoundedCache<string, string>>();
 
+function base64url(mac: Uint8Array): string {
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * {@linkcode customerCsrfToken} made synchronously (node:crypto's HMAC-SHA256 under the same key bytes,
+ * the UTF-8 of `secret`: the same token), for a page that only learns while rendering that it needs it.
+ */
+export function customerCsrfTokenNow(secret: string, customerId: string): string {
+  let tokens = made.get(secret);
+  if (!tokens) {
+    tokens = new BoundedCache(CSRF_TOKENS_KEPT);
+    made.set(secret, tokens);
+  }
+  const known = tokens.get(customerId);
+  if (known !== undefined) return known;
+  const token = base64url(createHmac("sha256", secret).update(message(customerId)).digest());
+  tokens.set(customerId, token);
+  return token;
+}
+
 /** The form token of `customerId`. */
 export async function customerCsrfToken(secret: string, customerId: string): Promise<string> {
   let tokens = made.get(secret);
@@ -34,8 +56,7 @@ export async function customerCsrfToken(secret: string, customerId: string): Pro
   }
   const known = tokens.get(customerId);
   if (known !== undefined) return known;
-  const mac = await hmacSign(secret, message(customerId));
-  const token = btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const token = base64url(await hmacSign(secret, message(customerId)));
   tokens.set(customerId, token);
   return token;
 }
