@@ -8,10 +8,13 @@
  * order for `shopper`) per workload and web, and new/old.
  *
  * Workloads (each kept-alive `fetch` clients in this process, `--concurrency` at a time):
+ * - `healthz`: `GET /healthz`, the floor: what any request costs (server, relay, middleware);
  * - `products`: `GET /api/products` (JSON);
  * - `storefront`: `GET /` as a new visitor (no cookie);
  * - `storefront-cookie`: `GET /` with a customer cookie from an earlier visit;
  * - `order-read`: `GET /api/customers/{id}/orders/{orderId}` with a bearer token;
+ * - `order-stream`: `GET /orders/{orderId}/events` with a bearer token, read to its first event, then
+ *   closed (as the load generator follows an order);
  * - `shopper`: the load generator's shoppers (`scripts/load/run.ts`) for `--orders` orders: CPU per order.
  *
  * `deno run -A scripts/web_request_cost.ts [--base <rev>] [--requests 2000] [--orders 150] [--rounds 3]
@@ -27,7 +30,15 @@ import { runLoad } from "./load/run.ts";
 import { parseOptions } from "./load/options.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const WORKLOADS = ["products", "storefront", "storefront-cookie", "order-read", "shopper"] as const;
+const WORKLOADS = [
+  "healthz",
+  "products",
+  "storefront",
+  "storefront-cookie",
+  "order-read",
+  "order-stream",
+  "shopper",
+] as const;
 type Workload = typeof WORKLOADS[number];
 
 const { values } = parseArgs({
@@ -118,7 +129,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<R
 /** A customer with a token and one order, made through `web`. */
 async function customerOf(
   web: Web,
-): Promise<{ auth: Record<string, string>; orderPath: string; cookie: string }> {
+): Promise<{ auth: Record<string, string>; orderPath: string; streamPath: string; cookie: string }> {
   const res = await fetch(`${web.url}/api/customers`, { method: "POST" });
   const { customerId, token } = await res.json() as { customerId: string; token: string };
   const auth = { authorization: `Bearer ${token}` };
@@ -135,22 +146,38 @@ async function customerOf(
   const page = await fetch(`${web.url}/`);
   await page.arrayBuffer();
   const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return { auth, orderPath: `/api/customers/${customerId}/orders/${order.id}`, cookie };
+  return {
+    auth,
+    orderPath: `/api/customers/${customerId}/orders/${order.id}`,
+    streamPath: `/orders/${order.id}/events`,
+    cookie,
+  };
 }
 
 /** One round of `workload` against `web`: CPU-µs per request (per order for `shopper`). */
 async function round(workload: Workload, web: Web): Promise<number> {
-  const setup = workload === "order-read" || workload === "storefront-cookie"
+  const setup = ["order-read", "order-stream", "storefront-cookie"].includes(workload)
     ? await customerOf(web)
     : undefined;
   const before = procUsage(web.pid).cpuS;
   let count = requests;
-  if (workload === "products") await times(requests, async () => void await get(`${web.url}/api/products`));
-  else if (workload === "storefront") await times(requests, async () => void await get(`${web.url}/`));
+  if (workload === "healthz") await times(requests, async () => void await get(`${web.url}/healthz`));
+  else if (workload === "products") {
+    await times(requests, async () => void await get(`${web.url}/api/products`));
+  } else if (workload === "storefront") await times(requests, async () => void await get(`${web.url}/`));
   else if (workload === "storefront-cookie") {
     await times(requests, async () => void await get(`${web.url}/`, { cookie: setup!.cookie }));
   } else if (workload === "order-read") {
     await times(requests, async () => void await get(`${web.url}${setup!.orderPath}`, setup!.auth));
+  } else if (workload === "order-stream") {
+    await times(requests, async () => {
+      const res = await fetch(`${web.url}${setup!.streamPath}`, {
+        headers: { accept: "text/event-stream", ...setup!.auth },
+      });
+      const reader = res.body!.getReader();
+      await reader.read(); // the first event: the order as it is
+      await reader.cancel();
+    });
   } else {
     const opts = parseOptions([
       "--url",
