@@ -11,7 +11,10 @@
  *
  * The cookie's value is Hono's signed-cookie format (`<id>.<standard base64 of the HMAC-SHA256 of
  * the id>`, URI-encoded), signed and verified here with a key imported once per process
- * (`hmac_key.ts`) instead of Hono's helpers, which import it on every call.
+ * (`hmac_key.ts`) instead of Hono's helpers, which import it on every call. A cookie value that
+ * verified is remembered (per secret, by its exact text, the last {@linkcode VERIFIED_COOKIES_KEPT}
+ * used): the same text proves the same id again (a signature has no expiry), so a returning browser
+ * costs no HMAC per request; any other text, a changed character included, is verified in full.
  *
  * @module
  */
@@ -20,6 +23,7 @@ import type { StoredCart } from "./cart/cart.ts";
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
 import { ConfigError } from "../services/common/config.ts";
+import { BoundedCache } from "./bounded_cache.ts";
 import { hmacSign, hmacVerify } from "./hmac_key.ts";
 
 /** Name of the cookie. */
@@ -51,16 +55,35 @@ export function cookieSecret(
   return { secret: value, random: false };
 }
 
+/** How many verified cookie values are remembered per secret (least recently used forgotten first). */
+export const VERIFIED_COOKIES_KEPT = 4096;
+
+const verifiedCookies = new Map<string, BoundedCache<string, string>>();
+
 /** The customer id of a valid signed cookie, or null. */
 export async function readCustomerId(c: Context, secret: string): Promise<string | null> {
   const value = getCookie(c, CUSTOMER_COOKIE);
   if (value === undefined) return null;
+  return await customerIdOfCookie(value, secret);
+}
+
+/** The customer id that the cookie value `value` proves under `secret`, or null. */
+export async function customerIdOfCookie(value: string, secret: string): Promise<string | null> {
+  let verified = verifiedCookies.get(secret);
+  if (!verified) {
+    verified = new BoundedCache(VERIFIED_COOKIES_KEPT);
+    verifiedCookies.set(secret, verified);
+  }
+  const known = verified.get(value);
+  if (known !== undefined) return known;
   const dot = value.lastIndexOf(".");
   const id = value.slice(0, dot);
   const signature = value.slice(dot + 1);
   if (dot < 0 || !CUSTOMER_ID.test(id) || signature.length !== 44 || !signature.endsWith("=")) return null;
   const mac = fromBase64(signature);
-  return mac !== null && await hmacVerify(secret, id, mac) ? id : null;
+  if (mac === null || !await hmacVerify(secret, id, mac)) return null;
+  verified.set(value, id);
+  return id;
 }
 
 /** The `Set-Cookie` value that gives the browser `customerId` for a year. */

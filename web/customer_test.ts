@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { countingSubtle } from "./crypto_spy_testing.ts";
 import { Hono } from "hono";
 import { generateSignedCookie } from "hono/cookie";
 import { CUSTOMER_COOKIE, customerCookie, newCustomerId, readCustomerId } from "./customer.ts";
@@ -63,4 +64,25 @@ Deno.test("a cookie with another secret, a changed id or signature, or malformed
 Deno.test("a signed value that is not a customer id proves nobody", async () => {
   const cookie = (await generateSignedCookie(CUSTOMER_COOKIE, "admin", SECRET, OPTIONS)).split(";")[0];
   assert.equal(await read(cookie), null);
+});
+
+Deno.test("a cookie that verified proves its customer again without an HMAC; an edited one is still refused", async () => {
+  const id = newCustomerId();
+  const cookie = (await customerCookie(id, SECRET, false)).split(";")[0]!;
+  assert.equal(await read(cookie), id);
+  const again = await countingSubtle("verify", async () => {
+    for (let i = 0; i < 3; i++) assert.equal(await read(cookie), id);
+  });
+  assert.equal(again, 0, "remembered");
+  const value = decodeURIComponent(cookie.slice(cookie.indexOf("=") + 1));
+  const dot = value.lastIndexOf(".");
+  const sig = value.slice(dot + 1);
+  const flippedSig = (sig[0] === "A" ? "B" : "A") + sig.slice(1);
+  const otherId = newCustomerId();
+  const edited = await countingSubtle("verify", async () => {
+    assert.equal(await read(`${CUSTOMER_COOKIE}=${encodeURIComponent(`${id}.${flippedSig}`)}`), null);
+    assert.equal(await read(`${CUSTOMER_COOKIE}=${encodeURIComponent(`${otherId}.${sig}`)}`), null);
+  });
+  assert.equal(edited, 2, "each edited cookie was verified in full");
+  assert.equal(await read(cookie, "z".repeat(40)), null, "remembered per secret");
 });

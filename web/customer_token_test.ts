@@ -61,3 +61,51 @@ Deno.test("a token that verified once is refused once it has expired", async () 
   await new Promise((r) => setTimeout(r, 2100));
   assert.equal(await verifyToken(shortLived, SECRET), null);
 });
+
+/** Runs `fn` counting the calls of `crypto.subtle.verify` made meanwhile. */
+async function countingVerifies(fn: () => Promise<void>): Promise<number> {
+  const original = crypto.subtle.verify;
+  let calls = 0;
+  crypto.subtle.verify = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto["verify"]>) {
+    calls++;
+    return original.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    crypto.subtle.verify = original;
+  }
+  return calls;
+}
+
+Deno.test("a token that verified is not verified again; a tampered copy of it still is, and is refused", async () => {
+  const token = await issueToken("c-cached", SECRET);
+  assert.equal(await verifyToken(token, SECRET), "c-cached");
+  const again = await countingVerifies(async () => {
+    for (let i = 0; i < 5; i++) assert.equal(await verifyToken(token, SECRET), "c-cached");
+  });
+  assert.equal(again, 0, "the remembered token needs no signature check");
+  const [h, p, s] = token.split(".");
+  const flipped = s!.slice(0, 10) + (s![10] === "A" ? "B" : "A") + s!.slice(11);
+  const payload = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
+  const otherSub = btoa(JSON.stringify({ ...payload, sub: "c-other" })).replace(/=+$/, "")
+    .replace(/\+/g, "-").replace(/\//g, "_");
+  const tampered = await countingVerifies(async () => {
+    assert.equal(await verifyToken(`${h}.${p}.${flipped}`, SECRET), null);
+    assert.equal(await verifyToken(`${h}.${otherSub}.${s}`, SECRET), null);
+    assert.equal(await verifyToken(`${token} `, SECRET), null);
+  });
+  assert.ok(tampered >= 2, "each tampered token went through the signature check");
+  assert.equal(await verifyToken(token, "t".repeat(40)), null, "remembered per secret");
+  assert.equal(await verifyToken(token, SECRET), "c-cached");
+});
+
+Deno.test("a remembered token is refused from its expiry on, checked again on every use", async () => {
+  const key = await tokenKey(SECRET);
+  const iat = Math.floor(Date.now() / 1000);
+  const token = await sign({ sub: "c-short", aud: "oms-customer", iat, exp: iat + 1 }, key, "HS256");
+  assert.equal(await verifyToken(token, SECRET), "c-short");
+  assert.equal(await verifyToken(token, SECRET), "c-short"); // from the cache
+  await new Promise((r) => setTimeout(r, (iat + 1) * 1000 - Date.now() + 20));
+  assert.equal(await verifyToken(token, SECRET), null);
+});

@@ -304,13 +304,12 @@ export function isOpen(shop: ShopConfig, at: Date): boolean {
 
 /** `at` as a time of day in the shop's zone and locale, e.g. `18:30`. */
 export function formatTime(at: Date, shop: ShopConfig): string {
-  return new Intl.DateTimeFormat(shop.locale, { timeZone: shop.timeZone, hour: "2-digit", minute: "2-digit" })
-    .format(at);
+  return shopFormat("time", shop, { timeZone: shop.timeZone, hour: "2-digit", minute: "2-digit" }).format(at);
 }
 
 /** `at` as a date and time in the shop's zone and locale, e.g. `30 Nov 2026, 18:30`. */
 export function formatDateTime(at: Date, shop: ShopConfig): string {
-  return new Intl.DateTimeFormat(shop.locale, {
+  return shopFormat("dateTime", shop, {
     timeZone: shop.timeZone,
     day: "numeric",
     month: "short",
@@ -325,7 +324,7 @@ export function slotLabel(at: Date, now: Date, shop: ShopConfig): string {
   const a = zonedParts(at, shop.timeZone);
   const n = zonedParts(now, shop.timeZone);
   if (a.y === n.y && a.mo === n.mo && a.d === n.d) return formatTime(at, shop);
-  const day = new Intl.DateTimeFormat(shop.locale, { timeZone: shop.timeZone, weekday: "short" }).format(at);
+  const day = shopFormat("weekday", shop, { timeZone: shop.timeZone, weekday: "short" }).format(at);
   return `${day} ${formatTime(at, shop)}`;
 }
 
@@ -338,9 +337,10 @@ function clock(minutes: number): string {
  * `["Mon–Fri 11:00–22:00", "Sat–Sun 12:00–23:00"]`. Day names follow the shop's locale.
  */
 export function hoursText(shop: ShopConfig): string[] {
-  const dayName = (d: number) =>
-    new Intl.DateTimeFormat(shop.locale, { weekday: "short", timeZone: "UTC" })
-      .format(new Date(Date.UTC(2024, 0, 1 + d))); // 2024-01-01 was a Monday
+  const kept = hoursTexts.get(shop);
+  if (kept && kept.hours === shop.hours && kept.locale === shop.locale) return [...kept.lines];
+  const names = shopFormat("dayName", shop, { weekday: "short", timeZone: "UTC" });
+  const dayName = (d: number) => names.format(new Date(Date.UTC(2024, 0, 1 + d))); // 2024-01-01 was a Monday
   const perDay = DAY_NAMES.map((_, d) =>
     shop.hours.filter((s) => s.day === d).sort((a, b) => a.open - b.open)
       .map((s) => `${clock(s.open)}–${clock(s.close)}`).join(", ")
@@ -353,5 +353,29 @@ export function hoursText(shop: ShopConfig): string[] {
     lines.push(`${days} ${perDay[d] || "closed"}`);
     d = e + 1;
   }
-  return lines;
+  hoursTexts.set(shop, { hours: shop.hours, locale: shop.locale, lines });
+  return [...lines];
+}
+
+/** {@linkcode hoursText} per shop settings object (every page's footer shows them). */
+const hoursTexts = new WeakMap<ShopConfig, { hours: OpeningSpan[]; locale: string; lines: string[] }>();
+
+const shopFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The date format `kind` of `shop`'s locale with `options`, made once per kind, locale and time zone
+ * (building an `Intl.DateTimeFormat` costs far more than formatting with one).
+ */
+function shopFormat(
+  kind: string,
+  shop: ShopConfig,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${kind} ${shop.locale} ${options.timeZone}`;
+  let f = shopFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(shop.locale, options);
+    shopFormats.set(key, f);
+  }
+  return f;
 }

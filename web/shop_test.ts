@@ -93,3 +93,14 @@ Deno.test("busy mode moves the earliest pickup and every slot by its minutes; 0 
   assert.equal(pickupSlots(busy, now)[0]!.toISOString(), "2026-11-30T12:45:00.000Z");
   assert.equal(isValidSlot(busy, new Date("2026-11-30T12:15:00Z"), now), false, "a slot busy mode took away");
 });
+
+Deno.test("hoursText is made once per shop settings, yet follows a change of hours or locale", () => {
+  const shop = { ...berlin };
+  const first = hoursText(shop);
+  first.push("changed by the caller");
+  assert.deepEqual(hoursText(shop), ["Mon–Fri 11:00–22:00", "Sat–Sun 12:00–23:00"], "a copy each time");
+  shop.hours = parseHours("Mo-Su 10:00-20:00");
+  assert.deepEqual(hoursText(shop), ["Mon–Sun 10:00–20:00"]);
+  shop.locale = "de-DE";
+  assert.deepEqual(hoursText(shop), ["Mo–So 10:00–20:00"]);
+});

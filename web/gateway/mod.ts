@@ -16,6 +16,7 @@ import { newTraceparent } from "../../services/common/trace.ts";
 import { type AppDeps, type AppEnv, callOpts } from "../api/deps.ts";
 import type { CallOptsSource } from "./call.ts";
 import { callOptions } from "./call_options.ts";
+import { catalogCacheOf } from "./catalog_cache.ts";
 import type { Clients } from "./clients.ts";
 import { DeadLettersGateway } from "./dead_letters.ts";
 import { KitchenGateway } from "./kitchen.ts";
@@ -46,7 +47,8 @@ export interface Gateway {
 export function createGateway(clients: Clients, opts: CallOptsSource): Gateway {
   let staff: StaffGateway | undefined;
   return {
-    orders: new OrdersGateway(clients.orders, opts),
+    // an order created or cancelled through web changes stock: the shared catalog is read again
+    orders: new OrdersGateway(clients.orders, opts, () => catalogCacheOf(clients.stock).invalidate()),
     stock: new StockGateway(clients.stock, opts),
     payments: new PaymentsGateway(clients.payments, opts),
     kitchen: new KitchenGateway(clients.kitchen, opts),

@@ -53,11 +53,16 @@ export class OrdersGateway {
   readonly #client: OrdersServiceClient;
   readonly #opts: CallOptsSource;
   readonly #call: Caller<OrdersServiceClient>;
+  readonly #stockChanged: () => void;
 
-  /** A facade over `client` whose calls carry the options from `opts`. */
-  constructor(client: OrdersServiceClient, opts: CallOptsSource) {
+  /**
+   * A facade over `client` whose calls carry the options from `opts`; `stockChanged` is called after
+   * each call that can change stock levels (creating or cancelling an order), whatever its outcome.
+   */
+  constructor(client: OrdersServiceClient, opts: CallOptsSource, stockChanged: () => void = () => {}) {
     this.#client = client;
     this.#opts = opts;
+    this.#stockChanged = stockChanged;
     this.#call = caller("orders", client, opts);
     this.staff = new OrdersStaffQueries(this.#call);
   }
@@ -84,8 +89,12 @@ export class OrdersGateway {
     idempotencyKey: string,
     details?: OrderDetails,
   ): Promise<Order> {
-    const res = await this.#call("createOrder", { customerId, items, idempotencyKey, details });
-    return present(res.order, "order");
+    try {
+      const res = await this.#call("createOrder", { customerId, items, idempotencyKey, details });
+      return present(res.order, "order");
+    } finally {
+      this.#stockChanged();
+    }
   }
 
   /** The customer's order `orderId`; 404 when there is none or it is someone else's. */
@@ -127,14 +136,22 @@ export class OrdersGateway {
 
   /** The customer cancels their unpaid order, saying why. */
   async cancel(customerId: string, orderId: string, reason: string): Promise<Order> {
-    const res = await this.#call("cancelOrder", { orderId, customerId, admin: false, reason });
-    return present(res.order, "order");
+    try {
+      const res = await this.#call("cancelOrder", { orderId, customerId, admin: false, reason });
+      return present(res.order, "order");
+    } finally {
+      this.#stockChanged();
+    }
   }
 
   /** Staff cancel an unpaid order. */
   async cancelAsStaff(orderId: string, reason = ""): Promise<Order> {
-    const res = await this.#call("cancelOrder", { orderId, customerId: "", admin: true, reason });
-    return present(res.order, "order");
+    try {
+      const res = await this.#call("cancelOrder", { orderId, customerId: "", admin: true, reason });
+      return present(res.order, "order");
+    } finally {
+      this.#stockChanged();
+    }
   }
 
   /** Staff hand a ready order over (ready -> completed). */

@@ -15,6 +15,7 @@ import type {
   WatchItemsResponse,
 } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import { type Caller, caller, type CallOptsSource, present } from "./call.ts";
+import { catalogCacheOf } from "./catalog_cache.ts";
 import { openStream } from "./stream.ts";
 
 /** An item's menu fields to change; each absent one stays as it is. */
@@ -33,9 +34,22 @@ export class StockGateway {
     this.#opts = opts;
   }
 
-  /** Every catalog item with its price and units available, reserved and sold. */
+  /** Every catalog item with its price and units available, reserved and sold (read now: for staff). */
   async list(): Promise<Item[]> {
     return (await this.#call("listItems", {})).items;
+  }
+
+  /**
+   * The catalog as customers see it: {@linkcode list} shared by this process's requests for up to a
+   * second (`catalog_cache.ts`: single flight, invalidated by web's own stock changes).
+   */
+  catalog(): Promise<Item[]> {
+    return catalogCacheOf(this.#client).get(() => this.list());
+  }
+
+  /** Forgets the shared catalog (after a call that may have changed stock). */
+  #changed(): void {
+    catalogCacheOf(this.#client).invalidate();
   }
 
   /** One item (404 `not_found` when there is none). */
@@ -45,17 +59,29 @@ export class StockGateway {
 
   /** Staff: adds `quantity` units of `itemId`; the item afterwards, or null when stock did not say. */
   async restock(itemId: string, quantity: number): Promise<Item | null> {
-    return (await this.#call("restock", { itemId, quantity })).item ?? null;
+    try {
+      return (await this.#call("restock", { itemId, quantity })).item ?? null;
+    } finally {
+      this.#changed();
+    }
   }
 
   /** Staff: changes item `id`'s menu fields (422 naming a bad field; nothing changes then). */
   async update(id: string, changes: ItemChanges): Promise<Item> {
-    return present((await this.#call("updateItem", { ...changes, id, price: changes.price })).item, "item");
+    try {
+      return present((await this.#call("updateItem", { ...changes, id, price: changes.price })).item, "item");
+    } finally {
+      this.#changed();
+    }
   }
 
   /** Staff: takes item `itemId` off the menu ("86", `offMenu` true) or brings it back. */
   async setOffMenu(itemId: string, offMenu: boolean): Promise<Item> {
-    return present((await this.#call("setOffMenu", { itemId, offMenu })).item, "item");
+    try {
+      return present((await this.#call("setOffMenu", { itemId, offMenu })).item, "item");
+    } finally {
+      this.#changed();
+    }
   }
 
   /** The shop's status: busy mode's extra minutes. */

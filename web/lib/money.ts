@@ -14,14 +14,21 @@ export interface Money {
   currency: string;
 }
 
-const formats = new Map<string, Intl.NumberFormat>();
+/** A currency format with its number of decimals (read once: `resolvedOptions()` builds an object per call). */
+interface CurrencyFormat {
+  format: Intl.NumberFormat;
+  digits: number;
+}
 
-function formatFor(currency: string, locale: string): Intl.NumberFormat | null {
+const formats = new Map<string, CurrencyFormat>();
+
+function formatFor(currency: string, locale: string): CurrencyFormat | null {
   const key = `${locale} ${currency}`;
   let f = formats.get(key);
   if (!f) {
     try {
-      f = new Intl.NumberFormat(locale, { style: "currency", currency });
+      const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+      f = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
     } catch {
       return null;
     }
@@ -37,8 +44,7 @@ function formatFor(currency: string, locale: string): Intl.NumberFormat | null {
 export function formatMoney(m: Money, locale = "en"): string {
   const f = formatFor(m.currency, locale);
   if (!f) return `${(m.amount / 100).toFixed(2)} ${m.currency}`.trim();
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(m.amount / 10 ** digits);
+  return f.format.format(m.amount / 10 ** f.digits);
 }
 
 /** Sum of `unit × quantity` over `lines`, in the first line's currency (`emptyCurrency` when there are none). */

@@ -1,13 +1,14 @@
 /**
  * Every page: gives the browser its customer id (a signed HttpOnly cookie, made on the first visit)
  * and puts it in `ctx.state.customerId`; puts the shop's settings in `ctx.state.shop`, the customer's
- * form token in `ctx.state.csrf` and their cart (ids and quantities) in `ctx.state.cart`.
+ * form token in `ctx.state.csrf` (made on first read) and their cart (ids and quantities) in
+ * `ctx.state.cart`.
  *
  * @module
  */
 import { EMPTY_CART } from "../cart/cart.ts";
 import { readCart } from "../cart/cart_cookie.ts";
-import { customerCsrfToken } from "../cart/csrf.ts";
+import { customerCsrfTokenNow } from "../cart/csrf.ts";
 import { customerCookie, newCustomerId, readCustomerId, type ShopState } from "../customer.ts";
 import { defaultCustomerAuth } from "../customer_auth.ts";
 import type { Middleware } from "../framework/types.ts";
@@ -29,7 +30,14 @@ export const handler: Middleware<ShopState> = async (ctx) => {
   const customerId = known ?? newCustomerId();
   ctx.state.customerId = customerId;
   ctx.state.shop = ctx.deps.shop ?? processShop();
-  ctx.state.csrf = await customerCsrfToken(secret, customerId);
+  // made when a page first reads it (an event stream or a redirect never does); assignable as before
+  let csrf: string | undefined;
+  Object.defineProperty(ctx.state, "csrf", {
+    get: () => csrf ??= customerCsrfTokenNow(secret, customerId),
+    set: (value: string | undefined) => void (csrf = value),
+    enumerable: true,
+    configurable: true,
+  });
   ctx.state.cart = known ? await readCart(ctx.hono, secret, customerId) : EMPTY_CART;
   const res = await ctx.next();
   if (known) return res;

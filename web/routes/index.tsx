@@ -32,7 +32,7 @@ export interface MenuData {
 /** Loads the catalog from stock. */
 export const handler: Handlers<MenuData, ShopState> = {
   async GET(ctx) {
-    const items = await gatewayFor(ctx.hono, ctx.deps).stock.list();
+    const items = await gatewayFor(ctx.hono, ctx.deps).stock.catalog();
     const query = (ctx.url.searchParams.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
     ctx.state.title = query ? `“${query}” on the menu` : "Menu";
     const products = items.map(productJson);
