@@ -86,6 +86,7 @@ export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOp
     status: order.status,
     scope: order.customerId,
     entity: order,
+    compact: true,
   });
   op
     .check({ key: orderKey(order.id), versionstamp: null })
@@ -109,6 +110,7 @@ export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: O
     status: after.status,
     scope: after.customerId,
     entity: after,
+    compact: true,
   });
   const from = before.order.status;
   if (from !== after.status) {

@@ -22,7 +22,14 @@
 import { RpcError } from "../errors.ts";
 import { END_OF_MS, type FeedCursor } from "./cursor.ts";
 import { recallEntity } from "./entities.ts";
-import { CHANGE_FEED, CHANGE_RETENTION_MS, type ChangeRecord, recordIdOf, SETTLE_MS } from "./record.ts";
+import {
+  CHANGE_FEED,
+  CHANGE_RETENTION_MS,
+  type ChangeRecord,
+  decodeRecord,
+  recordIdOf,
+  SETTLE_MS,
+} from "./record.ts";
 
 /** A change as read, with the cursor just after it. */
 export interface Change {
@@ -37,9 +44,13 @@ export interface Change {
   entity?: unknown;
 }
 
-function changeOf(feed: string, e: Deno.KvEntry<ChangeRecord>, cursor: FeedCursor): Change {
+/** A stored record, either form (see `RecordedChange.compact`); decoded only when it is delivered. */
+type StoredEntry = Deno.KvEntry<unknown>;
+
+function changeOf(feed: string, e: StoredEntry, cursor: FeedCursor): Change {
+  const record = decodeRecord(e.value);
   const entity = recallEntity(feed, recordIdOf(e.key));
-  return entity === undefined ? { record: e.value, cursor } : { record: e.value, cursor, entity };
+  return entity === undefined ? { record, cursor } : { record, cursor, entity };
 }
 
 /** Options of {@linkcode readChanges}. */
@@ -80,13 +91,13 @@ export async function readChanges(
     );
   }
   const prefix = [...CHANGE_FEED, feed];
-  const entries: Deno.KvEntry<ChangeRecord>[] = [];
-  const it = kv.list<ChangeRecord>(
+  const entries: StoredEntry[] = [];
+  const it = kv.list<unknown>(
     { prefix, start: [...prefix, cursor.afterMs, `${cursor.afterId}\0`] },
     { limit, batchSize: limit },
   );
   for await (const e of it) entries.push(e);
-  const isNew = (e: Deno.KvEntry<ChangeRecord>) => e.versionstamp > cursor.vs;
+  const isNew = (e: StoredEntry) => e.versionstamp > cursor.vs;
   const settled = readStart - settleMs;
 
   if (entries.length < limit) {

@@ -75,6 +75,27 @@ export interface RecordedChange {
    * watchers here get it with the change instead of reading it back (`entities.ts`). Not stored.
    */
   entity?: unknown;
+  /**
+   * Store the record as bytes ({@linkcode encodeRecord}) instead of a structured value: a reader skips
+   * the records it has seen without deserialising them (a watcher re-reads the last `SETTLE_MS` of its
+   * feed on every read). Readers take either form (`decodeRecord`).
+   */
+  compact?: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** `record` as the bytes a compact feed stores (JSON of `[id, status, scope, at]`). */
+export function encodeRecord(record: ChangeRecord): Uint8Array {
+  return encoder.encode(JSON.stringify([record.id, record.status, record.scope, record.at]));
+}
+
+/** A stored record's value (bytes of a compact feed, or the structured record) as a {@linkcode ChangeRecord}. */
+export function decodeRecord(value: unknown): ChangeRecord {
+  if (!(value instanceof Uint8Array)) return value as ChangeRecord;
+  const [id, status, scope, at] = JSON.parse(decoder.decode(value)) as [string, string, string, number];
+  return { id, status, scope, at };
 }
 
 /** The id part of a change record's key (unique per record). */
@@ -96,7 +117,7 @@ export function recordChange(
   const recordId = crypto.randomUUID();
   const key = changeKey(feed, at, recordId);
   const record: ChangeRecord = { id: change.id, status: change.status, scope: change.scope ?? "", at };
-  op.set(key, record, { expireIn: CHANGE_RETENTION_MS });
+  op.set(key, change.compact ? encodeRecord(record) : record, { expireIn: CHANGE_RETENTION_MS });
   const { entity } = change;
   notifyAfterCommit(
     op,
