@@ -40,6 +40,11 @@ export class Batch<T extends { op: RecordingOp }> {
     return this.#items;
   }
 
+  /** Every key the members touched. */
+  get touched(): TouchedKeys {
+    return this.#touched;
+  }
+
   /** How many members. */
   get size(): number {
     return this.#items.length;
