@@ -114,6 +114,8 @@ interface Delivery {
   /** Set once decoded and validated. */
   event?: { handler: EventHandler<RoutingKey>; payload: EventPayload<RoutingKey> };
   outcome?: Outcome;
+  /** Every operation its handler ran into (re-runs included); settled once its pass is over. */
+  ops?: RecordingOp[];
 }
 
 /** A handler's error, with the keys it had touched when it threw. */
@@ -198,17 +200,27 @@ export class Consumer {
     try {
       await this.#applyAll(deliveries);
     } catch (err) {
+      this.#reject(deliveries, err);
+    } finally {
+      // every run of this pass has committed or been dropped now
       for (const d of deliveries) {
-        if (d.outcome) continue;
-        this.opts.log.error("message rejected to the broker's dead-letter queue", {
-          id: d.message.id,
-          routingKey: d.message.routingKey,
-          deadQueue: deadQueueOf(this.opts.queue),
-          err,
-        });
-        recordError(d.span, err);
-        this.#finish(d, "rejected");
+        for (const op of d.ops?.splice(0) ?? []) for (const fn of op.settled.splice(0)) fn();
       }
+    }
+  }
+
+  /** Rejects every delivery of `deliveries` still without an outcome (a bug on the way). */
+  #reject(deliveries: Delivery[], err: unknown): void {
+    for (const d of deliveries) {
+      if (d.outcome) continue;
+      this.opts.log.error("message rejected to the broker's dead-letter queue", {
+        id: d.message.id,
+        routingKey: d.message.routingKey,
+        deadQueue: deadQueueOf(this.opts.queue),
+        err,
+      });
+      recordError(d.span, err);
+      this.#finish(d, "rejected");
     }
   }
 
@@ -421,6 +433,7 @@ export class Consumer {
     const { message } = d;
     const inboxKey = inboxKeyOf(message.id);
     const op = new RecordingOp();
+    (d.ops ??= []).push(op);
     try {
       const kv = trackedKv(this.opts.kv, op.touched);
       const seen = inbox?.take(message.id) ?? ((await kv.get(inboxKey)).versionstamp !== null);
