@@ -11,9 +11,10 @@
  *
  * Batching: deliveries that arrive together (those already delivered when the consumer next runs, up
  * to `maxBatch`; a lone delivery is never held back) are applied in one atomic commit — every handler's
- * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that reads or
- * writes a key an earlier member of the batch wrote (two events about one order) starts a new batch,
- * after the earlier one committed, so it reads that state. A batch beyond Deno KV's counted limits is
+ * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that read (or
+ * checked, or listed) a key an earlier member of the batch wrote (two events about one order) starts a
+ * new batch, after the earlier one committed, and runs again so it reads that state; members that only
+ * write the same keys (counters) share the batch. A batch beyond Deno KV's counted limits is
  * cut before committing; one whose commit throws (a size limit) is split in halves down to single
  * deliveries, and a single one's error takes that delivery's usual retry-or-park path. A batch whose
  * checks fail (a concurrent writer) is redone one delivery at a time. Outcomes stay per delivery: one
@@ -228,9 +229,11 @@ export class Consumer {
    * Runs each delivery's handler into the current batch, committing it where the next one cannot join.
    * The handlers of the deliveries run at once (their reads overlap instead of queueing one after the
    * other), each on the state committed before this call, exactly as a member of one batch sees it;
-   * the batch is then built in arrival order. A run whose keys meet what a batch of this call has
-   * committed since (or an earlier member of the current batch) is run again once that has committed,
-   * so it reads that state; a second copy of an id runs only after its first copy committed.
+   * the batch is then built in arrival order. A run that read a key a batch of this call has committed
+   * since, or an earlier member of the current batch wrote, runs again once that has committed, so it
+   * reads that state; so does a run that failed after reading such a key (its error may come from the
+   * older state: an event that overtook the one it follows in the same batch is not sent to retry). A
+   * second copy of an id runs only after its first copy committed.
    */
   async #applyAll(deliveries: Delivery[]): Promise<void> {
     // one read of the batch's inbox entries; when it fails, each delivery reads its own (and a failure
@@ -258,19 +261,24 @@ export class Consumer {
       // the same id again (a redelivery): once its first copy committed, the inbox drops it unrun
       if (ids.has(d.message.id)) await commit();
       ids.add(d.message.id);
-      let step: RecordingOp | Outcome;
-      const ran = early[i];
-      if (ran) {
-        let run = await ran;
-        // it read keys a batch of this call wrote since (its error may come from that): run it again
-        const touched = run instanceof RecordingOp
-          ? run.touched
-          : run instanceof HandlerFailure
-          ? run.touched
-          : null;
-        if (touched?.overlaps(committed)) run = await this.#attempt(d);
-        step = run instanceof HandlerFailure ? await this.#failed(d, run.err) : run;
-      } else step = await this.#prepare(d);
+      let run = early[i] ? await early[i] : await this.#attempt(d);
+      let fresh = !early[i];
+      for (;;) {
+        const touched = run instanceof RecordingOp || run instanceof HandlerFailure ? run.touched : null;
+        if (!touched) break;
+        if (!fresh && committed.writesReadBy(touched)) {
+          // it read keys a batch of this call wrote since (its error may come from that): run it again
+          run = await this.#attempt(d);
+          fresh = true;
+        } else if (run instanceof HandlerFailure && batch.touched.writesReadBy(touched)) {
+          // it failed on state an earlier member is about to change: commit that, then run it again
+          await commit();
+          ids.add(d.message.id);
+          run = await this.#attempt(d);
+          fresh = true;
+        } else break;
+      }
+      let step = run instanceof HandlerFailure ? await this.#failed(d, run.err) : run;
       if (typeof step === "string") {
         this.#finish(d, step);
         continue;

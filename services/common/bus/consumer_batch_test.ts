@@ -448,3 +448,21 @@ Deno.test("a handler that ran on state a commit of its batch changed runs again,
     kv.close();
   }
 });
+
+Deno.test("events about different orders that bump the same counters are applied in one commit", async () => {
+  const { kv, burst, consumer } = await kitchenConsumer({
+    "order.paid": async (ev, ctx) => {
+      const key = ["tickets", ev.orderId];
+      ctx.op.check(await ctx.kv.get(key)).set(key, { orderId: ev.orderId })
+        .sum(["counts", "queued"], 1n);
+    },
+  });
+  try {
+    await burst.deliver([paid("m-1", "o-1"), paid("m-2", "o-2"), paid("m-3", "o-3")]);
+    assert.equal(consumer.stats.processed, 3);
+    assert.equal(consumer.commits, 1, "one commit: the shared counter does not split the batch");
+    assert.equal((await kv.get<Deno.KvU64>(["counts", "queued"])).value?.value, 3n, "no increment lost");
+  } finally {
+    kv.close();
+  }
+});
