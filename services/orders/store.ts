@@ -12,7 +12,7 @@
  * | `["order_counts", status]` | `Deno.KvU64` count of orders in that status |
  * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
  * | `["order_number_next"]` | the next unreserved order number (`numbers.ts`) |
- * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`), one per order commit |
+ * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`, compact: JSON bytes), one per order commit |
  * | search index, customer records, running figures | see `indexes.ts` (same operation as the order) |
  *
  * Listing is newest first with `kv.list(..., {reverse: true})`; the page's next cursor is the KV cursor.

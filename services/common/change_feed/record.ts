@@ -7,7 +7,7 @@
  *
  * | key | value |
  * | --- | --- |
- * | `["change_feed", feed, atMs, uuid]` | {@linkcode ChangeRecord} |
+ * | `["change_feed", feed, atMs, uuid]` | {@linkcode ChangeRecord}, or its bytes ({@linkcode encodeRecord}) when recorded `compact` |
  *
  * `atMs` is this process's clock when the record was added (never going backwards within the process
  * and feed).
