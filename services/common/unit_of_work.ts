@@ -93,15 +93,23 @@ const MUTATIONS = new Set<PropertyKey>(["set", "delete", "sum", "min", "max", "m
 /** `op` seen through a proxy that notes whether any mutation was added. */
 function tracked(op: Deno.AtomicOperation): { op: Deno.AtomicOperation; mutated: () => boolean } {
   let mutated = false;
+  // one wrapper per method and operation (a use case calls a dozen methods on it); a method replaced
+  // on the operation since (e.g. `commit`, see change_feed/notifier.ts) gets a new one
+  const wrappers = new Map<PropertyKey, { fn: unknown; wrapper: (...args: unknown[]) => unknown }>();
   const proxy: Deno.AtomicOperation = new Proxy(op, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        if (MUTATIONS.has(prop)) mutated = true;
+      const known = wrappers.get(prop);
+      if (known?.fn === value) return known.wrapper;
+      const isMutation = MUTATIONS.has(prop);
+      const wrapper = (...args: unknown[]) => {
+        if (isMutation) mutated = true;
         const result: unknown = value.apply(target, args);
         return result === target ? proxy : result; // keep chaining through the proxy
       };
+      wrappers.set(prop, { fn: value, wrapper });
+      return wrapper;
     },
   });
   return { op: proxy, mutated: () => mutated };

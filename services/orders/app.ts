@@ -216,7 +216,7 @@ export class OrdersApp {
     const valid = validateCreateOrder(req, this.#now());
     let orderId: string = crypto.randomUUID();
     if (valid.idempotencyKey) {
-      const fingerprint = await requestFingerprint(valid.items, valid.details);
+      const fingerprint = requestFingerprint(valid.items, valid.details);
       const got = await this.#acquireKey(valid, orderId, fingerprint);
       if ("order" in got) return got.order;
       orderId = got.orderId;

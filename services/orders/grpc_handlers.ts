@@ -38,6 +38,8 @@ export interface OrdersServerDeps {
   /** Verifies the staff claims web signs (keyed from the service token). */
   staffClaims: StaffClaims;
   log: Logger;
+  /** Orders' store is local: this process is its only writer (the watch then reads less, `watch.ts`). */
+  singleWriter?: boolean;
 }
 
 function traceOf(call: ServerUnaryCall<unknown, unknown>): string {
@@ -55,7 +57,9 @@ function statusFilter(value: OrderStatusEnum) {
 }
 
 /** The gRPC implementation of `oms.orders.v1.OrdersService` over the use cases. */
-export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): OrdersServiceServer {
+export function ordersServer(
+  { app, kv, staffClaims, log, singleWriter = false }: OrdersServerDeps,
+): OrdersServiceServer {
   /** The call's staff claim; verified only when the request asks for staff access. */
   const staffOf = (call: ServerUnaryCall<unknown, unknown>, asked: boolean) =>
     asked ? staffClaims.fromMetadata(call.metadata) : null;
@@ -109,6 +113,6 @@ export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): O
       return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff), "staff") };
     }),
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
-    watchOrders: watchOrders({ kv, staffClaims, log }),
+    watchOrders: watchOrders({ kv, staffClaims, log, singleWriter }),
   };
 }

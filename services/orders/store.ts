@@ -12,7 +12,7 @@
  * | `["order_counts", status]` | `Deno.KvU64` count of orders in that status |
  * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
  * | `["order_number_next"]` | the next unreserved order number (`numbers.ts`) |
- * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`), one per order commit |
+ * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`, compact: JSON bytes), one per order commit |
  * | search index, customer records, running figures | see `indexes.ts` (same operation as the order) |
  *
  * Listing is newest first with `kv.list(..., {reverse: true})`; the page's next cursor is the KV cursor.
@@ -86,6 +86,7 @@ export function addCreate(op: Deno.AtomicOperation, order: Order): Deno.AtomicOp
     status: order.status,
     scope: order.customerId,
     entity: order,
+    compact: true,
   });
   op
     .check({ key: orderKey(order.id), versionstamp: null })
@@ -109,6 +110,7 @@ export function addUpdate(op: Deno.AtomicOperation, before: OrderEntry, after: O
     status: after.status,
     scope: after.customerId,
     entity: after,
+    compact: true,
   });
   const from = before.order.status;
   if (from !== after.status) {

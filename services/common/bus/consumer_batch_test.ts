@@ -393,3 +393,76 @@ Deno.test("a batch's inbox is read with getMany, at most 10 keys a call, not one
     kv.close();
   }
 });
+
+Deno.test("the handlers of a batch run at once: their reads overlap instead of queueing", async () => {
+  let running = 0;
+  let most = 0;
+  let allStarted: () => void = () => {};
+  const started = new Promise<void>((r) => allStarted = r);
+  const { kv, burst, consumer } = await kitchenConsumer({
+    "order.paid": async (ev, ctx) => {
+      running++;
+      most = Math.max(most, running);
+      if (running === 3) allStarted();
+      // waits for the others (bounded, so handlers run one at a time would still finish)
+      await Promise.race([started, new Promise((r) => setTimeout(r, 500))]);
+      const key = ["tickets", ev.orderId];
+      ctx.op.check(await ctx.kv.get(key)).set(key, { orderId: ev.orderId });
+      running--;
+    },
+  });
+  try {
+    await burst.deliver([paid("m-1", "o-1"), paid("m-2", "o-2"), paid("m-3", "o-3")]);
+    assert.equal(most, 3, "all three handlers were running together");
+    assert.equal(consumer.stats.processed, 3);
+    assert.equal(consumer.commits, 1, "still one commit for the batch");
+    assert.equal(await count(kv, ["tickets"]), 3);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("a handler that ran on state a commit of its batch changed runs again, even when it failed on the old state", async () => {
+  const { kv, burst, consumer } = await kitchenConsumer({
+    "order.paid": async (ev, ctx) => {
+      const key = ["history", ev.orderId];
+      const entry = await ctx.kv.get<string[]>(key);
+      const history = entry.value ?? [];
+      if (ctx.messageId === "x-3" && !history.includes("x-1")) throw new Error("x-3 needs x-1 first");
+      ctx.op.check(entry).set(key, [...history, ctx.messageId]);
+    },
+  });
+  try {
+    // x-3 runs (with the others) before x-1 committed and fails; once x-1 has committed it succeeds
+    const settled = await burst.deliver([
+      paid("x-1", "o-1"),
+      paid("x-2", "o-1"),
+      paid("x-3", "o-1"),
+    ]);
+    assert.deepEqual(settled, ["ack", "ack", "ack"]);
+    assert.equal(consumer.stats.processed, 3);
+    assert.equal(consumer.stats.retry, 0, "the failure on the old state was not acted on");
+    assert.equal(burst.retried.length, 0);
+    assert.deepEqual((await kv.get(["history", "o-1"])).value, ["x-1", "x-2", "x-3"], "no update lost");
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("events about different orders that bump the same counters are applied in one commit", async () => {
+  const { kv, burst, consumer } = await kitchenConsumer({
+    "order.paid": async (ev, ctx) => {
+      const key = ["tickets", ev.orderId];
+      ctx.op.check(await ctx.kv.get(key)).set(key, { orderId: ev.orderId })
+        .sum(["counts", "queued"], 1n);
+    },
+  });
+  try {
+    await burst.deliver([paid("m-1", "o-1"), paid("m-2", "o-2"), paid("m-3", "o-3")]);
+    assert.equal(consumer.stats.processed, 3);
+    assert.equal(consumer.commits, 1, "one commit: the shared counter does not split the batch");
+    assert.equal((await kv.get<Deno.KvU64>(["counts", "queued"])).value?.value, 3n, "no increment lost");
+  } finally {
+    kv.close();
+  }
+});

@@ -10,13 +10,29 @@ import { isOutboxRecord, OUTBOX_PREFIX } from "./outbox.ts";
 import { TouchedKeys } from "./touched_keys.ts";
 import type { OutboxRecord } from "./types.ts";
 
-const encoder = new TextEncoder();
+/** The UTF-8 length of `s` (counted, not encoded: this runs for every key a handler touches). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
+        i++;
+      } else n += 2; // a lone surrogate: encoded as U+FFFD, 3 bytes
+    } else n += 2;
+  }
+  return n;
+}
 
 /** Approximate encoded size of `key` in bytes (Deno KV limits the total per commit). */
 export function keyBytes(key: Deno.KvKey): number {
   let n = 0;
   for (const part of key) {
-    if (typeof part === "string") n += encoder.encode(part).byteLength + 2;
+    if (typeof part === "string") n += utf8Length(part) + 2;
     else if (part instanceof Uint8Array) n += part.byteLength + 2;
     else n += 9;
   }
@@ -35,6 +51,11 @@ export class RecordingOp implements Deno.AtomicOperation {
   readonly records: OutboxRecord[] = [];
   /** Callbacks the handler asked to run once this operation's changes have committed. */
   readonly afterCommit: (() => void)[] = [];
+  /**
+   * Callbacks to run once this operation has committed or been dropped (a re-run, a failed handler):
+   * the consumer runs them after each pass over its deliveries.
+   */
+  readonly settled: (() => void)[] = [];
   #steps: ((op: Deno.AtomicOperation) => void)[] = [];
   #checks = 0;
   #mutations = 0;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { enqueueEvent, OUTBOX_PREFIX } from "./outbox.ts";
-import { RecordingOp } from "./recording_op.ts";
+import { keyBytes, RecordingOp, utf8Length } from "./recording_op.ts";
 import { TouchedKeys } from "./touched_keys.ts";
 
 Deno.test("a recording op replays checks and mutations in order onto a real operation", async () => {
@@ -55,4 +55,12 @@ Deno.test("a recording op notes the keys it touched, the outbox records added, a
   assert.ok(rec.touched.overlaps(other));
   assert.ok(rec.keyBytes > 0);
   await assert.rejects(rec.commit(), /must not commit/);
+});
+
+Deno.test("utf8Length counts the bytes TextEncoder would write, without encoding", () => {
+  const enc = new TextEncoder();
+  for (const s of ["", "abc", "é", "日本", "a😀b", "\ud800", "x\udc00y", "\ud83d", "€😀é\u0000"]) {
+    assert.equal(utf8Length(s), enc.encode(s).byteLength, JSON.stringify(s));
+  }
+  assert.equal(keyBytes(["日本", 1, new Uint8Array(3)]), 6 + 2 + 9 + 3 + 2);
 });

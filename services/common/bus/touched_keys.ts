@@ -1,44 +1,57 @@
 /**
  * The KV keys one piece of work touched: what it read (single keys, listed prefixes, or an arbitrary
  * range) and what it wrote. Two pieces of work whose touched keys overlap, where at least one side
- * writes, cannot share one atomic commit: the second read its state before the first one's writes, and
- * applying both blindly would lose an update. The batching consumer splits its batch there.
+ * writes, may depend on each other ({@linkcode TouchedKeys.overlaps}). For a batch, what matters is one
+ * direction ({@linkcode TouchedKeys.writesReadBy}): a later piece that read, checked or listed a key an
+ * earlier one wrote read its state before that write, and applying both blindly would lose an update;
+ * the batching consumer splits its batch there. Mutations of one commit apply in order and its checks
+ * see the state before it, so a later piece that only writes what an earlier one read or wrote (two
+ * `sum`s of one counter, say) applies exactly as it would in a commit of its own after the earlier one.
+ *
+ * Keys are noted as strings ({@linkcode keyId}) on every read and write of a handler, so that string is
+ * built cheaply: no JSON, no escaping (a string part carries its length), one concatenation per part.
  *
  * @module
  */
 
-/** A key as a string that is equal exactly for equal keys, and whose prefixes are its part-prefixes. */
+/** Between two parts of a key id. */
+const SEP = "\u0000";
+
+/**
+ * A key as a string that is equal exactly for equal keys, and whose prefixes are its part-prefixes: the
+ * id of a prefix `p` of `key` is `keyId(key)` itself or starts with `keyId(p) + "\u0000"`, and no
+ * other key's id does (each part's text ends where the next separator starts, or, for a string part,
+ * after the length it states).
+ */
 export function keyId(key: Deno.KvKey): string {
-  return key.map(partId).join("\u0000");
+  let id = "";
+  for (let i = 0; i < key.length; i++) id = i === 0 ? partId(key[0]!) : id + SEP + partId(key[i]!);
+  return id;
 }
 
 function partId(part: Deno.KvKeyPart): string {
   switch (typeof part) {
     case "string":
-      return `s${JSON.stringify(part)}`; // escapes U+0000, so the separator stays unambiguous
+      return "s" + part.length + ":" + part; // the length says where it ends, whatever it holds
     case "number":
-      return `n${Object.is(part, -0) ? 0 : part}`;
+      return "n" + (part === 0 ? 0 : part); // -0 and 0 are one key in Deno KV
     case "bigint":
-      return `b${part}`;
+      return "b" + part;
     case "boolean":
       return part ? "t" : "f";
-    case "symbol":
-      return `y${String(part.description)}`;
-    default:
-      return `u${Array.from(part, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    case "symbol": {
+      const d = String(part.description);
+      return "y" + d.length + ":" + d;
+    }
+    default: {
+      let hex = "u";
+      for (let i = 0; i < part.length; i++) hex += HEX[part[i]!];
+      return hex;
+    }
   }
 }
 
-/** The ids of every prefix of `key`: `[]`, `[a]`, `[a, b]`, ..., the key itself. */
-function prefixIds(key: Deno.KvKey): string[] {
-  const ids = [""];
-  let id = "";
-  for (let i = 0; i < key.length; i++) {
-    id = i === 0 ? partId(key[i]!) : `${id}\u0000${partId(key[i]!)}`;
-    ids.push(id);
-  }
-  return ids;
-}
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
@@ -51,8 +64,6 @@ export class TouchedKeys {
   readonly #reads = new Set<string>();
   readonly #writes = new Set<string>();
   readonly #readPrefixes = new Set<string>();
-  /** Every prefix of every written key (the key included), to test against listed prefixes. */
-  readonly #writePrefixes = new Set<string>();
   #readsAll = false;
 
   /** Notes a read (or a versionstamp check) of `key`. */
@@ -73,7 +84,6 @@ export class TouchedKeys {
   /** Notes a mutation of `key`. */
   write(key: Deno.KvKey): void {
     this.#writes.add(keyId(key));
-    for (const id of prefixIds(key)) this.#writePrefixes.add(id);
   }
 
   /** True when nothing was written. */
@@ -89,13 +99,33 @@ export class TouchedKeys {
     return this.#against(other) || other.#against(this);
   }
 
+  /**
+   * True when `later` read, checked or listed a key this work wrote: run before this work's writes were
+   * committed, it saw stale state, so it cannot follow this work in one commit (nor be applied after it
+   * without running again).
+   */
+  writesReadBy(later: TouchedKeys): boolean {
+    if (this.#writes.size === 0) return false;
+    return later.#readsAll || intersects(this.#writes, later.#reads) || this.#wroteUnder(later.#readPrefixes);
+  }
+
   /** Whether what this side wrote meets what `other` read or wrote. */
   #against(other: TouchedKeys): boolean {
     if (this.#writes.size === 0) return false;
     return other.#readsAll ||
       intersects(this.#writes, other.#reads) ||
       intersects(this.#writes, other.#writes) ||
-      intersects(this.#writePrefixes, other.#readPrefixes);
+      this.#wroteUnder(other.#readPrefixes);
+  }
+
+  /** Whether a written key is one of `prefixes` or lies under one (listings are rare: a plain scan). */
+  #wroteUnder(prefixes: ReadonlySet<string>): boolean {
+    for (const p of prefixes) {
+      if (p === "") return true; // the empty prefix lists everything
+      const under = p + SEP;
+      for (const w of this.#writes) if (w === p || w.startsWith(under)) return true;
+    }
+    return false;
   }
 
   /** Adds everything `other` touched to this set (a batch accumulating its members). */
@@ -103,7 +133,6 @@ export class TouchedKeys {
     for (const x of other.#reads) this.#reads.add(x);
     for (const x of other.#writes) this.#writes.add(x);
     for (const x of other.#readPrefixes) this.#readPrefixes.add(x);
-    for (const x of other.#writePrefixes) this.#writePrefixes.add(x);
     this.#readsAll ||= other.#readsAll;
   }
 }

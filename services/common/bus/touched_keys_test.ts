@@ -46,3 +46,44 @@ Deno.test("addAll accumulates a batch: a later member overlaps what any earlier 
   assert.ok(!batch.overlaps(touched((t) => t.write(["inbox", "m-2"]))));
   assert.equal(batch.readOnly, false);
 });
+
+Deno.test("a listed prefix meets only the keys under it, whatever their parts hold", () => {
+  const lister = (prefix: Deno.KvKey) => touched((t) => t.readPrefix(prefix));
+  const writer = (key: Deno.KvKey) => touched((t) => t.write(key));
+  assert.ok(lister(["a", 1]).overlaps(writer(["a", 1, "x"])));
+  assert.ok(!lister(["a", 1]).overlaps(writer(["a", 12])), "a number part is not a text prefix");
+  assert.ok(!lister(["ab"]).overlaps(writer(["ab\u0000", "x"])), "a separator inside a string part");
+  assert.ok(!lister(["ab"]).overlaps(writer(["abc"])));
+  assert.ok(!lister(["a"]).overlaps(writer(["a\u0000s1:b"])), "a string that looks like two parts");
+  assert.ok(lister(["a"]).overlaps(writer(["a", "b"])));
+  assert.ok(lister([new Uint8Array([1])]).overlaps(writer([new Uint8Array([1]), 2])));
+  assert.ok(!lister([new Uint8Array([1])]).overlaps(writer([new Uint8Array([1, 2])])));
+});
+
+Deno.test("keyId tells apart string parts that embed what another key's parts look like", () => {
+  assert.notEqual(keyId(["a\u0000s1:b"]), keyId(["a", "b"]));
+  assert.notEqual(keyId(["s1:a"]), keyId(["a"]));
+  assert.notEqual(keyId([""]), keyId([]));
+  assert.notEqual(keyId(["", ""]), keyId([""]));
+});
+
+Deno.test("writesReadBy: only a later read, check or listing of an earlier write forces an order", () => {
+  const earlier = touched((t) => {
+    t.read(["orders", "o-1"]);
+    t.write(["orders", "o-1"]);
+    t.write(["counts", "paid"]);
+  });
+  assert.ok(earlier.writesReadBy(touched((t) => t.read(["orders", "o-1"]))), "a read of what it wrote");
+  assert.ok(earlier.writesReadBy(touched((t) => t.readPrefix(["counts"]))), "a listing over what it wrote");
+  assert.ok(earlier.writesReadBy(touched((t) => t.readEverything())));
+  assert.ok(!earlier.writesReadBy(touched((t) => t.write(["counts", "paid"]))), "two writes of a counter");
+  assert.ok(!earlier.writesReadBy(touched((t) => t.write(["orders", "o-1"]))), "a later blind write");
+  assert.ok(
+    !touched((t) => t.write(["x"])).writesReadBy(touched((t) => t.read(["y"]))),
+    "unrelated keys",
+  );
+  assert.ok(
+    !touched((t) => t.read(["orders", "o-1"])).writesReadBy(touched((t) => t.write(["orders", "o-1"]))),
+    "a later write of what the earlier one only read",
+  );
+});

@@ -9,6 +9,8 @@
 export {
   CHANGE_RETENTION_MS,
   type ChangeRecord,
+  decodeRecord,
+  encodeRecord,
   recordChange,
   type RecordedChange,
   SETTLE_MS,

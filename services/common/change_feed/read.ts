@@ -22,7 +22,15 @@
 import { RpcError } from "../errors.ts";
 import { END_OF_MS, type FeedCursor } from "./cursor.ts";
 import { recallEntity } from "./entities.ts";
-import { CHANGE_FEED, CHANGE_RETENTION_MS, type ChangeRecord, recordIdOf, SETTLE_MS } from "./record.ts";
+import { pendingLowWater } from "./pending.ts";
+import {
+  CHANGE_FEED,
+  CHANGE_RETENTION_MS,
+  type ChangeRecord,
+  decodeRecord,
+  recordIdOf,
+  SETTLE_MS,
+} from "./record.ts";
 
 /** A change as read, with the cursor just after it. */
 export interface Change {
@@ -37,9 +45,13 @@ export interface Change {
   entity?: unknown;
 }
 
-function changeOf(feed: string, e: Deno.KvEntry<ChangeRecord>, cursor: FeedCursor): Change {
+/** A stored record, either form (see `RecordedChange.compact`); decoded only when it is delivered. */
+type StoredEntry = Deno.KvEntry<unknown>;
+
+function changeOf(feed: string, e: StoredEntry, cursor: FeedCursor): Change {
+  const record = decodeRecord(e.value);
   const entity = recallEntity(feed, recordIdOf(e.key));
-  return entity === undefined ? { record: e.value, cursor } : { record: e.value, cursor, entity };
+  return entity === undefined ? { record, cursor } : { record, cursor, entity };
 }
 
 /** Options of {@linkcode readChanges}. */
@@ -50,6 +62,12 @@ export interface ReadOptions {
   limit?: number;
   /** The clock (tests). */
   now?: () => number;
+  /**
+   * True when this process is the store's only writer (a local store, `common/kv.ts`): the cursor then
+   * moves up to the oldest record still pending in this process (`pending.ts`) instead of staying
+   * `settleMs` behind, so a read lists only the last few records instead of the last `settleMs` of them.
+   */
+  singleWriter?: boolean;
 }
 
 /** The result of one read. */
@@ -67,9 +85,13 @@ export async function readChanges(
   kv: Deno.Kv,
   feed: string,
   cursor: FeedCursor,
-  { settleMs = SETTLE_MS, limit = 500, now = Date.now }: ReadOptions = {},
+  { settleMs = SETTLE_MS, limit = 500, now = Date.now, singleWriter = false }: ReadOptions = {},
 ): Promise<ReadResult> {
   const readStart = now();
+  // taken before the listing: a record added after it is keyed at readStart or later
+  const settled = singleWriter
+    ? Math.max(readStart - settleMs, pendingLowWater(feed, readStart, settleMs) - 1)
+    : readStart - settleMs;
   if (cursor.afterMs < readStart - CHANGE_RETENTION_MS + settleMs) {
     throw new RpcError(
       "invalid_argument",
@@ -80,14 +102,13 @@ export async function readChanges(
     );
   }
   const prefix = [...CHANGE_FEED, feed];
-  const entries: Deno.KvEntry<ChangeRecord>[] = [];
-  const it = kv.list<ChangeRecord>(
+  const entries: StoredEntry[] = [];
+  const it = kv.list<unknown>(
     { prefix, start: [...prefix, cursor.afterMs, `${cursor.afterId}\0`] },
     { limit, batchSize: limit },
   );
   for await (const e of it) entries.push(e);
-  const isNew = (e: Deno.KvEntry<ChangeRecord>) => e.versionstamp > cursor.vs;
-  const settled = readStart - settleMs;
+  const isNew = (e: StoredEntry) => e.versionstamp > cursor.vs;
 
   if (entries.length < limit) {
     // one snapshot: every record committed up to it is here; deliver the new ones in commit order

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cursorFromNow, type FeedCursor } from "./cursor.ts";
 import { readChanges } from "./read.ts";
-import { recordChange } from "./record.ts";
+import { decodeRecord, encodeRecord, recordChange } from "./record.ts";
 
 async function commitChange(
   kv: Deno.Kv,
@@ -94,4 +94,31 @@ Deno.test("a cursor older than the retention is refused naming the cursor", asyn
     () => readChanges(kv, feed, { afterMs: 1, afterId: "~", vs: "" }),
     (err: Error & { field?: string }) => err.field === "cursor" && /expired/.test(err.message),
   );
+});
+
+Deno.test("a compact feed stores bytes, and a reader delivers compact and structured records alike, in commit order", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now();
+  const start = cursorFromNow(t0 - 10, 0);
+  const compact = kv.atomic();
+  const key = recordChange(compact, feed, { id: "o-1", status: "paid", scope: "cust-1", compact: true }, t0);
+  assert.ok((await compact.commit()).ok);
+  await commitChange(kv, feed, "o-2", "pending", t0 + 1);
+  const stored = await kv.get(key);
+  assert.ok(stored.value instanceof Uint8Array, "the compact record is stored as bytes");
+  assert.deepEqual(decodeRecord(stored.value), { id: "o-1", status: "paid", scope: "cust-1", at: t0 });
+  const res = await readChanges(kv, feed, start, { now: () => t0 + 10 });
+  assert.deepEqual(res.changes.map((c) => c.record), [
+    { id: "o-1", status: "paid", scope: "cust-1", at: t0 },
+    { id: "o-2", status: "pending", scope: "", at: t0 + 1 },
+  ]);
+  const again = await readChanges(kv, feed, res.cursor, { now: () => t0 + 20 });
+  assert.deepEqual(again.changes, [], "nothing twice");
+});
+
+Deno.test("encodeRecord and decodeRecord round-trip any strings", () => {
+  const record = { id: 'a\u0000"b', status: "é\n", scope: "", at: 12345 };
+  assert.deepEqual(decodeRecord(encodeRecord(record)), record);
+  assert.deepEqual(decodeRecord(record), record, "a structured record is taken as it is");
 });

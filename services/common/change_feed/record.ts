@@ -7,7 +7,7 @@
  *
  * | key | value |
  * | --- | --- |
- * | `["change_feed", feed, atMs, uuid]` | {@linkcode ChangeRecord} |
+ * | `["change_feed", feed, atMs, uuid]` | {@linkcode ChangeRecord}, or its bytes ({@linkcode encodeRecord}) when recorded `compact` |
  *
  * `atMs` is this process's clock when the record was added (never going backwards within the process
  * and feed).
@@ -22,6 +22,7 @@
  */
 import { rememberEntity } from "./entities.ts";
 import { notifyAfterCommit } from "./notifier.ts";
+import { addPending, settlePending } from "./pending.ts";
 
 /** First key part of every change record. */
 export const CHANGE_FEED: Deno.KvKey = ["change_feed"];
@@ -75,6 +76,27 @@ export interface RecordedChange {
    * watchers here get it with the change instead of reading it back (`entities.ts`). Not stored.
    */
   entity?: unknown;
+  /**
+   * Store the record as bytes ({@linkcode encodeRecord}) instead of a structured value: a reader skips
+   * the records it has seen without deserialising them (a watcher re-reads the last `SETTLE_MS` of its
+   * feed on every read). Readers take either form (`decodeRecord`).
+   */
+  compact?: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** `record` as the bytes a compact feed stores (JSON of `[id, status, scope, at]`). */
+export function encodeRecord(record: ChangeRecord): Uint8Array {
+  return encoder.encode(JSON.stringify([record.id, record.status, record.scope, record.at]));
+}
+
+/** A stored record's value (bytes of a compact feed, or the structured record) as a {@linkcode ChangeRecord}. */
+export function decodeRecord(value: unknown): ChangeRecord {
+  if (!(value instanceof Uint8Array)) return value as ChangeRecord;
+  const [id, status, scope, at] = JSON.parse(decoder.decode(value)) as [string, string, string, number];
+  return { id, status, scope, at };
 }
 
 /** The id part of a change record's key (unique per record). */
@@ -96,12 +118,15 @@ export function recordChange(
   const recordId = crypto.randomUUID();
   const key = changeKey(feed, at, recordId);
   const record: ChangeRecord = { id: change.id, status: change.status, scope: change.scope ?? "", at };
-  op.set(key, record, { expireIn: CHANGE_RETENTION_MS });
+  op.set(key, change.compact ? encodeRecord(record) : record, { expireIn: CHANGE_RETENTION_MS });
   const { entity } = change;
+  // pending until its operation's commit resolves (see pending.ts: single-writer feeds read less)
+  addPending(feed, recordId, at, SETTLE_MS);
   notifyAfterCommit(
     op,
     feed,
     entity === undefined ? undefined : () => rememberEntity(feed, recordId, entity),
+    () => settlePending(feed, recordId),
   );
   return key;
 }

@@ -24,7 +24,8 @@ async function take(kv: Deno.Kv, feed: string, from: FeedCursor, n: number): Pro
 Deno.test("a watcher that disconnects and resumes from its cursor receives every change it missed, once, in order", async () => {
   using kv = await Deno.openKv(":memory:");
   const feed = `resume-${crypto.randomUUID()}`;
-  const start = cursorFromNow(Date.now(), 0);
+  // a millisecond back: a record keyed in the cursor's own millisecond counts as before it (settle 0)
+  const start = cursorFromNow(Date.now() - 1, 0);
   // live: the watcher is waiting when the first changes commit
   const firstTwo = take(kv, feed, start, 2);
   await commit(kv, feed, "o1", "pending");

@@ -25,3 +25,14 @@ Deno.test("another quantity, item, detail or pickup time gives another fingerpri
   for (const other of others) assert.notEqual(other, base);
   assert.equal(new Set(others).size, others.length);
 });
+
+Deno.test("the fingerprint is the SHA-256 of the canonical body, as stored by earlier versions", async () => {
+  const items = [{ itemId: "9", quantity: 1 }, { itemId: "1", quantity: 2 }];
+  const canonical = JSON.stringify({
+    lines: [["1", 2], ["9", 1]],
+    who: [ADA.name, ADA.phone, ADA.email, ADA.note, ""],
+  });
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
+  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  assert.equal(requestFingerprint(items, ADA), hex, "claims stored before still match a retry");
+});
