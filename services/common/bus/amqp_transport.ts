@@ -345,12 +345,18 @@ export class AmqpTransport implements Transport {
       const confirmed = this.#deadlines.begin(() =>
         reject(new Error("Broker did not confirm the publish in time"))
       );
-      send(ch, (err) => {
+      try {
+        send(ch, (err) => {
+          confirmed();
+          if (!err) return resolve();
+          if (this.#pub === ch && /nacked/.test(String((err as Error)?.message ?? err))) this.#dropPub(ch);
+          reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
+        });
+      } catch (err) {
+        // amqplib throws at once on a closed channel, before it takes the callback: end the wait too
         confirmed();
-        if (!err) return resolve();
-        if (this.#pub === ch && /nacked/.test(String((err as Error)?.message ?? err))) this.#dropPub(ch);
-        reject(err instanceof Error ? err : new Error(`Broker refused the message: ${String(err)}`));
-      });
+        throw err;
+      }
     });
   }
 

@@ -19,10 +19,14 @@ export class ConfirmDeadlines {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedFor = 0;
 
-  /** Waits expire `timeoutMs` after they begin (`now` is the clock, for tests). */
+  /**
+   * Waits expire `timeoutMs` after they begin. `now` is the clock (for tests); the default is the
+   * monotonic `performance.now`, so a wall-clock step (NTP, a VM resumed) neither holds waits open nor
+   * expires them early.
+   */
   constructor(
     private readonly timeoutMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -64,7 +68,11 @@ export class ConfirmDeadlines {
         return;
       }
       this.#waits.delete(wait);
-      wait.expire();
+      try {
+        wait.expire();
+      } catch {
+        // an expire callback that throws must not leave the later waits without a timer
+      }
     }
   }
 }

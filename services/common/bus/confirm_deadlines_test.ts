@@ -53,3 +53,33 @@ Deno.test("a wait begun by an expiring one gets its own full timeout", async () 
   await sleep(150);
   assert.deepEqual(expired, ["a", "b"]);
 });
+
+Deno.test("the default clock is monotonic: the wall clock stepping back an hour neither holds a wait open nor expires it early", async () => {
+  const realNow = Date.now;
+  const d = new ConfirmDeadlines(60);
+  const expired: string[] = [];
+  try {
+    d.begin(() => expired.push("before the step"));
+    Date.now = () => realNow() - 3_600_000;
+    d.begin(() => expired.push("after the step"));
+    await sleep(20);
+    assert.deepEqual(expired, [], "nothing expires early");
+    await sleep(120);
+    assert.deepEqual(expired, ["before the step", "after the step"], "nothing is held an hour");
+  } finally {
+    Date.now = realNow;
+  }
+});
+
+Deno.test("an expire callback that throws does not keep the later waits from expiring", async () => {
+  const d = new ConfirmDeadlines(30);
+  const expired: string[] = [];
+  d.begin(() => {
+    throw new Error("a faulty callback");
+  });
+  await sleep(5);
+  d.begin(() => expired.push("later"));
+  await sleep(120);
+  assert.deepEqual(expired, ["later"]);
+  assert.equal(d.size, 0);
+});
