@@ -9,8 +9,10 @@
  *   own (a failed read is shared by those waiting, and not kept).
  * - **Invalidated** by every call through which web itself changes stock: restocking, editing an item,
  *   taking it off the menu or back, creating or cancelling an order (see `mod.ts`). The next read after
- *   one goes to stock, so this process reads its own writes; a read that was under way when the
- *   invalidation came is not kept.
+ *   one goes to stock, so this process reads its own synchronous writes (restock, edits, the units an
+ *   order reserves); a read that was under way when the invalidation came is not kept. A cancelled
+ *   order's units come back when stock handles `order.cancelled`, asynchronously, so they may show up
+ *   to one TTL later.
  *
  * Staff pages read stock directly (`StockGateway.list`), never through this cache.
  *
