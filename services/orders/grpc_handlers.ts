@@ -38,8 +38,6 @@ export interface OrdersServerDeps {
   /** Verifies the staff claims web signs (keyed from the service token). */
   staffClaims: StaffClaims;
   log: Logger;
-  /** Orders' store is local: this process is its only writer (the watch then reads less, `watch.ts`). */
-  singleWriter?: boolean;
 }
 
 function traceOf(call: ServerUnaryCall<unknown, unknown>): string {
@@ -57,9 +55,7 @@ function statusFilter(value: OrderStatusEnum) {
 }
 
 /** The gRPC implementation of `oms.orders.v1.OrdersService` over the use cases. */
-export function ordersServer(
-  { app, kv, staffClaims, log, singleWriter = false }: OrdersServerDeps,
-): OrdersServiceServer {
+export function ordersServer({ app, kv, staffClaims, log }: OrdersServerDeps): OrdersServiceServer {
   /** The call's staff claim; verified only when the request asks for staff access. */
   const staffOf = (call: ServerUnaryCall<unknown, unknown>, asked: boolean) =>
     asked ? staffClaims.fromMetadata(call.metadata) : null;
@@ -113,6 +109,6 @@ export function ordersServer(
       return { order: orderToProto(await app.refundOrder(req, traceOf(call), staff), "staff") };
     }),
     lookupOrders: unary(log, (req) => app.lookupOrders(req.orderIds)),
-    watchOrders: watchOrders({ kv, staffClaims, log, singleWriter }),
+    watchOrders: watchOrders({ kv, staffClaims, log }),
   };
 }

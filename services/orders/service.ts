@@ -10,7 +10,6 @@ import { ordersGauge } from "./metrics.ts";
 import { StaffClaims } from "../common/auth/staff_claim.ts";
 import { closeClient } from "../common/exiting.ts";
 import { connect } from "../common/grpc_client.ts";
-import { isRemoteStore } from "../common/kv.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import type { ServiceHandle } from "../common/service_main.ts";
 import { startServiceRuntime } from "../common/service_runtime.ts";
@@ -76,8 +75,6 @@ export async function start(
         kv,
         staffClaims,
         log,
-        // a local store is held by this process alone (common/kv.ts); KV Connect may have other writers
-        singleWriter: !isRemoteStore(config.kvPath),
       }),
     }],
     release: ({ stock, payments }) => {

@@ -29,8 +29,6 @@ export interface WatchOrdersDeps {
   staffClaims: StaffClaims;
   /** See `SETTLE_MS` (tests). */
   settleMs?: number;
-  /** Orders' store is local, so this process is its only writer (see `ReadOptions.singleWriter`). */
-  singleWriter?: boolean;
 }
 
 type Call = ServerWritableStream<WatchOrdersRequest, WatchOrdersResponse>;
@@ -79,7 +77,6 @@ export function watchOrders(
           cursor: call.request.cursor,
           log: deps.log,
           settleMs: deps.settleMs,
-          singleWriter: deps.singleWriter ?? false,
           async toMessage(change, cursor) {
             // the record's scope is the customer: skip other customers' changes without a read
             if (

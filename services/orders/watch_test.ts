@@ -29,7 +29,6 @@ interface Fixture {
 async function withWatch(
   fn: (f: Fixture) => Promise<void>,
   watchKv: (kv: Deno.Kv) => Deno.Kv = (kv) => kv,
-  singleWriter = false,
 ): Promise<void> {
   const kv = await Deno.openKv(":memory:");
   const server = await startGrpcServer("127.0.0.1", 0, [{
@@ -41,7 +40,6 @@ async function withWatch(
         log,
         staffClaims: new StaffClaims(TEST_SERVICE_TOKEN),
         settleMs: 200,
-        singleWriter,
       }),
     },
   }], { serviceToken: TEST_SERVICE_TOKEN });
@@ -248,61 +246,4 @@ Deno.test("a change committed elsewhere (no order remembered here) arrives with 
     ]);
     assert.deepEqual(gets, [orderKey(id)], "only the change committed elsewhere is read, once");
   }, (kv) => countingGets(kv, gets));
-});
-
-Deno.test("a single-writer watch of every order gets each change of concurrent commits once, in each order's order", async () => {
-  const listed: number[] = [];
-  // counts the records each read of the feed lists
-  const counting = (kv: Deno.Kv) =>
-    new Proxy(kv, {
-      get(target, prop) {
-        if (prop === "list") {
-          return (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
-            const it = target.list(selector, options);
-            const feed = "prefix" in selector && selector.prefix[0] === "change_feed";
-            if (!feed) return it;
-            const n = listed.push(0) - 1;
-            return (async function* () {
-              for await (const e of it) {
-                listed[n]!++;
-                yield e;
-              }
-            })();
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  await withWatch(
-    async ({ kv, staff }) => {
-      const got = take(watch(staff, {}), 3 * 4 + 1);
-      await new Promise((r) => setTimeout(r, 50));
-      const ids = await Promise.all(["a", "b", "c"].map((c) => createOrder(kv, c)));
-      await Promise.all(ids.map(async (id) => {
-        await move(kv, id, "waiting_payment");
-        await move(kv, id, "paid");
-        await move(kv, id, "preparing");
-      }));
-      await new Promise((r) => setTimeout(r, 100)); // the watcher has read those twelve
-      const late = await createOrder(kv, "d");
-      const ms = await got;
-      assert.equal(ms.at(-1)?.order?.id, late);
-      for (const id of ids) {
-        assert.deepEqual(ms.filter((m) => m.order?.id === id).map((m) => m.status), [
-          OrderStatus.ORDER_STATUS_PENDING,
-          OrderStatus.ORDER_STATUS_WAITING_PAYMENT,
-          OrderStatus.ORDER_STATUS_PAID,
-          OrderStatus.ORDER_STATUS_PREPARING,
-        ]);
-      }
-      const last = listed.at(-1) ?? 0;
-      assert.ok(
-        last < 12,
-        `the read of the last change lists the records after the cursor, not all 13 (${last})`,
-      );
-    },
-    counting,
-    true,
-  );
 });

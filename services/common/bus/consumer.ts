@@ -11,10 +11,9 @@
  *
  * Batching: deliveries that arrive together (those already delivered when the consumer next runs, up
  * to `maxBatch`; a lone delivery is never held back) are applied in one atomic commit — every handler's
- * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that read (or
- * checked, or listed) a key an earlier member of the batch wrote (two events about one order) starts a
- * new batch, after the earlier one committed, and runs again so it reads that state; members that only
- * write the same keys (counters) share the batch. A batch beyond Deno KV's counted limits is
+ * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that reads or
+ * writes a key an earlier member of the batch wrote (two events about one order) starts a new batch,
+ * after the earlier one committed, so it reads that state. A batch beyond Deno KV's counted limits is
  * cut before committing; one whose commit throws (a size limit) is split in halves down to single
  * deliveries, and a single one's error takes that delivery's usual retry-or-park path. A batch whose
  * checks fail (a concurrent writer) is redone one delivery at a time. Outcomes stay per delivery: one
@@ -54,7 +53,6 @@ import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
 import { inboxKeyOf, type InboxSnapshot, readInbox } from "./inbox.ts";
 import { RecordingOp } from "./recording_op.ts";
-import { TouchedKeys } from "./touched_keys.ts";
 import { trackedKv } from "./tracked_kv.ts";
 import { deadQueueOf, type Settlement, type Transport, type WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers, OutboxRecord } from "./types.ts";
@@ -115,18 +113,7 @@ interface Delivery {
   /** Set once decoded and validated. */
   event?: { handler: EventHandler<RoutingKey>; payload: EventPayload<RoutingKey> };
   outcome?: Outcome;
-  /** Every operation its handler ran into (re-runs included); settled once its pass is over. */
-  ops?: RecordingOp[];
 }
-
-/** A handler's error, with the keys it had touched when it threw. */
-class HandlerFailure {
-  /** Creates the failure. */
-  constructor(readonly err: unknown, readonly touched: TouchedKeys) {}
-}
-
-/** What running a delivery's handler gave: its operation, a final outcome, or the handler's error. */
-type Run = RecordingOp | Outcome | HandlerFailure;
 
 /** A delivery whose handler ran into `op`, waiting for its batch's commit. */
 interface Prepared {
@@ -201,91 +188,45 @@ export class Consumer {
     try {
       await this.#applyAll(deliveries);
     } catch (err) {
-      this.#reject(deliveries, err);
-    } finally {
-      // every run of this pass has committed or been dropped now
       for (const d of deliveries) {
-        for (const op of d.ops?.splice(0) ?? []) for (const fn of op.settled.splice(0)) fn();
+        if (d.outcome) continue;
+        this.opts.log.error("message rejected to the broker's dead-letter queue", {
+          id: d.message.id,
+          routingKey: d.message.routingKey,
+          deadQueue: deadQueueOf(this.opts.queue),
+          err,
+        });
+        recordError(d.span, err);
+        this.#finish(d, "rejected");
       }
     }
   }
 
-  /** Rejects every delivery of `deliveries` still without an outcome (a bug on the way). */
-  #reject(deliveries: Delivery[], err: unknown): void {
-    for (const d of deliveries) {
-      if (d.outcome) continue;
-      this.opts.log.error("message rejected to the broker's dead-letter queue", {
-        id: d.message.id,
-        routingKey: d.message.routingKey,
-        deadQueue: deadQueueOf(this.opts.queue),
-        err,
-      });
-      recordError(d.span, err);
-      this.#finish(d, "rejected");
-    }
-  }
-
-  /**
-   * Runs each delivery's handler into the current batch, committing it where the next one cannot join.
-   * The handlers of the deliveries run at once (their reads overlap instead of queueing one after the
-   * other), each on the state committed before this call, exactly as a member of one batch sees it;
-   * the batch is then built in arrival order. A run that read a key a batch of this call has committed
-   * since, or an earlier member of the current batch wrote, runs again once that has committed, so it
-   * reads that state; so does a run that failed after reading such a key (its error may come from the
-   * older state: an event that overtook the one it follows in the same batch is not sent to retry). A
-   * second copy of an id runs only after its first copy committed.
-   */
+  /** Runs each delivery's handler into the current batch, committing it where the next one cannot join. */
   async #applyAll(deliveries: Delivery[]): Promise<void> {
     // one read of the batch's inbox entries; when it fails, each delivery reads its own (and a failure
     // there takes its usual retry-or-park path)
     const inbox = await readInbox(this.opts.kv, deliveries.map((d) => d.message.id)).catch(() => undefined);
-    const firstCopies = new Set<string>();
-    const early = deliveries.map((d) => {
-      if (firstCopies.has(d.message.id)) return undefined;
-      firstCopies.add(d.message.id);
-      const run = this.#attempt(d, inbox);
-      run.catch(() => {}); // awaited in turn below; a bug's rejection must not go unhandled meanwhile
-      return run;
-    });
-    /** What the batches committed so far in this call touched (the early runs read before them). */
-    const committed = new TouchedKeys();
     let batch = new Batch<Prepared>();
     const ids = new Set<string>();
-    const commit = async () => {
-      committed.addAll(batch.touched);
-      await this.#commit(batch);
-      batch = new Batch();
-      ids.clear();
-    };
-    for (const [i, d] of deliveries.entries()) {
-      // the same id again (a redelivery): once its first copy committed, the inbox drops it unrun
-      if (ids.has(d.message.id)) await commit();
-      ids.add(d.message.id);
-      let run = early[i] ? await early[i] : await this.#attempt(d);
-      let fresh = !early[i];
-      for (;;) {
-        const touched = run instanceof RecordingOp || run instanceof HandlerFailure ? run.touched : null;
-        if (!touched) break;
-        if (!fresh && committed.writesReadBy(touched)) {
-          // it read keys a batch of this call wrote since (its error may come from that): run it again
-          run = await this.#attempt(d);
-          fresh = true;
-        } else if (run instanceof HandlerFailure && batch.touched.writesReadBy(touched)) {
-          // it failed on state an earlier member is about to change: commit that, then run it again
-          await commit();
-          ids.add(d.message.id);
-          run = await this.#attempt(d);
-          fresh = true;
-        } else break;
+    for (const d of deliveries) {
+      if (ids.has(d.message.id)) {
+        // the same id again (a redelivery): once its first copy committed, the inbox drops it unrun
+        await this.#commit(batch);
+        batch = new Batch();
+        ids.clear();
       }
-      let step = run instanceof HandlerFailure ? await this.#failed(d, run.err) : run;
+      ids.add(d.message.id);
+      let step = await this.#prepare(d, inbox);
       if (typeof step === "string") {
         this.#finish(d, step);
         continue;
       }
       const refusal = batch.refusal({ delivery: d, op: step });
       if (refusal) {
-        await commit();
+        await this.#commit(batch);
+        batch = new Batch();
+        ids.clear();
         ids.add(d.message.id);
         // it read before the earlier members' writes landed: run it again on the committed state
         if (refusal === "overlap") step = await this.#prepare(d);
@@ -422,27 +363,20 @@ export class Consumer {
    * `inbox`, read for the whole batch, answers whether the id was seen, once per id; without an answer
    * (a re-run) the inbox is read again. Either way the op checks the inbox entry is still absent.
    */
-  async #prepare(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
-    const run = await this.#attempt(d, inbox);
-    return run instanceof HandlerFailure ? await this.#failed(d, run.err) : run;
-  }
-
-  /** {@linkcode #prepare} without the failure's outcome: a handler's error is returned, not yet acted on. */
-  #attempt(d: Delivery, inbox?: InboxSnapshot): Promise<Run> {
+  #prepare(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
     // with tracing off there is no span to make active
     return tracingEnabled() ? context.with(d.ctx, () => this.#run(d, inbox)) : this.#run(d, inbox);
   }
 
-  /** {@linkcode #attempt}'s work, inside the delivery's context. */
-  async #run(d: Delivery, inbox?: InboxSnapshot): Promise<Run> {
+  /** {@linkcode #prepare}'s work, inside the delivery's context. */
+  async #run(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
     const invalid = d.event ? undefined : this.#validate(d);
     if (invalid !== undefined) return await this.#park(d, invalid);
     const { handler, payload } = d.event!;
     const { message } = d;
     const inboxKey = inboxKeyOf(message.id);
-    const op = new RecordingOp();
-    (d.ops ??= []).push(op);
     try {
+      const op = new RecordingOp();
       const kv = trackedKv(this.opts.kv, op.touched);
       const seen = inbox?.take(message.id) ?? ((await kv.get(inboxKey)).versionstamp !== null);
       if (seen) return "duplicate";
@@ -465,7 +399,7 @@ export class Consumer {
       });
       return op;
     } catch (err) {
-      return new HandlerFailure(err, op.touched);
+      return await this.#failed(d, err);
     }
   }
 

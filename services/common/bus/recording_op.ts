@@ -51,11 +51,6 @@ export class RecordingOp implements Deno.AtomicOperation {
   readonly records: OutboxRecord[] = [];
   /** Callbacks the handler asked to run once this operation's changes have committed. */
   readonly afterCommit: (() => void)[] = [];
-  /**
-   * Callbacks to run once this operation has committed or been dropped (a re-run, a failed handler):
-   * the consumer runs them after each pass over its deliveries.
-   */
-  readonly settled: (() => void)[] = [];
   #steps: ((op: Deno.AtomicOperation) => void)[] = [];
   #checks = 0;
   #mutations = 0;

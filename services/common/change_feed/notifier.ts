@@ -58,45 +58,27 @@ interface OnCommit {
   feeds: Set<string>;
   /** Run before the signals (e.g. remembering the committed entities for the woken watchers). */
   first: (() => void)[];
-  /** Run once the commit has resolved, whatever its outcome (or once a consumer dropped the operation). */
-  settled: (() => void)[];
 }
 
 const pendingOf = new WeakMap<Deno.AtomicOperation, OnCommit>();
 
 /**
  * Makes `op.commit()` signal `feed` when it succeeds (once per operation and feed, however many records
- * it holds), running `first` (if given) just before the signals. `settled` (if given) runs once the
- * commit has resolved either way (before the signals), or throws. The commit's result is returned
+ * it holds), running `first` (if given) just before the signals. The commit's result is returned
  * unchanged. A consumer's recording operation (one with an `afterCommit` list, see bus/recording_op.ts)
  * is committed as part of its batch by another operation: the signal then goes on that list, which the
- * consumer runs once the batch has committed, and `settled` on its `settled` list, which the consumer
- * runs once it committed or dropped the operation.
+ * consumer runs once the batch has committed.
  */
-export function notifyAfterCommit(
-  op: Deno.AtomicOperation,
-  feed: string,
-  first?: () => void,
-  settled?: () => void,
-): void {
+export function notifyAfterCommit(op: Deno.AtomicOperation, feed: string, first?: () => void): void {
   const known = pendingOf.get(op);
   if (known) {
     known.feeds.add(feed);
     if (first) known.first.push(first);
-    if (settled) known.settled.push(settled);
     return;
   }
-  const pending: OnCommit = {
-    feeds: new Set([feed]),
-    first: first ? [first] : [],
-    settled: settled ? [settled] : [],
-  };
+  const pending: OnCommit = { feeds: new Set([feed]), first: first ? [first] : [] };
   pendingOf.set(op, pending);
-  const settle = () => {
-    for (const fn of pending.settled.splice(0)) fn();
-  };
   const signal = () => {
-    settle();
     for (const fn of pending.first) fn();
     for (const f of pending.feeds) changeSignal(f).notify();
   };
@@ -104,21 +86,12 @@ export function notifyAfterCommit(
   if (Array.isArray(deferred)) {
     // a consumer's recording operation: another operation commits it (with its batch), then runs these
     deferred.push(signal);
-    const dropped = (op as { settled?: unknown }).settled;
-    if (Array.isArray(dropped)) dropped.push(settle);
     return;
   }
   const commit = op.commit.bind(op);
   op.commit = async () => {
-    let res: Deno.KvCommitResult | Deno.KvCommitError;
-    try {
-      res = await commit();
-    } catch (err) {
-      settle();
-      throw err;
-    }
+    const res = await commit();
     if (res.ok) signal();
-    else settle();
     return res;
   };
 }

@@ -22,7 +22,6 @@
 import { RpcError } from "../errors.ts";
 import { END_OF_MS, type FeedCursor } from "./cursor.ts";
 import { recallEntity } from "./entities.ts";
-import { pendingLowWater } from "./pending.ts";
 import {
   CHANGE_FEED,
   CHANGE_RETENTION_MS,
@@ -62,12 +61,6 @@ export interface ReadOptions {
   limit?: number;
   /** The clock (tests). */
   now?: () => number;
-  /**
-   * True when this process is the store's only writer (a local store, `common/kv.ts`): the cursor then
-   * moves up to the oldest record still pending in this process (`pending.ts`) instead of staying
-   * `settleMs` behind, so a read lists only the last few records instead of the last `settleMs` of them.
-   */
-  singleWriter?: boolean;
 }
 
 /** The result of one read. */
@@ -85,13 +78,9 @@ export async function readChanges(
   kv: Deno.Kv,
   feed: string,
   cursor: FeedCursor,
-  { settleMs = SETTLE_MS, limit = 500, now = Date.now, singleWriter = false }: ReadOptions = {},
+  { settleMs = SETTLE_MS, limit = 500, now = Date.now }: ReadOptions = {},
 ): Promise<ReadResult> {
   const readStart = now();
-  // taken before the listing: a record added after it is keyed at readStart or later
-  const settled = singleWriter
-    ? Math.max(readStart - settleMs, pendingLowWater(feed, readStart, settleMs) - 1)
-    : readStart - settleMs;
   if (cursor.afterMs < readStart - CHANGE_RETENTION_MS + settleMs) {
     throw new RpcError(
       "invalid_argument",
@@ -109,6 +98,7 @@ export async function readChanges(
   );
   for await (const e of it) entries.push(e);
   const isNew = (e: StoredEntry) => e.versionstamp > cursor.vs;
+  const settled = readStart - settleMs;
 
   if (entries.length < limit) {
     // one snapshot: every record committed up to it is here; deliver the new ones in commit order

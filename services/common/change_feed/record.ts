@@ -22,7 +22,6 @@
  */
 import { rememberEntity } from "./entities.ts";
 import { notifyAfterCommit } from "./notifier.ts";
-import { addPending, settlePending } from "./pending.ts";
 
 /** First key part of every change record. */
 export const CHANGE_FEED: Deno.KvKey = ["change_feed"];
@@ -120,13 +119,10 @@ export function recordChange(
   const record: ChangeRecord = { id: change.id, status: change.status, scope: change.scope ?? "", at };
   op.set(key, change.compact ? encodeRecord(record) : record, { expireIn: CHANGE_RETENTION_MS });
   const { entity } = change;
-  // pending until its operation's commit resolves (see pending.ts: single-writer feeds read less)
-  addPending(feed, recordId, at, SETTLE_MS);
   notifyAfterCommit(
     op,
     feed,
     entity === undefined ? undefined : () => rememberEntity(feed, recordId, entity),
-    () => settlePending(feed, recordId),
   );
   return key;
 }

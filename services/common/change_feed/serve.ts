@@ -28,8 +28,6 @@ export interface ServeChangesOptions<M> {
   toMessage(change: Change, cursor: string): Promise<M | null>;
   /** See `SETTLE_MS`. */
   settleMs?: number;
-  /** This process is the store's only writer (see `ReadOptions.singleWriter`). */
-  singleWriter?: boolean;
 }
 
 /** Writes the feed's changes to `call` until the caller cancels or the server stops the call. */
@@ -46,13 +44,7 @@ export async function serveChanges<Req, M>(
   try {
     const settleMs = opts.settleMs ?? SETTLE_MS;
     const from = opts.cursor ? decodeCursor(opts.cursor) : cursorFromNow(Date.now(), settleMs);
-    for await (
-      const change of watchChanges(opts.kv, opts.feed, from, {
-        signal: ac.signal,
-        settleMs,
-        singleWriter: opts.singleWriter ?? false,
-      })
-    ) {
+    for await (const change of watchChanges(opts.kv, opts.feed, from, { signal: ac.signal, settleMs })) {
       const msg = await opts.toMessage(change, encodeCursor(change.cursor));
       if (!msg || ac.signal.aborted) continue;
       if (!call.write(msg)) await drained(call, ac.signal);
