@@ -202,7 +202,9 @@ export class PaymentsApp {
    * already cancelled (its `order.created` was delivered late) gets no checkout.
    */
   async orderCreated(tx: Tx, order: OrderToPay, traceparent?: string): Promise<void> {
-    const read = await readCheckoutState(tx.kv, order.orderId); // payment, cancelled marker, draft: one read
+    // usually CreatePaymentLink made the payment already: one small read; else what a checkout needs
+    if ((await readPayment(tx.kv, order.orderId)).value) return;
+    const read = await readCheckoutState(tx.kv, order.orderId); // payment, cancelled marker, draft
     if (read.payment.value) return;
     if (read.cancelled.value) {
       this.#d.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
