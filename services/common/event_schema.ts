@@ -151,10 +151,14 @@ function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** Reads field `name` in camelCase or snake_case (`snake`, default worked out; proto3 JSON accepts both). */
-function read(obj: Record<string, unknown>, name: string, snake: string = snakeCase(name)): unknown {
+/**
+ * Reads field `name` in camelCase or snake_case (`snake`, worked out only when the camelCase one is
+ * absent and it is not given; proto3 JSON accepts both).
+ */
+function read(obj: Record<string, unknown>, name: string, snake?: string): unknown {
   if (Object.hasOwn(obj, name)) return obj[name];
-  return Object.hasOwn(obj, snake) ? obj[snake] : undefined;
+  const other = snake ?? snakeCase(name);
+  return Object.hasOwn(obj, other) ? obj[other] : undefined;
 }
 
 interface Problem {
