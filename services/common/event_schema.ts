@@ -116,8 +116,8 @@ export function checkEventFields(
 ): SchemaViolation | undefined {
   const fields = EVENT_FIELDS[routingKey];
   if (!fields) return { field: "", problem: `unknown routing key "${clip(routingKey)}"` };
-  for (const [name, kind] of Object.entries(fields)) {
-    const value = read(payload, name);
+  for (const { name, snake, kind } of fieldList(fields)) {
+    const value = read(payload, name, snake);
     if (value === undefined || value === null) {
       if (name === "orderId") return { field: name, problem: "is required" };
       continue;
@@ -128,11 +128,37 @@ export function checkEventFields(
   return undefined;
 }
 
-/** Reads field `name` in camelCase or snake_case (proto3 JSON accepts both). */
-function read(obj: Record<string, unknown>, name: string): unknown {
+/** A field of a routing key's payload, with its snake_case name worked out once. */
+interface FieldSpec {
+  name: string;
+  snake: string;
+  kind: FieldKind;
+}
+
+const FIELD_LISTS = new WeakMap<Record<string, FieldKind>, FieldSpec[]>();
+
+/** The fields of one routing key as a list (made once per fields table, not per event). */
+function fieldList(fields: Record<string, FieldKind>): FieldSpec[] {
+  let list = FIELD_LISTS.get(fields);
+  if (!list) {
+    list = Object.entries(fields).map(([name, kind]) => ({ name, snake: snakeCase(name), kind }));
+    FIELD_LISTS.set(fields, list);
+  }
+  return list;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Reads field `name` in camelCase or snake_case (`snake`, worked out only when the camelCase one is
+ * absent and it is not given; proto3 JSON accepts both).
+ */
+function read(obj: Record<string, unknown>, name: string, snake?: string): unknown {
   if (Object.hasOwn(obj, name)) return obj[name];
-  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  return Object.hasOwn(obj, snake) ? obj[snake] : undefined;
+  const other = snake ?? snakeCase(name);
+  return Object.hasOwn(obj, other) ? obj[other] : undefined;
 }
 
 interface Problem {

@@ -28,6 +28,18 @@ Deno.test("newTraceparent makes distinct, sampled, well-formed version-00 tracep
   assert.ok(isTraceparent(a));
 });
 
+Deno.test("newTraceparent writes every random byte as its two hex digits (all 256 values seen)", () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 1000; i++) {
+    const tp = newTraceparent();
+    assert.match(tp, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    for (const id of [traceIdOf(tp), spanIdOf(tp)]) {
+      for (let j = 0; j < id.length; j += 2) seen.add(id.slice(j, j + 2));
+    }
+  }
+  assert.equal(seen.size, 256);
+});
+
 Deno.test("isTraceparent, traceIdOf and spanIdOf read what the W3C propagator accepts", () => {
   assert.ok(isTraceparent(TP));
   assert.equal(traceIdOf(TP), "0af7651916cd43dd8448eb211c80319c");

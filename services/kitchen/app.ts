@@ -28,10 +28,24 @@ import {
 } from "./domain/ticket.ts";
 import { advance, cancelTicket, handOver, recall, type TicketDecision, undo } from "./domain/moves.ts";
 import { averages, type StationAverage } from "./domain/prep_stats.ts";
-import { addOpen, addSamples, addUpdate, listTickets, readPrepSums, readTicket } from "./store.ts";
+import {
+  addOpen,
+  addSamples,
+  addUpdate,
+  listTicketEntries,
+  listTickets,
+  readPrepSums,
+  readTicket,
+} from "./store.ts";
 
 /** The default undo window: 10 seconds. */
 export const DEFAULT_UNDO_MS = 10_000;
+/** The most moves {@linkcode KitchenApp.moveTickets} commits at once (well within KV's limits per commit). */
+export const MAX_MOVES_PER_COMMIT = 10;
+
+/** What a move that staff overtook fails with. */
+const OVERTAKEN = new Set<string>(["illegal_transition", "not_found"]);
+
 /** The default recall window: 30 minutes. */
 export const DEFAULT_RECALL_MS = 30 * 60_000;
 
@@ -105,15 +119,18 @@ export async function openPaidTicket(
 /**
  * Reads the ticket of `orderId` in `tx`, applies `decide`, and adds the moved ticket (guarded by the
  * version read), its prep-time sums and its events to `tx`. Throws `not_found` or what `decide`
- * throws.
+ * throws. With `read` (the caller's entry of the ticket), the ticket is not read again.
  */
 export async function changeTicket(
   tx: Tx,
   orderId: string,
   decide: (ticket: KitchenTicket) => TicketDecision,
   traceparent?: string,
+  read?: Deno.KvEntry<KitchenTicket>,
 ): Promise<KitchenTicket> {
-  const entry = await readTicket(tx.kv, orderId);
+  // `read`: the ticket as the caller just read it (the commit checks its version, so a ticket that
+  // moved since makes the commit fail and the unit of work run again, reading afresh)
+  const entry = read ?? await readTicket(tx.kv, orderId);
   if (entry.value === null) throw notFound(orderId);
   const decision = decide(entry.value);
   addUpdate(tx.op, entry, decision.ticket);
@@ -174,6 +191,49 @@ export class KitchenApp {
       opts,
       (t, at, move) => advance(t, action, at, move),
     );
+  }
+
+  /**
+   * Applies each of `moves` (a whole-ticket start or complete, on the ticket as the caller read it) in
+   * one unit of work: one commit for all of them (each ticket guarded by the version read, with its
+   * index, prep sums and event, as {@linkcode moveTicket} commits one). A ticket the move no longer fits
+   * (`illegal_transition`, `not_found`: staff moved it meanwhile) is left out; on a conflict the work
+   * runs again on fresh reads. At most {@linkcode MAX_MOVES_PER_COMMIT} moves; returns the moved tickets.
+   */
+  moveTickets(
+    moves: readonly { entry: Deno.KvEntry<KitchenTicket>; action: TicketAction }[],
+    opts: { at?: Date } = {},
+  ): Promise<KitchenTicket[]> {
+    if (moves.length > MAX_MOVES_PER_COMMIT) {
+      throw new RangeError(`At most ${MAX_MOVES_PER_COMMIT} moves per commit, got ${moves.length}`);
+    }
+    const at = opts.at ?? this.#now();
+    const move = { station: "", by: "" };
+    let attempt = 0;
+    return this.#d.uow.run(async (tx) => {
+      const first = attempt++ === 0; // a re-run reads every ticket afresh
+      const moved: KitchenTicket[] = [];
+      for (const { entry, action } of moves) {
+        try {
+          const decide = (t: KitchenTicket) => advance(t, action, at, move);
+          moved.push(
+            await changeTicket(tx, entry.value.orderId, decide, undefined, first ? entry : undefined),
+          );
+        } catch (err) {
+          if (err instanceof DomainError && OVERTAKEN.has(err.code)) continue;
+          throw err;
+        }
+      }
+      return moved;
+    }, "moveTickets");
+  }
+
+  /** The tickets in `status` with their versions, oldest payment first (see `listTicketEntries`). */
+  listTicketEntries(
+    status: TicketState,
+    known?: ReadonlyMap<string, Deno.KvEntry<KitchenTicket>>,
+  ): Promise<Deno.KvEntry<KitchenTicket>[]> {
+    return listTicketEntries(this.#d.kv, status, known);
   }
 
   /**

@@ -1,17 +1,15 @@
 /**
  * The auto-prep timer (dev and demos): moves queued tickets to preparing and preparing tickets to
- * ready once each has waited `prepMs`, through the same use case as the RPCs
- * ({@linkcode KitchenApp.moveTicket}, which commits through the unit of work and wakes the relay).
+ * ready once each has waited `prepMs`, with the moves of the RPCs ({@linkcode KitchenApp.moveTickets}:
+ * the due moves of a pass commit together, up to {@linkcode MAX_MOVES_PER_COMMIT} at a time, through
+ * the unit of work, which wakes the relay). A pass reads again only the tickets whose index entry
+ * changed since the previous pass.
  *
  * @module
  */
-import { DomainError } from "../common/domain_error.ts";
 import type { Logger } from "../common/log.ts";
-import type { KitchenApp } from "./app.ts";
-import { dueAction } from "./domain/ticket.ts";
-
-/** What a move that staff overtook fails with. */
-const MOVED = new Set<string>(["illegal_transition", "not_found"]);
+import { type KitchenApp, MAX_MOVES_PER_COMMIT } from "./app.ts";
+import { dueAction, type KitchenTicket, type TicketAction } from "./domain/ticket.ts";
 
 /** Options of {@linkcode startAutoPrep}. */
 export interface AutoPrepOptions {
@@ -43,20 +41,27 @@ export function startAutoPrep(opts: AutoPrepOptions): AutoPrep {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<number> = Promise.resolve(0);
 
+  // the tickets as last read, by order id: a ticket whose index entry has not changed is not read again
+  let known = new Map<string, Deno.KvEntry<KitchenTicket>>();
+
   const pass = async (): Promise<number> => {
     let moved = 0;
-    const tickets = [...await opts.app.listTickets("preparing"), ...await opts.app.listTickets("queued")];
-    for (const ticket of tickets) {
-      if (stopped) break;
-      const action = dueAction(ticket, now(), opts.prepMs);
-      if (!action) continue;
-      try {
-        const next = await opts.app.moveTicket(ticket.orderId, action, { at: now() });
-        moved++;
+    const entries = [
+      ...await opts.app.listTicketEntries("preparing", known),
+      ...await opts.app.listTicketEntries("queued", known),
+    ];
+    known = new Map(entries.map((e) => [e.value.orderId, e]));
+    const due: { entry: Deno.KvEntry<KitchenTicket>; action: TicketAction }[] = [];
+    for (const entry of entries) {
+      const action = dueAction(entry.value, now(), opts.prepMs);
+      if (action) due.push({ entry, action });
+    }
+    // due moves commit together, a few at a time (a ticket staff moved meanwhile is left out)
+    for (let i = 0; i < due.length && !stopped; i += MAX_MOVES_PER_COMMIT) {
+      const done = await opts.app.moveTickets(due.slice(i, i + MAX_MOVES_PER_COMMIT), { at: now() });
+      moved += done.length;
+      for (const next of done) {
         opts.log.debug(`ticket ${next.status}`, { orderId: next.orderId, by: "auto-prep" });
-      } catch (err) {
-        // staff moved it in the meantime: nothing to do
-        if (!(err instanceof DomainError) || !MOVED.has(err.code)) throw err;
       }
     }
     return moved;

@@ -68,6 +68,42 @@ export async function listTickets(kv: Deno.Kv, status?: TicketState): Promise<Ki
 }
 
 /**
+ * The ticket entries in `status`, oldest payment first, read through the status index. A ticket whose
+ * entry in `known` has the versionstamp of its index entry is taken from `known` without reading it:
+ * a ticket and its status index entry are only ever written in the same commit ({@linkcode addOpen},
+ * {@linkcode addUpdate}), so the same versionstamp means the same ticket. Every other ticket is read
+ * (`getMany`, 10 at a time); `known` is left as it was (the caller keeps what it wants).
+ */
+export async function listTicketEntries(
+  kv: Deno.Kv,
+  status: TicketState,
+  known: ReadonlyMap<string, Deno.KvEntry<KitchenTicket>> = new Map(),
+): Promise<Deno.KvEntry<KitchenTicket>[]> {
+  const slots: (Deno.KvEntry<KitchenTicket> | string)[] = [];
+  const unknown: string[] = [];
+  for await (const e of kv.list<string>({ prefix: ["tickets_by_status", status] })) {
+    const cached = known.get(e.value);
+    if (cached && cached.versionstamp === e.versionstamp) slots.push(cached);
+    else {
+      slots.push(e.value);
+      unknown.push(e.value);
+    }
+  }
+  const read = new Map<string, Deno.KvEntryMaybe<KitchenTicket>>();
+  for (let i = 0; i < unknown.length; i += GET_MANY_LIMIT) {
+    const entries = await kv.getMany<KitchenTicket[]>(unknown.slice(i, i + GET_MANY_LIMIT).map(ticketKey));
+    for (const e of entries) read.set(e.key[1] as string, e);
+  }
+  const out: Deno.KvEntry<KitchenTicket>[] = [];
+  for (const slot of slots) {
+    const entry = typeof slot === "string" ? read.get(slot) : slot;
+    // an index entry whose ticket moved between the list and the read is skipped
+    if (entry?.value != null && entry.value.status === status) out.push(entry as Deno.KvEntry<KitchenTicket>);
+  }
+  return out;
+}
+
+/**
  * Adds storing new `ticket` with its index entries to `op`, checked that the order has no ticket yet,
  * and its change record (`WatchTickets` reads it; watchers are woken once `op` commits).
  */

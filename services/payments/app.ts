@@ -55,15 +55,19 @@ import {
   addHandled,
   addPayment,
   addUpdate,
+  type CancelledOrder,
   type CheckoutDraft,
+  type EventState,
   type HandledVia,
   listPayments,
-  readByEvent,
+  providerEventKey,
   readBySession,
-  readCancelled,
+  readCheckoutState,
   readDraft,
-  readHandled,
+  readEventState,
   readPayment,
+  readPaymentAndCancelled,
+  readSessionOrder,
 } from "./store.ts";
 
 /** What the use cases need. */
@@ -123,6 +127,10 @@ function outcomeOf(payment: PaymentRecord, providerRefundId: string, amount: Mon
 /** The outcome the local pay page chose. */
 export type LocalOutcome = ProviderEventType;
 
+function unknownSession(sessionId: string): DomainError {
+  return new DomainError("not_found", `Unknown checkout session "${sessionId}"`, { field: "session_id" });
+}
+
 function noPayment(orderId: string): DomainError {
   return new DomainError("not_found", `No payment for order "${orderId}"`, { field: "order_id" });
 }
@@ -166,14 +174,19 @@ export class PaymentsApp {
   async createPaymentLink(order: OrderToPay, options: EventOptions = {}): Promise<PaymentRecord> {
     const { kv, uow, log } = this.#d;
     if (flags.enabled) await this.#declineFlagIgnored();
-    const existing = await readPayment(kv, order.orderId);
-    if (existing.value) return existing.value;
-    if ((await readCancelled(kv, order.orderId)).value) throw cancelledError(order.orderId);
-    const opened = await this.#checkout(validateOrder(order));
+    const read = await readCheckoutState(kv, order.orderId); // payment, cancelled marker, draft: one read
+    if (read.payment.value) return read.payment.value;
+    if (read.cancelled.value) throw cancelledError(order.orderId);
+    const opened = await this.#checkout(validateOrder(order), read.draft);
+    let attempt = 0;
     return await uow.run(async (tx) => {
-      const theirs = await readPayment(tx.kv, order.orderId);
-      if (theirs.value) return theirs.value; // a concurrent call committed first
-      if ((await readCancelled(tx.kv, order.orderId)).value) throw cancelledError(order.orderId);
+      // The first attempt does not read again: its commit checks that the order still has no payment
+      // and no cancelled marker (addPayment). When a check fails, the re-run reads what changed.
+      if (attempt++ > 0) {
+        const now = await readPaymentAndCancelled(tx.kv, order.orderId);
+        if (now.payment.value) return now.payment.value; // a concurrent call committed first
+        if (now.cancelled.value) throw cancelledError(order.orderId);
+      }
       const payment = this.#addOpened(tx, opened, options.traceparent);
       tx.afterCommit(() =>
         log.debug("payment link created", { orderId: payment.orderId, sessionId: payment.sessionId })
@@ -189,13 +202,15 @@ export class PaymentsApp {
    * already cancelled (its `order.created` was delivered late) gets no checkout.
    */
   async orderCreated(tx: Tx, order: OrderToPay, traceparent?: string): Promise<void> {
-    const existing = await readPayment(tx.kv, order.orderId);
-    if (existing.value) return;
-    if ((await readCancelled(tx.kv, order.orderId)).value) {
+    // usually CreatePaymentLink made the payment already: one small read; else what a checkout needs
+    if ((await readPayment(tx.kv, order.orderId)).value) return;
+    const read = await readCheckoutState(tx.kv, order.orderId); // payment, cancelled marker, draft
+    if (read.payment.value) return;
+    if (read.cancelled.value) {
       this.#d.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
       return;
     }
-    const opened = await this.#checkout(validateOrder(order));
+    const opened = await this.#checkout(validateOrder(order), read.draft);
     this.#addOpened(tx, opened, traceparent);
   }
 
@@ -222,8 +237,7 @@ export class PaymentsApp {
     const { provider, log } = this.#d;
     const { orderId } = event;
     const now = this.#now();
-    const entry = await readPayment(tx.kv, orderId);
-    const marker = await readCancelled(tx.kv, orderId);
+    const { payment: entry, cancelled: marker } = await readPaymentAndCancelled(tx.kv, orderId);
     addCancelled(tx.op, orderId, entry, marker, {
       cancelledAt: event.cancelledAt ?? now,
       messageId: meta.messageId,
@@ -276,10 +290,19 @@ export class PaymentsApp {
   /** The payment whose checkout session is `sessionId`; `not_found` when there is none. */
   async getCheckoutSession(sessionId: string): Promise<PaymentRecord> {
     const entry = await readBySession(this.#d.kv, sessionId);
-    if (!entry?.value) {
-      throw new DomainError("not_found", `Unknown checkout session "${sessionId}"`, { field: "session_id" });
-    }
+    if (!entry?.value) throw unknownSession(sessionId);
     return entry.value;
+  }
+
+  /** The payment of checkout session `sessionId` and its order's cancelled marker; `not_found` without one. */
+  async #readSession(
+    sessionId: string,
+  ): Promise<{ entry: Deno.KvEntry<PaymentRecord>; cancelled: Deno.KvEntryMaybe<CancelledOrder> }> {
+    const orderId = await readSessionOrder(this.#d.kv, sessionId);
+    if (orderId === null) throw unknownSession(sessionId);
+    const { payment, cancelled } = await readPaymentAndCancelled(this.#d.kv, orderId);
+    if (!payment.value) throw unknownSession(sessionId);
+    return { entry: payment as Deno.KvEntry<PaymentRecord>, cancelled };
   }
 
   /**
@@ -294,11 +317,25 @@ export class PaymentsApp {
    * payment ends `refunded`, and `payment.succeeded` and `payment.refunded` are written together. When
    * the refund fails, nothing is recorded and the provider's retry of the event tries again.
    */
-  async handleProviderEvent(
+  handleProviderEvent(
     provider: string,
     payload: Uint8Array,
     signature: string,
     options: EventOptions = {},
+  ): Promise<ApplyResult> {
+    return this.#handle(provider, payload, signature, options);
+  }
+
+  /**
+   * {@linkcode handleProviderEvent}, given what the caller read just before making the event (`seen`,
+   * see {@linkcode PaymentsApp.#applyOnce}).
+   */
+  async #handle(
+    provider: string,
+    payload: Uint8Array,
+    signature: string,
+    options: EventOptions,
+    seen?: Omit<EventState, "marker">,
   ): Promise<ApplyResult> {
     if (provider !== this.#d.provider.name) {
       throw new DomainError(
@@ -311,7 +348,7 @@ export class PaymentsApp {
     // a provider event is never rewritten by a failure flag: a success means money moved
     const event = await this.#d.provider.parseEvent(payload, signature);
     if (!event) return { firstDelivery: true, payment: null, changed: false };
-    return await this.applyProviderEvent(event, options);
+    return await this.#applyOnce(event, options, seen);
   }
 
   /**
@@ -322,22 +359,41 @@ export class PaymentsApp {
    * the event-id marker is checked unseen and the payment is moved only from open, both in the commit,
    * so a webhook, its retries and any number of reconciliation runs apply an outcome once.
    */
-  async applyProviderEvent(
+  applyProviderEvent(
     event: ProviderEvent,
     options: EventOptions & { via?: HandledVia } = {},
   ): Promise<ApplyResult> {
+    return this.#applyOnce(event, options);
+  }
+
+  /**
+   * {@linkcode applyProviderEvent}. With `seen` (the payment the event is about and its order's
+   * cancelled marker, read by the caller just before it made this event, whose id is fresh), the first
+   * attempt uses those entries and an unseen marker instead of reading them again: its commit checks
+   * exactly what the reads would have returned, so when anything changed since, the check fails and
+   * the re-run reads afresh. The outcome is the one the reads would have given.
+   */
+  async #applyOnce(
+    event: ProviderEvent,
+    options: EventOptions & { via?: HandledVia },
+    seen?: Omit<EventState, "marker">,
+  ): Promise<ApplyResult> {
     const provider = this.#d.provider.name;
     let continued: string | undefined | null = null; // the trace the events continue, fixed on first use
+    let given = seen;
     const result = await this.#d.uow.run(async (tx): Promise<ApplyResult> => {
-      const marker = await readHandled(tx.kv, provider, event.id);
-      const entry = await readByEvent(tx.kv, event);
+      const state: EventState = given
+        ? { ...given, marker: { key: providerEventKey(provider, event.id), value: null, versionstamp: null } }
+        : await readEventState(tx.kv, provider, event);
+      given = undefined; // a re-run reads
+      const { marker, entry } = state;
       if (marker.versionstamp !== null) {
         return { firstDelivery: false, payment: entry?.value ?? null, changed: false };
       }
-      if (!entry?.value) return { firstDelivery: true, payment: null, changed: false };
+      if (!entry?.value || !state.cancelled) return { firstDelivery: true, payment: null, changed: false };
       const read = entry as Deno.KvEntry<PaymentRecord>;
       const current = read.value;
-      const cancelled = await readCancelled(tx.kv, current.orderId);
+      const cancelled = state.cancelled;
       const now = this.#now();
       addHandled(tx.op, provider, event.id, marker, cancelled, {
         orderId: current.orderId,
@@ -414,10 +470,9 @@ export class PaymentsApp {
         `Local checkout is only available with the local provider, this service uses "${provider.name}"`,
       );
     }
-    const payment = await this.getCheckoutSession(sessionId);
-    if (outcome === "succeeded" && (await readCancelled(this.#d.kv, payment.orderId)).value) {
-      throw cancelledError(payment.orderId);
-    }
+    const { entry, cancelled } = await this.#readSession(sessionId);
+    const payment = entry.value;
+    if (outcome === "succeeded" && cancelled.value) throw cancelledError(payment.orderId);
     // failure flag paymentDeclineRate: the local provider moves no money, so "Pay" may become a decline
     const declined = outcome === "succeeded" && flags.enabled &&
       await declineLocalPayment(payment.orderId, sessionId);
@@ -426,7 +481,11 @@ export class PaymentsApp {
         ? { type: "failed", sessionId, orderId: payment.orderId, reason: FLAG_DECLINE_REASON }
         : { type: outcome, sessionId, orderId: payment.orderId },
     );
-    const result = await this.handleProviderEvent(provider.name, signed.payload, signed.signature, options);
+    // the event's id is fresh and it is about the payment just read: handling uses those reads first
+    const result = await this.#handle(provider.name, signed.payload, signed.signature, options, {
+      entry,
+      cancelled,
+    });
     return result.payment ?? payment;
   }
 
@@ -566,9 +625,11 @@ export class PaymentsApp {
    * The order's checkout draft: the stored one while the provider still accepts its expiry, else the
    * next generation, stored now (two racing callers get the same draft).
    */
-  #draft(orderId: string): Promise<CheckoutDraft> {
+  #draft(orderId: string, read?: Deno.KvEntryMaybe<CheckoutDraft>): Promise<CheckoutDraft> {
+    let given = read; // the caller's read serves the first attempt (its commit checks it); a re-run reads
     return this.#d.uow.run(async (tx) => {
-      const found = await readDraft(tx.kv, orderId);
+      const found = given ?? await readDraft(tx.kv, orderId);
+      given = undefined;
       if (found.value && draftUsable(found.value, this.#now())) return found.value;
       const createdAt = this.#now();
       const generation = (found.value?.generation ?? 0) + 1;
@@ -581,10 +642,16 @@ export class PaymentsApp {
     }, "checkoutDraft");
   }
 
-  /** Asks the provider for the order's checkout (its draft's parameters and key); the payment to store. */
-  async #checkout(order: PayableOrder): Promise<lifecycle.PaymentChange> {
+  /**
+   * Asks the provider for the order's checkout (its draft's parameters and key); the payment to store.
+   * `draft` is the draft entry as the caller just read it, if it did.
+   */
+  async #checkout(
+    order: PayableOrder,
+    draft?: Deno.KvEntryMaybe<CheckoutDraft>,
+  ): Promise<lifecycle.PaymentChange> {
     const { publicUrl, provider } = this.#d;
-    const draft = await this.#draft(order.orderId);
+    const fixed = await this.#draft(order.orderId, draft);
     const checkout = await providerCall(
       provider.name,
       "createCheckout",
@@ -595,14 +662,14 @@ export class PaymentsApp {
           customerId: order.customerId,
           items: order.items,
           total: order.total,
-          idempotencyKey: checkoutIdempotencyKey(order.orderId, draft.generation),
+          idempotencyKey: checkoutIdempotencyKey(order.orderId, fixed.generation),
           successUrl: successUrl(publicUrl, order.orderId),
           cancelUrl: cancelUrl(publicUrl, order.orderId),
-          expiresAt: draft.expiresAt,
+          expiresAt: fixed.expiresAt,
         }),
     );
     return lifecycle.open(
-      { order, provider: provider.name, checkout, createdAt: draft.createdAt },
+      { order, provider: provider.name, checkout, createdAt: fixed.createdAt },
       this.#now(),
     );
   }

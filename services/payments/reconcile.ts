@@ -131,10 +131,19 @@ async function openPayments(
   return open;
 }
 
-/** Least recently read first (never read first), then oldest first. */
+/**
+ * Least recently read first (never read first), then oldest first; within one millisecond, by the
+ * versionstamp of the index entry (a never-read entry's is that of the commit that made the payment,
+ * so it is creation order exactly).
+ */
 function byLastRead(a: OpenPayment, b: OpenPayment): number {
   return (a.indexed.checkedAt ?? 0) - (b.indexed.checkedAt ?? 0) ||
-    (a.payment.createdAt?.getTime() ?? 0) - (b.payment.createdAt?.getTime() ?? 0);
+    (a.payment.createdAt?.getTime() ?? 0) - (b.payment.createdAt?.getTime() ?? 0) ||
+    (a.indexed.versionstamp < b.indexed.versionstamp
+      ? -1
+      : a.indexed.versionstamp > b.indexed.versionstamp
+      ? 1
+      : 0);
 }
 
 /** Runs one reconciliation; provider errors are thrown (the job logs them and tries next period). */

@@ -136,6 +136,11 @@ export async function readHandled(
   return await kv.get<HandledEvent>(providerEventKey(provider, eventId));
 }
 
+/** The order id the session index holds for `sessionId`, or null. */
+export async function readSessionOrder(kv: Deno.Kv, sessionId: string): Promise<string | null> {
+  return (await kv.get<string>(sessionKey(sessionId))).value;
+}
+
 /** The payment whose checkout session is `sessionId`, or null. */
 export async function readBySession(
   kv: Deno.Kv,
@@ -156,6 +161,94 @@ export async function readByEvent(
   if (!event.orderId) return null;
   const byOrder = await readPayment(kv, event.orderId);
   return byOrder.value?.sessionId === event.sessionId ? byOrder : null;
+}
+
+/** An order's payment and cancelled marker, read together (one KV read). */
+export interface PaymentAndCancelled {
+  /** The payment (null value when there is none). */
+  payment: Deno.KvEntryMaybe<PaymentRecord>;
+  /** The cancelled marker (null value when not cancelled). */
+  cancelled: Deno.KvEntryMaybe<CancelledOrder>;
+}
+
+/** The payment and the cancelled marker of `orderId`, in one `getMany`. */
+export async function readPaymentAndCancelled(kv: Deno.Kv, orderId: string): Promise<PaymentAndCancelled> {
+  const [payment, cancelled] = await kv.getMany<[PaymentRecord, CancelledOrder]>([
+    paymentKey(orderId),
+    cancelledOrderKey(orderId),
+  ]);
+  return { payment: payment!, cancelled: cancelled! };
+}
+
+/** What making an order's checkout depends on: {@linkcode PaymentAndCancelled} and its draft. */
+export interface CheckoutState extends PaymentAndCancelled {
+  /** The checkout draft (null value when there is none). */
+  draft: Deno.KvEntryMaybe<CheckoutDraft>;
+}
+
+/** The payment, cancelled marker and checkout draft of `orderId`, in one `getMany`. */
+export async function readCheckoutState(kv: Deno.Kv, orderId: string): Promise<CheckoutState> {
+  const [payment, cancelled, draft] = await kv.getMany<[PaymentRecord, CancelledOrder, CheckoutDraft]>([
+    paymentKey(orderId),
+    cancelledOrderKey(orderId),
+    draftKey(orderId),
+  ]);
+  return { payment: payment!, cancelled: cancelled!, draft: draft! };
+}
+
+/** What handling a provider event reads: its handled marker, its payment, and that order's cancelled marker. */
+export interface EventState {
+  /** The marker of the event (null value when not handled yet). */
+  marker: Deno.KvEntryMaybe<HandledEvent>;
+  /** The payment the event is about ({@linkcode readByEvent}), or null. */
+  entry: Deno.KvEntryMaybe<PaymentRecord> | null;
+  /** The cancelled marker of that payment's order; null when there is no payment. */
+  cancelled: Deno.KvEntryMaybe<CancelledOrder> | null;
+}
+
+/**
+ * {@linkcode EventState} of `event` of `provider`: the same entries as {@linkcode readHandled},
+ * {@linkcode readByEvent} and {@linkcode readCancelled} of the payment's order would give, in one
+ * `getMany` when the event names its order and the session index agrees (every local event, most
+ * Stripe ones), else in two.
+ */
+export async function readEventState(
+  kv: Deno.Kv,
+  provider: string,
+  event: Pick<ProviderEvent, "id" | "sessionId" | "orderId">,
+): Promise<EventState> {
+  const { orderId, sessionId } = event;
+  if (!orderId) {
+    const [marker, index] = await kv.getMany<[HandledEvent, string]>([
+      providerEventKey(provider, event.id),
+      sessionKey(sessionId),
+    ]);
+    if (index!.value === null) return { marker: marker!, entry: null, cancelled: null };
+    const { payment, cancelled } = await readPaymentAndCancelled(kv, index!.value);
+    return payment.value
+      ? { marker: marker!, entry: payment, cancelled }
+      : { marker: marker!, entry: null, cancelled: null };
+  }
+  const [marker, index, byOrder, cancelled] = await kv.getMany<
+    [HandledEvent, string, PaymentRecord, CancelledOrder]
+  >([
+    providerEventKey(provider, event.id),
+    sessionKey(sessionId),
+    paymentKey(orderId),
+    cancelledOrderKey(orderId),
+  ]);
+  const indexed = index!.value;
+  if (indexed !== null && indexed !== orderId) {
+    // the session index names another order: that order's payment, when there is one
+    const other = await readPaymentAndCancelled(kv, indexed);
+    if (other.payment.value) return { marker: marker!, entry: other.payment, cancelled: other.cancelled };
+  }
+  // by the session index (naming this order), else by the order when its session matches
+  const found = byOrder!.value !== null &&
+    (indexed === orderId || byOrder!.value.sessionId === sessionId);
+  return found
+    ? { marker: marker!, entry: byOrder!, cancelled: cancelled! }
+    : { marker: marker!, entry: null, cancelled: null };
 }
 
 /** The entries of the open index (a payment may have moved on since; read it before acting). */

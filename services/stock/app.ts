@@ -28,6 +28,7 @@ import {
   itemKey,
   readItems,
   readReservationAndItems,
+  readReservationWithItems,
   reservationKey,
   unconfirmedKey,
 } from "./store.ts";
@@ -106,17 +107,23 @@ export type Settlement = "sold" | "released";
  * Adds selling (`"sold"`) or releasing (`"released"`) the reservation of `orderId` to `ctx.op` (an
  * event handler's operation), with checks on everything read, and removes its unconfirmed-index entry.
  * A reservation not in `reserved` state (a duplicate or late event) or no reservation at all adds
- * nothing; the outcome says which.
+ * nothing; the outcome says which. `likelyItems` (e.g. the items an `order.paid` names) are read with
+ * the reservation in one `getMany`; only the reservation's own items are used and checked, and any of
+ * them not among `likelyItems` are read after.
  */
 export async function settleReservation(
   ctx: TxLike,
   orderId: string,
   to: Settlement,
   now: Date = new Date(),
+  likelyItems: readonly string[] = [],
 ): Promise<SettleOutcome> {
-  const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
+  const { reservation: existing, entries, items } = await readReservationWithItems(
+    ctx.kv,
+    orderId,
+    likelyItems,
+  );
   if (existing.value === null) return "no_reservation";
-  const { entries, items } = await readItems(ctx.kv, existing.value.lines.map((l) => l.itemId));
   const change = to === "sold" ? sell(existing.value, items, now) : release(existing.value, items, now);
   if (!change) return "not_reserved";
   ctx.op.check(existing);

@@ -36,7 +36,14 @@ export function stockEventHandlers(log: Logger): EventHandlers {
       }
     },
     "order.paid": async (event, ctx) => {
-      const outcome = await settleReservation(consumerTx(ctx), event.orderId, "sold");
+      // the paid order's items are its reservation's: read with it, in one round trip
+      const outcome = await settleReservation(
+        consumerTx(ctx),
+        event.orderId,
+        "sold",
+        new Date(),
+        event.items.map((i) => i.itemId),
+      );
       const fields = { orderId: event.orderId, messageId: ctx.messageId };
       if (outcome === "not_reserved" && await releasedAsOrphan(ctx.kv, event.orderId)) {
         log.error("order paid after its reservation was released as orphaned: nothing sold", fields);

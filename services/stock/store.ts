@@ -196,6 +196,38 @@ export async function readReservationAndItems(
 }
 
 /**
+ * The reservation of `orderId` and the entries of exactly its items (in its lines' order), reading
+ * `likely` (the items the caller expects it to hold) with the reservation in one {@linkcode
+ * readReservationAndItems}, and only the reservation's items that were not among them after. Gives
+ * the same entries as reading the reservation and then {@linkcode readItems} of its items; with no
+ * reservation, no items.
+ */
+export async function readReservationWithItems(
+  kv: Deno.Kv,
+  orderId: string,
+  likely: readonly string[],
+): Promise<{
+  reservation: Deno.KvEntryMaybe<StockReservation>;
+  entries: Deno.KvEntryMaybe<StockItem>[];
+  items: Map<string, StockItem>;
+}> {
+  const first = await readReservationAndItems(kv, orderId, [...new Set(likely)]);
+  const { reservation } = first;
+  if (reservation.value === null) return { reservation, entries: [], items: new Map() };
+  const read = new Map<string, Deno.KvEntryMaybe<StockItem>>();
+  for (const e of first.entries) read.set(e.key[1] as string, e);
+  const ids = reservation.value.lines.map((l) => l.itemId);
+  const missing = ids.filter((id) => !read.has(id));
+  if (missing.length > 0) {
+    for (const e of (await readItems(kv, missing)).entries) read.set(e.key[1] as string, e);
+  }
+  const entries = ids.map((id) => read.get(id)!);
+  const items = new Map<string, StockItem>();
+  for (const e of entries) if (e.value !== null) items.set(e.value.id, e.value);
+  return { reservation, entries, items };
+}
+
+/**
  * The overdue part of the unconfirmed index: entries of reservations made at or before `cutoffMs`,
  * oldest first, at most `limit`.
  */

@@ -5,7 +5,9 @@ import {
   itemKey,
   listItems,
   listOverdueUnconfirmed,
+  readItems,
   readReservationAndItems,
+  readReservationWithItems,
   reservationKey,
   seedCatalog,
   UNCONFIRMED,
@@ -362,4 +364,62 @@ Deno.test("readReservationAndItems reads the reservation with the first 9 items 
   assert.deepEqual(calls, [4], "a reservation and 3 items: one read");
   assert.equal(few.reservation.versionstamp, null);
   assert.equal(few.entries.length, 3);
+});
+
+/** `kv` counting the keys of each getMany into `calls`. */
+function countingGetMany(kv: Deno.Kv, calls: number[]): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "getMany") {
+        return (keys: Deno.KvKey[]) => {
+          calls.push(keys.length);
+          return target.getMany(keys);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test("readReservationWithItems gives the reservation's own items as readItems would, in one read when the likely items cover them", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  const ids = [MENU[0]!.id, MENU[1]!.id, MENU[2]!.id];
+  await reserveItems(uowOf(kv), "o-1", ids.map((itemId) => ({ itemId, quantity: 1 })));
+  const calls: number[] = [];
+  const counting = countingGetMany(kv, calls);
+  const expected = await readItems(kv, ids);
+  const covered = await readReservationWithItems(counting, "o-1", [MENU[3]!.id, ...ids, ids[0]!]);
+  assert.deepEqual(calls, [5], "reservation + 4 distinct likely items: one read");
+  assert.deepEqual(covered.entries, expected.entries, "only the reservation's items, in its order");
+  assert.deepEqual(covered.items, expected.items);
+  calls.length = 0;
+  const partly = await readReservationWithItems(counting, "o-1", [ids[1]!]);
+  assert.deepEqual(calls, [2, 2], "the two items not named are read after");
+  assert.deepEqual(partly.entries, expected.entries);
+  calls.length = 0;
+  const none = await readReservationWithItems(counting, "o-1", []);
+  assert.deepEqual(none.entries, expected.entries);
+  const unknown = await readReservationWithItems(counting, "nope", ids);
+  assert.equal(unknown.reservation.value, null);
+  assert.deepEqual(unknown.entries, []);
+});
+
+Deno.test("settleReservation with likely items checks the reservation's items only: a change to another named item does not fail it", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  await reserveItems(uowOf(kv), "o-1", [{ itemId: "1", quantity: 2 }]);
+  let op = kv.atomic();
+  assert.equal(await settleReservation({ kv, op }, "o-1", "sold", new Date(), ["1", "2"]), "settled");
+  await reserveItems(uowOf(kv), "o-2", [{ itemId: "2", quantity: 1 }]);
+  assert.ok((await op.commit()).ok, "item 2 is not the reservation's");
+  const item = (await listItems(kv))[0]!;
+  assert.deepEqual([item.available, item.reserved, item.sold], [23, 0, 2]);
+  // and its own items stay guarded
+  await reserveItems(uowOf(kv), "o-3", [{ itemId: "1", quantity: 1 }]);
+  op = kv.atomic();
+  assert.equal(await settleReservation({ kv, op }, "o-3", "sold", new Date(), ["1"]), "settled");
+  await reserveItems(uowOf(kv), "o-4", [{ itemId: "1", quantity: 1 }]);
+  assert.equal((await op.commit()).ok, false);
 });

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { RpcError } from "../../common/errors.ts";
 import type {
   Checkout,
@@ -26,10 +28,6 @@ function randomId(prefix: string): string {
   return `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
-function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** A signed local provider event, shaped like a webhook delivery. */
 export interface SignedLocalEvent {
   /** The JSON body. */
@@ -43,7 +41,8 @@ export class LocalPaymentProvider implements PaymentProvider {
   /** Always "local". */
   readonly name: string = LOCAL_PROVIDER;
   readonly #publicUrl: string;
-  readonly #key: Promise<CryptoKey>;
+  /** The HMAC-SHA256 secret: random, made once per process (node:crypto's HMAC is synchronous and cheap). */
+  readonly #key: Buffer = randomBytes(32);
   readonly #sessions = new Map<string, Checkout>();
   readonly #refunds = new Map<string, { refundId: string; amount: string }>();
   /** How many refunds this provider made (a repeated idempotency key makes none). */
@@ -52,7 +51,6 @@ export class LocalPaymentProvider implements PaymentProvider {
   /** Creates the provider; pay-page URLs start with `publicUrl`. */
   constructor(publicUrl: string) {
     this.#publicUrl = publicUrl.replace(/\/+$/, "");
-    this.#key = crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   }
 
   /** Creates a session with a random id, or returns the one made earlier with the same idempotency key. */
@@ -70,6 +68,7 @@ export class LocalPaymentProvider implements PaymentProvider {
    * Builds and signs the event the pay page's choice stands for, with a fresh event id; a failure
    * carries `event.reason` (default: declined on the pay page).
    */
+  // deno-lint-ignore require-await
   async signEvent(
     event: { type: ProviderEventType; sessionId: string; orderId: string; reason?: string },
   ): Promise<SignedLocalEvent> {
@@ -80,20 +79,25 @@ export class LocalPaymentProvider implements PaymentProvider {
       ...(event.type === "failed" ? { reason: reason ?? "Declined on the local pay page" } : {}),
     };
     const payload = new TextEncoder().encode(JSON.stringify(body));
-    const signature = hex(await crypto.subtle.sign("HMAC", await this.#key, payload));
-    return { payload, signature };
+    return { payload, signature: this.#mac(payload).toString("hex") };
   }
 
   /** Verifies an event made by {@linkcode LocalPaymentProvider.signEvent} in this process. */
+  // deno-lint-ignore require-await
   async parseEvent(payload: Uint8Array, signature: string): Promise<ProviderEvent | null> {
-    const sig = /^[0-9a-f]{64}$/.test(signature)
-      ? Uint8Array.from(signature.match(/../g) ?? [], (h) => parseInt(h, 16))
-      : undefined;
-    if (!sig || !(await crypto.subtle.verify("HMAC", await this.#key, sig, new Uint8Array(payload)))) {
+    // constant-time comparison of the whole MAC, as crypto.subtle.verify does
+    const valid = /^[0-9a-f]{64}$/.test(signature) &&
+      timingSafeEqual(Buffer.from(signature, "hex"), this.#mac(payload));
+    if (!valid) {
       throw new RpcError("invalid_argument", "Invalid local provider signature", { field: "signature" });
     }
     const event = JSON.parse(new TextDecoder().decode(payload)) as ProviderEvent;
     return TYPES.includes(event.type) ? event : null;
+  }
+
+  /** The HMAC-SHA256 of `payload` with this process's secret. */
+  #mac(payload: Uint8Array): Buffer {
+    return createHmac("sha256", this.#key).update(payload).digest();
   }
 
   /** Nothing to do: a local session is payable until the store says otherwise. */

@@ -42,6 +42,17 @@ Deno.test("local events are signed by the provider and verified like webhooks; a
   await assert.rejects(provider.parseEvent(signed.payload, ""), RpcError);
 });
 
+Deno.test("a local signature is 64 lower-case hex digits; one digit changed, or upper case, is rejected", async () => {
+  const provider = new LocalPaymentProvider("http://shop.test");
+  const signed = await provider.signEvent({ type: "succeeded", sessionId: "local_cs_1", orderId: "o-1" });
+  assert.match(signed.signature, /^[0-9a-f]{64}$/);
+  const last = signed.signature.at(-1)!;
+  const changed = signed.signature.slice(0, -1) + (last === "0" ? "1" : "0");
+  await assert.rejects(provider.parseEvent(signed.payload, changed), RpcError);
+  await assert.rejects(provider.parseEvent(signed.payload, signed.signature.toUpperCase()), RpcError);
+  assert.equal((await provider.parseEvent(signed.payload, signed.signature))?.type, "succeeded");
+});
+
 Deno.test("local refunds return the same refund id for the same idempotency key", async () => {
   const provider = new LocalPaymentProvider("http://shop.test");
   const a = await provider.refund({ orderId: "o-1", sessionId: "s", idempotencyKey: "refund-o-1" });
