@@ -100,8 +100,8 @@ const custom = Deno.args.length > 0;
  * A stage's lanes run side by side, each lane's parts one after another; the stages run one after
  * another. The suite is mostly waiting (processes starting, events crossing the broker, a browser
  * rendering): one lane alone kept about a quarter of 2 cores busy, and the whole suite took 19 minutes
- * in one lane. The first stage's two lanes are balanced by time (the system tests and the services'
- * unit tests; the browser tests, web's and the scripts'), each taking its test ports from its own range
+ * in one lane. The first stage's two lanes are balanced by time (the system tests, the services' and the
+ * scripts' unit tests; the browser tests and web's), each taking its test ports from its own range
  * (scripts/launcher.ts freePort); the first lane's output streams, the other's is printed after it.
  * What measures the machine itself runs alone afterwards: the export test holds the web process's
  * memory growth to a bound that CPU contention from a second lane can push it over.
@@ -109,8 +109,8 @@ const custom = Deno.args.length > 0;
 const ALONE = ["tests/orders_export_test.ts"];
 const stages: string[][][][] = custom ? [[[Deno.args]]] : [
   [
-    [[`--ignore=tests/browser,${ALONE.join(",")}`, "tests"], ["services"]],
-    [["tests/browser"], ["web"], ["scripts"]],
+    [[`--ignore=tests/browser,${ALONE.join(",")}`, "tests"], ["services"], ["scripts"]],
+    [["tests/browser"], ["web"]],
   ],
   [[ALONE]],
 ];
