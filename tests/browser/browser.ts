@@ -187,6 +187,38 @@ export async function waitUntil<T>(
   );
 }
 
+/**
+ * Waits until the element `selector` finds has a `type` event listener (through Chromium's DevTools
+ * protocol): an island's input is only live once it has hydrated, and what is typed before that never
+ * reaches it (under load the islands' scripts can come seconds after the page's load event).
+ */
+export async function waitForListener(
+  page: Page,
+  selector: string,
+  type: string,
+  timeoutMs = UI_TIMEOUT_MS,
+): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await waitUntil(
+      `a ${type} listener on ${selector}`,
+      async () => {
+        const { result } = await cdp.send("Runtime.evaluate", {
+          expression: `document.querySelector(${JSON.stringify(selector)})`,
+        });
+        if (!result.objectId) return [];
+        const { listeners } = await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId });
+        await cdp.send("Runtime.releaseObject", { objectId: result.objectId });
+        return listeners.map((l) => l.type);
+      },
+      (types) => types.includes(type),
+      timeoutMs,
+    );
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
 /** Waits until the element's `attribute` equals `value`; returns it. */
 export async function waitForAttribute(
   locator: Locator,

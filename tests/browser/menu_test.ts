@@ -15,6 +15,7 @@ import {
   screenshot,
   sharedFixture,
   type Tab,
+  waitForListener,
   waitForText,
   waitUntil,
 } from "./browser.ts";
@@ -210,6 +211,7 @@ for (const size of WIDTHS) {
       await openMenu(tab);
       assert.deepEqual(await visibleIds(page), ALL_IDS);
       const box = page.getByRole("searchbox", { name: "Search the menu" });
+      await waitForListener(page, "#menu-q", "input"); // the search island has hydrated
       await box.pressSequentially("panna", { delay: 30 });
       await waitUntil("only Panna Cotta shown", () => visibleIds(page), (ids) => ids.join() === "13");
       assert.deepEqual(await visibleCategories(page), ["Desserts"]);

@@ -14,7 +14,15 @@ import type { Page } from "playwright-core";
 import { pickupText } from "../../web/components/OrderDetails.tsx";
 import { pickupIn, timeIn } from "../../web/lib/when.ts";
 import { DEFAULT_SHOP } from "../../web/shop.ts";
-import { DESKTOP, PHONE, sharedFixture, type Tab, waitForAttribute, waitUntil } from "./browser.ts";
+import {
+  DESKTOP,
+  PHONE,
+  sharedFixture,
+  type Tab,
+  waitForAttribute,
+  waitForListener,
+  waitUntil,
+} from "./browser.ts";
 import {
   addToCart as add,
   type CheckoutDetails,
@@ -46,6 +54,7 @@ async function itemFacts(page: Page, id: string): Promise<{ name: string; catego
 async function findBySearch(tab: Tab, id: string): Promise<void> {
   const page = tab.page;
   const { name } = await itemFacts(page, id);
+  await waitForListener(page, "#menu-q", "input"); // the search island has hydrated
   await searchBox(page).fill(name);
   await waitUntil(
     `only ${name} left by the search`,

@@ -345,10 +345,10 @@ fixture.test(
       () => addButton(tab.page, "1").isEnabled(),
       Boolean,
     );
-    await Promise.all(pending);
     // Only the catalog's scripts are weighed: the pages visited below navigate away from theirs, whose
-    // bodies can no longer be read.
+    // bodies can no longer be read. Every body asked for is read first (a chunk may arrive late).
     tab.page.off("response", onResponse);
+    await Promise.all(pending);
     const total = scripts.reduce((n, s) => n + s.bytes, 0);
     console.log(
       `catalog page scripts: ${scripts.length} file(s), ${total} bytes uncompressed (${

@@ -59,7 +59,8 @@ Deno.test("listSettledSessions reads every page of complete and expired sessions
     const open = await provider.createCheckout(request("o-open"));
     const gone = await provider.createCheckout(request("o-gone"));
     await provider.expire(gone.sessionId);
-    const listed = await provider.listSettledSessions(window());
+    const asked = window();
+    const listed = await provider.listSettledSessions(asked);
     assert.equal(listed.truncated, false);
     assert.deepEqual(listed.items.map((s) => s.sessionId), [...paid, gone.sessionId]);
     assert.ok(!listed.items.some((s) => s.sessionId === open.sessionId));
@@ -74,7 +75,7 @@ Deno.test("listSettledSessions reads every page of complete and expired sessions
     assert.equal(lists.length, 3 + 1, "three pages of complete sessions (100, 100, 30), one of expired");
     assert.equal(lists[0]!.params.status, "complete");
     assert.equal(lists[0]!.params.limit, "100");
-    assert.deepEqual(lists[0]!.params.created, { gte: String(Math.floor(window().from.getTime() / 1000)) });
+    assert.deepEqual(lists[0]!.params.created, { gte: String(Math.floor(asked.from.getTime() / 1000)) });
     assert.equal(
       lists[1]!.params.starting_after,
       paid[130],
