@@ -104,11 +104,9 @@ const custom = Deno.args.length > 0;
  * scripts' unit tests; the browser tests and web's), each taking its test ports from its own range
  * (scripts/launcher.ts freePort); the first lane's output streams, the other's is printed after it.
  * What measures the machine itself runs alone afterwards: the export test holds the web process's
- * memory growth to a bound that CPU contention from a second lane can push it over, and the admin
- * orders page's filter form is re-rendered by its live updates, which under contention can undo what
- * the browser test typed (it passed alone, and failed in 2 of 3 runs beside the other lane).
+ * memory growth to a bound that CPU contention from a second lane can push it over.
  */
-const ALONE = ["tests/orders_export_test.ts", "tests/browser/admin_orders_test.ts"];
+const ALONE = ["tests/orders_export_test.ts"];
 const stages: string[][][][] = custom ? [[[Deno.args]]] : [
   [
     [[`--ignore=tests/browser,${ALONE.join(",")}`, "tests"], ["services"], ["scripts"]],

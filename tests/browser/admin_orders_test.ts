@@ -146,6 +146,26 @@ fixture.test("search by name and by number; a filter combination round-trips thr
   await noViolations(tab, "/admin");
 });
 
+fixture.test("a live reload keeps what staff are typing in the filters (uncontrolled inputs)", async ({ sys, open }) => {
+  const tab = await open();
+  await staffLogIn(tab, "/admin");
+  const shown = Number(await tab.page.getByTestId("figure-orders").innerText());
+  const search = tab.page.getByLabel("Search", { exact: true });
+  const paid = tab.page.locator('input[name="status"][value="paid"]');
+  await search.fill("half typed");
+  await paid.check();
+  await placeOrder(sys, "cust-typing", "Tess Typing");
+  // the pushed change reloads the list and figures, re-rendering the form's island
+  await waitUntil(
+    "today's orders to go up",
+    () => tab.page.getByTestId("figure-orders").innerText(),
+    (t) => Number(t) === shown + 1,
+  );
+  assert.equal(await search.inputValue(), "half typed", "the search text survives the reload");
+  assert.equal(await paid.isChecked(), true, "the ticked status survives the reload");
+  assert.equal(new URL(tab.page.url()).search, "", "nothing was submitted");
+});
+
 fixture.test("customers: search, a customer's page with their orders and notes; no axe violations", async ({ sys, open }) => {
   const first = await placeOrder(sys, "cust-marie", "Marie Curie", { note: "Extra radium-free basil" });
   await placeOrder(sys, "cust-pierre", "Pierre Curie");

@@ -5,7 +5,9 @@
  * same view. Order changes are pushed as server-sent events (`/admin/api/orders/events`); after each
  * burst of them the island reloads `/admin/api/orders` with the same filters once (figures included).
  * Only when streaming fails does it poll that feed every few seconds while the tab is visible. Times
- * are shown in the shop's zone and prices in its locale. Rows are keyed by order id.
+ * are shown in the shop's zone and prices in its locale. Rows are keyed by order id. The filter inputs
+ * are uncontrolled (`defaultValue`/`defaultChecked`): a reload re-renders the island, and a controlled
+ * input would be reset to the page's filters, undoing what staff are typing.
  *
  * @module
  */
@@ -181,7 +183,7 @@ export default function AdminOrders({ initial, filters, timeZone, locale }: Admi
               id="f-q"
               name="q"
               type="search"
-              value={filters.q}
+              defaultValue={filters.q}
               maxLength={120}
               autocomplete="off"
               spellcheck={false}
@@ -193,7 +195,12 @@ export default function AdminOrders({ initial, filters, timeZone, locale }: Admi
             <legend>Status</legend>
             {STATUS_NAMES.map((s) => (
               <label key={s} class="check">
-                <input type="checkbox" name="status" value={s} checked={filters.statuses.includes(s)} />
+                <input
+                  type="checkbox"
+                  name="status"
+                  value={s}
+                  defaultChecked={filters.statuses.includes(s)}
+                />
                 {statusLabel(s)}
               </label>
             ))}
@@ -202,18 +209,23 @@ export default function AdminOrders({ initial, filters, timeZone, locale }: Admi
             <legend>Payment</legend>
             {PAYMENT_NAMES.map((p) => (
               <label key={p} class="check">
-                <input type="checkbox" name="payment" value={p} checked={filters.payments.includes(p)} />
+                <input
+                  type="checkbox"
+                  name="payment"
+                  value={p}
+                  defaultChecked={filters.payments.includes(p)}
+                />
                 {PAYMENT_LABELS[p]}
               </label>
             ))}
           </fieldset>
           <div class="field">
             <label for="f-from">From</label>
-            <input id="f-from" name="from" type="date" value={filters.from} />
+            <input id="f-from" name="from" type="date" defaultValue={filters.from} />
           </div>
           <div class="field">
             <label for="f-to">To</label>
-            <input id="f-to" name="to" type="date" value={filters.to} />
+            <input id="f-to" name="to" type="date" defaultValue={filters.to} />
           </div>
           <div class="field buttons">
             <button type="submit" class="button primary">Search</button>
