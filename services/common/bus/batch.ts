@@ -1,8 +1,9 @@
 /**
  * A batch of handler runs that the consumer commits as one atomic operation. A run joins the batch only
- * when the batch stays within Deno KV's per-commit limits (counted before committing) and when it
- * touches no key another member wrote, or writes no key another member touched (else the later run
- * read state the earlier one is about to change, and would lose that update).
+ * when the batch stays within Deno KV's per-commit limits (counted before committing) and when it read,
+ * checked or listed no key a member wrote (else it read state the earlier run is about to change, and
+ * would lose that update). Writes of the same key by several members are fine: a commit applies its
+ * mutations in order (a later `set` wins, `sum`s add up), as separate commits in that order would.
  *
  * @module
  */
@@ -24,7 +25,7 @@ export const KV_COMMIT_LIMITS = {
   totalMutationBytes: 819_200,
 } as const;
 
-/** Why a run cannot join a batch: it would exceed a limit, or it overlaps a member's keys. */
+/** Why a run cannot join a batch: it would exceed a limit, or it read a key a member wrote. */
 export type Refusal = "full" | "overlap";
 
 /** Handler runs committed together; `T` carries each run's {@linkcode RecordingOp}. */
@@ -50,7 +51,7 @@ export class Batch<T extends { op: RecordingOp }> {
     if (this.#items.length === 0) return undefined;
     const { op } = item;
     // overlap first: the caller re-runs an overlapping handler, but not one that merely did not fit
-    if (this.#touched.overlaps(op.touched)) return "overlap";
+    if (this.#touched.writesReadBy(op.touched)) return "overlap";
     if (
       this.#checks + op.checks > KV_COMMIT_LIMITS.checks ||
       this.#mutations + op.mutations > KV_COMMIT_LIMITS.mutations ||

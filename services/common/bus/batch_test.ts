@@ -56,3 +56,27 @@ Deno.test("a batch builds one operation of every member, collects their outbox r
     kv.close();
   }
 });
+
+Deno.test("runs that only write the same keys share a batch; their sums add up and the later set wins", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const batch = new Batch<{ op: RecordingOp }>();
+    const paid = (order: string, note: string) =>
+      run((op) =>
+        op.check({ key: ["o", order], versionstamp: null }).set(["o", order], "paid")
+          .sum(["counts", "paid"], 1n).set(["last"], note)
+      );
+    batch.add(paid("1", "first"));
+    assert.equal(batch.refusal(paid("2", "second")), undefined, "a shared counter is no reason to split");
+    batch.add(paid("2", "second"));
+    assert.equal(
+      batch.refusal(run((op) => op.check({ key: ["counts", "paid"], versionstamp: null }))),
+      "overlap",
+    );
+    assert.equal((await batch.operation(kv).commit()).ok, true);
+    assert.equal((await kv.get<Deno.KvU64>(["counts", "paid"])).value?.value, 2n);
+    assert.equal((await kv.get(["last"])).value, "second");
+  } finally {
+    kv.close();
+  }
+});

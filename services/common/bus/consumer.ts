@@ -11,9 +11,11 @@
  *
  * Batching: deliveries that arrive together (those already delivered when the consumer next runs, up
  * to `maxBatch`; a lone delivery is never held back) are applied in one atomic commit — every handler's
- * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that reads or
- * writes a key an earlier member of the batch wrote (two events about one order) starts a new batch,
- * after the earlier one committed, so it reads that state. A batch beyond Deno KV's counted limits is
+ * inbox mark, checks, state and outbox records — and acknowledged after it. A handler that read (or
+ * checked, or listed) a key an earlier member of the batch wrote (two events about one order) starts a
+ * new batch, after the earlier one committed, and runs again so it reads that state; members that only
+ * write the same keys (counters summed by every status change) share the batch, as a commit applies its
+ * mutations in order. A batch beyond Deno KV's counted limits is
  * cut before committing; one whose commit throws (a size limit) is split in halves down to single
  * deliveries, and a single one's error takes that delivery's usual retry-or-park path. A batch whose
  * checks fail (a concurrent writer) is redone one delivery at a time. Outcomes stay per delivery: one

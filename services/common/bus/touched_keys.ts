@@ -1,8 +1,12 @@
 /**
  * The KV keys one piece of work touched: what it read (single keys, listed prefixes, or an arbitrary
  * range) and what it wrote. Two pieces of work whose touched keys overlap, where at least one side
- * writes, cannot share one atomic commit: the second read its state before the first one's writes, and
- * applying both blindly would lose an update. The batching consumer splits its batch there.
+ * writes, may depend on each other ({@linkcode TouchedKeys.overlaps}). For a batch, what matters is one
+ * direction ({@linkcode TouchedKeys.writesReadBy}): a later piece that read, checked or listed a key an
+ * earlier one wrote read its state before that write, and applying both blindly would lose an update;
+ * the batching consumer splits its batch there. Mutations of one commit apply in order and its checks
+ * see the state before it, so a later piece that only writes what an earlier one read or wrote (two
+ * `sum`s of one counter, say) applies exactly as it would in a commit of its own after the earlier one.
  *
  * Keys are noted as strings ({@linkcode keyId}) on every read and write of a handler, so that string is
  * built cheaply: no JSON, no escaping (a string part carries its length), one concatenation per part.
@@ -93,6 +97,16 @@ export class TouchedKeys {
    */
   overlaps(other: TouchedKeys): boolean {
     return this.#against(other) || other.#against(this);
+  }
+
+  /**
+   * True when `later` read, checked or listed a key this work wrote: run before this work's writes were
+   * committed, it saw stale state, so it cannot follow this work in one commit (nor be applied after it
+   * without running again).
+   */
+  writesReadBy(later: TouchedKeys): boolean {
+    if (this.#writes.size === 0) return false;
+    return later.#readsAll || intersects(this.#writes, later.#reads) || this.#wroteUnder(later.#readPrefixes);
   }
 
   /** Whether what this side wrote meets what `other` read or wrote. */

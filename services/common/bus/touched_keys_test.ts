@@ -66,3 +66,24 @@ Deno.test("keyId tells apart string parts that embed what another key's parts lo
   assert.notEqual(keyId([""]), keyId([]));
   assert.notEqual(keyId(["", ""]), keyId([""]));
 });
+
+Deno.test("writesReadBy: only a later read, check or listing of an earlier write forces an order", () => {
+  const earlier = touched((t) => {
+    t.read(["orders", "o-1"]);
+    t.write(["orders", "o-1"]);
+    t.write(["counts", "paid"]);
+  });
+  assert.ok(earlier.writesReadBy(touched((t) => t.read(["orders", "o-1"]))), "a read of what it wrote");
+  assert.ok(earlier.writesReadBy(touched((t) => t.readPrefix(["counts"]))), "a listing over what it wrote");
+  assert.ok(earlier.writesReadBy(touched((t) => t.readEverything())));
+  assert.ok(!earlier.writesReadBy(touched((t) => t.write(["counts", "paid"]))), "two writes of a counter");
+  assert.ok(!earlier.writesReadBy(touched((t) => t.write(["orders", "o-1"]))), "a later blind write");
+  assert.ok(
+    !touched((t) => t.write(["x"])).writesReadBy(touched((t) => t.read(["y"]))),
+    "unrelated keys",
+  );
+  assert.ok(
+    !touched((t) => t.read(["orders", "o-1"])).writesReadBy(touched((t) => t.write(["orders", "o-1"]))),
+    "a later write of what the earlier one only read",
+  );
+});
