@@ -31,6 +31,9 @@ import {
   SETTLE_MS,
 } from "./record.ts";
 
+/** The most entries one Deno KV read returns (a larger `limit` or `batchSize` throws). */
+export const MAX_READ_ENTRIES = 1000;
+
 /** A change as read, with the cursor just after it. */
 export interface Change {
   /** The record. */
@@ -57,7 +60,12 @@ function changeOf(feed: string, e: StoredEntry, cursor: FeedCursor): Change {
 export interface ReadOptions {
   /** See `SETTLE_MS` (default). */
   settleMs?: number;
-  /** Records per read (one KV batch; default 500). */
+  /**
+   * Records per read: one KV batch, so that a head read is one snapshot (default 1000, the most one
+   * Deno KV read returns). A head read lists the last `settleMs` of the feed; when that holds a full
+   * batch the read turns to catch-up, which delivers only records older than `settleMs`, so a busy feed
+   * (500 records in 2 s is ~45 orders/s) would hold every change back by that much.
+   */
   limit?: number;
   /** The clock (tests). */
   now?: () => number;
@@ -78,7 +86,7 @@ export async function readChanges(
   kv: Deno.Kv,
   feed: string,
   cursor: FeedCursor,
-  { settleMs = SETTLE_MS, limit = 500, now = Date.now }: ReadOptions = {},
+  { settleMs = SETTLE_MS, limit = MAX_READ_ENTRIES, now = Date.now }: ReadOptions = {},
 ): Promise<ReadResult> {
   const readStart = now();
   if (cursor.afterMs < readStart - CHANGE_RETENTION_MS + settleMs) {

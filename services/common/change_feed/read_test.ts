@@ -122,3 +122,19 @@ Deno.test("encodeRecord and decodeRecord round-trip any strings", () => {
   assert.deepEqual(decodeRecord(encodeRecord(record)), record);
   assert.deepEqual(decodeRecord(record), record, "a structured record is taken as it is");
 });
+
+Deno.test("a busy feed (more than 500 changes within the settle window) is still read at the head, at once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const t0 = Date.now();
+  const start = cursorFromNow(t0 - 10, 0);
+  // 900 changes in the last 900 ms: ~75 orders/s at a dozen changes each, all younger than SETTLE_MS
+  for (let i = 0; i < 900; i += 100) {
+    const op = kv.atomic();
+    for (let j = i; j < i + 100; j++) recordChange(op, feed, { id: `c${j}`, status: "s" }, t0 + j);
+    assert.ok((await op.commit()).ok);
+  }
+  const res = await readChanges(kv, feed, start, { now: () => t0 + 900 });
+  assert.equal(res.changes.length, 900, "every change delivered now, none held back for the settle window");
+  assert.equal(res.more, false);
+});
