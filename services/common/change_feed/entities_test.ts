@@ -44,3 +44,28 @@ Deno.test("the memory is bounded per feed, forgetting the oldest first", () => {
   assert.equal(recallEntity(feed, "r1"), 1);
   assert.equal(recallEntity(feed, `r${MAX_REMEMBERED}`), MAX_REMEMBERED);
 });
+
+Deno.test("a record listed before its commit's continuation remembered the entity is still served with it", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const feed = `entities-${crypto.randomUUID()}`;
+  const from = cursorFromNow(Date.now() - 10, 0);
+  const plain = kv.atomic();
+  const key = recordChange(plain, feed, { id: "a", status: "paid" });
+  assert.ok((await plain.commit()).ok);
+  const entity = { id: "a", status: "paid" };
+  // the committing side's continuation runs only after the watcher's listing has returned
+  const late = new Proxy(kv, {
+    get(target, prop) {
+      if (prop !== "list") return Reflect.get(target, prop, target);
+      return (...args: Parameters<Deno.Kv["list"]>) => {
+        const it = target.list(...args);
+        return (async function* () {
+          for await (const e of it) yield e;
+          queueMicrotask(() => setTimeout(() => rememberEntity(feed, recordIdOf(key), entity), 0));
+        })();
+      };
+    },
+  });
+  const { changes } = await readChanges(late, feed, from);
+  assert.deepEqual(changes.map((c) => [c.record.id, c.entity]), [["a", entity]]);
+});

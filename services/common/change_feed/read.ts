@@ -34,6 +34,11 @@ import {
 /** The most entries one Deno KV read returns (a larger `limit` or `batchSize` throws). */
 export const MAX_READ_ENTRIES = 1000;
 
+/** Resolves after the microtasks queued so far and one turn of the event loop. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** A change as read, with the cursor just after it. */
 export interface Change {
   /** The record. */
@@ -111,6 +116,10 @@ export async function readChanges(
   if (entries.length < limit) {
     // one snapshot: every record committed up to it is here; deliver the new ones in commit order
     const fresh = entries.filter(isNew).sort((a, b) => a.versionstamp < b.versionstamp ? -1 : 1);
+    // A record this process just committed can be listed before the continuation of its commit has run
+    // and remembered its entity (entities.ts): one turn of the event loop lets it run, so the change is
+    // served with its entity instead of being read back from the store.
+    if (fresh.some((e) => recallEntity(feed, recordIdOf(e.key)) === undefined)) await nextTurn();
     const changes = fresh.map((e) => changeOf(feed, e, { ...cursor, vs: e.versionstamp }));
     const vs = fresh.length ? fresh[fresh.length - 1]!.versionstamp : cursor.vs;
     const next: FeedCursor = settled > cursor.afterMs
