@@ -7,19 +7,17 @@
 
 /** Runs `fn`; resolves with how many times `crypto.subtle[method]` was called meanwhile. */
 export async function countingSubtle(method: "sign" | "verify", fn: () => Promise<void>): Promise<number> {
-  const subtle = crypto.subtle;
+  const subtle = crypto.subtle as unknown as Record<typeof method, (...args: unknown[]) => Promise<unknown>>;
   const original = subtle[method];
   let calls = 0;
-  // deno-lint-ignore no-explicit-any
-  (subtle as any)[method] = function (this: SubtleCrypto, ...args: unknown[]) {
+  subtle[method] = function (this: unknown, ...args: unknown[]) {
     calls++;
-    // deno-lint-ignore no-explicit-any
-    return (original as any).apply(this, args);
+    return original.apply(this, args);
   };
   try {
     await fn();
   } finally {
-    subtle[method] = original as never;
+    subtle[method] = original;
   }
   return calls;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { sign, verify } from "hono/jwt";
 import { issueToken, TOKEN_TTL_SECONDS, tokenKey, verifyToken } from "./customer_token.ts";
+import { countingSubtle } from "./crypto_spy_testing.ts";
 
 const SECRET = "s".repeat(40);
 
@@ -63,25 +64,10 @@ Deno.test("a token that verified once is refused once it has expired", async () 
 });
 
 /** Runs `fn` counting the calls of `crypto.subtle.verify` made meanwhile. */
-async function countingVerifies(fn: () => Promise<void>): Promise<number> {
-  const original = crypto.subtle.verify;
-  let calls = 0;
-  crypto.subtle.verify = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto["verify"]>) {
-    calls++;
-    return original.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    crypto.subtle.verify = original;
-  }
-  return calls;
-}
-
 Deno.test("a token that verified is not verified again; a tampered copy of it still is, and is refused", async () => {
   const token = await issueToken("c-cached", SECRET);
   assert.equal(await verifyToken(token, SECRET), "c-cached");
-  const again = await countingVerifies(async () => {
+  const again = await countingSubtle("verify", async () => {
     for (let i = 0; i < 5; i++) assert.equal(await verifyToken(token, SECRET), "c-cached");
   });
   assert.equal(again, 0, "the remembered token needs no signature check");
@@ -90,7 +76,7 @@ Deno.test("a token that verified is not verified again; a tampered copy of it st
   const payload = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
   const otherSub = btoa(JSON.stringify({ ...payload, sub: "c-other" })).replace(/=+$/, "")
     .replace(/\+/g, "-").replace(/\//g, "_");
-  const tampered = await countingVerifies(async () => {
+  const tampered = await countingSubtle("verify", async () => {
     assert.equal(await verifyToken(`${h}.${p}.${flipped}`, SECRET), null);
     assert.equal(await verifyToken(`${h}.${otherSub}.${s}`, SECRET), null);
     assert.equal(await verifyToken(`${token} `, SECRET), null);
