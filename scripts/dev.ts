@@ -16,6 +16,7 @@
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import {
   brokerEnv,
+  DEV_CONNECT_PORTS,
   DEV_METRICS_PORTS,
   type Ports,
   PROCESSES,
@@ -82,18 +83,23 @@ const secrets = await devSecrets(`${dataDir}/dev-secrets.json`, {
 });
 // dev's values; every variable the user set keeps the user's value
 const shared = keepUserSet(
-  systemEnv(ports, {
-    // development unless the user said otherwise (then payments wants Stripe or PAYMENTS_ALLOW_LOCAL_PROVIDER)
-    OMS_ENV: "development",
-    DATA_DIR: dataDir,
-    KITCHEN_AUTO_PREP: "true",
-    ADMIN_PASSWORD: secrets.adminPassword,
-    WEB_COOKIE_SECRET: secrets.cookieSecret,
-    // dev only: the seed's curl examples work with a customer id and no proof (said at start)
-    WEB_OPEN_CUSTOMER_API: devOpenCustomerApi(env),
-    // the gRPC service credential: the user's, else one made once and kept in <DATA_DIR>/dev-secrets.json
-    [SERVICE_TOKEN_VAR]: secrets.serviceToken,
-  }, DEV_METRICS_PORTS),
+  systemEnv(
+    ports,
+    {
+      // development unless the user said otherwise (then payments wants Stripe or PAYMENTS_ALLOW_LOCAL_PROVIDER)
+      OMS_ENV: "development",
+      DATA_DIR: dataDir,
+      KITCHEN_AUTO_PREP: "true",
+      ADMIN_PASSWORD: secrets.adminPassword,
+      WEB_COOKIE_SECRET: secrets.cookieSecret,
+      // dev only: the seed's curl examples work with a customer id and no proof (said at start)
+      WEB_OPEN_CUSTOMER_API: devOpenCustomerApi(env),
+      // the gRPC service credential: the user's, else one made once and kept in <DATA_DIR>/dev-secrets.json
+      [SERVICE_TOKEN_VAR]: secrets.serviceToken,
+    },
+    DEV_METRICS_PORTS,
+    DEV_CONNECT_PORTS,
+  ),
   env,
 );
 

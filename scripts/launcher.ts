@@ -108,16 +108,47 @@ export function metricsEnv(ports: MetricsPorts): Record<string, string> {
   );
 }
 
+/** The services' Connect ports of one system (`<SERVICE>_CONNECT_PORT`). */
+export type ConnectPorts = Record<Exclude<ProcessName, "web">, number>;
+
+/** `deno task dev`'s Connect ports (each overridable by its variable): the gRPC port + 10. */
+export const DEV_CONNECT_PORTS: ConnectPorts = {
+  orders: 50061,
+  stock: 50062,
+  payments: 50063,
+  kitchen: 50064,
+};
+
+/** Free Connect ports for a test or bench system. */
+export function freeConnectPorts(): ConnectPorts {
+  return { orders: freePort(), stock: freePort(), payments: freePort(), kitchen: freePort() };
+}
+
+/**
+ * Each service serving Connect on its port of `ports`, and every peer calling it there
+ * (`<SERVICE>_ADDR=http://127.0.0.1:<port>`): OMS's own calls go over Connect, gRPC stays for the rest.
+ */
+export function connectEnv(ports: ConnectPorts): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(ports).flatMap(([name, port]) => [
+      [`${name.toUpperCase()}_CONNECT_PORT`, String(port)],
+      [`${name.toUpperCase()}_ADDR`, `http://127.0.0.1:${port}`],
+    ]),
+  );
+}
+
 /**
  * The environment every process of one system shares: ports, addresses, data folder, broker, and
  * `OMS_ENV=development` (the local payment provider runs; `extra` may override it). With
- * `metricsPorts`, every process serves its metrics (see {@linkcode metricsEnv}); with a `DATA_DIR`, the
+ * `metricsPorts`, every process serves its metrics (see {@linkcode metricsEnv}); with `connectPorts`,
+ * the services call each other over Connect (see {@linkcode connectEnv}); with a `DATA_DIR`, the
  * failure flags file is `<DATA_DIR>/flags.json` (`OMS_FLAGS_FILE`).
  */
 export function systemEnv(
   ports: Ports,
   extra: Record<string, string>,
   metricsPorts?: MetricsPorts,
+  connectPorts?: ConnectPorts,
 ): Record<string, string> {
   return {
     ...(metricsPorts ? metricsEnv(metricsPorts) : {}),
@@ -132,6 +163,7 @@ export function systemEnv(
     PAYMENTS_ADDR: `127.0.0.1:${ports.payments}`,
     KITCHEN_ADDR: `127.0.0.1:${ports.kitchen}`,
     PUBLIC_URL: `http://localhost:${ports.web}`,
+    ...(connectPorts ? connectEnv(connectPorts) : {}),
     // failure flags: every process reads (web writes) the flag file in the data folder
     ...(extra.DATA_DIR ? { OMS_FLAGS_FILE: `${extra.DATA_DIR}/flags.json` } : {}),
     ...extra,

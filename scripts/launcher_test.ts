@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { processArgs, testPortRange } from "./launcher.ts";
+import { processArgs, systemEnv, testPortRange } from "./launcher.ts";
 
 Deno.test("extra deno flags go after run -A and before the process's entry point", () => {
   assert.deepEqual(processArgs("orders"), ["run", "-A", "services/orders/main.ts"]);
@@ -40,4 +40,23 @@ Deno.test("with OMS_TEST_PORTS, freePort hands out that range's free ports in tu
   // 29 free ports, handed out in turn: the first 29 are all different, then the turn starts again
   assert.equal(new Set(ports.slice(0, 29)).size, 29);
   assert.deepEqual(ports.slice(29), ports.slice(0, 11));
+});
+
+Deno.test("with Connect ports, each service serves Connect there and every peer is called over it", () => {
+  const ports = { orders: 1, stock: 2, payments: 3, kitchen: 4, web: 5 };
+  const env = systemEnv(ports, { STOCK_ADDR: "stock.example:7" }, undefined, {
+    orders: 11,
+    stock: 12,
+    payments: 13,
+    kitchen: 14,
+  });
+  assert.equal(env.ORDERS_CONNECT_PORT, "11");
+  assert.equal(env.KITCHEN_CONNECT_PORT, "14");
+  assert.equal(env.ORDERS_ADDR, "http://127.0.0.1:11");
+  assert.equal(env.PAYMENTS_ADDR, "http://127.0.0.1:13");
+  assert.equal(env.STOCK_ADDR, "stock.example:7", "what the caller set wins");
+  assert.equal(env.ORDERS_GRPC_PORT, "1", "gRPC is still served");
+  const plain = systemEnv(ports, {});
+  assert.equal(plain.ORDERS_ADDR, "127.0.0.1:1");
+  assert.equal(plain.ORDERS_CONNECT_PORT, undefined);
 });

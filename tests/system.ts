@@ -21,6 +21,7 @@ import { TEST_STAFF } from "../services/common/auth/testing.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import {
   brokerEnv,
+  freeConnectPorts,
   freeMetricsPorts,
   freePort,
   type MetricsPorts,
@@ -127,25 +128,30 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     web: freePort(),
   };
   const metricsPorts = freeMetricsPorts();
-  const env = systemEnv(ports, {
-    PATH: Deno.env.get("PATH") ?? "",
-    HOME: Deno.env.get("HOME") ?? "/root",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
-    DATA_DIR: dataDir,
-    OMS_BROKER_USER_PREFIX: bus.config.brokerUserPrefix ?? "",
-    OMS_EXCHANGE: bus.config.exchange,
-    OMS_QUEUE_PREFIX: bus.config.queuePrefix,
-    OMS_RETRY_DELAYS_MS: bus.config.retryDelaysMs.join(","),
-    LOG_LEVEL: Deno.env.get("TEST_LOG_LEVEL") ?? "warn",
-    KITCHEN_AUTO_PREP: "false",
-    // the first owner (made by web at start in the staff store orders hosts): admin / test-admin-password
-    ADMIN_USER: "admin",
-    ADMIN_PASSWORD: "test-admin-password",
-    // customers prove who they are (WEB_OPEN_CUSTOMER_API stays off); proof() signs with this secret
-    WEB_COOKIE_SECRET: `test-${crypto.randomUUID()}`,
-    OMS_SERVICE_TOKEN: serviceToken,
-    ...opts.env,
-  }, metricsPorts);
+  const env = systemEnv(
+    ports,
+    {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "/root",
+      DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+      DATA_DIR: dataDir,
+      OMS_BROKER_USER_PREFIX: bus.config.brokerUserPrefix ?? "",
+      OMS_EXCHANGE: bus.config.exchange,
+      OMS_QUEUE_PREFIX: bus.config.queuePrefix,
+      OMS_RETRY_DELAYS_MS: bus.config.retryDelaysMs.join(","),
+      LOG_LEVEL: Deno.env.get("TEST_LOG_LEVEL") ?? "warn",
+      KITCHEN_AUTO_PREP: "false",
+      // the first owner (made by web at start in the staff store orders hosts): admin / test-admin-password
+      ADMIN_USER: "admin",
+      ADMIN_PASSWORD: "test-admin-password",
+      // customers prove who they are (WEB_OPEN_CUSTOMER_API stays off); proof() signs with this secret
+      WEB_COOKIE_SECRET: `test-${crypto.randomUUID()}`,
+      OMS_SERVICE_TOKEN: serviceToken,
+      ...opts.env,
+    },
+    metricsPorts,
+    freeConnectPorts(),
+  );
   if (!env.DENO_DIR) delete env.DENO_DIR;
   const procs = Object.fromEntries(
     PROCESSES.map((
@@ -234,6 +240,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       const own: Record<string, string> = { [portVar]: String(port) };
       const metricsVar = `${upper}_METRICS_PORT`; // a port of its own when the system sets one
       if (env[metricsVar]) own[metricsVar] = String(freePort());
+      const connectVar = `${upper}_CONNECT_PORT`; // likewise
+      if (env[connectVar]) own[connectVar] = String(freePort());
       const proc = new ServiceProcess(
         name,
         viaBroker({ ...env, ...brokerEnv(name, bus.urls), ...opts.envFor?.[name], ...own, ...extra }, opts),

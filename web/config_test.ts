@@ -59,6 +59,14 @@ Deno.test("loadConfig reads every variable", () => {
   assert.equal(c.bodyTimeoutMs, 2500);
   assert.equal(c.slowRequestMs, 250);
   assert.equal(c.mediaDir, "/srv/oms/photos");
+  // a service's Connect endpoint (its methods over HTTP/1.1; the channel ignores a trailing slash)
+  const connectAddrs = loadConfig({
+    OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ORDERS_ADDR: "http://orders:50061/",
+    STOCK_ADDR: "http://[::1]:50062",
+  });
+  assert.equal(connectAddrs.ordersAddr, "http://orders:50061/");
+  assert.equal(connectAddrs.stockAddr, "http://[::1]:50062");
   assert.equal(
     loadConfig({ OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, DATA_DIR: "/var/oms" }).mediaDir,
     "/var/oms/media",
@@ -73,6 +81,9 @@ Deno.test("loadConfig rejects bad values with a ConfigError naming the variable 
     [{ MAX_BODY_BYTES: "1.5" }, "MAX_BODY_BYTES", /got "1.5"/],
     [{ ORDERS_ADDR: "orders" }, "ORDERS_ADDR", /ORDERS_ADDR must be host:port, got "orders"/],
     [{ STOCK_ADDR: "stock:99999" }, "STOCK_ADDR", /port must be from 1 to 65535/],
+    [{ STOCK_ADDR: "http://stock:99999" }, "STOCK_ADDR", /port must be from 1 to 65535/],
+    [{ STOCK_ADDR: "http://stock:8052/oms" }, "STOCK_ADDR", /Connect address is http:\/\/host:port/],
+    [{ STOCK_ADDR: "http://stock" }, "STOCK_ADDR", /Connect address is http:\/\/host:port/],
     [{ WEB_HOST: "bad host" }, "WEB_HOST", /WEB_HOST must be a host name or IP address/],
     [{ WEB_TRUSTED_PROXIES: "10.0.0.1,proxy.local" }, "WEB_TRUSTED_PROXIES", /"proxy.local" is not an IP/],
     [{ WEB_TRUSTED_PROXIES: "10.0.0.0/40" }, "WEB_TRUSTED_PROXIES", /"10.0.0.0\/40"/],

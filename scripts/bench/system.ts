@@ -12,6 +12,7 @@ import { connectBrokerAdmin } from "../broker_admin.ts";
 import { removeBrokerUsers, setUpBrokerUsers } from "../broker_users.ts";
 import {
   brokerEnv,
+  freeConnectPorts,
   freePort,
   type Ports,
   PROCESSES,
@@ -73,19 +74,24 @@ export async function startBenchSystem(
     web: freePort(),
   };
   const { AMQP_URL: _admin, ...userEnv } = baseEnv; // each service gets its own user's URL, web none
-  const env = systemEnv(ports, {
-    ...userEnv,
-    OMS_ENV: "development",
-    DATA_DIR: dataDir,
-    OMS_BROKER_USER_PREFIX: names.prefix,
-    OMS_EXCHANGE: names.exchange,
-    OMS_QUEUE_PREFIX: names.queuePrefix,
-    OMS_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(","),
-    KITCHEN_AUTO_PREP: baseEnv.KITCHEN_AUTO_PREP ?? "true",
-    ADMIN_PASSWORD: `bench-${crypto.randomUUID()}`,
-    WEB_COOKIE_SECRET: `bench-${crypto.randomUUID()}`,
-    OMS_SERVICE_TOKEN: serviceToken,
-  });
+  const env = systemEnv(
+    ports,
+    {
+      ...userEnv,
+      OMS_ENV: "development",
+      DATA_DIR: dataDir,
+      OMS_BROKER_USER_PREFIX: names.prefix,
+      OMS_EXCHANGE: names.exchange,
+      OMS_QUEUE_PREFIX: names.queuePrefix,
+      OMS_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(","),
+      KITCHEN_AUTO_PREP: baseEnv.KITCHEN_AUTO_PREP ?? "true",
+      ADMIN_PASSWORD: `bench-${crypto.randomUUID()}`,
+      WEB_COOKIE_SECRET: `bench-${crypto.randomUUID()}`,
+      OMS_SERVICE_TOKEN: serviceToken,
+    },
+    undefined,
+    freeConnectPorts(),
+  );
   delete env.WEB_OPEN_CUSTOMER_API;
   const procs = Object.fromEntries(
     PROCESSES.map((name) => [

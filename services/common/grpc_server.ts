@@ -25,6 +25,7 @@ import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
 import { reflectionServices } from "./grpc_reflection.ts";
 import { metricsEnabled, recordRpcServer } from "./metrics/record.ts";
+import { type ConnectServer, type ConnectService, startConnectServer } from "./connect/server.ts";
 
 /** One service to serve: its generated definition, its full name and its implementation. */
 export interface ServedService {
@@ -40,6 +41,8 @@ export interface ServedService {
 export interface GrpcServerHandle {
   /** The bound port (useful when 0 was asked for). */
   port: number;
+  /** The bound Connect port, when the services are served over Connect too. */
+  connectPort?: number;
   /** The health state; call `setAll(ServingStatus.SERVING)` when ready. */
   health: HealthState;
   /**
@@ -164,6 +167,12 @@ export interface GrpcServerOptions {
    * `reflectionEnabled()`, i.e. `OMS_GRPC_REFLECTION`, default on).
    */
   reflection?: boolean;
+  /**
+   * Serve the same services (and health) over the Connect protocol on this port too (0: a free one;
+   * unset: not at all), with the same credential check, drain and metrics (`connect/server.ts`). OMS's
+   * processes call each other there (`http://host:port` addresses); gRPC stays for everything else.
+   */
+  connectPort?: number;
 }
 
 /**
@@ -180,10 +189,14 @@ export async function startGrpcServer(
   const server = new Server({ "grpc.max_receive_message_length": 4 * 1024 * 1024 });
   const health = new HealthState(services.map((s) => s.name));
   const inFlight = new InFlight();
-  server.addService(HealthService, health.server() as unknown as UntypedServiceImplementation);
+  const healthImpl = health.server() as unknown as UntypedServiceImplementation;
+  server.addService(HealthService, healthImpl);
+  const served: ConnectService[] = [{ definition: HealthService, implementation: healthImpl }];
   for (const s of services) {
     const counted = inFlight.wrap(s.definition, s.implementation);
-    server.addService(s.definition, guardService(s.definition, counted, check));
+    const guarded = guardService(s.definition, counted, check);
+    server.addService(s.definition, guarded);
+    served.push({ definition: s.definition, implementation: guarded });
   }
   if (auth.reflection) {
     for (const r of reflectionServices(services.map((s) => s.name))) {
@@ -197,8 +210,18 @@ export async function startGrpcServer(
       (err, p) => err ? reject(err) : resolve(p),
     )
   );
+  let connect: ConnectServer | undefined;
+  if (auth.connectPort !== undefined) {
+    try {
+      connect = await startConnectServer(host, auth.connectPort, served);
+    } catch (err) {
+      server.forceShutdown();
+      throw err;
+    }
+  }
   return {
     port: bound,
+    ...(connect ? { connectPort: connect.port } : {}),
     health,
     async stop(graceMs = 5000) {
       health.setAll(ServingStatus.NOT_SERVING);
@@ -212,6 +235,7 @@ export async function startGrpcServer(
         await inFlight.idle(graceMs);
         return;
       }
+      const connectStopped = connect?.stop(graceMs);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();
@@ -222,6 +246,7 @@ export async function startGrpcServer(
           resolve();
         });
       });
+      await connectStopped;
     },
   };
 }

@@ -44,6 +44,8 @@ export interface RuntimeConfig {
   host: string;
   /** The gRPC port (0: any free one). */
   port: number;
+  /** The Connect port (0: any free one; unset: gRPC only). */
+  connectPort?: number;
   /** The KV store (file path, `:memory:` or KV Connect URL). */
   kvPath: string;
   /** Messaging and discovery. */
@@ -139,7 +141,11 @@ export async function startServiceRuntime<P = undefined>(
         staffClaims: new StaffClaims(config.common.serviceToken),
         log,
       }),
-    ], { serviceToken: config.common.serviceToken, reflection: reflectionEnabled() });
+    ], {
+      serviceToken: config.common.serviceToken,
+      reflection: reflectionEnabled(),
+      ...(config.connectPort === undefined ? {} : { connectPort: config.connectPort }),
+    });
     const signals = [exitSignal(), ...(opts.signal ? [opts.signal] : [])];
     const running = messaging = await startMessaging({
       service: name,

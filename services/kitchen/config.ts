@@ -14,6 +14,8 @@ export interface KitchenConfig {
   host: string;
   /** gRPC port (`KITCHEN_GRPC_PORT`, default 50054; 0 picks a free one). */
   port: number;
+  /** Connect port (`KITCHEN_CONNECT_PORT`; unset: gRPC only). */
+  connectPort?: number;
   /** KV store path (`KITCHEN_KV_PATH`, default `<DATA_DIR>/kitchen.kv`). */
   kvPath: string;
   /** Whether the auto-prep timer runs (`KITCHEN_AUTO_PREP`, default false). */
@@ -37,6 +39,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return {
     host: e.GRPC_HOST,
     port: e.KITCHEN_GRPC_PORT,
+    ...(e.KITCHEN_CONNECT_PORT === undefined ? {} : { connectPort: e.KITCHEN_CONNECT_PORT }),
     kvPath: storePath("kitchen", e.DATA_DIR, env),
     autoPrep: e.KITCHEN_AUTO_PREP,
     prepMs: e.KITCHEN_PREP_MS,

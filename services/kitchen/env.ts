@@ -4,7 +4,7 @@
  * @module
  */
 import { EVERY_PROCESS, EVERY_SERVICE, GRPC_PORTS, KV_PATHS } from "../common/env/common_vars.ts";
-import { METRICS_PORTS } from "../common/env/common_vars.ts";
+import { CONNECT_PORTS, METRICS_PORTS } from "../common/env/common_vars.ts";
 import { envVar, processEnv } from "../common/env/schema.ts";
 import { bool, int } from "../common/env/types.ts";
 
@@ -13,6 +13,7 @@ export const KITCHEN_ENV = processEnv("kitchen", {
   ...EVERY_PROCESS,
   ...EVERY_SERVICE,
   KITCHEN_GRPC_PORT: GRPC_PORTS.KITCHEN_GRPC_PORT,
+  KITCHEN_CONNECT_PORT: CONNECT_PORTS.KITCHEN_CONNECT_PORT,
   KITCHEN_KV_PATH: KV_PATHS.KITCHEN_KV_PATH,
   KITCHEN_METRICS_PORT: METRICS_PORTS.KITCHEN_METRICS_PORT,
   KITCHEN_AUTO_PREP: envVar({

@@ -15,6 +15,8 @@ export interface OrdersConfig {
   host: string;
   /** gRPC port (`ORDERS_GRPC_PORT`, default 50051; 0 picks a free one). */
   port: number;
+  /** Connect port (`ORDERS_CONNECT_PORT`; unset: gRPC only). */
+  connectPort?: number;
   /** KV store path (`ORDERS_KV_PATH`, default `<DATA_DIR>/orders.kv`). */
   kvPath: string;
   /**
@@ -46,6 +48,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return {
     host: e.GRPC_HOST,
     port: e.ORDERS_GRPC_PORT,
+    ...(e.ORDERS_CONNECT_PORT === undefined ? {} : { connectPort: e.ORDERS_CONNECT_PORT }),
     kvPath: storePath("orders", e.DATA_DIR, env),
     stockAddr: serviceAddr("stock", env),
     paymentsAddr: serviceAddr("payments", env),

@@ -26,6 +26,8 @@ export interface PaymentsConfig {
   host: string;
   /** gRPC port (`PAYMENTS_GRPC_PORT`, default 50053; 0 picks a free one). */
   port: number;
+  /** Connect port (`PAYMENTS_CONNECT_PORT`; unset: gRPC only). */
+  connectPort?: number;
   /** Deno KV path (`PAYMENTS_KV_PATH`, else `<DATA_DIR>/payments.kv`). */
   kvPath: string;
   /** Storefront base URL without a trailing slash (`PUBLIC_URL`), for checkout return and pay-page links. */
@@ -68,6 +70,7 @@ export function loadConfig(
   return {
     host: e.GRPC_HOST,
     port: e.PAYMENTS_GRPC_PORT,
+    ...(e.PAYMENTS_CONNECT_PORT === undefined ? {} : { connectPort: e.PAYMENTS_CONNECT_PORT }),
     kvPath: storePath("payments", e.DATA_DIR, env),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${DEFAULT_PORTS.web}`).replace(/\/+$/, ""),
     paymentExpiryMinutes: e.PAYMENT_EXPIRY_MINUTES,

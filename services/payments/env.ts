@@ -6,7 +6,7 @@
  */
 import { ConfigError } from "../common/config.ts";
 import { EVERY_PROCESS, EVERY_SERVICE, GRPC_PORTS, KV_PATHS, SHARED } from "../common/env/common_vars.ts";
-import { METRICS_PORTS } from "../common/env/common_vars.ts";
+import { CONNECT_PORTS, METRICS_PORTS } from "../common/env/common_vars.ts";
 import { envVar, processEnv } from "../common/env/schema.ts";
 import { bool, httpUrl, int, text } from "../common/env/types.ts";
 import { localProviderGrant } from "./provider_policy.ts";
@@ -18,6 +18,7 @@ export const PAYMENTS_ENV = processEnv("payments", {
   ...EVERY_PROCESS,
   ...EVERY_SERVICE,
   PAYMENTS_GRPC_PORT: GRPC_PORTS.PAYMENTS_GRPC_PORT,
+  PAYMENTS_CONNECT_PORT: CONNECT_PORTS.PAYMENTS_CONNECT_PORT,
   PAYMENTS_KV_PATH: KV_PATHS.PAYMENTS_KV_PATH,
   PAYMENTS_METRICS_PORT: METRICS_PORTS.PAYMENTS_METRICS_PORT,
   OMS_ENV: SHARED.OMS_ENV,

@@ -26,6 +26,8 @@ export interface StockConfig {
   host: string;
   /** gRPC port (`STOCK_GRPC_PORT`, default 50052; 0 picks a free one). */
   port: number;
+  /** Connect port (`STOCK_CONNECT_PORT`; unset: gRPC only). */
+  connectPort?: number;
   /** KV store path (`STOCK_KV_PATH`, default `<DATA_DIR>/stock.kv`). */
   kvPath: string;
   /**
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return {
     host: e.GRPC_HOST,
     port: e.STOCK_GRPC_PORT,
+    ...(e.STOCK_CONNECT_PORT === undefined ? {} : { connectPort: e.STOCK_CONNECT_PORT }),
     kvPath: storePath("stock", e.DATA_DIR, env),
     reservationTtlMs: e.STOCK_RESERVATION_TTL_MS,
     sweepIntervalMs: e.STOCK_SWEEP_INTERVAL_MS,

@@ -12,7 +12,17 @@ import { bool, duration, httpUrl, int, matching, oneOf, parsedBy, port, text } f
 /** A gRPC target as grpc-js takes it: `host:port`, `[v6]:port`, or a `dns:`/`unix:`/`consul:` URI. */
 const ADDR = /^[A-Za-z0-9._-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$|^(dns|unix|ipv4|ipv6|consul):.+$/;
 
+/** A Connect endpoint of a service: `http://host:port` (`connect/channel.ts`). */
+const CONNECT = /^https?:\/\/([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})\/?$/;
+
 function grpcTarget(raw: string): string {
+  const connect = raw.match(CONNECT);
+  if (connect) {
+    const port = Number(connect[2]);
+    if (port < 1 || port > 65535) throw new Error("port must be from 1 to 65535");
+    return raw;
+  }
+  if (/^https?:/.test(raw)) throw new Error("a Connect address is http://host:port, nothing after the port");
   if (!ADDR.test(raw)) throw new Error("must be host:port");
   const port = Number(raw.slice(raw.lastIndexOf(":") + 1));
   if (/:\d+$/.test(raw) && (port < 1 || port > 65535)) throw new Error("port must be from 1 to 65535");
@@ -283,7 +293,8 @@ export const SERVICE_ADDRS = perService("ADDR", () =>
   envVar({
     type: parsedBy(grpcTarget),
     defaultDoc: `\`127.0.0.1:<dev port>\`; with \`CONSUL_HTTP_ADDR\`, \`consul://<agent>/<service>\``,
-    doc: "gRPC target of a service (`host:port` or a `dns:`/`consul:` URI)",
+    doc: "target of a service: gRPC (`host:port` or a `dns:`/`consul:` URI) or its Connect endpoint " +
+      "(`http://host:port`, see `<SERVICE>_CONNECT_PORT`)",
   }));
 
 /** Variables a few processes share. */
@@ -301,6 +312,15 @@ export const SHARED = {
       "the site's public URL: payments' return and pay links; `https://` makes web's cookies `Secure` and adds HSTS",
   }),
 } as const;
+
+/** Each service's Connect port: the same methods over HTTP/1.1, which OMS's own processes call. */
+export const CONNECT_PORTS = perService("CONNECT_PORT", () =>
+  envVar({
+    type: port(),
+    defaultDoc: "unset: gRPC only (`deno task dev`, compose and the tests set it)",
+    doc: "port where a service also serves its methods over the Connect protocol (0 picks a free one); " +
+      "peers call it with `<SERVICE>_ADDR=http://host:port`, at about a third of gRPC's CPU per call",
+  }));
 
 /** Each service's gRPC port. */
 export const GRPC_PORTS = perService(
