@@ -35,6 +35,7 @@ import {
   errorFromJson,
   FramingError,
   MAX_MESSAGE_BYTES,
+  MAX_TIMER_MS,
   metadataFromJson,
   readMetadata,
   STREAM_TYPE,
@@ -259,7 +260,7 @@ class ConnectCall implements GrpcCall {
     if (!client) return this.#finish(status(Code.UNAVAILABLE, "The channel is closed"), true);
     if (ms <= 0) return this.#finish(status(Code.DEADLINE_EXCEEDED, "Deadline exceeded"), true);
     const headers = new Headers({ "content-type": STREAM_TYPE, [VERSION_HEADER]: "1" });
-    if (Number.isFinite(ms)) {
+    if (ms <= MAX_TIMER_MS) {
       headers.set(TIMEOUT_HEADER, String(Math.ceil(ms)));
       this.#timer = setTimeout(
         () => this.#finish(status(Code.DEADLINE_EXCEEDED, "Deadline exceeded"), true),

@@ -28,6 +28,8 @@ export const TIMEOUT_HEADER = "connect-timeout-ms";
 export const VERSION_HEADER = "connect-protocol-version";
 /** The largest message accepted either way (grpc-js's default receive limit, 4 MiB). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The longest delay a timer takes (a longer one would fire at once): longer deadlines are none. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** The envelope flag of the end-of-stream message. */
 export const END_STREAM_FLAG = 0x02;
 

@@ -33,6 +33,7 @@ import {
   FramingError,
   httpStatusOf,
   MAX_MESSAGE_BYTES,
+  MAX_TIMER_MS,
   metadataJson,
   readBody,
   readMetadata,
@@ -277,7 +278,10 @@ function unwrapOne(body: Uint8Array): Uint8Array {
 /** The caller's deadline in ms (`connect-timeout-ms`: 1 to 10 digits), or undefined. */
 function timeoutOf(headers: Headers): number | undefined {
   const raw = headers.get(TIMEOUT_HEADER);
-  return raw && /^\d{1,10}$/.test(raw) ? Number(raw) : undefined;
+  if (!raw || !/^\d{1,10}$/.test(raw)) return undefined;
+  const ms = Number(raw);
+  // past a timer's range (about 24.8 days) a deadline is as good as none
+  return ms <= MAX_TIMER_MS ? ms : undefined;
 }
 
 /**

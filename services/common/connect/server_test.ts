@@ -171,3 +171,30 @@ Deno.test("a draining server turns new Connect calls away with UNAVAILABLE while
     client.close();
   }
 });
+
+Deno.test("a caller's deadline is kept to: a short one ends the call DEADLINE_EXCEEDED, one past a timer's range is none", async () => {
+  const server = await startConnectServer("127.0.0.1", 0, [{
+    definition: StockServiceService,
+    implementation: {
+      getItem: (_call: unknown, cb: sendUnaryData<GetItemResponse>) => {
+        setTimeout(() => cb(null, { item: undefined }), 100);
+      },
+    },
+  }]);
+  const call = (timeout: string) =>
+    fetch(`http://127.0.0.1:${server.port}${ITEM_PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/proto", "connect-timeout-ms": timeout },
+      body: new Uint8Array(),
+    });
+  try {
+    const short = await call("20");
+    assert.equal(short.status, 504);
+    assert.equal((await short.json()).code, "deadline_exceeded");
+    const huge = await call("9999999999");
+    assert.equal(huge.status, 200, "a deadline of 115 days does not fire at once");
+    await huge.body?.cancel();
+  } finally {
+    await server.stop();
+  }
+});

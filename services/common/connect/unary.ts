@@ -12,6 +12,7 @@ import {
   errorFromJson,
   FramingError,
   MAX_MESSAGE_BYTES,
+  MAX_TIMER_MS,
   metadataHeaders,
   readBody,
   readLimited,
@@ -38,7 +39,7 @@ export function failure(code: number, details: string): { ok: false; status: Sta
 /** The request headers of a unary call carrying `metadata`, with `timeoutMs` (finite) as its deadline. */
 export function unaryHeaders(metadata: Metadata, timeoutMs: number): [string, string][] {
   const headers: [string, string][] = [["content-type", UNARY_TYPE], [VERSION_HEADER, "1"]];
-  if (Number.isFinite(timeoutMs)) headers.push([TIMEOUT_HEADER, String(Math.max(1, Math.ceil(timeoutMs)))]);
+  if (timeoutMs <= MAX_TIMER_MS) headers.push([TIMEOUT_HEADER, String(Math.max(1, Math.ceil(timeoutMs)))]);
   metadataHeaders(metadata, headers);
   return headers;
 }
@@ -60,7 +61,7 @@ export async function callUnary(
   if (timeoutMs <= 0) return failure(Code.DEADLINE_EXCEEDED, "Deadline exceeded");
   const ac = new AbortController();
   let why: UnaryOutcome | undefined;
-  const timer = Number.isFinite(timeoutMs)
+  const timer = timeoutMs <= MAX_TIMER_MS
     ? setTimeout(() => {
       why = failure(Code.DEADLINE_EXCEEDED, "Deadline exceeded");
       ac.abort();
