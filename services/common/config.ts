@@ -243,6 +243,11 @@ export interface DiscoveryConfig {
   syncIntervalMs: number;
   /** Longest blocking query of a client's resolver (`CONSUL_WATCH_WAIT`, default `30s`). */
   watchWait: string;
+  /**
+   * How peers found through Consul are called (`CONSUL_RPC_TRANSPORT`, default `grpc`): `connect` calls
+   * each instance's advertised Connect port (`connect/consul_channel.ts`).
+   */
+  transport?: "grpc" | "connect";
 }
 
 /** The default {@linkcode DiscoveryConfig.version}. */
@@ -284,6 +289,13 @@ export function discoveryConfig(
       `CONSUL_HTTP_ADDR must be host:port or an http(s) URL, got "${raw}"`,
     );
   }
+  const transport = envString("CONSUL_RPC_TRANSPORT", "grpc", env);
+  if (transport !== "grpc" && transport !== "connect") {
+    throw new ConfigError(
+      "CONSUL_RPC_TRANSPORT",
+      `CONSUL_RPC_TRANSPORT must be grpc or connect, got "${transport}"`,
+    );
+  }
   const advertiseAddr = envString("SERVICE_ADVERTISE_ADDR", "", env);
   if (advertiseAddr !== "" && !/^[A-Za-z0-9._:-]+$/.test(advertiseAddr)) {
     throw new ConfigError(
@@ -300,6 +312,7 @@ export function discoveryConfig(
     deregisterCriticalAfter: envDuration("CONSUL_DEREGISTER_CRITICAL_AFTER", "1m", env),
     syncIntervalMs: envInt("CONSUL_SYNC_INTERVAL_MS", 10_000, { min: 100, max: 3_600_000 }, env),
     watchWait: envDuration("CONSUL_WATCH_WAIT", "30s", env),
+    ...(transport === "connect" ? { transport } : {}),
   };
 }
 
@@ -310,12 +323,13 @@ export function discoveryConfig(
  */
 export function consulTarget(
   service: string,
-  discovery: Pick<DiscoveryConfig, "consulUrl" | "watchWait">,
+  discovery: Pick<DiscoveryConfig, "consulUrl" | "watchWait" | "transport">,
 ): string {
   const url = new URL(discovery.consulUrl);
   const query = new URLSearchParams();
   if (url.protocol === "https:") query.set("https", "1");
   if (discovery.watchWait !== "30s") query.set("wait", discovery.watchWait);
+  if (discovery.transport === "connect") query.set("transport", "connect");
   const q = query.size > 0 ? `?${query}` : "";
   return `consul://${url.host}/${service}${q}`;
 }

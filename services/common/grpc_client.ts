@@ -18,6 +18,7 @@ import {
 } from "@grpc/grpc-js";
 import { callUnary, failure, unaryHeaders, type UnaryOutcome } from "./connect/unary.ts";
 import { ConnectChannel, isConnectTarget } from "./connect/channel.ts";
+import { ConsulConnectChannel, isConsulConnectTarget } from "./connect/consul_channel.ts";
 import { Buffer } from "node:buffer";
 import { AUTHORIZATION_KEY, bearer, serviceTokenInterceptor } from "./auth/service_credential.ts";
 import { StaffClaims, type StaffIdentity, staffInterceptor } from "./auth/staff_claim.ts";
@@ -100,8 +101,9 @@ async function rpcOverConnect<Req, Res>(
   let outcome: UnaryOutcome;
   let res: Res | undefined;
   try {
-    outcome = await callUnary(
-      direct.channel,
+    const picked = direct.channel instanceof ConnectChannel ? direct.channel : await direct.channel.pick();
+    outcome = !(picked instanceof ConnectChannel) ? { ok: false, status: picked } : await callUnary(
+      picked,
       def.path,
       def.requestSerialize(req),
       unaryHeaders(metadata, timeoutMs),
@@ -171,7 +173,7 @@ const interceptorsOf = new WeakMap<Client, Interceptor[]>();
 
 /** How `rpc()` calls a Connect client directly: its channel, methods and credential. */
 interface Direct {
-  channel: ConnectChannel;
+  channel: ConnectChannel | ConsulConnectChannel;
   methods: ServiceDefinition;
   /** Adds what the client's interceptors would: the service credential, a staff claim. */
   decorate(metadata: Metadata): void;
@@ -197,8 +199,10 @@ export function connect<C>(
   const interceptors = [serviceTokenInterceptor(serviceToken)];
   if (opts.staff) interceptors.push(staffInterceptor(new StaffClaims(serviceToken), opts.staff));
   let client: C;
-  if (isConnectTarget(address)) {
-    const channel = new ConnectChannel(address);
+  if (isConnectTarget(address) || isConsulConnectTarget(address)) {
+    const channel = isConnectTarget(address)
+      ? new ConnectChannel(address)
+      : new ConsulConnectChannel(address);
     client = new Ctor(address, credentials.createInsecure(), { channelOverride: channel, interceptors });
     const auth = bearer(serviceToken);
     const staff = opts.staff ? { claims: new StaffClaims(serviceToken), who: opts.staff } : undefined;

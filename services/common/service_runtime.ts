@@ -177,6 +177,7 @@ export async function startServiceRuntime<P = undefined>(
       name,
       host: config.host,
       port: server.port,
+      ...(server.connectPort ? { connectPort: server.connectPort } : {}),
       log,
     });
     return {

@@ -25,6 +25,7 @@ import { type ChannelOptions, experimental, Metadata, status as GrpcStatus } fro
 import { RpcError } from "../errors.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { type ConsulClient, createConsulClient, describeConsulError } from "./consul_client.ts";
+import { CONNECT_PORT_META } from "./registration.ts";
 
 /** The URI scheme this resolver handles. */
 export const CONSUL_SCHEME = "consul";
@@ -45,6 +46,8 @@ export interface ConsulTargetParts {
   service: string;
   /** Longest blocking query, a Consul duration such as `30s`. */
   wait: string;
+  /** Which port of each instance the target means: gRPC's (default) or Connect's (`transport=connect`). */
+  transport: "grpc" | "connect";
 }
 
 /** Parses the parts of a `consul://host:port/service[?wait=..&https=1]` target; throws a clear error. */
@@ -61,22 +64,30 @@ export function parseConsulTarget(target: GrpcUri): ConsulTargetParts {
     throw new Error(`Consul target wait must be a duration such as 30s, got "${text}"`);
   }
   const https = params.has("https") && params.get("https") !== "0";
-  return { consulUrl: `${https ? "https" : "http"}://${target.authority}`, service, wait };
+  const transport = params.get("transport") ?? "grpc";
+  if (transport !== "grpc" && transport !== "connect") {
+    throw new Error(`Consul target transport must be grpc or connect, got "${text}"`);
+  }
+  return { consulUrl: `${https ? "https" : "http"}://${target.authority}`, service, wait, transport };
 }
 
 /** One entry of `GET /v1/health/service/<name>` (the fields used here). */
 interface HealthEntry {
   Node?: { Address?: string };
-  Service?: { ID?: string; Address?: string; Port?: number };
+  Service?: { ID?: string; Address?: string; Port?: number; Meta?: Record<string, string> };
 }
 
-/** The endpoints (`address:port`, deduplicated, in Consul's order) of a health answer. */
-export function endpointsOf(entries: unknown): Endpoint[] {
+/**
+ * The endpoints (`address:port`, deduplicated, in Consul's order) of a health answer: each instance's
+ * gRPC port, or with `transport` "connect" its Connect port (the `connect_port` meta; an instance
+ * without one is left out).
+ */
+export function endpointsOf(entries: unknown, transport: "grpc" | "connect" = "grpc"): Endpoint[] {
   const seen = new Set<string>();
   const out: Endpoint[] = [];
   for (const e of Array.isArray(entries) ? entries as HealthEntry[] : []) {
     const host = e.Service?.Address || e.Node?.Address;
-    const port = e.Service?.Port;
+    const port = transport === "grpc" ? e.Service?.Port : connectPortOf(e.Service?.Meta);
     if (!host || !port) continue;
     const key = `${host}:${port}`;
     if (seen.has(key)) continue;
@@ -84,6 +95,14 @@ export function endpointsOf(entries: unknown): Endpoint[] {
     out.push({ addresses: [{ host: host.replace(/^\[(.*)\]$/, "$1"), port }] });
   }
   return out;
+}
+
+/** The Connect port an instance advertises, or undefined. */
+function connectPortOf(meta: Record<string, string> | undefined): number | undefined {
+  const raw = meta?.[CONNECT_PORT_META];
+  if (!raw || !/^\d{1,5}$/.test(raw)) return undefined;
+  const port = Number(raw);
+  return port >= 1 && port <= 65535 ? port : undefined;
 }
 
 let defaultLog: Logger | undefined;
@@ -185,7 +204,7 @@ export class ConsulResolver implements experimental.Resolver {
     watch.on("change", (data: unknown) => {
       if (!this.#active) return;
       this.#answered = true;
-      this.#deliver(parts, endpointsOf(data));
+      this.#deliver(parts, endpointsOf(data, parts.transport));
     });
     watch.on("error", (err: unknown) => {
       if (!this.#active) return;

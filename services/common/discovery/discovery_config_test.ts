@@ -49,6 +49,12 @@ Deno.test("CONSUL_HTTP_ADDR takes host:port or a URL, like Consul's own tools, a
   assert.equal(d.advertiseAddr, "10.1.2.3");
   assert.equal(d.version, "1.4.2");
   assert.equal(consulTarget("stock", d), "consul://consul.internal/stock?https=1&wait=1m");
+  const viaConnect = discoveryConfig({ CONSUL_HTTP_ADDR: "consul:8500", CONSUL_RPC_TRANSPORT: "connect" })!;
+  assert.equal(consulTarget("stock", viaConnect), "consul://consul:8500/stock?transport=connect");
+  assert.throws(
+    () => discoveryConfig({ CONSUL_HTTP_ADDR: "consul:8500", CONSUL_RPC_TRANSPORT: "http3" }),
+    (e: unknown) => e instanceof ConfigError && e.variable === "CONSUL_RPC_TRANSPORT",
+  );
 });
 
 Deno.test("bad discovery settings are refused naming the variable and value", () => {
@@ -78,17 +84,35 @@ Deno.test("a consul target names the agent and the service; a malformed one is r
     consulUrl: "http://127.0.0.1:8500",
     service: "stock",
     wait: "30s",
+    transport: "grpc",
   });
-  assert.deepEqual(parseConsulTarget(uri("consul://c:8501/payments?https=1&wait=5s")), {
+  assert.deepEqual(parseConsulTarget(uri("consul://c:8501/payments?https=1&wait=5s&transport=connect")), {
     consulUrl: "https://c:8501",
     service: "payments",
     wait: "5s",
+    transport: "connect",
   });
+  assert.throws(
+    () => parseConsulTarget(uri("consul://c:8500/stock?transport=h3")),
+    /transport must be grpc or connect/,
+  );
   assert.throws(
     () => parseConsulTarget(uri("consul:///stock")),
     /consul:\/\/<agent host:port>\/<service>, got "consul:\/\/\/stock"/,
   );
   assert.equal(experimental.uriToString(uri("consul://c:8500/stock")), "consul://c:8500/stock");
+});
+
+Deno.test("with the Connect transport, instances are their advertised connect_port; one without is left out", () => {
+  const eps = endpointsOf([
+    {
+      Node: { Address: "10.0.0.1" },
+      Service: { Address: "10.0.0.9", Port: 50052, Meta: { connect_port: "50062" } },
+    },
+    { Node: { Address: "10.0.0.2" }, Service: { Address: "", Port: 50052, Meta: { version: "1" } } },
+    { Node: { Address: "10.0.0.3" }, Service: { Address: "", Port: 50052, Meta: { connect_port: "99999" } } },
+  ], "connect");
+  assert.deepEqual(eps, [{ addresses: [{ host: "10.0.0.9", port: 50062 }] }]);
 });
 
 Deno.test("instances come from the service address, else the node address, once each", () => {

@@ -27,6 +27,8 @@ export interface RegistrationOptions {
   host: string;
   /** The bound gRPC port. */
   port: number;
+  /** The bound Connect port, when the service serves Connect: advertised as the `connect_port` meta. */
+  connectPort?: number;
   /** Where to log. */
   log: Logger;
 }
@@ -44,6 +46,9 @@ export interface Registration {
 }
 
 const WILDCARD = new Set(["0.0.0.0", "::", "[::]", ""]);
+
+/** The service meta key that advertises an instance's Connect port (read by `connect/consul_channel.ts`). */
+export const CONNECT_PORT_META = "connect_port";
 
 /** The address to advertise: `SERVICE_ADVERTISE_ADDR`, else a specific bound host, else the hostname. */
 export function advertisedAddress(discovery: Pick<DiscoveryConfig, "advertiseAddr">, host: string): string {
@@ -100,7 +105,10 @@ class ConsulRegistration implements Registration {
       name,
       address: this.address,
       port,
-      meta: { version: this.#discovery.version },
+      meta: {
+        version: this.#discovery.version,
+        ...(this.#options.connectPort ? { [CONNECT_PORT_META]: String(this.#options.connectPort) } : {}),
+      },
       check: {
         name: `${name} gRPC health`,
         grpc: `${this.address}:${port}`,

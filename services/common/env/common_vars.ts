@@ -181,6 +181,12 @@ export const EVERY_PROCESS = {
     default: "30s",
     doc: "longest blocking query of a Consul resolver",
   }),
+  CONSUL_RPC_TRANSPORT: envVar({
+    type: oneOf(["grpc", "connect"]),
+    default: "grpc",
+    doc: "how peers found through Consul are called: `connect` uses each instance's advertised " +
+      "`<SERVICE>_CONNECT_PORT` (about half gRPC's CPU per call)",
+  }),
 } as const;
 
 /** Each process's Prometheus endpoint (`services/common/metrics/`); web reads them all for its System page. */

@@ -1,0 +1,122 @@
+/**
+ * Connect through Consul end to end: real stock services register their Connect port (as the
+ * `connect_port` meta) through the real npm:consul client in a Consul stand-in; a client with a
+ * `consul://...?transport=connect` target spreads its calls over their Connect ports.
+ */
+import assert from "node:assert/strict";
+import type { ServiceError } from "@grpc/grpc-js";
+import { eventually, type TestBus, testBusConfig } from "../bus/testing.ts";
+import { consulTarget, type DiscoveryConfig } from "../config.ts";
+import { RpcError } from "../errors.ts";
+import { StockServiceClient } from "../gen/oms/stock/v1/stock.ts";
+import { connect, rpc } from "../grpc_client.ts";
+import { createLogger } from "../log.ts";
+import { start as startStock, type StockHandle } from "../../stock/service.ts";
+import { setResolverLogger } from "../discovery/consul_resolver.ts";
+import { ConsulStandIn } from "../discovery/testing/consul_stand_in.ts";
+import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
+import { ConsulConnectChannel } from "./consul_channel.ts";
+
+const WAIT = "2s";
+
+function discovery(consulUrl: string): DiscoveryConfig {
+  return {
+    consulUrl,
+    version: "9.9.9-test",
+    checkInterval: "200ms",
+    checkTimeout: "1s",
+    deregisterCriticalAfter: "1m",
+    syncIntervalMs: 300,
+    watchWait: WAIT,
+  };
+}
+
+function stock(consulUrl: string, bus: TestBus): Promise<StockHandle> {
+  return startStock({
+    host: "127.0.0.1",
+    port: 0,
+    connectPort: 0,
+    kvPath: ":memory:",
+    common: { ...bus.config, discovery: discovery(consulUrl) },
+  }, createLogger("stock", "error"));
+}
+
+/** The Connect port stock instance `h` advertised. */
+function connectPortOf(consul: ConsulStandIn, h: StockHandle): number {
+  const s = consul.services().find((x) => x.Port === h.port);
+  assert.ok(s?.Meta.connect_port, `no connect_port advertised for ${h.port}`);
+  return Number(s.Meta.connect_port);
+}
+
+/** Calls ListItems and resolves with the peer (`127.0.0.1:<Connect port>`) that answered. */
+function listItemsPeer(client: StockServiceClient): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const call = client.listItems(
+      {},
+      (err: ServiceError | null) => err ? reject(err) : resolve(call.getPeer()),
+    );
+  });
+}
+
+/** Makes `n` calls one after another and counts them by the Connect port that answered. */
+async function spread(client: StockServiceClient, n: number): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const port = Number((await listItemsPeer(client)).split(":").pop());
+    counts.set(port, (counts.get(port) ?? 0) + 1);
+  }
+  return counts;
+}
+
+Deno.test("through Consul, Connect calls go round-robin to every instance's advertised Connect port, and leave a stopped one", async () => {
+  setResolverLogger(createLogger("discovery", "error"));
+  const consul = await ConsulStandIn.start();
+  const bus = await testBusConfig();
+  const a = await stock(consul.url, bus);
+  const b = await stock(consul.url, bus);
+  const target = consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT, transport: "connect" });
+  assert.match(target, /[?&]transport=connect/);
+  const client = connect(StockServiceClient, target, TEST_SERVICE_TOKEN);
+  try {
+    assert.ok(client.getChannel() instanceof ConsulConnectChannel);
+    await eventually(() => consul.passing("stock").length === 2, "both instances passing their checks");
+    const ports = [connectPortOf(consul, a), connectPortOf(consul, b)];
+    assert.ok(!ports.includes(a.port) && !ports.includes(b.port), "the Connect ports are not the gRPC ones");
+    await eventually(async () => (await spread(client, 4)).size === 2, "calls reaching both instances");
+    const counts = await spread(client, 10);
+    assert.deepEqual([...counts.keys()].sort(), [...ports].sort());
+    assert.equal(counts.get(ports[0]!), 5, `round robin: ${JSON.stringify([...counts])}`);
+    // A stops: it deregisters first, and calls move to B without one failing
+    await a.stop();
+    await eventually(async () => !(await spread(client, 4)).has(ports[0]!), "calls leaving A");
+    for (let i = 0; i < 10; i++) await rpc(client, "listItems", {});
+  } finally {
+    client.close();
+    await a.stop().catch(() => {});
+    await b.stop();
+    await consul.stop();
+    await bus.cleanup();
+  }
+});
+
+Deno.test("with no instance in Consul, a Connect call fails unavailable naming the service", async () => {
+  setResolverLogger(createLogger("discovery", "error"));
+  const consul = await ConsulStandIn.start();
+  const client = connect(
+    StockServiceClient,
+    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT, transport: "connect" }),
+    TEST_SERVICE_TOKEN,
+  );
+  try {
+    const err = await rpc(client, "listItems", {}, { timeoutMs: 3000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof RpcError, String(err));
+    assert.equal(err.code, "unavailable");
+    assert.match(err.message, /No healthy stock instances in Consul/);
+  } finally {
+    client.close();
+    await consul.stop();
+  }
+});
