@@ -198,9 +198,9 @@ export class OrdersApp {
   }
 
   /**
-   * Reserves stock, asks payments for the checkout link, then stores the order (with its short number,
-   * the customer's details and the link: waiting_payment) and its `order.created` event in one commit.
-   * Payments being slow or down stores the order pending; payments then creates the link from
+   * Reserves stock, stores the pending order (with its short number and the customer's details) and its
+   * `order.created` event in one commit, then asks payments for a link (pending -> waiting_payment).
+   * Payments being slow or down leaves the order pending; payments then creates the link from
    * `order.created`. A retry with the same idempotency key and body returns the first order; the same
    * key with other items or details fails with `idempotency_key_reused`.
    */
@@ -230,7 +230,7 @@ export class OrdersApp {
       }
       throw err;
     }
-    return order.order;
+    return await this.#requestPaymentLink(order, traceparent);
   }
 
   /**
@@ -304,14 +304,6 @@ export class OrdersApp {
     if (!reservation || !reservation.total) {
       throw new DomainError("internal", `Stock returned no reservation for order "${orderId}"`);
     }
-    // the link first, so the order is stored once, with it (one commit, one change watchers see)
-    const link = await this.#paymentLink(
-      orderId,
-      valid.customerId,
-      reservation.lines,
-      reservation.total,
-      traceparent,
-    );
     const placed = lifecycle.placeOrder({
       id: orderId,
       customerId: valid.customerId,
@@ -325,14 +317,6 @@ export class OrdersApp {
       number: await this.#numbers.next(),
       details: valid.details,
     });
-    let { order, events } = placed;
-    if (link) {
-      const linked = lifecycle.attachPaymentLink(order, link, this.#by("payments.create_link", traceparent));
-      if (linked.order) {
-        order = linked.order;
-        events = [...events, ...linked.events];
-      }
-    }
     let attempt = 0;
     const entry = await this.#d.uow.run(async (tx): Promise<OrderEntry> => {
       // Stored already only when a stale-claim takeover raced the original attempt, which then stored
@@ -342,11 +326,11 @@ export class OrdersApp {
         const stored = await getOrder(tx.kv, orderId);
         if (stored) return stored;
       }
-      addCreate(tx.op, order);
-      emitAll(tx, events, traceparent);
-      tx.afterCommit(() => recordOrderChange(undefined, order));
-      // "" (unknown) until the commit tells
-      const created: OrderEntry = { order, versionstamp: "" };
+      addCreate(tx.op, placed.order);
+      emitAll(tx, placed.events, traceparent);
+      tx.afterCommit(() => recordOrderChange(undefined, placed.order));
+      // "" (unknown: the next step reads it) until the commit tells
+      const created: OrderEntry = { order: placed.order, versionstamp: "" };
       tx.afterCommit((vs) => created.versionstamp = vs ?? "");
       return created;
     }, "createOrder");
@@ -355,32 +339,34 @@ export class OrdersApp {
     return entry;
   }
 
-  /**
-   * Asks payments for the order's checkout link; "" when payments fails or is slow (logged): the order
-   * is then stored pending, and payments makes the link from `order.created`.
-   */
-  async #paymentLink(
-    orderId: string,
-    customerId: string,
-    items: OrderEntry["order"]["items"],
-    total: OrderEntry["order"]["total"],
-    traceparent: string,
-  ): Promise<string> {
+  /** Asks payments for the link and attaches it; `stored` (with its versionstamp, when known) saves a read. */
+  async #requestPaymentLink(stored: OrderEntry, traceparent: string): Promise<Order> {
+    const { kv, payments, log } = this.#d;
+    const { order } = stored;
     try {
-      const res = await rpc(this.#d.payments, "createPaymentLink", { orderId, customerId, items, total }, {
-        timeoutMs: this.#d.paymentsTimeoutMs,
-        metadata: traceMetadata(traceparent),
-      });
+      const res = await rpc(payments, "createPaymentLink", {
+        orderId: order.id,
+        customerId: order.customerId,
+        items: order.items,
+        total: order.total,
+      }, { timeoutMs: this.#d.paymentsTimeoutMs, metadata: traceMetadata(traceparent) });
       const url = res.payment?.url ?? "";
       if (!url) throw new Error("Payments returned no link");
-      return url;
+      const by = this.#by("payments.create_link", traceparent);
+      return await this.#change(
+        "createOrder",
+        order.id,
+        (o) => lifecycle.attachPaymentLink(o, url, by),
+        traceparent,
+        stored.versionstamp ? stored : undefined,
+      );
     } catch (err) {
-      this.#d.log.warn("payment link not created now; payments will create it from order.created", {
-        orderId,
+      log.warn("payment link not created now; payments will create it from order.created", {
+        orderId: order.id,
         err: err instanceof Error ? err.message : String(err),
         traceId: traceIdOf(traceparent),
       });
-      return "";
+      return (await getOrder(kv, order.id))?.order ?? order;
     }
   }
 
@@ -584,22 +570,9 @@ export class OrdersApp {
     }
   }
 
-  /**
-   * `payment.link_created`: pending -> waiting_payment with the link. The link is made before its order
-   * is stored (`createOrder`), so the event can overtake the order's commit: an unknown order is
-   * retried later (by then the order is stored, usually with this link already), not parked.
-   */
-  async paymentLinkCreated(tx: Tx, e: EventPayload<"payment.link_created">, meta: EventMeta): Promise<void> {
-    try {
-      await this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.attachPaymentLink(o, e.url, by));
-    } catch (err) {
-      if (err instanceof DomainError && err.code === "not_found") {
-        throw new EventTooEarlyError(
-          `payment.link_created for order "${e.orderId}" came before the order was stored`,
-        );
-      }
-      throw err;
-    }
+  /** `payment.link_created`: pending -> waiting_payment with the link. */
+  paymentLinkCreated(tx: Tx, e: EventPayload<"payment.link_created">, meta: EventMeta): Promise<void> {
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.attachPaymentLink(o, e.url, by));
   }
 
   /** `payment.succeeded`: -> paid with `order.paid` (a note on a cancelled order). */

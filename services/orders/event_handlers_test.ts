@@ -234,21 +234,6 @@ Deno.test("kitchen.ticket_ready before ticket_started is retried, not parked", a
   });
 });
 
-Deno.test("payment.link_created for an order not stored yet is retried, not parked (the link is made before the order's commit)", async () => {
-  await withKv(async (kv) => {
-    await assert.rejects(
-      deliver(kv, "payment.link_created", {
-        orderId: "ghost",
-        provider: "local",
-        sessionId: "s",
-        url: "https://pay.example/s",
-        expiresAt: undefined,
-      }),
-      (err: unknown) => err instanceof EventTooEarlyError && !(err instanceof MalformedEventError),
-    );
-  });
-});
-
 Deno.test("an event about an unknown order is parked as malformed", async () => {
   await withKv(async (kv) => {
     await assert.rejects(

@@ -223,38 +223,6 @@ Deno.test("CreateOrder stores and links the order without reading it back (the c
   }, { appKv: counting });
 });
 
-Deno.test("CreateOrder stores the order once, with its link: one commit, so watchers see one change", async () => {
-  let commits = 0;
-  const counting = (kv: Deno.Kv) =>
-    new Proxy(kv, {
-      get(target, prop) {
-        if (prop === "atomic") {
-          return () => {
-            const op = target.atomic();
-            const commit = op.commit.bind(op);
-            op.commit = () => {
-              commits++;
-              return commit();
-            };
-            return op;
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  await withOrders(async ({ client, kv, payments }) => {
-    await create(client); // takes this process's first block of order numbers (a commit of its own)
-    commits = 0;
-    const order = await create(client);
-    assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
-    assert.equal(commits, 1, "the order, its link and order.created in one commit");
-    assert.ok(payments.linkCalls.includes(order.id), "the link was asked for before the commit");
-    const stored = (await getOrder(kv, order.id))?.order;
-    assert.equal(stored?.paymentLink, order.paymentLink);
-  }, { appKv: counting });
-});
-
 Deno.test("CreateOrder carries the caller's traceparent to stock, the timeline and the outbox", async () => {
   await withOrders(async ({ client, kv, stock }) => {
     const tp = newTraceparent();
