@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { guardService } from "./auth/guard.ts";
-import { ServiceTokenCheck } from "./auth/service_credential.ts";
+import { AUTHORIZATION_KEY, ServiceTokenCheck } from "./auth/service_credential.ts";
 import { isExiting } from "./exiting.ts";
 import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
@@ -190,13 +190,14 @@ export async function startGrpcServer(
   const health = new HealthState(services.map((s) => s.name));
   const inFlight = new InFlight();
   const healthImpl = health.server() as unknown as UntypedServiceImplementation;
+  const admits = (headers: Headers) => check.acceptsValue(headers.get(AUTHORIZATION_KEY));
   server.addService(HealthService, healthImpl);
   const served: ConnectService[] = [{ definition: HealthService, implementation: healthImpl }];
   for (const s of services) {
     const counted = inFlight.wrap(s.definition, s.implementation);
     const guarded = guardService(s.definition, counted, check);
     server.addService(s.definition, guarded);
-    served.push({ definition: s.definition, implementation: guarded });
+    served.push({ definition: s.definition, implementation: guarded, admits });
   }
   if (auth.reflection) {
     for (const r of reflectionServices(services.map((s) => s.name))) {

@@ -46,7 +46,15 @@ export class ServiceTokenCheck {
     const values = metadata.get(AUTHORIZATION_KEY);
     if (values.length !== 1) return false;
     const value = values[0];
-    if (typeof value !== "string") return false;
+    return typeof value === "string" && this.acceptsValue(value);
+  }
+
+  /**
+   * True when `value` (an `authorization` header as received; two headers arrive joined by ", " and
+   * are refused) equals the expected one.
+   */
+  acceptsValue(value: string | null): boolean {
+    if (value === null) return false;
     const given = Buffer.from(value);
     return given.length === this.#expected.length && timingSafeEqual(given, this.#expected);
   }

@@ -113,7 +113,8 @@ export class ConnectChannel implements ChannelInterface {
       queueMicrotask(() => callback());
       return;
     }
-    const ms = Math.max(0, new Date(deadline).getTime() - Date.now());
+    const at = new Date(deadline).getTime(); // NaN for an Infinity deadline: no end
+    const ms = Number.isFinite(at) ? Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())) : MAX_TIMER_MS;
     const changed = () => {
       clearTimeout(timer);
       this.#watchers.delete(changed);
@@ -401,7 +402,9 @@ class ConnectCall implements GrpcCall {
       this.#resumeReading();
       this.#resumeReading = undefined;
     }
-    this.#pump();
+    // never synchronously inside the caller's own call (a cancel()), as grpc-js: a listener attached
+    // right after still hears the status
+    queueMicrotask(() => this.#pump());
   }
 }
 

@@ -204,41 +204,107 @@ Deno.test("cancelling a stream on the client cancels the server's call", async (
   }
 });
 
-Deno.test("a server stream holds back when its reader does (write() false, then drain)", async () => {
-  const sawFull = Promise.withResolvers<number>();
+/** A server-streaming method whose every message is 64 KiB, to fill socket buffers quickly. */
+const BIG = new Uint8Array(64 * 1024);
+const BIG_STREAM = {
+  flood: {
+    path: "/test.Flood/Flood",
+    requestStream: false,
+    responseStream: true,
+    requestSerialize: (v: unknown) => Buffer.from(v as Uint8Array),
+    requestDeserialize: (b: Buffer) => b,
+    responseSerialize: () => Buffer.from(BIG),
+    responseDeserialize: (b: Buffer) => b,
+  },
+};
+
+Deno.test("a server stream holds back while its reader does not read (write() false), and goes on once it reads (drain)", async () => {
+  let written = 0;
+  let full = false;
   const drained = Promise.withResolvers<void>();
-  const { server, url } = await serve(healthWith({
-    watch: (call: Watch) => {
-      let n = 0;
-      const burst = () => {
-        while (n < 10_000) {
-          n++;
-          if (!call.write({ status: Serving.SERVING })) {
-            sawFull.resolve(n);
-            call.once("drain", () => {
-              drained.resolve();
-              call.end();
-            });
-            return;
+  const server = await startConnectServer("127.0.0.1", 0, [{
+    definition: BIG_STREAM,
+    implementation: {
+      flood: (call: ServerWritableStream<unknown, unknown>) => {
+        const more = () => {
+          while (written < 2000) {
+            written++;
+            if (!call.write({})) {
+              full = true;
+              call.once("drain", () => {
+                drained.resolve();
+                more();
+              });
+              return;
+            }
           }
-        }
-        call.end();
-      };
-      burst();
+          call.end();
+        };
+        more();
+      },
     },
-  }));
+  }]);
   try {
-    // a raw reader that reads nothing until the server says it is full
-    const res = await fetch(`${url}/grpc.health.v1.Health/Watch`, {
+    const res = await fetch(`http://127.0.0.1:${server.port}/test.Flood/Flood`, {
       method: "POST",
       headers: { "content-type": "application/connect+proto" },
       body: new Uint8Array([0, 0, 0, 0, 0]),
     });
     assert.equal(res.status, 200);
-    const full = await sawFull.promise;
-    assert.ok(full < 10_000, `write() said full after ${full} messages`);
-    await res.body?.cancel(); // reading (here: going away) lets the handler go on
-    await Promise.race([drained.promise, new Promise((r) => setTimeout(r, 2000))]);
+    // nothing is read: the server fills the socket and the body's queue, then waits
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(full, "write() said the reader is behind");
+    const stalledAt = written;
+    assert.ok(stalledAt < 2000, `the handler stopped writing (at ${stalledAt} of 2000 messages of 64 KiB)`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(written, stalledAt, "and stayed stopped while nothing was read");
+    // reading lets it go on to the end
+    const reader = res.body!.getReader();
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
+    await drained.promise;
+    assert.equal(written, 2000);
+    assert.equal(bytes, 2000 * (5 + 64 * 1024) + 5 + 2, "every message and the end-of-stream {}");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a stream cancelled at once reports CANCELLED as an event, never by throwing in the caller", async () => {
+  const { server, url } = await serve(healthWith({ watch: (_call: Watch) => {} }));
+  const client = connect(HealthClient, url, TEST_SERVICE_TOKEN);
+  try {
+    const stream = client.watch({ service: "" }, new Metadata());
+    stream.cancel(); // before any listener is attached (openStream with an aborted signal does this)
+    const err = await new Promise<ServiceError>((resolve) => stream.on("error", resolve));
+    assert.equal(err.code, Code.CANCELLED);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("a server stream past the caller's deadline ends DEADLINE_EXCEEDED and its call is cancelled", async () => {
+  const cancelled = Promise.withResolvers<void>();
+  const { server, url } = await serve(healthWith({
+    watch: (call: Watch) => call.on("cancelled", () => cancelled.resolve()),
+  }));
+  try {
+    const res = await fetch(`${url}/grpc.health.v1.Health/Watch`, {
+      method: "POST",
+      headers: { "content-type": "application/connect+proto", "connect-timeout-ms": "100" },
+      body: new Uint8Array([0, 0, 0, 0, 0]),
+    });
+    const body = new Uint8Array(await res.arrayBuffer());
+    assert.equal(body[0], 2, "an end-of-stream message");
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(body.subarray(5))), {
+      error: { code: "deadline_exceeded", message: "Deadline exceeded" },
+    });
+    await cancelled.promise;
   } finally {
     await server.stop();
   }

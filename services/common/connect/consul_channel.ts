@@ -158,7 +158,8 @@ export class ConsulConnectChannel implements ChannelInterface {
       queueMicrotask(() => callback());
       return;
     }
-    const ms = Math.max(0, new Date(deadline).getTime() - Date.now());
+    const at = new Date(deadline).getTime(); // NaN for an Infinity deadline: no end
+    const ms = Number.isFinite(at) ? Math.min(2 ** 31 - 1, Math.max(0, at - Date.now())) : 2 ** 31 - 1;
     setTimeout(() => callback(new Error("Deadline passed without connectivity state change")), ms);
   }
 

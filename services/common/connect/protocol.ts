@@ -244,7 +244,9 @@ export class FramingError extends Error {}
  * completes. An envelope announcing more than `maxBytes` throws {@linkcode FramingError}.
  */
 export class EnvelopeReader {
-  #buf = new Uint8Array(0);
+  /** Bytes received and not yet returned, as they came (joined only once an envelope is complete). */
+  #chunks: Uint8Array[] = [];
+  #size = 0;
   readonly #max: number;
 
   /** A reader refusing envelopes over `maxBytes`. */
@@ -254,29 +256,60 @@ export class EnvelopeReader {
 
   /** True when part of an envelope is waiting for more bytes. */
   get pending(): boolean {
-    return this.#buf.length > 0;
+    return this.#size > 0;
   }
 
   /** Adds `chunk`; returns the envelopes now complete, in order. */
   push(chunk: Uint8Array): Envelope[] {
-    let buf = chunk;
-    if (this.#buf.length > 0) {
-      buf = new Uint8Array(this.#buf.length + chunk.length);
-      buf.set(this.#buf);
-      buf.set(chunk, this.#buf.length);
+    if (chunk.length > 0) {
+      this.#chunks.push(chunk);
+      this.#size += chunk.length;
     }
     const out: Envelope[] = [];
-    let at = 0;
-    while (buf.length - at >= 5) {
-      const len = new DataView(buf.buffer, buf.byteOffset + at + 1, 4).getUint32(0);
+    while (this.#size >= 5) {
+      const head = this.#peek(5);
+      const len = new DataView(head.buffer, head.byteOffset, 5).getUint32(1);
       if (len > this.#max) {
         throw new FramingError(`message of ${len} bytes exceeds the ${this.#max} byte limit`);
       }
-      if (buf.length - at < 5 + len) break;
-      out.push({ flags: buf[at]!, data: buf.slice(at + 5, at + 5 + len) });
-      at += 5 + len;
+      if (this.#size < 5 + len) break;
+      const whole = this.#take(5 + len);
+      out.push({ flags: whole[0]!, data: whole.subarray(5) });
     }
-    this.#buf = at === buf.length ? new Uint8Array(0) : buf.slice(at);
+    return out;
+  }
+
+  /** The first `n` bytes (n <= size), joining the first chunks into one when they are split. */
+  #peek(n: number): Uint8Array {
+    const first = this.#chunks[0]!;
+    if (first.length >= n) return first;
+    const joined = this.#take(this.#size);
+    this.#chunks = [joined];
+    this.#size = joined.length;
+    return joined;
+  }
+
+  /** Removes and returns the first `n` bytes (n <= size), copying once when they span chunks. */
+  #take(n: number): Uint8Array {
+    const first = this.#chunks[0]!;
+    let out: Uint8Array;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(n);
+    } else {
+      out = new Uint8Array(n);
+      let at = 0;
+      while (at < n) {
+        const c = this.#chunks[0]!;
+        const part = Math.min(c.length, n - at);
+        out.set(c.subarray(0, part), at);
+        at += part;
+        if (part === c.length) this.#chunks.shift();
+        else this.#chunks[0] = c.subarray(part);
+      }
+    }
+    this.#size -= n;
     return out;
   }
 }

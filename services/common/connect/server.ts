@@ -47,6 +47,11 @@ import {
 export interface ConnectService {
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
+  /**
+   * Checked before the body is read: a request whose headers it refuses is answered UNAUTHENTICATED at
+   * once (the implementation's own guard still checks, as over gRPC). Unset: open (health).
+   */
+  admits?: (headers: Headers) => boolean;
 }
 
 type AnyDefinition = MethodDefinition<unknown, unknown>;
@@ -58,6 +63,7 @@ interface Route {
   def: AnyDefinition;
   handler: Handler;
   stream: boolean;
+  admits?: (headers: Headers) => boolean;
 }
 
 /** The call object a handler gets (the part of grpc-js's server call surface OMS uses). */
@@ -194,11 +200,13 @@ function errorResponse(status: StatusLike): Response {
 /** Every unary and server-streaming method of `services`, by path. */
 function routesOf(services: readonly ConnectService[]): Map<string, Route> {
   const routes = new Map<string, Route>();
-  for (const { definition, implementation } of services) {
+  for (const { definition, implementation, admits } of services) {
     for (const [name, def] of Object.entries(definition)) {
       const handler = implementation[name];
       if (typeof handler !== "function" || def.requestStream) continue;
-      routes.set(def.path, { def, handler: handler as unknown as Handler, stream: def.responseStream });
+      const route: Route = { def, handler: handler as unknown as Handler, stream: def.responseStream };
+      if (admits) route.admits = admits;
+      routes.set(def.path, route);
     }
   }
   return routes;
@@ -234,6 +242,11 @@ export function connectHandler(
         { status: 415, headers: { ...JSON_HEADERS, "accept-post": want } },
       );
     }
+    if (route.admits && !route.admits(req.headers)) {
+      // refused before its body is read: an unauthenticated caller makes the server read nothing
+      await req.body?.cancel().catch(() => {});
+      return errorResponse({ code: Code.UNAUTHENTICATED, details: `${path} needs the service credential` });
+    }
     const addr = info?.remoteAddr as Deno.NetAddr | undefined;
     const peer = addr ? `${addr.hostname}:${addr.port}` : "unknown";
     let request: unknown;
@@ -252,7 +265,7 @@ export function connectHandler(
     }
     const metadata = readMetadata(req.headers);
     return route.stream
-      ? serveStream(route, path, peer, request, metadata)
+      ? serveStream(route, path, peer, request, metadata, timeoutOf(req.headers))
       : await serveUnary(route, path, peer, request, metadata, timeoutOf(req.headers));
   };
 }
@@ -326,15 +339,26 @@ function serveUnary(
   });
 }
 
-/** A server stream: the caller going away cancels the body, which cancels the call. */
+/**
+ * A server stream: the caller going away cancels the body, which cancels the call; the caller's
+ * deadline, when it gave one, ends the stream DEADLINE_EXCEEDED.
+ */
 function serveStream(
   route: Route,
   path: string,
   peer: string,
   request: unknown,
   metadata: Metadata,
+  timeoutMs: number | undefined,
 ): Response {
   const call = new StreamCall(path, peer, request, metadata, route.def);
+  if (timeoutMs !== undefined) {
+    const timer = setTimeout(() => {
+      call.emit("error", { code: Code.DEADLINE_EXCEEDED, details: "Deadline exceeded" });
+      call.cancel();
+    }, timeoutMs);
+    call.once("close", () => clearTimeout(timer));
+  }
   try {
     route.handler(call);
   } catch {

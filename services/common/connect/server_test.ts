@@ -110,6 +110,38 @@ Deno.test("over Connect, a call without the service credential is UNAUTHENTICATE
   }
 });
 
+Deno.test("over Connect, a caller without the credential is refused before its body is read", async () => {
+  const stock = countingStock();
+  const server = await startGrpcServer("127.0.0.1", 0, [
+    {
+      definition: StockServiceService,
+      name: "oms.stock.v1.StockService",
+      implementation: stock.implementation,
+    },
+  ], { serviceToken: TEST_SERVICE_TOKEN, connectPort: 0 });
+  // a body that sends one chunk and then never ends: answering it means not waiting for it
+  let pulls = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      pulls++;
+      if (pulls === 1) controller.enqueue(new Uint8Array(1024));
+      else await new Promise(() => {});
+    },
+  });
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.connectPort}${ITEM_PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/proto", authorization: "Bearer wrong" },
+      body: endless,
+    });
+    assert.equal(res.status, 401);
+    assert.equal((await res.json()).code, "unauthenticated");
+    assert.equal(stock.seen.length, 0);
+  } finally {
+    await server.stop(500);
+  }
+});
+
 Deno.test("a client made with a staff identity sends a signed claim over Connect, and so do clients on its channel", async () => {
   const stock = countingStock();
   const server = await startGrpcServer("127.0.0.1", 0, [
@@ -141,7 +173,7 @@ Deno.test("a client made with a staff identity sends a signed claim over Connect
   }
 });
 
-Deno.test("a draining server turns new Connect calls away with UNAVAILABLE while one in flight finishes", async () => {
+Deno.test("a stopping server finishes a Connect call in flight, and a call after the stop fails UNAVAILABLE", async () => {
   const entered = Promise.withResolvers<void>();
   const release = Promise.withResolvers<void>();
   const server = await startGrpcServer("127.0.0.1", 0, [{
