@@ -4,7 +4,6 @@
  * `consul://...?transport=connect` target spreads its calls over their Connect ports.
  */
 import assert from "node:assert/strict";
-import type { ServiceError } from "@grpc/grpc-js";
 import { eventually, type TestBus, testBusConfig } from "../bus/testing.ts";
 import { consulTarget, type DiscoveryConfig } from "../config.ts";
 import { RpcError } from "../errors.ts";
@@ -14,6 +13,7 @@ import { createLogger } from "../log.ts";
 import { start as startStock, type StockHandle } from "../../stock/service.ts";
 import { setResolverLogger } from "../discovery/consul_resolver.ts";
 import { ConsulStandIn } from "../discovery/testing/consul_stand_in.ts";
+import { spread } from "../discovery/testing/spread.ts";
 import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 import { ConsulConnectChannel } from "./consul_channel.ts";
 
@@ -46,26 +46,6 @@ function connectPortOf(consul: ConsulStandIn, h: StockHandle): number {
   const s = consul.services().find((x) => x.Port === h.port);
   assert.ok(s?.Meta.connect_port, `no connect_port advertised for ${h.port}`);
   return Number(s.Meta.connect_port);
-}
-
-/** Calls ListItems and resolves with the peer (`127.0.0.1:<Connect port>`) that answered. */
-function listItemsPeer(client: StockServiceClient): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const call = client.listItems(
-      {},
-      (err: ServiceError | null) => err ? reject(err) : resolve(call.getPeer()),
-    );
-  });
-}
-
-/** Makes `n` calls one after another and counts them by the Connect port that answered. */
-async function spread(client: StockServiceClient, n: number): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const port = Number((await listItemsPeer(client)).split(":").pop());
-    counts.set(port, (counts.get(port) ?? 0) + 1);
-  }
-  return counts;
 }
 
 Deno.test("through Consul, Connect calls go round-robin to every instance's advertised Connect port, and leave a stopped one", async () => {

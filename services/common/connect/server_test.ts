@@ -32,6 +32,19 @@ function countingStock() {
   return { seen, implementation };
 }
 
+/** {@linkcode countingStock} served over gRPC and Connect, behind the test service credential. */
+async function stockOverConnect() {
+  const stock = countingStock();
+  const server = await startGrpcServer("127.0.0.1", 0, [
+    {
+      definition: StockServiceService,
+      name: "oms.stock.v1.StockService",
+      implementation: stock.implementation,
+    },
+  ], { serviceToken: TEST_SERVICE_TOKEN, connectPort: 0 });
+  return { stock, server };
+}
+
 Deno.test("bad requests are refused with a clear status before any handler runs", async () => {
   const stock = countingStock();
   const server = await startConnectServer("127.0.0.1", 0, [
@@ -72,14 +85,7 @@ Deno.test("bad requests are refused with a clear status before any handler runs"
 });
 
 Deno.test("over Connect, a call without the service credential is UNAUTHENTICATED; health needs none", async () => {
-  const stock = countingStock();
-  const server = await startGrpcServer("127.0.0.1", 0, [
-    {
-      definition: StockServiceService,
-      name: "oms.stock.v1.StockService",
-      implementation: stock.implementation,
-    },
-  ], { serviceToken: TEST_SERVICE_TOKEN, connectPort: 0 });
+  const { stock, server } = await stockOverConnect();
   assert.ok(server.connectPort);
   const url = `http://127.0.0.1:${server.connectPort}`;
   const forged = connect(StockServiceClient, url, `${TEST_SERVICE_TOKEN.slice(1)}x`);
@@ -111,14 +117,7 @@ Deno.test("over Connect, a call without the service credential is UNAUTHENTICATE
 });
 
 Deno.test("over Connect, a caller without the credential is refused before its body is read", async () => {
-  const stock = countingStock();
-  const server = await startGrpcServer("127.0.0.1", 0, [
-    {
-      definition: StockServiceService,
-      name: "oms.stock.v1.StockService",
-      implementation: stock.implementation,
-    },
-  ], { serviceToken: TEST_SERVICE_TOKEN, connectPort: 0 });
+  const { stock, server } = await stockOverConnect();
   // a body that sends one chunk and then never ends: answering it means not waiting for it
   let pulls = 0;
   const endless = new ReadableStream<Uint8Array>({
@@ -143,14 +142,7 @@ Deno.test("over Connect, a caller without the credential is refused before its b
 });
 
 Deno.test("a client made with a staff identity sends a signed claim over Connect, and so do clients on its channel", async () => {
-  const stock = countingStock();
-  const server = await startGrpcServer("127.0.0.1", 0, [
-    {
-      definition: StockServiceService,
-      name: "oms.stock.v1.StockService",
-      implementation: stock.implementation,
-    },
-  ], { serviceToken: TEST_SERVICE_TOKEN, connectPort: 0 });
+  const { stock, server } = await stockOverConnect();
   const client = connect(StockServiceClient, `http://127.0.0.1:${server.connectPort}`, TEST_SERVICE_TOKEN, {
     staff: { sub: "ada", role: "manager" },
   });

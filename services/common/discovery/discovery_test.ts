@@ -4,7 +4,6 @@
  * resolve them through the `consul:` resolver.
  */
 import assert from "node:assert/strict";
-import type { ServiceError } from "@grpc/grpc-js";
 import { eventually, serviceBusEnv, type TestBus, testBusConfig } from "../bus/testing.ts";
 import { consulTarget, type DiscoveryConfig } from "../config.ts";
 import { RpcError } from "../errors.ts";
@@ -18,6 +17,7 @@ import { loadConfig as loadWebConfig } from "../../../web/config.ts";
 import { start as startWeb } from "../../../web/server.ts";
 import { setResolverLogger } from "./consul_resolver.ts";
 import { ConsulStandIn } from "./testing/consul_stand_in.ts";
+import { listItemsPeer, spread } from "./testing/spread.ts";
 import { freePort, ServiceProcess, waitForGrpcHealth } from "../../../scripts/launcher.ts";
 import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 
@@ -59,26 +59,6 @@ async function stock(
     kvPath: ":memory:",
     common: { ...bus.config, discovery: discovery(consulUrl) },
   }, log);
-}
-
-/** Calls ListItems and resolves with the peer (`127.0.0.1:<port>`) that answered. */
-function listItemsPeer(client: StockServiceClient): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const call = client.listItems(
-      {},
-      (err: ServiceError | null) => err ? reject(err) : resolve(call.getPeer()),
-    );
-  });
-}
-
-/** Makes `n` calls one after another and counts them by port. */
-async function spread(client: StockServiceClient, n: number): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const port = Number((await listItemsPeer(client)).split(":").pop());
-    counts.set(port, (counts.get(port) ?? 0) + 1);
-  }
-  return counts;
 }
 
 /**
