@@ -15,6 +15,7 @@ import {
 import { newOrder } from "./domain/order.ts";
 import { transition } from "./domain/transition.ts";
 import { recordChange } from "../common/change_feed/record.ts";
+import { cursorFromNow, encodeCursor } from "../common/change_feed/cursor.ts";
 import { addCreate, addUpdate, getOrder, ORDER_FEED, orderKey } from "./store.ts";
 import { watchOrders } from "./watch.ts";
 
@@ -30,6 +31,7 @@ async function withWatch(
   fn: (f: Fixture) => Promise<void>,
   watchKv: (kv: Deno.Kv) => Deno.Kv = (kv) => kv,
 ): Promise<void> {
+  fixtureStart = Date.now();
   const kv = await Deno.openKv(":memory:");
   const server = await startGrpcServer("127.0.0.1", 0, [{
     definition: OrdersServiceService,
@@ -79,19 +81,25 @@ async function move(kv: Deno.Kv, id: string, to: "waiting_payment" | "paid" | "p
   if (!res.ok) throw new Error(`order ${id} changed meanwhile`);
 }
 
-/** Reads `n` messages of a watch, then cancels it. */
+/** Reads `n` messages of a watch, then cancels it; fails (not hangs) when they do not come in 20 s. */
 function take(stream: ClientReadableStream<WatchOrdersResponse>, n: number): Promise<WatchOrdersResponse[]> {
   const got: WatchOrdersResponse[] = [];
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stream.cancel();
+      reject(new Error(`${got.length} of ${n} messages in 20 s: ${statuses(got)}`));
+    }, 20_000);
     stream.on("data", (m: WatchOrdersResponse) => {
       got.push(m);
       if (got.length === n) {
+        clearTimeout(timer);
         stream.cancel();
         resolve(got);
       }
     });
     stream.on("error", (err: Error & { code?: number }) => {
       if (err.code === 1 && got.length === n) return; // our own cancel
+      clearTimeout(timer);
       reject(err);
     });
   });
@@ -101,8 +109,17 @@ function failure(stream: ClientReadableStream<WatchOrdersResponse>): Promise<Err
   return new Promise((resolve) => stream.on("error", resolve));
 }
 
+/** When the running fixture started: a watch without a cursor starts there (see {@linkcode watch}). */
+let fixtureStart = 0;
+
+/**
+ * A watch from `req.cursor`, else from the fixture's start: every change the test made is seen however
+ * late the server takes the call (a watch "from now" misses what committed more than the settle
+ * window before the server saw it, which a loaded machine can take).
+ */
 function watch(client: OrdersServiceClient, req: Partial<WatchOrdersRequest>) {
-  return client.watchOrders({ cursor: "", orderId: "", customerId: "", ...req });
+  const cursor = encodeCursor(cursorFromNow(fixtureStart, 0));
+  return client.watchOrders({ cursor, orderId: "", customerId: "", ...req });
 }
 
 const statuses = (ms: WatchOrdersResponse[]) => ms.map((m) => `${m.order?.id.slice(0, 4)}:${m.status}`);
