@@ -43,10 +43,34 @@ Deno.test("HTML, CSS and JSON over 1 KiB are gzipped when the client accepts it,
   assert.equal(await plain.text(), big);
 });
 
+Deno.test("an answer built in memory is gzipped whole: the gzip's Content-Length, a weak ETag, Vary kept", async () => {
+  const a = app();
+  a.get("/varied", (c) => c.html(big, 200, { Vary: "Cookie" }));
+  const res = await a.request("/page", gzip);
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  assert.match(res.headers.get("etag") ?? "", /^W\/"[0-9a-f]{40}"$/);
+  const zipped = new Uint8Array(await res.arrayBuffer());
+  assert.equal(res.headers.get("content-length"), String(zipped.byteLength));
+  assert.ok(zipped.byteLength < big.length / 4, `${zipped.byteLength} bytes`);
+  assert.equal(await gunzip(new Response(zipped)), big);
+  const varied = await a.request("/varied", gzip);
+  assert.equal(varied.headers.get("vary"), "Cookie, Accept-Encoding");
+  assert.equal(await gunzip(varied), big);
+  // deflate only: compressed as it streams, as before
+  const deflated = await a.request("/page", { headers: { "accept-encoding": "deflate" } });
+  assert.equal(deflated.headers.get("content-encoding"), "deflate");
+  assert.equal(deflated.headers.get("content-length"), null);
+  assert.equal(
+    await new Response(deflated.body!.pipeThrough(new DecompressionStream("deflate"))).text(),
+    big,
+  );
+});
+
 Deno.test("not compressed: small answers, images, no-transform, HEAD", async () => {
   const a = app();
   const small = await a.request("/small.json", gzip);
   assert.equal(small.headers.get("content-encoding"), null);
+  assert.equal(small.headers.get("content-length"), String(JSON.stringify({ ok: true }).length));
   assert.deepEqual(await small.json(), { ok: true });
   const photo = await a.request("/photo.jpg", gzip);
   assert.equal(photo.headers.get("content-encoding"), null);

@@ -51,6 +51,14 @@ export function defaultCustomerAuth(): CustomerAuth {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * True when the request carries a bearer token (`Authorization: Bearer ...`, whether it verifies or
+ * not): an API client, whose proof is the token (which wins over any cookie), never a visitor cookie.
+ */
+export function sendsBearerToken(c: Context): boolean {
+  return /^Bearer\s/i.test(c.req.header("authorization") ?? "");
+}
+
 function unauthenticated(code: string, message: string): ApiError {
   return new ApiError(401, code, message, {
     field: "Authorization",

@@ -39,6 +39,23 @@ export function isApiPath(path: string): boolean {
   return path === "/api" || path.startsWith("/api/") || path === "/healthz" || path === "/readyz";
 }
 
+/**
+ * `Cache-Control: no-store` and the API's CSP (unless the answer has one), set on the answer's own
+ * headers: Hono's `c.header` on a finished answer first rebuilds it from its body, which turns a body
+ * held in memory into a stream that `Deno.serve` then reads chunk by chunk (on every API answer). An
+ * answer whose headers cannot change (a fetched one) is rebuilt by `c.header` as before.
+ */
+function apiHeaders(c: Context): void {
+  try {
+    const headers = c.res.headers;
+    headers.set("Cache-Control", "no-store");
+    if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
+  } catch {
+    c.header("Cache-Control", "no-store");
+    if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", API_CSP);
+  }
+}
+
 /** The middleware (needs `clientInfo` before it for HTTPS behind proxies). */
 export function securityHeaders(): MiddlewareHandler {
   return async (c: Context, next) => {
@@ -46,10 +63,7 @@ export function securityHeaders(): MiddlewareHandler {
     const headers = clientOf(c).secure ? tls : plain;
     await headers(c, async () => {
       await next();
-      if (api) {
-        c.header("Cache-Control", "no-store");
-        if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", API_CSP);
-      }
+      if (api) apiHeaders(c);
     });
   };
 }

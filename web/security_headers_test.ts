@@ -75,3 +75,30 @@ Deno.test("a page's own CSP and framing rules are kept; the missing headers are 
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
   assert.equal(res.headers.get("cache-control"), null, "pages choose their own caching");
 });
+
+Deno.test("an API answer gets its headers on the handler's own Response (not a rebuilt copy); a fetched one's still get them", async () => {
+  const app = new Hono();
+  let made: Response | undefined;
+  let seen: Response | undefined;
+  app.use(async (c, next) => {
+    await next();
+    seen = c.res;
+  });
+  app.use(clientInfo({ trustedProxies: ipMatcher([]) }));
+  app.use(securityHeaders());
+  app.get(
+    "/api/thing",
+    () => made = new Response('{"ok":true}', { headers: { "content-type": "application/json" } }),
+  );
+  // a redirect's headers cannot change (as a fetched answer's): Hono rebuilds it to set them
+  app.get("/api/fixed", () => Response.redirect("http://example.test/elsewhere", 302));
+  const res = await app.request("/api/thing");
+  assert.equal(seen, made, "the same Response, its body never turned into a stream");
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  assert.equal(res.headers.get("content-security-policy"), API_CSP);
+  assert.equal(await res.text(), '{"ok":true}');
+  const fixed = await app.request("/api/fixed");
+  assert.equal(fixed.status, 302);
+  assert.equal(fixed.headers.get("cache-control"), "no-store");
+  assert.equal(fixed.headers.get("content-security-policy"), API_CSP);
+});

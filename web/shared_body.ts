@@ -8,27 +8,10 @@
  * @module
  */
 import type { Context } from "hono";
-import { parseAccept } from "hono/utils/accept";
 import { gzipSync } from "node:zlib";
-import { COMPRESS_THRESHOLD } from "./compression.ts";
+import { COMPRESS_THRESHOLD, selectedEncoding } from "./compression.ts";
 
-/**
- * The encoding Hono's `compress` would pick for `header` among gzip and deflate (gzip first at equal
- * weight), as its `selectEncoding` does; undefined for none.
- */
-export function selectedEncoding(header: string | undefined): "gzip" | "deflate" | undefined {
-  if (header === undefined) return undefined;
-  const accepts = parseAccept(header);
-  const wildcardQ = accepts.find((a) => a.type === "*")?.q;
-  let best: { encoding: "gzip" | "deflate"; q: number } | undefined;
-  for (const encoding of ["gzip", "deflate"] as const) {
-    const explicit = accepts.find((a) => a.type.toLowerCase() === encoding);
-    const q = explicit ? explicit.q : wildcardQ ?? 0;
-    if (q === 1) return encoding;
-    if (q > 0 && (!best || q > best.q)) best = { encoding, q };
-  }
-  return best?.encoding;
-}
+export { selectedEncoding };
 
 /** A body shared by every request while it lasts, gzipped at most once. */
 export class SharedBody {

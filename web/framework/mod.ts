@@ -33,6 +33,7 @@ import { renderPage } from "./render.ts";
 import { pageSecurityHeaders } from "./security.ts";
 import { formOrigin } from "./form_origin.ts";
 import { loadStatic, setAssets, type StaticFile } from "./static.ts";
+import { hasMutableHeaders } from "./mutable_headers.ts";
 import type { ErrorPageData, Handler, Manifest, Method, RouteContext, RouteModule, State } from "./types.ts";
 
 export { asset } from "./static.ts";
@@ -241,9 +242,10 @@ export async function mountPages(
     } catch (err) {
       res = errorPage(c, state, err);
     }
-    // a copy: the handler's answer may have immutable headers (Response.redirect), and the security
-    // headers and ETag are added to it on the way out
-    return new Response(res.body, res);
+    // the security headers and ETag are added to the answer on the way out: a copy when its headers
+    // cannot change (Response.redirect), else the answer itself (a copy reads a body held in memory,
+    // every page's HTML, back as a stream)
+    return hasMutableHeaders(res) ? res : new Response(res.body, res);
   }
 
   // form posts from another site are refused before any page code runs (see form_origin.ts)

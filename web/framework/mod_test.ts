@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { Hono } from "hono";
 import { h } from "preact";
+import type { AppEnv } from "../api/deps.ts";
 import { createApp } from "../server.ts";
 import { depsWithoutServices } from "../testing.ts";
 import { CROSS_SITE_MESSAGE, IMMUTABLE, mountPages, PAGE_CACHE_CONTROL } from "./mod.ts";
+import { hasMutableHeaders } from "./mutable_headers.ts";
 import { CONTENT_SECURITY_POLICY } from "./security.ts";
 import type { Manifest } from "./types.ts";
 
@@ -153,6 +156,40 @@ Deno.test(
       }
     } finally {
       await s.close();
+    }
+  },
+);
+
+Deno.test(
+  "a page's answer goes out as the handler made it when its headers can change; a redirect's is copied so they can",
+  opts,
+  async () => {
+    const { deps, close } = depsWithoutServices();
+    try {
+      let made: Response | undefined;
+      const manifest: Manifest = {
+        routes: {
+          "plain.tsx": { handler: { GET: () => made = new Response("<p>plain</p>") } },
+          "moved.tsx": { handler: { GET: () => Response.redirect("http://example.test/plain", 303) } },
+        },
+        islands: {},
+      };
+      const app = new Hono<AppEnv>();
+      let seen: Response | undefined;
+      app.use(async (c, next) => {
+        await next();
+        seen = c.res;
+      });
+      await mountPages(app, deps, { manifest, client: null, publicUrl: null });
+      const plain = await app.request("/plain");
+      assert.equal(seen, made, "not a copy (which would read the body back as a stream)");
+      assert.equal(await plain.text(), "<p>plain</p>");
+      const moved = await app.request("/moved");
+      assert.equal(moved.status, 303);
+      assert.equal(moved.headers.get("location"), "http://example.test/plain");
+      assert.equal(hasMutableHeaders(seen!), true, "the copy's headers can take the security headers");
+    } finally {
+      close();
     }
   },
 );

@@ -1,14 +1,21 @@
 /**
- * A server-sent-events response for a live view, on Hono's `streamSSE`: {@linkcode liveResponse} runs
- * `start` (which subscribes to the hub and returns its unsubscribe), keeps the connection alive with a
- * comment every 15 s (one interval for every stream of the process: {@linkcode keepAlive}), ends it after `maxMs` (the browser reconnects and the guards run again), and
- * unsubscribes when the browser goes away or the view closes the stream.
+ * A server-sent-events response for a live view: {@linkcode liveResponse} runs `start` (which
+ * subscribes to the hub and returns its unsubscribe), keeps the connection alive with a comment every
+ * 15 s (one interval for every stream of the process: {@linkcode keepAlive}), ends it after `maxMs`
+ * (the browser reconnects and the guards run again), and unsubscribes when the browser goes away or
+ * the view closes the stream.
+ *
+ * The body is one `ReadableStream` whose controller gets each message's bytes as it is sent (in call
+ * order), with the headers and message format of Hono's `streamSSE`, which it replaced: that helper
+ * passes every message through a `TransformStream` and a second pulling `ReadableStream`, several
+ * promises per message, on every order page's stream open.
  *
  * @module
  */
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { KeepAlive } from "./keep_alive.ts";
+
+const encoder = new TextEncoder();
 
 /** What a live view can do with its stream. */
 export interface LiveStream {
@@ -40,41 +47,60 @@ export function liveResponse(
   start: (live: LiveStream) => (() => void) | Promise<() => void>,
   { maxMs = MAX_STREAM_MS }: LiveOptions = {},
 ): Response {
-  const res = streamSSE(c, async (stream) => {
-    const ended = Promise.withResolvers<void>();
-    let open = true;
-    const close = () => {
-      if (!open) return;
-      open = false;
-      ended.resolve();
-    };
-    let queue = Promise.resolve();
-    const write = (f: () => Promise<unknown>) => {
-      if (!open) return;
-      queue = queue.then(f).then(() => {}, close);
-    };
-    stream.onAbort(close);
-    const live: LiveStream = {
-      send: (event, data) => write(() => stream.writeSSE({ event, data: JSON.stringify(data) })),
-      comment: (text) => write(() => stream.write(`: ${text}\n\n`)),
-      close,
-    };
-    write(() => stream.write("retry: 3000\n\n"));
+  const ended = Promise.withResolvers<void>();
+  let open = true;
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    ended.resolve();
+  };
+  const write = (text: string) => {
+    if (!open) return;
+    try {
+      controller!.enqueue(encoder.encode(text));
+    } catch {
+      close(); // the body is gone
+    }
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(ctrl) {
+      controller = ctrl;
+    },
+    cancel: close, // the browser went away
+  });
+  const live: LiveStream = {
+    // an event name with a line break would end the message early: the stream is closed instead
+    send: (event, data) => {
+      if (/[\r\n]/.test(event)) close();
+      else write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    comment: (text) => write(`: ${text}\n\n`),
+    close,
+  };
+  write("retry: 3000\n\n");
+  (async () => {
     const forget = keepAlive.add(live);
     const lifetime = setTimeout(close, maxMs);
     let stop: (() => void) | undefined;
     try {
       stop = await start(live);
       await ended.promise;
-      await queue;
     } finally {
       forget();
       clearTimeout(lifetime);
       stop?.();
+      open = false;
+      try {
+        controller!.close();
+      } catch {
+        // cancelled by the browser already
+      }
     }
-  });
-  res.headers.set("Cache-Control", "no-store");
-  res.headers.set("X-Accel-Buffering", "no");
-  res.headers.delete("Transfer-Encoding");
-  return res;
+  })().catch((err) => console.error(err));
+  c.header("Content-Type", "text/event-stream");
+  c.header("Cache-Control", "no-store");
+  c.header("Connection", "keep-alive");
+  c.header("X-Accel-Buffering", "no");
+  return c.body(body);
 }

@@ -80,3 +80,37 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "an order's stream opened with a bearer token gets no visitor cookie; one opened without proof still does",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const ownerId = newCustomerId();
+      const owner = await proofFor(ownerId);
+      const order = await (await sys.pagesApp.request(
+        `/api/customers/${ownerId}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }, owner),
+      )).json() as OrderJson;
+      const path = `/orders/${order.id}/events`;
+
+      const withToken = await sys.pagesApp.request(path, { headers: owner });
+      assert.equal(withToken.status, 200);
+      assert.equal(withToken.headers.get("set-cookie"), null, "a token client is not given a cookie");
+      const events = await readEvents(withToken, (evs) => evs.length > 0);
+      assert.deepEqual(
+        events.events.map((e) => JSON.parse(e.data).id),
+        [order.id],
+        "and its stream still works",
+      );
+
+      // a visitor without any proof is still given its cookie (and sees nothing of the order)
+      const visitor = await sys.pagesApp.request(path);
+      assert.match(visitor.headers.get("set-cookie") ?? "", /^oms_customer=c-[A-Za-z0-9_-]{22}\./);
+      assert.deepEqual((await readEvents(visitor, () => false)).events.map((e) => e.event), ["gone"]);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
