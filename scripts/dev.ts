@@ -16,7 +16,7 @@
 import { brokerReachable, findRabbitmqServer, startInstalledBroker } from "./broker.ts";
 import {
   brokerEnv,
-  DEV_CONNECT_PORTS,
+  type ConnectPorts,
   DEV_METRICS_PORTS,
   type Ports,
   PROCESSES,
@@ -29,7 +29,14 @@ import { brokerPasswordMakers, devBrokerNames, devBrokerUsers } from "./dev_brok
 import { devSecrets, randomHex } from "./dev_secrets.ts";
 import { versionWarning } from "./deno_version.ts";
 import { customerApiNotice, devOpenCustomerApi } from "./dev_customer_api.ts";
-import { devPorts, isSet, keepUserSet, PORT_VARIABLES } from "./dev/env.ts";
+import {
+  CONNECT_PORT_VARIABLES,
+  devConnectPorts,
+  devPorts,
+  isSet,
+  keepUserSet,
+  PORT_VARIABLES,
+} from "./dev/env.ts";
 import { portProblems } from "./dev/ports.ts";
 import { ExitedError, startInOrder, watchExits } from "./dev/start_up.ts";
 import { generateServiceToken, SERVICE_TOKEN_VAR } from "../services/common/auth/service_token.ts";
@@ -50,26 +57,34 @@ if (url !== "memory" && !/^amqps?:\/\//.test(url)) {
   fail(`AMQP_URL must be amqp://..., amqps://... or memory, got "${url.replace(/\/\/[^@]*@/, "//")}"`, 2);
 }
 let ports: Ports;
+let connectPorts: ConnectPorts;
 try {
   ports = devPorts(env);
+  connectPorts = devConnectPorts(env);
 } catch (err) {
   fail((err as Error).message, 2);
 }
 
 // every port first: a taken one stops dev before anything starts
 const grpcHost = isSet(env, "GRPC_HOST") ? env.GRPC_HOST! : "127.0.0.1";
-const problems = await portProblems(
-  Object.entries(PORT_VARIABLES).map(([name, { variable }]) => ({
+const problems = await portProblems([
+  ...Object.entries(PORT_VARIABLES).map(([name, { variable }]) => ({
     variable,
     host: name === "web" ? (isSet(env, "WEB_HOST") ? env.WEB_HOST! : "127.0.0.1") : grpcHost,
     port: ports[name as keyof typeof ports],
   })),
-);
+  ...Object.entries(CONNECT_PORT_VARIABLES).map(([name, { variable }]) => ({
+    variable,
+    host: grpcHost,
+    port: connectPorts[name as keyof typeof connectPorts],
+  })),
+]);
 if (problems.length > 0) {
   for (const problem of problems) console.error(`dev: ${problem}`);
   fail(
     `nothing was started. Stop what holds the port, or give dev other ports (${
-      Object.values(PORT_VARIABLES).map((p) => p.variable).join(", ")
+      [...Object.values(PORT_VARIABLES), ...Object.values(CONNECT_PORT_VARIABLES)].map((p) => p.variable)
+        .join(", ")
     }).`,
   );
 }
@@ -98,7 +113,7 @@ const shared = keepUserSet(
       [SERVICE_TOKEN_VAR]: secrets.serviceToken,
     },
     DEV_METRICS_PORTS,
-    DEV_CONNECT_PORTS,
+    connectPorts,
   ),
   env,
 );

@@ -111,14 +111,6 @@ export function metricsEnv(ports: MetricsPorts): Record<string, string> {
 /** The services' Connect ports of one system (`<SERVICE>_CONNECT_PORT`). */
 export type ConnectPorts = Record<Exclude<ProcessName, "web">, number>;
 
-/** `deno task dev`'s Connect ports (each overridable by its variable): the gRPC port + 10. */
-export const DEV_CONNECT_PORTS: ConnectPorts = {
-  orders: 50061,
-  stock: 50062,
-  payments: 50063,
-  kitchen: 50064,
-};
-
 /** Free Connect ports for a test or bench system. */
 export function freeConnectPorts(): ConnectPorts {
   return { orders: freePort(), stock: freePort(), payments: freePort(), kitchen: freePort() };

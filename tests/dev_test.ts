@@ -44,6 +44,11 @@ function devEnv(ports: Ports, dataDir: string, extra: Record<string, string> = {
     PAYMENTS_GRPC_PORT: String(ports.payments),
     KITCHEN_GRPC_PORT: String(ports.kitchen),
     WEB_PORT: String(ports.web),
+    // free Connect ports, not dev's fixed 50061-50064 (the previous test's processes may still hold them)
+    ORDERS_CONNECT_PORT: String(freePort()),
+    STOCK_CONNECT_PORT: String(freePort()),
+    PAYMENTS_CONNECT_PORT: String(freePort()),
+    KITCHEN_CONNECT_PORT: String(freePort()),
     // free metrics ports, not dev's fixed 9460-9465 (another dev on this host may hold them)
     ...metricsEnv(freeMetricsPorts()),
     OMS_SERVICE_TOKEN: generateServiceToken(),

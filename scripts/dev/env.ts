@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Ports } from "../launcher.ts";
+import type { ConnectPorts, Ports } from "../launcher.ts";
 
 /** The variable holding each process's port, and its default. */
 export const PORT_VARIABLES: Readonly<Record<keyof Ports, { variable: string; port: number }>> = {
@@ -15,6 +15,16 @@ export const PORT_VARIABLES: Readonly<Record<keyof Ports, { variable: string; po
   payments: { variable: "PAYMENTS_GRPC_PORT", port: 50053 },
   kitchen: { variable: "KITCHEN_GRPC_PORT", port: 50054 },
   web: { variable: "WEB_PORT", port: 8080 },
+};
+
+/** The variable holding each service's Connect port, and its default (the gRPC port + 10). */
+export const CONNECT_PORT_VARIABLES: Readonly<
+  Record<keyof ConnectPorts, { variable: string; port: number }>
+> = {
+  orders: { variable: "ORDERS_CONNECT_PORT", port: 50061 },
+  stock: { variable: "STOCK_CONNECT_PORT", port: 50062 },
+  payments: { variable: "PAYMENTS_CONNECT_PORT", port: 50063 },
+  kitchen: { variable: "KITCHEN_CONNECT_PORT", port: 50064 },
 };
 
 /** True when the user set `name` (to a non-empty value). */
@@ -28,7 +38,23 @@ export function isSet(env: Record<string, string | undefined>, name: string): bo
  * naming the variable when a value is not a port from 1 to 65535.
  */
 export function devPorts(env: Record<string, string | undefined>): Ports {
-  const entries = Object.entries(PORT_VARIABLES).map(([name, { variable, port }]) => {
+  return portsOf(PORT_VARIABLES, env) as Ports;
+}
+
+/**
+ * The services' Connect ports: each `*_CONNECT_PORT` the user set, else its default; the services' peers
+ * are then called there (`*_ADDR=http://127.0.0.1:<port>`, unless the user set an address). Throws like
+ * {@linkcode devPorts}.
+ */
+export function devConnectPorts(env: Record<string, string | undefined>): ConnectPorts {
+  return portsOf(CONNECT_PORT_VARIABLES, env) as ConnectPorts;
+}
+
+function portsOf(
+  variables: Readonly<Record<string, { variable: string; port: number }>>,
+  env: Record<string, string | undefined>,
+): Record<string, number> {
+  const entries = Object.entries(variables).map(([name, { variable, port }]) => {
     if (!isSet(env, variable)) return [name, port];
     const value = Number(env[variable]);
     if (!Number.isInteger(value) || value < 1 || value > 65535) {
@@ -36,7 +62,7 @@ export function devPorts(env: Record<string, string | undefined>): Ports {
     }
     return [name, value];
   });
-  return Object.fromEntries(entries) as Ports;
+  return Object.fromEntries(entries);
 }
 
 /** `defaults`, with the user's own value wherever the user set the variable. */

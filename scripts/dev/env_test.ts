@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { devPorts, keepUserSet } from "./env.ts";
+import { devConnectPorts, devPorts, keepUserSet } from "./env.ts";
 import { systemEnv } from "../launcher.ts";
 
 Deno.test("dev keeps every variable the user set (PUBLIC_URL, *_ADDR) and fills in only the unset or empty ones", () => {
@@ -34,4 +34,20 @@ Deno.test("dev's ports are the user's *_GRPC_PORT and WEB_PORT, else the default
     /KITCHEN_GRPC_PORT must be a port from 1 to 65535, got "abc"/,
   );
   assert.throws(() => devPorts({ WEB_PORT: "0" }), /WEB_PORT/);
+});
+
+Deno.test("dev's services serve Connect on the user's *_CONNECT_PORT, else 50061-50064, and their peers call it there", () => {
+  assert.deepEqual(devConnectPorts({}), { orders: 50061, stock: 50062, payments: 50063, kitchen: 50064 });
+  const user = { STOCK_CONNECT_PORT: "7002", ORDERS_ADDR: "10.0.0.7:6000" };
+  const connectPorts = devConnectPorts(user);
+  assert.equal(connectPorts.stock, 7002);
+  const env = keepUserSet(systemEnv(devPorts({}), {}, undefined, connectPorts), user);
+  assert.equal(env.STOCK_CONNECT_PORT, "7002");
+  assert.equal(env.STOCK_ADDR, "http://127.0.0.1:7002", "the address follows the port the user chose");
+  assert.equal(env.PAYMENTS_ADDR, "http://127.0.0.1:50063");
+  assert.equal(env.ORDERS_ADDR, "10.0.0.7:6000", "an address the user set is kept");
+  assert.throws(
+    () => devConnectPorts({ KITCHEN_CONNECT_PORT: "http" }),
+    /KITCHEN_CONNECT_PORT must be a port/,
+  );
 });
