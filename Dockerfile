@@ -33,5 +33,6 @@ RUN deno eval 'import { buildClient } from "./web/framework/bundle.ts"; \
 EXPOSE 8080 50051 50052 50053 50054
 
 # tini (the base image's entrypoint) forwards SIGTERM; `deno task` passes it on to the process, which
-# drains and exits within 10 s (compose's default stop grace period).
+# drains and exits within 10 s (compose's default stop grace period). The start:* tasks carry the V8 heap
+# limits every OMS process runs with (scripts/runtime_flags.ts).
 CMD ["deno", "task", "start:web"]

@@ -9,6 +9,7 @@
  * @module
  */
 import { checkGrpcHealth, h2cClient } from "./grpc_health.ts";
+import { RUNTIME_FLAGS } from "./runtime_flags.ts";
 
 /** The processes of the system, in start order (orders needs stock and payments). */
 export const PROCESSES = ["stock", "payments", "kitchen", "orders", "web"] as const;
@@ -180,9 +181,18 @@ export interface ServiceProcessOptions {
   denoFlags?: readonly string[];
 }
 
-/** The `deno` arguments that run process `name` with `denoFlags` (after `run -A`, before the entry). */
+/**
+ * The `deno` arguments that run process `name`: `run -A`, the runtime flags every OMS process runs with
+ * (the V8 heap limits of `runtime_flags.ts`, as deno.json's `start:<name>` tasks), then `denoFlags`,
+ * then the entry.
+ */
 export function processArgs(name: ProgramName, denoFlags: readonly string[] = []): string[] {
-  return ["run", "-A", ...denoFlags, ENTRY[name]];
+  return ["run", "-A", ...RUNTIME_FLAGS, ...denoFlags, ENTRY[name]];
+}
+
+/** The `deno task start:<name>` task of program `name` (`start:all` for `oms`). */
+export function startTask(name: ProgramName): string {
+  return name === "oms" ? "start:all" : `start:${name}`;
 }
 
 /** One service process. */

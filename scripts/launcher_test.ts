@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { processArgs, systemEnv, testPortRange } from "./launcher.ts";
+import { RUNTIME_FLAGS } from "./runtime_flags.ts";
 
-Deno.test("extra deno flags go after run -A and before the process's entry point", () => {
-  assert.deepEqual(processArgs("orders"), ["run", "-A", "services/orders/main.ts"]);
+Deno.test("extra deno flags go after run -A and the runtime flags, before the process's entry point", () => {
+  assert.deepEqual(processArgs("orders"), ["run", "-A", ...RUNTIME_FLAGS, "services/orders/main.ts"]);
   assert.deepEqual(processArgs("web", ["--inspect=127.0.0.1:9229"]), [
     "run",
     "-A",
+    ...RUNTIME_FLAGS,
     "--inspect=127.0.0.1:9229",
     "web/main.ts",
   ]);

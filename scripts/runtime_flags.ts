@@ -1,0 +1,41 @@
+/**
+ * The `deno run` flags every OMS process runs with (each service, web, and `start:all`'s one process),
+ * whoever starts it: the launcher (`deno task dev`, `deno task bench`, the system tests) puts them in
+ * {@linkcode processArgs}, and the `start:<name>` tasks of deno.json (what the Dockerfile and
+ * compose.yaml run) carry the same words; `runtime_flags_test.ts` holds the two together.
+ *
+ * Why (issue 8, footprint): under `deno task bench`'s load the five processes' peak RSS was ~0.85 GB in
+ * all, and most of it was V8 heap the processes let grow but did not need: after a full GC each one's
+ * live JS heap is 20-30 MB, yet under load the young generation grew to ~55 MB (V8's semi-spaces grow to
+ * 32 MB each when allocation is fast) and the old generation to 70-145 MB (V8's dynamic growing factor
+ * lets it reach up to 4x what was live before the next full GC). The two limits:
+ *
+ * - `--max-semi-space-size=8` (MB): the young generation stays at 2 x 8 MB;
+ * - `--heap-growing-percent=100`: after a full GC the old generation may grow to 2x what is live.
+ *
+ * Measured with `deno task bench` (64 shoppers, 30 s) on the shared 2-core box, 6 runs with these flags
+ * and 7 of the code before them, interleaved: peak RSS of the five processes 877 MB -> 672 MB on average
+ * (orders 218 -> 145, web 264 -> 179, stock 132 -> 114, payments 142 -> 122, kitchen 121 -> 113);
+ * `start:all`'s one process ~340 MB -> ~220 MB. CPU per order did not rise: the five processes' mean
+ * 28.3 -> 27.8 ms (the shared box spread single runs from 24 to 44 ms per order, RabbitMQ included);
+ * `--trace-gc` shows web's and orders' GC time per second close to V8's defaults (scavenges 5/s
+ * instead of 2/s but cheaper; ~8 short full GCs instead of 3 long ones).
+ *
+ * Tighter limits cost CPU: a scavenge costs 4-9 ms whatever the nursery's size (`--trace-gc-nvp`: it is
+ * the copying of what is still in flight, ~1 MB each time in web and orders), so 2 MB semi-spaces mean
+ * ~15 scavenges/s and +70 ms/s of GC in web alone (~570 MB in all, +10-20 % CPU per order in paired
+ * runs); `--heap-growing-percent=50` doubles web's full GCs (~635 MB); `--optimize-for-size` ~545 MB
+ * at ~+30 %. `start:all` with 4 MB semi-spaces and 50 %: ~200 MB at +23 % CPU per order.
+ *
+ * What stays is mostly not the JS heap: ~45 MB of each process is the `deno` binary's own pages and
+ * 5 MB its code cache (file-backed, shared between processes but counted in each RSS), 10-40 MB the
+ * native allocator's (sockets, HTTP/2, SQLite).
+ *
+ * @module
+ */
+
+/** The V8 flags, as `--v8-flags=` takes them. */
+export const V8_FLAGS: readonly string[] = ["--max-semi-space-size=8", "--heap-growing-percent=100"];
+
+/** The `deno run` flags of every OMS process (after `run -A`, before any extra flag and the entry). */
+export const RUNTIME_FLAGS: readonly string[] = [`--v8-flags=${V8_FLAGS.join(",")}`];
