@@ -9,7 +9,7 @@
  * @module
  */
 import { checkGrpcHealth, h2cClient } from "./grpc_health.ts";
-import { RUNTIME_FLAGS } from "./runtime_flags.ts";
+import { runtimeFlags } from "./runtime_flags.ts";
 
 /** The processes of the system, in start order (orders needs stock and payments). */
 export const PROCESSES = ["stock", "payments", "kitchen", "orders", "web"] as const;
@@ -187,7 +187,7 @@ export interface ServiceProcessOptions {
  * then the entry.
  */
 export function processArgs(name: ProgramName, denoFlags: readonly string[] = []): string[] {
-  return ["run", "-A", ...RUNTIME_FLAGS, ...denoFlags, ENTRY[name]];
+  return ["run", "-A", ...runtimeFlags(name), ...denoFlags, ENTRY[name]];
 }
 
 /** The `deno task start:<name>` task of program `name` (`start:all` for `oms`). */

@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import { processArgs, systemEnv, testPortRange } from "./launcher.ts";
-import { RUNTIME_FLAGS } from "./runtime_flags.ts";
+import { runtimeFlags } from "./runtime_flags.ts";
 
 Deno.test("extra deno flags go after run -A and the runtime flags, before the process's entry point", () => {
-  assert.deepEqual(processArgs("orders"), ["run", "-A", ...RUNTIME_FLAGS, "services/orders/main.ts"]);
+  assert.deepEqual(processArgs("orders"), [
+    "run",
+    "-A",
+    ...runtimeFlags("orders"),
+    "services/orders/main.ts",
+  ]);
   assert.deepEqual(processArgs("web", ["--inspect=127.0.0.1:9229"]), [
     "run",
     "-A",
-    ...RUNTIME_FLAGS,
+    ...runtimeFlags("web"),
     "--inspect=127.0.0.1:9229",
     "web/main.ts",
   ]);
