@@ -325,7 +325,7 @@ export const CONNECT_PORTS = perService("CONNECT_PORT", () =>
     type: port(),
     defaultDoc: "unset: gRPC only (`deno task dev`: 50061-50064; the bench and the system tests set it)",
     doc: "port where a service also serves its methods over the Connect protocol (0 picks a free one); " +
-      "peers call it with `<SERVICE>_ADDR=http://host:port`, at about a third of gRPC's CPU per call",
+      "peers call it with `<SERVICE>_ADDR=http://host:port`, at about half of gRPC's CPU per unary call",
   }));
 
 /** Each service's gRPC port. */
