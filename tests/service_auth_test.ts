@@ -1,6 +1,6 @@
 /**
- * The service credential across real processes: a gRPC caller without the deployment's token gets
- * UNAUTHENTICATED from every service (health excepted), one with the token but without a staff claim
+ * The service credential across real processes: a caller without the deployment's token gets
+ * UNAUTHENTICATED from every service (health excepted), over gRPC and over Connect alike, one with the token but without a staff claim
  * cannot act as staff, and no process starts without a token.
  */
 import assert from "node:assert/strict";
@@ -37,6 +37,11 @@ Deno.test("without the service token every call is UNAUTHENTICATED; with it but 
   const wrong = connect(OrdersServiceClient, ordersAddr, `${sys.serviceToken}-wrong`);
   const notStaff = connect(OrdersServiceClient, ordersAddr, sys.serviceToken);
   const health = new HealthClient(ordersAddr, credentials.createInsecure());
+  const wrongConnect = connect(
+    OrdersServiceClient,
+    `http://127.0.0.1:${sys.connectPorts.orders}`,
+    `${sys.serviceToken}-wrong`,
+  );
   try {
     const created = await rpc(sys.orders, "createOrder", {
       customerId: "alice",
@@ -68,6 +73,27 @@ Deno.test("without the service token every call is UNAUTHENTICATED; with it but 
       GrpcStatus.UNAUTHENTICATED,
     );
     assert.equal(await statusOf(rpc(rawDead, "listDeadLetters", { limit: 10 })), GrpcStatus.UNAUTHENTICATED);
+    // the same over each service's Connect port: a wrong token through the client, none by hand
+    for (const client of [wrongConnect]) {
+      assert.equal(await statusOf(rpc(client, "listOrders", listAll)), GrpcStatus.UNAUTHENTICATED);
+      assert.equal(await statusOf(rpc(client, "cancelOrder", cancelAsAdmin)), GrpcStatus.UNAUTHENTICATED);
+    }
+    for (
+      const [name, path] of [
+        ["orders", "/oms.orders.v1.OrdersService/ListOrders"],
+        ["orders", "/oms.deadletters.v1.DeadLettersService/ListDeadLetters"],
+        ["stock", "/oms.stock.v1.StockService/ReserveItems"],
+        ["payments", "/oms.payments.v1.PaymentsService/CreatePaymentLink"],
+      ] as const
+    ) {
+      const res = await fetch(`http://127.0.0.1:${sys.connectPorts[name]}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/proto", "x-oms-staff": "forged" },
+        body: new Uint8Array(),
+      });
+      assert.equal(res.status, 401, `${name} ${path}`);
+      assert.equal((await res.json()).code, "unauthenticated", `${name} ${path}`);
+    }
     assert.equal(
       (await rpc(health, "check", { service: "" })).status,
       HealthCheckResponse_ServingStatus.SERVING,
@@ -84,7 +110,7 @@ Deno.test("without the service token every call is UNAUTHENTICATED; with it but 
     const after = await rpc(sys.orders, "getOrder", { orderId, customerId: "", admin: true });
     assert.equal(after.order?.status, created.order?.status, "the order did not change");
   } finally {
-    for (const c of [raw, rawStock, rawDead, wrong, notStaff, health]) c.close();
+    for (const c of [raw, rawStock, rawDead, wrong, notStaff, health, wrongConnect]) c.close();
     await sys.stop();
   }
 });

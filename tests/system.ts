@@ -21,6 +21,7 @@ import { TEST_STAFF } from "../services/common/auth/testing.ts";
 import { connect } from "../services/common/grpc_client.ts";
 import {
   brokerEnv,
+  type ConnectPorts,
   freeConnectPorts,
   freeMetricsPorts,
   freePort,
@@ -57,6 +58,8 @@ export interface System {
   ports: Ports;
   /** Each process's metrics port (Prometheus text at `http://127.0.0.1:<port>/metrics`). */
   metricsPorts: MetricsPorts;
+  /** Each service's Connect port (the processes call each other there). */
+  connectPorts: ConnectPorts;
   bus: TestBus;
   procs: Record<ProcessName, ServiceProcess>;
   orders: OrdersServiceClient;
@@ -128,6 +131,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     web: freePort(),
   };
   const metricsPorts = freeMetricsPorts();
+  const connectPorts = freeConnectPorts();
   const env = systemEnv(
     ports,
     {
@@ -150,7 +154,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       ...opts.env,
     },
     metricsPorts,
-    freeConnectPorts(),
+    connectPorts,
   );
   if (!env.DENO_DIR) delete env.DENO_DIR;
   const procs = Object.fromEntries(
@@ -181,6 +185,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
     serviceToken,
     ports,
     metricsPorts,
+    connectPorts,
     bus,
     procs,
     ...clients,

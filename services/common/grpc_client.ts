@@ -16,7 +16,8 @@ import {
   type ServiceError,
   status as GrpcStatus,
 } from "@grpc/grpc-js";
-import { callUnary, failure, unaryHeaders, type UnaryOutcome } from "./connect/unary.ts";
+import { callUnary, failure, requestHeaders, type UnaryOutcome } from "./connect/unary.ts";
+import { UNARY_TYPE } from "./connect/protocol.ts";
 import { ConnectChannel, isConnectTarget } from "./connect/channel.ts";
 import { ConsulConnectChannel, isConsulConnectTarget } from "./connect/consul_channel.ts";
 import { Buffer } from "node:buffer";
@@ -106,7 +107,7 @@ async function rpcOverConnect<Req, Res>(
       picked,
       def.path,
       def.requestSerialize(req),
-      unaryHeaders(metadata, timeoutMs),
+      requestHeaders(UNARY_TYPE, metadata, timeoutMs),
       timeoutMs,
     );
   } catch (err) {

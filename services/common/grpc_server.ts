@@ -214,7 +214,7 @@ export async function startGrpcServer(
   let connect: ConnectServer | undefined;
   if (auth.connectPort !== undefined) {
     try {
-      connect = await startConnectServer(host, auth.connectPort, served);
+      connect = startConnectServer(host, auth.connectPort, served);
     } catch (err) {
       server.forceShutdown();
       throw err;

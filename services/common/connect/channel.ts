@@ -39,11 +39,9 @@ import {
   metadataFromJson,
   readMetadata,
   STREAM_TYPE,
-  TIMEOUT_HEADER,
-  VERSION_HEADER,
-  writeMetadata,
+  UNARY_TYPE,
 } from "./protocol.ts";
-import { callUnary, failedResponse, unaryHeaders } from "./unary.ts";
+import { callUnary, failedResponse, requestHeaders } from "./unary.ts";
 
 type GrpcCall = ReturnType<ChannelInterface["createCall"]>;
 type ChannelRef = ReturnType<ChannelInterface["getChannelzRef"]>;
@@ -246,7 +244,7 @@ class ConnectCall implements GrpcCall {
         this.#channel,
         this.#method,
         message,
-        unaryHeaders(this.#metadata, ms),
+        requestHeaders(UNARY_TYPE, this.#metadata, ms),
         ms,
         this.#ac.signal,
       );
@@ -260,15 +258,13 @@ class ConnectCall implements GrpcCall {
     const client = this.#channel.client;
     if (!client) return this.#finish(status(Code.UNAVAILABLE, "The channel is closed"), true);
     if (ms <= 0) return this.#finish(status(Code.DEADLINE_EXCEEDED, "Deadline exceeded"), true);
-    const headers = new Headers({ "content-type": STREAM_TYPE, [VERSION_HEADER]: "1" });
+    const headers = requestHeaders(STREAM_TYPE, this.#metadata, ms);
     if (ms <= MAX_TIMER_MS) {
-      headers.set(TIMEOUT_HEADER, String(Math.ceil(ms)));
       this.#timer = setTimeout(
         () => this.#finish(status(Code.DEADLINE_EXCEEDED, "Deadline exceeded"), true),
         ms,
       );
     }
-    writeMetadata(headers, this.#metadata);
     let res: Response;
     try {
       res = await fetch(this.#channel.urlOf(this.#method), {

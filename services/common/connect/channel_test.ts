@@ -34,7 +34,7 @@ async function serve(
   impl: UntypedServiceImplementation,
   extra: { definition: typeof StockServiceService; implementation: UntypedServiceImplementation }[] = [],
 ): Promise<{ server: ConnectServer; url: string }> {
-  const server = await startConnectServer("127.0.0.1", 0, [
+  const server = startConnectServer("127.0.0.1", 0, [
     { definition: HealthService, implementation: impl },
     ...extra,
   ]);
@@ -222,7 +222,7 @@ Deno.test("a server stream holds back while its reader does not read (write() fa
   let written = 0;
   let full = false;
   const drained = Promise.withResolvers<void>();
-  const server = await startConnectServer("127.0.0.1", 0, [{
+  const server = startConnectServer("127.0.0.1", 0, [{
     definition: BIG_STREAM,
     implementation: {
       flood: (call: ServerWritableStream<unknown, unknown>) => {

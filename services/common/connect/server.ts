@@ -197,6 +197,19 @@ function errorResponse(status: StatusLike): Response {
   return new Response(JSON.stringify(errorJson(err)), { status: httpStatusOf(err.code), headers });
 }
 
+/** A refusal at the HTTP level (route, method, content type), with the status the protocol names. */
+function refusal(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(errorJson({ code, message })), {
+    status,
+    headers: { ...JSON_HEADERS, ...headers },
+  });
+}
+
 /** Every unary and server-streaming method of `services`, by path. */
 function routesOf(services: readonly ConnectService[]): Map<string, Route> {
   const routes = new Map<string, Route>();
@@ -223,24 +236,13 @@ export function connectHandler(
   return async (req, info) => {
     const path = pathOf(req.url);
     const route = routes.get(path);
-    if (!route) {
-      // the protocol's answer to an unknown route: 404, which a client reads as unimplemented
-      const body = errorJson({ code: Code.UNIMPLEMENTED, message: `${path} is not a method served here` });
-      return new Response(JSON.stringify(body), { status: 404, headers: JSON_HEADERS });
-    }
-    if (req.method !== "POST") {
-      return new Response(JSON.stringify(errorJson({ code: Code.UNIMPLEMENTED, message: "Use POST" })), {
-        status: 405,
-        headers: { ...JSON_HEADERS, allow: "POST" },
-      });
-    }
+    // the protocol's answer to an unknown route is 404, which a client reads as unimplemented
+    if (!route) return refusal(404, Code.UNIMPLEMENTED, `${path} is not a method served here`);
+    if (req.method !== "POST") return refusal(405, Code.UNIMPLEMENTED, "Use POST", { allow: "POST" });
     const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
     const want = route.stream ? STREAM_TYPE : UNARY_TYPE;
     if (type !== want) {
-      return new Response(
-        JSON.stringify(errorJson({ code: Code.INVALID_ARGUMENT, message: `Content-Type must be ${want}` })),
-        { status: 415, headers: { ...JSON_HEADERS, "accept-post": want } },
-      );
+      return refusal(415, Code.INVALID_ARGUMENT, `Content-Type must be ${want}`, { "accept-post": want });
     }
     if (route.admits && !route.admits(req.headers)) {
       // refused before its body is read: an unauthenticated caller makes the server read nothing
@@ -375,38 +377,29 @@ export interface ConnectServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Serves `services` on `host:port` (0: a free port). */
+/** Serves `services` on `host:port` (0: a free port); throws when the port cannot be bound. */
 export function startConnectServer(
   host: string,
   port: number,
   services: readonly ConnectService[],
-): Promise<ConnectServer> {
-  const handler = connectHandler(services);
-  return new Promise((resolve, reject) => {
-    let server: Deno.HttpServer<Deno.NetAddr>;
-    try {
-      server = Deno.serve({
-        hostname: host,
-        port,
-        onListen: () => {},
-        onError: () => errorResponse({ code: Code.INTERNAL, details: "Internal error" }),
-      }, handler);
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    resolve({
-      port: server.addr.port,
-      async stop(graceMs = 5000) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const drained = await Promise.race([
-          server.shutdown().then(() => true),
-          new Promise<boolean>((r) => timer = setTimeout(() => r(false), graceMs)),
-        ]);
-        clearTimeout(timer);
-        // a response still open after the grace no longer holds the process (its exit closes it)
-        if (!drained) server.unref();
-      },
-    });
-  });
+): ConnectServer {
+  const server = Deno.serve({
+    hostname: host,
+    port,
+    onListen: () => {},
+    onError: () => errorResponse({ code: Code.INTERNAL, details: "Internal error" }),
+  }, connectHandler(services));
+  return {
+    port: server.addr.port,
+    async stop(graceMs = 5000) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const drained = await Promise.race([
+        server.shutdown().then(() => true),
+        new Promise<boolean>((r) => timer = setTimeout(() => r(false), graceMs)),
+      ]);
+      clearTimeout(timer);
+      // a response still open after the grace no longer holds the process (its exit closes it)
+      if (!drained) server.unref();
+    },
+  };
 }

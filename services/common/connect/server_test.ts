@@ -47,7 +47,7 @@ async function stockOverConnect() {
 
 Deno.test("bad requests are refused with a clear status before any handler runs", async () => {
   const stock = countingStock();
-  const server = await startConnectServer("127.0.0.1", 0, [
+  const server = startConnectServer("127.0.0.1", 0, [
     { definition: StockServiceService, implementation: stock.implementation },
   ]);
   const base = `http://127.0.0.1:${server.port}`;
@@ -197,7 +197,7 @@ Deno.test("a stopping server finishes a Connect call in flight, and a call after
 });
 
 Deno.test("a caller's deadline is kept to: a short one ends the call DEADLINE_EXCEEDED, one past a timer's range is none", async () => {
-  const server = await startConnectServer("127.0.0.1", 0, [{
+  const server = startConnectServer("127.0.0.1", 0, [{
     definition: StockServiceService,
     implementation: {
       getItem: (_call: unknown, cb: sendUnaryData<GetItemResponse>) => {

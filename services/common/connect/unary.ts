@@ -36,9 +36,12 @@ export function failure(code: number, details: string): { ok: false; status: Sta
   return { ok: false, status: { code, details, metadata: new Metadata() } };
 }
 
-/** The request headers of a unary call carrying `metadata`, with `timeoutMs` (finite) as its deadline. */
-export function unaryHeaders(metadata: Metadata, timeoutMs: number): [string, string][] {
-  const headers: [string, string][] = [["content-type", UNARY_TYPE], [VERSION_HEADER, "1"]];
+/**
+ * The request headers of a call whose body is `type` (`UNARY_TYPE` or `STREAM_TYPE`), carrying `metadata`,
+ * with `timeoutMs` as its deadline (none past a timer's range).
+ */
+export function requestHeaders(type: string, metadata: Metadata, timeoutMs: number): [string, string][] {
+  const headers: [string, string][] = [["content-type", type], [VERSION_HEADER, "1"]];
   if (timeoutMs <= MAX_TIMER_MS) headers.push([TIMEOUT_HEADER, String(Math.max(1, Math.ceil(timeoutMs)))]);
   metadataHeaders(metadata, headers);
   return headers;
