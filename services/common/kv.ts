@@ -70,7 +70,7 @@ export async function openStore(
     if (!envString("DENO_KV_ACCESS_TOKEN", "", env)) throw new KvAccessTokenMissingError(path);
     return await Deno.openKv(path);
   }
-  if (!isLocalStore(path)) return await Deno.openKv(path);
+  if (!isLocalStore(path)) return markSingleWriter(await Deno.openKv(path)); // :memory:
   const slash = path.lastIndexOf("/");
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
   const lock = await lockStore(path);
@@ -94,7 +94,24 @@ export async function openStore(
   };
   Object.defineProperty(kv, "close", { value: closeAndUnlock });
   Object.defineProperty(kv, Symbol.dispose, { value: closeAndUnlock });
+  return markSingleWriter(kv);
+}
+
+const singleWriter = new WeakSet<Deno.Kv>();
+
+/**
+ * Declares that only this process writes `kv`: a local file {@linkcode openStore} locked, or
+ * `:memory:`. Readers of its change feed then wait only for this process's own commits
+ * (`change_feed/local_writes.ts`).
+ */
+export function markSingleWriter(kv: Deno.Kv): Deno.Kv {
+  singleWriter.add(kv);
   return kv;
+}
+
+/** Whether `kv` was declared written by this process alone ({@linkcode markSingleWriter}). */
+export function isSingleWriter(kv: Deno.Kv): boolean {
+  return singleWriter.has(kv);
 }
 
 /** Takes the exclusive lock on `<path>.lock` without waiting, and writes this process's pid into it. */

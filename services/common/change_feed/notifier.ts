@@ -58,6 +58,8 @@ interface OnCommit {
   feeds: Set<string>;
   /** Run before the signals (e.g. remembering the committed entities for the woken watchers). */
   first: (() => void)[];
+  /** Run once the commit has settled, succeeded or not (before the signals). */
+  settled: (() => void)[];
 }
 
 const pendingOf = new WeakMap<Deno.AtomicOperation, OnCommit>();
@@ -67,17 +69,32 @@ const pendingOf = new WeakMap<Deno.AtomicOperation, OnCommit>();
  * it holds), running `first` (if given) just before the signals. The commit's result is returned
  * unchanged. A consumer's recording operation (one with an `afterCommit` list, see bus/recording_op.ts)
  * is committed as part of its batch by another operation: the signal then goes on that list, which the
- * consumer runs once the batch has committed.
+ * consumer runs once the batch has committed. `settled` (if given) runs when the commit has settled,
+ * succeeded or failed, before the signals; for a consumer's operation only when its batch commits (a
+ * failed batch is redone with new operations).
  */
-export function notifyAfterCommit(op: Deno.AtomicOperation, feed: string, first?: () => void): void {
+export function notifyAfterCommit(
+  op: Deno.AtomicOperation,
+  feed: string,
+  first?: () => void,
+  settled?: () => void,
+): void {
   const known = pendingOf.get(op);
   if (known) {
     known.feeds.add(feed);
     if (first) known.first.push(first);
+    if (settled) known.settled.push(settled);
     return;
   }
-  const pending: OnCommit = { feeds: new Set([feed]), first: first ? [first] : [] };
+  const pending: OnCommit = {
+    feeds: new Set([feed]),
+    first: first ? [first] : [],
+    settled: settled ? [settled] : [],
+  };
   pendingOf.set(op, pending);
+  const settle = () => {
+    for (const fn of pending.settled) fn();
+  };
   const signal = () => {
     for (const fn of pending.first) fn();
     for (const f of pending.feeds) changeSignal(f).notify();
@@ -85,12 +102,20 @@ export function notifyAfterCommit(op: Deno.AtomicOperation, feed: string, first?
   const deferred = (op as { afterCommit?: unknown }).afterCommit;
   if (Array.isArray(deferred)) {
     // a consumer's recording operation: another operation commits it (with its batch), then runs these
-    deferred.push(signal);
+    deferred.push(() => {
+      settle();
+      signal();
+    });
     return;
   }
   const commit = op.commit.bind(op);
   op.commit = async () => {
-    const res = await commit();
+    let res: Deno.KvCommitResult | Deno.KvCommitError;
+    try {
+      res = await commit();
+    } finally {
+      settle();
+    }
     if (res.ok) signal();
     return res;
   };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ChangeSignal, changeSignal } from "./notifier.ts";
 import { recordChange } from "./record.ts";
+import { openChanges } from "./local_writes.ts";
 import { RecordingOp } from "../bus/recording_op.ts";
 
 Deno.test("next() resolves at once when a commit was signalled since `seen`", async () => {
@@ -32,8 +33,14 @@ Deno.test("recordChange signals its feed after a successful commit only", async 
   const before = signal.generation;
   const failing = kv.atomic().check({ key: ["x"], versionstamp: "00000000000000ff0000" });
   recordChange(failing, "notify-test", { id: "a", status: "s" });
+  assert.equal(openChanges("notify-test"), 1, "open until its commit settles");
   assert.equal((await failing.commit()).ok, false);
   assert.equal(signal.generation, before, "a failed commit wakes nobody");
+  assert.equal(openChanges("notify-test"), 0, "but no longer holds readers back");
+  const thrown = kv.atomic().set(["too big"], new Uint8Array(70_000));
+  recordChange(thrown, "notify-test", { id: "a", status: "s" });
+  await assert.rejects(thrown.commit());
+  assert.equal(openChanges("notify-test"), 0, "nor does a commit that threw");
   const op = kv.atomic();
   recordChange(op, "notify-test", { id: "a", status: "s" });
   recordChange(op, "notify-test", { id: "b", status: "s" });
@@ -54,7 +61,9 @@ Deno.test("a change recorded in a batching consumer's operation signals only onc
   recording.applyTo(op);
   assert.ok((await op.commit()).ok);
   assert.equal(signal.generation, before, "committing the batch alone signals nothing yet");
+  assert.equal(openChanges(feed), 2, "and readers still wait for its changes");
   for (const fn of recording.afterCommit) fn(); // what the consumer does after its batch commits
   assert.equal(signal.generation, before + 1, "one wake-up for the handler's changes");
+  assert.equal(openChanges(feed), 0, "no longer open");
   assert.equal((await Array.fromAsync(kv.list({ prefix: ["change_feed", feed] }))).length, 2);
 });

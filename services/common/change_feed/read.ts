@@ -15,6 +15,10 @@
  *   `readStart - settleMs` are returned, in key order; no new record can get such a key any more, so
  *   paging by key is exact. The rest follows on the next read.
  *
+ * Where this process alone writes the store (`local_writes.ts`), `readStart - settleMs` is replaced by
+ * just below its oldest record still committing (or `readStart`), so the head re-read on each call is
+ * only what is in flight instead of the whole settle window.
+ *
  * Each change carries the cursor to resume just after it.
  *
  * @module
@@ -22,6 +26,8 @@
 import { RpcError } from "../errors.ts";
 import { END_OF_MS, type FeedCursor } from "./cursor.ts";
 import { recallEntity } from "./entities.ts";
+import { isSingleWriter } from "../kv.ts";
+import { settledBefore } from "./local_writes.ts";
 import {
   CHANGE_FEED,
   CHANGE_RETENTION_MS,
@@ -94,6 +100,11 @@ export async function readChanges(
   { settleMs = SETTLE_MS, limit = MAX_READ_ENTRIES, now = Date.now }: ReadOptions = {},
 ): Promise<ReadResult> {
   const readStart = now();
+  // keys up to `settled` can no longer be taken by a commit: only this process's open records, when it
+  // alone writes the store (local_writes.ts); else any record younger than the settle window
+  const settled = isSingleWriter(kv)
+    ? settledBefore(feed, readStart, readStart - settleMs)
+    : readStart - settleMs;
   if (cursor.afterMs < readStart - CHANGE_RETENTION_MS + settleMs) {
     throw new RpcError(
       "invalid_argument",
@@ -111,7 +122,6 @@ export async function readChanges(
   );
   for await (const e of it) entries.push(e);
   const isNew = (e: StoredEntry) => e.versionstamp > cursor.vs;
-  const settled = readStart - settleMs;
 
   if (entries.length < limit) {
     // one snapshot: every record committed up to it is here; deliver the new ones in commit order

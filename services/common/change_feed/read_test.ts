@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { cursorFromNow, type FeedCursor } from "./cursor.ts";
 import { readChanges } from "./read.ts";
-import { decodeRecord, encodeRecord, recordChange } from "./record.ts";
+import { decodeRecord, encodeRecord, recordChange, SETTLE_MS } from "./record.ts";
+import { openStore } from "../kv.ts";
 
 async function commitChange(
   kv: Deno.Kv,
@@ -137,4 +138,40 @@ Deno.test("a busy feed (more than 500 changes within the settle window) is still
   const res = await readChanges(kv, feed, start, { now: () => t0 + 900 });
   assert.equal(res.changes.length, 900, "every change delivered now, none held back for the settle window");
   assert.equal(res.more, false);
+});
+
+Deno.test("in a store only this process writes, a read waits just below the change still committing", async () => {
+  using kv = await openStore(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  const start = cursorFromNow(Date.now() - 10, 0);
+  const early = kv.atomic();
+  const earlyAt = recordChange(early, feed, { id: "early", status: "a" })[2] as number;
+  await commitChange(kv, feed, "late", "a", Date.now());
+  const first = await readChanges(kv, feed, start, { settleMs: 60_000 });
+  assert.deepEqual(first.changes.map((c) => c.record.id), ["late"]);
+  assert.equal(first.cursor.afterMs, earlyAt - 1, "held just below the open change, not a minute back");
+  assert.ok((await early.commit()).ok);
+  const second = await readChanges(kv, feed, first.cursor, { settleMs: 60_000 });
+  assert.deepEqual(second.changes.map((c) => c.record.id), ["early"], "the late commit with the earlier key");
+  assert.ok(second.cursor.afterMs >= earlyAt, "and then past it");
+  const third = await readChanges(kv, feed, second.cursor, { settleMs: 60_000 });
+  assert.deepEqual(third.changes, [], "and nothing twice");
+});
+
+Deno.test("in a store only this process writes, the cursor passes every settled record at once", async () => {
+  using kv = await openStore(":memory:");
+  const feed = `t-${crypto.randomUUID()}`;
+  for (const id of ["a", "b", "c"]) await commitChange(kv, feed, id, "s", Date.now());
+  const failed = kv.atomic().check({ key: ["nothing"], versionstamp: "00000000000000010000" });
+  recordChange(failed, feed, { id: "never", status: "s" });
+  assert.equal((await failed.commit()).ok, false);
+  const readAt = Date.now() + 1;
+  const res = await readChanges(kv, feed, cursorFromNow(readAt - 1000, 0), { now: () => readAt });
+  assert.deepEqual(res.changes.map((c) => c.record.id), ["a", "b", "c"]);
+  assert.equal(res.cursor.afterMs, readAt - 1, "not readAt - SETTLE_MS: nothing is still committing");
+  // a store other processes may write keeps the window
+  using shared = await Deno.openKv(":memory:");
+  await commitChange(shared, feed, "d", "s", Date.now());
+  const other = await readChanges(shared, feed, cursorFromNow(readAt - 5000, 0), { now: () => readAt });
+  assert.equal(other.cursor.afterMs, readAt - SETTLE_MS);
 });

@@ -16,11 +16,14 @@
  *
  * Ordering: keys are not in commit order (a change can commit after another one with a later key), so
  * readers order by versionstamp near the head and use {@linkcode SETTLE_MS}: a record must commit
- * within that long of its `atMs` (across processes: clock skew included). See `read.ts`.
+ * within that long of its `atMs` (across processes: clock skew included). See `read.ts`. In a store
+ * only this process writes, the process knows which of its records are still committing
+ * (`local_writes.ts`), and readers wait for those alone.
  *
  * @module
  */
 import { rememberEntity } from "./entities.ts";
+import { stampChange } from "./local_writes.ts";
 import { notifyAfterCommit } from "./notifier.ts";
 
 /** First key part of every change record. */
@@ -46,15 +49,6 @@ export interface ChangeRecord {
   scope: string;
   /** When it was recorded (ms since the epoch). */
   at: number;
-}
-
-const lastMs = new Map<string, number>();
-
-/** The clock of a feed's record keys: never goes backwards within this process. */
-function monotonicNow(feed: string, now: number): number {
-  const at = Math.max(lastMs.get(feed) ?? 0, now);
-  lastMs.set(feed, at);
-  return at;
 }
 
 /** The key of a record of `feed` at `atMs`. */
@@ -113,7 +107,8 @@ export function recordChange(
   change: RecordedChange,
   now: number = Date.now(),
 ): Deno.KvKey {
-  const at = monotonicNow(feed, now);
+  const stamp = stampChange(feed, now);
+  const at = stamp.at;
   const recordId = crypto.randomUUID();
   const key = changeKey(feed, at, recordId);
   const record: ChangeRecord = { id: change.id, status: change.status, scope: change.scope ?? "", at };
@@ -123,6 +118,7 @@ export function recordChange(
     op,
     feed,
     entity === undefined ? undefined : () => rememberEntity(feed, recordId, entity),
+    stamp.settle,
   );
   return key;
 }

@@ -30,10 +30,10 @@ function healthWith(impl: Partial<Record<"check" | "watch", unknown>>): UntypedS
   return impl as UntypedServiceImplementation;
 }
 
-async function serve(
+function serve(
   impl: UntypedServiceImplementation,
   extra: { definition: typeof StockServiceService; implementation: UntypedServiceImplementation }[] = [],
-): Promise<{ server: ConnectServer; url: string }> {
+): { server: ConnectServer; url: string } {
   const server = startConnectServer("127.0.0.1", 0, [
     { definition: HealthService, implementation: impl },
     ...extra,
@@ -54,7 +54,7 @@ function check(client: HealthClient, md = new Metadata(), timeoutMs = 5000): Pro
 
 Deno.test("a unary call over Connect returns the handler's answer and carries the caller's metadata", async () => {
   let seen: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse> | undefined;
-  const { server, url } = await serve(healthWith({
+  const { server, url } = serve(healthWith({
     check: (
       call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>,
       cb: sendUnaryData<HealthCheckResponse>,
@@ -91,7 +91,7 @@ Deno.test("an error keeps its code, message and typed detail across Connect (rpc
   const refusal = new RpcError("out_of_stock", 'Item "tea" is short by 2', {
     shortages: [{ itemId: "tea", name: "Tea", requested: 3, available: 1 }],
   });
-  const { server, url } = await serve(healthWith({}), [{
+  const { server, url } = serve(healthWith({}), [{
     definition: StockServiceService,
     implementation: {
       getItem: (_call: unknown, cb: sendUnaryData<unknown>) => cb(refusal.toServiceError()),
@@ -112,7 +112,7 @@ Deno.test("an error keeps its code, message and typed detail across Connect (rpc
 
 Deno.test("a call past its deadline fails DEADLINE_EXCEEDED and the server's call is cancelled", async () => {
   const cancelled = Promise.withResolvers<void>();
-  const { server, url } = await serve(healthWith({
+  const { server, url } = serve(healthWith({
     check: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<HealthCheckResponse>) => {
       call.on("cancelled", () => {
         cancelled.resolve();
@@ -147,7 +147,7 @@ Deno.test("a call to a port nobody serves fails UNAVAILABLE", async () => {
 
 Deno.test("a server stream delivers every message in order, then its status; an error status ends it", async () => {
   let fail = false;
-  const { server, url } = await serve(healthWith({
+  const { server, url } = serve(healthWith({
     watch: (call: Watch) => {
       for (const status of [Serving.SERVING, Serving.NOT_SERVING, Serving.SERVING]) call.write({ status });
       if (fail) {
@@ -184,7 +184,7 @@ Deno.test("a server stream delivers every message in order, then its status; an 
 
 Deno.test("cancelling a stream on the client cancels the server's call", async () => {
   const cancelled = Promise.withResolvers<void>();
-  const { server, url } = await serve(healthWith({
+  const { server, url } = serve(healthWith({
     watch: (call: Watch) => {
       call.write({ status: Serving.SERVING });
       call.on("cancelled", () => cancelled.resolve());
@@ -275,7 +275,7 @@ Deno.test("a server stream holds back while its reader does not read (write() fa
 });
 
 Deno.test("a stream cancelled at once reports CANCELLED as an event, never by throwing in the caller", async () => {
-  const { server, url } = await serve(healthWith({ watch: (_call: Watch) => {} }));
+  const { server, url } = serve(healthWith({ watch: (_call: Watch) => {} }));
   const client = connect(HealthClient, url, TEST_SERVICE_TOKEN);
   try {
     const stream = client.watch({ service: "" }, new Metadata());
@@ -290,7 +290,7 @@ Deno.test("a stream cancelled at once reports CANCELLED as an event, never by th
 
 Deno.test("a server stream past the caller's deadline ends DEADLINE_EXCEEDED and its call is cancelled", async () => {
   const cancelled = Promise.withResolvers<void>();
-  const { server, url } = await serve(healthWith({
+  const { server, url } = serve(healthWith({
     watch: (call: Watch) => call.on("cancelled", () => cancelled.resolve()),
   }));
   try {
