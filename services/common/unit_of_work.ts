@@ -44,6 +44,11 @@ export interface Tx {
    * every key it wrote) when this Tx committed `op` itself; a consumer's batch commit gives none.
    */
   afterCommit(fn: (versionstamp?: string) => void): void;
+  /**
+   * In an event handler: the event's effect is already in the store and can never apply later, so the
+   * delivery needs no commit (see `HandlerContext.alreadyApplied`); absent elsewhere.
+   */
+  alreadyApplied?: () => void;
 }
 
 /** Runs use cases' work in transactions. */
@@ -163,7 +168,7 @@ export function unitOfWork(opts: UnitOfWorkOptions): UnitOfWork {
 }
 
 /** A handler context that may offer its own after-commit hook (a consumer that batches commits). */
-export type ConsumerContext = Pick<HandlerContext, "kv" | "op"> & {
+export type ConsumerContext = Pick<HandlerContext, "kv" | "op" | "alreadyApplied"> & {
   afterCommit?: (fn: () => void) => void;
 };
 
@@ -193,5 +198,6 @@ export function consumerTx(ctx: ConsumerContext): Tx {
     op,
     emit: (key, payload, emitOpts) => void enqueueEvent(op, key, payload, emitOpts),
     afterCommit,
+    ...(ctx.alreadyApplied ? { alreadyApplied: ctx.alreadyApplied } : {}),
   };
 }

@@ -551,12 +551,15 @@ export class OrdersApp {
     orderId: string,
     meta: EventMeta,
     command: (o: Order, by: TransitionCause) => Decision,
+    ignoredForGood = false,
   ) {
     const by = this.#by(meta.routingKey, meta.traceparent);
     const { before, decision } = await changeOrder(tx, orderId, (o) => command(o, by), meta.traceparent);
     const { log } = this.#d;
     const base = { orderId, routingKey: meta.routingKey };
     if (!decision.order) {
+      // an event this order's later states ignore too needs no commit of its own (not even its inbox mark)
+      if (ignoredForGood) tx.alreadyApplied?.();
       log.debug("event ignored", { ...base, messageId: meta.messageId, reason: decision.ignored });
     } else if (decision.order.status === before.status) {
       log.warn("order noted", { ...base, cause: decision.order.timeline.at(-1)?.cause });
@@ -570,9 +573,13 @@ export class OrdersApp {
     }
   }
 
-  /** `payment.link_created`: pending -> waiting_payment with the link. */
+  /**
+   * `payment.link_created`: pending -> waiting_payment with the link. Usually checkout has attached the
+   * link already from payments' answer; an order is never pending again, so such a delivery is
+   * acknowledged without a commit.
+   */
   paymentLinkCreated(tx: Tx, e: EventPayload<"payment.link_created">, meta: EventMeta): Promise<void> {
-    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.attachPaymentLink(o, e.url, by));
+    return this.#follow(tx, e.orderId, meta, (o, by) => lifecycle.attachPaymentLink(o, e.url, by), true);
   }
 
   /** `payment.succeeded`: -> paid with `order.paid` (a note on a cancelled order). */

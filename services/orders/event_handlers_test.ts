@@ -339,3 +339,40 @@ Deno.test("payment.refunded with orders' refund id records a refund the order lo
     await deliver(kv, "kitchen.ticket_ready", { orderId: "o1", readyAt: new Date() });
   });
 });
+
+Deno.test("payment.link_created for an order past pending says it is already applied; for a pending one it does not", async () => {
+  await withKv(async (kv) => {
+    const handlers = orderEventHandlers(appOver(kv));
+    const link = {
+      orderId: "o1",
+      provider: "local",
+      sessionId: "s1",
+      url: "http://pay/s1",
+      expiresAt: undefined,
+    };
+    const run = async () => {
+      let said = 0;
+      const op = kv.atomic();
+      await handlers["payment.link_created"]!(link, {
+        op,
+        kv,
+        messageId: crypto.randomUUID(),
+        routingKey: "payment.link_created",
+        attempt: 1,
+        alreadyApplied: () => void said++,
+      });
+      assert.equal((await op.commit()).ok, true);
+      return said;
+    };
+    await seed(kv);
+    assert.equal(await run(), 0, "pending: the link is attached");
+    assert.equal(await status(kv), "waiting_payment");
+    assert.equal(
+      await run(),
+      1,
+      "the link is there (checkout attached it, or a first copy): nothing to commit",
+    );
+    await deliver(kv, "payment.succeeded", succeeded());
+    assert.equal(await run(), 1, "paid: never pending again");
+  });
+});

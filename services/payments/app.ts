@@ -202,13 +202,14 @@ export class PaymentsApp {
    * already cancelled (its `order.created` was delivered late) gets no checkout.
    */
   async orderCreated(tx: Tx, order: OrderToPay, traceparent?: string): Promise<void> {
-    // usually CreatePaymentLink made the payment already: one small read; else what a checkout needs
-    if ((await readPayment(tx.kv, order.orderId)).value) return;
+    // usually CreatePaymentLink made the payment already: one small read, and no commit (a payment or a
+    // cancelled marker, once stored, stays, so a redelivery finds the same); else what a checkout needs
+    if ((await readPayment(tx.kv, order.orderId)).value) return tx.alreadyApplied?.();
     const read = await readCheckoutState(tx.kv, order.orderId); // payment, cancelled marker, draft
-    if (read.payment.value) return;
+    if (read.payment.value) return tx.alreadyApplied?.();
     if (read.cancelled.value) {
       this.#d.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
-      return;
+      return tx.alreadyApplied?.();
     }
     const opened = await this.#checkout(validateOrder(order), read.draft);
     this.#addOpened(tx, opened, traceparent);

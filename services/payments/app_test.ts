@@ -349,17 +349,22 @@ Deno.test("order.created handler adds the payment to the consumer's commit and a
     const handlers = paymentsEventHandlers(payments);
     const order = anOrder();
     const event = { ...order, createdAt: new Date(), number: 0, details: undefined };
+    const said: number[] = [];
     for (let i = 0; i < 2; i++) {
       const op = kv.atomic();
+      let applied = 0;
       await handlers["order.created"]!(event, {
         op,
         kv,
         messageId: `m${i}`,
         routingKey: "order.created",
         attempt: 1,
+        alreadyApplied: () => void applied++,
       });
+      said.push(applied);
       assert.equal((await op.commit()).ok, true);
     }
+    assert.deepEqual(said, [0, 1], "the second finds the payment: already applied, no commit needed");
     assert.equal(standIn.sessions.size, 1);
     assert.equal((await outbox(kv, "payment.link_created")).length, 1);
     const bad = { ...event, orderId: "o-bad", total: { amount: 5, currency: "EUR" } };

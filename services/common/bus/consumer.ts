@@ -388,6 +388,7 @@ export class Consumer {
         });
       // the consumer span when tracing is on, so what the handler enqueues hangs off it
       const traceparent = currentTraceparent() ?? message.traceparent;
+      let applied = false;
       await handler(payload, {
         op,
         kv,
@@ -398,7 +399,10 @@ export class Consumer {
         lastAttempt: message.attempt > this.opts.retryDelaysMs.length,
         ...(traceparent ? { traceparent } : {}),
         afterCommit: (fn) => void op.afterCommit.push(fn),
+        alreadyApplied: () => void (applied = true),
       });
+      // its effect is in the store already and the handler changed nothing: acknowledged, no commit
+      if (applied && op.mutations === 1 && op.records.length === 0) return "processed";
       return op;
     } catch (err) {
       return await this.#failed(d, err);

@@ -393,3 +393,46 @@ Deno.test("a batch's inbox is read with getMany, at most 10 keys a call, not one
     kv.close();
   }
 });
+
+Deno.test("a delivery whose handler says its effect is already in the store is acknowledged without a commit or an inbox mark", async () => {
+  const runs = new Map<string, number>();
+  const { kv, burst, consumer } = await kitchenConsumer({
+    "order.paid": (e, ctx) => {
+      runs.set(e.orderId, (runs.get(e.orderId) ?? 0) + 1);
+      if (e.orderId.startsWith("known")) return Promise.resolve(ctx.alreadyApplied?.());
+      ctx.op.set(["tickets", e.orderId], 1);
+      // saying so while changing something is not honoured: the change commits as usual
+      if (e.orderId.startsWith("changed")) ctx.alreadyApplied?.();
+      return Promise.resolve();
+    },
+  });
+  try {
+    const settled = await burst.deliver([
+      paid("m1", "new-1"),
+      paid("m2", "known-1"),
+      paid("m3", "changed-1"),
+    ]);
+    assert.deepEqual(settled, ["ack", "ack", "ack"]);
+    assert.equal(consumer.commits, 1, "one commit, for the two that changed something");
+    assert.equal(
+      (await kv.get(["inbox", "m2"])).versionstamp,
+      null,
+      "no inbox mark for the one already applied",
+    );
+    assert.notEqual((await kv.get(["inbox", "m1"])).versionstamp, null);
+    assert.notEqual((await kv.get(["inbox", "m3"])).versionstamp, null);
+    assert.notEqual((await kv.get(["tickets", "changed-1"])).versionstamp, null);
+    assert.equal(consumer.stats.processed, 3);
+
+    // a redelivery of it runs its handler again (which finds the same), still without a commit
+    assert.deepEqual(await burst.deliver([paid("m2", "known-1")]), ["ack"]);
+    assert.equal(runs.get("known-1"), 2);
+    assert.equal(consumer.commits, 1);
+    // a redelivery of one that committed is a duplicate, its handler not run again
+    assert.deepEqual(await burst.deliver([paid("m1", "new-1")]), ["ack"]);
+    assert.equal(runs.get("new-1"), 1);
+  } finally {
+    await consumer.stop();
+    kv.close();
+  }
+});

@@ -37,6 +37,13 @@ export interface HandlerContext {
   traceparent?: string;
   /** Runs `fn` once the handler's changes have committed (never when they did not), e.g. to notify watchers. */
   afterCommit?: (fn: () => void) => void;
+  /**
+   * Says that this event's effect is already in the store (put there by another path, e.g. the
+   * synchronous call it is the fallback of) and can never apply later: the consumer acknowledges it
+   * without marking its inbox, so no commit is made for it. Only honoured when the handler added no
+   * mutation and no event; a redelivery runs the handler again, which must find the same.
+   */
+  alreadyApplied?: () => void;
 }
 
 /** A handler of one routing key. */
