@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger, flushLogs, redirectLogLines } from "./log.ts";
+import { LOG_FLUSH_MS } from "./log_writer.ts";
 
 /** Replaces `Deno.stderr.writeSync` with a recorder (still writing nothing) until `restore()`. */
 function spyStderr() {
@@ -16,8 +17,9 @@ function spyStderr() {
 type Line = Record<string, string>;
 const parse = (l: string) => JSON.parse(l) as Line;
 const tick = () => new Promise((r) => setTimeout(r, 0));
+const flushWindow = () => new Promise((r) => setTimeout(r, LOG_FLUSH_MS + 5));
 
-Deno.test("lines logged in one turn are written together, in order, as JSON lines, on the next turn", async () => {
+Deno.test("lines logged within the flush window are written together, in order, as JSON lines, when it ends", async () => {
   flushLogs();
   const spy = spyStderr();
   try {
@@ -27,13 +29,17 @@ Deno.test("lines logged in one turn are written together, in order, as JSON line
     log.debug("not at info level");
     assert.equal(spy.writes.length, 0, "nothing is written while the turn runs");
     await tick();
-    assert.equal(spy.writes.length, 1, "one write for the turn");
+    log.info("three");
+    assert.equal(spy.writes.length, 0, "nor on the next turn: the window is still open");
+    await flushWindow();
+    assert.equal(spy.writes.length, 1, "one write for the window");
     const lines = spy.writes[0]!.split("\n");
     assert.equal(lines.pop(), "", "the write ends with a newline");
     const parsed = lines.map(parse);
     assert.deepEqual(parsed.map((l) => `${l.level} ${l.service} ${l.msg}`), [
       "info unit one",
       "warn unit two",
+      "info unit three",
     ]);
     assert.equal(parsed[0]!.n, 1);
     assert.match(parsed[1]!.err!, /boom/, "an Error field is logged as its stack");
@@ -69,7 +75,7 @@ Deno.test("redirectLogLines hands each line to the sink as it is logged, until r
     log.info("captured");
     restore();
     log.info("to stderr");
-    await tick();
+    await flushWindow();
     assert.deepEqual(lines.map((l) => parse(l).msg), ["captured"]);
     assert.deepEqual(spy.writes.join("").trim().split("\n").map((l) => parse(l).msg), ["to stderr"]);
   } finally {
