@@ -20,14 +20,16 @@ Deno.test("a service whose handlers drift from its bindings refuses to start", (
   );
   assert.throws(
     () => checkTopology("stock", ["order.paid"]),
-    /bound but not handled: order.created, order.cancelled/,
+    /bound but not handled: order.cancelled/,
   );
   checkTopology("kitchen", ["order.paid", "order.completed", "order.refunded"]);
   checkTopology("orders", []); // publisher-only
 });
 
-Deno.test("stock hears order.created (to confirm reservations) and orders hears payment.refunded (to record refunds)", () => {
-  assert.ok(TOPOLOGY.stock.includes("order.created"));
+Deno.test("stock no longer hears order.created (its sweeper asks orders), and unbinds it from queues older versions made; orders hears payment.refunded (to record refunds)", () => {
+  assert.ok(!TOPOLOGY.stock.includes("order.created"));
+  assert.deepEqual(queuesOf("oms").find((q) => q.queue === "oms.stock")?.retired, ["order.created"]);
+  assert.ok(queuesOf("oms").filter((q) => q.queue !== "oms.stock").every((q) => q.retired === undefined));
   assert.ok(TOPOLOGY.orders.includes("payment.refunded"));
 });
 

@@ -1,5 +1,5 @@
 /**
- * Stock's use cases: reserve, restock, confirm, sell or release a reservation, and resolve an overdue
+ * Stock's use cases: reserve, restock, sell or release a reservation, and resolve an overdue
  * one. The only code that sequences store reads and domain rules; every change runs in a unit-of-work
  * transaction that checks everything it read (commands through `uow.run`, which re-runs them on a
  * conflict; event use cases in the consumer's operation), so concurrent reservations can never drive a
@@ -133,30 +133,6 @@ export async function settleReservation(
   return "settled";
 }
 
-/** What {@linkcode confirmReservation} did. */
-export type ConfirmOutcome = "confirmed" | "no_reservation" | "already_confirmed" | "settled" | "orphaned";
-
-/**
- * Adds confirming the reservation of `orderId` (its `order.created` arrived) to the handler's
- * operation: `confirmedAt` set and the unconfirmed-index entry removed, guarded by the reservation's
- * versionstamp (so it cannot interleave with the sweeper). Anything but an unconfirmed `reserved`
- * reservation adds nothing; `expired` means the sweeper released it first, and it stays released.
- */
-export async function confirmReservation(
-  ctx: TxLike,
-  orderId: string,
-  now: Date = new Date(),
-): Promise<ConfirmOutcome> {
-  const existing = await ctx.kv.get<StockReservation>(reservationKey(orderId));
-  if (existing.value === null) return "no_reservation";
-  const result = confirm(existing.value, now);
-  if (!result.reservation) return result.ignored;
-  ctx.op.check(existing)
-    .set(reservationKey(orderId), result.reservation)
-    .delete(unconfirmedKey(existing.value));
-  return "confirmed";
-}
-
 /** What {@linkcode resolveOverdue} did. */
 export type ResolveOutcome = "released" | "confirmed" | "kept" | "stale";
 
@@ -164,8 +140,8 @@ export type ResolveOutcome = "released" | "confirmed" | "kept" | "stale";
  * Applies the sweeper's `decision` about the reservation behind the unconfirmed-index `entry`, in one
  * commit that re-checks the reservation (and, when releasing, its items) as read, re-run on conflict:
  *
- * - the reservation is no longer an overdue unconfirmed `reserved` one (confirmed by its
- *   `order.created`, sold, released, gone): the stale entry is deleted, nothing else (`stale`);
+ * - the reservation is no longer an overdue unconfirmed `reserved` one (sold, released, confirmed
+ *   already, gone): the stale entry is deleted, nothing else (`stale`);
  * - `confirm`: marked confirmed by orders and removed from the index (`confirmed`);
  * - `keep`: nothing changes, it is asked about again next sweep (`kept`);
  * - `release`: released as a cancelled order's would be, remembering why (`released`).

@@ -9,7 +9,7 @@ import { parseEnv } from "../common/env/schema.ts";
 import { STOCK_ENV } from "./env.ts";
 
 /**
- * How long a reservation may stay unconfirmed by its `order.created` before the sweeper asks orders
+ * How long a reservation may stay open (neither sold nor released) before the sweeper asks orders
  * whether its order exists (2 min).
  */
 export const DEFAULT_RESERVATION_TTL_MS = 120_000;
@@ -31,7 +31,7 @@ export interface StockConfig {
   /** KV store path (`STOCK_KV_PATH`, default `<DATA_DIR>/stock.kv`). */
   kvPath: string;
   /**
-   * A reservation no `order.created` confirmed this long after it was made is looked up in orders, and
+   * A reservation still open and unconfirmed this long after it was made is looked up in orders, and
    * released only if its order is cancelled or does not exist (`STOCK_RESERVATION_TTL_MS`, default
    * {@linkcode DEFAULT_RESERVATION_TTL_MS}, 1000 to 86400000).
    */

@@ -42,7 +42,7 @@ export interface StockHandle extends ServiceHandle {
 
 /**
  * Starts stock: opens its KV store, seeds the demo menu into an empty catalog, starts messaging
- * (consuming `order.created`, `order.paid` and `order.cancelled`), serves gRPC, starts the sweeper of
+ * (consuming `order.paid` and `order.cancelled`), serves gRPC, starts the sweeper of
  * unconfirmed reservations (asking orders at `config.ordersAddr`) and reports SERVING.
  */
 export async function start(

@@ -30,7 +30,7 @@ export function reservationKey(orderId: string): Deno.KvKey {
   return ["reservations", orderId];
 }
 
-/** Prefix of the index of reservations not yet confirmed by their `order.created`. */
+/** Prefix of the index of open reservations orders has not yet confirmed (the sweeper's to-do list). */
 export const UNCONFIRMED: Deno.KvKey = ["unconfirmed_reservations"];
 
 /** KV key of `reservation`'s entry in the unconfirmed index. */

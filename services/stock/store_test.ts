@@ -14,7 +14,7 @@ import {
   upgradeCatalog,
 } from "./store.ts";
 import type { StockItem } from "./domain/item.ts";
-import { confirmReservation, reserveItems, resolveOverdue, settleReservation } from "./app.ts";
+import { reserveItems, resolveOverdue, settleReservation } from "./app.ts";
 import { createLogger } from "../common/log.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 
@@ -147,30 +147,34 @@ async function reservation(kv: Deno.Kv, orderId: string): Promise<StockReservati
   return (await kv.get<StockReservation>(reservationKey(orderId))).value!;
 }
 
-Deno.test("a reservation is indexed as unconfirmed until order.created confirms it, once", async () => {
+Deno.test("a reservation is indexed as unconfirmed until its order is paid or cancelled", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   await reserveItems(uowOf(kv), "o-1", [{ itemId: "1", quantity: 2 }], () => T0);
-  assert.deepEqual(await indexEntries(kv), [[...UNCONFIRMED, T0.getTime(), "o-1"]]);
+  await reserveItems(uowOf(kv), "o-2", [{ itemId: "1", quantity: 1 }], () => T0);
+  assert.deepEqual(await indexEntries(kv), [[...UNCONFIRMED, T0.getTime(), "o-1"], [
+    ...UNCONFIRMED,
+    T0.getTime(),
+    "o-2",
+  ]]);
   let op = kv.atomic();
-  assert.equal(await confirmReservation({ kv, op }, "o-1", at(5)), "confirmed");
+  assert.equal(await settleReservation({ kv, op }, "o-1", "sold", at(5)), "settled");
   assert.ok((await op.commit()).ok);
-  assert.deepEqual(await indexEntries(kv), []);
-  assert.equal((await reservation(kv, "o-1")).confirmedAt, at(5).toISOString());
   op = kv.atomic();
-  assert.equal(await confirmReservation({ kv, op }, "o-1", at(6)), "already_confirmed");
-  assert.equal(await confirmReservation({ kv, op }, "ghost", at(6)), "no_reservation");
+  assert.equal(await settleReservation({ kv, op }, "o-2", "released", at(5)), "settled");
+  assert.ok((await op.commit()).ok);
+  assert.deepEqual(await indexEntries(kv), [], "the sweeper never asks about a settled reservation");
 });
 
 Deno.test("listOverdueUnconfirmed reads only reservations unconfirmed for the TTL, oldest first", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   await reserveItems(uowOf(kv), "older", [{ itemId: "1", quantity: 1 }], () => T0);
-  await reserveItems(uowOf(kv), "confirmed", [{ itemId: "1", quantity: 1 }], () => T0);
+  await reserveItems(uowOf(kv), "paid", [{ itemId: "1", quantity: 1 }], () => T0);
   await reserveItems(uowOf(kv), "young", [{ itemId: "1", quantity: 1 }], () => at(60_000));
   await reserveItems(uowOf(kv), "old", [{ itemId: "1", quantity: 1 }], () => at(1));
   const op = kv.atomic();
-  await confirmReservation({ kv, op }, "confirmed", at(10));
+  await settleReservation({ kv, op }, "paid", "sold", at(10));
   await op.commit();
   assert.deepEqual(await listOverdueUnconfirmed(kv, at(-1).getTime(), 10), []);
   const due = await listOverdueUnconfirmed(kv, at(1).getTime(), 10);
@@ -298,42 +302,45 @@ function interleaved(kv: Deno.Kv, before: () => Promise<void>): Deno.Kv {
   });
 }
 
-Deno.test("an order.created landing between the sweeper's read and its release commit wins: the release fails its check", async () => {
+Deno.test("an order.paid landing between the sweeper's read and its release commit wins: the release fails its check", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   await reserveItems(uowOf(kv), "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
+  const before = (await listItems(kv)).find((i) => i.id === "3")!;
   const [entry] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
   const racing = interleaved(kv, async () => {
     const op = kv.atomic();
-    assert.equal(await confirmReservation({ kv, op }, "o-1", at(TTL)), "confirmed");
+    assert.equal(await settleReservation({ kv, op }, "o-1", "sold", at(TTL)), "settled");
     assert.ok((await op.commit()).ok);
   });
   assert.equal(
     await resolveOverdue(uowOf(racing), entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
     "stale",
   );
-  const r = await reservation(kv, "o-1");
-  assert.deepEqual([r.status, r.confirmedBy], ["reserved", "order.created"]);
+  assert.equal((await reservation(kv, "o-1")).status, "sold");
   const item = (await listItems(kv)).find((i) => i.id === "3")!;
-  assert.equal(item.reserved, 2, "units still held");
+  assert.deepEqual(
+    [item.reserved, item.sold],
+    [before.reserved - 2, before.sold + 2],
+    "sold, not released",
+  );
 });
 
-Deno.test("a confirmation racing the sweeper wins or loses atomically, never both", async () => {
+Deno.test("a sale before the sweeper's release leaves the release nothing to do", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
   await reserveItems(uowOf(kv), "o-1", [{ itemId: "3", quantity: 2 }], () => T0);
-  // the sweeper read the overdue entry and asked orders ("no such order"), then order.created commits
+  // the sweeper read the overdue entry and asked orders ("no such order"), then order.paid commits
   const [entry] = await listOverdueUnconfirmed(kv, T0.getTime(), 10);
-  const confirmOp = kv.atomic();
-  assert.equal(await confirmReservation({ kv, op: confirmOp }, "o-1", at(TTL)), "confirmed");
-  assert.ok((await confirmOp.commit()).ok);
+  const paidOp = kv.atomic();
+  assert.equal(await settleReservation({ kv, op: paidOp }, "o-1", "sold", at(TTL)), "settled");
+  assert.ok((await paidOp.commit()).ok);
   assert.equal(
     await resolveOverdue(uowOf(kv), entry!, { action: "release", because: "no_order" }, TTL, at(TTL)),
     "stale",
-    "the sweeper re-reads the reservation and leaves a confirmed one alone",
+    "the sweeper re-reads the reservation and leaves a settled one alone",
   );
-  const r = await reservation(kv, "o-1");
-  assert.deepEqual([r.status, r.confirmedAt], ["reserved", at(TTL).toISOString()]);
+  assert.equal((await reservation(kv, "o-1")).status, "sold");
 });
 
 Deno.test("readReservationAndItems reads the reservation with the first 9 items in one getMany, the rest in chunks of 10", async () => {

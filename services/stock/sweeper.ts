@@ -4,9 +4,10 @@
  *
  * Orders reserves stock before it stores the order. When orders crashes between the two, or its
  * `ReserveItems` call times out on its side after stock committed, the reservation belongs to no order
- * and would hold its units forever. A reservation is normally confirmed within milliseconds by its
- * order's `order.created`; one still unconfirmed after `ttlMs` is either such an orphan, or its
- * `order.created` is late (a broker outage). Lateness is never a reason to release: every `intervalMs`
+ * and would hold its units forever. A reservation is normally sold or released within minutes by its
+ * order's `order.paid` or `order.cancelled`; one still open after `ttlMs` is either such an orphan, an
+ * order still waiting for its payment, or one whose events are late (a broker outage). Lateness is
+ * never a reason to release: every `intervalMs`
  * the sweeper reads the overdue part of the unconfirmed index (oldest first, in batches of
  * {@linkcode LOOKUP_BATCH}), asks orders about those orders in one `LookupOrders` call per batch, and
  * decides per reservation ({@linkcode decideReservation}):
@@ -20,9 +21,11 @@
  *
  * "No such order" counts only for a reservation at least one TTL old (orders stores the order right
  * after the reservation), and every release re-checks the reservation in its commit
- * ({@linkcode resolveOverdue}), so an `order.created` arriving meanwhile wins. The first sweep runs no
- * sooner than one TTL after the start, so a backlog of `order.created` queued while stock was down
- * confirms its reservations before orders is asked about them.
+ * ({@linkcode resolveOverdue}), so an `order.paid` or `order.cancelled` settling it meanwhile wins. The
+ * first sweep runs no sooner than one TTL after the start, so a backlog of events queued while stock
+ * was down settles its reservations before orders is asked about them. (Stock used to confirm each
+ * reservation on its `order.created`: a delivery and a commit per order, only to spare this question
+ * for the few orders still open after the TTL.)
  *
  * @module
  */

@@ -241,6 +241,8 @@ export class AmqpTransport implements Transport {
     for (const q of this.#topology) {
       await this.#assertServiceQueue(ch, q.queue);
       for (const key of q.bindings) await ch.bindQueue(q.queue, this.opts.exchange, key);
+      // a binding an earlier version made and this one retired (unbinding one never made is a no-op)
+      for (const key of q.retired ?? []) await ch.unbindQueue(q.queue, this.opts.exchange, key);
     }
   }
 

@@ -8,6 +8,7 @@ import type { EventHandlers } from "./types.ts";
 import { TEST_SERVICE_TOKEN, TEST_STAFF } from "../auth/testing.ts";
 import { StaffClaims } from "../auth/staff_claim.ts";
 import { Metadata } from "@grpc/grpc-js";
+import amqp from "amqplib";
 
 const log = createLogger("test", "error");
 
@@ -225,5 +226,35 @@ Deno.test("the in-memory bus keeps the contract: delivery, inbox dedupe, retries
     await a.stop();
     kvA.close();
     kvB.close();
+  }
+});
+
+Deno.test("a binding an earlier version made and the topology retired is removed when a service declares the topology", async () => {
+  const bus = await testBusConfig();
+  const kv = await Deno.openKv(":memory:");
+  const conn = await amqp.connect(bus.config.amqpUrl);
+  const stockQueue = `${bus.config.queuePrefix}.stock`;
+  const queued = async () => (await ch.checkQueue(stockQueue)).messageCount;
+  const ch = await conn.createChannel();
+  try {
+    let orders = await startMessaging({ service: "orders", kv, config: bus.config, log });
+    await orders.stop();
+    // what the version before did: stock's queue took order.created
+    await ch.bindQueue(stockQueue, bus.config.exchange, "order.created");
+    await publishRaw(bus.config, "order.created", "{}");
+    await eventually(async () => (await queued()) === 1, "order.created reaches stock's queue while bound");
+    await ch.purgeQueue(stockQueue);
+
+    orders = await startMessaging({ service: "orders", kv, config: bus.config, log });
+    await orders.stop();
+    await publishRaw(bus.config, "order.created", "{}");
+    await publishRaw(bus.config, "order.paid", "{}");
+    await eventually(async () => (await queued()) === 1, "only order.paid reaches stock's queue now");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await queued(), 1);
+  } finally {
+    await conn.close();
+    kv.close();
+    await bus.cleanup();
   }
 });

@@ -2,13 +2,14 @@
  * Reservations: all-or-nothing holds of stock for one order, then sold (order paid) or released
  * (order cancelled), each exactly once.
  *
- * A reservation is made before its order exists (orders reserves, then stores the order). It becomes
- * *confirmed* when stock sees the order's `order.created`, or when orders, asked by the sweeper, says
- * the order exists. A reservation lives as long as its order can still pay: it is released only when
- * the order is known to be gone — cancelled (or expired, which orders records as cancelled), or
- * confirmed by orders never to have existed ({@linkcode releaseUnclaimed}) — never because a message
- * is late. A reservation released because its order did not exist stays released: a late
- * `order.created` does not resurrect it ({@linkcode confirm}).
+ * A reservation is made before its order exists (orders reserves, then stores the order). Most are
+ * sold or released within minutes; one still open one TTL after it was made becomes *confirmed* when
+ * orders, asked by the sweeper, says the order exists (records from earlier versions may say
+ * `order.created` confirmed them: stock listened to it then). A reservation lives as long as its order
+ * can still pay: it is released only when the order is known to be gone — cancelled (or expired,
+ * which orders records as cancelled), or confirmed by orders never to have existed
+ * ({@linkcode releaseUnclaimed}) — never because a message is late. A reservation released because
+ * its order did not exist stays released ({@linkcode confirm}).
  *
  * @module
  */
@@ -26,7 +27,7 @@ export type ReservationState = "reserved" | "sold" | "released";
  */
 export type ReleaseCause = "cancelled" | "no_order" | "expired";
 
-/** Who confirmed a reservation: its `order.created`, or orders answering the sweeper. */
+/** Who confirmed a reservation: orders answering the sweeper (or, in older records, its `order.created`). */
 export type ConfirmedBy = "order.created" | "orders";
 
 /** One priced line of a reservation, snapshotted when reserved. */
@@ -229,15 +230,15 @@ export function isOrphanRelease(reservation: StockReservation): boolean {
 }
 
 /**
- * Plans confirming a reservation when stock learns that its order exists (`by` its `order.created`, or
- * by orders answering the sweeper): a `reserved`, unconfirmed reservation gets `confirmedAt` and is
+ * Plans confirming a reservation when stock learns that its order exists (orders answering the sweeper,
+ * or, as earlier versions did, its `order.created`): a `reserved`, unconfirmed reservation gets `confirmedAt` and is
  * never swept again. Anything else changes nothing; in particular a reservation released because its
  * order did not exist stays released (its units may already be held by other orders).
  */
 export function confirm(
   reservation: StockReservation,
   now: Date,
-  by: ConfirmedBy = "order.created",
+  by: ConfirmedBy = "orders",
 ): ConfirmResult {
   if (reservation.status === "released") {
     return { ignored: isOrphanRelease(reservation) ? "orphaned" : "settled" };
