@@ -4,8 +4,8 @@
  * The system's processes reach RabbitMQ through a TCP proxy that the test cuts: a real broker outage
  * as the services see it, for this system only (the shared broker keeps serving other tests). While it
  * is cut for several TTLs, ten customers order and pay the last ten units of an item; their
- * `order.created` and `payment.succeeded` cannot travel, so stock sees reservations unconfirmed long
- * past the TTL. Stock's sweeper asks orders about them and keeps them (the orders can still pay); it
+ * `payment.succeeded` (hence `order.paid`) cannot travel, so stock sees reservations open long past
+ * the TTL. Stock's sweeper asks orders about them and keeps them (the orders can still pay); it
  * releases, during the same outage, only what is gone: a reservation no order was ever stored for, and
  * a cancelled order's. Ten more buyers find nothing left. When the broker comes back, the ten paid
  * orders are sold, and exactly the item's ten units leave the shelf.

@@ -74,6 +74,12 @@ export interface ConsumerOptions {
   kv: Deno.Kv;
   transport: Transport;
   handlers: EventHandlers;
+  /**
+   * Routing keys this service's queue no longer binds (`RETIRED_BINDINGS` in topology.ts): one still
+   * arriving (queued before the upgrade, or bound again by an older instance during a rollout) is
+   * acknowledged with no effect instead of parked, once its publisher is checked.
+   */
+  retiredKeys?: readonly string[];
   retryDelaysMs: number[];
   log: Logger;
   /** Called after each successful commit with the outbox records it added (to hand them to the relay). */
@@ -102,6 +108,9 @@ const CONSUMED: Record<Outcome, ConsumeOutcome> = {
   parked: "parked",
   rejected: "failed",
 };
+
+/** What {@linkcode Consumer} `#validate` answers for an event of a retired binding (not a reason to park). */
+const RETIRED = "\0retired";
 
 /** One delivery on its way to an outcome. */
 interface Delivery {
@@ -373,6 +382,13 @@ export class Consumer {
   /** {@linkcode #prepare}'s work, inside the delivery's context. */
   async #run(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
     const invalid = d.event ? undefined : this.#validate(d);
+    if (invalid === RETIRED) {
+      this.opts.log.debug("event of a retired binding acknowledged", {
+        id: d.message.id,
+        routingKey: d.message.routingKey,
+      });
+      return "processed";
+    }
     if (invalid !== undefined) return await this.#park(d, invalid);
     const { handler, payload } = d.event!;
     const { message } = d;
@@ -422,6 +438,7 @@ export class Consumer {
     if (!message.id) return "Message has no message id";
     if (!isRoutingKey(rk)) return `Unknown routing key "${rk}"`;
     const handler = this.opts.handlers[rk] as EventHandler<RoutingKey> | undefined;
+    if (!handler && this.opts.retiredKeys?.includes(rk)) return RETIRED;
     if (!handler) return `${this.opts.service} has no handler for "${rk}"`;
     const size = message.body.byteLength;
     if (size > MAX_EVENT_BODY_BYTES) {

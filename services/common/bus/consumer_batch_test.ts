@@ -436,3 +436,40 @@ Deno.test("a delivery whose handler says its effect is already in the store is a
     kv.close();
   }
 });
+
+Deno.test("an event of a retired binding is acknowledged with no effect; from a wrong publisher, or without the retirement, it is parked", async () => {
+  const created = (id: string, userId: string): WireMessage => ({
+    id,
+    routingKey: "order.created",
+    body: encoder.encode(JSON.stringify({ orderId: "o-1" })),
+    attempt: 1,
+    userId,
+  });
+  for (const retired of [true, false]) {
+    const kv = await Deno.openKv(":memory:");
+    const burst = new BurstTransport();
+    const consumer = new Consumer({
+      service: "kitchen",
+      queue: "q.kitchen",
+      kv,
+      transport: burst.asTransport(),
+      handlers: { "order.paid": () => Promise.resolve() },
+      ...(retired ? { retiredKeys: ["order.created"] } : {}),
+      retryDelaysMs: [10],
+      log: quiet,
+    });
+    await consumer.start();
+    try {
+      assert.deepEqual(await burst.deliver([created("c-1", "oms-orders"), created("c-2", "guest")]), [
+        "ack",
+        "ack",
+      ]);
+      const parked = (await listDeadLetters(kv)).map((d) => d.messageId).sort();
+      assert.deepEqual(parked, retired ? ["c-2"] : ["c-1", "c-2"]);
+      assert.equal(consumer.commits, 0);
+    } finally {
+      await consumer.stop();
+      kv.close();
+    }
+  }
+});

@@ -15,7 +15,7 @@ import { StaffClaims } from "../auth/staff_claim.ts";
 import { deadLettersService } from "./dead_letters.ts";
 import { MemoryBroker, MemoryTransport } from "./memory_transport.ts";
 import { OutboxRelay } from "./relay.ts";
-import { queuesOf, TOPOLOGY } from "../topology.ts";
+import { queuesOf, RETIRED_BINDINGS, TOPOLOGY } from "../topology.ts";
 import type { Transport } from "./transport.ts";
 import type { EventHandlers, OutboxRecord } from "./types.ts";
 import { brokerUser, checkConnectionUser, DEFAULT_BROKER_USER_PREFIX } from "./owner.ts";
@@ -149,6 +149,7 @@ async function startOn(
       kv,
       transport,
       handlers,
+      ...(retiredKeysOf(service) ? { retiredKeys: retiredKeysOf(service) } : {}),
       retryDelaysMs: config.retryDelaysMs,
       log,
       exchange: config.exchange,
@@ -203,4 +204,9 @@ export function checkTopology(service: string, handled: string[]): void {
         `${extra.length ? `handled but not bound: ${extra.join(", ")}` : ""}`,
     );
   }
+}
+
+/** The routing keys `service`'s queue no longer binds (see `RETIRED_BINDINGS`), if any. */
+function retiredKeysOf(service: string): readonly string[] | undefined {
+  return (RETIRED_BINDINGS as Record<string, readonly string[] | undefined>)[service];
 }

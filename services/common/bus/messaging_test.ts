@@ -258,3 +258,38 @@ Deno.test("a binding an earlier version made and the topology retired is removed
     await bus.cleanup();
   }
 });
+
+Deno.test("an event of a retired binding already queued when the upgraded service starts is acknowledged, not parked", async () => {
+  const bus = await testBusConfig();
+  const kv = await Deno.openKv(":memory:");
+  const conn = await amqp.connect(bus.config.amqpUrl);
+  const stockQueue = `${bus.config.queuePrefix}.stock`;
+  const ch = await conn.createChannel();
+  try {
+    const orders = await startMessaging({ service: "orders", kv, config: bus.config, log });
+    await orders.stop();
+    await ch.bindQueue(stockQueue, bus.config.exchange, "order.created"); // as the version before did
+    await publishRaw(bus.config, "order.created", JSON.stringify({ orderId: "o-1" }), {
+      messageId: "queued",
+    });
+    await eventually(async () => (await ch.checkQueue(stockQueue)).messageCount === 1, "queued for stock");
+    const stock = await startMessaging({
+      service: "stock",
+      kv,
+      config: bus.config,
+      log,
+      handlers: ignoringOtherBindings("stock", {}),
+    });
+    try {
+      await eventually(async () => (await ch.checkQueue(stockQueue)).messageCount === 0, "taken");
+      await eventually(() => Promise.resolve(stock.consumer!.stats.processed === 1), "acknowledged");
+      assert.deepEqual(await listDeadLetters(kv), [], "not parked");
+    } finally {
+      await stock.stop();
+    }
+  } finally {
+    await conn.close();
+    kv.close();
+    await bus.cleanup();
+  }
+});

@@ -58,10 +58,13 @@ function trim(c: FeedClock, beforeMs: number): void {
 
 /**
  * Keys a new change record of `feed` at `now` (or at the feed's last key, if that is later: keys never
- * go backwards within a feed) and tracks it as open until {@linkcode Stamp.settle}.
+ * go backwards within a feed) and tracks it as open until {@linkcode Stamp.settle}. Records open since
+ * before `forgetBeforeMs` (the settle window's start: readers no longer wait for them) are forgotten
+ * here too, so a record never settled cannot make the list grow in a feed nobody reads.
  */
-export function stampChange(feed: string, now: number): Stamp {
+export function stampChange(feed: string, now: number, forgetBeforeMs = -Infinity): Stamp {
   const c = clockOf(feed);
+  trim(c, forgetBeforeMs);
   const at = Math.max(c.nextMs, now);
   c.nextMs = at;
   const entry: Open = { at, open: true };
@@ -78,13 +81,16 @@ export function stampChange(feed: string, now: number): Stamp {
 
 /**
  * The time below which every record of `feed` this process keys is final, for a read starting at
- * `now`: records keyed from now on get `now` or later, so the answer is `now - 1`, or just below the
- * oldest record still open, but never lower than `floorMs` (the settle window's own bound: records
- * open since before it are not waited for).
+ * `now` from a cursor at `heldMs`: records keyed from now on get `now` or later (and later than
+ * `heldMs`), so the answer is `now - 1`, or just below the oldest record still open, but never lower
+ * than `floorMs` (the settle window's own bound: records open since before it are not waited for).
  */
-export function settledBefore(feed: string, now: number, floorMs: number): number {
+export function settledBefore(feed: string, now: number, floorMs: number, heldMs = -Infinity): number {
   const c = clockOf(feed);
-  if (c.nextMs < now) c.nextMs = now;
+  // a reader's cursor at `heldMs` was served by this feed (maybe by a process before a restart, with
+  // a clock ahead of this one's): new records are keyed after it, never below a cursor handed out;
+  // as far ahead as the settle window at most (a cursor is the client's input)
+  c.nextMs = Math.max(c.nextMs, now, Math.min(heldMs + 1, now + (now - floorMs)));
   trim(c, floorMs);
   const oldest = c.open[0]?.at;
   return Math.max(floorMs, (oldest === undefined ? now : Math.min(now, oldest)) - 1);
@@ -93,4 +99,9 @@ export function settledBefore(feed: string, now: number, floorMs: number): numbe
 /** Records of `feed` keyed and not yet settled (for tests and diagnostics). */
 export function openChanges(feed: string): number {
   return clocks.get(feed)?.open.filter((o) => o.open).length ?? 0;
+}
+
+/** Records of `feed` this process still keeps track of, settled or not (for tests). */
+export function trackedChanges(feed: string): number {
+  return clocks.get(feed)?.open.length ?? 0;
 }

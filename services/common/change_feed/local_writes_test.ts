@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openChanges, settledBefore, stampChange } from "./local_writes.ts";
+import { openChanges, settledBefore, stampChange, trackedChanges } from "./local_writes.ts";
 
 const feedName = () => `lw-${crypto.randomUUID()}`;
 
@@ -44,4 +44,22 @@ Deno.test("a record never settled stops holding readers back once older than the
   assert.equal(openChanges(feed), 1, "the dropped one is forgotten");
   b.settle();
   assert.equal(settledBefore(feed, 3500, 1500), 3499);
+});
+
+Deno.test("a record never settled does not make the list grow: stamping forgets what is older than the window", () => {
+  const feed = feedName();
+  stampChange(feed, 1000, -Infinity); // dropped, never settled
+  for (let i = 0; i < 1000; i++) stampChange(feed, 1001 + i, 0).settle();
+  assert.equal(trackedChanges(feed), 1001, "held behind the open one while it is young");
+  stampChange(feed, 5000, 3000).settle();
+  assert.equal(trackedChanges(feed), 0, "once older than the window, forgotten with what it held");
+});
+
+Deno.test("records are keyed after a reader's cursor even when this process's clock is behind it, by the window at most", () => {
+  const feed = feedName();
+  assert.equal(settledBefore(feed, 1000, 0, 1500), 999);
+  assert.equal(stampChange(feed, 1000).at, 1501, "after the cursor a process before a restart handed out");
+  const far = feedName();
+  settledBefore(far, 1000, 0, 1_000_000); // a cursor from far ahead: trusted only a window's width
+  assert.equal(stampChange(far, 1000).at, 2000);
 });

@@ -103,7 +103,7 @@ export async function readChanges(
   // keys up to `settled` can no longer be taken by a commit: only this process's open records, when it
   // alone writes the store (local_writes.ts); else any record younger than the settle window
   const settled = isSingleWriter(kv)
-    ? settledBefore(feed, readStart, readStart - settleMs)
+    ? settledBefore(feed, readStart, readStart - settleMs, cursor.afterMs)
     : readStart - settleMs;
   if (cursor.afterMs < readStart - CHANGE_RETENTION_MS + settleMs) {
     throw new RpcError(

@@ -107,7 +107,7 @@ export function recordChange(
   change: RecordedChange,
   now: number = Date.now(),
 ): Deno.KvKey {
-  const stamp = stampChange(feed, now);
+  const stamp = stampChange(feed, now, now - SETTLE_MS);
   const at = stamp.at;
   const recordId = crypto.randomUUID();
   const key = changeKey(feed, at, recordId);

@@ -13,10 +13,7 @@ export const protobufPackage = "oms.events.v1";
 
 export const protobufFileName = "oms/events/v1/events.proto";
 
-/**
- * order.created: orders stored a new order (stock confirms its reservation; payments makes the checkout
- * if CreateOrder could not).
- */
+/** order.created: orders stored a new order (payments makes the checkout if CreateOrder could not). */
 export interface OrderCreated {
   /** The order's id. */
   orderId: string;
