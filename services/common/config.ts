@@ -126,6 +126,9 @@ export interface CommonConfig {
   deliveryLimit?: number;
 }
 
+/** The retry delays of a delivery that failed, when `OMS_RETRY_DELAYS_MS` is not set. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 5000, 25000];
+
 /** Reads the settings every service shares. */
 export function commonConfig(env: Record<string, string | undefined> = readEnv()): CommonConfig {
   const amqpUrl = envString("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672", env);
@@ -135,7 +138,7 @@ export function commonConfig(env: Record<string, string | undefined> = readEnv()
     exchange: envString("OMS_EXCHANGE", "oms.events", env),
     queuePrefix: envString("OMS_QUEUE_PREFIX", "oms", env),
     dataDir: envString("DATA_DIR", "./data", env),
-    retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", "1000,5000,25000", env)),
+    retryDelaysMs: parseDelays(envString("OMS_RETRY_DELAYS_MS", DEFAULT_RETRY_DELAYS_MS.join(","), env)),
     relayStartDelayMs: envInt("OMS_RELAY_START_DELAY_MS", 0, { max: 3_600_000 }, env),
     ...withDiscovery(env),
     serviceToken: envServiceToken(env),

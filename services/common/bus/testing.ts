@@ -7,7 +7,7 @@
  * @module
  */
 import amqp from "amqplib";
-import type { CommonConfig, ServiceName } from "../config.ts";
+import { type CommonConfig, DEFAULT_RETRY_DELAYS_MS, type ServiceName } from "../config.ts";
 import { type BrokerAdmin, connectBrokerAdmin } from "../../../scripts/broker_admin.ts";
 import { removeBrokerUsers, setUpBrokerUsers } from "../../../scripts/broker_users.ts";
 import { ownerOf } from "./owner.ts";
@@ -81,7 +81,10 @@ export async function testBusConfig(dataDir = ":memory:", retryDelaysMs = [50, 1
             const q of [
               `${config.queuePrefix}.${svc}`,
               `${config.queuePrefix}.${svc}.dead`,
-              ...retryDelaysMs.map((d) => `${config.queuePrefix}.${svc}.retry.${d}ms`),
+              // a service started as its own process (serviceBusEnv) declares the default delays' queues
+              ...[...new Set([...retryDelaysMs, ...DEFAULT_RETRY_DELAYS_MS])].map((d) =>
+                `${config.queuePrefix}.${svc}.retry.${d}ms`
+              ),
             ]
           ) {
             const ch = await conn.createChannel();
