@@ -50,10 +50,14 @@ export async function addToCart(tab: Tab, id: string): Promise<void> {
   );
 }
 
-/** Follows the cart's "Check out" link and waits for the checkout form. */
+/**
+ * Follows the cart's "Check out" link and waits for the checkout form. It waits for the navigation to
+ * commit and the form to show, not for the page's `load` event (every image on it): once, on a loaded CI
+ * machine, `load` had not come 30 s after the click.
+ */
 export async function openCheckout(tab: Tab): Promise<void> {
   await tab.page.getByRole("link", { name: "Check out" }).click();
-  await tab.page.waitForURL(/\/checkout$/);
+  await tab.page.waitForURL(/\/checkout$/, { waitUntil: "commit" });
   await tab.page.getByLabel("Name").waitFor();
 }
 
