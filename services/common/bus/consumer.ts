@@ -402,6 +402,7 @@ export class Consumer {
         .set(inboxKey, { at: new Date().toISOString(), routingKey: message.routingKey }, {
           expireIn: INBOX_TTL_MS,
         });
+      const inboxMark = op.mutations;
       // the consumer span when tracing is on, so what the handler enqueues hangs off it
       const traceparent = currentTraceparent() ?? message.traceparent;
       let applied = false;
@@ -418,7 +419,7 @@ export class Consumer {
         alreadyApplied: () => void (applied = true),
       });
       // its effect is in the store already and the handler changed nothing: acknowledged, no commit
-      if (applied && op.mutations === 1 && op.records.length === 0) return "processed";
+      if (applied && op.mutations === inboxMark && op.records.length === 0) return "processed";
       return op;
     } catch (err) {
       return await this.#failed(d, err);

@@ -142,6 +142,7 @@ async function startOn(
     startDelayMs: opts.relayStartDelayMs ?? config.relayStartDelayMs ?? 0,
   });
   relay.start();
+  const retired = retiredKeysOf(service);
   const consumer = Object.keys(handlers).length > 0
     ? new Consumer({
       service,
@@ -149,7 +150,7 @@ async function startOn(
       kv,
       transport,
       handlers,
-      ...(retiredKeysOf(service) ? { retiredKeys: retiredKeysOf(service) } : {}),
+      ...(retired ? { retiredKeys: retired } : {}),
       retryDelaysMs: config.retryDelaysMs,
       log,
       exchange: config.exchange,

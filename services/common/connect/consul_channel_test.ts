@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { eventually, type TestBus, testBusConfig } from "../bus/testing.ts";
-import { consulTarget, type DiscoveryConfig } from "../config.ts";
+import { consulTarget } from "../config.ts";
+import { TEST_WATCH_WAIT, testDiscovery } from "../discovery/testing/discovery_config.ts";
 import { RpcError } from "../errors.ts";
 import { StockServiceClient } from "../gen/oms/stock/v1/stock.ts";
 import { connect, rpc } from "../grpc_client.ts";
@@ -17,27 +18,13 @@ import { spread } from "../discovery/testing/spread.ts";
 import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
 import { ConsulConnectChannel } from "./consul_channel.ts";
 
-const WAIT = "2s";
-
-function discovery(consulUrl: string): DiscoveryConfig {
-  return {
-    consulUrl,
-    version: "9.9.9-test",
-    checkInterval: "200ms",
-    checkTimeout: "1s",
-    deregisterCriticalAfter: "1m",
-    syncIntervalMs: 300,
-    watchWait: WAIT,
-  };
-}
-
 function stock(consulUrl: string, bus: TestBus): Promise<StockHandle> {
   return startStock({
     host: "127.0.0.1",
     port: 0,
     connectPort: 0,
     kvPath: ":memory:",
-    common: { ...bus.config, discovery: discovery(consulUrl) },
+    common: { ...bus.config, discovery: testDiscovery(consulUrl) },
   }, createLogger("stock", "error"));
 }
 
@@ -54,7 +41,11 @@ Deno.test("through Consul, Connect calls go round-robin to every instance's adve
   const bus = await testBusConfig();
   const a = await stock(consul.url, bus);
   const b = await stock(consul.url, bus);
-  const target = consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT, transport: "connect" });
+  const target = consulTarget("stock", {
+    consulUrl: consul.url,
+    watchWait: TEST_WATCH_WAIT,
+    transport: "connect",
+  });
   assert.match(target, /[?&]transport=connect/);
   const client = connect(StockServiceClient, target, TEST_SERVICE_TOKEN);
   try {
@@ -84,7 +75,7 @@ Deno.test("with no instance in Consul, a Connect call fails unavailable naming t
   const consul = await ConsulStandIn.start();
   const client = connect(
     StockServiceClient,
-    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT, transport: "connect" }),
+    consulTarget("stock", { consulUrl: consul.url, watchWait: TEST_WATCH_WAIT, transport: "connect" }),
     TEST_SERVICE_TOKEN,
   );
   try {

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { eventually, serviceBusEnv, type TestBus, testBusConfig } from "../bus/testing.ts";
-import { consulTarget, type DiscoveryConfig } from "../config.ts";
+import { consulTarget } from "../config.ts";
+import { TEST_WATCH_WAIT, testDiscovery } from "./testing/discovery_config.ts";
 import { RpcError } from "../errors.ts";
 import { StockServiceClient } from "../gen/oms/stock/v1/stock.ts";
 import { connect, rpc } from "../grpc_client.ts";
@@ -20,20 +21,6 @@ import { ConsulStandIn } from "./testing/consul_stand_in.ts";
 import { listItemsPeer, spread } from "./testing/spread.ts";
 import { freePort, ServiceProcess, waitForGrpcHealth } from "../../../scripts/launcher.ts";
 import { TEST_SERVICE_TOKEN } from "../auth/testing.ts";
-
-const WAIT = "2s";
-
-function discovery(consulUrl: string): DiscoveryConfig {
-  return {
-    consulUrl,
-    version: "9.9.9-test",
-    checkInterval: "200ms",
-    checkTimeout: "1s",
-    deregisterCriticalAfter: "1m",
-    syncIntervalMs: 300,
-    watchWait: WAIT,
-  };
-}
 
 /** A logger that keeps its lines (and prints them at debug level only). */
 function recordingLogger(
@@ -57,7 +44,7 @@ async function stock(
     host: "127.0.0.1",
     port: 0,
     kvPath: ":memory:",
-    common: { ...bus.config, discovery: discovery(consulUrl) },
+    common: { ...bus.config, discovery: testDiscovery(consulUrl) },
   }, log);
 }
 
@@ -105,7 +92,7 @@ Deno.test("two stock instances register with a gRPC check and share calls round-
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
   const client = connect(
     StockServiceClient,
-    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    consulTarget("stock", { consulUrl: consul.url, watchWait: TEST_WATCH_WAIT }),
     TEST_SERVICE_TOKEN,
   );
   try {
@@ -174,7 +161,7 @@ Deno.test("an instance whose check turns critical gets no calls until it passes 
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
   const client = connect(
     StockServiceClient,
-    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    consulTarget("stock", { consulUrl: consul.url, watchWait: TEST_WATCH_WAIT }),
     TEST_SERVICE_TOKEN,
   );
   try {
@@ -213,7 +200,7 @@ Deno.test("after the Consul agent restarts with empty state, each instance notic
   const b = await stock(consul.url, bus, recordingLogger("stock-b"));
   const client = connect(
     StockServiceClient,
-    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    consulTarget("stock", { consulUrl: consul.url, watchWait: TEST_WATCH_WAIT }),
     TEST_SERVICE_TOKEN,
   );
   try {
@@ -303,7 +290,7 @@ Deno.test("a client with Consul unreachable fails fast with a clear error, then 
   const bus = await testBusConfig();
   const client = connect(
     StockServiceClient,
-    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    consulTarget("stock", { consulUrl: consul.url, watchWait: TEST_WATCH_WAIT }),
     TEST_SERVICE_TOKEN,
   );
   let a: StockHandle | undefined;
@@ -338,14 +325,14 @@ Deno.test("with no healthy stock instance calls fail unavailable 'No healthy sto
   const consul = await ConsulStandIn.start();
   const client = connect(
     StockServiceClient,
-    consulTarget("stock", { consulUrl: consul.url, watchWait: WAIT }),
+    consulTarget("stock", { consulUrl: consul.url, watchWait: TEST_WATCH_WAIT }),
     TEST_SERVICE_TOKEN,
   );
   const web = await startWeb(
     loadWebConfig({
       WEB_PORT: "0",
       CONSUL_HTTP_ADDR: consul.url,
-      CONSUL_WATCH_WAIT: WAIT,
+      CONSUL_WATCH_WAIT: TEST_WATCH_WAIT,
       OMS_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     }),
     createLogger("web", "error"),
@@ -374,7 +361,7 @@ Deno.test("the gateway and orders find their peers through Consul alone: product
   const bus = await testBusConfig();
   const env = {
     CONSUL_HTTP_ADDR: consul.url,
-    CONSUL_WATCH_WAIT: WAIT,
+    CONSUL_WATCH_WAIT: TEST_WATCH_WAIT,
     CONSUL_CHECK_INTERVAL: "200ms",
     ORDERS_GRPC_PORT: "0",
     ORDERS_KV_PATH: ":memory:",
@@ -383,7 +370,7 @@ Deno.test("the gateway and orders find their peers through Consul alone: product
   };
   const s = await stock(consul.url, bus, recordingLogger("stock"));
   const ordersConfig = loadOrdersConfig(env);
-  assert.equal(ordersConfig.stockAddr, `consul://127.0.0.1:${consul.port}/stock?wait=${WAIT}`);
+  assert.equal(ordersConfig.stockAddr, `consul://127.0.0.1:${consul.port}/stock?wait=${TEST_WATCH_WAIT}`);
   const orders = await startOrders(
     { ...ordersConfig, common: { ...bus.config, discovery: ordersConfig.common.discovery! } },
     createLogger("orders", "error"),
