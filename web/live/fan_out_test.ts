@@ -10,7 +10,7 @@ import { OrdersServiceClient } from "../../services/common/gen/oms/orders/v1/ord
 import type { OrderJson } from "../api/order_json.ts";
 import { pagesApp, startPagesSystem } from "../pages_testing.ts";
 import { postJson } from "../testing.ts";
-import { closeLiveHub } from "./hub.ts";
+import { closeLiveHub, liveHub } from "./hub.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -96,6 +96,73 @@ Deno.test(
       }
       assert.equal(counted.calls.get("WatchOrders"), 1, "one upstream stream for 200 clients");
       assert.equal(counted.calls.get("GetOrder"), 200, "one read per client when it connects, no polling");
+    } finally {
+      closeLiveHub(deps);
+      counted.client.close();
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "an order placed while the watch is open: its page shows the latest change the watch passed on, with no GetOrder",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken);
+    const deps = { ...sys.deps, clients: { ...sys.deps.clients, orders: counted.client } };
+    try {
+      const { app } = await pagesApp(deps);
+      const b = sys.browser();
+      await (await b.get("/")).body?.cancel();
+      const place = async () =>
+        await (await b.get(
+          `/api/customers/${b.customerId()}/orders`,
+          postJson({ items: [{ id: "1", quantity: 1 }] }),
+        )).json() as OrderJson;
+      // a first page opens the shared watch
+      const first = await place();
+      const firstStream = await app.request(`/orders/${first.id}/events`, { headers: { cookie: b.cookie } });
+      const firstSeen = statusesUntilEnd(firstStream);
+      assert.equal(counted.calls.get("GetOrder"), 1, "the first order predates the watch: read once");
+
+      const order = await place();
+      const hub = liveHub(deps);
+      for (let i = 0; hub.orders.latest(`order:${order.id}`)?.order?.status !== 2; i++) {
+        assert.ok(i < 200, "the watch passes the new order on"); // 2 = ORDER_STATUS_WAITING_PAYMENT
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const streams = await Promise.all(
+        Array.from(
+          { length: 20 },
+          () => app.request(`/orders/${order.id}/events`, { headers: { cookie: b.cookie } }),
+        ),
+      );
+      const seen = streams.map(statusesUntilEnd);
+      // somebody else's page of that order: gone, from what the watch said, still without a call
+      const other = sys.browser();
+      await (await other.get("/")).body?.cancel();
+      const stranger =
+        await (await app.request(`/orders/${order.id}/events`, { headers: { cookie: other.cookie } }))
+          .text();
+      assert.match(stranger, /^event: gone$/m);
+      assert.doesNotMatch(stranger, /event: order/);
+
+      for (const o of [order, first]) {
+        const res = await b.get(`/api/customers/${b.customerId()}/orders/${o.id}/cancel`, { method: "POST" });
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+      }
+      for (const statuses of await Promise.all(seen)) {
+        assert.deepEqual(statuses, ["waiting_payment", "cancelled"]);
+      }
+      assert.deepEqual(await firstSeen, ["waiting_payment", "cancelled"]);
+      assert.equal(
+        counted.calls.get("GetOrder"),
+        1,
+        "no read for the 21 pages of the order the watch passed on",
+      );
+      assert.equal(counted.calls.get("WatchOrders"), 1);
     } finally {
       closeLiveHub(deps);
       counted.client.close();

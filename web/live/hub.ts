@@ -17,9 +17,18 @@ import { Upstream } from "./upstream.ts";
 /** The staff identity of web's own watch of every order. */
 export const LIVE_STAFF: StaffIdentity = { sub: "web-live-views", role: "manager" };
 
+/**
+ * How many orders' latest change the orders upstream remembers, so an order page that opens shows it
+ * without a `GetOrder` (about 1-2 KB each).
+ */
+export const RECENT_ORDERS = 4096;
+
 /** The shared upstreams. */
 export interface LiveHub {
-  /** Every order change; keys `order:<id>` and `customer:<id>`. */
+  /**
+   * Every order change; keys `order:<id>` and `customer:<id>`; `latest("order:<id>")` is the order's
+   * latest change the open stream passed on, if it was one of the last {@linkcode RECENT_ORDERS}.
+   */
   orders: Upstream<WatchOrdersResponse>;
   /** Every ticket change; key `ticket:<orderId>`. */
   tickets: Upstream<WatchTicketsResponse>;
@@ -41,6 +50,7 @@ export function liveHub(deps: AppDeps): LiveHub {
     log: deps.log,
     open: (cursor) => gateway.orders.watch({ cursor, orderId: "", customerId: "" }),
     keysOf: (m) => m.order ? [`order:${m.order.id}`, `customer:${m.order.customerId}`] : [],
+    remember: { keyOf: (m) => m.order ? `order:${m.order.id}` : undefined, maxEntries: RECENT_ORDERS },
   });
   const tickets = new Upstream<WatchTicketsResponse>({
     name: "kitchen",

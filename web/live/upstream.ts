@@ -6,11 +6,18 @@
  * cursor it received, so no change is lost across the gap; an expired or refused cursor starts over
  * from now.
  *
+ * It can also remember the latest message of each key it passed on ({@linkcode Upstream.latest}), so a
+ * view that opens can show what the stream last said instead of reading it from the service: that
+ * message is at most as old as the stream's lag, and any later change reaches the view's subscription.
+ * What it remembers is forgotten whenever the stream is lost or closed, so nothing from before a gap is
+ * ever served.
+ *
  * @module
  */
 import type { ClientReadableStream, ServiceError } from "@grpc/grpc-js";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { Logger } from "../../services/common/log.ts";
+import { BoundedCache } from "../bounded_cache.ts";
 
 /** A message of a watch stream. */
 export interface WatchMessage {
@@ -31,6 +38,13 @@ export interface UpstreamOptions<M extends WatchMessage> {
   minDelayMs?: number;
   /** Longest reconnect delay. */
   maxDelayMs?: number;
+  /** Remember the latest message per key for {@linkcode Upstream.latest} (default: nothing kept). */
+  remember?: {
+    /** The key a message is remembered under (undefined: not remembered). */
+    keyOf(message: M): string | undefined;
+    /** At most this many keys, the least recently changed or read forgotten first. */
+    maxEntries: number;
+  };
 }
 
 /** A listener of an upstream. */
@@ -49,11 +63,22 @@ export class Upstream<M extends WatchMessage> {
   #delay: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #opens = 0;
+  readonly #latest: BoundedCache<string, M> | undefined;
 
   /** Creates the upstream (nothing is opened until someone subscribes). */
   constructor(options: UpstreamOptions<M>) {
     this.#o = options;
     this.#delay = options.minDelayMs ?? 250;
+    this.#latest = options.remember ? new BoundedCache(options.remember.maxEntries) : undefined;
+  }
+
+  /**
+   * The latest message the open stream passed on under `key` (see `remember`); undefined when none
+   * was, or the stream is not open. A view subscribes first, then reads this: a later change still
+   * reaches its listener.
+   */
+  latest(key: string): M | undefined {
+    return this.#stream ? this.#latest?.get(key) : undefined;
   }
 
   /** How many times the stream has been opened (reconnects included). */
@@ -100,6 +125,10 @@ export class Upstream<M extends WatchMessage> {
       if (this.#stream !== stream) return;
       this.#cursor = m.cursor;
       this.#delay = this.#o.minDelayMs ?? 250;
+      if (this.#latest) {
+        const key = this.#o.remember?.keyOf(m);
+        if (key !== undefined) this.#latest.set(key, m);
+      }
       this.#dispatch(m);
     });
     stream.on("error", (err: ServiceError) => this.#lost(stream, err));
@@ -123,6 +152,7 @@ export class Upstream<M extends WatchMessage> {
   #lost(stream: ClientReadableStream<M>, err: ServiceError | null): void {
     if (this.#stream !== stream) return;
     this.#stream = null;
+    this.#latest?.clear();
     if (this.#count === 0) return;
     if (err?.code === GrpcStatus.INVALID_ARGUMENT) {
       this.#o.log.warn("live stream refused its cursor; starting over from now", {
@@ -149,6 +179,7 @@ export class Upstream<M extends WatchMessage> {
     this.#timer = undefined;
     const s = this.#stream;
     this.#stream = null;
+    this.#latest?.clear();
     // from now on next time: the views that subscribe again read the current state first
     this.#cursor = "";
     s?.cancel();

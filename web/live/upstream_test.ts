@@ -16,7 +16,7 @@ class FakeStream extends EventEmitter {
   }
 }
 
-function fixture() {
+function fixture(remember?: number) {
   const opened: { cursor: string; stream: FakeStream }[] = [];
   const up = new Upstream<Msg>({
     name: "test",
@@ -29,6 +29,7 @@ function fixture() {
       return stream as unknown as ClientReadableStream<Msg>;
     },
     keysOf: (m) => [m.key],
+    remember: remember === undefined ? undefined : { keyOf: (m) => m.key, maxEntries: remember },
   });
   return { up, opened };
 }
@@ -88,4 +89,42 @@ Deno.test("no reconnect once nobody listens", async () => {
   first.emit("error", { code: 1, details: "Cancelled" });
   await tick();
   assert.equal(opened.length, 1);
+});
+
+Deno.test("the latest message of each key is remembered while the stream is open, the least recently used key forgotten first", () => {
+  const { up, opened } = fixture(2);
+  assert.equal(up.latest("a"), undefined, "nothing before the stream opens");
+  const off = up.subscribe("other", () => {});
+  const s = opened[0]!.stream;
+  s.emit("data", { cursor: "1", key: "a" });
+  s.emit("data", { cursor: "2", key: "b" });
+  s.emit("data", { cursor: "3", key: "a" });
+  assert.equal(up.latest("a")?.cursor, "3", "the latest of its key, though nobody listens to it");
+  s.emit("data", { cursor: "4", key: "c" });
+  assert.equal(up.latest("b"), undefined, "over two keys, the least recently changed or read goes");
+  assert.equal(up.latest("c")?.cursor, "4");
+  off();
+  assert.equal(up.latest("c"), undefined, "a closed stream serves nothing");
+});
+
+Deno.test("what was remembered is forgotten when the stream is lost, and not served until it is back", async () => {
+  const { up, opened } = fixture(10);
+  const off = up.subscribe(ALL, () => {});
+  opened[0]!.stream.emit("data", { cursor: "c1", key: "a" });
+  opened[0]!.stream.emit("error", { code: 14, details: "connection dropped" });
+  assert.equal(up.latest("a"), undefined, "nothing served while the stream is down");
+  await tick();
+  assert.equal(opened.length, 2);
+  assert.equal(up.latest("a"), undefined, "nothing from before the gap after it resumes");
+  opened[1]!.stream.emit("data", { cursor: "c2", key: "a" });
+  assert.equal(up.latest("a")?.cursor, "c2");
+  off();
+});
+
+Deno.test("without remember nothing is kept", () => {
+  const { up, opened } = fixture();
+  const off = up.subscribe(ALL, () => {});
+  opened[0]!.stream.emit("data", { cursor: "1", key: "a" });
+  assert.equal(up.latest("a"), undefined);
+  off();
 });

@@ -1,8 +1,9 @@
 /**
  * `GET /orders/{id}/events`: server-sent events for the order page. Sends `event: order` with the
- * order's JSON at once (one `GetOrder`, which also checks it is this customer's: otherwise
- * `event: gone`), then each change pushed by this process's one shared orders watch (`web/live/`),
- * never polling. The stream ends when the order reaches a final status, after ten minutes (the browser
+ * order's JSON at once, then each change pushed by this process's one shared orders watch
+ * (`web/live/`), never polling. The first event is the order's latest change that watch passed on when
+ * it has one (an order placed while the watch was open: no call), else one `GetOrder`; either way an
+ * order that is not this customer's is `event: gone`. The stream ends when the order reaches a final status, after ten minutes (the browser
  * reconnects), or when the browser goes away; with orders unreachable it ends at once and the browser
  * retries in 3 s.
  *
@@ -55,13 +56,14 @@ export const handler: Handlers<unknown, ShopState> = {
         if (isTerminal(json.status)) live.close();
       };
       // subscribe first, so a change between the read and the subscription is not missed
-      const unsubscribe = liveHub(deps).orders.subscribe(`order:${orderId}`, (m) => {
+      const hub = liveHub(deps);
+      const unsubscribe = hub.orders.subscribe(`order:${orderId}`, (m) => {
         if (!m.order) return;
         if (ready) show(m.order);
         else early.push(m.order);
       });
       try {
-        const order = await orders.get(customerId, orderId);
+        const order = hub.orders.latest(`order:${orderId}`)?.order ?? await orders.get(customerId, orderId);
         if (order.customerId !== customerId) {
           live.send("gone", {});
           live.close();
