@@ -21,6 +21,11 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     const stderr = new TextDecoder().decode(res.stderr);
     assert.equal(res.code, 0, `exit code\n${stderr}\n${stdout}`);
     assert.match(stderr, /bench: measuring the primitive floor/, "progress on stderr");
+    // the CPU window ends after the kitchen's last tickets and before the load generator's final check
+    const held = stderr.indexOf("load: visits done; holding the final check\n");
+    const read = stderr.search(/bench: visits done; \d+ ms for the kitchen's last tickets, then CPU is read/);
+    const check = stderr.indexOf("load: final check of");
+    assert.ok(0 <= held && held < read && read < check, `held ${held}, read ${read}, check ${check}`);
     assert.match(stdout, /OMS CPU per order [\d.]+ ms = [\d.]+x the reference lifecycle's floor/);
 
     const files = [...Deno.readDirSync(out)].map((e) => e.name);

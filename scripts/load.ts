@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { OptionsError, parseOptions, USAGE } from "./load/options.ts";
+import { HOLD_LINE, OptionsError, parseOptions, USAGE } from "./load/options.ts";
 import { stderrSink } from "./load/progress.ts";
 import { formatReport } from "./load/report.ts";
 import { preflight, runLoad } from "./load/run.ts";
@@ -45,12 +45,31 @@ export async function main(args: string[]): Promise<number> {
       `load: ${opts.concurrency} shoppers against ${opts.url} for ${opts.durationS} s` +
         `${opts.maxOrders === undefined ? "" : ` or ${opts.maxOrders} orders`} ...\n`,
     );
-    const report = await runLoad(opts, { progress: sink, signal: stop.signal });
+    const beforeCheck = opts.holdCheck
+      ? async () => {
+        sink.write(`${HOLD_LINE}\n`);
+        await untilLineOrEnd(Deno.stdin.readable);
+      }
+      : undefined;
+    const report = await runLoad(opts, { progress: sink, signal: stop.signal, beforeCheck });
     if (opts.json) console.log(JSON.stringify(report, null, 2));
     else console.log(formatReport(report));
     return report.exitCode;
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+/** Resolves when `input` has given a newline or ended (its reader is released, the rest left unread). */
+export async function untilLineOrEnd(input: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = input.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done || value.includes(0x0a)) return;
+    }
+  } finally {
+    reader.releaseLock();
   }
 }
 

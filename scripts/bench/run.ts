@@ -4,8 +4,11 @@
  * stream`), with every process's CPU and RSS read from the OS around the load, and paid -> kitchen
  * ticket read from the kitchen's store afterwards.
  *
- * The load window runs from just before the load generator starts to just after it exits (its final
- * check included): every process's CPU in that window is divided by the orders the load placed.
+ * The load window runs from just before the load generator starts until its last visit has ended and
+ * the kitchen has had time to prepare the last tickets (two auto-prep steps and a second), so it holds
+ * every step of every order the load placed; the load generator's final check (a read of every order,
+ * `--hold-check`) runs after it and is not counted. Every process's CPU in that window is divided by the
+ * orders the load placed.
  *
  * @module
  */
@@ -18,6 +21,7 @@ import { type BenchInputs, type BenchProcess, type ProcessReading } from "./repo
 import { startBenchSystem } from "./system.ts";
 import { amqpHostPort } from "../broker.ts";
 import { STEPS } from "../load/stats.ts";
+import { HOLD_LINE } from "../load/options.ts";
 
 const FLOOR_MAIN = new URL("./floor/main.ts", import.meta.url).pathname;
 const LOAD_MAIN = new URL("../load.ts", import.meta.url).pathname;
@@ -46,6 +50,41 @@ export async function runDeno(args: string[]): Promise<{ code: number; stdout: s
   }).spawn();
   const out = await child.output();
   return { code: out.code, stdout: new TextDecoder().decode(out.stdout), pid: child.pid };
+}
+
+/**
+ * Runs the load generator (`scripts/load.ts`) with `args` and `--hold-check`, its stderr passed
+ * through: `atHold` runs once its visits are done, before it may start its final check (or, should it
+ * end without holding, once it has ended). Resolves with its stdout and exit code.
+ */
+export async function runHeldLoad(
+  args: string[],
+  atHold: () => Promise<void>,
+): Promise<{ code: number; stdout: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", LOAD_MAIN, ...args, "--hold-check"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Response(child.stdout).text();
+  const stdin = child.stdin.getWriter();
+  const decoder = new TextDecoder();
+  let tail = "";
+  let held = false;
+  for await (const chunk of child.stderr) {
+    await Deno.stderr.write(chunk);
+    if (held) continue;
+    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4 * HOLD_LINE.length);
+    if (!tail.includes(`${HOLD_LINE}\n`)) continue;
+    held = true;
+    await atHold();
+    await stdin.write(new TextEncoder().encode("\n")).catch(() => {});
+  }
+  await stdin.close().catch(() => {});
+  const status = await child.status;
+  if (!held) await atHold();
+  return { code: status.code, stdout: await stdout };
 }
 
 /** Measures the floor in its own process. */
@@ -92,8 +131,10 @@ export async function runBench(
     const names = Object.keys(pids) as (keyof typeof pids)[];
     const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]).cpuS]));
     say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
-    const load = await runDeno([
-      LOAD_MAIN,
+    let after: Record<string, ReturnType<typeof procUsage>> = {};
+    let brokerRssKb = 0;
+    const settleMs = 2 * sys.kitchenPrepMs + 1000;
+    const load = await runHeldLoad([
       "--url",
       sys.url,
       "--duration",
@@ -101,9 +142,12 @@ export async function runBench(
       "--concurrency",
       String(opts.concurrency),
       "--json",
-    ]);
-    const after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n])]));
-    const brokerRssKb = currentRssKb(brokerPid);
+    ], async () => {
+      say(`bench: visits done; ${settleMs} ms for the kitchen's last tickets, then CPU is read ...`);
+      await new Promise((r) => setTimeout(r, settleMs));
+      after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n])]));
+      brokerRssKb = currentRssKb(brokerPid);
+    });
     let report: LoadReport;
     try {
       report = JSON.parse(load.stdout) as LoadReport;
@@ -135,7 +179,8 @@ export async function runBench(
       ["paid -> kitchen ticket (kitchen store)", ticket],
     ];
     const notes = [
-      "CPU and RSS from /proc (utime+stime, VmHWM) over the load window; rabbitmq: the broker's beam.smp, " +
+      "CPU and RSS from /proc (utime+stime, VmHWM) from the load's start to its last visit's end plus the " +
+      "kitchen's last tickets, before the final check; rabbitmq: the broker's beam.smp, " +
       "shared with anything else using it (RSS: current, not peak; not in the OMS RSS total)",
       "load generator: its whole process (start-up included), not part of the OMS total",
       `floor: each primitive ${opts.floorLanes} in flight, client and server in one process (AMQP: + broker)`,

@@ -26,6 +26,8 @@ import { connect, rpc } from "../../services/common/grpc_client.ts";
 import { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock.ts";
 
 const RETRY_DELAYS_MS = [1000, 5000, 25000];
+/** The kitchen's own default auto-prep step, in ms. */
+const DEFAULT_KITCHEN_PREP_MS = 3000;
 const BROKER_SERVICES = ["orders", "stock", "payments", "kitchen"] as const;
 
 /** A running system of processes. */
@@ -38,6 +40,8 @@ export interface BenchSystem {
   procs: Record<ProcessName, ServiceProcess>;
   /** Ports of the processes. */
   ports: Ports;
+  /** The kitchen's auto-prep step (`KITCHEN_PREP_MS`): queued -> preparing, and preparing -> ready. */
+  kitchenPrepMs: number;
   /** Restocks every item by `quantity`; resolves with how many items. */
   restockAll(quantity: number): Promise<number>;
   /** Stops one process (SIGTERM). */
@@ -85,6 +89,7 @@ export async function startBenchSystem(
       OMS_QUEUE_PREFIX: names.queuePrefix,
       OMS_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(","),
       KITCHEN_AUTO_PREP: baseEnv.KITCHEN_AUTO_PREP ?? "true",
+      KITCHEN_PREP_MS: baseEnv.KITCHEN_PREP_MS ?? String(DEFAULT_KITCHEN_PREP_MS),
       ADMIN_PASSWORD: `bench-${crypto.randomUUID()}`,
       WEB_COOKIE_SECRET: `bench-${crypto.randomUUID()}`,
       OMS_SERVICE_TOKEN: serviceToken,
@@ -111,6 +116,7 @@ export async function startBenchSystem(
     dataDir,
     procs,
     ports,
+    kitchenPrepMs: Number(env.KITCHEN_PREP_MS),
     async restockAll(quantity) {
       const { items } = await rpc(stock, "listItems", {});
       for (const item of items) await rpc(stock, "restock", { itemId: item.id, quantity });

@@ -40,6 +40,8 @@ export interface LoadOptions {
   allowRemote: boolean;
   /** How shoppers follow an order (default `stream`). */
   follow: FollowMode;
+  /** Wait for a line on stdin (or its end) between the last visit and the final check. */
+  holdCheck: boolean;
   /** Show usage and exit. */
   help: boolean;
   /** With `--chaos`: the running system's flag file, switched during the run (`scripts/load/chaos.ts`). */
@@ -54,6 +56,9 @@ export class OptionsError extends Error {
     this.name = "OptionsError";
   }
 }
+
+/** What `--hold-check` prints on stderr when it starts waiting, alone on its line. */
+export const HOLD_LINE = "load: visits done; holding the final check";
 
 /** The `--help` text. */
 export const USAGE = `Usage: deno task load [options]
@@ -80,6 +85,9 @@ Options:
   --flags-file PATH      the running system's flag file for --chaos (default $OMS_FLAGS_FILE, else
                          $DATA_DIR/flags.json, else ./data/flags.json: what deno task dev uses)
   --json                 print the report as JSON on stdout (progress still goes to stderr)
+  --hold-check           after the last visit, print "${HOLD_LINE}" on stderr and wait for a
+                         line on stdin (or its end) before the final check (deno task bench reads the
+                         system's CPU there, so the check's reads are not counted as the orders' work)
   -h, --help             show this text
 
 Exit code: 0 when every order the run created is in an expected state, 1 when one is lost or stuck,
@@ -110,6 +118,7 @@ export function parseOptions(args: string[]): LoadOptions {
         follow: { type: "string" },
         chaos: { type: "boolean" },
         "flags-file": { type: "string" },
+        "hold-check": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -132,6 +141,7 @@ export function parseOptions(args: string[]): LoadOptions {
     json: values.json ?? false,
     allowRemote,
     follow: followMode(values.follow),
+    holdCheck: values["hold-check"] ?? false,
     help: values.help ?? false,
     ...(values.chaos ? { chaos: { flagsFile: values["flags-file"] ?? flagsFilePath() } } : {}),
   };

@@ -23,6 +23,7 @@ Deno.test("without flags the run targets 127.0.0.1:8080 for 30 s with 8 shoppers
     json: false,
     allowRemote: false,
     follow: "stream",
+    holdCheck: false,
     help: false,
   });
 });
@@ -45,6 +46,7 @@ Deno.test("every flag is read, in both --flag value and --flag=value forms", () 
     "--request-timeout",
     "2.5",
     "--json",
+    "--hold-check",
   ]);
   assert.equal(o.url, "http://localhost:9090");
   assert.equal(o.durationS, 5);
@@ -56,6 +58,7 @@ Deno.test("every flag is read, in both --flag value and --flag=value forms", () 
   assert.equal(o.waitS, 3);
   assert.equal(o.requestTimeoutS, 2.5);
   assert.equal(o.json, true);
+  assert.equal(o.holdCheck, true);
   assert.equal(parseOptions(["-h"]).help, true);
 });
 

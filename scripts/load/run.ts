@@ -26,6 +26,8 @@ export interface RunDeps {
   random?: () => number;
   /** Share of visits that also load the storefront page (default 0.25). */
   storefrontRate?: number;
+  /** Awaited between the last visit and the final check (`--hold-check`). */
+  beforeCheck?: () => Promise<void>;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     await chaos?.stop(); // every flag off before the final check
   }
   const elapsedMs = performance.now() - started;
+  await deps.beforeCheck?.();
 
   deps.progress?.write(`load: final check of ${ledger.size} orders ...\n`);
   const check = await finalCheck(client, ledger, {

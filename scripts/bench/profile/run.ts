@@ -1,7 +1,8 @@
 /**
  * One profile run: the system as `deno task bench` starts it, each OMS process with `--inspect` on a free
  * port; a CPU profile of every process recorded through its inspector from just before the load
- * generator starts to just after it exits, with each process's CPU read from /proc over the same window.
+ * generator starts until its visits are done and the kitchen has prepared the last tickets (its final
+ * check is not recorded), with each process's CPU read from /proc over the same window.
  *
  * @module
  */
@@ -9,13 +10,11 @@ import type { Report as LoadReport } from "../../load/report.ts";
 import { amqpHostPort } from "../../broker.ts";
 import { freePort, PROCESSES, type ProcessName } from "../../launcher.ts";
 import { findBrokerPid, procUsage } from "../procfs.ts";
-import { runDeno, type Say } from "../run.ts";
+import { runHeldLoad, type Say } from "../run.ts";
 import { startBenchSystem } from "../system.ts";
 import type { CpuProfile } from "./cpuprofile.ts";
 import type { ProfileOptions } from "./options.ts";
 import { type Recording, startProfile } from "./profiler.ts";
-
-const LOAD_MAIN = new URL("../../load.ts", import.meta.url).pathname;
 
 /** The profile of one process. */
 export interface ProcessProfile {
@@ -69,8 +68,12 @@ export async function runProfile(
     );
     const before = pids.map((pid) => procUsage(pid).cpuS);
     const brokerBefore = brokerPid === undefined ? undefined : procUsage(brokerPid).cpuS;
-    const load = await runDeno([
-      LOAD_MAIN,
+    let after: number[] = [];
+    let brokerAfter: number | undefined;
+    let profiles: Awaited<ReturnType<Recording["stop"]>>[] = [];
+    const settleMs = 2 * sys.kitchenPrepMs + 1000;
+    // as deno task bench: the window ends after the kitchen's last tickets, before the final check
+    const load = await runHeldLoad([
       "--url",
       sys.url,
       "--duration",
@@ -78,10 +81,12 @@ export async function runProfile(
       "--concurrency",
       String(opts.concurrency),
       "--json",
-    ]);
-    const after = pids.map((pid) => procUsage(pid).cpuS);
-    const brokerAfter = brokerPid === undefined ? undefined : procUsage(brokerPid).cpuS;
-    const profiles = await Promise.all(recordings.map((r) => r.stop()));
+    ], async () => {
+      await new Promise((r) => setTimeout(r, settleMs));
+      after = pids.map((pid) => procUsage(pid).cpuS);
+      brokerAfter = brokerPid === undefined ? undefined : procUsage(brokerPid).cpuS;
+      profiles = await Promise.all(recordings.map((r) => r.stop()));
+    });
     let report: LoadReport;
     try {
       report = JSON.parse(load.stdout) as LoadReport;
