@@ -5,16 +5,19 @@ import { ONE_PROCESS_V8_FLAGS, PROCESS_V8_FLAGS, runtimeFlags } from "./runtime_
 const PROGRAMS: readonly ProgramName[] = [...PROCESSES, "oms"];
 const ROOT = new URL("../", import.meta.url);
 
-Deno.test("the launcher runs each process with the old generation's limit, and start:all's one process with both", () => {
-  for (const name of PROCESSES) {
+Deno.test("the launcher runs web and orders with the old generation's limit, the light services and start:all's one process with both", () => {
+  for (const name of ["web", "orders"] as const) {
     const args = processArgs(name);
     assert.deepEqual(args.slice(0, 3), ["run", "-A", "--v8-flags=--heap-growing-percent=100"], name);
   }
-  assert.deepEqual(processArgs("oms").slice(0, 3), [
-    "run",
-    "-A",
-    "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=100",
-  ]);
+  for (const name of ["stock", "payments", "kitchen", "oms"] as const) {
+    assert.deepEqual(processArgs(name).slice(0, 3), [
+      "run",
+      "-A",
+      "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=100",
+    ], name);
+  }
+  assert.deepEqual([...PROCESSES].sort(), ["kitchen", "orders", "payments", "stock", "web"]);
   assert.deepEqual(PROCESS_V8_FLAGS, ["--heap-growing-percent=100"]);
 });
 
