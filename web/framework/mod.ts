@@ -216,13 +216,13 @@ export async function mountPages(
         state,
         deps,
         hono: c,
-        render(data?: unknown, init?: ResponseInit) {
+        render(data?: unknown, init?: ResponseInit, as: State = state) {
           if (!page.default) throw new Error(`Route "${route.file}" has no page to render`);
           const { html } = renderPage({
             app: appComponent,
             layouts: route.layouts.map((f) => mod(f).default).filter((x) => x !== undefined),
             page: page.default,
-            props: { data, params, url, state },
+            props: { data, params, url, state: as },
             clientEntry,
           });
           return Promise.resolve(htmlResponse(html, init));

@@ -36,8 +36,11 @@ export interface RouteContext<Data = unknown, S = State> {
   deps: AppDeps;
   /** The underlying Hono context (for helpers such as cookies). */
   hono: Context<AppEnv>;
-  /** Renders this route's page with `data` (status 200 unless `init` says otherwise). */
-  render(data?: Data, init?: ResponseInit): Promise<Response>;
+  /**
+   * Renders this route's page with `data` (status 200 unless `init` says otherwise), with `state` in
+   * place of the request's own when given (a page made once for many visitors: `page_template.ts`).
+   */
+  render(data?: Data, init?: ResponseInit, state?: S): Promise<Response>;
   /** Renders the site's 404 page. */
   renderNotFound(): Promise<Response>;
   /** In a middleware: runs the rest of the chain and returns its response. */

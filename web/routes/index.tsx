@@ -5,6 +5,11 @@
  * description, dietary badges, allergens, price in the shop's locale, stock state and an "Add to
  * cart" island; and the cart island.
  *
+ * A new visitor's page (no search, an empty cart, no query string at all) is the same for everyone but
+ * for the customer id and the form token: it is rendered once per catalog list (at most one a second,
+ * see `gateway/catalog_cache.ts`) with placeholders for those two, and filled in per request
+ * (`framework/page_template.ts`).
+ *
  * @module
  */
 import { productJson } from "../api/order_json.ts";
@@ -13,13 +18,15 @@ import { itemMatches, type MenuProduct, menuSections } from "../components/menu/
 import { MenuSectionView } from "../components/menu/MenuSectionView.tsx";
 import { MAX_QUERY_LENGTH } from "../components/menu/search.ts";
 import type { ShopState } from "../customer.ts";
-import type { Handlers, PageProps } from "../framework/types.ts";
+import type { Handlers, PageProps, RouteContext } from "../framework/types.ts";
+import { fillTemplate, makeTemplate, type PageTemplate } from "../framework/page_template.ts";
+import type { Item } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import { gatewayFor } from "../gateway/mod.ts";
 import Cart from "../islands/Cart.tsx";
 import { EMPTY_CART } from "../cart/cart.ts";
 import { cartView } from "../cart/cart_view.ts";
 import MenuSearch from "../islands/MenuSearch.tsx";
-import { DEFAULT_SHOP } from "../shop.ts";
+import { DEFAULT_SHOP, type ShopConfig } from "../shop.ts";
 
 /** What the menu page shows. */
 export interface MenuData {
@@ -29,12 +36,52 @@ export interface MenuData {
   query: string;
 }
 
+type Slot = "customerId" | "csrf";
+const MENU_TITLE = "Menu";
+
+/** A new visitor's page per catalog list (dropped with it) and shop settings. */
+const templates = new WeakMap<Item[], Map<ShopConfig | undefined, Promise<PageTemplate<Slot> | null>>>();
+
+/**
+ * The new visitor's page for `items`: rendered from placeholders and what every such visitor shares
+ * (the shop, an empty cart), never from this visitor's own state.
+ */
+function newVisitorPage(ctx: RouteContext<MenuData, ShopState>, items: Item[]) {
+  let byShop = templates.get(items);
+  if (!byShop) templates.set(items, byShop = new Map());
+  const shop = ctx.state.shop;
+  let template = byShop.get(shop);
+  if (!template) {
+    const made = makeTemplate<Slot>(
+      ["customerId", "csrf"],
+      (slot) =>
+        ctx.render({ products: items.map(productJson), query: "" }, undefined, {
+          customerId: slot.customerId,
+          csrf: slot.csrf,
+          cart: EMPTY_CART,
+          shop,
+          title: MENU_TITLE,
+        }),
+    );
+    byShop.set(shop, made);
+    made.catch(() => byShop.delete(shop));
+    template = made;
+  }
+  return template;
+}
+
 /** Loads the catalog from stock. */
 export const handler: Handlers<MenuData, ShopState> = {
   async GET(ctx) {
     const items = await gatewayFor(ctx.hono, ctx.deps).stock.catalog();
     const query = (ctx.url.searchParams.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
-    ctx.state.title = query ? `“${query}” on the menu` : "Menu";
+    if (ctx.url.search === "" && (ctx.state.cart ?? EMPTY_CART).lines.length === 0) {
+      const template = await newVisitorPage(ctx, items);
+      const page = template &&
+        fillTemplate(template, { customerId: ctx.state.customerId, csrf: ctx.state.csrf });
+      if (page) return page;
+    }
+    ctx.state.title = query ? `“${query}” on the menu` : MENU_TITLE;
     const products = items.map(productJson);
     return await ctx.render({ products, query });
   },

@@ -165,3 +165,42 @@ Deno.test("the menu page", opts, async (t) => {
     await sys.stop();
   }
 });
+
+Deno.test(
+  "a new visitor's menu, made once for every such visitor, is the page rendered for them and carries only their own id and form token",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const csrfOf = (html: string) => [...html.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]!);
+      const first = sys.browser();
+      const firstPage = await (await first.get("/")).text();
+      const second = sys.browser();
+      const secondPage = await (await second.get("/")).text();
+      assert.notEqual(first.customerId(), second.customerId());
+      for (const [b, html, other] of [[first, firstPage, second], [second, secondPage, first]] as const) {
+        assert.ok(html.includes(b.customerId()), "the page holds its visitor's id (the cart island's props)");
+        assert.ok(!html.includes(other.customerId()), "and never another visitor's");
+        const tokens = new Set(csrfOf(html));
+        assert.equal(tokens.size, 1, "one form token in every form");
+        assert.ok(!csrfOf(other === first ? firstPage : secondPage).includes([...tokens][0]!), "its own");
+        assert.doesNotMatch(html, /oms-slot-/);
+      }
+      // the same visitor, rendered afresh (a query string skips the kept page): byte for byte the same
+      const fresh = await (await second.get("/?from=test")).text();
+      assert.equal(secondPage, fresh);
+      // a cart is the visitor's own: that page is rendered for them (the item shows as in the cart)
+      const add = await second.get("/cart/add", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: csrfOf(secondPage)[0]!, id: "1" }).toString(),
+      });
+      await add.body?.cancel();
+      const withCart = await (await second.get("/")).text();
+      assert.notEqual(withCart, secondPage);
+      assert.equal(withCart, await (await second.get("/?from=test")).text());
+    } finally {
+      await sys.stop();
+    }
+  },
+);
