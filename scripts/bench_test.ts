@@ -21,10 +21,13 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     const stderr = new TextDecoder().decode(res.stderr);
     assert.equal(res.code, 0, `exit code\n${stderr}\n${stdout}`);
     assert.match(stderr, /bench: measuring the primitive floor/, "progress on stderr");
+    // a warm-up load runs first (its own final check included), then the measured one
+    const warm = stderr.indexOf("bench: warm-up: 4 shoppers for 1 s (not counted) ...");
+    assert.ok(warm >= 0 && warm < stderr.indexOf("load: final check of"), "the warm-up, checked, first");
     // the CPU window ends after the kitchen's last tickets and before the load generator's final check
     const held = stderr.indexOf("load: visits done; holding the final check\n");
     const read = stderr.search(/bench: visits done; \d+ ms for the kitchen's last tickets, then CPU is read/);
-    const check = stderr.indexOf("load: final check of");
+    const check = stderr.lastIndexOf("load: final check of");
     assert.ok(0 <= held && held < read && read < check, `held ${held}, read ${read}, check ${check}`);
     assert.match(stdout, /OMS CPU per order [\d.]+ ms = [\d.]+x the reference lifecycle's floor/);
 
@@ -36,6 +39,7 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     assert.equal(r.machine.cores, navigator.hardwareConcurrency);
     assert.match(r.commit, /^[0-9a-f]{4,}(\+dirty)?$/);
     assert.equal(r.options.quick, true);
+    assert.equal(r.options.warmupS, 1);
     for (const p of ["http", "grpc", "kv", "amqp"] as const) {
       assert.ok(r.floor.primitives[p].cpuMs > 0, `floor ${p}: ${r.floor.primitives[p].cpuMs}`);
     }

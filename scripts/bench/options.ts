@@ -9,6 +9,8 @@ import { parseArgs } from "node:util";
 export interface BenchOptions {
   /** Seconds of load. */
   durationS: number;
+  /** Seconds of load before the measured load, not counted (0: none). */
+  warmupS: number;
   /** Shoppers at once. */
   concurrency: number;
   /** Operations measured per primitive of the floor. */
@@ -34,6 +36,8 @@ item restocked) under the load generator; prints one table and saves it as JSON.
 
 Options:
   --duration SECONDS   load duration (default 30; --quick 3)
+  --warmup SECONDS     load before the measured load, not counted: the processes' JIT warms up as the
+                       floor's primitives do before theirs (default 10; --quick 1; 0 = none)
   --concurrency N      shoppers at once (default 64; --quick 4)
   --floor-ops N        operations per primitive of the floor (default 2000; --quick 200)
   --floor-lanes N      floor operations in flight at once (default 16; 1 = one after the other)
@@ -61,6 +65,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       allowPositionals: false,
       options: {
         duration: { type: "string" },
+        warmup: { type: "string" },
         concurrency: { type: "string" },
         "floor-ops": { type: "string" },
         "floor-lanes": { type: "string" },
@@ -76,6 +81,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
   const quick = values.quick ?? false;
   return {
     durationS: num("--duration", values.duration, quick ? 3 : 30, 0.5, 3600, false),
+    warmupS: num("--warmup", values.warmup, quick ? 1 : 10, 0, 600, false),
     concurrency: num("--concurrency", values.concurrency, quick ? 4 : 64, 1, 256, true),
     floorOps: num("--floor-ops", values["floor-ops"], quick ? 200 : 2000, 10, 1_000_000, true),
     floorLanes: num("--floor-lanes", values["floor-lanes"], 16, 1, 256, true),

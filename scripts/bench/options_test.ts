@@ -4,6 +4,7 @@ import { BenchOptionsError, parseBenchOptions } from "./options.ts";
 Deno.test("bench defaults: 64 shoppers for 30 s, 2000 floor operations 16 in flight, results in bench/results", () => {
   assert.deepEqual(parseBenchOptions([]), {
     durationS: 30,
+    warmupS: 10,
     concurrency: 64,
     floorOps: 2000,
     floorLanes: 16,
@@ -16,7 +17,12 @@ Deno.test("bench defaults: 64 shoppers for 30 s, 2000 floor operations 16 in fli
 
 Deno.test("--quick shortens everything, and explicit flags still win", () => {
   const q = parseBenchOptions(["--quick", "--duration", "2"]);
-  assert.deepEqual([q.quick, q.durationS, q.concurrency, q.floorOps], [true, 2, 4, 200]);
+  assert.deepEqual([q.quick, q.durationS, q.warmupS, q.concurrency, q.floorOps], [true, 2, 1, 4, 200]);
+  assert.equal(parseBenchOptions(["--warmup", "0"]).warmupS, 0, "no warm-up");
+  assert.throws(
+    () => parseBenchOptions(["--warmup=-1"]),
+    /--warmup must be a number from 0 to 600, got "-1"/,
+  );
 });
 
 Deno.test("a bad or unknown flag says which and why", () => {

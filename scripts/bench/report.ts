@@ -56,7 +56,14 @@ export interface BenchReport {
   /** The machine. */
   machine: { cores: number; os: string; hostname: string };
   /** How the run was configured. */
-  options: { durationS: number; concurrency: number; floorLanes: number; quick: boolean };
+  options: {
+    durationS: number;
+    /** Seconds of uncounted load before the measured load (absent in reports before it existed: none). */
+    warmupS?: number;
+    concurrency: number;
+    floorLanes: number;
+    quick: boolean;
+  };
   /** The primitive floor measured in this run. */
   floor: Floor;
   /** The load. */
@@ -144,7 +151,8 @@ export function formatBenchTable(r: BenchReport): string {
   const o = r.options;
   const out: string[] = [];
   out.push(
-    `OMS bench ${r.date} commit ${r.commit}, ${r.machine.cores} cores; ${o.concurrency} shoppers for ${o.durationS} s`,
+    `OMS bench ${r.date} commit ${r.commit}, ${r.machine.cores} cores; ${o.concurrency} shoppers for ${o.durationS} s` +
+      (o.warmupS ? ` after a ${o.warmupS} s warm-up` : ""),
   );
   out.push(
     `orders/s ${f(r.load.ordersPerS, 1)} (${r.load.ordersPlaced} placed, ${r.load.paid} paid, ` +

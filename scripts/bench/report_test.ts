@@ -88,3 +88,10 @@ Deno.test("the table shows orders/s, the floor, every process, the total with it
   assert.match(text, /^paid -> kitchen ticket\s+0\s+-\s+-\s+-$/m);
   assert.match(text, /note: shared machine/);
 });
+
+Deno.test("the table's first line says how long the uncounted warm-up was, when there was one", () => {
+  const warm = inputs();
+  warm.options = { ...warm.options, warmupS: 10 };
+  assert.match(formatBenchTable(buildBenchReport(warm)), /; 64 shoppers for 30 s after a 10 s warm-up$/m);
+  assert.match(formatBenchTable(buildBenchReport(inputs())), /; 64 shoppers for 30 s$/m);
+});

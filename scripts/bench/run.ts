@@ -4,7 +4,9 @@
  * stream`), with every process's CPU and RSS read from the OS around the load, and paid -> kitchen
  * ticket read from the kitchen's store afterwards.
  *
- * The load window runs from just before the load generator starts until its last visit has ended and
+ * A warm-up load (`--warmup`, default 10 s; its orders and figures not counted) runs first, so the
+ * processes are measured warm, as the floor's primitives are after their warm-up; the kitchen then
+ * finishes its last tickets. The load window runs from just before the measured load generator starts until its last visit has ended and
  * the kitchen has had time to prepare the last tickets (two auto-prep steps and a second), so it holds
  * every step of every order the load placed; the load generator's final check (a read of every order,
  * `--hold-check`) runs after it and is not counted. Every process's CPU in that window is divided by the
@@ -129,11 +131,29 @@ export async function runBench(
       rabbitmq: brokerPid,
     };
     const names = Object.keys(pids) as (keyof typeof pids)[];
+    const settleMs = 2 * sys.kitchenPrepMs + 1000;
+    if (opts.warmupS > 0) {
+      say(`bench: warm-up: ${opts.concurrency} shoppers for ${opts.warmupS} s (not counted) ...`);
+      const warm = await runDeno([
+        LOAD_MAIN,
+        "--url",
+        sys.url,
+        "--duration",
+        String(opts.warmupS),
+        "--concurrency",
+        String(opts.concurrency),
+        "--json",
+      ]);
+      if (warm.code !== 0) {
+        throw new Error(`The warm-up load exited ${warm.code}: its final check found problems`);
+      }
+      // the warm-up's last orders finish in the kitchen before the measured window opens
+      await new Promise((r) => setTimeout(r, settleMs));
+    }
     const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]).cpuS]));
     say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
     let after: Record<string, ReturnType<typeof procUsage>> = {};
     let brokerRssKb = 0;
-    const settleMs = 2 * sys.kitchenPrepMs + 1000;
     const load = await runHeldLoad([
       "--url",
       sys.url,
@@ -189,6 +209,7 @@ export async function runBench(
     return {
       options: {
         durationS: opts.durationS,
+        warmupS: opts.warmupS,
         concurrency: opts.concurrency,
         floorLanes: opts.floorLanes,
         quick: opts.quick,
