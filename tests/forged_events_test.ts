@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import amqp from "amqplib";
 import { rpc } from "../services/common/grpc_client.ts";
-import { EventObserver, publishRaw } from "../services/common/bus/testing.ts";
+import { publishRaw } from "../services/common/bus/testing.ts";
+import { encodeEvent } from "../services/common/events.ts";
 import { ORIGINAL_USER_HEADER } from "../services/common/bus/owner.ts";
 import { OrderStatus } from "../services/common/gen/oms/orders/v1/orders.ts";
 import { eventually, startSystem, type System } from "./system.ts";
@@ -44,7 +45,6 @@ async function snapshot(sys: System, orderId: string, ghosts: string[]) {
 
 Deno.test("forged payment.succeeded, order.paid and order.created from guest or another service's user are refused or parked and change nothing", async () => {
   const sys = await startSystem();
-  const observer = await EventObserver.start(sys.bus.config, "order.created");
   const { config } = sys.bus;
   const prefix = config.brokerUserPrefix!;
   try {
@@ -60,8 +60,16 @@ Deno.test("forged payment.succeeded, order.paid and order.created from guest or 
         (await rpc(sys.orders, "getOrder", { orderId, customerId: "forger-victim", admin: false })).order;
       return o?.status === OrderStatus.ORDER_STATUS_WAITING_PAYMENT;
     }, "the real order waiting for payment");
-    await observer.waitFor((es) => es.some((e) => e.body.orderId === orderId), "the real order.created");
-    const created = observer.events.find((e) => e.body.orderId === orderId)!.body;
+    // the real order's order.created, as orders would have sent it (held and taken back: never sent)
+    const created = JSON.parse(encodeEvent("order.created", {
+      orderId,
+      customerId: order!.customerId,
+      items: order!.items,
+      total: order!.total,
+      createdAt: order!.createdAt,
+      number: order!.number,
+      details: undefined,
+    }));
     const ghostPaid = `ghost-paid-${crypto.randomUUID()}`;
     const ghostCreated = `ghost-created-${crypto.randomUUID()}`;
     const before = await snapshot(sys, orderId, [ghostPaid, ghostCreated]);
@@ -144,7 +152,6 @@ Deno.test("forged payment.succeeded, order.paid and order.created from guest or 
     assert.deepEqual(before.ghostPayments, [undefined, undefined]);
     assert.ok(!before.tickets.includes(orderId) && !before.tickets.includes(ghostPaid));
   } finally {
-    await observer.close();
     await sys.stop();
   }
 });

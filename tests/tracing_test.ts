@@ -19,7 +19,7 @@ const SERVICES = ["web", "orders", "stock", "payments", "kitchen"];
 
 /** The consumer span expected in each service for each hop of the order's life. */
 const HOPS: [service: string, routingKey: string][] = [
-  ["payments", "order.created"],
+  // no order.created hop: it is held, and taken back when CreatePaymentLink's link is attached
   ["orders", "payment.succeeded"],
   ["kitchen", "order.paid"],
   ["stock", "order.paid"],
@@ -144,24 +144,20 @@ Deno.test("one order is one trace across web, orders, stock, payments and kitche
     );
     call("orders", "stock", "oms.stock.v1.StockService/ReserveItems");
     const link = call("orders", "payments", "oms.payments.v1.PaymentsService/CreatePaymentLink");
-    // the provider is called inside CreatePaymentLink or inside payments' order.created handler, whichever
-    // comes first (both use the order's idempotency key; the later one finds the payment and stops there)
-    const creators = [
-      link.spanId,
-      ...spans.filter((s) => s.service === "payments" && s.name === "process order.created").map((s) =>
-        s.spanId
-      ),
-    ];
+    // the provider is called inside CreatePaymentLink, once; order.created was never sent
     const providerSpans = spans.filter((s) => s.name === "local createCheckout");
-    assert.ok(providerSpans.length >= 1, `a provider span in\n${tree}`);
-    for (const p of providerSpans) {
-      assert.equal(p.kind, OtlpSpanKind.CLIENT);
-      assert.equal(p.service, "payments");
-      assert.ok(
-        creators.includes(p.parentSpanId),
-        "provider calls happen inside CreatePaymentLink or the order.created handler",
-      );
-    }
+    assert.equal(providerSpans.length, 1, `one provider span in\n${tree}`);
+    assert.equal(providerSpans[0]!.kind, OtlpSpanKind.CLIENT);
+    assert.equal(providerSpans[0]!.service, "payments");
+    assert.equal(
+      providerSpans[0]!.parentSpanId,
+      link.spanId,
+      "the provider call happens inside CreatePaymentLink",
+    );
+    assert.ok(
+      !spans.some((s) => s.name.endsWith(" order.created")),
+      "no order.created published or processed",
+    );
 
     // messaging: every consumer span is the child of the producer span that published its message
     const consumers = spans.filter((s) => s.kind === OtlpSpanKind.CONSUMER);

@@ -29,6 +29,13 @@ import type { HandlerContext, OutboxRecord } from "./bus/types.ts";
 export interface EmitOptions {
   /** The trace context the event continues (see `enqueueEvent`). */
   traceparent?: string;
+  /** A fixed message id, so a later commit can take a held event back (`outboxKey(id)`). */
+  id?: string;
+  /**
+   * Hold the event until this time (epoch ms): the relay's periodic scan publishes it from then on,
+   * unless a commit deleted it first; it is not handed to the relay at once.
+   */
+  notBefore?: number;
 }
 
 /** What a use case changes, and the facts it announces, in one atomic operation. */
@@ -158,7 +165,8 @@ export function unitOfWork(opts: UnitOfWorkOptions): UnitOfWork {
             log.error("an afterCommit callback failed", { useCase, err });
           }
         }
-        if (records.length > 0) kick(records);
+        const now = records.filter((r) => r.notBefore === undefined);
+        if (now.length > 0) kick(now);
         return result;
       }
       log.warn("use case gave up on conflicts", { useCase, attempts: maxAttempts });

@@ -206,3 +206,27 @@ Deno.test("a crash between commit and publish loses nothing: the relay of the ne
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an event held until a time is committed under its fixed id but not handed to the relay; another commit can take it back", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const k = kicks();
+    const uow = unitOfWork({ kv, kick: k.kick, log });
+    const notBefore = Date.now() + 60_000;
+    await uow.run(async (tx) => {
+      await increment(tx);
+      tx.emit("order.completed", { orderId: "o-2", completedAt: new Date(0) }, { id: "held-o-2", notBefore });
+    }, "increment");
+    const records = await outbox(kv);
+    assert.deepEqual(records.map((r) => [r.id === "held-o-2", r.notBefore]).sort(), [
+      [false, undefined],
+      [true, notBefore],
+    ]);
+    assert.deepEqual(k.calls.map((c) => c.length), [1], "only the event due now is handed over");
+    assert.notEqual(k.calls[0]![0]!.id, "held-o-2");
+    await uow.run((tx) => Promise.resolve(void tx.op.delete([...OUTBOX_PREFIX, "held-o-2"])), "takeBack");
+    assert.deepEqual((await outbox(kv)).map((r) => r.id).filter((id) => id === "held-o-2"), []);
+  } finally {
+    kv.close();
+  }
+});

@@ -19,6 +19,7 @@ import { rpc } from "../common/grpc_client.ts";
 import type { Logger } from "../common/log.ts";
 import { traceIdOf, traceMetadata } from "../common/trace.ts";
 import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
+import { outboxKey } from "../common/bus/outbox.ts";
 import type { LookupOrdersResponse } from "../common/gen/oms/orders/v1/orders.ts";
 import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
@@ -136,9 +137,28 @@ function staffFields(by: StaffClaim | undefined): Record<string, string> {
 }
 
 /**
+ * How much longer than the call to payments (`paymentsTimeoutMs`) a new order's `order.created` is held
+ * before the relay may send it (see {@linkcode orderCreatedMessageId}).
+ */
+export const LINK_FALLBACK_GRACE_MS = 2000;
+
+/**
+ * The message id of order `orderId`'s `order.created`. The event is stored with the order but held
+ * (`paymentsTimeoutMs` + {@linkcode LINK_FALLBACK_GRACE_MS}), and the commit that moves the order out of
+ * `pending` (its payment link attached, or a cancellation) deletes it by this id. Its one listener,
+ * payments, needs it only when the order has no link by then: payments slow or down, its answer lost,
+ * or orders stopped between storing the order and attaching the link. So in the usual case it is never
+ * sent, nor is payments' `payment.link_created` answer to it: two deliveries less per order.
+ */
+export function orderCreatedMessageId(orderId: string): string {
+  return `order.created-${orderId}`;
+}
+
+/**
  * Reads order `id` in `tx` (or takes `known`, the order with the versionstamp it was just committed
- * at), lets `command` decide, and adds the new order (guarded by that version) and its events to `tx`.
- * Returns the order as read and the decision. Throws `not_found`.
+ * at), lets `command` decide, and adds the new order (guarded by that version) and its events to `tx`;
+ * an order leaving `pending` takes back its held `order.created`. Returns the order as read and the
+ * decision. Throws `not_found`.
  */
 export async function changeOrder(
   tx: Tx,
@@ -153,6 +173,9 @@ export async function changeOrder(
   if (decision.order) {
     const after = decision.order;
     addUpdate(tx.op, entry, after);
+    if (entry.order.status === "pending" && after.status !== "pending") {
+      tx.op.delete(outboxKey(orderCreatedMessageId(id))); // nothing when it was sent already
+    }
     emitAll(tx, decision.events, traceparent);
     tx.afterCommit(() => recordOrderChange(entry.order, after));
   }
@@ -170,6 +193,11 @@ export class OrdersApp {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
     this.#numbers = deps.numbers ?? new OrderNumbers(deps.kv);
+  }
+
+  /** How long a new order's `order.created` is held (see {@linkcode orderCreatedMessageId}). */
+  get #linkFallbackMs(): number {
+    return this.#d.paymentsTimeoutMs + LINK_FALLBACK_GRACE_MS;
   }
 
   #by(cause: string, traceparent: string | undefined, actor?: string): TransitionCause {
@@ -327,7 +355,14 @@ export class OrdersApp {
         if (stored) return stored;
       }
       addCreate(tx.op, placed.order);
-      emitAll(tx, placed.events, traceparent);
+      const held = { id: orderCreatedMessageId(orderId), notBefore: Date.now() + this.#linkFallbackMs };
+      for (const e of placed.events) {
+        tx.emit<RoutingKey>(
+          e.key,
+          e.payload,
+          e.key === "order.created" ? { traceparent, ...held } : { traceparent },
+        );
+      }
       tx.afterCommit(() => recordOrderChange(undefined, placed.order));
       // "" (unknown: the next step reads it) until the commit tells
       const created: OrderEntry = { order: placed.order, versionstamp: "" };
@@ -361,11 +396,14 @@ export class OrdersApp {
         stored.versionstamp ? stored : undefined,
       );
     } catch (err) {
-      log.warn("payment link not created now; payments will create it from order.created", {
-        orderId: order.id,
-        err: err instanceof Error ? err.message : String(err),
-        traceId: traceIdOf(traceparent),
-      });
+      log.warn(
+        "payment link not created now; payments will create it from order.created once its hold is over",
+        {
+          orderId: order.id,
+          err: err instanceof Error ? err.message : String(err),
+          traceId: traceIdOf(traceparent),
+        },
+      );
       return (await getOrder(kv, order.id))?.order ?? order;
     }
   }

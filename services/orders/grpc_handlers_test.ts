@@ -20,7 +20,7 @@ import type { OrderStatus as Status } from "./domain/order.ts";
 import { requestRefund } from "./domain/refund.ts";
 import { transition } from "./domain/transition.ts";
 import { ordersServer } from "./grpc_handlers.ts";
-import { changeOrder, OrdersApp } from "./app.ts";
+import { changeOrder, LINK_FALLBACK_GRACE_MS, orderCreatedMessageId, OrdersApp } from "./app.ts";
 import { claimIdempotency } from "./claims.ts";
 import { getOrder, idempotencyKey } from "./store.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
@@ -53,6 +53,9 @@ interface Fixture {
 }
 
 /** Runs `fn` against a real orders gRPC server on a temp KV file, with stub stock and payments peers. */
+/** The deadline of the calls to payments in these tests. */
+const PAYMENTS_TIMEOUT_MS = 1000;
+
 async function withOrders(
   fn: (f: Fixture) => Promise<void>,
   opts: {
@@ -84,7 +87,7 @@ async function withOrders(
         payments: paymentsClient,
         log,
         stockTimeoutMs: 3000,
-        paymentsTimeoutMs: opts.paymentsTimeoutMs ?? 1000,
+        paymentsTimeoutMs: opts.paymentsTimeoutMs ?? PAYMENTS_TIMEOUT_MS,
       }),
       staffClaims: claims,
       log,
@@ -156,7 +159,7 @@ async function moveTo(kv: Deno.Kv, id: string, path: Status[]): Promise<void> {
   }
 }
 
-Deno.test("CreateOrder reserves stock, stores the priced order with order.created, then waits for payment", async () => {
+Deno.test("CreateOrder reserves stock, stores the priced order, attaches the link (taking back the held order.created), then waits for payment", async () => {
   await withOrders(async ({ client, kv, stock, payments, kicks }) => {
     const order = await create(client);
     assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
@@ -173,15 +176,8 @@ Deno.test("CreateOrder reserves stock, stores the priced order with order.create
     ]);
     assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), [order.id]);
     assert.deepEqual(payments.linkCalls, [order.id]);
-    const events = await outbox(kv);
-    assert.equal(events.length, 1);
-    assert.equal(events[0]!.routingKey, "order.created");
-    const body = JSON.parse(events[0]!.body);
-    assert.equal(body.orderId, order.id);
-    assert.equal(body.customerId, "alice");
-    assert.deepEqual(body.total, { amount: 2050, currency: "EUR" });
-    assert.equal(body.items.length, 2);
-    assert.ok(kicks.count >= 1, "the relay was kicked after the commit");
+    assert.deepEqual(await outbox(kv), [], "order.created was held, and taken back with the link");
+    assert.equal(kicks.count, 0, "nothing for the relay to send");
     assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
   });
 });
@@ -235,18 +231,34 @@ Deno.test("CreateOrder carries the caller's traceparent to stock, the timeline a
       metadata: traceMetadata(tp),
     });
     const order = res.order!;
-    assert.deepEqual(order.timeline.map((t) => t.traceId), [traceIdOf(tp), traceIdOf(tp)]);
+    assert.deepEqual(order.timeline.map((t) => t.traceId), [traceIdOf(tp)]);
     assert.equal(stock.traceparents[0], tp);
-    assert.equal((await outbox(kv))[0]!.traceparent, tp);
-  });
+    assert.equal((await outbox(kv))[0]!.traceparent, tp, "the held order.created");
+  }, { payments: "down" });
 });
 
-Deno.test("CreateOrder with payments down still stores the pending order and its order.created", async () => {
-  await withOrders(async ({ client, kv }) => {
+Deno.test("CreateOrder with payments down still stores the pending order and its order.created, held for the relay until the call's deadline and 2 s", async () => {
+  await withOrders(async ({ client, kv, kicks }) => {
+    const before = Date.now();
     const order = await create(client);
     assert.equal(order.status, OrderStatus.ORDER_STATUS_PENDING);
     assert.equal(order.paymentLink, "");
-    assert.equal((await outbox(kv)).map((e) => e.routingKey).join(), "order.created");
+    const events = await outbox(kv);
+    assert.deepEqual(events.map((e) => [e.routingKey, e.id]), [[
+      "order.created",
+      orderCreatedMessageId(order.id),
+    ]]);
+    const body = JSON.parse(events[0]!.body);
+    assert.equal(body.orderId, order.id);
+    assert.equal(body.customerId, "alice");
+    assert.deepEqual(body.total, { amount: 2050, currency: "EUR" });
+    assert.equal(body.items.length, 2);
+    const hold = events[0]!.notBefore! - before;
+    assert.ok(
+      hold >= PAYMENTS_TIMEOUT_MS + LINK_FALLBACK_GRACE_MS && hold < PAYMENTS_TIMEOUT_MS + 10_000,
+      `held ${hold} ms`,
+    );
+    assert.equal(kicks.count, 0, "held: not handed to the relay");
     assert.equal((await getOrder(kv, order.id))?.order.status, "pending");
   }, { payments: "down" });
 });
@@ -346,8 +358,8 @@ Deno.test("two concurrent CreateOrder calls with one idempotency key make one or
     assert.equal(stock.reserveCalls.length, 1);
     const res = await rpc(client, "listCustomerOrders", { customerId: "alice", pageSize: 0, cursor: "" });
     assert.equal(res.orders.length, 1);
-    assert.equal((await outbox(kv)).length, 1);
-  });
+    assert.equal((await outbox(kv)).length, 1, "one order.created, held (payments is down)");
+  }, { payments: "down" });
 });
 
 Deno.test("a retry after a failed first attempt with the same idempotency key runs again", async () => {
@@ -398,7 +410,7 @@ Deno.test("CreateOrder stores the details and a short number, GetOrder returns t
       note: "No basil, please",
       pickupAt: details.pickupAt!.toISOString(),
     }, "no phone, no email in the event");
-  });
+  }, { payments: "down" }); // so the order keeps its held order.created to read
 });
 
 Deno.test("CreateOrder with invalid details answers invalid_argument naming the detail and calls nobody", async () => {
@@ -992,4 +1004,20 @@ Deno.test("a refund left in flight by a call that died is resumed by a retry wit
     assert.deepEqual(res.order!.refunds.map((r) => [r.id, r.providerRefundId]), [["form-7", "re-form-7"]]);
     assert.equal(res.order!.paymentState, PaymentState.PAYMENT_STATE_PARTIALLY_REFUNDED);
   });
+});
+
+Deno.test("an order cancelled while pending takes back its held order.created: only order.cancelled is left to send", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const order = await create(client);
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_PENDING);
+    assert.deepEqual((await outbox(kv)).map((e) => e.id), [orderCreatedMessageId(order.id)]);
+    const res = await rpc(client, "cancelOrder", {
+      orderId: order.id,
+      customerId: "alice",
+      admin: false,
+      reason: "",
+    });
+    assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_CANCELLED);
+    assert.deepEqual((await outbox(kv)).map((e) => e.routingKey), ["order.cancelled"]);
+  }, { payments: "down" });
 });

@@ -86,7 +86,7 @@ Deno.test("loadConfig reads orders' variables with their defaults", () => {
   );
 });
 
-Deno.test("an order travels through RabbitMQ: order.created out, payment and kitchen events in, once each", async () => {
+Deno.test("an order travels through RabbitMQ: payment and kitchen events in, once each; its order.created, held, never goes out", async () => {
   await withService(async ({ client, handle, config, observer }) => {
     const health = connect(HealthClient, `127.0.0.1:${handle.port}`, TEST_SERVICE_TOKEN);
     try {
@@ -104,10 +104,7 @@ Deno.test("an order travels through RabbitMQ: order.created out, payment and kit
       details: undefined,
     }, { metadata: traceMetadata(tp) });
     const id = order!.id;
-    await observer.waitFor((es) => es.some((e) => e.routingKey === "order.created"), "order.created");
-    const created = observer.of("order.created", id)[0]!;
-    assert.equal(created.body.customerId, "alice");
-    assert.equal(traceIdOf(created.traceparent), traceIdOf(tp), "the trace travels in the message headers");
+    assert.equal(order!.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT, "payments answered with the link");
 
     const paidTp = newTraceparent();
     const succeeded = encodeEvent("payment.succeeded", {
@@ -160,6 +157,45 @@ Deno.test("an order travels through RabbitMQ: order.created out, payment and kit
     await observer.waitFor((es) => es.some((e) => e.routingKey === "order.completed"), "order.completed");
     assert.equal(observer.of("order.paid", id).length, 1, "one order.paid for three deliveries");
     assert.equal(traceIdOf(observer.of("order.paid", id)[0]!.traceparent), traceIdOf(paidTp));
+    // its hold (the 1 s deadline of the call to payments and 2 s) is long over, and a scan has run
+    assert.equal(observer.of("order.created", id).length, 0, "taken back when the link was attached");
+  });
+});
+
+Deno.test("payments down at checkout: the held order.created goes out after the call's deadline and 2 s, and payment.link_created brings the link", async () => {
+  await withService(async ({ client, config, observer, payments }) => {
+    await payments.stop(); // the call fails at once
+    const tp = newTraceparent();
+    const placedAt = Date.now();
+    const { order } = await rpc(client, "createOrder", {
+      customerId: "alice",
+      items: [{ itemId: "pizza", quantity: 1 }],
+      idempotencyKey: "",
+      details: undefined,
+    }, { metadata: traceMetadata(tp) });
+    const id = order!.id;
+    assert.equal(order!.status, OrderStatus.ORDER_STATUS_PENDING);
+    await observer.waitFor((es) => es.some((e) => e.routingKey === "order.created"), "order.created", 15_000);
+    const created = observer.of("order.created", id)[0]!;
+    assert.ok(Date.now() - placedAt >= 3000, "not before its hold was over");
+    assert.equal(created.body.customerId, "alice");
+    assert.equal(traceIdOf(created.traceparent), traceIdOf(tp), "the trace travels in the message headers");
+    await publishRaw(
+      config.common,
+      "payment.link_created",
+      encodeEvent("payment.link_created", {
+        orderId: id,
+        provider: "local",
+        sessionId: "s1",
+        url: "http://127.0.0.1:8080/pay/s1",
+        expiresAt: new Date(Date.now() + 3_600_000),
+      }),
+      { messageId: crypto.randomUUID() },
+    );
+    await eventually(
+      async () => (await statusOf(client, id)) === OrderStatus.ORDER_STATUS_WAITING_PAYMENT,
+      "link attached",
+    );
   });
 });
 

@@ -167,8 +167,10 @@ export class PaymentsApp {
   /**
    * Returns the order's payment, creating its checkout once: an existing payment is returned as is;
    * otherwise the provider is asked (with the order's idempotency key and parameters fixed on the
-   * first attempt) and the payment, its index and `payment.link_created` are committed together. When a
-   * concurrent call committed first, its payment is returned. An order payments knows is cancelled is
+   * first attempt) and the payment and its index are committed together. No `payment.link_created`:
+   * orders, the caller, has the link from the answer, and when the answer does not reach it, its held
+   * `order.created` comes and {@linkcode orderCreated} announces the link. When a concurrent call
+   * committed first, its payment is returned. An order payments knows is cancelled is
    * `illegal_transition`.
    */
   async createPaymentLink(order: OrderToPay, options: EventOptions = {}): Promise<PaymentRecord> {
@@ -196,23 +198,30 @@ export class PaymentsApp {
   }
 
   /**
-   * `order.created`: when the order has no payment yet, asks the provider (before the commit, with the
-   * idempotency key, so a retry never makes a second session) and adds the payment and
-   * `payment.link_created` to the consumer's `tx`. An invalid order is `invalid_argument`. An order
-   * already cancelled (its `order.created` was delivered late) gets no checkout.
+   * `order.created`, which orders holds back and sends only when the order still had no payment link
+   * some seconds after it was placed (payments slow or down, the answer to CreatePaymentLink lost, or
+   * orders stopped in between): makes sure the order has its payment and announces its link with
+   * `payment.link_created`, in the consumer's `tx`. With no payment yet, the provider is asked first
+   * (before the commit, with the idempotency key, so a retry never makes a second session). An invalid
+   * order is `invalid_argument`. An order already cancelled gets no checkout; a payment no longer open
+   * is announced by its outcome, not again here.
    */
   async orderCreated(tx: Tx, order: OrderToPay, traceparent?: string): Promise<void> {
-    // usually CreatePaymentLink made the payment already: one small read, and no commit (a payment or a
-    // cancelled marker, once stored, stays, so a redelivery finds the same); else what a checkout needs
-    if ((await readPayment(tx.kv, order.orderId)).value) return tx.alreadyApplied?.();
     const read = await readCheckoutState(tx.kv, order.orderId); // payment, cancelled marker, draft
-    if (read.payment.value) return tx.alreadyApplied?.();
+    const existing = read.payment.value;
+    if (existing) {
+      const events = lifecycle.linkCreated(existing);
+      if (events.length === 0) return tx.alreadyApplied?.();
+      tx.op.check(read.payment); // announced as read: a payment that moved meanwhile makes this run again
+      return emitAll(tx, events, traceparent);
+    }
     if (read.cancelled.value) {
       this.#d.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
       return tx.alreadyApplied?.();
     }
     const opened = await this.#checkout(validateOrder(order), read.draft);
-    this.#addOpened(tx, opened, traceparent);
+    const payment = this.#addOpened(tx, opened, traceparent);
+    emitAll(tx, lifecycle.linkCreated(payment), traceparent);
   }
 
   /**

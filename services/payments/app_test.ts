@@ -7,6 +7,9 @@ import { paymentsEventHandlers } from "./event_handlers.ts";
 import { LocalPaymentProvider } from "./providers/local.ts";
 import type { PaymentProvider } from "./providers/provider.ts";
 import { StripePaymentProvider } from "./providers/stripe.ts";
+import type { PaymentsApp } from "./app.ts";
+import type { OrderToPay } from "./domain/payment.ts";
+import { readPayment } from "./store.ts";
 import { anOrder, inMemoryPayments, outbox } from "./testing/fixtures.ts";
 import { StripeStandIn } from "./testing/stripe_stand_in.ts";
 import { MalformedEventError } from "../common/events.ts";
@@ -37,7 +40,7 @@ async function webhook(standIn: StripeStandIn, type: string, sessionId: string, 
   return await standIn.signed(standIn.event(type, sessionId, id), SECRET);
 }
 
-Deno.test("CreatePaymentLink stores an open payment with its Stripe session and announces payment.link_created", async () => {
+Deno.test("CreatePaymentLink stores an open payment with its Stripe session and the order's trace, and announces nothing", async () => {
   await withStripe(async ({ payments, kv, standIn, kicks }) => {
     const order = anOrder();
     const traceparent = newTraceparent();
@@ -51,18 +54,11 @@ Deno.test("CreatePaymentLink stores an open payment with its Stripe session and 
     // the URLs leave the site (Stripe keeps them): the order id only, never the customer
     assert.equal(sent.success_url, `http://shop.test/orders/${order.orderId}?paid=1`);
     assert.equal(sent.cancel_url, `http://shop.test/orders/${order.orderId}?cancelled=1`);
-    const events = await outbox(kv);
-    assert.equal(events.length, 1);
-    assert.equal(events[0]!.routingKey, "payment.link_created");
-    assert.deepEqual(events[0]!.body, {
-      orderId: order.orderId,
-      provider: "stripe",
-      sessionId: payment.sessionId,
-      url: payment.url,
-      expiresAt: payment.expiresAt!.toISOString(),
-    });
-    assert.equal(events[0]!.traceparent, traceparent);
-    assert.equal(kicks(), 1);
+    const { traceparent: kept, ...stored } = (await readPayment(kv, order.orderId)).value!;
+    assert.deepEqual(stored, payment, "the payment returned is the payment stored");
+    assert.equal(kept, traceparent, "the order's trace is kept on the payment");
+    assert.deepEqual(await outbox(kv), [], "no payment.link_created: orders has the link from the answer");
+    assert.equal(kicks(), 0, "nothing for the relay");
     assert.equal((await payments.getCheckoutSession(payment.sessionId)).orderId, order.orderId);
     assert.equal((await kv.get(["checkout_drafts", order.orderId])).value, null, "draft removed on commit");
   });
@@ -76,7 +72,8 @@ Deno.test("CreatePaymentLink is idempotent per order: repeated and concurrent ca
       const again = await payments.createPaymentLink(order);
       assert.equal(new Set([...all, again].map((p) => p.sessionId)).size, 1);
       assert.equal(standIn.sessions.size, 1, "one session at Stripe");
-      assert.equal((await outbox(kv, "payment.link_created")).length, 1);
+      assert.equal((await Array.fromAsync(kv.list({ prefix: ["payments"] }))).length, 1, "one payment");
+      assert.deepEqual(await outbox(kv), [], "no call announces anything");
     },
     (p) => p,
     50,
@@ -180,7 +177,7 @@ Deno.test("a webhook with a bad or missing signature is invalid_argument and cha
       );
     }
     assert.equal((await payments.getPayment(order.orderId)).status, PaymentStatus.PAYMENT_STATUS_OPEN);
-    assert.deepEqual((await outbox(kv)).map((e) => e.routingKey), ["payment.link_created"]);
+    assert.deepEqual(await outbox(kv), []);
     assert.equal((await Array.fromAsync(kv.list({ prefix: ["provider_events"] }))).length, 0);
   });
 });
@@ -239,7 +236,7 @@ Deno.test("ignored Stripe event types and unknown sessions are acknowledged and 
       (await payments.handleProviderEvent("stripe", foreign.payload, foreign.signature)).payment,
       null,
     );
-    assert.deepEqual((await outbox(kv)).map((e) => e.routingKey), ["payment.link_created"]);
+    assert.deepEqual(await outbox(kv), []);
   });
 });
 
@@ -320,7 +317,7 @@ Deno.test("local checkout pay, decline and expire go through the webhook path, o
       PaymentStatus.PAYMENT_STATUS_SUCCEEDED,
     );
     assert.deepEqual(
-      (await outbox(kv)).map((e) => e.routingKey).filter((k) => k !== "payment.link_created"),
+      (await outbox(kv)).map((e) => e.routingKey),
       ["payment.succeeded", "payment.failed", "payment.expired"],
     );
     const markers = await Array.fromAsync(kv.list({ prefix: ["provider_events", "local"] }));
@@ -344,40 +341,137 @@ Deno.test("CompleteLocalCheckout is refused when Stripe is the provider", async 
   });
 });
 
-Deno.test("order.created handler adds the payment to the consumer's commit and a redelivery adds nothing", async () => {
+/**
+ * Runs the `order.created` handler as the consumer would, into a fresh operation it leaves to the
+ * caller to commit; `applied` counts the handler's `alreadyApplied` calls.
+ */
+async function deliverCreated(
+  payments: PaymentsApp,
+  kv: Deno.Kv,
+  order: OrderToPay,
+  messageId: string,
+  traceparent?: string,
+): Promise<{ op: Deno.AtomicOperation; applied: number }> {
+  const op = kv.atomic();
+  let applied = 0;
+  await paymentsEventHandlers(payments)["order.created"]!(
+    { ...order, createdAt: new Date(), number: 0, details: undefined },
+    {
+      op,
+      kv,
+      messageId,
+      routingKey: "order.created",
+      attempt: 1,
+      alreadyApplied: () => void applied++,
+      ...(traceparent ? { traceparent } : {}),
+    },
+  );
+  return { op, applied };
+}
+
+/** The `payment.link_created` body announcing `payment`'s link. */
+function linkBody(
+  payment: { orderId: string; sessionId: string; url: string; expiresAt?: Date | undefined },
+) {
+  return {
+    orderId: payment.orderId,
+    provider: "stripe",
+    sessionId: payment.sessionId,
+    url: payment.url,
+    expiresAt: payment.expiresAt!.toISOString(),
+  };
+}
+
+Deno.test("order.created for an order with no payment adds the payment and payment.link_created to the consumer's commit; run again it makes no second checkout and announces the same link", async () => {
   await withStripe(async ({ payments, kv, standIn }) => {
-    const handlers = paymentsEventHandlers(payments);
     const order = anOrder();
-    const event = { ...order, createdAt: new Date(), number: 0, details: undefined };
-    const said: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const op = kv.atomic();
-      let applied = 0;
-      await handlers["order.created"]!(event, {
-        op,
-        kv,
-        messageId: `m${i}`,
-        routingKey: "order.created",
-        attempt: 1,
-        alreadyApplied: () => void applied++,
-      });
-      said.push(applied);
-      assert.equal((await op.commit()).ok, true);
-    }
-    assert.deepEqual(said, [0, 1], "the second finds the payment: already applied, no commit needed");
+    const traceparent = newTraceparent();
+    const first = await deliverCreated(payments, kv, order, "m1", traceparent);
+    assert.equal(first.applied, 0);
+    assert.equal((await readPayment(kv, order.orderId)).value, null, "nothing stored before the commit");
+    assert.deepEqual(await outbox(kv), [], "nothing announced before the commit");
+    assert.equal((await first.op.commit()).ok, true);
+    const entry = await readPayment(kv, order.orderId);
+    const payment = entry.value!;
+    assert.equal(payment.status, PaymentStatus.PAYMENT_STATUS_OPEN);
+    assert.equal(payment.traceparent, traceparent);
+    assert.equal(standIn.sessions.get(payment.sessionId)?.metadata?.order_id, order.orderId);
+    assert.equal((await kv.get(["checkout_drafts", order.orderId])).value, null, "draft removed on commit");
+    const events = await outbox(kv);
+    assert.deepEqual(events.map((e) => e.routingKey), ["payment.link_created"]);
+    assert.deepEqual(events[0]!.body, linkBody(payment));
+    assert.equal(events[0]!.traceparent, traceparent);
+
+    // run again (the fact published again under a new message id; a redelivery of the same message
+    // never reaches the handler: the consumer's inbox acknowledges it as a duplicate)
+    const again = await deliverCreated(payments, kv, order, "m2", traceparent);
+    assert.equal(again.applied, 0, "it announces, so it commits");
+    assert.equal((await again.op.commit()).ok, true);
+    assert.equal(standIn.sessionCreations.length, 1, "Stripe asked once");
     assert.equal(standIn.sessions.size, 1);
-    assert.equal((await outbox(kv, "payment.link_created")).length, 1);
-    const bad = { ...event, orderId: "o-bad", total: { amount: 5, currency: "EUR" } };
-    await assert.rejects(
-      handlers["order.created"]!(bad, {
-        op: kv.atomic(),
-        kv,
-        messageId: "m9",
-        routingKey: "order.created",
-        attempt: 1,
-      }),
-      MalformedEventError,
+    assert.equal(
+      (await readPayment(kv, order.orderId)).versionstamp,
+      entry.versionstamp,
+      "payment untouched",
     );
+    const links = await outbox(kv, "payment.link_created");
+    assert.deepEqual(links.map((e) => e.body), [linkBody(payment), linkBody(payment)]);
+    assert.equal((await outbox(kv)).length, 2);
+
+    const bad = { ...order, orderId: "o-bad", total: { amount: 5, currency: "EUR" } };
+    await assert.rejects(deliverCreated(payments, kv, bad, "m9"), MalformedEventError);
+  });
+});
+
+Deno.test("order.created for an open payment CreatePaymentLink made (its answer lost) announces that payment's link and changes nothing else", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    const payment = await payments.createPaymentLink(order);
+    const before = await readPayment(kv, order.orderId);
+    assert.deepEqual(await outbox(kv), []);
+    const traceparent = newTraceparent();
+    const { op, applied } = await deliverCreated(payments, kv, order, "m1", traceparent);
+    assert.equal(applied, 0);
+    assert.deepEqual(await outbox(kv), [], "nothing announced before the commit");
+    assert.equal((await op.commit()).ok, true);
+    const events = await outbox(kv);
+    assert.deepEqual(events.map((e) => e.routingKey), ["payment.link_created"]);
+    assert.deepEqual(events[0]!.body, linkBody(payment));
+    assert.equal(events[0]!.traceparent, traceparent);
+    assert.equal(standIn.sessionCreations.length, 1, "no second checkout asked for");
+    assert.equal(
+      (await readPayment(kv, order.orderId)).versionstamp,
+      before.versionstamp,
+      "payment untouched",
+    );
+  });
+});
+
+Deno.test("order.created for a payment no longer open announces nothing and is already applied", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const paid = anOrder();
+    const expired = anOrder();
+    const p = await payments.createPaymentLink(paid);
+    const e = await payments.createPaymentLink(expired);
+    standIn.pay(p.sessionId);
+    const outcomeEvents = [
+      await webhook(standIn, "checkout.session.completed", p.sessionId),
+      await webhook(standIn, "checkout.session.expired", e.sessionId),
+    ];
+    for (const { payload, signature } of outcomeEvents) {
+      assert.equal((await payments.handleProviderEvent("stripe", payload, signature)).changed, true);
+    }
+    const outcomes = await outbox(kv);
+    assert.deepEqual(outcomes.map((x) => x.routingKey), ["payment.succeeded", "payment.expired"]);
+    for (const order of [paid, expired]) {
+      const before = await readPayment(kv, order.orderId);
+      const { op, applied } = await deliverCreated(payments, kv, order, `m-${order.orderId}`);
+      assert.equal(applied, 1, "already applied: the consumer acknowledges it without a commit");
+      assert.equal((await op.commit()).ok, true);
+      assert.equal((await readPayment(kv, order.orderId)).versionstamp, before.versionstamp);
+    }
+    assert.deepEqual(await outbox(kv), outcomes, "no payment.link_created");
+    assert.equal(standIn.sessionCreations.length, 2, "no checkout asked for");
   });
 });
 

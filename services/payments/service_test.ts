@@ -116,7 +116,7 @@ Deno.test("pickProvider warns when the local provider runs outside development b
   assert.match((await warned("allowed")).join("\n"), /PAYMENTS_ALLOW_LOCAL_PROVIDER=true: it takes no money/);
 });
 
-Deno.test("order.created over RabbitMQ creates the Stripe checkout once, even when delivered again", async () => {
+Deno.test("order.created over RabbitMQ creates the Stripe checkout once and announces its link once per message; a redelivery adds nothing", async () => {
   await withPayments(false, async ({ client, config, observer, handle, standIn, log }) => {
     assert.ok(log.lines.includes("payments: using Stripe Checkout"));
     assert.ok(handle.reconcile, "with Stripe, the reconciliation job runs");
@@ -129,7 +129,10 @@ Deno.test("order.created over RabbitMQ creates the Stripe checkout once, even wh
       () => consumer.stats.processed + consumer.stats.duplicate === 3,
       "three deliveries handled",
     );
-    await observer.waitFor((e) => e.length > 0, "payment.link_created");
+    await observer.waitFor(
+      () => observer.of("payment.link_created", order.orderId).length >= 2,
+      "payment.link_created of both messages",
+    );
     const { payment } = await rpc(client, "getPayment", { orderId: order.orderId });
     assert.equal(payment?.status, PaymentStatus.PAYMENT_STATUS_OPEN);
     assert.equal(standIn.sessions.size, 1, "one Stripe session");
@@ -139,10 +142,19 @@ Deno.test("order.created over RabbitMQ creates the Stripe checkout once, even wh
     const again = await rpc(client, "createPaymentLink", order);
     assert.equal(again.payment?.sessionId, payment?.sessionId);
     await new Promise((r) => setTimeout(r, 200));
+    // one announcement per message id: the redelivery was a duplicate, CreatePaymentLink announces nothing
     const links = observer.of("payment.link_created", order.orderId);
-    assert.equal(links.length, 1);
-    assert.equal(links[0]!.body.sessionId, payment?.sessionId);
-    assert.equal(traceIdOf(links[0]!.traceparent), traceIdOf(TRACE), "trace carried from order.created");
+    assert.equal(links.length, 2);
+    assert.equal(new Set(links.map((l) => l.messageId)).size, 2);
+    for (const link of links) {
+      assert.equal(link.body.sessionId, payment?.sessionId);
+      assert.equal(link.body.url, payment?.url);
+      assert.equal(traceIdOf(link.traceparent), traceIdOf(TRACE), "trace carried from order.created");
+    }
+    assert.deepEqual(observer.events.map((e) => e.routingKey), [
+      "payment.link_created",
+      "payment.link_created",
+    ]);
   });
 });
 

@@ -20,6 +20,11 @@ export function outboxKey(id: string): Deno.KvKey {
   return [...OUTBOX_PREFIX, id];
 }
 
+/** True when `record` may be published at `now` (epoch ms): it is not held (see `notBefore`). */
+export function isDue(record: OutboxRecord, now: number): boolean {
+  return record.notBefore === undefined || record.notBefore <= now;
+}
+
 /** True when `value` has the shape of an {@linkcode OutboxRecord}. */
 export function isOutboxRecord(value: unknown): value is OutboxRecord {
   if (typeof value !== "object" || value === null) return false;
@@ -48,6 +53,8 @@ export interface EnqueueOptions {
   traceparent?: string;
   /** A fixed message id (default: a new one). */
   id?: string;
+  /** Hold the record until this time, epoch ms (see `OutboxRecord.notBefore`; default: at once). */
+  notBefore?: number;
 }
 
 /** Adds event `key` with `payload` to the outbox as part of `op`; returns the record. */
@@ -64,6 +71,7 @@ export function enqueueEvent<K extends RoutingKey>(
     body: encodeEvent(key, payload),
     occurredAt: new Date().toISOString(),
     ...(traceparent ? { traceparent } : {}),
+    ...(options.notBefore !== undefined ? { notBefore: options.notBefore } : {}),
   };
   op.set(outboxKey(record.id), record);
   return record;

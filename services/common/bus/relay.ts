@@ -3,7 +3,8 @@
  * hands it the records it just committed (`kick(records)`), and the relay publishes exactly those, with
  * no scan of the outbox; `kick()` without records asks for a scan. A periodic scan (every `intervalMs`,
  * and at start) is the safety net: it publishes what a crashed process committed but never published,
- * and what a failed publish left behind. A crash between commit and publish loses nothing: the record
+ * and what a failed publish left behind, and a record held until a time (`notBefore`) once that time has
+ * come. A crash between commit and publish loses nothing: the record
  * is still in the outbox when the process starts again. A crash between publish and delete publishes
  * twice, which the consumers' inbox makes harmless.
  *
@@ -26,7 +27,7 @@ import {
 import { recordError, tracer, tracingEnabled, withSpan } from "../tracing/spans.ts";
 import { flags } from "../flags/flags.ts";
 import { flaggedPublish, InjectedPublishFailure } from "../flags/relay_effects.ts";
-import { OUTBOX_PREFIX, outboxKey } from "./outbox.ts";
+import { isDue, OUTBOX_PREFIX, outboxKey } from "./outbox.ts";
 import { metricsEnabled, recordSent } from "../metrics/record.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
@@ -140,14 +141,18 @@ export class OutboxRelay {
     while (true) {
       this.#scans++;
       const records: OutboxRecord[] = [];
+      let listed = 0;
+      const now = Date.now();
       const list = kv.list<OutboxRecord>(
         { prefix: OUTBOX_PREFIX },
         { limit: batchSize, ...(cursor ? { cursor } : {}) },
       );
-      for await (const e of list) records.push(e.value);
-      if (records.length === 0) return total;
-      total += await this.#pass(records);
-      if (records.length < batchSize) return total;
+      for await (const e of list) {
+        listed++;
+        if (isDue(e.value, now)) records.push(e.value); // a held record waits for a later scan
+      }
+      if (records.length > 0) total += await this.#pass(records);
+      if (listed < batchSize) return total;
       cursor = list.cursor;
     }
   }

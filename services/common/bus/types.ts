@@ -65,6 +65,11 @@ export interface OutboxRecord {
   /** ISO time the fact happened. */
   occurredAt: string;
   traceparent?: string;
+  /**
+   * Held until this time (epoch ms): the relay publishes the record only from then on, so a commit
+   * before it can still take the record back (delete it) and nothing is sent. Absent: at once.
+   */
+  notBefore?: number;
 }
 
 /** A parked message, as the dead-letters RPCs show it. */

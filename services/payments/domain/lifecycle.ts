@@ -64,7 +64,11 @@ export interface OpenInput {
   createdAt: Date;
 }
 
-/** A new open payment for the order's checkout, announced by `payment.link_created`. */
+/**
+ * A new open payment for the order's checkout. It announces nothing by itself: orders asked for it and
+ * has the link from the answer; made from `order.created` (orders did not get it), the use case adds
+ * {@linkcode linkCreated}.
+ */
 export function open(input: OpenInput, now: Date): PaymentChange {
   const { order, checkout } = input;
   const payment: PaymentRecord = {
@@ -80,19 +84,25 @@ export function open(input: OpenInput, now: Date): PaymentChange {
     expiresAt: checkout.expiresAt,
     updatedAt: now,
   };
-  return {
-    payment,
-    events: [{
-      key: "payment.link_created",
-      payload: {
-        orderId: payment.orderId,
-        provider: payment.provider,
-        sessionId: payment.sessionId,
-        url: payment.url,
-        expiresAt: payment.expiresAt,
-      },
-    }],
-  };
+  return { payment, events: [] };
+}
+
+/**
+ * `payment.link_created` for an open payment (its link for orders); none for a payment that is no
+ * longer open (its outcome is announced on its own).
+ */
+export function linkCreated(payment: PaymentRecord): DomainEvent[] {
+  if (payment.status !== PaymentStatus.PAYMENT_STATUS_OPEN) return [];
+  return [{
+    key: "payment.link_created",
+    payload: {
+      orderId: payment.orderId,
+      provider: payment.provider,
+      sessionId: payment.sessionId,
+      url: payment.url,
+      expiresAt: payment.expiresAt,
+    },
+  }];
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   applyProviderEvent,
   assertRefundable,
   expire,
+  linkCreated,
   open,
   type PaymentRecord,
   refund,
@@ -32,7 +33,7 @@ function isIllegal(message: RegExp) {
     err instanceof DomainError && err.code === "illegal_transition" && message.test(err.message);
 }
 
-Deno.test("open makes an open payment of the order's total, announced by payment.link_created", () => {
+Deno.test("open makes an open payment of the order's total and announces nothing; linkCreated announces an open one's link", () => {
   const { payment, events } = open({
     order: validateOrder(anOrder("o-1")),
     provider: "local",
@@ -42,10 +43,12 @@ Deno.test("open makes an open payment of the order's total, announced by payment
   assert.equal(payment.status, PaymentStatus.PAYMENT_STATUS_OPEN);
   assert.deepEqual(payment.amount, { amount: 2050, currency: "EUR" });
   assert.deepEqual([payment.createdAt, payment.updatedAt], [T0, T1]);
-  assert.deepEqual(events, [{
+  assert.deepEqual(events, []);
+  assert.deepEqual(linkCreated(payment), [{
     key: "payment.link_created",
     payload: { orderId: "o-1", provider: "local", sessionId: "cs_1", url: "http://pay/cs_1", expiresAt: T1 },
   }]);
+  assert.deepEqual(linkCreated({ ...payment, status: PaymentStatus.PAYMENT_STATUS_SUCCEEDED }), []);
 });
 
 Deno.test("a provider event moves an open payment to its outcome with the matching event", () => {

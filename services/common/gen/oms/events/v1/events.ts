@@ -13,7 +13,12 @@ export const protobufPackage = "oms.events.v1";
 
 export const protobufFileName = "oms/events/v1/events.proto";
 
-/** order.created: orders stored a new order (payments makes the checkout if CreateOrder could not). */
+/**
+ * order.created: orders stored a new order that still has no payment link: held with the order and sent
+ * only if CreateOrder did not get the link from payments within its deadline and 2 s (payments makes the
+ * checkout, or finds it, and answers with payment.link_created). An order that got its link, or was
+ * cancelled, by then never sends it; every order's creation shows in the orders watch (WatchOrders).
+ */
 export interface OrderCreated {
   /** The order's id. */
   orderId: string;
@@ -86,7 +91,10 @@ export interface OrderRefunded {
   reason?: string | undefined;
 }
 
-/** payment.link_created: payments made the order's checkout (orders attaches the link: waiting_payment). */
+/**
+ * payment.link_created: the order's checkout link, announced for an order.created (orders attaches it:
+ * waiting_payment). A link made for CreatePaymentLink is not announced: orders has it from the answer.
+ */
 export interface PaymentLinkCreated {
   /** The order's id. */
   orderId: string;
