@@ -16,11 +16,14 @@ export function paidToTicket(tickets: { paidAtMs: number; queuedAtMs: number }[]
   return h.summary();
 }
 
-/** Reads every ticket of the kitchen store at `path` (the kitchen must be stopped) and summarizes. */
-export async function paidToTicketFromStore(path: string): Promise<LatencySummary> {
+/**
+ * Reads the tickets of the kitchen store at `path` (the kitchen must be stopped) of orders paid at or
+ * after `sinceMs` (epoch ms; default: every ticket, e.g. to leave a warm-up's orders out) and summarizes.
+ */
+export async function paidToTicketFromStore(path: string, sinceMs = 0): Promise<LatencySummary> {
   const kv = await Deno.openKv(path);
   try {
-    return paidToTicket(await listTickets(kv));
+    return paidToTicket((await listTickets(kv)).filter((t) => t.paidAtMs >= sinceMs));
   } finally {
     kv.close();
   }

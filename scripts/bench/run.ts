@@ -151,6 +151,7 @@ export async function runBench(
       await new Promise((r) => setTimeout(r, settleMs));
     }
     const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]).cpuS]));
+    const measuredFromMs = Date.now();
     say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
     let after: Record<string, ReturnType<typeof procUsage>> = {};
     let brokerRssKb = 0;
@@ -187,7 +188,8 @@ export async function runBench(
 
     say("bench: reading paid -> kitchen ticket from the kitchen's store ...");
     await sys.stopProcess("kitchen");
-    const ticket = await paidToTicketFromStore(`${sys.dataDir}/kitchen.kv`);
+    // the measured load's orders only (not the warm-up's)
+    const ticket = await paidToTicketFromStore(`${sys.dataDir}/kitchen.kv`, measuredFromMs);
 
     const steps: BenchInputs["steps"] = [
       ...STEPS.map((s) =>
