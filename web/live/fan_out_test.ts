@@ -37,21 +37,46 @@ async function statusesUntilEnd(res: Response): Promise<string[]> {
   );
 }
 
+/**
+ * Runs `fn` on the pages app over the real system, its orders client counting calls, with a browser
+ * that has visited the menu and a way to place an order as it; stops everything after.
+ */
+async function withCountedPages(
+  fn: (ctx: {
+    sys: Awaited<ReturnType<typeof startPagesSystem>>;
+    app: Awaited<ReturnType<typeof pagesApp>>["app"];
+    deps: Awaited<ReturnType<typeof startPagesSystem>>["deps"];
+    calls: Map<string, number>;
+    b: ReturnType<Awaited<ReturnType<typeof startPagesSystem>>["browser"]>;
+    place: () => Promise<OrderJson>;
+  }) => Promise<void>,
+): Promise<void> {
+  const sys = await startPagesSystem();
+  const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken);
+  const deps = { ...sys.deps, clients: { ...sys.deps.clients, orders: counted.client } };
+  try {
+    const { app } = await pagesApp(deps);
+    const b = sys.browser();
+    await (await b.get("/")).body?.cancel();
+    const place = async () =>
+      await (await b.get(
+        `/api/customers/${b.customerId()}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }),
+      )).json() as OrderJson;
+    await fn({ sys, app, deps, calls: counted.calls, b, place });
+  } finally {
+    closeLiveHub(deps);
+    counted.client.close();
+    await sys.stop();
+  }
+}
+
 Deno.test(
   "200 SSE clients on one order page all see each transition, over one upstream watch stream",
   opts,
   async () => {
-    const sys = await startPagesSystem();
-    const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken);
-    const deps = { ...sys.deps, clients: { ...sys.deps.clients, orders: counted.client } };
-    try {
-      const { app } = await pagesApp(deps);
-      const b = sys.browser();
-      await (await b.get("/")).body?.cancel();
-      const order = await (await b.get(
-        `/api/customers/${b.customerId()}/orders`,
-        postJson({ items: [{ id: "1", quantity: 1 }] }),
-      )).json() as OrderJson;
+    await withCountedPages(async ({ sys, app, calls, b, place }) => {
+      const order = await place();
       assert.equal(order.status, "waiting_payment");
 
       const streams = await Promise.all(
@@ -94,13 +119,9 @@ Deno.test(
       for (const statuses of all) {
         assert.deepEqual(transitions(statuses), ["waiting_payment", "paid", "refunded"]);
       }
-      assert.equal(counted.calls.get("WatchOrders"), 1, "one upstream stream for 200 clients");
-      assert.equal(counted.calls.get("GetOrder"), 200, "one read per client when it connects, no polling");
-    } finally {
-      closeLiveHub(deps);
-      counted.client.close();
-      await sys.stop();
-    }
+      assert.equal(calls.get("WatchOrders"), 1, "one upstream stream for 200 clients");
+      assert.equal(calls.get("GetOrder"), 200, "one read per client when it connects, no polling");
+    });
   },
 );
 
@@ -108,23 +129,12 @@ Deno.test(
   "an order placed while the watch is open: its page shows the latest change the watch passed on, with no GetOrder",
   opts,
   async () => {
-    const sys = await startPagesSystem();
-    const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken);
-    const deps = { ...sys.deps, clients: { ...sys.deps.clients, orders: counted.client } };
-    try {
-      const { app } = await pagesApp(deps);
-      const b = sys.browser();
-      await (await b.get("/")).body?.cancel();
-      const place = async () =>
-        await (await b.get(
-          `/api/customers/${b.customerId()}/orders`,
-          postJson({ items: [{ id: "1", quantity: 1 }] }),
-        )).json() as OrderJson;
+    await withCountedPages(async ({ sys, app, deps, calls, b, place }) => {
       // a first page opens the shared watch
       const first = await place();
       const firstStream = await app.request(`/orders/${first.id}/events`, { headers: { cookie: b.cookie } });
       const firstSeen = statusesUntilEnd(firstStream);
-      assert.equal(counted.calls.get("GetOrder"), 1, "the first order predates the watch: read once");
+      assert.equal(calls.get("GetOrder"), 1, "the first order predates the watch: read once");
 
       const order = await place();
       const hub = liveHub(deps);
@@ -158,15 +168,11 @@ Deno.test(
       }
       assert.deepEqual(await firstSeen, ["waiting_payment", "cancelled"]);
       assert.equal(
-        counted.calls.get("GetOrder"),
+        calls.get("GetOrder"),
         1,
         "no read for the 21 pages of the order the watch passed on",
       );
-      assert.equal(counted.calls.get("WatchOrders"), 1);
-    } finally {
-      closeLiveHub(deps);
-      counted.client.close();
-      await sys.stop();
-    }
+      assert.equal(calls.get("WatchOrders"), 1);
+    });
   },
 );

@@ -130,7 +130,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes everything in the outbox now; returns how many were published. Each record is tried at
+   * Publishes everything in the outbox that is due now (a held record waits for its time, see
+   * `OutboxRecord.notBefore`); returns how many were published. Each record is tried at
    * most once per flush (the listing goes on after the last record listed), so a record a failure flag
    * failed on purpose waits for the next pass instead of being tried again in a loop.
    */
