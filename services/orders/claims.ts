@@ -16,6 +16,10 @@ export type ClaimResult =
 /**
  * Claims `key` for `orderId` (and the request's `fingerprint`, when given) if nobody holds it;
  * otherwise returns the holder.
+ *
+ * Almost every key is new, so the first attempt does not read it: its commit checks that the key is
+ * still free. When that check fails (the key is held: a retry, or a concurrent request with the same
+ * key), the unit of work runs the step again, and that run reads the holder.
  */
 export function claimIdempotency(
   uow: UnitOfWork,
@@ -25,10 +29,14 @@ export function claimIdempotency(
   now = Date.now(),
   fingerprint?: string,
 ): Promise<ClaimResult> {
+  const claim: IdempotencyClaim = { orderId, claimedAt: now, ...(fingerprint ? { fingerprint } : {}) };
+  let blind = true; // the first attempt writes without reading (see above)
   return uow.run(async (tx): Promise<ClaimResult> => {
-    const seen = await getClaim(tx.kv, customerId, key);
-    if (seen) return { claimed: false, existing: seen.claim, versionstamp: seen.versionstamp };
-    const claim: IdempotencyClaim = { orderId, claimedAt: now, ...(fingerprint ? { fingerprint } : {}) };
+    if (!blind) {
+      const seen = await getClaim(tx.kv, customerId, key);
+      if (seen) return { claimed: false, existing: seen.claim, versionstamp: seen.versionstamp };
+    }
+    blind = false;
     addClaim(tx.op, customerId, key, claim, null);
     return { claimed: true };
   }, "claimIdempotency");
