@@ -6,15 +6,16 @@
  * cart" island; and the cart island.
  *
  * A new visitor's page (no search, an empty cart, no query string at all) is the same for everyone but
- * for the customer id and the form token: it is rendered once per catalog list (at most one a second,
- * see `gateway/catalog_cache.ts`) with placeholders for those two, and filled in per request
- * (`framework/page_template.ts`).
+ * for the customer id and the form token: it is rendered with placeholders for those two and filled in
+ * per request (`framework/page_template.ts`), and rendered again only when the catalog read from stock
+ * (at most one a second, or after an order, see `gateway/catalog_cache.ts`) would show differently
+ * (`menuSignature`: stock levels above a cart line's limit all show alike).
  *
  * @module
  */
 import { productJson } from "../api/order_json.ts";
 import { CategoryBar } from "../components/menu/CategoryBar.tsx";
-import { itemMatches, type MenuProduct, menuSections } from "../components/menu/menu.ts";
+import { itemMatches, type MenuProduct, menuSections, menuSignature } from "../components/menu/menu.ts";
 import { MenuSectionView } from "../components/menu/MenuSectionView.tsx";
 import { MAX_QUERY_LENGTH } from "../components/menu/search.ts";
 import type { ShopState } from "../customer.ts";
@@ -26,7 +27,7 @@ import Cart from "../islands/Cart.tsx";
 import { EMPTY_CART } from "../cart/cart.ts";
 import { cartView } from "../cart/cart_view.ts";
 import MenuSearch from "../islands/MenuSearch.tsx";
-import { DEFAULT_SHOP, type ShopConfig } from "../shop.ts";
+import { DEFAULT_SHOP } from "../shop.ts";
 
 /** What the menu page shows. */
 export interface MenuData {
@@ -39,35 +40,61 @@ export interface MenuData {
 type Slot = "customerId" | "csrf";
 const MENU_TITLE = "Menu";
 
-/** A new visitor's page per catalog list (dropped with it) and shop settings. */
-const templates = new WeakMap<Item[], Map<ShopConfig | undefined, Promise<PageTemplate<Slot> | null>>>();
+/** A new visitor's page as last made for a shop setting: for one menu signature. */
+interface KeptPage {
+  signature: string;
+  page: Promise<PageTemplate<Slot> | null>;
+}
+
+/** The new visitor's page kept per shop setting (object; `NO_SHOP` for none). */
+const kept = new WeakMap<object, KeptPage>();
+const NO_SHOP = {};
+/** The menu signature of each catalog list (computed once per list read from stock). */
+const signatures = new WeakMap<Item[], string>();
+
+let made = 0;
+
+/** How many new visitor's menus this process has rendered (each kept while the menu renders alike). */
+export function newVisitorMenusMade(): number {
+  return made;
+}
+
+function signatureOf(items: Item[]): string {
+  let signature = signatures.get(items);
+  if (signature === undefined) signatures.set(items, signature = menuSignature(items.map(productJson)));
+  return signature;
+}
 
 /**
  * The new visitor's page for `items`: rendered from placeholders and what every such visitor shares
- * (the shop, an empty cart), never from this visitor's own state.
+ * (the shop, an empty cart), never from this visitor's own state. Kept while the menu would render
+ * alike ({@linkcode menuSignature}): a catalog read again after an order, with only stock levels above
+ * what the page shows changed, reuses it.
  */
 function newVisitorPage(ctx: RouteContext<MenuData, ShopState>, items: Item[]) {
-  let byShop = templates.get(items);
-  if (!byShop) templates.set(items, byShop = new Map());
   const shop = ctx.state.shop;
-  let template = byShop.get(shop);
-  if (!template) {
-    const made = makeTemplate<Slot>(
-      ["customerId", "csrf"],
-      (slot) =>
-        ctx.render({ products: items.map(productJson), query: "" }, undefined, {
-          customerId: slot.customerId,
-          csrf: slot.csrf,
-          cart: EMPTY_CART,
-          shop,
-          title: MENU_TITLE,
-        }),
-    );
-    byShop.set(shop, made);
-    made.catch(() => byShop.delete(shop));
-    template = made;
-  }
-  return template;
+  const shopKey = shop ?? NO_SHOP;
+  const signature = signatureOf(items);
+  const found = kept.get(shopKey);
+  if (found?.signature === signature) return found.page;
+  made++;
+  const page = makeTemplate<Slot>(
+    ["customerId", "csrf"],
+    (slot) =>
+      ctx.render({ products: items.map(productJson), query: "" }, undefined, {
+        customerId: slot.customerId,
+        csrf: slot.csrf,
+        cart: EMPTY_CART,
+        shop,
+        title: MENU_TITLE,
+      }),
+  );
+  const entry = { signature, page };
+  kept.set(shopKey, entry);
+  page.catch(() => {
+    if (kept.get(shopKey) === entry) kept.delete(shopKey);
+  });
+  return page;
 }
 
 /** Loads the catalog from stock. */

@@ -4,7 +4,12 @@
  * prices in the shop's locale.
  */
 import assert from "node:assert/strict";
+import { createGateway } from "../gateway/mod.ts";
+import { callOptions } from "../gateway/call_options.ts";
+import { newTraceparent } from "../../services/common/trace.ts";
+import { ADMIN_STAFF } from "../api/deps.ts";
 import { pagesApp, startPagesSystem } from "../pages_testing.ts";
+import { newVisitorMenusMade } from "./index.tsx";
 import { DEFAULT_SHOP } from "../shop.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -199,6 +204,61 @@ Deno.test(
       const withCart = await (await second.get("/")).text();
       assert.notEqual(withCart, secondPage);
       assert.equal(withCart, await (await second.get("/?from=test")).text());
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "a new visitor's menu is made again only when an order changes what it shows, not for every stock level",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const as = (staff?: typeof ADMIN_STAFF) =>
+        createGateway(
+          sys.deps.clients,
+          () => callOptions({ traceparent: newTraceparent(), ...(staff ? { staff } : {}) }, sys.deps),
+        );
+      const customer = as();
+      const staff = as(ADMIN_STAFF);
+      const page = async () => {
+        const b = sys.browser();
+        const html = await (await b.get("/")).text();
+        const token = html.match(/name="_csrf" value="([^"]+)"/)![1]!;
+        return html.replaceAll(b.customerId(), "ID").replaceAll(token, "TOKEN");
+      };
+      const level = async (id: string) => (await sys.stockLevels())[id]!;
+      // item 1 well above a cart line's limit (99), item 2 two units above "few left" (10)
+      await staff.stock.restock("1", 500 - await level("1"));
+      const extra = await level("2") - 12;
+      if (extra > 0) await customer.orders.create("menu-carol", [{ itemId: "2", quantity: extra }], "");
+      if (extra < 0) await staff.stock.restock("2", -extra);
+      assert.equal(await level("2"), 12);
+      const before = newVisitorMenusMade();
+      const first = await page();
+      assert.equal(newVisitorMenusMade(), before + 1);
+
+      // an order of item 1 (500 -> 498 units): the catalog is read again, the menu shows the same
+      await customer.orders.create("menu-alice", [{ itemId: "1", quantity: 2 }], "");
+      assert.equal(await level("1"), 498);
+      assert.equal(await page(), first, "the same page");
+      assert.equal(newVisitorMenusMade(), before + 1, "made once");
+      const fresh = async () => {
+        const b = sys.browser();
+        const kept = await (await b.get("/")).text();
+        assert.equal(kept, await (await b.get("/?from=test")).text(), "the kept page is a fresh render");
+      };
+      await fresh();
+
+      // an order of item 2 (12 -> 10 units): now "10 left", so the menu is made again
+      await customer.orders.create("menu-bob", [{ itemId: "2", quantity: 2 }], "");
+      const third = await page();
+      assert.notEqual(third, first);
+      assert.match(card(third, "2"), /10 left/);
+      assert.equal(newVisitorMenusMade(), before + 2);
+      await fresh();
     } finally {
       await sys.stop();
     }

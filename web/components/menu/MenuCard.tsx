@@ -9,7 +9,7 @@ import AddToCart from "../../islands/AddToCart.tsx";
 import { formatMoney } from "../../lib/money.ts";
 import { StockState } from "../StockState.tsx";
 import { DietaryInfo } from "./DietaryInfo.tsx";
-import { IMAGE_SIZE, imageSrc, itemSearchText, type MenuProduct } from "./menu.ts";
+import { IMAGE_SIZE, imageSrc, itemSearchText, type MenuProduct, shownAvailable } from "./menu.ts";
 
 /** Props of {@linkcode MenuCard}. */
 export interface MenuCardProps {
@@ -59,7 +59,7 @@ export function MenuCard({ product: p, locale, visible, lazy, csrf, inCart }: Me
           <StockState available={p.available} offMenu={p.offMenu} />
         </div>
         <AddToCart
-          item={{ id: p.id, name: p.name, price: p.price, available: p.available }}
+          item={{ id: p.id, name: p.name, price: p.price, available: shownAvailable(p.available) }}
           offMenu={p.offMenu}
           csrf={csrf}
           inCart={inCart}

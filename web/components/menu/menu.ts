@@ -7,10 +7,31 @@
  */
 import type { ProductJson } from "../../api/order_json.ts";
 import { asset } from "../../framework/static.ts";
+import { MAX_LINE_QUANTITY } from "../../lib/cart.ts";
 import { matches, searchText } from "./search.ts";
 
 /** A catalog item as the menu shows it: the JSON API's product (with category, tags, allergens, image and position). */
 export type MenuProduct = ProductJson;
+
+/**
+ * The units of an item the menu page passes to its "Add to cart" island: what is available, but never
+ * more than a cart line may hold ({@linkcode MAX_LINE_QUANTITY}), which is all the island does with it
+ * (sold out at 0, "Max" at the line's limit). The words under the price tell only a few left
+ * (`FEW_LEFT` or fewer, `lib/stock_text.ts`) apart from "In stock". So the page is the same for every level above
+ * the line limit: while an item has plenty, an order does not change the menu's HTML.
+ */
+export function shownAvailable(available: number): number {
+  return Math.min(available, MAX_LINE_QUANTITY);
+}
+
+/**
+ * A key equal for two product lists exactly when the menu page renders them alike: the products with
+ * their {@linkcode shownAvailable} units (the words under the price and the sold-out mark follow from
+ * it, as `FEW_LEFT` is below the line limit). The storefront keeps a new visitor's menu per key.
+ */
+export function menuSignature(products: readonly MenuProduct[]): string {
+  return JSON.stringify(products.map((p) => ({ ...p, available: shownAvailable(p.available) })));
+}
 
 /** One category of the menu with its items, in order. */
 export interface MenuSection {

@@ -4,11 +4,15 @@ import {
   imageSrc,
   type MenuProduct,
   menuSections,
+  menuSignature,
   OTHER_CATEGORY,
   PLACEHOLDER_IMAGE,
+  shownAvailable,
   slug,
   tagBadges,
 } from "./menu.ts";
+import { MAX_LINE_QUANTITY } from "../../lib/cart.ts";
+import { FEW_LEFT, stockKind, stockText } from "../../lib/stock_text.ts";
 
 function item(id: string, name: string, category: string, position: number): MenuProduct {
   return {
@@ -83,4 +87,30 @@ Deno.test("pictures: the demo drawings from static files, other site paths as th
   assert.equal(imageSrc(""), PLACEHOLDER_IMAGE);
   assert.equal(imageSrc("https://example.com/x.png"), PLACEHOLDER_IMAGE);
   assert.equal(imageSrc("//example.com/x.png"), PLACEHOLDER_IMAGE);
+});
+
+Deno.test("the menu shows stock levels above a cart line's limit alike, and keys its page by what it shows", () => {
+  assert.ok(FEW_LEFT < MAX_LINE_QUANTITY, "the words under the price are decided below the line limit");
+  for (const [a, b] of [[500, 499], [100, 99], [1_000_000, MAX_LINE_QUANTITY]]) {
+    assert.equal(shownAvailable(a!), shownAvailable(b!));
+    assert.equal(stockText(a!), stockText(b!));
+    assert.equal(stockKind(a!), stockKind(b!));
+  }
+  assert.equal(shownAvailable(98), 98);
+  assert.equal(shownAvailable(0), 0);
+  const menu = (
+    available: number,
+  ) => [item("1", "Margherita", "Pizzas", 10), { ...item("2", "Cola", "Drinks", 90), available }];
+  assert.equal(menuSignature(menu(500)), menuSignature(menu(499)));
+  assert.notEqual(menuSignature(menu(99)), menuSignature(menu(98)));
+  assert.notEqual(menuSignature(menu(1)), menuSignature(menu(0)));
+  assert.notEqual(
+    menuSignature(menu(500)),
+    menuSignature([item("1", "Margherita", "Pizzas", 10), {
+      ...item("2", "Cola", "Drinks", 90),
+      available: 500,
+      name: "Coke",
+    }]),
+    "any other field counts",
+  );
 });
