@@ -137,18 +137,18 @@ function staffFields(by: StaffClaim | undefined): Record<string, string> {
 }
 
 /**
- * How much longer than the call to payments (`paymentsTimeoutMs`) a new order's `order.created` is held
- * before the relay may send it (see {@linkcode orderCreatedMessageId}).
+ * How much longer than the call to payments (`paymentsTimeoutMs`, from when it was made) a new order's
+ * `order.created` is held before the relay may send it (see {@linkcode orderCreatedMessageId}).
  */
 export const LINK_FALLBACK_GRACE_MS = 2000;
 
 /**
- * The message id of order `orderId`'s `order.created`. The event is stored with the order but held
- * (`paymentsTimeoutMs` + {@linkcode LINK_FALLBACK_GRACE_MS}), and the commit that moves the order out of
- * `pending` (its payment link attached, or a cancellation) deletes it by this id. Its one listener,
- * payments, needs it only when the order has no link by then: payments slow or down, its answer lost,
- * or orders stopped between storing the order and attaching the link. So in the usual case it is never
- * sent, nor is payments' `payment.link_created` answer to it: two deliveries less per order.
+ * The message id of order `orderId`'s `order.created`. An order is stored with its payment link when
+ * payments answered CreateOrder's call in time, and then has no `order.created` at all. Otherwise
+ * (payments slow or down, or its answer lost) it is stored pending with the event, held until the call's
+ * deadline + {@linkcode LINK_FALLBACK_GRACE_MS} from when it was made; the commit that moves the order
+ * out of `pending` (its link attached from a late `payment.link_created`, or a cancellation) deletes it
+ * by this id. Its one listener, payments, makes or finds the checkout from it and announces the link.
  */
 export function orderCreatedMessageId(orderId: string): string {
   return `order.created-${orderId}`;
@@ -226,11 +226,17 @@ export class OrdersApp {
   }
 
   /**
-   * Reserves stock, stores the pending order (with its short number and the customer's details) and its
-   * `order.created` event in one commit, then asks payments for a link (pending -> waiting_payment).
-   * Payments being slow or down leaves the order pending; payments then creates the link from
-   * `order.created`. A retry with the same idempotency key and body returns the first order; the same
-   * key with other items or details fails with `idempotency_key_reused`.
+   * Reserves stock, asks payments for the checkout link, then stores the order (with its short number
+   * and the customer's details) in one commit: already waiting for payment with its link (its timeline
+   * still says it was placed, then linked), or, when payments was slow or down, pending with its
+   * `order.created` held for the relay (see {@linkcode orderCreatedMessageId}), from which payments then
+   * makes the link. A retry with the same idempotency key and body returns the first order; the same key
+   * with other items or details fails with `idempotency_key_reused`.
+   *
+   * Nothing is stored before the call to payments: an order stopped in between (orders killed) has
+   * nothing to take back. Its stock reservation is unconfirmed and its checkout is never shown, so both
+   * lapse as an unpaid order's do, and a retry with the same key finishes it under the same order id
+   * (stock and payments are idempotent per order).
    */
   async createOrder(
     req: {
@@ -249,16 +255,17 @@ export class OrdersApp {
       if ("order" in got) return got.order;
       orderId = got.orderId;
     }
-    let order: OrderEntry;
     try {
-      order = await this.#reserveAndStore(valid, orderId, traceparent);
+      const placed = await this.#reserve(valid, orderId, traceparent);
+      const askedAt = Date.now();
+      const url = await this.#paymentLink(placed.order, traceparent);
+      return await this.#store(placed, url, askedAt, traceparent);
     } catch (err) {
       if (valid.idempotencyKey) {
         await releaseClaim(this.#d.uow, valid.customerId, valid.idempotencyKey, orderId);
       }
       throw err;
     }
-    return await this.#requestPaymentLink(order, traceparent);
   }
 
   /**
@@ -317,13 +324,13 @@ export class OrdersApp {
     }
   }
 
-  /** Reserves stock and stores the pending order; the order with the versionstamp it is stored at. */
-  async #reserveAndStore(
+  /** Reserves stock; the pending order it prices (numbered), not stored yet, and its `order.created`. */
+  async #reserve(
     valid: ValidCreateOrder,
     orderId: string,
     traceparent: string,
-  ): Promise<OrderEntry> {
-    const { stock, log } = this.#d;
+  ): Promise<ReturnType<typeof lifecycle.placeOrder>> {
+    const { stock } = this.#d;
     const res = await rpc(stock, "reserveItems", { orderId, items: valid.items }, {
       timeoutMs: this.#d.stockTimeoutMs,
       metadata: traceMetadata(traceparent),
@@ -332,7 +339,7 @@ export class OrdersApp {
     if (!reservation || !reservation.total) {
       throw new DomainError("internal", `Stock returned no reservation for order "${orderId}"`);
     }
-    const placed = lifecycle.placeOrder({
+    return lifecycle.placeOrder({
       id: orderId,
       customerId: valid.customerId,
       items: reservation.lines,
@@ -345,39 +352,14 @@ export class OrdersApp {
       number: await this.#numbers.next(),
       details: valid.details,
     });
-    let attempt = 0;
-    const entry = await this.#d.uow.run(async (tx): Promise<OrderEntry> => {
-      // Stored already only when a stale-claim takeover raced the original attempt, which then stored
-      // it. The first attempt does not read for that: the commit checks the id is free, and when it is
-      // not, the re-run reads the stored order.
-      if (attempt++ > 0) {
-        const stored = await getOrder(tx.kv, orderId);
-        if (stored) return stored;
-      }
-      addCreate(tx.op, placed.order);
-      const held = { id: orderCreatedMessageId(orderId), notBefore: Date.now() + this.#linkFallbackMs };
-      for (const e of placed.events) {
-        tx.emit<RoutingKey>(
-          e.key,
-          e.payload,
-          e.key === "order.created" ? { traceparent, ...held } : { traceparent },
-        );
-      }
-      tx.afterCommit(() => recordOrderChange(undefined, placed.order));
-      // "" (unknown: the next step reads it) until the commit tells
-      const created: OrderEntry = { order: placed.order, versionstamp: "" };
-      tx.afterCommit((vs) => created.versionstamp = vs ?? "");
-      return created;
-    }, "createOrder");
-    const { customerId, number } = entry.order;
-    log.info("order created", { orderId, number, customerId, traceId: traceIdOf(traceparent) });
-    return entry;
   }
 
-  /** Asks payments for the link and attaches it; `stored` (with its versionstamp, when known) saves a read. */
-  async #requestPaymentLink(stored: OrderEntry, traceparent: string): Promise<Order> {
-    const { kv, payments, log } = this.#d;
-    const { order } = stored;
+  /**
+   * Asks payments for the order's checkout link (within `paymentsTimeoutMs`); "" when payments did not
+   * answer with one now (slow, down, or an error), which is logged: `order.created` makes it later.
+   */
+  async #paymentLink(order: Order, traceparent: string): Promise<string> {
+    const { payments, log } = this.#d;
     try {
       const res = await rpc(payments, "createPaymentLink", {
         orderId: order.id,
@@ -387,14 +369,7 @@ export class OrdersApp {
       }, { timeoutMs: this.#d.paymentsTimeoutMs, metadata: traceMetadata(traceparent) });
       const url = res.payment?.url ?? "";
       if (!url) throw new Error("Payments returned no link");
-      const by = this.#by("payments.create_link", traceparent);
-      return await this.#change(
-        "createOrder",
-        order.id,
-        (o) => lifecycle.attachPaymentLink(o, url, by),
-        traceparent,
-        stored.versionstamp ? stored : undefined,
-      );
+      return url;
     } catch (err) {
       log.warn(
         "payment link not created now; payments will create it from order.created once its hold is over",
@@ -404,8 +379,49 @@ export class OrdersApp {
           traceId: traceIdOf(traceparent),
         },
       );
-      return (await getOrder(kv, order.id))?.order ?? order;
+      return "";
     }
+  }
+
+  /**
+   * Stores the placed order in one commit: with `url`, already linked (pending -> waiting_payment in
+   * memory, both on its timeline); without, pending with its `order.created` held until
+   * `askedAt` + the call's deadline + {@linkcode LINK_FALLBACK_GRACE_MS}. The order as stored.
+   */
+  async #store(
+    placed: ReturnType<typeof lifecycle.placeOrder>,
+    url: string,
+    askedAt: number,
+    traceparent: string,
+  ): Promise<Order> {
+    const linked = url
+      ? lifecycle.attachPaymentLink(placed.order, url, this.#by("payments.create_link", traceparent)).order
+      : undefined;
+    const order = linked ?? placed.order;
+    const orderId = order.id;
+    let attempt = 0;
+    const stored = await this.#d.uow.run(async (tx): Promise<Order> => {
+      // Stored already only when a stale-claim takeover raced the original attempt, which then stored
+      // it. The first attempt does not read for that: the commit checks the id is free, and when it is
+      // not, the re-run reads the stored order.
+      if (attempt++ > 0) {
+        const found = await getOrder(tx.kv, orderId);
+        if (found) return found.order;
+      }
+      addCreate(tx.op, order);
+      if (!linked) {
+        const held = { id: orderCreatedMessageId(orderId), notBefore: askedAt + this.#linkFallbackMs };
+        for (const e of placed.events) tx.emit<RoutingKey>(e.key, e.payload, { traceparent, ...held });
+      }
+      tx.afterCommit(() => {
+        recordOrderChange(undefined, placed.order);
+        if (linked) recordOrderChange(placed.order, linked);
+      });
+      return order;
+    }, "createOrder");
+    const { customerId, number } = stored;
+    this.#d.log.info("order created", { orderId, number, customerId, traceId: traceIdOf(traceparent) });
+    return stored;
   }
 
   /** The order, if the customer owns it (or for staff); `not_found` otherwise. */

@@ -33,6 +33,7 @@ export const ORDERS_ENV = processEnv("orders", {
   PAYMENTS_TIMEOUT_MS: envVar({
     type: int(1, 600_000),
     default: "3000",
-    doc: "deadline of orders' calls to payments, in ms",
+    doc: "deadline of orders' calls to payments, in ms (a new order is stored after its call: keep it far " +
+      "below stock's STOCK_RESERVATION_TTL_MS)",
   }),
 });

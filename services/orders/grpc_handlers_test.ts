@@ -159,7 +159,7 @@ async function moveTo(kv: Deno.Kv, id: string, path: Status[]): Promise<void> {
   }
 }
 
-Deno.test("CreateOrder reserves stock, stores the priced order, attaches the link (taking back the held order.created), then waits for payment", async () => {
+Deno.test("CreateOrder reserves stock, gets the link, then stores the priced order waiting for payment, with no order.created", async () => {
   await withOrders(async ({ client, kv, stock, payments, kicks }) => {
     const order = await create(client);
     assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
@@ -176,7 +176,7 @@ Deno.test("CreateOrder reserves stock, stores the priced order, attaches the lin
     ]);
     assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), [order.id]);
     assert.deepEqual(payments.linkCalls, [order.id]);
-    assert.deepEqual(await outbox(kv), [], "order.created was held, and taken back with the link");
+    assert.deepEqual(await outbox(kv), [], "no order.created: the order has its link");
     assert.equal(kicks.count, 0, "nothing for the relay to send");
     assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
   });
@@ -215,6 +215,46 @@ Deno.test("CreateOrder stores and links the order without reading it back (the c
     reads.length = 0;
     await create(client);
     assert.deepEqual(reads, [], "the next create takes its number from the block in memory: no KV read");
+    assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
+  }, { appKv: counting });
+});
+
+Deno.test("CreateOrder with payments up commits the order once, linked: one change record, nothing held", async () => {
+  const commits: string[][] = [];
+  const counting = (kv: Deno.Kv) =>
+    new Proxy(kv, {
+      get(target, prop) {
+        if (prop === "atomic") {
+          return () => {
+            const op = target.atomic();
+            const keys: string[] = [];
+            const set = op.set.bind(op);
+            op.set = (key: Deno.KvKey, value: unknown, options?: { expireIn?: number }) => {
+              keys.push(String(key[0]));
+              return set(key, value, options);
+            };
+            const commit = op.commit.bind(op);
+            op.commit = () => {
+              commits.push(keys);
+              return commit();
+            };
+            return op;
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  await withOrders(async ({ client, kv }) => {
+    const order = await create(client);
+    assert.equal(order.status, OrderStatus.ORDER_STATUS_WAITING_PAYMENT);
+    const ofOrder = commits.filter((keys) => keys.includes("orders"));
+    assert.equal(ofOrder.length, 1, "one commit writes the order");
+    assert.equal(ofOrder[0]!.filter((k) => k === "change_feed").length, 1, "with one change record");
+    assert.ok(!ofOrder[0]!.includes("outbox"), "and no outbox record, held or not");
+    const feed = [];
+    for await (const e of kv.list({ prefix: ["change_feed"] })) feed.push(e);
+    assert.equal(feed.length, 1, "watchers see the order once, waiting for payment");
     assert.equal((await getOrder(kv, order.id))?.order.status, "waiting_payment");
   }, { appKv: counting });
 });

@@ -19,8 +19,9 @@
  * - orders cannot be asked (unreachable, an error, no answer for that order): nothing is released,
  *   the sweeper logs it and asks again next time.
  *
- * "No such order" counts only for a reservation at least one TTL old (orders stores the order right
- * after the reservation), and every release re-checks the reservation in its commit
+ * "No such order" counts only for a reservation at least one TTL old (orders stores the order after the
+ * reservation and its call to payments, within orders' `PAYMENTS_TIMEOUT_MS`, far below the TTL), and
+ * every release re-checks the reservation in its commit
  * ({@linkcode resolveOverdue}), so an `order.paid` or `order.cancelled` settling it meanwhile wins. The
  * first sweep runs no sooner than one TTL after the start, so a backlog of events queued while stock
  * was down settles its reservations before orders is asked about them. (Stock used to confirm each

@@ -14,10 +14,11 @@ export const protobufPackage = "oms.events.v1";
 export const protobufFileName = "oms/events/v1/events.proto";
 
 /**
- * order.created: orders stored a new order that still has no payment link: held with the order and sent
- * only if CreateOrder did not get the link from payments within its deadline and 2 s (payments makes the
- * checkout, or finds it, and answers with payment.link_created). An order that got its link, or was
- * cancelled, by then never sends it; every order's creation shows in the orders watch (WatchOrders).
+ * order.created: orders stored a new order without a payment link, because CreateOrder did not get one
+ * from payments in time: held with the order and sent from the call's deadline and 2 s on (payments makes
+ * the checkout, or finds it, and answers with payment.link_created), unless the order got its link, or
+ * was cancelled, by then. An order stored with its link has none; every order's creation shows in the
+ * orders watch (WatchOrders).
  */
 export interface OrderCreated {
   /** The order's id. */
