@@ -38,7 +38,7 @@ export function testPortRange(value: string | undefined): { from: number; size: 
   return from >= 1024 && to <= 65535 && to >= from ? { from, size: to - from + 1 } : undefined;
 }
 
-const range = testPortRange(envOrUndefined("OMS_TEST_PORTS"));
+let range = testPortRange(envOrUndefined("OMS_TEST_PORTS"));
 
 function envOrUndefined(name: string): string | undefined {
   try {
@@ -48,6 +48,21 @@ function envOrUndefined(name: string): string | undefined {
   }
 }
 let next = range ? Math.floor(Math.random() * range.size) : 0;
+
+/**
+ * Makes {@linkcode freePort} hand out the ports of `value` (`from-to`, as `OMS_TEST_PORTS`) from now on,
+ * unless `OMS_TEST_PORTS` set a range already (which then wins). For a long-lived system such as the
+ * bench's: a port the kernel picks is from its ephemeral range, so between `freePort` releasing it and
+ * the child binding it, any outgoing connection (a service's to RabbitMQ, the load generator's) may take
+ * it as its local port, and the child fails with EADDRINUSE. Throws on a malformed `value`.
+ */
+export function preferPortRange(value: string): void {
+  const chosen = testPortRange(value);
+  if (!chosen) throw new RangeError(`not a port range from-to: ${value}`);
+  if (range) return;
+  range = chosen;
+  next = Math.floor(Math.random() * chosen.size);
+}
 
 /**
  * A free TCP port on 127.0.0.1 (bound then released, so a child process can take it). The kernel picks
@@ -71,7 +86,7 @@ export function freePort(): number {
       // taken: the next one
     }
   }
-  throw new Error(`no free port in OMS_TEST_PORTS (${range.from}-${range.from + range.size - 1})`);
+  throw new Error(`no free port in ${range.from}-${range.from + range.size - 1}`);
 }
 
 /**

@@ -67,3 +67,33 @@ Deno.test("with Connect ports, each service serves Connect there and every peer 
   assert.equal(plain.ORDERS_ADDR, "127.0.0.1:1");
   assert.equal(plain.ORDERS_CONNECT_PORT, undefined);
 });
+
+Deno.test("preferPortRange makes freePort hand out that range, unless OMS_TEST_PORTS chose one", async () => {
+  const run = async (env: Record<string, string>) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { freePort, preferPortRange } from "${new URL("./launcher.ts", import.meta.url).href}";
+         try {
+           preferPortRange("80-90");
+           console.error("no error for 80-90");
+         } catch (e) {
+           if (!(e instanceof RangeError)) throw e;
+         }
+         preferPortRange("23140-23149");
+         console.log(JSON.stringify(Array.from({ length: 12 }, () => freePort())));`,
+      ],
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    assert.equal(new TextDecoder().decode(out.stderr), "", "80-90 is refused with a RangeError");
+    return JSON.parse(new TextDecoder().decode(out.stdout)) as number[];
+  };
+  // "" as set here: not the range `deno task test` may give this process
+  const preferred = await run({ OMS_TEST_PORTS: "" });
+  assert.ok(preferred.every((p) => p >= 23140 && p <= 23149), `in the preferred range: ${preferred}`);
+  const set = await run({ OMS_TEST_PORTS: "23150-23159" });
+  assert.ok(set.every((p) => p >= 23150 && p <= 23159), `OMS_TEST_PORTS wins: ${set}`);
+});

@@ -15,6 +15,7 @@ import {
   freeConnectPorts,
   freePort,
   type Ports,
+  preferPortRange,
   PROCESSES,
   type ProcessName,
   ServiceProcess,
@@ -50,6 +51,13 @@ export interface BenchSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * The ports a bench system's processes listen on (unless `OMS_TEST_PORTS` says otherwise): below the
+ * kernel's ephemeral ports (Linux 32768-60999, macOS and Windows 49152-65535), so that no outgoing
+ * connection takes one between `freePort` and the process binding it (see `preferPortRange`).
+ */
+export const BENCH_PORTS = "30000-32767";
+
 /** Extra `deno run` flags per process (e.g. `--inspect=127.0.0.1:<port>` for `bench:profile`). */
 export type DenoFlagsOf = (name: ProcessName) => readonly string[];
 
@@ -70,6 +78,7 @@ export async function startBenchSystem(
   const { urls } = await setUpBrokerUsers(admin, adminUrl, names);
   say(`bench: broker users ${names.prefix}* set up through ${admin.description}; data in ${dataDir}`);
   const serviceToken = generateServiceToken();
+  preferPortRange(BENCH_PORTS);
   const ports: Ports = {
     orders: freePort(),
     stock: freePort(),
