@@ -120,3 +120,15 @@ Deno.test("spanContextOf, formatTraceparent and canonicalTraceparent read and wr
     undefined,
   );
 });
+
+Deno.test("spanContextOf answers a traceparent read again from what it parsed, frozen, and stays right past its limit", () => {
+  const first = spanContextOf(TP);
+  assert.ok(first && Object.isFrozen(first), "frozen: no caller can change what others are given");
+  assert.equal(spanContextOf(TP), first, "the same context, not parsed again");
+  assert.equal(spanContextOf("garbage"), undefined);
+  assert.equal(spanContextOf("garbage"), undefined, "a malformed one stays malformed");
+  const many = Array.from({ length: 1500 }, () => newTraceparent());
+  for (const tp of many) assert.equal(spanContextOf(tp)?.traceId, tp.slice(3, 35));
+  assert.equal(spanContextOf(many[0])?.traceId, many[0]!.slice(3, 35), "parsed again once forgotten");
+  assert.deepEqual(spanContextOf(TP), first);
+});
