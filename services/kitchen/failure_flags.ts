@@ -10,6 +10,7 @@
  */
 import { flagFired } from "../common/flags/fired.ts";
 import { flagFires, flags } from "../common/flags/flags.ts";
+import { readAheadKeysOf, withReadAhead } from "../common/bus/read_ahead.ts";
 import type { EventHandler, EventHandlers } from "../common/bus/types.ts";
 import type { RoutingKey } from "../common/events.ts";
 
@@ -31,7 +32,8 @@ export class InjectedConsumerFailure extends Error {
 export function withKitchenFailureFlags(handlers: EventHandlers): EventHandlers {
   const wrapped: Record<string, EventHandler<RoutingKey>> = {};
   for (const [key, handler] of Object.entries(handlers) as [RoutingKey, EventHandler<RoutingKey>][]) {
-    wrapped[key] = async (event, ctx) => {
+    // the handler's read-ahead keys carry over (read_ahead.ts)
+    wrapped[key] = withReadAhead(async (event, ctx) => {
       if (flags.enabled && !ctx.lastAttempt && await flagFires("kitchenConsumerFailureRate")) {
         flagFired("kitchenConsumerFailureRate", {
           routingKey: key,
@@ -41,7 +43,7 @@ export function withKitchenFailureFlags(handlers: EventHandlers): EventHandlers 
         throw new InjectedConsumerFailure(ctx.messageId, ctx.attempt);
       }
       return await handler(event, ctx);
-    };
+    }, (event) => readAheadKeysOf(handler, event));
   }
   return wrapped as EventHandlers;
 }

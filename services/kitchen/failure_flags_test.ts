@@ -8,6 +8,11 @@ import type { EventPayload } from "../common/events.ts";
 import { firedCounts, resetFiredCounts } from "../common/flags/fired.ts";
 import { useFlagValues } from "../common/flags/testing.ts";
 import { InjectedConsumerFailure, withKitchenFailureFlags } from "./failure_flags.ts";
+import { readAheadKeysOf } from "../common/bus/read_ahead.ts";
+import { unitOfWork } from "../common/unit_of_work.ts";
+import { KitchenApp } from "./app.ts";
+import { kitchenEventHandlers } from "./event_handlers.ts";
+import { ticketKey } from "./store.ts";
 
 const ctx = { messageId: "m-1", routingKey: "order.paid", attempt: 1 } as HandlerContext;
 const event = {} as EventPayload<"order.paid">;
@@ -108,5 +113,21 @@ Deno.test("a context made by hand (no lastAttempt) still gets injected failures;
     assert.equal(ran, 1);
   } finally {
     flags.restore();
+  }
+});
+
+Deno.test("the failure-flag wrapper keeps each handler's read-ahead keys: order.paid reads its ticket ahead", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const app = new KitchenApp({
+      kv,
+      uow: unitOfWork({ kv, kick: () => {}, log: createLogger("kitchen", "error") }),
+      log: createLogger("kitchen", "error"),
+    });
+    const handlers = withKitchenFailureFlags(kitchenEventHandlers(app, createLogger("kitchen", "error")));
+    const event = { orderId: "o-1" } as EventPayload<"order.paid">;
+    assert.deepEqual(readAheadKeysOf(handlers["order.paid"]!, event), [ticketKey("o-1")]);
+  } finally {
+    kv.close();
   }
 });

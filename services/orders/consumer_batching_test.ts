@@ -115,3 +115,52 @@ Deno.test("status changes of different orders are applied in one commit, every c
     kv.close();
   }
 });
+
+Deno.test("a burst of events reads its orders together: one getMany per five orders, not one per event", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const reads: Deno.KvKey[][] = [];
+  const counted = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "getMany") {
+        return (keys: Deno.KvKey[], o?: { consistency?: Deno.KvConsistencyLevel }) => {
+          reads.push(keys);
+          return target.getMany(keys, o);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const { transport, deliver } = burstTransport();
+  const app = new OrdersApp({
+    kv,
+    uow: unitOfWork({ kv, kick: () => {}, log }),
+    stock: {} as StockServiceClient,
+    payments: {} as PaymentsServiceClient,
+    log,
+    stockTimeoutMs: 1000,
+    paymentsTimeoutMs: 1000,
+  });
+  const consumer = new Consumer({
+    service: "orders",
+    queue: "q.orders",
+    kv: counted,
+    transport,
+    handlers: orderEventHandlers(app),
+    retryDelaysMs: [10],
+    log,
+  });
+  try {
+    const ids = ["o1", "o2", "o3", "o4", "o5", "o6"];
+    for (const id of ids) await seedWaiting(kv, id);
+    await consumer.start();
+    await deliver(ids.map((id, i) => succeeded(`m${i}`, id)));
+    assert.equal(consumer.stats.processed, 6);
+    for (const id of ids) assert.equal((await getOrder(kv, id))?.order.status, "paid");
+    const orderReads = reads.filter((keys) => keys.some((k) => k[0] === "orders"));
+    assert.deepEqual(orderReads.map((keys) => keys.length), [10, 2], "12 keys (order + marker) in two reads");
+  } finally {
+    await consumer.stop();
+    kv.close();
+  }
+});

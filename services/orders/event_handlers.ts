@@ -17,8 +17,10 @@
 import { DomainError } from "../common/domain_error.ts";
 import { type EventPayload, MalformedEventError, type RoutingKey } from "../common/events.ts";
 import { consumerTx, type Tx } from "../common/unit_of_work.ts";
+import { withReadAhead } from "../common/bus/read_ahead.ts";
 import type { EventHandler, EventHandlers, HandlerContext } from "../common/bus/types.ts";
 import type { EventMeta, OrdersApp } from "./app.ts";
+import { orderEntryKeys } from "./store.ts";
 
 export { EventTooEarlyError } from "./app.ts";
 
@@ -29,9 +31,12 @@ type AboutAnOrder = {
 
 type UseCase<K extends AboutAnOrder> = (tx: Tx, e: EventPayload<K>, meta: EventMeta) => Promise<void>;
 
-/** Adapts use case `run` to a handler: consumer transaction in, domain errors out as parking. */
+/**
+ * Adapts use case `run` to a handler: consumer transaction in, domain errors out as parking. Each use
+ * case reads its event's order first, so the consumer reads those of a batch together (read-ahead).
+ */
 function follow<K extends AboutAnOrder>(run: UseCase<K>): EventHandler<K> {
-  return async (e, ctx: HandlerContext) => {
+  return withReadAhead<K>(async (e, ctx: HandlerContext) => {
     const meta: EventMeta = {
       routingKey: ctx.routingKey,
       messageId: ctx.messageId,
@@ -48,7 +53,7 @@ function follow<K extends AboutAnOrder>(run: UseCase<K>): EventHandler<K> {
       }
       throw err;
     }
-  };
+  }, (e) => orderEntryKeys(e.orderId));
 }
 
 /** The handlers by routing key, over the use cases. */

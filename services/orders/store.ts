@@ -71,9 +71,14 @@ function timeKey(o: Order): Deno.KvKey {
   return [...BY_TIME, o.createdAt.getTime(), o.id];
 }
 
+/** The keys {@linkcode getOrder} reads for order `id` (an event handler's read-ahead). */
+export function orderEntryKeys(id: string): [Deno.KvKey, Deno.KvKey] {
+  return [orderKey(id), indexedKey(id)];
+}
+
 /** Reads order `id` with its versionstamp and whether it is indexed (one round trip), or null. */
 export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | null> {
-  const [e, marker] = await kv.getMany<[Order, number]>([orderKey(id), indexedKey(id)]);
+  const [e, marker] = await kv.getMany<[Order, number]>(orderEntryKeys(id));
   return e.value === null || e.versionstamp === null
     ? null
     : { order: e.value, versionstamp: e.versionstamp, indexed: marker.versionstamp !== null };

@@ -56,6 +56,7 @@ import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } fro
 import { inboxKeyOf, type InboxSnapshot, readInbox } from "./inbox.ts";
 import { RecordingOp } from "./recording_op.ts";
 import { trackedKv } from "./tracked_kv.ts";
+import { readAhead, readAheadKeysOf, type ReadSnapshot } from "./read_ahead.ts";
 import { deadQueueOf, type Settlement, type Transport, type WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers, OutboxRecord } from "./types.ts";
 
@@ -218,6 +219,10 @@ export class Consumer {
     // one read of the batch's inbox entries; when it fails, each delivery reads its own (and a failure
     // there takes its usual retry-or-park path)
     const inbox = await readInbox(this.opts.kv, deliveries.map((d) => d.message.id)).catch(() => undefined);
+    // the keys the batch's handlers read first, read together (a failure: each handler reads its own)
+    let snapshot = deliveries.length > 1
+      ? await this.#readAhead(deliveries).catch(() => undefined)
+      : undefined;
     let batch = new Batch<Prepared>();
     const ids = new Set<string>();
     for (const d of deliveries) {
@@ -226,9 +231,10 @@ export class Consumer {
         await this.#commit(batch);
         batch = new Batch();
         ids.clear();
+        snapshot = undefined; // read before that commit: later handlers read for themselves
       }
       ids.add(d.message.id);
-      let step = await this.#prepare(d, inbox);
+      let step = await this.#prepare(d, inbox, snapshot);
       if (typeof step === "string") {
         this.#finish(d, step);
         continue;
@@ -238,6 +244,7 @@ export class Consumer {
         await this.#commit(batch);
         batch = new Batch();
         ids.clear();
+        snapshot = undefined;
         ids.add(d.message.id);
         // it read before the earlier members' writes landed: run it again on the committed state
         if (refusal === "overlap") step = await this.#prepare(d);
@@ -249,6 +256,19 @@ export class Consumer {
       batch.add({ delivery: d, op: step });
     }
     await this.#commit(batch);
+  }
+
+  /**
+   * Validates `deliveries` (once each, as `#run` would) and reads the keys their handlers read first
+   * (`read_ahead.ts`) in one snapshot; undefined when none says.
+   */
+  async #readAhead(deliveries: Delivery[]): Promise<ReadSnapshot | undefined> {
+    const keys: Deno.KvKey[] = [];
+    for (const d of deliveries) {
+      if (!d.event && this.#validate(d) !== undefined) continue; // #run parks or acknowledges it
+      keys.push(...readAheadKeysOf(d.event!.handler, d.event!.payload));
+    }
+    return keys.length > 0 ? await readAhead(this.opts.kv, keys) : undefined;
   }
 
   /** Commits `batch`; splits it on a thrown commit, redoes it one by one on failed checks. */
@@ -374,13 +394,15 @@ export class Consumer {
    * `inbox`, read for the whole batch, answers whether the id was seen, once per id; without an answer
    * (a re-run) the inbox is read again. Either way the op checks the inbox entry is still absent.
    */
-  #prepare(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
+  #prepare(d: Delivery, inbox?: InboxSnapshot, snapshot?: ReadSnapshot): Promise<RecordingOp | Outcome> {
     // with tracing off there is no span to make active
-    return tracingEnabled() ? context.with(d.ctx, () => this.#run(d, inbox)) : this.#run(d, inbox);
+    return tracingEnabled()
+      ? context.with(d.ctx, () => this.#run(d, inbox, snapshot))
+      : this.#run(d, inbox, snapshot);
   }
 
   /** {@linkcode #prepare}'s work, inside the delivery's context. */
-  async #run(d: Delivery, inbox?: InboxSnapshot): Promise<RecordingOp | Outcome> {
+  async #run(d: Delivery, inbox?: InboxSnapshot, snapshot?: ReadSnapshot): Promise<RecordingOp | Outcome> {
     const invalid = d.event ? undefined : this.#validate(d);
     if (invalid === RETIRED) {
       this.opts.log.debug("event of a retired binding acknowledged", {
@@ -395,7 +417,7 @@ export class Consumer {
     const inboxKey = inboxKeyOf(message.id);
     try {
       const op = new RecordingOp();
-      const kv = trackedKv(this.opts.kv, op.touched);
+      const kv = trackedKv(this.opts.kv, op.touched, snapshot);
       const seen = inbox?.take(message.id) ?? ((await kv.get(inboxKey)).versionstamp !== null);
       if (seen) return "duplicate";
       op.check({ key: inboxKey, versionstamp: null })

@@ -8,6 +8,7 @@ import { MalformedEventError } from "../events.ts";
 import type { Logger } from "../log.ts";
 import { Consumer } from "./consumer.ts";
 import { listDeadLetters } from "./dead_letters.ts";
+import { withReadAhead } from "./read_ahead.ts";
 import { startMessaging } from "./messaging.ts";
 import { enqueueEvent, OUTBOX_PREFIX } from "./outbox.ts";
 import { EventObserver, eventually, ignoringOtherBindings, publishRaw, testBusConfig } from "./testing.ts";
@@ -471,5 +472,83 @@ Deno.test("an event of a retired binding is acknowledged with no effect; from a 
       await consumer.stop();
       kv.close();
     }
+  }
+});
+
+Deno.test("a batch's read-ahead keys are read together, each handler's first read served from them; a key written earlier in the batch is read again", async () => {
+  const reads = { get: [] as Deno.KvKey[], getMany: [] as Deno.KvKey[][] };
+  const seen: Record<string, number[]> = {};
+  const { kv, burst, consumer } = await kitchenConsumer(
+    {
+      "order.paid": withReadAhead<"order.paid">(async (ev, ctx) => {
+        // read-modify-write of the order's counter and its marker, guarded by their versionstamps
+        const [count, marker] = await ctx.kv.getMany<[number, string]>([["count", ev.orderId], [
+          "marker",
+          ev.orderId,
+        ]]);
+        (seen[ev.orderId] ??= []).push(count.value ?? 0);
+        ctx.op.check(count, marker).set(["count", ev.orderId], (count.value ?? 0) + 1);
+      }, (ev) => [["count", ev.orderId], ["marker", ev.orderId]]),
+    },
+    [10],
+    (kv) => countingReads(kv, reads),
+  );
+  const ofOrders = () => reads.getMany.filter((ks) => ks.every((k) => k[0] !== "inbox"));
+  try {
+    await kv.set(["count", "o-0"], 41);
+    const messages = Array.from({ length: 12 }, (_, i) => paid(`m-${i}`, `o-${i}`));
+    await burst.deliver(messages);
+    assert.equal(consumer.stats.processed, 12);
+    assert.equal(consumer.commits, 1);
+    assert.deepEqual(
+      ofOrders().map((ks) => ks.length),
+      [10, 10, 4],
+      "24 keys in three reads, not a read per delivery",
+    );
+    assert.deepEqual(seen["o-0"], [41], "the value as stored");
+    assert.equal((await kv.get(["count", "o-0"])).value, 42);
+
+    // the same order twice in a batch: the second runs after the first commits, on what it wrote
+    reads.getMany.length = 0;
+    await burst.deliver([paid("n-1", "o-0"), paid("n-2", "o-1"), paid("n-3", "o-0")]);
+    // n-3 ran once into the batch (42, before n-1 committed: refused) and again after that commit
+    assert.deepEqual(seen["o-0"], [41, 42, 42, 43], "no update lost, nothing served stale");
+    assert.equal((await kv.get(["count", "o-0"])).value, 44);
+    assert.equal(consumer.commits, 3, "[n-1, n-2] then [n-3]");
+    assert.deepEqual(
+      ofOrders().map((ks) => ks.length),
+      [4, 2, 2],
+      "read ahead together (o-0 once), then n-3's own reads: its entry was served to n-1",
+    );
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("a batch read ahead before a concurrent write is redone one delivery at a time on fresh reads", async () => {
+  let raced = false;
+  const { kv, burst, consumer } = await kitchenConsumer({
+    "order.paid": withReadAhead<"order.paid">(async (ev, ctx) => {
+      const key = ["count", ev.orderId];
+      if (!raced) {
+        raced = true;
+        await kv.set(["count", "o-2"], 100); // another replica writes after the read-ahead
+      }
+      const entry = await ctx.kv.get<number>(key);
+      ctx.op.check(entry).set(key, (entry.value ?? 0) + 1);
+    }, (ev) => [["count", ev.orderId]]),
+  });
+  try {
+    await burst.deliver([paid("m-1", "o-1"), paid("m-2", "o-2"), paid("m-3", "o-3")]);
+    assert.equal(consumer.stats.processed, 3);
+    assert.equal(
+      (await kv.get(["count", "o-2"])).value,
+      101,
+      "re-read and applied on top of the other write",
+    );
+    assert.equal((await kv.get(["count", "o-1"])).value, 1);
+    assert.equal(consumer.commits, 3, "the failed batch, redone one by one");
+  } finally {
+    kv.close();
   }
 });
