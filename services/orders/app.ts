@@ -204,23 +204,15 @@ export class OrdersApp {
     return { cause, at: this.#now(), traceId: traceIdOf(traceparent), ...(actor ? { actor } : {}) };
   }
 
-  /**
-   * Runs `command` on order `id` as one unit of work; the order as committed (or as read). `known` (the
-   * order as this request just committed it) stands in for the first attempt's read; a re-run after a
-   * conflict reads the order.
-   */
+  /** Runs `command` on order `id` as one unit of work; the order as committed (or as read). */
   async #change(
     useCase: string,
     id: string,
     command: (order: Order) => Decision,
     traceparent: string,
-    known?: OrderEntry,
   ): Promise<Order> {
-    let first = known;
     return await this.#d.uow.run(async (tx) => {
-      const entry = first;
-      first = undefined;
-      const { before, decision } = await changeOrder(tx, id, command, traceparent, entry);
+      const { before, decision } = await changeOrder(tx, id, command, traceparent);
       return decision.order ?? before;
     }, useCase);
   }

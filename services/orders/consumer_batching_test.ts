@@ -71,8 +71,8 @@ async function seedWaiting(kv: Deno.Kv, id: string): Promise<void> {
   assert.ok((await addCreate(kv.atomic(), waiting).commit()).ok);
 }
 
-Deno.test("status changes of different orders are applied in one commit, every count kept", async () => {
-  const kv = await Deno.openKv(":memory:");
+/** Orders' use cases over `kv`, and a consumer of their event handlers reading through `read` (default `kv`). */
+function ordersConsumer(kv: Deno.Kv, read: Deno.Kv = kv) {
   const { transport, deliver } = burstTransport();
   const app = new OrdersApp({
     kv,
@@ -86,12 +86,18 @@ Deno.test("status changes of different orders are applied in one commit, every c
   const consumer = new Consumer({
     service: "orders",
     queue: "q.orders",
-    kv,
+    kv: read,
     transport,
     handlers: orderEventHandlers(app),
     retryDelaysMs: [10],
     log,
   });
+  return { consumer, deliver };
+}
+
+Deno.test("status changes of different orders are applied in one commit, every count kept", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { consumer, deliver } = ordersConsumer(kv);
   try {
     for (const id of ["o1", "o2", "o3"]) await seedWaiting(kv, id);
     await consumer.start();
@@ -131,25 +137,7 @@ Deno.test("a burst of events reads its orders together: one getMany per five ord
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  const { transport, deliver } = burstTransport();
-  const app = new OrdersApp({
-    kv,
-    uow: unitOfWork({ kv, kick: () => {}, log }),
-    stock: {} as StockServiceClient,
-    payments: {} as PaymentsServiceClient,
-    log,
-    stockTimeoutMs: 1000,
-    paymentsTimeoutMs: 1000,
-  });
-  const consumer = new Consumer({
-    service: "orders",
-    queue: "q.orders",
-    kv: counted,
-    transport,
-    handlers: orderEventHandlers(app),
-    retryDelaysMs: [10],
-    log,
-  });
+  const { consumer, deliver } = ordersConsumer(kv, counted);
   try {
     const ids = ["o1", "o2", "o3", "o4", "o5", "o6"];
     for (const id of ids) await seedWaiting(kv, id);

@@ -1,7 +1,7 @@
 /**
  * Read-ahead for a batch of deliveries: a handler may say which keys it reads first for an event
  * ({@linkcode withReadAhead}); the batching consumer then reads those keys of the whole batch together,
- * in one `getMany` per {@linkcode GET_MANY_LIMIT} keys ({@linkcode readAhead}), before any handler of
+ * in one `getMany` per {@linkcode GET_MANY_MAX} keys ({@linkcode readAhead}), before any handler of
  * the batch runs, and serves each handler's first read of them from that snapshot
  * ({@linkcode ReadSnapshot.serve}) instead of a store round trip each.
  *
@@ -17,11 +17,9 @@
  * @module
  */
 import type { EventPayload, RoutingKey } from "../events.ts";
+import { GET_MANY_MAX } from "./inbox.ts";
 import { keyId } from "./touched_keys.ts";
 import type { EventHandler } from "./types.ts";
-
-/** `kv.getMany` reads at most 10 keys at once. */
-export const GET_MANY_LIMIT = 10;
 
 /** The keys a handler reads first for `event`. */
 export type ReadAheadKeys<K extends RoutingKey> = (event: EventPayload<K>) => readonly Deno.KvKey[];
@@ -77,12 +75,12 @@ export class ReadSnapshot {
   }
 }
 
-/** Reads `keys` (duplicates once) in one `getMany` per {@linkcode GET_MANY_LIMIT}; the snapshot. */
+/** Reads `keys` (duplicates once) in one `getMany` per {@linkcode GET_MANY_MAX}; the snapshot. */
 export async function readAhead(kv: Deno.Kv, keys: readonly Deno.KvKey[]): Promise<ReadSnapshot> {
   const snapshot = new ReadSnapshot();
   const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
   const chunks: Deno.KvKey[][] = [];
-  for (let i = 0; i < unique.length; i += GET_MANY_LIMIT) chunks.push(unique.slice(i, i + GET_MANY_LIMIT));
+  for (let i = 0; i < unique.length; i += GET_MANY_MAX) chunks.push(unique.slice(i, i + GET_MANY_MAX));
   for (const entries of await Promise.all(chunks.map((c) => kv.getMany(c)))) {
     for (const e of entries) snapshot.add(e);
   }
