@@ -12,7 +12,13 @@ import type { Tx, UnitOfWork } from "../common/unit_of_work.ts";
 import { restock as restockItem, type StockItem } from "./domain/item.ts";
 import type { ChangedBy } from "./domain/item_edit.ts";
 import { addItemChange } from "./menu_store.ts";
-import { mergeLines, type RequestedLine, sameLines, validateReservationRequest } from "./domain/lines.ts";
+import {
+  type MergedLine,
+  mergeLines,
+  type RequestedLine,
+  sameLines,
+  validateReservationRequest,
+} from "./domain/lines.ts";
 import type { SweepDecision } from "./domain/order_fate.ts";
 import {
   confirm,
@@ -27,7 +33,7 @@ import {
   addChange,
   itemKey,
   readItems,
-  readReservationAndItems,
+  readReservationsAndItems,
   readReservationWithItems,
   reservationKey,
   unconfirmedKey,
@@ -45,36 +51,94 @@ export type TxLike = Pick<Tx, "kv" | "op">;
  * A reservation released because orders said the order did not exist is reserved afresh: orders asks
  * again only for an order it has not stored (a retried create), which needs its units held.
  */
-export function reserveItems(
+export async function reserveItems(
   uow: UnitOfWork,
   orderId: string,
   requested: readonly RequestedLine[],
   now: () => Date = () => new Date(),
 ): Promise<StockReservation> {
   validateReservationRequest(orderId, requested);
-  const lines = mergeLines(requested);
+  const [result] = await reserveBatch(uow, [{ orderId, lines: mergeLines(requested) }], now);
+  if ("error" in result!) throw result.error;
+  return result!.reservation;
+}
+
+/** One reservation asked for: its order and its merged lines (validated, see `domain/lines.ts`). */
+export interface ReservationRequest {
+  /** The order the units are held for. */
+  orderId: string;
+  /** What it asks for, merged. */
+  lines: readonly MergedLine[];
+}
+
+/** What one request of a batch came to: its reservation, or the rule it broke (nothing held for it). */
+export type ReservationResult = { reservation: StockReservation } | { error: DomainError };
+
+/**
+ * Reserves for every request of `requests` in ONE atomic commit (group commit, see
+ * `reservation_queue.ts`): the reservations and items of all of them are read together, each request is
+ * decided in turn on the counts the ones before it left (so two of them can never both take the last
+ * unit), and everything read is checked at commit; a conflict re-runs the whole batch on fresh reads. A
+ * request the rules reject (out of stock, unknown item, a different reservation for its order) gets its
+ * error and holds nothing; the others are not affected. Each request is idempotent per order as in
+ * {@linkcode reserveItems}; an order asked for twice in one batch is decided once, the second ask
+ * seeing the first's reservation. The caller keeps a batch within KV's limits: at most 100 distinct
+ * reservations and items ({@linkcode batchChecks}).
+ */
+export function reserveBatch(
+  uow: UnitOfWork,
+  requests: readonly ReservationRequest[],
+  now: () => Date = () => new Date(),
+): Promise<ReservationResult[]> {
   return uow.run(async ({ kv, op }) => {
-    // one read for the reservation and (most orders') items
-    const { reservation: existing, entries, items } = await readReservationAndItems(
-      kv,
-      orderId,
-      lines.map((l) => l.itemId),
-    );
-    if (existing.value !== null && !isOrphanRelease(existing.value)) {
-      if (sameLines(existing.value.lines, lines)) return existing.value;
-      throw new DomainError(
-        "already_exists",
-        `Order "${orderId}" already has a reservation for different items`,
-        { field: "order_id" },
-      );
-    }
-    const change = reserve(orderId, lines, items, now());
-    op.check(existing);
+    const orderIds = [...new Set(requests.map((r) => r.orderId))];
+    const itemIds = [...new Set(requests.flatMap((r) => r.lines.map((l) => l.itemId)))];
+    const { reservations, entries, items } = await readReservationsAndItems(kv, orderIds, itemIds);
+    const at = now();
+    const changed = new Map<string, StockItem>();
+    const made = new Map<string, StockReservation>();
+    const results = requests.map((req): ReservationResult => {
+      const existing = made.get(req.orderId) ?? reservations.get(req.orderId)!.value;
+      if (existing !== null && !isOrphanRelease(existing)) {
+        if (sameLines(existing.lines, req.lines)) return { reservation: existing };
+        return {
+          error: new DomainError(
+            "already_exists",
+            `Order "${req.orderId}" already has a reservation for different items`,
+            { field: "order_id" },
+          ),
+        };
+      }
+      let change;
+      try {
+        change = reserve(req.orderId, req.lines, items, at);
+      } catch (err) {
+        if (err instanceof DomainError) return { error: err };
+        throw err;
+      }
+      for (const item of change.items) {
+        items.set(item.id, item); // the next request of the batch sees what this one took
+        changed.set(item.id, item);
+      }
+      made.set(req.orderId, change.reservation);
+      return { reservation: change.reservation };
+    });
+    if (made.size === 0) return results; // nothing to commit: every request was already held or refused
+    for (const e of reservations.values()) op.check(e);
     for (const e of entries) op.check(e);
-    addChange(op, change);
-    op.set(unconfirmedKey(change.reservation), orderId);
-    return change.reservation;
+    for (const item of changed.values()) op.set(itemKey(item.id), item);
+    for (const r of made.values()) {
+      op.set(reservationKey(r.orderId), r);
+      op.set(unconfirmedKey(r), r.orderId);
+    }
+    return results;
   }, "reserveItems");
+}
+
+/** The checks a batch of `requests` makes (one per distinct order and per distinct item): at most 100. */
+export function batchChecks(requests: readonly ReservationRequest[]): number {
+  return new Set(requests.map((r) => r.orderId)).size +
+    new Set(requests.flatMap((r) => r.lines.map((l) => l.itemId))).size;
 }
 
 /**

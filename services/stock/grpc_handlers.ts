@@ -20,7 +20,8 @@ import {
 } from "../common/gen/oms/stock/v1/stock.ts";
 import type { ReservationState, StockReservation } from "./domain/reservation.ts";
 import type { UnitOfWork } from "../common/unit_of_work.ts";
-import { reserveItems, restock } from "./app.ts";
+import { restock } from "./app.ts";
+import { ReservationQueue } from "./reservation_queue.ts";
 import { getItem, getReservation, listItems } from "./store.ts";
 import { itemToProto } from "./item_proto.ts";
 import { menuHandlers } from "./menu_handlers.ts";
@@ -54,7 +55,8 @@ export function reservationToProto(r: StockReservation): Reservation {
 
 /**
  * Creates the stock service handlers over `kv`; `staffClaims` (keyed from the service token) verifies
- * the staff claims of Restock and the menu-control RPCs.
+ * the staff claims of Restock and the menu-control RPCs. ReserveItems calls made at the same time are
+ * committed together (`reservation_queue.ts`).
  */
 export function stockHandlers(
   kv: Deno.Kv,
@@ -62,12 +64,13 @@ export function stockHandlers(
   log: Logger,
   staffClaims: StaffClaims,
 ): StockServiceServer {
+  const reservations = new ReservationQueue(uow);
   return {
     ...menuHandlers({ kv, uow, log, staffClaims }),
     listItems: unary(log, async () => ({ items: (await listItems(kv)).map(itemToProto) })),
     getItem: unary(log, async (req) => ({ item: itemToProto(await getItem(kv, req.id)) })),
     reserveItems: unary(log, async (req) => {
-      const reservation = await reserveItems(uow, req.orderId, req.items);
+      const reservation = await reservations.reserve(req.orderId, req.items);
       log.debug("items reserved", { orderId: req.orderId, status: reservation.status });
       return { reservation: reservationToProto(reservation) };
     }),

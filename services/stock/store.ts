@@ -196,6 +196,33 @@ export async function readReservationAndItems(
 }
 
 /**
+ * Reads the reservations of `orderIds` and the entries of items `itemIds` for a batch of reservations
+ * (`app.ts`'s `reserveBatch`), ten keys per `getMany`, the reads in flight together. Every reservation
+ * entry is in `reservations` (value null: none); `entries` holds every item's entry (null for an unknown
+ * id), `items` the ones that exist.
+ */
+export async function readReservationsAndItems(
+  kv: Deno.Kv,
+  orderIds: readonly string[],
+  itemIds: readonly string[],
+): Promise<{
+  reservations: Map<string, Deno.KvEntryMaybe<StockReservation>>;
+  entries: Deno.KvEntryMaybe<StockItem>[];
+  items: Map<string, StockItem>;
+}> {
+  const keys = [...orderIds.map(reservationKey), ...itemIds.map(itemKey)];
+  const chunks: Deno.KvKey[][] = [];
+  for (let i = 0; i < keys.length; i += GET_MANY_LIMIT) chunks.push(keys.slice(i, i + GET_MANY_LIMIT));
+  const read = (await Promise.all(chunks.map((c) => kv.getMany<unknown[]>(c)))).flat();
+  const reservations = new Map<string, Deno.KvEntryMaybe<StockReservation>>();
+  orderIds.forEach((id, i) => reservations.set(id, read[i] as Deno.KvEntryMaybe<StockReservation>));
+  const entries = read.slice(orderIds.length) as Deno.KvEntryMaybe<StockItem>[];
+  const items = new Map<string, StockItem>();
+  for (const e of entries) if (e.value !== null) items.set(e.value.id, e.value);
+  return { reservations, entries, items };
+}
+
+/**
  * The reservation of `orderId` and the entries of exactly its items (in its lines' order), reading
  * `likely` (the items the caller expects it to hold) with the reservation in one {@linkcode
  * readReservationAndItems}, and only the reservation's items that were not among them after. Gives
