@@ -12,7 +12,8 @@ import type { ProgramName } from "./launcher.ts";
  * 32 MB each when allocation is fast) and the old generation to 70-145 MB (V8's dynamic growing factor
  * lets it reach up to 4x what was live before the next full GC). The two limits:
  *
- * - `--max-semi-space-size=8` (MB): the young generation stays at 2 x 8 MB (start:all only, see below);
+ * - `--max-semi-space-size=8` (MB): the young generation stays at 2 x 8 MB (start:all and the light
+ *   services; web and orders 16 MB, see {@linkcode PROCESS_V8_FLAGS});
  * - `--heap-growing-percent=100`: after a full GC the old generation may grow to 2x what is live.
  *
  * Measured with `deno task bench` (64 shoppers, 30 s) on the shared 2-core box, 6 runs with these flags
@@ -36,7 +37,8 @@ import type { ProgramName } from "./launcher.ts";
  * cost about 13% of an order's CPU (more scavenges, each copying what is in flight), so the separate
  * processes keep V8's young generation and limit only the old one (~100 MB less for ~2% CPU, within the
  * noise). `start:all` keeps both: its one process is for a small shop's box, where memory is the target.
- * Later (below, `SMALL_YOUNG_GENERATION`) the three light services got both too.
+ * Later (below, `SMALL_YOUNG_GENERATION`) the three light services got both too, and web and orders
+ * semi-spaces of 16 MB, half the default, which measured no CPU cost ({@linkcode PROCESS_V8_FLAGS}).
  *
  * What stays is mostly not the JS heap: ~45 MB of each process is the `deno` binary's own pages and
  * 5 MB its code cache (file-backed, shared between processes but counted in each RSS), 10-40 MB the
@@ -46,10 +48,14 @@ import type { ProgramName } from "./launcher.ts";
  */
 
 /**
- * The V8 flags of web and orders, the two busy processes: the old generation only (issue 8's second
- * measurement, above).
+ * The V8 flags of web and orders, the two busy processes: the old generation's limit, and semi-spaces of
+ * 16 MB, half V8 15's default of 32 MB (the 8 MB of the light services cost web ~10% of its CPU).
+ * `deno task bench`, one sitting on a quiet box, alternating: with 16 MB (six runs) against none (three)
+ * peak RSS of the five processes 796-817 MB against 856-869 MB, CPU-ms per order 10.17-11.51 (mean 10.82)
+ * against 9.83-11.55 (mean 10.71), web 2.81-3.30 against 2.84-3.21; with 8 MB (three runs) 740-787 MB,
+ * but web 3.33-3.74 ms per order against 2.85-3.30 for 16 MB in the same pairs.
  */
-export const PROCESS_V8_FLAGS: readonly string[] = ["--heap-growing-percent=100"];
+export const PROCESS_V8_FLAGS: readonly string[] = ["--max-semi-space-size=16", "--heap-growing-percent=100"];
 
 /** The V8 flags of `start:all`'s one process, whose target is memory (about 200 MB for a small shop). */
 export const ONE_PROCESS_V8_FLAGS: readonly string[] = [

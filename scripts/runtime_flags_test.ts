@@ -5,10 +5,14 @@ import { ONE_PROCESS_V8_FLAGS, PROCESS_V8_FLAGS, runtimeFlags } from "./runtime_
 const PROGRAMS: readonly ProgramName[] = [...PROCESSES, "oms"];
 const ROOT = new URL("../", import.meta.url);
 
-Deno.test("the launcher runs web and orders with the old generation's limit, the light services and start:all's one process with both", () => {
+Deno.test("the launcher runs web and orders with 16 MB semi-spaces, the light services and start:all's one process with 8 MB, all with the old generation's limit", () => {
   for (const name of ["web", "orders"] as const) {
     const args = processArgs(name);
-    assert.deepEqual(args.slice(0, 3), ["run", "-A", "--v8-flags=--heap-growing-percent=100"], name);
+    assert.deepEqual(args.slice(0, 3), [
+      "run",
+      "-A",
+      "--v8-flags=--max-semi-space-size=16,--heap-growing-percent=100",
+    ], name);
   }
   for (const name of ["stock", "payments", "kitchen", "oms"] as const) {
     assert.deepEqual(processArgs(name).slice(0, 3), [
@@ -18,7 +22,7 @@ Deno.test("the launcher runs web and orders with the old generation's limit, the
     ], name);
   }
   assert.deepEqual([...PROCESSES].sort(), ["kitchen", "orders", "payments", "stock", "web"]);
-  assert.deepEqual(PROCESS_V8_FLAGS, ["--heap-growing-percent=100"]);
+  assert.deepEqual(PROCESS_V8_FLAGS, ["--max-semi-space-size=16", "--heap-growing-percent=100"]);
 });
 
 Deno.test("deno.json's start tasks (what the Dockerfile and compose.yaml run) are the launcher's command", async () => {
