@@ -53,10 +53,10 @@ import { type ConsumeOutcome, metricsEnabled, recordConsumed, recordConsumerLag 
 import { Batch } from "./batch.ts";
 import { park } from "./dead_letters.ts";
 import { brokerUser, DEFAULT_BROKER_USER_PREFIX, ownerRefusal, publisherOf } from "./owner.ts";
-import { inboxKeyOf, type InboxSnapshot, readInbox } from "./inbox.ts";
+import { GET_MANY_MAX, inboxKeyOf, type InboxSnapshot, readInbox } from "./inbox.ts";
 import { RecordingOp } from "./recording_op.ts";
 import { trackedKv } from "./tracked_kv.ts";
-import { readAhead, readAheadKeysOf, type ReadSnapshot } from "./read_ahead.ts";
+import { readAhead, readAheadKeysOf, readInboxAndAhead, type ReadSnapshot } from "./read_ahead.ts";
 import { deadQueueOf, type Settlement, type Transport, type WireMessage } from "./transport.ts";
 import type { EventHandler, EventHandlers, OutboxRecord } from "./types.ts";
 
@@ -216,13 +216,9 @@ export class Consumer {
 
   /** Runs each delivery's handler into the current batch, committing it where the next one cannot join. */
   async #applyAll(deliveries: Delivery[]): Promise<void> {
-    // one read of the batch's inbox entries; when it fails, each delivery reads its own (and a failure
-    // there takes its usual retry-or-park path)
-    const inbox = await readInbox(this.opts.kv, deliveries.map((d) => d.message.id)).catch(() => undefined);
-    // the keys the batch's handlers read first, read together (a failure: each handler reads its own)
-    let snapshot = deliveries.length > 1
-      ? await this.#readAhead(deliveries).catch(() => undefined)
-      : undefined;
+    const first = await this.#readFirst(deliveries);
+    const inbox = first.inbox;
+    let snapshot = first.snapshot;
     let batch = new Batch<Prepared>();
     const ids = new Set<string>();
     for (const d of deliveries) {
@@ -259,15 +255,42 @@ export class Consumer {
   }
 
   /**
+   * The batch's reads before any handler runs: its inbox entries, and the keys its handlers read first
+   * (`read_ahead.ts`). A lone delivery reads both in one `getMany` when they fit; a batch reads them in
+   * two reads at once. When a read fails, each delivery reads its own inbox entry, or each handler its
+   * own keys (and a failure there takes the usual retry-or-park path).
+   */
+  async #readFirst(
+    deliveries: Delivery[],
+  ): Promise<{ inbox?: InboxSnapshot; snapshot?: ReadSnapshot }> {
+    const { kv } = this.opts;
+    const lone = deliveries.length === 1 ? deliveries[0]! : undefined;
+    if (lone) {
+      const keys = this.#aheadKeys(lone);
+      if (keys.length > 0 && keys.length < GET_MANY_MAX && lone.message.id !== "") {
+        return await readInboxAndAhead(kv, lone.message.id, keys).catch(() => ({}));
+      }
+      return { inbox: await readInbox(kv, [lone.message.id]).catch(() => undefined) };
+    }
+    const [inbox, snapshot] = await Promise.all([
+      readInbox(kv, deliveries.map((d) => d.message.id)).catch(() => undefined),
+      this.#readAhead(deliveries).catch(() => undefined),
+    ]);
+    return { inbox, snapshot };
+  }
+
+  /** The keys the handler of `d` reads first (validating `d` once, as `#run` would); none if invalid. */
+  #aheadKeys(d: Delivery): readonly Deno.KvKey[] {
+    if (!d.event && this.#validate(d) !== undefined) return []; // #run parks or acknowledges it
+    return readAheadKeysOf(d.event!.handler, d.event!.payload);
+  }
+
+  /**
    * Validates `deliveries` (once each, as `#run` would) and reads the keys their handlers read first
    * (`read_ahead.ts`) in one snapshot; undefined when none says.
    */
   async #readAhead(deliveries: Delivery[]): Promise<ReadSnapshot | undefined> {
-    const keys: Deno.KvKey[] = [];
-    for (const d of deliveries) {
-      if (!d.event && this.#validate(d) !== undefined) continue; // #run parks or acknowledges it
-      keys.push(...readAheadKeysOf(d.event!.handler, d.event!.payload));
-    }
+    const keys = deliveries.flatMap((d) => [...this.#aheadKeys(d)]);
     return keys.length > 0 ? await readAhead(this.opts.kv, keys) : undefined;
   }
 

@@ -527,3 +527,36 @@ Deno.test("a batch's read-ahead keys are read together, each handler's first rea
     kv.close();
   }
 });
+
+Deno.test("a delivery that arrives alone reads its inbox entry and its handler's first keys in one getMany", async () => {
+  const reads = { get: [] as Deno.KvKey[], getMany: [] as Deno.KvKey[][] };
+  const { kv, burst, consumer } = await kitchenConsumer(
+    {
+      "order.paid": withReadAhead<"order.paid">(async (ev, ctx) => {
+        const [count, marker] = await ctx.kv.getMany<[number, string]>([["count", ev.orderId], [
+          "marker",
+          ev.orderId,
+        ]]);
+        ctx.op.check(count, marker).set(["count", ev.orderId], (count.value ?? 0) + 1);
+      }, (ev) => [["count", ev.orderId], ["marker", ev.orderId]]),
+    },
+    [10],
+    (kv) => countingReads(kv, reads),
+  );
+  try {
+    await kv.set(["count", "o-1"], 41);
+    await burst.deliver([paid("m-1", "o-1")]);
+    assert.equal(consumer.stats.processed, 1);
+    assert.equal((await kv.get(["count", "o-1"])).value, 42);
+    assert.deepEqual(reads.getMany, [[["inbox", "m-1"], ["count", "o-1"], ["marker", "o-1"]]], "one read");
+    assert.deepEqual(reads.get, []);
+
+    reads.getMany.length = 0;
+    await burst.deliver([paid("m-1", "o-1")]);
+    assert.equal(consumer.stats.duplicate, 1, "the redelivery is recognised from the same read");
+    assert.equal((await kv.get(["count", "o-1"])).value, 42);
+    assert.equal(reads.getMany.length, 1);
+  } finally {
+    kv.close();
+  }
+});

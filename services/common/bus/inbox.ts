@@ -37,6 +37,11 @@ export async function readInbox(kv: Deno.Kv, ids: readonly string[]): Promise<In
     const entries = await kv.getMany(chunk.map(inboxKeyOf));
     entries.forEach((e, j) => seen.set(chunk[j]!, e.versionstamp !== null));
   }
+  return inboxSnapshot(seen);
+}
+
+/** The snapshot of inbox answers `seen` (message id -> whether its entry was there). */
+export function inboxSnapshot(seen: Map<string, boolean>): InboxSnapshot {
   return {
     take(id) {
       const answer = seen.get(id);

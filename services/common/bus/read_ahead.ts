@@ -12,12 +12,13 @@
  * wrote), and serves an entry to one read only.
  *
  * Orders reads each event's order this way: a batch of payment and kitchen events costs one round trip
- * per five orders instead of one per event.
+ * per five orders instead of one per event. A delivery that arrives alone reads its keys with its inbox
+ * entry ({@linkcode readInboxAndAhead}): one round trip instead of two.
  *
  * @module
  */
 import type { EventPayload, RoutingKey } from "../events.ts";
-import { GET_MANY_MAX } from "./inbox.ts";
+import { GET_MANY_MAX, inboxKeyOf, type InboxSnapshot, inboxSnapshot } from "./inbox.ts";
 import { keyId } from "./touched_keys.ts";
 import type { EventHandler } from "./types.ts";
 
@@ -85,4 +86,25 @@ export async function readAhead(kv: Deno.Kv, keys: readonly Deno.KvKey[]): Promi
     for (const e of entries) snapshot.add(e);
   }
   return snapshot;
+}
+
+/**
+ * Reads the inbox entry of message `id` and `keys` (a lone delivery's read-ahead) in ONE `getMany`: a
+ * delivery that arrives alone costs one store round trip before its handler runs instead of two (its
+ * inbox, then its handler's first read). Needs `id` non-empty and at most {@linkcode GET_MANY_MAX} - 1
+ * distinct keys; throws a RangeError otherwise.
+ */
+export async function readInboxAndAhead(
+  kv: Deno.Kv,
+  id: string,
+  keys: readonly Deno.KvKey[],
+): Promise<{ inbox: InboxSnapshot; snapshot: ReadSnapshot }> {
+  const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
+  if (id === "" || unique.length > GET_MANY_MAX - 1) {
+    throw new RangeError(`readInboxAndAhead takes a message id and at most ${GET_MANY_MAX - 1} keys`);
+  }
+  const [mark, ...entries] = await kv.getMany([inboxKeyOf(id), ...unique]);
+  const snapshot = new ReadSnapshot();
+  for (const e of entries) snapshot.add(e);
+  return { inbox: inboxSnapshot(new Map([[id, mark!.versionstamp !== null]])), snapshot };
 }
