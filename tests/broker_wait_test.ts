@@ -74,7 +74,9 @@ Deno.test("kitchen started with the broker down waits NOT_SERVING, stops on SIGT
       async () => (await health(ports.kitchen)) === HealthCheckResponse_ServingStatus.SERVING,
       "SERVING once the broker is reachable",
       30_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; kitchen's last lines:\n${kitchen.lines.slice(-15).join("\n")}`);
+    });
   } finally {
     await kitchen.stop("SIGTERM");
     await proxy.down();
