@@ -71,3 +71,40 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("deno task bench --quick --one-process measures start:all's one process on RabbitMQ", async () => {
+  const out = await Deno.makeTempDir({ prefix: "oms-bench-test-" });
+  try {
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", ENTRY, "--quick", "--one-process", "--out", out],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(res.stdout);
+    const stderr = new TextDecoder().decode(res.stderr);
+    assert.equal(res.code, 0, `exit code\n${stderr}\n${stdout}`);
+    assert.match(
+      stderr,
+      /bench: starting the system as start:all does \(every service and web in one process\)/,
+    );
+    assert.match(stdout, /; start:all: every service and web in one process$/m);
+    const files = [...Deno.readDirSync(out)].map((e) => e.name);
+    assert.equal(files.length, 1, files.join(", "));
+    const r: BenchReport = JSON.parse(await Deno.readTextFile(`${out}/${files[0]}`));
+    assert.equal(r.options.oneProcess, true);
+    assert.deepEqual(r.processes.map((p) => p.name), ["oms", "rabbitmq", "load"]);
+    for (const p of r.processes) {
+      assert.ok(p.cpuS > 0 && p.cpuMsPerOrder > 0, `${p.name} CPU ${p.cpuS}`);
+      assert.ok(p.rssKb > 0, `${p.name} RSS ${p.rssKb}`);
+    }
+    const oms = r.processes.find((p) => p.name === "oms")!;
+    assert.equal(r.total.rssMiB, oms.rssMiB, "OMS RSS is the one process's");
+    assert.ok(r.load.ordersPlaced > 0 && r.load.paid > 0 && r.load.checkOk, JSON.stringify(r.load));
+    // every order the kitchen got is read back from its store: the one process's kitchen ran
+    const ticket = r.steps.find((s) => s.step.startsWith("paid -> kitchen ticket"));
+    assert.ok(ticket && ticket.count > 0, JSON.stringify(ticket));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -23,6 +23,8 @@ export interface BenchOptions {
   outDir: string;
   /** A few seconds of everything (tests): short load, few shoppers, few floor operations. */
   quick: boolean;
+  /** Run the system as `deno task start:all` does: every service and web in one process. */
+  oneProcess: boolean;
   /** Show usage and exit. */
   help: boolean;
 }
@@ -31,8 +33,9 @@ export interface BenchOptions {
 export const BENCH_USAGE = `Usage: deno task bench [options]
 
 Measures, in one run on this machine: the primitive floor (HTTP request, gRPC call, KV commit, AMQP
-message; CPU-ms each) and the whole system (started here as separate processes on RabbitMQ, every
-item restocked) under the load generator; prints one table and saves it as JSON.
+message; CPU-ms each) and the whole system (started here as separate processes on RabbitMQ, or as
+start:all's one process with --one-process; every item restocked) under the load generator; prints
+one table and saves it as JSON.
 
 Options:
   --duration SECONDS   load duration (default 30; --quick 3)
@@ -43,6 +46,8 @@ Options:
   --floor-lanes N      floor operations in flight at once (default 16; 1 = one after the other)
   --restock N          units added to every item before the load (default 1000000)
   --out DIR            where the JSON result is saved (default bench/results)
+  --one-process        run the system as \`deno task start:all\` does: every service and web in one
+                       process on RabbitMQ (its RSS is start:all's footprint)
   --quick              a few seconds of everything, for tests
   -h, --help           show this text`;
 
@@ -72,6 +77,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         restock: { type: "string" },
         out: { type: "string" },
         quick: { type: "boolean" },
+        "one-process": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -88,6 +94,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     restock: num("--restock", values.restock, 1_000_000, 1, 100_000_000, true),
     outDir: values.out ?? "bench/results",
     quick,
+    oneProcess: values["one-process"] ?? false,
     help: values.help ?? false,
   };
 }

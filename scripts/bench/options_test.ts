@@ -11,8 +11,14 @@ Deno.test("bench defaults: 64 shoppers for 30 s, 2000 floor operations 16 in fli
     restock: 1_000_000,
     outDir: "bench/results",
     quick: false,
+    oneProcess: false,
     help: false,
   });
+});
+
+Deno.test("--one-process runs the system as start:all does", () => {
+  assert.equal(parseBenchOptions(["--one-process"]).oneProcess, true);
+  assert.throws(() => parseBenchOptions(["--one-process=yes"]), /see --help/);
 });
 
 Deno.test("--quick shortens everything, and explicit flags still win", () => {

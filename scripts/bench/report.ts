@@ -10,8 +10,20 @@ import type { LatencySummary } from "../load/stats.ts";
 import type { Floor } from "./floor/floor.ts";
 import { PRIMITIVE_LABELS, PRIMITIVES, REFERENCE_LIFECYCLE } from "./lifecycle.ts";
 
-/** The processes whose cost is reported; `load` is the load generator (not part of OMS). */
-export const BENCH_PROCESSES = ["orders", "stock", "payments", "kitchen", "web", "rabbitmq", "load"] as const;
+/**
+ * The processes whose cost can be reported, in print order: `oms` is start:all's one process (`--one-process`,
+ * instead of the five), `load` the load generator (not part of OMS).
+ */
+export const BENCH_PROCESSES = [
+  "oms",
+  "orders",
+  "stock",
+  "payments",
+  "kitchen",
+  "web",
+  "rabbitmq",
+  "load",
+] as const;
 /** One of {@linkcode BENCH_PROCESSES}. */
 export type BenchProcess = typeof BENCH_PROCESSES[number];
 
@@ -63,6 +75,8 @@ export interface BenchReport {
     concurrency: number;
     floorLanes: number;
     quick: boolean;
+    /** Whether the system ran as start:all's one process (absent in reports before it existed: no). */
+    oneProcess?: boolean;
   };
   /** The primitive floor measured in this run. */
   floor: Floor;
@@ -93,7 +107,8 @@ export interface BenchInputs {
   options: BenchReport["options"];
   floor: Floor;
   load: BenchReport["load"];
-  readings: Record<BenchProcess, ProcessReading>;
+  /** Per process measured (the five and the broker, or start:all's one and the broker; the load generator). */
+  readings: Partial<Record<BenchProcess, ProcessReading>>;
   /** Step name -> latency summary, in print order. */
   steps: [string, LatencySummary][];
   notes: string[];
@@ -105,8 +120,11 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
 export function buildBenchReport(i: BenchInputs): BenchReport {
   const orders = i.load.ordersPlaced;
   if (!(orders > 0)) throw new Error(`The load placed no orders (${orders}): nothing to divide by`);
-  const processes = BENCH_PROCESSES.map((name): ProcessRow => {
+  const measured = BENCH_PROCESSES.flatMap((name) => {
     const r = i.readings[name];
+    return r ? [[name, r] as const] : [];
+  });
+  const processes = measured.map(([name, r]): ProcessRow => {
     return {
       name,
       cpuS: round(r.cpuS, 2),
@@ -115,10 +133,10 @@ export function buildBenchReport(i: BenchInputs): BenchReport {
       rssMiB: round(r.rssKb / 1024, 1),
     };
   });
-  const oms = OMS_PROCESSES.map((n) => i.readings[n]);
-  const cpuS = oms.reduce((s, r) => s + r.cpuS, 0);
+  const oms = measured.filter(([n]) => OMS_PROCESSES.includes(n));
+  const cpuS = oms.reduce((s, [, r]) => s + r.cpuS, 0);
   const cpuMsPerOrder = (cpuS * 1000) / orders;
-  const rssKb = OMS_PROCESSES.filter((n) => n !== "rabbitmq").reduce((s, n) => s + i.readings[n].rssKb, 0);
+  const rssKb = oms.filter(([n]) => n !== "rabbitmq").reduce((s, [, r]) => s + r.rssKb, 0);
   return {
     date: i.date.toISOString(),
     commit: i.commit,
@@ -152,7 +170,8 @@ export function formatBenchTable(r: BenchReport): string {
   const out: string[] = [];
   out.push(
     `OMS bench ${r.date} commit ${r.commit}, ${r.machine.cores} cores; ${o.concurrency} shoppers for ${o.durationS} s` +
-      (o.warmupS ? ` after a ${o.warmupS} s warm-up` : ""),
+      (o.warmupS ? ` after a ${o.warmupS} s warm-up` : "") +
+      (o.oneProcess ? "; start:all: every service and web in one process" : ""),
   );
   out.push(
     `orders/s ${f(r.load.ordersPerS, 1)} (${r.load.ordersPlaced} placed, ${r.load.paid} paid, ` +
@@ -172,7 +191,7 @@ export function formatBenchTable(r: BenchReport): string {
   );
   out.push("");
   const procRows = r.processes.map((p) => [
-    p.name === "load" ? "load generator (not OMS)" : p.name,
+    p.name === "load" ? "load generator (not OMS)" : p.name === "oms" ? "oms (start:all)" : p.name,
     f(p.cpuS, 2),
     f(p.cpuMsPerOrder, 2),
     f(p.rssMiB, 1),

@@ -95,3 +95,22 @@ Deno.test("the table's first line says how long the uncounted warm-up was, when 
   assert.match(formatBenchTable(buildBenchReport(warm)), /; 64 shoppers for 30 s after a 10 s warm-up$/m);
   assert.match(formatBenchTable(buildBenchReport(inputs())), /; 64 shoppers for 30 s$/m);
 });
+
+Deno.test("a start:all run (--one-process) reports its one process, the broker and the load generator", () => {
+  const one = inputs();
+  one.options = { ...one.options, oneProcess: true };
+  one.readings = {
+    oms: { cpuS: 20, rssKb: 180 * 1024 },
+    rabbitmq: { cpuS: 3, rssKb: 150 * 1024 },
+    load: { cpuS: 7, rssKb: 50 * 1024 },
+  };
+  const r = buildBenchReport(one);
+  assert.deepEqual(r.processes.map((p) => p.name), ["oms", "rabbitmq", "load"]);
+  assert.equal(r.total.cpuS, 23, "the one process and the broker, not the load generator");
+  assert.equal(r.total.cpuMsPerOrder, 23);
+  assert.equal(r.total.rssMiB, 180, "the one process's RSS alone");
+  const text = formatBenchTable(r);
+  assert.match(text, /; 64 shoppers for 30 s; start:all: every service and web in one process$/m);
+  assert.match(text, /^oms \(start:all\)\s+20\.00\s+20\.00\s+180\.0$/m);
+  assert.doesNotMatch(text, /^orders\s/m, "no row for a process that did not run");
+});

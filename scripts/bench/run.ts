@@ -19,8 +19,9 @@ import type { Floor } from "./floor/floor.ts";
 import { paidToTicketFromStore } from "./kitchen_latency.ts";
 import type { BenchOptions } from "./options.ts";
 import { currentRssKb, findBrokerPid, procUsage } from "./procfs.ts";
-import { type BenchInputs, type BenchProcess, type ProcessReading } from "./report.ts";
-import { startBenchSystem } from "./system.ts";
+import { BENCH_PROCESSES, type BenchInputs, type BenchProcess, type ProcessReading } from "./report.ts";
+import { type BenchSystem, startBenchSystem, startOneProcessBenchSystem } from "./system.ts";
+import type { ProgramName } from "../launcher.ts";
 import { amqpHostPort } from "../broker.ts";
 import { STEPS } from "../load/stats.ts";
 import { HOLD_LINE } from "../load/options.ts";
@@ -117,20 +118,22 @@ export async function runBench(
   );
   const floor = await runFloor(amqpUrl, brokerPid, opts);
 
-  say("bench: starting the system (each service and web its own process) ...");
-  const sys = await startBenchSystem(amqpUrl, say, env);
+  let sys: BenchSystem<ProgramName>;
+  if (opts.oneProcess) {
+    say("bench: starting the system as start:all does (every service and web in one process) ...");
+    sys = await startOneProcessBenchSystem(amqpUrl, say, env) as BenchSystem<ProgramName>;
+  } else {
+    say("bench: starting the system (each service and web its own process) ...");
+    sys = await startBenchSystem(amqpUrl, say, env) as BenchSystem<ProgramName>;
+  }
   try {
     const items = await sys.restockAll(opts.restock);
     say(`bench: restocked ${items} items by ${opts.restock} units each through Stock.Restock`);
-    const pids = {
-      orders: sys.procs.orders.pid!,
-      stock: sys.procs.stock.pid!,
-      payments: sys.procs.payments.pid!,
-      kitchen: sys.procs.kitchen.pid!,
-      web: sys.procs.web.pid!,
-      rabbitmq: brokerPid,
-    };
-    const names = Object.keys(pids) as (keyof typeof pids)[];
+    const pids: Partial<Record<BenchProcess, number>> = { rabbitmq: brokerPid };
+    for (const [name, proc] of Object.entries(sys.procs) as [ProgramName, { pid?: number }][]) {
+      pids[name] = proc.pid!;
+    }
+    const names = BENCH_PROCESSES.filter((n) => pids[n] !== undefined);
     const settleMs = 2 * sys.kitchenPrepMs + 1000;
     if (opts.warmupS > 0) {
       say(`bench: warm-up: ${opts.concurrency} shoppers for ${opts.warmupS} s (not counted) ...`);
@@ -150,7 +153,7 @@ export async function runBench(
       // the warm-up's last orders finish in the kitchen before the measured window opens
       await new Promise((r) => setTimeout(r, settleMs));
     }
-    const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]).cpuS]));
+    const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!).cpuS]));
     const measuredFromMs = Date.now();
     say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
     let after: Record<string, ReturnType<typeof procUsage>> = {};
@@ -166,7 +169,7 @@ export async function runBench(
     ], async () => {
       say(`bench: visits done; ${settleMs} ms for the kitchen's last tickets, then CPU is read ...`);
       await new Promise((r) => setTimeout(r, settleMs));
-      after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n])]));
+      after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!)]));
       brokerRssKb = currentRssKb(brokerPid);
     });
     let report: LoadReport;
@@ -177,7 +180,7 @@ export async function runBench(
         `The load generator exited ${load.code} without a JSON report:\n${load.stdout.slice(0, 2000)}`,
       );
     }
-    const readings = {} as Record<BenchProcess, ProcessReading>;
+    const readings: Partial<Record<BenchProcess, ProcessReading>> = {};
     for (const n of names) {
       readings[n] = {
         cpuS: after[n]!.cpuS - before[n]!,
@@ -187,7 +190,8 @@ export async function runBench(
     readings.load = { cpuS: report.usage?.cpuS ?? 0, rssKb: report.usage?.peakRssKb ?? 0 };
 
     say("bench: reading paid -> kitchen ticket from the kitchen's store ...");
-    await sys.stopProcess("kitchen");
+    // the kitchen's KV file is read once the kitchen has stopped (start:all: the one process)
+    await sys.stopProcess(opts.oneProcess ? "oms" : "kitchen");
     // the measured load's orders only (not the warm-up's)
     const ticket = await paidToTicketFromStore(`${sys.dataDir}/kitchen.kv`, measuredFromMs);
 
@@ -215,6 +219,7 @@ export async function runBench(
         concurrency: opts.concurrency,
         floorLanes: opts.floorLanes,
         quick: opts.quick,
+        oneProcess: opts.oneProcess,
       },
       floor,
       load: {

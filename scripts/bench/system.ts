@@ -1,6 +1,7 @@
 /**
  * The system under benchmark: every service and web as its own process (scripts/launcher.ts), as
- * `deno task dev` runs them — each service its own broker user (scripts/broker_users.ts), the local
+ * `deno task dev` runs them, or all of them in one process as `deno task start:all` runs them
+ * ({@linkcode startOneProcessBenchSystem}) — each service its own broker user (scripts/broker_users.ts), the local
  * payment provider, the kitchen preparing by itself — but on free ports, with a private data folder and
  * a unique exchange, queue prefix and user prefix, all removed at the end. Every item is restocked
  * through `Stock.Restock` with the service token before the load.
@@ -9,7 +10,8 @@
  */
 import amqp from "amqplib";
 import { connectBrokerAdmin } from "../broker_admin.ts";
-import { removeBrokerUsers, setUpBrokerUsers } from "../broker_users.ts";
+import { BROKER_SERVICES, type BrokerService, removeBrokerUsers, setUpBrokerUsers } from "../broker_users.ts";
+import { amqpUrlVariable } from "../start_all_broker.ts";
 import {
   brokerEnv,
   freeConnectPorts,
@@ -18,8 +20,10 @@ import {
   preferPortRange,
   PROCESSES,
   type ProcessName,
+  type ProgramName,
   ServiceProcess,
   systemEnv,
+  waitForHttp,
   waitReady,
 } from "../launcher.ts";
 import { generateServiceToken } from "../../services/common/auth/service_token.ts";
@@ -29,16 +33,15 @@ import { StockServiceClient } from "../../services/common/gen/oms/stock/v1/stock
 const RETRY_DELAYS_MS = [1000, 5000, 25000];
 /** The kitchen's own default auto-prep step, in ms. */
 const DEFAULT_KITCHEN_PREP_MS = 3000;
-const BROKER_SERVICES = ["orders", "stock", "payments", "kitchen"] as const;
 
-/** A running system of processes. */
-export interface BenchSystem {
+/** A running system of processes (`P`: the programs it runs, five processes or start:all's one). */
+export interface BenchSystem<P extends ProgramName = ProcessName> {
   /** The gateway's base URL. */
   url: string;
   /** The private data folder (each service's KV file is `<dataDir>/<service>.kv`). */
   dataDir: string;
   /** The processes, by name. */
-  procs: Record<ProcessName, ServiceProcess>;
+  procs: Record<P, ServiceProcess>;
   /** Ports of the processes. */
   ports: Ports;
   /** The kitchen's auto-prep step (`KITCHEN_PREP_MS`): queued -> preparing, and preparing -> ready. */
@@ -46,7 +49,7 @@ export interface BenchSystem {
   /** Restocks every item by `quantity`; resolves with how many items. */
   restockAll(quantity: number): Promise<number>;
   /** Stops one process (SIGTERM). */
-  stopProcess(name: ProcessName): Promise<void>;
+  stopProcess(name: P): Promise<void>;
   /** Stops every process, removes the broker users, queues, exchange and the data folder. */
   stop(): Promise<void>;
 }
@@ -62,15 +65,50 @@ export const BENCH_PORTS = "30000-32767";
 export type DenoFlagsOf = (name: ProcessName) => readonly string[];
 
 /**
- * Starts the system against the broker administered through `adminUrl`; `say` gets progress lines;
- * `denoFlags` adds `deno run` flags to a process.
+ * Starts the system, each service and web its own process, against the broker administered through
+ * `adminUrl`; `say` gets progress lines; `denoFlags` adds `deno run` flags to a process.
  */
-export async function startBenchSystem(
+export function startBenchSystem(
   adminUrl: string,
   say: (line: string) => void,
   baseEnv: Record<string, string> = Deno.env.toObject(),
   denoFlags: DenoFlagsOf = () => [],
-): Promise<BenchSystem> {
+): Promise<BenchSystem<ProcessName>> {
+  return startSystem(PROCESSES, adminUrl, say, baseEnv, denoFlags);
+}
+
+/**
+ * Starts the system as `deno task start:all` runs it: every service and web in one process (`oms`), on
+ * RabbitMQ, each service still its own broker user (`<SERVICE>_AMQP_URL`, scripts/start_all_broker.ts).
+ */
+export function startOneProcessBenchSystem(
+  adminUrl: string,
+  say: (line: string) => void,
+  baseEnv: Record<string, string> = Deno.env.toObject(),
+): Promise<BenchSystem<"oms">> {
+  return startSystem(["oms"] as const, adminUrl, say, baseEnv, () => []);
+}
+
+/** Waits until program `name` is ready: start:all's one process once web, started last, says so. */
+function waitProgramReady(name: ProgramName, ports: Ports): Promise<void> {
+  return name === "oms"
+    ? waitForHttp(`http://127.0.0.1:${ports.web}/readyz`, 90_000)
+    : waitReady(name, ports, 60_000);
+}
+
+/** The broker environment of program `name`: start:all's one process gets every service's user. */
+function programBrokerEnv(name: ProgramName, urls: Record<BrokerService, string>): Record<string, string> {
+  if (name !== "oms") return brokerEnv(name, urls);
+  return Object.fromEntries(BROKER_SERVICES.map((s) => [amqpUrlVariable(s), urls[s]]));
+}
+
+async function startSystem<P extends ProgramName>(
+  programs: readonly P[],
+  adminUrl: string,
+  say: (line: string) => void,
+  baseEnv: Record<string, string>,
+  denoFlags: (name: P) => readonly string[],
+): Promise<BenchSystem<P>> {
   const id = crypto.randomUUID().slice(0, 8);
   const names = { prefix: `bench-${id}-`, exchange: `bench.${id}`, queuePrefix: `bench-${id}` };
   const dataDir = await Deno.makeTempDir({ prefix: "oms-bench-" });
@@ -108,19 +146,19 @@ export async function startBenchSystem(
   );
   delete env.WEB_OPEN_CUSTOMER_API;
   const procs = Object.fromEntries(
-    PROCESSES.map((name) => [
+    programs.map((name) => [
       name,
-      new ServiceProcess(name, { ...env, ...brokerEnv(name, urls) }, undefined, {
+      new ServiceProcess(name, { ...env, ...programBrokerEnv(name, urls) }, undefined, {
         denoFlags: denoFlags(name),
       }),
     ]),
-  ) as Record<ProcessName, ServiceProcess>;
+  ) as Record<P, ServiceProcess>;
   // restocking is staff-only: the bench acts as staff
   const stock = connect(StockServiceClient, `127.0.0.1:${ports.stock}`, serviceToken, {
     staff: { sub: "bench", role: "owner" },
   });
 
-  const system: BenchSystem = {
+  const system: BenchSystem<P> = {
     url: `http://127.0.0.1:${ports.web}`,
     dataDir,
     procs,
@@ -136,17 +174,17 @@ export async function startBenchSystem(
     },
     async stop() {
       // processes first, the client never closed: a GOAWAY can abort Deno 2.9.6 (services/common/exiting.ts)
-      for (const name of [...PROCESSES].reverse()) await procs[name].stop("SIGTERM");
+      for (const name of [...programs].reverse()) await procs[name].stop("SIGTERM");
       await removeBrokerUsers(admin, names.prefix).catch(() => {});
       await deleteTopology(adminUrl, names.exchange, names.queuePrefix).catch(() => {});
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
   try {
-    for (const name of PROCESSES) {
+    for (const name of programs) {
       procs[name].start();
       try {
-        await waitReady(name, ports, 60_000);
+        await waitProgramReady(name, ports);
       } catch (err) {
         throw new Error(`${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`);
       }
