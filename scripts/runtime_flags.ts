@@ -57,14 +57,33 @@ import type { ProgramName } from "./launcher.ts";
  */
 export const PROCESS_V8_FLAGS: readonly string[] = ["--max-semi-space-size=16", "--heap-growing-percent=100"];
 
-/** The V8 flags of `start:all`'s one process, whose target is memory (about 200 MB for a small shop). */
-export const ONE_PROCESS_V8_FLAGS: readonly string[] = [
+/**
+ * The V8 flags of stock, payments and kitchen (`SMALL_YOUNG_GENERATION`): 8 MB semi-spaces and the old
+ * generation's limit.
+ */
+export const LIGHT_SERVICE_V8_FLAGS: readonly string[] = [
   "--max-semi-space-size=8",
   "--heap-growing-percent=100",
 ];
 
 /**
- * The processes that also keep V8's young generation small (`ONE_PROCESS_V8_FLAGS`): stock, payments and
+ * The V8 flags of `start:all`'s one process, whose target is memory (about 200 MB for a small shop): 8 MB
+ * semi-spaces, and after a full GC the old generation may grow by half of what is live, not all of it.
+ * `deno task bench --one-process --duration 20`, three rounds alternating (same code, one sitting): with
+ * `--heap-growing-percent=100` peak RSS 259.6 / 267.1 / 269.4 MB and 15.39 / 16.42 / 15.61 CPU-ms per
+ * order; with 50, 234.0 / 235.1 / 236.9 MB and 16.73 / 16.20 / 15.75 ms (about 30 MB less for ~3% more CPU,
+ * within the box's noise); with 50 and 4 MB semi-spaces, 229.7 / 238.4 / 227.7 MB at 18.87 / 16.62 / 17.21
+ * ms, so the semi-spaces stay at 8 MB. Under load about 110 MB of the process is V8's heap (45-50 MB live
+ * after a full GC, `--trace-gc`) and about 110 MB native memory (sockets and HTTP buffers, SQLite, threads);
+ * `MALLOC_ARENA_MAX=2` changed nothing.
+ */
+export const ONE_PROCESS_V8_FLAGS: readonly string[] = [
+  "--max-semi-space-size=8",
+  "--heap-growing-percent=50",
+];
+
+/**
+ * The processes that also keep V8's young generation small (`LIGHT_SERVICE_V8_FLAGS`): stock, payments and
  * kitchen each spend 1-4 CPU-ms per order, so the extra scavenges cost them nothing measurable, while
  * their young generation grew as web's did (kitchen's peak RSS 170 MB, idle 98 MB). `deno task bench`,
  * two pairs alternating these flags against `PROCESS_V8_FLAGS` for the three (same code, one sitting):
@@ -73,7 +92,6 @@ export const ONE_PROCESS_V8_FLAGS: readonly string[] = [
  * 130/130 (about 55 MB less in all).
  */
 export const SMALL_YOUNG_GENERATION: ReadonlySet<ProgramName> = new Set([
-  "oms",
   "stock",
   "payments",
   "kitchen",
@@ -82,6 +100,12 @@ export const SMALL_YOUNG_GENERATION: ReadonlySet<ProgramName> = new Set([
 /** The `deno run` flags of program `name` (after `run -A`, before any extra flag and the entry). */
 export function runtimeFlags(name: ProgramName): string[] {
   return [
-    `--v8-flags=${(SMALL_YOUNG_GENERATION.has(name) ? ONE_PROCESS_V8_FLAGS : PROCESS_V8_FLAGS).join(",")}`,
+    `--v8-flags=${
+      (name === "oms"
+        ? ONE_PROCESS_V8_FLAGS
+        : SMALL_YOUNG_GENERATION.has(name)
+        ? LIGHT_SERVICE_V8_FLAGS
+        : PROCESS_V8_FLAGS).join(",")
+    }`,
   ];
 }
