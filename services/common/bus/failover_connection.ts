@@ -14,7 +14,7 @@
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 import { type Backoff, DEFAULT_BACKOFF, planAttempt } from "./failover_plan.ts";
-import { coalesceConnectionWrites, socketOf } from "./socket_coalescing.ts";
+import { coalesceConnectionWrites } from "./socket_coalescing.ts";
 
 /** What a {@linkcode FailoverConnection} tells its owner. Every hook is optional. */
 export interface FailoverHooks {
@@ -44,8 +44,6 @@ export interface FailoverOptions {
   backoff?: Backoff;
   /** A connection attempt not open within this time fails (default 5000 ms). */
   connectTimeoutMs?: number;
-  /** Setup not finished within this time fails the attempt (default 15000 ms). */
-  setupTimeoutMs?: number;
   /** Opens one connection (default amqplib's `connect`; tests swap it). */
   open?: (url: string, timeoutMs: number) => Promise<ChannelModel>;
   hooks?: FailoverHooks;
@@ -58,39 +56,27 @@ export interface ChannelSource {
 }
 
 /**
- * `work`, or a rejection once `ms` have passed without it settling (`what` names the step in the error).
- * amqplib's own `timeout` is the socket's idle timeout while opening, and its calls have none: under Deno
- * 2.9.6 about one start in twenty of `start:all` (`deno task bench --one-process`) had one service's
- * connection attempt stall for good, neither opening nor failing, or its setup's channel calls never
- * answered, so the service never reported SERVING. What `work` yields after the deadline goes to `late`.
+ * `opening`, or a rejection once `ms` have passed without it. amqplib's own `timeout` is the socket's idle
+ * timeout, and under Deno 2.9.6 it did not always fire: about one start in twenty of `start:all`, one
+ * service's attempt never opened nor failed, so the service never started (seen in the bench and as a
+ * system test timing out waiting for SERVING). A connection that opens after the deadline is closed.
  */
-export function settleWithin<T>(
-  work: Promise<T>,
-  ms: number,
-  what: string,
-  late?: (value: T) => void,
-): Promise<T> {
+export function openWithin(opening: Promise<ChannelModel>, ms: number): Promise<ChannelModel> {
   return new Promise((resolve, reject) => {
-    let expired = false;
+    let late = false;
     const timer = setTimeout(() => {
-      expired = true;
-      reject(new Error(`${what} did not finish within ${ms} ms`));
+      late = true;
+      reject(new Error(`The broker connection did not open within ${ms} ms`));
     }, ms);
-    work.then((value) => {
+    opening.then((model) => {
       clearTimeout(timer);
-      if (expired) late?.(value);
-      else resolve(value);
+      if (late) model.close().catch(() => {});
+      else resolve(model);
     }, (err) => {
       clearTimeout(timer);
-      if (!expired) reject(err);
+      if (!late) reject(err);
     });
   });
-}
-
-/** Closes `model` without waiting for the broker (a stalled connection may never answer its close). */
-function abandon(model: ChannelModel): void {
-  model.close().catch(() => {});
-  (socketOf(model) as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
 /** A self-healing connection to one node of a list at a time. */
@@ -160,24 +146,18 @@ export class FailoverConnection implements ChannelSource {
     let model: ChannelModel | undefined;
     try {
       const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
-      model = await settleWithin(this.#open(url, timeoutMs), timeoutMs, "Opening the connection", abandon);
+      model = await openWithin(this.#open(url, timeoutMs), timeoutMs);
       // the frames amqplib writes in one turn go to the socket as one write (see socket_coalescing.ts)
       coalesceConnectionWrites(model);
       // an error event before setup ends would otherwise be unhandled; close follows it
       model.on("error", (err: Error) => this.opts.hooks?.error?.(err));
-      if (this.opts.setup) {
-        await settleWithin(
-          this.opts.setup(model),
-          this.opts.setupTimeoutMs ?? 15_000,
-          "Setting up the connection",
-        );
-      }
+      await this.opts.setup?.(model);
       if (this.#stopped) {
         await model.close().catch(() => {});
         return;
       }
     } catch (err) {
-      if (model) abandon(model);
+      if (model) await model.close().catch(() => {});
       const error = err instanceof Error ? err : new Error(String(err));
       this.opts.hooks?.connectFailed?.(error, url);
       this.#schedule(error);
