@@ -55,30 +55,6 @@ export interface ChannelSource {
   createConfirmChannel(): Promise<ConfirmChannel>;
 }
 
-/**
- * `opening`, or a rejection once `ms` have passed without it. amqplib's own `timeout` is the socket's idle
- * timeout, and under Deno 2.9.6 it did not always fire: about one start in twenty of `start:all`, one
- * service's attempt never opened nor failed, so the service never started (seen in the bench and as a
- * system test timing out waiting for SERVING). A connection that opens after the deadline is closed.
- */
-export function openWithin(opening: Promise<ChannelModel>, ms: number): Promise<ChannelModel> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      reject(new Error(`The broker connection did not open within ${ms} ms`));
-    }, ms);
-    opening.then((model) => {
-      clearTimeout(timer);
-      if (late) model.close().catch(() => {});
-      else resolve(model);
-    }, (err) => {
-      clearTimeout(timer);
-      if (!late) reject(err);
-    });
-  });
-}
-
 /** A self-healing connection to one node of a list at a time. */
 export class FailoverConnection implements ChannelSource {
   #model: ChannelModel | undefined;
@@ -145,8 +121,7 @@ export class FailoverConnection implements ChannelSource {
     const url = this.opts.urls[this.#node]!;
     let model: ChannelModel | undefined;
     try {
-      const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
-      model = await openWithin(this.#open(url, timeoutMs), timeoutMs);
+      model = await this.#open(url, this.opts.connectTimeoutMs ?? 5000);
       // the frames amqplib writes in one turn go to the socket as one write (see socket_coalescing.ts)
       coalesceConnectionWrites(model);
       // an error event before setup ends would otherwise be unhandled; close follows it
