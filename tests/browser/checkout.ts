@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Locator, Page } from "playwright-core";
+import type { Locator, Page, Request, Response } from "playwright-core";
 import { type Tab, waitUntil } from "./browser.ts";
 
 /** What the customer types at checkout. */
@@ -56,8 +56,32 @@ export async function addToCart(tab: Tab, id: string): Promise<void> {
  * machine, `load` had not come 30 s after the click.
  */
 export async function openCheckout(tab: Tab): Promise<void> {
-  await tab.page.getByRole("link", { name: "Check out" }).click();
-  await tab.page.waitForURL(/\/checkout$/, { waitUntil: "commit" });
+  // what the browser did about /checkout, for the error should the page never get there (once in CI the
+  // click left the menu showing for 30 s: this tells a click that sent nothing from a slow answer)
+  const start = Date.now();
+  const seen: string[] = [];
+  const onRequest = (r: Request) => {
+    if (/\/checkout$/.test(r.url())) seen.push(`+${Date.now() - start} ms request ${r.method()} ${r.url()}`);
+  };
+  const onResponse = (r: Response) => {
+    if (/\/checkout$/.test(r.url())) seen.push(`+${Date.now() - start} ms response ${r.status()}`);
+  };
+  tab.page.on("request", onRequest);
+  tab.page.on("response", onResponse);
+  try {
+    await tab.page.getByRole("link", { name: "Check out" }).click();
+    await tab.page.waitForURL(/\/checkout$/, { waitUntil: "commit" });
+  } catch (err) {
+    throw new Error(
+      `${(err as Error).message}\nstill at ${tab.page.url()}; /checkout: ${
+        seen.join("; ") || "never requested"
+      }`,
+      { cause: err },
+    );
+  } finally {
+    tab.page.off("request", onRequest);
+    tab.page.off("response", onResponse);
+  }
   await tab.page.getByLabel("Name").waitFor();
 }
 
