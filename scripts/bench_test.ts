@@ -8,18 +8,33 @@ import type { BenchReport } from "./bench/report.ts";
 
 const ENTRY = new URL("./bench.ts", import.meta.url).pathname;
 
-Deno.test("deno task bench --quick prints one table and saves a JSON report with every figure present and positive", async () => {
+/** Runs `deno task bench --quick` with `args` into a fresh folder; resolves with its output and JSON files. */
+async function runQuickBench(
+  args: string[],
+): Promise<{ stdout: string; stderr: string; files: string[]; out: string }> {
   const out = await Deno.makeTempDir({ prefix: "oms-bench-test-" });
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ENTRY, "--quick", ...args, "--out", out],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(res.stdout);
+  const stderr = new TextDecoder().decode(res.stderr);
+  const files = [...Deno.readDirSync(out)].map((e) => e.name);
   try {
-    const res = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ENTRY, "--quick", "--out", out],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(res.stdout);
-    const stderr = new TextDecoder().decode(res.stderr);
     assert.equal(res.code, 0, `exit code\n${stderr}\n${stdout}`);
+    assert.equal(files.length, 1, files.join(", "));
+  } catch (err) {
+    await Deno.remove(out, { recursive: true });
+    throw err;
+  }
+  return { stdout, stderr, files, out };
+}
+
+Deno.test("deno task bench --quick prints one table and saves a JSON report with every figure present and positive", async () => {
+  const { stdout, stderr, files, out } = await runQuickBench([]);
+  try {
     assert.match(stderr, /bench: measuring the primitive floor/, "progress on stderr");
     // a warm-up load runs first (its own final check included), then the measured one
     const warm = stderr.indexOf("bench: warm-up: 4 shoppers for 1 s (not counted) ...");
@@ -31,8 +46,6 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     assert.ok(0 <= held && held < read && read < check, `held ${held}, read ${read}, check ${check}`);
     assert.match(stdout, /OMS CPU per order [\d.]+ ms = [\d.]+x the reference lifecycle's floor/);
 
-    const files = [...Deno.readDirSync(out)].map((e) => e.name);
-    assert.equal(files.length, 1, files.join(", "));
     assert.match(files[0]!, /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ_[0-9a-f]+(\+dirty)?\.json$/);
     const r: BenchReport = JSON.parse(await Deno.readTextFile(`${out}/${files[0]}`));
 
@@ -73,24 +86,13 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
 });
 
 Deno.test("deno task bench --quick --one-process measures start:all's one process on RabbitMQ", async () => {
-  const out = await Deno.makeTempDir({ prefix: "oms-bench-test-" });
+  const { stdout, stderr, files, out } = await runQuickBench(["--one-process"]);
   try {
-    const res = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ENTRY, "--quick", "--one-process", "--out", out],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(res.stdout);
-    const stderr = new TextDecoder().decode(res.stderr);
-    assert.equal(res.code, 0, `exit code\n${stderr}\n${stdout}`);
     assert.match(
       stderr,
       /bench: starting the system as start:all does \(every service and web in one process\)/,
     );
     assert.match(stdout, /; start:all: every service and web in one process$/m);
-    const files = [...Deno.readDirSync(out)].map((e) => e.name);
-    assert.equal(files.length, 1, files.join(", "));
     const r: BenchReport = JSON.parse(await Deno.readTextFile(`${out}/${files[0]}`));
     assert.equal(r.options.oneProcess, true);
     assert.deepEqual(r.processes.map((p) => p.name), ["oms", "rabbitmq", "load"]);
