@@ -74,6 +74,21 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
       assert.ok(p.rssKb > 0 && p.rssMiB > 0, `${p.name} RSS ${p.rssKb}`);
     }
     assert.ok(r.total.cpuMsPerOrder > 0 && r.total.ratioToFloor > 0 && r.total.rssMiB > 0);
+    // each OMS Deno process's CPU split by thread: the services' KV stores worked on their own threads,
+    // web (no store) has none; the broker and the load generator are not split
+    for (const p of r.processes) {
+      if (p.name === "rabbitmq" || p.name === "load") {
+        assert.equal(p.threads, undefined, `${p.name} by thread`);
+        continue;
+      }
+      assert.ok(p.threads && p.threadsMsPerOrder, `${p.name} by thread`);
+      assert.ok(p.threads.js > 0, `${p.name} JS thread ${JSON.stringify(p.threads)}`);
+      const sum = Object.values(p.threads).reduce((a, b) => a + b, 0);
+      assert.ok(sum <= p.cpuS + 0.05, `${p.name}: threads ${sum} s within the process's ${p.cpuS} s`);
+      if (p.name === "web") assert.equal(p.threads.kv, 0, "web opens no KV store");
+    }
+    assert.ok(r.processes.find((p) => p.name === "orders")!.threads!.kv > 0, "orders' KV thread worked");
+    assert.match(stdout, /^CPU-ms\/order by thread\s+JS thread\s+KV SQLite/m);
     const step = (name: string) => r.steps.find((s) => s.step.startsWith(name));
     for (const name of ["browse", "checkout", "pay (", "pay -> paid", "paid -> kitchen ticket"]) {
       const s = step(name);
@@ -102,6 +117,10 @@ Deno.test("deno task bench --quick --one-process measures start:all's one proces
     }
     const oms = r.processes.find((p) => p.name === "oms")!;
     assert.equal(r.total.rssMiB, oms.rssMiB, "OMS RSS is the one process's");
+    assert.ok(
+      oms.threads && oms.threads.js > 0 && oms.threads.kv > 0,
+      `oms by thread ${JSON.stringify(oms.threads)}`,
+    );
     assert.ok(r.load.ordersPlaced > 0 && r.load.paid > 0 && r.load.checkOk, JSON.stringify(r.load));
     // every order the kitchen got is read back from its store: the one process's kitchen ran
     const ticket = r.steps.find((s) => s.step.startsWith("paid -> kitchen ticket"));

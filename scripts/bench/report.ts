@@ -9,6 +9,7 @@ import { table } from "../load/report.ts";
 import type { LatencySummary } from "../load/stats.ts";
 import type { Floor } from "./floor/floor.ts";
 import { PRIMITIVE_LABELS, PRIMITIVES, REFERENCE_LIFECYCLE } from "./lifecycle.ts";
+import { THREAD_KIND_LABELS, THREAD_KINDS, type ThreadCpuByKind } from "./threads.ts";
 
 /**
  * The processes whose cost can be reported, in print order: `oms` is start:all's one process (`--one-process`,
@@ -36,6 +37,11 @@ export interface ProcessReading {
   cpuS: number;
   /** Peak RSS in KiB (VmHWM; for the broker, shared with other users of it, its current RSS). */
   rssKb: number;
+  /**
+   * Of `cpuS`, what each kind of thread spent (`threads.ts`): OMS's Deno processes only; absent for the
+   * broker, the load generator, and in reports from before it was measured.
+   */
+  threads?: ThreadCpuByKind;
 }
 
 /** One row of the process table. */
@@ -46,6 +52,8 @@ export interface ProcessRow extends ProcessReading {
   cpuMsPerOrder: number;
   /** RSS in MiB. */
   rssMiB: number;
+  /** {@linkcode ProcessReading.threads} as CPU ms per order placed. */
+  threadsMsPerOrder?: ThreadCpuByKind;
 }
 
 /** One step's latency percentiles in ms. */
@@ -124,13 +132,22 @@ export function buildBenchReport(i: BenchInputs): BenchReport {
     const r = i.readings[name];
     return r ? [[name, r] as const] : [];
   });
+  const perOrder = (cpuS: number) => round((cpuS * 1000) / orders, 2);
   const processes = measured.map(([name, r]): ProcessRow => {
     return {
       name,
       cpuS: round(r.cpuS, 2),
       rssKb: r.rssKb,
-      cpuMsPerOrder: round((r.cpuS * 1000) / orders, 2),
+      cpuMsPerOrder: perOrder(r.cpuS),
       rssMiB: round(r.rssKb / 1024, 1),
+      ...(r.threads
+        ? {
+          threads: r.threads,
+          threadsMsPerOrder: Object.fromEntries(
+            THREAD_KINDS.map((k) => [k, perOrder(r.threads![k])]),
+          ) as ThreadCpuByKind,
+        }
+        : {}),
     };
   });
   const oms = measured.filter(([n]) => OMS_PROCESSES.includes(n));
@@ -207,6 +224,7 @@ export function formatBenchTable(r: BenchReport): string {
     `OMS CPU per order ${f(r.total.cpuMsPerOrder, 2)} ms = ${f(r.total.ratioToFloor, 2)}x the reference ` +
       `lifecycle's floor (${f(r.floor.lifecycleCpuMs, 2)} ms, same run)`,
   );
+  out.push(...threadTable(r));
   out.push("");
   out.push(
     ...table([
@@ -223,4 +241,24 @@ export function formatBenchTable(r: BenchReport): string {
     for (const n of r.notes) out.push(`note: ${n}`);
   }
   return out.join("\n");
+}
+
+/**
+ * The second table: each OMS Deno process's CPU-ms per order split by the thread that spent it
+ * (`threads.ts`), with a row summing the processes; no lines when no process was read by thread.
+ */
+export function threadTable(r: Pick<BenchReport, "processes">): string[] {
+  const rows = r.processes.filter((p) => p.threadsMsPerOrder);
+  if (rows.length === 0) return [];
+  const sum = Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as ThreadCpuByKind;
+  for (const p of rows) for (const k of THREAD_KINDS) sum[k] += p.threadsMsPerOrder![k];
+  const line = (name: string, by: ThreadCpuByKind) => [name, ...THREAD_KINDS.map((k) => f(by[k], 2))];
+  return [
+    "",
+    ...table([
+      ["CPU-ms/order by thread", ...THREAD_KINDS.map((k) => THREAD_KIND_LABELS[k])],
+      ...rows.map((p) => line(p.name === "oms" ? "oms (start:all)" : p.name, p.threadsMsPerOrder!)),
+      ...(rows.length > 1 ? [line("together", sum)] : []),
+    ]),
+  ];
 }

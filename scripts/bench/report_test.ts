@@ -114,3 +114,22 @@ Deno.test("a start:all run (--one-process) reports its one process, the broker a
   assert.match(text, /^oms \(start:all\)\s+20\.00\s+20\.00\s+180\.0$/m);
   assert.doesNotMatch(text, /^orders\s/m, "no row for a process that did not run");
 });
+
+Deno.test("CPU by thread: each Deno process's split per order, a row that sums them, none for the broker", () => {
+  const i = inputs();
+  const t = (js: number, kv: number, v8 = 0.5, io = 0, other = 0) => ({ js, kv, v8, io, other });
+  i.readings.orders = { ...i.readings.orders!, threads: t(6, 3, 1) };
+  i.readings.web = { ...i.readings.web!, threads: t(5, 0, 1) };
+  const r = buildBenchReport(i);
+  assert.deepEqual(r.processes.find((p) => p.name === "orders")!.threadsMsPerOrder, t(6, 3, 1));
+  assert.equal(r.processes.find((p) => p.name === "stock")!.threadsMsPerOrder, undefined);
+  const text = formatBenchTable(r);
+  assert.match(text, /^CPU-ms\/order by thread\s+JS thread\s+KV SQLite\s+V8 GC\+JIT\s+I\/O pool\s+other$/m);
+  assert.match(text, /^orders\s+6\.00\s+3\.00\s+1\.00\s+0\.00\s+0\.00$/m);
+  assert.match(text, /^web\s+5\.00\s+0\.00\s+1\.00\s+0\.00\s+0\.00$/m);
+  assert.match(text, /^together\s+11\.00\s+3\.00\s+2\.00\s+0\.00\s+0\.00$/m);
+  assert.doesNotMatch(text.split("by thread")[1]!, /^rabbitmq/m);
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r, "JSON round trip");
+  // a report without thread readings (older runs) prints no such table
+  assert.doesNotMatch(formatBenchTable(buildBenchReport(inputs())), /by thread/);
+});

@@ -19,6 +19,7 @@ import type { Floor } from "./floor/floor.ts";
 import { paidToTicketFromStore } from "./kitchen_latency.ts";
 import type { BenchOptions } from "./options.ts";
 import { currentRssKb, findBrokerPid, procUsage } from "./procfs.ts";
+import { readThreadCpu, type ThreadCpu, threadCpuDelta } from "./threads.ts";
 import { BENCH_PROCESSES, type BenchInputs, type BenchProcess, type ProcessReading } from "./report.ts";
 import { type BenchSystem, startBenchSystem, startOneProcessBenchSystem } from "./system.ts";
 import type { ProgramName } from "../launcher.ts";
@@ -154,6 +155,10 @@ export async function runBench(
       await new Promise((r) => setTimeout(r, settleMs));
     }
     const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!).cpuS]));
+    // where each OMS process's CPU went, by thread (the broker is not a Deno process)
+    const denoNames = names.filter((n) => n !== "rabbitmq");
+    const threadsBefore = Object.fromEntries(denoNames.map((n) => [n, readThreadCpu(pids[n]!)]));
+    let threadsAfter: Record<string, ThreadCpu> = {};
     const measuredFromMs = Date.now();
     say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
     let after: Record<string, ReturnType<typeof procUsage>> = {};
@@ -170,6 +175,7 @@ export async function runBench(
       say(`bench: visits done; ${settleMs} ms for the kitchen's last tickets, then CPU is read ...`);
       await new Promise((r) => setTimeout(r, settleMs));
       after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!)]));
+      threadsAfter = Object.fromEntries(denoNames.map((n) => [n, readThreadCpu(pids[n]!)]));
       brokerRssKb = currentRssKb(brokerPid);
     });
     let report: LoadReport;
@@ -185,6 +191,9 @@ export async function runBench(
       readings[n] = {
         cpuS: after[n]!.cpuS - before[n]!,
         rssKb: n === "rabbitmq" ? brokerRssKb : after[n]!.peakRssKb,
+        ...(threadsBefore[n] && threadsAfter[n]?.size
+          ? { threads: threadCpuDelta(threadsBefore[n], threadsAfter[n]) }
+          : {}),
       };
     }
     readings.load = { cpuS: report.usage?.cpuS ?? 0, rssKb: report.usage?.peakRssKb ?? 0 };
@@ -209,6 +218,9 @@ export async function runBench(
       "kitchen's last tickets, before the final check; rabbitmq: the broker's beam.smp, " +
       "shared with anything else using it (RSS: current, not peak; not in the OMS RSS total)",
       "load generator: its whole process (start-up included), not part of the OMS total",
+      "by thread: /proc/<pid>/task/*/stat over the same window, by thread name: JS thread (deno), " +
+      "KV SQLite (sw-<n>, one per open store: SQLite, page writes, fsync), V8 GC+JIT (V8 DefaultWorker), " +
+      "I/O pool (tokio-runtime-w)",
       `floor: each primitive ${opts.floorLanes} in flight, client and server in one process (AMQP: + broker)`,
     ];
     if (load.code !== 0) notes.push(`the load generator exited ${load.code}: its final check found problems`);
