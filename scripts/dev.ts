@@ -251,7 +251,7 @@ async function exitedAlone(err: ExitedError) {
 Deno.addSignalListener("SIGINT", () => stopAll(0));
 Deno.addSignalListener("SIGTERM", () => stopAll(0));
 try {
-  await startInOrder(procs, (p) => waitReady(p.name === "oms" ? "web" : p.name, ports, 90_000));
+  await startInOrder(procs, (p) => waitReady(p.name === "oms" ? "web" : p.name, ports, 90_000, connectPorts));
 } catch (err) {
   if (err instanceof ExitedError) {
     await exitedAlone(err);

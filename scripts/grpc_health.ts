@@ -8,6 +8,14 @@
  * `HealthCheckResponse { ServingStatus status = 1; }`, each in one gRPC frame (a zero compression byte, a
  * 4-byte big-endian length, the message).
  *
+ * {@linkcode checkConnectHealth} asks the same over a service's Connect port instead: plain HTTP/1.1, the
+ * message unframed (`application/proto`). Probes that run again and again (the launchers' start-up
+ * waits, compose's healthchecks every 5 s) use it, because closing an HTTP/2 client sends the server a
+ * GOAWAY, and Deno 2.9.6 can abort a grpc-js server that receives one (denoland/deno#36788, see
+ * `services/common/exiting.ts`): a grpc-js server in a Deno process aborted with nghttp2's
+ * `find_stream_on_goaway_func` assertion after about 280 `checkGrpcHealth` probes, each with its own
+ * client, four at a time (300 one after another did not). HTTP/1.1 has no GOAWAY.
+ *
  * @module
  */
 
@@ -31,10 +39,15 @@ export function h2cClient(): Deno.HttpClient {
   return Deno.createHttpClient({ http1: false, http2: true });
 }
 
+/** A `HealthCheckRequest` message for `service` (unframed, as Connect sends it). */
+export function encodeHealthMessage(service: string): Uint8Array<ArrayBuffer> {
+  const name = new TextEncoder().encode(service);
+  return new Uint8Array(name.length === 0 ? [] : [0x0a, ...varint(name.length), ...name]);
+}
+
 /** The gRPC frame of a `HealthCheckRequest` for `service`. */
 export function encodeHealthRequest(service: string): Uint8Array<ArrayBuffer> {
-  const name = new TextEncoder().encode(service);
-  const field = name.length === 0 ? [] : [0x0a, ...varint(name.length), ...name];
+  const field = encodeHealthMessage(service);
   return new Uint8Array([0, ...uint32(field.length), ...field]);
 }
 
@@ -45,17 +58,23 @@ export function decodeHealthResponse(frame: Uint8Array): number {
   const length = new DataView(frame.buffer, frame.byteOffset).getUint32(1);
   const end = 5 + length;
   if (frame.length < end) throw new Error(`gRPC frame truncated (${frame.length} of ${end} bytes)`);
+  return decodeHealthMessage(frame.subarray(5, end));
+}
+
+/** The status in a `HealthCheckResponse` message (unframed; 0, UNKNOWN, when the field is absent). */
+export function decodeHealthMessage(message: Uint8Array): number {
+  const end = message.length;
   let status = 0;
-  let at = 5;
+  let at = 0;
   while (at < end) {
-    const [tag, afterTag] = readVarint(frame, at);
+    const [tag, afterTag] = readVarint(message, at);
     const wire = tag & 7;
     if (wire === 0) {
-      const [value, next] = readVarint(frame, afterTag);
+      const [value, next] = readVarint(message, afterTag);
       if (tag >>> 3 === 1) status = value;
       at = next;
     } else if (wire === 2) {
-      const [len, next] = readVarint(frame, afterTag);
+      const [len, next] = readVarint(message, afterTag);
       at = next + len;
     } else {
       throw new Error(`unexpected wire type ${wire} in HealthCheckResponse`);
@@ -95,6 +114,40 @@ export async function checkGrpcHealth(
   } finally {
     if (!opts.client) client.close();
   }
+}
+
+/**
+ * Calls `Health/Check` over the Connect protocol on `addr` (`host:port` of a service's Connect port, plain
+ * HTTP/1.1) and resolves with the serving status's name; rejects when the server cannot be reached,
+ * answers an error, or not within the deadline. `opts.client` is not used (no HTTP/2 is needed).
+ */
+export async function checkConnectHealth(
+  addr: string,
+  opts: Omit<HealthCheckOptions, "client"> = {},
+): Promise<ServingStatusName> {
+  const timeoutMs = opts.timeoutMs ?? 3000;
+  const res = await fetch(`http://${addr}/grpc.health.v1.Health/Check`, {
+    method: "POST",
+    body: encodeHealthMessage(opts.service ?? ""),
+    headers: {
+      "content-type": "application/proto",
+      "connect-protocol-version": "1",
+      "connect-timeout-ms": String(timeoutMs),
+    },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = new Uint8Array(await res.arrayBuffer());
+  if (res.status !== 200) {
+    let why = new TextDecoder().decode(body.subarray(0, 300));
+    try {
+      const err = JSON.parse(why) as { code?: string; message?: string };
+      why = `${err.code ?? "unknown"} ${err.message ?? ""}`.trim();
+    } catch {
+      // not Connect's JSON error: keep the text
+    }
+    throw new Error(`health check failed: HTTP ${res.status} ${why}`);
+  }
+  return SERVING_STATUS[decodeHealthMessage(body)] ?? "UNKNOWN";
 }
 
 function uint32(n: number): number[] {

@@ -36,6 +36,30 @@ Deno.test("the gRPC probe is healthy only while the server reports SERVING, and 
   assert.match(gone.detail, /did not answer/);
 });
 
+Deno.test("the Connect probe (connect:<port>) is healthy only while the server reports SERVING, and the CLI exits 0/1 accordingly", async () => {
+  const server = await startGrpcServer("127.0.0.1", 0, [], {
+    serviceToken: TEST_SERVICE_TOKEN,
+    connectPort: 0,
+  });
+  const target = `connect:${server.connectPort}`;
+  try {
+    const starting = await probe(target);
+    assert.equal(starting.ok, false);
+    assert.match(starting.detail, /NOT_SERVING/);
+    assert.equal((await cli(target)).code, 1, "NOT_SERVING while starting exits 1");
+
+    server.health.setAll(ServingStatus.SERVING);
+    assert.deepEqual(await probe(target), { ok: true, detail: `127.0.0.1:${server.connectPort} is SERVING` });
+    const serving = await cli(target);
+    assert.equal(serving.code, 0, serving.out);
+  } finally {
+    await server.stop();
+  }
+  const gone = await probe(target, 1000);
+  assert.equal(gone.ok, false);
+  assert.match(gone.detail, /did not answer/);
+});
+
 Deno.test("the HTTP probe is healthy on 2xx only and names the status and body otherwise", async () => {
   let status = 503;
   const server = Deno.serve(
@@ -57,5 +81,12 @@ Deno.test("the HTTP probe is healthy on 2xx only and names the status and body o
 Deno.test("the CLI rejects a target that is neither a port nor a URL with exit code 2", async () => {
   const bad = await cli("not-a-port");
   assert.equal(bad.code, 2);
-  assert.match(bad.out, /must be a port \(1 to 65535\) or an http\(s\) URL, got "not-a-port"/);
+  assert.match(
+    bad.out,
+    /must be a port \(1 to 65535\), connect:<port> or an http\(s\) URL, got "not-a-port"/,
+  );
+  for (const target of ["connect:", "connect:0", "connect:70000", "connect:5x", "50051x"]) {
+    const r = await cli(target);
+    assert.equal(r.code, 2, `${target}: ${r.out}`);
+  }
 });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkGrpcHealth, h2cClient } from "./grpc_health.ts";
+import { checkConnectHealth, checkGrpcHealth, h2cClient } from "./grpc_health.ts";
 import { runtimeFlags } from "./runtime_flags.ts";
 
 /** The processes of the system, in start order (orders needs stock and payments). */
@@ -313,23 +313,43 @@ export class ServiceProcess {
   }
 }
 
-/** Waits until the gRPC health service at `addr` reports SERVING. */
+/**
+ * Waits until the gRPC health service at `addr` reports SERVING. Its HTTP/2 client is closed at the end,
+ * which sends the server a GOAWAY (see {@linkcode waitForConnectHealth}, which the launchers use).
+ */
 export async function waitForGrpcHealth(addr: string, timeoutMs = 30_000): Promise<void> {
   const client = h2cClient();
-  const end = Date.now() + timeoutMs;
   try {
-    while (Date.now() < end) {
-      try {
-        if (await checkGrpcHealth(addr, { client, timeoutMs: 1000 }) === "SERVING") return;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${addr} did not report SERVING within ${timeoutMs} ms`);
+    await waitForServing(addr, (a) => checkGrpcHealth(a, { client, timeoutMs: 1000 }), timeoutMs);
   } finally {
     client.close();
   }
+}
+
+/**
+ * Waits until the health service reports SERVING over the Connect port at `addr` (plain HTTP/1.1): no
+ * HTTP/2 connection is closed on the server, so no GOAWAY, which Deno 2.9.6 can abort a grpc-js server
+ * on (denoland/deno#36788; `grpc_health.ts`).
+ */
+export function waitForConnectHealth(addr: string, timeoutMs = 30_000): Promise<void> {
+  return waitForServing(addr, (a) => checkConnectHealth(a, { timeoutMs: 1000 }), timeoutMs);
+}
+
+async function waitForServing(
+  addr: string,
+  check: (addr: string) => Promise<string>,
+  timeoutMs: number,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if (await check(addr) === "SERVING") return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${addr} did not report SERVING within ${timeoutMs} ms`);
 }
 
 /** Waits until `url` answers 200. */
@@ -348,9 +368,18 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
-/** Waits until process `name` of a system on `ports` is healthy. */
-export function waitReady(name: ProcessName, ports: Ports, timeoutMs = 30_000): Promise<void> {
-  return name === "web"
-    ? waitForHttp(`http://127.0.0.1:${ports.web}/healthz`, timeoutMs)
+/**
+ * Waits until process `name` of a system on `ports` is healthy: web's `/healthz`; a service's health over
+ * its Connect port when the system serves Connect (`connectPorts`), else over gRPC.
+ */
+export function waitReady(
+  name: ProcessName,
+  ports: Ports,
+  timeoutMs = 30_000,
+  connectPorts?: ConnectPorts,
+): Promise<void> {
+  if (name === "web") return waitForHttp(`http://127.0.0.1:${ports.web}/healthz`, timeoutMs);
+  return connectPorts
+    ? waitForConnectHealth(`127.0.0.1:${connectPorts[name]}`, timeoutMs)
     : waitForGrpcHealth(`127.0.0.1:${ports[name]}`, timeoutMs);
 }

@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { processArgs, systemEnv, testPortRange } from "./launcher.ts";
+import {
+  freePort,
+  processArgs,
+  systemEnv,
+  testPortRange,
+  waitForConnectHealth,
+  waitReady,
+} from "./launcher.ts";
+import { startGrpcServer } from "../services/common/grpc_server.ts";
+import { ServingStatus } from "../services/common/health.ts";
+import { TEST_SERVICE_TOKEN } from "../services/common/auth/testing.ts";
 import { runtimeFlags } from "./runtime_flags.ts";
 
 Deno.test("extra deno flags go after run -A and the runtime flags, before the process's entry point", () => {
@@ -96,4 +106,32 @@ Deno.test("preferPortRange makes freePort hand out that range, unless OMS_TEST_P
   assert.ok(preferred.every((p) => p >= 23140 && p <= 23149), `in the preferred range: ${preferred}`);
   const set = await run({ OMS_TEST_PORTS: "23150-23159" });
   assert.ok(set.every((p) => p >= 23150 && p <= 23159), `OMS_TEST_PORTS wins: ${set}`);
+});
+
+Deno.test("waitReady asks a service's health over its Connect port when the system serves Connect", async () => {
+  const server = await startGrpcServer("127.0.0.1", 0, [], {
+    serviceToken: TEST_SERVICE_TOKEN,
+    connectPort: 0,
+  });
+  try {
+    const connectPorts = { orders: 1, stock: server.connectPort!, payments: 1, kitchen: 1 };
+    // nothing listens on the gRPC port given: only a wait over Connect can succeed
+    const ports = { orders: 1, stock: freePort(), payments: 1, kitchen: 1, web: 1 };
+    const started = waitReady("stock", ports, 5_000, connectPorts);
+    await new Promise((r) => setTimeout(r, 300));
+    server.health.setAll(ServingStatus.SERVING); // NOT_SERVING until now: the wait goes on until SERVING
+    await started;
+    await assert.rejects(
+      () => waitReady("stock", ports, 500),
+      /did not report SERVING within 500 ms/,
+      "without Connect ports it asks the gRPC port, where nothing listens",
+    );
+    server.health.setAll(ServingStatus.NOT_SERVING);
+    await assert.rejects(
+      () => waitForConnectHealth(`127.0.0.1:${server.connectPort}`, 500),
+      new RegExp(`127\\.0\\.0\\.1:${server.connectPort} did not report SERVING within 500 ms`),
+    );
+  } finally {
+    await server.stop();
+  }
 });

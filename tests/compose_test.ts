@@ -315,7 +315,12 @@ Deno.test("each process accepts its compose environment, and ports agree with DE
     assert.ok(probe.includes("scripts/healthcheck.ts"), `${p} is health-checked by scripts/healthcheck.ts`);
     const target = probe.at(-1)!;
     if (p === "web") assert.equal(target, `http://127.0.0.1:${config.port}/readyz`);
-    else assert.equal(target, String(config.port), `${p}'s healthcheck probes its gRPC port`);
+    else {
+      // over Connect (HTTP/1.1): a gRPC probe's closing GOAWAY can abort the server (deno#36788)
+      const connectPort = (config as { connectPort?: number }).connectPort;
+      assert.ok(connectPort, `${p} serves Connect in compose (${p.toUpperCase()}_CONNECT_PORT)`);
+      assert.equal(target, `connect:${connectPort}`, `${p}'s healthcheck probes its Connect port`);
+    }
     assert.deepEqual(svc.command, ["deno", "task", `start:${p}`]);
   }
   const webPorts = portsOf(compose.services.web).map((x) => `${x.hostIp}:${x.published}:${x.target}`);

@@ -204,7 +204,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       for (let attempt = 1;; attempt++) {
         procs[name].start(overrides);
         try {
-          await waitReady(name, ports, 60_000);
+          await waitReady(name, ports, 60_000, connectPorts);
           return;
         } catch (err) {
           const report = `${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`;
@@ -254,7 +254,14 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
       replicas.push(proc);
       proc.start();
       try {
-        await waitReady(name, { ...ports, [name]: port }, 60_000);
+        // a service by its health over its own Connect port (no HTTP/2 GOAWAY: launcher.ts)
+        const replicaConnect = extra[connectVar] ?? own[connectVar];
+        await waitReady(
+          name,
+          { ...ports, [name]: port },
+          60_000,
+          name === "web" || !replicaConnect ? undefined : { ...connectPorts, [name]: Number(replicaConnect) },
+        );
       } catch (err) {
         throw new Error(
           `the ${name} replica did not become ready: ${(err as Error).message}\n${proc.tail()}`,

@@ -14,6 +14,7 @@ import { BROKER_SERVICES, type BrokerService, removeBrokerUsers, setUpBrokerUser
 import { amqpUrlVariable } from "../start_all_broker.ts";
 import {
   brokerEnv,
+  type ConnectPorts,
   freeConnectPorts,
   freePort,
   type Ports,
@@ -89,11 +90,14 @@ export function startOneProcessBenchSystem(
   return startSystem(["oms"] as const, adminUrl, say, baseEnv, () => []);
 }
 
-/** Waits until program `name` is ready: start:all's one process once web, started last, says so. */
-function waitProgramReady(name: ProgramName, ports: Ports): Promise<void> {
+/**
+ * Waits until program `name` is ready: start:all's one process once web, started last, says so; a
+ * service by its health over its Connect port.
+ */
+function waitProgramReady(name: ProgramName, ports: Ports, connectPorts: ConnectPorts): Promise<void> {
   return name === "oms"
     ? waitForHttp(`http://127.0.0.1:${ports.web}/readyz`, 90_000)
-    : waitReady(name, ports, 60_000);
+    : waitReady(name, ports, 60_000, connectPorts);
 }
 
 /** The broker environment of program `name`: start:all's one process gets every service's user. */
@@ -124,6 +128,7 @@ async function startSystem<P extends ProgramName>(
     kitchen: freePort(),
     web: freePort(),
   };
+  const connectPorts = freeConnectPorts();
   const { AMQP_URL: _admin, ...userEnv } = baseEnv; // each service gets its own user's URL, web none
   const env = systemEnv(
     ports,
@@ -142,7 +147,7 @@ async function startSystem<P extends ProgramName>(
       OMS_SERVICE_TOKEN: serviceToken,
     },
     undefined,
-    freeConnectPorts(),
+    connectPorts,
   );
   delete env.WEB_OPEN_CUSTOMER_API;
   const procs = Object.fromEntries(
@@ -184,7 +189,7 @@ async function startSystem<P extends ProgramName>(
     for (const name of programs) {
       procs[name].start();
       try {
-        await waitProgramReady(name, ports);
+        await waitProgramReady(name, ports, connectPorts);
       } catch (err) {
         throw new Error(`${name} did not become ready: ${(err as Error).message}\n${procs[name].tail()}`);
       }
