@@ -214,7 +214,9 @@ export async function startGrpcServer(
   let connect: ConnectServer | undefined;
   if (auth.connectPort !== undefined) {
     try {
-      connect = startConnectServer(host, auth.connectPort, served);
+      connect = startConnectServer(host, auth.connectPort, served, {
+        ready: () => health.get("") === ServingStatus.SERVING, // Consul's HTTP check (registration.ts)
+      });
     } catch (err) {
       server.forceShutdown();
       throw err;

@@ -53,6 +53,15 @@ Deno.test("through Consul, Connect calls go round-robin to every instance's adve
     await eventually(() => consul.passing("stock").length === 2, "both instances passing their checks");
     const ports = [connectPortOf(consul, a), connectPortOf(consul, b)];
     assert.ok(!ports.includes(a.port) && !ports.includes(b.port), "the Connect ports are not the gRPC ones");
+    // an instance serving Connect is checked over HTTP on it (no HTTP/2 connection for Consul to close)
+    for (const [h, port] of [[a, ports[0]!], [b, ports[1]!]] as const) {
+      const check = consul.check(consul.services().find((x) => x.Port === h.port)!.ID)!;
+      assert.equal(check.HTTP, `http://127.0.0.1:${port}/readyz`);
+      assert.equal(check.Method, "GET");
+      assert.equal(check.GRPC, "", "no gRPC check");
+      assert.equal(check.Status, "passing");
+      assert.match(check.Output, /: 200 Output: SERVING/);
+    }
     await eventually(async () => (await spread(client, 4)).size === 2, "calls reaching both instances");
     const counts = await spread(client, 10);
     assert.deepEqual([...counts.keys()].sort(), [...ports].sort());

@@ -377,18 +377,45 @@ export interface ConnectServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Options of {@linkcode startConnectServer}. */
+export interface ConnectServerOptions {
+  /**
+   * Serve `GET /readyz` too: 200 `SERVING` while this says so, else 503 `NOT_SERVING` (plain text), for
+   * checkers that only read an HTTP status, such as Consul's HTTP checks (`discovery/registration.ts`).
+   */
+  ready?: () => boolean;
+}
+
+/** The path of the readiness answer ({@linkcode ConnectServerOptions.ready}). */
+export const READYZ_PATH = "/readyz";
+
+/** The readiness answer when `req` asks for it (a GET or HEAD of {@linkcode READYZ_PATH}), else undefined. */
+function readinessAnswer(req: Request, ready: () => boolean): Response | undefined {
+  // Connect's calls are POSTs: they never pay for the URL parse
+  if (req.method !== "GET" && req.method !== "HEAD") return undefined;
+  if (new URL(req.url).pathname !== READYZ_PATH) return undefined;
+  const ok = ready();
+  return new Response(req.method === "HEAD" ? null : ok ? "SERVING\n" : "NOT_SERVING\n", {
+    status: ok ? 200 : 503,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
 /** Serves `services` on `host:port` (0: a free port); throws when the port cannot be bound. */
 export function startConnectServer(
   host: string,
   port: number,
   services: readonly ConnectService[],
+  options: ConnectServerOptions = {},
 ): ConnectServer {
+  const handler = connectHandler(services);
+  const { ready } = options;
   const server = Deno.serve({
     hostname: host,
     port,
     onListen: () => {},
     onError: () => errorResponse({ code: Code.INTERNAL, details: "Internal error" }),
-  }, connectHandler(services));
+  }, ready ? (req, info) => readinessAnswer(req, ready) ?? handler(req, info) : handler);
   return {
     port: server.addr.port,
     async stop(graceMs = 5000) {

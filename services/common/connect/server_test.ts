@@ -222,3 +222,45 @@ Deno.test("a caller's deadline is kept to: a short one ends the call DEADLINE_EX
     await server.stop();
   }
 });
+
+Deno.test("GET /readyz on the Connect port answers 503 until the server is SERVING, then 200 (Consul's HTTP check)", async () => {
+  const { server } = await stockOverConnect();
+  const url = `http://127.0.0.1:${server.connectPort}/readyz`;
+  try {
+    const starting = await fetch(url);
+    assert.equal(starting.status, 503);
+    assert.equal(await starting.text(), "NOT_SERVING\n");
+    server.health.setAll(ServingStatus.SERVING);
+    const ready = await fetch(url);
+    assert.equal(ready.status, 200);
+    assert.equal(ready.headers.get("cache-control"), "no-store");
+    assert.equal(await ready.text(), "SERVING\n");
+    const head = await fetch(url, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), "");
+    // only GET/HEAD of that path: a POST there is a Connect call to an unknown method, other GETs 405
+    const post = await fetch(url, { method: "POST", headers: { "content-type": "application/proto" } });
+    assert.equal(post.status, 404);
+    await post.body?.cancel();
+    const other = await fetch(`http://127.0.0.1:${server.connectPort}/healthz`);
+    assert.notEqual(other.status, 200);
+    await other.body?.cancel();
+    server.health.setAll(ServingStatus.NOT_SERVING); // draining
+    const draining = await fetch(url);
+    assert.equal(draining.status, 503);
+    await draining.body?.cancel();
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a Connect server started without a readiness source serves no /readyz", async () => {
+  const server = startConnectServer("127.0.0.1", 0, []);
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+    assert.notEqual(res.status, 200);
+    await res.body?.cancel();
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,11 +1,15 @@
 /**
  * Registering a service instance in Consul, keeping it registered, and deregistering it on stop.
  *
- * The instance is registered through the local agent (`PUT /v1/agent/service/register`) with a gRPC
- * health check that Consul runs against the advertised `address:port` (`grpc.health.v1.Health/Check`,
- * no TLS). A gRPC check rather than a TTL check: Consul then sees what a client sees (the port
- * answers, the server reports SERVING, NOT_SERVING while starting and draining), a wedged process
- * turns critical by itself, and the service needs no heartbeat loop of its own.
+ * The instance is registered through the local agent (`PUT /v1/agent/service/register`) with a health
+ * check that Consul runs itself. When the service serves Connect, an HTTP check of `GET /readyz` on the
+ * advertised Connect port (200 while the server is SERVING, 503 otherwise: `connect/server.ts`); else a
+ * gRPC check of `grpc.health.v1.Health/Check` on the advertised gRPC port (no TLS). Not the gRPC check
+ * when it can be helped: Consul's checker dials a new HTTP/2 connection for every check and closes it,
+ * and the GOAWAY that sends can abort Deno 2.9.6's grpc-js server (denoland/deno#36788;
+ * `scripts/grpc_health.ts`). A health check rather than a TTL check: Consul then sees what a client
+ * sees (the port answers, the server reports SERVING, NOT_SERVING while starting and draining), a
+ * wedged process turns critical by itself, and the service needs no heartbeat loop of its own.
  *
  * Registration never blocks start-up: when Consul is unreachable the service runs anyway, logs why
  * and retries with backoff. Once registered, an anti-entropy loop asks the agent every
@@ -18,6 +22,7 @@ import type { DiscoveryConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, sleep } from "./backoff.ts";
 import { type ConsulClient, createConsulClient, describeConsulError } from "./consul_client.ts";
+import { READYZ_PATH } from "../connect/server.ts";
 
 /** What to register. */
 export interface RegistrationOptions {
@@ -46,6 +51,11 @@ export interface Registration {
 }
 
 const WILDCARD = new Set(["0.0.0.0", "::", "[::]", ""]);
+
+/** `address` as a URL's host: an IPv6 address in brackets. */
+function hostForUrl(address: string): string {
+  return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
+}
 
 /** The service meta key that advertises an instance's Connect port (read by `connect/consul_channel.ts`). */
 export const CONNECT_PORT_META = "connect_port";
@@ -110,9 +120,13 @@ class ConsulRegistration implements Registration {
         ...(this.#options.connectPort ? { [CONNECT_PORT_META]: String(this.#options.connectPort) } : {}),
       },
       check: {
-        name: `${name} gRPC health`,
-        grpc: `${this.address}:${port}`,
-        grpcusetls: false,
+        ...(this.#options.connectPort
+          ? {
+            name: `${name} readiness`,
+            http: `http://${hostForUrl(this.address)}:${this.#options.connectPort}${READYZ_PATH}`,
+            method: "GET",
+          }
+          : { name: `${name} gRPC health`, grpc: `${this.address}:${port}`, grpcusetls: false }),
         interval: this.#discovery.checkInterval,
         timeout: this.#discovery.checkTimeout,
         deregistercriticalserviceafter: this.#discovery.deregisterCriticalAfter,

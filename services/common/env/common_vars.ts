@@ -159,7 +159,7 @@ export const EVERY_PROCESS = {
   CONSUL_CHECK_INTERVAL: envVar({
     type: duration(),
     default: "3s",
-    doc: "how often Consul runs the gRPC health check",
+    doc: "how often Consul runs the health check (HTTP `/readyz` on the Connect port, else gRPC health)",
   }),
   CONSUL_CHECK_TIMEOUT: envVar({
     type: duration(),

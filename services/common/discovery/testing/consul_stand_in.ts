@@ -2,9 +2,11 @@
  * A Consul stand-in for tests (test code only): an HTTP server speaking the parts of Consul's
  * documented HTTP API that OMS uses, with Consul's semantics where they matter.
  *
- * - `PUT /v1/agent/service/register`: a service with one gRPC check; a new check starts `critical`
- *   (Consul's default) and the stand-in runs it as Consul does, calling `grpc.health.v1.Health/Check`
- *   on the check's `GRPC` address every `Interval` (SERVING: passing; anything else: critical).
+ * - `PUT /v1/agent/service/register`: a service with one gRPC or HTTP check; a new check starts
+ *   `critical` (Consul's default) and the stand-in runs it as Consul does every `Interval`: a gRPC check
+ *   calls `grpc.health.v1.Health/Check` on its `GRPC` address (SERVING: passing; anything else:
+ *   critical); an HTTP check requests its `HTTP` URL with its `Method` (default GET; 2xx: passing;
+ *   Consul's 429 = warning is not modelled, OMS never answers it; anything else or no answer: critical).
  * - `PUT /v1/agent/service/deregister/<id>`.
  * - `GET /v1/agent/services`: the registered services by id.
  * - `GET /v1/health/service/<name>[?passing]`: nodes, service and checks; a blocking query with
@@ -46,8 +48,12 @@ export interface StandInCheck {
   Status: "passing" | "critical";
   /** Output of the last run. */
   Output: string;
-  /** `host:port` (optionally `/service`) of the gRPC health check. */
+  /** `host:port` (optionally `/service`) of a gRPC health check ("" for an HTTP check). */
   GRPC: string;
+  /** The URL of an HTTP check ("" for a gRPC check). */
+  HTTP: string;
+  /** The HTTP check's method. */
+  Method: string;
   /** Whether TLS was asked for (OMS asks for none). */
   GRPCUseTLS: boolean;
   /** Interval in ms. */
@@ -234,15 +240,17 @@ export class ConsulStandIn {
       | undefined;
     let check: StandInCheck | undefined;
     if (def) {
-      if (typeof def.GRPC !== "string") {
-        return new Response("The stand-in runs gRPC checks only", { status: 400 });
+      if (typeof def.GRPC !== "string" && typeof def.HTTP !== "string") {
+        return new Response("The stand-in runs gRPC and HTTP checks only", { status: 400 });
       }
       check = {
         CheckID: `service:${id}`,
         Name: typeof def.Name === "string" ? def.Name : `Service '${name}' check`,
         Status: def.Status === "passing" ? "passing" : "critical",
         Output: "",
-        GRPC: def.GRPC,
+        GRPC: typeof def.GRPC === "string" ? def.GRPC : "",
+        HTTP: typeof def.HTTP === "string" ? def.HTTP : "",
+        Method: typeof def.Method === "string" && def.Method ? def.Method : "GET",
         GRPCUseTLS: def.GRPCUseTLS === true,
         intervalMs: parseDuration(def.Interval, 10_000),
         timeoutMs: parseDuration(def.Timeout, 10_000),
@@ -273,6 +281,10 @@ export class ConsulStandIn {
   }
 
   #runCheck(e: Entry): void {
+    if (e.check!.HTTP) {
+      this.#runHttpCheck(e);
+      return;
+    }
     const check = e.check!;
     const [target = "", svc = ""] = check.GRPC.split("/", 2);
     e.client ??= new HealthClient(target, credentials.createInsecure());
@@ -295,6 +307,28 @@ export class ConsulStandIn {
         this.#scheduleCheck(e, check.intervalMs);
       },
     );
+  }
+
+  async #runHttpCheck(e: Entry): Promise<void> {
+    const check = e.check!;
+    let status: "passing" | "critical" = "critical";
+    try {
+      const res = await fetch(check.HTTP, {
+        method: check.Method,
+        signal: AbortSignal.timeout(check.timeoutMs),
+      });
+      const text = (await res.text()).slice(0, 200).trim();
+      status = res.status >= 200 && res.status < 300 ? "passing" : "critical";
+      check.Output = `HTTP ${check.Method} ${check.HTTP}: ${res.status} Output: ${text}`;
+    } catch (err) {
+      check.Output = `HTTP ${check.Method} ${check.HTTP}: ${(err as Error).message}`;
+    }
+    if (this.#entries.get(e.service.ID) !== e || !this.#server) return; // deregistered or stopped meanwhile
+    if (status !== check.Status) {
+      check.Status = status;
+      this.#bump();
+    }
+    this.#scheduleCheck(e, check.intervalMs);
   }
 
   async #health(name: string, url: URL): Promise<Response> {
@@ -344,7 +378,7 @@ export class ConsulStandIn {
               Output: e.check.Output,
               ServiceID: e.service.ID,
               ServiceName: e.service.Service,
-              Type: "grpc",
+              Type: e.check.HTTP ? "http" : "grpc",
             }]
             : []),
         ],
