@@ -32,14 +32,14 @@ export interface ProbeResult {
  */
 export async function probe(target: string, timeoutMs = 3000): Promise<ProbeResult> {
   if (/^https?:\/\//.test(target)) return await probeHttp(target, timeoutMs);
-  const connect = target.startsWith("connect:");
-  const port = Number(connect ? target.slice("connect:".length) : target);
-  if (!/^(connect:)?\d+$/.test(target) || !Number.isInteger(port) || port < 1 || port > 65535) {
+  const m = /^(connect:)?(\d+)$/.exec(target);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) {
     throw new TypeError(
       `Health check target must be a port (1 to 65535), connect:<port> or an http(s) URL, got "${target}"`,
     );
   }
-  return await probeHealth(`127.0.0.1:${port}`, timeoutMs, connect);
+  return await probeHealth(`127.0.0.1:${port}`, timeoutMs, m[1] !== undefined);
 }
 
 async function probeHealth(addr: string, timeoutMs: number, connect: boolean): Promise<ProbeResult> {

@@ -15,33 +15,15 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   return { code: out.code, out: text };
 }
 
-Deno.test("the gRPC probe is healthy only while the server reports SERVING, and the CLI exits 0/1 accordingly", async () => {
-  const server = await startGrpcServer("127.0.0.1", 0, [], { serviceToken: TEST_SERVICE_TOKEN });
-  const port = String(server.port);
-  try {
-    const starting = await probe(port);
-    assert.equal(starting.ok, false);
-    assert.match(starting.detail, /NOT_SERVING/);
-    assert.equal((await cli(port)).code, 1, "NOT_SERVING while starting exits 1");
-
-    server.health.setAll(ServingStatus.SERVING);
-    assert.deepEqual(await probe(port), { ok: true, detail: `127.0.0.1:${port} is SERVING` });
-    const serving = await cli(port);
-    assert.equal(serving.code, 0, serving.out);
-  } finally {
-    await server.stop();
-  }
-  const gone = await probe(port, 1000);
-  assert.equal(gone.ok, false);
-  assert.match(gone.detail, /did not answer/);
-});
-
-Deno.test("the Connect probe (connect:<port>) is healthy only while the server reports SERVING, and the CLI exits 0/1 accordingly", async () => {
-  const server = await startGrpcServer("127.0.0.1", 0, [], {
-    serviceToken: TEST_SERVICE_TOKEN,
-    connectPort: 0,
-  });
-  const target = `connect:${server.connectPort}`;
+/**
+ * A server that starts NOT_SERVING, probed through `target` (the probe and the CLI) at `addr`: unhealthy
+ * (exit 1), then healthy (exit 0) once SERVING, then "did not answer" once stopped.
+ */
+async function assertProbeFollowsHealth(
+  server: Awaited<ReturnType<typeof startGrpcServer>>,
+  target: string,
+  addr: string,
+): Promise<void> {
   try {
     const starting = await probe(target);
     assert.equal(starting.ok, false);
@@ -49,7 +31,7 @@ Deno.test("the Connect probe (connect:<port>) is healthy only while the server r
     assert.equal((await cli(target)).code, 1, "NOT_SERVING while starting exits 1");
 
     server.health.setAll(ServingStatus.SERVING);
-    assert.deepEqual(await probe(target), { ok: true, detail: `127.0.0.1:${server.connectPort} is SERVING` });
+    assert.deepEqual(await probe(target), { ok: true, detail: `${addr} is SERVING` });
     const serving = await cli(target);
     assert.equal(serving.code, 0, serving.out);
   } finally {
@@ -58,6 +40,19 @@ Deno.test("the Connect probe (connect:<port>) is healthy only while the server r
   const gone = await probe(target, 1000);
   assert.equal(gone.ok, false);
   assert.match(gone.detail, /did not answer/);
+}
+
+Deno.test("the gRPC probe is healthy only while the server reports SERVING, and the CLI exits 0/1 accordingly", async () => {
+  const server = await startGrpcServer("127.0.0.1", 0, [], { serviceToken: TEST_SERVICE_TOKEN });
+  await assertProbeFollowsHealth(server, String(server.port), `127.0.0.1:${server.port}`);
+});
+
+Deno.test("the Connect probe (connect:<port>) is healthy only while the server reports SERVING, and the CLI exits 0/1 accordingly", async () => {
+  const server = await startGrpcServer("127.0.0.1", 0, [], {
+    serviceToken: TEST_SERVICE_TOKEN,
+    connectPort: 0,
+  });
+  await assertProbeFollowsHealth(server, `connect:${server.connectPort}`, `127.0.0.1:${server.connectPort}`);
 });
 
 Deno.test("the HTTP probe is healthy on 2xx only and names the status and body otherwise", async () => {

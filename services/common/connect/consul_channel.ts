@@ -23,6 +23,7 @@ import {
   type StatusObject,
 } from "@grpc/grpc-js";
 import { ConsulResolver } from "../discovery/consul_resolver.ts";
+import { hostForUrl } from "../discovery/registration.ts";
 import { ConnectChannel } from "./channel.ts";
 
 type GrpcCall = ReturnType<ChannelInterface["createCall"]>;
@@ -105,8 +106,7 @@ export class ConsulConnectChannel implements ChannelInterface {
     const next = new Map<string, ConnectChannel>();
     for (const a of addresses) {
       if (!a.host || !a.port) continue;
-      const host = a.host.includes(":") ? `[${a.host}]` : a.host;
-      const url = `http://${host}:${a.port}`;
+      const url = `http://${hostForUrl(a.host)}:${a.port}`;
       let channel = this.#channels.get(url) ?? next.get(url);
       if (!channel) {
         channel = new ConnectChannel(url);

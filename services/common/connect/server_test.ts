@@ -238,7 +238,7 @@ Deno.test("GET /readyz on the Connect port answers 503 until the server is SERVI
     const head = await fetch(url, { method: "HEAD" });
     assert.equal(head.status, 200);
     assert.equal(await head.text(), "");
-    // only GET/HEAD of that path: a POST there is a Connect call to an unknown method, other GETs 405
+    // only GET/HEAD of that path: a POST there is a Connect call to an unknown method, other paths are not it
     const post = await fetch(url, { method: "POST", headers: { "content-type": "application/proto" } });
     assert.equal(post.status, 404);
     await post.body?.cancel();

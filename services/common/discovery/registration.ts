@@ -52,8 +52,8 @@ export interface Registration {
 
 const WILDCARD = new Set(["0.0.0.0", "::", "[::]", ""]);
 
-/** `address` as a URL's host: an IPv6 address in brackets. */
-function hostForUrl(address: string): string {
+/** `address` as a URL's host: an IPv6 address in brackets (Consul lists them bare). */
+export function hostForUrl(address: string): string {
   return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
 }
 
