@@ -24,7 +24,7 @@ import type { LookupOrdersResponse } from "../common/gen/oms/orders/v1/orders.ts
 import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import type { Money, OrderDetails } from "../common/gen/oms/types/v1/types.ts";
-import { claimIdempotency, releaseClaim, renewClaim } from "./claims.ts";
+import { KeyedOrderIds } from "./order_ids.ts";
 import * as lifecycle from "./domain/lifecycle.ts";
 import type { Decision } from "./domain/lifecycle.ts";
 import {
@@ -50,14 +50,19 @@ import {
 } from "./domain/validate.ts";
 import { lookupOrders } from "./lookup.ts";
 import {
+  addClaim,
   addCreate,
   addUpdate,
+  type ClaimEntry,
   countOrders,
+  getClaim,
   getOrder,
+  type IdempotencyClaim,
   listCustomerOrders,
   listOrders,
   type OrderEntry,
   type OrderPage,
+  readKeyed,
 } from "./store.ts";
 
 /** What the use cases need. */
@@ -75,10 +80,8 @@ export interface OrdersDeps {
   stockTimeoutMs: number;
   /** Deadline of Payments.CreatePaymentLink and Payments.Refund (ms). */
   paymentsTimeoutMs: number;
-  /** How long a retried CreateOrder waits for the first attempt with the same key (default 5000 ms). */
-  idempotencyWaitMs?: number;
-  /** After how long an unfinished claim is taken over by a retry (default 30000 ms). */
-  claimStaleMs?: number;
+  /** Order ids of keyed creates (default: derived under the secret in `kv`, see `order_ids.ts`). */
+  keyedIds?: KeyedOrderIds;
   /** The clock (tests). */
   now?: () => Date;
   /** This process's order numbers (default: blocks reserved in `kv`, see `numbers.ts`). */
@@ -103,6 +106,40 @@ export class EventTooEarlyError extends Error {
 }
 
 const MAX_REASON = 500;
+
+/** How a keyed create goes on: the request's fingerprint and the key's record as first read. */
+interface KeyedCreate {
+  fingerprint: string;
+  seen: ClaimEntry | null;
+}
+
+function keyReused(key: string): DomainError {
+  return new DomainError(
+    "idempotency_key_reused",
+    `Idempotency key "${key}" was already used for a different order ` +
+      "(other items or details); send a new key for a new order",
+  );
+}
+
+/** Throws `idempotency_key_reused` unless `claim` was made for the same body (or before fingerprints). */
+function assertSameBody(claim: IdempotencyClaim, fingerprint: string, key: string): void {
+  if (claim.fingerprint !== undefined && claim.fingerprint !== fingerprint) throw keyReused(key);
+}
+
+/** Whether `lines` (as stock reserved them) are the `items` asked for, duplicates summed. */
+function sameItems(
+  lines: readonly { itemId: string; quantity: number }[],
+  items: readonly { itemId: string; quantity: number }[],
+): boolean {
+  const sum = (xs: readonly { itemId: string; quantity: number }[]) => {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x.itemId, (m.get(x.itemId) ?? 0) + x.quantity);
+    return m;
+  };
+  const a = sum(lines);
+  const b = sum(items);
+  return a.size === b.size && [...a].every(([id, q]) => b.get(id) === q);
+}
 
 function notFound(orderId: string): DomainError {
   return new DomainError("not_found", `Order "${orderId}" not found`);
@@ -187,12 +224,16 @@ export class OrdersApp {
   #d: OrdersDeps;
   #now: () => Date;
   #numbers: OrderNumbers;
+  #keyedIds: KeyedOrderIds;
+  /** Keyed creates running in this process, by customer and key: a concurrent duplicate joins. */
+  #inFlight = new Map<string, { fingerprint: string; order: Promise<Order> }>();
 
   /** Creates the use cases over `deps`. */
   constructor(deps: OrdersDeps) {
     this.#d = deps;
     this.#now = deps.now ?? (() => new Date());
     this.#numbers = deps.numbers ?? new OrderNumbers(deps.kv);
+    this.#keyedIds = deps.keyedIds ?? new KeyedOrderIds(deps.kv);
   }
 
   /** How long a new order's `order.created` is held (see {@linkcode orderCreatedMessageId}). */
@@ -225,10 +266,16 @@ export class OrdersApp {
    * makes the link. A retry with the same idempotency key and body returns the first order; the same key
    * with other items or details fails with `idempotency_key_reused`.
    *
-   * Nothing is stored before the call to payments: an order stopped in between (orders killed) has
-   * nothing to take back. Its stock reservation is unconfirmed and its checkout is never shown, so both
-   * lapse as an unpaid order's do, and a retry with the same key finishes it under the same order id
-   * (stock and payments are idempotent per order).
+   * With an idempotency key, the order id derives from the customer and the key (`order_ids.ts`), and
+   * the key's record is written in the order's own commit: every attempt with the key, whenever and
+   * wherever it runs, works on the same order id, and stock and payments are idempotent per order id.
+   * So a retry after orders died between the calls and the commit finishes the same order (its stock
+   * held once), and of two attempts racing in different processes one commits and the other returns
+   * what it committed. Attempts racing in this process share one run.
+   *
+   * Nothing is stored before the call to payments: an order stopped in between has nothing to take
+   * back. Its stock reservation is unconfirmed and its checkout is never shown, so both lapse as an
+   * unpaid order's do, unless a retry with the same key finishes it.
    */
   async createOrder(
     req: {
@@ -240,80 +287,57 @@ export class OrdersApp {
     traceparent: string,
   ): Promise<Order> {
     const valid = validateCreateOrder(req, this.#now());
-    let orderId: string = crypto.randomUUID();
-    if (valid.idempotencyKey) {
-      const fingerprint = requestFingerprint(valid.items, valid.details);
-      const got = await this.#acquireKey(valid, orderId, fingerprint);
-      if ("order" in got) return got.order;
-      orderId = got.orderId;
+    if (!valid.idempotencyKey) return await this.#create(valid, crypto.randomUUID(), traceparent);
+    const fingerprint = requestFingerprint(valid.items, valid.details);
+    const flight = `${valid.customerId.length}:${valid.customerId}|${valid.idempotencyKey}`;
+    const running = this.#inFlight.get(flight);
+    if (running) {
+      // the same body shares the running attempt's order; after a failure, or for another body (which
+      // then finds the key used), this call makes its own attempt
+      const order = await running.order.catch(() => undefined);
+      if (order && running.fingerprint === fingerprint) return order;
     }
+    const order = this.#createKeyed(valid, fingerprint, traceparent);
+    this.#inFlight.set(flight, { fingerprint, order });
     try {
-      const placed = await this.#reserve(valid, orderId, traceparent);
-      const askedAt = Date.now();
-      const url = await this.#paymentLink(placed.order, traceparent);
-      return await this.#store(placed, url, askedAt, traceparent);
-    } catch (err) {
-      if (valid.idempotencyKey) {
-        await releaseClaim(this.#d.uow, valid.customerId, valid.idempotencyKey, orderId);
-      }
-      throw err;
+      return await order;
+    } finally {
+      if (this.#inFlight.get(flight)?.order === order) this.#inFlight.delete(flight);
     }
   }
 
   /**
-   * Claims the idempotency key, or returns the order of an earlier request with the same key and body;
-   * throws `idempotency_key_reused` when that request had another body.
+   * CreateOrder with an idempotency key: the order stored for the key (the same body), or the order
+   * made now under the key's id; `idempotency_key_reused` when the key stands for another body.
    */
-  async #acquireKey(
+  async #createKeyed(valid: ValidCreateOrder, fingerprint: string, traceparent: string): Promise<Order> {
+    const { kv } = this.#d;
+    const { customerId, idempotencyKey: key } = valid;
+    const derived = await this.#keyedIds.idFor(customerId, key);
+    const seen = await readKeyed(kv, customerId, key, derived);
+    let orderId = derived;
+    if (seen.claim) {
+      assertSameBody(seen.claim.claim, fingerprint, key);
+      orderId = seen.claim.claim.orderId;
+      const stored = orderId === derived ? seen.order : await getOrder(kv, orderId);
+      if (stored) return stored.order;
+      // a key an earlier version claimed before storing its order, and whose attempt died: finished
+      // under that order id, so stock (idempotent per order id) does not reserve twice
+    }
+    return await this.#create(valid, orderId, traceparent, { fingerprint, seen: seen.claim });
+  }
+
+  /** Reserves, asks for the link and stores order `orderId` (see {@linkcode createOrder}). */
+  async #create(
     valid: ValidCreateOrder,
     orderId: string,
-    fingerprint: string,
-  ): Promise<{ orderId: string } | { order: Order }> {
-    const { kv, uow } = this.#d;
-    const waitMs = this.#d.idempotencyWaitMs ?? 5000;
-    const staleMs = this.#d.claimStaleMs ?? 30_000;
-    const deadline = Date.now() + waitMs;
-    // waits (bounded by `waitMs`) for a first attempt that is still running
-    for (;;) {
-      const claim = await claimIdempotency(
-        uow,
-        valid.customerId,
-        valid.idempotencyKey,
-        orderId,
-        Date.now(),
-        fingerprint,
-      );
-      if (claim.claimed) return { orderId };
-      if (claim.existing.fingerprint !== undefined && claim.existing.fingerprint !== fingerprint) {
-        throw new DomainError(
-          "idempotency_key_reused",
-          `Idempotency key "${valid.idempotencyKey}" was already used for a different order ` +
-            "(other items or details); send a new key for a new order",
-        );
-      }
-      const existing = await getOrder(kv, claim.existing.orderId);
-      if (existing) return { order: existing.order };
-      if (Date.now() - claim.existing.claimedAt > staleMs) {
-        // The first attempt died before storing its order: finish it under the same order id, so stock
-        // (idempotent per order id) does not reserve twice.
-        const renewed = await renewClaim(
-          uow,
-          valid.customerId,
-          valid.idempotencyKey,
-          claim.existing,
-          claim.versionstamp,
-        );
-        if (renewed) return { orderId: claim.existing.orderId };
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        throw new DomainError(
-          "unavailable",
-          `The order for idempotency key "${valid.idempotencyKey}" is still being created; try again shortly`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    traceparent: string,
+    keyed?: KeyedCreate,
+  ): Promise<Order> {
+    const placed = await this.#reserve(valid, orderId, traceparent, keyed !== undefined);
+    const askedAt = Date.now();
+    const url = await this.#paymentLink(placed.order, traceparent);
+    return await this.#store(placed, url, askedAt, traceparent, keyed && { ...keyed, valid });
   }
 
   /** Reserves stock; the pending order it prices (numbered), not stored yet, and its `order.created`. */
@@ -321,16 +345,27 @@ export class OrdersApp {
     valid: ValidCreateOrder,
     orderId: string,
     traceparent: string,
+    keyed: boolean,
   ): Promise<ReturnType<typeof lifecycle.placeOrder>> {
     const { stock } = this.#d;
-    const res = await rpc(stock, "reserveItems", { orderId, items: valid.items }, {
-      timeoutMs: this.#d.stockTimeoutMs,
-      metadata: traceMetadata(traceparent),
-    });
+    let res;
+    try {
+      res = await rpc(stock, "reserveItems", { orderId, items: valid.items }, {
+        timeoutMs: this.#d.stockTimeoutMs,
+        metadata: traceMetadata(traceparent),
+      });
+    } catch (err) {
+      // the key's order id holds a reservation for other items: another body sent under the same key
+      if (keyed && err instanceof DomainError && err.code === "already_exists") {
+        throw keyReused(valid.idempotencyKey);
+      }
+      throw err;
+    }
     const reservation = res.reservation;
     if (!reservation || !reservation.total) {
       throw new DomainError("internal", `Stock returned no reservation for order "${orderId}"`);
     }
+    if (keyed && !sameItems(reservation.lines, valid.items)) throw keyReused(valid.idempotencyKey);
     return lifecycle.placeOrder({
       id: orderId,
       customerId: valid.customerId,
@@ -385,6 +420,7 @@ export class OrdersApp {
     url: string,
     askedAt: number,
     traceparent: string,
+    keyed?: KeyedCreate & { valid: ValidCreateOrder },
   ): Promise<Order> {
     const linked = url
       ? lifecycle.attachPaymentLink(placed.order, url, this.#by("payments.create_link", traceparent)).order
@@ -392,15 +428,29 @@ export class OrdersApp {
     const order = linked ?? placed.order;
     const orderId = order.id;
     let attempt = 0;
+    let claimSeen = keyed?.seen ?? null;
     const stored = await this.#d.uow.run(async (tx): Promise<Order> => {
-      // Stored already only when a stale-claim takeover raced the original attempt, which then stored
-      // it. The first attempt does not read for that: the commit checks the id is free, and when it is
-      // not, the re-run reads the stored order.
+      // Stored already only when another attempt with the same key (another process, or one that took
+      // over) committed first. The first run does not read for that: the commit checks the id and the
+      // key are free, and when they are not, the re-run reads what was stored.
       if (attempt++ > 0) {
+        if (keyed) {
+          const { customerId, idempotencyKey: key } = keyed.valid;
+          claimSeen = await getClaim(tx.kv, customerId, key);
+          if (claimSeen) {
+            assertSameBody(claimSeen.claim, keyed.fingerprint, key);
+            const found = await getOrder(tx.kv, claimSeen.claim.orderId);
+            if (found) return found.order;
+          }
+        }
         const found = await getOrder(tx.kv, orderId);
         if (found) return found.order;
       }
       addCreate(tx.op, order);
+      if (keyed) {
+        const claim = { orderId, claimedAt: Date.now(), fingerprint: keyed.fingerprint };
+        addClaim(tx.op, keyed.valid.customerId, keyed.valid.idempotencyKey, claim, claimSeen);
+      }
       if (!linked) {
         const held = { id: orderCreatedMessageId(orderId), notBefore: askedAt + this.#linkFallbackMs };
         for (const e of placed.events) tx.emit<RoutingKey>(e.key, e.payload, { traceparent, ...held });

@@ -21,7 +21,7 @@ import { requestRefund } from "./domain/refund.ts";
 import { transition } from "./domain/transition.ts";
 import { ordersServer } from "./grpc_handlers.ts";
 import { changeOrder, LINK_FALLBACK_GRACE_MS, orderCreatedMessageId, OrdersApp } from "./app.ts";
-import { claimIdempotency } from "./claims.ts";
+import { KeyedOrderIds } from "./order_ids.ts";
 import { getOrder, idempotencyKey } from "./store.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 import {
@@ -536,6 +536,7 @@ Deno.test("concurrent creates on two orders processes sharing one store get uniq
       stockTimeoutMs: 5000,
       paymentsTimeoutMs: 5000,
       numbers: n,
+      keyedIds: new KeyedOrderIds(kv), // made once per store, like the blocks, not counted
     })
   );
   try {
@@ -907,36 +908,36 @@ Deno.test("staff cancel and complete record the staff member as the timeline's a
   });
 });
 
-Deno.test("a claim left by a crashed first attempt is taken over under the same order id; a live one times out", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "orders-claim-" });
+/** Orders' use cases over `kv` with stock and payments clients (one orders process). */
+function ordersApp(kv: Deno.Kv, stock: StockServiceClient, payments: PaymentsServiceClient): OrdersApp {
+  return new OrdersApp({
+    kv,
+    uow: unitOfWork({ kv, kick: () => {}, log }),
+    stock,
+    payments,
+    log,
+    stockTimeoutMs: 3000,
+    paymentsTimeoutMs: 1000,
+  });
+}
+
+/** Runs `fn` with a temp orders store, stub stock and payments, and clients of both. */
+async function withPeers(
+  fn: (p: {
+    kv: Deno.Kv;
+    stock: StubStock;
+    stockClient: StockServiceClient;
+    paymentsClient: PaymentsServiceClient;
+  }) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "orders-keyed-" });
   const kv = await Deno.openKv(`${dir}/orders.kv`);
   const stock = await stubStockServer();
   const payments = await stubPaymentsServer();
   const stockClient = connect(StockServiceClient, stock.addr, TEST_SERVICE_TOKEN);
   const paymentsClient = connect(PaymentsServiceClient, payments.addr, TEST_SERVICE_TOKEN);
   try {
-    const uow = unitOfWork({ kv, kick: () => {}, log });
-    const api = new OrdersApp({
-      kv,
-      uow,
-      stock: stockClient,
-      payments: paymentsClient,
-      log,
-      stockTimeoutMs: 3000,
-      paymentsTimeoutMs: 1000,
-      idempotencyWaitMs: 200,
-      claimStaleMs: 1000,
-    });
-    const req = { customerId: "alice", items: ITEMS, idempotencyKey: "k-crash" };
-    // A first attempt claimed the key (and maybe reserved) and then died.
-    await claimIdempotency(uow, "alice", "k-crash", "order-of-first-attempt", Date.now());
-    await rejects(api.createOrder(req, newTraceparent()), "unavailable");
-    assert.equal(stock.reserveCalls.length, 0, "a live claim is waited for, not duplicated");
-    await kv.set(idempotencyKey("alice", "k-crash"), { orderId: "order-of-first-attempt", claimedAt: 0 });
-    const order = await api.createOrder(req, newTraceparent());
-    assert.equal(order.id, "order-of-first-attempt");
-    assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), ["order-of-first-attempt"]);
-    assert.equal((await api.createOrder(req, newTraceparent())).id, order.id);
+    await fn({ kv, stock, stockClient, paymentsClient });
   } finally {
     stockClient.close();
     paymentsClient.close();
@@ -945,6 +946,95 @@ Deno.test("a claim left by a crashed first attempt is taken over under the same 
     kv.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The orders stored in `kv`. */
+async function storedOrders(kv: Deno.Kv): Promise<OrderMessage[]> {
+  const orders: OrderMessage[] = [];
+  for await (const e of kv.list<OrderMessage>({ prefix: ["orders"] })) orders.push(e.value);
+  return orders;
+}
+
+Deno.test("a keyed create that died after reserving is finished by a retry under the same order id, its stock held once", async () => {
+  await withPeers(async ({ kv, stock, stockClient, paymentsClient }) => {
+    const api = ordersApp(kv, stockClient, paymentsClient);
+    const req = { customerId: "alice", items: ITEMS, idempotencyKey: "k-crash" };
+    // The first attempt reserved under the key's order id, then orders died before its commit.
+    const id = await new KeyedOrderIds(kv).idFor("alice", "k-crash");
+    await rpc(stockClient, "reserveItems", { orderId: id, items: ITEMS });
+    const order = await api.createOrder(req, newTraceparent());
+    assert.equal(order.id, id);
+    assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), [id, id]);
+    assert.equal(stock.reservations.size, 1);
+    assert.equal(stock.catalog.get("pizza")!.available, 98, "two pizzas held once");
+    assert.equal((await api.createOrder(req, newTraceparent())).id, id);
+    assert.equal(stock.reserveCalls.length, 2, "a retry of a stored order calls nobody");
+    assert.equal((await storedOrders(kv)).length, 1);
+  });
+});
+
+Deno.test("a key an earlier version claimed before storing, whose attempt died, is finished under that order id", async () => {
+  await withPeers(async ({ kv, stock, stockClient, paymentsClient }) => {
+    const api = ordersApp(kv, stockClient, paymentsClient);
+    await kv.set(idempotencyKey("alice", "k-old"), { orderId: "order-of-first-attempt", claimedAt: 0 });
+    const req = { customerId: "alice", items: ITEMS, idempotencyKey: "k-old" };
+    const order = await api.createOrder(req, newTraceparent());
+    assert.equal(order.id, "order-of-first-attempt");
+    assert.deepEqual(stock.reserveCalls.map((c) => c.orderId), ["order-of-first-attempt"]);
+    assert.equal((await api.createOrder(req, newTraceparent())).id, order.id);
+    const claim =
+      (await kv.get<{ orderId: string; fingerprint?: string }>(idempotencyKey("alice", "k-old"))).value;
+    assert.equal(claim?.orderId, order.id);
+    assert.ok(claim?.fingerprint, "the key now carries the body's fingerprint");
+    await rejects(
+      api.createOrder({ ...req, items: [{ itemId: "pizza", quantity: 5 }] }, newTraceparent()),
+      "idempotency_key_reused",
+    );
+  });
+});
+
+Deno.test("two orders processes sharing one store, sent one key at once, make one order and hold its stock once", async () => {
+  await withPeers(async ({ kv, stock, stockClient, paymentsClient }) => {
+    stock.delayMs = 200;
+    const a = ordersApp(kv, stockClient, paymentsClient);
+    const b = ordersApp(kv, stockClient, paymentsClient);
+    const req = { customerId: "alice", items: ITEMS, idempotencyKey: "k-two" };
+    const [x, y] = await Promise.all([
+      a.createOrder(req, newTraceparent()),
+      b.createOrder(req, newTraceparent()),
+    ]);
+    assert.equal(x.id, y.id, "both processes derive the same order id (one secret, made once)");
+    assert.equal(x.number, y.number, "the loser answers with the order the winner stored");
+    assert.equal(stock.reservations.size, 1);
+    assert.equal(stock.catalog.get("pizza")!.available, 98);
+    assert.deepEqual((await storedOrders(kv)).map((o) => o.id), [x.id]);
+  });
+});
+
+Deno.test("one key sent at once with two bodies to two orders processes: one order, the other idempotency_key_reused", async () => {
+  await withPeers(async ({ kv, stock, stockClient, paymentsClient }) => {
+    stock.delayMs = 200;
+    const a = ordersApp(kv, stockClient, paymentsClient);
+    const b = ordersApp(kv, stockClient, paymentsClient);
+    const other = [{ itemId: "pizza", quantity: 3 }];
+    const results = await Promise.allSettled([
+      a.createOrder({ customerId: "alice", items: ITEMS, idempotencyKey: "k-bodies" }, newTraceparent()),
+      b.createOrder({ customerId: "alice", items: other, idempotencyKey: "k-bodies" }, newTraceparent()),
+    ]);
+    const made = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r) => r.status === "rejected");
+    assert.equal(made.length, 1, JSON.stringify(results.map((r) => r.status)));
+    assert.equal(refused.length, 1);
+    await rejects(Promise.reject(refused[0]!.reason), "idempotency_key_reused");
+    const stored = await storedOrders(kv);
+    assert.equal(stored.length, 1);
+    assert.deepEqual(
+      stored[0]!.items.map((l) => [l.itemId, l.quantity]),
+      made[0]!.value.items.map((l) => [l.itemId, l.quantity]),
+      "the order stored is the body that was answered",
+    );
+    assert.equal(stock.reservations.size, 1);
+  });
 });
 
 Deno.test("admin: true without a valid staff claim (none, forged, expired) does nothing; staff-only calls are refused", async () => {

@@ -10,7 +10,7 @@
  * | `["orders_by_status", status, createdAtMs, id]` | order id |
  * | `["orders_by_time", createdAtMs, id]` | order id |
  * | `["order_counts", status]` | `Deno.KvU64` count of orders in that status |
- * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim} |
+ * | `["idempotency", customerId, key]` | {@linkcode IdempotencyClaim}, written with its order (`order_ids.ts`) |
  * | `["order_number_next"]` | the next unreserved order number (`numbers.ts`) |
  * | `["change_feed", "orders", atMs, uuid]` | a change record (`common/change_feed`, compact: JSON bytes), one per order commit |
  * | search index, customer records, running figures | see `indexes.ts` (same operation as the order) |
@@ -208,7 +208,11 @@ export async function countOrders(kv: Deno.Kv): Promise<Record<OrderStatus, numb
   return counts;
 }
 
-/** A claimed idempotency key: which order it stands for, when it was claimed, and for which body. */
+/**
+ * A used idempotency key: which order it stands for, when it was written, and for which body. Written
+ * in its order's creation commit (the order id derives from the key, `order_ids.ts`); one without its
+ * order is a claim an earlier version made before its attempt, which died.
+ */
 export interface IdempotencyClaim {
   orderId: string;
   claimedAt: number;
@@ -253,13 +257,31 @@ export function addClaim(
   return op.check({ key: k, versionstamp: seen?.versionstamp ?? null }).set(k, claim);
 }
 
-/** Adds deleting the claim read as `seen` to `op`, guarded by its versionstamp. */
-export function addReleaseClaim(
-  op: Deno.AtomicOperation,
+/** What {@linkcode readKeyed} found for an idempotency key and the order id it derives. */
+export interface KeyedRead {
+  /** The key's claim, or null: written with its order (or by an earlier version, before it). */
+  claim: ClaimEntry | null;
+  /** The order of the derived id, or null. */
+  order: OrderEntry | null;
+}
+
+/** Reads a customer's idempotency key and order `orderId` (its derived id) in one round trip. */
+export async function readKeyed(
+  kv: Deno.Kv,
   customerId: string,
   key: string,
-  seen: ClaimEntry,
-): Deno.AtomicOperation {
-  const k = idempotencyKey(customerId, key);
-  return op.check({ key: k, versionstamp: seen.versionstamp }).delete(k);
+  orderId: string,
+): Promise<KeyedRead> {
+  const [c, o, marker] = await kv.getMany<[IdempotencyClaim, Order, number]>([
+    idempotencyKey(customerId, key),
+    ...orderEntryKeys(orderId),
+  ]);
+  return {
+    claim: c.value === null || c.versionstamp === null
+      ? null
+      : { claim: c.value, versionstamp: c.versionstamp },
+    order: o.value === null || o.versionstamp === null
+      ? null
+      : { order: o.value, versionstamp: o.versionstamp, indexed: marker.versionstamp !== null },
+  };
 }

@@ -1,0 +1,76 @@
+/**
+ * The order id of a CreateOrder sent with an idempotency key: derived from the customer and the key,
+ * so every attempt with that key (a retry, a concurrent duplicate, another orders process sharing the
+ * store, a retry after orders died mid-create) works on the same order id without claiming the key in
+ * a commit of its own first. Stock and payments are idempotent per order id, and the order's creation
+ * commit checks the id is free, so the attempts converge on one reservation, one checkout and one
+ * order.
+ *
+ * The id is an HMAC-SHA-256 of the customer id and the key under a secret kept in orders' store
+ * (created once, by whichever process needs it first), shaped as an RFC 9562 UUIDv8. Orders' ids stay
+ * unguessable: knowing a customer's id and key does not give the order id without the store's secret.
+ *
+ * | key | value |
+ * | --- | --- |
+ * | `["order_id_secret"]` | 32 random bytes (`Uint8Array`) |
+ *
+ * @module
+ */
+import { createHmac } from "node:crypto";
+
+/** Where the secret is kept. */
+export const ORDER_ID_SECRET_KEY: Deno.KvKey = ["order_id_secret"];
+const SECRET_BYTES = 32;
+
+/** Reads the store's secret, creating it when there is none yet (two racing creators agree on one). */
+async function loadSecret(kv: Deno.Kv): Promise<Uint8Array> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const seen = await kv.get<Uint8Array>(ORDER_ID_SECRET_KEY);
+    if (seen.value instanceof Uint8Array && seen.value.byteLength === SECRET_BYTES) return seen.value;
+    if (seen.value !== null) {
+      throw new Error(`${JSON.stringify(ORDER_ID_SECRET_KEY)} in orders' store is not ${SECRET_BYTES} bytes`);
+    }
+    const secret = crypto.getRandomValues(new Uint8Array(SECRET_BYTES));
+    const res = await kv.atomic().check(seen).set(ORDER_ID_SECRET_KEY, secret).commit();
+    if (res.ok) return secret;
+    // another process created it meanwhile: read theirs
+  }
+  throw new Error("Could not read or create the order id secret in orders' store");
+}
+
+/** `bytes` (16) as a UUIDv8 string: version nibble 8, variant bits 10. */
+function uuidV8(bytes: Uint8Array): string {
+  const b = bytes.slice(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Derives order ids from idempotency keys under the secret of one orders store (loaded on first use). */
+export class KeyedOrderIds {
+  readonly #kv: Deno.Kv;
+  #secret: Promise<Uint8Array> | undefined;
+
+  /** Ids for orders' store `kv`. */
+  constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /** The order id of `customerId`'s CreateOrder with idempotency key `key` (the same every time). */
+  async idFor(customerId: string, key: string): Promise<string> {
+    const pending = this.#secret ??= loadSecret(this.#kv);
+    let secret: Uint8Array;
+    try {
+      secret = await pending;
+    } catch (err) {
+      if (this.#secret === pending) this.#secret = undefined; // the next call tries again
+      throw err;
+    }
+    // length-prefixed, so no (customer, key) pair can be spelled as another
+    const mac = createHmac("sha256", secret)
+      .update(`${customerId.length}:${customerId}|${key}`, "utf8")
+      .digest();
+    return uuidV8(mac);
+  }
+}
