@@ -393,6 +393,7 @@ export class OrdersApp {
         customerId: order.customerId,
         items: order.items,
         total: order.total,
+        placedAt: order.createdAt,
       }, { timeoutMs: this.#d.paymentsTimeoutMs, metadata: traceMetadata(traceparent) });
       const url = res.payment?.url ?? "";
       if (!url) throw new Error("Payments returned no link");

@@ -378,6 +378,17 @@ Deno.test("CreateOrder passes stock's out_of_stock (with shortages) and unknown_
   });
 });
 
+Deno.test("CreateOrder sends payments the order's placing time with its lines, so the checkout's expiry is fixed without a draft", async () => {
+  await withOrders(async ({ client, payments }) => {
+    const order = await create(client, "alice");
+    const [req] = payments.linkRequests;
+    assert.equal(req?.orderId, order.id);
+    assert.equal(req?.placedAt?.getTime(), order.createdAt?.getTime());
+    assert.deepEqual(req?.total, order.total);
+    assert.deepEqual(req?.items.map((l) => [l.itemId, l.quantity]), [["pizza", 2], ["cola", 1]]);
+  });
+});
+
 Deno.test("CreateOrder with a repeated idempotency key returns the first order", async () => {
   await withOrders(async ({ client, stock, payments }) => {
     const first = await create(client, "alice", "key-1");

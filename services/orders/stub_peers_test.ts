@@ -19,6 +19,7 @@ import {
   StockServiceService,
 } from "../common/gen/oms/stock/v1/stock.ts";
 import {
+  type CreatePaymentLinkRequest,
   PaymentsServiceService,
   PaymentStatus,
   type RefundRequest,
@@ -143,6 +144,8 @@ export interface StubPayments extends StubPeer {
   slowMs: number;
   /** Order ids of CreatePaymentLink calls. */
   linkCalls: string[];
+  /** The CreatePaymentLink requests, in arrival order. */
+  linkRequests: CreatePaymentLinkRequest[];
   /** Order ids of Refund calls. */
   refundCalls: string[];
   /** The Refund requests, in arrival order. */
@@ -157,6 +160,7 @@ export async function stubPaymentsServer(mode: PaymentsMode = "ok"): Promise<Stu
     mode,
     slowMs: 2000,
     linkCalls: [] as string[],
+    linkRequests: [] as CreatePaymentLinkRequest[],
     refundCalls: [] as string[],
     refundRequests: [] as RefundRequest[],
     refundError: undefined as RpcError | undefined,
@@ -177,8 +181,9 @@ export async function stubPaymentsServer(mode: PaymentsMode = "ok"): Promise<Stu
     definition: PaymentsServiceService,
     name: "oms.payments.v1.PaymentsService",
     implementation: {
-      createPaymentLink: unary(log, async (req: { orderId: string }) => {
+      createPaymentLink: unary(log, async (req: CreatePaymentLinkRequest) => {
         stub.linkCalls.push(req.orderId);
+        stub.linkRequests.push(req);
         if (stub.mode === "slow") await sleep(stub.slowMs);
         if (stub.mode === "fail") throw new RpcError("unavailable", "Provider is down");
         return { payment: payment(req.orderId, PaymentStatus.PAYMENT_STATUS_OPEN) };

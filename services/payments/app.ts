@@ -35,6 +35,7 @@ import {
   mustRefund,
   type OrderToPay,
   type PayableOrder,
+  placedDraft,
   refundIdempotencyKey,
   successUrl,
   validateOrder,
@@ -179,7 +180,7 @@ export class PaymentsApp {
     const read = await readCheckoutState(kv, order.orderId); // payment, cancelled marker, draft: one read
     if (read.payment.value) return read.payment.value;
     if (read.cancelled.value) throw cancelledError(order.orderId);
-    const opened = await this.#checkout(validateOrder(order), read.draft);
+    const opened = await this.#checkout(validateOrder(order), read.draft, order.placedAt);
     let attempt = 0;
     return await uow.run(async (tx) => {
       // The first attempt does not read again: its commit checks that the order still has no payment
@@ -219,7 +220,7 @@ export class PaymentsApp {
       this.#d.log.info("order already cancelled, no checkout made", { orderId: order.orderId });
       return tx.alreadyApplied?.();
     }
-    const opened = await this.#checkout(validateOrder(order), read.draft);
+    const opened = await this.#checkout(validateOrder(order), read.draft, order.placedAt);
     const payment = this.#addOpened(tx, opened, traceparent);
     emitAll(tx, lifecycle.linkCreated(payment), traceparent);
   }
@@ -632,18 +633,29 @@ export class PaymentsApp {
   }
 
   /**
-   * The order's checkout draft: the stored one while the provider still accepts its expiry, else the
-   * next generation, stored now (two racing callers get the same draft).
+   * The order's checkout draft. With none stored (`read`, as the caller just read it), the one its
+   * placing time fixes ({@linkcode placedDraft}) while usable: no commit. Otherwise the stored one
+   * while usable, else the next generation, stored now (two racing callers get the same draft); after
+   * a placed draft, the first stored one is generation 2, since an attempt may have sent the first.
    */
-  #draft(orderId: string, read?: Deno.KvEntryMaybe<CheckoutDraft>): Promise<CheckoutDraft> {
+  #draft(
+    orderId: string,
+    placedAt: Date | undefined,
+    read?: Deno.KvEntryMaybe<CheckoutDraft>,
+  ): Promise<CheckoutDraft> {
+    const placed = read?.value === null
+      ? placedDraft(placedAt, this.#now(), this.#d.expiryMinutes)
+      : undefined;
+    if (placed && draftUsable(placed, this.#now())) return Promise.resolve(placed);
     let given = read; // the caller's read serves the first attempt (its commit checks it); a re-run reads
     return this.#d.uow.run(async (tx) => {
       const found = given ?? await readDraft(tx.kv, orderId);
       given = undefined;
       if (found.value && draftUsable(found.value, this.#now())) return found.value;
+      const stale = found.value ?? placed;
       const createdAt = this.#now();
-      const generation = (found.value?.generation ?? 0) + 1;
-      if (found.value) {
+      const generation = (stale?.generation ?? 0) + 1;
+      if (stale) {
         this.#d.log.warn("checkout draft went stale, starting a new generation", { orderId, generation });
       }
       const draft = { createdAt, expiresAt: checkoutExpiry(createdAt, this.#d.expiryMinutes), generation };
@@ -654,14 +666,16 @@ export class PaymentsApp {
 
   /**
    * Asks the provider for the order's checkout (its draft's parameters and key); the payment to store.
-   * `draft` is the draft entry as the caller just read it, if it did.
+   * `draft` is the draft entry as the caller just read it, if it did; `placedAt` when the order was
+   * placed, if the caller knows.
    */
   async #checkout(
     order: PayableOrder,
     draft?: Deno.KvEntryMaybe<CheckoutDraft>,
+    placedAt?: Date,
   ): Promise<lifecycle.PaymentChange> {
     const { publicUrl, provider } = this.#d;
-    const fixed = await this.#draft(order.orderId, draft);
+    const fixed = await this.#draft(order.orderId, placedAt, draft);
     const checkout = await providerCall(
       provider.name,
       "createCheckout",

@@ -355,7 +355,7 @@ async function deliverCreated(
   const op = kv.atomic();
   let applied = 0;
   await paymentsEventHandlers(payments)["order.created"]!(
-    { ...order, createdAt: new Date(), number: 0, details: undefined },
+    { ...order, createdAt: order.placedAt ?? new Date(), number: 0, details: undefined },
     {
       op,
       kv,
@@ -565,4 +565,89 @@ Deno.test("a checkout draft too old for Stripe to accept is replaced by a new ge
     kv.close();
     await standIn.stop();
   }
+});
+
+/** A provider whose first `createCheckout` answer is lost after the session was made. */
+function losingFirstAnswer(inner: PaymentProvider): PaymentProvider {
+  let failNext = true;
+  return {
+    name: inner.name,
+    parseEvent: (b, s) => inner.parseEvent(b, s),
+    expire: (s) => inner.expire(s),
+    refund: (r) => inner.refund(r),
+    async createCheckout(req) {
+      const checkout = await inner.createCheckout(req);
+      if (failNext) {
+        failNext = false;
+        throw new RpcError("unavailable", "connection reset after Stripe created the session");
+      }
+      return checkout;
+    },
+  };
+}
+
+Deno.test("with the order's placing time no draft is stored first: a lost answer is retried with the same key and parameters", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const placedAt = new Date(Date.now() - 2_000);
+    const order = { ...anOrder(), placedAt };
+    await assert.rejects(payments.createPaymentLink(order), /connection reset/);
+    assert.equal((await kv.get(["checkout_drafts", order.orderId])).versionstamp, null, "nothing committed");
+    const payment = await payments.createPaymentLink(order);
+    assert.equal(standIn.sessions.size, 1);
+    assert.equal(standIn.sessionCreations.length, 2);
+    for (const c of standIn.sessionCreations) assert.equal(c.idempotencyKey, `checkout-${order.orderId}`);
+    assert.deepEqual(standIn.sessionCreations[1]!.params, standIn.sessionCreations[0]!.params);
+    assert.equal(
+      payment.expiresAt!.getTime(),
+      Math.floor((placedAt.getTime() + 31 * 60_000) / 1000) * 1000,
+      "the expiry is the placing time's, not the attempt's",
+    );
+    assert.equal(payment.createdAt!.getTime(), placedAt.getTime());
+  }, losingFirstAnswer);
+});
+
+Deno.test("order.created makes the checkout from its order's creation time, as CreatePaymentLink does", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const placedAt = new Date(Date.now() - 1_000);
+    const order = { ...anOrder(), placedAt };
+    const { op } = await deliverCreated(payments, kv, order, "m1");
+    assert.equal((await op.commit()).ok, true);
+    assert.equal(standIn.sessionCreations.length, 1);
+    assert.equal(standIn.sessionCreations[0]!.idempotencyKey, `checkout-${order.orderId}`);
+    assert.equal(
+      Number(standIn.sessionCreations[0]!.params.expires_at),
+      Math.floor((placedAt.getTime() + 31 * 60_000) / 1000),
+    );
+    assert.equal((await kv.get(["checkout_drafts", order.orderId])).versionstamp, null, "no draft stored");
+  });
+});
+
+Deno.test("an order placed too long ago for its fixed expiry gets a stored generation 2 with its own key", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    // 40 minutes later (a dead letter replayed): an attempt may have sent generation 1 back then
+    const order = { ...anOrder(), placedAt: new Date(Date.now() - 40 * 60_000) };
+    const before = Date.now();
+    const payment = await payments.createPaymentLink(order);
+    assert.equal(standIn.sessionCreations.length, 1);
+    assert.equal(standIn.sessionCreations[0]!.idempotencyKey, `checkout-${order.orderId}-g2`);
+    assert.ok(payment.expiresAt!.getTime() >= Math.floor((before + 31 * 60_000) / 1000) * 1000);
+    assert.equal((await kv.get(["payments", order.orderId])).versionstamp !== null, true);
+  });
+});
+
+Deno.test("a placing time far ahead of payments' clock does not fix the expiry: the draft is stored from generation 1", async () => {
+  let stored: unknown = undefined;
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = { ...anOrder(), placedAt: new Date(Date.now() + 3_600_000) };
+    const before = Date.now();
+    await assert.rejects(payments.createPaymentLink(order), /connection reset/);
+    stored = (await kv.get(["checkout_drafts", order.orderId])).value;
+    assert.ok(stored, "a draft was stored before the provider was asked");
+    const payment = await payments.createPaymentLink(order);
+    assert.equal(standIn.sessionCreations[0]!.idempotencyKey, `checkout-${order.orderId}`);
+    assert.deepEqual(standIn.sessionCreations[1]!.params, standIn.sessionCreations[0]!.params);
+    const expires = payment.expiresAt!.getTime();
+    assert.ok(expires < order.placedAt.getTime(), "not an hour later than it should be");
+    assert.ok(expires >= Math.floor((before + 31 * 60_000) / 1000) * 1000);
+  }, losingFirstAnswer);
 });

@@ -18,7 +18,7 @@ export function paymentsEventHandlers(app: PaymentsApp): EventHandlers {
   return {
     "order.created": async (event, ctx) => {
       try {
-        await app.orderCreated(consumerTx(ctx), event, ctx.traceparent);
+        await app.orderCreated(consumerTx(ctx), { ...event, placedAt: event.createdAt }, ctx.traceparent);
       } catch (err) {
         if (err instanceof DomainError && err.code === "invalid_argument") {
           throw new MalformedEventError(`order.created of "${event.orderId}" cannot be paid: ${err.message}`);

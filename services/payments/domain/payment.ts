@@ -31,6 +31,8 @@ export interface OrderToPay {
   items: LineItem[];
   /** The total, when given. */
   total: Money | undefined;
+  /** When the order was placed, when given: fixes its first checkout draft (see {@linkcode placedDraft}). */
+  placedAt?: Date | undefined;
 }
 
 /**
@@ -170,6 +172,28 @@ export const MIN_PROVIDER_EXPIRY_MS = 30 * 60_000;
  */
 export function draftUsable(draft: { expiresAt: Date }, now: Date): boolean {
   return draft.expiresAt.getTime() - now.getTime() >= MIN_PROVIDER_EXPIRY_MS + 5_000;
+}
+
+/** How far ahead of payments' clock an order's placing time may be and still fix its checkout's expiry. */
+export const MAX_PLACED_AHEAD_MS = 60_000;
+
+/**
+ * The first checkout draft (generation 1) of an order placed at `placedAt`, derived rather than stored:
+ * created then, expiring `minutes` (+ {@linkcode EXPIRY_LEEWAY_MS}) later. Every attempt for the order
+ * derives the same one from the same placing time (orders sends it with `CreatePaymentLink` and in
+ * `order.created`), so none has to be committed before the provider is asked. Once it is no longer
+ * usable ({@linkcode draftUsable}), the next draft is generation 2, stored: an attempt may have sent
+ * this one. Undefined (a draft is stored from generation 1, as for an order of unknown age) when the
+ * time is missing, not a date, or more than {@linkcode MAX_PLACED_AHEAD_MS} ahead of `now`.
+ */
+export function placedDraft(
+  placedAt: Date | undefined,
+  now: Date,
+  minutes: number,
+): { createdAt: Date; expiresAt: Date; generation: number } | undefined {
+  const at = placedAt?.getTime();
+  if (at === undefined || !Number.isFinite(at) || at > now.getTime() + MAX_PLACED_AHEAD_MS) return undefined;
+  return { createdAt: new Date(at), expiresAt: checkoutExpiry(new Date(at), minutes), generation: 1 };
 }
 
 /** The provider idempotency key of an order's refund: one payment, one refund. */

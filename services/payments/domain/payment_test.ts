@@ -7,8 +7,10 @@ import {
   checkoutExpiry,
   checkoutIdempotencyKey,
   draftUsable,
+  MAX_PLACED_AHEAD_MS,
   mustRefund,
   type OrderToPay,
+  placedDraft,
   statusName,
   successUrl,
   transition,
@@ -115,4 +117,23 @@ Deno.test("mustRefund: only a succeeded payment of a cancelled order is refunded
       PaymentStatus.PAYMENT_STATUS_REFUNDED,
     ]
   ) assert.equal(mustRefund(s, true), false, statusName(s));
+});
+
+Deno.test("placedDraft: generation 1 fixed by the placing time; none without a usable time", () => {
+  const now = new Date("2026-12-02T12:00:00Z");
+  const placedAt = new Date("2026-12-02T11:59:58Z");
+  assert.deepEqual(placedDraft(placedAt, now, 30), {
+    createdAt: placedAt,
+    expiresAt: checkoutExpiry(placedAt, 30),
+    generation: 1,
+  });
+  assert.deepEqual(
+    placedDraft(placedAt, new Date(now.getTime() + 3_600_000), 30)?.expiresAt,
+    checkoutExpiry(placedAt, 30),
+    "the same for every attempt",
+  );
+  assert.equal(placedDraft(undefined, now, 30), undefined);
+  assert.equal(placedDraft(new Date(NaN), now, 30), undefined);
+  assert.ok(placedDraft(new Date(now.getTime() + MAX_PLACED_AHEAD_MS), now, 30), "a clock a little ahead");
+  assert.equal(placedDraft(new Date(now.getTime() + MAX_PLACED_AHEAD_MS + 1), now, 30), undefined);
 });

@@ -15,7 +15,9 @@ import type { PaymentProvider } from "../providers/provider.ts";
 export const testLog: Logger = createLogger("payments-test", "error");
 
 /** A valid order of two pizzas and a cola (2050 EUR cents). */
-export function anOrder(orderId = `o-${crypto.randomUUID().slice(0, 8)}`): OrderToPay {
+export function anOrder(
+  orderId = `o-${crypto.randomUUID().slice(0, 8)}`,
+): OrderToPay & { placedAt: Date | undefined } {
   return {
     orderId,
     customerId: "c-1",
@@ -24,6 +26,7 @@ export function anOrder(orderId = `o-${crypto.randomUUID().slice(0, 8)}`): Order
       { itemId: "cola", name: "Cola", quantity: 1, unitPrice: { amount: 250, currency: "EUR" } },
     ],
     total: { amount: 2050, currency: "EUR" },
+    placedAt: undefined, // no placing time: payments stores the checkout draft (see `placedDraft`)
   };
 }
 

@@ -176,7 +176,14 @@ export interface CreatePaymentLinkRequest {
   /** At least one line, each with a positive quantity and unit price in the total's currency. */
   items: LineItem[];
   /** The sum of the lines, in a 3-letter ISO 4217 currency. */
-  total: Money | undefined;
+  total:
+    | Money
+    | undefined;
+  /**
+   * When the order was placed (optional): fixes the checkout's expiry, so every attempt for the order
+   * sends the provider the same parameters without payments storing a draft first.
+   */
+  placedAt: Date | undefined;
 }
 
 /** The order's payment (new, or the one that already existed). */
@@ -501,7 +508,7 @@ export const Payment: MessageFns<Payment> = {
 };
 
 function createBaseCreatePaymentLinkRequest(): CreatePaymentLinkRequest {
-  return { orderId: "", customerId: "", items: [], total: undefined };
+  return { orderId: "", customerId: "", items: [], total: undefined, placedAt: undefined };
 }
 
 export const CreatePaymentLinkRequest: MessageFns<CreatePaymentLinkRequest> = {
@@ -517,6 +524,9 @@ export const CreatePaymentLinkRequest: MessageFns<CreatePaymentLinkRequest> = {
     }
     if (message.total !== undefined) {
       Money.encode(message.total, writer.uint32(34).fork()).join();
+    }
+    if (message.placedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.placedAt), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -566,6 +576,14 @@ export const CreatePaymentLinkRequest: MessageFns<CreatePaymentLinkRequest> = {
             message.total = Money.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.placedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -594,6 +612,11 @@ export const CreatePaymentLinkRequest: MessageFns<CreatePaymentLinkRequest> = {
         ? object.items.map((e: any) => LineItem.fromJSON(e))
         : [],
       total: isSet(object.total) ? Money.fromJSON(object.total) : undefined,
+      placedAt: isSet(object.placedAt)
+        ? fromJsonTimestamp(object.placedAt)
+        : isSet(object.placed_at)
+        ? fromJsonTimestamp(object.placed_at)
+        : undefined,
     };
   },
 
@@ -610,6 +633,9 @@ export const CreatePaymentLinkRequest: MessageFns<CreatePaymentLinkRequest> = {
     }
     if (message.total !== undefined) {
       obj.total = Money.toJSON(message.total);
+    }
+    if (message.placedAt !== undefined) {
+      obj.placedAt = message.placedAt.toISOString();
     }
     return obj;
   },
