@@ -58,6 +58,13 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     }
     assert.ok(r.floor.primitives.amqp.otherCpuMs >= 0, "the broker's share is read");
     assert.ok(r.floor.lifecycleCpuMs > 0);
+    assert.equal(r.floor.rounds?.length, 2, "the floor before the system started and after it stopped");
+    assert.ok(r.floor.rounds.every((x) => x > 0), JSON.stringify(r.floor.rounds));
+    assert.match(stderr, /bench: measuring the primitive floor again, the system stopped/);
+    assert.match(
+      stdout,
+      /floor measured 2 times: [\d.]+, [\d.]+ ms \(spread \d+%\); the figures above are their mean/,
+    );
     assert.ok(r.load.ordersPlaced > 0 && r.load.ordersPerS > 0 && r.load.paid > 0, JSON.stringify(r.load));
     assert.equal(r.load.checkOk, true);
     assert.deepEqual(r.processes.map((p) => p.name), [

@@ -206,6 +206,15 @@ export function formatBenchTable(r: BenchReport): string {
       ["reference lifecycle (4 HTTP + 5 gRPC + 8 KV + 10 AMQP)", f(r.floor.lifecycleCpuMs, 2)],
     ]),
   );
+  const rounds = r.floor.rounds ?? [];
+  if (rounds.length > 1) {
+    out.push(
+      `floor measured ${rounds.length} times: ${rounds.map((x) => f(x, 2)).join(", ")} ms ` +
+        `(spread ${
+          f((Math.max(...rounds) / Math.min(...rounds) - 1) * 100, 0)
+        }%); the figures above are their mean`,
+    );
+  }
   out.push("");
   const procRows = r.processes.map((p) => [
     p.name === "load" ? "load generator (not OMS)" : p.name === "oms" ? "oms (start:all)" : p.name,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Floor } from "./floor/floor.ts";
+import { type Floor, meanFloor } from "./floor/floor.ts";
 import { type BenchInputs, buildBenchReport, formatBenchTable, resultFileName } from "./report.ts";
 
 const cost = (cpuMs: number) => ({ cpuMs, otherCpuMs: 0, wallMs: 1, ops: 100, lanes: 16 });
@@ -132,4 +132,37 @@ Deno.test("CPU by thread: each Deno process's split per order, a row that sums t
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r, "JSON round trip");
   // a report without thread readings (older runs) prints no such table
   assert.doesNotMatch(formatBenchTable(buildBenchReport(inputs())), /by thread/);
+});
+
+Deno.test("two floors of one run: each primitive's mean, weighted by operations, and each round's lifecycle", () => {
+  const at = (cpuMs: number, ops: number) => ({ cpuMs, otherCpuMs: cpuMs / 2, wallMs: 1, ops, lanes: 16 });
+  const one: Floor = {
+    primitives: { http: at(0.1, 100), grpc: at(0.3, 100), kv: at(0.2, 100), amqp: at(0.1, 100) },
+    lifecycleCpuMs: 4.9,
+  };
+  const two: Floor = {
+    primitives: { http: at(0.2, 300), grpc: at(0.5, 100), kv: at(0.2, 100), amqp: at(0.3, 100) },
+    lifecycleCpuMs: 7.9,
+  };
+  const mean = meanFloor([one, two]);
+  assert.ok(Math.abs(mean.primitives.http.cpuMs - 0.175) < 1e-9, "(0.1 x 100 + 0.2 x 300) / 400");
+  assert.equal(mean.primitives.http.ops, 400);
+  assert.ok(Math.abs(mean.primitives.grpc.cpuMs - 0.4) < 1e-9);
+  assert.ok(Math.abs(mean.primitives.amqp.otherCpuMs - 0.1) < 1e-9);
+  // 4 x 0.175 + 5 x 0.4 + 8 x 0.2 + 10 x 0.2
+  assert.ok(Math.abs(mean.lifecycleCpuMs - 6.3) < 1e-9, String(mean.lifecycleCpuMs));
+  assert.deepEqual(mean.rounds, [4.9, 7.9]);
+  assert.deepEqual(meanFloor([mean, one]).rounds, [4.9, 7.9, 4.9], "rounds of rounds stay flat");
+  assert.throws(() => meanFloor([]), RangeError);
+});
+
+Deno.test("the table says how many times the floor was measured and how far apart, when more than once", () => {
+  const twice = { ...inputs(), floor: { ...floor, lifecycleCpuMs: 5, rounds: [4, 6] } };
+  const text = formatBenchTable(buildBenchReport(twice));
+  assert.match(
+    text,
+    /floor measured 2 times: 4\.00, 6\.00 ms \(spread 50%\); the figures above are their mean/,
+  );
+  assert.match(text, /= 6\.00x the reference lifecycle's floor \(5\.00 ms, same run\)/);
+  assert.doesNotMatch(formatBenchTable(buildBenchReport(inputs())), /floor measured/, "one floor: no line");
 });

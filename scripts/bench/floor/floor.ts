@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { lifecycleFloorMs, type Primitive } from "../lifecycle.ts";
+import { lifecycleFloorMs, type Primitive, PRIMITIVES } from "../lifecycle.ts";
 import { amqpFloor } from "./amqp.ts";
 import { grpcFloor } from "./grpc.ts";
 import { httpFloor } from "./http.ts";
@@ -17,6 +17,11 @@ export interface Floor {
   primitives: Record<Primitive, PrimitiveCost>;
   /** CPU ms of the reference lifecycle at these costs. */
   lifecycleCpuMs: number;
+  /**
+   * When this floor is the mean of several measurements ({@linkcode meanFloor}): each one's reference
+   * lifecycle CPU ms, in the order they were taken (absent: measured once).
+   */
+  rounds?: number[];
 }
 
 /** How much of each primitive to measure. */
@@ -56,5 +61,37 @@ export async function measureFloor(
       kv: primitives.kv.cpuMs,
       amqp: primitives.amqp.cpuMs,
     }),
+  };
+}
+
+/**
+ * The mean of floors measured at different times of one run (the bench measures before the system
+ * starts and after it stops): each primitive's costs averaged, per operation weighted by operations,
+ * and `rounds` listing each floor's reference lifecycle. On a shared machine one measurement can be off
+ * by a third from the next minute's; the mean is the steadier reference, and the rounds show the spread.
+ */
+export function meanFloor(floors: readonly Floor[]): Floor {
+  if (floors.length === 0) throw new RangeError("meanFloor needs at least one floor");
+  const primitives = Object.fromEntries(PRIMITIVES.map((p) => {
+    const costs = floors.map((f) => f.primitives[p]);
+    const ops = costs.reduce((s, c) => s + c.ops, 0);
+    const mean = (k: "cpuMs" | "otherCpuMs" | "wallMs") => costs.reduce((s, c) => s + c[k] * c.ops, 0) / ops;
+    return [p, {
+      cpuMs: mean("cpuMs"),
+      otherCpuMs: mean("otherCpuMs"),
+      wallMs: mean("wallMs"),
+      ops,
+      lanes: costs[0]!.lanes,
+    }];
+  })) as Record<Primitive, PrimitiveCost>;
+  return {
+    primitives,
+    lifecycleCpuMs: lifecycleFloorMs({
+      http: primitives.http.cpuMs,
+      grpc: primitives.grpc.cpuMs,
+      kv: primitives.kv.cpuMs,
+      amqp: primitives.amqp.cpuMs,
+    }),
+    rounds: floors.flatMap((f) => f.rounds ?? [f.lifecycleCpuMs]),
   };
 }
