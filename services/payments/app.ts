@@ -35,6 +35,7 @@ import {
   mustRefund,
   type OrderToPay,
   type PayableOrder,
+  placedCheckoutKey,
   placedDraft,
   refundIdempotencyKey,
   successUrl,
@@ -642,7 +643,7 @@ export class PaymentsApp {
     orderId: string,
     placedAt: Date | undefined,
     read?: Deno.KvEntryMaybe<CheckoutDraft>,
-  ): Promise<CheckoutDraft> {
+  ): Promise<CheckoutDraft & { placed?: true }> {
     const placed = read?.value === null
       ? placedDraft(placedAt, this.#now(), this.#d.expiryMinutes)
       : undefined;
@@ -686,7 +687,9 @@ export class PaymentsApp {
           customerId: order.customerId,
           items: order.items,
           total: order.total,
-          idempotencyKey: checkoutIdempotencyKey(order.orderId, fixed.generation),
+          idempotencyKey: fixed.placed
+            ? placedCheckoutKey(order.orderId, fixed.createdAt)
+            : checkoutIdempotencyKey(order.orderId, fixed.generation),
           successUrl: successUrl(publicUrl, order.orderId),
           cancelUrl: cancelUrl(publicUrl, order.orderId),
           expiresAt: fixed.expiresAt,

@@ -595,7 +595,9 @@ Deno.test("with the order's placing time no draft is stored first: a lost answer
     const payment = await payments.createPaymentLink(order);
     assert.equal(standIn.sessions.size, 1);
     assert.equal(standIn.sessionCreations.length, 2);
-    for (const c of standIn.sessionCreations) assert.equal(c.idempotencyKey, `checkout-${order.orderId}`);
+    for (const c of standIn.sessionCreations) {
+      assert.equal(c.idempotencyKey, `checkout-${order.orderId}-at${placedAt.getTime()}`);
+    }
     assert.deepEqual(standIn.sessionCreations[1]!.params, standIn.sessionCreations[0]!.params);
     assert.equal(
       payment.expiresAt!.getTime(),
@@ -613,7 +615,10 @@ Deno.test("order.created makes the checkout from its order's creation time, as C
     const { op } = await deliverCreated(payments, kv, order, "m1");
     assert.equal((await op.commit()).ok, true);
     assert.equal(standIn.sessionCreations.length, 1);
-    assert.equal(standIn.sessionCreations[0]!.idempotencyKey, `checkout-${order.orderId}`);
+    assert.equal(
+      standIn.sessionCreations[0]!.idempotencyKey,
+      `checkout-${order.orderId}-at${placedAt.getTime()}`,
+    );
     assert.equal(
       Number(standIn.sessionCreations[0]!.params.expires_at),
       Math.floor((placedAt.getTime() + 31 * 60_000) / 1000),
@@ -649,5 +654,26 @@ Deno.test("a placing time far ahead of payments' clock does not fix the expiry: 
     const expires = payment.expiresAt!.getTime();
     assert.ok(expires < order.placedAt.getTime(), "not an hour later than it should be");
     assert.ok(expires >= Math.floor((before + 31 * 60_000) / 1000) * 1000);
+  }, losingFirstAnswer);
+});
+
+Deno.test("two attempts that disagree on the placing time make two sessions, not a key error; one payment is stored", async () => {
+  await withStripe(async ({ payments, kv, standIn }) => {
+    const order = anOrder();
+    // payments stopped after Stripe made the first session and before its commit (its answer lost);
+    // orders stopped too, and the CreateOrder retried placed the order anew, a second later
+    const first = { ...order, placedAt: new Date(Date.now() - 2_000) };
+    await assert.rejects(payments.createPaymentLink(first), /connection reset/);
+    const retried = { ...order, placedAt: new Date(Date.now() - 1_000) };
+    const payment = await payments.createPaymentLink(retried);
+    assert.equal(standIn.sessions.size, 2, "the first session is left to expire unused");
+    assert.notEqual(standIn.sessionCreations[0]!.idempotencyKey, standIn.sessionCreations[1]!.idempotencyKey);
+    assert.equal(payment.sessionId, [...standIn.sessions.keys()][1]);
+    assert.equal((await Array.fromAsync(kv.list({ prefix: ["payments"] }))).length, 1, "one payment");
+    assert.equal(
+      (await payments.createPaymentLink(first)).sessionId,
+      payment.sessionId,
+      "then always that one",
+    );
   }, losingFirstAnswer);
 });

@@ -181,7 +181,8 @@ export const MAX_PLACED_AHEAD_MS = 60_000;
  * The first checkout draft (generation 1) of an order placed at `placedAt`, derived rather than stored:
  * created then, expiring `minutes` (+ {@linkcode EXPIRY_LEEWAY_MS}) later. Every attempt for the order
  * derives the same one from the same placing time (orders sends it with `CreatePaymentLink` and in
- * `order.created`), so none has to be committed before the provider is asked. Once it is no longer
+ * `order.created`), so none has to be committed before the provider is asked; its provider key names
+ * the time ({@linkcode placedCheckoutKey}). Once it is no longer
  * usable ({@linkcode draftUsable}), the next draft is generation 2, stored: an attempt may have sent
  * this one. Undefined (a draft is stored from generation 1, as for an order of unknown age) when the
  * time is missing, not a date, or more than {@linkcode MAX_PLACED_AHEAD_MS} ahead of `now`.
@@ -190,10 +191,28 @@ export function placedDraft(
   placedAt: Date | undefined,
   now: Date,
   minutes: number,
-): { createdAt: Date; expiresAt: Date; generation: number } | undefined {
+): { createdAt: Date; expiresAt: Date; generation: number; placed: true } | undefined {
   const at = placedAt?.getTime();
   if (at === undefined || !Number.isFinite(at) || at > now.getTime() + MAX_PLACED_AHEAD_MS) return undefined;
-  return { createdAt: new Date(at), expiresAt: checkoutExpiry(new Date(at), minutes), generation: 1 };
+  return {
+    createdAt: new Date(at),
+    expiresAt: checkoutExpiry(new Date(at), minutes),
+    generation: 1,
+    placed: true,
+  };
+}
+
+/**
+ * The provider idempotency key of a checkout made from a {@linkcode placedDraft}:
+ * `checkout-<orderId>-at<placing time in ms>`. The placing time is in the key because it fixes the
+ * parameters: attempts that agree on it send the same request under the same key (one session), and
+ * two that do not (a CreateOrder retried after orders and payments both stopped mid-checkout, so the
+ * retry placed the order anew) make two sessions rather than a provider error for a key reused with
+ * other parameters. Only one payment is ever stored and its link shown; the other session expires
+ * unused. Never the key of a stored draft ({@linkcode checkoutIdempotencyKey}).
+ */
+export function placedCheckoutKey(orderId: string, placedAt: Date): string {
+  return `checkout-${orderId}-at${placedAt.getTime()}`;
 }
 
 /** The provider idempotency key of an order's refund: one payment, one refund. */

@@ -10,6 +10,7 @@ import {
   MAX_PLACED_AHEAD_MS,
   mustRefund,
   type OrderToPay,
+  placedCheckoutKey,
   placedDraft,
   statusName,
   successUrl,
@@ -126,7 +127,10 @@ Deno.test("placedDraft: generation 1 fixed by the placing time; none without a u
     createdAt: placedAt,
     expiresAt: checkoutExpiry(placedAt, 30),
     generation: 1,
+    placed: true,
   });
+  assert.equal(placedCheckoutKey("o-1", placedAt), `checkout-o-1-at${placedAt.getTime()}`);
+  assert.notEqual(placedCheckoutKey("o-1", placedAt), checkoutIdempotencyKey("o-1"));
   assert.deepEqual(
     placedDraft(placedAt, new Date(now.getTime() + 3_600_000), 30)?.expiresAt,
     checkoutExpiry(placedAt, 30),
