@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
+import { withKv } from "./indexes_testing.ts";
 import { KeyedOrderIds, ORDER_ID_SECRET_KEY } from "./order_ids.ts";
 
 const UUID_V8 = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-async function withStore(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "orders-ids-" });
-  const kv = await Deno.openKv(`${dir}/orders.kv`);
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("a key's order id is a UUIDv8, the same every time, and differs by customer and key", async () => {
-  await withStore(async (kv) => {
+  await withKv(async (kv) => {
     const ids = new KeyedOrderIds(kv);
     const id = await ids.idFor("alice", "k1");
     assert.match(id, UUID_V8);
@@ -32,7 +22,7 @@ Deno.test("a key's order id is a UUIDv8, the same every time, and differs by cus
 });
 
 Deno.test("every process on one store derives the same ids from one secret made once, even when they race", async () => {
-  await withStore(async (kv) => {
+  await withKv(async (kv) => {
     // two processes' id makers on one store (two handles on one SQLite file in one process answer
     // "database is locked"; processes share a store through KV Connect, where the same check applies)
     const [a, b] = await Promise.all([
@@ -47,8 +37,8 @@ Deno.test("every process on one store derives the same ids from one secret made 
 });
 
 Deno.test("another store's secret gives other ids: an order id cannot be computed from a customer and key", async () => {
-  await withStore(async (one) => {
-    await withStore(async (two) => {
+  await withKv(async (one) => {
+    await withKv(async (two) => {
       assert.notEqual(
         await new KeyedOrderIds(one).idFor("alice", "k"),
         await new KeyedOrderIds(two).idFor("alice", "k"),
@@ -58,7 +48,7 @@ Deno.test("another store's secret gives other ids: an order id cannot be compute
 });
 
 Deno.test("a damaged secret fails loudly, and a later call tries again", async () => {
-  await withStore(async (kv) => {
+  await withKv(async (kv) => {
     await kv.set(ORDER_ID_SECRET_KEY, "not bytes");
     const ids = new KeyedOrderIds(kv);
     await assert.rejects(ids.idFor("alice", "k"), /is not 32 bytes/);

@@ -53,15 +53,17 @@ export async function measureFloor(
     kv: await run("kv", () => kvFloor(plan.ops.kv, plan.lanes)),
     amqp: await run("amqp", () => amqpFloor(amqpUrl, brokerPid, plan.ops.amqp, plan.lanes)),
   };
-  return {
-    primitives,
-    lifecycleCpuMs: lifecycleFloorMs({
-      http: primitives.http.cpuMs,
-      grpc: primitives.grpc.cpuMs,
-      kv: primitives.kv.cpuMs,
-      amqp: primitives.amqp.cpuMs,
-    }),
-  };
+  return { primitives, lifecycleCpuMs: lifecycleOf(primitives) };
+}
+
+/** The reference lifecycle's CPU ms at `primitives`' costs. */
+function lifecycleOf(primitives: Record<Primitive, PrimitiveCost>): number {
+  return lifecycleFloorMs({
+    http: primitives.http.cpuMs,
+    grpc: primitives.grpc.cpuMs,
+    kv: primitives.kv.cpuMs,
+    amqp: primitives.amqp.cpuMs,
+  });
 }
 
 /**
@@ -86,12 +88,7 @@ export function meanFloor(floors: readonly Floor[]): Floor {
   })) as Record<Primitive, PrimitiveCost>;
   return {
     primitives,
-    lifecycleCpuMs: lifecycleFloorMs({
-      http: primitives.http.cpuMs,
-      grpc: primitives.grpc.cpuMs,
-      kv: primitives.kv.cpuMs,
-      amqp: primitives.amqp.cpuMs,
-    }),
+    lifecycleCpuMs: lifecycleOf(primitives),
     rounds: floors.flatMap((f) => f.rounds ?? [f.lifecycleCpuMs]),
   };
 }
