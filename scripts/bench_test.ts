@@ -61,6 +61,11 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
     assert.equal(r.floor.rounds?.length, 2, "the floor before the system started and after it stopped");
     assert.ok(r.floor.rounds.every((x) => x > 0), JSON.stringify(r.floor.rounds));
     assert.match(stderr, /bench: measuring the primitive floor again, the system stopped/);
+    assert.equal(
+      stderr.match(/bench: the machine (is quiet \(\d+% idle\)|did not get quiet)/g)?.length,
+      2,
+      "each floor waits for a quiet machine first",
+    );
     assert.match(
       stdout,
       /floor measured 2 times: [\d.]+, [\d.]+ ms \(spread \d+%\); the figures above are their mean/,

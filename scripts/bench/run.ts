@@ -17,6 +17,7 @@
 import type { Report as LoadReport } from "../load/report.ts";
 import { type Floor, meanFloor } from "./floor/floor.ts";
 import { paidToTicketFromStore } from "./kitchen_latency.ts";
+import { waitForQuiet } from "./quiet.ts";
 import type { BenchOptions } from "./options.ts";
 import { currentRssKb, findBrokerPid, procUsage } from "./procfs.ts";
 import { readThreadCpu, type ThreadCpu, threadCpuDelta } from "./threads.ts";
@@ -100,6 +101,31 @@ export async function runFloor(amqpUrl: string, brokerPid: number, opts: BenchOp
   return JSON.parse(res.stdout) as Floor;
 }
 
+/**
+ * Waits for a quiet machine ({@linkcode waitForQuiet}), then measures the floor; a note when the
+ * machine never got quiet.
+ */
+async function quietFloor(
+  amqpUrl: string,
+  brokerPid: number,
+  opts: BenchOptions,
+  say: Say,
+  notes: string[],
+): Promise<Floor> {
+  const q = await waitForQuiet();
+  const idle = `${Math.round(q.idle * 100)}% idle`;
+  if (q.quiet) say(`bench: the machine is quiet (${idle}) after ${q.waitedMs / 1000} s`);
+  else {
+    say(
+      `bench: the machine did not get quiet in ${q.waitedMs / 1000} s (${idle}); measuring the floor anyway`,
+    );
+    notes.push(
+      `the machine was not quiet before a floor (${idle} in its last second): that floor reads high`,
+    );
+  }
+  return await runFloor(amqpUrl, brokerPid, opts);
+}
+
 /** Runs the floor and the system under load; resolves with the inputs of the report. */
 export async function runBench(
   opts: BenchOptions,
@@ -117,7 +143,8 @@ export async function runBench(
   say(
     `bench: measuring the primitive floor (${opts.floorOps} operations each, ${opts.floorLanes} in flight) ...`,
   );
-  const floorBefore = await runFloor(amqpUrl, brokerPid, opts);
+  const floorNotes: string[] = [];
+  const floorBefore = await quietFloor(amqpUrl, brokerPid, opts, say, floorNotes);
 
   let sys: BenchSystem<ProgramName>;
   if (opts.oneProcess) {
@@ -223,7 +250,8 @@ export async function runBench(
       "KV SQLite (sw-<n>, one per open store: SQLite, page writes, fsync), V8 GC+JIT (V8 DefaultWorker), " +
       "I/O pool (tokio-runtime-w)",
       `floor: each primitive ${opts.floorLanes} in flight, client and server in one process (AMQP: + broker); ` +
-      "measured before the system starts and after it stops, the mean of the two",
+      "measured before the system starts and after it stops, each once the machine was at least 90% idle " +
+      "for a second (waiting at most 30 s), the mean of the two",
     ];
     if (load.code !== 0) notes.push(`the load generator exited ${load.code}: its final check found problems`);
     measured = {
@@ -253,6 +281,10 @@ export async function runBench(
   }
   // the machine's speed drifts over minutes (a shared box): the floor again, and the ratio uses the mean
   say("bench: measuring the primitive floor again, the system stopped ...");
-  const floorAfter = await runFloor(amqpUrl, brokerPid, opts);
-  return { ...measured, floor: meanFloor([floorBefore, floorAfter]) };
+  const floorAfter = await quietFloor(amqpUrl, brokerPid, opts, say, floorNotes);
+  return {
+    ...measured,
+    floor: meanFloor([floorBefore, floorAfter]),
+    notes: [...measured.notes, ...floorNotes],
+  };
 }
