@@ -564,6 +564,7 @@ Deno.test("concurrent creates on two orders processes sharing one store get uniq
     assert.ok(got.every((n) => n >= 1001));
     for (const o of orders) assert.equal((await getOrder(kv, o.id))?.order.number, o.number, "stored");
     assert.equal(commits.conflicts, 0, `creates never conflict with each other: ${JSON.stringify(commits)}`);
+    assert.equal(commits.ok, orders.length, "one commit per keyed create: no claim of the key before it");
     // 60 numbers per process in blocks of 50: two reservations each, not one per order
     assert.deepEqual(numbers.map((n) => n.stats.reservations), [2, 2]);
     assert.ok(numbers.every((n) => n.stats.conflicts <= 2), JSON.stringify(numbers.map((n) => n.stats)));

@@ -571,6 +571,23 @@ Deno.test("a checkout draft too old for Stripe to accept is replaced by a new ge
   }
 });
 
+Deno.test("with the order's placing time CreatePaymentLink makes one commit, the payment's; without, two (the draft first)", async () => {
+  await withStripe(async ({ payments, kv }) => {
+    let commits = 0;
+    const atomic = kv.atomic.bind(kv);
+    kv.atomic = () => {
+      const op = atomic();
+      const commit = op.commit.bind(op);
+      op.commit = () => (commits++, commit());
+      return op;
+    };
+    await payments.createPaymentLink({ ...anOrder(), placedAt: new Date() });
+    assert.equal(commits, 1);
+    await payments.createPaymentLink(anOrder());
+    assert.equal(commits, 3);
+  });
+});
+
 Deno.test("with the order's placing time no draft is stored first: a lost answer is retried with the same key and parameters", async () => {
   await withStripe(async ({ payments, kv, standIn }) => {
     const placedAt = new Date(Date.now() - 2_000);
