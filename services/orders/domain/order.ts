@@ -75,7 +75,10 @@ export interface OrderRefund {
 
 /** An order as stored under `["orders", id]`. */
 export interface Order {
-  /** Random, unguessable id (a UUID). */
+  /**
+   * Unguessable id (a UUID): random, or derived from its idempotency key under the store's secret
+   * (`order_ids.ts`).
+   */
   id: string;
   customerId: string;
   status: OrderStatus;
