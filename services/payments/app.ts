@@ -6,9 +6,10 @@
  * so a payment and the outbox records of the events it implies commit together.
  *
  * Provider calls and retries: a checkout is asked for before its commit, with the order's idempotency
- * key and the parameters fixed in its draft, so a retry never makes a second session. A refund made
- * inside a transaction is asked for again when the transaction re-runs; the order's refund idempotency
- * key makes that the same refund.
+ * key and the parameters fixed in its draft (derived from the order's placing time, or stored), so a
+ * retry never makes a second session (two attempts that disagree on the placing time may: only one is
+ * ever stored and shown, see `placedCheckoutKey`). A refund made inside a transaction is asked for
+ * again when the transaction re-runs; the order's refund idempotency key makes that the same refund.
  *
  * Paid after cancel, exactly one refund: `order.cancelled` writes the cancelled marker with a check on
  * the payment as it read it, and a provider success event moves the payment with a check on the marker
@@ -204,7 +205,7 @@ export class PaymentsApp {
    * some seconds after it was placed (payments slow or down, the answer to CreatePaymentLink lost, or
    * orders stopped in between): makes sure the order has its payment and announces its link with
    * `payment.link_created`, in the consumer's `tx`. With no payment yet, the provider is asked first
-   * (before the commit, with the idempotency key, so a retry never makes a second session). An invalid
+   * (before the commit, with the draft's idempotency key, so a retry makes no second session). An invalid
    * order is `invalid_argument`. An order already cancelled gets no checkout; a payment no longer open
    * is announced by its outcome, not again here.
    */
