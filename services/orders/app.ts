@@ -55,7 +55,6 @@ import {
   addUpdate,
   type ClaimEntry,
   countOrders,
-  getClaim,
   getOrder,
   type IdempotencyClaim,
   listCustomerOrders,
@@ -435,16 +434,19 @@ export class OrdersApp {
       // over) committed first. The first run does not read for that: the commit checks the id and the
       // key are free, and when they are not, the re-run reads what was stored.
       if (attempt++ > 0) {
+        let found: OrderEntry | null;
         if (keyed) {
           const { customerId, idempotencyKey: key } = keyed.valid;
-          claimSeen = await getClaim(tx.kv, customerId, key);
-          if (claimSeen) {
-            assertSameBody(claimSeen.claim, keyed.fingerprint, key);
-            const found = await getOrder(tx.kv, claimSeen.claim.orderId);
-            if (found) return found.order;
-          }
+          const read = await readKeyed(tx.kv, customerId, key, orderId); // key and order: one read
+          claimSeen = read.claim;
+          if (claimSeen) assertSameBody(claimSeen.claim, keyed.fingerprint, key);
+          const other = claimSeen && claimSeen.claim.orderId !== orderId
+            ? claimSeen.claim.orderId
+            : undefined;
+          found = other === undefined ? read.order : await getOrder(tx.kv, other);
+        } else {
+          found = await getOrder(tx.kv, orderId);
         }
-        const found = await getOrder(tx.kv, orderId);
         if (found) return found.order;
       }
       addCreate(tx.op, order);

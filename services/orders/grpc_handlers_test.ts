@@ -22,7 +22,7 @@ import { transition } from "./domain/transition.ts";
 import { ordersServer } from "./grpc_handlers.ts";
 import { changeOrder, LINK_FALLBACK_GRACE_MS, orderCreatedMessageId, OrdersApp } from "./app.ts";
 import { KeyedOrderIds } from "./order_ids.ts";
-import { getOrder, idempotencyKey } from "./store.ts";
+import { getOrder, idempotencyKey, ORDERS } from "./store.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 import {
   deadAddr,
@@ -963,7 +963,7 @@ async function withPeers(
 /** The orders stored in `kv`. */
 async function storedOrders(kv: Deno.Kv): Promise<OrderMessage[]> {
   const orders: OrderMessage[] = [];
-  for await (const e of kv.list<OrderMessage>({ prefix: ["orders"] })) orders.push(e.value);
+  for await (const e of kv.list<OrderMessage>({ prefix: ORDERS })) orders.push(e.value);
   return orders;
 }
 

@@ -76,12 +76,17 @@ export function orderEntryKeys(id: string): [Deno.KvKey, Deno.KvKey] {
   return [orderKey(id), indexedKey(id)];
 }
 
-/** Reads order `id` with its versionstamp and whether it is indexed (one round trip), or null. */
-export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | null> {
-  const [e, marker] = await kv.getMany<[Order, number]>(orderEntryKeys(id));
+/** The order entry read as `e` with its index marker, or null. */
+function orderEntryOf(e: Deno.KvEntryMaybe<Order>, marker: Deno.KvEntryMaybe<number>): OrderEntry | null {
   return e.value === null || e.versionstamp === null
     ? null
     : { order: e.value, versionstamp: e.versionstamp, indexed: marker.versionstamp !== null };
+}
+
+/** Reads order `id` with its versionstamp and whether it is indexed (one round trip), or null. */
+export async function getOrder(kv: Deno.Kv, id: string): Promise<OrderEntry | null> {
+  const [e, marker] = await kv.getMany<[Order, number]>(orderEntryKeys(id));
+  return orderEntryOf(e, marker);
 }
 
 /** Adds the creation of `order` (order, indexes, counter) to `op`; the commit fails if the id exists. */
@@ -234,9 +239,8 @@ export interface ClaimEntry {
   versionstamp: string;
 }
 
-/** Reads the claim of a customer's idempotency key, or null. */
-export async function getClaim(kv: Deno.Kv, customerId: string, key: string): Promise<ClaimEntry | null> {
-  const e = await kv.get<IdempotencyClaim>(idempotencyKey(customerId, key));
+/** The claim read as `e`, or null. */
+function claimEntryOf(e: Deno.KvEntryMaybe<IdempotencyClaim>): ClaimEntry | null {
   return e.value === null || e.versionstamp === null
     ? null
     : { claim: e.value, versionstamp: e.versionstamp };
@@ -276,12 +280,5 @@ export async function readKeyed(
     idempotencyKey(customerId, key),
     ...orderEntryKeys(orderId),
   ]);
-  return {
-    claim: c.value === null || c.versionstamp === null
-      ? null
-      : { claim: c.value, versionstamp: c.versionstamp },
-    order: o.value === null || o.versionstamp === null
-      ? null
-      : { order: o.value, versionstamp: o.versionstamp, indexed: marker.versionstamp !== null },
-  };
+  return { claim: claimEntryOf(c), order: orderEntryOf(o, marker) };
 }
