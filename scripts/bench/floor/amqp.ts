@@ -2,13 +2,15 @@
  * The AMQP floor: one persistent message published with a publisher confirm to a durable quorum queue
  * (the type the services' queues have, see `services/common/bus/queue_arguments.ts`),
  * consumed and acknowledged (`lanes` messages in flight); the broker's CPU (its `beam.smp` process) counts with this
- * process's (publisher + consumer). The connection's socket writes are coalesced per turn, as the services'
- * are (`services/common/bus/socket_coalescing.ts`), so the floor is the primitive at its cheapest.
+ * process's (publisher + consumer). The connection's socket writes are coalesced per turn and sent without
+ * Nagle's delay, as the services' are (`services/common/bus/socket_coalescing.ts`, `connectOptions` in
+ * `failover_connection.ts`), so the floor is the primitive at its cheapest.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import amqp from "amqplib";
+import { connectOptions } from "../../../services/common/bus/failover_connection.ts";
 import { coalesceConnectionWrites } from "../../../services/common/bus/socket_coalescing.ts";
 import { measureCpuPerOp, type PrimitiveCost } from "./measure.ts";
 
@@ -19,7 +21,7 @@ export async function amqpFloor(
   ops: number,
   lanes = 1,
 ): Promise<PrimitiveCost> {
-  const conn = await amqp.connect(url);
+  const conn = await amqp.connect(url, connectOptions(10_000));
   coalesceConnectionWrites(conn);
   const queue = `oms-bench-floor-${crypto.randomUUID().slice(0, 8)}`;
   try {

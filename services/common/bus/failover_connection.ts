@@ -5,7 +5,8 @@
  * resubscribes there). amqplib's own recovery (`connect(url, { recovery })`) reconnects to one URL only,
  * so the loop is ours; each attempt is amqplib's plain `connect`.
  *
- * Each connection's socket writes are coalesced per turn ({@linkcode coalesceConnectionWrites}).
+ * Each connection's socket writes are coalesced per turn ({@linkcode coalesceConnectionWrites}), and
+ * its socket sends without Nagle's delay ({@linkcode connectOptions}).
  *
  * Channels are asked of the connection ({@linkcode createChannel}, {@linkcode createConfirmChannel}); while
  * it is down they wait for the next one.
@@ -15,6 +16,20 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 import { type Backoff, DEFAULT_BACKOFF, planAttempt } from "./failover_plan.ts";
 import { coalesceConnectionWrites } from "./socket_coalescing.ts";
+
+/**
+ * The socket options of every connection amqplib opens here: `timeout`, and `noDelay` (TCP_NODELAY).
+ *
+ * amqplib leaves Nagle's algorithm on unless told otherwise. A publish, a confirm select or an ack is a
+ * small write; made while an earlier write is still unacknowledged by the broker, Nagle holds it until
+ * that acknowledgement comes, and the broker's kernel delays acknowledgements by up to 40 ms. A trickle
+ * of messages (an order's events) met that stall on nearly every one: one message published with a
+ * confirm, consumed and acked every 10 ms took 44 ms per round instead of 14 (quorum queue, this box).
+ * The socket writes are already coalesced per turn, so nothing is gained by holding them longer.
+ */
+export function connectOptions(timeoutMs: number): { timeout: number; noDelay: true } {
+  return { timeout: timeoutMs, noDelay: true };
+}
 
 /** What a {@linkcode FailoverConnection} tells its owner. Every hook is optional. */
 export interface FailoverHooks {
@@ -71,7 +86,7 @@ export class FailoverConnection implements ChannelSource {
   /** Starts connecting to the first node (on the next turn, so hooks see every event). */
   constructor(private readonly opts: FailoverOptions) {
     if (opts.urls.length === 0) throw new Error("FailoverConnection needs at least one broker URL");
-    this.#open = opts.open ?? ((url, timeout) => amqp.connect(url, { timeout }));
+    this.#open = opts.open ?? ((url, timeout) => amqp.connect(url, connectOptions(timeout)));
     this.#first.promise.catch(() => {});
     this.#timer = setTimeout(() => this.#connect(), 0);
   }

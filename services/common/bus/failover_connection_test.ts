@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import type { ChannelModel } from "amqplib";
 import amqp from "amqplib";
-import { FailoverConnection } from "./failover_connection.ts";
+import net from "node:net";
+import { connectOptions, FailoverConnection } from "./failover_connection.ts";
 import { coalesceConnectionWrites, socketOf } from "./socket_coalescing.ts";
 import { testAmqpUrl } from "./testing.ts";
 
@@ -184,4 +185,24 @@ Deno.test("a connection to the real broker has its socket writes coalesced per t
   } finally {
     await conn.close();
   }
+});
+
+Deno.test("a connection to the real broker sends without Nagle's delay (TCP_NODELAY)", async () => {
+  // amqplib sets the option on its node:net socket right after connecting: record what it asks for
+  const calls: (boolean | undefined)[] = [];
+  const original = net.Socket.prototype.setNoDelay;
+  net.Socket.prototype.setNoDelay = function (this: net.Socket, noDelay?: boolean) {
+    calls.push(noDelay);
+    return original.call(this, noDelay);
+  };
+  const conn = new FailoverConnection({ urls: [testAmqpUrl()] }); // the default opener
+  try {
+    await conn.waitForConnect();
+  } finally {
+    net.Socket.prototype.setNoDelay = original;
+    await conn.close();
+  }
+  assert.ok(calls.length > 0, "amqplib set the option");
+  assert.ok(calls.every((c) => c === true), `Nagle off every time, got ${JSON.stringify(calls)}`);
+  assert.deepEqual(connectOptions(1234), { timeout: 1234, noDelay: true });
 });
