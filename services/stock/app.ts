@@ -25,6 +25,7 @@ import {
   isOrphanRelease,
   release,
   releaseUnclaimed,
+  renewHold,
   reserve,
   sell,
   type StockReservation,
@@ -82,8 +83,11 @@ export type ReservationResult = { reservation: StockReservation } | { error: Dom
  * request the rules reject (out of stock, unknown item, a different reservation for its order) gets its
  * error and holds nothing; the others are not affected. Each request is idempotent per order as in
  * {@linkcode reserveItems}; an order asked for twice in one batch is decided once, the second ask
- * seeing the first's reservation. The caller keeps a batch within KV's limits: at most 100 distinct
- * reservations and items ({@linkcode batchChecks}).
+ * seeing the first's reservation. An order asking again for a reservation that is still unconfirmed (a
+ * retried checkout) renews its hold ({@linkcode renewHold}): the commit moves its unconfirmed-index entry,
+ * so a sweep that decided to release it on an earlier answer of orders finds it renewed and keeps it.
+ * The caller keeps a batch within KV's limits: at most 100 distinct reservations and items
+ * ({@linkcode batchChecks}).
  */
 export function reserveBatch(
   uow: UnitOfWork,
@@ -97,10 +101,17 @@ export function reserveBatch(
     const at = now();
     const changed = new Map<string, StockItem>();
     const made = new Map<string, StockReservation>();
+    const renewed = new Map<string, { from: StockReservation; to: StockReservation }>();
     const results = requests.map((req): ReservationResult => {
-      const existing = made.get(req.orderId) ?? reservations.get(req.orderId)!.value;
+      const existing = made.get(req.orderId) ?? renewed.get(req.orderId)?.to ??
+        reservations.get(req.orderId)!.value;
       if (existing !== null && !isOrphanRelease(existing)) {
-        if (sameLines(existing.lines, req.lines)) return { reservation: existing };
+        if (sameLines(existing.lines, req.lines)) {
+          if (made.has(req.orderId) || renewed.has(req.orderId)) return { reservation: existing };
+          const to = renewHold(existing, at);
+          if (to) renewed.set(req.orderId, { from: existing, to });
+          return { reservation: to ?? existing };
+        }
         return {
           error: new DomainError(
             "already_exists",
@@ -123,10 +134,16 @@ export function reserveBatch(
       made.set(req.orderId, change.reservation);
       return { reservation: change.reservation };
     });
-    if (made.size === 0) return results; // nothing to commit: every request was already held or refused
+    // nothing to commit: every request was held already (and confirmed or settled) or refused
+    if (made.size === 0 && renewed.size === 0) return results;
     for (const e of reservations.values()) op.check(e);
     for (const e of entries) op.check(e);
     for (const item of changed.values()) op.set(itemKey(item.id), item);
+    for (const { from, to } of renewed.values()) {
+      op.delete(unconfirmedKey(from));
+      op.set(reservationKey(to.orderId), to);
+      op.set(unconfirmedKey(to), to.orderId);
+    }
     for (const r of made.values()) {
       op.set(reservationKey(r.orderId), r);
       op.set(unconfirmedKey(r), r.orderId);

@@ -5,9 +5,11 @@
  * asked about by the sweeper, which confirms it when orders has the order (see `sweeper.ts`).
  *
  * A late `order.paid` is harmless: the sweeper releases a reservation only when orders says its order
- * is cancelled or does not exist. The one case left is an `order.paid` that finds its reservation
- * released because orders, asked at least one TTL after the reservation, did not have the order
- * (orders stored it later than that): nothing is sold, and stock logs an error.
+ * is cancelled or does not exist. A checkout retried under the same order id renews the reservation's
+ * hold (`renewHold`), so a sweep that asked orders just before the retry does not release it. The one
+ * case left is an `order.paid` that finds its reservation released because orders, asked at least one
+ * TTL after the reservation was made or last asked for, did not have the order (orders stored it later
+ * than that): nothing is sold, and stock logs an error.
  *
  * @module
  */

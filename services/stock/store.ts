@@ -4,7 +4,8 @@
  * Layout:
  * - `["items", id]` -> {@linkcode StockItem}
  * - `["reservations", orderId]` -> {@linkcode StockReservation}
- * - `["unconfirmed_reservations", createdAtMs, orderId]` -> orderId, while stock has not learnt that the
+ * - `["unconfirmed_reservations", heldSinceMs, orderId]` -> orderId (`heldSince`, else `createdAt`: see
+ *   `holdStart`; a renewed hold moves the entry), while stock has not learnt that the
  *   order of a `reserved` reservation exists (written with the reservation, deleted in the same commit
  *   as its confirmation, sale or release), so the sweeper reads only the overdue entries, oldest first
  * - `["catalog", "seeded"]` -> ISO time the demo menu was seeded
@@ -18,7 +19,7 @@
 import { DomainError } from "../common/domain_error.ts";
 import { compareMenuOrder, type StockItem } from "./domain/item.ts";
 import { MENU, MENU_CURRENCY, menuImage, type MenuItem } from "./domain/menu.ts";
-import type { ReservationChange, StockReservation } from "./domain/reservation.ts";
+import { holdStart, type ReservationChange, type StockReservation } from "./domain/reservation.ts";
 
 /** KV key of item `id`. */
 export function itemKey(id: string): Deno.KvKey {
@@ -34,8 +35,10 @@ export function reservationKey(orderId: string): Deno.KvKey {
 export const UNCONFIRMED: Deno.KvKey = ["unconfirmed_reservations"];
 
 /** KV key of `reservation`'s entry in the unconfirmed index. */
-export function unconfirmedKey(reservation: Pick<StockReservation, "orderId" | "createdAt">): Deno.KvKey {
-  return [...UNCONFIRMED, Date.parse(reservation.createdAt), reservation.orderId];
+export function unconfirmedKey(
+  reservation: Pick<StockReservation, "orderId" | "createdAt" | "heldSince">,
+): Deno.KvKey {
+  return [...UNCONFIRMED, Date.parse(holdStart(reservation)), reservation.orderId];
 }
 
 const SEEDED_KEY: Deno.KvKey = ["catalog", "seeded"];

@@ -20,7 +20,8 @@
  *   the sweeper logs it and asks again next time.
  *
  * "No such order" counts only for a reservation at least one TTL old (orders stores the order after the
- * reservation and its call to payments, within orders' `PAYMENTS_TIMEOUT_MS`, far below the TTL), and
+ * reservation and its call to payments, within orders' `PAYMENTS_TIMEOUT_MS`, far below the TTL; a
+ * checkout retried after an attempt died renews the hold, so the TTL counts from the retry's ask), and
  * every release re-checks the reservation in its commit
  * ({@linkcode resolveOverdue}), so an `order.paid` or `order.cancelled` settling it meanwhile wins. The
  * first sweep runs no sooner than one TTL after the start, so a backlog of events queued while stock

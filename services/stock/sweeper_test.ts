@@ -97,6 +97,53 @@ Deno.test("the sweeper releases nothing while orders cannot be asked, then decid
   assert.equal((await reservationOf(kv, "never-stored"))!.status, "released");
 });
 
+Deno.test("a checkout retried while the sweeper asks about its reservation renews the hold: the units stay held for the order", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await seedCatalog(kv);
+  const uow = () => unitOfWork({ kv: kv, kick: () => {}, log });
+  const lines = [{ itemId: "3", quantity: 2 }];
+  // the first attempt reserved, then orders died before storing the order
+  await reserveItems(uow(), "retried", lines, () => T0);
+  const retryAt = new Date(T0.getTime() + TTL + 5);
+  // orders does not have the order when asked; the retry reserves again before the sweep decides
+  const orders: OrderDirectory = {
+    async lookup() {
+      const again = await reserveItems(uow(), "retried", lines, () => retryAt);
+      assert.equal(again.status, "reserved");
+      return new Map([["retried", { exists: false } as const]]);
+    },
+  };
+  const swept = await sweepOverdue({
+    kv,
+    log,
+    orders,
+    ttlMs: TTL,
+    now: () => new Date(T0.getTime() + TTL + 10),
+  });
+  assert.deepEqual(swept, { released: 0, confirmed: 0, kept: 0 }, "the entry it read was renewed");
+  const r = (await reservationOf(kv, "retried"))!;
+  assert.deepEqual([r.status, r.heldSince], ["reserved", retryAt.toISOString()]);
+  const item3 = (await listItems(kv)).find((i) => i.id === "3")!;
+  assert.equal(item3.reserved, 2, "still held, once");
+  const index = await Array.fromAsync(kv.list<string>({ prefix: UNCONFIRMED }));
+  assert.deepEqual(index.map((e) => e.key), [[...UNCONFIRMED, retryAt.getTime(), "retried"]]);
+
+  // one TTL after the retry, orders (which stored the order meanwhile) is asked again and confirms it
+  const later = () => new Date(retryAt.getTime() + TTL);
+  const stored = fakeOrders({ retried: { exists: true, state: "waiting_payment" } });
+  assert.deepEqual(await sweepOverdue({ kv, log, orders: stored, ttlMs: TTL, now: later }), {
+    released: 0,
+    confirmed: 1,
+    kept: 0,
+  });
+  assert.equal((await reservationOf(kv, "retried"))!.confirmedBy, "orders");
+
+  // a confirmed reservation asked for again is returned as it is, with no commit
+  const before = (await kv.get(reservationKey("retried"))).versionstamp;
+  await reserveItems(uow(), "retried", lines, later);
+  assert.equal((await kv.get(reservationKey("retried"))).versionstamp, before);
+});
+
 Deno.test("the sweeper asks only about reservations older than the TTL, in batches", async () => {
   using kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);

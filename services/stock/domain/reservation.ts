@@ -60,6 +60,11 @@ export interface StockReservation {
   createdAt: string;
   /** ISO time of the last change. */
   updatedAt: string;
+  /**
+   * ISO time its order last asked for it again while it was unconfirmed (a checkout retried under the
+   * same order id, see {@linkcode renewHold}); the sweeper's TTL counts from it. Absent: from `createdAt`.
+   */
+  heldSince?: string;
   /** ISO time stock learnt that its order exists; absent while unconfirmed. */
   confirmedAt?: string;
   /** How stock learnt it (absent in records written before orders was asked: `order.created`). */
@@ -191,7 +196,26 @@ export function release(
  */
 export function isOverdueUnconfirmed(reservation: StockReservation, now: Date, ttlMs: number): boolean {
   return reservation.status === "reserved" && reservation.confirmedAt === undefined &&
-    now.getTime() - Date.parse(reservation.createdAt) >= ttlMs;
+    now.getTime() - Date.parse(holdStart(reservation)) >= ttlMs;
+}
+
+/** When the sweeper's TTL of `reservation` starts: its order's last ask ({@linkcode renewHold}), else its making. */
+export function holdStart(reservation: Pick<StockReservation, "createdAt" | "heldSince">): string {
+  return reservation.heldSince ?? reservation.createdAt;
+}
+
+/**
+ * Plans renewing the hold of `reservation` when its order asks for it again (a checkout retried under the
+ * same order id, after the attempt that reserved died before orders stored the order): a `reserved`,
+ * unconfirmed reservation restarts its TTL at `now`, so the order gets a whole TTL to be stored before
+ * the sweeper asks about it. Without this, a sweep that asked orders just before the retry reserved (no
+ * such order yet) would release the units the retried order then keeps and pays for. Anything else
+ * (confirmed, sold, released) is returned as it is: `undefined` means nothing changes.
+ */
+export function renewHold(reservation: StockReservation, now: Date): StockReservation | undefined {
+  if (reservation.status !== "reserved" || reservation.confirmedAt !== undefined) return undefined;
+  const at = now.toISOString();
+  return { ...reservation, heldSince: at, updatedAt: at };
 }
 
 /**

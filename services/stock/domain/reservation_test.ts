@@ -4,10 +4,12 @@ import type { StockItem } from "./item.ts";
 import { mergeLines } from "./lines.ts";
 import {
   confirm,
+  holdStart,
   isOrphanRelease,
   isOverdueUnconfirmed,
   release,
   releaseUnclaimed,
+  renewHold,
   reserve,
   sell,
 } from "./reservation.ts";
@@ -169,4 +171,30 @@ Deno.test("releaseUnclaimed releases only a reserved, unconfirmed reservation at
     undefined,
     "released once",
   );
+});
+
+Deno.test("renewHold restarts an unconfirmed reservation's TTL at its order's new ask; anything else is left as it is", () => {
+  const items = catalog(item("1", "M", 850, 5));
+  const reserved = reserve("o-1", [{ itemId: "1", quantity: 2, index: 0 }], items, NOW);
+  const held = catalog(...reserved.items);
+  assert.equal(holdStart(reserved.reservation), NOW.toISOString(), "from its making");
+  const askedAgain = new Date(NOW.getTime() + TTL + 5);
+  const renewed = renewHold(reserved.reservation, askedAgain)!;
+  assert.deepEqual([renewed.status, renewed.heldSince, renewed.updatedAt, renewed.createdAt], [
+    "reserved",
+    askedAgain.toISOString(),
+    askedAgain.toISOString(),
+    NOW.toISOString(),
+  ]);
+  assert.equal(holdStart(renewed), askedAgain.toISOString());
+  const oneTtlAfterMaking = new Date(NOW.getTime() + TTL + 10);
+  assert.equal(isOverdueUnconfirmed(reserved.reservation, oneTtlAfterMaking, TTL), true);
+  assert.equal(isOverdueUnconfirmed(renewed, oneTtlAfterMaking, TTL), false, "a whole TTL from the ask");
+  assert.equal(releaseUnclaimed(renewed, held, oneTtlAfterMaking, TTL, "no_order"), undefined);
+  assert.equal(isOverdueUnconfirmed(renewed, new Date(askedAgain.getTime() + TTL), TTL), true);
+
+  const confirmed = confirm(reserved.reservation, NOW, "orders").reservation!;
+  assert.equal(renewHold(confirmed, askedAgain), undefined, "confirmed: the sweeper never asks again");
+  assert.equal(renewHold(sell(reserved.reservation, held, NOW)!.reservation, askedAgain), undefined);
+  assert.equal(renewHold(release(reserved.reservation, held, NOW)!.reservation, askedAgain), undefined);
 });
