@@ -8,6 +8,13 @@
  * is still in the outbox when the process starts again. A crash between publish and delete publishes
  * twice, which the consumers' inbox makes harmless.
  *
+ * Deleting: what the broker confirmed is deleted in one commit per `deleteDelayMs` (or per
+ * {@linkcode MAX_PENDING_DELETES} records, at a scan's end, and at `stop()`), not one commit per pass.
+ * Under load each commit hands the relay one or two records, so a delete per pass was a commit per
+ * event; gathered, one commit deletes the records of many. Until then a published record is remembered
+ * as published, so neither a scan nor a hand-over publishes it again; a crash in that window publishes
+ * it again after the restart, as a crash between publish and delete always did.
+ *
  * Tracing: a pass that finds records runs in an `outbox relay` span (a root of its own, linked to each
  * record's trace, since one batch mixes many orders); each record is published in a PRODUCER span
  * `publish <routing key>` (OpenTelemetry messaging conventions) whose parent is the context the record
@@ -47,7 +54,17 @@ export interface RelayOptions {
   startDelayMs?: number;
   /** Records per pass (default 100). */
   batchSize?: number;
+  /**
+   * How long published records may wait to be deleted together (default {@linkcode DELETE_DELAY_MS};
+   * 0: deleted by the pass that published them).
+   */
+  deleteDelayMs?: number;
 }
+
+/** Default of `RelayOptions.deleteDelayMs`: published records are deleted together at most this late. */
+export const DELETE_DELAY_MS = 50;
+/** Published records waiting to be deleted that make the relay delete them at once (one commit). */
+export const MAX_PENDING_DELETES = 500;
 
 const encoder = new TextEncoder();
 /** Ids remembered as published, so a record a scan already published is not published again when handed. */
@@ -68,6 +85,10 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #published = 0;
   #scans = 0;
+  #deletes = 0;
+  /** Published, not yet deleted: id -> key, in the order published. */
+  #pendingDeletes = new Map<string, Deno.KvKey>();
+  #pendingSince = 0;
 
   /** Creates a relay; call {@linkcode start}. */
   constructor(private readonly opts: RelayOptions) {}
@@ -87,6 +108,11 @@ export class OutboxRelay {
   /** Outbox scans since start (the periodic safety net, `kick()`, `flush()`). */
   get scans(): number {
     return this.#scans;
+  }
+
+  /** Commits that deleted published records, since start. */
+  get deleteCommits(): number {
+    return this.#deletes;
   }
 
   /**
@@ -131,7 +157,8 @@ export class OutboxRelay {
 
   /**
    * Publishes everything in the outbox that is due now (a held record waits for its time, see
-   * `OutboxRecord.notBefore`); returns how many were published. Each record is tried at
+   * `OutboxRecord.notBefore`), then deletes every published record still waiting to be; returns how
+   * many were published. Each record is tried at
    * most once per flush (the listing goes on after the last record listed), so a record a failure flag
    * failed on purpose waits for the next pass instead of being tried again in a loop.
    */
@@ -150,10 +177,14 @@ export class OutboxRelay {
       );
       for await (const e of list) {
         listed++;
-        if (isDue(e.value, now)) records.push(e.value); // a held record waits for a later scan
+        // a held record waits for a later scan; one published and not yet deleted is not sent again
+        if (isDue(e.value, now) && !this.#pendingDeletes.has(e.value.id)) records.push(e.value);
       }
       if (records.length > 0) total += await this.#pass(records);
-      if (listed < batchSize) return total;
+      if (listed < batchSize) {
+        await this.#deletePublished();
+        return total;
+      }
       cursor = list.cursor;
     }
   }
@@ -170,8 +201,8 @@ export class OutboxRelay {
   }
 
   /**
-   * One relay pass over `records`: publishes each in its PRODUCER span, then deletes those the broker
-   * confirmed in one commit. Throws the first publish error after that (the rest stay in the outbox),
+   * One relay pass over `records`: publishes each in its PRODUCER span, and marks those the broker
+   * confirmed for deletion (see the module doc; deleted at once when `deleteDelayMs` is 0). Throws the first publish error after that (the rest stay in the outbox),
    * except a failure made on purpose by `relayPublishFailureRate`: that record stays in the outbox for
    * the next normal pass (the periodic scan), and the pass does not fail, so the relay does not back
    * off as it does for a broker outage and every other record goes out at once.
@@ -197,11 +228,13 @@ export class OutboxRelay {
       }
       const confirmed = records.filter((_, i) => results[i]!.status === "fulfilled");
       if (confirmed.length > 0) {
-        const op = this.opts.kv.atomic();
-        for (const r of confirmed) op.delete(outboxKey(r.id));
-        await op.commit();
-        for (const r of confirmed) this.#remember(r.id);
+        if (this.#pendingDeletes.size === 0) this.#pendingSince = Date.now();
+        for (const r of confirmed) {
+          this.#pendingDeletes.set(r.id, outboxKey(r.id));
+          this.#remember(r.id);
+        }
         this.#published += confirmed.length;
+        if (this.#deleteDue(Date.now())) await this.#deletePublished();
       }
       const failed = results.find((r): r is PromiseRejectedResult =>
         r.status === "rejected" && !(r.reason instanceof InjectedPublishFailure)
@@ -209,6 +242,30 @@ export class OutboxRelay {
       if (failed) throw failed.reason;
       return confirmed.length;
     }, ROOT_CONTEXT);
+  }
+
+  /** Whether the published records waiting to be deleted are due (their time, or their number). */
+  #deleteDue(now: number): boolean {
+    const { deleteDelayMs = DELETE_DELAY_MS } = this.opts;
+    return this.#pendingDeletes.size >= MAX_PENDING_DELETES ||
+      (this.#pendingDeletes.size > 0 && now - this.#pendingSince >= deleteDelayMs);
+  }
+
+  /**
+   * Deletes the published records waiting to be, in one commit per {@linkcode MAX_PENDING_DELETES}
+   * (well inside Deno KV's 1,000 mutations). On a failure they stay remembered, and the next call
+   * tries again.
+   */
+  async #deletePublished(): Promise<void> {
+    while (this.#pendingDeletes.size > 0) {
+      const batch = [...this.#pendingDeletes].slice(0, MAX_PENDING_DELETES);
+      const op = this.opts.kv.atomic();
+      for (const [, key] of batch) op.delete(key);
+      await op.commit();
+      this.#deletes++;
+      for (const [id] of batch) this.#pendingDeletes.delete(id);
+      this.#pendingSince = Date.now();
+    }
   }
 
   #remember(id: string): void {
@@ -280,6 +337,7 @@ export class OutboxRelay {
           nextScan = Date.now() + intervalMs;
           await this.flush();
         }
+        if (this.#deleteDue(Date.now())) await this.#deletePublished();
         failures = 0;
       } catch (err) {
         failures++;
@@ -290,9 +348,23 @@ export class OutboxRelay {
       }
       if (!this.#running) break;
       await this.#sleep(
-        failures > 0 ? Math.min(RETRY_BASE_MS * 2 ** failures, 5000) : Math.max(0, nextScan - Date.now()),
+        failures > 0
+          ? Math.min(RETRY_BASE_MS * 2 ** failures, 5000)
+          : Math.max(0, this.#nextWake(nextScan) - Date.now()),
       );
     }
+    // stopping: what was published is deleted now, whatever its time (stop()'s final flush follows)
+    await this.#deletePublished().catch((err: Error) =>
+      log.warn("outbox relay could not delete published records; they are published again after restart", {
+        err: err.message,
+      })
+    );
+  }
+
+  /** When the loop wakes by itself: the next scan, or sooner when published records wait to be deleted. */
+  #nextWake(nextScan: number): number {
+    const { deleteDelayMs = DELETE_DELAY_MS } = this.opts;
+    return this.#pendingDeletes.size > 0 ? Math.min(nextScan, this.#pendingSince + deleteDelayMs) : nextScan;
   }
 
   #sleep(ms: number): Promise<void> {

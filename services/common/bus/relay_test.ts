@@ -84,6 +84,7 @@ Deno.test("records handed over by kick(records) are published and deleted withou
     relay.kick(records);
     for (let i = 0; i < 100 && relay.published < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(published.map((m) => m.id), ["h1", "h2"]);
+    for (let i = 0; i < 100 && relay.deleteCommits === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(await outboxIds(kv), [], "deleted after the confirms");
     assert.equal(relay.scans, scans, "no scan");
 
@@ -148,6 +149,106 @@ Deno.test("a held record is left in the outbox until its time, then the periodic
     for (let i = 0; i < 100 && published.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(published.map((m) => m.id), ["c-now", "a-held"]);
     assert.ok(Date.now() >= now + 300, "not before its time");
+    assert.deepEqual(await outboxIds(kv), []);
+  } finally {
+    await relay.stop();
+    kv.close();
+  }
+});
+
+/** Waits (at most ~5 s) until `ready()`. */
+async function until(ready: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** Commits one outbox record per id, each in a commit of its own, and hands each to `relay`. */
+async function commitEach(kv: Deno.Kv, relay: OutboxRelay, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const op = kv.atomic();
+    const rec = enqueueEvent(op, "order.cancelled", cancelled(id), { id });
+    await op.commit();
+    relay.kick([rec]);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test("records published one pass at a time are deleted together, in one commit, once deleteDelayMs has passed", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { transport, published } = fakeTransport();
+  const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 1500 });
+  try {
+    relay.start();
+    await until(() => relay.scans === 1, "the start-up scan");
+    const ids = ["d1", "d2", "d3", "d4", "d5"];
+    await commitEach(kv, relay, ids);
+    await until(() => relay.published === 5, "five publishes");
+    assert.deepEqual(published.map((m) => m.id), ids, "each published as it was handed");
+    assert.equal(relay.deleteCommits, 0, "not deleted yet: the delay has not passed");
+    assert.deepEqual(await outboxIds(kv), ids);
+    await until(() => relay.deleteCommits > 0, "the delete");
+    assert.equal(relay.deleteCommits, 1, "one commit deleted all five");
+    assert.deepEqual(await outboxIds(kv), []);
+    assert.equal(published.length, 5, "nothing published twice");
+    assert.equal(relay.scans, 1, "no scan");
+  } finally {
+    await relay.stop();
+    kv.close();
+  }
+});
+
+Deno.test("a scan while published records wait to be deleted does not publish them again, and deletes them", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { transport, published } = fakeTransport();
+  const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 60_000 });
+  try {
+    relay.start();
+    await until(() => relay.scans === 1, "the start-up scan");
+    await commitEach(kv, relay, ["s1", "s2"]);
+    await until(() => relay.published === 2, "two publishes");
+    assert.deepEqual(await outboxIds(kv), ["s1", "s2"], "waiting to be deleted");
+    await kv.set([...OUTBOX_PREFIX, "s3"], record("s3")); // committed, never handed over
+    relay.kick(); // a scan
+    await until(() => relay.scans === 2 && relay.deleteCommits === 1, "the scan and its delete");
+    assert.deepEqual(published.map((m) => m.id), ["s1", "s2", "s3"], "s1 and s2 not published again");
+    assert.deepEqual(await outboxIds(kv), []);
+  } finally {
+    await relay.stop();
+    kv.close();
+  }
+});
+
+Deno.test("stop() deletes the published records that wait to be, whatever their delay", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { transport, published } = fakeTransport();
+  const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 60_000 });
+  relay.start();
+  try {
+    await until(() => relay.scans === 1, "the start-up scan");
+    await commitEach(kv, relay, ["t1", "t2", "t3"]);
+    await until(() => relay.published === 3, "three publishes");
+    assert.deepEqual(await outboxIds(kv), ["t1", "t2", "t3"]);
+  } finally {
+    await relay.stop();
+  }
+  assert.deepEqual(await outboxIds(kv), [], "a drained process leaves an empty outbox");
+  assert.equal(published.length, 3, "the final flush published nothing again");
+  kv.close();
+});
+
+Deno.test("with deleteDelayMs 0 each pass deletes what it published in its own commit", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const { transport } = fakeTransport();
+  const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 0 });
+  try {
+    relay.start();
+    await until(() => relay.scans === 1, "the start-up scan");
+    await commitEach(kv, relay, ["z1"]);
+    await until(() => relay.published === 1, "the publish");
+    assert.equal(relay.deleteCommits, 1, "deleted by the pass that published it");
     assert.deepEqual(await outboxIds(kv), []);
   } finally {
     await relay.stop();
