@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import { enqueueEvent, OUTBOX_PREFIX } from "./outbox.ts";
 import { OutboxRelay } from "./relay.ts";
+import { eventually } from "./testing.ts";
 import type { Transport, WireMessage } from "./transport.ts";
 import type { OutboxRecord } from "./types.ts";
 
@@ -156,15 +157,6 @@ Deno.test("a held record is left in the outbox until its time, then the periodic
   }
 });
 
-/** Waits (at most ~5 s) until `ready()`. */
-async function until(ready: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await ready()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 /** Commits one outbox record per id, each in a commit of its own, and hands each to `relay`. */
 async function commitEach(kv: Deno.Kv, relay: OutboxRelay, ids: string[]): Promise<void> {
   for (const id of ids) {
@@ -182,14 +174,14 @@ Deno.test("records published one pass at a time are deleted together, in one com
   const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 1500 });
   try {
     relay.start();
-    await until(() => relay.scans === 1, "the start-up scan");
+    await eventually(() => relay.scans === 1, "the start-up scan");
     const ids = ["d1", "d2", "d3", "d4", "d5"];
     await commitEach(kv, relay, ids);
-    await until(() => relay.published === 5, "five publishes");
+    await eventually(() => relay.published === 5, "five publishes");
     assert.deepEqual(published.map((m) => m.id), ids, "each published as it was handed");
     assert.equal(relay.deleteCommits, 0, "not deleted yet: the delay has not passed");
     assert.deepEqual(await outboxIds(kv), ids);
-    await until(() => relay.deleteCommits > 0, "the delete");
+    await eventually(() => relay.deleteCommits > 0, "the delete");
     assert.equal(relay.deleteCommits, 1, "one commit deleted all five");
     assert.deepEqual(await outboxIds(kv), []);
     assert.equal(published.length, 5, "nothing published twice");
@@ -206,13 +198,13 @@ Deno.test("a scan while published records wait to be deleted does not publish th
   const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 60_000 });
   try {
     relay.start();
-    await until(() => relay.scans === 1, "the start-up scan");
+    await eventually(() => relay.scans === 1, "the start-up scan");
     await commitEach(kv, relay, ["s1", "s2"]);
-    await until(() => relay.published === 2, "two publishes");
+    await eventually(() => relay.published === 2, "two publishes");
     assert.deepEqual(await outboxIds(kv), ["s1", "s2"], "waiting to be deleted");
     await kv.set([...OUTBOX_PREFIX, "s3"], record("s3")); // committed, never handed over
     relay.kick(); // a scan
-    await until(() => relay.scans === 2 && relay.deleteCommits === 1, "the scan and its delete");
+    await eventually(() => relay.scans === 2 && relay.deleteCommits === 1, "the scan and its delete");
     assert.deepEqual(published.map((m) => m.id), ["s1", "s2", "s3"], "s1 and s2 not published again");
     assert.deepEqual(await outboxIds(kv), []);
   } finally {
@@ -227,9 +219,9 @@ Deno.test("stop() deletes the published records that wait to be, whatever their 
   const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 60_000 });
   relay.start();
   try {
-    await until(() => relay.scans === 1, "the start-up scan");
+    await eventually(() => relay.scans === 1, "the start-up scan");
     await commitEach(kv, relay, ["t1", "t2", "t3"]);
-    await until(() => relay.published === 3, "three publishes");
+    await eventually(() => relay.published === 3, "three publishes");
     assert.deepEqual(await outboxIds(kv), ["t1", "t2", "t3"]);
   } finally {
     await relay.stop();
@@ -245,9 +237,9 @@ Deno.test("with deleteDelayMs 0 each pass deletes what it published in its own c
   const relay = new OutboxRelay({ kv, transport, log, intervalMs: 60_000, deleteDelayMs: 0 });
   try {
     relay.start();
-    await until(() => relay.scans === 1, "the start-up scan");
+    await eventually(() => relay.scans === 1, "the start-up scan");
     await commitEach(kv, relay, ["z1"]);
-    await until(() => relay.published === 1, "the publish");
+    await eventually(() => relay.published === 1, "the publish");
     assert.equal(relay.deleteCommits, 1, "deleted by the pass that published it");
     assert.deepEqual(await outboxIds(kv), []);
   } finally {
