@@ -5,6 +5,12 @@
  * process"). Without the check each service would fail to bind, while the health checks reached the other
  * program and reported the system up.
  *
+ * A port nobody listens on can still be taken: an outgoing connection takes its local port from the
+ * system's ephemeral range (Linux: 32768-60999), which dev's default ports (50052-50064) lie in, and
+ * while it is open (or closing) no listener may bind that port. Right after a run that made thousands of
+ * connections (`deno task bench`) that happens now and then; the message then names the connection (from
+ * `ss -tanp`) and says to try again once it has closed or to choose a port outside the range.
+ *
  * @module
  */
 
@@ -63,22 +69,49 @@ export interface Listener {
   processes: { name: string; pid: number }[];
 }
 
-/** The listening sockets of `ss -Hltnp` output (lines that do not parse are skipped). */
-export function parseListeners(output: string): Listener[] {
-  const listeners: Listener[] = [];
+/** One TCP socket in `ss -Htanp` output. */
+export interface TcpSocket {
+  /** `ss`'s state name, e.g. `LISTEN`, `ESTAB`, `TIME-WAIT`. */
+  state: string;
+  /** Its local port. */
+  port: number;
+  /** The peer's address and port (`0.0.0.0:*` for a listener). */
+  peer: string;
+  /** The processes holding it (none when `ss` may not tell). */
+  processes: { name: string; pid: number }[];
+}
+
+/** The sockets of `ss -Htanp` (or `-Hltnp`) output (lines that do not parse are skipped). */
+export function parseSockets(output: string): TcpSocket[] {
+  const sockets: TcpSocket[] = [];
   for (const line of output.split("\n")) {
     const fields = line.trim().split(/\s+/);
     // State Recv-Q Send-Q Local:Port Peer:Port [users:((...))]
-    const local = fields[3];
+    const [state, , , local, peer] = fields;
     const port = Number(local?.slice(local.lastIndexOf(":") + 1));
-    if (!local || !Number.isInteger(port) || port <= 0) continue;
+    if (!state || !local || !peer || !Number.isInteger(port) || port <= 0) continue;
     const processes = [...line.matchAll(/\("([^"]*)",pid=(\d+)/g)].map((m) => ({
       name: m[1]!,
       pid: Number(m[2]),
     }));
-    listeners.push({ port, processes });
+    sockets.push({ state, port, peer, processes });
   }
-  return listeners;
+  return sockets;
+}
+
+/** The listening sockets of `ss -Hltnp` output (lines that do not parse are skipped). */
+export function parseListeners(output: string): Listener[] {
+  return parseSockets(output).map(({ port, processes }) => ({ port, processes }));
+}
+
+/** `ss` with `args` and a filter on local port `port`: its output, or undefined when `ss` failed. */
+async function ss(args: string, port: number): Promise<string | undefined> {
+  const { success, stdout } = await new Deno.Command("ss", {
+    args: [args, `sport = :${port}`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return success ? new TextDecoder().decode(stdout) : undefined;
 }
 
 /**
@@ -86,30 +119,57 @@ export function parseListeners(output: string): Listener[] {
  * a process of another user, or in another network namespace).
  */
 export async function listenersOn(port: number): Promise<{ name: string; pid: number }[]> {
-  const { success, stdout } = await new Deno.Command("ss", {
-    args: ["-Hltnp", `sport = :${port}`],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  if (!success) return [];
-  const processes = parseListeners(new TextDecoder().decode(stdout))
+  const output = await ss("-Hltnp", port);
+  if (output === undefined) return [];
+  const processes = parseListeners(output)
     .filter((l) => l.port === port)
     .flatMap((l) => l.processes);
   return [...new Map(processes.map((p) => [p.pid, p])).values()];
 }
 
+/** The sockets other than listeners on local port `port` (connections, open or closing). */
+export async function connectionsOn(port: number): Promise<TcpSocket[]> {
+  const output = await ss("-Htanp", port);
+  if (output === undefined) return [];
+  return parseSockets(output).filter((s) => s.port === port && s.state !== "LISTEN");
+}
+
 /**
- * What holds `port`: the processes `ss` names (with their command lines), else "another process".
+ * What holds `port`: the processes `ss` names as listening on it (with their command lines); else a
+ * connection whose local port it is, with what to do (see the module doc); else "another process".
  */
 export async function portHolder(port: number): Promise<string> {
   let processes;
+  let connections;
   try {
     processes = await listenersOn(port);
+    connections = processes.length === 0 ? await connectionsOn(port) : [];
   } catch {
     return "another process (install iproute2's `ss` to see which)";
   }
-  if (processes.length === 0) return "another process";
-  return processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
+  if (processes.length > 0) return processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
+  const first = connections[0];
+  if (!first) return "another process";
+  const holders = first.processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
+  const range = ephemeralRange();
+  return `a connection from that port (${first.state} to ${first.peer}${
+    holders ? `, held by ${holders}` : ""
+  }` +
+    `${connections.length > 1 ? ` and ${connections.length - 1} more` : ""}): outgoing connections take ` +
+    `their ports from ${
+      range ? `${range} (net.ipv4.ip_local_port_range)` : "the system's ephemeral range"
+    }; ` +
+    `try again once it has closed, or choose a port outside that range`;
+}
+
+/** The system's ephemeral port range as `low-high` (Linux), or undefined when it cannot be read. */
+function ephemeralRange(): string | undefined {
+  try {
+    const [low, high] = Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range").trim().split(/\s+/);
+    return low && high ? `${low}-${high}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `name (pid N: its command line)`, the command line cut to a readable length. */

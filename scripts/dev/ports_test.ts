@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseListeners, portHolder, portProblems } from "./ports.ts";
+import { parseListeners, parseSockets, portHolder, portProblems } from "./ports.ts";
 
 Deno.test("ss -Hltnp output: every listener's port and the processes holding it", () => {
   const output = [
@@ -53,4 +53,44 @@ Deno.test("the same port for two processes is named before anything starts", asy
   assert.deepEqual(problems, [
     `ORDERS_GRPC_PORT and WEB_PORT are both ${port}: every process needs a port of its own`,
   ]);
+});
+
+Deno.test("ss -Htanp output: every socket's state, local port, peer and holders", () => {
+  const output = [
+    'LISTEN 0      128    127.0.0.1:5672 0.0.0.0:* users:(("beam.smp",pid=2946,fd=35))',
+    'ESTAB  0      0      127.0.0.1:50054 127.0.0.1:5672 users:(("deno",pid=10,fd=21))',
+    "TIME-WAIT 0   0      127.0.0.1:50062 127.0.0.1:31000",
+    "",
+  ].join("\n");
+  assert.deepEqual(parseSockets(output), [
+    { state: "LISTEN", port: 5672, peer: "0.0.0.0:*", processes: [{ name: "beam.smp", pid: 2946 }] },
+    { state: "ESTAB", port: 50054, peer: "127.0.0.1:5672", processes: [{ name: "deno", pid: 10 }] },
+    { state: "TIME-WAIT", port: 50062, peer: "127.0.0.1:31000", processes: [] },
+  ]);
+});
+
+Deno.test("a port taken by an outgoing connection (nobody listens on it) is named as such, with what to do", async () => {
+  const server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serverPort = (server.addr as Deno.NetAddr).port;
+  const accepted = server.accept();
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: serverPort });
+  const conn = await accepted;
+  const port = (client.localAddr as Deno.NetAddr).port; // an ephemeral port, as a connection takes one
+  try {
+    const problems = await portProblems([{ variable: "KITCHEN_GRPC_PORT", host: "127.0.0.1", port }]);
+    assert.equal(problems.length, 1, problems.join("\n"));
+    const problem = problems[0]!;
+    assert.match(
+      problem,
+      new RegExp(`^port ${port} \\(KITCHEN_GRPC_PORT\\) is already in use by a connection`),
+    );
+    assert.match(problem, new RegExp(`ESTAB to 127\\.0\\.0\\.1:${serverPort}`), problem);
+    assert.match(problem, new RegExp(`held by deno \\(pid ${Deno.pid}`), problem);
+    assert.match(problem, /outgoing connections take their ports from \d+-\d+/, problem);
+    assert.match(problem, /try again once it has closed, or choose a port outside that range$/, problem);
+  } finally {
+    client.close();
+    conn.close();
+    server.close();
+  }
 });
