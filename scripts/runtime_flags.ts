@@ -40,6 +40,12 @@ import type { ProgramName } from "./launcher.ts";
  * Later (below, `SMALL_YOUNG_GENERATION`) the three light services got both too, and web and orders
  * semi-spaces of 16 MB, half the default, which measured no CPU cost ({@linkcode PROCESS_V8_FLAGS}).
  *
+ * Moving GC work off V8's worker threads does not pay either (two pairs each, alternating, 64 shoppers):
+ * `--single-threaded-gc` for web and orders cut CPU per order by ~3.5% (web 3.48/3.60 against 3.72/3.80 ms,
+ * orders 3.21/3.25 against 3.37/3.40) but raised web's peak RSS to 298-325 MB from ~230;
+ * `--no-concurrent-marking` alone raised it as much (297-315 MB) for no CPU gain; `--no-parallel-scavenge`
+ * changed nothing measurable.
+ *
  * What stays is mostly not the JS heap: ~45 MB of each process is the `deno` binary's own pages and
  * 5 MB its code cache (file-backed, shared between processes but counted in each RSS), 10-40 MB the
  * native allocator's (sockets, HTTP/2, SQLite).
