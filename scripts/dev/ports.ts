@@ -151,15 +151,12 @@ export async function portHolder(port: number): Promise<string> {
   const first = connections[0];
   if (!first) return "another process";
   const holders = first.processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
+  const by = holders ? `, held by ${holders}` : "";
+  const more = connections.length > 1 ? ` and ${connections.length - 1} more` : "";
   const range = ephemeralRange();
-  return `a connection from that port (${first.state} to ${first.peer}${
-    holders ? `, held by ${holders}` : ""
-  }` +
-    `${connections.length > 1 ? ` and ${connections.length - 1} more` : ""}): outgoing connections take ` +
-    `their ports from ${
-      range ? `${range} (net.ipv4.ip_local_port_range)` : "the system's ephemeral range"
-    }; ` +
-    `try again once it has closed, or choose a port outside that range`;
+  const from = range ? `${range} (net.ipv4.ip_local_port_range)` : "the system's ephemeral range";
+  return `a connection from that port (${first.state} to ${first.peer}${by}${more}): outgoing connections ` +
+    `take their ports from ${from}; try again once it has closed, or choose a port outside that range`;
 }
 
 /** The system's ephemeral port range as `low-high` (Linux), or undefined when it cannot be read. */

@@ -86,8 +86,8 @@ export class OutboxRelay {
   #published = 0;
   #scans = 0;
   #deletes = 0;
-  /** Published, not yet deleted: id -> key, in the order published. */
-  #pendingDeletes = new Map<string, Deno.KvKey>();
+  /** Ids of records published and not yet deleted, in the order published. */
+  #pendingDeletes = new Set<string>();
   #pendingSince = 0;
 
   /** Creates a relay; call {@linkcode start}. */
@@ -202,8 +202,8 @@ export class OutboxRelay {
 
   /**
    * One relay pass over `records`: publishes each in its PRODUCER span, and marks those the broker
-   * confirmed for deletion (see the module doc; deleted at once when `deleteDelayMs` is 0). Throws the first publish error after that (the rest stay in the outbox),
-   * except a failure made on purpose by `relayPublishFailureRate`: that record stays in the outbox for
+   * confirmed for deletion (see the module doc; deleted at once when `deleteDelayMs` is 0). Throws the
+   * first publish error after that (the rest stay in the outbox), except a failure made on purpose by `relayPublishFailureRate`: that record stays in the outbox for
    * the next normal pass (the periodic scan), and the pass does not fail, so the relay does not back
    * off as it does for a broker outage and every other record goes out at once.
    */
@@ -230,11 +230,11 @@ export class OutboxRelay {
       if (confirmed.length > 0) {
         if (this.#pendingDeletes.size === 0) this.#pendingSince = Date.now();
         for (const r of confirmed) {
-          this.#pendingDeletes.set(r.id, outboxKey(r.id));
+          this.#pendingDeletes.add(r.id);
           this.#remember(r.id);
         }
-        this.#published += confirmed.length;
         if (this.#deleteDue(Date.now())) await this.#deletePublished();
+        this.#published += confirmed.length;
       }
       const failed = results.find((r): r is PromiseRejectedResult =>
         r.status === "rejected" && !(r.reason instanceof InjectedPublishFailure)
@@ -260,10 +260,10 @@ export class OutboxRelay {
     while (this.#pendingDeletes.size > 0) {
       const batch = [...this.#pendingDeletes].slice(0, MAX_PENDING_DELETES);
       const op = this.opts.kv.atomic();
-      for (const [, key] of batch) op.delete(key);
+      for (const id of batch) op.delete(outboxKey(id));
       await op.commit();
       this.#deletes++;
-      for (const [id] of batch) this.#pendingDeletes.delete(id);
+      for (const id of batch) this.#pendingDeletes.delete(id);
       this.#pendingSince = Date.now();
     }
   }
