@@ -23,6 +23,7 @@ import type { ItemQuantity, Money, OrderDetails } from "../../services/common/ge
 import { ApiError } from "../api/api_error.ts";
 import { statusName } from "../api/order_json.ts";
 import { type Caller, caller, type CallOptsSource, present } from "./call.ts";
+import { orderCreationObserverOf } from "./order_creations.ts";
 import { openStream } from "./stream.ts";
 
 /** One page of orders. */
@@ -81,7 +82,7 @@ export class OrdersGateway {
   /**
    * Creates an order for `customerId` (idempotent per key; "" for none) with the customer's `details`
    * (name, contact, pickup time, note; orders validates them). Reusing a key with another body fails with
-   * `idempotency_key_reused`.
+   * `idempotency_key_reused`. The observer registered for this client (`order_creations.ts`) hears of it.
    */
   async create(
     customerId: string,
@@ -89,9 +90,12 @@ export class OrdersGateway {
     idempotencyKey: string,
     details?: OrderDetails,
   ): Promise<Order> {
+    const created = orderCreationObserverOf(this.#client)?.begin();
     try {
       const res = await this.#call("createOrder", { customerId, items, idempotencyKey, details });
-      return present(res.order, "order");
+      const order = present(res.order, "order");
+      created?.(order);
+      return order;
     } finally {
       this.#stockChanged();
     }

@@ -14,13 +14,23 @@ import { closeLiveHub, liveHub } from "./hub.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** An orders client that counts its calls by method. */
-function countingOrdersClient(addr: string, token: string) {
+/**
+ * An orders client that counts its calls by method; with `watchDelayMs`, each message of a
+ * `WatchOrders` stream reaches web that much later (in order), as from a watch lagging behind.
+ */
+function countingOrdersClient(addr: string, token: string, watchDelayMs = 0) {
   const calls = new Map<string, number>();
   const counter: Interceptor = (options, next) => {
     const method = options.method_definition.path.split("/").pop()!;
     calls.set(method, (calls.get(method) ?? 0) + 1);
-    return new InterceptingCall(next(options));
+    if (method !== "WatchOrders" || watchDelayMs === 0) return new InterceptingCall(next(options));
+    return new InterceptingCall(next(options), {
+      start(metadata, _listener, start) {
+        start(metadata, {
+          onReceiveMessage: (message, deliver) => setTimeout(() => deliver(message), watchDelayMs),
+        });
+      },
+    });
   };
   const client = new OrdersServiceClient(addr, credentials.createInsecure(), {
     ...CLIENT_OPTIONS,
@@ -50,9 +60,10 @@ async function withCountedPages(
     b: ReturnType<Awaited<ReturnType<typeof startPagesSystem>>["browser"]>;
     place: () => Promise<OrderJson>;
   }) => Promise<void>,
+  watchDelayMs = 0,
 ): Promise<void> {
   const sys = await startPagesSystem();
-  const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken);
+  const counted = countingOrdersClient(sys.config.ordersAddr, sys.config.serviceToken, watchDelayMs);
   const deps = { ...sys.deps, clients: { ...sys.deps.clients, orders: counted.client } };
   try {
     const { app } = await pagesApp(deps);
@@ -174,5 +185,55 @@ Deno.test(
       );
       assert.equal(calls.get("WatchOrders"), 1);
     });
+  },
+);
+
+Deno.test(
+  "an order web creates while the watch is open: its page shows it at once, with no GetOrder, however far the watch lags",
+  opts,
+  async () => {
+    const lagMs = 1500;
+    await withCountedPages(async ({ app, deps, calls, b, place }) => {
+      const first = await place();
+      const firstSeen = statusesUntilEnd(
+        await app.request(`/orders/${first.id}/events`, { headers: { cookie: b.cookie } }),
+      );
+      const hub = liveHub(deps);
+      for (let i = 0; hub.orders.latest(`order:${first.id}`) === undefined; i++) {
+        assert.ok(i < 400, "the watch passes the first order on"); // it is delivering from then on
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal(calls.get("GetOrder"), 1, "the first order predates the watch: read once");
+
+      // placed through this app, whose orders client the hub's watch and observer are on
+      const order = await (await app.request(
+        `/api/customers/${b.customerId()}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }, { cookie: b.cookie }),
+      )).json() as OrderJson;
+      assert.equal(
+        hub.orders.latest(`order:${order.id}`)?.order?.status,
+        2, // ORDER_STATUS_WAITING_PAYMENT
+        "remembered as CreateOrder answered it, before the lagging watch passes it on",
+      );
+      const seen = Array.from({ length: 5 }, async () =>
+        statusesUntilEnd(
+          await app.request(`/orders/${order.id}/events`, { headers: { cookie: b.cookie } }),
+        ));
+      const res = await b.get(`/api/customers/${b.customerId()}/orders/${order.id}/cancel`, {
+        method: "POST",
+      });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      const first2 = await b.get(`/api/customers/${b.customerId()}/orders/${first.id}/cancel`, {
+        method: "POST",
+      });
+      await first2.body?.cancel();
+      for (const statuses of await Promise.all(seen)) {
+        assert.deepEqual(statuses, ["waiting_payment", "cancelled"], "the watch still brings what follows");
+      }
+      assert.deepEqual(await firstSeen, ["waiting_payment", "cancelled"]);
+      assert.equal(calls.get("GetOrder"), 1, "no read for the pages of the order web created");
+      assert.equal(calls.get("WatchOrders"), 1);
+    }, lagMs);
   },
 );

@@ -1,7 +1,8 @@
 /**
  * One upstream watch stream shared by every live view of this web process: {@linkcode Upstream} opens
  * the service's server stream when the first listener subscribes, fans each message out to the
- * listeners of its keys (an order id, a customer id, or "*"), and closes it when the last one leaves.
+ * listeners of its keys (an order id, a customer id, or "*"), and closes it when the last one leaves
+ * (or `lingerMs` later, when nobody has subscribed again by then).
  * When the stream fails or ends while listeners remain, it reopens after a growing delay from the last
  * cursor it received, so no change is lost across the gap; an expired or refused cursor starts over
  * from now.
@@ -11,6 +12,10 @@
  * message is at most as old as the stream's lag, and any later change reaches the view's subscription.
  * What it remembers is forgotten whenever the stream is lost or closed, so nothing from before a gap is
  * ever served.
+ *
+ * A change this process commits itself through another call (an order web creates) can be remembered
+ * before the stream passes it on ({@linkcode Upstream.witness}): the page that opens next shows it at
+ * once, and the stream still brings every later change of it.
  *
  * @module
  */
@@ -38,6 +43,12 @@ export interface UpstreamOptions<M extends WatchMessage> {
   minDelayMs?: number;
   /** Longest reconnect delay. */
   maxDelayMs?: number;
+  /**
+   * How long the stream stays open after the last listener left (default 0: closed at once). Views
+   * that come and go (order pages under steady traffic) then keep one stream, and what it remembers,
+   * instead of reopening it from now each time the count touches zero.
+   */
+  lingerMs?: number;
   /** Remember the latest message per key for {@linkcode Upstream.latest} (default: nothing kept). */
   remember?: {
     /** The key a message is remembered under (undefined: not remembered). */
@@ -62,7 +73,10 @@ export class Upstream<M extends WatchMessage> {
   #cursor = "";
   #delay: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #linger: ReturnType<typeof setTimeout> | undefined;
   #opens = 0;
+  /** Whether the open stream has passed on a message: its watch is established at a cursor. */
+  #delivering = false;
   readonly #latest: BoundedCache<string, M> | undefined;
 
   /** Creates the upstream (nothing is opened until someone subscribes). */
@@ -81,6 +95,22 @@ export class Upstream<M extends WatchMessage> {
     return this.#stream ? this.#latest?.get(key) : undefined;
   }
 
+  /**
+   * Called just before a call that commits a change; the returned function remembers `message`, the
+   * change as that call answered it, under its key (see `remember`). It remembers nothing unless
+   * the stream that is open now had already passed on a message when the call began (so its watch
+   * follows from a cursor before the commit and passes on every later change), is still open, and has
+   * passed on nothing for that key since (what it passed on is as new or newer).
+   */
+  witness(): (message: M) => void {
+    const stream = this.#delivering ? this.#stream : null;
+    return (message) => {
+      if (!stream || this.#stream !== stream || !this.#latest) return;
+      const key = this.#o.remember?.keyOf(message);
+      if (key !== undefined && this.#latest.get(key) === undefined) this.#latest.set(key, message);
+    };
+  }
+
   /** How many times the stream has been opened (reconnects included). */
   get opens(): number {
     return this.#opens;
@@ -97,14 +127,19 @@ export class Upstream<M extends WatchMessage> {
     if (!set) this.#listeners.set(key, set = new Set());
     set.add(listener);
     this.#count++;
-    if (this.#count === 1) this.#open();
+    if (this.#count === 1) {
+      clearTimeout(this.#linger);
+      this.#linger = undefined;
+      // still open (lingering), or reopening after a loss: nothing to open
+      if (!this.#stream && this.#timer === undefined) this.#open();
+    }
     let done = false;
     return () => {
       if (done) return;
       done = true;
       set.delete(listener);
       if (set.size === 0) this.#listeners.delete(key);
-      if (--this.#count === 0) this.#close();
+      if (--this.#count === 0) this.#idle();
     };
   }
 
@@ -121,8 +156,10 @@ export class Upstream<M extends WatchMessage> {
     this.#opens++;
     const stream = this.#o.open(this.#cursor);
     this.#stream = stream;
+    this.#delivering = false;
     stream.on("data", (m: M) => {
       if (this.#stream !== stream) return;
+      this.#delivering = true;
       this.#cursor = m.cursor;
       this.#delay = this.#o.minDelayMs ?? 250;
       if (this.#latest) {
@@ -153,7 +190,7 @@ export class Upstream<M extends WatchMessage> {
     if (this.#stream !== stream) return;
     this.#stream = null;
     this.#latest?.clear();
-    if (this.#count === 0) return;
+    if (this.#count === 0) return this.#close(); // lost while lingering: closed, as if it had ended
     if (err?.code === GrpcStatus.INVALID_ARGUMENT) {
       this.#o.log.warn("live stream refused its cursor; starting over from now", {
         upstream: this.#o.name,
@@ -174,9 +211,23 @@ export class Upstream<M extends WatchMessage> {
     this.#delay = Math.min(this.#delay * 2, this.#o.maxDelayMs ?? 5000);
   }
 
+  /** The last listener left: close now, or after `lingerMs` unless someone subscribes by then. */
+  #idle(): void {
+    const lingerMs = this.#o.lingerMs ?? 0;
+    if (lingerMs <= 0) return this.#close();
+    clearTimeout(this.#linger);
+    this.#linger = setTimeout(() => {
+      this.#linger = undefined;
+      if (this.#count === 0) this.#close();
+    }, lingerMs);
+    Deno.unrefTimer(this.#linger);
+  }
+
   #close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#linger);
+    this.#linger = undefined;
     const s = this.#stream;
     this.#stream = null;
     this.#latest?.clear();

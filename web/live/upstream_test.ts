@@ -16,13 +16,14 @@ class FakeStream extends EventEmitter {
   }
 }
 
-function fixture(remember?: number) {
+function fixture(remember?: number, lingerMs?: number) {
   const opened: { cursor: string; stream: FakeStream }[] = [];
   const up = new Upstream<Msg>({
     name: "test",
     log: createLogger("test", "error"),
     minDelayMs: 1,
     maxDelayMs: 2,
+    lingerMs,
     open(cursor) {
       const stream = new FakeStream();
       opened.push({ cursor, stream });
@@ -127,4 +128,77 @@ Deno.test("without remember nothing is kept", () => {
   opened[0]!.stream.emit("data", { cursor: "1", key: "a" });
   assert.equal(up.latest("a"), undefined);
   off();
+});
+
+Deno.test("a change witnessed while the stream delivers is remembered at once, and the stream's own messages win", () => {
+  const { up, opened } = fixture(10);
+  const off = up.subscribe(ALL, () => {});
+  const s = opened[0]!.stream;
+  s.emit("data", { cursor: "1", key: "a" });
+  const seen = up.witness();
+  seen({ cursor: "", key: "new" });
+  assert.equal(up.latest("new")?.cursor, "", "remembered before the stream passes it on");
+  s.emit("data", { cursor: "2", key: "new" });
+  assert.equal(up.latest("new")?.cursor, "2", "what the stream passes on replaces it");
+  up.witness()({ cursor: "", key: "new" });
+  assert.equal(up.latest("new")?.cursor, "2", "a witness never replaces what the stream passed on");
+  off();
+});
+
+Deno.test("nothing witnessed is remembered unless the same stream was delivering when the call began", async () => {
+  const { up, opened } = fixture(10);
+  const off = up.subscribe(ALL, () => {});
+  const early = up.witness(); // the stream has passed nothing on: its watch may start after the commit
+  opened[0]!.stream.emit("data", { cursor: "1", key: "a" });
+  early({ cursor: "", key: "b" });
+  assert.equal(up.latest("b"), undefined, "not delivering when the call began");
+
+  const across = up.witness();
+  opened[0]!.stream.emit("error", { code: 14, details: "connection dropped" });
+  await tick();
+  opened[1]!.stream.emit("data", { cursor: "2", key: "a" });
+  across({ cursor: "", key: "c" });
+  assert.equal(up.latest("c"), undefined, "the stream was lost during the call");
+  off();
+
+  const closed = fixture(10);
+  closed.up.witness()({ cursor: "", key: "d" });
+  assert.equal(closed.up.latest("d"), undefined, "no stream, nothing remembered");
+});
+
+Deno.test("with lingerMs the stream, and what it remembers, outlive the last listener until someone comes back", async () => {
+  const { up, opened } = fixture(10, 40);
+  up.subscribe("a", () => {})();
+  const first = opened[0]!.stream;
+  first.emit("data", { cursor: "1", key: "a" });
+  assert.equal(first.cancelled, false, "still open while lingering");
+  assert.equal(up.latest("a")?.cursor, "1", "and still remembering");
+  const got: string[] = [];
+  const off = up.subscribe("a", (m) => got.push(m.cursor));
+  await tick(60);
+  assert.equal(opened.length, 1, "a listener within the linger reuses the stream");
+  first.emit("data", { cursor: "2", key: "a" });
+  assert.deepEqual(got, ["2"]);
+  off();
+  await tick(60);
+  assert.equal(first.cancelled, true, "closed once the linger passed with nobody back");
+  assert.equal(up.latest("a"), undefined);
+  up.subscribe("a", () => {})();
+  assert.deepEqual(opened.map((o) => o.cursor), ["", ""], "the next listener opens a new stream from now");
+  up.close();
+  assert.equal(opened[1]!.stream.cancelled, true, "close() ends a lingering stream at once");
+});
+
+Deno.test("a stream lost while lingering is closed, and the next listener opens a new one from now", async () => {
+  const { up, opened } = fixture(10, 1000);
+  up.subscribe("a", () => {})();
+  opened[0]!.stream.emit("data", { cursor: "1", key: "a" });
+  opened[0]!.stream.emit("error", { code: 14, details: "connection dropped" });
+  await tick(20);
+  assert.equal(opened.length, 1, "no reconnect for nobody");
+  assert.equal(up.latest("a"), undefined);
+  const off = up.subscribe("a", () => {});
+  assert.deepEqual(opened.map((o) => o.cursor), ["", ""]);
+  off();
+  up.close();
 });

@@ -2,7 +2,8 @@
  * `GET /orders/{id}/events`: server-sent events for the order page. Sends `event: order` with the
  * order's JSON at once, then each change pushed by this process's one shared orders watch
  * (`web/live/`), never polling. The first event is the order's latest change that watch passed on when
- * it has one (an order placed while the watch was open: no call), else one `GetOrder`; either way an
+ * it has one (an order placed while the watch was open, or created by this web process's own
+ * `CreateOrder` while it was: no call), else one `GetOrder`; either way an
  * order that is not this customer's is `event: gone`. The stream ends when the order reaches a final status, after ten minutes (the browser
  * reconnects), or when the browser goes away; with orders unreachable it ends at once and the browser
  * retries in 3 s.
