@@ -200,7 +200,7 @@ Deno.test(
       );
       const hub = liveHub(deps);
       for (let i = 0; hub.orders.latest(`order:${first.id}`) === undefined; i++) {
-        assert.ok(i < 400, "the watch passes the first order on"); // it is delivering from then on
+        assert.ok(i < 400, "the watch passes the first order on"); // it follows from a cursor from then on
         await new Promise((r) => setTimeout(r, 25));
       }
       assert.equal(calls.get("GetOrder"), 1, "the first order predates the watch: read once");
@@ -224,10 +224,10 @@ Deno.test(
       });
       assert.equal(res.status, 200);
       await res.body?.cancel();
-      const first2 = await b.get(`/api/customers/${b.customerId()}/orders/${first.id}/cancel`, {
+      const firstCancel = await b.get(`/api/customers/${b.customerId()}/orders/${first.id}/cancel`, {
         method: "POST",
       });
-      await first2.body?.cancel();
+      await firstCancel.body?.cancel();
       for (const statuses of await Promise.all(seen)) {
         assert.deepEqual(statuses, ["waiting_payment", "cancelled"], "the watch still brings what follows");
       }

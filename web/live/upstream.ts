@@ -75,8 +75,6 @@ export class Upstream<M extends WatchMessage> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #linger: ReturnType<typeof setTimeout> | undefined;
   #opens = 0;
-  /** Whether the open stream has passed on a message: its watch is established at a cursor. */
-  #delivering = false;
   readonly #latest: BoundedCache<string, M> | undefined;
 
   /** Creates the upstream (nothing is opened until someone subscribes). */
@@ -98,12 +96,13 @@ export class Upstream<M extends WatchMessage> {
   /**
    * Called just before a call that commits a change; the returned function remembers `message`, the
    * change as that call answered it, under its key (see `remember`). It remembers nothing unless
-   * the stream that is open now had already passed on a message when the call began (so its watch
-   * follows from a cursor before the commit and passes on every later change), is still open, and has
-   * passed on nothing for that key since (what it passed on is as new or newer).
+   * the stream that is open now follows from a cursor when the call begins (one it passed on or resumed
+   * from, so its watch passes on every change committed after: a stream opened from now may start
+   * after the commit), is still open, and has passed on nothing for that key since (what it passed on
+   * is as new or newer).
    */
   witness(): (message: M) => void {
-    const stream = this.#delivering ? this.#stream : null;
+    const stream = this.#cursor !== "" ? this.#stream : null;
     return (message) => {
       if (!stream || this.#stream !== stream || !this.#latest) return;
       const key = this.#o.remember?.keyOf(message);
@@ -156,10 +155,8 @@ export class Upstream<M extends WatchMessage> {
     this.#opens++;
     const stream = this.#o.open(this.#cursor);
     this.#stream = stream;
-    this.#delivering = false;
     stream.on("data", (m: M) => {
       if (this.#stream !== stream) return;
-      this.#delivering = true;
       this.#cursor = m.cursor;
       this.#delay = this.#o.minDelayMs ?? 250;
       if (this.#latest) {

@@ -145,13 +145,13 @@ Deno.test("a change witnessed while the stream delivers is remembered at once, a
   off();
 });
 
-Deno.test("nothing witnessed is remembered unless the same stream was delivering when the call began", async () => {
+Deno.test("nothing witnessed is remembered unless the same stream followed from a cursor when the call began", async () => {
   const { up, opened } = fixture(10);
   const off = up.subscribe(ALL, () => {});
-  const early = up.witness(); // the stream has passed nothing on: its watch may start after the commit
+  const early = up.witness(); // opened from now, nothing passed on: its watch may start after the commit
   opened[0]!.stream.emit("data", { cursor: "1", key: "a" });
   early({ cursor: "", key: "b" });
-  assert.equal(up.latest("b"), undefined, "not delivering when the call began");
+  assert.equal(up.latest("b"), undefined, "opened from now, nothing passed on yet, when the call began");
 
   const across = up.witness();
   opened[0]!.stream.emit("error", { code: 14, details: "connection dropped" });
