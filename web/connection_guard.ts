@@ -187,6 +187,8 @@ export interface ServeEnv {
   remoteAddr: Deno.Addr;
   /** Ends the client's connection once this request's answer has been sent (absent: not guarded). */
   closeConnection?: () => void;
+  /** Ends the client's connection now, answer or not (absent: not guarded). */
+  endConnection?: () => void;
 }
 
 /** The env of a request that `Deno.serve` handed over with `info`, seen through `guard`. */
@@ -197,7 +199,14 @@ export function serveEnv(guard: ConnectionGuard, info: Deno.ServeHandlerInfo): S
     remoteAddr: conn.remoteAddr,
     // `completed` must be taken before the answer is handed back (Deno settles it only if asked by then)
     closeConnection: () => void info.completed.then(conn.end, conn.end),
+    endConnection: conn.end,
   };
+}
+
+/** `env.endConnection` when the app runs behind the guard. */
+export function connectionEnder(env: unknown): (() => void) | undefined {
+  const end = (env as Partial<ServeEnv> | undefined)?.endConnection;
+  return typeof end === "function" ? end : undefined;
 }
 
 /** `env.closeConnection` when the app runs behind the guard. */

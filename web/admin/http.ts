@@ -6,6 +6,7 @@
  * @module
  */
 import { parse } from "hono/utils/cookie";
+import { bodyComplete, readChunk } from "../api/body_deadline.ts";
 import { ApiError } from "../api/errors.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
@@ -63,13 +64,18 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
-    for await (const chunk of req.body) {
-      size += chunk.length;
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await readChunk(req, reader);
+      if (done) break;
+      size += value.length;
       if (size > MAX_FORM_BYTES) {
+        await reader.cancel().catch(() => {});
         throw new ApiError(413, "payload_too_large", `Form is larger than ${MAX_FORM_BYTES} bytes`);
       }
-      chunks.push(chunk);
+      chunks.push(value);
     }
+    bodyComplete(req);
   }
   const bytes = new Uint8Array(size);
   let at = 0;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { readWithin } from "../api/body_deadline.ts";
 import { ApiError } from "../api/errors.ts";
 import { MAX_PHOTO_BYTES } from "../media/store.ts";
 
@@ -35,7 +36,7 @@ export function isUpload(req: Request, path: string): boolean {
 export async function readUploadForm(req: Request): Promise<URLSearchParams> {
   let data: FormData;
   try {
-    data = await req.formData();
+    data = await readWithin(req, req.formData());
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(400, "invalid_form", "The upload could not be read as a form. Please try again.");

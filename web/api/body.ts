@@ -4,9 +4,13 @@
  *
  * @module
  */
+import { bodyComplete, readChunk } from "./body_deadline.ts";
 import { ApiError } from "./errors.ts";
 
-/** Reads the whole body as bytes, answering 413 once it is larger than `maxBytes`. */
+/**
+ * Reads the whole body as bytes, answering 413 once it is larger than `maxBytes` (and 408 when the
+ * body deadline passes first, see `body_deadline.ts`).
+ */
 export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   if (declared !== null) {
@@ -22,7 +26,7 @@ export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uin
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(req, reader);
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -31,6 +35,7 @@ export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uin
     }
     chunks.push(value);
   }
+  bodyComplete(req);
   const out = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {

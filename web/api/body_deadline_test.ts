@@ -6,7 +6,8 @@ import { loadConfig } from "../config.ts";
 import { start } from "../server.ts";
 import { deadAddr } from "../testing.ts";
 import { readBodyBytes } from "./body.ts";
-import { bodyDeadline, withBody } from "./body_deadline.ts";
+import { bodyDeadline, readWithin } from "./body_deadline.ts";
+import { guardConnections, type ServeEnv, serveEnv } from "../connection_guard.ts";
 import { ApiError, toApiError } from "./errors.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -173,7 +174,7 @@ Deno.test(
   },
 );
 
-Deno.test("the deadline's request keeps URL, method and headers and does not read the original's signal", async () => {
+Deno.test("the handler gets the request as it came, and its signal is not read", async () => {
   let signalReads = 0;
   const original = new Request("http://shop.test/echo?x=1", {
     method: "POST",
@@ -190,27 +191,70 @@ Deno.test("the deadline's request keeps URL, method and headers and does not rea
   const app = new Hono();
   app.use(bodyDeadline(5000));
   app.post("/echo", async (c) => {
-    const req = c.req.raw;
-    const seen = { url: req.url, method: req.method, headers: [...req.headers], body: await req.text() };
-    return c.json({ ...seen, readsBefore: signalReads, sameSignal: req.signal === signal });
+    const same = c.req.raw === original;
+    const body = new TextDecoder().decode(await readBodyBytes(c.req.raw, 1024));
+    return c.json({ same, body, readsBefore: signalReads });
   });
   const res = await app.fetch(original);
-  assert.deepEqual(await res.json(), {
-    url: "http://shop.test/echo?x=1",
-    method: "POST",
-    headers: [["content-type", "text/plain"], ["cookie", "a=1"], ["x-custom", "y"]],
-    body: "hello",
-    readsBefore: 0,
-    sameSignal: true,
-  });
-  assert.equal(signalReads, 1); // only when the handler asked for it
+  assert.deepEqual(await res.json(), { same: true, body: "hello", readsBefore: 0 });
+  assert.equal(res.headers.get("connection"), null, "read to its end through the helper");
+  assert.equal(signalReads, 0);
 });
 
-Deno.test("withBody's request aborts when the original's signal does", () => {
-  const abort = new AbortController();
-  const original = new Request("http://shop.test/", { method: "PUT", body: "x", signal: abort.signal });
-  const req = withBody(original, new ReadableStream());
-  assert.equal(req.signal.aborted, false);
-  abort.abort(new Error("gone"));
-  assert.equal(req.signal.aborted, true);
+Deno.test("readWithin: a whole-body read that outlasts the deadline fails with 408; one in time marks the body complete", async () => {
+  const app = new Hono();
+  app.use(bodyDeadline(50));
+  app.post("/form", async (c) => {
+    const form = await readWithin(c.req.raw, c.req.raw.formData());
+    return c.text(String(form.get("a")));
+  });
+  app.onError((err, c) => {
+    const e = toApiError(err);
+    return c.json(e.toJSON(), e.status, e.headers);
+  });
+  const ok = await app.request("/form", { method: "POST", body: new URLSearchParams({ a: "1" }) });
+  assert.equal(await ok.text(), "1");
+  assert.equal(ok.headers.get("connection"), null);
+  const { body } = stalled("a=");
+  const late = await app.request("/form", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  assert.equal(late.status, 408);
+  assert.equal(late.headers.get("connection"), "close");
 });
+
+Deno.test(
+  "over real sockets, a handler that reads a stalled body without the helpers is cut off at the deadline",
+  opts,
+  async () => {
+    const app = new Hono<{ Bindings: ServeEnv }>();
+    app.use(bodyDeadline(200));
+    const failures: string[] = [];
+    app.post("/raw", async (c) => {
+      try {
+        return c.text(await c.req.raw.text());
+      } catch (err) {
+        failures.push(String(err));
+        return c.text("cut off", 400);
+      }
+    });
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (req, info) => app.fetch(req, serveEnv(guard, info)),
+    );
+    const guard = guardConnections({ hostname: "127.0.0.1", port: 0, backend: server.addr });
+    try {
+      const head = `POST /raw HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nhalf`;
+      const outcome = await stall(guard.addr.port, head, 10_000);
+      assert.equal(outcome.end, "closed", "the connection was ended");
+      assert.equal(failures.length, 1, "the handler's read failed instead of waiting for good");
+    } finally {
+      guard.close();
+      guard.abortAll();
+      await server.shutdown();
+    }
+  },
+);
