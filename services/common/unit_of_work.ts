@@ -6,7 +6,8 @@
  * A use case gets a {@linkcode Tx}: it reads with `tx.kv`, adds checks (the versionstamps of what it
  * read) and mutations to `tx.op`, announces facts with `tx.emit`, and registers `tx.afterCommit`
  * callbacks (e.g. to notify watchers). {@linkcode UnitOfWork.run} gives the work a fresh Tx, commits
- * `tx.op` (state + outbox records, one atomic operation), and when a check failed — someone else
+ * `tx.op` (state + outbox records, one atomic operation; operations that wait while another commits
+ * are committed together, see `group_commit.ts`), and when a check failed — someone else
  * changed what the work read — runs the work again on fresh reads, at most `maxAttempts` times, then
  * throws a {@linkcode ConflictError} naming the use case. Work that changed nothing is not committed.
  * After a commit it runs the afterCommit callbacks and hands the committed records to `kick`.
@@ -23,6 +24,7 @@ import { DomainError } from "./domain_error.ts";
 import type { EventPayload, RoutingKey } from "./events.ts";
 import type { Logger } from "./log.ts";
 import { enqueueEvent } from "./bus/outbox.ts";
+import { type CommitResult, GroupCommitter, UnitOp } from "./group_commit.ts";
 import type { HandlerContext, OutboxRecord } from "./bus/types.ts";
 
 /** Options of {@linkcode Tx.emit}. */
@@ -99,34 +101,6 @@ export class ConflictError extends DomainError {
   }
 }
 
-/** Mutating methods of `Deno.AtomicOperation` (a `check` alone changes nothing). */
-const MUTATIONS = new Set<PropertyKey>(["set", "delete", "sum", "min", "max", "mutate", "enqueue"]);
-
-/** `op` seen through a proxy that notes whether any mutation was added. */
-function tracked(op: Deno.AtomicOperation): { op: Deno.AtomicOperation; mutated: () => boolean } {
-  let mutated = false;
-  // one wrapper per method and operation (a use case calls a dozen methods on it); a method replaced
-  // on the operation since (e.g. `commit`, see change_feed/notifier.ts) gets a new one
-  const wrappers = new Map<PropertyKey, { fn: unknown; wrapper: (...args: unknown[]) => unknown }>();
-  const proxy: Deno.AtomicOperation = new Proxy(op, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      const known = wrappers.get(prop);
-      if (known?.fn === value) return known.wrapper;
-      const isMutation = MUTATIONS.has(prop);
-      const wrapper = (...args: unknown[]) => {
-        if (isMutation) mutated = true;
-        const result: unknown = value.apply(target, args);
-        return result === target ? proxy : result; // keep chaining through the proxy
-      };
-      wrappers.set(prop, { fn: value, wrapper });
-      return wrapper;
-    },
-  });
-  return { op: proxy, mutated: () => mutated };
-}
-
 /** A growing, jittered pause before attempt `attempt` (0 for the first two). */
 function backoff(attempt: number): Promise<void> | undefined {
   if (attempt < 2) return undefined;
@@ -141,11 +115,12 @@ export function unitOfWork(opts: UnitOfWorkOptions): UnitOfWork {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
+  const committer = new GroupCommitter(kv);
   return {
     async run<T>(work: (tx: Tx) => Promise<T>, useCase = work.name || "A use case"): Promise<T> {
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         await backoff(attempt);
-        const { op, mutated } = tracked(kv.atomic());
+        const op = new UnitOp();
         const records: OutboxRecord[] = [];
         const after: ((versionstamp?: string) => void)[] = [];
         const tx: Tx = {
@@ -155,10 +130,15 @@ export function unitOfWork(opts: UnitOfWorkOptions): UnitOfWork {
           afterCommit: (fn) => after.push(fn),
         };
         const result = await work(tx);
-        if (!mutated()) return result; // nothing changed: nothing to commit
-        const res = await op.commit();
+        if (op.mutations === 0) return result; // nothing changed: nothing to commit
+        let res: CommitResult;
+        try {
+          res = await committer.commit(op);
+        } finally {
+          for (const fn of op.settled) fn();
+        }
         if (!res.ok) continue; // what the work read changed meanwhile: run it again on fresh reads
-        for (const fn of after) {
+        for (const fn of [...op.afterCommit, ...after]) {
           try {
             fn(res.versionstamp);
           } catch (err) {

@@ -6,6 +6,7 @@ import { startMessaging } from "./bus/messaging.ts";
 import { EventObserver, eventually, testBusConfig } from "./bus/testing.ts";
 import type { OutboxRecord } from "./bus/types.ts";
 import { ConflictError, consumerTx, type Tx, unitOfWork } from "./unit_of_work.ts";
+import { notifyAfterCommit } from "./change_feed/notifier.ts";
 
 const log = createLogger("test", "error");
 const KEY = ["counter"];
@@ -74,6 +75,66 @@ Deno.test("a forced conflict re-runs the work on fresh reads; state and event co
     assert.equal((await kv.get(KEY)).value, 101, "built on the other writer's value");
     assert.equal((await outbox(kv)).length, 1, "the event of the failed attempt was never committed");
     assert.equal(k.calls.length, 1);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("runs in flight together are committed in groups, yet none of 30 concurrent increments is lost and each event commits once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const k = kicks();
+    let commits = 0;
+    const atomic = kv.atomic.bind(kv);
+    kv.atomic = () => {
+      const op = atomic();
+      const commit = op.commit.bind(op);
+      op.commit = () => (commits++, commit());
+      return op;
+    };
+    const uow = unitOfWork({ kv, kick: k.kick, log, maxAttempts: 100 });
+    const ids = Array.from({ length: 30 }, (_, i) => `o-${i}`);
+    await Promise.all(ids.map((id) =>
+      uow.run(async (tx) => {
+        await increment(tx, id);
+        tx.op.set(["done", id], true); // a key of its own, as an order's record
+      }, "increment")
+    ));
+    assert.equal((await kv.get(KEY)).value, 30, "every increment counted");
+    const records = await outbox(kv);
+    assert.deepEqual(
+      records.map((r) => (JSON.parse(r.body) as { orderId: string }).orderId).sort(),
+      [...ids].sort(),
+    );
+    assert.equal(k.calls.flat().length, 30, "each event handed to the relay once");
+
+    // runs that touch different keys share commits
+    commits = 0;
+    await Promise.all(
+      ids.map((id) => uow.run((tx) => Promise.resolve(void tx.op.set(["own", id], id)), "own")),
+    );
+    for (const id of ids) assert.equal((await kv.get(["own", id])).value, id);
+    assert.ok(commits < ids.length / 2, `30 runs in ${commits} commits`);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("a change record's settled callback runs after a failed attempt too, its signal only after the commit", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const uow = unitOfWork({ kv, kick: () => {}, log });
+    const seen: string[] = [];
+    let runs = 0;
+    await uow.run(async (tx) => {
+      runs++;
+      await increment(tx);
+      notifyAfterCommit(tx.op, `feed-${crypto.randomUUID()}`, () => seen.push(`signal ${runs}`), () => {
+        seen.push(`settled ${runs}`);
+      });
+      if (runs === 1) await kv.set(KEY, 100);
+    }, "increment");
+    assert.deepEqual(seen, ["settled 1", "settled 2", "signal 2"]);
   } finally {
     kv.close();
   }

@@ -101,11 +101,19 @@ export function notifyAfterCommit(
   };
   const deferred = (op as { afterCommit?: unknown }).afterCommit;
   if (Array.isArray(deferred)) {
-    // a consumer's recording operation: another operation commits it (with its batch), then runs these
-    deferred.push(() => {
-      settle();
-      signal();
-    });
+    // a recording operation: another operation commits it (with a batch or a group), then runs these;
+    // one that also keeps a `settled` list (the unit of work's) runs that whether the commit succeeded
+    // or failed
+    const onSettled = (op as { settled?: unknown }).settled;
+    if (Array.isArray(onSettled)) {
+      onSettled.push(settle);
+      deferred.push(signal);
+    } else {
+      deferred.push(() => {
+        settle();
+        signal();
+      });
+    }
     return;
   }
   const commit = op.commit.bind(op);
