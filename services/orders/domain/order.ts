@@ -11,6 +11,7 @@ import {
   OrderStatus as OrderStatusEnum,
   PaymentState as PaymentStateEnum,
 } from "../../common/gen/oms/orders/v1/orders.ts";
+import { customerViewOf } from "../../common/order_audience.ts";
 import { allowedActions, type OrderAction } from "./actions.ts";
 import { type PaymentState, paymentStateOf, refundedAmount } from "./payment_state.ts";
 
@@ -142,7 +143,8 @@ export function paymentStateToProto(state: PaymentState): PaymentStateEnum {
 
 /**
  * Who reads an order: `staff` see everything; a `customer` sees only the notes visible to customers
- * and no staff names (timeline actors and refund requesters are internal).
+ * and no staff names (timeline actors and refund requesters are internal): `customerViewOf` in
+ * `services/common/order_audience.ts`, which web applies to the orders it watches as staff too.
  */
 export type Audience = "staff" | "customer";
 
@@ -152,9 +154,7 @@ export type Audience = "staff" | "customer";
  * payment state and what has been refunded.
  */
 export function orderToProto(order: Order, audience: Audience = "customer"): OrderMessage {
-  const staff = audience === "staff";
-  const notes = (order.notes ?? []).filter((n) => staff || n.visibleToCustomer);
-  return {
+  const message: OrderMessage = {
     id: order.id,
     customerId: order.customerId,
     status: statusToProto(order.status),
@@ -166,7 +166,7 @@ export function orderToProto(order: Order, audience: Audience = "customer"): Ord
       at: t.at,
       cause: t.cause,
       traceId: t.traceId,
-      ...(staff && t.actor ? { actor: t.actor } : {}),
+      ...(t.actor ? { actor: t.actor } : {}),
     })),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
@@ -179,18 +179,19 @@ export function orderToProto(order: Order, audience: Audience = "customer"): Ord
       id: r.id,
       amount: r.amount,
       reason: r.reason,
-      by: staff ? r.by : "",
+      by: r.by,
       at: r.at,
       providerRefundId: r.providerRefundId,
     })),
-    notes: notes.map((n) => ({
+    notes: (order.notes ?? []).map((n) => ({
       id: n.id,
       at: n.at,
-      author: staff ? n.author : "",
+      author: n.author,
       text: n.text,
       visibleToCustomer: n.visibleToCustomer,
     })),
   };
+  return audience === "staff" ? message : customerViewOf(message);
 }
 
 /** Options of {@linkcode newOrder}. */

@@ -16,6 +16,7 @@
  * @module
  */
 import type { Order } from "../../../../services/common/gen/oms/orders/v1/orders.ts";
+import { customerViewOf } from "../../../../services/common/order_audience.ts";
 import { toApiError } from "../../../api/errors.ts";
 import { orderJson } from "../../../api/order_json.ts";
 import type { ShopState } from "../../../customer.ts";
@@ -48,7 +49,7 @@ export const handler: Handlers<unknown, ShopState> = {
         if (o.customerId !== customerId) return;
         const at = o.updatedAt?.getTime() ?? 0;
         if (at < shownAt) return; // read before what is already shown
-        const json = orderJson(o);
+        const json = orderJson(customerViewOf(o)); // the hub watches as staff
         const text = JSON.stringify(json);
         if (text === shown) return;
         shown = text;

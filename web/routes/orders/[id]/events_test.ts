@@ -3,6 +3,8 @@ import type { OrderJson } from "../../../api/order_json.ts";
 import { newCustomerId } from "../../../customer.ts";
 import { startPagesSystem } from "../../../pages_testing.ts";
 import { postJson, proofFor } from "../../../testing.ts";
+import { staffGateway } from "../../../gateway/mod.ts";
+import { ADMIN_STAFF } from "../../../api/deps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -109,6 +111,53 @@ Deno.test(
       const visitor = await sys.pagesApp.request(path);
       assert.match(visitor.headers.get("set-cookie") ?? "", /^oms_customer=c-[A-Za-z0-9_-]{22}\./);
       assert.deepEqual((await readEvents(visitor, () => false)).events.map((e) => e.event), ["gone"]);
+    } finally {
+      await sys.stop();
+    }
+  },
+);
+
+Deno.test(
+  "the live streams of a customer's order show the shop's notes meant for them, never an internal note or a staff name",
+  opts,
+  async () => {
+    const sys = await startPagesSystem();
+    try {
+      const b = sys.browser();
+      await (await b.get("/")).body?.cancel();
+      const created = await b.get(
+        `/api/customers/${b.customerId()}/orders`,
+        postJson({ items: [{ id: "1", quantity: 1 }] }),
+      );
+      assert.equal(created.status, 201);
+      const order = await created.json() as OrderJson;
+      const page = await b.get(`/orders/${order.id}/events`);
+      const mine = await b.get("/orders/events");
+      assert.equal(page.status, 200);
+      assert.equal(mine.status, 200);
+      const staff = staffGateway(sys.deps, ADMIN_STAFF);
+      setTimeout(async () => {
+        await staff.orders.addNote(order.id, "Internal: regular, knows the owner", false);
+        await staff.orders.addNote(order.id, "Ready at six", true);
+        await staff.orders.cancelAsStaff(order.id, "Kitchen closed early");
+      }, 300);
+      const done = (evs: { data: string }[]) => evs.some((e) => JSON.parse(e.data).status === "cancelled");
+      for (const [name, res] of [["order page", page], ["my orders", mine]] as const) {
+        const { events } = await readEvents(res, done);
+        const last = JSON.parse(events.at(-1)!.data) as OrderJson;
+        assert.deepEqual(
+          last.notes?.map((n) => n.text),
+          ["Ready at six"],
+          `${name}: the customer's note only`,
+        );
+        for (const e of events) {
+          assert.doesNotMatch(e.data, /regular, knows the owner/, `${name}: no internal note`);
+          const o = JSON.parse(e.data) as OrderJson;
+          // as staff see it, the cancel's entry has the actor "admin" and each note its author
+          assert.ok(o.timeline.every((t) => !t.actor), `${name}: no staff name in the timeline: ${e.data}`);
+          assert.ok((o.notes ?? []).every((n) => n.author === ""), `${name}: no note's author: ${e.data}`);
+        }
+      }
     } finally {
       await sys.stop();
     }
