@@ -237,3 +237,47 @@ Deno.test(
     }, lagMs);
   },
 );
+
+Deno.test(
+  "the server-rendered page of an order the watch passed on needs no GetOrder, shows its customer's view, and is not found for anyone else",
+  opts,
+  async () => {
+    await withCountedPages(async ({ sys, app, deps, calls, b, place }) => {
+      // a page's stream keeps the shared watch open
+      const first = await place();
+      const stream = await app.request(`/orders/${first.id}/events`, { headers: { cookie: b.cookie } });
+      const firstSeen = statusesUntilEnd(stream);
+      const order = await place();
+      const staff = sys.deps.staffClaims.attach(new Metadata(), TEST_STAFF);
+      await rpc(sys.deps.clients.orders, "addOrderNote", {
+        orderId: order.id,
+        text: "Internal: regular, knows the owner",
+        visibleToCustomer: false,
+      }, { metadata: staff });
+      const hub = liveHub(deps);
+      for (let i = 0; (hub.orders.latest(`order:${order.id}`)?.order?.notes.length ?? 0) === 0; i++) {
+        assert.ok(i < 200, "the watch passes the note on");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const reads = calls.get("GetOrder") ?? 0;
+
+      const page = await app.request(`/orders/${order.id}`, { headers: { cookie: b.cookie } });
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, new RegExp(`#${order.number}`));
+      assert.doesNotMatch(html, /regular, knows the owner/, "the customer's view: no internal note");
+      const other = sys.browser();
+      await (await other.get("/")).body?.cancel();
+      const stranger = await app.request(`/orders/${order.id}`, { headers: { cookie: other.cookie } });
+      assert.equal(stranger.status, 404);
+      await stranger.body?.cancel();
+      assert.equal(calls.get("GetOrder") ?? 0, reads, "neither page read the order");
+
+      const cancel = await b.get(`/api/customers/${b.customerId()}/orders/${first.id}/cancel`, {
+        method: "POST",
+      });
+      await cancel.body?.cancel();
+      await firstSeen;
+    });
+  },
+);

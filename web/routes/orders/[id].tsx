@@ -1,5 +1,6 @@
 /**
- * `/orders/{id}`: one order of this browser's customer: its number (`#1042`) as the heading, who it
+ * `/orders/{id}`: one order of this browser's customer (from web's shared orders watch when it passed the
+ * order on, as the order's event stream does, else one `GetOrder`): its number (`#1042`) as the heading, who it
  * is for, when it will be collected, the note for the kitchen, items and total (server-rendered, in
  * the shop's locale), the shop's notes meant for the customer, and the live status, timeline and actions (the OrderLive island, times in the
  * shop's zone). Without JavaScript the page refreshes itself every 5 seconds while the order can still
@@ -8,6 +9,7 @@
  *
  * @module
  */
+import { customerViewOf } from "../../../services/common/order_audience.ts";
 import { ApiError } from "../../api/errors.ts";
 import { type NoteJson, type OrderJson, orderJson } from "../../api/order_json.ts";
 import { LocalTime } from "../../components/LocalTime.tsx";
@@ -19,6 +21,7 @@ import type { Handlers, PageProps } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
 import OrderLive from "../../islands/OrderLive.tsx";
 import { isTerminal, orderLabel } from "../../lib/order_view.ts";
+import { liveHub } from "../../live/hub.ts";
 import { formatDateTime, processShop } from "../../shop.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,11 +56,17 @@ export const handler: Handlers<OrderPageData, ShopState> = {
   async GET(ctx) {
     const orderId = ctx.params.id ?? "";
     if (!UUID.test(orderId)) return await ctx.renderNotFound();
-    const order = await gatewayFor(ctx.hono, ctx.deps).orders.get(ctx.state.customerId, orderId.toLowerCase())
-      .catch((err) => {
-        if (err instanceof ApiError && err.status === 404) return null;
-        throw err;
-      });
+    const { customerId } = ctx.state;
+    // the order's latest change web's shared watch passed on, as its customer may see it (no call); else
+    // one GetOrder (an order the watch has not passed on, or no watch open)
+    const watched = liveHub(ctx.deps).orders.latest(`order:${orderId.toLowerCase()}`)?.order;
+    const order = watched
+      ? (watched.customerId === customerId ? customerViewOf(watched) : null)
+      : await gatewayFor(ctx.hono, ctx.deps).orders.get(customerId, orderId.toLowerCase())
+        .catch((err) => {
+          if (err instanceof ApiError && err.status === 404) return null;
+          throw err;
+        });
     if (!order) return await ctx.renderNotFound();
     const json = orderJson(order);
     ctx.state.title = `Order ${orderLabel(json)}`;
