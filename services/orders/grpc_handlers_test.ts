@@ -529,7 +529,7 @@ Deno.test("concurrent creates on two orders processes sharing one store get uniq
             const res = await commit();
             if (res.ok) commits.ok++;
             else commits.conflicts++;
-            if (res.ok) for (const s of sets) written.set(s, (written.get(s) ?? 0) + 1);
+            if (res.ok) { for (const s of sets) written.set(s, (written.get(s) ?? 0) + 1); }
             return res;
           };
           return op;
@@ -572,7 +572,11 @@ Deno.test("concurrent creates on two orders processes sharing one store get uniq
     assert.equal(commits.conflicts, 0, `creates never conflict with each other: ${JSON.stringify(commits)}`);
     // creates waiting while another commits share its successor's commit (services/common/group_commit.ts)
     assert.ok(commits.ok <= orders.length, `at most one commit per create: ${commits.ok}`);
-    assert.equal(written.get("idempotency"), orders.length, "each key written once: no claim before the create");
+    assert.equal(
+      written.get("idempotency"),
+      orders.length,
+      "each key written once: no claim before the create",
+    );
     assert.equal(written.get("orders"), orders.length, "each order written once");
     // 60 numbers per process in blocks of 50: two reservations each, not one per order
     assert.deepEqual(numbers.map((n) => n.stats.reservations), [2, 2]);
