@@ -14,7 +14,8 @@ import type { AppDeps, AppEnv } from "./api/deps.ts";
 import { ApiError } from "./api/errors.ts";
 import { type MountedPages, mountPages } from "./framework/mod.ts";
 import { createApp } from "./server.ts";
-import { startSystem, type TestSystem } from "./testing.ts";
+import type { OrderJson } from "./api/order_json.ts";
+import { postJson, startSystem, type TestSystem } from "./testing.ts";
 
 /** The gateway with pages mounted. */
 export async function pagesApp(deps: AppDeps): Promise<{ app: Hono<AppEnv>; pages: MountedPages }> {
@@ -99,4 +100,16 @@ export async function startPagesSystem(
     await sys.stop();
     throw err;
   }
+}
+
+/** A new browser of `sys` that has visited the menu, and the order it placed for `items` (201). */
+export async function browserWithOrder(
+  sys: PagesSystem,
+  items: { id: string; quantity: number }[] = [{ id: "1", quantity: 1 }],
+): Promise<{ b: Browser; order: OrderJson }> {
+  const b = sys.browser();
+  await (await b.get("/")).body?.cancel();
+  const res = await b.get(`/api/customers/${b.customerId()}/orders`, postJson({ items }));
+  if (res.status !== 201) throw new Error(`placing the order answered ${res.status}: ${await res.text()}`);
+  return { b, order: await res.json() as OrderJson };
 }

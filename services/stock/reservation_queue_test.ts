@@ -6,6 +6,7 @@ import { reserveItems } from "./app.ts";
 import type { StockItem } from "./domain/item.ts";
 import { ReservationQueue } from "./reservation_queue.ts";
 import { itemKey, reservationKey, seedCatalog } from "./store.ts";
+import { countCommits } from "../common/kv_testing.ts";
 
 const log = createLogger("stock", "error");
 
@@ -13,19 +14,7 @@ const log = createLogger("stock", "error");
 async function countedStore() {
   const kv = await Deno.openKv(":memory:");
   await seedCatalog(kv);
-  const commits = { ok: 0, failed: 0 };
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => {
-    const op = atomic();
-    const commit = op.commit.bind(op);
-    op.commit = async () => {
-      const res = await commit();
-      if (res.ok) commits.ok++;
-      else commits.failed++;
-      return res;
-    };
-    return op;
-  };
+  const commits = countCommits(kv);
   const uow = unitOfWork({ kv, kick: () => {}, log, maxAttempts: 100 });
   return { kv, uow, commits, [Symbol.dispose]: () => kv.close() };
 }

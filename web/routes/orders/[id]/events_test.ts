@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { OrderJson } from "../../../api/order_json.ts";
 import { newCustomerId } from "../../../customer.ts";
-import { startPagesSystem } from "../../../pages_testing.ts";
+import { browserWithOrder, startPagesSystem } from "../../../pages_testing.ts";
 import { postJson, proofFor } from "../../../testing.ts";
 import { staffGateway } from "../../../gateway/mod.ts";
 import { ADMIN_STAFF } from "../../../api/deps.ts";
@@ -123,14 +123,7 @@ Deno.test(
   async () => {
     const sys = await startPagesSystem();
     try {
-      const b = sys.browser();
-      await (await b.get("/")).body?.cancel();
-      const created = await b.get(
-        `/api/customers/${b.customerId()}/orders`,
-        postJson({ items: [{ id: "1", quantity: 1 }] }),
-      );
-      assert.equal(created.status, 201);
-      const order = await created.json() as OrderJson;
+      const { b, order } = await browserWithOrder(sys);
       const page = await b.get(`/orders/${order.id}/events`);
       const mine = await b.get("/orders/events");
       assert.equal(page.status, 200);
