@@ -40,29 +40,17 @@ export function bodyTimeout(timeoutMs: number): ApiError {
 
 /** The clock of one request's body. */
 interface Deadline {
+  /** Rejects with {@linkcode Deadline.error} when the deadline passes. */
+  expired: Promise<never>;
   /** Set once the deadline has passed. */
   error?: ApiError;
-  /** Rejects with {@linkcode Deadline.error} when the deadline passes (made when a reader first races). */
-  expired?: Promise<never>;
-  reject?: (err: ApiError) => void;
-  /** A helper is reading the body now. */
-  reading: boolean;
+  /** A helper took the body: it races every read and answers 408 itself. */
+  raced: boolean;
   /** The body was read to its end. */
   complete: boolean;
 }
 
 const deadlines = new WeakMap<Request, Deadline>();
-
-function expiredOf(deadline: Deadline): Promise<never> {
-  if (!deadline.expired) {
-    const { promise, reject } = Promise.withResolvers<never>();
-    promise.catch(() => {}); // only a reader that is still waiting cares
-    deadline.expired = promise;
-    deadline.reject = reject;
-    if (deadline.error) reject(deadline.error);
-  }
-  return deadline.expired;
-}
 
 /**
  * The next chunk from `reader` of `req`'s body, or the deadline's 408 when it passes first (the reader
@@ -74,18 +62,12 @@ export async function readChunk(
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const deadline = deadlines.get(req);
   if (!deadline) return await reader.read();
-  if (deadline.error) {
-    reader.cancel(deadline.error).catch(() => {});
-    throw deadline.error;
-  }
-  deadline.reading = true;
+  deadline.raced = true;
   try {
-    return await Promise.race([reader.read(), expiredOf(deadline)]);
+    return await Promise.race([reader.read(), deadline.expired]);
   } catch (err) {
     if (err === deadline.error) reader.cancel(err).catch(() => {});
     throw err;
-  } finally {
-    deadline.reading = false;
   }
 }
 
@@ -97,14 +79,10 @@ export async function readWithin<T>(req: Request, read: Promise<T>): Promise<T> 
   const deadline = deadlines.get(req);
   if (!deadline) return await read;
   read.catch(() => {}); // it may fail after the deadline won
-  deadline.reading = true;
-  try {
-    const value = await Promise.race([read, expiredOf(deadline)]);
-    deadline.complete = true;
-    return value;
-  } finally {
-    deadline.reading = false;
-  }
+  deadline.raced = true;
+  const value = await Promise.race([read, deadline.expired]);
+  deadline.complete = true;
+  return value;
 }
 
 /** Marks `req`'s body as read to its end (its connection is kept). */
@@ -119,14 +97,15 @@ export function bodyDeadline(timeoutMs: number): MiddlewareHandler {
     const raw = c.req.raw;
     const body = raw.body;
     if (!body) return await next();
-    const deadline: Deadline = { reading: false, complete: false };
+    const { promise: expired, reject } = Promise.withResolvers<never>();
+    expired.catch(() => {}); // only a reader that is still waiting cares
+    const deadline: Deadline = { expired, raced: false, complete: false };
     deadlines.set(raw, deadline);
     const timer = setTimeout(() => {
       if (deadline.complete) return;
-      deadline.error = bodyTimeout(timeoutMs);
-      deadline.reject?.(deadline.error);
+      reject(deadline.error = bodyTimeout(timeoutMs));
       // someone reads the body without racing it: end the connection so that the read fails now
-      if (!deadline.reading && body.locked) connectionEnder(c.env)?.();
+      if (!deadline.raced && body.locked) connectionEnder(c.env)?.();
     }, timeoutMs);
     try {
       await next();

@@ -7,7 +7,8 @@
  * @module
  */
 import type { StaffIdentity } from "../../services/common/auth/staff_claim.ts";
-import type { WatchOrdersResponse } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import type { Order, WatchOrdersResponse } from "../../services/common/gen/oms/orders/v1/orders.ts";
+import { customerViewOf } from "../../services/common/order_audience.ts";
 import type { WatchTicketsResponse } from "../../services/common/gen/oms/kitchen/v1/kitchen.ts";
 import type { WatchItemsResponse } from "../../services/common/gen/oms/stock/v1/stock.ts";
 import type { AppDeps } from "../api/deps.ts";
@@ -31,6 +32,14 @@ export const RECENT_ORDERS = 4096;
  * forgetting the orders it remembered, so most pages read their order with `GetOrder` after all.
  */
 export const LIVE_LINGER_MS = 30_000;
+
+/**
+ * `order`, as the orders upstream passed it on (watched as staff), in the view of `customerId`
+ * (`customerViewOf`), or undefined when it is not theirs: what every customer's page and stream shows.
+ */
+export function customersOrder(order: Order | undefined, customerId: string): Order | undefined {
+  return order?.customerId === customerId ? customerViewOf(order) : undefined;
+}
 
 /** The shared upstreams. */
 export interface LiveHub {

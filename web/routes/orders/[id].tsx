@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { customerViewOf } from "../../../services/common/order_audience.ts";
 import { ApiError } from "../../api/errors.ts";
 import { type NoteJson, type OrderJson, orderJson } from "../../api/order_json.ts";
 import { LocalTime } from "../../components/LocalTime.tsx";
@@ -21,7 +20,7 @@ import type { Handlers, PageProps } from "../../framework/types.ts";
 import { gatewayFor } from "../../gateway/mod.ts";
 import OrderLive from "../../islands/OrderLive.tsx";
 import { isTerminal, orderLabel } from "../../lib/order_view.ts";
-import { liveHub } from "../../live/hub.ts";
+import { customersOrder, liveHub } from "../../live/hub.ts";
 import { formatDateTime, processShop } from "../../shop.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,15 +53,15 @@ function returnedOf(q: URLSearchParams): Returned {
 /** Loads the order; 404 page unless it is this customer's. */
 export const handler: Handlers<OrderPageData, ShopState> = {
   async GET(ctx) {
-    const orderId = ctx.params.id ?? "";
+    const orderId = (ctx.params.id ?? "").toLowerCase();
     if (!UUID.test(orderId)) return await ctx.renderNotFound();
     const { customerId } = ctx.state;
     // the order's latest change web's shared watch passed on, as its customer may see it (no call); else
     // one GetOrder (an order the watch has not passed on, or no watch open)
-    const watched = liveHub(ctx.deps).orders.latest(`order:${orderId.toLowerCase()}`)?.order;
+    const watched = liveHub(ctx.deps).orders.latest(`order:${orderId}`)?.order;
     const order = watched
-      ? (watched.customerId === customerId ? customerViewOf(watched) : null)
-      : await gatewayFor(ctx.hono, ctx.deps).orders.get(customerId, orderId.toLowerCase())
+      ? customersOrder(watched, customerId) ?? null
+      : await gatewayFor(ctx.hono, ctx.deps).orders.get(customerId, orderId)
         .catch((err) => {
           if (err instanceof ApiError && err.status === 404) return null;
           throw err;

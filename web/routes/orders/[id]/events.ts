@@ -16,7 +16,6 @@
  * @module
  */
 import type { Order } from "../../../../services/common/gen/oms/orders/v1/orders.ts";
-import { customerViewOf } from "../../../../services/common/order_audience.ts";
 import { toApiError } from "../../../api/errors.ts";
 import { orderJson } from "../../../api/order_json.ts";
 import type { ShopState } from "../../../customer.ts";
@@ -24,7 +23,7 @@ import { defaultCustomerAuth, provenCustomer } from "../../../customer_auth.ts";
 import type { Handlers } from "../../../framework/types.ts";
 import { gatewayFor } from "../../../gateway/mod.ts";
 import { isTerminal } from "../../../lib/order_view.ts";
-import { liveHub } from "../../../live/hub.ts";
+import { customersOrder, liveHub } from "../../../live/hub.ts";
 import { liveResponse } from "../../../live/sse.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,11 +44,12 @@ export const handler: Handlers<unknown, ShopState> = {
       let shownAt = 0;
       let ready = false;
       const early: Order[] = [];
-      const show = (o: Order) => {
-        if (o.customerId !== customerId) return;
+      const show = (watched: Order) => {
+        const o = customersOrder(watched, customerId);
+        if (!o) return;
         const at = o.updatedAt?.getTime() ?? 0;
         if (at < shownAt) return; // read before what is already shown
-        const json = orderJson(customerViewOf(o)); // the hub watches as staff
+        const json = orderJson(o);
         const text = JSON.stringify(json);
         if (text === shown) return;
         shown = text;
