@@ -32,8 +32,8 @@ async function runQuickBench(
   return { stdout, stderr, files, out };
 }
 
-Deno.test("deno task bench --quick prints one table and saves a JSON report with every figure present and positive", async () => {
-  const { stdout, stderr, files, out } = await runQuickBench([]);
+Deno.test("deno task bench --quick --kv-census prints one table and saves a JSON report with every figure present and positive", async () => {
+  const { stdout, stderr, files, out } = await runQuickBench(["--kv-census"]);
   try {
     assert.match(stderr, /bench: measuring the primitive floor/, "progress on stderr");
     // a warm-up load runs first (its own final check included), then the measured one
@@ -107,6 +107,18 @@ Deno.test("deno task bench --quick prints one table and saves a JSON report with
       assert.ok(s, `step ${name} in ${r.steps.map((x) => x.step).join(", ")}`);
       assert.ok(s.count > 0 && s.p50 >= 0 && s.p99 >= s.p95 && s.p95 >= s.p50, JSON.stringify(s));
     }
+    // --kv-census: each service's store counted its work over the load window, per order placed
+    const census = Object.fromEntries((r.kvCensus ?? []).map((c) => [c.store, c]));
+    for (const store of ["orders", "stock", "payments", "kitchen"]) {
+      const c = census[store];
+      assert.ok(c && c.commits > 0 && c.writes > 0 && c.reads > 0, `${store}: ${JSON.stringify(c)}`);
+    }
+    // every order is written, with its outbox record, and payments is told of each
+    assert.ok(census.orders!.writesByPrefix.some(([p, n]) => p === "orders" && n >= 1), "orders written");
+    assert.ok(census.orders!.writesByPrefix.some(([p]) => p === "outbox"), "events through the outbox");
+    assert.match(stdout, /^KV work per order \(--kv-census\)\s+commits/m);
+    assert.match(stdout, /^ {2}orders writes most: /m);
+    assert.match(stdout, /note: --kv-census: every store counted its KV work/);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
@@ -137,6 +149,8 @@ Deno.test("deno task bench --quick --one-process measures start:all's one proces
     // every order the kitchen got is read back from its store: the one process's kitchen ran
     const ticket = r.steps.find((s) => s.step.startsWith("paid -> kitchen ticket"));
     assert.ok(ticket && ticket.count > 0, JSON.stringify(ticket));
+    assert.equal(r.kvCensus, undefined, "no census unless asked for");
+    assert.doesNotMatch(stdout, /KV work per order/);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

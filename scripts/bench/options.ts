@@ -25,6 +25,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Run the system as `deno task start:all` does: every service and web in one process. */
   oneProcess: boolean;
+  /** Count each store's KV work per order (`services/common/kv_census.ts`; its CPU figures then include the counting). */
+  kvCensus: boolean;
   /** Show usage and exit. */
   help: boolean;
 }
@@ -48,6 +50,9 @@ Options:
   --out DIR            where the JSON result is saved (default bench/results)
   --one-process        run the system as \`deno task start:all\` does: every service and web in one
                        process on RabbitMQ (its RSS is start:all's footprint)
+  --kv-census          also count each store's KV work per order (commits, keys written, checked and
+                       read, by key prefix); the counting costs CPU, so compare such runs only with
+                       each other
   --quick              a few seconds of everything, for tests
   -h, --help           show this text`;
 
@@ -78,6 +83,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         out: { type: "string" },
         quick: { type: "boolean" },
         "one-process": { type: "boolean" },
+        "kv-census": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -95,6 +101,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     outDir: values.out ?? "bench/results",
     quick,
     oneProcess: values["one-process"] ?? false,
+    kvCensus: values["kv-census"] ?? false,
     help: values.help ?? false,
   };
 }

@@ -12,8 +12,14 @@ Deno.test("bench defaults: 64 shoppers for 30 s, 2000 floor operations 16 in fli
     outDir: "bench/results",
     quick: false,
     oneProcess: false,
+    kvCensus: false,
     help: false,
   });
+});
+
+Deno.test("--kv-census turns the KV census on", () => {
+  assert.equal(parseBenchOptions(["--kv-census"]).kvCensus, true);
+  assert.throws(() => parseBenchOptions(["--kv-census=1"]), /see --help/);
 });
 
 Deno.test("--one-process runs the system as start:all does", () => {

@@ -9,6 +9,7 @@ import { table } from "../load/report.ts";
 import type { LatencySummary } from "../load/stats.ts";
 import type { Floor } from "./floor/floor.ts";
 import { PRIMITIVE_LABELS, PRIMITIVES, REFERENCE_LIFECYCLE } from "./lifecycle.ts";
+import { formatKvCensus, type KvCensusRow } from "./kv_census_table.ts";
 import { THREAD_KIND_LABELS, THREAD_KINDS, type ThreadCpuByKind } from "./threads.ts";
 
 /**
@@ -103,6 +104,8 @@ export interface BenchReport {
   total: { cpuS: number; cpuMsPerOrder: number; ratioToFloor: number; rssMiB: number };
   /** Latency percentiles of every step. */
   steps: StepRow[];
+  /** Each store's KV work per order (`--kv-census` runs only). */
+  kvCensus?: KvCensusRow[];
   /** What to keep in mind reading the figures. */
   notes: string[];
 }
@@ -119,6 +122,8 @@ export interface BenchInputs {
   readings: Partial<Record<BenchProcess, ProcessReading>>;
   /** Step name -> latency summary, in print order. */
   steps: [string, LatencySummary][];
+  /** Each store's KV work per order (`--kv-census` runs only). */
+  kvCensus?: KvCensusRow[];
   notes: string[];
 }
 
@@ -169,6 +174,7 @@ export function buildBenchReport(i: BenchInputs): BenchReport {
       rssMiB: round(rssKb / 1024, 1),
     },
     steps: i.steps.map(([step, s]) => ({ step, count: s.count, p50: s.p50, p95: s.p95, p99: s.p99 })),
+    ...(i.kvCensus ? { kvCensus: i.kvCensus } : {}),
     notes: i.notes,
   };
 }
@@ -234,6 +240,7 @@ export function formatBenchTable(r: BenchReport): string {
       `lifecycle's floor (${f(r.floor.lifecycleCpuMs, 2)} ms, same run)`,
   );
   out.push(...threadTable(r));
+  out.push(...formatKvCensus(r.kvCensus ?? []));
   out.push("");
   out.push(
     ...table([

@@ -19,6 +19,14 @@ import { type Floor, meanFloor } from "./floor/floor.ts";
 import { paidToTicketFromStore } from "./kitchen_latency.ts";
 import { waitForQuiet } from "./quiet.ts";
 import type { BenchOptions } from "./options.ts";
+import {
+  CENSUS_WRITE_MS,
+  type CensusCounts,
+  censusDelta,
+  KV_CENSUS_VAR,
+  readCensus,
+} from "../../services/common/kv_census.ts";
+import { kvCensusRows } from "./kv_census_table.ts";
 import { currentRssKb, findBrokerPid, procUsage } from "./procfs.ts";
 import { readThreadCpu, type ThreadCpu, threadCpuDelta } from "./threads.ts";
 import { BENCH_PROCESSES, type BenchInputs, type BenchProcess, type ProcessReading } from "./report.ts";
@@ -147,13 +155,16 @@ export async function runBench(
   const floorNotes: string[] = [];
   const floorBefore = await quietFloor(amqpUrl, brokerPid, opts, say, floorNotes);
 
+  // --kv-census: every store counts its KV work into this folder (services/common/kv_census.ts)
+  const censusDir = opts.kvCensus ? await Deno.makeTempDir({ prefix: "oms-bench-kv-census-" }) : undefined;
+  const sysEnv = censusDir ? { ...env, [KV_CENSUS_VAR]: censusDir } : env;
   let sys: BenchSystem<ProgramName>;
   if (opts.oneProcess) {
     say("bench: starting the system as start:all does (every service and web in one process) ...");
-    sys = await startOneProcessBenchSystem(amqpUrl, say, env) as BenchSystem<ProgramName>;
+    sys = await startOneProcessBenchSystem(amqpUrl, say, sysEnv) as BenchSystem<ProgramName>;
   } else {
     say("bench: starting the system (each service and web its own process) ...");
-    sys = await startBenchSystem(amqpUrl, say, env) as BenchSystem<ProgramName>;
+    sys = await startBenchSystem(amqpUrl, say, sysEnv) as BenchSystem<ProgramName>;
   }
   let measured: Omit<BenchInputs, "commit" | "machine" | "date" | "floor">;
   try {
@@ -183,6 +194,14 @@ export async function runBench(
       // the warm-up's last orders finish in the kitchen before the measured window opens
       await new Promise((r) => setTimeout(r, settleMs));
     }
+    // the census files lag the stores by up to CENSUS_WRITE_MS: read once they caught up
+    const readCensusNow = async () => {
+      if (!censusDir) return {};
+      await new Promise((r) => setTimeout(r, CENSUS_WRITE_MS + 100));
+      return readCensus(censusDir);
+    };
+    const censusBefore = await readCensusNow();
+    let censusAfter: Record<string, CensusCounts> = {};
     const before = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!).cpuS]));
     // where each OMS process's CPU went, by thread (the broker is not a Deno process)
     const denoNames = names.filter((n) => n !== "rabbitmq");
@@ -206,6 +225,7 @@ export async function runBench(
       after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!)]));
       threadsAfter = Object.fromEntries(denoNames.map((n) => [n, readThreadCpu(pids[n]!)]));
       brokerRssKb = currentRssKb(brokerPid);
+      censusAfter = await readCensusNow();
     });
     let report: LoadReport;
     try {
@@ -255,6 +275,12 @@ export async function runBench(
       "for a second (waiting at most 30 s), the mean of the two",
     ];
     if (load.code !== 0) notes.push(`the load generator exited ${load.code}: its final check found problems`);
+    if (censusDir) {
+      notes.push(
+        "--kv-census: every store counted its KV work (services/common/kv_census.ts), which costs CPU: " +
+          "compare this run's CPU figures only with other census runs",
+      );
+    }
     measured = {
       options: {
         durationS: opts.durationS,
@@ -274,11 +300,15 @@ export async function runBench(
       },
       readings,
       steps,
+      ...(censusDir
+        ? { kvCensus: kvCensusRows(censusDelta(censusBefore, censusAfter), report.orders.placed) }
+        : {}),
       notes,
     };
   } finally {
     say("bench: stopping the system ...");
     await sys.stop();
+    if (censusDir) await Deno.remove(censusDir, { recursive: true }).catch(() => {});
   }
   // the machine's speed drifts over minutes (a shared box): the floor again, and the ratio uses the mean
   say("bench: measuring the primitive floor again, the system stopped ...");

@@ -11,6 +11,7 @@
  * @module
  */
 import { ConfigError, envString } from "./config.ts";
+import { censusFromEnv } from "./kv_census.ts";
 
 /** Thrown when another process already holds the local store. */
 export class StoreInUseError extends Error {
@@ -66,6 +67,12 @@ export async function openStore(
   path: string,
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Promise<Deno.Kv> {
+  const kv = await openUncounted(path, env);
+  censusFromEnv(kv, path, env);
+  return kv;
+}
+
+async function openUncounted(path: string, env: Record<string, string | undefined>): Promise<Deno.Kv> {
   if (isRemoteStore(path)) {
     if (!envString("DENO_KV_ACCESS_TOKEN", "", env)) throw new KvAccessTokenMissingError(path);
     return await Deno.openKv(path);
@@ -92,8 +99,8 @@ export async function openStore(
       lock.close();
     }
   };
-  Object.defineProperty(kv, "close", { value: closeAndUnlock });
-  Object.defineProperty(kv, Symbol.dispose, { value: closeAndUnlock });
+  Object.defineProperty(kv, "close", { value: closeAndUnlock, configurable: true });
+  Object.defineProperty(kv, Symbol.dispose, { value: closeAndUnlock, configurable: true });
   return markSingleWriter(kv);
 }
 
