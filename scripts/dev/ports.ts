@@ -148,7 +148,7 @@ export async function portHolder(port: number): Promise<string> {
     return "another process (install iproute2's `ss` to see which)";
   }
   if (processes.length > 0) return processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
-  const first = connections[0];
+  const first = mostTelling(connections);
   if (!first) return "another process";
   const holders = first.processes.map((p) => describeProcess(p.name, p.pid)).join(", ");
   const by = holders ? `, held by ${holders}` : "";
@@ -157,6 +157,17 @@ export async function portHolder(port: number): Promise<string> {
   const from = range ? `${range} (net.ipv4.ip_local_port_range)` : "the system's ephemeral range";
   return `a connection from that port (${first.state} to ${first.peer}${by}${more}): outgoing connections ` +
     `take their ports from ${from}; try again once it has closed, or choose a port outside that range`;
+}
+
+/**
+ * The connection to name first among those on a port: one a process holds (it can be closed) before
+ * one nobody holds, a live one before one in `TIME-WAIT` (it goes away by itself); else the first.
+ */
+export function mostTelling<S extends { state: string; processes: readonly unknown[] }>(
+  connections: readonly S[],
+): S | undefined {
+  const rank = (s: S) => (s.processes.length > 0 ? 0 : 2) + (s.state === "TIME-WAIT" ? 1 : 0);
+  return [...connections].sort((a, b) => rank(a) - rank(b))[0];
 }
 
 /** The system's ephemeral port range as `low-high` (Linux), or undefined when it cannot be read. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseListeners, parseSockets, portHolder, portProblems } from "./ports.ts";
+import { mostTelling, parseListeners, parseSockets, portHolder, portProblems } from "./ports.ts";
 
 Deno.test("ss -Hltnp output: every listener's port and the processes holding it", () => {
   const output = [
@@ -67,6 +67,17 @@ Deno.test("ss -Htanp output: every socket's state, local port, peer and holders"
     { state: "ESTAB", port: 50054, peer: "127.0.0.1:5672", processes: [{ name: "deno", pid: 10 }] },
     { state: "TIME-WAIT", port: 50062, peer: "127.0.0.1:31000", processes: [] },
   ]);
+});
+
+Deno.test("of the connections on a port, one a process holds is named first, a live one before TIME-WAIT", () => {
+  const waiting = { state: "TIME-WAIT", port: 1, peer: "127.0.0.1:9", processes: [] };
+  const unheld = { state: "ESTAB", port: 1, peer: "127.0.0.1:8", processes: [] };
+  const held = { state: "ESTAB", port: 1, peer: "127.0.0.1:7", processes: [{ name: "deno", pid: 10 }] };
+  const heldWaiting = { ...held, state: "TIME-WAIT" };
+  assert.equal(mostTelling([waiting, unheld, held]), held);
+  assert.equal(mostTelling([waiting, heldWaiting]), heldWaiting);
+  assert.equal(mostTelling([waiting, unheld]), unheld);
+  assert.equal(mostTelling([]), undefined);
 });
 
 Deno.test("a port taken by an outgoing connection (nobody listens on it) is named as such, with what to do", async () => {
