@@ -21,9 +21,12 @@ export const LIVE_STAFF: StaffIdentity = { sub: "web-live-views", role: "manager
 
 /**
  * How many orders' latest change the orders upstream remembers, so an order page that opens shows it
- * without a `GetOrder` (about 1-2 KB each).
+ * without a `GetOrder`. Each is a decoded `WatchOrdersResponse`: about 3.1 KB of JS heap for a
+ * five-step order of three lines (709 bytes on the wire), so 1,024 hold ~3 MB. Under `deno task bench`
+ * (~130 orders/s, each page opened within a second or two of its order's last change) that is the last
+ * ~8 s of orders, and every page found its order; 4,096 held ~13 MB of web's heap for no more hits.
  */
-export const RECENT_ORDERS = 4096;
+export const RECENT_ORDERS = 1024;
 
 /**
  * How long each upstream stays open after its last view closed (`UpstreamOptions.lingerMs`). Under
