@@ -32,8 +32,6 @@ export const CENSUS_WRITE_MS = 250;
 /** Running counts by name (see the module doc). */
 export type CensusCounts = Record<string, number>;
 
-const WRITES = ["set", "delete", "sum", "min", "max"] as const;
-
 function prefixOf(key: Deno.KvKey): string {
   return String(key[0] ?? "");
 }
@@ -46,13 +44,18 @@ export function countKvWork(kv: Deno.Kv): CensusCounts {
   kv.atomic = () => {
     const op = atomic();
     const seen: string[] = [];
-    for (const method of WRITES) {
-      const original = op[method].bind(op) as (key: Deno.KvKey, ...rest: never[]) => Deno.AtomicOperation;
-      (op[method] as unknown) = (key: Deno.KvKey, ...rest: never[]) => {
+    // set, delete, sum, min, max: each writes the key it is given first
+    const counted =
+      <A extends unknown[]>(write: (key: Deno.KvKey, ...rest: A) => Deno.AtomicOperation) =>
+      (key: Deno.KvKey, ...rest: A) => {
         seen.push(`write:${prefixOf(key)}`);
-        return original(key, ...rest);
+        return write(key, ...rest);
       };
-    }
+    op.set = counted(op.set.bind(op));
+    op.delete = counted(op.delete.bind(op));
+    op.sum = counted(op.sum.bind(op));
+    op.min = counted(op.min.bind(op));
+    op.max = counted(op.max.bind(op));
     const mutate = op.mutate.bind(op);
     op.mutate = (...mutations) => {
       for (const m of mutations) seen.push(`write:${prefixOf(m.key)}`);
