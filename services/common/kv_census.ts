@@ -17,8 +17,8 @@
  * | `list:<prefix>` | `list` calls (the entries they return are not counted) |
  * | `enqueue` | queue messages |
  *
- * Off unless the variable is set: then {@linkcode censusFromEnv} wraps the store's methods (a few
- * microseconds per call: figures of a census run are not the bench's CPU figures) and writes the running
+ * Off unless the variable is set: then {@linkcode censusFromEnv} wraps the store's methods (which
+ * costs CPU: a census run's CPU figures compare only with other census runs) and writes the running
  * counts to `<dir>/<store>.json` every {@linkcode CENSUS_WRITE_MS}.
  *
  * @module
@@ -145,14 +145,13 @@ export function censusFromEnv(
   const timer = setInterval(write, CENSUS_WRITE_MS);
   Deno.unrefTimer(timer);
   const close = kv.close.bind(kv);
-  Object.defineProperty(kv, "close", {
-    configurable: true,
-    value: () => {
-      clearInterval(timer);
-      write();
-      close();
-    },
-  });
+  const closeCounted = () => {
+    clearInterval(timer);
+    write();
+    close();
+  };
+  Object.defineProperty(kv, "close", { configurable: true, value: closeCounted });
+  Object.defineProperty(kv, Symbol.dispose, { configurable: true, value: closeCounted });
 }
 
 /** Reads every census file in `dir`: counts by store name (an absent folder: none). */

@@ -73,6 +73,23 @@ Deno.test("openStore counts nothing unless the census folder is set, and writes 
   }
 });
 
+Deno.test("a counted store let go with `using` writes its last counts and releases its file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const censusDir = `${dir}/census`;
+    {
+      using kv = await openStore(`${dir}/stock.kv`, { [KV_CENSUS_VAR]: censusDir });
+      await kv.set(["items", "1"], 1);
+    }
+    // read at once, before the running write's interval: only the disposal wrote this
+    assert.deepEqual(readCensus(censusDir), { stock: { commits: 1, "write:items": 1 } });
+    using again = await openStore(`${dir}/stock.kv`, {});
+    assert.equal((await again.get(["items", "1"])).value, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("census files are named for their store; a missing folder reads as none", () => {
   assert.equal(censusName("/data/orders.kv"), "orders");
   assert.equal(censusName("https://kv.example/db"), "db");

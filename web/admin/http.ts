@@ -6,7 +6,7 @@
  * @module
  */
 import { parse } from "hono/utils/cookie";
-import { bodyComplete, readChunk } from "../api/body_deadline.ts";
+import { readBodyBytes } from "../api/body.ts";
 import { ApiError } from "../api/errors.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
@@ -56,32 +56,6 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
     await req.body?.cancel();
     throw new ApiError(415, "unsupported_media_type", "Admin forms must be sent as URL-encoded form data");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_FORM_BYTES) {
-    await req.body?.cancel();
-    throw new ApiError(413, "payload_too_large", `Form is larger than ${MAX_FORM_BYTES} bytes`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await readChunk(req, reader);
-      if (done) break;
-      size += value.length;
-      if (size > MAX_FORM_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw new ApiError(413, "payload_too_large", `Form is larger than ${MAX_FORM_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
-    bodyComplete(req);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
+  const bytes = await readBodyBytes(req, MAX_FORM_BYTES, "Form");
   return new URLSearchParams(new TextDecoder().decode(bytes));
 }

@@ -8,10 +8,14 @@ import { bodyComplete, readChunk } from "./body_deadline.ts";
 import { ApiError } from "./errors.ts";
 
 /**
- * Reads the whole body as bytes, answering 413 once it is larger than `maxBytes` (and 408 when the
- * body deadline passes first, see `body_deadline.ts`).
+ * Reads the whole body as bytes, answering 413 once it is larger than `maxBytes` (naming it `what`),
+ * and 408 when the body deadline passes first (see `body_deadline.ts`).
  */
-export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readBodyBytes(
+  req: Request,
+  maxBytes: number,
+  what = "Request body",
+): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   if (declared !== null) {
     if (!/^\d+$/.test(declared.trim())) {
@@ -19,7 +23,10 @@ export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uin
         field: "Content-Length",
       });
     }
-    if (Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    if (Number(declared) > maxBytes) {
+      await req.body?.cancel().catch(() => {});
+      throw tooLarge(maxBytes, what);
+    }
   }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
@@ -31,7 +38,7 @@ export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uin
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
+      throw tooLarge(maxBytes, what);
     }
     chunks.push(value);
   }
@@ -45,8 +52,8 @@ export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uin
   return out;
 }
 
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, "payload_too_large", `Request body is larger than ${maxBytes} bytes`);
+function tooLarge(maxBytes: number, what: string): ApiError {
+  return new ApiError(413, "payload_too_large", `${what} is larger than ${maxBytes} bytes`);
 }
 
 /** True when `contentType` is `application/json` (any case, optional UTF-8 charset). */
