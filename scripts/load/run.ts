@@ -58,8 +58,6 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
   const ledger = new OrderLedger();
   const customers = new CustomerTokens();
   const random = deps.random ?? Math.random;
-  const runId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(36).padStart(2, "0"))
-    .join("");
   const startedAt = new Date();
   const started = performance.now();
   const deadline = started + opts.durationS * 1000;
@@ -77,7 +75,6 @@ export async function runLoad(opts: LoadOptions, deps: RunDeps = {}): Promise<Re
     follow: opts.follow,
     pollMs: 100,
     soldOutPauseMs: 250,
-    runId,
     shouldContinue: () => !deps.signal?.aborted && performance.now() < deadline && !bounded(),
     claimOrder: () => {
       if (bounded()) return false;

@@ -19,6 +19,7 @@ import {
   type OrderView,
   sessionIdOf,
 } from "./client.ts";
+import { v7 } from "uuid";
 import { type CustomerTokens, signUp } from "./customers.ts";
 import { followStream } from "./follow_stream.ts";
 import {
@@ -53,8 +54,6 @@ export interface ShopperContext {
   pollMs: number;
   /** Pause after finding nothing to buy, in ms. */
   soldOutPauseMs: number;
-  /** A short random id naming the run (in idempotency keys). */
-  runId: string;
   /** False once no new visit should start (time is up, or Ctrl-C). */
   shouldContinue(): boolean;
   /** Takes one slot of `--max-orders`; false when the bound is reached. */
@@ -104,7 +103,6 @@ const TERMINAL = ["completed", "cancelled", "refunded"];
 export class Shopper {
   /** The customer id this shopper orders as ("" until it signed up). */
   customerId = "";
-  #visit = 0;
 
   /** Shopper number `index` of the run. */
   constructor(private readonly ctx: ShopperContext, readonly index: number) {}
@@ -182,7 +180,8 @@ export class Shopper {
     cart: CartLine[],
   ): Promise<{ id: string; status: string; paymentLink: string } | undefined> {
     const { ctx } = this;
-    const key = `load-${ctx.runId}-${this.index}-${++this.#visit}`;
+    // a UUIDv7, as the storefront's: orders then makes a time-ordered order id of it (order_ids.ts)
+    const key = v7();
     const path = `/api/customers/${this.customerId}/orders`;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const res = await ctx.client.request("POST", path, {

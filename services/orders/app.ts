@@ -24,7 +24,7 @@ import type { LookupOrdersResponse } from "../common/gen/oms/orders/v1/orders.ts
 import type { PaymentsServiceClient } from "../common/gen/oms/payments/v1/payments.ts";
 import type { StockServiceClient } from "../common/gen/oms/stock/v1/stock.ts";
 import type { Money, OrderDetails } from "../common/gen/oms/types/v1/types.ts";
-import { KeyedOrderIds } from "./order_ids.ts";
+import { KeyedOrderIds, newOrderId } from "./order_ids.ts";
 import * as lifecycle from "./domain/lifecycle.ts";
 import type { Decision } from "./domain/lifecycle.ts";
 import {
@@ -286,7 +286,7 @@ export class OrdersApp {
     traceparent: string,
   ): Promise<Order> {
     const valid = validateCreateOrder(req, this.#now());
-    if (!valid.idempotencyKey) return await this.#create(valid, crypto.randomUUID(), traceparent);
+    if (!valid.idempotencyKey) return await this.#create(valid, newOrderId(), traceparent);
     const fingerprint = requestFingerprint(valid.items, valid.details);
     const flight = `${valid.customerId.length}:${valid.customerId}|${valid.idempotencyKey}`;
     const running = this.#inFlight.get(flight);

@@ -1,11 +1,12 @@
 /**
  * The server-side cart: item ids and quantities, nothing else (names, prices and stock come from the
  * catalog when it is shown), at most {@linkcode MAX_CART_LINES} lines of at most
- * {@linkcode MAX_LINE_QUANTITY} units. Each change makes a new random `nonce`, from which the
+ * {@linkcode MAX_LINE_QUANTITY} units. Each change makes a new `nonce` (a UUIDv7), from which the
  * idempotency key of a checkout of this exact cart is made ({@linkcode checkoutKey}). Pure functions.
  *
  * @module
  */
+import { v7 } from "uuid";
 import { ITEM_ID, MAX_CART_LINES, MAX_LINE_QUANTITY } from "../lib/cart.ts";
 
 export { ITEM_ID, MAX_CART_LINES, MAX_LINE_QUANTITY };
@@ -29,18 +30,28 @@ export interface StoredCart {
 /** The empty cart. */
 export const EMPTY_CART: StoredCart = { lines: [], nonce: "" };
 
-/** Nonces: 16 base64url characters (96 random bits). */
-export const NONCE = /^[A-Za-z0-9_-]{16}$/;
+/** A nonce made now: a UUIDv7 (the time of the change, then 74 random bits), in lower case. */
+export const UUID_V7_NONCE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** A new random nonce. */
+/** A nonce made before nonces were UUIDv7s (a cookie of up to a week ago): 16 base64url characters. */
+export const OLD_NONCE = /^[A-Za-z0-9_-]{16}$/;
+
+/** Nonces a cart cookie may carry: a UUIDv7, or the older 16 base64url characters. */
+export const NONCE = new RegExp(`${UUID_V7_NONCE.source}|${OLD_NONCE.source}`);
+
+/** A new nonce: a UUIDv7. */
 export function newNonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+  return v7();
 }
 
-/** The `Idempotency-Key` of a checkout of `cart` ("" for the empty cart). */
+/**
+ * The `Idempotency-Key` of a checkout of `cart` ("" for the empty cart): the nonce itself, a UUIDv7,
+ * which orders turns into a time-ordered order id (`services/orders/order_ids.ts`: the order's records
+ * then sit together on the last pages of every store); a cart from before is `cart-<nonce>`.
+ */
 export function checkoutKey(cart: StoredCart): string {
-  return cart.lines.length === 0 ? "" : `cart-${cart.nonce}`;
+  if (cart.lines.length === 0) return "";
+  return UUID_V7_NONCE.test(cart.nonce) ? cart.nonce : `cart-${cart.nonce}`;
 }
 
 function changed(cart: StoredCart, lines: StoredLine[]): StoredCart {

@@ -38,6 +38,12 @@ Deno.test("a cart cookie for another customer, with another secret or edited by 
 
 Deno.test("reading a cart enforces its bounds: line count, ids, quantities, duplicates, nonce", () => {
   assert.deepEqual(decodeCart(`${NONCE}~1*2~9*99`), cart(["1", 2], ["9", 99]));
+  const v7 = "01a23d22-2f54-732d-a81e-8fb80f1c4704";
+  assert.deepEqual(
+    decodeCart(`${v7}~1*2`),
+    { lines: [{ id: "1", quantity: 2 }], nonce: v7 },
+    "a UUIDv7 nonce",
+  );
   const tooMany = Array.from({ length: MAX_CART_LINES + 1 }, (_, i) => `i${i}*1`).join("~");
   for (
     const bad of [

@@ -9,6 +9,7 @@ import {
   removeItem,
   setQuantity,
   type StoredCart,
+  UUID_V7_NONCE,
 } from "./cart.ts";
 
 Deno.test("adding never goes past what is left or the line limit; a sold-out item is not added", () => {
@@ -47,10 +48,32 @@ Deno.test("a full cart takes no new item but still changes its lines", () => {
 Deno.test("every change makes a new checkout key; no change keeps it; the empty cart has none", () => {
   const a = addItem(EMPTY_CART, "1", 5);
   assert.match(a.nonce, NONCE);
-  assert.equal(checkoutKey(a), `cart-${a.nonce}`);
+  assert.match(a.nonce, UUID_V7_NONCE);
+  assert.equal(checkoutKey(a), a.nonce, "a UUIDv7 key: orders makes a time-ordered order id of it");
   const b = addItem(a, "1", 5);
   assert.notEqual(checkoutKey(b), checkoutKey(a));
   assert.equal(setQuantity(b, "1", 2, 5), b, "same quantity: the same cart, the same key");
   assert.equal(checkoutKey(EMPTY_CART), "");
   assert.equal(checkoutKey(removeItem(b, "1")), "");
+});
+
+Deno.test("a cart from a cookie made before nonces were UUIDv7s keeps its key", () => {
+  const old: StoredCart = { lines: [{ id: "1", quantity: 2 }], nonce: "AAAAAAAAAAAAAAAA" };
+  assert.match(old.nonce, NONCE);
+  assert.equal(checkoutKey(old), "cart-AAAAAAAAAAAAAAAA");
+  assert.match(addItem(old, "2", 5).nonce, UUID_V7_NONCE, "its next change makes a UUIDv7");
+});
+
+Deno.test("nonces are a UUIDv7 or 16 base64url characters, nothing else", () => {
+  for (const ok of ["01a23d22-2f54-732d-a81e-8fb80f1c4704", "abcdefghijklmnop"]) assert.match(ok, NONCE);
+  for (
+    const bad of [
+      "3f2b8a1e-9c4d-4e5f-8a6b-7c8d9e0f1a2b", // a UUIDv4
+      "01A23D22-2F54-732D-A81E-8FB80F1C4704", // upper case
+      "01a23d22-2f54-732d-a81e-8fb80f1c4704abcdefghijklmnop",
+      "abcdefghijklmnop01a23d22-2f54-732d-a81e-8fb80f1c4704",
+      "abcdefghijklmno",
+      "",
+    ]
+  ) assert.doesNotMatch(bad, NONCE);
 });
