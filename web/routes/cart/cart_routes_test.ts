@@ -48,7 +48,11 @@ Deno.test(
         "Lemonade",
         1,
       ]]);
-      assert.match(view.key, /^cart-[A-Za-z0-9_-]{16}$/);
+      assert.match(
+        view.key,
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        "a UUIDv7",
+      );
       // "2 × €8.50" and the line's total, server-rendered
       assert.match(withCart, /data-testid="cart-each">2 × €8\.50</);
       assert.match(withCart, /<strong class="cart-sub">€17\.00<\/strong>/);
