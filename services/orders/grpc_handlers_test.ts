@@ -22,6 +22,7 @@ import { transition } from "./domain/transition.ts";
 import { ordersServer } from "./grpc_handlers.ts";
 import { changeOrder, LINK_FALLBACK_GRACE_MS, orderCreatedMessageId, OrdersApp } from "./app.ts";
 import { KeyedOrderIds } from "./order_ids.ts";
+import { v7 } from "uuid";
 import { getOrder, idempotencyKey, ORDERS } from "./store.ts";
 import { unitOfWork } from "../common/unit_of_work.ts";
 import {
@@ -1175,4 +1176,28 @@ Deno.test("an order cancelled while pending takes back its held order.created: o
     assert.equal(res.order?.status, OrderStatus.ORDER_STATUS_CANCELLED);
     assert.deepEqual((await outbox(kv)).map((e) => e.routingKey), ["order.cancelled"]);
   }, { payments: "down" });
+});
+
+Deno.test("orders placed with UUIDv7 keys or without a key get ids in the order they were placed, so the store lists them so", async () => {
+  await withOrders(async ({ client, kv }) => {
+    const tick = () => new Promise((r) => setTimeout(r, 3));
+    const placed: string[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      keys.push(v7());
+      placed.push((await create(client, "alice", keys.at(-1))).id);
+      await tick();
+      placed.push((await create(client, "bob")).id);
+      await tick();
+    }
+    assert.deepEqual([...placed].sort(), placed, "the ids sort as the orders were placed");
+    const stored: string[] = [];
+    for await (const e of kv.list({ prefix: ORDERS })) stored.push(String(e.key[1]));
+    assert.deepEqual(stored, placed, "and so do their records");
+    assert.equal(
+      (await create(client, "alice", keys[1])).id,
+      placed[2],
+      "a retry with its key finds its order",
+    );
+  });
 });
