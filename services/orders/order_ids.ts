@@ -16,9 +16,9 @@
  * records by its id (`["orders", id]`, stock's `["reservations", id]`, payments' `["payments", id]`,
  * kitchen's `["tickets", id]`, ...), and SQLite writes each B-tree page a commit changes whole, so ids
  * that start with the time keep the orders being worked on together on the last pages instead of one
- * page each anywhere in the table. `deno task bench`, two pairs alternating (issue 8's note): Deno KV's
- * SQLite threads 3.0 -> 2.6 CPU-ms per order, the whole system about 5% less CPU per order. The time
- * says only when the cart was made; 74 bits of HMAC keep the id unguessable.
+ * page each anywhere in the table. `deno task bench`, five pairs alternating (README, Benchmark): Deno
+ * KV's SQLite threads 3.46 -> 3.11 CPU-ms per order on average, the whole system about 3% less. The
+ * time says only when the cart was made; 74 bits of HMAC keep the id unguessable.
  *
  * | key | value |
  * | --- | --- |
