@@ -16,9 +16,10 @@
  * records by its id (`["orders", id]`, stock's `["reservations", id]`, payments' `["payments", id]`,
  * kitchen's `["tickets", id]`, ...), and SQLite writes each B-tree page a commit changes whole, so ids
  * that start with the time keep the orders being worked on together on the last pages instead of one
- * page each anywhere in the table. `deno task bench`, five pairs alternating (README, Benchmark): Deno
- * KV's SQLite threads 3.46 -> 3.11 CPU-ms per order on average, the whole system about 3% less. The
- * time says only when the cart was made; 74 bits of HMAC keep the id unguessable.
+ * page each anywhere in the table. `deno task bench`, seven pairs alternating (README, Benchmark): Deno
+ * KV's SQLite threads 3.48 -> 3.14 CPU-ms per order on average (lower in 5 of 7), the whole order about
+ * 2% less, within the noise. The time says only when the cart was made; 74 bits of HMAC keep the id
+ * unguessable.
  *
  * | key | value |
  * | --- | --- |
