@@ -19,7 +19,7 @@ import {
   type OrderView,
   sessionIdOf,
 } from "./client.ts";
-import { v7 } from "uuid";
+import { randomUuidV7 } from "../../services/common/uuid_v7.ts";
 import { type CustomerTokens, signUp } from "./customers.ts";
 import { followStream } from "./follow_stream.ts";
 import {
@@ -181,7 +181,7 @@ export class Shopper {
   ): Promise<{ id: string; status: string; paymentLink: string } | undefined> {
     const { ctx } = this;
     // a UUIDv7, as the storefront's: orders then makes a time-ordered order id of it (order_ids.ts)
-    const key = v7();
+    const key = randomUuidV7();
     const path = `/api/customers/${this.customerId}/orders`;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const res = await ctx.client.request("POST", path, {

@@ -28,7 +28,8 @@
  * @module
  */
 import { createHmac } from "node:crypto";
-import { parse as parseUuid, v7, validate as isUuid, version as uuidVersion } from "uuid";
+import { parse as parseUuid, validate as isUuid, version as uuidVersion } from "uuid";
+import { randomUuidV7 } from "../common/uuid_v7.ts";
 
 /** Where the secret is kept. */
 export const ORDER_ID_SECRET_KEY: Deno.KvKey = ["order_id_secret"];
@@ -55,9 +56,9 @@ function timePrefixOf(key: string): Uint8Array | undefined {
   return isUuid(key) && uuidVersion(key) === 7 ? parseUuid(key).slice(0, 6) : undefined;
 }
 
-/** A new id for an order placed without an idempotency key: a UUIDv7 (time-ordered, 74 random bits). */
+/** A new id for an order placed without an idempotency key: a UUIDv7 (time-ordered, 73 random bits). */
 export function newOrderId(): string {
-  return v7();
+  return randomUuidV7();
 }
 
 /** `bytes` (16) as a UUIDv8 string, after `prefix`: version nibble 8, variant bits 10. */

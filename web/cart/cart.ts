@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { v7 } from "uuid";
+import { randomUuidV7 } from "../../services/common/uuid_v7.ts";
 import { ITEM_ID, MAX_CART_LINES, MAX_LINE_QUANTITY } from "../lib/cart.ts";
 
 export { ITEM_ID, MAX_CART_LINES, MAX_LINE_QUANTITY };
@@ -30,18 +30,18 @@ export interface StoredCart {
 /** The empty cart. */
 export const EMPTY_CART: StoredCart = { lines: [], nonce: "" };
 
-/** A nonce made now: a UUIDv7 (the time of the change, then 74 random bits), in lower case. */
+/** A nonce made now: a UUIDv7 (the time of the change, then 73 random bits), in lower case. */
 export const UUID_V7_NONCE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** A nonce made before nonces were UUIDv7s (a cookie of up to a week ago): 16 base64url characters. */
-export const OLD_NONCE = /^[A-Za-z0-9_-]{16}$/;
+const OLD_NONCE = /^[A-Za-z0-9_-]{16}$/;
 
 /** Nonces a cart cookie may carry: a UUIDv7, or the older 16 base64url characters. */
 export const NONCE = new RegExp(`${UUID_V7_NONCE.source}|${OLD_NONCE.source}`);
 
 /** A new nonce: a UUIDv7. */
 export function newNonce(): string {
-  return v7();
+  return randomUuidV7();
 }
 
 /**
