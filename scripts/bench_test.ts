@@ -86,6 +86,16 @@ Deno.test("deno task bench --quick --kv-census prints one table and saves a JSON
       assert.ok(p.rssKb > 0 && p.rssMiB > 0, `${p.name} RSS ${p.rssKb}`);
     }
     assert.ok(r.total.cpuMsPerOrder > 0 && r.total.ratioToFloor > 0 && r.total.rssMiB > 0);
+    // what the five held at once, sampled: at most the sum of their peaks, and less with the deno
+    // binary's pages (shared by all five) counted once
+    const m = r.total.memory;
+    assert.ok(m && m.samples >= 2, JSON.stringify(m));
+    assert.ok(m.peakRssSumMiB > 0 && m.peakRssSumMiB <= r.total.rssMiB * 1.02, JSON.stringify(r.total));
+    assert.ok(m.peakSharedOnceMiB < m.peakRssSumMiB - 40, JSON.stringify(m));
+    assert.match(
+      stdout,
+      /^OMS memory at once \(every 2 s, \d+ samples\): peak RSS sum [\d.]+ MiB; with the pages the 5 share/m,
+    );
     // each OMS Deno process's CPU split by thread: the services' KV stores worked on their own threads,
     // web (no store) has none; the broker and the load generator are not split
     for (const p of r.processes) {

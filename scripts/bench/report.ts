@@ -10,6 +10,7 @@ import type { LatencySummary } from "../load/stats.ts";
 import type { Floor } from "./floor/floor.ts";
 import { PRIMITIVE_LABELS, PRIMITIVES, REFERENCE_LIFECYCLE } from "./lifecycle.ts";
 import { formatKvCensus, type KvCensusRow } from "./kv_census_table.ts";
+import type { MemoryTogether } from "./memory_together.ts";
 import { THREAD_KIND_LABELS, THREAD_KINDS, type ThreadCpuByKind } from "./threads.ts";
 
 /**
@@ -101,7 +102,25 @@ export interface BenchReport {
   /** Per process, during the load window. */
   processes: ProcessRow[];
   /** OMS (every process but the load generator) together. */
-  total: { cpuS: number; cpuMsPerOrder: number; ratioToFloor: number; rssMiB: number };
+  total: {
+    cpuS: number;
+    cpuMsPerOrder: number;
+    ratioToFloor: number;
+    /** The sum of each OMS Deno process's peak RSS (the process table's column). */
+    rssMiB: number;
+    /**
+     * What OMS's Deno processes held at once, sampled during the load window (`memory_together.ts`;
+     * absent in reports before it was measured).
+     */
+    memory?: {
+      sampledEveryMs: number;
+      samples: number;
+      /** The largest sum of their RSS in one sample. */
+      peakRssSumMiB: number;
+      /** The same with the pages they share (the deno binary's, the C libraries') counted once. */
+      peakSharedOnceMiB: number;
+    };
+  };
   /** Latency percentiles of every step. */
   steps: StepRow[];
   /** Each store's KV work per order (`--kv-census` runs only). */
@@ -120,6 +139,8 @@ export interface BenchInputs {
   load: BenchReport["load"];
   /** Per process measured (the five and the broker, or start:all's one and the broker; the load generator). */
   readings: Partial<Record<BenchProcess, ProcessReading>>;
+  /** What OMS's Deno processes held at once during the load window. */
+  memory?: MemoryTogether & { sampledEveryMs: number };
   /** Step name -> latency summary, in print order. */
   steps: [string, LatencySummary][];
   /** Each store's KV work per order (`--kv-census` runs only). */
@@ -172,6 +193,16 @@ export function buildBenchReport(i: BenchInputs): BenchReport {
       cpuMsPerOrder: round(cpuMsPerOrder, 2),
       ratioToFloor: round(cpuMsPerOrder / i.floor.lifecycleCpuMs, 2),
       rssMiB: round(rssKb / 1024, 1),
+      ...(i.memory
+        ? {
+          memory: {
+            sampledEveryMs: i.memory.sampledEveryMs,
+            samples: i.memory.samples,
+            peakRssSumMiB: round(i.memory.peakRssSumKb / 1024, 1),
+            peakSharedOnceMiB: round(i.memory.peakSharedOnceKb / 1024, 1),
+          },
+        }
+        : {}),
     },
     steps: i.steps.map(([step, s]) => ({ step, count: s.count, p50: s.p50, p95: s.p95, p99: s.p99 })),
     ...(i.kvCensus ? { kvCensus: i.kvCensus } : {}),
@@ -239,6 +270,7 @@ export function formatBenchTable(r: BenchReport): string {
     `OMS CPU per order ${f(r.total.cpuMsPerOrder, 2)} ms = ${f(r.total.ratioToFloor, 2)}x the reference ` +
       `lifecycle's floor (${f(r.floor.lifecycleCpuMs, 2)} ms, same run)`,
   );
+  out.push(...memoryLine(r));
   out.push(...threadTable(r));
   out.push(...formatKvCensus(r.kvCensus ?? []));
   out.push("");
@@ -257,6 +289,21 @@ export function formatBenchTable(r: BenchReport): string {
     for (const n of r.notes) out.push(`note: ${n}`);
   }
   return out.join("\n");
+}
+
+/**
+ * What the OMS processes held at once (sampled), when there are several: one process (start:all) shares
+ * nothing with another, so its peak RSS says it all.
+ */
+export function memoryLine(r: Pick<BenchReport, "processes" | "total">): string[] {
+  const m = r.total.memory;
+  const processes = r.processes.filter((p) => p.name !== "rabbitmq" && p.name !== "load").length;
+  if (!m || processes < 2) return [];
+  return [
+    `OMS memory at once (every ${m.sampledEveryMs / 1000} s, ${m.samples} samples): peak RSS sum ` +
+    `${f(m.peakRssSumMiB, 1)} MiB; with the pages the ${processes} share (the deno binary's, the C ` +
+    `libraries') counted once ${f(m.peakSharedOnceMiB, 1)} MiB`,
+  ];
 }
 
 /**

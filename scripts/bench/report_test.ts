@@ -115,6 +115,34 @@ Deno.test("a start:all run (--one-process) reports its one process, the broker a
   assert.doesNotMatch(text, /^orders\s/m, "no row for a process that did not run");
 });
 
+Deno.test("what the processes held at once: the sampled peaks in MiB, printed for five processes, not for one", () => {
+  const i = inputs();
+  i.memory = { sampledEveryMs: 1000, samples: 37, peakRssSumKb: 560 * 1024, peakSharedOnceKb: 400 * 1024 };
+  const r = buildBenchReport(i);
+  assert.deepEqual(r.total.memory, {
+    sampledEveryMs: 1000,
+    samples: 37,
+    peakRssSumMiB: 560,
+    peakSharedOnceMiB: 400,
+  });
+  assert.equal(r.total.rssMiB, 600, "the column's sum of peaks is kept as it was");
+  assert.match(
+    formatBenchTable(r),
+    /^OMS memory at once \(every 1 s, 37 samples\): peak RSS sum 560\.0 MiB; with the pages the 5 share \(the deno binary's, the C libraries'\) counted once 400\.0 MiB$/m,
+  );
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r, "JSON round trip");
+  // older reports, and start:all's one process, print no such line
+  assert.doesNotMatch(formatBenchTable(buildBenchReport(inputs())), /OMS memory at once/);
+  const one = inputs();
+  one.readings = {
+    oms: { cpuS: 20, rssKb: 180 * 1024 },
+    rabbitmq: { cpuS: 3, rssKb: 1 },
+    load: { cpuS: 1, rssKb: 1 },
+  };
+  one.memory = { sampledEveryMs: 1000, samples: 3, peakRssSumKb: 170 * 1024, peakSharedOnceKb: 170 * 1024 };
+  assert.doesNotMatch(formatBenchTable(buildBenchReport(one)), /OMS memory at once/);
+});
+
 Deno.test("CPU by thread: each Deno process's split per order, a row that sums them, none for the broker", () => {
   const i = inputs();
   const t = (js: number, kv: number, v8 = 0.5, io = 0, other = 0) => ({ js, kv, v8, io, other });

@@ -27,6 +27,7 @@ import {
   readCensus,
 } from "../../services/common/kv_census.ts";
 import { kvCensusRows } from "./kv_census_table.ts";
+import { type MemoryTogether, SAMPLE_EVERY_MS, sampleTogether } from "./memory_together.ts";
 import { currentRssKb, findBrokerPid, procUsage } from "./procfs.ts";
 import { readThreadCpu, type ThreadCpu, threadCpuDelta } from "./threads.ts";
 import { BENCH_PROCESSES, type BenchInputs, type BenchProcess, type ProcessReading } from "./report.ts";
@@ -207,26 +208,35 @@ export async function runBench(
     const denoNames = names.filter((n) => n !== "rabbitmq");
     const threadsBefore = Object.fromEntries(denoNames.map((n) => [n, readThreadCpu(pids[n]!)]));
     let threadsAfter: Record<string, ThreadCpu> = {};
+    // what OMS's processes hold together, the pages they share counted once (memory_together.ts)
+    const memorySampling = sampleTogether(denoNames.map((n) => pids[n]!));
+    let memory: MemoryTogether | undefined;
     const measuredFromMs = Date.now();
     say(`bench: load: ${opts.concurrency} shoppers for ${opts.durationS} s ...`);
     let after: Record<string, ReturnType<typeof procUsage>> = {};
     let brokerRssKb = 0;
-    const load = await runHeldLoad([
-      "--url",
-      sys.url,
-      "--duration",
-      String(opts.durationS),
-      "--concurrency",
-      String(opts.concurrency),
-      "--json",
-    ], async () => {
-      say(`bench: visits done; ${settleMs} ms for the kitchen's last tickets, then CPU is read ...`);
-      await new Promise((r) => setTimeout(r, settleMs));
-      after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!)]));
-      threadsAfter = Object.fromEntries(denoNames.map((n) => [n, readThreadCpu(pids[n]!)]));
-      brokerRssKb = currentRssKb(brokerPid);
-      censusAfter = await readCensusNow();
-    });
+    let load: Awaited<ReturnType<typeof runHeldLoad>>;
+    try {
+      load = await runHeldLoad([
+        "--url",
+        sys.url,
+        "--duration",
+        String(opts.durationS),
+        "--concurrency",
+        String(opts.concurrency),
+        "--json",
+      ], async () => {
+        say(`bench: visits done; ${settleMs} ms for the kitchen's last tickets, then CPU is read ...`);
+        await new Promise((r) => setTimeout(r, settleMs));
+        after = Object.fromEntries(names.map((n) => [n, procUsage(pids[n]!)]));
+        memory = memorySampling.stop();
+        threadsAfter = Object.fromEntries(denoNames.map((n) => [n, readThreadCpu(pids[n]!)]));
+        brokerRssKb = currentRssKb(brokerPid);
+        censusAfter = await readCensusNow();
+      });
+    } finally {
+      memory ??= memorySampling.stop(); // also when the load failed: no sampling left running
+    }
     let report: LoadReport;
     try {
       report = JSON.parse(load.stdout) as LoadReport;
@@ -299,6 +309,7 @@ export async function runBench(
         checkOk: report.check.ok,
       },
       readings,
+      ...(memory && memory.samples > 0 ? { memory: { ...memory, sampledEveryMs: SAMPLE_EVERY_MS } } : {}),
       steps,
       ...(censusDir
         ? { kvCensus: kvCensusRows(censusDelta(censusBefore, censusAfter), report.orders.placed) }
