@@ -4,6 +4,9 @@
  * its own broker connection; stopped in reverse order, so web drains its requests while the services
  * behind it still answer. Shared by `deno task start:all` (RabbitMQ) and dev's fallback (in-memory bus).
  *
+ * The parts call each other in-process (`services/common/connect/in_process.ts`): a call to a Connect
+ * server of this process goes to its handler without a socket.
+ *
  * @module
  */
 import * as stock from "../services/stock/mod.ts";
@@ -12,6 +15,7 @@ import * as kitchen from "../services/kitchen/mod.ts";
 import * as orders from "../services/orders/mod.ts";
 import * as web from "../web/mod.ts";
 import type { ServiceHandle } from "../services/common/service_main.ts";
+import { callInProcess } from "../services/common/connect/in_process.ts";
 
 /** The config of every part, each read and validated by its own `loadConfig`. */
 export interface AllConfigs {
@@ -42,7 +46,9 @@ export async function startAll(configs: AllConfigs): Promise<ServiceHandle> {
   const running: ServiceHandle[] = [];
   const stopAll = async () => {
     for (const handle of running.splice(0).reverse()) await handle.stop();
+    callInProcess(false);
   };
+  callInProcess(true);
   try {
     running.push(await stock.start(configs.stock));
     running.push(await payments.start(configs.payments));

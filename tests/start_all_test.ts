@@ -131,6 +131,21 @@ async function placeOrder(base: string, who: { id: string; auth: Record<string, 
   return { id: String(order.id), session: String(order.paymentLink).split("/pay/")[1]! };
 }
 
+/** The established TCP connections (IPv4 and IPv6, this network namespace) to any of `ports`. */
+async function establishedTo(ports: number[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const text = await Deno.readTextFile(file).catch(() => "");
+    for (const line of text.split("\n").slice(1)) {
+      const [, local, remote, state] = line.trim().split(/\s+/);
+      if (state !== "01" || !remote) continue; // 01: ESTABLISHED
+      const port = parseInt(remote.split(":")[1]!, 16);
+      if (ports.includes(port)) found.push(`${local} -> ${remote}`);
+    }
+  }
+  return found;
+}
+
 /** Waits until the order is paid (or further) and kitchen holds its ticket. */
 async function paidWithTicket(
   base: string,
@@ -191,6 +206,13 @@ Deno.test({
       });
       assert.equal(paid.status, 200, await paid.text());
       await paidWithTicket(base, who, order.id, ports, env.OMS_SERVICE_TOKEN!);
+      // the parts called each other in-process (connect/in_process.ts): web and orders reached stock and
+      // payments without a socket (this test itself connects only to kitchen)
+      assert.deepEqual(
+        await establishedTo([ports.stock, ports.payments]),
+        [],
+        "no TCP connection to stock's or payments' port",
+      );
       // one metrics endpoint for the whole process (OMS_METRICS_PORT), every part's series in it
       const { samples } = parsePrometheusText(
         await (await fetch(`http://127.0.0.1:${metricsPorts.oms}/metrics`)).text(),

@@ -19,6 +19,7 @@ import {
 import { callUnary, failure, requestHeaders, type UnaryOutcome } from "./connect/unary.ts";
 import { UNARY_TYPE } from "./connect/protocol.ts";
 import { ConnectChannel, isConnectTarget } from "./connect/channel.ts";
+import { inProcessTarget } from "./connect/in_process.ts";
 import { ConsulConnectChannel, isConsulConnectTarget } from "./connect/consul_channel.ts";
 import { Buffer } from "node:buffer";
 import { AUTHORIZATION_KEY, bearer, serviceTokenInterceptor } from "./auth/service_credential.ts";
@@ -200,8 +201,12 @@ export function connect<C>(
   const interceptors = [serviceTokenInterceptor(serviceToken)];
   if (opts.staff) interceptors.push(staffInterceptor(new StaffClaims(serviceToken), opts.staff));
   let client: C;
-  if (isConnectTarget(address) || isConsulConnectTarget(address)) {
-    const channel = isConnectTarget(address)
+  // a gRPC target served by this very process (start:all): called in-process (connect/in_process.ts)
+  const local = isConnectTarget(address) ? undefined : inProcessTarget(address);
+  if (local || isConnectTarget(address) || isConsulConnectTarget(address)) {
+    const channel = local
+      ? new ConnectChannel(local)
+      : isConnectTarget(address)
       ? new ConnectChannel(address)
       : new ConsulConnectChannel(address);
     client = new Ctor(address, credentials.createInsecure(), { channelOverride: channel, interceptors });

@@ -25,7 +25,12 @@ import { HealthService } from "./gen/grpc/health/v1/health.ts";
 import { HealthState, ServingStatus } from "./health.ts";
 import { reflectionServices } from "./grpc_reflection.ts";
 import { metricsEnabled, recordRpcServer } from "./metrics/record.ts";
-import { type ConnectServer, type ConnectService, startConnectServer } from "./connect/server.ts";
+import {
+  type ConnectServer,
+  type ConnectService,
+  serveServicesInProcess,
+  startConnectServer,
+} from "./connect/server.ts";
 
 /** One service to serve: its generated definition, its full name and its implementation. */
 export interface ServedService {
@@ -211,6 +216,8 @@ export async function startGrpcServer(
       (err, p) => err ? reject(err) : resolve(p),
     )
   );
+  // callers in this process (start:all) reach these services without a socket (connect/in_process.ts)
+  const inProcess = serveServicesInProcess(host, bound, served);
   let connect: ConnectServer | undefined;
   if (auth.connectPort !== undefined) {
     try {
@@ -218,6 +225,7 @@ export async function startGrpcServer(
         ready: () => health.get("") === ServingStatus.SERVING, // Consul's HTTP check (registration.ts)
       });
     } catch (err) {
+      void inProcess.drain(0);
       server.forceShutdown();
       throw err;
     }
@@ -227,6 +235,8 @@ export async function startGrpcServer(
     ...(connect ? { connectPort: connect.port } : {}),
     health,
     async stop(graceMs = 5000) {
+      // calls from this process first: later ones take the socket; those in flight get the same grace
+      const inProcessDrained = inProcess.drain(graceMs);
       health.setAll(ServingStatus.NOT_SERVING);
       health.close();
       inFlight.endStreams();
@@ -235,7 +245,7 @@ export async function startGrpcServer(
         // even unbind() close sessions with one. New calls get UNAVAILABLE at once, the ones in flight
         // finish, and the process exit closes listener and connections.
         inFlight.draining = true;
-        await inFlight.idle(graceMs);
+        await Promise.all([inFlight.idle(graceMs), inProcessDrained]);
         return;
       }
       const connectStopped = connect?.stop(graceMs);
@@ -249,7 +259,7 @@ export async function startGrpcServer(
           resolve();
         });
       });
-      await connectStopped;
+      await Promise.all([connectStopped, inProcessDrained]);
     },
   };
 }

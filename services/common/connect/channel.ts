@@ -41,6 +41,7 @@ import {
   STREAM_TYPE,
   UNARY_TYPE,
 } from "./protocol.ts";
+import { dispatchInProcess, inProcessHandler } from "./in_process.ts";
 import { callUnary, failedResponse, requestHeaders } from "./unary.ts";
 
 type GrpcCall = ReturnType<ChannelInterface["createCall"]>;
@@ -61,6 +62,8 @@ export class ConnectChannel implements ChannelInterface {
   readonly #target: string;
   readonly #base: string;
   readonly #peer: string;
+  readonly #hostname: string;
+  readonly #port: number;
   readonly #client: Deno.HttpClient;
   readonly #streaming = new Set<string>();
   #state: Connectivity = State.IDLE;
@@ -76,6 +79,8 @@ export class ConnectChannel implements ChannelInterface {
     this.#target = target;
     this.#base = url.origin;
     this.#peer = url.host;
+    this.#hostname = url.hostname;
+    this.#port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
     this.#client = Deno.createHttpClient({});
   }
 
@@ -148,6 +153,31 @@ export class ConnectChannel implements ChannelInterface {
   /** @internal the HTTP client, or undefined once closed. */
   get client(): Deno.HttpClient | undefined {
     return this.#state === State.SHUTDOWN ? undefined : this.#client;
+  }
+
+  /**
+   * @internal POSTs `body` to `method`: handed to the server's handler when it runs in this process and
+   * in-process calls are on (`in_process.ts`), else with `fetch` on the channel's client. Rejects as
+   * `fetch` does (also once the channel is closed).
+   */
+  post(
+    method: string,
+    headers: HeadersInit,
+    body: Uint8Array,
+    signal: AbortSignal,
+    streamed: boolean,
+  ): Promise<Response> {
+    const client = this.client;
+    if (!client) return Promise.reject(new TypeError("The channel is closed"));
+    const local = inProcessHandler(this.#hostname, this.#port);
+    if (local) return dispatchInProcess(local, { url: this.urlOf(method), headers, body, signal, streamed });
+    return fetch(this.urlOf(method), {
+      method: "POST",
+      headers,
+      body: body as Uint8Array<ArrayBuffer>,
+      signal,
+      client,
+    });
   }
 
   /** @internal records whether a call reached the server. */
@@ -255,8 +285,7 @@ class ConnectCall implements GrpcCall {
       this.#queue.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
       return this.#finish({ code: Code.OK, details: "OK", metadata: outcome.metadata }, false);
     }
-    const client = this.#channel.client;
-    if (!client) return this.#finish(status(Code.UNAVAILABLE, "The channel is closed"), true);
+    if (!this.#channel.client) return this.#finish(status(Code.UNAVAILABLE, "The channel is closed"), true);
     if (ms <= 0) return this.#finish(status(Code.DEADLINE_EXCEEDED, "Deadline exceeded"), true);
     const headers = requestHeaders(STREAM_TYPE, this.#metadata, ms);
     if (ms <= MAX_TIMER_MS) {
@@ -267,13 +296,7 @@ class ConnectCall implements GrpcCall {
     }
     let res: Response;
     try {
-      res = await fetch(this.#channel.urlOf(this.#method), {
-        method: "POST",
-        headers,
-        body: envelope(0, message),
-        signal: this.#ac.signal,
-        client,
-      });
+      res = await this.#channel.post(this.#method, headers, envelope(0, message), this.#ac.signal, true);
     } catch (err) {
       if (this.#done) return;
       this.#channel.reached(false);

@@ -42,6 +42,7 @@ import {
   UNARY_TYPE,
   writeMetadata,
 } from "./protocol.ts";
+import { serveInProcess } from "./in_process.ts";
 
 /** One service to serve: its generated definition and its (already wrapped) implementation. */
 export interface ConnectService {
@@ -369,6 +370,62 @@ function serveStream(
   return new Response(call.body, { headers: { "content-type": STREAM_TYPE } });
 }
 
+/** What a call from this process gives as its peer (`getPeer()`: `in-process:0`). */
+const IN_PROCESS_INFO = {
+  remoteAddr: { transport: "tcp", hostname: "in-process", port: 0 },
+  completed: Promise.resolve(),
+} as Deno.ServeHandlerInfo;
+
+/** `services` registered for callers in this process ({@linkcode serveServicesInProcess}). */
+export interface InProcessServing {
+  /**
+   * Unregisters (later calls from this process take the socket), waits up to `graceMs` for the calls in
+   * flight to be answered, then answers the rest UNAVAILABLE, as a forced shutdown cuts a socket's.
+   */
+  drain(graceMs: number): Promise<void>;
+}
+
+/**
+ * Registers `services` (or their `handler`, made once) for callers in this process on `host:port`
+ * (`in_process.ts`): the handler Deno.serve runs, the same answer to one that throws, this process as
+ * the peer.
+ */
+export function serveServicesInProcess(
+  host: string,
+  port: number,
+  services: readonly ConnectService[] | ReturnType<typeof connectHandler>,
+): InProcessServing {
+  const handler = typeof services === "function" ? services : connectHandler(services);
+  const inFlight = new Set<(res: Response) => void>();
+  const idle = new Set<() => void>();
+  const unregister = serveInProcess(host, port, (req) => {
+    const cut = Promise.withResolvers<Response>();
+    inFlight.add(cut.resolve);
+    const answer = handler(req, IN_PROCESS_INFO).catch(() =>
+      errorResponse({ code: Code.INTERNAL, details: "Internal error" })
+    );
+    return Promise.race([answer, cut.promise]).finally(() => {
+      inFlight.delete(cut.resolve);
+      if (inFlight.size === 0) { for (const f of idle) f(); }
+    });
+  });
+  return {
+    async drain(graceMs) {
+      unregister();
+      if (inFlight.size > 0) {
+        const done = Promise.withResolvers<void>();
+        idle.add(done.resolve);
+        const timer = setTimeout(done.resolve, graceMs);
+        await done.promise;
+        clearTimeout(timer);
+        idle.delete(done.resolve);
+      }
+      const shut = errorResponse({ code: Code.UNAVAILABLE, details: "The server shut down" });
+      for (const cut of [...inFlight]) cut(shut.clone());
+    },
+  };
+}
+
 /** A running Connect server. */
 export interface ConnectServer {
   /** The bound port. */
@@ -416,9 +473,12 @@ export function startConnectServer(
     onListen: () => {},
     onError: () => errorResponse({ code: Code.INTERNAL, details: "Internal error" }),
   }, ready ? (req, info) => readinessAnswer(req, ready) ?? handler(req, info) : handler);
+  // callers in this process may skip the socket (start:all, in_process.ts)
+  const inProcess = serveServicesInProcess(host, server.addr.port, handler);
   return {
     port: server.addr.port,
     async stop(graceMs = 5000) {
+      const inProcessDrained = inProcess.drain(graceMs);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const drained = await Promise.race([
         server.shutdown().then(() => true),
@@ -427,6 +487,7 @@ export function startConnectServer(
       clearTimeout(timer);
       // a response still open after the grace no longer holds the process (its exit closes it)
       if (!drained) server.unref();
+      await inProcessDrained;
     },
   };
 }

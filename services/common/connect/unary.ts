@@ -59,8 +59,7 @@ export async function callUnary(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<UnaryOutcome> {
-  const client = channel.client;
-  if (!client) return failure(Code.UNAVAILABLE, "The channel is closed");
+  if (!channel.client) return failure(Code.UNAVAILABLE, "The channel is closed");
   if (timeoutMs <= 0) return failure(Code.DEADLINE_EXCEEDED, "Deadline exceeded");
   const ac = new AbortController();
   let why: UnaryOutcome | undefined;
@@ -78,13 +77,7 @@ export async function callUnary(
   try {
     let res: Response;
     try {
-      res = await fetch(channel.urlOf(path), {
-        method: "POST",
-        headers,
-        body: body as Uint8Array<ArrayBuffer>,
-        signal: ac.signal,
-        client,
-      });
+      res = await channel.post(path, headers, body, ac.signal, false);
     } catch (err) {
       if (why) return why;
       channel.reached(false);
