@@ -1,7 +1,9 @@
 /**
  * `deno task start:all`: every service and web in ONE process against RabbitMQ, for a small shop's single
  * box. Each service keeps what it has in its own process: its config, its KV file under `DATA_DIR`, its
- * gRPC port, its own broker user (see `start_all_broker.ts`); web calls the services over gRPC as usual.
+ * gRPC port, its own broker user (see `start_all_broker.ts`); the parts call each other in-process, the
+ * same handlers without a socket (`services/common/connect/in_process.ts`), while the ports still serve
+ * anything outside.
  * With `AMQP_URL=memory` they share the in-process bus instead (one process, so every service is on it):
  * what `AMQP_URL=memory deno task dev` runs.
  * SIGINT/SIGTERM drains everything (web first, then orders, kitchen, payments, stock) and exits 0; an
