@@ -74,7 +74,12 @@ export const LIGHT_SERVICE_V8_FLAGS: readonly string[] = [
 
 /**
  * The V8 flags of `start:all`'s one process, whose target is memory (about 200 MB for a small shop): 8 MB
- * semi-spaces, and after a full GC the old generation may grow by half of what is live, not all of it.
+ * semi-spaces, and after a full GC the old generation may grow by a quarter of what is live, not all of it.
+ * With the parts calling each other in-process (no sockets, `services/common/connect/in_process.ts`),
+ * `deno task bench:pairs --pairs 3 -- --one-process`, 25 against 50: peak RSS 207.4 / 207.6 / 201.9 MB
+ * against 235.4 / 218.7 / 219.5, the process's CPU per order 10.27 / 11.33 / 11.29 ms against 11.69 /
+ * 9.30 / 10.31 (V8's GC threads 2.11 / 2.25 / 2.26 ms per order against 1.78 / 1.50 / 1.59: about 5% more
+ * CPU for about 17 MB less). Before that:
  * `deno task bench --one-process --duration 20`, three rounds alternating (same code, one sitting): with
  * `--heap-growing-percent=100` peak RSS 259.6 / 267.1 / 269.4 MB and 15.39 / 16.42 / 15.61 CPU-ms per
  * order; with 50, 234.0 / 235.1 / 236.9 MB and 16.73 / 16.20 / 15.75 ms (about 30 MB less for ~3% more CPU,
@@ -85,7 +90,7 @@ export const LIGHT_SERVICE_V8_FLAGS: readonly string[] = [
  */
 export const ONE_PROCESS_V8_FLAGS: readonly string[] = [
   "--max-semi-space-size=8",
-  "--heap-growing-percent=50",
+  "--heap-growing-percent=25",
 ];
 
 /**

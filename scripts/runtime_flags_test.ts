@@ -24,7 +24,7 @@ Deno.test("the launcher runs web and orders with 16 MB semi-spaces, the light se
   assert.deepEqual(processArgs("oms").slice(0, 3), [
     "run",
     "-A",
-    "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=50",
+    "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=25",
   ], "start:all: its target is memory");
   assert.deepEqual([...PROCESSES].sort(), ["kitchen", "orders", "payments", "stock", "web"]);
   assert.deepEqual(PROCESS_V8_FLAGS, ["--max-semi-space-size=16", "--heap-growing-percent=100"]);
