@@ -67,18 +67,23 @@ Deno.test("a server is found by port for loopback callers only, and only while r
   any();
 });
 
-Deno.test("a call to a server of this process reaches its handler without a socket, credential still checked", async () => {
-  let peer: string | undefined;
-  const server = startConnectServer("127.0.0.1", 0, [{
+/** A Connect health server telling `seen` each caller's peer; with `token`, it admits only that bearer. */
+function healthServer(seen: (peer: string) => void, token?: string) {
+  return startConnectServer("127.0.0.1", 0, [{
     definition: HealthService,
     implementation: {
       check: (call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, cb: sendUnaryData<unknown>) => {
-        peer = call.getPeer();
+        seen(call.getPeer());
         cb(null, { status: Serving.SERVING });
       },
     },
-    admits: (headers) => headers.get("authorization") === `Bearer ${TEST_SERVICE_TOKEN}`,
+    ...(token ? { admits: (headers: Headers) => headers.get("authorization") === `Bearer ${token}` } : {}),
   }]);
+}
+
+Deno.test("a call to a server of this process reaches its handler without a socket, credential still checked", async () => {
+  let peer: string | undefined;
+  const server = healthServer((p) => peer = p, TEST_SERVICE_TOKEN);
   const url = `http://127.0.0.1:${server.port}`;
   const client = connect(HealthClient, url, TEST_SERVICE_TOKEN);
   const stranger = connect(HealthClient, url, "not-the-token-".repeat(3));
@@ -96,15 +101,7 @@ Deno.test("a call to a server of this process reaches its handler without a sock
     const gone = await check(client).then(() => undefined, (e: ServiceError) => e);
     assert.equal(gone?.code, Code.UNAVAILABLE);
     callInProcess(false);
-    const fresh = startConnectServer("127.0.0.1", 0, [{
-      definition: HealthService,
-      implementation: {
-        check: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
-          peer = call.getPeer();
-          cb(null, { status: Serving.SERVING });
-        },
-      },
-    }]);
+    const fresh = healthServer((p) => peer = p);
     const viaSocket = connect(HealthClient, `http://127.0.0.1:${fresh.port}`, TEST_SERVICE_TOKEN);
     try {
       await check(viaSocket);

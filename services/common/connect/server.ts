@@ -370,6 +370,11 @@ function serveStream(
   return new Response(call.body, { headers: { "content-type": STREAM_TYPE } });
 }
 
+/** The answer to a handler that threw (the message says nothing of why). */
+function internalError(): Response {
+  return errorResponse({ code: Code.INTERNAL, details: "Internal error" });
+}
+
 /** What a call from this process gives as its peer (`getPeer()`: `in-process:0`). */
 const IN_PROCESS_INFO = {
   remoteAddr: { transport: "tcp", hostname: "in-process", port: 0 },
@@ -395,15 +400,15 @@ export function serveServicesInProcess(
   port: number,
   services: readonly ConnectService[] | ReturnType<typeof connectHandler>,
 ): InProcessServing {
-  const handler = typeof services === "function" ? services : connectHandler(services);
+  // made on the first in-process call: a process whose calls never are in-process builds nothing
+  let handler = typeof services === "function" ? services : undefined;
   const inFlight = new Set<(res: Response) => void>();
   const idle = new Set<() => void>();
   const unregister = serveInProcess(host, port, (req) => {
+    handler ??= connectHandler(services as readonly ConnectService[]);
     const cut = Promise.withResolvers<Response>();
     inFlight.add(cut.resolve);
-    const answer = handler(req, IN_PROCESS_INFO).catch(() =>
-      errorResponse({ code: Code.INTERNAL, details: "Internal error" })
-    );
+    const answer = handler(req, IN_PROCESS_INFO).catch(internalError);
     return Promise.race([answer, cut.promise]).finally(() => {
       inFlight.delete(cut.resolve);
       if (inFlight.size === 0) { for (const f of idle) f(); }
@@ -471,7 +476,7 @@ export function startConnectServer(
     hostname: host,
     port,
     onListen: () => {},
-    onError: () => errorResponse({ code: Code.INTERNAL, details: "Internal error" }),
+    onError: internalError,
   }, ready ? (req, info) => readinessAnswer(req, ready) ?? handler(req, info) : handler);
   // callers in this process may skip the socket (start:all, in_process.ts)
   const inProcess = serveServicesInProcess(host, server.addr.port, handler);
